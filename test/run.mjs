@@ -1,0 +1,79 @@
+// Runs every test file in its own process (two at a time: CI has 2 cores), so a file that hangs or
+// crashes is counted as failed instead of silently ending the run. Prints the closing line
+// `N passed, N failed, N skipped` that CI reads, and fails when no test ran at all.
+// Usage: node test/run.mjs [substring …]   (only files whose path contains one of the substrings)
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+
+const root = new URL('..', import.meta.url).pathname;
+const FILE_TIMEOUT_MS = Number(process.env.MIRRORBOOK_TEST_FILE_TIMEOUT_MS ?? 300_000);
+const CONCURRENCY = Number(process.env.MIRRORBOOK_TEST_CONCURRENCY ?? 2);
+const filters = process.argv.slice(2);
+
+function findTests(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'fixtures' ? [] : findTests(path);
+    return /\.test\.tsx?$/.test(name) ? [path] : [];
+  });
+}
+
+const files = findTests(join(root, 'test'))
+  .map((f) => relative(root, f))
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => {
+      out += `\n[test/run] ${file} did not finish within ${FILE_TIMEOUT_MS} ms; killed\n`;
+      try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+    }, FILE_TIMEOUT_MS);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const text = stripVTControlCharacters(out);
+      const num = (label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(text)?.[1] ?? NaN);
+      const total = num('Total');
+      const passed = num('Passed');
+      const skipped = num('Skipped') || 0;
+      let failed;
+      if (Number.isNaN(total) || Number.isNaN(passed)) failed = 1; // no summary: crashed or hung
+      else failed = total - passed - skipped;
+      if (code !== 0 && failed === 0) failed = 1; // exit code says something went wrong after the summary
+      resolve({ file, text, code, signal, passed: Number.isNaN(passed) ? 0 : passed, failed, skipped, ms: Date.now() - started });
+    });
+  });
+}
+
+const results = [];
+const queue = [...files];
+async function worker() {
+  for (let file = queue.shift(); file; file = queue.shift()) {
+    const r = await runFile(file);
+    results.push(r);
+    const mark = r.failed ? 'FAIL' : 'ok  ';
+    console.log(`${mark} ${r.file}  ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}  (${(r.ms / 1000).toFixed(1)} s)`);
+    if (r.failed) console.log(r.text.split('\n').map((l) => '     | ' + l).join('\n'));
+  }
+}
+await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+
+const sum = (k) => results.reduce((n, r) => n + r[k], 0);
+const passed = sum('passed');
+const failed = sum('failed');
+const skipped = sum('skipped');
+if (passed + failed === 0) console.log('no tests ran');
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
