@@ -1,0 +1,269 @@
+// The lab's state: plain, JSON-serialisable data, so that a lab survives a restart of its process
+// (lab/persist writes it to the lab directory after every change). Behaviour lives elsewhere:
+// lab/instance (security objects, services, sessions), lab/storage (files, backup, restore),
+// lab/mirroring (partners, witness, the state machine, the workload), lab/server (T-SQL → those).
+//
+// Glossary
+//   lab        — the simulated site: instances, their hosts' file systems, the network between them.
+//   host       — a simulated Windows machine ("SQLPRI01"); owns a file system and SMB shares.
+//   instance   — one SQL Server instance on a host; speaks TDS on a loopback port.
+//   LSN        — a log sequence number; here a safe integer counter per database, rendered as
+//                numeric(25,0) by the catalog views.
+//   fork       — a recovery fork (recovery_fork_guid); RESTORE … WITH RECOVERY after divergence and
+//                forced service start a new one.
+
+export const LAB_STATE_VERSION = 1;
+
+export type SqlVersionName = '2008R2' | '2012' | '2014' | '2016' | '2017' | '2019' | '2022';
+export type Edition = 'Enterprise' | 'Standard' | 'Developer' | 'Express';
+
+export interface LabState {
+  version: typeof LAB_STATE_VERSION;
+  /** Monotonic counters for ids that must never repeat inside a lab. */
+  nextIds: { spid: number; databaseId: number; principalId: number; certificateId: number; endpointId: number };
+  hosts: Record<string, HostState>;
+  instances: Record<string, InstanceState>;
+  /** Faults injected with `lab fault`, by instance name. */
+  faults: Record<string, FaultState>;
+}
+
+export interface FaultState {
+  /** Instance stopped: TDS port refuses, partners see it gone. */
+  down: boolean;
+  /** Mirroring traffic to and from this instance is cut (TDS still answers). */
+  isolated: boolean;
+  /** Extra latency in ms added to each TDS response and to log shipping. */
+  slowMs: number;
+}
+
+export interface HostState {
+  name: string;
+  /** Windows paths, case-insensitive; keys are stored upper-cased, `path` keeps the original spelling. */
+  files: Record<string, FileEntry>;
+  /** SMB shares: share name (upper-cased) → local directory, so \\HOST\share\x resolves to a local path. */
+  shares: Record<string, string>;
+  /** Directories that exist (upper-cased, no trailing backslash). */
+  directories: string[];
+}
+
+export type FileEntry =
+  | { kind: 'backup'; path: string; media: BackupSet[] }
+  | { kind: 'certificate'; path: string; derBase64: string }
+  | { kind: 'private-key'; path: string; pvkBase64: string }
+  | { kind: 'data'; path: string; database: string; logicalName: string; sizeMB: number };
+
+export interface BackupSet {
+  /** 1-based position in the media (RESTORE … WITH FILE = n). */
+  position: number;
+  type: 'FULL' | 'LOG';
+  database: string;
+  databaseGuid: string;
+  recoveryForkGuid: string;
+  firstLsn: number;
+  lastLsn: number;
+  /** For a log backup: the LSN of the full backup the chain starts from. */
+  databaseBackupLsn: number;
+  sizeMB: number;
+  startedAt: string;
+  finishedAt: string;
+  /** Logical file names and where they lived on the source (for MOVE and FILELISTONLY). */
+  files: { logicalName: string; physicalName: string; type: 'D' | 'L'; sizeMB: number }[];
+  /** Committed transactions contained up to lastLsn (for counting what a restore brings). */
+  committedTransactions: number;
+}
+
+export interface InstanceState {
+  /** @@SERVERNAME, e.g. "SQLPRI01" or "SQLPRI01\\PATRIOT". */
+  name: string;
+  host: string;
+  /** Loopback TCP port the lab's TDS listener uses for this instance. */
+  tdsPort: number;
+  version: SqlVersionName;
+  edition: Edition;
+  service: ServiceState;
+  logins: Record<string, Login>;
+  /** Fixed server role memberships by login name (e.g. sysadmin). */
+  serverRoleMembers: Record<string, string[]>;
+  databases: Record<string, DatabaseState>;
+  endpoint: MirroringEndpoint | null;
+  serverPermissions: ServerPermission[];
+  /** Simulated client programs (a running "Patriot" service is one). Real TDS clients are not stored. */
+  programs: ClientProgram[];
+  /** ERRORLOG lines the lab writes (handshake failures, 1440/1441, 1443 …), newest last, capped. */
+  errorLog: ErrorLogLine[];
+  /** Knobs for behaviour the references mark [unverified]; see lab/README.md. */
+  behaviour: BehaviourSwitches;
+}
+
+export interface ServiceState {
+  serviceName: string;
+  account: string;
+  status: 'Running' | 'Stopped';
+  processId: number;
+  /** ISO timestamp; changes on every restart (service-account change, `lab fault down/up`). */
+  lastStartupTime: string;
+}
+
+export interface Login {
+  name: string;
+  principalId: number;
+  sidHex: string;
+  type: 'S' | 'U' | 'G';
+  /** scrypt hash, never the password; null for Windows logins. */
+  passwordHash: string | null;
+  isDisabled: boolean;
+  createDate: string;
+  defaultDatabase: string;
+}
+
+export interface DatabaseUser {
+  name: string;
+  principalId: number;
+  type: 'S' | 'U' | 'C';
+  loginSidHex: string | null;
+  createDate: string;
+}
+
+export interface Certificate {
+  name: string;
+  certificateId: number;
+  /** Owning database principal (user) id. */
+  principalId: number;
+  subject: string;
+  issuer: string;
+  serialHex: string;
+  startDate: string;
+  expiryDate: string;
+  thumbprintHex: string;
+  /** The DER bytes CERTENCODED returns and BACKUP CERTIFICATE writes. */
+  derBase64: string;
+  /** PKCS#8 private key (PEM) when the key is present; null for imported public certificates. */
+  privateKeyPem: string | null;
+  privateKeyEncryption: 'MK' | 'PW' | 'NA';
+  pvtKeyLastBackupDate: string | null;
+}
+
+export interface MasterKey {
+  createDate: string;
+  algorithm: 'AES_256' | 'TRIPLE_DES';
+  keyGuid: string;
+}
+
+export interface DatabaseState {
+  name: string;
+  databaseId: number;
+  state: 'ONLINE' | 'RESTORING' | 'RECOVERING' | 'RECOVERY_PENDING' | 'SUSPECT' | 'EMERGENCY' | 'OFFLINE';
+  recoveryModel: 'FULL' | 'BULK_LOGGED' | 'SIMPLE';
+  isSystem: boolean;
+  createDate: string;
+  databaseGuid: string;
+  familyGuid: string;
+  recoveryForkGuid: string;
+  /** Simulated size; backup and restore durations grow with it. */
+  sizeMB: number;
+  files: { logicalName: string; physicalName: string; type: 'D' | 'L'; sizeMB: number }[];
+  log: DatabaseLog;
+  users: Record<string, DatabaseUser>;
+  certificates: Record<string, Certificate>;
+  masterKey: MasterKey | null;
+  /** Committed user transactions so far (the workload adds to it; lost ones can be counted). */
+  committedTransactions: number;
+  /** Rows per user table, for a database "with data". */
+  tables: Record<string, number>;
+  mirroring: MirroringState | null;
+  /** Transactions per second the workload commits while this copy is the writable one. */
+  workloadTps: number;
+}
+
+export interface DatabaseLog {
+  /** Current end of log. */
+  endLsn: number;
+  /** LSN of the last full backup (the chain's base), or null if never backed up. */
+  lastFullBackupLsn: number | null;
+  /** lastLsn of the last log backup; the next log backup starts here. */
+  lastLogBackupLsn: number | null;
+  /** True once a full backup exists under FULL recovery (log backups possible from then on). */
+  logChainStarted: boolean;
+  /** While RESTORING: what has been restored so far (the next log must start at or before it). */
+  restoredThroughLsn: number | null;
+  /** While RESTORING: the full backup's LSN the restore sequence is based on. */
+  restoredFromFullLsn: number | null;
+}
+
+export type MirroringStateDesc = 'SUSPENDED' | 'DISCONNECTED' | 'SYNCHRONIZING' | 'PENDING_FAILOVER' | 'SYNCHRONIZED';
+
+export interface MirroringState {
+  guid: string;
+  role: 'PRINCIPAL' | 'MIRROR';
+  roleSequence: number;
+  state: MirroringStateDesc;
+  safety: 'FULL' | 'OFF';
+  safetySequence: number;
+  /** The partner's network address as given in SET PARTNER ('TCP://host:port'). */
+  partnerName: string;
+  /** The partner's @@SERVERNAME once the session has connected; null before. */
+  partnerInstance: string | null;
+  witnessName: string | null;
+  witnessState: 'UNKNOWN' | 'CONNECTED' | 'DISCONNECTED' | null;
+  failoverLsn: number;
+  timeoutSeconds: number;
+  /** Principal: log generated but not yet sent (KB). Mirror: 0. */
+  sendQueueKB: number;
+  /** Mirror: log received but not yet redone (KB). Principal: 0. */
+  redoQueueKB: number;
+  /** Set once the principal has connected (false on a mirror that only ran SET PARTNER). */
+  established: boolean;
+}
+
+export interface MirroringEndpoint {
+  name: string;
+  endpointId: number;
+  ownerPrincipalId: number;
+  state: 'STARTED' | 'STOPPED' | 'DISABLED';
+  port: number;
+  listenerIp: string;
+  role: 'NONE' | 'PARTNER' | 'WITNESS' | 'ALL';
+  /** Authentication methods in the order they are tried. */
+  auth: ({ kind: 'WINDOWS'; protocol: 'NTLM' | 'KERBEROS' | 'NEGOTIATE' } | { kind: 'CERTIFICATE'; certificate: string })[];
+  encryption: 'DISABLED' | 'SUPPORTED' | 'REQUIRED';
+  /** In order of preference; empty when DISABLED. */
+  algorithms: ('AES' | 'RC4')[];
+}
+
+export interface ServerPermission {
+  /** 105 = endpoint; 100 = server. */
+  class: 100 | 105;
+  majorId: number;
+  granteePrincipalId: number;
+  grantorPrincipalId: number;
+  /** Permission type code: 'CO' CONNECT, 'AL' ALTER, 'CL' CONTROL, … */
+  type: string;
+  state: 'G' | 'W' | 'D';
+}
+
+export interface ClientProgram {
+  spid: number;
+  programName: string;
+  hostName: string;
+  loginName: string;
+  database: string;
+  loginTime: string;
+}
+
+export interface ErrorLogLine {
+  ts: string;
+  number?: number;
+  text: string;
+}
+
+/** Where the references disagree or are silent, the lab makes a choice you can change per instance. */
+export interface BehaviourSwitches {
+  /** SQL Server accepts a log-chain gap at SET PARTNER with 1478 (2008+) or 1412 (older). */
+  missingLogError: 1478 | 1412;
+  /** Asynchronous sessions (SAFETY OFF) report SYNCHRONIZED when caught up, or stay SYNCHRONIZING. */
+  asyncReportsSynchronized: boolean;
+  /** CREATE CERTIFICATE date warnings 15213-15215: severity 16 (still created) or 10. */
+  certificateWarningClass: 10 | 16;
+  /** Milliseconds of simulated backup/restore time per GB of database size. */
+  backupMsPerGB: number;
+}

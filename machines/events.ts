@@ -1,0 +1,36 @@
+// Events the engine emits while a run progresses. The reporters in ui/ (Ink, plain lines, NDJSON)
+// are pure consumers of this stream; the engine never writes to the terminal itself.
+
+import type { Target } from './runbook.js';
+
+export type StepStatus = 'pending' | 'running' | 'done' | 'already-done' | 'skipped' | 'failed' | 'waiting';
+
+export interface StepSummary {
+  id: string;
+  title: string;
+  target: Target;
+  manual: boolean;
+  destructive: boolean;
+}
+
+export interface ErrorSummary {
+  /** SQL Server error number, when the server answered with one. */
+  number?: number;
+  message: string;
+  /** What the operator can do about it. */
+  hint?: string;
+}
+
+export type EngineEvent =
+  | { type: 'run-started'; ts: string; runId: string; procedure: string; pair: string; operator: string; resumed: boolean; steps: StepSummary[] }
+  | { type: 'step-started'; ts: string; runId: string; stepId: string; attempt: number; target: Target; server?: string }
+  | { type: 'step-probed'; ts: string; runId: string; stepId: string; done: boolean; detail?: string }
+  | { type: 'statement'; ts: string; runId: string; stepId: string; target: Target; server?: string; sql: string }
+  | { type: 'progress'; ts: string; runId: string; stepId: string; percent?: number; label?: string }
+  | { type: 'note'; ts: string; runId: string; stepId?: string; text: string }
+  | { type: 'manual-required'; ts: string; runId: string; stepId: string; instructions: string }
+  | { type: 'confirm-required'; ts: string; runId: string; stepId: string; expected: string; consequences: string }
+  | { type: 'step-finished'; ts: string; runId: string; stepId: string; status: Exclude<StepStatus, 'pending' | 'running' | 'waiting'>; ms: number; detail?: string; error?: ErrorSummary }
+  | { type: 'run-finished'; ts: string; runId: string; status: 'done' | 'failed' | 'interrupted' | 'needs-operator' | 'aborted'; exitCode: number; resumeCommand?: string; error?: ErrorSummary };
+
+export type EngineEventListener = (event: EngineEvent) => void;

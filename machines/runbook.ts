@@ -1,0 +1,111 @@
+// The core types of mirrorbook's engine. Procedures (runbooks/) are data built from steps (steps/);
+// the engine (machines/) compiles a runbook into an XState machine and runs it journal-first.
+//
+// Glossary
+//   runbook     — a named procedure: ordered steps and the servers they run on ("enable").
+//   step        — one idempotent operation: a read-only probe ("is it already true?"), an apply
+//                 (the side effect) and a verify (the post-condition).
+//   run         — one execution of a runbook against one pair, identified by a run id; resumable.
+//   attempt     — one try of one step inside a run (retries and resumes add attempts).
+//   checkpoint  — the XState snapshot persisted after each transition; a cache of the journal.
+//   journal     — the durable intent / outcome records per attempt: the source of truth.
+//   audit record— one append-only, hash-chained entry: who ran what T-SQL where, and the result.
+//   pair        — the mirroring partners (and optional witness) a run acts on; one run per pair.
+//   lab         — the simulated SQL Server instances (lab/) the demo and the tests run against.
+
+export type Target = 'principal' | 'mirror' | 'witness' | 'operator';
+
+/** A T-SQL statement whose text may contain secrets: `masked` is safe to show, store and audit;
+ * `reveal()` is called only by the connection that sends it. Built by steps/tsql.ts. */
+export interface Tsql {
+  readonly masked: string;
+  reveal(): string;
+}
+
+export interface QueryResult {
+  recordsets: Record<string, unknown>[][];
+  rowsAffected: number[];
+}
+
+/** An error SQL Server answered with (number, class, state, line) — expected, operator-facing. */
+export interface SqlErrorInfo {
+  number: number;
+  class?: number;
+  state?: number;
+  lineNumber?: number;
+  message: string;
+  server?: string;
+}
+
+export interface ProbeResult {
+  /** True when the step's effect is already in place: apply is skipped and recorded as done. */
+  done: boolean;
+  /** What the probe saw, in words an operator understands ("endpoint STARTED on port 1430"). */
+  detail?: string;
+}
+
+export interface StepContext {
+  runId: string;
+  stepId: string;
+  attempt: number;
+  /** Aborted on Ctrl-C / SIGTERM or the step's timeout; pass it on to every wait. */
+  signal: AbortSignal;
+  /** Runs T-SQL on a server of the pair; the engine audits it (masked) with its result. */
+  sql(target: Exclude<Target, 'operator'>, statement: Tsql): Promise<QueryResult>;
+  /** Progress for long operations (backup, restore, synchronisation). */
+  progress(update: { percent?: number; label?: string }): void;
+  /** A note for the audit trail and the operator ("restored 3 log backups taken by someone else"). */
+  note(text: string): void;
+}
+
+export interface RetryPolicy {
+  /** Total attempts including the first. */
+  attempts: number;
+  backoffMs: number;
+  /** Multiplier per retry (default 2). */
+  factor?: number;
+  /** Retry only errors for which this returns true (default: any error). */
+  retryable?: (error: unknown) => boolean;
+}
+
+export interface PlannedStatement {
+  target: Exclude<Target, 'operator'>;
+  tsql: Tsql;
+}
+
+export interface StepDefinition {
+  /** Stable id; part of the definition hash, so renaming one refuses older runs. */
+  id: string;
+  title: string;
+  target: Target;
+  /** A manual step shows the operator what to do, waits for a key, then probes to verify. */
+  manual?: { instructions: string };
+  /** A destructive step is never applied (nor re-applied when in doubt) without the operator
+   * typing `confirmText` (a database or partner name). */
+  destructive?: { confirmText: string; consequences: string };
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  probe(ctx: StepContext): Promise<ProbeResult>;
+  apply(ctx: StepContext): Promise<void>;
+  verify(ctx: StepContext): Promise<ProbeResult>;
+  /** What apply would send, for `mirrorbook plan` (secrets masked). */
+  plan(): PlannedStatement[];
+}
+
+export interface RunbookDefinition {
+  /** Procedure name as typed on the command line ("certificate-setup"). */
+  name: string;
+  title: string;
+  steps: StepDefinition[];
+}
+
+/** What the engine asks of a person. Implemented by the TUI, by --yes / --confirm, or by tests. */
+export interface Operator {
+  name: string;
+  /** Resolves true when the operator says the manual step is done; false aborts the run. */
+  confirmManual(step: StepDefinition): Promise<boolean>;
+  /** Resolves true only when the operator typed exactly `step.destructive.confirmText`. */
+  confirmDestructive(step: StepDefinition): Promise<boolean>;
+  /** After a failed step: what to do next ('skip' only offered when the step allows it). */
+  onFailure(step: StepDefinition, error: SqlErrorInfo | Error, choices: ('retry' | 'skip' | 'abort')[]): Promise<'retry' | 'skip' | 'abort'>;
+}
