@@ -1,1 +1,96 @@
-console.log('mirrorbook — under construction');
+#!/usr/bin/env node
+// mirrorbook's entry point: parse the common flags, lazy-load the one command asked for.
+
+import type { Command, CommandContext, GlobalFlags } from './command.js';
+import { UsageError } from './command.js';
+
+const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
+  plan: { summary: 'show every step and its exact T-SQL per server; changes nothing', load: () => import('./commands/plan.js') },
+  run: { summary: 'run a procedure (TUI on a terminal, plain lines otherwise)', load: () => import('./commands/run.js') },
+  resume: { summary: 'continue the latest (or given) interrupted run', load: () => import('./commands/resume.js') },
+  runs: { summary: 'list runs', load: () => import('./commands/runs.js') },
+  show: { summary: 'one run: its steps and audit timeline', load: () => import('./commands/show.js') },
+  audit: { summary: 'export the audit trail (--format ndjson|csv|md) or `audit verify` it', load: () => import('./commands/audit.js') },
+  unlock: { summary: 'force-release the lock on a pair (audited)', load: () => import('./commands/unlock.js') },
+  status: { summary: 'both partners, every database: role, state, safety, witness, queues', load: () => import('./commands/status.js') },
+  monitor: { summary: 'poll the pair and raise alarms (--once for schedulers)', load: () => import('./commands/monitor.js') },
+  'connection-string': { summary: 'what clients need, with Failover Partner', load: () => import('./commands/connection-string.js') },
+  lab: { summary: 'the simulated SQL Server pair: start|stop|status|fault|log|sessions|service-account', load: () => import('./commands/lab.js') },
+  demo: { summary: 'a lab, a full setup + failover, shown in the TUI', load: () => import('./commands/demo.js') },
+};
+
+const USAGE = `mirrorbook — resumable, audited SQL Server database-mirroring runbooks
+
+usage: mirrorbook <command> [options]
+
+commands:
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(18)} ${c.summary}`).join('\n')}
+
+common options:
+  --config FILE     config file (default ./mirrorbook.yaml, env MIRRORBOOK_CONFIG)
+  --store FILE      state store (default .mirrorbook/state.db beside the config, env MIRRORBOOK_STORE)
+  --json            NDJSON events on stdout, no colour
+  --plain           plain timestamped lines even on a terminal
+  --yes             answer ordinary manual confirmations
+  --confirm TEXT    the database or partner name a destructive step asks for (no terminal)
+  --operator NAME   who is running this (recorded in the audit trail)
+  --no-color        no colour (also NO_COLOR)
+  -h, --help        this help
+
+exit codes: 0 done · 1 a step failed · 2 bad usage/config · 3 needs an operator and there is no
+terminal · 4 pair locked by another run · 130/143 interrupted`;
+
+function takeGlobalFlags(args: string[], env: NodeJS.ProcessEnv): { flags: GlobalFlags; rest: string[] } {
+  const flags: GlobalFlags = { json: false, plain: false, yes: false, color: !env.NO_COLOR };
+  const rest: string[] = [];
+  const valueOf = (i: number, name: string): string => {
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
+    return value;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const take = (): string => inline ?? valueOf(i++, name);
+    switch (name) {
+      case '--config': flags.config = take(); break;
+      case '--store': flags.store = take(); break;
+      case '--confirm': flags.confirm = take(); break;
+      case '--operator': flags.operator = take(); break;
+      case '--json': flags.json = true; flags.color = false; break;
+      case '--plain': flags.plain = true; break;
+      case '--yes': flags.yes = true; break;
+      case '--no-color': flags.color = false; break;
+      default: rest.push(arg);
+    }
+  }
+  return { flags, rest };
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const { flags, rest } = takeGlobalFlags(args, process.env);
+  const [name, ...argv] = rest;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command '${name}'`, `run 'mirrorbook --help' for the list of commands`);
+  const ctx: CommandContext = { argv, flags, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  const { default: run } = await command.load();
+  return run(ctx);
+}
+
+main().then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`mirrorbook: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`mirrorbook: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,7 @@
+import type { Command } from '../command.js';
+
+const command: Command = async (ctx) => {
+  ctx.stderr.write('mirrorbook resume: not implemented yet\n');
+  return 1;
+};
+export default command;
