@@ -1,0 +1,238 @@
+// The store's public contract: runs, the step journal, checkpoints, the audit trail and pair locks,
+// all in one SQLite file (WAL, synchronous=FULL). Every call is synchronous and durable on return.
+// The engine (machines/) and the CLI build on these interfaces; store/open.ts implements them.
+
+import type { Target } from '../machines/runbook.js';
+
+export type RunStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'needs-operator' | 'aborted';
+
+/** One step as the run saw it when it started: enough to say what changed in a newer definition. */
+export interface DefinitionStepSummary {
+  id: string;
+  title: string;
+  target: Target;
+  manual: boolean;
+  destructive: boolean;
+  /** The planned T-SQL, already masked, per server. */
+  statements: { target: Exclude<Target, 'operator'>; sql: string }[];
+}
+
+export interface DefinitionSummary {
+  name: string;
+  title: string;
+  steps: DefinitionStepSummary[];
+}
+
+export interface RunInput {
+  id: string;
+  procedure: string;
+  pairKey: string;
+  definitionHash: string;
+  definition: DefinitionSummary;
+  operator: string;
+  osUser: string;
+  host: string;
+  pid: number;
+  argv: string[];
+}
+
+export interface RunRecord extends RunInput {
+  status: RunStatus;
+  exitCode: number | null;
+  /** ISO timestamps with milliseconds. */
+  startedAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+}
+
+export type IntentAction = 'apply' | 'manual';
+export type OutcomeStatus = 'ok' | 'error' | 'aborted' | 'already-done';
+export type StepFinalStatus = 'done' | 'already-done' | 'skipped' | 'failed';
+
+/** Who and where, for the audit record written together with a journal entry. */
+export interface AuditContext {
+  target?: Target;
+  server?: string;
+  /** Masked T-SQL only; strings carrying a secret marker are refused. */
+  sql?: string;
+  operator?: string;
+  message?: string;
+  data?: unknown;
+}
+
+export interface IntentInput {
+  runId: string;
+  stepId: string;
+  attempt: number;
+  action: IntentAction;
+  audit?: AuditContext;
+}
+
+export interface OutcomeInput {
+  intentId: number;
+  status: OutcomeStatus;
+  error?: { number?: number; message: string };
+  audit?: AuditContext;
+}
+
+export interface StepStateInput {
+  runId: string;
+  stepId: string;
+  status: StepFinalStatus;
+  attempt: number;
+  /** What the probe saw or why it was skipped, in an operator's words. */
+  detail?: string;
+  error?: { number?: number; message: string };
+}
+
+export interface StepState extends StepStateInput {
+  at: string;
+}
+
+export interface JournalEntry {
+  /** The intent id (monotonic across the store). */
+  id: number;
+  runId: string;
+  stepId: string;
+  attempt: number;
+  action: IntentAction;
+  intentAt: string;
+  /** null while the intent is in doubt (no outcome recorded). */
+  outcome: { status: OutcomeStatus; at: string; errorNumber: number | null; message: string | null } | null;
+}
+
+export type AuditKind =
+  | 'run-start' | 'run-end' | 'probe' | 'intent' | 'outcome' | 'statement'
+  | 'confirmation' | 'note' | 'unlock' | 'resume';
+
+export interface AuditInput {
+  kind: AuditKind;
+  /** null only for records outside a run (forced unlock). */
+  runId?: string | null;
+  /** Defaults: the run's operator, os.userInfo().username, os.hostname(). */
+  operator?: string;
+  osUser?: string;
+  host?: string;
+  target?: Target | null;
+  server?: string | null;
+  stepId?: string | null;
+  attempt?: number | null;
+  sql?: string | null;
+  result?: string | null;
+  errorNumber?: number | null;
+  message?: string | null;
+  data?: unknown;
+}
+
+export interface AuditRecord {
+  seq: number;
+  ts: string;
+  runId: string | null;
+  kind: AuditKind;
+  operator: string;
+  osUser: string;
+  host: string;
+  target: Target | null;
+  server: string | null;
+  stepId: string | null;
+  attempt: number | null;
+  sql: string | null;
+  result: string | null;
+  errorNumber: number | null;
+  message: string | null;
+  /** Parsed JSON, or null. */
+  data: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+export type AuditProblem = 'edited' | 'deleted' | 'reordered' | 'inserted';
+
+export type AuditVerification =
+  | { ok: true; count: number }
+  | { ok: false; count: number; firstBad: { seq: number; problem: AuditProblem; detail: string } };
+
+export type ExportFormat = 'ndjson' | 'csv' | 'md';
+
+export interface LockInput {
+  pairKey: string;
+  runId: string;
+  procedure: string;
+  owner: string;
+  host: string;
+  pid: number;
+}
+
+export interface LockInfo extends LockInput {
+  acquiredAt: string;
+}
+
+export type LockResult = { ok: true } | { ok: false; holder: LockInfo; stale: boolean };
+
+export interface Store {
+  readonly path: string;
+  readonly readonly: boolean;
+  close(): void;
+  /** Nested calls join the outer transaction (savepoints). */
+  transaction<T>(fn: () => T): T;
+
+  runs: {
+    /** Also appends the run-start audit record, in the same transaction. */
+    create(run: RunInput): RunRecord;
+    get(id: string): RunRecord | undefined;
+    latest(filter?: { pairKey?: string; unfinished?: boolean }): RunRecord | undefined;
+    /** Newest first. */
+    list(options?: { limit?: number }): RunRecord[];
+    /** A final status (done/failed/aborted) sets endedAt. */
+    setStatus(id: string, status: RunStatus, exitCode?: number): void;
+  };
+
+  journal: {
+    /** Durable on return; the intent audit record is written in the same transaction. */
+    intent(e: IntentInput): number;
+    outcome(e: OutcomeInput): void;
+    step(e: StepStateInput): void;
+    /** Latest final state per step, in the order the steps first finished. */
+    steps(runId: string): StepState[];
+    forRun(runId: string): JournalEntry[];
+    /** Intents without an outcome. */
+    inDoubt(runId: string): JournalEntry[];
+  };
+
+  snapshots: {
+    save(runId: string, snapshot: unknown, definitionHash: string): void;
+    load(runId: string): { snapshot: unknown; definitionHash: string; savedAt: string } | undefined;
+  };
+
+  audit: {
+    append(r: AuditInput): AuditRecord;
+    verify(): AuditVerification;
+    /** Streams chunks to `write`; returns the number of records written. */
+    export(format: ExportFormat, options: { runId?: string }, write: (chunk: string) => void): number;
+    forRun(runId: string): AuditRecord[];
+  };
+
+  locks: {
+    acquire(l: LockInput): LockResult;
+    release(pairKey: string, runId: string): void;
+    get(pairKey: string): (LockInfo & { stale: boolean }) | undefined;
+    /** Removes the lock whoever holds it and audits an 'unlock' record; returns what was removed. */
+    forceUnlock(pairKey: string, by: { operator: string; osUser: string; host: string; reason?: string }): LockInfo | undefined;
+  };
+}
+
+export interface OpenOptions {
+  readonly?: boolean;
+}
+
+export type StoreErrorCode =
+  | 'corrupt' | 'not-a-database' | 'locked' | 'read-only' | 'disk-full' | 'too-new'
+  | 'cannot-open' | 'secret-refused' | 'unknown-run' | 'unknown-intent';
+
+/** An expected, operator-facing store failure: a message and a hint, never a stack. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(readonly code: StoreErrorCode, message: string, readonly hint: string) {
+    super(message);
+  }
+}
