@@ -1,0 +1,31 @@
+// Login and master-key passwords: checked against a simulated Windows password policy, stored only
+// as a scrypt hash.
+
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { SqlError } from '../errors.js';
+
+const KEY_LENGTH = 32;
+
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString('base64')}$${scryptSync(password, salt, KEY_LENGTH).toString('base64')}`;
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [scheme, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || salt === undefined || hash === undefined) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+/** Windows' default complexity rule: at least 8 characters from 3 of the 4 character classes. */
+export function checkPasswordPolicy(password: string): void {
+  if (password.length < 8) {
+    throw new SqlError(15116, `Password validation failed. The password does not meet the operating system policy requirements because it is too short.`);
+  }
+  const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((pattern) => pattern.test(password)).length;
+  if (classes < 3) {
+    throw new SqlError(15118, `Password validation failed. The password does not meet the operating system policy requirements because it is not complex enough.`);
+  }
+}
