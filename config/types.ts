@@ -1,0 +1,87 @@
+// The validated configuration every runbook and command works from (see load.ts for the file).
+import type { Secret } from './secret.js';
+
+export type PartnerRole = 'principal' | 'mirror' | 'witness';
+
+export interface ServerConfig {
+  role: PartnerRole;
+  /** Host name or address mirrorbook connects to (TDS). */
+  server: string;
+  port: number;
+  /** What @@SERVERNAME must return; a different answer means the wrong server — refused. */
+  instance: string;
+  login: string;
+  password: Secret;
+  encrypt: boolean | 'strict';
+  trustServerCertificate: boolean;
+  /** Absolute path of a CA file for the TLS connection. */
+  caFile?: string;
+  /** TCP://host:port the partners use to reach this instance's endpoint. */
+  mirroringAddress: string;
+  /** The port of this instance's mirroring endpoint (from the mirroring address). */
+  endpointPort: number;
+}
+
+export interface EndpointConfig {
+  name: string;
+  port: number;
+  encryption: 'REQUIRED' | 'SUPPORTED' | 'DISABLED';
+  algorithm: 'AES' | 'RC4' | 'AES RC4' | 'RC4 AES';
+  allowRc4: boolean;
+}
+
+/** Names of the security objects each instance gets, by the role of the instance they stand for. */
+export interface PeerNames {
+  certificate: string;
+  login: string;
+  user: string;
+}
+
+export type AuthConfig =
+  | { mode: 'domain'; serviceAccount: string }
+  | {
+      mode: 'certificate';
+      names: Record<PartnerRole, PeerNames>;
+      expiryYears: number;
+      /** START_DATE is backdated by this many days so a peer whose clock is behind accepts it. */
+      backdateDays: number;
+      /** binary: CERTENCODED → FROM BINARY (2012+); file: BACKUP CERTIFICATE → UNC → FROM FILE. */
+      exchange: 'binary' | 'file';
+    };
+
+export interface BackupConfig {
+  /** Where the principal writes its backups (a path local to the principal). */
+  directory: string;
+  /** How the mirror reads that directory (a UNC path such as \\SQLPRI01\Backup). */
+  mirrorReadsFrom: string;
+  /** For the certificate file route: where the mirror writes, and how the principal reads it. */
+  mirrorDirectory?: string;
+  principalReadsFrom?: string;
+}
+
+export interface MirrorbookConfig {
+  /** Absolute path of the config file; `file:` secrets are relative to its directory. */
+  path: string;
+  preset?: 'patriot';
+  pair: { principal: ServerConfig; mirror: ServerConfig; witness?: ServerConfig };
+  databases: string[];
+  endpoint: EndpointConfig;
+  auth: AuthConfig;
+  backup: BackupConfig;
+  secrets: { masterKeyPassword?: Secret; endpointLoginPassword?: Secret };
+  /** Client programs that must not be connected to the mirror's databases during a restore. */
+  applicationPrograms: string[];
+  safety: 'FULL' | 'OFF';
+  /** Things that are allowed but a DBA should know (RC4 chosen, witness with SAFETY OFF …). */
+  warnings: string[];
+}
+
+export function partners(config: MirrorbookConfig): ServerConfig[] {
+  const { principal, mirror, witness } = config.pair;
+  return witness ? [principal, mirror, witness] : [principal, mirror];
+}
+
+/** A stable name for the pair, used for the run lock and in the audit ("SQLPRI01+SQLMIR01"). */
+export function pairName(config: MirrorbookConfig): string {
+  return `${config.pair.principal.instance}+${config.pair.mirror.instance}`;
+}
