@@ -1,0 +1,73 @@
+// GRANT / REVOKE / DENY on the mirroring endpoint (class 105) and on the server (class 100).
+// Server-scope permissions can only be managed from master (4621).
+
+import { SqlError } from '../errors.js';
+import type { ServerPermission } from '../model.js';
+import type { ExecEnv } from '../server/env.js';
+import { findLogin } from './principals.js';
+import { notFound, sessionLogin } from './scope.js';
+
+export const PERMISSION_CODES: Record<string, string> = {
+  CONNECT: 'CO',
+  ALTER: 'AL',
+  CONTROL: 'CL',
+  'TAKE OWNERSHIP': 'TO',
+  'VIEW DEFINITION': 'VW',
+  'CONNECT SQL': 'COSQ',
+  'VIEW SERVER STATE': 'VWSS',
+  'ALTER ANY ENDPOINT': 'ALHE',
+  'CREATE ENDPOINT': 'CRHE',
+  'ALTER ANY LOGIN': 'ALLG',
+  'ALTER ANY DATABASE': 'ALDB',
+};
+
+export const PERMISSION_NAMES: Record<string, string> = Object.fromEntries(Object.entries(PERMISSION_CODES).map(([name, code]) => [code, name]));
+
+export interface PermissionRequest {
+  action: 'GRANT' | 'REVOKE' | 'DENY';
+  permission: string;
+  /** ENDPOINT::name, or null for a server-level permission. */
+  endpoint: string | null;
+  principals: string[];
+  withGrantOption?: boolean;
+}
+
+export function changePermission(env: ExecEnv, request: PermissionRequest): void {
+  if (env.session.database.toLowerCase() !== 'master') {
+    throw new SqlError(4621, 'Permissions at the server scope can only be granted when the current database is master');
+  }
+  const permission = request.permission.toUpperCase().replace(/\s+/g, ' ');
+  const code = PERMISSION_CODES[permission];
+  if (!code) throw new SqlError(15151, `Cannot find the permission '${request.permission}', because it does not exist or you do not have permission.`);
+  let majorId = 0;
+  let permissionClass: ServerPermission['class'] = 100;
+  if (request.endpoint !== null) {
+    const endpoint = env.instance.endpoint;
+    if (!endpoint || endpoint.name.toLowerCase() !== request.endpoint.toLowerCase()) throw notFound('find', 'endpoint', request.endpoint);
+    majorId = endpoint.endpointId;
+    permissionClass = 105;
+  }
+  const grantor = sessionLogin(env)?.principalId ?? 1;
+  for (const name of request.principals) {
+    const login = findLogin(env.instance.logins, name);
+    if (!login) throw notFound('find', 'login', name);
+    const others = env.instance.serverPermissions.filter(
+      (existing) => !(existing.class === permissionClass && existing.majorId === majorId && existing.granteePrincipalId === login.principalId && existing.type === code),
+    );
+    if (request.action !== 'REVOKE') {
+      const state = request.action === 'DENY' ? 'D' : request.withGrantOption ? 'W' : 'G';
+      others.push({ class: permissionClass, majorId, granteePrincipalId: login.principalId, grantorPrincipalId: grantor, type: code, state });
+    }
+    env.instance.serverPermissions = others;
+  }
+  env.changed();
+}
+
+/** Does the login hold CONNECT on the mirroring endpoint (granted, not denied)? For the handshake. */
+export function hasEndpointConnect(env: Pick<ExecEnv, 'instance'>, loginName: string): boolean {
+  const endpoint = env.instance.endpoint;
+  const login = findLogin(env.instance.logins, loginName);
+  if (!endpoint || !login) return false;
+  const mine = env.instance.serverPermissions.filter((p) => p.class === 105 && p.majorId === endpoint.endpointId && p.granteePrincipalId === login.principalId && p.type === 'CO');
+  return mine.some((p) => p.state !== 'D') && !mine.some((p) => p.state === 'D');
+}

@@ -1,0 +1,33 @@
+// USE <database>: 911 when it does not exist, 954 for a mirror copy, 927 for one being restored.
+
+import { SqlError } from '../errors.js';
+import type { DatabaseState, InstanceState } from '../model.js';
+import type { ExecEnv } from '../server/env.js';
+import { findDatabase } from './scope.js';
+
+/** Why a database cannot be opened by a session, or null when it can. */
+export function openError(instance: InstanceState, name: string): SqlError | null {
+  const database = findDatabase(instance, name);
+  if (!database) return new SqlError(911, `Database '${name}' does not exist. Make sure that the name is entered correctly.`);
+  return stateError(database);
+}
+
+export function stateError(database: DatabaseState): SqlError | null {
+  if (database.mirroring?.role === 'MIRROR') {
+    return new SqlError(954, `The database "${database.name}" cannot be opened. It is acting as a mirror database.`, { class: 14 });
+  }
+  if (database.state === 'RESTORING') return new SqlError(927, `Database '${database.name}' cannot be opened. It is in the middle of a restore.`, { class: 14 });
+  if (database.state === 'OFFLINE') return new SqlError(942, `Database '${database.name}' cannot be opened because it is offline.`, { class: 14 });
+  if (database.state === 'RECOVERING') return new SqlError(922, `Database '${database.name}' is being recovered. Waiting until recovery is finished.`, { class: 14 });
+  return null;
+}
+
+export function useDatabase(env: ExecEnv, name: string): void {
+  const error = openError(env.instance, name);
+  if (error) throw error;
+  const database = findDatabase(env.instance, name) as DatabaseState;
+  const from = env.session.database;
+  env.session.database = database.name;
+  env.emit({ kind: 'database', from, to: database.name });
+  env.info(5701, `Changed database context to '${database.name}'.`);
+}
