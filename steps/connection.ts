@@ -1,0 +1,159 @@
+// Connections to the servers of the pair: one mssql pool per target, opened on first use, each
+// checked to be the instance the config names (@@SERVERNAME) before any statement is sent —
+// running a setup on the wrong server is the classic 2 a.m. mistake. mssql is imported lazily so
+// commands that never connect never load it.
+import type { ConnectionPool, config as PoolConfig } from 'mssql';
+import { readFileSync } from 'node:fs';
+import type { MirrorbookConfig, PartnerRole, ServerConfig } from '../config/types.js';
+import type { QueryResult, SqlErrorInfo, Tsql } from '../machines/runbook.js';
+import { hintFor } from './hints.js';
+import { lit, tsql } from './tsql.js';
+
+/** SQL Server answered with an error: expected, operator-facing, carries the hint. */
+export class SqlStatementError extends Error implements SqlErrorInfo {
+  readonly number: number;
+  readonly class?: number;
+  readonly state?: number;
+  readonly lineNumber?: number;
+  readonly server?: string;
+  readonly hint?: string;
+  /** Every error of the batch (SQL Server often sends 1412 then 3013, or 4305 then 3013). */
+  readonly all: SqlErrorInfo[];
+
+  constructor(info: SqlErrorInfo, all: SqlErrorInfo[] = [info]) {
+    super(info.message);
+    this.name = 'SqlStatementError';
+    this.number = info.number;
+    if (info.class !== undefined) this.class = info.class;
+    if (info.state !== undefined) this.state = info.state;
+    if (info.lineNumber !== undefined) this.lineNumber = info.lineNumber;
+    if (info.server !== undefined) this.server = info.server;
+    this.all = all;
+    const hint = all.map((e) => hintFor(e.number)).find((h) => h !== undefined);
+    if (hint !== undefined) this.hint = hint;
+  }
+}
+
+/** The connection itself failed (server down, TLS, login): operator-facing, with a hint. */
+export class ConnectionError extends Error {
+  constructor(message: string, readonly role: PartnerRole, readonly hint: string) {
+    super(message);
+    this.name = 'ConnectionError';
+  }
+}
+
+/** Connected, but to an instance other than the configured one: refused before anything runs. */
+export class WrongServerError extends ConnectionError {
+  constructor(role: PartnerRole, expected: string, actual: string, where: string) {
+    super(`${where} is ${actual}, but pair.${role}.instance says ${expected}`, role, `check pair.${role}.server/port in the config: nothing was run on ${actual}`);
+    this.name = 'WrongServerError';
+  }
+}
+
+/** Converts whatever mssql threw into SqlStatementError when SQL Server answered. */
+export function toSqlError(error: unknown, server?: string): unknown {
+  const e = error as { number?: unknown; class?: number; state?: number; lineNumber?: number; message?: string; precedingErrors?: unknown[]; originalError?: unknown; serverName?: string };
+  const infoOf = (x: typeof e): SqlErrorInfo | undefined =>
+    typeof x?.number === 'number'
+      ? { number: x.number, message: String(x.message ?? ''), ...(x.class !== undefined ? { class: x.class } : {}), ...(x.state !== undefined ? { state: x.state } : {}), ...(x.lineNumber !== undefined ? { lineNumber: x.lineNumber } : {}), ...(server ? { server } : {}) }
+      : undefined;
+  const info = infoOf(e) ?? infoOf(e?.originalError as typeof e);
+  if (!info) return error;
+  const preceding = (e.precedingErrors ?? []).map((p) => infoOf(p as typeof e)).filter((p): p is SqlErrorInfo => p !== undefined);
+  // SQL Server's last error is often the generic 3013 "terminating abnormally"; the first says why.
+  const all = [...preceding, info];
+  const primary = all.find((x) => x.number !== 3013 && x.number !== 5069) ?? info;
+  return new SqlStatementError(primary, all);
+}
+
+function poolConfig(server: ServerConfig): PoolConfig {
+  const ca = server.caFile ? readFileSync(server.caFile, 'utf8') : undefined;
+  return {
+    server: server.server,
+    port: server.port,
+    user: server.login,
+    password: server.password.reveal(),
+    database: 'master',
+    connectionTimeout: 15_000,
+    // Backups, restores and waits are long; the step's own timeout and AbortSignal bound them.
+    requestTimeout: 0,
+    pool: { max: 2, min: 0, idleTimeoutMillis: 30_000 },
+    options: {
+      encrypt: server.encrypt === 'strict' ? 'strict' : server.encrypt,
+      trustServerCertificate: server.trustServerCertificate,
+      appName: 'mirrorbook',
+      ...(ca ? { cryptoCredentialsDetails: { ca } } : {}),
+    } as PoolConfig['options'],
+  };
+}
+
+export class PairConnections {
+  readonly #pools = new Map<PartnerRole, Promise<ConnectionPool>>();
+
+  constructor(private readonly config: MirrorbookConfig) {}
+
+  server(role: PartnerRole): ServerConfig {
+    const server = this.config.pair[role];
+    if (!server) throw new ConnectionError(`no ${role} is configured`, role, `add pair.${role} to the config`);
+    return server;
+  }
+
+  async #connect(role: PartnerRole): Promise<ConnectionPool> {
+    const server = this.server(role);
+    const where = `${server.server}:${server.port}`;
+    const mssql = (await import('mssql')).default;
+    const pool = new mssql.ConnectionPool(poolConfig(server));
+    pool.on('error', () => {});
+    try {
+      await pool.connect();
+    } catch (error) {
+      const reason = (error as Error).message;
+      throw new ConnectionError(`cannot connect to the ${role} ${server.instance} at ${where}: ${reason}`, role, `check that ${server.instance} is running and reachable on port ${server.port}, and pair.${role}.login/password`);
+    }
+    const result = await pool.request().query<{ name: string | null }>('SELECT @@SERVERNAME AS name');
+    const actual = result.recordset[0]?.name ?? '(NULL)';
+    if (actual.toUpperCase() !== server.instance.toUpperCase()) {
+      await pool.close();
+      throw new WrongServerError(role, server.instance, actual, where);
+    }
+    return pool;
+  }
+
+  pool(role: PartnerRole): Promise<ConnectionPool> {
+    let pool = this.#pools.get(role);
+    if (!pool) {
+      pool = this.#connect(role);
+      pool.catch(() => this.#pools.delete(role));
+      this.#pools.set(role, pool);
+    }
+    return pool;
+  }
+
+  /** Runs one statement; an abort cancels it on the server (request.cancel()). */
+  async query(role: PartnerRole, statement: Tsql, signal?: AbortSignal): Promise<QueryResult> {
+    signal?.throwIfAborted();
+    const pool = await this.pool(role);
+    const request = pool.request();
+    const cancel = (): void => request.cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      const result = await request.query(statement.reveal());
+      const recordsets = (Array.isArray(result.recordsets) ? result.recordsets : []) as unknown as Record<string, unknown>[][];
+      return { recordsets: recordsets.map((rs) => [...rs]), rowsAffected: result.rowsAffected };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
+      throw toSqlError(error, this.server(role).instance);
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.allSettled(pools.map(async (p) => (await p).close()));
+  }
+}
+
+/** A harmless statement that proves the connection and identity (used by status and tests). */
+export const identityQuery = tsql`SELECT @@SERVERNAME AS server_name, SERVERPROPERTY(${lit('ProductMajorVersion')}) AS major_version`;
