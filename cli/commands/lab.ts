@@ -1,7 +1,240 @@
-import type { Command } from '../command.js';
+// mirrorbook lab start|stop|status|fault|log|sessions|service-account — the simulated SQL Server
+// site, served by a process of its own from a lab directory (--dir, default beside the store).
+
+import { createReadStream, existsSync, statSync, watch } from 'node:fs';
+import type { Command, CommandContext } from '../command.js';
+import { UsageError } from '../command.js';
+import { resolvePaths } from '../paths.js';
+import { sendControl, findRunningLab, LabNotRunningError } from '../../lab/control/control-client.js';
+import { ControlError, type FaultKind } from '../../lab/control/control-protocol.js';
+import { batchLogPath, labDir } from '../../lab/control/lab-dir.js';
+import { loadLabState } from '../../lab/persist/lab-state-file.js';
+import { parseEdition, parseVersion } from '../../lab/control/lab-options.js';
+import { startLabProcess, stopLabProcess } from '../../lab/control/launch.js';
+import type { InstanceStatus, LabStatus } from '../../lab/control/lab-status.js';
+import type { ClientProgram } from '../../lab/model.js';
+
+const USAGE = `usage: mirrorbook lab <subcommand> [--dir D]
+  start [--witness] [--version 2008R2|2012|2014|2016|2017|2019|2022] [--edition Enterprise|Standard|Developer|Express]
+  stop
+  status [--json]
+  fault <instance> down|up|isolate|heal|slow <ms>
+  log <instance> [--follow]
+  sessions <instance> [list | start <program> | stop <program>]
+  service-account <instance> <account>`;
+
+const FAULTS: readonly FaultKind[] = ['down', 'up', 'isolate', 'heal', 'slow'];
+
+interface LabArgs {
+  dir: string;
+  positional: string[];
+  witness: boolean;
+  follow: boolean;
+  version?: string;
+  edition?: string;
+}
+
+function parseLabArgs(ctx: CommandContext): LabArgs {
+  const positional: string[] = [];
+  let dir: string | undefined;
+  let witness = false;
+  let follow = false;
+  let version: string | undefined;
+  let edition: string | undefined;
+  const args = ctx.argv;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      const next = args[++i];
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`${name} needs a value`, USAGE);
+      return next;
+    };
+    switch (name) {
+      case '--dir': dir = value(); break;
+      case '--witness': witness = true; break;
+      case '--follow': case '-f': follow = true; break;
+      case '--version': version = value(); break;
+      case '--edition': edition = value(); break;
+      default:
+        if (arg.startsWith('--')) throw new UsageError(`unknown option ${name} for 'lab'`, USAGE);
+        positional.push(arg);
+    }
+  }
+  const labDirPath = resolvePaths({ ...(ctx.flags.config ? { config: ctx.flags.config } : {}), ...(ctx.flags.store ? { store: ctx.flags.store } : {}), ...(dir ? { labDir: dir } : {}) }, ctx.env, ctx.cwd).labDir;
+  return { dir: labDirPath, positional, witness, follow, ...(version ? { version } : {}), ...(edition ? { edition } : {}) };
+}
 
 const command: Command = async (ctx) => {
-  ctx.stderr.write('mirrorbook lab: not implemented yet\n');
-  return 1;
+  const args = parseLabArgs(ctx);
+  const [sub, ...rest] = args.positional;
+  try {
+    switch (sub) {
+      case 'start': return await start(ctx, args, rest);
+      case 'stop': return await stop(ctx, args, rest);
+      case 'status': return await status(ctx, args, rest);
+      case 'fault': return await fault(ctx, args, rest);
+      case 'log': return await log(ctx, args, rest);
+      case 'sessions': return await sessions(ctx, args, rest);
+      case 'service-account': return await serviceAccount(ctx, args, rest);
+      case undefined: throw new UsageError('lab needs a subcommand', USAGE);
+      default: throw new UsageError(`unknown lab subcommand '${sub}'`, USAGE);
+    }
+  } catch (error) {
+    if (error instanceof ControlError) {
+      ctx.stderr.write(`mirrorbook lab: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      return 1;
+    }
+    throw error;
+  }
 };
 export default command;
+
+function expectArgs(rest: string[], count: number, what: string): void {
+  if (rest.length < count) throw new UsageError(`missing ${what}`, USAGE);
+  if (rest.length > count) throw new UsageError(`unexpected argument '${rest[count]}'`, USAGE);
+}
+
+async function start(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
+  expectArgs(rest, 0, '');
+  let version;
+  let edition;
+  try {
+    version = args.version === undefined ? undefined : parseVersion(args.version);
+    edition = args.edition === undefined ? undefined : parseEdition(args.edition);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const existing = existsSync(labDir(args.dir).state);
+  const { started, status } = await startLabProcess({ dir: args.dir, ...(args.witness ? { witness: true } : {}), ...(version ? { version } : {}), ...(edition ? { edition } : {}) });
+  if (ctx.flags.json) {
+    ctx.stdout.write(JSON.stringify({ started, ...status }) + '\n');
+    return 0;
+  }
+  const ignored = existing && (args.witness || version || edition) ? ' (--witness/--version/--edition apply only to a new lab; this directory already holds one)' : '';
+  ctx.stdout.write(started ? `lab started in ${status.dir} (pid ${status.pid})${ignored}\n` : `lab already running in ${status.dir} (pid ${status.pid})\n`);
+  ctx.stdout.write(describeLab(status));
+  return 0;
+}
+
+async function stop(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
+  expectArgs(rest, 0, '');
+  const { wasRunning } = await stopLabProcess(args.dir);
+  ctx.stdout.write(wasRunning ? `lab in ${args.dir} stopped; its state is kept (mirrorbook lab start --dir ${args.dir} resumes it)\n` : `no lab is running in ${args.dir}\n`);
+  return 0;
+}
+
+async function status(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
+  expectArgs(rest, 0, '');
+  if (!findRunningLab(args.dir)) {
+    if (ctx.flags.json) ctx.stdout.write(JSON.stringify({ running: false, dir: args.dir, instances: [] }) + '\n');
+    throw new LabNotRunningError(args.dir);
+  }
+  const current = await sendControl<LabStatus>(args.dir, { op: 'status' });
+  if (ctx.flags.json) ctx.stdout.write(JSON.stringify({ running: true, ...current }) + '\n');
+  else ctx.stdout.write(`lab running in ${current.dir} (pid ${current.pid}, since ${current.startedAt})\n` + describeLab(current));
+  return 0;
+}
+
+async function fault(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
+  const [instance, kind, msText] = rest;
+  if (!instance) throw new UsageError('missing the instance name', USAGE);
+  if (!kind || !FAULTS.includes(kind as FaultKind)) throw new UsageError(kind ? `unknown fault '${kind}'; expected one of ${FAULTS.join(', ')}` : 'missing the fault kind', USAGE);
+  let ms: number | undefined;
+  if (kind === 'slow') {
+    if (msText === undefined || !/^\d+$/.test(msText)) throw new UsageError(`slow needs a delay in milliseconds, e.g. 'lab fault ${instance} slow 200' (0 clears it)${msText === undefined ? '' : `; found '${msText}'`}`);
+    ms = Number(msText);
+    expectArgs(rest, 3, '');
+  } else expectArgs(rest, 2, '');
+  const result = await sendControl<InstanceStatus>(args.dir, { op: 'fault', instance, fault: kind as FaultKind, ...(ms === undefined ? {} : { ms }) });
+  if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
+  else ctx.stdout.write(`${result.name}: ${describeFaults(result)}\n`);
+  return 0;
+}
+
+async function log(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
+  expectArgs(rest, 1, 'the instance name');
+  const name = knownInstance(args.dir, rest[0]!);
+  const path = batchLogPath(labDir(args.dir), name);
+  let offset = 0;
+  const printFrom = async (): Promise<void> => {
+    if (!existsSync(path)) return;
+    const size = statSync(path).size;
+    if (size <= offset) return;
+    const stream = createReadStream(path, { start: offset, end: size - 1 });
+    offset = size;
+    for await (const chunk of stream) ctx.stdout.write(chunk as Buffer);
+  };
+  await printFrom();
+  if (!args.follow) return 0;
+  await new Promise<void>((resolve) => {
+    let busy = Promise.resolve();
+    const poll = (): void => void (busy = busy.then(printFrom));
+    const watcher = watch(labDir(args.dir).logs, poll);
+    const timer = setInterval(poll, 500);
+    const end = (): void => {
+      watcher.close();
+      clearInterval(timer);
+      void busy.then(resolve);
+    };
+    process.once('SIGINT', end);
+    process.once('SIGTERM', end);
+  });
+  return 0;
+}
+
+async function sessions(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
+  const [instance, actionText = 'list', ...programParts] = rest;
+  if (!instance) throw new UsageError('missing the instance name', USAGE);
+  if (!['list', 'start', 'stop'].includes(actionText)) throw new UsageError(`unknown sessions action '${actionText}'; expected list, start or stop`, USAGE);
+  const action = actionText as 'list' | 'start' | 'stop';
+  const program = programParts.join(' ');
+  if (action === 'list' && program) throw new UsageError(`unexpected argument '${program}'`, USAGE);
+  if (action !== 'list' && !program) throw new UsageError(`sessions ${action} needs the program name, e.g. "Patriot Data Service"`, USAGE);
+  const programs = await sendControl<ClientProgram[]>(args.dir, { op: 'sessions', instance, action, ...(program ? { program } : {}) });
+  if (ctx.flags.json) {
+    ctx.stdout.write(JSON.stringify(programs) + '\n');
+    return 0;
+  }
+  if (programs.length === 0) ctx.stdout.write('no simulated client programs\n');
+  for (const p of programs) ctx.stdout.write(`${String(p.spid).padStart(5)}  ${p.programName.padEnd(28)} ${p.loginName}@${p.hostName}  db=${p.database}  since ${p.loginTime}\n`);
+  return 0;
+}
+
+async function serviceAccount(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
+  expectArgs(rest, 2, 'the instance name and the account (e.g. LAB\\sqlsvc)');
+  const [instance, account] = rest as [string, string];
+  const result = await sendControl<InstanceStatus>(args.dir, { op: 'service-account', instance, account });
+  if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
+  else ctx.stdout.write(`${result.name}: service now runs as ${result.serviceAccount}; restarted at ${result.lastStartupTime} (connections were dropped)\n`);
+  return 0;
+}
+
+/** The instance's name as the lab spells it; refuses names the lab does not have. */
+function knownInstance(dir: string, name: string): string {
+  const state = loadLabState(dir);
+  if (!state) throw new ControlError(`there is no lab in ${dir}`, `start one with: mirrorbook lab start --dir ${dir}`);
+  const found = Object.keys(state.instances).find((n) => n.toLowerCase() === name.toLowerCase());
+  if (!found) throw new UsageError(`no instance named '${name}' in the lab in ${dir}`, `instances: ${Object.keys(state.instances).join(', ')}`);
+  return found;
+}
+
+function describeFaults(i: InstanceStatus): string {
+  const parts = [i.up ? 'up' : 'down', ...(i.faults.isolated ? ['isolated'] : []), ...(i.faults.slowMs ? [`slow ${i.faults.slowMs} ms`] : [])];
+  return parts.join(', ');
+}
+
+function describeLab(status: LabStatus): string {
+  const lines = status.instances.map((i) =>
+    `  ${i.role.padEnd(9)} ${i.name.padEnd(10)} tds 127.0.0.1:${String(i.port).padEnd(5)} ${describeFaults(i).padEnd(10)} login ${i.login} (password in ${i.passwordFile})  mirroring ${i.mirroringAddress}  ${i.version} ${i.edition}`);
+  return [
+    ...lines,
+    `  config      ${status.config}`,
+    `  credentials ${status.credentials}`,
+    `  batch logs  ${status.logs}`,
+    `  TLS cert    ${status.tlsCertFile}`,
+    '',
+  ].join('\n');
+}

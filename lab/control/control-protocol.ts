@@ -1,0 +1,20 @@
+// The requests the control channel understands (JSON over HTTP on 127.0.0.1, bearer token).
+
+export type FaultKind = 'down' | 'up' | 'isolate' | 'heal' | 'slow';
+
+export type ControlRequest =
+  | { op: 'status' }
+  | { op: 'stop' }
+  | { op: 'fault'; instance: string; fault: FaultKind; ms?: number }
+  | { op: 'sessions'; instance: string; action: 'list' | 'start' | 'stop'; program?: string }
+  | { op: 'service-account'; instance: string; account: string };
+
+export type ControlResponse = { ok: true; result: unknown } | { ok: false; error: string; hint?: string };
+
+/** An operator mistake the control channel reports without a stack (unknown instance …). */
+export class ControlError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}

@@ -1,0 +1,87 @@
+// What the control channel does to an instance, as changes to the lab state (the listener side of
+// a fault is the running lab's business).
+
+import type { ClientProgram, InstanceState, LabState } from '../model.js';
+import { changeServiceAccount, restartService, startClientProgram, stopService } from '../instance/service.js';
+import { ControlError, type FaultKind } from './control-protocol.js';
+
+export function applyFault(lab: LabState, instance: InstanceState, kind: FaultKind, ms: number | undefined, now: Date): void {
+  const fault = (lab.faults[instance.name] ??= { down: false, isolated: false, slowMs: 0 });
+  switch (kind) {
+    case 'down':
+      if (fault.down) return;
+      fault.down = true;
+      stopService(instance, now);
+      return;
+    case 'up':
+      if (!fault.down) return;
+      fault.down = false;
+      restart(lab, instance, now);
+      return;
+    case 'isolate':
+      fault.isolated = true;
+      return;
+    case 'heal':
+      fault.isolated = false;
+      fault.slowMs = 0;
+      return;
+    case 'slow':
+      if (ms === undefined || !Number.isInteger(ms) || ms < 0) throw new ControlError('slow needs a delay in milliseconds (0 clears it)');
+      fault.slowMs = ms;
+      return;
+  }
+}
+
+/** Services.msc → Log On → This account, and the restart that needs. */
+export function setServiceAccount(lab: LabState, instance: InstanceState, account: string, now: Date): void {
+  changeServiceAccount(instance, account, now);
+  reconnectPrograms(lab, instance, now);
+}
+
+function restart(lab: LabState, instance: InstanceState, now: Date): void {
+  restartService(instance, now);
+  reconnectPrograms(lab, instance, now);
+}
+
+/** Client programs such as the Patriot services reconnect after a restart, with new spids. */
+function reconnectPrograms(lab: LabState, instance: InstanceState, now: Date): void {
+  const loginTime = new Date(now.getTime() + 5000).toISOString();
+  for (const program of instance.programs) {
+    program.spid = lab.nextIds.spid++;
+    program.loginTime = loginTime;
+  }
+}
+
+export function startProgram(lab: LabState, instance: InstanceState, programName: string, now: Date): ClientProgram {
+  if (instance.service.status !== 'Running') throw new ControlError(`${instance.name} is down`, `bring it up first: mirrorbook lab fault ${instance.name} up`);
+  const existing = instance.programs.find((program) => program.programName.toLowerCase() === programName.toLowerCase());
+  if (existing) return existing;
+  const template = instance.programs[0];
+  return startClientProgram(lab, instance, {
+    programName,
+    hostName: template?.hostName ?? instance.host,
+    loginName: template?.loginName ?? 'Patriot',
+    database: template?.database ?? firstUserDatabase(instance),
+    loginTime: now.toISOString(),
+  });
+}
+
+/** Stops every program with that name, or whose name starts with it ("Patriot" stops all Patriot services). */
+export function stopProgram(instance: InstanceState, programName: string): ClientProgram[] {
+  const wanted = programName.toLowerCase();
+  const matches = (program: ClientProgram): boolean => {
+    const name = program.programName.toLowerCase();
+    return name === wanted || name.startsWith(wanted + ' ');
+  };
+  const stopped = instance.programs.filter(matches);
+  if (stopped.length === 0) {
+    const running = instance.programs.map((program) => program.programName).join(', ') || 'none';
+    throw new ControlError(`no client program '${programName}' is running on ${instance.name}`, `running: ${running}`);
+  }
+  instance.programs = instance.programs.filter((program) => !matches(program));
+  return stopped;
+}
+
+function firstUserDatabase(instance: InstanceState): string {
+  return Object.values(instance.databases).find((database) => !database.isSystem)?.name ?? 'master';
+}

@@ -1,0 +1,48 @@
+// The ready-to-use mirrorbook.yaml a lab writes for its pair (format owned by config/; secrets are
+// `file:` references relative to the config file, never literals).
+
+import YAML from 'yaml';
+import { relative } from 'node:path';
+import { writeFileAtomic } from '../persist/atomic-file.js';
+import type { LabDir } from './lab-dir.js';
+import { ENDPOINT_LOGIN_SECRET, MASTER_KEY_SECRET } from './credentials.js';
+import { passwordFile } from './lab-dir.js';
+import type { InstanceStatus } from './lab-status.js';
+
+export interface LabConfigInput {
+  instances: InstanceStatus[];
+  backup: { directory: string; mirrorReadsFrom: string; mirrorDirectory: string; principalReadsFrom: string };
+}
+
+export function labConfig(dir: LabDir, input: LabConfigInput): Record<string, unknown> {
+  const fileRef = (path: string): string => `file:${relative(dir.root, path).split('\\').join('/')}`;
+  const server = (i: InstanceStatus) => ({
+    server: i.host,
+    port: i.port,
+    instance: i.name,
+    login: i.login,
+    password: fileRef(i.passwordFile),
+    encrypt: true,
+    trustServerCertificate: true,
+    mirroringAddress: i.mirroringAddress,
+  });
+  const byRole = (role: InstanceStatus['role']) => input.instances.find((i) => i.role === role);
+  const principal = byRole('principal');
+  const mirror = byRole('mirror');
+  const witness = byRole('witness');
+  if (!principal || !mirror) throw new Error('a lab needs a principal and a mirror instance');
+  return {
+    preset: 'patriot',
+    pair: { principal: server(principal), mirror: server(mirror), ...(witness ? { witness: server(witness) } : {}) },
+    secrets: {
+      masterKeyPassword: fileRef(passwordFile(dir, MASTER_KEY_SECRET)),
+      endpointLoginPassword: fileRef(passwordFile(dir, ENDPOINT_LOGIN_SECRET)),
+    },
+    backup: input.backup,
+  };
+}
+
+export function writeLabConfig(dir: LabDir, input: LabConfigInput): void {
+  const text = `# Written by \`mirrorbook lab start\` for the lab in ${dir.root}.\n` + YAML.stringify(labConfig(dir, input));
+  writeFileAtomic(dir.config, text, 0o644);
+}

@@ -1,0 +1,57 @@
+// The lab process's view of the pieces others build (TDS listener, SQL handler, mirroring clock,
+// test TLS key): one place that adapts their entry points to what the running lab needs.
+
+import type { LabState, FaultState } from '../model.js';
+import type { SqlHandler } from '../tds/handler.js';
+import { startTdsListener } from '../tds/listener.js';
+import { loadLabTlsCredentials } from '../tls/index.js';
+import { createInstanceHandler } from '../server/handler.js';
+import { advanceLab } from '../mirroring/advance.js';
+
+/** One batch an instance received, as the batch log keeps it. */
+export interface BatchRecord {
+  ts: string;
+  instance: string;
+  spid: number;
+  login: string;
+  app: string;
+  host: string;
+  database: string;
+  sql: string;
+  rpc: boolean;
+  /** Error numbers of the messages with class ≥ 11 the batch produced. */
+  errors: number[];
+}
+
+/** What the lab process supplies to each instance's SQL handler. */
+export interface InstanceHooks {
+  lab: LabState;
+  instanceName: string;
+  now(): Date;
+  changed(): void;
+  logBatch(record: BatchRecord): void;
+  fault(): FaultState;
+}
+
+export interface TdsListener {
+  port: number;
+  close(): Promise<void>;
+  dropConnections(): void;
+  connectionCount(): number;
+}
+
+export function makeHandler(hooks: InstanceHooks): SqlHandler {
+  return createInstanceHandler(hooks);
+}
+
+export function listen(options: { port: number; serverName: string; handler: SqlHandler; tls: { key: string | Buffer; cert: string | Buffer }; delayMs: () => number }): Promise<TdsListener> {
+  return startTdsListener({ host: '127.0.0.1', ...options });
+}
+
+export function tlsCredentials(): { key: string | Buffer; cert: string | Buffer } {
+  return loadLabTlsCredentials();
+}
+
+export function advance(lab: LabState, now: Date): boolean {
+  return advanceLab(lab, now);
+}

@@ -1,0 +1,107 @@
+// Starting and stopping the lab process from outside: spawn it detached, wait until every instance
+// that is not faulted down accepts TDS connections; ask it to stop and wait until it is gone.
+
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Edition, SqlVersionName } from '../model.js';
+import { findRunningLab, sendControl } from './control-client.js';
+import { processAlive } from './control-file.js';
+import { ControlError } from './control-protocol.js';
+import { labDir } from './lab-dir.js';
+import type { LabStatus } from './lab-status.js';
+
+export interface StartOptions {
+  dir: string;
+  witness?: boolean;
+  version?: SqlVersionName;
+  edition?: Edition;
+  timeoutMs?: number;
+}
+
+export type StartResult = { started: boolean; status: LabStatus };
+
+/** node arguments that run the lab process: the bundle beside this code, else the TypeScript source through tsx. */
+export function labProcessArgs(): { args: string[]; cwd: string } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bundled = join(here, 'lab-process.js');
+  if (existsSync(bundled)) return { args: [bundled], cwd: here };
+  const root = resolve(here, '../..');
+  return { args: ['--import', 'tsx', join(root, 'lab', 'process.ts')], cwd: root };
+}
+
+export async function startLabProcess(options: StartOptions): Promise<StartResult> {
+  const dir = labDir(resolve(options.dir));
+  const running = findRunningLab(dir.root);
+  if (running) return { started: false, status: await sendControl<LabStatus>(dir.root, { op: 'status' }) };
+  mkdirSync(dir.root, { recursive: true, mode: 0o700 });
+  const out = openSync(dir.processLog, 'a');
+  const { args, cwd } = labProcessArgs();
+  const child = spawn(process.execPath, [
+    ...args,
+    '--dir', dir.root,
+    ...(options.witness ? ['--witness'] : []),
+    ...(options.version ? ['--version', options.version] : []),
+    ...(options.edition ? ['--edition', options.edition] : []),
+  ], { cwd, detached: true, stdio: ['ignore', out, out] });
+  closeSync(out);
+  let exitCode: number | null = null;
+  child.once('exit', (code, signal) => (exitCode = code ?? (signal ? 128 : 1)));
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  try {
+    for (;;) {
+      if (exitCode !== null) {
+        const other = findRunningLab(dir.root);
+        if (exitCode === 3 && other) return { started: false, status: await sendControl<LabStatus>(dir.root, { op: 'status' }) };
+        throw new ControlError(`the lab process exited with code ${exitCode} before it was ready`, `see ${dir.processLog}:\n${tail(dir.processLog, 12)}`);
+      }
+      const endpoint = findRunningLab(dir.root);
+      if (endpoint?.pid === child.pid) {
+        const status = await sendControl<LabStatus>(dir.root, { op: 'status' });
+        if (status.instances.every((i) => i.up || i.faults.down)) return { started: true, status };
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGTERM');
+        throw new ControlError(`the lab process did not become ready within ${(options.timeoutMs ?? 30_000) / 1000} s`, `see ${dir.processLog}`);
+      }
+      await delay(50);
+    }
+  } finally {
+    child.unref();
+  }
+}
+
+/** Asks the lab to stop and waits until its process is gone (SIGTERM after a grace period). */
+export async function stopLabProcess(root: string, graceMs = 10_000): Promise<{ wasRunning: boolean }> {
+  const endpoint = findRunningLab(resolve(root));
+  if (!endpoint) return { wasRunning: false };
+  try {
+    await sendControl(resolve(root), { op: 'stop' });
+  } catch {
+    process.kill(endpoint.pid, 'SIGTERM');
+  }
+  const deadline = Date.now() + graceMs;
+  let signalled = false;
+  while (processAlive(endpoint.pid)) {
+    if (Date.now() > deadline) {
+      if (signalled) throw new ControlError(`the lab process ${endpoint.pid} does not stop`, `kill it: kill ${endpoint.pid}`);
+      process.kill(endpoint.pid, 'SIGTERM');
+      signalled = true;
+    }
+    await delay(25);
+  }
+  return { wasRunning: true };
+}
+
+function tail(path: string, lines: number): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no output)';
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

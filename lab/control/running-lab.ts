@@ -1,0 +1,337 @@
+// A lab served from its directory: the state loaded (or a fresh Patriot site created), one TDS
+// listener per instance on its persisted loopback port, mirroring advanced on a timer, the state
+// written atomically after every change, every batch appended to the instance's log, and the
+// control channel. lab/process.ts runs one in a process of its own; tests may run one in-process.
+
+import { appendFileSync, mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Edition, InstanceState, LabState, SqlVersionName } from '../model.js';
+import { createSite } from '../site.js';
+import { backupDirectory } from '../instance/database.js';
+import { hashPassword } from '../instance/password.js';
+import { loadLabState, saveLabState } from '../persist/lab-state-file.js';
+import { ENDPOINT_LOGIN_SECRET, MASTER_KEY_SECRET, ensureSecret } from './credentials.js';
+import { batchLogPath, labDir, passwordFile, type LabDir } from './lab-dir.js';
+import { processAlive, removeControlFile, writeControlFile } from './control-file.js';
+import { startControlServer, type ControlServer } from './control-server.js';
+import { ControlError, type ControlRequest, type FaultKind } from './control-protocol.js';
+import { writeLabConfig, type LabConfigInput } from './lab-config-file.js';
+import type { InstanceStatus, LabStatus } from './lab-status.js';
+import { advance, listen, makeHandler, tlsCredentials, type BatchRecord, type TdsListener } from './lab-parts.js';
+import { applyFault, setServiceAccount, startProgram, stopProgram } from './instance-control.js';
+
+export const ADMIN_LOGIN = 'mirrorbook';
+/** The endpoint port the seed uses; mirroring addresses are simulated, not real sockets. */
+const DEFAULT_ENDPOINT_PORT = 1430;
+const TICK_MS = 250;
+
+export interface LabOptions {
+  dir: string;
+  /** Only used when the directory holds no lab yet. */
+  witness?: boolean;
+  version?: SqlVersionName;
+  edition?: Edition;
+  /** The lab's clock; real time by default. */
+  now?: () => Date;
+  /** Called with one line per notable event (the process writes them to its log). */
+  log?: (line: string) => void;
+}
+
+export interface RunningLab {
+  dir: LabDir;
+  lab: LabState;
+  status(): LabStatus;
+  control(request: ControlRequest): Promise<unknown>;
+  stop(): Promise<void>;
+  /** Settles once the lab has stopped (by stop() or a `stop` control request). */
+  stopped: Promise<void>;
+}
+
+export class LabAlreadyRunningError extends ControlError {
+  constructor(readonly pid: number, root: string) {
+    super(`a lab is already running in ${root} (pid ${pid})`, `stop it with: mirrorbook lab stop --dir ${root}`);
+    this.name = 'LabAlreadyRunningError';
+  }
+}
+
+export async function openLab(options: LabOptions): Promise<RunningLab> {
+  const dir = labDir(options.dir);
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  mkdirSync(dir.root, { recursive: true, mode: 0o700 });
+  mkdirSync(dir.logs, { recursive: true });
+  takeLock(dir);
+  const startedAt = now().toISOString();
+
+  let lab: LabState;
+  try {
+    lab = loadLabState(dir.root) ?? newLab(dir, options, now());
+  } catch (error) {
+    releaseLock(dir);
+    throw error;
+  }
+  ensureSecret(dir, MASTER_KEY_SECRET);
+  ensureSecret(dir, ENDPOINT_LOGIN_SECRET);
+  const tls = tlsCredentials();
+  const tlsCertFile = join(dir.root, 'tls-cert.pem');
+  writeFileSync(tlsCertFile, tls.cert);
+
+  let dirty = false;
+  let flushTimer: NodeJS.Timeout | null = null;
+  const flush = (): void => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (!dirty) return;
+    dirty = false;
+    saveLabState(dir.root, lab);
+  };
+  const changed = (): void => {
+    dirty = true;
+    flushTimer ??= setTimeout(flush, 20);
+  };
+
+  const listeners = new Map<string, TdsListener>();
+  const handlers = new Map(Object.values(lab.instances).map((instance) => [instance.name, makeHandler({
+    lab,
+    instanceName: instance.name,
+    now,
+    changed,
+    logBatch: (record: BatchRecord) => appendFileSync(batchLogPath(dir, instance.name), JSON.stringify(record) + '\n'),
+    fault: () => faultOf(lab, instance.name),
+  })]));
+
+  const startListener = async (instance: InstanceState): Promise<void> => {
+    try {
+      const listener = await listen({
+        port: instance.tdsPort,
+        serverName: instance.name,
+        handler: handlers.get(instance.name)!,
+        tls,
+        delayMs: () => faultOf(lab, instance.name).slowMs,
+      });
+      listeners.set(instance.name, listener);
+      if (instance.tdsPort !== listener.port) {
+        instance.tdsPort = listener.port;
+        changed();
+      }
+      log(`${instance.name} listening on 127.0.0.1:${listener.port}`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new ControlError(`port ${instance.tdsPort} of ${instance.name} is in use by another process`, `free the port, or start a fresh lab in another --dir`);
+      throw error;
+    }
+  };
+  const stopListener = async (name: string): Promise<void> => {
+    const listener = listeners.get(name);
+    if (!listener) return;
+    listeners.delete(name);
+    listener.dropConnections();
+    await listener.close();
+    log(`${name} stopped listening`);
+  };
+
+  const instanceStatus = (instance: InstanceState, index: number): InstanceStatus => {
+    const fault = faultOf(lab, instance.name);
+    return {
+      name: instance.name,
+      hostName: instance.host,
+      host: '127.0.0.1',
+      port: instance.tdsPort,
+      login: ADMIN_LOGIN,
+      passwordFile: passwordFile(dir, instance.name),
+      mirroringAddress: `TCP://${instance.host.toLowerCase()}.lab.local:${instance.endpoint?.port ?? DEFAULT_ENDPOINT_PORT}`,
+      up: listeners.has(instance.name),
+      role: index === 0 ? 'principal' : index === 1 ? 'mirror' : 'witness',
+      version: instance.version,
+      edition: instance.edition,
+      serviceAccount: instance.service.account,
+      lastStartupTime: instance.service.lastStartupTime,
+      faults: { ...fault },
+      connections: listeners.get(instance.name)?.connectionCount() ?? 0,
+    };
+  };
+  const status = (): LabStatus => ({
+    dir: dir.root,
+    pid: process.pid,
+    startedAt,
+    config: dir.config,
+    credentials: dir.credentials,
+    logs: dir.logs,
+    tlsCertFile,
+    instances: Object.values(lab.instances).map(instanceStatus),
+  });
+
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  let controlServer: ControlServer | null = null;
+  let ticker: NodeJS.Timeout | null = null;
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (ticker) clearInterval(ticker);
+      removeControlFile(dir.control);
+      await controlServer?.close();
+      await Promise.all([...listeners.keys()].map(stopListener));
+      dirty = true;
+      flush();
+      releaseLock(dir);
+      log('lab stopped');
+      resolveStopped();
+    })();
+    return stopping;
+  };
+
+  const tick = (): void => {
+    if (advance(lab, now())) changed();
+  };
+
+  const instanceNamed = (name: string): InstanceState => {
+    const instance = Object.values(lab.instances).find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+    if (!instance) throw new ControlError(`no instance named '${name}' in this lab`, `instances: ${Object.keys(lab.instances).join(', ')}`);
+    return instance;
+  };
+
+  const control = async (request: ControlRequest): Promise<unknown> => {
+    switch (request.op) {
+      case 'status':
+        return status();
+      case 'stop':
+        setImmediate(() => void stop());
+        return { stopping: true };
+      case 'fault': {
+        const instance = instanceNamed(request.instance);
+        await fault(instance, request.fault, request.ms);
+        tick();
+        flush();
+        return instanceStatus(instance, Object.values(lab.instances).indexOf(instance));
+      }
+      case 'sessions': {
+        const instance = instanceNamed(request.instance);
+        if (request.action === 'start') startProgram(lab, instance, requireProgram(request.program), now());
+        if (request.action === 'stop') stopProgram(instance, requireProgram(request.program));
+        if (request.action !== 'list') {
+          changed();
+          flush();
+        }
+        return instance.programs;
+      }
+      case 'service-account': {
+        const instance = instanceNamed(request.instance);
+        setServiceAccount(lab, instance, request.account, now());
+        listeners.get(instance.name)?.dropConnections();
+        tick();
+        changed();
+        flush();
+        return instanceStatus(instance, Object.values(lab.instances).indexOf(instance));
+      }
+      default:
+        throw new ControlError(`unknown control request '${(request as { op: string }).op}'`);
+    }
+  };
+
+  const fault = async (instance: InstanceState, kind: FaultKind, ms: number | undefined): Promise<void> => {
+    const wasDown = faultOf(lab, instance.name).down;
+    applyFault(lab, instance, kind, ms, now());
+    if (kind === 'down' && !wasDown) await stopListener(instance.name);
+    if (kind === 'up' && wasDown) await startListener(instance);
+    changed();
+    log(`fault ${kind}${ms === undefined ? '' : ` ${ms} ms`} on ${instance.name}`);
+  };
+
+  try {
+    for (const instance of Object.values(lab.instances)) {
+      if (!faultOf(lab, instance.name).down) await startListener(instance);
+    }
+    tick();
+    dirty = true;
+    flush();
+    writeLabConfig(dir, configInput(lab, status().instances));
+    controlServer = await startControlServer(control);
+    writeControlFile(dir.control, { pid: process.pid, port: controlServer.port, token: controlServer.token, startedAt });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  ticker = setInterval(tick, TICK_MS);
+  ticker.unref();
+  log(`lab serving ${dir.root}: ${Object.keys(lab.instances).join(', ')}`);
+  return { dir, lab, status, control, stop, stopped };
+}
+
+function newLab(dir: LabDir, options: LabOptions, now: Date): LabState {
+  const lab = createSite({
+    adminPassword: ensureSecret(dir, 'site-admin'),
+    adminLogin: ADMIN_LOGIN,
+    now,
+    ...(options.witness ? { witness: true } : {}),
+    ...(options.version ? { version: options.version } : {}),
+    ...(options.edition ? { edition: options.edition } : {}),
+  });
+  // One password per instance, as separate servers would have.
+  for (const instance of Object.values(lab.instances)) {
+    const login = instance.logins[ADMIN_LOGIN];
+    if (login) login.passwordHash = hashPassword(ensureSecret(dir, instance.name));
+  }
+  unlinkQuietly(passwordFile(dir, 'site-admin'));
+  return lab;
+}
+
+function configInput(lab: LabState, instances: InstanceStatus[]): LabConfigInput {
+  const [principal, mirror] = Object.values(lab.instances) as [InstanceState, InstanceState];
+  return {
+    instances,
+    backup: {
+      directory: backupDirectory(principal),
+      mirrorReadsFrom: `\\\\${principal.host}\\Backup`,
+      mirrorDirectory: backupDirectory(mirror),
+      principalReadsFrom: `\\\\${mirror.host}\\Backup`,
+    },
+  };
+}
+
+function faultOf(lab: LabState, name: string) {
+  return (lab.faults[name] ??= { down: false, isolated: false, slowMs: 0 });
+}
+
+function requireProgram(program: string | undefined): string {
+  if (!program) throw new ControlError('name the client program', `e.g. mirrorbook lab sessions SQLPRI01 start "Patriot Data Service"`);
+  return program;
+}
+
+/** Exclusive ownership of the directory: a lock file holding the pid; a dead owner's lock is taken over. */
+function takeLock(dir: LabDir): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(dir.lock, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readQuietly(dir.lock));
+      if (owner && processAlive(owner)) throw new LabAlreadyRunningError(owner, dir.root);
+      unlinkQuietly(dir.lock);
+    }
+  }
+  throw new ControlError(`could not take the lock ${dir.lock}`);
+}
+
+function releaseLock(dir: LabDir): void {
+  if (Number(readQuietly(dir.lock)) === process.pid) unlinkQuietly(dir.lock);
+}
+
+function readQuietly(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
