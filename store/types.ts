@@ -4,6 +4,8 @@
 
 import type { Target } from '../machines/runbook.js';
 
+export type { Target };
+
 export type RunStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'needs-operator' | 'aborted';
 
 /** One step as the run saw it when it started: enough to say what changed in a newer definition. */
@@ -177,13 +179,14 @@ export interface Store {
   transaction<T>(fn: () => T): T;
 
   runs: {
-    /** Also appends the run-start audit record, in the same transaction. */
+    /** Also appends the run-start audit record, in the same transaction. Status starts 'running'. */
     create(run: RunInput): RunRecord;
     get(id: string): RunRecord | undefined;
     latest(filter?: { pairKey?: string; unfinished?: boolean }): RunRecord | undefined;
     /** Newest first. */
     list(options?: { limit?: number }): RunRecord[];
-    /** A final status (done/failed/aborted) sets endedAt. */
+    /** Audited in the same transaction: any status but 'running' appends 'run-end' and sets
+     * endedAt; going back to 'running' (a resume) appends 'resume' and clears endedAt. */
     setStatus(id: string, status: RunStatus, exitCode?: number): void;
   };
 

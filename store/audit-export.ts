@@ -1,0 +1,153 @@
+// Streams the audit trail as NDJSON, CSV (RFC 4180) or a Markdown change-board report, one pass
+// over the rows with `.iterate()`, so a million records never sit in memory at once.
+import type Database from 'better-sqlite3';
+import type { AuditRow } from './audit-chain.js';
+import { auditRecordOf } from './audit-record.js';
+import { verifyChain } from './audit-verify.js';
+import { runRecordOf, type RunRow } from './runs.js';
+import type { AuditRecord, ExportFormat, RunRecord, StepState } from './types.js';
+
+type Write = (chunk: string) => void;
+
+const COLUMNS = [
+  'seq', 'ts', 'runId', 'kind', 'operator', 'osUser', 'host', 'target', 'server', 'stepId', 'attempt',
+  'sql', 'result', 'errorNumber', 'message', 'data', 'prevHash', 'hash',
+] as const satisfies readonly (keyof AuditRecord)[];
+
+export function exportAudit(db: Database.Database, format: ExportFormat, options: { runId?: string }, write: Write): number {
+  if (format === 'md') return markdownReport(db, options.runId, write);
+  let count = 0;
+  if (format === 'csv') write(COLUMNS.join(',') + '\r\n');
+  for (const row of auditRows(db, options.runId)) {
+    const record = auditRecordOf(row);
+    write(format === 'ndjson' ? JSON.stringify(record) + '\n' : csvLine(record));
+    count += 1;
+  }
+  return count;
+}
+
+function auditRows(db: Database.Database, runId: string | undefined): IterableIterator<AuditRow> {
+  return (runId === undefined
+    ? db.prepare('SELECT * FROM audit ORDER BY seq').iterate()
+    : db.prepare('SELECT * FROM audit WHERE run_id = ? ORDER BY seq').iterate(runId)) as IterableIterator<AuditRow>;
+}
+
+function csvLine(record: AuditRecord): string {
+  return COLUMNS.map((c) => csvField(record[c])).join(',') + '\r\n';
+}
+
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function markdownReport(db: Database.Database, runId: string | undefined, write: Write): number {
+  const runs = runId === undefined
+    ? (db.prepare('SELECT * FROM runs ORDER BY rowid').all() as RunRow[])
+    : (db.prepare('SELECT * FROM runs WHERE id = ?').all(runId) as RunRow[]);
+  write(runId === undefined ? '# mirrorbook audit report\n\n' : `# mirrorbook audit report — run ${runId}\n\n`);
+  let count = 0;
+  for (const row of runs) count += runSection(db, runRecordOf(row), write);
+  if (runId === undefined) count += outsideRuns(db, write);
+  if (runs.length === 0 && runId !== undefined) write(`No run ${runId} in this store.\n\n`);
+  const verification = verifyChain(db);
+  write('## Audit chain verification\n\n');
+  write(verification.ok
+    ? `Intact: ${verification.count} records verified, each linked to the one before it by SHA-256.\n`
+    : `**BROKEN** at seq ${verification.firstBad.seq} (${verification.firstBad.problem}): ${verification.firstBad.detail}. ` +
+      `${verification.count} records before it verified.\n`);
+  return count;
+}
+
+function runSection(db: Database.Database, run: RunRecord, write: Write): number {
+  write(`## Run ${run.id}\n\n| | |\n|---|---|\n`);
+  const header: [string, string][] = [
+    ['Procedure', run.procedure],
+    ['Pair', run.pairKey],
+    ['Operator', `${run.operator} (${run.osUser}@${run.host}, pid ${run.pid})`],
+    ['Command', run.argv.join(' ')],
+    ['Started', run.startedAt],
+    ['Ended', run.endedAt ?? '—'],
+    ['Outcome', `${run.status}${run.exitCode === null ? '' : ` (exit ${run.exitCode})`}`],
+    ['Definition hash', `\`${run.definitionHash}\``],
+  ];
+  for (const [k, v] of header) write(`| ${k} | ${cell(v)} |\n`);
+
+  const states = new Map<string, StepState>();
+  for (const s of db.prepare('SELECT step_id, status, attempt, detail, error_number, error_message, at FROM step_states WHERE run_id = ? ORDER BY id')
+    .iterate(run.id) as IterableIterator<{ step_id: string; status: StepState['status']; attempt: number; detail: string | null; error_number: number | null; error_message: string | null; at: string }>) {
+    states.set(s.step_id, {
+      runId: run.id, stepId: s.step_id, status: s.status, attempt: s.attempt, at: s.at,
+      ...(s.detail === null ? {} : { detail: s.detail }),
+      ...(s.error_message === null ? {} : { error: { ...(s.error_number === null ? {} : { number: s.error_number }), message: s.error_message } }),
+    });
+  }
+  write('\n### Steps\n\n| # | Step | Target | Status | Attempts | Detail |\n|---|---|---|---|---|---|\n');
+  run.definition.steps.forEach((step, i) => {
+    const state = states.get(step.id);
+    const flags = [step.manual ? 'manual' : '', step.destructive ? 'destructive' : ''].filter(Boolean).join(', ');
+    const detail = state?.error ? `${state.error.number === undefined ? '' : `error ${state.error.number}: `}${state.error.message}` : state?.detail ?? '';
+    write(`| ${i + 1} | ${cell(`${step.title} (\`${step.id}\`)${flags ? ` — ${flags}` : ''}`)} | ${step.target} | ${state?.status ?? 'not run'} | ${state?.attempt ?? ''} | ${cell(detail)} |\n`);
+  });
+
+  const statements: AuditRecord[] = [];
+  const remarks: AuditRecord[] = [];
+  const outcomes = new Map<number, AuditRecord>();
+  let count = 0;
+  write('\n### Audit records\n\n| seq | time | kind | step | server | result | message |\n|---|---|---|---|---|---|---|\n');
+  for (const row of auditRows(db, run.id)) {
+    const r = auditRecordOf(row);
+    count += 1;
+    const server = r.server ?? r.target ?? '';
+    const result = r.errorNumber === null ? r.result ?? '' : `${r.result ?? 'error'} ${r.errorNumber}`;
+    write(`| ${r.seq} | ${r.ts} | ${r.kind} | ${cell(r.stepId ?? '')} | ${cell(server)} | ${cell(result)} | ${cell(r.message ?? '')} |\n`);
+    if (r.sql !== null) statements.push(r);
+    const intentId = intentIdOf(r);
+    if (r.kind === 'outcome' && intentId !== undefined) outcomes.set(intentId, r);
+    if (r.kind === 'confirmation' || r.kind === 'note') remarks.push(r);
+  }
+
+  write('\n### Statements\n\n');
+  if (statements.length === 0) write('None.\n');
+  for (const r of statements) {
+    const where = [r.target, r.server].filter(Boolean).join(' ');
+    // An intent's result is its outcome, written later; no outcome means the statement is in doubt.
+    const outcome = r.kind === 'intent' ? outcomes.get(intentIdOf(r) ?? -1) : r;
+    const result = outcome?.result ?? (r.kind === 'intent' ? 'in doubt (no outcome recorded)' : '—');
+    const errorNumber = outcome?.errorNumber ?? null;
+    const message = outcome?.message ?? null;
+    write(`- seq ${r.seq}, ${r.ts}, step \`${r.stepId ?? '—'}\` on ${where || '—'}: **${result}**` +
+      `${errorNumber === null ? '' : ` — error ${errorNumber}`}${message ? ` — ${message.replaceAll('\n', ' ')}` : ''}\n\n`);
+    write(`  \`\`\`sql\n${r.sql!.split('\n').map((l) => `  ${l}`).join('\n')}\n  \`\`\`\n\n`);
+  }
+
+  write('\n### Confirmations and notes\n\n');
+  if (remarks.length === 0) write('None.\n');
+  for (const r of remarks) {
+    write(`- ${r.ts} ${r.kind} by ${r.operator} (${r.osUser}@${r.host})${r.stepId ? ` at step \`${r.stepId}\`` : ''}: ${(r.message ?? r.result ?? '').replaceAll('\n', ' ')}\n`);
+  }
+  write('\n');
+  return count;
+}
+
+function outsideRuns(db: Database.Database, write: Write): number {
+  let count = 0;
+  for (const row of db.prepare('SELECT * FROM audit WHERE run_id IS NULL ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+    if (count === 0) write('## Records outside any run\n\n| seq | time | kind | who | result | message |\n|---|---|---|---|---|---|\n');
+    const r = auditRecordOf(row);
+    write(`| ${r.seq} | ${r.ts} | ${r.kind} | ${cell(`${r.operator} (${r.osUser}@${r.host})`)} | ${cell(r.result ?? '')} | ${cell(`${r.message ?? ''} ${r.data === null ? '' : JSON.stringify(r.data)}`.trim())} |\n`);
+    count += 1;
+  }
+  if (count > 0) write('\n');
+  return count;
+}
+
+function intentIdOf(r: AuditRecord): number | undefined {
+  const id = (r.data as { intentId?: unknown } | null)?.intentId;
+  return typeof id === 'number' ? id : undefined;
+}
+
+function cell(text: string): string {
+  return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, '<br>');
+}

@@ -1,0 +1,46 @@
+// Versioned schema migrations: each runs once, inside one transaction with its schema_migrations
+// row, so a crash leaves the store at the previous version rather than half-migrated.
+import type Database from 'better-sqlite3';
+import type { Migration } from './migrations/migration.js';
+import { StoreError } from './types.js';
+import { nowIso } from './clock.js';
+
+export function schemaVersion(db: Database.Database): number {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!table) return 0;
+  const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+export function migrate(db: Database.Database, path: string, migrations: readonly Migration[], readonly: boolean): number {
+  const known = migrations.at(-1)?.version ?? 0;
+  const current = schemaVersion(db);
+  if (current > known) {
+    throw new StoreError(
+      'too-new',
+      `the store ${path} has schema version ${current}, newer than this mirrorbook understands (${known})`,
+      'use the mirrorbook version that wrote it (or newer); an older build must not write to it',
+    );
+  }
+  const pending = migrations.filter((m) => m.version > current);
+  if (pending.length === 0) return current;
+  if (readonly) {
+    throw new StoreError(
+      'read-only',
+      `the store ${path} is at schema version ${current} and needs migrating to ${known}, but it was opened read-only`,
+      'run any mirrorbook command that writes (e.g. `mirrorbook runs`) once with write access to migrate it',
+    );
+  }
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    // Another process may have migrated between our read and our write lock.
+    const again = schemaVersion(db);
+    const insert = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const m of pending) {
+      if (m.version <= again) continue;
+      db.exec(m.sql);
+      insert.run(m.version, m.name, nowIso());
+    }
+  }).immediate();
+  return known;
+}

@@ -1,0 +1,94 @@
+// Opens (creating if needed) the SQLite store: WAL with synchronous=FULL so a commit survives
+// power loss, foreign keys on, migrated to this build's schema. Failures the operator can act on
+// (corrupt, locked, read-only, full, not a database, too new) come out as StoreError.
+import Database from 'better-sqlite3';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createAudit } from './audit.js';
+import { createJournal } from './journal.js';
+import { createLocks } from './locks.js';
+import { migrate } from './migrate.js';
+import { migrations as allMigrations } from './migrations/index.js';
+import type { Migration } from './migrations/migration.js';
+import { createRuns } from './runs.js';
+import { createSnapshots } from './snapshots.js';
+import { guarded } from './sqlite-errors.js';
+import { StoreError, type OpenOptions, type Store } from './types.js';
+
+const BUSY_TIMEOUT_MS = 5000;
+
+export function openStore(path: string, options: OpenOptions & { migrations?: readonly Migration[] } = {}): Store {
+  const file = resolve(path);
+  const readonly = options.readonly ?? false;
+  return guarded(file, () => {
+    prepareFile(file, readonly);
+    const db = new Database(file, { readonly, fileMustExist: readonly, timeout: BUSY_TIMEOUT_MS });
+    try {
+      configure(db, readonly);
+      migrate(db, file, options.migrations ?? allMigrations, readonly);
+      return assemble(db, file, readonly);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  });
+}
+
+function prepareFile(file: string, readonly: boolean): void {
+  if (readonly) {
+    if (!existsSync(file)) {
+      throw new StoreError('cannot-open', `there is no store at ${file}`, 'run a procedure first, or point --store / MIRRORBOOK_STORE at an existing state.db');
+    }
+    return;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  if (!existsSync(file)) return;
+  // root ignores permission bits, but a store someone made read-only is meant to stay that way.
+  const mode = statSync(file).mode;
+  let writable = (mode & 0o222) !== 0;
+  try {
+    accessSync(file, constants.W_OK);
+  } catch {
+    writable = false;
+  }
+  if (!writable) {
+    throw new StoreError('read-only', `the store ${file} is read-only (mode ${(mode & 0o777).toString(8)})`,
+      `read commands (runs, show, audit) open it read-only and work; to run or resume, make it writable: chmod u+w ${file}`);
+  }
+}
+
+function configure(db: Database.Database, readonly: boolean): void {
+  // Reading the schema first turns "not a database" into an error here, not mid-run.
+  db.prepare('SELECT count(*) FROM sqlite_master').get();
+  if (!readonly) {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new StoreError('cannot-open', `the store could not switch to WAL (journal mode is ${String(mode)})`, 'keep the store on a local file system (WAL needs shared memory; network shares do not provide it)');
+  }
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+}
+
+function assemble(db: Database.Database, file: string, readonly: boolean): Store {
+  const audit = createAudit(db);
+  const store: Store = {
+    path: file,
+    readonly,
+    close: () => db.close(),
+    transaction: <T>(fn: () => T): T => guarded(file, () => db.transaction(fn).immediate()),
+    runs: createRuns(db, audit),
+    journal: createJournal(db, audit),
+    snapshots: createSnapshots(db),
+    audit,
+    locks: createLocks(db, audit),
+  };
+  for (const part of [store.runs, store.journal, store.snapshots, store.audit, store.locks] as Record<string, unknown>[]) {
+    guardMethods(part, file);
+  }
+  return store;
+}
+
+function guardMethods(part: Record<string, unknown>, file: string): void {
+  for (const [name, method] of Object.entries(part)) {
+    if (typeof method === 'function') part[name] = (...args: unknown[]) => guarded(file, () => method(...args));
+  }
+}

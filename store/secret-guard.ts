@@ -1,0 +1,32 @@
+// The store takes masked text only. This is the last line of defence against a caller that
+// formatted a Secret with util.inspect (its only rendering that is not the bare mask) or handed
+// the Secret object itself where text belongs. (JSON of a Secret is already the mask.)
+import { MASK, isSecret } from '../config/secret.js';
+import { StoreError } from './types.js';
+
+const INSPECT_MARKER = `Secret(${MASK}`;
+
+/** Refuses a Secret object or a string carrying an inspected Secret; returns the text. */
+export function maskedText<T extends string | null | undefined>(value: T, field: string): T {
+  if (isSecret(value)) throw refused(field, 'a Secret object');
+  if (typeof value === 'string' && value.includes(INSPECT_MARKER)) throw refused(field, 'an inspected Secret');
+  return value;
+}
+
+/** JSON text of `value` (keys sorted, so equal values hash equally), checked like maskedText. */
+export function maskedJson(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  return maskedText(canonicalJson(value), field);
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+}
+
+function refused(field: string, what: string): StoreError {
+  return new StoreError('secret-refused', `refused to store ${field}: it carries ${what}`,
+    'pass masked text only (Tsql.masked, String(secret)); this is a mirrorbook bug — please report it');
+}
