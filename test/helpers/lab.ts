@@ -1,0 +1,169 @@
+// Start a lab for a test: as a process of its own through the same code `mirrorbook lab start` uses
+// (default), or in the test's process (`inProcess: true`, faster, no child to clean up). Each lab
+// lives in a fresh temporary directory that stop() removes. Connection configs are for `mssql`.
+//
+//   const lab = await startTestLab();
+//   const pool = await new sql.ConnectionPool(lab.mssqlConfig('SQLPRI01')).connect();
+//   …
+//   await lab.stop();
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { config as MssqlConfig } from 'mssql';
+import type { Edition, SqlVersionName } from '../../lab/model.js';
+import type { LabStatus, InstanceStatus } from '../../lab/control/lab-status.js';
+import type { ControlRequest } from '../../lab/control/control-protocol.js';
+import { sendControl } from '../../lab/control/control-client.js';
+import { startLabProcess, stopLabProcess } from '../../lab/control/launch.js';
+import type { RunningLab } from '../../lab/control/running-lab.js';
+
+export const REPO_ROOT = resolve(new URL('../..', import.meta.url).pathname);
+
+/** How a client encrypts: mssql plain / encrypt + trust / encrypt + CA check / TDS 8.0 strict. */
+export type EncryptionMode = 'plain' | 'trust' | 'ca' | 'strict';
+
+export interface TestLabOptions {
+  witness?: boolean;
+  version?: SqlVersionName;
+  edition?: Edition;
+  /** Run the lab inside the test process instead of a child process. */
+  inProcess?: boolean;
+  /** Reuse a directory (e.g. to restart a stopped lab); removed by stop() only if the helper made it. */
+  dir?: string;
+}
+
+export interface TestLab {
+  dir: string;
+  status(): Promise<LabStatus>;
+  instance(name: string): InstanceStatus;
+  password(name: string): string;
+  mssqlConfig(name: string, mode?: EncryptionMode, extra?: Partial<MssqlConfig>): MssqlConfig;
+  control<T = unknown>(request: ControlRequest): Promise<T>;
+  /** `mirrorbook lab <args> --dir <this lab>` through the real CLI. */
+  cli(...args: string[]): Promise<CliResult>;
+  /** Stops the lab; `keepDir` leaves the directory for a later start. */
+  stop(options?: { keepDir?: boolean }): Promise<void>;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function startTestLab(options: TestLabOptions = {}): Promise<TestLab> {
+  const madeDir = options.dir === undefined;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'mirrorbook-lab-'));
+  const startOptions = { dir, ...(options.witness ? { witness: true } : {}), ...(options.version ? { version: options.version } : {}), ...(options.edition ? { edition: options.edition } : {}) };
+  let running: RunningLab | null = null;
+  let status: LabStatus;
+  if (options.inProcess) {
+    const { openLab } = await import('../../lab/control/running-lab.js');
+    running = await openLab(startOptions);
+    status = running.status();
+  } else {
+    status = (await startLabProcess(startOptions)).status;
+  }
+  const control = <T,>(request: ControlRequest): Promise<T> => (running ? (running.control(request) as Promise<T>) : sendControl<T>(dir, request));
+  const instance = (name: string): InstanceStatus => {
+    const found = status.instances.find((i) => i.name.toLowerCase() === name.toLowerCase());
+    if (!found) throw new Error(`no instance ${name} in the test lab (${status.instances.map((i) => i.name).join(', ')})`);
+    return found;
+  };
+  const password = (name: string): string => readFileSync(instance(name).passwordFile, 'utf8').trim();
+  return {
+    dir,
+    status: async () => (status = await control<LabStatus>({ op: 'status' })),
+    instance,
+    password,
+    mssqlConfig: (name, mode = 'trust', extra = {}) => mssqlConfigFor(instance(name), password(name), status.tlsCertFile, mode, extra),
+    control,
+    cli: (...args) => runCli(['lab', ...args, '--dir', dir]),
+    stop: async ({ keepDir = false } = {}) => {
+      if (running) await running.stop();
+      else await stopLabProcess(dir);
+      if (madeDir && !keepDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function mssqlConfigFor(instance: InstanceStatus, password: string, tlsCertFile: string, mode: EncryptionMode, extra: Partial<MssqlConfig> = {}): MssqlConfig {
+  const ca = mode === 'ca' || mode === 'strict' ? readFileSync(tlsCertFile, 'utf8') : undefined;
+  return {
+    // The lab's certificate names localhost: CA verification needs that name.
+    server: ca ? 'localhost' : instance.host,
+    port: instance.port,
+    user: instance.login,
+    password,
+    pool: { min: 0, max: 4 },
+    connectionTimeout: 10_000,
+    requestTimeout: 60_000,
+    ...extra,
+    options: {
+      encrypt: mode === 'plain' ? false : mode === 'strict' ? ('strict' as unknown as boolean) : true,
+      trustServerCertificate: mode === 'trust',
+      ...(ca ? { cryptoCredentialsDetails: { ca } } : {}),
+      ...extra.options,
+    },
+  };
+}
+
+/** Runs the CLI from source (the code under test, not a possibly stale bundle). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+export type TsqlEncryption = 'off' | 'request' | 'require';
+
+/** Runs FreeTDS `tsql` against an instance with `input` (T-SQL with `go` lines) on stdin. */
+export function runTsql(instance: InstanceStatus, password: string, input: string, encryption: TsqlEncryption = 'off'): Promise<CliResult> {
+  const confDir = mkdtempSync(join(tmpdir(), 'mirrorbook-freetds-'));
+  const conf = join(confDir, 'freetds.conf');
+  writeFileSync(conf, `[lab]\n\thost = 127.0.0.1\n\tport = ${instance.port}\n\ttds version = 7.4\n\tencryption = ${encryption}\n\tclient charset = UTF-8\n`);
+  return new Promise((resolveRun, reject) => {
+    const child = spawn('tsql', ['-S', 'lab', '-U', instance.login, '-P', password], { env: { ...process.env, FREETDSCONF: conf }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      rmSync(confDir, { recursive: true, force: true });
+      reject(error.code === 'ENOENT' ? new Error('FreeTDS tsql is not installed: apt-get install -y freetds-bin') : error);
+    });
+    child.on('close', (code) => {
+      rmSync(confDir, { recursive: true, force: true });
+      resolveRun({ code: code ?? 1, stdout, stderr });
+    });
+    child.stdin.end(input.endsWith('\n') ? input + 'exit\n' : input + '\nexit\n');
+  });
+}
+
+/** Polls `check` until it returns a value (not undefined/false) or the deadline passes. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
