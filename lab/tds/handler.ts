@@ -88,6 +88,9 @@ export interface SqlHandler {
   execute(request: BatchRequest, emit: (item: ResponseItem) => void): Promise<void>;
   /** Transaction-manager requests (mssql's sql.Transaction). */
   transaction(session: SessionInfo, op: 'begin' | 'commit' | 'rollback' | 'save'): SqlMessage | void;
+  /** Optional: the client asked for a connection reset (RESETCONNECTION, e.g. a pooled connection
+   * reused). The wire layer has already put `session.database` back to the login database. */
+  reset?(session: SessionInfo): void;
   /** The client went away (or the instance dropped it). */
   disconnect(session: SessionInfo): void;
 }

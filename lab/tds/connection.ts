@@ -1,0 +1,368 @@
+// One client connection: PRELOGIN → [TLS] → LOGIN7 → requests, one at a time, with ATTENTION
+// handled while a request runs. Malformed input closes this connection only.
+
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import type { BatchRequest, SessionInfo, SqlHandler, SqlMessage, SqlValue } from './handler.js';
+import { ByteWriter } from './byte-writer.js';
+import { MessageAssembler, type IncomingMessage } from './message-assembler.js';
+import { parseLogin7 } from './login7.js';
+import { loginFailureTokens, loginSuccessTokens } from './login-reply.js';
+import {
+  DEFAULT_PACKET_SIZE, MAX_PACKET_SIZE, MIN_PACKET_SIZE, PacketCounter, PacketStatus, PacketType, toPackets,
+} from './packet.js';
+import { Encryption, answerEncryption, buildPreloginReply, parsePrelogin } from './prelogin.js';
+import { TdsProtocolError } from './protocol-error.js';
+import { parseRpc, parseSqlBatch, parseTransactionRequest, type TransactionOp } from './requests.js';
+import { ResponseStream, type ResponseChannel } from './response-stream.js';
+import { TlsShim } from './tls-shim.js';
+import { EnvChangeType, writeEnvChangeBytes, writeEnvChangeText } from './tokens.js';
+import { abortableDelay } from './abortable-delay.js';
+
+/** Before login a client has no business sending more than a LOGIN7's worth of bytes. */
+const MAX_MESSAGE_BEFORE_LOGIN = 64 * 1024;
+/** Generous for any T-SQL batch the lab runs; a larger message is treated as hostile. */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+const TLS_FIRST_BYTE = 0x16;
+
+export interface ConnectionContext {
+  serverName: string;
+  handler: SqlHandler;
+  version: { major: number; minor: number; build: number };
+  preloginTls: SecureContext;
+  strictTls: SecureContext;
+  delayMs: () => number;
+  onClose(): void;
+}
+
+type Phase = 'prelogin' | 'login' | 'ready' | 'closed';
+
+interface RunningRequest {
+  controller: AbortController;
+  response: ResponseStream | undefined;
+  attention: boolean;
+}
+
+export class TdsConnection {
+  private phase: Phase = 'prelogin';
+  private firstBytes = true;
+  private encryption: SessionInfo['encryption'] = 'off';
+  private shim: TlsShim | undefined;
+  private tls: TLSSocket | undefined;
+  private readonly assembler = new MessageAssembler(() => (this.phase === 'ready' ? MAX_MESSAGE_BYTES : MAX_MESSAGE_BEFORE_LOGIN));
+  private readonly counter = new PacketCounter();
+  private packetSize = DEFAULT_PACKET_SIZE;
+  private spid = 0;
+  private serverName: string;
+  private session: SessionInfo | undefined;
+  private loginDatabase = 'master';
+  private readonly queue: IncomingMessage[] = [];
+  private busy = false;
+  private running: RunningRequest | undefined;
+  private transactionCounter = 0n;
+  private transactionDescriptor: Buffer | undefined;
+
+  constructor(readonly socket: Socket, private readonly context: ConnectionContext) {
+    this.serverName = context.serverName;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.guard(() => this.rawIncoming(chunk)));
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.closed());
+  }
+
+  /** Drops the connection at once (instance down, listener closing). */
+  drop(): void {
+    this.socket.destroy();
+  }
+
+  private guard(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      if (!(error instanceof TdsProtocolError)) console.error('[lab/tds] connection failed:', error);
+      this.socket.destroy();
+    }
+  }
+
+  private rawIncoming(chunk: Buffer): void {
+    if (this.phase === 'closed') return;
+    if (this.firstBytes) {
+      this.firstBytes = false;
+      if (chunk[0] === TLS_FIRST_BYTE) this.startTls('strict');
+    }
+    if (this.shim) this.shim.incoming(chunk);
+    else this.tdsIncoming(chunk);
+  }
+
+  private tdsIncoming(chunk: Buffer): void {
+    for (const message of this.assembler.push(chunk)) this.accept(message);
+  }
+
+  /** TDS 8.0 wraps the whole socket; TDS 7.x starts TLS after PRELOGIN, inside PRELOGIN packets. */
+  private startTls(mode: 'strict' | 'prelogin'): void {
+    const shim = new TlsShim(this.socket, { wrapHandshake: mode === 'prelogin' });
+    const tls = new TLSSocket(shim, {
+      isServer: true,
+      secureContext: mode === 'strict' ? this.context.strictTls : this.context.preloginTls,
+      ...(mode === 'strict' ? { ALPNProtocols: ['tds/8.0'] } : {}),
+    });
+    tls.on('data', (chunk: Buffer) => this.guard(() => this.tdsIncoming(chunk)));
+    tls.on('error', () => this.socket.destroy());
+    this.shim = shim;
+    this.tls = tls;
+  }
+
+  /** Login-only encryption: after LOGIN7 everything, the login reply included, is clear text. */
+  private dropTls(): void {
+    this.shim?.detach();
+    this.tls?.removeAllListeners('data');
+    this.tls?.on('error', () => {});
+    this.tls?.destroy();
+    this.shim = undefined;
+    this.tls = undefined;
+  }
+
+  private write(packets: Buffer[]): void {
+    if (this.phase === 'closed' || this.socket.destroyed) return;
+    const target = this.tls ?? this.socket;
+    for (const packet of packets) target.write(packet);
+  }
+
+  private sendMessage(payload: Buffer): void {
+    this.write(toPackets(PacketType.tabularResult, payload, { packetSize: this.packetSize, spid: this.spid, counter: this.counter, endOfMessage: true }));
+  }
+
+  private accept(message: IncomingMessage): void {
+    if (message.type === PacketType.attention) return this.attention();
+    this.queue.push(message);
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      for (let message = this.queue.shift(); message && this.phase !== 'closed'; message = this.queue.shift()) {
+        await this.dispatch(message);
+      }
+    } catch (error) {
+      if (!(error instanceof TdsProtocolError)) console.error('[lab/tds] request failed:', error);
+      this.socket.destroy();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async dispatch(message: IncomingMessage): Promise<void> {
+    if (this.phase === 'prelogin') {
+      if (message.type !== PacketType.prelogin) throw new TdsProtocolError(`expected PRELOGIN, got 0x${message.type.toString(16)}`);
+      return this.prelogin(message.payload);
+    }
+    if (this.phase === 'login') {
+      if (message.type !== PacketType.login7) throw new TdsProtocolError(`expected LOGIN7, got 0x${message.type.toString(16)}`);
+      return this.login(message.payload);
+    }
+    if (message.ignored) return this.sendMessage(doneOnly());
+    switch (message.type) {
+      case PacketType.sqlBatch:
+        return this.request(message, () => ({ sql: parseSqlBatch(message.payload), params: new Map<string, SqlValue>(), rpc: false }));
+      case PacketType.rpc:
+        return this.request(message, () => {
+          const rpc = parseRpc(message.payload);
+          return rpc.ok ? { sql: rpc.sql, params: rpc.params, rpc: true } : { error: rpc.error, rpc: true };
+        });
+      case PacketType.transactionManager:
+        return this.transaction(message);
+      default:
+        throw new TdsProtocolError(`unsupported request type 0x${message.type.toString(16)}`);
+    }
+  }
+
+  private prelogin(payload: Buffer): void {
+    const request = parsePrelogin(payload);
+    const strict = this.tls !== undefined;
+    const answer = strict ? Encryption.notSupported : answerEncryption(request.encryption);
+    this.sendMessage(buildPreloginReply(this.context.version, answer));
+    this.phase = 'login';
+    if (strict) this.encryption = 'strict';
+    else if (answer === Encryption.on) this.encryption = 'tls';
+    else if (answer === Encryption.off) this.encryption = 'login-only';
+    if (this.encryption === 'tls' || this.encryption === 'login-only') this.startTls('prelogin');
+  }
+
+  private async login(payload: Buffer): Promise<void> {
+    const login = parseLogin7(payload);
+    if (this.encryption === 'login-only') this.dropTls();
+    await abortableDelay(this.context.delayMs(), undefined);
+    const result = await this.context.handler.login({
+      user: login.userName,
+      password: login.password,
+      database: login.database,
+      hostName: login.hostName,
+      appName: login.appName,
+      clientLibrary: login.clientLibrary,
+      serverName: login.serverName,
+    });
+    if (this.phase === 'closed') return;
+    if (!result.ok) {
+      this.sendMessage(loginFailureTokens(result.error, this.serverName));
+      this.phase = 'closed';
+      (this.tls ?? this.socket).end();
+      return;
+    }
+    const packetSize = negotiatePacketSize(login.packetSize);
+    this.spid = result.spid;
+    this.serverName = result.serverName || this.serverName;
+    this.loginDatabase = result.database;
+    this.sendMessage(loginSuccessTokens({ database: result.database, packetSize, serverName: this.serverName, version: result.version }));
+    this.packetSize = packetSize;
+    this.session = {
+      spid: result.spid,
+      login: login.userName,
+      hostName: login.hostName,
+      appName: login.appName,
+      clientLibrary: login.clientLibrary,
+      database: result.database,
+      encryption: this.encryption,
+    };
+    this.phase = 'ready';
+  }
+
+  private channel(): ResponseChannel {
+    return { packetSize: this.packetSize, spid: this.spid, counter: this.counter, serverName: this.serverName, send: (packets) => this.write(packets) };
+  }
+
+  private async request(
+    message: IncomingMessage,
+    parse: () => { sql: string; params: Map<string, SqlValue>; rpc: boolean } | { error: SqlMessage; rpc: boolean },
+  ): Promise<void> {
+    const session = this.session!;
+    const parsed = parse();
+    const response = new ResponseStream(this.channel(), parsed.rpc, (to) => (session.database = to));
+    const running: RunningRequest = { controller: new AbortController(), response, attention: false };
+    this.running = running;
+    try {
+      if (message.status & (PacketStatus.resetConnection | PacketStatus.resetConnectionSkipTran)) this.reset(response);
+      await abortableDelay(this.context.delayMs(), running.controller.signal);
+      if (running.attention) {
+        // Cancelled while the "slow" fault held it: the handler never sees it.
+      } else if ('error' in parsed) {
+        response.fail(parsed.error);
+      } else {
+        const batch: BatchRequest = { session, sql: parsed.sql, params: parsed.params, rpc: parsed.rpc, signal: running.controller.signal };
+        await this.context.handler.execute(batch, (item) => {
+          if (!running.attention && this.phase !== 'closed') response.item(item);
+        });
+      }
+    } catch (error) {
+      if (!running.attention && this.phase !== 'closed') response.fail(asSqlMessage(error));
+    } finally {
+      this.running = undefined;
+    }
+    if (running.attention) response.endForAttention();
+    else response.finish();
+  }
+
+  private reset(response: ResponseStream): void {
+    const session = this.session!;
+    const w = new ByteWriter(64);
+    writeEnvChangeBytes(w, EnvChangeType.resetConnectionAck, Buffer.alloc(0), Buffer.alloc(0));
+    if (session.database !== this.loginDatabase) {
+      writeEnvChangeText(w, EnvChangeType.database, this.loginDatabase, session.database);
+      session.database = this.loginDatabase;
+    }
+    this.context.handler.reset?.(session);
+    response.prefix(w.toBuffer());
+  }
+
+  private async transaction(message: IncomingMessage): Promise<void> {
+    const session = this.session!;
+    const op = parseTransactionRequest(message.payload);
+    const response = new ResponseStream(this.channel(), false);
+    const running: RunningRequest = { controller: new AbortController(), response, attention: false };
+    this.running = running;
+    try {
+      await abortableDelay(this.context.delayMs(), running.controller.signal);
+      if (!op) {
+        response.fail({ number: 8522, state: 1, class: 16, line: 1, message: 'Distributed transaction requests are not supported by the lab.' });
+      } else {
+        const error = this.context.handler.transaction(session, op);
+        if (error) response.fail(error);
+        else this.transactionChanged(op, response);
+      }
+    } catch (error) {
+      if (!running.attention) response.fail(asSqlMessage(error));
+    } finally {
+      this.running = undefined;
+    }
+    if (running.attention) response.endForAttention();
+    else response.finish();
+  }
+
+  /** ENVCHANGE 8/9/10 carry the 8-byte descriptor tedious sends back in later ALL_HEADERS. */
+  private transactionChanged(op: TransactionOp, response: ResponseStream): void {
+    const w = new ByteWriter(32);
+    if (op === 'begin') {
+      this.transactionDescriptor = Buffer.alloc(8);
+      this.transactionDescriptor.writeBigUInt64LE(++this.transactionCounter);
+      writeEnvChangeBytes(w, EnvChangeType.beginTransaction, this.transactionDescriptor, Buffer.alloc(0));
+    } else if (op === 'commit' || op === 'rollback') {
+      const type = op === 'commit' ? EnvChangeType.commitTransaction : EnvChangeType.rollbackTransaction;
+      writeEnvChangeBytes(w, type, Buffer.alloc(0), this.transactionDescriptor ?? Buffer.alloc(8));
+      this.transactionDescriptor = undefined;
+    }
+    response.prefix(w.toBuffer());
+    response.item({ kind: 'done', command: 'other' });
+  }
+
+  private attention(): void {
+    const running = this.running;
+    if (running) {
+      running.attention = true;
+      running.controller.abort(new Error('attention'));
+      return;
+    }
+    // Nothing running: the response already ended; only the acknowledgement is due.
+    if (this.phase === 'ready') this.sendMessage(attentionAck());
+  }
+
+  private closed(): void {
+    const session = this.session;
+    this.phase = 'closed';
+    this.session = undefined;
+    this.running?.controller.abort(new Error('connection closed'));
+    this.tls?.destroy();
+    if (session) {
+      try {
+        this.context.handler.disconnect(session);
+      } catch (error) {
+        console.error('[lab/tds] handler.disconnect failed:', error);
+      }
+    }
+    this.context.onClose();
+  }
+}
+
+function negotiatePacketSize(requested: number): number {
+  if (requested === 0) return DEFAULT_PACKET_SIZE;
+  return Math.min(MAX_PACKET_SIZE, Math.max(MIN_PACKET_SIZE, requested));
+}
+
+function doneOnly(): Buffer {
+  return Buffer.from([0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+}
+
+function attentionAck(): Buffer {
+  return Buffer.from([0xfd, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+}
+
+/** An error thrown by the handler: a SqlError-like object keeps its number/class/state;
+ * anything else is a lab bug, logged and reported without pretending to be a SQL error. */
+function asSqlMessage(error: unknown): SqlMessage {
+  const e = error as { number?: unknown; class?: unknown; state?: unknown; message?: unknown; line?: unknown };
+  if (error instanceof Error && typeof e.number === 'number' && typeof e.class === 'number') {
+    return { number: e.number, class: e.class, state: typeof e.state === 'number' ? e.state : 1, message: error.message, line: typeof e.line === 'number' ? e.line : 1 };
+  }
+  console.error('[lab/tds] handler failed:', error);
+  return { number: 50000, class: 16, state: 1, line: 1, message: `Lab internal error: ${error instanceof Error ? error.message : String(error)}` };
+}

@@ -1,0 +1,68 @@
+// A TDS 7.4 / 8.0 listener for one simulated SQL Server instance: the wire protocol is handled
+// here, the SQL by the SqlHandler plugged in.
+
+import { createServer, type Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
+import type { SqlHandler } from './handler.js';
+import { TdsConnection } from './connection.js';
+
+export interface TdsListenerOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 = pick a free one. */
+  port: number;
+  /** Shown in ERROR/INFO tokens until login; afterwards the handler's LoginResult.serverName. */
+  serverName: string;
+  handler: SqlHandler;
+  tls: { key: string | Buffer; cert: string | Buffer };
+  /** Extra latency per response (the lab's "slow" fault); read on every request. */
+  delayMs?: () => number;
+  /** Version announced in PRELOGIN (before the handler's login answers). Default 16.0.1000 (SQL Server 2022). */
+  version?: { major: number; minor: number; build: number };
+}
+
+export interface TdsListener {
+  port: number;
+  close(): Promise<void>;
+  /** Closes every open connection at once (instance down, partner isolated). */
+  dropConnections(): void;
+  connectionCount(): number;
+}
+
+export function startTdsListener(options: TdsListenerOptions): Promise<TdsListener> {
+  const connections = new Set<TdsConnection>();
+  const context = {
+    serverName: options.serverName,
+    handler: options.handler,
+    version: options.version ?? { major: 16, minor: 0, build: 1000 },
+    // Microsoft defines TLS 1.3 only for TDS 8.0; FreeTDS fails when offered it inside PRELOGIN.
+    preloginTls: createSecureContext({ key: options.tls.key, cert: options.tls.cert, maxVersion: 'TLSv1.2' }),
+    strictTls: createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }),
+    delayMs: options.delayMs ?? (() => 0),
+  };
+  const server = createServer((socket: Socket) => {
+    const connection: TdsConnection = new TdsConnection(socket, { ...context, onClose: () => connections.delete(connection) });
+    connections.add(connection);
+  });
+  const dropConnections = () => {
+    for (const connection of connections) connection.drop();
+  };
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : options.port;
+      resolve({
+        port,
+        dropConnections,
+        connectionCount: () => connections.size,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            dropConnections();
+          }),
+      });
+    });
+  });
+}

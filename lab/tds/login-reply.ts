@@ -1,0 +1,40 @@
+// The token streams that answer LOGIN7: what SQL Server sends on success, and 18456 on failure.
+
+import type { SqlMessage } from './handler.js';
+import { ByteWriter } from './byte-writer.js';
+import { SQL_LATIN1_GENERAL_CP1_CI_AS } from './collation.js';
+import {
+  CurCmd, DoneStatus, EnvChangeType, Token,
+  writeDone, writeEnvChangeBytes, writeEnvChangeText, writeLoginAck, writeMessage,
+} from './tokens.js';
+
+export function loginSuccessTokens(options: {
+  database: string;
+  packetSize: number;
+  serverName: string;
+  version: { major: number; minor: number; build: number };
+}): Buffer {
+  const w = new ByteWriter(512);
+  const info = (number: number, state: number, message: string) => writeMessage(w, { number, state, class: 0, message, line: 0 }, options.serverName);
+  writeEnvChangeText(w, EnvChangeType.database, options.database, 'master');
+  info(5701, 2, `Changed database context to '${options.database}'.`);
+  writeEnvChangeBytes(w, EnvChangeType.sqlCollation, SQL_LATIN1_GENERAL_CP1_CI_AS, Buffer.alloc(0));
+  writeEnvChangeText(w, EnvChangeType.language, 'us_english', '');
+  info(5703, 1, 'Changed language setting to us_english.');
+  writeLoginAck(w, options.version);
+  // Packet size travels as a decimal string, not an integer.
+  writeEnvChangeText(w, EnvChangeType.packetSize, String(options.packetSize), '4096');
+  writeDone(w, Token.done, DoneStatus.final, CurCmd.other, 0);
+  return w.toBuffer();
+}
+
+export function loginFailureTokens(error: SqlMessage, serverName: string): Buffer {
+  const w = new ByteWriter(256);
+  writeMessage(w, { ...error, class: Math.max(error.class, 11) }, serverName);
+  writeDone(w, Token.done, DoneStatus.error, CurCmd.other, 0);
+  return w.toBuffer();
+}
+
+export function loginFailed(user: string): SqlMessage {
+  return { number: 18456, state: 1, class: 14, message: `Login failed for user '${user}'.`, line: 1 };
+}
