@@ -21,7 +21,8 @@ const USAGE = `usage: mirrorbook lab <subcommand> [--dir D]
   fault <instance> down|up|isolate|heal|slow <ms>
   log <instance> [--follow]
   sessions <instance> [list | start <program> | stop <program>]
-  service-account <instance> <account>`;
+  service-account <instance> <account>
+  behaviour <instance|*> [<switch> <value>]   (see lab/README.md)`;
 
 const FAULTS: readonly FaultKind[] = ['down', 'up', 'isolate', 'heal', 'slow'];
 
@@ -79,6 +80,7 @@ const command: Command = async (ctx) => {
       case 'log': return await log(ctx, args, rest);
       case 'sessions': return await sessions(ctx, args, rest);
       case 'service-account': return await serviceAccount(ctx, args, rest);
+      case 'behaviour': return await behaviour(ctx, args, rest);
       case undefined: throw new UsageError('lab needs a subcommand', USAGE);
       default: throw new UsageError(`unknown lab subcommand '${sub}'`, USAGE);
     }
@@ -209,6 +211,17 @@ async function serviceAccount(ctx: CommandContext, args: LabArgs, rest: string[]
   const result = await sendControl<InstanceStatus>(args.dir, { op: 'service-account', instance, account });
   if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
   else ctx.stdout.write(`${result.name}: service now runs as ${result.serviceAccount}; restarted at ${result.lastStartupTime} (connections were dropped)\n`);
+  return 0;
+}
+
+async function behaviour(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
+  const [instance, name, value] = rest;
+  if (!instance) throw new UsageError('missing the instance name (or * for all)', USAGE);
+  if (name !== undefined && value === undefined) throw new UsageError(`behaviour ${name} needs a value`, USAGE);
+  if (rest.length > 3) throw new UsageError(`unexpected argument '${rest[3]}'`, USAGE);
+  const result = await sendControl<Record<string, Record<string, unknown>>>(args.dir, { op: 'behaviour', instance, ...(name !== undefined ? { name, value: value! } : {}) });
+  if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
+  else for (const [instanceName, switches] of Object.entries(result)) ctx.stdout.write(`${instanceName}: ${Object.entries(switches).map(([k, v]) => `${k}=${String(v)}`).join('  ')}\n`);
   return 0;
 }
 

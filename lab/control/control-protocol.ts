@@ -7,7 +7,9 @@ export type ControlRequest =
   | { op: 'stop' }
   | { op: 'fault'; instance: string; fault: FaultKind; ms?: number }
   | { op: 'sessions'; instance: string; action: 'list' | 'start' | 'stop'; program?: string }
-  | { op: 'service-account'; instance: string; account: string };
+  | { op: 'service-account'; instance: string; account: string }
+  /** Without name/value: the instance's switches; with them: set one (all instances when instance is '*'). */
+  | { op: 'behaviour'; instance: string; name?: string; value?: string };
 
 export type ControlResponse = { ok: true; result: unknown } | { ok: false; error: string; hint?: string };
 

@@ -1,7 +1,8 @@
 // The lab process's view of the pieces others build (TDS listener, SQL handler, mirroring clock,
 // test TLS key): one place that adapts their entry points to what the running lab needs.
 
-import type { LabState, FaultState } from '../model.js';
+import type { FaultState, InstanceState, LabState } from '../model.js';
+import { versionFacts } from '../instance/version.js';
 import type { SqlHandler } from '../tds/handler.js';
 import { startTdsListener } from '../tds/listener.js';
 import { loadLabTlsCredentials } from '../tls/index.js';
@@ -44,8 +45,17 @@ export function makeHandler(hooks: InstanceHooks): SqlHandler {
   return createInstanceHandler(hooks);
 }
 
-export function listen(options: { port: number; serverName: string; handler: SqlHandler; tls: { key: string | Buffer; cert: string | Buffer }; delayMs: () => number }): Promise<TdsListener> {
-  return startTdsListener({ host: '127.0.0.1', ...options });
+export function listen(options: { instance: InstanceState; handler: SqlHandler; tls: { key: string | Buffer; cert: string | Buffer }; delayMs: () => number }): Promise<TdsListener> {
+  const { major, minor, build } = versionFacts(options.instance.version);
+  return startTdsListener({
+    host: '127.0.0.1',
+    port: options.instance.tdsPort,
+    serverName: options.instance.name,
+    handler: options.handler,
+    tls: options.tls,
+    delayMs: options.delayMs,
+    version: { major, minor, build },
+  });
 }
 
 export function tlsCredentials(): { key: string | Buffer; cert: string | Buffer } {

@@ -15,6 +15,7 @@ import { batchLogPath, labDir, passwordFile, type LabDir } from './lab-dir.js';
 import { processAlive, removeControlFile, writeControlFile } from './control-file.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import { ControlError, type ControlRequest, type FaultKind } from './control-protocol.js';
+import { setBehaviour } from './behaviour-switches.js';
 import { writeLabConfig, type LabConfigInput } from './lab-config-file.js';
 import type { InstanceStatus, LabStatus } from './lab-status.js';
 import { advance, listen, makeHandler, tlsCredentials, type BatchRecord, type TdsListener } from './lab-parts.js';
@@ -103,8 +104,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   const startListener = async (instance: InstanceState): Promise<void> => {
     try {
       const listener = await listen({
-        port: instance.tdsPort,
-        serverName: instance.name,
+        instance,
         handler: handlers.get(instance.name)!,
         tls,
         delayMs: () => faultOf(lab, instance.name).slowMs,
@@ -223,6 +223,15 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
         changed();
         flush();
         return instanceStatus(instance, Object.values(lab.instances).indexOf(instance));
+      }
+      case 'behaviour': {
+        const targets = request.instance === '*' ? Object.values(lab.instances) : [instanceNamed(request.instance)];
+        if (request.name !== undefined) {
+          for (const instance of targets) setBehaviour(instance, request.name, request.value ?? '');
+          changed();
+          flush();
+        }
+        return Object.fromEntries(targets.map((instance) => [instance.name, instance.behaviour]));
       }
       default:
         throw new ControlError(`unknown control request '${(request as { op: string }).op}'`);
