@@ -1,0 +1,60 @@
+// CREATE / DROP / ALTER DATABASE, including the mirroring options SET PARTNER and SET WITNESS.
+
+import type { AlterDatabaseAction, AlterDatabaseStatement, CreateDatabaseStatement, DropDatabaseStatement, Termination } from './ast.js';
+import type { Cursor } from './cursor.js';
+
+export function parseCreateDatabase(c: Cursor, line: number): CreateDatabaseStatement {
+  c.expectWord('DATABASE');
+  return { kind: 'createDatabase', line, name: c.identifier() };
+}
+
+export function parseDropDatabase(c: Cursor, line: number): DropDatabaseStatement {
+  c.expectWord('DATABASE');
+  const ifExists = c.acceptWord('IF', 'EXISTS');
+  const names = [c.identifier()];
+  while (c.acceptOp(',')) names.push(c.identifier());
+  return { kind: 'dropDatabase', line, names, ifExists };
+}
+
+export function parseAlterDatabase(c: Cursor, line: number): AlterDatabaseStatement {
+  c.expectWord('DATABASE');
+  const name = c.acceptWord('CURRENT') ? 'CURRENT' : c.identifier();
+  c.expectWord('SET');
+  const action = alterAction(c);
+  const statement: AlterDatabaseStatement = { kind: 'alterDatabase', line, name, action };
+  // Mirroring options take no termination clause; SQL Server rejects one as a syntax error.
+  if (action.kind !== 'partner' && action.kind !== 'partnerOption' && action.kind !== 'partnerSafety'
+    && action.kind !== 'partnerTimeout' && action.kind !== 'witness' && action.kind !== 'witnessOff' && c.acceptWord('WITH')) {
+    statement.termination = termination(c);
+  }
+  return statement;
+}
+
+function alterAction(c: Cursor): AlterDatabaseAction {
+  if (c.acceptWord('RECOVERY')) return { kind: 'recovery', model: c.expectOneOf('FULL', 'SIMPLE', 'BULK_LOGGED') };
+  if (c.acceptWord('PARTNER')) {
+    if (c.acceptOp('=')) return { kind: 'partner', address: c.string() };
+    const option = c.expectOneOf('FAILOVER', 'FORCE_SERVICE_ALLOW_DATA_LOSS', 'OFF', 'RESUME', 'SUSPEND', 'SAFETY', 'TIMEOUT');
+    if (option === 'SAFETY') return { kind: 'partnerSafety', safety: c.expectOneOf('FULL', 'OFF') };
+    if (option === 'TIMEOUT') return { kind: 'partnerTimeout', seconds: c.integer() };
+    return { kind: 'partnerOption', option };
+  }
+  if (c.acceptWord('WITNESS')) {
+    if (c.acceptOp('=')) return { kind: 'witness', address: c.string() };
+    c.expectWord('OFF');
+    return { kind: 'witnessOff' };
+  }
+  const option = c.expectOneOf('ONLINE', 'OFFLINE', 'EMERGENCY', 'SINGLE_USER', 'RESTRICTED_USER', 'MULTI_USER');
+  if (option === 'ONLINE' || option === 'OFFLINE' || option === 'EMERGENCY') return { kind: 'state', state: option };
+  return { kind: 'userAccess', access: option };
+}
+
+function termination(c: Cursor): Termination {
+  if (c.acceptWord('NO_WAIT')) return { kind: 'noWait' };
+  c.expectWord('ROLLBACK');
+  if (c.acceptWord('IMMEDIATE')) return { kind: 'rollbackImmediate' };
+  c.expectWord('AFTER');
+  const seconds = c.integer();
+  c.acceptWord('SECONDS');
+  return { kind: 'rollbackAfter', seconds };
+}
