@@ -70,6 +70,13 @@ export interface BackupSet {
   files: { logicalName: string; physicalName: string; type: 'D' | 'L'; sizeMB: number }[];
   /** Committed transactions contained up to lastLsn (for counting what a restore brings). */
   committedTransactions: number;
+  /** Optional extras (lab/storage): RESTORE HEADERONLY columns and the 3154 relationship check. */
+  familyGuid?: string;
+  copyOnly?: boolean;
+  serverName?: string;
+  recoveryModel?: 'FULL' | 'BULK_LOGGED' | 'SIMPLE';
+  /** Rows per table at backup time, so a restored copy has the same data. */
+  tables?: Record<string, number>;
 }
 
 export interface InstanceState {
@@ -188,6 +195,8 @@ export interface DatabaseLog {
   restoredThroughLsn: number | null;
   /** While RESTORING: the full backup's LSN the restore sequence is based on. */
   restoredFromFullLsn: number | null;
+  /** Where the first log backup after the chain's first full backup starts (lab/storage). */
+  logChainStartLsn?: number | null;
 }
 
 export type MirroringStateDesc = 'SUSPENDED' | 'DISCONNECTED' | 'SYNCHRONIZING' | 'PENDING_FAILOVER' | 'SYNCHRONIZED';

@@ -97,8 +97,8 @@ function directoryExists(host: HostState, key: string): boolean {
   return host.directories.includes(key);
 }
 
-export function fileExists(lab: LabState, fromHost: string, path: string): boolean {
-  const r = resolvePath(lab, fromHost, path);
+export function fileExists(lab: LabState, fromHost: string, path: string, defaultDirectory?: string): boolean {
+  const r = resolvePath(lab, fromHost, path, defaultDirectory);
   return r.host.files[r.key] !== undefined;
 }
 
@@ -108,19 +108,19 @@ export function isDirectory(lab: LabState, fromHost: string, path: string): bool
 }
 
 /** Throws os error 3 when the directory is missing, 2 when the file is. */
-export function readFile(lab: LabState, fromHost: string, path: string): FileEntry {
-  const r = resolvePath(lab, fromHost, path);
+export function readFile(lab: LabState, fromHost: string, path: string, defaultDirectory?: string): FileEntry {
+  const r = resolvePath(lab, fromHost, path, defaultDirectory);
   const entry = r.host.files[r.key];
   if (entry) return entry;
   if (!directoryExists(r.host, parentKey(r.key))) throw pathNotFound();
   throw fileNotFound();
 }
 
-type NewEntry = FileEntry extends infer E ? (E extends FileEntry ? Omit<E, 'path'> : never) : never;
+export type NewEntry = FileEntry extends infer E ? (E extends FileEntry ? Omit<E, 'path'> : never) : never;
 
 /** Creates or overwrites a file; the directory must exist (os error 3). Returns what was stored. */
-export function writeFile(lab: LabState, fromHost: string, path: string, content: NewEntry): FileEntry {
-  const r = resolvePath(lab, fromHost, path);
+export function writeFile(lab: LabState, fromHost: string, path: string, content: NewEntry, defaultDirectory?: string): FileEntry {
+  const r = resolvePath(lab, fromHost, path, defaultDirectory);
   if (!directoryExists(r.host, parentKey(r.key))) throw pathNotFound();
   if (directoryExists(r.host, r.key)) throw new FileSystemError(5, 'Access is denied.');
   const entry = { ...content, path: r.localPath } as FileEntry;
@@ -156,4 +156,17 @@ export function listDirectory(lab: LabState, fromHost: string, path: string): { 
     files: Object.entries(r.host.files).filter(([k]) => direct(k)).map(([, e]) => e),
     directories: r.host.directories.filter(direct).map((d) => d.slice(prefix.length)),
   };
+}
+
+/** Throws what writeFile would for the path, without writing (a backup checks before it works). */
+export function assertWritable(lab: LabState, fromHost: string, path: string, defaultDirectory?: string): ResolvedPath {
+  const r = resolvePath(lab, fromHost, path, defaultDirectory);
+  if (!directoryExists(r.host, parentKey(r.key))) throw pathNotFound();
+  if (directoryExists(r.host, r.key)) throw new FileSystemError(5, 'Access is denied.');
+  return r;
+}
+
+export function parentDirectoryExists(lab: LabState, fromHost: string, path: string): boolean {
+  const r = resolvePath(lab, fromHost, path);
+  return directoryExists(r.host, parentKey(r.key));
 }
