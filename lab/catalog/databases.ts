@@ -1,0 +1,119 @@
+// sys.databases, sys.master_files, sys.database_mirroring, sys.tables.
+
+import type { DatabaseState, InstanceState } from '../model.js';
+import type { Relation } from '../sql/catalog.js';
+import type { SqlValue } from '../tds/handler.js';
+import { versionFacts } from '../instance/version.js';
+import { bit, date, datetime, int, lsn, nvarchar, sysname, tinyint, uniqueidentifier, varbinary, bigint } from './columns.js';
+import type { CatalogContext } from './context.js';
+
+export const DATABASE_STATES: Record<DatabaseState['state'], number> = {
+  ONLINE: 0,
+  RESTORING: 1,
+  RECOVERING: 2,
+  RECOVERY_PENDING: 3,
+  SUSPECT: 4,
+  EMERGENCY: 5,
+  OFFLINE: 6,
+};
+
+export const RECOVERY_MODELS: Record<DatabaseState['recoveryModel'], number> = { FULL: 1, BULK_LOGGED: 2, SIMPLE: 3 };
+
+export const COLLATION = 'SQL_Latin1_General_CP1_CI_AS';
+
+export function compatibilityLevel(instance: InstanceState): number {
+  const facts = versionFacts(instance.version);
+  return facts.major * 10;
+}
+
+export function byId(instance: InstanceState): DatabaseState[] {
+  return Object.values(instance.databases).sort((a, b) => a.databaseId - b.databaseId);
+}
+
+function logReuseWait(database: DatabaseState): [number, string] {
+  if (database.state !== 'ONLINE') return [0, 'NOTHING'];
+  if (database.mirroring && database.mirroring.sendQueueKB > 0) return [6, 'DATABASE_MIRRORING'];
+  if (database.recoveryModel !== 'SIMPLE' && database.log.logChainStarted) return [2, 'LOG_BACKUP'];
+  return [0, 'NOTHING'];
+}
+
+export function sysDatabases(ctx: CatalogContext): Relation {
+  const columns = [
+    sysname('name'), int('database_id'), int('source_database_id', true), varbinary('owner_sid', 85), datetime('create_date'),
+    tinyint('compatibility_level'), sysname('collation_name', true), tinyint('user_access', true), nvarchar('user_access_desc', 60),
+    bit('is_read_only', true), bit('is_auto_close_on'), bit('is_auto_shrink_on', true), tinyint('state', true), nvarchar('state_desc', 60),
+    bit('is_in_standby', true), bit('is_cleanly_shutdown', true), tinyint('recovery_model', true), nvarchar('recovery_model_desc', 60),
+    bit('is_master_key_encrypted_by_server', true), bit('is_trustworthy_on', true), bit('is_broker_enabled', true),
+    tinyint('log_reuse_wait', true), nvarchar('log_reuse_wait_desc', 60), uniqueidentifier('service_broker_guid', true), bit('is_encrypted', true),
+  ];
+  const rows = byId(ctx.instance).map((database): SqlValue[] => {
+    const [wait, waitDesc] = logReuseWait(database);
+    const restoring = database.state === 'RESTORING';
+    return [
+      database.name, database.databaseId, null, Buffer.from([1]), date(database.createDate),
+      compatibilityLevel(ctx.instance), restoring ? null : COLLATION, 0, 'MULTI_USER',
+      false, false, false, DATABASE_STATES[database.state], database.state,
+      false, false, RECOVERY_MODELS[database.recoveryModel], database.recoveryModel,
+      database.masterKey !== null, database.name === 'msdb', database.name === 'msdb',
+      wait, waitDesc, database.familyGuid, false,
+    ];
+  });
+  return { columns, rows };
+}
+
+export function sysMasterFiles(ctx: CatalogContext): Relation {
+  const columns = [
+    int('database_id'), int('file_id'), uniqueidentifier('file_guid', true), tinyint('type'), nvarchar('type_desc', 60), int('data_space_id'),
+    sysname('name'), nvarchar('physical_name', 260, false), tinyint('state', true), nvarchar('state_desc', 60), int('size'), int('max_size'), int('growth'), bit('is_percent_growth'),
+  ];
+  const rows: SqlValue[][] = [];
+  for (const database of byId(ctx.instance)) {
+    database.files.forEach((file, index) => {
+      const state = DATABASE_STATES[database.state];
+      rows.push([
+        database.databaseId, index + 1, null, file.type === 'D' ? 0 : 1, file.type === 'D' ? 'ROWS' : 'LOG', file.type === 'D' ? 1 : 0,
+        file.logicalName, file.physicalName, state, database.state, Math.round(file.sizeMB * 128), -1, file.type === 'D' ? 8192 : 10, file.type === 'L' && database.isSystem,
+      ]);
+    });
+  }
+  return { columns, rows };
+}
+
+const MIRRORING_STATES = { SUSPENDED: 0, DISCONNECTED: 1, SYNCHRONIZING: 2, PENDING_FAILOVER: 3, SYNCHRONIZED: 4 } as const;
+const WITNESS_STATES = { UNKNOWN: 0, CONNECTED: 1, DISCONNECTED: 2 } as const;
+
+export function sysDatabaseMirroring(ctx: CatalogContext): Relation {
+  const columns = [
+    int('database_id'), uniqueidentifier('mirroring_guid', true), tinyint('mirroring_state', true), nvarchar('mirroring_state_desc', 60),
+    tinyint('mirroring_role', true), nvarchar('mirroring_role_desc', 60), int('mirroring_role_sequence', true),
+    tinyint('mirroring_safety_level', true), nvarchar('mirroring_safety_level_desc', 60), int('mirroring_safety_sequence', true),
+    nvarchar('mirroring_partner_name', 128), nvarchar('mirroring_partner_instance', 128), nvarchar('mirroring_witness_name', 128),
+    tinyint('mirroring_witness_state', true), nvarchar('mirroring_witness_state_desc', 60), { ...lsn('mirroring_failover_lsn'), nullable: true },
+    int('mirroring_connection_timeout', true), int('mirroring_redo_queue', true), nvarchar('mirroring_redo_queue_type', 60),
+    { ...lsn('mirroring_end_of_log_lsn'), nullable: true }, { ...lsn('mirroring_replication_lsn'), nullable: true },
+  ];
+  const rows = byId(ctx.instance).map((database): SqlValue[] => {
+    const m = database.mirroring;
+    if (!m) return [database.databaseId, ...new Array<SqlValue>(columns.length - 1).fill(null)];
+    const witnessState = m.witnessName ? (m.witnessState ?? 'UNKNOWN') : null;
+    return [
+      database.databaseId, m.guid, MIRRORING_STATES[m.state], m.state,
+      m.role === 'PRINCIPAL' ? 1 : 2, m.role, m.roleSequence,
+      m.safety === 'OFF' ? 1 : 2, m.safety, m.safetySequence,
+      m.partnerName, m.partnerInstance, m.witnessName,
+      witnessState === null ? null : WITNESS_STATES[witnessState], witnessState, m.failoverLsn,
+      m.timeoutSeconds, null, 'UNLIMITED',
+      database.log.endLsn, database.log.endLsn,
+    ];
+  });
+  return { columns, rows };
+}
+
+/** sys.tables of one database: its user tables (the seed's row counts live in sys.partitions). */
+export function sysTables(database: DatabaseState): Relation {
+  const columns = [sysname('name'), int('object_id'), int('schema_id'), datetime('create_date'), datetime('modify_date'), bigint('row_count')];
+  const rows = Object.entries(database.tables).map(([name, count], index): SqlValue[] => [
+    name, 1_000_000 + database.databaseId * 1000 + index, 1, date(database.createDate), date(database.createDate), count,
+  ]);
+  return { columns, rows };
+}
