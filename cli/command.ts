@@ -35,3 +35,31 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** Parses a command's own options: `--name value` / `--name=value` for those in `valued`,
+ * `--name` for those in `switches`; anything else starting with `--` is bad usage. */
+export function parseOptions(argv: string[], valued: string[], switches: string[] = []): { options: Record<string, string | true>; positional: string[] } {
+  const options: Record<string, string | true> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) { positional.push(arg); continue; }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    if (switches.includes(name) && eq === -1) { options[name] = true; continue; }
+    if (!valued.includes(name)) {
+      const known = [...valued, ...switches].map((o) => `--${o}`).join(', ');
+      throw new UsageError(`unknown option '--${name}'`, known ? `this command takes ${known} and the common options (mirrorbook --help)` : 'see mirrorbook --help');
+    }
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
+    options[name] = value;
+  }
+  return { options, positional };
+}
+
+/** The exact command that continues a run, with the --config / --store this one was given. */
+export function resumeCommandFor(flags: GlobalFlags, runId: string): string {
+  const quote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return ['mirrorbook', 'resume', runId, ...(flags.config ? ['--config', quote(flags.config)] : []), ...(flags.store ? ['--store', quote(flags.store)] : [])].join(' ');
+}

@@ -82,12 +82,24 @@ async function main(): Promise<number> {
   return run(ctx);
 }
 
+/** Operator-facing failures (bad usage, a refused resume, a locked pair, an unusable store) are
+ * printed with their hint and no stack; they are recognised by name so this file stays light. */
+function expectedFailure(error: unknown): { message: string; hint?: string; exitCode: number } | undefined {
+  if (error instanceof UsageError) return error;
+  if (!(error instanceof Error)) return undefined;
+  const e = error as Error & { hint?: string; exitCode?: number };
+  if (e.name === 'EngineRefusal') return { message: e.message, ...(e.hint ? { hint: e.hint } : {}), exitCode: e.exitCode ?? 2 };
+  if (e.name === 'StoreError') return { message: e.message, ...(e.hint ? { hint: e.hint } : {}), exitCode: 2 };
+  return undefined;
+}
+
 main().then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`mirrorbook: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
-      process.exitCode = error.exitCode;
+    const expected = expectedFailure(error);
+    if (expected) {
+      process.stderr.write(`mirrorbook: ${expected.message}\n${expected.hint ? `hint: ${expected.hint}\n` : ''}`);
+      process.exitCode = expected.exitCode;
       return;
     }
     process.stderr.write(`mirrorbook: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

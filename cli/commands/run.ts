@@ -1,7 +1,21 @@
 import type { Command } from '../command.js';
+import { parseOptions, UsageError } from '../command.js';
+import { openSession } from './run-session.js';
 
 const command: Command = async (ctx) => {
-  ctx.stderr.write('mirrorbook run: not implemented yet\n');
-  return 1;
+  const { positional } = parseOptions(ctx.argv, []);
+  const [name, ...extra] = positional;
+  if (!name) throw new UsageError('run needs a procedure name', "see 'mirrorbook plan <procedure>' first; names: domain-setup, certificate-setup, restore, enable, failover, promote, disable, setup");
+  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const { loadProcedure } = await import('../../machines/procedure-source.js');
+  const { startRun } = await import('../../machines/engine.js');
+  const { resolvePaths } = await import('../paths.js');
+  const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });
+  const session = await openSession(ctx);
+  try {
+    return (await startRun({ ...session.options, procedure })).exitCode;
+  } finally {
+    session.close();
+  }
 };
 export default command;

@@ -1,0 +1,61 @@
+// What `run` and `resume` share: the store, the operator, the reporter and Ctrl-C / SIGTERM.
+// First signal: abort the running step, checkpoint, print the resume command, exit 130 / 143.
+// Second Ctrl-C: exit at once.
+
+import type { CommandContext } from '../command.js';
+import { resumeCommandFor } from '../command.js';
+import { resolvePaths } from '../paths.js';
+import type { Store } from '../../store/types.js';
+import type { EngineEventListener } from '../../machines/events.js';
+import type { Operator } from '../../machines/runbook.js';
+import type { RunOptions, Who } from '../../machines/engine.js';
+
+export interface Session {
+  store: Store;
+  options: Omit<RunOptions, 'procedure'>;
+  configPath: string;
+  close(): void;
+}
+
+export async function openSession(ctx: CommandContext): Promise<Session> {
+  const { openStore } = await import('../../store/index.js');
+  const { currentWho } = await import('../../machines/engine.js');
+  const { commandLineOperator, terminalOperator } = await import('../../machines/operators.js');
+  const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
+  const who: Who = currentWho(ctx.flags.operator);
+  const interactive = !ctx.flags.json && process.stdin.isTTY === true && ctx.stdout.isTTY === true;
+  const operator: Operator = interactive
+    ? terminalOperator({ name: who.operator, input: process.stdin, output: ctx.stdout, yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
+    : commandLineOperator({ name: who.operator, yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) });
+  const listener: EngineEventListener = ctx.flags.json
+    ? (await import('../../ui/ndjson-reporter.js')).ndjsonReporter(ctx.stdout)
+    : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout);
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
+    signals++;
+    if (signals > 1) {
+      ctx.stderr.write(`\nmirrorbook: forced exit; the last checkpoint stands — resume to reconcile\n`);
+      process.exit(name === 'SIGTERM' ? 143 : 130);
+    }
+    ctx.stderr.write(`\nmirrorbook: ${name}: stopping the running step and writing the checkpoint (Ctrl-C again to force)\n`);
+    controller.abort(name);
+  };
+  const sigint = onSignal('SIGINT');
+  const sigterm = onSignal('SIGTERM');
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+
+  const store = openStore(paths.store);
+  return {
+    store,
+    configPath: paths.config,
+    options: { store, operator, who, signal: controller.signal, listener, argv: process.argv.slice(2), resumeCommand: (runId) => resumeCommandFor(ctx.flags, runId) },
+    close: () => {
+      process.off('SIGINT', sigint);
+      process.off('SIGTERM', sigterm);
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,264 @@
+// Runs and resumes runbooks: takes the pair's lock, pins the definition, drives the compiled
+// machine, persists a checkpoint on every transition and ends the run with the status and exit
+// code of the brief. The journal is the source of truth; a broken checkpoint is rebuilt from it.
+
+import { createActor, type Snapshot } from 'xstate';
+import { randomBytes } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import type { RunRecord, RunStatus, Store } from '../store/types.js';
+import type { ErrorSummary, EngineEventListener } from './events.js';
+import type { Operator } from './runbook.js';
+import type { LoadedProcedure } from './procedure-source.js';
+import type { SqlTargets } from './sql-targets.js';
+import { compileRunbook, PARKED, type RunbookMachine } from './compile.js';
+import { createRuntime, type RunRuntime } from './run-runtime.js';
+import { describeDefinitionChanges, hashDefinition, summarizeDefinition } from './definition-hash.js';
+import { EngineRefusal, summarizeError } from './errors.js';
+import { describeLockHolder } from './lock-holder.js';
+import type { Park } from './step-actors.js';
+
+export interface Who {
+  operator: string;
+  osUser: string;
+  host: string;
+}
+
+export function currentWho(operatorName?: string): Who {
+  const osUser = userInfo().username;
+  const host = hostname();
+  return { operator: operatorName ?? `${osUser}@${host}`, osUser, host };
+}
+
+export interface RunOptions {
+  store: Store;
+  procedure: LoadedProcedure;
+  operator: Operator;
+  who: Who;
+  /** Aborted with 'SIGINT' or 'SIGTERM' as its reason when the operator interrupts. */
+  signal: AbortSignal;
+  listener?: EngineEventListener;
+  argv?: string[];
+  /** The exact command that continues this run, printed when it stops before the end. */
+  resumeCommand(runId: string): string;
+}
+
+export interface RunResult {
+  runId: string;
+  status: RunStatus;
+  exitCode: number;
+  resumeCommand?: string;
+  error?: ErrorSummary;
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+function lazyTargets(procedure: LoadedProcedure): { get(): SqlTargets; close(): Promise<void> } {
+  let targets: SqlTargets | undefined;
+  return {
+    get: () => (targets ??= procedure.targets()),
+    close: async () => { await targets?.close(); },
+  };
+}
+
+function acquireLock(options: RunOptions, runId: string, pairKey: string, procedure: string): void {
+  const result = options.store.locks.acquire({ pairKey, runId, procedure, owner: options.who.operator, host: options.who.host, pid: process.pid });
+  if (!result.ok) {
+    const { message, hint } = describeLockHolder(result.holder, result.stale);
+    throw new EngineRefusal(message, hint, 4);
+  }
+}
+
+/** The first step the journal does not show as finished: where a run without a usable checkpoint continues. */
+function positionFromJournal(store: Store, run: RunRecord, stepIds: string[]): number {
+  const finished = new Map(store.journal.steps(run.id).map((s) => [s.stepId, s.status]));
+  const index = stepIds.findIndex((id) => {
+    const status = finished.get(id);
+    return status !== 'done' && status !== 'already-done' && status !== 'skipped';
+  });
+  return index === -1 ? stepIds.length : index;
+}
+
+const EXIT: Record<Park['reason'], (signalName: string) => { status: RunStatus; exitCode: number }> = {
+  interrupted: (signalName) => ({ status: 'interrupted', exitCode: signalName === 'SIGTERM' ? 143 : 130 }),
+  'needs-operator': () => ({ status: 'needs-operator', exitCode: 3 }),
+  failed: () => ({ status: 'failed', exitCode: 1 }),
+  aborted: () => ({ status: 'aborted', exitCode: 1 }),
+};
+
+interface Drive {
+  rt: RunRuntime;
+  machine: RunbookMachine;
+  run: RunRecord;
+  hash: string;
+  options: RunOptions;
+  targets: { close(): Promise<void> };
+}
+
+/** Starts (or restores) the actor, checkpoints every transition, resolves when it is done or parked. */
+async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?: number }): Promise<RunResult> {
+  const { store } = d.options;
+  let actor: ReturnType<typeof createActor<RunbookMachine>>;
+  try {
+    actor = createActor(d.machine, begin.snapshot ? { snapshot: begin.snapshot as never } : {});
+  } catch (error) {
+    throw new BrokenCheckpoint(summarizeError(error).message);
+  }
+  let failure: unknown;
+  const settled = new Promise<void>((resolve) => {
+    actor.subscribe({
+      next: (snapshot) => {
+        store.snapshots.save(d.run.id, actor.getPersistedSnapshot(), d.hash);
+        d.rt.checkpoint(`checkpoint:${JSON.stringify(snapshot.value)}`);
+        if (snapshot.status === 'done' || snapshot.hasTag(PARKED)) resolve();
+      },
+      error: (error) => { failure = error; resolve(); },
+    });
+  });
+  const restoring = begin.snapshot !== undefined;
+  if (restoring) {
+    const restored = actor.getSnapshot();
+    if (restored.status === 'error') throw new BrokenCheckpoint(summarizeError(restored.error).message);
+  }
+  try {
+    actor.start();
+  } catch (error) {
+    if (!restoring) throw error;
+    throw new BrokenCheckpoint(summarizeError(error).message);
+  }
+  const started = actor.getSnapshot();
+  if (restoring && started.status === 'error') {
+    actor.stop();
+    throw new BrokenCheckpoint(summarizeError(started.error).message);
+  }
+  if (begin.position !== undefined || started.value === 'idle') {
+    actor.send({ type: 'START', position: begin.position ?? positionFromJournal(store, d.run, d.rt.runbook.steps.map((s) => s.id)) });
+  } else if (started.hasTag(PARKED)) {
+    actor.send({ type: 'RESUME' });
+  }
+  await settled;
+  const final = actor.getSnapshot();
+  actor.stop();
+  await d.targets.close();
+
+  let outcome: { status: RunStatus; exitCode: number; error?: ErrorSummary };
+  if (failure !== undefined || final.status === 'error') {
+    outcome = { status: 'failed', exitCode: 1, error: summarizeError(failure ?? final.error) };
+  } else if (final.status === 'done') {
+    outcome = { status: 'done', exitCode: 0 };
+  } else {
+    const park = final.context.park ?? { reason: 'failed' as const };
+    outcome = { ...EXIT[park.reason](String(d.options.signal.reason)), ...(park.error ? { error: park.error } : {}) };
+  }
+  return finishRun(d, outcome);
+}
+
+function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: number; error?: ErrorSummary }): RunResult {
+  const { store } = d.options;
+  store.runs.setStatus(d.run.id, outcome.status, outcome.exitCode);
+  store.audit.append({
+    kind: 'run-end', runId: d.run.id, result: outcome.status, errorNumber: outcome.error?.number ?? null,
+    message: outcome.error?.message ?? null, data: { exitCode: outcome.exitCode },
+  });
+  store.locks.release(d.run.pairKey, d.run.id);
+  const resumeCommand = outcome.status === 'done' ? undefined : d.options.resumeCommand(d.run.id);
+  d.rt.emit({ type: 'run-finished', status: outcome.status === 'running' ? 'failed' : outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
+  return { runId: d.run.id, status: outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) };
+}
+
+class BrokenCheckpoint extends Error {}
+
+function prepare(options: RunOptions, run: RunRecord, hash: string): Drive {
+  const targets = lazyTargets(options.procedure);
+  const rt = createRuntime({
+    runId: run.id,
+    runbook: options.procedure.runbook,
+    store: options.store,
+    targets: targets.get,
+    operator: options.operator,
+    signal: options.signal,
+    ...(options.listener ? { listener: options.listener } : {}),
+    ...(options.procedure.onCheckpoint ? { onCheckpoint: options.procedure.onCheckpoint } : {}),
+  });
+  return { rt, machine: compileRunbook(options.procedure.runbook, rt), run, hash, options, targets };
+}
+
+function announce(d: Drive, resumed: boolean): void {
+  const summary = summarizeDefinition(d.rt.runbook);
+  d.rt.emit({
+    type: 'run-started', procedure: d.run.procedure, pair: d.run.pairKey, operator: d.options.who.operator, resumed,
+    steps: summary.steps.map((s) => ({ id: s.id, title: s.title, target: s.target, manual: s.manual, destructive: s.destructive })),
+  });
+}
+
+export async function startRun(options: RunOptions): Promise<RunResult> {
+  const { store, procedure, who } = options;
+  const definition = summarizeDefinition(procedure.runbook);
+  const hash = hashDefinition(definition);
+  const runId = newRunId();
+  acquireLock(options, runId, procedure.pairKey, procedure.runbook.name);
+  let run: RunRecord;
+  try {
+    run = store.runs.create({
+      id: runId, procedure: procedure.runbook.name, pairKey: procedure.pairKey, definitionHash: hash, definition,
+      operator: who.operator, osUser: who.osUser, host: who.host, pid: process.pid, argv: options.argv ?? process.argv.slice(2),
+    });
+  } catch (error) {
+    store.locks.release(procedure.pairKey, runId);
+    throw error;
+  }
+  const d = prepare(options, run, hash);
+  announce(d, false);
+  return drive(d, { position: 0 });
+}
+
+/** The run `resume` continues: the given one, or the latest unfinished one. */
+export function findRunToResume(store: Store, runId?: string): RunRecord {
+  const run = runId ? store.runs.get(runId) : store.runs.latest({ unfinished: true });
+  if (!run) {
+    throw runId
+      ? new EngineRefusal(`no run '${runId}' in this store`, "list runs with 'mirrorbook runs' (and check --store / --config)", 2)
+      : new EngineRefusal('no unfinished run to resume', "list runs with 'mirrorbook runs'", 2);
+  }
+  if (run.status === 'done') throw new EngineRefusal(`run ${run.id} (${run.procedure}) already finished`, `see it with 'mirrorbook show ${run.id}'`, 2);
+  return run;
+}
+
+export async function resumeRun(options: RunOptions & { run: RunRecord }): Promise<RunResult> {
+  const { store, procedure, run } = options;
+  const definition = summarizeDefinition(procedure.runbook);
+  const hash = hashDefinition(definition);
+  if (hash !== run.definitionHash) {
+    const changes = describeDefinitionChanges(run.definition, definition);
+    throw new EngineRefusal(
+      `run ${run.id} cannot resume: procedure '${run.procedure}' changed since the run started:\n  - ${changes.join('\n  - ')}`,
+      `finish it with the version it started with, or start a new run with 'mirrorbook run ${run.procedure}' (its probes skip what is already done)`,
+      2,
+    );
+  }
+  acquireLock(options, run.id, run.pairKey, run.procedure);
+  store.runs.setStatus(run.id, 'running');
+  store.audit.append({ kind: 'resume', runId: run.id, message: `resumed by pid ${process.pid}; was ${run.status}` });
+  const d = prepare(options, run, hash);
+  announce(d, true);
+
+  const saved = store.snapshots.load(run.id);
+  let problem: string | undefined;
+  if (!saved) problem = 'no checkpoint was written';
+  else if (saved.definitionHash !== hash) problem = 'the checkpoint belongs to another definition';
+  else {
+    try {
+      return await drive(d, { snapshot: saved.snapshot as Snapshot<unknown> });
+    } catch (error) {
+      if (!(error instanceof BrokenCheckpoint)) throw error;
+      problem = `the checkpoint cannot be restored (${summarizeError(error).message})`;
+    }
+  }
+  const position = positionFromJournal(store, run, procedure.runbook.steps.map((s) => s.id));
+  const text = `${problem}; position rebuilt from the journal: continuing at ${procedure.runbook.steps[position]?.id ?? 'the end'}`;
+  store.audit.append({ kind: 'note', runId: run.id, message: text });
+  d.rt.emit({ type: 'note', text });
+  return drive(prepare(options, run, hash), { position });
+}

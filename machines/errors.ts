@@ -1,0 +1,45 @@
+// Expected, operator-facing outcomes of the engine, kept apart from bugs: each carries a hint and
+// the exit code of the brief.
+
+import type { ErrorSummary } from './events.js';
+
+export class EngineRefusal extends Error {
+  override readonly name = 'EngineRefusal';
+  constructor(message: string, readonly hint: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
+/** The operator's answer is needed and nobody can give it (no terminal, no --yes / --confirm). */
+export class NeedsOperator extends Error {
+  override readonly name = 'NeedsOperator';
+  constructor(message: string, readonly hint: string) {
+    super(message);
+  }
+}
+
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+  constructor(readonly signalName: string) {
+    super(`interrupted by ${signalName}`);
+  }
+}
+
+export class StepTimedOut extends Error {
+  override readonly name = 'StepTimedOut';
+  constructor(stepId: string, ms: number) {
+    super(`step '${stepId}' did not finish within ${ms} ms`);
+  }
+}
+
+/** Any thrown value → what an operator sees; SQL Server errors keep their number. */
+export function summarizeError(error: unknown): ErrorSummary {
+  if (error && typeof error === 'object') {
+    const e = error as { number?: unknown; message?: unknown; hint?: unknown };
+    const summary: ErrorSummary = { message: typeof e.message === 'string' ? e.message : String(error) };
+    if (typeof e.number === 'number') summary.number = e.number;
+    if (typeof e.hint === 'string') summary.hint = e.hint;
+    return summary;
+  }
+  return { message: String(error) };
+}

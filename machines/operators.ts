@@ -1,0 +1,58 @@
+// The operators the CLI can put in front of a run: answers given on the command line (no terminal:
+// --yes for manual steps, --confirm for a destructive one, never auto-approved), or questions on
+// the terminal, one line each. The Ink TUI brings its own.
+
+import { createInterface } from 'node:readline/promises';
+import type { Operator, SqlErrorInfo, StepDefinition } from './runbook.js';
+import { NeedsOperator } from './errors.js';
+
+export function commandLineOperator(options: { name: string; yes: boolean; confirm?: string }): Operator {
+  return {
+    name: options.name,
+    confirmManual: async (step) => {
+      if (options.yes) return true;
+      throw new NeedsOperator(`step '${step.id}' needs the operator: ${step.manual?.instructions ?? step.title}`, 'do what it asks, then resume with --yes (or run on a terminal)');
+    },
+    confirmDestructive: async (step) => {
+      const expected = step.destructive!.confirmText;
+      if (options.confirm === expected) return true;
+      if (options.confirm === undefined) {
+        throw new NeedsOperator(`step '${step.id}' is destructive (${step.destructive!.consequences}) and needs a typed confirmation`, `resume with --confirm '${expected}' (or run on a terminal)`);
+      }
+      throw new NeedsOperator(`--confirm '${options.confirm}' does not match what step '${step.id}' asks for`, `it asks for '${expected}'`);
+    },
+    onFailure: async () => 'abort',
+  };
+}
+
+export function terminalOperator(options: { name: string; input: NodeJS.ReadableStream; output: NodeJS.WritableStream; yes: boolean; confirm?: string }): Operator {
+  const askLine = async (question: string): Promise<string> => {
+    const rl = createInterface({ input: options.input, output: options.output, terminal: false });
+    try {
+      return (await rl.question(question)).trim();
+    } finally {
+      rl.close();
+    }
+  };
+  return {
+    name: options.name,
+    confirmManual: async (step: StepDefinition) => {
+      if (options.yes) return true;
+      const answer = await askLine(`\n${step.title}\n  ${step.manual?.instructions ?? ''}\nPress Enter when done (or type 'stop' to stop the run): `);
+      return answer.toLowerCase() !== 'stop';
+    },
+    confirmDestructive: async (step: StepDefinition) => {
+      const expected = step.destructive!.confirmText;
+      if (options.confirm === expected) return true;
+      const answer = await askLine(`\n${step.title} is destructive: ${step.destructive!.consequences}\nType '${expected}' to go ahead (anything else stops): `);
+      return answer === expected;
+    },
+    onFailure: async (step: StepDefinition, error: SqlErrorInfo | Error, choices) => {
+      for (;;) {
+        const answer = (await askLine(`\n${step.title} failed: ${error.message}\n${choices.join(' / ')}? `)).toLowerCase();
+        const choice = choices.find((c) => c === answer || c[0] === answer);
+        if (choice) return choice;
+      }
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// The StepContext a step's probe/apply/verify receives: every statement goes through `sql`, which
+// audits it (masked) with the server and its result or error number, and honours the step signal.
+
+import type { ProbeResult, StepContext, StepDefinition } from './runbook.js';
+import type { RunRuntime } from './run-runtime.js';
+import { Interrupted, StepTimedOut, summarizeError } from './errors.js';
+
+export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: number, signal: AbortSignal): StepContext {
+  return {
+    runId: rt.runId,
+    stepId: step.id,
+    attempt,
+    signal,
+    sql: async (target, statement) => {
+      const targets = rt.targets();
+      const server = targets.serverName(target);
+      rt.emit({ type: 'statement', stepId: step.id, target, ...(server ? { server } : {}), sql: statement.masked });
+      const base = { kind: 'statement' as const, runId: rt.runId, stepId: step.id, attempt, target, server: server ?? null, sql: statement.masked };
+      try {
+        const result = await targets.query(target, statement, signal);
+        rt.store.audit.append({ ...base, result: 'ok', data: { rowsAffected: result.rowsAffected } });
+        return result;
+      } catch (error) {
+        const e = summarizeError(error);
+        rt.store.audit.append({ ...base, result: 'error', errorNumber: e.number ?? null, message: e.message });
+        throw error;
+      }
+    },
+    progress: (update) => rt.emit({ type: 'progress', stepId: step.id, ...update }),
+    note: (text) => {
+      rt.store.audit.append({ kind: 'note', runId: rt.runId, stepId: step.id, attempt, message: text });
+      rt.emit({ type: 'note', stepId: step.id, text });
+    },
+  };
+}
+
+/** Runs one of a step's functions under the run's interrupt signal and the step's timeout. A step
+ * that ignores its signal is still let go of (the outcome is then recorded as aborted, and a
+ * resume probes before doing anything). */
+export async function callStep<T>(rt: RunRuntime, step: StepDefinition, attempt: number, fn: (ctx: StepContext) => Promise<T>): Promise<T> {
+  const signals = [rt.signal];
+  if (step.timeoutMs !== undefined) signals.push(AbortSignal.timeout(step.timeoutMs));
+  const signal = AbortSignal.any(signals);
+  const translate = (): Error => (rt.signal.aborted ? new Interrupted(String(rt.signal.reason)) : new StepTimedOut(step.id, step.timeoutMs ?? 0));
+  if (signal.aborted) throw translate();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(translate());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([fn(stepContext(rt, step, attempt, signal)), aborted]);
+  } catch (error) {
+    if (signal.aborted) throw translate();
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+  }
+}
+
+export function probeDetail(result: ProbeResult): string {
+  return result.detail ?? (result.done ? 'already in place' : 'not in place');
+}
