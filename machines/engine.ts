@@ -157,11 +157,11 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
 
 function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: number; error?: ErrorSummary }): RunResult {
   const { store } = d.options;
+  if (outcome.error) {
+    store.audit.append({ kind: 'note', runId: d.run.id, result: outcome.status, errorNumber: outcome.error.number ?? null, message: outcome.error.message, data: outcome.error.hint ? { hint: outcome.error.hint } : null });
+  }
+  // The store writes the run-end record with the status.
   store.runs.setStatus(d.run.id, outcome.status, outcome.exitCode);
-  store.audit.append({
-    kind: 'run-end', runId: d.run.id, result: outcome.status, errorNumber: outcome.error?.number ?? null,
-    message: outcome.error?.message ?? null, data: { exitCode: outcome.exitCode },
-  });
   store.locks.release(d.run.pairKey, d.run.id);
   const resumeCommand = outcome.status === 'done' ? undefined : d.options.resumeCommand(d.run.id);
   d.rt.emit({ type: 'run-finished', status: outcome.status === 'running' ? 'failed' : outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
@@ -239,8 +239,8 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
     );
   }
   acquireLock(options, run.id, run.pairKey, run.procedure);
+  // The store writes the resume record with the status change.
   store.runs.setStatus(run.id, 'running');
-  store.audit.append({ kind: 'resume', runId: run.id, message: `resumed by pid ${process.pid}; was ${run.status}` });
   const d = prepare(options, run, hash);
   announce(d, true);
 

@@ -59,3 +59,12 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     },
   };
 }
+
+/** For the history commands: the store as it is, never created; undefined when there is none yet. */
+export async function openExistingStore(ctx: CommandContext, options: { readonly: boolean }): Promise<{ store: Store; path: string } | { store: undefined; path: string }> {
+  const { existsSync } = await import('node:fs');
+  const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
+  if (!existsSync(paths.store)) return { store: undefined, path: paths.store };
+  const { openStore } = await import('../../store/index.js');
+  return { store: openStore(paths.store, { readonly: options.readonly }), path: paths.store };
+}

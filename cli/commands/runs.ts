@@ -1,7 +1,34 @@
+// `mirrorbook runs`: the history, newest first (--json: one JSON object per line).
+
 import type { Command } from '../command.js';
+import { parseOptions } from '../command.js';
+import { openExistingStore } from './run-session.js';
 
 const command: Command = async (ctx) => {
-  ctx.stderr.write('mirrorbook runs: not implemented yet\n');
-  return 1;
+  const { options } = parseOptions(ctx.argv, ['limit']);
+  const limit = options.limit === undefined ? 50 : Number(options.limit);
+  const { store, path } = await openExistingStore(ctx, { readonly: true });
+  if (!store) {
+    if (!ctx.flags.json) ctx.stdout.write(`no runs yet (no store at ${path})\n`);
+    return 0;
+  }
+  try {
+    const runs = store.runs.list({ limit });
+    if (ctx.flags.json) {
+      for (const run of runs) ctx.stdout.write(JSON.stringify({ id: run.id, procedure: run.procedure, pair: run.pairKey, status: run.status, exitCode: run.exitCode, operator: run.operator, host: run.host, startedAt: run.startedAt, endedAt: run.endedAt }) + '\n');
+      return 0;
+    }
+    if (runs.length === 0) {
+      ctx.stdout.write('no runs yet\n');
+      return 0;
+    }
+    const rows = [['RUN', 'PROCEDURE', 'PAIR', 'STATUS', 'EXIT', 'OPERATOR', 'STARTED', 'ENDED']];
+    for (const r of runs) rows.push([r.id, r.procedure, r.pairKey, r.status, r.exitCode === null ? '' : String(r.exitCode), r.operator, r.startedAt.replace('T', ' ').slice(0, 19), r.endedAt ? r.endedAt.replace('T', ' ').slice(0, 19) : '']);
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+    ctx.stdout.write(rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n');
+    return 0;
+  } finally {
+    store.close();
+  }
 };
 export default command;

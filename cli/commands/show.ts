@@ -1,7 +1,38 @@
+// `mirrorbook show <run-id>`: one run — its steps as the journal has them, and the audit timeline.
+
 import type { Command } from '../command.js';
+import { parseOptions, UsageError } from '../command.js';
+import { openExistingStore } from './run-session.js';
 
 const command: Command = async (ctx) => {
-  ctx.stderr.write('mirrorbook show: not implemented yet\n');
-  return 1;
+  const { positional } = parseOptions(ctx.argv, []);
+  const [runId] = positional;
+  if (!runId) throw new UsageError('show needs a run id', "list runs with 'mirrorbook runs'");
+  const { store, path } = await openExistingStore(ctx, { readonly: true });
+  if (!store) throw new UsageError(`no store at ${path}`, 'check --store / --config');
+  try {
+    const run = store.runs.get(runId);
+    if (!run) throw new UsageError(`no run '${runId}' in ${path}`, "list runs with 'mirrorbook runs'");
+    const finished = new Map(store.journal.steps(run.id).map((s) => [s.stepId, s]));
+    const journal = store.journal.forRun(run.id);
+    const audit = store.audit.forRun(run.id);
+    const steps = run.definition.steps.map((s) => ({ id: s.id, title: s.title, target: s.target, status: finished.get(s.id)?.status ?? 'pending', detail: finished.get(s.id)?.detail, attempts: journal.filter((j) => j.stepId === s.id).length }));
+    if (ctx.flags.json) {
+      ctx.stdout.write(JSON.stringify({ run, steps, journal, audit }) + '\n');
+      return 0;
+    }
+    const out: string[] = [
+      `run ${run.id}: ${run.procedure} on ${run.pairKey} — ${run.status}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}`,
+      `  by ${run.operator} (${run.osUser}@${run.host}, pid ${run.pid}); started ${run.startedAt}${run.endedAt ? `, ended ${run.endedAt}` : ''}`,
+      '', 'steps:',
+      ...steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.status.padEnd(12)} ${s.id} [${s.target}]${s.attempts ? ` ${s.attempts} attempt(s)` : ''}${s.detail ? ` — ${s.detail}` : ''}`),
+      '', 'audit timeline:',
+      ...audit.map((a) => `  #${a.seq} ${a.ts} ${a.kind}${a.stepId ? ` ${a.stepId}` : ''}${a.server ? ` @${a.server}` : a.target ? ` @${a.target}` : ''}${a.result ? ` → ${a.result}` : ''}${a.errorNumber !== null ? ` (error ${a.errorNumber})` : ''}${a.message ? ` — ${a.message}` : ''}${a.sql ? `\n      ${a.sql.replace(/\n/g, '\n      ')}` : ''}`),
+    ];
+    ctx.stdout.write(out.join('\n') + '\n');
+    return 0;
+  } finally {
+    store.close();
+  }
 };
 export default command;
