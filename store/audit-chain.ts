@@ -1,36 +1,36 @@
 // The pure part of the audit trail: each record's hash covers the previous record's hash and a
 // canonical serialisation of every one of its fields, so any edit, deletion, insertion or
-// reordering breaks a link.
+// reordering breaks a link. Rows travel as arrays in AUDIT_COLUMNS order: verifying and exporting
+// a million records is mostly this loop, and raw rows are about twice as fast as objects.
 import { createHash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** An audit row as stored: `data` is JSON text. */
-export interface AuditRow {
-  seq: number;
-  ts: string;
-  run_id: string | null;
-  kind: string;
-  operator: string;
-  os_user: string;
-  host: string;
-  target: string | null;
-  server: string | null;
-  step_id: string | null;
-  attempt: number | null;
-  sql: string | null;
-  result: string | null;
-  error_number: number | null;
-  message: string | null;
-  data: string | null;
-  prev_hash: string;
-  hash: string;
-}
+/** Every field the hash covers, in hashing order, then the two chain fields. `data` is JSON text. */
+export const AUDIT_COLUMNS = [
+  'seq', 'ts', 'run_id', 'kind', 'operator', 'os_user', 'host', 'target', 'server', 'step_id', 'attempt',
+  'sql', 'result', 'error_number', 'message', 'data', 'prev_hash', 'hash',
+] as const;
 
-export function hashOf(row: Omit<AuditRow, 'hash'>): string {
-  const fields = [
-    row.seq, row.ts, row.run_id, row.kind, row.operator, row.os_user, row.host, row.target, row.server,
-    row.step_id, row.attempt, row.sql, row.result, row.error_number, row.message, row.data,
-  ];
-  return createHash('sha256').update(row.prev_hash).update('\n').update(JSON.stringify(fields)).digest('hex');
+export const HASHED_FIELDS = 16;
+export const SELECT_AUDIT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit`;
+
+export type AuditRow = [
+  seq: number, ts: string, runId: string | null, kind: string, operator: string, osUser: string, host: string,
+  target: string | null, server: string | null, stepId: string | null, attempt: number | null, sql: string | null,
+  result: string | null, errorNumber: number | null, message: string | null, data: string | null,
+  prevHash: string, hash: string,
+];
+
+export const SEQ = 0;
+export const PREV_HASH = 16;
+export const HASH = 17;
+
+/** The hash a row must carry, given the row's own fields and its prev_hash. */
+export function hashOf(row: readonly unknown[]): string {
+  return createHash('sha256')
+    .update(row[PREV_HASH] as string)
+    .update('\n')
+    .update(JSON.stringify(row.length === HASHED_FIELDS ? row : row.slice(0, HASHED_FIELDS)))
+    .digest('hex');
 }

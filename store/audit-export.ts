@@ -1,8 +1,8 @@
 // Streams the audit trail as NDJSON, CSV (RFC 4180) or a Markdown change-board report, one pass
 // over the rows with `.iterate()`, so a million records never sit in memory at once.
 import type Database from 'better-sqlite3';
-import type { AuditRow } from './audit-chain.js';
-import { auditRecordOf } from './audit-record.js';
+import { SELECT_AUDIT, type AuditRow } from './audit-chain.js';
+import { auditJsonLine, auditRecordOf } from './audit-record.js';
 import { verifyChain } from './audit-verify.js';
 import { runRecordOf, type RunRow } from './runs.js';
 import type { AuditRecord, ExportFormat, RunRecord, StepState } from './types.js';
@@ -15,25 +15,44 @@ const COLUMNS = [
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 export function exportAudit(db: Database.Database, format: ExportFormat, options: { runId?: string }, write: Write): number {
-  if (format === 'md') return markdownReport(db, options.runId, write);
+  const out = buffered(write);
   let count = 0;
-  if (format === 'csv') write(COLUMNS.join(',') + '\r\n');
-  for (const row of auditRows(db, options.runId)) {
-    const record = auditRecordOf(row);
-    write(format === 'ndjson' ? JSON.stringify(record) + '\n' : csvLine(record));
-    count += 1;
+  if (format === 'md') {
+    count = markdownReport(db, options.runId, out.write);
+  } else {
+    if (format === 'csv') out.write(COLUMNS.join(',') + '\r\n');
+    for (const row of auditRows(db, options.runId)) {
+      out.write(format === 'ndjson' ? auditJsonLine(row) : row.map(csvField).join(',') + '\r\n');
+      count += 1;
+    }
   }
+  out.flush();
   return count;
+}
+
+/** Hands `write` chunks of about 64 KiB: a million tiny writes to a pipe cost more than the export. */
+function buffered(write: Write): { write: Write; flush(): void } {
+  let parts: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (parts.length > 0) write(parts.join(''));
+    parts = [];
+    size = 0;
+  };
+  return {
+    write(chunk) {
+      parts.push(chunk);
+      size += chunk.length;
+      if (size >= 65536) flush();
+    },
+    flush,
+  };
 }
 
 function auditRows(db: Database.Database, runId: string | undefined): IterableIterator<AuditRow> {
   return (runId === undefined
-    ? db.prepare('SELECT * FROM audit ORDER BY seq').iterate()
-    : db.prepare('SELECT * FROM audit WHERE run_id = ? ORDER BY seq').iterate(runId)) as IterableIterator<AuditRow>;
-}
-
-function csvLine(record: AuditRecord): string {
-  return COLUMNS.map((c) => csvField(record[c])).join(',') + '\r\n';
+    ? db.prepare(`${SELECT_AUDIT} ORDER BY seq`).raw().iterate()
+    : db.prepare(`${SELECT_AUDIT} WHERE run_id = ? ORDER BY seq`).raw().iterate(runId)) as IterableIterator<AuditRow>;
 }
 
 export function csvField(value: unknown): string {
@@ -133,7 +152,7 @@ function runSection(db: Database.Database, run: RunRecord, write: Write): number
 
 function outsideRuns(db: Database.Database, write: Write): number {
   let count = 0;
-  for (const row of db.prepare('SELECT * FROM audit WHERE run_id IS NULL ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+  for (const row of db.prepare(`${SELECT_AUDIT} WHERE run_id IS NULL ORDER BY seq`).raw().iterate() as IterableIterator<AuditRow>) {
     if (count === 0) write('## Records outside any run\n\n| seq | time | kind | who | result | message |\n|---|---|---|---|---|---|\n');
     const r = auditRecordOf(row);
     write(`| ${r.seq} | ${r.ts} | ${r.kind} | ${cell(`${r.operator} (${r.osUser}@${r.host})`)} | ${cell(r.result ?? '')} | ${cell(`${r.message ?? ''} ${r.data === null ? '' : JSON.stringify(r.data)}`.trim())} |\n`);

@@ -1,6 +1,6 @@
 // Walks the audit chain once, in seq order, and names the first record that breaks it.
 import type Database from 'better-sqlite3';
-import { GENESIS_HASH, hashOf, type AuditRow } from './audit-chain.js';
+import { GENESIS_HASH, HASH, PREV_HASH, SELECT_AUDIT, SEQ, hashOf, type AuditRow } from './audit-chain.js';
 import type { AuditProblem, AuditVerification } from './types.js';
 
 interface Break {
@@ -17,21 +17,21 @@ export function verifyChain(db: Database.Database): AuditVerification {
   let broken: Break | undefined;
   let beyondHead: AuditRow | undefined;
   // Nothing else may run on this connection while iterating: collect the break, diagnose after.
-  for (const row of db.prepare('SELECT * FROM audit ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
-    if (head && row.seq > head.seq) {
+  for (const row of db.prepare(`${SELECT_AUDIT} ORDER BY seq`).raw().iterate() as IterableIterator<AuditRow>) {
+    if (head && row[SEQ] > head.seq) {
       beyondHead = row;
       break;
     }
-    if (row.prev_hash !== expectedPrev || row.seq !== expectedSeq || hashOf(row) !== row.hash) {
+    if (row[PREV_HASH] !== expectedPrev || row[SEQ] !== expectedSeq || hashOf(row) !== row[HASH]) {
       broken = { row, expectedSeq, expectedPrev };
       break;
     }
     count += 1;
-    expectedPrev = row.hash;
-    expectedSeq = row.seq + 1;
+    expectedPrev = row[HASH];
+    expectedSeq = row[SEQ] + 1;
   }
   if (beyondHead) {
-    return bad(count, beyondHead.seq, 'inserted', `record ${beyondHead.seq} comes after the last record the store wrote (seq ${head!.seq})`);
+    return bad(count, beyondHead[SEQ], 'inserted', `record ${beyondHead[SEQ]} comes after the last record the store wrote (seq ${head!.seq})`);
   }
   if (broken) return diagnose(db, count, broken);
   const lastSeq = expectedSeq - 1;
@@ -45,26 +45,27 @@ export function verifyChain(db: Database.Database): AuditVerification {
 }
 
 function diagnose(db: Database.Database, count: number, { row, expectedSeq, expectedPrev }: Break): AuditVerification {
-  const selfValid = hashOf(row) === row.hash;
-  if (row.prev_hash === expectedPrev) {
-    const what = row.seq !== expectedSeq ? `its seq was changed to ${row.seq}` : 'its content no longer matches its hash';
+  const seq = row[SEQ];
+  const selfValid = hashOf(row) === row[HASH];
+  if (row[PREV_HASH] === expectedPrev) {
+    const what = seq !== expectedSeq ? `its seq was changed to ${seq}` : 'its content no longer matches its hash';
     return bad(count, expectedSeq, 'edited', `record ${expectedSeq}: ${what}`);
   }
-  const predecessor = db.prepare('SELECT seq FROM audit WHERE hash = ? LIMIT 1').get(row.prev_hash) as { seq: number } | undefined;
-  if (predecessor && predecessor.seq > row.seq) {
-    return bad(count, row.seq, 'reordered', `record at seq ${row.seq} was written after record ${predecessor.seq} but now precedes it`);
+  const predecessor = db.prepare('SELECT seq FROM audit WHERE hash = ? LIMIT 1').pluck().get(row[PREV_HASH]) as number | undefined;
+  if (predecessor !== undefined && predecessor > seq) {
+    return bad(count, seq, 'reordered', `record at seq ${seq} was written after record ${predecessor} but now precedes it`);
   }
-  if (predecessor && predecessor.seq < expectedSeq - 1) {
-    return bad(count, predecessor.seq + 1, 'inserted', `records after seq ${predecessor.seq} are not part of the chain: record at seq ${row.seq} was written right after ${predecessor.seq}`);
+  if (predecessor !== undefined && predecessor < expectedSeq - 1) {
+    return bad(count, predecessor + 1, 'inserted', `records after seq ${predecessor} are not part of the chain: record at seq ${seq} was written right after ${predecessor}`);
   }
-  if (!predecessor && selfValid && row.seq > expectedSeq) {
-    const missing = row.seq - expectedSeq === 1 ? `record ${expectedSeq} is` : `records ${expectedSeq}–${row.seq - 1} are`;
-    return bad(count, expectedSeq, 'deleted', `${missing} missing: record ${row.seq} was written after a record that is gone`);
+  if (predecessor === undefined && selfValid && seq > expectedSeq) {
+    const missing = seq - expectedSeq === 1 ? `record ${expectedSeq} is` : `records ${expectedSeq}–${seq - 1} are`;
+    return bad(count, expectedSeq, 'deleted', `${missing} missing: record ${seq} was written after a record that is gone`);
   }
-  if (!predecessor && selfValid) {
-    return bad(count, row.seq, 'deleted', `the record written before seq ${row.seq} is missing`);
+  if (predecessor === undefined && selfValid) {
+    return bad(count, seq, 'deleted', `the record written before seq ${seq} is missing`);
   }
-  return bad(count, row.seq, 'edited', `record ${row.seq}: its link to the previous record was changed`);
+  return bad(count, seq, 'edited', `record ${seq}: its link to the previous record was changed`);
 }
 
 function bad(count: number, seq: number, problem: AuditProblem, detail: string): AuditVerification {

@@ -1,6 +1,6 @@
 // The append-only, hash-chained audit trail.
 import type Database from 'better-sqlite3';
-import { GENESIS_HASH, hashOf, type AuditRow } from './audit-chain.js';
+import { GENESIS_HASH, AUDIT_COLUMNS, HASH, SELECT_AUDIT, hashOf, type AuditRow } from './audit-chain.js';
 import { verifyChain } from './audit-verify.js';
 import { exportAudit } from './audit-export.js';
 import { nowIso } from './clock.js';
@@ -16,12 +16,9 @@ const KINDS: ReadonlySet<AuditKind> = new Set([
 export function createAudit(db: Database.Database): Store['audit'] {
   const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
   const runOperator = db.prepare('SELECT operator FROM runs WHERE id = ?').pluck();
-  const insert = db.prepare(`INSERT INTO audit (seq, ts, run_id, kind, operator, os_user, host, target, server, step_id,
-    attempt, sql, result, error_number, message, data, prev_hash, hash)
-    VALUES (@seq, @ts, @run_id, @kind, @operator, @os_user, @host, @target, @server, @step_id,
-    @attempt, @sql, @result, @error_number, @message, @data, @prev_hash, @hash)`);
+  const insert = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`);
   const moveHead = db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash');
-  const byRun = db.prepare('SELECT * FROM audit WHERE run_id = ? ORDER BY seq');
+  const byRun = db.prepare(`${SELECT_AUDIT} WHERE run_id = ? ORDER BY seq`).raw();
   const osUser = currentOsUser();
   const host = currentHost();
 
@@ -30,29 +27,31 @@ export function createAudit(db: Database.Database): Store['audit'] {
     const last = head.get() as { seq: number; hash: string } | undefined;
     const runId = r.runId ?? null;
     const operator = r.operator ?? (runId === null ? undefined : (runOperator.get(runId) as string | undefined)) ?? osUser;
-    const row: Omit<AuditRow, 'hash'> = {
-      seq: (last?.seq ?? 0) + 1,
-      ts: nowIso(),
-      run_id: runId,
-      kind: r.kind,
-      operator: maskedText(operator, 'audit operator'),
-      os_user: r.osUser ?? osUser,
-      host: r.host ?? host,
-      target: r.target ?? null,
-      server: r.server ?? null,
-      step_id: r.stepId ?? null,
-      attempt: r.attempt ?? null,
-      sql: maskedText(r.sql ?? null, 'audit sql'),
-      result: r.result ?? null,
-      error_number: r.errorNumber ?? null,
-      message: maskedText(r.message ?? null, 'audit message'),
-      data: maskedJson(r.data, 'audit data'),
-      prev_hash: last?.hash ?? GENESIS_HASH,
-    };
-    const full: AuditRow = { ...row, hash: hashOf(row) };
-    insert.run(full);
-    moveHead.run(full.seq, full.hash);
-    return auditRecordOf(full);
+    const seq = (last?.seq ?? 0) + 1;
+    const row: AuditRow = [
+      seq,
+      nowIso(),
+      runId,
+      r.kind,
+      maskedText(operator, 'audit operator'),
+      r.osUser ?? osUser,
+      r.host ?? host,
+      r.target ?? null,
+      r.server ?? null,
+      r.stepId ?? null,
+      r.attempt ?? null,
+      maskedText(r.sql ?? null, 'audit sql'),
+      r.result ?? null,
+      r.errorNumber ?? null,
+      maskedText(r.message ?? null, 'audit message'),
+      maskedJson(r.data, 'audit data'),
+      last?.hash ?? GENESIS_HASH,
+      '',
+    ];
+    row[HASH] = hashOf(row);
+    insert.run(row);
+    moveHead.run(seq, row[HASH]);
+    return auditRecordOf(row);
   });
 
   return {

@@ -7,9 +7,8 @@ import { dirname, resolve } from 'node:path';
 import { createAudit } from './audit.js';
 import { createJournal } from './journal.js';
 import { createLocks } from './locks.js';
-import { migrate } from './migrate.js';
-import { migrations as allMigrations } from './migrations/index.js';
-import type { Migration } from './migrations/migration.js';
+import { migrate, schemaVersion } from './migrate.js';
+import { migrations } from './migrations/index.js';
 import { createRuns } from './runs.js';
 import { createSnapshots } from './snapshots.js';
 import { guarded } from './sqlite-errors.js';
@@ -17,7 +16,7 @@ import { StoreError, type OpenOptions, type Store } from './types.js';
 
 const BUSY_TIMEOUT_MS = 5000;
 
-export function openStore(path: string, options: OpenOptions & { migrations?: readonly Migration[] } = {}): Store {
+export function openStore(path: string, options: OpenOptions = {}): Store {
   const file = resolve(path);
   const readonly = options.readonly ?? false;
   return guarded(file, () => {
@@ -25,7 +24,7 @@ export function openStore(path: string, options: OpenOptions & { migrations?: re
     const db = new Database(file, { readonly, fileMustExist: readonly, timeout: BUSY_TIMEOUT_MS });
     try {
       configure(db, readonly);
-      migrate(db, file, options.migrations ?? allMigrations, readonly);
+      migrate(db, file, migrations, readonly);
       return assemble(db, file, readonly);
     } catch (error) {
       db.close();
@@ -74,6 +73,13 @@ function assemble(db: Database.Database, file: string, readonly: boolean): Store
     path: file,
     readonly,
     close: () => db.close(),
+    info: () => guarded(file, () => ({
+      schemaVersion: schemaVersion(db),
+      journalMode: String(db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(db.pragma('synchronous', { simple: true })),
+      foreignKeys: Number(db.pragma('foreign_keys', { simple: true })) === 1,
+      busyTimeoutMs: Number(db.pragma('busy_timeout', { simple: true })),
+    })),
     transaction: <T>(fn: () => T): T => guarded(file, () => db.transaction(fn).immediate()),
     runs: createRuns(db, audit),
     journal: createJournal(db, audit),

@@ -175,6 +175,8 @@ export interface Store {
   readonly path: string;
   readonly readonly: boolean;
   close(): void;
+  /** What this connection runs with, for diagnostics (`mirrorbook status`) and tests. */
+  info(): StoreInfo;
   /** Nested calls join the outer transaction (savepoints). */
   transaction<T>(fn: () => T): T;
 
@@ -222,6 +224,15 @@ export interface Store {
     /** Removes the lock whoever holds it and audits an 'unlock' record; returns what was removed. */
     forceUnlock(pairKey: string, by: { operator: string; osUser: string; host: string; reason?: string }): LockInfo | undefined;
   };
+}
+
+export interface StoreInfo {
+  schemaVersion: number;
+  journalMode: string;
+  /** SQLite's number: 2 = FULL. */
+  synchronous: number;
+  foreignKeys: boolean;
+  busyTimeoutMs: number;
 }
 
 export interface OpenOptions {

@@ -1,0 +1,48 @@
+// Shared setup for the store tests: a fresh store in its own temporary directory, and a run to
+// hang journal entries and audit records on.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../store/index.js';
+import type { DefinitionSummary, RunInput, Store } from '../../store/index.js';
+
+export interface TempStore {
+  store: Store;
+  path: string;
+  dir: string;
+  cleanup(): void;
+}
+
+export function tempStore(): TempStore {
+  const dir = mkdtempSync(join(tmpdir(), 'mirrorbook-store-'));
+  const path = join(dir, 'nested', 'state.db');
+  const store = openStore(path);
+  return {
+    store,
+    path,
+    dir,
+    cleanup() {
+      try { store.close(); } catch { /* already closed by the test */ }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const definition: DefinitionSummary = {
+  name: 'certificate-setup',
+  title: 'Certificate-based mirroring setup',
+  steps: [
+    { id: 'master-key', title: 'Create the master key', target: 'principal', manual: false, destructive: false,
+      statements: [{ target: 'principal', sql: "CREATE MASTER KEY ENCRYPTION BY PASSWORD = N'****'" }] },
+    { id: 'set-partner', title: 'Set the partner on the principal', target: 'principal', manual: false, destructive: false,
+      statements: [{ target: 'principal', sql: "ALTER DATABASE [Sales] SET PARTNER = N'TCP://mirror.lab:5022'" }] },
+    { id: 'copy-backup', title: 'Copy the backup to the mirror', target: 'operator', manual: true, destructive: false, statements: [] },
+  ],
+};
+
+export function runInput(id = 'run-1', pairKey = 'SQLA|SQLB'): RunInput {
+  return {
+    id, procedure: 'certificate-setup', pairKey, definitionHash: 'sha256:abc', definition,
+    operator: 'alice', osUser: 'alice', host: 'dbhost', pid: process.pid, argv: ['run', 'certificate-setup'],
+  };
+}
