@@ -10,7 +10,7 @@ import { loadConfig } from '../../config/load.js';
 import type { LabStatus } from '../../lab/control/lab-status.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mirrorbook-lab-cli-'));
-let first: LabStatus;
+let first: LabStatus & { running: boolean };
 
 const status = async (): Promise<LabStatus & { running: boolean }> => {
   const result = await runCli(['lab', 'status', '--json', '--dir', dir]);
