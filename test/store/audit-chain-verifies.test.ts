@@ -1,0 +1,39 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runInput, tempStore } from './support.js';
+import { fillAudit } from './tamper.js';
+
+test('an untouched trail verifies, each record linked to the one before', () => {
+  const t = tempStore();
+  try {
+    assert.equal(t.store.audit.verify(), { ok: true, count: 0 });
+    t.store.runs.create(runInput());
+    fillAudit(t.store, 20);
+    t.store.runs.setStatus('run-1', 'done', 0);
+    assert.equal(t.store.audit.verify(), { ok: true, count: 22 });
+    const records = t.store.audit.forRun('run-1');
+    assert.equal(records.map((r) => r.kind), ['run-start', 'run-end']);
+    assert.is(records[0]!.seq, 1);
+    assert.is(records[1]!.seq, 22);
+    assert.is(records[0]!.prevHash, '0'.repeat(64));
+    assert.match(records[0]!.hash, /^[0-9a-f]{64}$/);
+    assert.match(records[0]!.ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('who is filled in: the run operator, the OS user and host', () => {
+  const t = tempStore();
+  try {
+    t.store.runs.create(runInput());
+    const note = t.store.audit.append({ kind: 'note', runId: 'run-1', message: 'restored 3 log backups taken by someone else' });
+    assert.is(note.operator, 'alice');
+    assert.ok(note.osUser.length > 0);
+    assert.ok(note.host.length > 0);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test.run();
