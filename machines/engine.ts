@@ -107,7 +107,9 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
     throw new BrokenCheckpoint(summarizeError(error).message);
   }
   let failure: unknown;
+  let settle: () => void = () => {};
   const settled = new Promise<void>((resolve) => {
+    settle = resolve;
     actor.subscribe({
       next: (snapshot) => {
         store.snapshots.save(d.run.id, actor.getPersistedSnapshot(), d.hash);
@@ -133,7 +135,8 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
     actor.stop();
     throw new BrokenCheckpoint(summarizeError(started.error).message);
   }
-  if (begin.position !== undefined || started.value === 'idle') {
+  if (started.status === 'done') settle();
+  else if (begin.position !== undefined || started.value === 'idle') {
     actor.send({ type: 'START', position: begin.position ?? positionFromJournal(store, d.run, d.rt.runbook.steps.map((s) => s.id)) });
   } else if (started.hasTag(PARKED)) {
     actor.send({ type: 'RESUME' });
@@ -239,8 +242,12 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
     );
   }
   acquireLock(options, run.id, run.pairKey, run.procedure);
-  // The store writes the resume record with the status change.
+  // The store writes the resume record with the status change, except after a process that died
+  // mid-run (its status still says running): that one is ours to record.
   store.runs.setStatus(run.id, 'running');
+  if (run.status === 'running') {
+    store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${run.pid}) ended without finishing the run`, data: { from: 'running' } });
+  }
   const d = prepare(options, run, hash);
   announce(d, true);
 

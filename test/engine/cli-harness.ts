@@ -1,0 +1,98 @@
+// Runs the real CLI in a child process against the ledger test runbook, in a temporary directory
+// of its own: the store, the fixture's facts and ledger.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../store/index.js';
+import type { Store } from '../../store/types.js';
+import { ledgerLines } from '../fixtures/runbooks/ledger.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Started {
+  child: ChildProcess;
+  exit: Promise<Exit>;
+}
+
+export class Harness {
+  readonly dir = mkdtempSync(join(tmpdir(), 'mirrorbook-engine-'));
+  readonly fixtureDir = join(this.dir, 'fx');
+  readonly storePath = join(this.dir, 'state.db');
+
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, MIRRORBOOK_RUNBOOKS: 'test/fixtures/runbooks/ledger.ts', MB_FIXTURE_DIR: this.fixtureDir, MIRRORBOOK_STORE: this.storePath, NO_COLOR: '1', ...extra };
+    delete env.MIRRORBOOK_CONFIG;
+    return env;
+  }
+
+  start(args: string[], extraEnv: Record<string, string> = {}): Started {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { cwd: root, env: this.env(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exit = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+    return { child, exit };
+  }
+
+  run(args: string[], extraEnv: Record<string, string> = {}): Promise<Exit> {
+    return this.start(args, extraEnv).exit;
+  }
+
+  /** Polls for a file the fixture writes when it reaches a named point; fails if the process ends first. */
+  async waitForFile(name: string, started: Started): Promise<string> {
+    const path = join(this.fixtureDir, name);
+    let ended: Exit | undefined;
+    void started.exit.then((e) => { ended = e; });
+    for (;;) {
+      if (existsSync(path)) {
+        const text = readFileSync(path, 'utf8');
+        if (text) return text;
+      }
+      if (ended) throw new Error(`process ended (code ${ended.code}) before ${name} appeared:\n${ended.stdout}\n${ended.stderr}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Runs `run ledger` until the fixture halts at `label`, then SIGKILLs it. */
+  async killAt(label: string, args: string[] = ['run', 'ledger', '--yes', '--confirm', 'Patriot']): Promise<void> {
+    const started = this.start(args, { MB_FIXTURE_HALT_AT: label });
+    await this.waitForFile('halted-at', started);
+    started.child.kill('SIGKILL');
+    const exit = await started.exit;
+    if (exit.signal !== 'SIGKILL') throw new Error(`expected SIGKILL, got ${exit.code}/${exit.signal}`);
+    rmSync(join(this.fixtureDir, 'halted-at'));
+  }
+
+  ledger(): string[] {
+    return ledgerLines(this.fixtureDir);
+  }
+
+  withStore<T>(fn: (store: Store) => T): T {
+    const store = openStore(this.storePath);
+    try {
+      return fn(store);
+    } finally {
+      store.close();
+    }
+  }
+
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function runIdOf(output: string): string {
+  const id = /run (\d{8}-\d{6}-[0-9a-f]{4})/.exec(output)?.[1];
+  if (!id) throw new Error(`no run id in:\n${output}`);
+  return id;
+}
