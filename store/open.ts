@@ -21,7 +21,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   const readonly = options.readonly ?? false;
   return guarded(file, () => {
     prepareFile(file, readonly);
-    const db = new Database(file, { readonly, fileMustExist: readonly, timeout: BUSY_TIMEOUT_MS });
+    const db = new Database(file, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
     try {
       configure(db, readonly);
       migrate(db, file, migrations, readonly);

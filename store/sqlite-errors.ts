@@ -27,7 +27,7 @@ export function storeErrorFrom(error: unknown, path: string): StoreError | undef
     return new StoreError('disk-full', `the disk holding the store ${path} is full (${detail})`,
       'free space on that file system (or move the store with --store); nothing of the failed write was committed');
   }
-  if (code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES' || code === 'EPERM' || code === 'ENOTDIR' || code === 'EISDIR') {
+  if (code.startsWith('SQLITE_CANTOPEN') || ['EACCES', 'EPERM', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENAMETOOLONG', 'ELOOP'].includes(code)) {
     return new StoreError('cannot-open', `cannot open the store ${path} (${detail})`,
       'check the path exists as a file (not a directory) and that its directory is writable by this user');
   }

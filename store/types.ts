@@ -237,6 +237,8 @@ export interface StoreInfo {
 
 export interface OpenOptions {
   readonly?: boolean;
+  /** How long to wait for another process's write transaction before failing 'locked' (default 5000). */
+  busyTimeoutMs?: number;
 }
 
 export type StoreErrorCode =
