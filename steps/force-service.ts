@@ -1,0 +1,116 @@
+// Promote: forced service on the mirror after the principal is lost. The mirror becomes principal
+// at once and the session is SUSPENDED; whatever the old principal had not sent is lost. Never
+// while the principal is still connected (that is a planned failover's job, with no loss).
+import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import { readDatabase } from './database-state.js';
+import { CheckFailedError, rows } from './step.js';
+import { id, lit, tsql } from './tsql.js';
+
+export function checkPrincipalLost(databases: string[], mirrorInstance: string): StepDefinition {
+  const probe = async (ctx: StepContext) => {
+    const states: string[] = [];
+    let allPrincipal = true;
+    for (const database of databases) {
+      const row = await readDatabase(ctx, 'mirror', database);
+      if (row?.mirroring_role_desc !== 'PRINCIPAL') allPrincipal = false;
+      states.push(`${database}: ${row?.mirroring_role_desc ?? 'not mirrored'} ${row?.mirroring_state_desc ?? ''}`.trim());
+    }
+    return allPrincipal ? { done: true, detail: `${mirrorInstance} is already principal for every database` } : { done: false, detail: states.join('; ') };
+  };
+  return {
+    id: 'promote.principal-lost',
+    title: `Check that the principal is lost (every database DISCONNECTED on ${mirrorInstance})`,
+    target: 'mirror',
+    probe,
+    async apply(ctx) {
+      const problems: string[] = [];
+      for (const database of databases) {
+        const row = await readDatabase(ctx, 'mirror', database);
+        if (row?.mirroring_role_desc === 'PRINCIPAL') continue;
+        if (!row?.mirroring_guid) problems.push(`${database} is not mirrored on ${mirrorInstance}`);
+        else if (row.mirroring_state_desc !== 'DISCONNECTED') problems.push(`${database} is ${row.mirroring_state_desc} — the principal is still connected`);
+      }
+      if (problems.length > 0) {
+        throw new CheckFailedError(
+          `forced service is only for a lost principal: ${problems.join('; ')}`,
+          'while the principal is connected use the failover procedure (no data loss). If the principal is cut off but still running, fence it first (stop its SQL Server service) so both copies do not accept writes',
+        );
+      }
+    },
+    verify: async () => ({ done: true, detail: 'principal is lost' }),
+    plan: () => [],
+  };
+}
+
+export function forceService(databases: string[], mirrorInstance: string): StepDefinition {
+  const statements = databases.map((d) => tsql`USE master; ALTER DATABASE ${id('database', d)} SET PARTNER FORCE_SERVICE_ALLOW_DATA_LOSS`);
+  const monitorQuery = (d: string) => tsql`EXEC msdb.dbo.sp_dbmmonitorresults ${lit(d)}, 0, 0`;
+  const probe = async (ctx: StepContext) => {
+    const pending: string[] = [];
+    for (const database of databases) if ((await readDatabase(ctx, 'mirror', database))?.mirroring_role_desc !== 'PRINCIPAL') pending.push(database);
+    return pending.length === 0 ? { done: true, detail: `${mirrorInstance} serves every database` } : { done: false, detail: `still mirror: ${pending.join(', ')}` };
+  };
+  return {
+    id: 'promote.force-service',
+    title: `Force service on ${mirrorInstance} (ALLOW DATA LOSS) for ${databases.join(', ')}`,
+    target: 'mirror',
+    destructive: {
+      confirmText: mirrorInstance,
+      consequences: `${mirrorInstance} becomes principal now; transactions the lost principal had not sent are lost, and the sessions stay SUSPENDED until resumed or removed`,
+    },
+    probe,
+    async apply(ctx) {
+      for (const [index, database] of databases.entries()) {
+        const row = await readDatabase(ctx, 'mirror', database);
+        if (row?.mirroring_role_desc === 'PRINCIPAL') continue;
+        let loss = 'unknown (the principal is unreachable; the last monitor sample is not available)';
+        try {
+          const sample = (await rows<{ unsent_log: number | null; time_recorded: unknown }>(ctx, 'mirror', monitorQuery(database)))[0];
+          if (sample?.unsent_log != null) loss = `about ${sample.unsent_log} KB of unsent log at the last monitor sample (${String(sample.time_recorded)})`;
+        } catch {
+          // no monitor history on this instance: the loss stays unknown
+        }
+        ctx.note(`DATA LOSS ACCEPTED for ${database} on ${mirrorInstance}: ${loss}`);
+        await ctx.sql('mirror', statements[index]!);
+      }
+    },
+    verify: probe,
+    plan: () => statements.map((tsql) => ({ target: 'mirror' as const, tsql })),
+  };
+}
+
+/** After forced service and the old principal's return: roll it back to the failover point and
+ * resynchronize (its unsent transactions are discarded). Sent to whichever partner serves now. */
+export function resumeSession(database: string): StepDefinition {
+  const statement = tsql`ALTER DATABASE ${id('database', database)} SET PARTNER RESUME`;
+  const serving = async (ctx: StepContext) => {
+    for (const partner of ['mirror', 'principal'] as const) {
+      const row = await readDatabase(ctx, partner, database).catch(() => undefined);
+      if (row?.mirroring_role_desc === 'PRINCIPAL') return { partner, row };
+    }
+    return undefined;
+  };
+  const probe = async (ctx: StepContext) => {
+    const found = await serving(ctx);
+    if (!found) return { done: false, detail: `no partner serves ${database} as principal` };
+    const state = found.row.mirroring_state_desc;
+    return state !== 'SUSPENDED' ? { done: true, detail: `${database} ${state} (principal: the configured ${found.partner})` } : { done: false, detail: `${database} SUSPENDED` };
+  };
+  return {
+    id: `resume-session.${database}`,
+    title: `Resume the mirroring session of ${database} on the partner that serves it`,
+    target: 'mirror',
+    probe,
+    async apply(ctx) {
+      const found = await serving(ctx);
+      if (!found) throw new CheckFailedError(`no partner serves ${database} as principal`, 'check mirrorbook status; promote first if the principal is lost');
+      if (found.row.mirroring_state_desc === 'DISCONNECTED') {
+        throw new CheckFailedError(`the other partner of ${database} is not connected yet`, 'bring the old principal back (start its SQL Server service) and wait until status shows SUSPENDED, then resume');
+      }
+      ctx.note(`resuming ${database} on the configured ${found.partner}: the other copy is rolled back to the failover point`);
+      await ctx.sql(found.partner, statement);
+    },
+    verify: probe,
+    plan: () => [{ target: 'mirror', tsql: statement }],
+  };
+}
