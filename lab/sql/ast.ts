@@ -21,8 +21,9 @@ export interface DataType {
 
 export type Expr =
   | { kind: 'string'; value: string; unicode: boolean }
-  /** `integer` distinguishes 42 (int / bigint) from 4.2 (numeric). */
-  | { kind: 'number'; value: number; integer: boolean }
+  /** `integer` distinguishes 42 (int / bigint) from 4.2 (numeric); `scale` is the digits written
+   * after the point (10.50 → 2), absent for integers and 1e5-style floats. */
+  | { kind: 'number'; value: number; integer: boolean; scale?: number }
   | { kind: 'binary'; value: Buffer }
   | { kind: 'null' }
   /** A column reference, 1–4 parts: name, alias.name, schema.table.name … */

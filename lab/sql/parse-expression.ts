@@ -144,9 +144,11 @@ function unary(c: Cursor): Expr {
 function primary(c: Cursor): Expr {
   const t = c.peek();
   switch (t.kind) {
-    case 'number':
+    case 'number': {
       c.next();
-      return { kind: 'number', value: t.value, integer: t.integer };
+      const scale = /^\d*\.(\d*)$/.exec(t.text)?.[1]?.length;
+      return scale === undefined ? { kind: 'number', value: t.value, integer: t.integer } : { kind: 'number', value: t.value, integer: false, scale };
+    }
     case 'string':
       c.next();
       return { kind: 'string', value: t.value, unicode: t.unicode };
@@ -175,8 +177,8 @@ function primary(c: Cursor): Expr {
         return { kind: 'null' };
       }
       if (t.upper === 'CASE') return caseExpression(c);
-      if (t.upper === 'CAST' || t.upper === 'TRY_CAST') return cast(c);
-      if (t.upper === 'CONVERT' || t.upper === 'TRY_CONVERT') return convert(c);
+      if (t.upper === 'CAST') return cast(c);
+      if (t.upper === 'CONVERT') return convert(c);
       if (t.upper === 'IIF' && c.isOp('(', 1)) return iif(c);
       if (RESERVED_FUNCTIONS.has(t.upper) && c.isOp('(', 1)) {
         c.next();
