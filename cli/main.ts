@@ -93,7 +93,16 @@ function expectedFailure(error: unknown): { message: string; hint?: string; exit
   return undefined;
 }
 
-main().then(
+let settled = false;
+// A command whose promise can no longer settle (nothing left to wait for) must not exit 0 silently.
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  process.stderr.write('mirrorbook: internal error: the command stopped with nothing left to wait for\n');
+  process.exitCode = 70;
+});
+
+main().finally(() => { settled = true; }).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
     const expected = expectedFailure(error);

@@ -108,13 +108,15 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
   }
   let failure: unknown;
   let settle: () => void = () => {};
+  let armed = false;
   const settled = new Promise<void>((resolve) => {
     settle = resolve;
     actor.subscribe({
       next: (snapshot) => {
         store.snapshots.save(d.run.id, actor.getPersistedSnapshot(), d.hash);
         d.rt.checkpoint(`checkpoint:${JSON.stringify(snapshot.value)}`);
-        if (snapshot.status === 'done' || snapshot.hasTag(PARKED)) resolve();
+        // A restored parked checkpoint is reported once on start, before RESUME is sent.
+        if (snapshot.status === 'done' || (armed && snapshot.hasTag(PARKED))) resolve();
       },
       error: (error) => { failure = error; resolve(); },
     });
@@ -135,6 +137,7 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
     actor.stop();
     throw new BrokenCheckpoint(summarizeError(started.error).message);
   }
+  armed = true;
   if (started.status === 'done') settle();
   else if (begin.position !== undefined || started.value === 'idle') {
     actor.send({ type: 'START', position: begin.position ?? positionFromJournal(store, d.run, d.rt.runbook.steps.map((s) => s.id)) });
