@@ -40,7 +40,7 @@ for (const mode of MODES) {
       .input('nc', sql.NChar(3), 'abc')
       .input('c', sql.Char(2), 'xy')
       .input('vb', sql.VarBinary(8), Buffer.from([1, 2, 3]))
-      .input('bn', sql.Binary(2), Buffer.from([0xfe, 0xff]))
+      .input('bn', sql.Binary, Buffer.from([0xfe, 0xff]))
       .input('nvmax', sql.NVarChar(sql.MAX), big)
       .input('vbmax', sql.VarBinary(sql.MAX), Buffer.alloc(9000, 3))
       .input('dt', sql.DateTime, new Date('2024-02-29T23:59:59.997Z'))
