@@ -1,0 +1,12 @@
+// Remove mirroring (typed confirmation), then bring the old mirror copies online WITH RECOVERY.
+import type { MirrorbookConfig } from '../config/types.js';
+import type { RunbookDefinition } from '../machines/runbook.js';
+import { recoverOldMirror, removePartners } from '../steps/remove-partner.js';
+
+export function disable(config: MirrorbookConfig): RunbookDefinition {
+  return {
+    name: 'disable',
+    title: 'Remove mirroring and bring the old mirror copies online',
+    steps: [removePartners(config.databases, config.pair.principal.instance), ...config.databases.map((d) => recoverOldMirror(d))],
+  };
+}

@@ -1,0 +1,22 @@
+// Start the sessions: SET PARTNER on the mirror, then on the principal, per database; wait for
+// SYNCHRONIZED; then the optional witness (it needs a caught-up mirror, 1426) and safety.
+import type { MirrorbookConfig } from '../config/types.js';
+import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
+import { setPartner, setSafety, setWitness } from '../steps/set-partner.js';
+import { waitSynchronized } from '../steps/wait-synchronized.js';
+
+export function enableSteps(config: MirrorbookConfig): StepDefinition[] {
+  const { principal, mirror, witness } = config.pair;
+  const steps: StepDefinition[] = [];
+  for (const database of config.databases) {
+    steps.push(setPartner('mirror', database, principal.mirroringAddress), setPartner('principal', database, mirror.mirroringAddress));
+  }
+  for (const database of config.databases) steps.push(waitSynchronized(database));
+  if (witness) for (const database of config.databases) steps.push(setWitness(database, witness.mirroringAddress));
+  if (config.safety === 'OFF') for (const database of config.databases) steps.push(setSafety(database, 'OFF'));
+  return steps;
+}
+
+export function enable(config: MirrorbookConfig): RunbookDefinition {
+  return { name: 'enable', title: 'Start mirroring: SET PARTNER on the mirror, then the principal; wait for SYNCHRONIZED', steps: enableSteps(config) };
+}

@@ -1,0 +1,63 @@
+// Procedure names → runbook definitions, built from the validated config. The engine and the CLI
+// resolve every procedure through getRunbook.
+import { UsageError } from '../cli/command.js';
+import type { MirrorbookConfig } from '../config/types.js';
+import type { RunbookDefinition } from '../machines/runbook.js';
+import { certificateSetup, certificateSetupSteps } from './certificate-setup.js';
+import { disable } from './disable.js';
+import { domainSetup, domainSetupSteps } from './domain-setup.js';
+import { enable, enableSteps } from './enable.js';
+import { failback, failover } from './failover.js';
+import { promote, resumeSessions } from './promote.js';
+import { restore, restoreSteps } from './restore.js';
+
+export interface RunbookOptions {
+  /** The moment the run started: certificate dates are derived from it, so pass the run's start
+   * time when resuming (the definition hash then stays the same on another day). */
+  now?: Date;
+}
+
+export const PROCEDURES = [
+  { name: 'domain-setup', summary: 'Windows-auth endpoints, logins and CONNECT for the domain service account' },
+  { name: 'certificate-setup', summary: 'master keys, certificates, endpoints, peer logins/users/certificates, CONNECT' },
+  { name: 'restore', summary: 'seed the mirror: full + log backups restored WITH NORECOVERY' },
+  { name: 'enable', summary: 'SET PARTNER on the mirror, then the principal; wait for SYNCHRONIZED' },
+  { name: 'setup', summary: 'the config\'s auth setup, then restore, then enable' },
+  { name: 'failover', summary: 'planned failover of every database to the configured mirror' },
+  { name: 'failback', summary: 'planned failover of every database back to the configured principal' },
+  { name: 'promote', summary: 'forced service on the mirror after the principal is lost (data loss)' },
+  { name: 'resume-session', summary: 'resume suspended sessions after the old principal is back' },
+  { name: 'disable', summary: 'remove mirroring; bring the old mirror copies online WITH RECOVERY' },
+] as const;
+
+export type ProcedureName = (typeof PROCEDURES)[number]['name'];
+
+export function getRunbook(name: string, config: MirrorbookConfig, options: RunbookOptions = {}): RunbookDefinition {
+  const now = options.now ?? new Date();
+  switch (name) {
+    case 'domain-setup':
+      return domainSetup(config);
+    case 'certificate-setup':
+      return certificateSetup(config, now);
+    case 'restore':
+      return restore(config);
+    case 'enable':
+      return enable(config);
+    case 'setup': {
+      const auth = config.auth.mode === 'domain' ? domainSetupSteps(config) : certificateSetupSteps(config, now);
+      return { name: 'setup', title: `Full setup: ${config.auth.mode === 'domain' ? 'domain' : 'certificate'} authentication, restore, enable`, steps: [...auth, ...restoreSteps(config), ...enableSteps(config)] };
+    }
+    case 'failover':
+      return failover(config);
+    case 'failback':
+      return failback(config);
+    case 'promote':
+      return promote(config);
+    case 'resume-session':
+      return resumeSessions(config);
+    case 'disable':
+      return disable(config);
+    default:
+      throw new UsageError(`unknown procedure '${name}'`, `procedures: ${PROCEDURES.map((p) => p.name).join(', ')}`);
+  }
+}

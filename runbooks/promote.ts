@@ -1,0 +1,23 @@
+// The principal is lost: force service on the mirror (typed confirmation; data loss recorded).
+// `resume-session` then reconnects the old principal as the new mirror once it is back.
+import type { MirrorbookConfig } from '../config/types.js';
+import type { RunbookDefinition } from '../machines/runbook.js';
+import { checkPrincipalLost, forceService, resumeSession } from '../steps/force-service.js';
+import { waitSynchronized } from '../steps/wait-synchronized.js';
+
+export function promote(config: MirrorbookConfig): RunbookDefinition {
+  const mirror = config.pair.mirror.instance;
+  return {
+    name: 'promote',
+    title: `Forced service on ${mirror} after losing the principal (allows data loss)`,
+    steps: [checkPrincipalLost(config.databases, mirror), forceService(config.databases, mirror)],
+  };
+}
+
+export function resumeSessions(config: MirrorbookConfig): RunbookDefinition {
+  return {
+    name: 'resume-session',
+    title: 'Resume the suspended sessions once the old principal is back (it becomes the mirror)',
+    steps: [...config.databases.map((d) => resumeSession(d)), ...config.databases.map((d) => waitSynchronized(d))],
+  };
+}
