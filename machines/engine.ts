@@ -222,11 +222,12 @@ export async function startRun(options: RunOptions): Promise<RunResult> {
 
 /** The run `resume` continues: the given one, or the latest unfinished one. */
 export function findRunToResume(store: Store, runId?: string): RunRecord {
-  const run = runId ? store.runs.get(runId) : store.runs.latest({ unfinished: true });
+  // A failed or aborted run is resumable too: the operator fixes the cause and continues.
+  const run = runId ? store.runs.get(runId) : store.runs.list({ limit: 1 })[0];
   if (!run) {
     throw runId
       ? new EngineRefusal(`no run '${runId}' in this store`, "list runs with 'mirrorbook runs' (and check --store / --config)", 2)
-      : new EngineRefusal('no unfinished run to resume', "list runs with 'mirrorbook runs'", 2);
+      : new EngineRefusal('no run to resume in this store', "check --store / --config; start one with 'mirrorbook run <procedure>'", 2);
   }
   if (run.status === 'done') throw new EngineRefusal(`run ${run.id} (${run.procedure}) already finished`, `see it with 'mirrorbook show ${run.id}'`, 2);
   return run;
