@@ -1,7 +1,8 @@
 // msdb.dbo.backupset and msdb.dbo.backupmediafamily: the backups this instance wrote, read back from
 // the backup media on every host (the lab keeps no separate history table). A backup belongs here
-// when it is of a local database (same database_guid) and was taken after that copy came to be —
-// a restored mirror copy does not inherit the principal's backup history.
+// when it is of a local database (same database_guid) and this server wrote it (serverName; for
+// media without one, taken after the local copy came to be — a restored mirror copy does not
+// inherit the principal's backup history).
 
 import type { BackupSet, DatabaseState } from '../model.js';
 import type { Relation } from '../sql/catalog.js';
@@ -25,7 +26,7 @@ function writtenHere(ctx: CatalogContext): Written[] {
       if (entry.kind !== 'backup') continue;
       for (const set of entry.media) {
         const database = local.find((candidate) => candidate.databaseGuid === set.databaseGuid && candidate.name.toLowerCase() === set.database.toLowerCase());
-        if (database && set.startedAt >= database.createDate) found.push({ set, path: devicePath(ctx, host.name, entry.path), database });
+        if (database && (set.serverName === undefined ? set.startedAt >= database.createDate : set.serverName.toLowerCase() === ctx.instance.name.toLowerCase())) found.push({ set, path: devicePath(ctx, host.name, entry.path), database });
       }
     }
   }

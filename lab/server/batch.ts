@@ -1,0 +1,138 @@
+// Runs one parsed batch statement by statement, as SQL Server does: each statement ends with a
+// DONE; a statement error is reported and the batch goes on, except for the errors that abort the
+// batch (name resolution, conversion, USE of an unusable database, severity ≥ 20); ATTENTION
+// stops the running statement and the rest of the batch.
+
+import { SqlError } from '../errors.js';
+import type { InstanceState } from '../model.js';
+import type { Statement } from '../sql/ast.js';
+import type { SqlCatalog, Typed } from '../sql/catalog.js';
+import type { ResponseItem, SessionInfo } from '../tds/handler.js';
+import type { LiveSession } from '../catalog/context.js';
+import type { ExecEnv } from './env.js';
+import type { InstanceRuntime } from './runtime.js';
+import type { BatchVariables } from '../sql/variables.js';
+
+/** Errors after which SQL Server abandons the rest of the batch. */
+const BATCH_ABORTING = new Set([137, 207, 208, 241, 242, 245, 911, 8114, 8115, 8169]);
+
+/** Thrown to stop the batch; the client already has the message. */
+export class BatchAborted extends Error {}
+
+export interface SessionSettings {
+  trancount: number;
+  nocount: boolean;
+  options: Map<string, string>;
+}
+
+export interface BatchContext {
+  runtime: InstanceRuntime;
+  instance: InstanceState;
+  session: SessionInfo;
+  live: LiveSession;
+  settings: SessionSettings;
+  emit(item: ResponseItem): void;
+  signal: AbortSignal;
+  variables: BatchVariables;
+  /** @@ROWCOUNT and @@ERROR as the last statement left them. */
+  last: { rowCount: number; error: number };
+  /** Numbers of the errors (class ≥ 11) sent, for the batch log. */
+  errors: number[];
+  catalog(): SqlCatalog;
+  /** Runs one statement of the kind the batch runner does not know itself. */
+  execute(ctx: BatchContext, statement: Statement, env: ExecEnv): Promise<void>;
+}
+
+export function sessionVariable(ctx: BatchContext, name: string): Typed | undefined {
+  switch (name.toUpperCase()) {
+    case '@@TRANCOUNT': return { value: ctx.settings.trancount, type: { type: 'int' } };
+    case '@@ROWCOUNT': return { value: ctx.last.rowCount, type: { type: 'int' } };
+    case '@@ERROR': return { value: ctx.last.error, type: { type: 'int' } };
+    default: return ctx.variables.get(name);
+  }
+}
+
+export function makeEnv(ctx: BatchContext, line: number): ExecEnv {
+  return {
+    lab: ctx.runtime.lab,
+    instance: ctx.instance,
+    session: ctx.session,
+    line,
+    emit: ctx.emit,
+    signal: ctx.signal,
+    now: () => ctx.runtime.now(),
+    work: (ms) => abortableDelay(ms, ctx.signal),
+    changed: () => ctx.runtime.changed(),
+    info: (number, message) => ctx.emit({ kind: 'message', message: { number, state: 1, class: 0, message, line } }),
+  };
+}
+
+export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason ?? new Error('aborted'));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason ?? new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function report(ctx: BatchContext, error: SqlError, line: number): void {
+  for (const e of [error, ...error.followUps]) {
+    ctx.emit({ kind: 'message', message: { number: e.number, state: e.state, class: e.class, message: e.message, line } });
+    if (e.class >= 11) ctx.errors.push(e.number);
+  }
+}
+
+const COMMANDS: Partial<Record<Statement['kind'], string>> = {
+  select: 'SELECT', use: 'USE', backup: 'BACKUP DATABASE', restore: 'RESTORE DATABASE', restoreInfo: 'RESTORE HEADERONLY',
+  alterDatabase: 'ALTER DATABASE', createDatabase: 'CREATE DATABASE', dropDatabase: 'DROP DATABASE', waitfor: 'WAITFOR', exec: 'EXECUTE',
+};
+
+function commandOf(statement: Statement): string {
+  if (statement.kind === 'backup') return statement.target === 'LOG' ? 'BACKUP LOG' : 'BACKUP DATABASE';
+  if (statement.kind === 'restore') return statement.target === 'LOG' ? 'RESTORE LOG' : 'RESTORE DATABASE';
+  return COMMANDS[statement.kind] ?? 'EXECUTE';
+}
+
+/** Runs statements in order; throws BatchAborted when the batch must stop. */
+export async function runStatements(ctx: BatchContext, statements: Statement[]): Promise<void> {
+  for (const statement of statements) {
+    if (ctx.signal.aborted) throw new BatchAborted();
+    await runStatement(ctx, statement);
+  }
+}
+
+export async function runStatement(ctx: BatchContext, statement: Statement): Promise<void> {
+  // Control flow statements run their children through here, so each child reports for itself.
+  if (statement.kind === 'block') return runStatements(ctx, statement.statements);
+  const env = makeEnv(ctx, statement.line);
+  ctx.live.running = { command: commandOf(statement), startTime: ctx.runtime.now(), database: ctx.session.database };
+  try {
+    await ctx.execute(ctx, statement, env);
+    if (statement.kind !== 'select' && statement.kind !== 'if' && statement.kind !== 'exec') ctx.last.error = 0;
+  } catch (error) {
+    if (ctx.signal.aborted) throw new BatchAborted();
+    if (error instanceof BatchAborted) throw error;
+    const sqlError = error instanceof SqlError ? error : internalError(error);
+    report(ctx, sqlError, statement.line);
+    ctx.last.error = sqlError.number;
+    ctx.last.rowCount = 0;
+    ctx.emit({ kind: 'done', command: statement.kind === 'select' ? 'select' : 'other', error: true });
+    if (BATCH_ABORTING.has(sqlError.number) || sqlError.class >= 20 || !(error instanceof SqlError)) throw new BatchAborted();
+  } finally {
+    ctx.live.running = null;
+  }
+}
+
+/** A bug in the lab, not an answer SQL Server would give: say so plainly and stop the batch. */
+function internalError(error: unknown): SqlError {
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`lab: internal error while running a statement: ${text}\n`);
+  return new SqlError(50000, `Internal lab error: ${error instanceof Error ? error.message : String(error)}`, { class: 16 });
+}

@@ -1,0 +1,28 @@
+// The CatalogContext of a statement: lab state, this session, the live sessions and the progress
+// of long operations on the instance.
+
+import type { CatalogContext, RequestProgress } from '../catalog/context.js';
+import { listActiveRequests } from '../storage/requests.js';
+import { findDatabase } from '../instance/scope.js';
+import type { BatchContext } from './batch.js';
+import { liveSessions } from './sessions.js';
+
+export function catalogContext(ctx: BatchContext): CatalogContext {
+  return {
+    lab: ctx.runtime.lab,
+    instance: ctx.instance,
+    session: ctx.session,
+    now: () => ctx.runtime.now(),
+    sessions: () => liveSessions(ctx.instance.name),
+    progress: (): RequestProgress[] =>
+      listActiveRequests(ctx.instance.name).map((request) => ({
+        spid: request.sessionId,
+        command: request.command,
+        percentComplete: request.percentComplete,
+        estimatedCompletionMs: request.estimatedCompletionTime,
+        startTime: request.startTime,
+        database: request.databaseName,
+      })),
+    database: (name) => findDatabase(ctx.instance, name ?? ctx.session.database),
+  };
+}

@@ -1,0 +1,120 @@
+// The SqlHandler of one simulated instance: logins against its logins, and batches parsed by
+// lab/sql and run statement by statement against the lab state, with the simulation brought up
+// to the lab clock before each batch.
+
+import { SqlError } from '../errors.js';
+import type { InstanceState } from '../model.js';
+import type { Statement } from '../sql/ast.js';
+import { parseBatch } from '../sql/parse.js';
+import { BatchVariables } from '../sql/variables.js';
+import type { BatchRequest, LoginRequest, LoginResult, ResponseItem, SessionInfo, SqlHandler, SqlMessage } from '../tds/handler.js';
+import type { LiveSession } from '../catalog/context.js';
+import { createCatalog } from '../catalog/catalog.js';
+import { BatchAborted, report, runStatements, sessionVariable, type BatchContext, type SessionSettings } from './batch.js';
+import { catalogContext } from './catalog-context.js';
+import { authenticate } from './login.js';
+import type { InstanceRuntime } from './runtime.js';
+import { addSession, findSession, removeSession } from './sessions.js';
+import { executeStatement, transaction } from './statements.js';
+
+export type { InstanceRuntime, BatchRecord } from './runtime.js';
+
+export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
+  const settings = new Map<number, SessionSettings>();
+  const instance = (): InstanceState => {
+    const found = runtime.lab.instances[runtime.instanceName];
+    if (!found) throw new Error(`lab state has no instance ${runtime.instanceName}`);
+    return found;
+  };
+  const settingsOf = (spid: number): SessionSettings => {
+    let s = settings.get(spid);
+    if (!s) settings.set(spid, (s = { trancount: 0, nocount: false, options: new Map() }));
+    return s;
+  };
+  const liveOf = (session: SessionInfo): LiveSession => {
+    const name = runtime.instanceName;
+    let live = findSession(name, session.spid);
+    if (!live) {
+      live = { info: session, loginTime: runtime.now(), lastRequestStart: null, lastRequestEnd: null, running: null, openTransactions: 0 };
+      addSession(name, live);
+    }
+    live.info = session;
+    return live;
+  };
+  const advance = (): void => {
+    runtime.advance?.(runtime.lab, runtime.now());
+  };
+
+  return {
+    login(request: LoginRequest): LoginResult {
+      advance();
+      const result = authenticate(runtime.lab, instance(), request, runtime.fault().down);
+      if (result.ok) {
+        runtime.changed();
+        liveOf({
+          spid: result.spid, login: request.user, hostName: request.hostName, appName: request.appName,
+          clientLibrary: request.clientLibrary, database: result.database, encryption: 'off',
+        });
+      }
+      return result;
+    },
+
+    async execute(request: BatchRequest, emit: (item: ResponseItem) => void): Promise<void> {
+      advance();
+      const session = request.session;
+      const live = liveOf(session);
+      live.lastRequestStart = runtime.now();
+      const ctx: BatchContext = {
+        runtime,
+        instance: instance(),
+        session,
+        live,
+        settings: settingsOf(session.spid),
+        emit,
+        signal: request.signal,
+        variables: new BatchVariables(request.params),
+        last: { rowCount: 0, error: 0 },
+        errors: [],
+        catalog: () => createCatalog(catalogContext(ctx), { variable: (name) => sessionVariable(ctx, name) }),
+        execute: executeStatement,
+      };
+      const databaseAtStart = session.database;
+      try {
+        let statements: Statement[];
+        try {
+          statements = parseBatch(request.sql);
+        } catch (error) {
+          if (!(error instanceof SqlError)) throw error;
+          // A syntax error fails the whole batch before any statement runs.
+          report(ctx, error, 'line' in error && typeof error.line === 'number' ? error.line : 1);
+          emit({ kind: 'done', command: 'other', error: true });
+          return;
+        }
+        await runStatements(ctx, statements);
+      } catch (error) {
+        if (!(error instanceof BatchAborted)) throw error;
+      } finally {
+        live.lastRequestEnd = runtime.now();
+        live.running = null;
+        runtime.logBatch({
+          ts: runtime.now().toISOString(), instance: runtime.instanceName, spid: session.spid, login: session.login, app: session.appName,
+          host: session.hostName, database: databaseAtStart, sql: request.sql, rpc: request.rpc, errors: ctx.errors,
+        });
+      }
+    },
+
+    transaction(session: SessionInfo, op: 'begin' | 'commit' | 'rollback' | 'save'): SqlMessage | void {
+      try {
+        transaction(settingsOf(session.spid), liveOf(session), op.toUpperCase() as 'BEGIN' | 'COMMIT' | 'ROLLBACK' | 'SAVE');
+      } catch (error) {
+        if (!(error instanceof SqlError)) throw error;
+        return { number: error.number, state: error.state, class: error.class, message: error.message, line: 1 };
+      }
+    },
+
+    disconnect(session: SessionInfo): void {
+      settings.delete(session.spid);
+      removeSession(runtime.instanceName, session.spid);
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// EXEC of the system procedures a DBA or a runbook uses against a mirroring pair. Anything else
+// is Msg 2812, as on a server that lacks the procedure.
+
+import { SqlError } from '../errors.js';
+import type { ExecStatement } from '../sql/ast.js';
+import type { Typed } from '../sql/catalog.js';
+import { parseBatch } from '../sql/parse.js';
+import { toText } from '../sql/convert.js';
+import type { SqlValue } from '../tds/handler.js';
+import { FileSystemError, makeDirectory } from '../storage/files.js';
+import { addServerRoleMember, dropServerRoleMember } from '../instance/server-roles.js';
+import { int, nvarchar, datetime, smallint } from '../catalog/columns.js';
+import { sysDmExecSessions } from '../catalog/dmvs.js';
+import type { BatchContext } from './batch.js';
+import { runStatements } from './batch.js';
+import type { ExecEnv } from './env.js';
+import { BatchVariables } from '../sql/variables.js';
+import { evaluateExpression } from '../sql/evaluate.js';
+import { catalogContext } from './catalog-context.js';
+
+interface Arguments {
+  positional: Typed[];
+  named: Map<string, Typed>;
+}
+
+function evaluateArguments(ctx: BatchContext, stmt: ExecStatement): Arguments {
+  const positional: Typed[] = [];
+  const named = new Map<string, Typed>();
+  const catalog = ctx.catalog();
+  for (const arg of stmt.args) {
+    const value: Typed = arg.value === null ? { value: null, type: { type: 'int' } } : evaluateExpression(arg.value, catalog);
+    if (arg.name) named.set(arg.name.toLowerCase(), value);
+    else positional.push(value);
+  }
+  return { positional, named };
+}
+
+function text(args: Arguments, index: number, name: string): string | null {
+  const value = args.named.get(name.toLowerCase()) ?? args.positional[index];
+  return value === undefined || value.value === null ? null : toText(value);
+}
+
+function procedureName(stmt: ExecStatement): string {
+  return (stmt.procedure[stmt.procedure.length - 1] ?? '').toLowerCase();
+}
+
+export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, env: ExecEnv): Promise<void> {
+  const name = procedureName(stmt);
+  switch (name) {
+    case 'sp_executesql':
+      return spExecuteSql(ctx, stmt);
+    case 'sp_addsrvrolemember':
+    case 'sp_dropsrvrolemember': {
+      const args = evaluateArguments(ctx, stmt);
+      const login = text(args, 0, '@loginame') ?? '';
+      const role = text(args, 1, '@rolename') ?? '';
+      if (name === 'sp_addsrvrolemember') addServerRoleMember(env, role, login);
+      else dropServerRoleMember(env, role, login);
+      break;
+    }
+    case 'xp_create_subdir': {
+      const args = evaluateArguments(ctx, stmt);
+      const path = text(args, 0, '@path') ?? '';
+      try {
+        makeDirectory(env.lab, env.instance.host, path);
+        env.changed();
+      } catch (error) {
+        if (!(error instanceof FileSystemError)) throw error;
+        throw new SqlError(22048, `xp_create_subdir() returned error ${error.osError}, '${error.osMessage}'`);
+      }
+      break;
+    }
+    case 'sp_who':
+    case 'sp_who2':
+      spWho(ctx);
+      break;
+    case 'sp_readerrorlog':
+    case 'xp_readerrorlog':
+      readErrorLog(ctx);
+      break;
+    case 'sp_dbmmonitoraddmonitoring':
+    case 'sp_dbmmonitorchangemonitoring':
+    case 'sp_dbmmonitordropmonitoring':
+      if (ctx.instance.edition === 'Express') throw new SqlError(14258, 'Cannot perform this operation while SQLServerAgent is starting. Try again later.');
+      break;
+    case 'sp_dbmmonitorresults':
+      dbmMonitorResults(ctx, text(evaluateArguments(ctx, stmt), 0, '@database_name'));
+      break;
+    default:
+      throw new SqlError(2812, `Could not find stored procedure '${stmt.procedure.join('.')}'.`, { state: 62 });
+  }
+  ctx.last.error = 0;
+  ctx.emit({ kind: 'done', command: 'execute' });
+}
+
+/** sp_executesql @stmt, N'@a int, @b sysname', @a = 1, @b = N'x' — a nested batch with its own variables. */
+async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<void> {
+  const args = evaluateArguments(ctx, stmt);
+  const sql = text(args, 0, '@stmt') ?? text(args, 0, '@statement');
+  if (sql === null) throw new SqlError(214, "Procedure expects parameter '@statement' of type 'ntext/nchar/nvarchar'.");
+  const declarations = text(args, 1, '@params');
+  const inner = new BatchVariables();
+  if (declarations) {
+    const [declare] = parseBatch(`DECLARE ${declarations}`);
+    if (declare?.kind !== 'declare') throw new SqlError(102, `Incorrect syntax near '${declarations}'.`, { class: 15 });
+    inner.declare(declare, ctx.catalog());
+    const positional = args.positional.slice(2);
+    declare.variables.forEach((variable, index) => {
+      const given = args.named.get(variable.name.toLowerCase()) ?? positional[index];
+      if (given) inner.assign(variable.name, given);
+    });
+  }
+  const statements = parseBatch(sql);
+  await runStatements({ ...ctx, variables: inner }, statements);
+}
+
+function spWho(ctx: BatchContext): void {
+  const sessions = sysDmExecSessions(catalogContext(ctx));
+  const columns = [smallint('spid'), smallint('ecid'), nvarchar('status', 30, false), nvarchar('loginame', 128), nvarchar('hostname', 128), nvarchar('blk', 5), nvarchar('dbname', 128), nvarchar('cmd', 16, false), int('request_id')];
+  const byId = new Map(Object.values(ctx.instance.databases).map((database) => [database.databaseId, database.name]));
+  const rows: SqlValue[][] = sessions.rows.map((row) => [row[0] ?? null, 0, row[8] ?? null, row[7] ?? null, row[2] ?? null, '  0', byId.get(row[19] as number) ?? null, row[8] === 'running' ? 'SELECT' : 'AWAITING COMMAND', 0]);
+  ctx.emit({ kind: 'rows', columns, rows });
+}
+
+function readErrorLog(ctx: BatchContext): void {
+  const columns = [datetime('LogDate'), nvarchar('ProcessInfo', 12), nvarchar('Text', 4000)];
+  const rows: SqlValue[][] = ctx.instance.errorLog.map((line) => [new Date(line.ts), line.number !== undefined ? 'spid' : 'Server', line.number !== undefined ? `Error: ${line.number}. ${line.text}` : line.text]);
+  ctx.emit({ kind: 'rows', columns, rows });
+}
+
+const STATE_CODES = { SUSPENDED: 0, DISCONNECTED: 1, SYNCHRONIZING: 2, PENDING_FAILOVER: 3, SYNCHRONIZED: 4 } as const;
+
+function dbmMonitorResults(ctx: BatchContext, databaseName: string | null): void {
+  const columns = [
+    nvarchar('database_name', 128), int('role'), int('mirroring_state'), int('witness_status'), int('log_generation_rate'), int('unsent_log'), int('send_rate'),
+    int('unrestored_log'), int('recovery_rate'), int('transaction_delay'), int('transactions_per_sec'), int('average_delay'), datetime('time_recorded'),
+    datetime('time_behind'), datetime('local_time'),
+  ];
+  const database = Object.values(ctx.instance.databases).find((candidate) => candidate.name.toLowerCase() === databaseName?.toLowerCase());
+  const m = database?.mirroring;
+  if (!database || !m) throw new SqlError(32039, `The database '${databaseName ?? ''}' is not configured for database mirroring.`);
+  const now = ctx.runtime.now();
+  const tps = m.role === 'PRINCIPAL' ? database.workloadTps : 0;
+  const witness = m.witnessName ? (m.witnessState === 'CONNECTED' ? 1 : m.witnessState === 'DISCONNECTED' ? 2 : 0) : 0;
+  ctx.emit({
+    kind: 'rows',
+    columns,
+    rows: [[database.name, m.role === 'PRINCIPAL' ? 1 : 2, STATE_CODES[m.state], witness, tps * 2, m.sendQueueKB, tps * 2, m.redoQueueKB, tps * 2, m.safety === 'FULL' ? 1 : 0, tps, m.safety === 'FULL' ? 1 : 0, now, now, now]],
+  });
+}
