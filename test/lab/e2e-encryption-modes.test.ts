@@ -36,7 +36,7 @@ for (const encryption of ['off', 'request', 'require'] as TsqlEncryption[]) {
   test(`tsql encryption = ${encryption}: login and query`, async () => {
     const result = await runTsql(lab.instance('SQLMIR01'), lab.password('SQLMIR01'), 'SELECT @@SERVERNAME AS server\ngo\n', encryption);
     assert.match(result.stdout, /SQLMIR01/);
-    assert.not.match(result.stdout + result.stderr, /Msg \d+/);
+    assert.not.match(result.stdout + result.stderr, /Msg \d+ \(severity (1[1-9]|2\d)/);
   });
 }
 
