@@ -25,6 +25,19 @@ export interface LabState {
   instances: Record<string, InstanceState>;
   /** Faults injected with `lab fault`, by instance name. */
   faults: Record<string, FaultState>;
+  /** lab/mirroring: the time advanceLab last ran (ISO); the next call simulates from here. */
+  advancedAt?: string;
+  /** lab/mirroring: committed transactions thrown away by forced service or by RESUME's rollback. */
+  dataLoss?: DataLossRecord[];
+}
+
+export interface DataLossRecord {
+  at: string;
+  database: string;
+  /** The instance whose committed transactions were lost. */
+  instance: string;
+  transactions: number;
+  reason: 'FORCE_SERVICE' | 'RESUME_ROLLBACK';
 }
 
 export interface FaultState {
@@ -180,6 +193,8 @@ export interface DatabaseState {
   mirroring: MirroringState | null;
   /** Transactions per second the workload commits while this copy is the writable one. */
   workloadTps: number;
+  /** lab/mirroring: the fraction of a transaction the workload has not committed yet. */
+  workloadCarry?: number;
 }
 
 export interface DatabaseLog {
@@ -222,6 +237,20 @@ export interface MirroringState {
   redoQueueKB: number;
   /** Set once the principal has connected (false on a mirror that only ran SET PARTNER). */
   established: boolean;
+  /** lab/mirroring runtime. Principal: the LSN the mirror has hardened (log sent). */
+  hardenedLsn?: number;
+  /** When the session last (re)started synchronizing (ISO); SYNCHRONIZED needs a short dwell. */
+  synchronizingSince?: string | null;
+  /** Principal after FORCE_SERVICE_ALLOW_DATA_LOSS until RESUME: the returning partner stays SUSPENDED. */
+  forced?: boolean;
+  /** Principal with a witness that lost both partner and witness: it stops serving (955). */
+  quorumLost?: boolean;
+  /** When the partner was lost (ISO); automatic failover waits the session timeout. */
+  disconnectedSince?: string | null;
+  /** The state before the partner was lost (automatic failover needs SYNCHRONIZED). */
+  stateBeforeDisconnect?: MirroringStateDesc | null;
+  /** Transactions lost when this copy was forced into service (FORCE_SERVICE_ALLOW_DATA_LOSS). */
+  lostTransactions?: number;
 }
 
 export interface MirroringEndpoint {

@@ -1,0 +1,231 @@
+// The lab's clock for mirroring: advanceLab(lab, now) simulates everything that happens between the
+// previous call and `now` — the workload commits, the principal ships log, the mirror hardens and
+// redoes it, sessions disconnect and reconnect as faults come and go, the witness decides automatic
+// failovers. Deterministic: the same state and the same sequence of times give the same result.
+
+import type { DatabaseState, LabState } from '../model.js';
+import { findDatabase } from '../storage/databases.js';
+import { LOG_KB_PER_TRANSACTION, LSN_PER_TRANSACTION, logKB } from '../storage/log.js';
+import { instanceUp, link } from './handshake.js';
+import {
+  becomeMirror,
+  becomePrincipal,
+  disconnectClients,
+  endMirroring,
+  partnerInstance,
+  partnersLink,
+  sideOf,
+  startSynchronizing,
+  transactionsThrough,
+  witnessLinked,
+  witnessOf,
+  type Side,
+} from './session.js';
+
+/** Longer gaps (a lab that was stopped) are simulated as this much time. */
+export const MAX_STEP_MS = 60_000;
+/** A (re)started session shows SYNCHRONIZING at least this long before SYNCHRONIZED. */
+export const SYNCHRONIZED_AFTER_MS = 3_000;
+const SEND_KB_PER_SECOND = 20 * 1024;
+const REDO_KB_PER_SECOND = 10 * 1024;
+/** Log the mirror keeps received-but-not-redone under a steady workload, in seconds of workload. */
+const REDO_LAG_SECONDS = 1;
+
+export function advanceLab(lab: LabState, now: Date): boolean {
+  const before = fingerprint(lab);
+  const last = lab.advancedAt ? Date.parse(lab.advancedAt) : now.getTime();
+  const dtMs = Math.min(MAX_STEP_MS, Math.max(0, now.getTime() - last));
+  if (now.getTime() > last || !lab.advancedAt) lab.advancedAt = now.toISOString();
+  runWorkload(lab, dtMs);
+  const visited = new Set<string>();
+  for (const instance of Object.values(lab.instances)) {
+    if (!instanceUp(lab, instance)) continue; // a stopped instance's view is frozen until it returns
+    for (const database of Object.values(instance.databases)) {
+      const side = sideOf(instance, database);
+      if (side?.mirroring.established) stepSide(lab, side, now, dtMs, visited);
+    }
+  }
+  return fingerprint(lab) !== before;
+}
+
+function fingerprint(lab: LabState): string {
+  const parts: unknown[] = [lab.dataLoss?.length ?? 0];
+  for (const instance of Object.values(lab.instances)) {
+    parts.push(instance.name, instance.errorLog.length, instance.programs.length);
+    for (const d of Object.values(instance.databases)) {
+      parts.push(d.name, d.state, d.log.endLsn, d.log.restoredThroughLsn, d.committedTransactions, d.recoveryForkGuid, d.mirroring);
+    }
+  }
+  return JSON.stringify(parts);
+}
+
+function runWorkload(lab: LabState, dtMs: number): void {
+  if (dtMs === 0) return;
+  for (const instance of Object.values(lab.instances)) {
+    if (!instanceUp(lab, instance)) continue;
+    for (const database of Object.values(instance.databases)) {
+      const m = database.mirroring;
+      const writable = database.state === 'ONLINE' && m?.role !== 'MIRROR' && !m?.quorumLost && m?.state !== 'PENDING_FAILOVER';
+      if (!writable || database.workloadTps <= 0) continue;
+      const due = (database.workloadTps * dtMs) / 1000 + (database.workloadCarry ?? 0);
+      const commits = Math.floor(due);
+      database.workloadCarry = due - commits;
+      database.committedTransactions += commits;
+      database.log.endLsn += commits * LSN_PER_TRANSACTION;
+      const table = Object.keys(database.tables).sort()[0];
+      if (table !== undefined) database.tables[table] = (database.tables[table] ?? 0) + commits;
+    }
+  }
+}
+
+function stepSide(lab: LabState, side: Side, now: Date, dtMs: number, visited: Set<string>): void {
+  const peerInstance = partnerInstance(lab, side);
+  const peerDatabase = peerInstance && findDatabase(peerInstance, side.database.name);
+  const peer = peerInstance && peerDatabase ? sideOf(peerInstance, peerDatabase) : null;
+  const linked = peerInstance !== undefined && partnersLink(lab, side.instance, peerInstance, now) === null;
+  updateWitnessState(lab, side, now);
+  if (!linked) return stepDisconnected(lab, side, now, dtMs);
+  if (!peer || peer.mirroring.guid !== side.mirroring.guid) return endMirroring(side, now); // removed over there meanwhile
+  if (visited.has(side.mirroring.guid)) return;
+  visited.add(side.mirroring.guid);
+  if (side.mirroring.role === 'PRINCIPAL' && peer.mirroring.role === 'PRINCIPAL') resolveTwoPrincipals(lab, side, peer, now);
+  const [principal, mirror] = side.mirroring.role === 'PRINCIPAL' ? [side, peer] : [peer, side];
+  if (principal.mirroring.role !== 'PRINCIPAL' || mirror.mirroring.role !== 'MIRROR') return;
+  if (principal.mirroring.state === 'PENDING_FAILOVER') return;
+  // The principal's configuration wins (a WITNESS OFF or SAFETY change made while apart).
+  mirror.mirroring.witnessName = principal.mirroring.witnessName;
+  mirror.mirroring.safety = principal.mirroring.safety;
+  mirror.mirroring.timeoutSeconds = principal.mirroring.timeoutSeconds;
+  principal.mirroring.quorumLost = false;
+  if (principal.mirroring.state === 'DISCONNECTED' || mirror.mirroring.state === 'DISCONNECTED') {
+    if (principal.mirroring.forced) suspendBoth(principal, mirror);
+    else startSynchronizing(lab, principal, mirror, now);
+  }
+  if (principal.mirroring.state === 'SUSPENDED' || mirror.mirroring.state === 'SUSPENDED') {
+    suspendBoth(principal, mirror);
+    redo(mirror, dtMs, 0);
+    principal.mirroring.sendQueueKB = logKB(principal.mirroring.hardenedLsn ?? principal.database.log.endLsn, principal.database.log.endLsn);
+    return;
+  }
+  ship(lab, principal, mirror, now, dtMs);
+}
+
+function suspendBoth(principal: Side, mirror: Side): void {
+  for (const s of [principal, mirror]) {
+    s.mirroring.state = 'SUSPENDED';
+    s.mirroring.disconnectedSince = null;
+    s.mirroring.synchronizingSince = null;
+  }
+}
+
+/** After forced service or an automatic failover while one partner was away, the returning former
+ * principal meets the newer one: the later role sequence wins, the other becomes the mirror. */
+function resolveTwoPrincipals(lab: LabState, a: Side, b: Side, now: Date): void {
+  const [winner, loser] = a.mirroring.roleSequence >= b.mirroring.roleSequence ? [a, b] : [b, a];
+  becomeMirror(loser, now, 'RETURN');
+  loser.mirroring.roleSequence = winner.mirroring.roleSequence;
+  if (winner.mirroring.forced) suspendBoth(winner, loser);
+  else startSynchronizing(lab, winner, loser, now);
+}
+
+function slowness(lab: LabState, principal: Side, mirror: Side): number {
+  return Math.max(lab.faults[principal.instance.name]?.slowMs ?? 0, lab.faults[mirror.instance.name]?.slowMs ?? 0);
+}
+
+function lsnForSeconds(tps: number, seconds: number): number {
+  return Math.round(tps * seconds * LSN_PER_TRANSACTION);
+}
+
+function kbToLsn(kb: number): number {
+  return (kb / LOG_KB_PER_TRANSACTION) * LSN_PER_TRANSACTION;
+}
+
+function ship(lab: LabState, principal: Side, mirror: Side, now: Date, dtMs: number): void {
+  const p = principal.database;
+  const slowMs = slowness(lab, principal, mirror);
+  const tps = p.workloadTps;
+  // In flight on the wire: nothing in FULL safety on a healthy link (commits wait), more when slow.
+  const sendLagSeconds = (principal.mirroring.safety === 'FULL' ? 0 : 0.05) + slowMs / 1000;
+  const sendable = p.log.endLsn - lsnForSeconds(tps, sendLagSeconds);
+  const hardenedBefore = Math.max(principal.mirroring.hardenedLsn ?? mirror.database.log.endLsn, mirror.database.log.endLsn);
+  const capacity = kbToLsn((SEND_KB_PER_SECOND / (1 + slowMs / 100)) * (dtMs / 1000));
+  const hardened = Math.max(hardenedBefore, Math.min(sendable, hardenedBefore + capacity));
+  principal.mirroring.hardenedLsn = hardened;
+  mirror.database.log.endLsn = hardened;
+  redo(mirror, dtMs, lsnForSeconds(tps, REDO_LAG_SECONDS + slowMs / 1000), p);
+  principal.mirroring.sendQueueKB = logKB(hardened, p.log.endLsn);
+  principal.mirroring.redoQueueKB = 0;
+  mirror.mirroring.sendQueueKB = 0;
+  principal.mirroring.failoverLsn = hardened;
+  mirror.mirroring.failoverLsn = hardened;
+  const caughtUp = hardened >= sendable;
+  const m = principal.mirroring;
+  const reportsSynchronized = m.safety === 'FULL' || principal.instance.behaviour.asyncReportsSynchronized;
+  if (m.state === 'SYNCHRONIZING' && caughtUp && reportsSynchronized && now.getTime() - Date.parse(m.synchronizingSince ?? now.toISOString()) >= SYNCHRONIZED_AFTER_MS) {
+    m.state = 'SYNCHRONIZED';
+    mirror.mirroring.state = 'SYNCHRONIZED';
+  } else if (m.state === 'SYNCHRONIZED' && (!caughtUp || !reportsSynchronized)) {
+    for (const s of [principal, mirror]) {
+      s.mirroring.state = 'SYNCHRONIZING';
+      s.mirroring.synchronizingSince = now.toISOString();
+    }
+  }
+}
+
+/** The mirror redoes hardened log at its redo rate, staying `lagLsn` behind the principal's end. */
+function redo(mirror: Side, dtMs: number, lagLsn: number, principal?: DatabaseState): void {
+  const d = mirror.database;
+  const hardened = d.log.endLsn;
+  const redone = Math.min(d.log.restoredThroughLsn ?? hardened, hardened);
+  const target = principal ? Math.min(hardened, principal.log.endLsn - lagLsn) : hardened;
+  const next = Math.max(redone, Math.min(target, redone + kbToLsn(REDO_KB_PER_SECOND * (dtMs / 1000))));
+  d.log.restoredThroughLsn = next;
+  if (principal) d.committedTransactions = transactionsThrough(principal, next);
+  mirror.mirroring.redoQueueKB = logKB(next, hardened);
+}
+
+function stepDisconnected(lab: LabState, side: Side, now: Date, dtMs: number): void {
+  const m = side.mirroring;
+  if (m.state === 'SYNCHRONIZING' || m.state === 'SYNCHRONIZED') {
+    m.stateBeforeDisconnect = m.state;
+    m.state = 'DISCONNECTED';
+    m.disconnectedSince = now.toISOString();
+  }
+  if (m.role === 'MIRROR') {
+    redo(side, dtMs, 0);
+    if (automaticFailoverDue(lab, side, now)) failOverAutomatically(lab, side, now);
+    return;
+  }
+  m.sendQueueKB = logKB(m.hardenedLsn ?? side.database.log.endLsn, side.database.log.endLsn);
+  // With a witness, a principal that sees neither partner nor witness has lost quorum: it stops serving.
+  const quorumLost = m.witnessName !== null && !witnessLinked(lab, side, now);
+  if (quorumLost && !m.quorumLost) disconnectClients(side, 'QUORUM_LOST');
+  m.quorumLost = quorumLost;
+}
+
+function automaticFailoverDue(lab: LabState, side: Side, now: Date): boolean {
+  const m = side.mirroring;
+  if (m.safety !== 'FULL' || !m.witnessName || m.state !== 'DISCONNECTED' || m.stateBeforeDisconnect !== 'SYNCHRONIZED') return false;
+  const since = Date.parse(m.disconnectedSince ?? now.toISOString());
+  if (now.getTime() - since < m.timeoutSeconds * 1000) return false;
+  const witness = witnessOf(lab, side);
+  if (!witness || !witnessLinked(lab, side, now)) return false;
+  // The witness must have lost the principal too; otherwise the principal still has quorum.
+  const principal = partnerInstance(lab, side);
+  return !principal || link(lab, principal, witness, { a: 'PARTNER', b: 'WITNESS' }, now) !== null;
+}
+
+function failOverAutomatically(lab: LabState, side: Side, now: Date): void {
+  const old = partnerInstance(lab, side);
+  const oldCopy = old ? findDatabase(old, side.database.name) : undefined;
+  side.database.log.restoredThroughLsn = side.database.log.endLsn;
+  if (oldCopy) side.database.committedTransactions = transactionsThrough(oldCopy, side.database.log.endLsn);
+  becomePrincipal(side, oldCopy ?? null, now, 'AUTOMATIC');
+  side.mirroring.roleSequence += 1;
+  side.mirroring.stateBeforeDisconnect = null;
+}
+
+function updateWitnessState(lab: LabState, side: Side, now: Date): void {
+  const m = side.mirroring;
+  m.witnessState = m.witnessName ? (witnessLinked(lab, side, now) ? 'CONNECTED' : 'DISCONNECTED') : null;
+}

@@ -1,0 +1,64 @@
+// ALTER DATABASE: storage options here, mirroring options to lab/mirroring.
+
+import type { AlterDatabaseStatement } from '../sql/ast.js';
+import type { ExecEnv } from '../server/env.js';
+import { SqlError } from '../errors.js';
+import { failover, forceService, partnerOff, resume, setSafety, setTimeout, suspend } from '../mirroring/partner-options.js';
+import { setPartner } from '../mirroring/set-partner.js';
+import { setWitness, witnessOff } from '../mirroring/witness.js';
+import { findDatabase, setOnline, setRecoveryModel } from './databases.js';
+import { cannotAlterDatabase, inMirroringSession } from './messages.js';
+
+export async function executeAlterDatabase(env: ExecEnv, stmt: AlterDatabaseStatement): Promise<void> {
+  const name = stmt.name.toUpperCase() === 'CURRENT' ? env.session.database : stmt.name;
+  const action = stmt.action;
+  switch (action.kind) {
+    case 'recovery':
+      return setRecoveryModel(env, name, action.model);
+    case 'state':
+      if (action.state === 'EMERGENCY') return setEmergency(env, name);
+      return setOnline(env, name, action.state === 'ONLINE');
+    case 'userAccess':
+      return setUserAccess(env, name, action.access, stmt.termination?.kind === 'rollbackImmediate' || stmt.termination?.kind === 'rollbackAfter');
+    case 'partner':
+      return setPartner(env, name, action.address);
+    case 'partnerOption':
+      if (action.option === 'FAILOVER') return failover(env, name);
+      if (action.option === 'FORCE_SERVICE_ALLOW_DATA_LOSS') return forceService(env, name);
+      if (action.option === 'OFF') return partnerOff(env, name);
+      if (action.option === 'RESUME') return resume(env, name);
+      return suspend(env, name);
+    case 'partnerSafety':
+      return setSafety(env, name, action.safety);
+    case 'partnerTimeout':
+      return setTimeout(env, name, action.seconds);
+    case 'witness':
+      return setWitness(env, name, action.address);
+    case 'witnessOff':
+      return witnessOff(env, name);
+  }
+}
+
+function setEmergency(env: ExecEnv, name: string): void {
+  const database = findDatabase(env.instance, name);
+  if (!database) throw cannotAlterDatabase(name);
+  if (database.mirroring) throw inMirroringSession(database.name);
+  database.state = 'EMERGENCY';
+  env.changed();
+}
+
+/** SINGLE_USER / RESTRICTED_USER throw the other users out only WITH ROLLBACK; the access mode
+ * itself is not kept by the lab (nothing else in it consults it). */
+function setUserAccess(env: ExecEnv, name: string, access: 'SINGLE_USER' | 'RESTRICTED_USER' | 'MULTI_USER', rollback: boolean): void {
+  const database = findDatabase(env.instance, name);
+  if (!database) throw cannotAlterDatabase(name);
+  if (access === 'MULTI_USER') return;
+  if (database.mirroring) throw inMirroringSession(database.name);
+  const upper = database.name.toUpperCase();
+  const others = env.instance.programs.filter((p) => p.database.toUpperCase() === upper && p.spid !== env.session.spid);
+  if (others.length > 0 && !rollback) {
+    throw new SqlError(5061, `ALTER DATABASE failed because a lock could not be placed on database '${database.name}'. Try again later.`, { followUps: [new SqlError(5069, 'ALTER DATABASE statement failed.')] });
+  }
+  env.instance.programs = env.instance.programs.filter((p) => !others.includes(p));
+  env.changed();
+}
