@@ -2,6 +2,7 @@
 
 import type { BackupOptions, BackupStatement, RestoreInfoStatement, RestoreOptions, RestoreStatement } from './ast.js';
 import type { Cursor } from './cursor.js';
+import type { Token } from './lexer.js';
 
 /** DISK = '…' [, DISK = '…'] — the only device type the lab has. */
 function disks(c: Cursor): string[] {
@@ -20,8 +21,9 @@ function stats(c: Cursor): number {
   return c.integer();
 }
 
-function once<T extends object>(c: Cursor, target: T, key: keyof T): void {
-  if (target[key] !== undefined) throw c.fail();
+/** Each option once: a repeat is a syntax error near the repeated option. */
+function once<T extends object>(c: Cursor, at: Token, target: T, key: keyof T): void {
+  if (target[key] !== undefined) throw c.fail(at);
 }
 
 export function parseBackup(c: Cursor, line: number): BackupStatement {
@@ -37,42 +39,43 @@ export function parseBackup(c: Cursor, line: number): BackupStatement {
 }
 
 function backupOption(c: Cursor, o: BackupOptions): void {
+  const at = c.peek();
   const option = c.expectOneOf('INIT', 'NOINIT', 'FORMAT', 'NOFORMAT', 'CHECKSUM', 'NO_CHECKSUM', 'COMPRESSION', 'NO_COMPRESSION',
     'COPY_ONLY', 'STATS', 'NAME', 'DESCRIPTION', 'NORECOVERY', 'SKIP', 'NOSKIP', 'NOUNLOAD', 'NOREWIND');
   switch (option) {
     case 'INIT': case 'NOINIT':
-      once(c, o, 'init');
+      once(c, at, o, 'init');
       o.init = option === 'INIT';
       return;
     case 'FORMAT': case 'NOFORMAT':
-      once(c, o, 'format');
+      once(c, at, o, 'format');
       o.format = option === 'FORMAT';
       return;
     case 'CHECKSUM': case 'NO_CHECKSUM':
-      once(c, o, 'checksum');
+      once(c, at, o, 'checksum');
       o.checksum = option === 'CHECKSUM';
       return;
     case 'COMPRESSION': case 'NO_COMPRESSION':
-      once(c, o, 'compression');
+      once(c, at, o, 'compression');
       o.compression = option === 'COMPRESSION';
       return;
     case 'COPY_ONLY':
-      once(c, o, 'copyOnly');
+      once(c, at, o, 'copyOnly');
       o.copyOnly = true;
       return;
     case 'STATS':
-      once(c, o, 'stats');
+      once(c, at, o, 'stats');
       o.stats = stats(c);
       return;
     case 'NAME': case 'DESCRIPTION': {
       const key = option === 'NAME' ? 'name' : 'description';
-      once(c, o, key);
+      once(c, at, o, key);
       c.equals();
       o[key] = c.string();
       return;
     }
     case 'NORECOVERY':
-      once(c, o, 'noRecovery');
+      once(c, at, o, 'noRecovery');
       o.noRecovery = true;
       return;
     default:
@@ -95,21 +98,22 @@ export function parseRestore(c: Cursor, line: number): RestoreStatement | Restor
 }
 
 function restoreOption(c: Cursor, o: RestoreOptions): void {
+  const at = c.peek();
   const option = c.expectOneOf('RECOVERY', 'NORECOVERY', 'STANDBY', 'REPLACE', 'MOVE', 'FILE', 'STATS', 'CHECKSUM', 'NO_CHECKSUM',
     'NOUNLOAD', 'NOREWIND');
   switch (option) {
     case 'RECOVERY': case 'NORECOVERY':
-      once(c, o, 'recovery');
+      once(c, at, o, 'recovery');
       o.recovery = option;
       return;
     case 'STANDBY':
-      once(c, o, 'recovery');
+      once(c, at, o, 'recovery');
       c.equals();
       o.recovery = 'STANDBY';
       o.standbyFile = c.string();
       return;
     case 'REPLACE':
-      once(c, o, 'replace');
+      once(c, at, o, 'replace');
       o.replace = true;
       return;
     case 'MOVE': {
@@ -119,16 +123,16 @@ function restoreOption(c: Cursor, o: RestoreOptions): void {
       return;
     }
     case 'FILE':
-      once(c, o, 'file');
+      once(c, at, o, 'file');
       c.equals();
       o.file = c.integer();
       return;
     case 'STATS':
-      once(c, o, 'stats');
+      once(c, at, o, 'stats');
       o.stats = stats(c);
       return;
     case 'CHECKSUM': case 'NO_CHECKSUM':
-      once(c, o, 'checksum');
+      once(c, at, o, 'checksum');
       o.checksum = option === 'CHECKSUM';
       return;
     default:
@@ -142,13 +146,14 @@ function restoreInfo(c: Cursor, line: number, what: RestoreInfoStatement['what']
   const statement: RestoreInfoStatement = { kind: 'restoreInfo', line, what, disks: disks(c) };
   if (c.acceptWord('WITH')) {
     do {
+      const at = c.peek();
       const option = c.expectOneOf('FILE', 'CHECKSUM', 'NO_CHECKSUM', 'NOUNLOAD', 'NOREWIND');
       if (option === 'FILE') {
-        once(c, statement, 'file');
+        once(c, at, statement, 'file');
         c.equals();
         statement.file = c.integer();
       } else if (option === 'CHECKSUM' || option === 'NO_CHECKSUM') {
-        once(c, statement, 'checksum');
+        once(c, at, statement, 'checksum');
         statement.checksum = option === 'CHECKSUM';
       }
     } while (c.acceptOp(','));

@@ -67,17 +67,18 @@ function privateKeyImport(c: Cursor): PrivateKeyImport {
   const key: PrivateKeyImport = {};
   c.expectOp('(');
   do {
+    const at = c.peek();
     const option = c.expectOneOf('FILE', 'BINARY', 'DECRYPTION', 'ENCRYPTION');
     if (option === 'FILE' || option === 'BINARY') {
-      if (key.file !== undefined || key.binary !== undefined) throw c.fail();
+      if (key.file !== undefined || key.binary !== undefined) throw c.fail(at);
       c.equals();
       if (option === 'FILE') key.file = c.string();
       else key.binary = c.binary();
     } else if (option === 'DECRYPTION') {
-      if (key.decryptionPassword !== undefined) throw c.fail();
+      if (key.decryptionPassword !== undefined) throw c.fail(at);
       key.decryptionPassword = byPassword(c);
     } else {
-      if (key.encryptionPassword !== undefined) throw c.fail();
+      if (key.encryptionPassword !== undefined) throw c.fail(at);
       key.encryptionPassword = byPassword(c);
     }
   } while (c.acceptOp(','));
@@ -93,11 +94,12 @@ function newSource(c: Cursor): CertificateSource {
   let startDate: string | undefined;
   let expiryDate: string | undefined;
   do {
+    const at = c.peek();
     const option = c.expectOneOf('SUBJECT', 'START_DATE', 'EXPIRY_DATE');
+    const seen = option === 'SUBJECT' ? subject : option === 'START_DATE' ? startDate : expiryDate;
+    if (seen !== undefined) throw c.fail(at);
     c.equals();
     const value = c.string();
-    const seen = option === 'SUBJECT' ? subject : option === 'START_DATE' ? startDate : expiryDate;
-    if (seen !== undefined) throw c.fail();
     if (option === 'SUBJECT') subject = value;
     else if (option === 'START_DATE') startDate = value;
     else expiryDate = value;
@@ -125,16 +127,17 @@ export function parseBackupCertificate(c: Cursor, line: number): BackupCertifica
     let encryptionPassword: string | undefined;
     let decryptionPassword: string | undefined;
     do {
+      const at = c.peek();
       const option = c.expectOneOf('FILE', 'ENCRYPTION', 'DECRYPTION');
       if (option === 'FILE') {
-        if (keyFile !== undefined) throw c.fail();
+        if (keyFile !== undefined) throw c.fail(at);
         c.equals();
         keyFile = c.string();
       } else if (option === 'ENCRYPTION') {
-        if (encryptionPassword !== undefined) throw c.fail();
+        if (encryptionPassword !== undefined) throw c.fail(at);
         encryptionPassword = byPassword(c);
       } else {
-        if (decryptionPassword !== undefined) throw c.fail();
+        if (decryptionPassword !== undefined) throw c.fail(at);
         decryptionPassword = byPassword(c);
       }
     } while (c.acceptOp(','));

@@ -50,15 +50,12 @@ function tcpOptions(c: Cursor): TcpOptions {
   const tcp: TcpOptions = {};
   c.expectOp('(');
   do {
+    const at = c.peek();
     const option = c.expectOneOf('LISTENER_PORT', 'LISTENER_IP');
+    if ((option === 'LISTENER_PORT' ? tcp.port : tcp.ip) !== undefined) throw c.fail(at);
     c.equals();
-    if (option === 'LISTENER_PORT') {
-      if (tcp.port !== undefined) throw c.fail();
-      tcp.port = c.integer();
-    } else {
-      if (tcp.ip !== undefined) throw c.fail();
-      tcp.ip = listenerIp(c);
-    }
+    if (option === 'LISTENER_PORT') tcp.port = c.integer();
+    else tcp.ip = listenerIp(c);
   } while (c.acceptOp(','));
   c.expectOp(')');
   return tcp;
@@ -86,9 +83,10 @@ function mirroringOptions(c: Cursor): MirroringEndpointOptions {
   const options: MirroringEndpointOptions = {};
   c.expectOp('(');
   do {
+    const at = c.peek();
     const option = c.expectOneOf('AUTHENTICATION', 'ENCRYPTION', 'ROLE');
+    if (options[option.toLowerCase() as keyof MirroringEndpointOptions] !== undefined) throw c.fail(at);
     c.equals();
-    if (options[option.toLowerCase() as keyof MirroringEndpointOptions] !== undefined) throw c.fail();
     if (option === 'AUTHENTICATION') options.authentication = authentication(c);
     else if (option === 'ENCRYPTION') options.encryption = encryption(c);
     else options.role = c.expectOneOf('WITNESS', 'PARTNER', 'ALL');
@@ -116,9 +114,10 @@ function encryption(c: Cursor): EndpointEncryption {
   const mode = c.expectOneOf('DISABLED', 'SUPPORTED', 'REQUIRED');
   if (mode === 'DISABLED' || !c.acceptWord('ALGORITHM')) return { mode };
   const algorithms: ('AES' | 'RC4')[] = [c.expectOneOf('AES', 'RC4')];
+  const at = c.peek();
   const second = c.acceptOneOf('AES', 'RC4');
   if (second !== undefined) {
-    if (second === algorithms[0]) throw c.fail();
+    if (second === algorithms[0]) throw c.fail(at);
     algorithms.push(second);
   }
   return { mode, algorithms };

@@ -28,10 +28,11 @@ export function parseCreateLogin(c: Cursor, line: number): CreateLoginStatement 
 }
 
 function loginOption(c: Cursor, options: LoginOptions, allowed: string[]): void {
+  const at = c.peek();
   const option = c.expectOneOf(...allowed);
-  c.equals();
   const key = ({ CHECK_POLICY: 'checkPolicy', CHECK_EXPIRATION: 'checkExpiration', DEFAULT_DATABASE: 'defaultDatabase', DEFAULT_LANGUAGE: 'defaultLanguage' } as const)[option as 'CHECK_POLICY'];
-  if (options[key] !== undefined) throw c.fail();
+  if (options[key] !== undefined) throw c.fail(at);
+  c.equals();
   if (key === 'checkPolicy' || key === 'checkExpiration') options[key] = c.onOff();
   else if (key === 'defaultDatabase') options.defaultDatabase = c.identifier();
   else options.defaultLanguage = c.identifier();
@@ -47,8 +48,9 @@ export function parseAlterLogin(c: Cursor, line: number): AlterLoginStatement {
     c.expectWord('WITH');
     const withAction: Extract<AlterLoginAction, { kind: 'with' }> = { kind: 'with', options: {} };
     do {
+      const at = c.peek();
       if (c.acceptWord('PASSWORD')) {
-        if (withAction.password !== undefined) throw c.fail();
+        if (withAction.password !== undefined) throw c.fail(at);
         c.equals();
         withAction.password = c.string();
         if (c.acceptWord('OLD_PASSWORD')) {
@@ -56,7 +58,7 @@ export function parseAlterLogin(c: Cursor, line: number): AlterLoginStatement {
           withAction.oldPassword = c.string();
         }
       } else if (c.acceptWord('NAME')) {
-        if (withAction.newName !== undefined) throw c.fail();
+        if (withAction.newName !== undefined) throw c.fail(at);
         c.equals();
         withAction.newName = c.identifier();
       } else loginOption(c, withAction.options, ['CHECK_POLICY', 'CHECK_EXPIRATION', 'DEFAULT_DATABASE', 'DEFAULT_LANGUAGE']);
