@@ -16,6 +16,9 @@ export interface LoadOptions {
   configPath: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** When the run started: procedures that derive values from the date (certificate validity)
+   * must build the same definition on resume. */
+  now?: Date;
 }
 
 export interface LoadedProcedure {

@@ -1,12 +1,29 @@
-// The real procedures (runbooks/) on the pair named in the config file. Until runbooks/index.ts
-// lands this source knows no procedure and says how to load test runbooks instead.
+// The real procedures (runbooks/) on the pair named in the config file, over mssql connections
+// (steps/connection.ts, which loads mssql only when a statement is sent).
 
+import { loadConfig } from '../config/load.js';
+import { pairName } from '../config/types.js';
+import { getRunbook, PROCEDURES } from '../runbooks/index.js';
+import { PairConnections } from '../steps/connection.js';
 import type { ProcedureSource } from './procedure-source.js';
-import { EngineRefusal } from './errors.js';
+import type { SqlTargets } from './sql-targets.js';
 
 export const realProcedures: ProcedureSource = {
-  names: () => [],
-  load: async (name) => {
-    throw new EngineRefusal(`procedure '${name}' is not available in this build`, 'set MIRRORBOOK_RUNBOOKS=path/to/module.js to load runbooks from a module', 2);
+  names: () => PROCEDURES.map((p) => p.name),
+  load: async (name, options) => {
+    const config = loadConfig(options.configPath, { env: options.env });
+    const runbook = getRunbook(name, config, options.now ? { now: options.now } : {});
+    return {
+      runbook,
+      pairKey: pairName(config),
+      targets: (): SqlTargets => {
+        const connections = new PairConnections(config);
+        return {
+          serverName: (target) => config.pair[target]?.instance,
+          query: (target, statement, signal) => connections.query(target, statement, signal),
+          close: () => connections.close(),
+        };
+      },
+    };
   },
 };

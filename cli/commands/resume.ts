@@ -10,7 +10,7 @@ const command: Command = async (ctx) => {
   const session = await openSession(ctx);
   try {
     const run = findRunToResume(session.store, positional[0]);
-    const procedure = await loadProcedure(run.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd });
+    const procedure = await loadProcedure(run.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd, now: new Date(run.startedAt) });
     return (await resumeRun({ ...session.options, procedure, run })).exitCode;
   } finally {
     session.close();
