@@ -5,17 +5,19 @@ import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { SqlError } from '../errors.js';
 
 const KEY_LENGTH = 32;
+/** scrypt cost: a lab login is no vault, and every lab start hashes a handful of passwords. */
+const COST = 4096;
 
 export function hashPassword(password: string): string {
   const salt = randomBytes(16);
-  return `scrypt$${salt.toString('base64')}$${scryptSync(password, salt, KEY_LENGTH).toString('base64')}`;
+  return `scrypt$${COST}$${salt.toString('base64')}$${scryptSync(password, salt, KEY_LENGTH, { N: COST }).toString('base64')}`;
 }
 
 export function verifyPassword(password: string, stored: string): boolean {
-  const [scheme, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || salt === undefined || hash === undefined) return false;
+  const [scheme, cost, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || cost === undefined || salt === undefined || hash === undefined) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length);
+  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(cost) });
   return timingSafeEqual(actual, expected);
 }
 
