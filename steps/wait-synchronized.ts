@@ -18,9 +18,18 @@ export async function readQueues(ctx: StepContext, target: 'principal' | 'mirror
   }
 }
 
+/** The partner that serves the database now (after failover or promote it is the configured mirror). */
+async function servingState(ctx: StepContext, database: string) {
+  const principal = await readDatabase(ctx, 'principal', database).catch(() => undefined);
+  if (principal?.mirroring_role_desc === 'PRINCIPAL') return { partner: 'principal' as const, row: principal };
+  const mirror = await readDatabase(ctx, 'mirror', database).catch(() => undefined);
+  if (mirror?.mirroring_role_desc === 'PRINCIPAL') return { partner: 'mirror' as const, row: mirror };
+  return { partner: 'principal' as const, row: principal };
+}
+
 export function waitSynchronized(database: string, pollMs = 1000): StepDefinition {
   const probe = async (ctx: StepContext) => {
-    const row = await readDatabase(ctx, 'principal', database);
+    const { row } = await servingState(ctx, database);
     const state = row?.mirroring_state_desc ?? 'not mirrored';
     return state === 'SYNCHRONIZED' ? { done: true, detail: `${database} SYNCHRONIZED` } : { done: false, detail: `${database} ${state}` };
   };
@@ -33,12 +42,12 @@ export function waitSynchronized(database: string, pollMs = 1000): StepDefinitio
     async apply(ctx) {
       let supportsQueues = true;
       for (;;) {
-        const row = await readDatabase(ctx, 'principal', database);
+        const { partner, row } = await servingState(ctx, database);
         const state = row?.mirroring_state_desc;
         if (state === 'SYNCHRONIZED') return;
         if (!state) throw new CheckFailedError(`${database} is not mirrored on the principal`, 'run enable (SET PARTNER on the mirror, then the principal) first');
         if (state === 'SUSPENDED') throw new CheckFailedError(`the session of ${database} is SUSPENDED`, 'look at the ERRORLOG of both partners for the cause, then ALTER DATABASE … SET PARTNER RESUME on the principal and resume');
-        const queues = supportsQueues ? await readQueues(ctx, 'principal', database) : undefined;
+        const queues = supportsQueues ? await readQueues(ctx, partner, database) : undefined;
         if (queues === undefined) supportsQueues = false;
         ctx.progress({ label: `${database} ${state}${queues ? ` — ${queues}` : ''}` });
         await pause(pollMs, ctx.signal);

@@ -1,7 +1,84 @@
-import type { Command } from '../command.js';
+// mirrorbook status [--watch] [--interval s] [--json]: both partners, every configured database —
+// role, state, safety, witness, queues. Read-only.
+import type { Command, CommandContext } from '../command.js';
+import { UsageError } from '../command.js';
+import { resolvePaths } from '../paths.js';
+import { loadConfig } from '../../config/load.js';
+import type { PairStatus } from '../../steps/pair-status.js';
+
+function parseArgs(argv: string[]): { watch: boolean; intervalS: number } {
+  let watch = false;
+  let intervalS = 2;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--watch' || arg === '-w') watch = true;
+    else if (arg === '--interval' || arg.startsWith('--interval=')) {
+      const value = Number(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]);
+      if (!Number.isFinite(value) || value < 0.2 || value > 3600) throw new UsageError('--interval needs a number of seconds between 0.2 and 3600');
+      intervalS = value;
+    } else throw new UsageError(`status: unknown argument '${arg}'`, 'usage: mirrorbook status [--watch] [--interval SECONDS] [--json]');
+  }
+  return { watch, intervalS };
+}
+
+const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '—' : String(v));
+
+export function renderStatus(status: PairStatus): string {
+  const lines: string[] = [`mirroring status at ${status.at}`];
+  for (const p of status.partners) {
+    lines.push('', `${p.instance} (configured ${p.role}, ${p.address})${p.reachable ? '' : ` UNREACHABLE: ${p.error}`}`);
+    if (p.databases.length === 0) continue;
+    lines.push(`  ${'database'.padEnd(18)} ${'role'.padEnd(10)} ${'state'.padEnd(16)} ${'safety'.padEnd(7)} ${'witness'.padEnd(14)} ${'send KB'.padStart(8)} ${'redo KB'.padStart(8)}  db state`);
+    for (const d of p.databases) {
+      lines.push(
+        `  ${d.name.padEnd(18)} ${dash(d.role).padEnd(10)} ${dash(d.mirroringState ?? (d.role ? null : 'not mirrored')).padEnd(16)} ${dash(d.safety).padEnd(7)} ${dash(d.witness ? d.witnessState : null).padEnd(14)} ${dash(d.sendQueueKb).padStart(8)} ${dash(d.redoQueueKb).padStart(8)}  ${d.state}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+async function withPair<T>(ctx: CommandContext, body: (read: () => Promise<PairStatus>) => Promise<T>): Promise<T> {
+  const config = loadConfig(resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, { env: ctx.env });
+  const { PairConnections } = await import('../../steps/connection.js');
+  const { readPairStatus } = await import('../../steps/pair-status.js');
+  const connections = new PairConnections(config);
+  try {
+    return await body(() => readPairStatus(config, connections));
+  } finally {
+    await connections.close();
+  }
+}
+
+export { withPair };
 
 const command: Command = async (ctx) => {
-  ctx.stderr.write('mirrorbook status: not implemented yet\n');
-  return 1;
+  const { watch, intervalS } = parseArgs(ctx.argv);
+  return withPair(ctx, async (read) => {
+    if (!watch) {
+      const status = await read();
+      ctx.stdout.write((ctx.flags.json ? JSON.stringify(status) : renderStatus(status)) + '\n');
+      return status.partners.every((p) => p.reachable) ? 0 : 1;
+    }
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      while (!stop.signal.aborted) {
+        const status = await read();
+        if (ctx.flags.json) ctx.stdout.write(JSON.stringify(status) + '\n');
+        else ctx.stdout.write((ctx.stdout.isTTY ? '\x1b[2J\x1b[H' : '') + renderStatus(status) + '\n');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, intervalS * 1000);
+          stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
+      }
+      return 0;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  });
 };
 export default command;
