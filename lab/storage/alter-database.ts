@@ -3,9 +3,7 @@
 import type { AlterDatabaseStatement } from '../sql/ast.js';
 import type { ExecEnv } from '../server/env.js';
 import { SqlError } from '../errors.js';
-import { failover, forceService, partnerOff, resume, setSafety, setTimeout, suspend } from '../mirroring/partner-options.js';
-import { setPartner } from '../mirroring/set-partner.js';
-import { setWitness, witnessOff } from '../mirroring/witness.js';
+import { executeMirroringOption } from '../mirroring/statements.js';
 import { findDatabase, setOnline, setRecoveryModel } from './databases.js';
 import { cannotAlterDatabase, inMirroringSession } from './messages.js';
 
@@ -20,22 +18,8 @@ export async function executeAlterDatabase(env: ExecEnv, stmt: AlterDatabaseStat
       return setOnline(env, name, action.state === 'ONLINE');
     case 'userAccess':
       return setUserAccess(env, name, action.access, stmt.termination?.kind === 'rollbackImmediate' || stmt.termination?.kind === 'rollbackAfter');
-    case 'partner':
-      return setPartner(env, name, action.address);
-    case 'partnerOption':
-      if (action.option === 'FAILOVER') return failover(env, name);
-      if (action.option === 'FORCE_SERVICE_ALLOW_DATA_LOSS') return forceService(env, name);
-      if (action.option === 'OFF') return partnerOff(env, name);
-      if (action.option === 'RESUME') return resume(env, name);
-      return suspend(env, name);
-    case 'partnerSafety':
-      return setSafety(env, name, action.safety);
-    case 'partnerTimeout':
-      return setTimeout(env, name, action.seconds);
-    case 'witness':
-      return setWitness(env, name, action.address);
-    case 'witnessOff':
-      return witnessOff(env, name);
+    default:
+      return executeMirroringOption(env, { ...stmt, name });
   }
 }
 
