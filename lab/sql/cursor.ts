@@ -24,8 +24,12 @@ export function isReserved(upper: string): boolean {
   return RESERVED.has(upper);
 }
 
+/** How deep expressions and statements may nest before Msg 191, well inside Node's stack. */
+const MAX_NESTING = 200;
+
 export class Cursor {
   private pos = 0;
+  private depth = 0;
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -45,6 +49,19 @@ export class Cursor {
 
   reset(mark: number): void {
     this.pos = mark;
+  }
+
+  /** Runs one level of nesting (a parenthesis, NOT, IF …); too deep is SQL Server's Msg 191. */
+  nested<T>(parse: () => T): T {
+    if (this.depth + 1 > MAX_NESTING) {
+      throw new SqlSyntaxError(191, 'Some part of your SQL statement is nested too deeply. Rewrite the query or break it up into smaller queries.', this.peek().line);
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   atEnd(): boolean {

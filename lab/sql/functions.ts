@@ -117,7 +117,9 @@ const BUILTINS: Record<string, Builtin> = {
   },
   COALESCE: (args, _c, name) => {
     if (args.length < 2) throw new SqlError(189, `The ${name.toLowerCase()} function requires 2 to 254 arguments.`, { class: 15 });
-    const type = args.map((a) => a.type).reduce(widen);
+    // A bare NULL argument has no type of its own and does not take part in the result type.
+    const typedArgs = args.filter((a) => !(a as { untyped?: boolean }).untyped);
+    const type = typedArgs.length === 0 ? INT : typedArgs.map((a) => a.type).reduce(widen);
     const first = args.find((a) => a.value !== null);
     return typed(first ? convert(first, type) : null, type);
   },

@@ -20,6 +20,10 @@ const COMPARISONS: Record<string, '=' | '<>' | '<' | '>' | '<=' | '>='> = {
 // Conditions
 
 export function condition(c: Cursor): Expr {
+  return c.nested(() => disjunction(c));
+}
+
+function disjunction(c: Cursor): Expr {
   let left = conjunction(c);
   while (c.acceptWord('OR')) left = { kind: 'or', left, right: conjunction(c) };
   return left;
@@ -32,7 +36,7 @@ function conjunction(c: Cursor): Expr {
 }
 
 function negation(c: Cursor): Expr {
-  if (c.acceptWord('NOT')) return { kind: 'not', operand: negation(c) };
+  if (c.acceptWord('NOT')) return { kind: 'not', operand: c.nested(() => negation(c)) };
   return predicate(c);
 }
 
@@ -100,7 +104,7 @@ function tryGroupedCondition(c: Cursor): Expr | undefined {
     const continuesAsValue = t.kind === 'op' && (COMPARISONS[t.text] !== undefined || '+-*/%'.includes(t.text));
     if (!continuesAsValue) return inner;
   } catch (error) {
-    if (!(error instanceof SqlSyntaxError)) throw error;
+    if (!(error instanceof SqlSyntaxError) || error.number === 191) throw error;
   }
   c.reset(mark);
   return undefined;
@@ -110,6 +114,10 @@ function tryGroupedCondition(c: Cursor): Expr | undefined {
 // Scalar expressions
 
 export function expression(c: Cursor): Expr {
+  return c.nested(() => sum(c));
+}
+
+function sum(c: Cursor): Expr {
   let left = term(c);
   for (;;) {
     if (c.acceptOp('+')) left = { kind: 'arithmetic', op: '+', left, right: term(c) };
@@ -133,7 +141,7 @@ function unary(c: Cursor): Expr {
   const t = c.peek();
   if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~')) {
     c.next();
-    const operand = unary(c);
+    const operand = c.nested(() => unary(c));
     // -5 is a literal, so that its type is int and not an expression over one.
     if (t.text === '-' && operand.kind === 'number') return { ...operand, value: -operand.value };
     return { kind: 'unary', op: t.text, operand };

@@ -34,6 +34,10 @@ export function parseBatch(sql: string): Statement[] {
 }
 
 function statement(c: Cursor): Statement {
+  return c.nested(() => statementAt(c));
+}
+
+function statementAt(c: Cursor): Statement {
   const t = c.peek();
   if (t.kind !== 'word') throw c.fail();
   const line = t.line;

@@ -41,6 +41,9 @@ export function runSelect(statement: SelectStatement, catalog: SqlCatalog, outer
   if (statement.having) envs = envs.filter((env) => truth(statement.having!, env) === true);
 
   const shape = outputShape(statement, sources);
+  // Types come from the values; the NULL row gives them when no row qualifies.
+  const probeEnv: RowEnv = { ...base, row: nullRow, ...(grouped ? { group: [] } : {}) };
+  const probes = shape.map((c) => quietly(() => c.value(probeEnv)));
   let produced = envs.map((env) => ({ env, values: shape.map((c) => c.value(env)) }));
 
   if (statement.distinct) produced = produced.filter((r, i) => produced.findIndex((s) => sameRow(r.values, s.values)) === i);
@@ -61,7 +64,11 @@ export function runSelect(statement: SelectStatement, catalog: SqlCatalog, outer
     };
   }
 
-  const columns = shape.map((c, i): Column => ({ name: c.name, sqlType: columnType(produced.map((r) => r.values[i]!), c.type), nullable: c.nullable }));
+  const columns = shape.map((c, i): Column => {
+    const values = produced.map((r) => r.values[i]!);
+    const probe = probes[i];
+    return { name: c.name, sqlType: columnType(probe ? [...values, probe] : values, c.type), nullable: c.nullable };
+  });
   return { columns, rows: produced.map((r) => r.values.map((v, i) => conform(v, columns[i]!.sqlType))) };
 }
 
@@ -198,6 +205,15 @@ function probe(statement: SelectStatement, env: RowEnv): void {
     } catch (error) {
       if (!(error instanceof SqlError) || COMPILE_ERRORS.has(error.number)) throw error;
     }
+  }
+}
+
+function quietly(evaluateIt: () => Val): Val | undefined {
+  try {
+    return evaluateIt();
+  } catch (error) {
+    if (error instanceof SqlError) return undefined;
+    throw error;
   }
 }
 
