@@ -55,9 +55,11 @@ export function createSite(options: SiteOptions): LabState {
   return lab;
 }
 
-export function addInstance(lab: LabState, spec: SiteOptions & { name: string; now: Date; processId: number }): InstanceState {
+/** Adds an instance to the lab, on its own new host or (named instances) beside others on `host`. */
+export function addInstance(lab: LabState, spec: SiteOptions & { name: string; now: Date; processId: number; host?: string }): InstanceState {
   const version = spec.version ?? '2019';
-  const host = newHost(spec.name);
+  const hostName = spec.host ?? spec.name.split('\\')[0]!;
+  const host = lab.hosts[hostName] ?? newHost(hostName);
   lab.hosts[host.name] = host;
   const instance: InstanceState = {
     name: spec.name,
@@ -66,8 +68,8 @@ export function addInstance(lab: LabState, spec: SiteOptions & { name: string; n
     version,
     edition: spec.edition ?? 'Enterprise',
     service: {
-      serviceName: 'SQL Server (MSSQLSERVER)',
-      account: 'NT Service\\MSSQLSERVER',
+      serviceName: `SQL Server (${spec.name.split('\\')[1] ?? 'MSSQLSERVER'})`,
+      account: spec.name.includes('\\') ? `NT Service\\MSSQL$${spec.name.split('\\')[1]}` : 'NT Service\\MSSQLSERVER',
       status: 'Running',
       processId: spec.processId,
       lastStartupTime: new Date(spec.now.getTime() - 3 * DAY_MS).toISOString(),
@@ -82,7 +84,7 @@ export function addInstance(lab: LabState, spec: SiteOptions & { name: string; n
     behaviour: { missingLogError: 1478, asyncReportsSynchronized: true, certificateWarningClass: 16, backupMsPerGB: 1500 },
   };
   for (const directory of [`${instanceDataRoot(instance)}`, dataDirectory(instance), backupDirectory(instance)]) addDirectory(host, directory);
-  host.shares['BACKUP'] = backupDirectory(instance);
+  host.shares['BACKUP'] ??= backupDirectory(instance);
   installSystemDatabases(lab, host, instance, new Date(spec.now.getTime() - 400 * DAY_MS));
   const installed = new Date(spec.now.getTime() - 400 * DAY_MS);
   const logins = [

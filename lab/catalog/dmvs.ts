@@ -7,6 +7,7 @@ import type { Relation } from '../sql/catalog.js';
 import type { SqlValue } from '../tds/handler.js';
 import { findCertificate } from '../instance/certificates.js';
 import { instanceRoot } from '../instance/version.js';
+import { instanceId } from '../instance/database.js';
 import { bigint, bit, date, datetime, datetimeoffset, int, nvarchar, real, smallint, uniqueidentifier, varbinary } from './columns.js';
 import type { CatalogContext } from './context.js';
 import { encryptionAlgorithm } from './endpoints.js';
@@ -19,12 +20,14 @@ export function sysDmServerServices(ctx: CatalogContext): Relation {
   ];
   const s = ctx.instance.service;
   const running = s.status === 'Running';
-  const root = `"${instanceRoot(ctx.instance.version)}\\Binn`;
+  const id = instanceId(ctx.instance);
+  const root = `"${instanceRoot(ctx.instance.version, id)}\\Binn`;
+  const agent = id === 'MSSQLSERVER' ? 'SQLSERVERAGENT' : `SQLAgent$${id}`;
   const rows: SqlValue[][] = [
-    [s.serviceName, 2, 'Automatic', running ? 4 : 1, running ? 'Running' : 'Stopped', running ? s.processId : null, date(s.lastStartupTime), s.account, `${root}\\sqlservr.exe" -sMSSQLSERVER`, 'N', null, 'N'],
+    [s.serviceName, 2, 'Automatic', running ? 4 : 1, running ? 'Running' : 'Stopped', running ? s.processId : null, date(s.lastStartupTime), s.account, `${root}\\sqlservr.exe" -s${id}`, 'N', null, 'N'],
   ];
   if (ctx.instance.edition !== 'Express') {
-    rows.push(['SQL Server Agent (MSSQLSERVER)', 2, 'Automatic', running ? 4 : 1, running ? 'Running' : 'Stopped', running ? s.processId + 1832 : null, date(s.lastStartupTime), 'NT Service\\SQLSERVERAGENT', `${root}\\SQLAGENT.EXE" -i MSSQLSERVER`, 'N', null, 'N']);
+    rows.push([`SQL Server Agent (${id})`, 2, 'Automatic', running ? 4 : 1, running ? 'Running' : 'Stopped', running ? s.processId + 1832 : null, date(s.lastStartupTime), `NT Service\\${agent}`, `${root}\\SQLAGENT.EXE" -i ${id}`, 'N', null, 'N']);
   }
   return { columns, rows };
 }

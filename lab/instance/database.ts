@@ -7,12 +7,17 @@ import { instanceRoot } from './version.js';
 
 export const SYSTEM_DATABASES = ['master', 'tempdb', 'model', 'msdb'] as const;
 
+/** MSSQLSERVER for a default instance, the part after the backslash for a named one. */
+export function instanceId(instance: Pick<InstanceState, 'name'>): string {
+  return instance.name.split('\\')[1]?.toUpperCase() ?? 'MSSQLSERVER';
+}
+
 export function dataDirectory(instance: InstanceState): string {
-  return `${instanceRoot(instance.version)}\\DATA`;
+  return `${instanceRoot(instance.version, instanceId(instance))}\\DATA`;
 }
 
 export function backupDirectory(instance: InstanceState): string {
-  return `${instanceRoot(instance.version)}\\Backup`;
+  return `${instanceRoot(instance.version, instanceId(instance))}\\Backup`;
 }
 
 export function newDatabaseState(spec: {

@@ -46,6 +46,22 @@ test('an ATTENTION with nothing running gets only DONE(ATTN)', async () => {
   client.close();
 });
 
+test('progress streams before the response ends; ATTENTION then ends that message with DONE and acks in a message of its own', async () => {
+  const client = await loggedIn();
+  const before = server.handler.aborted.length;
+  client.send(packet(0x01, Status.eom, sqlBatchPayload('waitfor progress')));
+  const first = await client.nextPacket();
+  assert.is(first[1], 0, 'a packet without EOM: the response is still open');
+  assert.is(first[8], 0xab, 'it carries the INFO token');
+  assert.ok(first.includes(Buffer.from('10 percent processed.', 'utf16le')));
+  client.send(packet(0x06, Status.eom, Buffer.alloc(0)));
+  const rest = (await client.next())!;
+  assert.equal(doneTokens(rest.payload.subarray(rest.payload.length - 13)), [{ token: 0xfd, status: 0, curCmd: 0, rowCount: 0 }]);
+  assert.equal(doneTokens((await client.next())!.payload), [{ token: 0xfd, status: 0x20, curCmd: 0, rowCount: 0 }]);
+  assert.is(server.handler.aborted.length, before + 1);
+  client.close();
+});
+
 test('a message with the IGNORE bit is not run and gets a lone DONE', async () => {
   const client = await loggedIn();
   const before = server.handler.batches.length;
