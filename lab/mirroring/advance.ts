@@ -28,7 +28,8 @@ export const MAX_STEP_MS = 60_000;
 export const SYNCHRONIZED_AFTER_MS = 3_000;
 const SEND_KB_PER_SECOND = 20 * 1024;
 const REDO_KB_PER_SECOND = 10 * 1024;
-/** Log the mirror keeps received-but-not-redone under a steady workload, in seconds of workload. */
+/** Log the mirror keeps received-but-not-redone under a steady workload, in seconds of workload
+ * (a slow instance adds its delay). */
 const REDO_LAG_SECONDS = 1;
 
 export function advanceLab(lab: LabState, now: Date): boolean {
@@ -172,12 +173,12 @@ function ship(lab: LabState, principal: Side, mirror: Side, now: Date, dtMs: num
   }
 }
 
-/** The mirror redoes hardened log at its redo rate, staying `lagLsn` behind the principal's end. */
+/** The mirror redoes hardened log at its redo rate, staying `lagLsn` behind what it hardened. */
 function redo(mirror: Side, dtMs: number, lagLsn: number, principal?: DatabaseState): void {
   const d = mirror.database;
   const hardened = d.log.endLsn;
   const redone = Math.min(d.log.restoredThroughLsn ?? hardened, hardened);
-  const target = principal ? Math.min(hardened, principal.log.endLsn - lagLsn) : hardened;
+  const target = principal ? hardened - lagLsn : hardened;
   const next = Math.max(redone, Math.min(target, redone + kbToLsn(REDO_KB_PER_SECOND * (dtMs / 1000))));
   d.log.restoredThroughLsn = next;
   if (principal) d.committedTransactions = transactionsThrough(principal, next);
