@@ -35,6 +35,9 @@ export function verifyChain(db: Database.Database): AuditVerification {
   }
   if (broken) return diagnose(db, count, broken);
   const lastSeq = expectedSeq - 1;
+  if (!head && lastSeq > 0) {
+    return bad(count, lastSeq + 1, 'deleted', `the chain head (the store's note of its last record) is gone, so records after seq ${lastSeq} may have been cut off`);
+  }
   if (head && head.seq > lastSeq) {
     return bad(count, lastSeq + 1, 'deleted', `the chain ends at seq ${lastSeq} but the store wrote up to seq ${head.seq}`);
   }

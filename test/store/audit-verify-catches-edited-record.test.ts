@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { SELECT_AUDIT, hashOf, type AuditRow } from '../../store/audit-chain.js';
 import { openStore } from '../../store/index.js';
 import { tempStore } from './support.js';
 import { fillAudit, tamper } from './tamper.js';
@@ -49,6 +51,27 @@ test('bytes edited in the file itself, behind SQLite, are caught', () => {
     store.close();
     assert.is(v.ok, false);
     if (!v.ok) assert.equal([v.firstBad.seq, v.firstBad.problem], [3, 'edited']);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('the newest record edited and re-hashed (a valid chain) is caught by the chain head', () => {
+  const t = tempStore();
+  try {
+    fillAudit(t.store, 4);
+    const raw = new Database(t.path);
+    const row = raw.prepare(`${SELECT_AUDIT} WHERE seq = 4`).raw().get() as AuditRow;
+    raw.close();
+    row[11] = 'SELECT 40';
+    row[17] = hashOf(row);
+    tamper(t.path, `UPDATE audit SET sql = 'SELECT 40', hash = '${row[17]}' WHERE seq = 4`);
+    const v = t.store.audit.verify();
+    assert.is(v.ok, false);
+    if (!v.ok) assert.equal([v.firstBad.seq, v.firstBad.problem], [4, 'edited']);
+    tamper(t.path, 'DELETE FROM audit_head');
+    const headless = t.store.audit.verify();
+    assert.is(headless.ok, false);
   } finally {
     t.cleanup();
   }
