@@ -8,9 +8,11 @@ const requestsQuery = tsql`SELECT command, percent_complete FROM sys.dm_exec_req
 
 export async function withProgress<T>(ctx: StepContext, target: SqlTarget, label: string, work: Promise<T>): Promise<T> {
   let finished = false;
+  const done = new AbortController();
+  const stop = AbortSignal.any([ctx.signal, done.signal]);
   const poll = (async () => {
-    await pause(500, ctx.signal).catch(() => undefined);
-    while (!finished && !ctx.signal.aborted) {
+    await pause(500, stop).catch(() => undefined);
+    while (!finished && !stop.aborted) {
       try {
         const found = await rows<{ percent_complete: number }>(ctx, target, requestsQuery);
         const percent = found[0]?.percent_complete;
@@ -18,7 +20,7 @@ export async function withProgress<T>(ctx: StepContext, target: SqlTarget, label
       } catch {
         return; // progress is a courtesy; never fail the step for it
       }
-      await pause(1000, ctx.signal).catch(() => undefined);
+      await pause(1000, stop).catch(() => undefined);
     }
   })();
   try {
@@ -27,6 +29,7 @@ export async function withProgress<T>(ctx: StepContext, target: SqlTarget, label
     return result;
   } finally {
     finished = true;
+    done.abort();
     await poll;
   }
 }
