@@ -6,7 +6,7 @@
 import { SqlError } from '../errors.js';
 import type { InstanceState } from '../model.js';
 import type { Statement } from '../sql/ast.js';
-import type { SqlCatalog, Typed } from '../sql/catalog.js';
+import type { Typed } from '../sql/catalog.js';
 import type { ResponseItem, SessionInfo } from '../tds/handler.js';
 import type { LiveSession } from '../catalog/context.js';
 import type { ExecEnv } from './env.js';
@@ -38,7 +38,6 @@ export interface BatchContext {
   last: { rowCount: number; error: number };
   /** Numbers of the errors (class ≥ 11) sent, for the batch log. */
   errors: number[];
-  catalog(): SqlCatalog;
   /** Runs one statement of the kind the batch runner does not know itself. */
   execute(ctx: BatchContext, statement: Statement, env: ExecEnv): Promise<void>;
 }

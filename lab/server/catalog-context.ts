@@ -4,7 +4,10 @@
 import type { CatalogContext, RequestProgress } from '../catalog/context.js';
 import { listActiveRequests } from '../storage/requests.js';
 import { findDatabase } from '../instance/scope.js';
+import type { SqlCatalog } from '../sql/catalog.js';
+import { createCatalog } from '../catalog/catalog.js';
 import type { BatchContext } from './batch.js';
+import { sessionVariable } from './batch.js';
 import { liveSessions } from './sessions.js';
 
 export function catalogContext(ctx: BatchContext): CatalogContext {
@@ -25,4 +28,9 @@ export function catalogContext(ctx: BatchContext): CatalogContext {
       })),
     database: (name) => findDatabase(ctx.instance, name ?? ctx.session.database),
   };
+}
+
+/** The catalog a statement evaluates against: the instance's views plus this batch's variables. */
+export function catalogFor(ctx: BatchContext): SqlCatalog {
+  return createCatalog(catalogContext(ctx), { variable: (name) => sessionVariable(ctx, name) });
 }

@@ -9,9 +9,7 @@ import { parseBatch } from '../sql/parse.js';
 import { BatchVariables } from '../sql/variables.js';
 import type { BatchRequest, LoginRequest, LoginResult, ResponseItem, SessionInfo, SqlHandler, SqlMessage } from '../tds/handler.js';
 import type { LiveSession } from '../catalog/context.js';
-import { createCatalog } from '../catalog/catalog.js';
-import { BatchAborted, report, runStatements, sessionVariable, type BatchContext, type SessionSettings } from './batch.js';
-import { catalogContext } from './catalog-context.js';
+import { BatchAborted, report, runStatements, type BatchContext, type SessionSettings } from './batch.js';
 import { authenticate } from './login.js';
 import type { InstanceRuntime } from './runtime.js';
 import { addSession, findSession, removeSession } from './sessions.js';
@@ -75,7 +73,6 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
         variables: new BatchVariables(request.params),
         last: { rowCount: 0, error: 0 },
         errors: [],
-        catalog: () => createCatalog(catalogContext(ctx), { variable: (name) => sessionVariable(ctx, name) }),
         execute: executeStatement,
       };
       const databaseAtStart = session.database;

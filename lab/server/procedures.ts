@@ -12,11 +12,11 @@ import { addServerRoleMember, dropServerRoleMember } from '../instance/server-ro
 import { int, nvarchar, datetime, smallint } from '../catalog/columns.js';
 import { sysDmExecSessions } from '../catalog/dmvs.js';
 import type { BatchContext } from './batch.js';
-import { runStatements } from './batch.js';
+import { BatchAborted, runStatements } from './batch.js';
 import type { ExecEnv } from './env.js';
 import { BatchVariables } from '../sql/variables.js';
 import { evaluateExpression } from '../sql/evaluate.js';
-import { catalogContext } from './catalog-context.js';
+import { catalogContext, catalogFor } from './catalog-context.js';
 
 interface Arguments {
   positional: Typed[];
@@ -26,7 +26,7 @@ interface Arguments {
 function evaluateArguments(ctx: BatchContext, stmt: ExecStatement): Arguments {
   const positional: Typed[] = [];
   const named = new Map<string, Typed>();
-  const catalog = ctx.catalog();
+  const catalog = catalogFor(ctx);
   for (const arg of stmt.args) {
     const value: Typed = arg.value === null ? { value: null, type: { type: 'int' } } : evaluateExpression(arg.value, catalog);
     if (arg.name) named.set(arg.name.toLowerCase(), value);
@@ -103,7 +103,7 @@ async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<voi
   if (declarations) {
     const [declare] = parseBatch(`DECLARE ${declarations}`);
     if (declare?.kind !== 'declare') throw new SqlError(102, `Incorrect syntax near '${declarations}'.`, { class: 15 });
-    inner.declare(declare, ctx.catalog());
+    inner.declare(declare, catalogFor(ctx));
     const positional = args.positional.slice(2);
     declare.variables.forEach((variable, index) => {
       const given = args.named.get(variable.name.toLowerCase()) ?? positional[index];
@@ -111,7 +111,12 @@ async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<voi
     });
   }
   const statements = parseBatch(sql);
-  await runStatements({ ...ctx, variables: inner }, statements);
+  try {
+    await runStatements({ ...ctx, variables: inner }, statements);
+  } catch (error) {
+    // A scope-aborting error ends the dynamic SQL's scope, not the caller's batch.
+    if (!(error instanceof BatchAborted) || ctx.signal.aborted) throw error;
+  }
 }
 
 function spWho(ctx: BatchContext): void {

@@ -20,6 +20,7 @@ import type { LiveSession } from '../catalog/context.js';
 import { runStatement } from './batch.js';
 import type { ExecEnv } from './env.js';
 import { executeProcedure } from './procedures.js';
+import { catalogFor } from './catalog-context.js';
 import {
   executeAlterEndpoint, executeAlterLogin, executeAlterServerRole, executeBackupCertificate, executeCreateCertificate, executeCreateEndpoint,
   executeCreateLogin, executeCreateUser, executePermission,
@@ -43,7 +44,7 @@ function backupOutsideTransaction(ctx: BatchContext, command: string): void {
 export async function executeStatement(ctx: BatchContext, statement: Statement, env: ExecEnv): Promise<void> {
   switch (statement.kind) {
     case 'select': {
-      const result = evaluateSelect(statement, ctx.catalog());
+      const result = evaluateSelect(statement, catalogFor(ctx));
       if (result.assignments) {
         for (const { variable, value } of result.assignments) ctx.variables.assign(variable, value);
         ctx.last = { rowCount: result.assignments.length > 0 ? 1 : 0, error: 0 };
@@ -64,18 +65,18 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
       }
       return done(ctx);
     case 'declare':
-      ctx.variables.declare(statement, ctx.catalog());
+      ctx.variables.declare(statement, catalogFor(ctx));
       return;
     case 'setVariable':
-      ctx.variables.assign(statement.name, evaluateExpression(statement.value, ctx.catalog()));
+      ctx.variables.assign(statement.name, evaluateExpression(statement.value, catalogFor(ctx)));
       return done(ctx);
     case 'print': {
-      const value = evaluateExpression(statement.value, ctx.catalog());
+      const value = evaluateExpression(statement.value, catalogFor(ctx));
       env.emit({ kind: 'message', message: { number: 0, state: 1, class: 0, message: value.value === null ? '' : toText(value), line: statement.line } });
       return;
     }
     case 'if': {
-      const branch = evaluateCondition(statement.condition, ctx.catalog()) === true ? statement.then : statement.else;
+      const branch = evaluateCondition(statement.condition, catalogFor(ctx)) === true ? statement.then : statement.else;
       if (branch) await runStatement(ctx, branch);
       return;
     }
@@ -208,7 +209,7 @@ export function transaction(settings: SessionSettings, live: LiveSession, action
 
 /** WAITFOR DELAY 'hh:mm[:ss[.mmm]]' → ms; WAITFOR TIME → until that time of day (lab clock). */
 function waitMs(ctx: BatchContext, statement: WaitforStatement, env: ExecEnv): number {
-  const text = toText(evaluateExpression(statement.value, ctx.catalog()));
+  const text = toText(evaluateExpression(statement.value, catalogFor(ctx)));
   const match = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(text.trim());
   if (!match) throw new SqlError(148, `Incorrect time syntax in time string '${text}' used with WAITFOR.`, { class: 15 });
   const ms = ((Number(match[1]) * 60 + Number(match[2])) * 60 + Number(match[3] ?? 0)) * 1000 + Number((match[4] ?? '0').padEnd(3, '0'));
