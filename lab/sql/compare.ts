@@ -25,7 +25,7 @@ function compareSameType(a: Typed, b: Typed): -1 | 0 | 1 {
 }
 
 /** Case-insensitive and blind to trailing spaces, like Latin1_General_CI_AS for equality. */
-export function compareText(x: string, y: string): -1 | 0 | 1 {
+function compareText(x: string, y: string): -1 | 0 | 1 {
   const a = x.replace(/ +$/, '').toUpperCase();
   const b = y.replace(/ +$/, '').toUpperCase();
   return a < b ? -1 : a > b ? 1 : 0;

@@ -137,7 +137,7 @@ function guidFromBytes(b: Buffer): string {
 }
 
 /** A value as text, the way CAST/CONVERT to (n)varchar writes it. Date styles: 0/100 (default for
- * datetime), 120, 121, 126/127 (ISO 8601), 112, 101, 103. */
+ * datetime), 20/120, 21/121, 126/127 (ISO 8601), 23, 101, 102, 103, 108, 111, 112. */
 export function toText(from: Typed, style?: number): string {
   const v = from.value;
   if (typeof v === 'string') return v;
@@ -176,10 +176,14 @@ function dateText(d: Date, type: SqlType, style?: number): string {
   const fraction = type.type === 'datetime' ? pad(d.getUTCMilliseconds(), 3) : `${pad(d.getUTCMilliseconds(), 3)}0000`;
   switch (style) {
     case 101: return `${pad(mo)}/${pad(day)}/${y}`;
+    case 102: return `${y}.${pad(mo)}.${pad(day)}`;
     case 103: return `${pad(day)}/${pad(mo)}/${y}`;
+    case 108: return time;
+    case 111: return `${y}/${pad(mo)}/${pad(day)}`;
     case 112: return `${y}${pad(mo)}${pad(day)}`;
-    case 120: return `${y}-${pad(mo)}-${pad(day)} ${time}`;
-    case 121: return `${y}-${pad(mo)}-${pad(day)} ${time}.${fraction}`;
+    case 23: return `${y}-${pad(mo)}-${pad(day)}`;
+    case 20: case 120: return `${y}-${pad(mo)}-${pad(day)} ${time}`;
+    case 21: case 121: return `${y}-${pad(mo)}-${pad(day)} ${time}.${fraction}`;
     case 126: case 127: return `${y}-${pad(mo)}-${pad(day)}T${time}${d.getUTCMilliseconds() ? `.${pad(d.getUTCMilliseconds(), 3)}` : ''}`;
     case undefined: case 0: case 100:
       if (type.type !== 'datetime') return `${y}-${pad(mo)}-${pad(day)} ${time}.${fraction}`;

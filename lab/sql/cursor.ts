@@ -20,10 +20,6 @@ SCHEMA SECURITYAUDIT SELECT SESSION_USER SET SETUSER SHUTDOWN SOME STATISTICS SY
 TEXTSIZE THEN TO TOP TRAN TRANSACTION TRIGGER TRUNCATE TRY_CONVERT TSEQUAL UNION UNIQUE UNPIVOT UPDATE
 UPDATETEXT USE USER VALUES VARYING VIEW WAITFOR WHEN WHERE WHILE WITH WRITETEXT GO`.split(/\s+/));
 
-export function isReserved(upper: string): boolean {
-  return RESERVED.has(upper);
-}
-
 /** How deep expressions and statements may nest before Msg 191, well inside Node's stack. */
 const MAX_NESTING = 200;
 
@@ -209,4 +205,3 @@ export class Cursor {
   }
 }
 
-export { SqlSyntaxError };

@@ -99,7 +99,7 @@ interface Resolved {
   column: number;
 }
 
-export function resolveColumn(parts: string[], env: RowEnv): Resolved {
+function resolveColumn(parts: string[], env: RowEnv): Resolved {
   const name = parts.at(-1)!;
   const qualifier = parts.slice(0, -1);
   for (let scope: RowEnv | undefined = env; scope; scope = scope.outer) {

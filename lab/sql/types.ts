@@ -28,7 +28,6 @@ export const isUnicode = (t: SqlType) => t.type === 'nvarchar' || t.type === 'nc
 export const isBinary = (t: SqlType) => t.type === 'varbinary' || t.type === 'binary';
 export const isInteger = (t: SqlType) => t.type === 'int' || t.type === 'bigint' || t.type === 'smallint' || t.type === 'tinyint';
 export const isExactDecimal = (t: SqlType) => t.type === 'decimal' || t.type === 'numeric';
-export const isNumeric = (t: SqlType) => isInteger(t) || isExactDecimal(t) || t.type === 'float' || t.type === 'real' || t.type === 'bit';
 export const isDateTime = (t: SqlType) => t.type === 'datetime' || t.type === 'datetime2' || t.type === 'datetimeoffset';
 
 /** Length in characters or bytes; -1 for MAX; 0 when the type has none. */
