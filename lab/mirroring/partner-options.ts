@@ -9,7 +9,6 @@ import * as msg from './messages.js';
 import {
   becomeMirror,
   becomePrincipal,
-  disconnectClients,
   endMirroring,
   partnerInstance,
   partnerSide,
@@ -50,7 +49,6 @@ export async function failover(env: ExecEnv, databaseName: string): Promise<void
   if (!mirror) throw msg.partnersNotConnected(name);
   if (side.mirroring.state !== 'SYNCHRONIZED') throw msg.notCaughtUp(name);
   side.mirroring.state = 'PENDING_FAILOVER';
-  disconnectClients(side, 'FAILOVER');
   env.changed();
   try {
     await env.work(FAILOVER_MS);

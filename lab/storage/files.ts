@@ -165,8 +165,3 @@ export function assertWritable(lab: LabState, fromHost: string, path: string, de
   if (directoryExists(r.host, r.key)) throw new FileSystemError(5, 'Access is denied.');
   return r;
 }
-
-export function parentDirectoryExists(lab: LabState, fromHost: string, path: string): boolean {
-  const r = resolvePath(lab, fromHost, path);
-  return directoryExists(r.host, parentKey(r.key));
-}

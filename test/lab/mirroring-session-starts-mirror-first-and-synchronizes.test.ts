@@ -14,6 +14,12 @@ test('principal first fails with 1416: the mirror side was not set', async () =>
   assert.is(mirroringOf(lab, PRI), null);
 });
 
+test('Windows authentication between domain service accounts starts a session', async () => {
+  const { lab, clock } = await mirroredLab({ auth: 'WINDOWS' });
+  clock.advance(10_000);
+  assert.is(mirroringOf(lab, PRI)!.state, 'SYNCHRONIZED');
+});
+
 test('mirror first waits; principal second starts SYNCHRONIZING; time brings SYNCHRONIZED', async () => {
   const { lab, clock } = await mirroredLab();
   const p = mirroringOf(lab, PRI)!;
