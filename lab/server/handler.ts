@@ -6,6 +6,7 @@ import { SqlError } from '../errors.js';
 import type { InstanceState } from '../model.js';
 import type { Statement } from '../sql/ast.js';
 import { parseBatch } from '../sql/parse.js';
+import { advanceLab } from '../mirroring/advance.js';
 import { BatchVariables } from '../sql/variables.js';
 import type { BatchRequest, LoginRequest, LoginResult, ResponseItem, SessionInfo, SqlHandler, SqlMessage } from '../tds/handler.js';
 import type { LiveSession } from '../catalog/context.js';
@@ -40,7 +41,8 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
     return live;
   };
   const advance = (): void => {
-    runtime.advance?.(runtime.lab, runtime.now());
+    if (runtime.advance) runtime.advance(runtime.lab, runtime.now());
+    else if (advanceLab(runtime.lab, runtime.now())) runtime.changed();
   };
 
   return {

@@ -27,6 +27,7 @@ export interface InstanceRuntime {
   changed(): void;
   logBatch(record: BatchRecord): void;
   fault(): FaultState;
-  /** Brings the simulation (mirroring, workload) up to `now`; defaults to lab/mirroring's advanceLab. */
+  /** Brings the simulation (mirroring, workload) up to `now`; defaults to lab/mirroring's advanceLab
+   * (then `changed()` when it changed anything). */
   advance?(lab: LabState, now: Date): unknown;
 }

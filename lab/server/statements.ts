@@ -2,7 +2,7 @@
 // to lab/instance, storage to lab/storage, mirroring to lab/mirroring, SELECT to lab/sql.
 
 import { SqlError } from '../errors.js';
-import type { AlterDatabaseStatement, Statement, WaitforStatement } from '../sql/ast.js';
+import type { Statement, WaitforStatement } from '../sql/ast.js';
 import { toText } from '../sql/convert.js';
 import { evaluateCondition, evaluateExpression } from '../sql/evaluate.js';
 import { evaluateSelect } from '../sql/select.js';
@@ -13,7 +13,7 @@ import { dropLogin } from '../instance/logins.js';
 import { dropUser } from '../instance/users.js';
 import { currentDatabase } from '../instance/scope.js';
 import { useDatabase } from '../instance/use-database.js';
-import { setOnline, setRecoveryModel } from '../storage/databases.js';
+import { executeAlterDatabase } from '../storage/alter-database.js';
 import { executeBackup, executeCreateDatabase, executeDropDatabase, executeRestore, executeRestoreInfo } from '../storage/statements.js';
 import type { BatchContext, SessionSettings } from './batch.js';
 import type { LiveSession } from '../catalog/context.js';
@@ -25,7 +25,6 @@ import {
   executeAlterEndpoint, executeAlterLogin, executeAlterServerRole, executeBackupCertificate, executeCreateCertificate, executeCreateEndpoint,
   executeCreateLogin, executeCreateUser, executePermission,
 } from './security-statements.js';
-import { executeMirroringOption } from './mirroring-statements.js';
 
 const done = (ctx: BatchContext): void => ctx.emit({ kind: 'done', command: 'other' });
 
@@ -155,7 +154,7 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
       return done(ctx);
     case 'alterDatabase':
       notInTransaction(ctx, 'ALTER DATABASE');
-      await alterDatabase(env, statement);
+      await executeAlterDatabase(env, statement);
       return done(ctx);
     case 'backup':
       backupOutsideTransaction(ctx, statement.target === 'LOG' ? 'BACKUP LOG' : 'BACKUP DATABASE');
@@ -168,22 +167,6 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
     case 'restoreInfo':
       executeRestoreInfo(env, statement);
       return done(ctx);
-  }
-}
-
-async function alterDatabase(env: ExecEnv, statement: AlterDatabaseStatement): Promise<void> {
-  const name = statement.name.toUpperCase() === 'CURRENT' ? env.session.database : statement.name;
-  const action = statement.action;
-  switch (action.kind) {
-    case 'recovery':
-      return setRecoveryModel(env, name, action.model);
-    case 'state':
-      if (action.state === 'EMERGENCY') throw new SqlError(102, "Incorrect syntax near 'EMERGENCY'. (EMERGENCY is not simulated by the lab.)", { class: 15 });
-      return setOnline(env, name, action.state === 'ONLINE');
-    case 'userAccess':
-      return;
-    default:
-      return executeMirroringOption(env, { ...statement, name });
   }
 }
 
