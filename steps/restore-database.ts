@@ -85,9 +85,12 @@ export function restoreLogs(backup: BackupConfig, database: string): StepDefinit
     '\n',
   );
 
+  // SET PARTNER done on the mirror but refused by the principal (1478/1412: a log backup missing):
+  // the mirror copy must leave the half-made session before more log can be restored (3104).
+  const halfConfigured = async (ctx: StepContext, row: DatabaseStateRow | undefined) => isMirrored(row) && !isMirrored(await readDatabase(ctx, 'principal', database));
   const probe = async (ctx: StepContext) => {
     const row = await readDatabase(ctx, 'mirror', database);
-    if (isMirrored(row)) return { done: true, detail: `${database} is already mirrored` };
+    if (isMirrored(row) && !(await halfConfigured(ctx, row))) return { done: true, detail: `${database} is already mirrored` };
     if (row?.state_desc !== 'RESTORING') return { done: false, detail: `${database} on the mirror is ${row?.state_desc ?? 'missing'}` };
     const logs = await rows<LogBackupRow>(ctx, 'principal', logsQuery);
     if (logs.length === 0) return { done: false, detail: `no log backup of ${database} after the full backup` };
@@ -112,6 +115,10 @@ export function restoreLogs(backup: BackupConfig, database: string): StepDefinit
       return probe(ctx);
     },
     async apply(ctx) {
+      if (await halfConfigured(ctx, await readDatabase(ctx, 'mirror', database))) {
+        ctx.note(`${database} on the mirror had SET PARTNER without a session (the principal refused it); removing that first so the missing log can be restored`);
+        await ctx.sql('mirror', tsql`ALTER DATABASE ${id('database', database)} SET PARTNER OFF`);
+      }
       const logs = await rows<LogBackupRow>(ctx, 'principal', logsQuery);
       if (logs.length === 0) {
         throw new CheckFailedError(`there is no log backup of ${database} after its full backup`, 'run the restore procedure again from the start: it takes the log backup');

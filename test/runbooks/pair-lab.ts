@@ -1,12 +1,17 @@
 // A lab pair for the procedure tests: the lab writes mirrorbook.yaml; `mb` runs the real CLI with
 // that config and a store of the test's own; `status` reads what the partners say.
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { runCli, startTestLab, waitFor, type CliResult, type TestLab, type TestLabOptions } from '../helpers/lab.js';
+import { REPO_ROOT, runCli, startTestLab, waitFor, type CliResult, type TestLab, type TestLabOptions } from '../helpers/lab.js';
 
 export interface PairLab {
   lab: TestLab;
   config: string;
   mb(...args: string[]): Promise<CliResult>;
+  /** Starts the CLI and resolves `reached` when its output matches `pattern` (to fault mid-run). */
+  mbUntil(pattern: RegExp, ...args: string[]): { reached: Promise<void>; done: Promise<CliResult> };
+  /** Runs T-SQL directly on an instance (the DBA's own fixes and the test's sabotage). */
+  sql(instance: string, text: string): Promise<Record<string, unknown>[]>;
   status(): Promise<StatusJson>;
   /** Waits until `database` on `instance` reports the mirroring state (and role, if given). */
   waitFor(instance: string, database: string, state: string, role?: string): Promise<void>;
@@ -27,10 +32,39 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     const result = await mb('status', '--json');
     return JSON.parse(result.stdout) as StatusJson;
   };
+  const mbUntil = (pattern: RegExp, ...args: string[]) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), ...args, '--config', config, '--store', store, '--plain'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let hit: () => void = () => {};
+    const reached = new Promise<void>((resolve) => (hit = resolve));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (pattern.test(stdout)) hit();
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
+    return { reached: Promise.race([reached, done.then(() => undefined)]), done };
+  };
+  const sql = async (instance: string, text: string) => {
+    const mssql = (await import('mssql')).default;
+    const pool = await new mssql.ConnectionPool(lab.mssqlConfig(instance)).connect();
+    try {
+      return [...(await pool.request().query(text)).recordset ?? []] as Record<string, unknown>[];
+    } finally {
+      await pool.close();
+    }
+  };
   return {
     lab,
     config,
     mb,
+    mbUntil,
+    sql,
     status,
     waitFor: async (instance, database, state, role) => {
       await waitFor(`${database} ${state} on ${instance}`, async () => {
