@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { createAudit } from './audit.js';
 import { createJournal } from './journal.js';
 import { createLocks } from './locks.js';
-import { migrate, schemaVersion } from './migrate.js';
+import { migrate, refuseForeignDatabase, schemaVersion } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import { createRuns } from './runs.js';
 import { createSnapshots } from './snapshots.js';
@@ -23,7 +23,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     prepareFile(file, readonly);
     const db = new Database(file, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
     try {
-      configure(db, readonly);
+      configure(db, file, readonly);
       migrate(db, file, migrations, readonly);
       return assemble(db, file, readonly);
     } catch (error) {
@@ -56,9 +56,9 @@ function prepareFile(file: string, readonly: boolean): void {
   }
 }
 
-function configure(db: Database.Database, readonly: boolean): void {
+function configure(db: Database.Database, file: string, readonly: boolean): void {
   // Reading the schema first turns "not a database" into an error here, not mid-run.
-  db.prepare('SELECT count(*) FROM sqlite_master').get();
+  refuseForeignDatabase(db, file);
   if (!readonly) {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new StoreError('cannot-open', `the store could not switch to WAL (journal mode is ${String(mode)})`, 'keep the store on a local file system (WAL needs shared memory; network shares do not provide it)');

@@ -59,6 +59,24 @@ test('a file that is not a database is a StoreError, not a stack trace', () => {
   }
 });
 
+test('another application\'s SQLite database is refused, not adopted', () => {
+  const t = tempStore();
+  try {
+    const path = join(t.dir, 'inventory.db');
+    const other = new Database(path);
+    other.exec('CREATE TABLE parts (id INTEGER PRIMARY KEY, name TEXT)');
+    other.close();
+    const e = storeErrorOf(() => openStore(path));
+    assert.is(e.code, 'not-a-database');
+    const check = new Database(path, { readonly: true });
+    assert.equal(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all(), ['parts']);
+    assert.is(check.pragma('journal_mode', { simple: true }), 'delete');
+    check.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('a read-only store file is refused for writing with a hint, and still opens read-only', () => {
   const t = tempStore();
   try {
