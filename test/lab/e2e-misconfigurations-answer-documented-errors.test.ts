@@ -4,7 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import sql from 'mssql';
-import { startTestLab, type TestLab } from '../helpers/lab.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestLab, waitFor, type TestLab } from '../helpers/lab.js';
 import { backupScript, seedContextFromLab, seedScripts, type SeedContext } from '../fixtures/lab/seed-scripts.js';
 import { connect, quickBackups, waitForState, type Session } from '../fixtures/lab/pair.js';
 
@@ -129,6 +131,12 @@ test('927: using a database in the middle of a restore', async () => {
   await expectError(mirror, 'USE Patriot', 927);
 });
 
+test('1418: the mirror has not granted CONNECT to the principal\'s login (28034 in its error log)', async () => {
+  await expectError(principal, `ALTER DATABASE Patriot SET PARTNER = '${c.mirrorAddress}'`, 1418);
+  await waitFor('28034 in the mirror\'s error log', () => /28034/.test(JSON.stringify(JSON.parse(readFileSync(join(lab.dir, 'state.json'), 'utf8')).instances.SQLMIR01.errorLog)));
+  await mirror.run('USE master; GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO [PRINCIPAL_login]');
+});
+
 test('1416: SET PARTNER on the principal before the mirror', async () => {
   await expectError(principal, `ALTER DATABASE Patriot SET PARTNER = '${c.mirrorAddress}'`, 1416);
 });
@@ -138,14 +146,13 @@ test('1452: a partner address that is the instance itself', async () => {
   await mirror.run(`ALTER DATABASE Patriot SET PARTNER = '${c.principalAddress}'`);
 });
 
-test('1418: the mirror has not granted CONNECT to the principal\'s login (28034 in its error log)', async () => {
-  await expectError(principal, `ALTER DATABASE Patriot SET PARTNER = '${c.mirrorAddress}'`, 1418);
-  await mirror.run('USE master; GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO [PRINCIPAL_login]');
-});
-
 test('1478: the mirror lacks a log backup the principal took', async () => {
   await expectError(principal, `ALTER DATABASE Patriot SET PARTNER = '${c.mirrorAddress}'`, 1478);
+  // The mirror copy is configured for mirroring: a restore needs the partner removed first (3104).
+  await expectError(mirror, `RESTORE LOG Patriot FROM DISK = '${c.mirrorReadsFrom}\\Patriot_2.log' WITH NORECOVERY`, 3104);
+  await mirror.run('USE master; ALTER DATABASE Patriot SET PARTNER OFF');
   await mirror.run(`RESTORE LOG Patriot FROM DISK = '${c.mirrorReadsFrom}\\Patriot_2.log' WITH NORECOVERY`);
+  await mirror.run(`ALTER DATABASE Patriot SET PARTNER = '${c.principalAddress}'`);
   await principal.run(`ALTER DATABASE Patriot SET PARTNER = '${c.mirrorAddress}'`);
   await waitForState(principal, 'Patriot', 'SYNCHRONIZED');
 });
