@@ -2,7 +2,6 @@
 // handled while a request runs. Malformed input closes this connection only.
 
 import type { Socket } from 'node:net';
-import { TLSSocket, type SecureContext } from 'node:tls';
 import type { BatchRequest, SessionInfo, SqlHandler, SqlMessage, SqlValue } from './handler.js';
 import { ByteWriter } from './byte-writer.js';
 import { MessageAssembler, type IncomingMessage } from './message-assembler.js';
@@ -15,7 +14,7 @@ import { Encryption, answerEncryption, buildPreloginReply, parsePrelogin } from 
 import { TdsProtocolError } from './protocol-error.js';
 import { parseRpc, parseSqlBatch, parseTransactionRequest, type TransactionOp } from './requests.js';
 import { ResponseStream, type ResponseChannel } from './response-stream.js';
-import { TlsShim } from './tls-shim.js';
+import { Transport, type TlsContexts } from './transport.js';
 import { EnvChangeType, writeEnvChangeBytes, writeEnvChangeText } from './tokens.js';
 import { abortableDelay } from './abortable-delay.js';
 
@@ -23,14 +22,12 @@ import { abortableDelay } from './abortable-delay.js';
 const MAX_MESSAGE_BEFORE_LOGIN = 64 * 1024;
 /** Generous for any T-SQL batch the lab runs; a larger message is treated as hostile. */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-const TLS_FIRST_BYTE = 0x16;
 
 export interface ConnectionContext {
   serverName: string;
   handler: SqlHandler;
   version: { major: number; minor: number; build: number };
-  preloginTls: SecureContext;
-  strictTls: SecureContext;
+  tls: TlsContexts;
   delayMs: () => number;
   onClose(): void;
 }
@@ -45,10 +42,8 @@ interface RunningRequest {
 
 export class TdsConnection {
   private phase: Phase = 'prelogin';
-  private firstBytes = true;
   private encryption: SessionInfo['encryption'] = 'off';
-  private shim: TlsShim | undefined;
-  private tls: TLSSocket | undefined;
+  private readonly transport: Transport;
   private readonly assembler = new MessageAssembler(() => (this.phase === 'ready' ? MAX_MESSAGE_BYTES : MAX_MESSAGE_BEFORE_LOGIN));
   private readonly counter = new PacketCounter();
   private packetSize = DEFAULT_PACKET_SIZE;
@@ -64,8 +59,11 @@ export class TdsConnection {
 
   constructor(readonly socket: Socket, private readonly context: ConnectionContext) {
     this.serverName = context.serverName;
+    this.transport = new Transport(socket, context.tls, (chunk) => this.guard(() => this.tdsIncoming(chunk)));
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.guard(() => this.rawIncoming(chunk)));
+    socket.on('data', (chunk: Buffer) => this.guard(() => {
+      if (this.phase !== 'closed') this.transport.incoming(chunk);
+    }));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.closed());
   }
@@ -84,48 +82,13 @@ export class TdsConnection {
     }
   }
 
-  private rawIncoming(chunk: Buffer): void {
-    if (this.phase === 'closed') return;
-    if (this.firstBytes) {
-      this.firstBytes = false;
-      if (chunk[0] === TLS_FIRST_BYTE) this.startTls('strict');
-    }
-    if (this.shim) this.shim.incoming(chunk);
-    else this.tdsIncoming(chunk);
-  }
-
   private tdsIncoming(chunk: Buffer): void {
     for (const message of this.assembler.push(chunk)) this.accept(message);
   }
 
-  /** TDS 8.0 wraps the whole socket; TDS 7.x starts TLS after PRELOGIN, inside PRELOGIN packets. */
-  private startTls(mode: 'strict' | 'prelogin'): void {
-    const shim = new TlsShim(this.socket, { wrapHandshake: mode === 'prelogin' });
-    const tls = new TLSSocket(shim, {
-      isServer: true,
-      secureContext: mode === 'strict' ? this.context.strictTls : this.context.preloginTls,
-      ...(mode === 'strict' ? { ALPNProtocols: ['tds/8.0'] } : {}),
-    });
-    tls.on('data', (chunk: Buffer) => this.guard(() => this.tdsIncoming(chunk)));
-    tls.on('error', () => this.socket.destroy());
-    this.shim = shim;
-    this.tls = tls;
-  }
-
-  /** Login-only encryption: after LOGIN7 everything, the login reply included, is clear text. */
-  private dropTls(): void {
-    this.shim?.detach();
-    this.tls?.removeAllListeners('data');
-    this.tls?.on('error', () => {});
-    this.tls?.destroy();
-    this.shim = undefined;
-    this.tls = undefined;
-  }
-
   private write(packets: Buffer[]): void {
-    if (this.phase === 'closed' || this.socket.destroyed) return;
-    const target = this.tls ?? this.socket;
-    for (const packet of packets) target.write(packet);
+    if (this.phase === 'closed') return;
+    for (const packet of packets) this.transport.write(packet);
   }
 
   private sendMessage(payload: Buffer): void {
@@ -180,19 +143,19 @@ export class TdsConnection {
 
   private prelogin(payload: Buffer): void {
     const request = parsePrelogin(payload);
-    const strict = this.tls !== undefined;
+    const strict = this.transport.strict;
     const answer = strict ? Encryption.notSupported : answerEncryption(request.encryption);
     this.sendMessage(buildPreloginReply(this.context.version, answer));
     this.phase = 'login';
     if (strict) this.encryption = 'strict';
     else if (answer === Encryption.on) this.encryption = 'tls';
     else if (answer === Encryption.off) this.encryption = 'login-only';
-    if (this.encryption === 'tls' || this.encryption === 'login-only') this.startTls('prelogin');
+    if (this.encryption === 'tls' || this.encryption === 'login-only') this.transport.startPreloginTls();
   }
 
   private async login(payload: Buffer): Promise<void> {
     const login = parseLogin7(payload);
-    if (this.encryption === 'login-only') this.dropTls();
+    if (this.encryption === 'login-only') this.transport.dropTls();
     await abortableDelay(this.context.delayMs(), undefined);
     const result = await this.context.handler.login({
       user: login.userName,
@@ -207,7 +170,7 @@ export class TdsConnection {
     if (!result.ok) {
       this.sendMessage(loginFailureTokens(result.error, this.serverName));
       this.phase = 'closed';
-      (this.tls ?? this.socket).end();
+      this.transport.end();
       return;
     }
     const packetSize = negotiatePacketSize(login.packetSize);
@@ -331,7 +294,7 @@ export class TdsConnection {
     this.phase = 'closed';
     this.session = undefined;
     this.running?.controller.abort(new Error('connection closed'));
-    this.tls?.destroy();
+    this.transport.destroy();
     if (session) {
       try {
         this.context.handler.disconnect(session);

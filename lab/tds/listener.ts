@@ -35,9 +35,10 @@ export function startTdsListener(options: TdsListenerOptions): Promise<TdsListen
     serverName: options.serverName,
     handler: options.handler,
     version: options.version ?? { major: 16, minor: 0, build: 1000 },
-    // Microsoft defines TLS 1.3 only for TDS 8.0; FreeTDS fails when offered it inside PRELOGIN.
-    preloginTls: createSecureContext({ key: options.tls.key, cert: options.tls.cert, maxVersion: 'TLSv1.2' }),
-    strictTls: createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }),
+    tls: {
+      prelogin: createSecureContext({ key: options.tls.key, cert: options.tls.cert, maxVersion: 'TLSv1.2' }),
+      strict: createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }),
+    },
     delayMs: options.delayMs ?? (() => 0),
   };
   const server = createServer((socket: Socket) => {
