@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LOGIN } from '../fixtures/tds/fake-handler.js';
-import { startFakeServer, type FakeServer } from '../fixtures/tds/fake-server.js';
+import { startFakeServer, waitFor, type FakeServer } from '../fixtures/tds/fake-server.js';
 import { RawClient, Status, doneTokens, executeSqlPayload, packet, sqlBatchPayload } from '../fixtures/tds/raw-client.js';
 
 let server: FakeServer;
@@ -60,6 +60,19 @@ test('progress streams before the response ends; ATTENTION then ends that messag
   assert.equal(doneTokens((await client.next())!.payload), [{ token: 0xfd, status: 0x20, curCmd: 0, rowCount: 0 }]);
   assert.is(server.handler.aborted.length, before + 1);
   client.close();
+});
+
+test('a client that disconnects mid-request aborts the running handler call, then handler.disconnect follows', async () => {
+  const client = await loggedIn();
+  const aborted = server.handler.aborted.length;
+  const disconnected = server.handler.disconnected.length;
+  client.send(packet(0x01, Status.eom, sqlBatchPayload('waitfor progress')));
+  await client.nextPacket();
+  const spid = server.handler.batches.at(-1)?.session.spid;
+  client.close();
+  await waitFor(() => server.handler.disconnected.length > disconnected, 'disconnect');
+  assert.is(server.handler.aborted.length, aborted + 1, 'the AbortSignal fired');
+  assert.is(server.handler.disconnected.at(-1)?.spid, spid);
 });
 
 test('a message with the IGNORE bit is not run and gets a lone DONE', async () => {
