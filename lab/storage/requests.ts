@@ -4,7 +4,7 @@
 
 import type { ExecEnv } from '../server/env.js';
 
-export type RequestCommand = 'BACKUP DATABASE' | 'BACKUP LOG' | 'RESTORE DATABASE' | 'RESTORE LOG' | 'RESTORE HEADERONLY' | 'RESTORE VERIFYONLY';
+export type RequestCommand = 'BACKUP DATABASE' | 'BACKUP LOG' | 'RESTORE DATABASE' | 'RESTORE LOG';
 
 export interface ActiveRequest {
   sessionId: number;

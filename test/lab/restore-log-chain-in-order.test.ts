@@ -98,4 +98,19 @@ test('MOVE: unknown logical name 3234, missing directory 5133 + 3156, valid MOVE
   assert.ok(lab.hosts.SQLPRI01!.files['C:\\DATA\\COPY.MDF']);
 });
 
+test('FILE = n picks a set from media that holds a full and a log backup', async () => {
+  const lab = twoHostLab();
+  const pri = testEnv(lab, 'SQLPRI01');
+  await backup(pri, { database: 'Patriot', log: false, disk: '\\\\SQLMIR01\\Backup\\Patriot.bak', init: true });
+  lab.instances.SQLPRI01!.databases.Patriot!.log.endLsn += 300;
+  await backup(pri, { database: 'Patriot', log: true, disk: '\\\\SQLMIR01\\Backup\\Patriot.bak' });
+  const mir = testEnv(lab, 'SQLMIR01');
+  const wrongType = await failure(() => restore(mir, { database: 'Patriot', log: false, disk: 'C:\\Backup\\Patriot.bak', file: 2, recovery: false }));
+  assert.is(wrongType.number, 3135);
+  await restore(mir, { database: 'Patriot', log: false, disk: 'C:\\Backup\\Patriot.bak', file: 1, recovery: false });
+  await restore(mir, { database: 'Patriot', log: true, disk: 'C:\\Backup\\Patriot.bak', file: 2, recovery: true });
+  assert.is(lab.instances.SQLMIR01!.databases.Patriot!.state, 'ONLINE');
+  assert.is(lab.instances.SQLMIR01!.databases.Patriot!.log.endLsn, lab.instances.SQLPRI01!.databases.Patriot!.log.endLsn);
+});
+
 test.run();
