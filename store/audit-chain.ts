@@ -1,7 +1,9 @@
 // The pure part of the audit trail: each record's hash covers the previous record's hash and a
 // canonical serialisation of every one of its fields, so any edit, deletion, insertion or
-// reordering breaks a link. Rows travel as arrays in AUDIT_COLUMNS order: verifying and exporting
-// a million records is mostly this loop, and raw rows are about twice as fast as objects.
+// reordering breaks a link. The canonical form is SQLite's json_array() of the stored fields:
+// it is exactly what a later read of the row gives (text goes through UTF-8 both ways), and
+// building it in SQLite halves the cost of verifying a million records.
+import type Database from 'better-sqlite3';
 import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -12,8 +14,9 @@ export const AUDIT_COLUMNS = [
   'sql', 'result', 'error_number', 'message', 'data', 'prev_hash', 'hash',
 ] as const;
 
-export const HASHED_FIELDS = 16;
+const HASHED_COLUMNS = AUDIT_COLUMNS.slice(0, 16);
 export const SELECT_AUDIT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit`;
+export const SELECT_CHAIN = `SELECT seq, prev_hash, hash, json_array(${HASHED_COLUMNS.join(', ')}) FROM audit`;
 
 export type AuditRow = [
   seq: number, ts: string, runId: string | null, kind: string, operator: string, osUser: string, host: string,
@@ -21,13 +24,26 @@ export type AuditRow = [
   result: string | null, errorNumber: number | null, message: string | null, data: string | null,
   prevHash: string, hash: string,
 ];
-
-export const SEQ = 0;
 export const PREV_HASH = 16;
 export const HASH = 17;
 
-/** The hash a row must carry, given the row's own fields and its prev_hash. */
-export function hashOf(row: readonly unknown[]): string {
-  // One-shot crypto.hash is about three times faster than createHash for inputs this small.
-  return hash('sha256', `${row[PREV_HASH] as string}\n${JSON.stringify(row.slice(0, HASHED_FIELDS))}`);
+/** What verify reads per record: seq, prev_hash, hash and the canonical JSON of the hashed fields. */
+export type ChainRow = [seq: number, prevHash: string, hash: string, canonical: string];
+
+export function chainHash(prevHash: string, canonical: string): string {
+  return hash('sha256', `${prevHash}\n${canonical}`);
+}
+
+const canonicalQueries = new WeakMap<Database.Database, Database.Statement>();
+
+/** The hash a full row must carry (its `hash` field is ignored), canonicalised by `db`. */
+export function hashOf(db: Database.Database, row: readonly unknown[]): string {
+  let query = canonicalQueries.get(db);
+  if (!query) {
+    query = db.prepare(`SELECT json_array(${HASHED_COLUMNS.map(() => '?').join(', ')})`).pluck();
+    canonicalQueries.set(db, query);
+  }
+  // JS numbers bind as REAL; integer columns store them as INTEGER, so bind integers as such.
+  const fields = row.slice(0, HASHED_COLUMNS.length).map((v) => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v));
+  return chainHash(row[PREV_HASH] as string, query.get(fields) as string);
 }

@@ -1,10 +1,15 @@
 // Walks the audit chain once, in seq order, and names the first record that breaks it.
 import type Database from 'better-sqlite3';
-import { GENESIS_HASH, HASH, PREV_HASH, SELECT_AUDIT, SEQ, hashOf, type AuditRow } from './audit-chain.js';
+import { GENESIS_HASH, SELECT_CHAIN, chainHash, type ChainRow } from './audit-chain.js';
+
+const SEQ = 0;
+const PREV_HASH = 1;
+const HASH = 2;
+const CANONICAL = 3;
 import type { AuditProblem, AuditVerification } from './types.js';
 
 interface Break {
-  row: AuditRow;
+  row: ChainRow;
   expectedSeq: number;
   expectedPrev: string;
 }
@@ -15,14 +20,14 @@ export function verifyChain(db: Database.Database): AuditVerification {
   let expectedPrev = GENESIS_HASH;
   let expectedSeq = 1;
   let broken: Break | undefined;
-  let beyondHead: AuditRow | undefined;
+  let beyondHead: ChainRow | undefined;
   // Nothing else may run on this connection while iterating: collect the break, diagnose after.
-  for (const row of db.prepare(`${SELECT_AUDIT} ORDER BY seq`).raw().iterate() as IterableIterator<AuditRow>) {
+  for (const row of db.prepare(`${SELECT_CHAIN} ORDER BY seq`).raw().iterate() as IterableIterator<ChainRow>) {
     if (head && row[SEQ] > head.seq) {
       beyondHead = row;
       break;
     }
-    if (row[PREV_HASH] !== expectedPrev || row[SEQ] !== expectedSeq || hashOf(row) !== row[HASH]) {
+    if (row[PREV_HASH] !== expectedPrev || row[SEQ] !== expectedSeq || chainHash(row[PREV_HASH], row[CANONICAL]) !== row[HASH]) {
       broken = { row, expectedSeq, expectedPrev };
       break;
     }
@@ -49,7 +54,7 @@ export function verifyChain(db: Database.Database): AuditVerification {
 
 function diagnose(db: Database.Database, count: number, { row, expectedSeq, expectedPrev }: Break): AuditVerification {
   const seq = row[SEQ];
-  const selfValid = hashOf(row) === row[HASH];
+  const selfValid = chainHash(row[PREV_HASH], row[CANONICAL]) === row[HASH];
   if (row[PREV_HASH] === expectedPrev) {
     const what = seq !== expectedSeq ? `its seq was changed to ${seq}` : 'its content no longer matches its hash';
     return bad(count, expectedSeq, 'edited', `record ${expectedSeq}: ${what}`);

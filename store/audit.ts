@@ -48,7 +48,7 @@ export function createAudit(db: Database.Database): Store['audit'] {
       last?.hash ?? GENESIS_HASH,
       '',
     ];
-    row[HASH] = hashOf(row);
+    row[HASH] = hashOf(db, row);
     insert.run(row);
     moveHead.run(seq, row[HASH]);
     return auditRecordOf(row);

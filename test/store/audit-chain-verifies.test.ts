@@ -23,6 +23,18 @@ test('an untouched trail verifies, each record linked to the one before', () => 
   }
 });
 
+test('awkward text still verifies: control characters, quotes, non-BMP, lone surrogates', () => {
+  const t = tempStore();
+  try {
+    const awkward = ['tab\there\nnewline\r\u0001\u001f', 'quote " backslash \\ slash /', 'Zürich 東京 🚀 \u2028\u2029', 'lone \ud800 surrogate', "N'O''Brien'"];
+    for (const text of awkward) t.store.audit.append({ kind: 'note', message: text, sql: text, data: { text, n: 1.5, big: 2 ** 40 } });
+    t.store.audit.append({ kind: 'note', attempt: 3, errorNumber: 1418, message: 'integers' });
+    assert.equal(t.store.audit.verify(), { ok: true, count: awkward.length + 1 });
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('who is filled in: the run operator, the OS user and host', () => {
   const t = tempStore();
   try {

@@ -62,9 +62,9 @@ test('the newest record edited and re-hashed (a valid chain) is caught by the ch
     fillAudit(t.store, 4);
     const raw = new Database(t.path);
     const row = raw.prepare(`${SELECT_AUDIT} WHERE seq = 4`).raw().get() as AuditRow;
-    raw.close();
     row[11] = 'SELECT 40';
-    row[17] = hashOf(row);
+    row[17] = hashOf(raw, row);
+    raw.close();
     tamper(t.path, `UPDATE audit SET sql = 'SELECT 40', hash = '${row[17]}' WHERE seq = 4`);
     const v = t.store.audit.verify();
     assert.is(v.ok, false);

@@ -11,11 +11,11 @@ test('a forged record slipped into the middle (later ones renumbered) is caught 
     fillAudit(t.store, 6);
     const raw = new Database(t.path, { readonly: true });
     const prev = raw.prepare('SELECT hash FROM audit WHERE seq = 3').pluck().get() as string;
-    raw.close();
     // The forger links the fake record to seq 3 correctly, but cannot re-link seq 4 without rewriting it.
     const fake: AuditRow = [4, new Date().toISOString(), null, 'note', 'mallory', 'mallory', 'evil', null, null, null, null, null, null, null,
       'nothing happened here', null, prev, ''];
-    fake[17] = hashOf(fake);
+    fake[17] = hashOf(raw, fake);
+    raw.close();
     tamper(t.path, `UPDATE audit SET seq = seq + 100 WHERE seq >= 4;
       UPDATE audit SET seq = seq - 99 WHERE seq >= 104;
       INSERT INTO audit VALUES (${fake.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? v : `'${v}'`)).join(', ')});`);

@@ -27,7 +27,7 @@ function versionOneStore(path: string): void {
     'alice', 'alice', 'dbhost', 1234, '["run"]', 'done', 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:01.000Z')`).run();
   const row: AuditRow = [1, '2026-01-01T00:00:00.000Z', 'run-1', 'note', 'alice', 'alice', 'dbhost', null, null, null, null, null, null, null,
     'written at version 1', null, GENESIS_HASH, ''];
-  row[17] = hashOf(row);
+  row[17] = hashOf(raw, row);
   raw.prepare(`INSERT INTO audit VALUES (${row.map(() => '?').join(', ')})`).run(row);
   raw.close();
 }
