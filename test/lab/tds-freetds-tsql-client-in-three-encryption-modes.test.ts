@@ -23,35 +23,37 @@ test.after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function runTsql(serverName: string, script: string): Promise<{ out: string; code: number | null }> {
+/** stdout and stderr apart: tsql prints messages on stderr, which would cut into buffered rows. */
+function runTsql(serverName: string, script: string): Promise<{ out: string; err: string; code: number | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(TSQL, ['-S', serverName, '-U', 'sa', '-P', 'Passw0rd!'], {
       env: { ...process.env, FREETDSCONF: join(dir, 'freetds.conf'), LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
     // A hung client would otherwise hold the test file until the runner kills it.
     const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(guard);
-      resolve({ out, code });
+      resolve({ out, err, code });
     });
     child.stdin.end(script);
   });
 }
 
-const SCRIPT = ['select multi', 'go', 'raise error', 'go', 'select types', 'go', 'use otherdb', 'go', 'select db_name()', 'go', 'exit', ''].join('\n');
+const SCRIPT = ['select multi', 'go', 'raise error', 'go', 'select types', 'go', 'use otherdb', 'go', 'select db_name()', 'go', 'progress then rows', 'go', 'exit', ''].join('\n');
 
 for (const [encryption, expected] of [['off', 'off'], ['request', 'login-only'], ['require', 'tls']] as const) {
   test(`tsql with encryption = ${encryption}: logs in (${expected}), renders results, prints errors as Msg N (severity S, state T)`, async () => {
     const before = server.handler.batches.length;
-    const { out, code } = await runTsql(`lab_${encryption}`, SCRIPT);
-    assert.is(code, 0, out);
+    const { out, err, code } = await runTsql(`lab_${encryption}`, SCRIPT);
+    assert.is(code, 0, out + err);
     assert.match(out, /(?:^|> )a\n1\n\(1 row affected\)\nb\nx\ny\n\(2 rows affected\)\n/, 'two result sets of one batch');
-    assert.match(out, /Msg 50000 \(severity 16, state 2\) from FAKESQL Line 3:\n\t"Something broke."/);
+    assert.match(err, /Msg 50000 \(severity 16, state 2\) from FAKESQL Line 3:\n\t"Something broke."/);
     const typesRow = out.split('\n').find((line) => line.startsWith('-2147483648\t'));
     assert.ok(typesRow, out);
     const cells = typesRow.split('\t');
@@ -60,6 +62,8 @@ for (const [encryption, expected] of [['off', 'off'], ['request', 'login-only'],
     assert.is(cells[15]?.length, 20000, 'nvarchar(max) arrives whole');
     assert.equal(cells.slice(18), ['Feb 29 2024 11:59PM', 'Feb  3 2001 04:05AM', 'Jan  1 2000 12:00AM', 'Jun 15 2030 12:00PM', '6F9619FF-8B86-D011-B42D-00C04FC964FF']);
     assert.match(out, /(?:^|> )db\notherdb\n/m, 'USE switched the session database');
+    assert.match(err, /50 percent processed\./, 'a message streamed ahead of its response');
+    assert.match(out, /(?:^|> )done\nyes\n\(1 row affected\)/m, 'the rows after it');
     const batches = server.handler.batches.slice(before);
     assert.ok(batches.length >= 5, 'the handler saw the batches');
     assert.is(batches[0]?.session.encryption, expected);
