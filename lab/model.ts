@@ -90,6 +90,8 @@ export interface BackupSet {
   recoveryModel?: 'FULL' | 'BULK_LOGGED' | 'SIMPLE';
   /** Rows per table at backup time, so a restored copy has the same data. */
   tables?: Record<string, number>;
+  /** Log backups: where the log chain they belong to started (a later start means a broken chain: 4312). */
+  logChainStartLsn?: number | null;
 }
 
 export interface InstanceState {
@@ -212,6 +214,8 @@ export interface DatabaseLog {
   restoredFromFullLsn: number | null;
   /** Where the first log backup after the chain's first full backup starts (lab/storage). */
   logChainStartLsn?: number | null;
+  /** Minimally logged (BULK_LOGGED) work not yet in a log backup: a mirror cannot start (1475). */
+  bulkLoggedSinceLogBackup?: boolean;
 }
 
 export type MirroringStateDesc = 'SUSPENDED' | 'DISCONNECTED' | 'SYNCHRONIZING' | 'PENDING_FAILOVER' | 'SYNCHRONIZED';

@@ -26,6 +26,8 @@ export const missingLog = (db: string, number: 1478 | 1412) =>
   number === 1478
     ? e(1478, `The mirror database, "${db}", has insufficient transaction log data to preserve the log backup chain of the principal database. This may happen if a log backup from the principal database has not been taken or has not been restored on the mirror database.`)
     : e(1412, `The remote copy of database "${db}" has not been rolled forward to a point in time that is encompassed in the local copy of the database log.`);
+export const bulkLoggedChanges = (db: string) =>
+  e(1475, `Database "${db}" might contain bulk logged changes that have not been backed up. Take a log backup on the principal database or primary database. Then restore this backup either on the mirror database to enable database mirroring or on every secondary database to enable you to join it to the availability group.`);
 export const editionWithoutMirroring = () => e(1463, 'Database mirroring is not available in the edition of this SQL Server instance. See books online for more details on feature support in different SQL Server editions.');
 export const onlyOnPrincipal = (db: string) => e(1470, `The alter database for this partner config values may only be initiated on the current principal server for database "${db}".`);
 export const safetyNotChangeable = () => e(1473, 'This SQL Server edition does not allow changing the safety level. ALTER DATABASE command failed.');

@@ -59,6 +59,7 @@ function startAsPrincipal(env: ExecEnv, database: DatabaseState, address: string
   }
   if (copy.recoveryModel !== 'FULL') throw msg.notFullRecovery(database.name);
   if (copy.familyGuid !== database.familyGuid) throw msg.notRelated(database.name);
+  if (database.log.bulkLoggedSinceLogBackup) throw msg.bulkLoggedChanges(database.name);
   const restored = copy.log.restoredThroughLsn ?? copy.log.endLsn;
   const chainNeeds = database.log.lastLogBackupLsn;
   if ((chainNeeds !== null && restored < chainNeeds) || restored > database.log.endLsn || copy.recoveryForkGuid !== database.recoveryForkGuid) {

@@ -84,10 +84,14 @@ export async function backup(env: ExecEnv, request: BackupRequest): Promise<void
       serverName: env.instance.name,
       recoveryModel: database.recoveryModel,
       tables: { ...database.tables },
+      logChainStartLsn: request.log ? (log.logChainStartLsn ?? null) : null,
     };
     writeFile(env.lab, env.instance.host, request.disk, { kind: 'backup', media: [...keep, set] }, backupDirectory(env.instance));
     if (!request.copyOnly) {
-      if (request.log) log.lastLogBackupLsn = set.lastLsn;
+      if (request.log) {
+        log.lastLogBackupLsn = set.lastLsn;
+        log.bulkLoggedSinceLogBackup = database.recoveryModel === 'BULK_LOGGED';
+      }
       else {
         log.lastFullBackupLsn = firstLsn;
         if (database.recoveryModel !== 'SIMPLE' && !log.logChainStarted) {

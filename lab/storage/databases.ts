@@ -83,7 +83,9 @@ export function setRecoveryModel(env: ExecEnv, name: string, model: DatabaseStat
   }
   if (database.recoveryModel === model) return;
   // Leaving FULL/BULK_LOGGED for SIMPLE breaks the log chain: the next log backup needs a new full one.
-  if (model === 'SIMPLE') database.log = { ...database.log, logChainStarted: false, lastLogBackupLsn: null };
+  if (model === 'SIMPLE') database.log = { ...database.log, logChainStarted: false, lastLogBackupLsn: null, bulkLoggedSinceLogBackup: false };
+  // Under BULK_LOGGED the lab assumes bulk operations happen: the next log backup must carry them.
+  if (model === 'BULK_LOGGED') database.log.bulkLoggedSinceLogBackup = true;
   database.recoveryModel = model;
   env.changed();
 }

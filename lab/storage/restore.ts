@@ -141,6 +141,10 @@ function planLog(env: ExecEnv, request: RestoreRequest & { disk: string }): { se
   if (database.familyGuid !== (set.familyGuid ?? set.databaseGuid)) {
     throw new SqlError(3154, `The backup set holds a backup of a database other than the existing '${database.name}' database.`);
   }
+  const chainRestartedAfterOurFull = (set.logChainStartLsn ?? 0) > (database.log.restoredFromFullLsn ?? Number.MAX_SAFE_INTEGER);
+  if (set.firstLsn > through && chainRestartedAfterOurFull) {
+    throw new SqlError(4312, 'This log cannot be restored because a gap in the log chain was created. Use more recent data backups to bridge the gap.');
+  }
   if (set.firstLsn > through) {
     throw new SqlError(4305, `The log in this backup set begins at LSN ${lsn(set.firstLsn)}, which is too recent to apply to the database. An earlier log backup that includes LSN ${lsn(through)} can be restored.`);
   }

@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setPartner } from '../../lab/mirroring/set-partner.js';
+import { setRecoveryModel } from '../../lab/storage/databases.js';
+import { backup } from '../../lab/storage/backup.js';
+import { restore } from '../../lab/storage/restore.js';
 import { failure } from './storage-fixture.js';
 import { Clock, MIR, PRI, address, envAt, mirroredLab, mirroringLab, mirroringOf, seedMirror } from './mirroring-fixture.js';
 
@@ -78,6 +81,19 @@ test('a log backup taken after the full one and not restored on the mirror: 1478
   lab.instances[PRI]!.behaviour.missingLogError = 1412;
   const g = await failure(() => setPartner(envAt(lab, PRI, clock), 'Patriot', address(MIR)));
   assert.is(g.number, 1412);
+});
+
+test('bulk-logged work after the full backup and no log backup since: 1475', async () => {
+  const lab = mirroringLab();
+  const clock = new Clock(lab);
+  const pri = envAt(lab, PRI, clock);
+  await backup(pri, { database: 'Patriot', log: false, disk: '\\\\SQLMIR01\\Backup\\Patriot.dat' });
+  setRecoveryModel(pri, 'Patriot', 'BULK_LOGGED');
+  lab.instances[PRI]!.databases.Patriot!.log.endLsn += 300;
+  setRecoveryModel(pri, 'Patriot', 'FULL');
+  await restore(envAt(lab, MIR, clock), { database: 'Patriot', log: false, disk: 'C:\\Backup\\Patriot.dat', recovery: false });
+  setPartner(envAt(lab, MIR, clock), 'Patriot', address(PRI));
+  assert.is((await failure(() => setPartner(pri, 'Patriot', address(MIR)))).number, 1475);
 });
 
 test.run();

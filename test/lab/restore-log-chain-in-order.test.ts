@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import type { LabState } from '../../lab/model.js';
 import { backup } from '../../lab/storage/backup.js';
 import { restore } from '../../lab/storage/restore.js';
+import { setRecoveryModel } from '../../lab/storage/databases.js';
 import { failure, testEnv, twoHostLab } from './storage-fixture.js';
 
 /** Full + two log backups of Patriot on the principal, written to the mirror's share. */
@@ -96,6 +97,24 @@ test('MOVE: unknown logical name 3234, missing directory 5133 + 3156, valid MOVE
   const copy = lab.instances.SQLPRI01!.databases.Copy!;
   assert.equal(copy.files.map((f) => f.physicalName), ['C:\\Data\\Copy.mdf', 'C:\\Data\\Copy_log.ldf']);
   assert.ok(lab.hosts.SQLPRI01!.files['C:\\DATA\\COPY.MDF']);
+});
+
+test('a log backup from after a broken chain (SIMPLE and back) cannot follow the older full: 4312', async () => {
+  const lab = twoHostLab();
+  const pri = testEnv(lab, 'SQLPRI01');
+  const db = lab.instances.SQLPRI01!.databases.Patriot!;
+  await backup(pri, { database: 'Patriot', log: false, disk: '\\\\SQLMIR01\\Backup\\F1.bak' });
+  db.log.endLsn += 300;
+  setRecoveryModel(pri, 'Patriot', 'SIMPLE');
+  setRecoveryModel(pri, 'Patriot', 'FULL');
+  await backup(pri, { database: 'Patriot', log: false, disk: 'C:\\Backup\\F2.bak' });
+  db.log.endLsn += 300;
+  await backup(pri, { database: 'Patriot', log: true, disk: '\\\\SQLMIR01\\Backup\\L2.trn' });
+  const mir = testEnv(lab, 'SQLMIR01');
+  await restore(mir, { database: 'Patriot', log: false, disk: 'C:\\Backup\\F1.bak', recovery: false });
+  const gap = await failure(() => restore(mir, { database: 'Patriot', log: true, disk: 'C:\\Backup\\L2.trn', recovery: false }));
+  assert.is(gap.number, 4312);
+  assert.equal(gap.followUps, [3013]);
 });
 
 test('FILE = n picks a set from media that holds a full and a log backup', async () => {
