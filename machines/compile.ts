@@ -26,14 +26,16 @@ export type RunEvent = { type: 'START'; position: number } | { type: 'RESUME' };
 export const PARKED = 'parked';
 
 type ActorName = 'probe' | 'confirmDestructive' | 'manualWait' | 'apply' | 'verify' | 'decideFailure' | 'backoffWait';
-const PHASES: Record<Exclude<RouteTo, 'next' | 'park'>, ActorName> = {
-  probe: 'probe',
-  confirm: 'confirmDestructive',
-  manual: 'manualWait',
-  apply: 'apply',
-  verify: 'verify',
-  failed: 'decideFailure',
-  backoff: 'backoffWait',
+type Phase = Exclude<RouteTo, 'next' | 'park'>;
+/** Each phase's actor and where its routes may lead (fewer transitions: a 200-step machine builds fast). */
+const PHASES: Record<Phase, { src: ActorName; routes: RouteTo[] }> = {
+  probe: { src: 'probe', routes: ['next', 'manual', 'confirm', 'apply', 'park'] },
+  confirm: { src: 'confirmDestructive', routes: ['apply', 'park'] },
+  manual: { src: 'manualWait', routes: ['verify', 'park'] },
+  apply: { src: 'apply', routes: ['verify', 'failed', 'park'] },
+  verify: { src: 'verify', routes: ['next', 'failed'] },
+  failed: { src: 'decideFailure', routes: ['backoff', 'probe', 'next', 'park'] },
+  backoff: { src: 'backoffWait', routes: ['probe'] },
 };
 
 export function stepStateId(index: number): string {
@@ -69,16 +71,14 @@ export function compileRunbook(runbook: RunbookDefinition, rt: RunRuntime) {
     const next = index + 1 < count ? `#runbook.${stepStateId(index + 1)}` : '#runbook.done';
     const input = ({ context }: { context: RunContext }): StepInput => ({ index, mark: context.mark, retries: context.retries, retryAt: context.retryAt, error: context.error, retryable: context.retryable });
     const states: Record<string, unknown> = {};
-    for (const [phase, src] of Object.entries(PHASES)) {
+    for (const [phase, { src, routes }] of Object.entries(PHASES)) {
       states[phase] = {
         invoke: {
           src,
           input,
-          onDone: [
-            { guard: routeIs('next'), target: next, actions: enterNext },
-            { guard: routeIs('park'), target: PARKED, actions: fromRoute },
-            ...Object.keys(PHASES).map((to) => ({ guard: routeIs(to as RouteTo), target: to, actions: fromRoute })),
-          ],
+          onDone: routes.map((to) => to === 'next'
+            ? { guard: routeIs(to), target: next, actions: enterNext }
+            : { guard: routeIs(to), target: to === 'park' ? PARKED : to, actions: fromRoute }),
           onError: { target: PARKED, actions: toParked },
         },
       };
