@@ -18,6 +18,12 @@ const HASHED_COLUMNS = AUDIT_COLUMNS.slice(0, 16);
 export const SELECT_AUDIT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit`;
 export const SELECT_CHAIN = `SELECT seq, prev_hash, hash, json_array(${HASHED_COLUMNS.join(', ')}) FROM audit`;
 
+/** One NDJSON line per record, built by SQLite: the same object JSON.stringify(AuditRecord) gives. */
+export const SELECT_AUDIT_JSON = `SELECT json_object('seq', seq, 'ts', ts, 'runId', run_id, 'kind', kind, 'operator', operator,
+  'osUser', os_user, 'host', host, 'target', target, 'server', server, 'stepId', step_id, 'attempt', attempt, 'sql', sql,
+  'result', result, 'errorNumber', error_number, 'message', message, 'data', json(data), 'prevHash', prev_hash, 'hash', hash)
+  FROM audit`;
+
 export type AuditRow = [
   seq: number, ts: string, runId: string | null, kind: string, operator: string, osUser: string, host: string,
   target: string | null, server: string | null, stepId: string | null, attempt: number | null, sql: string | null,

@@ -1,8 +1,8 @@
 // Streams the audit trail as NDJSON, CSV (RFC 4180) or a Markdown change-board report, one pass
 // over the rows with `.iterate()`, so a million records never sit in memory at once.
 import type Database from 'better-sqlite3';
-import { SELECT_AUDIT, type AuditRow } from './audit-chain.js';
-import { auditJsonLine, auditRecordOf } from './audit-record.js';
+import { SELECT_AUDIT, SELECT_AUDIT_JSON, type AuditRow } from './audit-chain.js';
+import { auditRecordOf } from './audit-record.js';
 import { verifyChain } from './audit-verify.js';
 import { runRecordOf, type RunRow } from './runs.js';
 import type { AuditRecord, ExportFormat, RunRecord, StepState } from './types.js';
@@ -19,10 +19,15 @@ export function exportAudit(db: Database.Database, format: ExportFormat, options
   let count = 0;
   if (format === 'md') {
     count = markdownReport(db, options.runId, out.write);
+  } else if (format === 'ndjson') {
+    for (const line of jsonLines(db, options.runId)) {
+      out.write(line + '\n');
+      count += 1;
+    }
   } else {
-    if (format === 'csv') out.write(COLUMNS.join(',') + '\r\n');
+    out.write(COLUMNS.join(',') + '\r\n');
     for (const row of auditRows(db, options.runId)) {
-      out.write(format === 'ndjson' ? auditJsonLine(row) : row.map(csvField).join(',') + '\r\n');
+      out.write(row.map(csvField).join(',') + '\r\n');
       count += 1;
     }
   }
@@ -47,6 +52,12 @@ function buffered(write: Write): { write: Write; flush(): void } {
     },
     flush,
   };
+}
+
+function jsonLines(db: Database.Database, runId: string | undefined): IterableIterator<string> {
+  return (runId === undefined
+    ? db.prepare(`${SELECT_AUDIT_JSON} ORDER BY seq`).pluck().iterate()
+    : db.prepare(`${SELECT_AUDIT_JSON} WHERE run_id = ? ORDER BY seq`).pluck().iterate(runId)) as IterableIterator<string>;
 }
 
 function auditRows(db: Database.Database, runId: string | undefined): IterableIterator<AuditRow> {

@@ -27,9 +27,13 @@ test('awkward text still verifies: control characters, quotes, non-BMP, lone sur
   const t = tempStore();
   try {
     const awkward = ['tab\there\nnewline\r\u0001\u001f', 'quote " backslash \\ slash /', 'Zürich 東京 🚀 \u2028\u2029', 'lone \ud800 surrogate', "N'O''Brien'"];
-    for (const text of awkward) t.store.audit.append({ kind: 'note', message: text, sql: text, data: { text, n: 1.5, big: 2 ** 40 } });
-    t.store.audit.append({ kind: 'note', attempt: 3, errorNumber: 1418, message: 'integers' });
-    assert.equal(t.store.audit.verify(), { ok: true, count: awkward.length + 1 });
+    t.store.runs.create(runInput());
+    for (const text of awkward) t.store.audit.append({ kind: 'note', runId: 'run-1', message: text, sql: text, data: { text, n: 1.5, big: 2 ** 40 } });
+    t.store.audit.append({ kind: 'note', runId: 'run-1', attempt: 3, errorNumber: 1418, message: 'integers' });
+    assert.equal(t.store.audit.verify(), { ok: true, count: awkward.length + 2 });
+    let ndjson = '';
+    t.store.audit.export('ndjson', { runId: 'run-1' }, (c) => (ndjson += c));
+    assert.equal(ndjson.trim().split('\n').map((l) => JSON.parse(l)), JSON.parse(JSON.stringify(t.store.audit.forRun('run-1'))));
   } finally {
     t.cleanup();
   }
