@@ -51,15 +51,14 @@ export async function startLabProcess(options: StartOptions): Promise<StartResul
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   try {
     for (;;) {
-      if (exitCode !== null) {
-        const other = findRunningLab(dir.root);
-        if (exitCode === 3 && other) return { started: false, status: await sendControl<LabStatus>(dir.root, { op: 'status' }) };
+      // Exit code 3: another process serves the directory (a concurrent start) — wait for it instead.
+      if (exitCode !== null && exitCode !== 3) {
         throw new ControlError(`the lab process exited with code ${exitCode} before it was ready`, `see ${dir.processLog}:\n${tail(dir.processLog, 12)}`);
       }
       const endpoint = findRunningLab(dir.root);
-      if (endpoint?.pid === child.pid) {
+      if (endpoint && (endpoint.pid === child.pid || exitCode === 3)) {
         const status = await sendControl<LabStatus>(dir.root, { op: 'status' });
-        if (status.instances.every((i) => i.up || i.faults.down)) return { started: true, status };
+        if (status.instances.every((i) => i.up || i.faults.down)) return { started: endpoint.pid === child.pid, status };
       }
       if (Date.now() > deadline) {
         child.kill('SIGTERM');

@@ -182,7 +182,12 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   };
 
   const tick = (): void => {
-    if (advance(lab, now())) changed();
+    try {
+      if (advance(lab, now())) changed();
+    } catch (error) {
+      // A simulation bug must not take the whole lab (and its clients) down: report it and go on.
+      log(`advanceLab failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    }
   };
 
   const instanceNamed = (name: string): InstanceState => {

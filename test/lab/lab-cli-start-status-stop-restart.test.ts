@@ -89,6 +89,16 @@ test('SIGTERM stops the lab cleanly', async () => {
   assert.not.ok(existsSync(join(dir, 'lab.lock')));
 });
 
+test('two concurrent lab starts: one process serves, both commands succeed', async () => {
+  const [a, b] = await Promise.all([runCli(['lab', 'start', '--dir', dir]), runCli(['lab', 'start', '--dir', dir])]);
+  assert.is(a.code, 0, a.stderr);
+  assert.is(b.code, 0, b.stderr);
+  const said = [a.stdout, b.stdout].map((out) => (/lab started/.test(out) ? 'started' : /already running/.test(out) ? 'running' : out)).sort();
+  assert.equal(said, ['running', 'started']);
+  const pids = [a.stdout, b.stdout].map((out) => /\(pid (\d+)\)/.exec(out)?.[1]);
+  assert.is(pids[0], pids[1]);
+});
+
 test.after(async () => {
   await runCli(['lab', 'stop', '--dir', dir]);
   rmSync(dir, { recursive: true, force: true });
