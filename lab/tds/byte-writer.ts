@@ -110,14 +110,16 @@ export class ByteWriter {
     return this;
   }
 
-  /** B_VARCHAR: 1-byte character count + UTF-16LE. */
+  /** B_VARCHAR: 1-byte character count + UTF-16LE. Longer text is cut rather than corrupting the stream. */
   bVarchar(text: string): this {
-    return this.u8(text.length).ucs2(text);
+    const fitted = text.slice(0, 0xff);
+    return this.u8(fitted.length).ucs2(fitted);
   }
 
-  /** US_VARCHAR: 2-byte character count + UTF-16LE. */
+  /** US_VARCHAR: 2-byte character count + UTF-16LE. Longer text is cut rather than corrupting the stream. */
   usVarchar(text: string): this {
-    return this.u16(text.length).ucs2(text);
+    const fitted = text.slice(0, 0xffff);
+    return this.u16(fitted.length).ucs2(fitted);
   }
 
   /** B_VARBYTE: 1-byte length + bytes. */
