@@ -51,10 +51,13 @@ test('a Patriot service connected to the mirror stops the restore until it is st
 });
 
 test('the mirror going down during the restore fails the step; the restore resumes once it is back', async () => {
-  const run = pair.mbUntil(/step mirror\.restore-full\.Patriot /, 'resume', '--yes');
+  // Slow restores, so the fault lands while RESTORE DATABASE runs.
+  await pair.lab.control({ op: 'behaviour', instance: '*', name: 'backupMsPerGB', value: '20000' });
+  const run = pair.mbUntil(/RESTORE DATABASE Patriot\b/, 'resume', '--yes');
   await run.reached;
   await pair.lab.cli('fault', 'SQLMIR01', 'down');
   const failed = await run.done;
+  await pair.lab.control({ op: 'behaviour', instance: '*', name: 'backupMsPerGB', value: '50' });
   assert.is(failed.code, 1, failed.stdout.slice(-2000));
   assert.match(failed.stdout + failed.stderr, /SQLMIR01/);
   await pair.lab.cli('fault', 'SQLMIR01', 'up');
