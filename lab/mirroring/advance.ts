@@ -3,9 +3,10 @@
 // redoes it, sessions disconnect and reconnect as faults come and go, the witness decides automatic
 // failovers. Deterministic: the same state and the same sequence of times give the same result.
 
-import type { DatabaseState, LabState } from '../model.js';
+import type { DatabaseState, InstanceState, LabState } from '../model.js';
 import { findDatabase } from '../storage/databases.js';
 import { LOG_KB_PER_TRANSACTION, LSN_PER_TRANSACTION, logKB } from '../storage/log.js';
+import { writeErrorLog } from './errorlog.js';
 import { instanceUp, link } from './handshake.js';
 import {
   becomeMirror,
@@ -14,6 +15,7 @@ import {
   endMirroring,
   partnerInstance,
   partnersLink,
+  sessionLinked,
   sideOf,
   startSynchronizing,
   transactionsThrough,
@@ -83,9 +85,12 @@ function stepSide(lab: LabState, side: Side, now: Date, dtMs: number, visited: S
   const peerInstance = partnerInstance(lab, side);
   const peerDatabase = peerInstance && findDatabase(peerInstance, side.database.name);
   const peer = peerInstance && peerDatabase ? sideOf(peerInstance, peerDatabase) : null;
-  const linked = peerInstance !== undefined && partnersLink(lab, side.instance, peerInstance, now) === null;
+  const linked = peerInstance !== undefined && sessionLinked(lab, side, peerInstance, now);
   updateWitnessState(lab, side, now);
-  if (!linked) return stepDisconnected(lab, side, now, dtMs);
+  if (!linked) {
+    if (peerInstance) logRefusedReconnect(lab, side, peerInstance, now);
+    return stepDisconnected(lab, side, now, dtMs);
+  }
   if (!peer || peer.mirroring.guid !== side.mirroring.guid) return endMirroring(side, now); // removed over there meanwhile
   if (visited.has(side.mirroring.guid)) return;
   visited.add(side.mirroring.guid);
@@ -224,6 +229,14 @@ function failOverAutomatically(lab: LabState, side: Side, now: Date): void {
   becomePrincipal(side, oldCopy ?? null, now, 'AUTOMATIC');
   side.mirroring.roleSequence += 1;
   side.mirroring.stateBeforeDisconnect = null;
+}
+
+/** A reconnect the peer's handshake refuses is logged where it was refused — once, not per tick. */
+function logRefusedReconnect(lab: LabState, side: Side, peer: InstanceState, now: Date): void {
+  const refusal = partnersLink(lab, side.instance, peer, now);
+  const log = refusal?.loggedBy;
+  if (!refusal || !log || log.errorLog.some((line) => line.text === refusal.text && Date.parse(line.ts) >= Date.parse(side.mirroring.disconnectedSince ?? line.ts))) return;
+  writeErrorLog(log, now, refusal.text, refusal.number);
 }
 
 function updateWitnessState(lab: LabState, side: Side, now: Date): void {

@@ -12,8 +12,8 @@ import {
   endMirroring,
   partnerInstance,
   partnerSide,
-  partnersLink,
   recordDataLoss,
+  sessionLinked,
   sideOf,
   startSynchronizing,
   transactionsBetween,
@@ -37,7 +37,7 @@ function mirroredSide(env: ExecEnv, databaseName: string): Side {
 function connectedPartner(env: ExecEnv, side: Side): Side | null {
   const other = partnerSide(env.lab, side);
   if (!other || !side.mirroring.established) return null;
-  return partnersLink(env.lab, side.instance, other.instance, env.now()) === null ? other : null;
+  return sessionLinked(env.lab, side, other.instance, env.now()) ? other : null;
 }
 
 export async function failover(env: ExecEnv, databaseName: string): Promise<void> {

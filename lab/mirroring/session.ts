@@ -7,7 +7,7 @@ import { findDatabase } from '../storage/databases.js';
 import { LSN_PER_TRANSACTION, logKB } from '../storage/log.js';
 import { instanceAtAddress } from './address.js';
 import { writeErrorLog } from './errorlog.js';
-import { link, type HandshakeRefusal } from './handshake.js';
+import { link, reachable, type HandshakeRefusal } from './handshake.js';
 import { announceClientsDisconnected, type ClientsDisconnected } from './hooks.js';
 
 export interface Side {
@@ -35,6 +35,16 @@ export function partnerSide(lab: LabState, side: Side): Side | null {
 
 export function partnersLink(lab: LabState, a: InstanceState, b: InstanceState, now: Date): HandshakeRefusal | null {
   return link(lab, a, b, { a: 'PARTNER', b: 'PARTNER' }, now);
+}
+
+/** Are the two copies' instances talking? Connections already up survive what only a new
+ * handshake would check (an expired certificate, a revoked CONNECT); a lost transport — instance
+ * down, isolated, endpoint stopped — ends them, and reconnecting needs the full handshake. */
+export function sessionLinked(lab: LabState, side: Side, peer: InstanceState, now: Date): boolean {
+  const peerCopy = findDatabase(peer, side.database.name)?.mirroring;
+  const connected = side.mirroring.established && side.mirroring.state !== 'DISCONNECTED' && peerCopy?.guid === side.mirroring.guid && peerCopy.state !== 'DISCONNECTED';
+  if (!connected) return partnersLink(lab, side.instance, peer, now) === null;
+  return reachable(lab, side.instance, peer) && side.instance.endpoint?.state === 'STARTED' && peer.endpoint?.state === 'STARTED';
 }
 
 export function witnessOf(lab: LabState, side: Side): InstanceState | undefined {

@@ -7,7 +7,7 @@ import { instanceAtAddress, parseAddress } from './address.js';
 import { writeErrorLog } from './errorlog.js';
 import { link } from './handshake.js';
 import * as msg from './messages.js';
-import { partnerSide, partnersLink, sideOf, type Side } from './session.js';
+import { partnerSide, sessionLinked, sideOf, type Side } from './session.js';
 
 function principalWithPartner(env: ExecEnv, databaseName: string): { side: Side; other: Side | null } {
   const database = findDatabase(env.instance, databaseName);
@@ -16,7 +16,7 @@ function principalWithPartner(env: ExecEnv, databaseName: string): { side: Side;
   if (!side) throw msg.notConfigured(database.name);
   if (side.mirroring.role !== 'PRINCIPAL') throw msg.onlyOnPrincipal(database.name);
   const other = partnerSide(env.lab, side);
-  return { side, other: other && partnersLink(env.lab, side.instance, other.instance, env.now()) === null ? other : null };
+  return { side, other: other && sessionLinked(env.lab, side, other.instance, env.now()) ? other : null };
 }
 
 export function setWitness(env: ExecEnv, databaseName: string, address: string): void {

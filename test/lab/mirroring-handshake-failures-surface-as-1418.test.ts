@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { LabState } from '../../lab/model.js';
 import { setPartner } from '../../lab/mirroring/set-partner.js';
 import { failure } from './storage-fixture.js';
-import { Clock, MIR, PRI, address, envAt, mirroringLab, mirroringOf, seedMirror } from './mirroring-fixture.js';
+import { Clock, MIR, PRI, address, envAt, mirroredLab, mirroringLab, mirroringOf, seedMirror } from './mirroring-fixture.js';
 
 /** Prepares everything up to the principal's SET PARTNER, breaks something, and runs it. */
 async function principalSetPartner(options: Parameters<typeof mirroringLab>[0], breakIt: (lab: LabState) => void, target = address(MIR)) {
@@ -117,6 +117,20 @@ test('a down or isolated mirror host cannot be reached', async () => {
     lab.faults[PRI]!.isolated = true;
   });
   assert.is(isolated.f.number, 1418);
+});
+
+test('a certificate expiring during the session keeps it connected; a reconnect then fails and is logged once', async () => {
+  const { lab, clock } = await mirroredLab();
+  clock.advance(10_000);
+  lab.instances[MIR]!.databases.master!.certificates.PRINCIPAL_cert!.expiryDate = clock.now.toISOString();
+  clock.advance(5_000);
+  assert.is(mirroringOf(lab, PRI)!.state, 'SYNCHRONIZED', 'connections already up survive');
+  lab.faults[MIR]!.down = true;
+  clock.advance(2_000);
+  lab.faults[MIR]!.down = false;
+  clock.advance(5_000);
+  assert.is(mirroringOf(lab, PRI)!.state, 'DISCONNECTED');
+  assert.is(lab.instances[MIR]!.errorLog.filter((l) => l.number === 28025).length, 1);
 });
 
 test.run();
