@@ -24,6 +24,14 @@ export const SELECT_AUDIT_JSON = `SELECT json_object('seq', seq, 'ts', ts, 'runI
   'result', result, 'errorNumber', error_number, 'message', message, 'data', json(data), 'prevHash', prev_hash, 'hash', hash)
   FROM audit`;
 
+/** RFC 4180 field: quoted (quotes doubled) when it holds a quote, comma, CR or LF; NULL is empty. */
+const csvField = (column: string) => `CASE WHEN ${column} IS NULL THEN ''
+  WHEN instr(${column}, '"') OR instr(${column}, ',') OR instr(${column}, char(10)) OR instr(${column}, char(13))
+  THEN '"' || replace(${column}, '"', '""') || '"' ELSE CAST(${column} AS TEXT) END`;
+
+/** One CSV line per record (without its CRLF), columns in AUDIT_COLUMNS order, built by SQLite. */
+export const SELECT_AUDIT_CSV = `SELECT ${AUDIT_COLUMNS.map(csvField).join(" || ',' || ")} FROM audit`;
+
 export type AuditRow = [
   seq: number, ts: string, runId: string | null, kind: string, operator: string, osUser: string, host: string,
   target: string | null, server: string | null, stepId: string | null, attempt: number | null, sql: string | null,

@@ -1,7 +1,7 @@
 // Streams the audit trail as NDJSON, CSV (RFC 4180) or a Markdown change-board report, one pass
 // over the rows with `.iterate()`, so a million records never sit in memory at once.
 import type Database from 'better-sqlite3';
-import { SELECT_AUDIT, SELECT_AUDIT_JSON, type AuditRow } from './audit-chain.js';
+import { SELECT_AUDIT, SELECT_AUDIT_CSV, SELECT_AUDIT_JSON, type AuditRow } from './audit-chain.js';
 import { auditRecordOf } from './audit-record.js';
 import { verifyChain } from './audit-verify.js';
 import { runRecordOf, type RunRow } from './runs.js';
@@ -19,15 +19,11 @@ export function exportAudit(db: Database.Database, format: ExportFormat, options
   let count = 0;
   if (format === 'md') {
     count = markdownReport(db, options.runId, out.write);
-  } else if (format === 'ndjson') {
-    for (const line of jsonLines(db, options.runId)) {
-      out.write(line + '\n');
-      count += 1;
-    }
   } else {
-    out.write(COLUMNS.join(',') + '\r\n');
-    for (const row of auditRows(db, options.runId)) {
-      out.write(row.map(csvField).join(',') + '\r\n');
+    if (format === 'csv') out.write(COLUMNS.join(',') + '\r\n');
+    const end = format === 'csv' ? '\r\n' : '\n';
+    for (const line of lines(db, format === 'csv' ? SELECT_AUDIT_CSV : SELECT_AUDIT_JSON, options.runId)) {
+      out.write(line + end);
       count += 1;
     }
   }
@@ -54,10 +50,10 @@ function buffered(write: Write): { write: Write; flush(): void } {
   };
 }
 
-function jsonLines(db: Database.Database, runId: string | undefined): IterableIterator<string> {
+function lines(db: Database.Database, select: string, runId: string | undefined): IterableIterator<string> {
   return (runId === undefined
-    ? db.prepare(`${SELECT_AUDIT_JSON} ORDER BY seq`).pluck().iterate()
-    : db.prepare(`${SELECT_AUDIT_JSON} WHERE run_id = ? ORDER BY seq`).pluck().iterate(runId)) as IterableIterator<string>;
+    ? db.prepare(`${select} ORDER BY seq`).pluck().iterate()
+    : db.prepare(`${select} WHERE run_id = ? ORDER BY seq`).pluck().iterate(runId)) as IterableIterator<string>;
 }
 
 function auditRows(db: Database.Database, runId: string | undefined): IterableIterator<AuditRow> {
@@ -66,11 +62,6 @@ function auditRows(db: Database.Database, runId: string | undefined): IterableIt
     : db.prepare(`${SELECT_AUDIT} WHERE run_id = ? ORDER BY seq`).raw().iterate(runId)) as IterableIterator<AuditRow>;
 }
 
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 function markdownReport(db: Database.Database, runId: string | undefined, write: Write): number {
   const runs = runId === undefined
