@@ -33,6 +33,9 @@ test('statements the lab does not support: 102 near their first word', () => {
   expect102("CREATE ENDPOINT e AS TCP (LISTENER_PORT = 4022) FOR SERVICE_BROKER (AUTHENTICATION = WINDOWS)", 'SERVICE_BROKER', 1);
   expect102("BACKUP DATABASE Patriot TO URL = 'https://x/y.bak'", 'URL', 1);
   expect102('USE master sp_who', 'sp_who', 1);
+  expect102('SET NOEXEC ON', 'NOEXEC', 1);
+  expect102('SET NOCOUNT ON\nSET FMTONLY ON', 'FMTONLY', 2);
+  expect102('SET ROWCOUNT 1', 'ROWCOUNT', 1);
 });
 
 test('mistakes in supported statements: near the offending token, on its line', () => {
