@@ -29,7 +29,7 @@ type ActorName = 'probe' | 'confirmDestructive' | 'manualWait' | 'apply' | 'veri
 type Phase = Exclude<RouteTo, 'next' | 'park'>;
 /** Each phase's actor and where its routes may lead (fewer transitions: a 200-step machine builds fast). */
 const PHASES: Record<Phase, { src: ActorName; routes: RouteTo[] }> = {
-  probe: { src: 'probe', routes: ['next', 'manual', 'confirm', 'apply', 'park'] },
+  probe: { src: 'probe', routes: ['next', 'manual', 'confirm', 'apply', 'failed', 'park'] },
   confirm: { src: 'confirmDestructive', routes: ['apply', 'park'] },
   manual: { src: 'manualWait', routes: ['verify', 'park'] },
   apply: { src: 'apply', routes: ['verify', 'failed', 'park'] },

@@ -25,11 +25,12 @@ export function commandLineOperator(options: { name: string; yes: boolean; confi
   };
 }
 
-export function terminalOperator(options: { name: string; input: NodeJS.ReadableStream; output: NodeJS.WritableStream; yes: boolean; confirm?: string }): Operator {
+/** `signal` (the run's interrupt) closes a pending question so the process can exit. */
+export function terminalOperator(options: { name: string; input: NodeJS.ReadableStream; output: NodeJS.WritableStream; yes: boolean; confirm?: string; signal: AbortSignal }): Operator {
   const askLine = async (question: string): Promise<string> => {
     const rl = createInterface({ input: options.input, output: options.output, terminal: false });
     try {
-      return (await rl.question(question)).trim();
+      return (await rl.question(question, { signal: options.signal })).trim();
     } finally {
       rl.close();
     }

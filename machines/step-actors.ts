@@ -6,7 +6,7 @@
 import { fromPromise } from 'xstate';
 import type { AuditInput, JournalEntry } from '../store/types.js';
 import type { ErrorSummary } from './events.js';
-import type { StepDefinition } from './runbook.js';
+import type { ProbeResult, StepDefinition } from './runbook.js';
 import { stepAt, type RunRuntime } from './run-runtime.js';
 import { callStep, probeDetail } from './step-context.js';
 import { Interrupted, NeedsOperator, summarizeError } from './errors.js';
@@ -164,7 +164,12 @@ export function stepActors(rt: RunRuntime) {
         for (const entry of inDoubt) done = await reconcileInDoubt(rt, step, entry);
         ({ done, detail } = { done: done!, detail: 'probed after an interrupted attempt' });
       } else {
-        ({ done, detail } = await probeStep(rt, step, Math.max(1, attempt - 1)));
+        try {
+          ({ done, detail } = await probeStep(rt, step, Math.max(1, attempt - 1)));
+        } catch (error) {
+          if (error instanceof Interrupted) throw error;
+          return { to: 'failed', error: summarizeError(error), retryable: step.retry?.retryable?.(error) ?? true };
+        }
       }
       if (done) {
         finish(rt, step, Math.max(1, attempt - 1), 'already-done', detail);
@@ -255,7 +260,13 @@ export function stepActors(rt: RunRuntime) {
       await afterCheckpoint();
       const step = stepAt(rt, input.index);
       const attempt = Math.max(1, lastAttempt(entriesOf(rt, step.id)));
-      const result = await callStep(rt, step, attempt, (ctx) => step.verify(ctx));
+      let result: ProbeResult;
+      try {
+        result = await callStep(rt, step, attempt, (ctx) => step.verify(ctx));
+      } catch (error) {
+        if (error instanceof Interrupted) throw error;
+        return { to: 'failed', error: summarizeError(error), retryable: step.retry?.retryable?.(error) ?? true };
+      }
       const detail = probeDetail(result);
       const record: AuditInput = { kind: 'probe', runId: rt.runId, stepId: step.id, attempt, target: step.target, server: serverOf(rt, step) ?? null, result: result.done ? 'verified' : 'not-verified', message: detail, data: { phase: 'verify' } };
       if (result.done) {

@@ -24,14 +24,14 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
   const who: Who = currentWho(ctx.flags.operator);
   const interactive = !ctx.flags.json && process.stdin.isTTY === true && ctx.stdout.isTTY === true;
+  const controller = new AbortController();
   const operator: Operator = interactive
-    ? terminalOperator({ name: who.operator, input: process.stdin, output: ctx.stdout, yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
+    ? terminalOperator({ name: who.operator, input: process.stdin, output: ctx.stdout, yes: ctx.flags.yes, signal: controller.signal, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
     : commandLineOperator({ name: who.operator, yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) });
   const listener: EngineEventListener = ctx.flags.json
     ? (await import('../../ui/ndjson-reporter.js')).ndjsonReporter(ctx.stdout)
     : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout);
 
-  const controller = new AbortController();
   let signals = 0;
   const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
     signals++;
