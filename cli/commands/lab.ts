@@ -210,6 +210,7 @@ async function serviceAccount(ctx: CommandContext, args: LabArgs, rest: string[]
   const [instance, account] = rest as [string, string];
   const result = await sendControl<InstanceStatus>(args.dir, { op: 'service-account', instance, account });
   if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
+  else if (!result.up) ctx.stdout.write(`${result.name}: service account set to ${result.serviceAccount}; the instance is down, the account applies when it starts (lab fault ${result.name} up)\n`);
   else ctx.stdout.write(`${result.name}: service now runs as ${result.serviceAccount}; restarted at ${result.lastStartupTime} (connections were dropped)\n`);
   return 0;
 }

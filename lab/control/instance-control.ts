@@ -32,8 +32,13 @@ export function applyFault(lab: LabState, instance: InstanceState, kind: FaultKi
   }
 }
 
-/** Services.msc → Log On → This account, and the restart that needs. */
+/** Services.msc → Log On → This account, and the restart that needs — unless the service is
+ * stopped (`lab fault down`): then the account applies at the next start. */
 export function setServiceAccount(lab: LabState, instance: InstanceState, account: string, now: Date): void {
+  if (lab.faults[instance.name]?.down) {
+    instance.service.account = account;
+    return;
+  }
   changeServiceAccount(instance, account, now);
   reconnectPrograms(lab, instance, now);
 }

@@ -247,7 +247,14 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
     const wasDown = faultOf(lab, instance.name).down;
     applyFault(lab, instance, kind, ms, now());
     if (kind === 'down' && !wasDown) await stopListener(instance.name);
-    if (kind === 'up' && wasDown) await startListener(instance);
+    if (kind === 'up' && wasDown) {
+      try {
+        await startListener(instance);
+      } catch (error) {
+        applyFault(lab, instance, 'down', undefined, now());
+        throw error;
+      }
+    }
     changed();
     log(`fault ${kind}${ms === undefined ? '' : ` ${ms} ms`} on ${instance.name}`);
   };
