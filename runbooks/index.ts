@@ -3,6 +3,7 @@
 import { UsageError } from '../cli/command.js';
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
+import { cleanup } from './cleanup.js';
 import { certificateSetup, certificateSetupSteps } from './certificate-setup.js';
 import { disable } from './disable.js';
 import { domainSetup, domainSetupSteps } from './domain-setup.js';
@@ -28,6 +29,7 @@ export const PROCEDURES = [
   { name: 'promote', summary: 'forced service on the mirror after the principal is lost (data loss)' },
   { name: 'resume-session', summary: 'resume suspended sessions after the old principal is back' },
   { name: 'disable', summary: 'remove mirroring; bring the old mirror copies online WITH RECOVERY' },
+  { name: 'cleanup', summary: 'after disable: drop endpoints, peer certificates, users and logins' },
 ] as const;
 
 export type ProcedureName = (typeof PROCEDURES)[number]['name'];
@@ -57,6 +59,8 @@ export function getRunbook(name: string, config: MirrorbookConfig, options: Runb
       return resumeSessions(config);
     case 'disable':
       return disable(config);
+    case 'cleanup':
+      return cleanup(config);
     default:
       throw new UsageError(`unknown procedure '${name}'`, `procedures: ${PROCEDURES.map((p) => p.name).join(', ')}`);
   }

@@ -1,0 +1,26 @@
+// Optional after disable: remove what the setup created for mirroring — the endpoint first (it
+// uses the certificate and the grants), then per peer its certificate, user and login, then the
+// instance's own certificate. The master key stays: other features may depend on it.
+import type { MirrorbookConfig } from '../config/types.js';
+import { partners } from '../config/types.js';
+import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
+import { dropObject } from '../steps/drop-object.js';
+
+export function cleanup(config: MirrorbookConfig): RunbookDefinition {
+  const servers = partners(config);
+  const steps: StepDefinition[] = [];
+  const dbs = config.databases;
+  for (const server of servers) {
+    steps.push(dropObject(server.role, 'endpoint', config.endpoint.name, dbs));
+    if (config.auth.mode === 'certificate') {
+      for (const peer of servers.filter((s) => s.role !== server.role)) {
+        const names = config.auth.names[peer.role];
+        steps.push(dropObject(server.role, 'certificate', names.certificate, dbs), dropObject(server.role, 'user', names.user, dbs), dropObject(server.role, 'login', names.login, dbs));
+      }
+      steps.push(dropObject(server.role, 'certificate', config.auth.names[server.role].certificate, dbs));
+    } else {
+      steps.push(dropObject(server.role, 'login', config.auth.serviceAccount, dbs));
+    }
+  }
+  return { name: 'cleanup', title: 'Remove the mirroring endpoints, certificates, users and logins (after disable)', steps };
+}
