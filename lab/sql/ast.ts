@@ -94,7 +94,10 @@ export interface SelectStatement {
   where?: Expr;
   groupBy: Expr[];
   having?: Expr;
+  /** With `unions`, orders the combined result (by output column name, alias or ordinal). */
   orderBy: OrderItem[];
+  /** `… UNION [ALL] SELECT …`: the further members, in order (each without ORDER BY). */
+  unions?: { all: boolean; query: SelectStatement }[];
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -4,7 +4,21 @@ import type { Join, OrderItem, SelectItem, SelectStatement, TableRef } from './a
 import type { Cursor } from './cursor.js';
 import { condition, expression } from './parse-expression.js';
 
+/** A SELECT with any UNION [ALL] members and the ORDER BY that applies to the whole. */
 export function parseSelectBody(c: Cursor): SelectStatement {
+  const statement = querySpecification(c);
+  while (c.acceptWord('UNION')) {
+    const all = c.acceptWord('ALL');
+    (statement.unions ??= []).push({ all, query: querySpecification(c) });
+  }
+  if (c.acceptWord('ORDER', 'BY')) {
+    do statement.orderBy.push(orderItem(c));
+    while (c.acceptOp(','));
+  }
+  return statement;
+}
+
+function querySpecification(c: Cursor): SelectStatement {
   const line = c.peek().line;
   c.expectWord('SELECT');
   const distinct = c.acceptWord('DISTINCT');
@@ -35,10 +49,6 @@ export function parseSelectBody(c: Cursor): SelectStatement {
     while (c.acceptOp(','));
   }
   if (c.acceptWord('HAVING')) statement.having = condition(c);
-  if (c.acceptWord('ORDER', 'BY')) {
-    do statement.orderBy.push(orderItem(c));
-    while (c.acceptOp(','));
-  }
   return statement;
 }
 

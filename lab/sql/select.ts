@@ -9,6 +9,7 @@ import { compare } from './compare.js';
 import { convert } from './convert.js';
 import { children, evaluate, isAggregate, matchesQualifier, truth, type RowEnv, type Source, type Val } from './expression.js';
 import { INT, widen } from './types.js';
+import { runUnion } from './union.js';
 
 export interface SelectResult {
   columns: Column[];
@@ -19,6 +20,7 @@ export interface SelectResult {
 
 /** Evaluates a SELECT statement (or subquery, with `outer` for correlated references). */
 export function runSelect(statement: SelectStatement, catalog: SqlCatalog, outer?: RowEnv): SelectResult {
+  if (statement.unions && statement.unions.length > 0) return runUnion(statement, catalog, outer);
   const sources = bindSources(statement, catalog);
   const base: RowEnv = { catalog, sources: sources.map((s) => s.source), row: [], ...(outer ? { outer } : {}) };
   const nullRow = sources.map(() => null);

@@ -107,6 +107,16 @@ test('EXISTS and IN with subqueries, correlated to the outer row', () => {
   assert.equal(rows("SELECT (SELECT COUNT(*) FROM sys.databases)"), [[6]]);
 });
 
+test('UNION ALL keeps duplicates, UNION removes them, ORDER BY applies to the whole; types widen', () => {
+  const r = select(`SELECT name, 1 AS k FROM sys.databases WHERE database_id < 3
+    UNION ALL SELECT N'zzz', 2 UNION ALL SELECT 'master', 1 ORDER BY k DESC, name`);
+  assert.equal(r.rows, [['zzz', 2], ['master', 1], ['master', 1], ['tempdb', 1]]);
+  assert.equal(r.columns.map((c) => [c.name, c.sqlType]), [['name', { type: 'nvarchar', length: 128 }], ['k', { type: 'int' }]]);
+  assert.equal(rows("SELECT name FROM sys.databases WHERE database_id = 1 UNION SELECT 'MASTER' UNION SELECT 'x'"), [['master'], ['x']]);
+  assert.equal(error('SELECT 1 UNION SELECT 1, 2')[0], 205);
+  assert.equal(error('SELECT 1 AS a UNION SELECT 2 ORDER BY b')[0], 104);
+});
+
 test('SELECT @v = … yields the last row\'s values instead of rows', () => {
   const r = select('SELECT @id = database_id, @name = name FROM sys.databases ORDER BY database_id');
   assert.equal(r.assignments?.map((a) => [a.variable, a.value.value]), [['@id', 6], ['@name', 'PatriotArchive']]);

@@ -52,6 +52,7 @@ test('mistakes in supported statements: near the offending token, on its line', 
   expect102("BACKUP CERTIFICATE c TO FILE = 'c.cer' WITH PRIVATE KEY (FILE = 'c.pvk')", ')', 1);
   expect102('SELECT (1', '1', 1);
   expect102('SELECT TRY_CONVERT(int, 1)', 'TRY_CONVERT', 1);
+  expect102('SELECT 1 ORDER BY 1\nUNION SELECT 2', 'UNION', 2);
 });
 
 test('garbage and lexical errors', () => {
