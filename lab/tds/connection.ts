@@ -56,6 +56,8 @@ export class TdsConnection {
   private running: RunningRequest | undefined;
   private transactionCounter = 0n;
   private transactionDescriptor: Buffer | undefined;
+  /** Aborted when the connection closes (ends a "slow" fault's wait before login). */
+  private readonly lifetime = new AbortController();
 
   constructor(readonly socket: Socket, private readonly context: ConnectionContext) {
     this.serverName = context.serverName;
@@ -156,7 +158,8 @@ export class TdsConnection {
   private async login(payload: Buffer): Promise<void> {
     const login = parseLogin7(payload);
     if (this.encryption === 'login-only') this.transport.dropTls();
-    await abortableDelay(this.context.delayMs(), undefined);
+    await abortableDelay(this.context.delayMs(), this.lifetime.signal);
+    if (this.phase === 'closed') return;
     const result = await this.context.handler.login({
       user: login.userName,
       password: login.password,
@@ -166,20 +169,13 @@ export class TdsConnection {
       clientLibrary: login.clientLibrary,
       serverName: login.serverName,
     });
-    if (this.phase === 'closed') return;
     if (!result.ok) {
       this.sendMessage(loginFailureTokens(result.error, this.serverName));
       this.phase = 'closed';
       this.transport.end();
       return;
     }
-    const packetSize = negotiatePacketSize(login.packetSize);
-    this.spid = result.spid;
-    this.serverName = result.serverName || this.serverName;
-    this.loginDatabase = result.database;
-    this.sendMessage(loginSuccessTokens({ database: result.database, packetSize, serverName: this.serverName, version: result.version }));
-    this.packetSize = packetSize;
-    this.session = {
+    const session: SessionInfo = {
       spid: result.spid,
       login: login.userName,
       hostName: login.hostName,
@@ -188,6 +184,15 @@ export class TdsConnection {
       database: result.database,
       encryption: this.encryption,
     };
+    // The client left while the handler was logging it in: the handler still has to hear of it.
+    if (this.isClosed()) return this.notifyDisconnect(session);
+    const packetSize = negotiatePacketSize(login.packetSize);
+    this.spid = result.spid;
+    this.serverName = result.serverName || this.serverName;
+    this.loginDatabase = result.database;
+    this.sendMessage(loginSuccessTokens({ database: result.database, packetSize, serverName: this.serverName, version: result.version }));
+    this.packetSize = packetSize;
+    this.session = session;
     this.phase = 'ready';
   }
 
@@ -293,16 +298,24 @@ export class TdsConnection {
     const session = this.session;
     this.phase = 'closed';
     this.session = undefined;
+    this.lifetime.abort();
     this.running?.controller.abort(new Error('connection closed'));
     this.transport.destroy();
-    if (session) {
-      try {
-        this.context.handler.disconnect(session);
-      } catch (error) {
-        console.error('[lab/tds] handler.disconnect failed:', error);
-      }
-    }
+    if (session) this.notifyDisconnect(session);
     this.context.onClose();
+  }
+
+  /** A method, not a field read, so TypeScript does not carry narrowing across awaits. */
+  private isClosed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  private notifyDisconnect(session: SessionInfo): void {
+    try {
+      this.context.handler.disconnect(session);
+    } catch (error) {
+      console.error('[lab/tds] handler.disconnect failed:', error);
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LOGIN } from '../fixtures/tds/fake-handler.js';
 import { startFakeServer, waitFor, type FakeServer } from '../fixtures/tds/fake-server.js';
-import { RawClient, Status, doneTokens, executeSqlPayload, packet, sqlBatchPayload } from '../fixtures/tds/raw-client.js';
+import { RawClient, Status, doneTokens, executeSqlPayload, login7Payload, packet, preloginPayload, sqlBatchPayload } from '../fixtures/tds/raw-client.js';
 
 let server: FakeServer;
 test.before(async () => {
@@ -73,6 +73,25 @@ test('a client that disconnects mid-request aborts the running handler call, the
   await waitFor(() => server.handler.disconnected.length > disconnected, 'disconnect');
   assert.is(server.handler.aborted.length, aborted + 1, 'the AbortSignal fired');
   assert.is(server.handler.disconnected.at(-1)?.spid, spid);
+});
+
+test('a client that leaves while the "slow" fault holds its login is never logged in', async () => {
+  const client = await RawClient.open(server.listener.port);
+  const open = server.listener.connectionCount();
+  const logins = server.handler.logins.length;
+  client.send(packet(0x12, Status.eom, preloginPayload()));
+  await client.next();
+  server.delay.ms = 60_000;
+  try {
+    const reads = server.delay.reads;
+    client.send(packet(0x10, Status.eom, login7Payload(LOGIN)));
+    await waitFor(() => server.delay.reads > reads, 'the login to be delayed');
+    client.close();
+    await waitFor(() => server.listener.connectionCount() === open - 1, 'the connection to close');
+  } finally {
+    server.delay.ms = 0;
+  }
+  assert.is(server.handler.logins.length, logins);
 });
 
 test('a message with the IGNORE bit is not run and gets a lone DONE', async () => {
