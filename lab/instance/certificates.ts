@@ -114,14 +114,15 @@ function owner(env: ExecEnv, database: DatabaseState, authorization: string | un
 }
 
 function selfSigned(env: ExecEnv, request: CreateCertificateRequest, source: Extract<CertificateSource, { kind: 'new' }>, ownerId: number, now: Date): Certificate {
-  if (source.subject.length < 1 || source.subject.length > MAX_SUBJECT) {
+  if (source.subject.length < 1) {
     throw new SqlError(15212, `Invalid certificate subject. The certificate subject must have between 1 and ${MAX_SUBJECT} characters.`);
   }
   // SQL Server keeps certificate dates to the second.
   const startDate = source.startDate === undefined ? new Date(Math.floor(now.getTime() / 1000) * 1000) : parseSqlDateTime(source.startDate);
   const expiryDate = source.expiryDate === undefined ? new Date(startDate.getTime() + YEAR_MS) : parseSqlDateTime(source.expiryDate);
   const { der, privateKeyPem } = createSelfSignedCertificate({
-    subject: source.subject,
+    // SQL Server on Windows keeps the first 128 characters of a longer subject.
+    subject: source.subject.slice(0, MAX_SUBJECT),
     startDate,
     expiryDate,
     keyBits: atLeast(env.instance.version, '2016') ? 2048 : 1024,

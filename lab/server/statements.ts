@@ -13,6 +13,7 @@ import { dropLogin } from '../instance/logins.js';
 import { dropUser } from '../instance/users.js';
 import { currentDatabase } from '../instance/scope.js';
 import { useDatabase } from '../instance/use-database.js';
+import { requireAlterDatabase, requireBackupPermission, requireRestorePermission, requireSysadmin } from '../instance/authorization.js';
 import { executeAlterDatabase } from '../storage/alter-database.js';
 import { executeBackup, executeCreateDatabase, executeDropDatabase, executeRestore, executeRestoreInfo } from '../storage/statements.js';
 import type { BatchContext, SessionSettings } from './batch.js';
@@ -40,7 +41,20 @@ function backupOutsideTransaction(ctx: BatchContext, command: string): void {
   }
 }
 
+const SYSADMIN_ONLY = new Set<Statement['kind']>([
+  'createMasterKey', 'dropMasterKey', 'createCertificate', 'backupCertificate', 'dropCertificate', 'createEndpoint', 'alterEndpoint', 'dropEndpoint',
+  'createLogin', 'alterLogin', 'dropLogin', 'createUser', 'dropUser', 'permission', 'alterServerRole', 'createDatabase', 'dropDatabase',
+]);
+
+function authorize(env: ExecEnv, statement: Statement): void {
+  if (SYSADMIN_ONLY.has(statement.kind)) requireSysadmin(env);
+  else if (statement.kind === 'backup') requireBackupPermission(env, statement.database, statement.target === 'LOG' ? 'BACKUP LOG' : 'BACKUP DATABASE');
+  else if (statement.kind === 'restore') requireRestorePermission(env, statement.database, statement.target === 'LOG' ? 'RESTORE LOG' : 'RESTORE DATABASE');
+  else if (statement.kind === 'alterDatabase') requireAlterDatabase(env, statement.name);
+}
+
 export async function executeStatement(ctx: BatchContext, statement: Statement, env: ExecEnv): Promise<void> {
+  authorize(env, statement);
   switch (statement.kind) {
     case 'select': {
       const result = evaluateSelect(statement, catalogFor(ctx));
