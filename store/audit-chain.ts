@@ -24,10 +24,13 @@ export const SELECT_AUDIT_JSON = `SELECT json_object('seq', seq, 'ts', ts, 'runI
   'result', result, 'errorNumber', error_number, 'message', message, 'data', json(data), 'prevHash', prev_hash, 'hash', hash)
   FROM audit`;
 
-/** RFC 4180 field: quoted (quotes doubled) when it holds a quote, comma, CR or LF; NULL is empty. */
-const csvField = (column: string) => `CASE WHEN ${column} IS NULL THEN ''
-  WHEN instr(${column}, '"') OR instr(${column}, ',') OR instr(${column}, char(10)) OR instr(${column}, char(13))
-  THEN '"' || replace(${column}, '"', '""') || '"' ELSE CAST(${column} AS TEXT) END`;
+/** RFC 4180 field: quoted (quotes doubled) when it holds a quote, comma, CR or LF; NULL is empty.
+ * Numbers and hashes never need quoting. */
+const UNQUOTED = new Set<string>(['seq', 'ts', 'attempt', 'error_number', 'prev_hash', 'hash']);
+const NEEDS_QUOTES = `'*[",' || char(10) || char(13) || ']*'`;
+const csvField = (column: string) => UNQUOTED.has(column)
+  ? `coalesce(${column}, '')`
+  : `CASE WHEN ${column} IS NULL THEN '' WHEN ${column} GLOB ${NEEDS_QUOTES} THEN '"' || replace(${column}, '"', '""') || '"' ELSE ${column} END`;
 
 /** One CSV line per record (without its CRLF), columns in AUDIT_COLUMNS order, built by SQLite. */
 export const SELECT_AUDIT_CSV = `SELECT ${AUDIT_COLUMNS.map(csvField).join(" || ',' || ")} FROM audit`;
