@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import sql from 'mssql';
-import { startTestLab, type TestLab } from '../helpers/lab.js';
+import { startTestLab, waitFor, type TestLab } from '../helpers/lab.js';
 import type { InstanceStatus } from '../../lab/control/lab-status.js';
 import { connect, connectPair, quickBackups, setUpMirroring, waitForState, type Session } from '../fixtures/lab/pair.js';
 
@@ -69,6 +69,19 @@ test('slow: every response of the instance is delayed, mirroring carries on', as
   assert.ok(['SYNCHRONIZED', 'SYNCHRONIZING'].includes(String(row?.mirroring_state_desc)), String(row?.mirroring_state_desc));
   await lab.cli('fault', 'SQLPRI01', 'slow', '0');
   assert.is((await instanceStatus('SQLPRI01')).faults.slowMs, 0);
+});
+
+test('slow mirror: the queues show in msdb.dbo.sp_dbmmonitorresults; heal drains them', async () => {
+  const queues = async (session: Session): Promise<number> => {
+    const row = (await session.run("EXEC msdb.dbo.sp_dbmmonitorresults @database_name = N'Patriot'"))[0];
+    return Number(row?.unsent_log ?? 0) + Number(row?.unrestored_log ?? 0);
+  };
+  const mirror = await connect(lab, 'SQLMIR01');
+  await lab.cli('fault', 'SQLMIR01', 'slow', '2000');
+  await waitFor('a queue to build up', async () => (await queues(principal)) + (await queues(mirror)) > 0);
+  await lab.cli('fault', 'SQLMIR01', 'heal');
+  await waitForState(principal, 'Patriot', 'SYNCHRONIZED');
+  await mirror.close();
 });
 
 test('an unknown instance is named in the refusal', async () => {
