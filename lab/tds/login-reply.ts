@@ -1,4 +1,5 @@
-// The token streams that answer LOGIN7: what SQL Server sends on success, and 18456 on failure.
+// The token streams that answer LOGIN7: what SQL Server sends on success, and the handler's error
+// (18456 "Login failed for user …") on failure.
 
 import type { SqlMessage } from './handler.js';
 import { ByteWriter } from './byte-writer.js';
@@ -33,8 +34,4 @@ export function loginFailureTokens(error: SqlMessage, serverName: string): Buffe
   writeMessage(w, { ...error, class: Math.max(error.class, 11) }, serverName);
   writeDone(w, Token.done, DoneStatus.error, CurCmd.other, 0);
   return w.toBuffer();
-}
-
-export function loginFailed(user: string): SqlMessage {
-  return { number: 18456, state: 1, class: 14, message: `Login failed for user '${user}'.`, line: 1 };
 }
