@@ -195,7 +195,9 @@ export interface Store {
   journal: {
     /** Durable on return; the intent audit record is written in the same transaction. */
     intent(e: IntentInput): number;
+    /** Closes an intent (once) and writes its 'outcome' audit record in the same transaction. */
     outcome(e: OutcomeInput): void;
+    /** A step's final state for this attempt (not audited: probes, notes and outcomes are). */
     step(e: StepStateInput): void;
     /** Latest final state per step, in the order the steps first finished. */
     steps(runId: string): StepState[];
@@ -211,6 +213,7 @@ export interface Store {
 
   audit: {
     append(r: AuditInput): AuditRecord;
+    /** One pass over the whole chain in seq order; names the first broken record. */
     verify(): AuditVerification;
     /** Streams chunks to `write`; returns the number of records written. */
     export(format: ExportFormat, options: { runId?: string }, write: (chunk: string) => void): number;
@@ -218,6 +221,8 @@ export interface Store {
   };
 
   locks: {
+    /** Also succeeds when `l.runId` already holds the lock from this process, or from a dead
+     * process on this host (a resume after kill -9: taken back with an audited note). */
     acquire(l: LockInput): LockResult;
     release(pairKey: string, runId: string): void;
     get(pairKey: string): (LockInfo & { stale: boolean }) | undefined;
