@@ -1,0 +1,27 @@
+// With a witness in the config, certificate-setup exchanges certificates with it too, and enable
+// sets it once the databases are SYNCHRONIZED: high safety with automatic failover.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startPairLab, type PairLab } from './pair-lab.js';
+
+let pair: PairLab;
+test.before(async () => {
+  pair = await startPairLab({ witness: true });
+});
+test.after(async () => {
+  await pair?.stop();
+});
+
+test('setup with a witness ends SYNCHRONIZED with the witness CONNECTED', async () => {
+  const run = await pair.mb('run', 'setup', '--yes');
+  assert.is(run.code, 0, run.stdout.slice(-3000) + run.stderr);
+  assert.match(run.stdout, /step witness\.endpoint: done/);
+  assert.match(run.stdout, /step witness\.peer-certificate\.PRINCIPAL_cert: done/);
+  const rows = await pair.sql('SQLPRI01', 'SELECT mirroring_witness_state_desc AS w FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL');
+  assert.is(rows.length, 2);
+  for (const row of rows) assert.is(row.w, 'CONNECTED');
+  const healthy = await pair.mb('monitor', '--once');
+  assert.is(healthy.code, 0, healthy.stdout);
+});
+
+test.run();
