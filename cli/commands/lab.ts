@@ -243,8 +243,10 @@ function describeFaults(i: InstanceStatus): string {
 function describeLab(status: LabStatus): string {
   const lines = status.instances.map((i) =>
     `  ${i.role.padEnd(9)} ${i.name.padEnd(10)} tds 127.0.0.1:${String(i.port).padEnd(5)} ${describeFaults(i).padEnd(10)} login ${i.login} (password in ${i.passwordFile})  mirroring ${i.mirroringAddress}  ${i.version} ${i.edition}`);
+  const losses = status.dataLoss.map((loss) => `  data loss   ${loss.database} on ${loss.instance}: ${loss.transactions} committed transactions (${loss.reason} at ${loss.at})`);
   return [
     ...lines,
+    ...losses,
     `  config      ${status.config}`,
     `  credentials ${status.credentials}`,
     `  batch logs  ${status.logs}`,

@@ -1,5 +1,7 @@
 // What `lab status --json` prints and the control channel answers: everything a client needs to
-// reach each instance.
+// reach each instance, and the transactions the simulation has thrown away.
+
+import type { DataLossRecord } from '../model.js';
 
 export interface InstanceStatus {
   name: string;
@@ -36,4 +38,6 @@ export interface LabStatus {
   /** PEM certificate of the lab's TLS key (self-signed: it is its own CA), for encrypt + CA checks. */
   tlsCertFile: string;
   instances: InstanceStatus[];
+  /** Committed transactions lost by forced service or RESUME's rollback, oldest first. */
+  dataLoss: DataLossRecord[];
 }

@@ -159,6 +159,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
     logs: dir.logs,
     tlsCertFile,
     instances: Object.values(lab.instances).map(instanceStatus),
+    dataLoss: lab.dataLoss ?? [],
   });
 
   let resolveStopped!: () => void;

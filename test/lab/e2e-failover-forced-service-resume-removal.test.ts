@@ -44,7 +44,14 @@ test('failover back from the new principal', async () => {
   assert.is(row.mirroring_role_sequence, 3);
 });
 
-test('principal down: the mirror is DISCONNECTED; forced service makes it PRINCIPAL, SUSPENDED', async () => {
+test('mirror cut off, then the principal lost: forced service makes the mirror PRINCIPAL, SUSPENDED, and the lost transactions are counted', async () => {
+  // The principal keeps committing (the workload) while the mirror cannot receive: that is what forcing loses.
+  await lab.cli('fault', 'SQLMIR01', 'isolate');
+  const pri = await open('SQLPRI01');
+  await waitForState(pri, 'Patriot', 'DISCONNECTED');
+  const endOfLog = async () => Number((await pri.run("SELECT mirroring_end_of_log_lsn AS lsn FROM sys.database_mirroring WHERE database_id = DB_ID('Patriot')"))[0]?.lsn);
+  const cutOffAt = await endOfLog();
+  await waitFor('the principal to commit while the mirror is cut off', async () => (await endOfLog()) > cutOffAt + 5);
   await lab.cli('fault', 'SQLPRI01', 'down');
   const mir = await open('SQLMIR01');
   await waitForState(mir, 'Patriot', 'DISCONNECTED');
@@ -52,9 +59,16 @@ test('principal down: the mirror is DISCONNECTED; forced service makes it PRINCI
   const row = await waitForState(mir, 'Patriot', 'SUSPENDED');
   assert.is(row.mirroring_role_desc, 'PRINCIPAL');
   assert.is((await mir.run("SELECT state_desc FROM sys.databases WHERE name = 'Patriot'"))[0]?.state_desc, 'ONLINE');
+  const status = await lab.status();
+  const loss = status.dataLoss.find((l) => l.database === 'Patriot' && l.reason === 'FORCE_SERVICE');
+  assert.ok(loss, 'no data loss recorded for the forced service');
+  assert.is(loss.instance, 'SQLPRI01');
+  assert.ok(loss.transactions > 0, `lost ${loss.transactions} transactions`);
+  assert.match((await lab.cli('status')).stdout, /data loss\s+Patriot on SQLPRI01: \d+ committed transactions \(FORCE_SERVICE/);
 });
 
 test('the old principal comes back as a SUSPENDED mirror', async () => {
+  await lab.cli('fault', 'SQLMIR01', 'heal');
   const up = await lab.cli('fault', 'SQLPRI01', 'up');
   assert.is(up.code, 0, up.stderr);
   const pri = await open('SQLPRI01');
