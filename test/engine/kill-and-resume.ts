@@ -1,13 +1,16 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+// Kill the CLI with SIGKILL at a named boundary, resume it, and compare with an uninterrupted run:
+// same ledger (no effect applied twice), every step done, no intent in doubt, audit chain intact
+// and complete. Shared by the kill-at-every-boundary tests (split so each stays within its time).
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Harness } from './cli-harness.js';
 
 const RUN = ['run', 'ledger', '--yes', '--confirm', 'Patriot'];
 const RESUME = ['resume', '--yes', '--confirm', 'Patriot'];
+export const EXPECTED_LEDGER = ['LABPRI create-master-key', 'LABMIR drop-old-session', 'LABMIR create-endpoint', 'LABPRI grant-connect'];
 
-interface EndState {
+export interface EndState {
   ledger: string[];
   steps: string[];
 }
@@ -23,27 +26,21 @@ function endState(h: Harness): EndState {
   };
 }
 
-let baseline: EndState;
-let boundaries: string[] = [];
-
-test('an uninterrupted run applies each step once and names every boundary', async () => {
+/** An uninterrupted run: its end state and every boundary it passed, in order ("label#n"). */
+export async function uninterrupted(): Promise<{ baseline: EndState; boundaries: string[] }> {
   const h = new Harness();
   try {
     const trace = join(h.dir, 'trace');
     const exit = await h.run(RUN, { MB_FIXTURE_TRACE: trace });
-    assert.is(exit.code, 0, exit.stderr);
-    baseline = endState(h);
-    assert.equal(baseline.ledger, ['LABPRI create-master-key', 'LABMIR drop-old-session', 'LABMIR create-endpoint', 'LABPRI grant-connect']);
-    boundaries = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
-    for (const kind of ['checkpoint:', 'intent:', 'outcome:', 'step:', 'apply-before:', 'apply-after:']) {
-      assert.ok(boundaries.some((b) => b.startsWith(kind)), `boundary kind ${kind} traced`);
-    }
+    if (exit.code !== 0) throw new Error(`uninterrupted run exited ${exit.code}: ${exit.stderr}`);
+    return { baseline: endState(h), boundaries: readFileSync(trace, 'utf8').split('\n').filter(Boolean) };
   } finally {
     h.cleanup();
   }
-});
+}
 
-async function killAndResume(label: string): Promise<string | undefined> {
+/** Undefined when the interrupted-and-resumed run matches `baseline`; otherwise what differs. */
+export async function killAndResume(label: string, baseline: EndState): Promise<string | undefined> {
   const h = new Harness();
   try {
     await h.killAt(label, RUN);
@@ -56,7 +53,7 @@ async function killAndResume(label: string): Promise<string | undefined> {
       if (run.status !== 'done') return `${label}: run status ${run.status}`;
       if (store.journal.inDoubt(run.id).length) return `${label}: intents left in doubt`;
       const verification = store.audit.verify();
-      if (!verification.ok) return `${label}: audit chain broken at #${verification.firstBad.seq}`;
+      if (!verification.ok) return `${label}: audit chain broken at #${verification.firstBad.seq} (${verification.firstBad.problem})`;
       const audit = store.audit.forRun(run.id);
       const kinds = new Set(audit.map((a) => a.kind));
       for (const kind of ['run-start', 'resume', 'intent', 'outcome', 'run-end'] as const) if (!kinds.has(kind)) return `${label}: no ${kind} audit record`;
@@ -70,17 +67,22 @@ async function killAndResume(label: string): Promise<string | undefined> {
   }
 }
 
-test('SIGKILL at every boundary, then resume: same end state, nothing applied twice, audit complete', async () => {
-  assert.ok(boundaries.length >= 30, `only ${boundaries.length} boundaries`);
+/** Runs killAndResume for every label, a few at a time; returns the problems found. */
+export async function killAtEach(labels: string[], baseline: EndState): Promise<string[]> {
   const problems: string[] = [];
-  const queue = [...boundaries];
+  const queue = [...labels];
   await Promise.all(Array.from({ length: 3 }, async () => {
     for (let label = queue.shift(); label; label = queue.shift()) {
-      const problem = await killAndResume(label);
+      const problem = await killAndResume(label, baseline);
       if (problem) problems.push(problem);
     }
   }));
-  assert.equal(problems, []);
-});
+  return problems;
+}
 
-test.run();
+/** The index of the first boundary of a step: boundaries before it belong to the earlier steps. */
+export function firstBoundaryOf(boundaries: string[], stepIndex: number): number {
+  const index = boundaries.findIndex((b) => b.startsWith(`checkpoint:{"s${stepIndex}":`));
+  if (index === -1) throw new Error(`no boundary of step ${stepIndex}`);
+  return index;
+}
