@@ -37,6 +37,10 @@ common options:
   --no-color        no colour (also NO_COLOR)
   -h, --help        this help
 
+environment: MIRRORBOOK_CONFIG, MIRRORBOOK_STORE, NO_COLOR; MIRRORBOOK_RUNBOOKS=module.js loads
+  procedures from a module exporting names() and load() instead of the built-in ones (tests,
+  rehearsals; see machines/procedure-source.ts)
+
 exit codes: 0 done · 1 a step failed · 2 bad usage/config · 3 needs an operator and there is no
 terminal · 4 pair locked by another run · 130/143 interrupted`;
 
