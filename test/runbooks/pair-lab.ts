@@ -67,11 +67,10 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     sql,
     status,
     waitFor: async (instance, database, state, role) => {
-      await waitFor(`${database} ${state} on ${instance}`, async () => {
-        const s = await status();
-        const d = s.partners.find((p) => p.instance === instance)?.databases.find((x) => x.name === database);
-        return d?.mirroringState === state && (role === undefined || d.role === role);
-      }, 60_000, 250);
+      await waitFor(`${database} ${state}${role ? ` ${role}` : ''} on ${instance}`, async () => {
+        const found = await sql(instance, `SELECT m.mirroring_state_desc AS s, m.mirroring_role_desc AS r FROM sys.database_mirroring m WHERE m.database_id = DB_ID(N'${database}')`);
+        return found[0]?.s === state && (role === undefined || found[0]?.r === role);
+      }, 60_000, 200);
     },
     stop: () => lab.stop(),
   };
