@@ -169,20 +169,26 @@ async function log(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<
     offset = size;
     for await (const chunk of stream) ctx.stdout.write(chunk as Buffer);
   };
-  await printFrom();
-  if (!args.follow) return 0;
+  if (!args.follow) {
+    await printFrom();
+    return 0;
+  }
+  // Until interrupted; the handlers come first so that an early Ctrl-C still ends cleanly.
   await new Promise<void>((resolve) => {
     let busy = Promise.resolve();
-    const poll = (): void => void (busy = busy.then(printFrom));
-    const watcher = watch(labDir(args.dir).logs, poll);
-    const timer = setInterval(poll, 500);
+    let watcher: ReturnType<typeof watch> | null = null;
+    let timer: NodeJS.Timeout | null = null;
     const end = (): void => {
-      watcher.close();
-      clearInterval(timer);
+      watcher?.close();
+      if (timer) clearInterval(timer);
       void busy.then(resolve);
     };
     process.once('SIGINT', end);
     process.once('SIGTERM', end);
+    const poll = (): void => void (busy = busy.then(printFrom));
+    poll();
+    watcher = watch(labDir(args.dir).logs, poll);
+    timer = setInterval(poll, 500);
   });
   return 0;
 }

@@ -39,10 +39,14 @@ test('every batch is logged with ts, sql, spid, login, app, database and error n
 });
 
 test('lab log --follow prints batches as they arrive', async () => {
+  const before = await connect(lab, 'SQLMIR01');
+  await before.run("SELECT 'marker-before' AS m");
+  await before.close();
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), 'lab', 'log', 'SQLMIR01', '--follow', '--dir', lab.dir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   try {
+    await waitFor('the log so far', () => out.includes('marker-before'));
     const session = await connect(lab, 'SQLMIR01');
     await session.run("SELECT 'marker-two' AS m");
     await session.close();
