@@ -12,6 +12,8 @@ import type { BatchRequest, LoginRequest, LoginResult, ResponseItem, SessionInfo
 import type { LiveSession } from '../catalog/context.js';
 import { BatchAborted, report, runStatements, type BatchContext, type SessionSettings } from './batch.js';
 import { authenticate } from './login.js';
+import { findDatabase } from '../instance/scope.js';
+import { openError } from '../instance/use-database.js';
 import type { InstanceRuntime } from './runtime.js';
 import { addSession, findSession, removeSession } from './sessions.js';
 import { executeStatement, transaction } from './statements.js';
@@ -79,6 +81,12 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
       };
       const databaseAtStart = session.database;
       try {
+        // A role change (failover, forced service) kills the sessions that were using the database.
+        if (findDatabase(ctx.instance, session.database) && openError(ctx.instance, session.database)) {
+          report(ctx, new SqlError(596, 'Cannot continue the execution because the session is in the kill state.', { class: 21 }), 1);
+          emit({ kind: 'done', command: 'other', error: true });
+          return;
+        }
         let statements: Statement[];
         try {
           statements = parseBatch(request.sql);

@@ -114,4 +114,13 @@ test('the simulation is brought up to the clock before each batch', async () => 
   assert.equal(seen.at(-1), clock);
 });
 
+test('a session whose database became a mirror copy is killed: 596 at severity 21, nothing runs', async () => {
+  const { s, lab } = await session();
+  await s.query(`USE Patriot`);
+  lab.instances['SQLPRI01']!.databases['Patriot']!.state = 'RESTORING';
+  const r = await s.query(`CREATE LOGIN ghost WITH PASSWORD = 'Gh!ost2025'`);
+  assert.equal(r.errors.map((e) => [e.number, e.class]), [[596, 21]]);
+  assert.is(lab.instances['SQLPRI01']!.logins['ghost'], undefined);
+});
+
 test.run();
