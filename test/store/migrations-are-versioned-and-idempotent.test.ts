@@ -48,8 +48,8 @@ test('a store written by an older build migrates forward and keeps its data', ()
   const t = tempStore();
   t.store.close();
   const path = t.path.replace('state.db', 'old.db');
-  versionOneStore(path);
   try {
+    versionOneStore(path);
     assert.equal(appliedVersions(path), [1]);
     const upgraded = openStore(path);
     assert.is(upgraded.info().schemaVersion, latest);
@@ -92,8 +92,8 @@ test('a read-only open of a store that needs migrating says so instead of migrat
   const t = tempStore();
   t.store.close();
   const path = t.path.replace('state.db', 'old.db');
-  versionOneStore(path);
   try {
+    versionOneStore(path);
     openStore(path, { readonly: true });
     assert.unreachable('a read-only store was migrated');
   } catch (error) {
