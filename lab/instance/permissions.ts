@@ -62,12 +62,3 @@ export function changePermission(env: ExecEnv, request: PermissionRequest): void
   }
   env.changed();
 }
-
-/** Does the login hold CONNECT on the mirroring endpoint (granted, not denied)? For the handshake. */
-export function hasEndpointConnect(env: Pick<ExecEnv, 'instance'>, loginName: string): boolean {
-  const endpoint = env.instance.endpoint;
-  const login = findLogin(env.instance.logins, loginName);
-  if (!endpoint || !login) return false;
-  const mine = env.instance.serverPermissions.filter((p) => p.class === 105 && p.majorId === endpoint.endpointId && p.granteePrincipalId === login.principalId && p.type === 'CO');
-  return mine.some((p) => p.state !== 'D') && !mine.some((p) => p.state === 'D');
-}
