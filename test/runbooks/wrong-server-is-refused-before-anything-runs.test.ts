@@ -7,7 +7,7 @@ import { startPairLab, type PairLab } from './pair-lab.js';
 
 let pair: PairLab;
 test.before(async () => {
-  pair = await startPairLab({ inProcess: true });
+  pair = await startPairLab();
 });
 test.after(async () => {
   await pair?.stop();
