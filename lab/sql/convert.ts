@@ -206,16 +206,42 @@ function truncateBytes(bytes: Buffer, length: number): Buffer {
 
 function toBytes(from: Typed, to: SqlType): Buffer {
   const v = from.value;
+  const t = from.type;
   if (Buffer.isBuffer(v)) return v;
-  if (typeof v === 'string') return Buffer.from(v, isUnicode(from.type) ? 'utf16le' : 'latin1');
+  if (typeof v === 'string') return Buffer.from(v, isUnicode(t) ? 'utf16le' : 'latin1');
   if (typeof v === 'boolean') return Buffer.from([v ? 1 : 0]);
-  if (typeof v === 'number' && Number.isInteger(v)) {
-    const size = from.type.type === 'bigint' ? 8 : from.type.type === 'smallint' ? 2 : from.type.type === 'tinyint' ? 1 : 4;
-    const b = Buffer.alloc(size);
-    if (size === 8) b.writeBigInt64BE(BigInt(v));
-    else b.writeIntBE(v, 0, size);
+  if (v instanceof Date) {
+    // datetime on disk: days since 1900-01-01, then 1/300 s ticks since midnight, both big-endian here.
+    const ms = v.getTime() - Date.UTC(1900, 0, 1);
+    const days = Math.floor(ms / 86_400_000);
+    const b = Buffer.alloc(8);
+    b.writeInt32BE(days);
+    b.writeInt32BE(Math.round(((ms - days * 86_400_000) * 300) / 1000), 4);
     return b;
   }
-  throw new SqlError(529, `Explicit conversion from data type ${typeName(from.type)} to ${typeName(to)} is not allowed.`);
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    const n = Number(v);
+    if (t.type === 'float' || t.type === 'real') {
+      const b = Buffer.alloc(t.type === 'float' ? 8 : 4);
+      if (t.type === 'float') b.writeDoubleBE(n);
+      else b.writeFloatBE(n);
+      return b;
+    }
+    if ('precision' in t) {
+      // precision, scale, sign (1 = positive), then the scaled integer, little-endian.
+      let scaled = BigInt(Math.round(Math.abs(n) * 10 ** t.scale));
+      const bytes = [t.precision, t.scale, n < 0 ? 0 : 1];
+      do {
+        bytes.push(Number(scaled & 0xffn));
+        scaled >>= 8n;
+      } while (scaled > 0n);
+      return Buffer.from(bytes);
+    }
+    const size = t.type === 'bigint' ? 8 : t.type === 'smallint' ? 2 : t.type === 'tinyint' ? 1 : 4;
+    const b = Buffer.alloc(size);
+    if (size === 8) b.writeBigInt64BE(BigInt(Math.trunc(n)));
+    else b.writeIntBE(Math.trunc(n), 0, size);
+    return b;
+  }
+  throw new SqlError(529, `Explicit conversion from data type ${typeName(t)} to ${typeName(to)} is not allowed.`);
 }
-

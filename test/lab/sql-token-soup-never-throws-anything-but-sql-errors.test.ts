@@ -20,7 +20,7 @@ function random(seed: number): () => number {
 }
 
 const VOCABULARY = [
-  'SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'IS', 'NULL', 'LIKE', 'BETWEEN', 'EXISTS', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END',
+  'SELECT', 'FROM', 'WHERE', 'UNION', 'ALL', 'AND', 'OR', 'NOT', 'IN', 'IS', 'NULL', 'LIKE', 'BETWEEN', 'EXISTS', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END',
   'CAST', 'CONVERT', 'AS', 'ORDER', 'BY', 'GROUP', 'HAVING', 'TOP', 'DISTINCT', 'JOIN', 'LEFT', 'INNER', 'ON', 'CREATE', 'ALTER', 'DROP',
   'DATABASE', 'ENDPOINT', 'CERTIFICATE', 'LOGIN', 'USER', 'MASTER', 'KEY', 'BACKUP', 'RESTORE', 'LOG', 'TO', 'DISK', 'WITH', 'SET',
   'PARTNER', 'WITNESS', 'SAFETY', 'FULL', 'OFF', 'GRANT', 'CONNECT', 'ENDPOINT::e', 'EXEC', 'DECLARE', 'IF', 'BEGIN', 'PRINT', 'WAITFOR',
