@@ -10,7 +10,8 @@ import { sysDatabaseMirroring, sysDatabases, sysMasterFiles, sysTables } from '.
 import { sysDatabaseMirroringWitnesses, sysDmDbMirroringConnections, sysDmExecRequests, sysDmExecSessions, sysDmServerServices } from './dmvs.js';
 import { sysDatabaseMirroringEndpoints, sysEndpoints, sysTcpEndpoints } from './endpoints.js';
 import { scalarFunction, variable } from './functions.js';
-import { msdbBackupmediafamily, msdbBackupset } from './msdb.js';
+import { msdbBackupmediafamily, msdbBackupset, msdbRestorehistory } from './msdb.js';
+import { sysDmOsPerformanceCounters } from './performance-counters.js';
 import { sysCertificates, sysDatabasePrincipals, sysServerPermissions, sysServerPrincipals, sysServerRoleMembers, sysSymmetricKeys } from './security.js';
 
 type ServerView = (ctx: CatalogContext) => Relation;
@@ -35,6 +36,7 @@ const SERVER_VIEWS: Record<string, ServerView> = {
   dm_exec_requests: sysDmExecRequests,
   dm_db_mirroring_connections: sysDmDbMirroringConnections,
   database_mirroring_witnesses: sysDatabaseMirroringWitnesses,
+  dm_os_performance_counters: sysDmOsPerformanceCounters,
 };
 
 const DATABASE_VIEWS: Record<string, DatabaseView> = {
@@ -47,6 +49,7 @@ const DATABASE_VIEWS: Record<string, DatabaseView> = {
 const MSDB_TABLES: Record<string, ServerView> = {
   backupset: msdbBackupset,
   backupmediafamily: msdbBackupmediafamily,
+  restorehistory: msdbRestorehistory,
 };
 
 /** Resolves ['db', 'schema', 'name'] (db and schema optional) to a view; undefined → Msg 208. */

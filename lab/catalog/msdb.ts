@@ -1,8 +1,10 @@
-// msdb.dbo.backupset and msdb.dbo.backupmediafamily: the backups this instance wrote, read back from
-// the backup media on every host (the lab keeps no separate history table). A backup belongs here
-// when it is of a local database (same database_guid) and this server wrote it (serverName; for
-// media without one, taken after the local copy came to be — a restored mirror copy does not
-// inherit the principal's backup history).
+// msdb.dbo.backupset, backupmediafamily and restorehistory, read back from the backup media on
+// every host (the lab keeps no separate history tables).
+// - Backups this server wrote: sets of a local database (same database_guid) that this server
+//   wrote (serverName; for media without one, taken after the local copy came to be).
+// - Backups restored here: while a local copy is being restored (RESTORING), the full backup it
+//   started from and the log backups up to what it holds — as RESTORE records them in msdb, with
+//   a restorehistory row each.
 
 import type { BackupSet, DatabaseState } from '../model.js';
 import type { Relation } from '../sql/catalog.js';
@@ -12,25 +14,64 @@ import { bit, date, datetime, int, lsn, nvarchar, numeric, tinyint, uniqueidenti
 import type { CatalogContext } from './context.js';
 import { compatibilityLevel } from './databases.js';
 
-interface Written {
+interface HistoryEntry {
   set: BackupSet;
   path: string;
   database: DatabaseState;
+  restored: boolean;
 }
 
-function writtenHere(ctx: CatalogContext): Written[] {
-  const local = Object.values(ctx.instance.databases);
-  const found: Written[] = [];
+interface Media {
+  set: BackupSet;
+  path: string;
+}
+
+function allMedia(ctx: CatalogContext): Media[] {
+  const found: Media[] = [];
   for (const host of Object.values(ctx.lab.hosts)) {
     for (const entry of Object.values(host.files)) {
       if (entry.kind !== 'backup') continue;
-      for (const set of entry.media) {
-        const database = local.find((candidate) => candidate.databaseGuid === set.databaseGuid && candidate.name.toLowerCase() === set.database.toLowerCase());
-        if (database && (set.serverName === undefined ? set.startedAt >= database.createDate : set.serverName.toLowerCase() === ctx.instance.name.toLowerCase())) found.push({ set, path: devicePath(ctx, host.name, entry.path), database });
-      }
+      for (const set of entry.media) found.push({ set, path: devicePath(ctx, host.name, entry.path) });
     }
   }
-  return found.sort((a, b) => a.set.finishedAt.localeCompare(b.set.finishedAt) || a.set.position - b.set.position);
+  return found;
+}
+
+function sameDatabase(database: DatabaseState, set: BackupSet): boolean {
+  return database.databaseGuid === set.databaseGuid && database.name.toLowerCase() === set.database.toLowerCase();
+}
+
+function history(ctx: CatalogContext): HistoryEntry[] {
+  const media = allMedia(ctx);
+  const entries: HistoryEntry[] = [];
+  for (const database of Object.values(ctx.instance.databases)) {
+    for (const { set, path } of media) {
+      if (!sameDatabase(database, set)) continue;
+      const mine = set.serverName === undefined ? set.startedAt >= database.createDate : set.serverName.toLowerCase() === ctx.instance.name.toLowerCase();
+      if (mine) entries.push({ set, path, database, restored: false });
+    }
+    entries.push(...restoredInto(database, media));
+  }
+  return entries.sort((a, b) => a.set.finishedAt.localeCompare(b.set.finishedAt) || a.set.position - b.set.position);
+}
+
+function restoredInto(database: DatabaseState, media: Media[]): HistoryEntry[] {
+  const { restoredFromFullLsn: fullLsn, restoredThroughLsn: throughLsn } = database.log;
+  if (database.state !== 'RESTORING' || fullLsn === null || throughLsn === null) return [];
+  const seen = new Set<string>();
+  const once = (m: Media): boolean => {
+    const key = `${m.set.type}:${m.set.firstLsn}:${m.set.lastLsn}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+  const full = media.find((m) => m.set.type === 'FULL' && m.set.firstLsn === fullLsn && m.set.databaseGuid === database.databaseGuid);
+  if (!full || !once(full)) return [];
+  const logs = media
+    .filter((m) => m.set.type === 'LOG' && m.set.databaseGuid === database.databaseGuid && m.set.lastLsn > full.set.lastLsn && m.set.lastLsn <= throughLsn)
+    .sort((a, b) => a.set.lastLsn - b.set.lastLsn)
+    .filter(once);
+  return [full, ...logs].map((m) => ({ set: m.set, path: m.path, database, restored: true }));
 }
 
 /** A file on another host is reached through its administrative share (\\HOST\E$\…). */
@@ -39,9 +80,9 @@ function devicePath(ctx: CatalogContext, hostName: string, localPath: string): s
   return `\\\\${hostName}\\${localPath.replace(/^([A-Za-z]):/, '$1$$')}`;
 }
 
-function mediaSetIds(written: Written[]): Map<string, number> {
+function mediaSetIds(entries: HistoryEntry[]): Map<string, number> {
   const ids = new Map<string, number>();
-  for (const w of written) if (!ids.has(w.path.toUpperCase())) ids.set(w.path.toUpperCase(), ids.size + 1);
+  for (const e of entries) if (!ids.has(e.path.toUpperCase())) ids.set(e.path.toUpperCase(), ids.size + 1);
   return ids;
 }
 
@@ -55,16 +96,17 @@ export function msdbBackupset(ctx: CatalogContext): Relation {
     numeric('backup_size', 20, 0), numeric('compressed_backup_size', 20, 0), bit('is_copy_only', true), uniqueidentifier('database_guid', true),
     uniqueidentifier('family_guid', true), uniqueidentifier('first_recovery_fork_guid', true), uniqueidentifier('last_recovery_fork_guid', true), bit('has_backup_checksums', true),
   ];
-  const written = writtenHere(ctx);
-  const media = mediaSetIds(written);
-  const rows = written.map(({ set, path, database }, index): SqlValue[] => {
+  const entries = history(ctx);
+  const media = mediaSetIds(entries);
+  const rows = entries.map(({ set, path, database, restored }, index): SqlValue[] => {
     const bytes = Math.round(set.sizeMB * 1024 * 1024);
+    const server = restored ? (set.serverName ?? null) : ctx.instance.name;
     return [
       index + 1, `${set.databaseGuid.slice(0, 24)}${String(index + 1).padStart(12, '0')}`, media.get(path.toUpperCase()) ?? 0, set.position, null, null,
       ctx.session.login, versionFacts(ctx.instance.version).major, date(set.startedAt), date(set.finishedAt),
       set.type === 'FULL' ? 'D' : 'L', set.firstLsn, set.lastLsn, set.type === 'FULL' ? set.firstLsn : set.databaseBackupLsn, set.databaseBackupLsn,
-      date(database.createDate), compatibilityLevel(ctx.instance), set.database, ctx.instance.name, ctx.instance.host, database.recoveryModel,
-      bytes, bytes, false, set.databaseGuid, database.familyGuid, set.recoveryForkGuid, set.recoveryForkGuid, false,
+      date(database.createDate), compatibilityLevel(ctx.instance), set.database, server, server?.split('\\')[0] ?? null, set.recoveryModel ?? database.recoveryModel,
+      bytes, bytes, set.copyOnly ?? false, set.databaseGuid, set.familyGuid ?? database.familyGuid, set.recoveryForkGuid, set.recoveryForkGuid, false,
     ];
   });
   return { columns, rows };
@@ -75,11 +117,24 @@ export function msdbBackupmediafamily(ctx: CatalogContext): Relation {
     int('media_set_id'), tinyint('family_sequence_number'), uniqueidentifier('media_family_id', true), int('media_count', true), nvarchar('logical_device_name', 128),
     nvarchar('physical_device_name', 260), tinyint('device_type', true), int('physical_block_size', true), tinyint('mirror'),
   ];
-  const written = writtenHere(ctx);
+  const entries = history(ctx);
   const rows: SqlValue[][] = [];
-  for (const [key, id] of mediaSetIds(written)) {
-    const path = written.find((w) => w.path.toUpperCase() === key)?.path ?? key;
+  for (const [key, id] of mediaSetIds(entries)) {
+    const path = entries.find((e) => e.path.toUpperCase() === key)?.path ?? key;
     rows.push([id, 1, null, 1, null, path, 2, 512, 0]);
   }
+  return { columns, rows };
+}
+
+export function msdbRestorehistory(ctx: CatalogContext): Relation {
+  const columns = [
+    int('restore_history_id'), datetime('restore_date', true), nvarchar('destination_database_name', 128), nvarchar('user_name', 128), int('backup_set_id'),
+    char('restore_type', 1, true), bit('replace', true), bit('recovery', true), bit('restart', true), datetime('stop_at', true),
+  ];
+  const rows: SqlValue[][] = [];
+  history(ctx).forEach((entry, index) => {
+    if (!entry.restored) return;
+    rows.push([rows.length + 1, date(entry.set.finishedAt), entry.database.name, ctx.session.login, index + 1, entry.set.type === 'FULL' ? 'D' : 'L', false, false, false, null]);
+  });
   return { columns, rows };
 }
