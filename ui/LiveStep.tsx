@@ -1,0 +1,24 @@
+import { Box, Text } from 'ink';
+import type { Live, StepView } from './run-state.js';
+import { ICON, STATUS_COLOR, formatMs, useColor } from './theme.js';
+import { useElapsed } from './use-elapsed.js';
+import { ProgressBar } from './ProgressBar.js';
+import { cut } from './StepLine.js';
+
+/** The step that is running now: where, for how long, the T-SQL in flight and its progress. */
+export function LiveStep({ step, live, columns }: { step: StepView; live: Live | undefined; columns: number }) {
+  const color = useColor();
+  const elapsed = useElapsed(step.startedAt, step.status === 'running' || step.status === 'waiting');
+  const server = live?.server ?? step.server;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text color={color(STATUS_COLOR[step.status])}>{ICON[step.status]} </Text>
+        <Text bold>{step.title}</Text>
+        <Text dimColor> [{step.target}{server ? ` ${server}` : ''}] {formatMs(Math.floor(elapsed / 1000) * 1000)}{step.attempt > 1 ? ` · attempt ${step.attempt}` : ''}</Text>
+      </Text>
+      {live?.sql ? <Text color={color('blue')} wrap="truncate-end">{'  ' + cut(live.sql, columns - 4)}</Text> : null}
+      {live?.progress ? <ProgressBar {...live.progress} width={columns} /> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,155 @@
+// What the run view shows, as a pure function of the engine events and the operator's prompts.
+// The Ink components only render this; tests drive it without a terminal.
+
+import type { EngineEvent, ErrorSummary, StepStatus } from '../machines/events.js';
+import type { Target } from '../machines/runbook.js';
+
+export interface StepView {
+  id: string;
+  title: string;
+  target: Target;
+  manual: boolean;
+  destructive: boolean;
+  status: StepStatus;
+  attempt: number;
+  startedAt?: number;
+  ms?: number;
+  server?: string;
+  detail?: string;
+  error?: ErrorSummary;
+}
+
+export type Choice = 'retry' | 'skip' | 'abort';
+
+export type Prompt =
+  | { kind: 'manual'; stepId: string; title: string; instructions: string }
+  | { kind: 'destructive'; stepId: string; title: string; expected: string; consequences: string; typed: string; refused?: string }
+  | { kind: 'failure'; stepId: string; title: string; error: ErrorSummary; choices: Choice[] };
+
+export interface Header {
+  procedure: string;
+  pair: string;
+  runId: string;
+  operator: string;
+  resumed: boolean;
+}
+
+export interface Live {
+  stepId: string;
+  server?: string;
+  sql?: string;
+  progress?: { percent?: number; label?: string };
+}
+
+export interface Finished {
+  status: 'done' | 'failed' | 'interrupted' | 'needs-operator' | 'aborted';
+  exitCode: number;
+  resumeCommand?: string;
+  error?: ErrorSummary;
+  at: number;
+}
+
+/** What <Static> prints once, in the order it happened (append-only). */
+export type Printed = { kind: 'step'; id: string } | { kind: 'note'; stepId?: string; text: string };
+
+export interface RunViewState {
+  header?: Header;
+  startedAt?: number;
+  steps: StepView[];
+  printed: Printed[];
+  live?: Live;
+  prompt?: Prompt;
+  finished?: Finished;
+  interrupting?: string;
+}
+
+export const initialRunViewState: RunViewState = { steps: [], printed: [] };
+
+export type RunViewAction =
+  | { type: 'event'; event: EngineEvent }
+  | { type: 'prompt'; prompt: Prompt | undefined }
+  | { type: 'typed'; text: string; refused?: string }
+  | { type: 'interrupting'; signal: string };
+
+const time = (ts: string): number => Date.parse(ts);
+
+function updateStep(state: RunViewState, stepId: string, change: (step: StepView) => StepView): StepView[] {
+  return state.steps.map((s) => (s.id === stepId ? change(s) : s));
+}
+
+export function reduceRunView(state: RunViewState, action: RunViewAction): RunViewState {
+  switch (action.type) {
+    case 'prompt':
+      return action.prompt ? { ...state, prompt: action.prompt } : withoutPrompt(state);
+    case 'typed':
+      return state.prompt?.kind === 'destructive' ? { ...state, prompt: { ...state.prompt, typed: action.text, refused: action.refused } } : state;
+    case 'interrupting':
+      return { ...state, interrupting: action.signal };
+    case 'event':
+      return reduceEvent(state, action.event);
+  }
+}
+
+function withoutPrompt(state: RunViewState): RunViewState {
+  const { prompt: _dropped, ...rest } = state;
+  return rest;
+}
+
+function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
+  switch (event.type) {
+    case 'run-started': {
+      const previous = new Map(state.steps.map((s) => [s.id, s]));
+      return {
+        ...state,
+        header: { procedure: event.procedure, pair: event.pair, runId: event.runId, operator: event.operator, resumed: event.resumed },
+        startedAt: time(event.ts),
+        steps: event.steps.map((s) => previous.get(s.id) ?? { ...s, status: 'pending', attempt: 0 }),
+      };
+    }
+    case 'step-started':
+      return {
+        ...state,
+        steps: updateStep(state, event.stepId, (s) => ({ ...s, status: 'running', attempt: event.attempt, startedAt: s.startedAt ?? time(event.ts), ...(event.server ? { server: event.server } : {}) })),
+        live: { stepId: event.stepId, ...(event.server ? { server: event.server } : {}) },
+      };
+    case 'statement':
+      return { ...state, live: { ...state.live, stepId: event.stepId, ...(event.server ? { server: event.server } : {}), sql: event.sql } };
+    case 'progress':
+      return { ...state, live: { ...state.live, stepId: event.stepId, progress: { ...(event.percent !== undefined ? { percent: event.percent } : {}), ...(event.label !== undefined ? { label: event.label } : {}) } } };
+    case 'step-probed':
+      return { ...state, steps: updateStep(state, event.stepId, (s) => ({ ...s, ...(event.detail ? { detail: event.detail } : {}) })) };
+    case 'note':
+      return { ...state, printed: [...state.printed, { kind: 'note', ...(event.stepId ? { stepId: event.stepId } : {}), text: event.text }] };
+    case 'manual-required':
+    case 'confirm-required':
+      return { ...state, steps: updateStep(state, event.stepId, (s) => ({ ...s, status: 'waiting' })) };
+    case 'step-finished': {
+      const steps = updateStep(state, event.stepId, (s) => {
+        const { error: _previous, ...rest } = s;
+        return { ...rest, status: event.status, ms: event.ms, ...(event.detail ? { detail: event.detail } : {}), ...(event.error ? { error: event.error } : {}) };
+      });
+      // A failed step may be retried: only what is final goes to the printed-once list.
+      const final = event.status !== 'failed';
+      const printed = final && !isPrinted(state, event.stepId) ? [...state.printed, { kind: 'step' as const, id: event.stepId }] : state.printed;
+      return { ...state, steps, printed, ...(state.live?.stepId === event.stepId ? { live: undefined } : {}) };
+    }
+    case 'run-finished': {
+      const finished: Finished = { status: event.status, exitCode: event.exitCode, at: time(event.ts), ...(event.resumeCommand ? { resumeCommand: event.resumeCommand } : {}), ...(event.error ? { error: event.error } : {}) };
+      const { live: _live, ...rest } = state;
+      return { ...rest, finished };
+    }
+  }
+}
+
+function isPrinted(state: RunViewState, stepId: string): boolean {
+  return state.printed.some((p) => p.kind === 'step' && p.id === stepId);
+}
+
+/** Steps not yet printed, in runbook order. */
+export function unfinishedSteps(state: RunViewState): StepView[] {
+  return state.steps.filter((s) => !isPrinted(state, s.id));
+}
+
+export function stepById(state: RunViewState, id: string): StepView | undefined {
+  return state.steps.find((s) => s.id === id);
+}
