@@ -25,21 +25,31 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   const who: Who = currentWho(ctx.flags.operator);
   const interactive = !ctx.flags.json && process.stdin.isTTY === true && ctx.stdout.isTTY === true;
   const controller = new AbortController();
-  const operator: Operator = interactive
+  const { chooseOutput } = await import('../../ui/output-mode.js');
+  const mode = chooseOutput({ json: ctx.flags.json, plain: ctx.flags.plain, stdoutIsTTY: ctx.stdout.isTTY === true, env: ctx.env });
+  // Ink (the run view) only on a real terminal; it is imported only then.
+  const ink = mode === 'ink'
+    ? (await import('../../ui/ink-run.js')).startInkRun({ operatorName: who.operator, stdout: ctx.stdout, stdin: process.stdin, stderr: ctx.stderr, color: ctx.flags.color, signal: controller.signal, interrupt: () => process.emit('SIGINT', 'SIGINT'), yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
+    : undefined;
+  const operator: Operator = ink?.operator ?? (interactive && !ink
     ? terminalOperator({ name: who.operator, input: process.stdin, output: ctx.stdout, yes: ctx.flags.yes, signal: controller.signal, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
-    : commandLineOperator({ name: who.operator, yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) });
-  const listener: EngineEventListener = ctx.flags.json
-    ? (await import('../../ui/ndjson-reporter.js')).ndjsonReporter(ctx.stdout)
-    : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout);
+    : commandLineOperator({ name: who.operator, yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) }));
+  const listener: EngineEventListener = ink
+    ? ink.listener
+    : ctx.flags.json
+      ? (await import('../../ui/ndjson-reporter.js')).ndjsonReporter(ctx.stdout)
+      : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout);
 
   let signals = 0;
   const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
     signals++;
     if (signals > 1) {
+      ink?.close();
       ctx.stderr.write(`\nmirrorbook: forced exit; the last checkpoint stands — resume to reconcile\n`);
       process.exit(name === 'SIGTERM' ? 143 : 130);
     }
-    ctx.stderr.write(`\nmirrorbook: ${name}: stopping the running step and writing the checkpoint (Ctrl-C again to force)\n`);
+    if (ink) ink.interrupting(name);
+    else ctx.stderr.write(`\nmirrorbook: ${name}: stopping the running step and writing the checkpoint (Ctrl-C again to force)\n`);
     controller.abort(name);
   };
   const sigint = onSignal('SIGINT');
@@ -53,6 +63,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     configPath: paths.config,
     options: { store, operator, who, signal: controller.signal, listener, argv: process.argv.slice(2), resumeCommand: (runId) => resumeCommandFor(ctx.flags, runId) },
     close: () => {
+      ink?.close();
       process.off('SIGINT', sigint);
       process.off('SIGTERM', sigterm);
       store.close();
