@@ -26,7 +26,10 @@ test('setup runs certificate-setup, restore and enable to SYNCHRONIZED', async (
     assert.is(roleOf(s, 'SQLPRI01', d)?.mirroringState, 'SYNCHRONIZED');
     assert.is(roleOf(s, 'SQLMIR01', d)?.role, 'MIRROR');
     assert.is(roleOf(s, 'SQLPRI01', d)?.safety, 'FULL');
+    assert.type((roleOf(s, 'SQLPRI01', d) as { sendQueueKb?: unknown })?.sendQueueKb, 'number', 'status shows the send queue');
   }
+  const text = await pair.mb('status');
+  assert.match(text.stdout, /Patriot\s+PRINCIPAL\s+SYNCHRONIZED\s+FULL/);
   const healthy = await pair.mb('monitor', '--once');
   assert.is(healthy.code, 0, healthy.stdout);
 });
