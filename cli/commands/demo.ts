@@ -1,7 +1,90 @@
-import type { Command } from '../command.js';
+// mirrorbook demo (what `npm start` runs): a lab in a temporary directory, `setup` then `failover`
+// against it in the run view (plain lines where there is no terminal), then what to try next.
+// The lab is stopped on the way out — also on Ctrl-C or a forced exit — unless --keep; its
+// directory stays, so `lab start --dir` brings the same pair back.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import type { Command, CommandContext } from '../command.js';
+import { parseOptions, UsageError } from '../command.js';
+
+const PROCEDURES = ['setup', 'failover'] as const;
 
 const command: Command = async (ctx) => {
-  ctx.stderr.write('mirrorbook demo: not implemented yet\n');
-  return 1;
+  const { options, positional } = parseOptions(ctx.argv, ['dir'], ['keep']);
+  if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`, 'usage: mirrorbook demo [--keep] [--dir D]');
+  const root = typeof options.dir === 'string' ? resolve(ctx.cwd, options.dir) : mkdtempSync(join(tmpdir(), 'mirrorbook-demo-'));
+  const labDir = join(root, 'lab');
+  const config = join(labDir, 'mirrorbook.yaml');
+  const keep = options.keep === true;
+  const say = (line: string): void => { if (!ctx.flags.json) ctx.stdout.write(line + '\n'); };
+
+  const { startLabProcess, stopLabProcess } = await import('../../lab/control/launch.js');
+  let labPid: number | undefined;
+  let inRun = false;
+  // A forced exit (second Ctrl-C) cannot wait for an orderly stop: the lab gets SIGTERM on the way out.
+  const onExit = (): void => { if (labPid !== undefined && !keep) try { process.kill(labPid, 'SIGTERM'); } catch { /* already gone */ } };
+  const onSignal = (): void => {
+    // During a run the run's own handler checkpoints and returns 130; between runs, stop here.
+    if (!inRun) { onExit(); process.exit(130); }
+  };
+  process.on('exit', onExit);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    say(`mirrorbook demo: starting a simulated SQL Server pair in ${labDir} …`);
+    const { status } = await startLabProcess({ dir: labDir });
+    labPid = status.pid;
+    say(`  ${status.instances.map((i) => `${i.name} on 127.0.0.1:${i.port}`).join(', ')}; config ${config}\n`);
+    const flags = { ...ctx.flags, config };
+    const { default: run } = await import('./run.js');
+    let code = 0;
+    for (const procedure of PROCEDURES) {
+      say(`── mirrorbook run ${procedure} --config ${config}`);
+      inRun = true;
+      code = await run({ ...ctx, argv: [procedure], flags });
+      inRun = false;
+      say('');
+      if (code !== 0) break;
+    }
+    if (code === 0) say(nextSteps(ctx, root, labDir, config, keep));
+    return code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (!keep && labPid !== undefined) {
+      await stopLabProcess(labDir).catch(() => undefined);
+      labPid = undefined;
+      say(`lab stopped; its state is kept in ${labDir}`);
+    }
+    process.off('exit', onExit);
+  }
 };
 export default command;
+
+/** How to call this CLI again, the way it was called now. */
+function selfCommand(ctx: CommandContext): string {
+  const script = process.argv[1] ?? 'mirrorbook';
+  if (basename(script) === 'mirrorbook') return 'mirrorbook';
+  const rel = relative(ctx.cwd, script);
+  return `node ${rel.startsWith('..') ? script : rel}`;
+}
+
+function nextSteps(ctx: CommandContext, root: string, labDir: string, config: string, keep: boolean): string {
+  const mb = selfCommand(ctx);
+  const c = `--config ${config}`;
+  const lines = [
+    'The pair is mirrored and SQLMIR01 is now the principal. Try next:',
+    ...(keep ? [] : [`  ${mb} lab start --dir ${labDir}            # bring the same lab back (stopped when the demo ends)`]),
+    `  ${mb} status ${c}                 # both partners, every database`,
+    `  ${mb} run failback ${c}           # planned failover back to SQLPRI01`,
+    `  ${mb} lab fault SQLPRI01 down --dir ${labDir}   # lose the principal`,
+    `  ${mb} run promote ${c}            # forced service on SQLMIR01 (asks you to type the database name)`,
+    `  ${mb} runs ${c}   ·   ${mb} show <run-id> ${c}`,
+    `  ${mb} audit verify ${c}           # the hash chain of every record`,
+    `  ${mb} audit --format md ${c}      # a report for the change board`,
+    ...(keep ? [`  ${mb} lab stop --dir ${labDir}             # when you are done (files in ${root})`] : []),
+  ];
+  return lines.join('\n');
+}
