@@ -1,0 +1,64 @@
+// The unplanned part of a pair's life, through the real CLI against the lab: after setup, the
+// principal goes down → promote, it comes back → resume-session, then disable and cleanup.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { outcomes, startPairLab, type PairLab } from './pair-lab.js';
+
+let pair: PairLab;
+const DATABASES = ['Patriot', 'PatriotArchive'];
+
+test.before(async () => {
+  pair = await startPairLab();
+  const setup = await pair.mb('run', 'setup', '--yes');
+  if (setup.code !== 0) throw new Error(setup.stdout.slice(-2000) + setup.stderr);
+});
+test.after(async () => {
+  await pair?.stop();
+});
+
+const roleOf = (s: Awaited<ReturnType<PairLab['status']>>, instance: string, database: string) =>
+  s.partners.find((p) => p.instance === instance)?.databases.find((d) => d.name === database);
+
+test('principal down: monitor is critical, promote needs the typed name and records the data loss', async () => {
+  const down = await pair.lab.cli('fault', 'SQLPRI01', 'down');
+  assert.is(down.code, 0, down.stderr);
+  for (const d of DATABASES) await pair.waitFor('SQLMIR01', d, 'DISCONNECTED');
+  assert.is((await pair.mb('monitor', '--once')).code, 11);
+  const refused = await pair.mb('run', 'promote', '--yes', '--confirm', 'SQLPRI01');
+  assert.is.not(refused.code, 0);
+  const promote = await pair.mb('run', 'promote', '--yes', '--confirm', 'SQLMIR01');
+  assert.is(promote.code, 0, promote.stdout.slice(-3000) + promote.stderr);
+  assert.match(promote.stdout, /DATA LOSS ACCEPTED for Patriot/);
+  for (const d of DATABASES) await pair.waitFor('SQLMIR01', d, 'SUSPENDED', 'PRINCIPAL');
+});
+
+test('principal back: resume-session rolls it back and resynchronizes as the mirror', async () => {
+  const up = await pair.lab.cli('fault', 'SQLPRI01', 'up');
+  assert.is(up.code, 0, up.stderr);
+  for (const d of DATABASES) await pair.waitFor('SQLPRI01', d, 'SUSPENDED', 'MIRROR');
+  const resume = await pair.mb('run', 'resume-session', '--yes');
+  assert.is(resume.code, 0, resume.stdout.slice(-3000) + resume.stderr);
+  for (const d of DATABASES) await pair.waitFor('SQLMIR01', d, 'SYNCHRONIZED', 'PRINCIPAL');
+});
+
+test('disable removes mirroring and brings the old mirror copies online', async () => {
+  const disable = await pair.mb('run', 'disable', '--yes', '--confirm', 'SQLPRI01');
+  assert.is(disable.code, 0, disable.stdout.slice(-3000) + disable.stderr);
+  const s = await pair.status();
+  for (const instance of ['SQLPRI01', 'SQLMIR01']) {
+    for (const d of DATABASES) {
+      assert.is(roleOf(s, instance, d)?.role, null);
+      assert.is(roleOf(s, instance, d)?.state, 'ONLINE');
+    }
+  }
+});
+
+test('cleanup drops the endpoints, certificates, users and logins; a second cleanup has nothing to do', async () => {
+  const first = await pair.mb('run', 'cleanup', '--yes');
+  assert.is(first.code, 0, first.stdout.slice(-3000) + first.stderr);
+  const left = await pair.mb('run', 'cleanup', '--yes');
+  assert.is(left.code, 0);
+  for (const [step, outcome] of outcomes(left.stdout)) assert.is(outcome, 'already done', step);
+});
+
+test.run();
