@@ -112,8 +112,12 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
         steps: updateStep(state, event.stepId, (s) => ({ ...s, status: 'running', attempt: event.attempt, startedAt: s.startedAt ?? time(event.ts), ...(event.server ? { server: event.server } : {}) })),
         live: { stepId: event.stepId, ...(event.server ? { server: event.server } : {}) },
       };
-    case 'statement':
-      return { ...state, live: { ...state.live, stepId: event.stepId, ...(event.server ? { server: event.server } : {}), sql: event.sql } };
+    case 'statement': {
+      // A BACKUP polled for its progress stays on screen: a read does not replace the change in flight.
+      const shown = state.live?.stepId === event.stepId ? state.live.sql : undefined;
+      const sql = shown !== undefined && !isRead(shown) && isRead(event.sql) ? shown : event.sql;
+      return { ...state, live: { ...state.live, stepId: event.stepId, ...(event.server ? { server: event.server } : {}), sql } };
+    }
     case 'progress':
       return { ...state, live: { ...state.live, stepId: event.stepId, progress: { ...(event.percent !== undefined ? { percent: event.percent } : {}), ...(event.label !== undefined ? { label: event.label } : {}) } } };
     case 'step-probed':
@@ -139,6 +143,10 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
       return { ...rest, finished };
     }
   }
+}
+
+function isRead(sql: string): boolean {
+  return /^\s*(SELECT|EXEC(UTE)?\s+sp_(who|help|dbmmonitorresults))\b/i.test(sql);
 }
 
 function isPrinted(state: RunViewState, stepId: string): boolean {

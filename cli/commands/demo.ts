@@ -41,14 +41,13 @@ const command: Command = async (ctx) => {
     const { default: run } = await import('./run.js');
     let code = 0;
     for (const procedure of PROCEDURES) {
-      say(`── mirrorbook run ${procedure} --config ${config}`);
+      say(`\n── mirrorbook run ${procedure} --config ${config}`);
       inRun = true;
       code = await run({ ...ctx, argv: [procedure], flags });
       inRun = false;
-      say('');
       if (code !== 0) break;
     }
-    if (code === 0) say(nextSteps(ctx, root, labDir, config, keep));
+    if (code === 0) say('\n' + nextSteps(ctx, root, labDir, config, keep));
     return code;
   } finally {
     process.off('SIGINT', onSignal);
@@ -74,17 +73,16 @@ function selfCommand(ctx: CommandContext): string {
 function nextSteps(ctx: CommandContext, root: string, labDir: string, config: string, keep: boolean): string {
   const mb = selfCommand(ctx);
   const c = `--config ${config}`;
-  const lines = [
-    'The pair is mirrored and SQLMIR01 is now the principal. Try next:',
-    ...(keep ? [] : [`  ${mb} lab start --dir ${labDir}            # bring the same lab back (stopped when the demo ends)`]),
-    `  ${mb} status ${c}                 # both partners, every database`,
-    `  ${mb} run failback ${c}           # planned failover back to SQLPRI01`,
-    `  ${mb} lab fault SQLPRI01 down --dir ${labDir}   # lose the principal`,
-    `  ${mb} run promote ${c}            # forced service on SQLMIR01 (asks you to type the database name)`,
-    `  ${mb} runs ${c}   ·   ${mb} show <run-id> ${c}`,
-    `  ${mb} audit verify ${c}           # the hash chain of every record`,
-    `  ${mb} audit --format md ${c}      # a report for the change board`,
-    ...(keep ? [`  ${mb} lab stop --dir ${labDir}             # when you are done (files in ${root})`] : []),
+  const tries: [string, string][] = [
+    ...(keep ? [] : [['bring the same lab back (the demo stops it on the way out)', `${mb} lab start --dir ${labDir}`] as [string, string]]),
+    ['both partners, every database', `${mb} status ${c}`],
+    ['planned failover back to SQLPRI01', `${mb} run failback ${c}`],
+    ['a lab fault: lose the principal', `${mb} lab fault SQLPRI01 down --dir ${labDir}`],
+    ['forced service on SQLMIR01 (you type the database name to confirm)', `${mb} run promote ${c}`],
+    ['the runs, and one of them with its audit timeline', `${mb} runs ${c}\n  ${mb} show <run-id> ${c}`],
+    ['check the hash chain of every audit record', `${mb} audit verify ${c}`],
+    ['a report a change board can file', `${mb} audit --format md ${c}`],
+    ...(keep ? [[`when you are done (files in ${root})`, `${mb} lab stop --dir ${labDir}`] as [string, string]] : []),
   ];
-  return lines.join('\n');
+  return ['The pair is mirrored and SQLMIR01 is now the principal. Try next:', ...tries.map(([why, cmd]) => `  # ${why}\n  ${cmd}`)].join('\n');
 }
