@@ -112,7 +112,8 @@ test('databases and mirroring: restore, SET PARTNER mirror first, then sys.datab
     JOIN msdb.dbo.backupmediafamily f ON f.media_set_id = b.media_set_id ORDER BY b.backup_set_id`);
   assert.equal(history.resultSets[0]?.rows.map((row) => row.slice(0, 3)), [['Patriot', 'D', 'SQLPRI01'], ['Patriot', 'L', 'SQLPRI01']]);
   assert.match(String(history.resultSets[0]?.rows[0]?.[3]), /^\\\\SQLMIR01\\/);
-  assert.equal((await run(m, `SELECT COUNT(*) FROM msdb.dbo.backupset`)).resultSets[0]?.rows, [[0]]);
+  const restored = await run(m, `SELECT b.type, b.server_name, r.restore_type FROM msdb.dbo.restorehistory r JOIN msdb.dbo.backupset b ON b.backup_set_id = r.backup_set_id ORDER BY r.restore_history_id`);
+  assert.equal(restored.resultSets[0]?.rows, [['D', 'SQLPRI01', 'D'], ['L', 'SQLPRI01', 'L']], 'the mirror records what it restored, not what it wrote');
 
   await run(m, `ALTER DATABASE Patriot SET PARTNER = 'TCP://SQLPRI01.lab.local:1430'`);
   await run(p, `ALTER DATABASE Patriot SET PARTNER = 'TCP://sqlmir01.lab.local:1430'`);
