@@ -66,7 +66,10 @@ export function forceService(databases: string[], mirrorInstance: string): StepD
         let loss = 'unknown (the principal is unreachable; the last monitor sample is not available)';
         try {
           const sample = (await rows<{ unsent_log: number | null; time_recorded: unknown }>(ctx, 'mirror', monitorQuery(database)))[0];
-          if (sample?.unsent_log != null) loss = `about ${sample.unsent_log} KB of unsent log at the last monitor sample (${String(sample.time_recorded)})`;
+          if (sample?.unsent_log != null) {
+            const at = sample.time_recorded instanceof Date ? sample.time_recorded.toISOString() : String(sample.time_recorded);
+            loss = `the last monitor sample on the mirror (${at}) showed ${sample.unsent_log} KB of log not yet sent; anything the principal committed and did not send after that is lost too`;
+          }
         } catch {
           // no monitor history on this instance: the loss stays unknown
         }
