@@ -99,24 +99,43 @@ interface Resolved {
   column: number;
 }
 
+/** Where each column reference (its `parts` array in the AST) points, for the FROM clause (its
+ * Source[]) it was last resolved in: names are looked up once per query run, not once per row. */
+const bindings = new WeakMap<string[], { sources: Source[]; depth: number; source: number; column: number }>();
+
 function resolveColumn(parts: string[], env: RowEnv): Resolved {
-  const name = parts.at(-1)!;
+  let binding = bindings.get(parts);
+  if (!binding || binding.sources !== env.sources) {
+    binding = { sources: env.sources, ...lookup(parts, env) };
+    bindings.set(parts, binding);
+  }
+  let scope = env;
+  for (let i = 0; i < binding.depth; i++) scope = scope.outer!;
+  return { env: scope, source: binding.source, column: binding.column };
+}
+
+/** 207 unknown column, 209 ambiguous, 4104 unknown qualifier; inner scopes first, then outer. */
+function lookup(parts: string[], env: RowEnv): { depth: number; source: number; column: number } {
+  const name = parts[parts.length - 1]!.toLowerCase();
   const qualifier = parts.slice(0, -1);
-  for (let scope: RowEnv | undefined = env; scope; scope = scope.outer) {
-    const candidates = scope.sources
-      .map((source, index) => ({ source, index }))
-      .filter(({ source }) => qualifier.length === 0 || matchesQualifier(source, qualifier));
-    if (qualifier.length > 0 && candidates.length === 0) continue;
-    const hits = candidates.flatMap(({ source, index }) => {
-      const column = source.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
-      return column >= 0 ? [{ env: scope, source: index, column }] : [];
-    });
-    if (hits.length > 1) throw new SqlError(209, `Ambiguous column name '${name}'.`);
-    if (hits.length === 1) return hits[0]!;
-    if (qualifier.length > 0) throw new SqlError(207, `Invalid column name '${name}'.`);
+  let depth = 0;
+  for (let scope: RowEnv | undefined = env; scope; scope = scope.outer, depth++) {
+    let found: { depth: number; source: number; column: number } | undefined;
+    let qualifierMatched = false;
+    for (let source = 0; source < scope.sources.length; source++) {
+      const s = scope.sources[source]!;
+      if (qualifier.length > 0 && !matchesQualifier(s, qualifier)) continue;
+      qualifierMatched = true;
+      const column = s.columns.findIndex((c) => c.name.toLowerCase() === name);
+      if (column < 0) continue;
+      if (found) throw new SqlError(209, `Ambiguous column name '${parts[parts.length - 1]}'.`);
+      found = { depth, source, column };
+    }
+    if (found) return found;
+    if (qualifier.length > 0 && qualifierMatched) throw new SqlError(207, `Invalid column name '${parts[parts.length - 1]}'.`);
   }
   if (qualifier.length > 0) throw new SqlError(4104, `The multi-part identifier "${parts.join('.')}" could not be bound.`);
-  throw new SqlError(207, `Invalid column name '${name}'.`);
+  throw new SqlError(207, `Invalid column name '${parts[parts.length - 1]}'.`);
 }
 
 /** `d.name` matches the source aliased d, or (unaliased) the table whose name ends with the qualifier. */

@@ -32,8 +32,10 @@ export function syntaxErrorAt(token: Token): SqlSyntaxError {
 const OPERATORS = ['<>', '!=', '<=', '>=', '!<', '!>', '::', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
   '(', ')', ',', ';', '.', '=', '<', '>', '+', '-', '*', '/', '%', '&', '|', '^', '~', ':'];
 
-const isIdentStart = (c: string) => /[\p{L}_#]/u.test(c);
-const isIdentPart = (c: string) => /[\p{L}\p{N}_#@$]/u.test(c);
+const ASCII_LETTER = /[A-Za-z]/;
+// ASCII first: the Unicode property classes are only needed for the rare non-ASCII name.
+const isIdentStart = (c: string) => ASCII_LETTER.test(c) || c === '_' || c === '#' || (c > '\x7f' && /[\p{L}]/u.test(c));
+const isIdentPart = (c: string) => isIdentStart(c) || isDigit(c) || c === '@' || c === '$' || (c > '\x7f' && /\p{N}/u.test(c));
 const isDigit = (c: string) => c >= '0' && c <= '9';
 
 export function tokenize(sql: string): Token[] {

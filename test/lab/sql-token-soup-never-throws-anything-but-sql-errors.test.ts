@@ -6,6 +6,7 @@ import { SqlError } from '../../lab/errors.js';
 import { parseBatch } from '../../lab/sql/parse.js';
 import { evaluateSelect } from '../../lab/sql/select.js';
 import { fakeCatalog } from '../fixtures/sql/fake-catalog.js';
+import { randomSelect } from '../fixtures/sql/random-select.js';
 import { PRINCIPAL_ENDPOINT, PRINCIPAL_USER } from '../fixtures/sql/seed-guide.js';
 
 /** Small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
@@ -72,6 +73,21 @@ test('random characters', () => {
     const sql = Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
     expectSqlErrorOrSuccess(sql, `chars #${i}`);
   }
+});
+
+test('random well-formed SELECTs evaluate or fail with a SqlError, and some succeed', () => {
+  const next = random(4242);
+  let succeeded = 0;
+  for (let i = 0; i < 1000; i++) {
+    const sql = randomSelect(next);
+    try {
+      for (const statement of parseBatch(sql)) if (statement.kind === 'select') evaluateSelect(statement, fakeCatalog());
+      succeeded++;
+    } catch (error) {
+      if (!(error instanceof SqlError)) assert.unreachable(`select #${i}: ${(error as Error)?.stack?.slice(0, 600)}\n--- input ---\n${sql}`);
+    }
+  }
+  assert.ok(succeeded > 50, `only ${succeeded} of 1000 random SELECTs ran`);
 });
 
 test('deep nesting is refused with Msg 191 as SQL Server does, not with a stack overflow', () => {
