@@ -20,6 +20,9 @@ export function identifierProblem(kind: IdentifierKind, name: string): string | 
   if (name.length > 128) return `it is ${name.length} characters long; SQL Server allows 128`;
   if (/\p{Cc}/u.test(name)) return 'it contains control characters';
   if (name !== name.trim()) return 'it starts or ends with a space';
+  // Letters by Unicode, but look-alikes of ' and " (best-fit code pages map some of them to quotes).
+  if (/[\u02B9-\u02BD\u02C8\u02EE]/u.test(name)) return 'it contains a look-alike of a quotation mark';
+  if (/--|\/\*|\*\//.test(name)) return 'it contains a T-SQL comment marker (-- /* */)';
   const rule = RULES[kind];
   if (!rule.pattern.test(name)) return `it contains characters not allowed in a ${kind} name; allowed: ${rule.allowed}`;
   if (kind === 'database' && SYSTEM_DATABASES.includes(name.toLowerCase())) return 'system databases cannot be mirrored';
