@@ -16,8 +16,10 @@ const TOP_KEYS = ['preset', 'pair', 'databases', 'endpoint', 'auth', 'backup', '
 const SERVER_KEYS = ['server', 'host', 'port', 'instance', 'login', 'password', 'encrypt', 'trustServerCertificate', 'caFile', 'mirroringAddress'] as const;
 const ROLES: PartnerRole[] = ['principal', 'mirror', 'witness'];
 const MIRRORING_ADDRESS = /^TCP:\/\/(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
-const WINDOWS_PATH = /^([A-Za-z]:\\|\\\\)[^\x00-\x1f"*?<>|]*$/;
-const UNC_PATH = /^\\\\[^\\\x00-\x1f]+\\[^\x00-\x1f"*?<>|]+$/;
+// No `..` segment (a backup path names the directory itself), no quote (a paste mistake, never a
+// folder a DBA means), no \\?\ or \\.\ device path.
+const WINDOWS_PATH = /^(?!.*\\\.\.(\\|$))([A-Za-z]:\\|\\\\(?![.?]\\))[^\x00-\x1f"'*?<>|]*$/;
+const UNC_PATH = /^(?!.*\\\.\.(\\|$))\\\\(?![.?]\\)[^\\\x00-\x1f'?]+\\[^\x00-\x1f"'*?<>|]+$/;
 
 export interface LoadOptions {
   env: NodeJS.ProcessEnv;
@@ -248,8 +250,8 @@ function readBackup(value: unknown, auth: AuthConfig | undefined, issues: Issues
     issues.add('backup', "missing; expected { directory: 'D:\\Backup', mirrorReadsFrom: '\\\\SQLPRI01\\Backup' }");
     return undefined;
   }
-  const windowsPath = { pattern: WINDOWS_PATH, allowed: "a Windows path such as 'D:\\Backup' (single-quoted in YAML)" };
-  const uncPath = { pattern: UNC_PATH, allowed: "a UNC path such as '\\\\SQLPRI01\\Backup' (single-quoted in YAML)" };
+  const windowsPath = { pattern: WINDOWS_PATH, allowed: "a Windows path such as 'D:\\Backup' (single-quoted in YAML; no .. segment, no quote)" };
+  const uncPath = { pattern: UNC_PATH, allowed: "a UNC path such as '\\\\SQLPRI01\\Backup' (single-quoted in YAML; no .. segment, no quote, no \\\\?\\ device path)" };
   const directory = str(required(raw.directory, 'backup.directory', "where the principal writes backups, e.g. 'D:\\Backup'", issues), 'backup.directory', issues, windowsPath);
   const mirrorReadsFrom = str(required(raw.mirrorReadsFrom, 'backup.mirrorReadsFrom', "how the mirror reads that directory, e.g. '\\\\SQLPRI01\\Backup'", issues), 'backup.mirrorReadsFrom', issues, uncPath);
   const mirrorDirectory = str(raw.mirrorDirectory, 'backup.mirrorDirectory', issues, windowsPath);
