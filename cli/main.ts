@@ -4,6 +4,15 @@
 import type { Command, CommandContext, GlobalFlags } from './command.js';
 import { UsageError } from './command.js';
 
+// tedious passes an IP address as the TLS server name (DEP0123); the warning tells an operator
+// nothing they can act on and would interleave with the run's output.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const code = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { code?: string }).code : rest[1];
+  if (code === 'DEP0123') return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   plan: { summary: 'show every step and its exact T-SQL per server; changes nothing', load: () => import('./commands/plan.js') },
   run: { summary: 'run a procedure (TUI on a terminal, plain lines otherwise)', load: () => import('./commands/run.js') },
