@@ -1,0 +1,43 @@
+// What the proof tests share: the built CLI (dist/cli.js, as an operator runs it) in a child
+// process, and the lab's batch logs (one NDJSON line per batch an instance received).
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, type CliResult } from '../helpers/lab.js';
+
+export const DIST_CLI = join(REPO_ROOT, 'dist', 'cli.js');
+
+export function requireDist(): void {
+  if (!existsSync(DIST_CLI)) throw new Error(`${DIST_CLI} is missing: run 'npm run build' (npm test builds it first)`);
+}
+
+/** `node dist/cli.js …args` with a clean environment plus `env`. */
+export function runDist(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolveRun, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
+    delete env.MIRRORBOOK_CONFIG;
+    delete env.MIRRORBOOK_STORE;
+    delete env.MIRRORBOOK_RUNBOOKS;
+    const child = spawn(process.execPath, [DIST_CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolveRun({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+  });
+}
+
+/** Batch-log line count per instance of the lab in `labDir`. */
+export function batchCounts(labDir: string): Record<string, number> {
+  const logs = join(labDir, 'logs');
+  const counts: Record<string, number> = {};
+  for (const file of readdirSync(logs).filter((f) => f.endsWith('.ndjson'))) {
+    counts[file.replace(/\.ndjson$/, '')] = readFileSync(join(logs, file), 'utf8').split('\n').filter(Boolean).length;
+  }
+  return counts;
+}
+
+export function total(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
