@@ -145,7 +145,7 @@ test('a store on a read-only file system: exit 2 with a hint, no run written', a
 test('a full disk: exit 2 "full" with a hint, no half-written run', async () => {
   const dir = join(work, 'full');
   mkdirSync(dir);
-  if (!mount(['-t', 'tmpfs', '-o', 'size=1m'], dir)) return;
+  if (!mount(['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs'], dir)) return;
   const store = copyOfBase('full', dir);
   const before = history(store);
   // Fill what is left of the file system.
