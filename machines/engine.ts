@@ -90,11 +90,22 @@ const EXIT: Record<Park['reason'], (signalName: string) => { status: RunStatus; 
 
 interface Drive {
   rt: RunRuntime;
+  /** The actor being driven: its persisted snapshot is the checkpoint. */
+  live: { actor?: { getPersistedSnapshot(): unknown } };
   machine: RunbookMachine;
   run: RunRecord;
   hash: string;
   options: RunOptions;
   targets: { close(): Promise<void> };
+}
+
+/** Apply commits its intent before any effect, and verify (a read) ends in the step's final
+ * state: what is staged when the machine enters them rides in that commit. Any other state may
+ * wait for a person or a timer, or is the next step: staged writes are committed on entry. */
+function leadsToDurableWrite(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const phase = Object.values(value)[0];
+  return phase === 'apply' || phase === 'verify';
 }
 
 /** Starts (or restores) the actor, checkpoints every transition, resolves when it is done or parked. */
@@ -106,15 +117,26 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
   } catch (error) {
     throw new BrokenCheckpoint(summarizeError(error).message);
   }
+  d.live.actor = actor;
   let failure: unknown;
   let settle: () => void = () => {};
   let armed = false;
+  let checkpointed = begin.snapshot !== undefined;
   const settled = new Promise<void>((resolve) => {
     settle = resolve;
     actor.subscribe({
       next: (snapshot) => {
-        store.snapshots.save(d.run.id, actor.getPersistedSnapshot(), d.hash);
-        d.rt.checkpoint(`checkpoint:${JSON.stringify(snapshot.value)}`);
+        d.rt.writes.checkpointChanged();
+        if (!checkpointed || (d.rt.writes.hasStaged() && !leadsToDurableWrite(snapshot.value))) {
+          try {
+            d.rt.writes.commit();
+            checkpointed = true;
+          } catch (error) {
+            failure = error;
+            resolve();
+            return;
+          }
+        }
         // A restored parked checkpoint is reported once on start, before RESUME is sent.
         if (snapshot.status === 'done' || (armed && snapshot.hasTag(PARKED))) resolve();
       },
@@ -146,6 +168,9 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
   }
   await settled;
   const final = actor.getSnapshot();
+  // The run's last checkpoint is committed with its end: the snapshot before the actor stops.
+  const last = actor.getPersistedSnapshot();
+  d.live.actor = { getPersistedSnapshot: () => last };
   actor.stop();
   await d.targets.close();
 
@@ -163,12 +188,16 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
 
 function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: number; error?: ErrorSummary }): RunResult {
   const { store } = d.options;
-  if (outcome.error) {
-    store.audit.append({ kind: 'note', runId: d.run.id, result: outcome.status, errorNumber: outcome.error.number ?? null, message: outcome.error.message, data: outcome.error.hint ? { hint: outcome.error.hint } : null });
+  const error = outcome.error;
+  if (error) {
+    d.rt.writes.audit({ kind: 'note', runId: d.run.id, result: outcome.status, errorNumber: error.number ?? null, message: error.message, data: error.hint ? { hint: error.hint } : null });
   }
-  // The store writes the run-end record with the status.
-  store.runs.setStatus(d.run.id, outcome.status, outcome.exitCode);
-  store.locks.release(d.run.pairKey, d.run.id);
+  // One commit: what is still staged, the last checkpoint, the run-end record (the store writes
+  // it with the status) and the lock's release.
+  d.rt.writes.commitWith(() => {
+    store.runs.setStatus(d.run.id, outcome.status, outcome.exitCode);
+    store.locks.release(d.run.pairKey, d.run.id);
+  });
   const resumeCommand = outcome.status === 'done' ? undefined : d.options.resumeCommand(d.run.id);
   d.rt.emit({ type: 'run-finished', status: outcome.status === 'running' ? 'failed' : outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
   return { runId: d.run.id, status: outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) };
@@ -178,7 +207,10 @@ class BrokenCheckpoint extends Error {}
 
 function prepare(options: RunOptions, run: RunRecord, hash: string): Drive {
   const targets = lazyTargets(options.procedure);
+  const live: Drive['live'] = {};
   const rt = createRuntime({
+    snapshot: () => live.actor!.getPersistedSnapshot() as { value: unknown },
+    definitionHash: hash,
     runId: run.id,
     runbook: options.procedure.runbook,
     store: options.store,
@@ -188,7 +220,7 @@ function prepare(options: RunOptions, run: RunRecord, hash: string): Drive {
     ...(options.listener ? { listener: options.listener } : {}),
     ...(options.procedure.onCheckpoint ? { onCheckpoint: options.procedure.onCheckpoint } : {}),
   });
-  return { rt, machine: compileRunbook(options.procedure.runbook, rt), run, hash, options, targets };
+  return { rt, live, machine: compileRunbook(options.procedure.runbook, rt), run, hash, options, targets };
 }
 
 function announce(d: Drive, resumed: boolean): void {

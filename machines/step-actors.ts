@@ -42,23 +42,7 @@ export interface StepInput {
 const afterCheckpoint = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function entriesOf(rt: RunRuntime, stepId: string): JournalEntry[] {
-  return rt.journalOf(stepId);
-}
-
-function recordIntent(rt: RunRuntime, e: Parameters<RunRuntime['store']['journal']['intent']>[0]): number {
-  try {
-    return rt.store.journal.intent(e);
-  } finally {
-    rt.journalChanged();
-  }
-}
-
-function recordOutcome(rt: RunRuntime, e: Parameters<RunRuntime['store']['journal']['outcome']>[0]): void {
-  try {
-    rt.store.journal.outcome(e);
-  } finally {
-    rt.journalChanged();
-  }
+  return rt.writes.journalOf(stepId);
 }
 
 function lastAttempt(entries: JournalEntry[]): number {
@@ -78,19 +62,18 @@ function plannedSql(step: StepDefinition): string | undefined {
   return planned.length ? planned.map((p) => p.tsql.masked).join('\n') : undefined;
 }
 
-/** Records a step's final state; `alongside` (an audit record of what decided it) commits in the
- * same transaction: one fsync instead of two. */
+/** Stages a step's final state after `alongside` (an audit record of what decided it); both commit
+ * on the machine's next transition, with the checkpoint of the next step. */
 function finish(rt: RunRuntime, step: StepDefinition, attempt: number, status: 'done' | 'already-done' | 'skipped' | 'failed', detail?: string, error?: ErrorSummary, alongside?: AuditInput): void {
-  rt.store.transaction(() => {
-    if (alongside) rt.store.audit.append(alongside);
-    rt.store.journal.step({ runId: rt.runId, stepId: step.id, status, attempt, ...(detail ? { detail } : {}), ...(error ? { error: { ...(error.number !== undefined ? { number: error.number } : {}), message: error.message } } : {}) });
-  });
-  rt.checkpoint(`step:${step.id}:${status}`);
+  if (alongside) rt.writes.audit(alongside);
+  rt.writes.step({ runId: rt.runId, stepId: step.id, status, attempt, ...(detail ? { detail } : {}), ...(error ? { error: { ...(error.number !== undefined ? { number: error.number } : {}), message: error.message } } : {}) });
   const started = rt.startedAt.get(step.id) ?? Date.now();
   rt.emit({ type: 'step-finished', stepId: step.id, status, ms: Date.now() - started, ...(detail ? { detail } : {}), ...(error ? { error } : {}) });
 }
 
+/** Waits for a person or a timer: what is staged becomes durable first. */
 async function ask<T>(rt: RunRuntime, question: () => Promise<T>): Promise<T> {
+  rt.writes.commit();
   if (rt.signal.aborted) throw new Interrupted(String(rt.signal.reason));
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
@@ -109,7 +92,7 @@ const needsOperator = (error: NeedsOperator): Route => ({ to: 'park', park: { re
 async function probeStep(rt: RunRuntime, step: StepDefinition, attempt: number): Promise<{ done: boolean; detail: string }> {
   const result = await callStep(rt, step, attempt, (ctx) => step.probe(ctx));
   const detail = probeDetail(result);
-  rt.store.audit.append({ kind: 'probe', runId: rt.runId, stepId: step.id, attempt, target: step.target, server: serverOf(rt, step) ?? null, result: result.done ? 'done' : 'not-done', message: detail });
+  rt.writes.audit({ kind: 'probe', runId: rt.runId, stepId: step.id, attempt, target: step.target, server: serverOf(rt, step) ?? null, result: result.done ? 'done' : 'not-done', message: detail });
   rt.emit({ type: 'step-probed', stepId: step.id, done: result.done, detail });
   return { done: result.done, detail };
 }
@@ -119,7 +102,7 @@ async function probeStep(rt: RunRuntime, step: StepDefinition, attempt: number):
 async function reconcileInDoubt(rt: RunRuntime, step: StepDefinition, entry: JournalEntry): Promise<boolean> {
   const { done, detail } = await probeStep(rt, step, entry.attempt);
   const server = serverOf(rt, step);
-  recordOutcome(rt, {
+  rt.writes.outcome({
     intentId: entry.id,
     status: done ? 'already-done' : 'aborted',
     audit: {
@@ -130,7 +113,6 @@ async function reconcileInDoubt(rt: RunRuntime, step: StepDefinition, entry: Jou
         : `the interrupted attempt ${entry.attempt} did not take effect (${detail})`,
     },
   });
-  rt.checkpoint(`outcome:${step.id}`);
   return done;
 }
 
@@ -139,7 +121,7 @@ async function confirmDestructive(rt: RunRuntime, step: StepDefinition): Promise
   rt.emit({ type: 'confirm-required', stepId: step.id, expected: destructive.confirmText, consequences: destructive.consequences });
   try {
     const confirmed = await ask(rt, () => rt.operator.confirmDestructive(step));
-    rt.store.audit.append({ kind: 'confirmation', runId: rt.runId, stepId: step.id, target: step.target, result: confirmed ? 'confirmed' : 'refused', message: `destructive step: ${destructive.consequences}` });
+    rt.writes.audit({ kind: 'confirmation', runId: rt.runId, stepId: step.id, target: step.target, result: confirmed ? 'confirmed' : 'refused', message: `destructive step: ${destructive.consequences}` });
     return confirmed ? undefined : { to: 'park', park: { reason: 'aborted', error: { message: `the operator did not confirm '${step.title}'` } } };
   } catch (error) {
     if (error instanceof NeedsOperator) return needsOperator(error);
@@ -192,19 +174,16 @@ export function stepActors(rt: RunRuntime) {
       const step = stepAt(rt, input.index);
       const entries = entriesOf(rt, step.id);
       for (const stale of entries.filter((e) => e.outcome === null)) {
-        recordOutcome(rt, { intentId: stale.id, status: 'aborted', audit: { target: 'operator', message: 'the operator was asked again after an interruption' } });
+        rt.writes.outcome({ intentId: stale.id, status: 'aborted', audit: { target: 'operator', message: 'the operator was asked again after an interruption' } });
       }
-      const intentId = recordIntent(rt, { runId: rt.runId, stepId: step.id, attempt: lastAttempt(entries) + 1, action: 'manual', audit: { target: 'operator', message: step.manual!.instructions } });
-      rt.checkpoint(`intent:${step.id}`);
+      const intentId = rt.writes.intent({ runId: rt.runId, stepId: step.id, attempt: lastAttempt(entries) + 1, action: 'manual', audit: { target: 'operator', message: step.manual!.instructions } });
       rt.emit({ type: 'manual-required', stepId: step.id, instructions: step.manual!.instructions });
       try {
         const confirmed = await ask(rt, () => rt.operator.confirmManual(step));
-        recordOutcome(rt, { intentId, status: confirmed ? 'ok' : 'aborted', audit: { target: 'operator', message: confirmed ? 'the operator reported the manual step done' : 'the operator stopped the run at a manual step' } });
-        rt.checkpoint(`outcome:${step.id}`);
+        rt.writes.outcome({ intentId, status: confirmed ? 'ok' : 'aborted', audit: { target: 'operator', message: confirmed ? 'the operator reported the manual step done' : 'the operator stopped the run at a manual step' } });
         return confirmed ? { to: 'verify' } : { to: 'park', park: { reason: 'aborted', error: { message: `the operator stopped at '${step.title}'` } } };
       } catch (error) {
-        recordOutcome(rt, { intentId, status: 'aborted', audit: { target: 'operator', message: error instanceof Error ? error.message : String(error) } });
-        rt.checkpoint(`outcome:${step.id}`);
+        rt.writes.outcome({ intentId, status: 'aborted', audit: { target: 'operator', message: error instanceof Error ? error.message : String(error) } });
         if (error instanceof NeedsOperator) return needsOperator(error);
         throw error;
       }
@@ -231,28 +210,25 @@ export function stepActors(rt: RunRuntime) {
       const attempt = lastAttempt(entriesOf(rt, step.id)) + 1;
       const server = serverOf(rt, step);
       const sql = plannedSql(step);
-      const intentId = recordIntent(rt, {
+      const intentId = rt.writes.intent({
         runId: rt.runId, stepId: step.id, attempt, action: 'apply',
         audit: { target: step.target, ...(server ? { server } : {}), ...(sql ? { sql } : {}), message: step.title },
       });
-      rt.checkpoint(`intent:${step.id}`);
       try {
         await callStep(rt, step, attempt, (ctx) => step.apply(ctx));
       } catch (error) {
         const summary = summarizeError(error);
         const interrupted = error instanceof Interrupted;
-        recordOutcome(rt, {
+        rt.writes.outcome({
           intentId,
           status: interrupted ? 'aborted' : 'error',
           error: { ...(summary.number !== undefined ? { number: summary.number } : {}), message: summary.message },
           audit: { target: step.target, ...(server ? { server } : {}) },
         });
-        rt.checkpoint(`outcome:${step.id}`);
         if (interrupted) throw error;
         return { to: 'failed', error: summary, retryable: step.retry?.retryable?.(error) ?? true };
       }
-      recordOutcome(rt, { intentId, status: 'ok', audit: { target: step.target, ...(server ? { server } : {}) } });
-      rt.checkpoint(`outcome:${step.id}`);
+      rt.writes.outcome({ intentId, status: 'ok', audit: { target: step.target, ...(server ? { server } : {}) } });
       return { to: 'verify' };
     }),
 
@@ -273,7 +249,7 @@ export function stepActors(rt: RunRuntime) {
         finish(rt, step, attempt, 'done', detail, undefined, record);
         return { to: 'next' };
       }
-      rt.store.audit.append(record);
+      rt.writes.audit(record);
       return { to: 'failed', error: { message: `'${step.title}' did not take effect: ${detail}` }, retryable: true };
     }),
 
@@ -297,7 +273,7 @@ export function stepActors(rt: RunRuntime) {
         if (e instanceof NeedsOperator) return { to: 'park', park: { reason: 'failed', error } };
         throw e;
       }
-      rt.store.audit.append({ kind: 'confirmation', runId: rt.runId, stepId: step.id, target: step.target, result: choice, message: `after failure: ${error.message}` });
+      rt.writes.audit({ kind: 'confirmation', runId: rt.runId, stepId: step.id, target: step.target, result: choice, message: `after failure: ${error.message}` });
       if (choice === 'retry') return { to: 'probe', retries: 0 };
       if (choice === 'skip') {
         finish(rt, step, attempt, 'skipped', 'skipped by the operator after a failure');

@@ -18,17 +18,17 @@ export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: numbe
       const base = { kind: 'statement' as const, runId: rt.runId, stepId: step.id, attempt, target, server: server ?? null, sql: statement.masked };
       try {
         const result = await targets.query(target, statement, signal);
-        rt.store.audit.append({ ...base, result: 'ok', data: { rowsAffected: result.rowsAffected } });
+        rt.writes.audit({ ...base, result: 'ok', data: { rowsAffected: result.rowsAffected } });
         return result;
       } catch (error) {
         const e = summarizeError(error);
-        rt.store.audit.append({ ...base, result: 'error', errorNumber: e.number ?? null, message: e.message });
+        rt.writes.audit({ ...base, result: 'error', errorNumber: e.number ?? null, message: e.message });
         throw error;
       }
     },
     progress: (update) => rt.emit({ type: 'progress', stepId: step.id, ...update }),
     note: (text) => {
-      rt.store.audit.append({ kind: 'note', runId: rt.runId, stepId: step.id, attempt, message: text });
+      rt.writes.audit({ kind: 'note', runId: rt.runId, stepId: step.id, attempt, message: text });
       rt.emit({ type: 'note', stepId: step.id, text });
     },
   };

@@ -30,7 +30,7 @@ export function createAudit(db: Database.Database): Store['audit'] {
     const seq = (last?.seq ?? 0) + 1;
     const row: AuditRow = [
       seq,
-      nowIso(),
+      r.at ?? nowIso(),
       runId,
       r.kind,
       maskedText(operator, 'audit operator'),

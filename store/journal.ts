@@ -90,10 +90,11 @@ export function createJournal(db: Database.Database, audit: Store['audit']): Sto
     }
     if (entry.outcome_status !== null) throw new Error(`intent ${e.intentId} already has an outcome (${entry.outcome_status})`);
     const message = maskedText(e.error?.message ?? null, 'outcome error');
-    insertOutcome.run(e.intentId, e.status, e.error?.number ?? null, message, nowIso());
+    const at = e.at ?? nowIso();
+    insertOutcome.run(e.intentId, e.status, e.error?.number ?? null, message, at);
     const a = e.audit ?? {};
     audit.append({
-      kind: 'outcome', runId: entry.run_id, stepId: entry.step_id, attempt: entry.attempt,
+      kind: 'outcome', at, runId: entry.run_id, stepId: entry.step_id, attempt: entry.attempt,
       target: a.target, server: a.server, sql: a.sql, operator: a.operator,
       result: e.status, errorNumber: e.error?.number ?? null, message: message ?? a.message ?? null,
       data: { intentId: e.intentId, action: entry.action, ...(a.data === undefined ? {} : { detail: a.data }) },

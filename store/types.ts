@@ -72,6 +72,8 @@ export interface IntentInput {
 
 export interface OutcomeInput {
   intentId: number;
+  /** When the apply ended (default: now), for an outcome committed a little later. */
+  at?: string;
   status: OutcomeStatus;
   error?: { number?: number; message: string };
   audit?: AuditContext;
@@ -124,6 +126,8 @@ export interface AuditInput {
   errorNumber?: number | null;
   message?: string | null;
   data?: unknown;
+  /** When it happened (ISO with milliseconds; default: now), for a record committed a little later. */
+  at?: string;
 }
 
 export interface AuditRecord {
