@@ -76,6 +76,14 @@ export async function openExistingStore(ctx: CommandContext, options: { readonly
   const { existsSync } = await import('node:fs');
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
   if (!existsSync(paths.store)) return { store: undefined, path: paths.store };
-  const { openStore } = await import('../../store/index.js');
-  return { store: openStore(paths.store, { readonly: options.readonly }), path: paths.store };
+  const { openStore, StoreError } = await import('../../store/index.js');
+  try {
+    return { store: openStore(paths.store, { readonly: options.readonly }), path: paths.store };
+  } catch (error) {
+    if (!(options.readonly && error instanceof StoreError && error.message.includes('needs migrating'))) throw error;
+    // A store an older build wrote: migrate it once (one transaction; refused if the file is
+    // read-only), then read it — the read commands are what an operator tries first after an upgrade.
+    openStore(paths.store).close();
+    return { store: openStore(paths.store, { readonly: true }), path: paths.store };
+  }
 }
