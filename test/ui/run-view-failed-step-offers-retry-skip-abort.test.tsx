@@ -1,0 +1,55 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { STEPS, ev, frameWhere, renderRunView, settled, stepDefinition } from './run-view-harness.js';
+
+const error1418 = Object.assign(new Error("The server network address 'TCP://sqlmir01.lab.local:1430' can not be reached or does not exist."), { number: 1418, hint: 'check the endpoint on the mirror is STARTED' });
+
+test('a failed step shows the error number, message and hint, and takes r / s / a', async () => {
+  const ui = renderRunView();
+  try {
+    ui.emit(ev('run-started', { procedure: 'enable', pair: 'SQLPRI01+SQLMIR01', operator: 'dba', resumed: false, steps: STEPS }));
+    ui.emit(ev('step-started', { stepId: 'partner', attempt: 1, target: 'principal', server: 'SQLPRI01' }));
+    ui.emit(ev('step-finished', { stepId: 'partner', status: 'failed', ms: 300, error: { number: 1418, message: error1418.message, hint: error1418.hint } }));
+    const choice = ui.operator.onFailure(stepDefinition('partner'), error1418, ['retry', 'skip', 'abort']);
+    const frame = await frameWhere(ui.lastFrame, (f) => f.includes('[r] retry'), 'the failure menu');
+    assert.match(frame, /✖ SET PARTNER on the principal failed/);
+    assert.match(frame, /error 1418: The server network address/);
+    assert.match(frame, /hint: check the endpoint on the mirror is STARTED/);
+    assert.match(frame, /\[r\] retry\s+\[s\] skip\s+\[a\] abort/);
+    ui.stdin.write('x');
+    assert.not.ok(await settled(choice));
+    ui.stdin.write('s');
+    assert.is(await choice, 'skip');
+  } finally {
+    ui.cleanup();
+  }
+});
+
+test('skip is not offered where the step does not allow it', async () => {
+  const ui = renderRunView();
+  try {
+    ui.emit(ev('run-started', { procedure: 'restore', pair: 'P', operator: 'dba', resumed: false, steps: STEPS }));
+    const choice = ui.operator.onFailure(stepDefinition('overwrite'), error1418, ['retry', 'abort']);
+    const frame = await frameWhere(ui.lastFrame, (f) => f.includes('[r] retry'), 'the failure menu');
+    assert.not.match(frame, /skip/);
+    ui.stdin.write('s');
+    assert.not.ok(await settled(choice), "'s' means nothing here");
+    ui.stdin.write('r');
+    assert.is(await choice, 'retry');
+  } finally {
+    ui.cleanup();
+  }
+});
+
+test('without raw mode the view renders and mounts no key handling', async () => {
+  const ui = renderRunView({ keys: false });
+  try {
+    ui.emit(ev('run-started', { procedure: 'enable', pair: 'P', operator: 'dba', resumed: false, steps: STEPS }));
+    const frame = await frameWhere(ui.lastFrame, (f) => f.includes('enable on P'), 'the header');
+    assert.match(frame, /· Full backup of Patriot/);
+  } finally {
+    ui.cleanup();
+  }
+});
+
+test.run();

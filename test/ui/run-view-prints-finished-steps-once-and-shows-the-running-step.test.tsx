@@ -1,0 +1,48 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { STEPS, ev, frameWhere, renderRunView } from './run-view-harness.js';
+
+test('header, a running step with its server, T-SQL and progress, then the finished step printed once', async () => {
+  const ui = renderRunView();
+  try {
+    ui.emit(ev('run-started', { procedure: 'setup', pair: 'SQLPRI01+SQLMIR01', operator: 'dba', resumed: false, steps: STEPS }));
+    ui.emit(ev('step-started', { stepId: 'backup', attempt: 1, target: 'principal', server: 'SQLPRI01' }));
+    ui.emit(ev('statement', { stepId: 'backup', target: 'principal', server: 'SQLPRI01', sql: "BACKUP DATABASE [Patriot] TO DISK = N'C:\\Backup\\Patriot.bak'" }));
+    ui.emit(ev('statement', { stepId: 'backup', target: 'principal', server: 'SQLPRI01', sql: 'SELECT percent_complete FROM sys.dm_exec_requests' }));
+    ui.emit(ev('progress', { stepId: 'backup', percent: 40, label: 'BACKUP DATABASE Patriot' }));
+    const running = await frameWhere(ui.lastFrame, (f) => f.includes('40%'), 'the progress bar');
+    assert.match(running, /setup on SQLPRI01\+SQLMIR01 · run 20261125-200000-abcd · operator dba · 4 steps/);
+    assert.match(running, /▶ Full backup of Patriot \[principal SQLPRI01\]/);
+    assert.match(running, /BACKUP DATABASE \[Patriot\]/, 'the change in flight stays on screen while its progress is polled');
+    assert.match(running, /█+░+\s+40% BACKUP DATABASE Patriot/);
+    assert.match(running, /· Check the service account \[mirror\]/, 'pending steps are listed');
+
+    ui.emit(ev('step-finished', { stepId: 'backup', status: 'done', ms: 1234, detail: 'backup of Patriot written' }));
+    ui.emit(ev('step-started', { stepId: 'service', attempt: 1, target: 'mirror', server: 'SQLMIR01' }));
+    const after = await frameWhere(ui.lastFrame, (f) => f.includes('▶ Check the service account'), 'the next step running');
+    assert.match(after, /✔ Full backup of Patriot \[SQLPRI01\] 1\.2 s/);
+    assert.match(after, /backup of Patriot written/);
+    assert.not.match(after, /40%/, 'the finished step left the live area');
+    assert.is(after.split('Full backup of Patriot').length - 1, 1, 'printed once');
+  } finally {
+    ui.cleanup();
+  }
+});
+
+test('the end: counts, exit code and the exact resume command', async () => {
+  const ui = renderRunView();
+  try {
+    ui.emit(ev('run-started', { procedure: 'failover', pair: 'SQLPRI01+SQLMIR01', operator: 'dba', resumed: false, steps: STEPS }));
+    ui.emit(ev('step-started', { stepId: 'backup', attempt: 1, target: 'principal', server: 'SQLPRI01' }));
+    ui.emit(ev('step-finished', { stepId: 'backup', status: 'already-done', ms: 20 }));
+    ui.emit(ev('run-finished', { status: 'interrupted', exitCode: 130, resumeCommand: 'mirrorbook resume 20261125-200000-abcd --config lab/mirrorbook.yaml' }));
+    const end = await frameWhere(ui.lastFrame, (f) => f.includes('exit 130'), 'the summary');
+    assert.match(end, /✖ failover interrupted; the checkpoint is written · 1 already done/);
+    assert.match(end, /to continue: mirrorbook resume 20261125-200000-abcd --config lab\/mirrorbook\.yaml/);
+    assert.not.match(end, /Check the service account/, 'no live area after the end');
+  } finally {
+    ui.cleanup();
+  }
+});
+
+test.run();
