@@ -1,0 +1,59 @@
+// A real terminal for the run view: a detached tmux session running one shell command, read with
+// `capture-pane` (polled, never fixed sleeps) and driven with `send-keys`. kill() in cleanup.
+
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { REPO_ROOT } from '../helpers/lab.js';
+
+export const TMUX = '/usr/bin/tmux';
+
+export interface Terminal {
+  screen(): string;
+  waitFor(what: string | RegExp, timeoutMs?: number): Promise<string>;
+  keys(...keys: string[]): void;
+  /** The text typed literally (no key names). */
+  type(text: string): void;
+  kill(): void;
+}
+
+/** `command` runs in the repository with CI unset; its exit code ends up on screen as EXIT=<n>. */
+export function openTerminal(command: string, options: { env?: Record<string, string>; width?: number; height?: number } = {}): Terminal {
+  const name = `mb-ui-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+  const shell = `cd ${shellQuote(REPO_ROOT)} && env -u CI NO_COLOR=1 ${env} ${command}; echo EXIT=$?; sleep 600`;
+  execFileSync(TMUX, ['new-session', '-d', '-s', name, '-x', String(options.width ?? 110), '-y', String(options.height ?? 45), shell]);
+  const screen = (): string => {
+    try {
+      return execFileSync(TMUX, ['capture-pane', '-p', '-J', '-S', '-200', '-t', name], { encoding: 'utf8' });
+    } catch {
+      return '';
+    }
+  };
+  return {
+    screen,
+    waitFor: async (what, timeoutMs = 90_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const text = screen();
+        if (typeof what === 'string' ? text.includes(what) : what.test(text)) return text;
+        if (Date.now() > deadline) throw new Error(`the terminal never showed ${String(what)}; it shows:\n${text}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    keys: (...keys) => { execFileSync(TMUX, ['send-keys', '-t', name, ...keys]); },
+    type: (text) => { execFileSync(TMUX, ['send-keys', '-t', name, '-l', text]); },
+    kill: () => { try { execFileSync(TMUX, ['kill-session', '-t', name], { stdio: 'ignore' }); } catch { /* already gone */ } },
+  };
+}
+
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The CLI from source with the gates test procedure, a store and facts in `dir`. */
+export function gatesCli(dir: string, args: string): { command: string; env: Record<string, string> } {
+  return {
+    command: `node --import tsx cli/main.ts ${args} --store ${shellQuote(dir)}/state.db --config ${shellQuote(dir)}/none.yaml`,
+    env: { MIRRORBOOK_RUNBOOKS: 'test/ui/fixtures/gates-runbook.ts', MB_GATES_DIR: `${dir}/facts` },
+  };
+}
