@@ -46,8 +46,15 @@ export function parseConfig(text: string, path: string, options: LoadOptions): M
     const where = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
     throw new UsageError(`${path}: not valid YAML${where}: ${first.message.split('\n')[0]}`, 'fix the YAML syntax (indentation, quotes around Windows paths)');
   }
+  let raw: unknown;
+  try {
+    raw = doc.toJS() ?? {};
+  } catch (error) {
+    // yaml refuses alias expansion that would blow up memory ("billion laughs").
+    throw new UsageError(`${path}: not valid YAML: ${(error as Error).message}`, 'write the values out instead of repeating them through anchors and aliases (&name / *name)');
+  }
   const issues = new Issues();
-  const config = readConfig(doc.toJS() ?? {}, resolve(path), issues, options.env);
+  const config = readConfig(raw, resolve(path), issues, options.env);
   if (!issues.empty || !config) {
     const lines = issues.list.map((i) => `  ${i.path}: ${i.message}`).join('\n');
     throw new UsageError(`${path}: invalid configuration\n${lines}`, 'nothing was executed; fix the fields above and run again');
