@@ -34,6 +34,9 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
 }
 
 function prepareFile(file: string, readonly: boolean): void {
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new StoreError('cannot-open', `the store ${file} is a directory`, `point --store / MIRRORBOOK_STORE at a file, e.g. ${file}/state.db`);
+  }
   if (readonly) {
     if (!existsSync(file)) {
       throw new StoreError('cannot-open', `there is no store at ${file}`, 'run a procedure first, or point --store / MIRRORBOOK_STORE at an existing state.db');
