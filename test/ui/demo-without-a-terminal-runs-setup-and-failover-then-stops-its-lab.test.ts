@@ -1,0 +1,31 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/lab.js';
+import { findRunningLab } from '../../lab/control/control-client.js';
+import { stopLabProcess } from '../../lab/control/launch.js';
+
+test('demo in a pipe: a lab, setup and failover in plain lines, what to try next, the lab stopped', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mb-ui-demo-'));
+  try {
+    const result = await runCli(['demo', '--dir', dir]);
+    assert.is(result.code, 0, result.stderr + result.stdout.slice(-3000));
+    assert.match(result.stdout, /starting setup on SQLPRI01\+SQLMIR01/);
+    assert.match(result.stdout, /run \S+: done \(exit 0\)[\s\S]*starting failover on SQLPRI01\+SQLMIR01[\s\S]*run \S+: done \(exit 0\)/);
+    assert.match(result.stdout, /Try next:/);
+    const config = join(dir, 'lab', 'mirrorbook.yaml');
+    for (const cmd of [`run promote --config ${config}`, `lab fault SQLPRI01 down --dir ${join(dir, 'lab')}`, `audit verify --config ${config}`]) {
+      assert.ok(result.stdout.includes(cmd), `suggests ${cmd}`);
+    }
+    assert.not.match(result.stdout, /[╭▶]|\x1b\[/, 'plain output without a terminal');
+    assert.is(findRunningLab(join(dir, 'lab')), null, 'the lab is stopped');
+    assert.ok(existsSync(join(dir, 'lab', 'state.json')), 'its state is kept for lab start --dir');
+  } finally {
+    await stopLabProcess(join(dir, 'lab')).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();

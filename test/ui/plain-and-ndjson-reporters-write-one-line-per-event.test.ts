@@ -1,0 +1,39 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PassThrough } from 'node:stream';
+import { plainReporter } from '../../ui/plain-reporter.js';
+import { ndjsonReporter } from '../../ui/ndjson-reporter.js';
+import type { EngineEvent } from '../../machines/events.js';
+
+const events: EngineEvent[] = [
+  { type: 'run-started', ts: '2026-11-25T20:00:00.000Z', runId: 'r1', procedure: 'enable', pair: 'SQLPRI01+SQLMIR01', operator: 'dba', resumed: false, steps: [] },
+  { type: 'statement', ts: '2026-11-25T20:00:00.250Z', runId: 'r1', stepId: 's', target: 'principal', server: 'SQLPRI01', sql: "ALTER DATABASE [Patriot]\n  SET PARTNER = N'TCP://sqlmir01:5022'" },
+  { type: 'step-finished', ts: '2026-11-25T20:00:01.000Z', runId: 'r1', stepId: 's', status: 'failed', ms: 750, error: { number: 1418, message: 'cannot be reached', hint: 'start the endpoint' } },
+  { type: 'run-finished', ts: '2026-11-25T20:00:01.500Z', runId: 'r1', status: 'failed', exitCode: 1, resumeCommand: 'mirrorbook resume r1' },
+];
+
+function collect(make: (out: PassThrough) => (e: EngineEvent) => void): string {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (d: Buffer) => (text += d.toString()));
+  const listener = make(out);
+  events.forEach(listener);
+  return text;
+}
+
+test('plain: timestamped lines, T-SQL on one line, error number and hint, the resume command', () => {
+  const text = collect(plainReporter);
+  assert.match(text, /^20:00:00\.000 starting enable on SQLPRI01\+SQLMIR01 as dba/m);
+  assert.match(text, /^20:00:00\.250   SQLPRI01> ALTER DATABASE \[Patriot\] SET PARTNER = N'TCP:\/\/sqlmir01:5022'$/m);
+  assert.match(text, /step s: FAILED \(750 ms\) — error 1418: cannot be reached\n  hint: start the endpoint/);
+  assert.match(text, /to continue: mirrorbook resume r1/);
+  assert.not.match(text, /\x1b\[/, 'no escape sequences');
+});
+
+test('NDJSON: one parseable event per line, in order', () => {
+  const lines = collect(ndjsonReporter).trim().split('\n');
+  assert.is(lines.length, events.length);
+  assert.equal(lines.map((l) => JSON.parse(l)), events);
+});
+
+test.run();
