@@ -19,6 +19,16 @@ export function createAudit(db: Database.Database): Store['audit'] {
   const insert = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`);
   const moveHead = db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash');
   const byRun = db.prepare(`${SELECT_AUDIT} WHERE run_id = ? ORDER BY seq`).raw();
+  // A run's operator never changes: asked once per run, not once per record.
+  const operators = new Map<string, string | undefined>();
+  const operatorOf = (runId: string): string | undefined => {
+    if (!operators.has(runId)) {
+      const operator = runOperator.get(runId) as string | undefined;
+      if (operator === undefined) return undefined;
+      operators.set(runId, operator);
+    }
+    return operators.get(runId);
+  };
   const osUser = currentOsUser();
   const host = currentHost();
 
@@ -26,7 +36,7 @@ export function createAudit(db: Database.Database): Store['audit'] {
     if (!KINDS.has(r.kind)) throw new TypeError(`unknown audit kind ${JSON.stringify(r.kind)}`);
     const last = head.get() as { seq: number; hash: string } | undefined;
     const runId = r.runId ?? null;
-    const operator = r.operator ?? (runId === null ? undefined : (runOperator.get(runId) as string | undefined)) ?? osUser;
+    const operator = r.operator ?? (runId === null ? undefined : operatorOf(runId)) ?? osUser;
     const seq = (last?.seq ?? 0) + 1;
     const row: AuditRow = [
       seq,
