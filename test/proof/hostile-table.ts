@@ -28,6 +28,7 @@ interface Case {
 }
 
 const FAILOVER = ['run', 'failover', '--yes', '--plain'];
+const ALIAS_BOMB = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n') + '\n';
 const LONG = 'P'.repeat(129);
 
 export const cases: Case[] = [];
@@ -45,6 +46,10 @@ text('broken YAML: bad indentation', 'pair:\n  principal:\n server: x\n   port: 
 text('broken YAML: tab indentation', 'pair:\n\tprincipal: {}\n', 'not valid YAML');
 text('broken YAML: duplicate key', 'preset: patriot\npreset: patriot\n', 'not valid YAML');
 text('broken YAML: unterminated quote', 'preset: "patriot\n', 'not valid YAML');
+text('YAML alias bomb (billion laughs)', ALIAS_BOMB, 'not valid YAML');
+text('YAML merge key smuggling an unknown key', 'preset: patriot\n<<: { colour: blue }\n', '<<: unknown key');
+text('YAML custom tag', 'preset: !!js/function "function () {}"\n', 'preset:');
+text('a binary file', '\u007fELF\u0002\u0001\u0001\u0000\u0000\u0000: \u0000\u0000\n\u0003\u0000>\u0000', /case-\d+\.yaml: (not valid YAML|invalid configuration)/);
 conf('unknown top-level key', (c) => { c.colour = 'blue'; }, 'colour: unknown key');
 conf('unknown server key (typo)', (c) => { c.pair.mirror.prot = c.pair.mirror.port; delete c.pair.mirror.port; }, 'pair.mirror.prot: unknown key');
 conf('unknown pair role', (c) => { c.pair.backup = c.pair.mirror; }, 'pair.backup: unknown key');
@@ -199,6 +204,8 @@ cli('monitor --interval abc', ['monitor', '--interval', 'abc'], '--interval');
 cli('connection-string for a database not configured', ['connection-string', '--database', 'master'], '--database master');
 cli('connection-string in an unknown format', ['connection-string', '--format', 'php'], '--format php');
 cli('unlock with an unexpected argument', ['unlock', 'SQLPRI01'], "unexpected argument 'SQLPRI01'");
+cli('--store naming a directory', ['run', 'failover', '--yes', '--store', '/tmp'], 'the store /tmp is a directory');
+cli('--store inside a file', ['run', 'failover', '--yes', '--store', '/etc/hostname/state.db'], 'cannot open the store /etc/hostname/state.db');
 
 /** Registers the cases of `only` as uvu tests around one lab; the caller runs test.run(). */
 export function hostileTable(only: Group): void {
@@ -239,7 +246,8 @@ export function hostileTable(only: Group): void {
         }
       }
       const before = batchCounts(lab.dir);
-      const args = [...(c.args ?? FAILOVER), ...(c.args?.includes('--config') ? [] : ['--config', configPath]), '--store', store];
+      const own = (flag: string) => c.args?.includes(flag) === true;
+    const args = [...(c.args ?? FAILOVER), ...(own('--config') ? [] : ['--config', configPath]), ...(own('--store') ? [] : ['--store', store])];
       const out = await runDist(args, { env: { MB_PROOF_WEAK: 'weakpassword' } });
       const said = out.stderr + out.stdout;
       assert.is(out.code, 2, `exit ${out.code}:\n${said}`);
