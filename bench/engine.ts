@@ -1,9 +1,11 @@
 // Engine overhead with durable checkpoints (WAL, synchronous=FULL): per-step median and p99 over
 // runs of 200 no-op steps, and the wall time of that runbook against the same 200 no-ops called
-// in a plain loop, in the same process. Usage: node --import tsx bench/engine.ts [--steps N] [--runs N]
+// in a plain loop, in the same process. The fsync latency of the same file system and the load
+// average are printed too: on disk a step costs about two fsyncs, which the machine's load sets.
+// Usage: node --import tsx bench/engine.ts [--steps N] [--runs N]
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openStore } from '../store/index.js';
@@ -102,9 +104,31 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/** Median and p99 of a 4 KiB append + fsync in `dir`: what one durable commit costs at least. */
+function fsyncLatency(dir: string): { median: number; p99: number } {
+  const file = join(dir, 'fsync-probe');
+  const fd = openSync(file, 'w');
+  const page = Buffer.alloc(4096);
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      writeSync(fd, page);
+      fsyncSync(fd);
+      samples.push(performance.now() - t);
+    }
+  } finally {
+    closeSync(fd);
+    unlinkSync(file);
+  }
+  samples.sort((a, b) => a - b);
+  return { median: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
 async function measure(where: string, label: string): Promise<string[]> {
   const dir = mkdtempSync(join(where, 'mirrorbook-bench-'));
   try {
+    const fsync = fsyncLatency(dir);
     await engineRun(noopRunbook(20), dir, 0); // warm-up: JIT, SQLite page cache
     const samples: number[] = [];
     const walls: number[] = [];
@@ -122,7 +146,7 @@ async function measure(where: string, label: string): Promise<string[]> {
     samples.sort((a, b) => a - b);
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     return [
-      `  ${label} (${dir.slice(0, dir.lastIndexOf('/'))}):`,
+      `  ${label} (${dir.slice(0, dir.lastIndexOf('/'))}; fsync median ${fsync.median.toFixed(3)} ms, p99 ${fsync.p99.toFixed(3)} ms):`,
       `    per-step engine overhead: median ${percentile(samples, 50).toFixed(3)} ms, p99 ${percentile(samples, 99).toFixed(3)} ms (${samples.length} steps; ${(commits / RUNS / STEPS).toFixed(1)} durable commits per step, ${(storeMs / RUNS / STEPS).toFixed(3)} ms of it in the store)`,
       `    ${STEPS}-step runbook wall time: median ${median(walls).toFixed(1)} ms through the engine vs ${median(loops).toFixed(3)} ms for the same no-ops in a plain loop`,
     ];
@@ -131,7 +155,8 @@ async function measure(where: string, label: string): Promise<string[]> {
   }
 }
 
-const lines = [`bench/engine: ${STEPS}-step no-op runbook, ${RUNS} runs each, checkpoint on every transition, WAL + synchronous=FULL, node ${process.version}`];
+const lines = [`bench/engine: ${STEPS}-step no-op runbook, ${RUNS} runs each, WAL + synchronous=FULL, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`];
 lines.push(...await measure(tmpdir(), 'store on disk (every commit is an fsync)'));
+lines.push(`  load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 if (existsSync('/dev/shm')) lines.push(...await measure('/dev/shm', 'store on tmpfs (fsync is free: the engine and SQLite alone)'));
 console.log(lines.join('\n'));
