@@ -1,5 +1,7 @@
 // Turns what SQLite and the file system say about the store file into an operator-facing
 // StoreError (message + hint). Anything else is a bug and passes through unchanged.
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { StoreError } from './types.js';
 
 export function storeErrorFrom(error: unknown, path: string): StoreError | undefined {
@@ -23,7 +25,7 @@ export function storeErrorFrom(error: unknown, path: string): StoreError | undef
     return new StoreError('read-only', `the store ${path} cannot be written (${detail})`,
       'give the user running mirrorbook write access to the file and its directory (the WAL and -shm files live beside it)');
   }
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE' && /full|space/i.test(detail)) {
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || (code.startsWith('SQLITE_IOERR') && (/full|space/i.test(detail) || noSpaceLeft(path)))) {
     return new StoreError('disk-full', `the disk holding the store ${path} is full (${detail})`,
       'free space on that file system (or move the store with --store); nothing of the failed write was committed');
   }
@@ -36,6 +38,17 @@ export function storeErrorFrom(error: unknown, path: string): StoreError | undef
       'check the disk and file system (dmesg); the last committed state is intact in the file');
   }
   return undefined;
+}
+
+/** SQLite reports a full disk met while growing the WAL index as a plain "disk I/O error"
+ * (SQLITE_IOERR_SHMSIZE); the file system's free space tells the two apart. */
+function noSpaceLeft(path: string): boolean {
+  try {
+    const fs = statfsSync(dirname(path));
+    return fs.bavail * fs.bsize < 1024 * 1024;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs `fn`, rethrowing store-environment failures as StoreError. */
