@@ -15,8 +15,8 @@ const HEADLINE: Record<Finished['status'], string> = {
 export function RunSummary({ state, finished }: { state: RunViewState; finished: Finished }) {
   const color = useColor();
   const ok = finished.status === 'done';
-  const counts = state.steps.reduce((n, s) => ({ ...n, [s.status]: (n[s.status] ?? 0) + 1 }), {} as Record<string, number>);
-  const tally = [['done', counts.done], ['already done', counts['already-done']], ['skipped', counts.skipped], ['failed', counts.failed]].filter(([, n]) => n).map(([label, n]) => `${n} ${label}`).join(', ');
+  const counts = state.steps.reduce((n, s) => { const k = s.earlier ? 'earlier' : s.status; return { ...n, [k]: (n[k] ?? 0) + 1 }; }, {} as Record<string, number>);
+  const tally = [['done before the resume', counts.earlier], ['done', counts.done], ['already done', counts['already-done']], ['skipped', counts.skipped], ['failed', counts.failed]].filter(([, n]) => n).map(([label, n]) => `${n} ${label}`).join(', ');
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text>

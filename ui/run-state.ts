@@ -17,6 +17,8 @@ export interface StepView {
   server?: string;
   detail?: string;
   error?: ErrorSummary;
+  /** Finished before this process resumed the run (the engine continues in order). */
+  earlier?: boolean;
 }
 
 export type Choice = 'retry' | 'skip' | 'abort';
@@ -106,12 +108,17 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
         steps: event.steps.map((s) => previous.get(s.id) ?? { ...s, status: 'pending', attempt: 0 }),
       };
     }
-    case 'step-started':
+    case 'step-started': {
+      const index = state.steps.findIndex((s) => s.id === event.stepId);
+      const earlier = state.header?.resumed ? state.steps.filter((s, i) => i < index && s.status === 'pending').length : 0;
+      const steps = state.steps.map((s, i) => (earlier && i < index && s.status === 'pending' ? { ...s, status: 'done' as const, earlier: true } : s));
       return {
         ...state,
-        steps: updateStep(state, event.stepId, (s) => ({ ...s, status: 'running', attempt: event.attempt, startedAt: s.startedAt ?? time(event.ts), ...(event.server ? { server: event.server } : {}) })),
+        ...(earlier ? { printed: [...state.printed, { kind: 'note' as const, text: `${earlier} step(s) finished before this resume` }] } : {}),
+        steps: steps.map((s) => (s.id === event.stepId ? { ...s, status: 'running' as const, attempt: event.attempt, startedAt: s.startedAt ?? time(event.ts), ...(event.server ? { server: event.server } : {}) } : s)),
         live: { stepId: event.stepId, ...(event.server ? { server: event.server } : {}) },
       };
+    }
     case 'statement': {
       // A BACKUP polled for its progress stays on screen: a read does not replace the change in flight.
       const shown = state.live?.stepId === event.stepId ? state.live.sql : undefined;
@@ -155,7 +162,7 @@ function isPrinted(state: RunViewState, stepId: string): boolean {
 
 /** Steps not yet printed, in runbook order. */
 export function unfinishedSteps(state: RunViewState): StepView[] {
-  return state.steps.filter((s) => !isPrinted(state, s.id));
+  return state.steps.filter((s) => !s.earlier && !isPrinted(state, s.id));
 }
 
 export function stepById(state: RunViewState, id: string): StepView | undefined {

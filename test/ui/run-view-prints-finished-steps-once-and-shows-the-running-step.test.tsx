@@ -45,4 +45,24 @@ test('the end: counts, exit code and the exact resume command', async () => {
   }
 });
 
+test('a resumed run counts the steps finished before it instead of listing them as pending', async () => {
+  const ui = renderRunView();
+  try {
+    ui.emit(ev('run-started', { procedure: 'setup', pair: 'P', operator: 'dba', resumed: true, steps: STEPS }));
+    ui.emit(ev('step-started', { stepId: 'overwrite', attempt: 2, target: 'mirror', server: 'SQLMIR01' }));
+    const frame = await frameWhere(ui.lastFrame, (f) => f.includes('▶ Overwrite'), 'the resumed step');
+    assert.match(frame, /resuming setup on P/);
+    assert.match(frame, /2 step\(s\) finished before this resume/);
+    assert.not.match(frame, /Full backup of Patriot|Check the service account/);
+    ui.emit(ev('step-finished', { stepId: 'overwrite', status: 'done', ms: 10 }));
+    ui.emit(ev('step-started', { stepId: 'partner', attempt: 1, target: 'principal' }));
+    ui.emit(ev('step-finished', { stepId: 'partner', status: 'done', ms: 10 }));
+    ui.emit(ev('run-finished', { status: 'done', exitCode: 0 }));
+    const end = await frameWhere(ui.lastFrame, (f) => f.includes('exit 0'), 'the summary');
+    assert.match(end, /2 done before the resume, 2 done/);
+  } finally {
+    ui.cleanup();
+  }
+});
+
 test.run();
