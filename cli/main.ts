@@ -69,7 +69,7 @@ function takeGlobalFlags(args: string[], env: NodeJS.ProcessEnv): { flags: Globa
       case '--config': flags.config = take(); break;
       case '--store': flags.store = take(); break;
       case '--confirm': flags.confirm = take(); break;
-      case '--operator': flags.operator = take(); break;
+      case '--operator': flags.operator = operatorName(take()); break;
       case '--json': flags.json = true; flags.color = false; break;
       case '--plain': flags.plain = true; break;
       case '--yes': flags.yes = true; break;
@@ -78,6 +78,15 @@ function takeGlobalFlags(args: string[], env: NodeJS.ProcessEnv): { flags: Globa
     }
   }
   return { flags, rest };
+}
+
+/** The operator name is written into the audit trail for good and echoed to terminals: no control
+ * or invisible format characters (an escape sequence could rewrite what a reader sees). */
+function operatorName(value: string): string {
+  if (/[\p{Cc}\p{Cf}]/u.test(value) || value.length > 128 || value.trim() !== value) {
+    throw new UsageError(`--operator ${JSON.stringify(value)} is not allowed`, 'give a plain name such as alice or CORP\\alice: at most 128 characters, no control or invisible characters, no leading or trailing space');
+  }
+  return value;
 }
 
 async function main(): Promise<number> {
