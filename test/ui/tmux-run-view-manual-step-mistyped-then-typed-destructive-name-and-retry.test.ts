@@ -16,6 +16,9 @@ test('on a real terminal: Enter confirms the manual step, a mistyped name is ref
     term.keys('Enter');
     await term.waitFor('Destructive: Overwrite Patriot on the mirror');
     assert.match(term.screen(), /SQLMIR01 runs as LAB\\svc-sql/, 'what the probe verified after the manual step');
+    term.resize(72, 45);
+    const narrow = await term.waitFor(/^╭─{70}╮$/m);
+    assert.match(narrow, /^│ Type Patriot and press Enter to go ahead · Esc stops the run\s+│$/m, 'redrawn for the new width, not garbled');
     term.type('Patriott');
     term.keys('Enter');
     await term.waitFor("'Patriott' is not 'Patriot': nothing was done");

@@ -13,6 +13,7 @@ export interface Terminal {
   keys(...keys: string[]): void;
   /** The text typed literally (no key names). */
   type(text: string): void;
+  resize(width: number, height: number): void;
   kill(): void;
 }
 
@@ -42,6 +43,7 @@ export function openTerminal(command: string, options: { env?: Record<string, st
     },
     keys: (...keys) => { execFileSync(TMUX, ['send-keys', '-t', name, ...keys]); },
     type: (text) => { execFileSync(TMUX, ['send-keys', '-t', name, '-l', text]); },
+    resize: (width, height) => { execFileSync(TMUX, ['resize-window', '-t', name, '-x', String(width), '-y', String(height)]); },
     kill: () => { try { execFileSync(TMUX, ['kill-session', '-t', name], { stdio: 'ignore' }); } catch { /* already gone */ } },
   };
 }
