@@ -204,6 +204,10 @@ cli('monitor --interval abc', ['monitor', '--interval', 'abc'], '--interval');
 cli('connection-string for a database not configured', ['connection-string', '--database', 'master'], '--database master');
 cli('connection-string in an unknown format', ['connection-string', '--format', 'php'], '--format php');
 cli('unlock with an unexpected argument', ['unlock', 'SQLPRI01'], "unexpected argument 'SQLPRI01'");
+cli('--operator with an ANSI escape sequence', ['run', 'failover', '--yes', '--operator', 'alice\u001b[2J\u001b[Hroot'], '--operator');
+cli('--operator with a newline (forged audit line)', ['run', 'failover', '--yes', '--operator', 'alice\nrun-end done'], '--operator');
+cli('--operator with a right-to-left override', ['run', 'failover', '--yes', '--operator', 'alice\u202Eecila'], '--operator');
+cli('--operator over 128 characters', ['run', 'failover', '--yes', '--operator', 'a'.repeat(129)], '--operator');
 cli('--store naming a directory', ['run', 'failover', '--yes', '--store', '/tmp'], 'the store /tmp is a directory');
 cli('--store inside a file', ['run', 'failover', '--yes', '--store', '/etc/hostname/state.db'], 'cannot open the store /etc/hostname/state.db');
 
