@@ -56,6 +56,11 @@ export function str(value: unknown, path: string, issues: Issues, check?: { patt
     issues.add(path, `expected ${check?.allowed ?? 'a non-empty string'}, found ${describe(value)}`);
     return undefined;
   }
+  // Control characters in a config value are never meant, and would reach terminals raw (escapes).
+  if (/\p{Cc}/u.test(value)) {
+    issues.add(path, `${JSON.stringify(value)} contains control characters; expected ${check?.allowed ?? 'printable text'}`);
+    return undefined;
+  }
   if (check && !check.pattern.test(value)) {
     issues.add(path, `${describe(value)} is not allowed; expected ${check.allowed}`);
     return undefined;
