@@ -120,6 +120,8 @@ conf('service account: no domain', (c) => { c.auth = { mode: 'domain', serviceAc
 conf('instance name with a quote', (c) => { c.pair.principal.instance = "SQLPRI01'--"; }, 'pair.principal.instance');
 conf('server with a semicolon', (c) => { c.pair.principal.server = '127.0.0.1;Database=master'; }, 'pair.principal.server');
 conf('system database', (c) => { c.databases = ['master']; }, 'databases[0]');
+conf('application program with an ANSI escape sequence', (c) => { c.applicationPrograms = ['Patriot\u001b[2J\u001b[31mFAKE']; }, 'applicationPrograms[0]');
+conf('login with a newline', (c) => { c.pair.principal.login = 'mirrorbook\nGO'; }, 'pair.principal.login');
 conf('application program not a string', (c) => { c.applicationPrograms = [{ name: 'x' }]; }, 'applicationPrograms[0]');
 
 group = 'config';
