@@ -9,14 +9,16 @@ import { cut } from './StepLine.js';
 export function LiveStep({ step, live, columns }: { step: StepView; live: Live | undefined; columns: number }) {
   const color = useColor();
   const elapsed = useElapsed(step.startedAt, step.status === 'running' || step.status === 'waiting');
+  const shown = step.status === 'failed' ? step.ms ?? 0 : Math.floor(elapsed / 1000) * 1000;
   const server = live?.server ?? step.server;
+  // Where and how long on a line of their own: a long title is cut, they must not be.
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text color={color(STATUS_COLOR[step.status])}>{ICON[step.status]} </Text>
         <Text bold>{step.title}</Text>
-        <Text dimColor> [{step.target}{server ? ` ${server}` : ''}] {formatMs(Math.floor(elapsed / 1000) * 1000)}{step.attempt > 1 ? ` · attempt ${step.attempt}` : ''}</Text>
       </Text>
+      <Text dimColor wrap="truncate-end">  on {step.target}{server ? ` ${server}` : ''} · {formatMs(shown)}{step.attempt > 1 ? ` · attempt ${step.attempt}` : ''}</Text>
       {live?.sql ? <Text color={color('blue')} wrap="truncate-end">{'  ' + cut(live.sql, columns - 4)}</Text> : null}
       {live?.progress ? <ProgressBar {...live.progress} width={columns} /> : null}
     </Box>

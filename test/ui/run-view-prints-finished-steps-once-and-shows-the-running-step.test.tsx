@@ -12,7 +12,7 @@ test('header, a running step with its server, T-SQL and progress, then the finis
     ui.emit(ev('progress', { stepId: 'backup', percent: 40, label: 'BACKUP DATABASE Patriot' }));
     const running = await frameWhere(ui.lastFrame, (f) => f.includes('40%'), 'the progress bar');
     assert.match(running, /setup on SQLPRI01\+SQLMIR01 · run 20261125-200000-abcd · operator dba · 4 steps/);
-    assert.match(running, /▶ Full backup of Patriot \[principal SQLPRI01\]/);
+    assert.match(running, /▶ Full backup of Patriot\n  on principal SQLPRI01 · \d/);
     assert.match(running, /BACKUP DATABASE \[Patriot\]/, 'the change in flight stays on screen while its progress is polled');
     assert.match(running, /█+░+\s+40% BACKUP DATABASE Patriot/);
     assert.match(running, /· Check the service account \[mirror\]/, 'pending steps are listed');
