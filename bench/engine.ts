@@ -71,7 +71,7 @@ function countCommits(store: Store): { count: number; ms: number } {
   return counter;
 }
 
-async function engineRun(runbook: RunbookDefinition, dir: string, index: number): Promise<{ wall: number; perStep: number[]; commits: number; storeMs: number }> {
+async function engineRun(runbook: RunbookDefinition, dir: string, index: number): Promise<{ wall: number; perStep: number[]; commits: number; storeMs: number; cpuMs: number }> {
   const store = openStore(join(dir, `bench-${index}.db`));
   const commits = countCommits(store);
   const procedure: LoadedProcedure = {
@@ -82,6 +82,7 @@ async function engineRun(runbook: RunbookDefinition, dir: string, index: number)
   const finishedAt: number[] = [];
   let startedAt = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const result = await startRun({
     store, procedure,
     operator: commandLineOperator({ name: 'bench', yes: true }),
@@ -94,10 +95,11 @@ async function engineRun(runbook: RunbookDefinition, dir: string, index: number)
     },
   });
   const wall = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   store.close();
   if (result.status !== 'done') throw new Error(`bench run ended ${result.status}`);
   const perStep = finishedAt.map((t, i) => t - (i === 0 ? startedAt : finishedAt[i - 1]!));
-  return { wall, perStep, commits: commits.count, storeMs: commits.ms };
+  return { wall, perStep, commits: commits.count, storeMs: commits.ms, cpuMs: (used.user + used.system) / 1000 };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -135,12 +137,14 @@ async function measure(where: string, label: string): Promise<string[]> {
     const loops: number[] = [];
     let commits = 0;
     let storeMs = 0;
+    let cpuMs = 0;
     for (let r = 1; r <= RUNS; r++) {
       const run = await engineRun(noopRunbook(STEPS), dir, r);
       samples.push(...run.perStep);
       walls.push(run.wall);
       commits += run.commits;
       storeMs += run.storeMs;
+      cpuMs += run.cpuMs;
       loops.push(await plainLoop(noopRunbook(STEPS)));
     }
     samples.sort((a, b) => a - b);
@@ -148,6 +152,8 @@ async function measure(where: string, label: string): Promise<string[]> {
     return [
       `  ${label} (${dir.slice(0, dir.lastIndexOf('/'))}; fsync median ${fsync.median.toFixed(3)} ms, p99 ${fsync.p99.toFixed(3)} ms):`,
       `    per-step engine overhead: median ${percentile(samples, 50).toFixed(3)} ms, p99 ${percentile(samples, 99).toFixed(3)} ms (${samples.length} steps; ${(commits / RUNS / STEPS).toFixed(1)} durable commits per step, ${(storeMs / RUNS / STEPS).toFixed(3)} ms of it in the store)`,
+      // CPU time does not count the waits for a busy machine's other processes (or for the disk).
+      `    CPU time per step (whole run / steps, user + system): ${(cpuMs / RUNS / STEPS).toFixed(3)} ms`,
       `    ${STEPS}-step runbook wall time: median ${median(walls).toFixed(1)} ms through the engine vs ${median(loops).toFixed(3)} ms for the same no-ops in a plain loop`,
     ];
   } finally {

@@ -1,5 +1,5 @@
-// Compiles a RunbookDefinition into an XState v5 machine. Each step is a compound state
-// probe → (confirm | manual) → apply → verify → next step, with failed → backoff → probe for
+// Compiles a RunbookDefinition into an XState v5 machine. One compound `step` state runs the step
+// at context.position: probe → (confirm | manual) → apply → verify → next step, with failed → backoff → probe for
 // retries and a `parked` state (interrupted, failed, needs an operator) that a resume leaves with
 // RESUME. The initial state invokes nothing; every actor is registered by name in setup(), so a
 // checkpoint restores; retry deadlines are timestamps in the context, not `after` delays.
@@ -27,7 +27,7 @@ export const PARKED = 'parked';
 
 type ActorName = 'probe' | 'confirmDestructive' | 'manualWait' | 'apply' | 'verify' | 'decideFailure' | 'backoffWait';
 type Phase = Exclude<RouteTo, 'next' | 'park'>;
-/** Each phase's actor and where its routes may lead (fewer transitions: a 200-step machine builds fast). */
+/** Each phase's actor and where its routes may lead. */
 const PHASES: Record<Phase, { src: ActorName; routes: RouteTo[] }> = {
   probe: { src: 'probe', routes: ['next', 'manual', 'confirm', 'apply', 'failed', 'park'] },
   confirm: { src: 'confirmDestructive', routes: ['apply', 'park'] },
@@ -38,10 +38,15 @@ const PHASES: Record<Phase, { src: ActorName; routes: RouteTo[] }> = {
   backoff: { src: 'backoffWait', routes: ['probe'] },
 };
 
-export function stepStateId(index: number): string {
-  return `s${index}`;
+/** How a checkpoint names where the run is: {"s<position>":"<phase>"}, "idle" or "done". */
+export function checkpointName(snapshot: { value: unknown; context?: { position?: number } }): string {
+  const { value } = snapshot;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  return JSON.stringify({ [`s${snapshot.context?.position ?? 0}`]: Object.values(value)[0] });
 }
 
+/** One `step` state whatever the runbook's length (its position is in the context): the machine
+ * builds in constant time and its transitions stay few. */
 export function compileRunbook(runbook: RunbookDefinition, rt: RunRuntime) {
   const count = runbook.steps.length;
   const m = setup({
@@ -66,47 +71,43 @@ export function compileRunbook(runbook: RunbookDefinition, rt: RunRuntime) {
     return { park: { reason: error instanceof Interrupted ? 'interrupted' : 'failed', error: summarizeError(error) } as Park };
   });
   const routeIs = (to: RouteTo) => ({ event }: { event: unknown }) => (event as { output: Route }).output.to === to;
+  const input = ({ context }: { context: RunContext }): StepInput => ({ index: context.position, mark: context.mark, retries: context.retries, retryAt: context.retryAt, error: context.error, retryable: context.retryable });
+  const hasNext = ({ context, event }: { context: RunContext; event: unknown }) => routeIs('next')({ event }) && context.position + 1 < count;
 
-  const stepNode = (index: number) => {
-    const next = index + 1 < count ? `#runbook.${stepStateId(index + 1)}` : '#runbook.done';
-    const input = ({ context }: { context: RunContext }): StepInput => ({ index, mark: context.mark, retries: context.retries, retryAt: context.retryAt, error: context.error, retryable: context.retryable });
-    const states: Record<string, unknown> = {};
-    for (const [phase, { src, routes }] of Object.entries(PHASES)) {
-      states[phase] = {
-        invoke: {
-          src,
-          input,
-          onDone: routes.map((to) => to === 'next'
-            ? { guard: routeIs(to), target: next, actions: enterNext }
-            : { guard: routeIs(to), target: to === 'park' ? PARKED : to, actions: fromRoute }),
-          onError: { target: PARKED, actions: toParked },
-        },
-      };
-    }
-    states[PARKED] = {
-      tags: [PARKED],
-      on: { RESUME: { target: 'probe', actions: assign({ park: null, retries: 0, retryAt: null, error: null, mark: 0 }) } },
+  const phases: Record<string, unknown> = {};
+  for (const [phase, { src, routes }] of Object.entries(PHASES)) {
+    phases[phase] = {
+      invoke: {
+        src,
+        input,
+        onDone: routes.flatMap((to) => to === 'next'
+          ? [{ guard: hasNext, target: 'probe', reenter: true, actions: enterNext }, { guard: routeIs(to), target: '#runbook.done', actions: enterNext }]
+          : [{ guard: routeIs(to), target: to === 'park' ? PARKED : to, actions: fromRoute }]),
+        onError: { target: PARKED, actions: toParked },
+      },
     };
-    return { initial: 'probe', states };
+  }
+  phases[PARKED] = {
+    tags: [PARKED],
+    on: { RESUME: { target: 'probe', actions: assign({ park: null, retries: 0, retryAt: null, error: null, mark: 0 }) } },
   };
-
-  const states: Record<string, unknown> = {
-    idle: { on: { START: { target: 'dispatch', actions: assign({ position: ({ event }) => event.position }) } } },
-    dispatch: {
-      always: [
-        ...runbook.steps.map((_, index) => ({ guard: ({ context }: { context: RunContext }) => context.position === index, target: stepStateId(index) })),
-        { target: 'done' },
-      ],
-    },
-    done: { type: 'final' },
-  };
-  runbook.steps.forEach((_, index) => { states[stepStateId(index)] = stepNode(index); });
 
   return m.createMachine({
     id: 'runbook',
     initial: 'idle',
     context: { position: 0, mark: 0, retries: 0, retryAt: null, error: null, retryable: false, park: null },
-    states: states as never,
+    states: {
+      idle: {
+        on: {
+          START: [
+            { guard: ({ event }) => event.position < count, target: 'step', actions: assign({ position: ({ event }) => event.position }) },
+            { target: 'done', actions: assign({ position: ({ event }) => event.position }) },
+          ],
+        },
+      },
+      step: { initial: 'probe', states: phases as never },
+      done: { type: 'final' },
+    },
   });
 }
 

@@ -10,7 +10,7 @@ import type { ErrorSummary, EngineEventListener } from './events.js';
 import type { Operator } from './runbook.js';
 import type { LoadedProcedure } from './procedure-source.js';
 import type { SqlTargets } from './sql-targets.js';
-import { compileRunbook, PARKED, type RunbookMachine } from './compile.js';
+import { checkpointName, compileRunbook, PARKED, type RunbookMachine } from './compile.js';
 import { createRuntime, type RunRuntime } from './run-runtime.js';
 import { describeDefinitionChanges, hashDefinition, summarizeDefinition } from './definition-hash.js';
 import { EngineRefusal, summarizeError } from './errors.js';
@@ -209,7 +209,8 @@ function prepare(options: RunOptions, run: RunRecord, hash: string): Drive {
   const targets = lazyTargets(options.procedure);
   const live: Drive['live'] = {};
   const rt = createRuntime({
-    snapshot: () => live.actor!.getPersistedSnapshot() as { value: unknown },
+    snapshot: () => live.actor!.getPersistedSnapshot(),
+    checkpointName: (snapshot) => checkpointName(snapshot as Parameters<typeof checkpointName>[0]),
     definitionHash: hash,
     runId: run.id,
     runbook: options.procedure.runbook,

@@ -28,17 +28,19 @@ export interface RunRuntime {
 export interface RuntimeOptions extends Omit<RunRuntime, 'emit' | 'startedAt' | 'writes'> {
   listener?: EngineEventListener;
   onCheckpoint?: (label: string) => void;
-  /** The machine's persisted snapshot now, and the definition hash checkpoints are pinned to. */
-  snapshot(): { value: unknown };
+  /** The machine's persisted snapshot now, its name in boundary labels, and the definition hash
+   * checkpoints are pinned to. */
+  snapshot(): unknown;
+  checkpointName(snapshot: unknown): string;
   definitionHash: string;
 }
 
 export function createRuntime(options: RuntimeOptions): RunRuntime {
-  const { listener, onCheckpoint, snapshot, definitionHash, ...rest } = options;
+  const { listener, onCheckpoint, snapshot, checkpointName, definitionHash, ...rest } = options;
   return {
     ...rest,
     startedAt: new Map(),
-    writes: createWriteBatch(options.store, options.runId, { snapshot, definitionHash }, (label) => onCheckpoint?.(label)),
+    writes: createWriteBatch(options.store, options.runId, { snapshot, name: checkpointName, definitionHash }, onCheckpoint),
     emit: (event) => listener?.({ ...event, ts: new Date().toISOString(), runId: options.runId } as EngineEvent),
   };
 }

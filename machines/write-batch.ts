@@ -33,11 +33,13 @@ export interface WriteBatch {
 
 export interface Checkpoint {
   /** The persisted snapshot to store. */
-  snapshot(): { value: unknown };
+  snapshot(): unknown;
+  /** Its name in boundary labels. */
+  name(snapshot: unknown): string;
   definitionHash: string;
 }
 
-export function createWriteBatch(store: Store, runId: string, checkpoint: Checkpoint, boundary: (label: string) => void): WriteBatch {
+export function createWriteBatch(store: Store, runId: string, checkpoint: Checkpoint, boundary?: (label: string) => void): WriteBatch {
   let staged: Staged[] = [];
   let dirty = false;
   let byStep: Map<string, JournalEntry[]> | undefined;
@@ -82,7 +84,7 @@ export function createWriteBatch(store: Store, runId: string, checkpoint: Checkp
     const snapshot = checkpoint.snapshot();
     store.snapshots.save(runId, snapshot, checkpoint.definitionHash);
     dirty = false;
-    labels.push(`checkpoint:${JSON.stringify(snapshot.value)}`);
+    labels.push(`checkpoint:${checkpoint.name(snapshot)}`);
   };
   const transaction = (write: (labels: string[]) => void): void => {
     const pending = staged;
@@ -99,7 +101,7 @@ export function createWriteBatch(store: Store, runId: string, checkpoint: Checkp
       dirty = wasDirty;
       throw error;
     }
-    for (const label of labels) boundary(label);
+    if (boundary) for (const label of labels) boundary(label);
   };
 
   return {
