@@ -78,7 +78,7 @@ function nextSteps(ctx: CommandContext, root: string, labDir: string, config: st
     ['both partners, every database', `${mb} status ${c}`],
     ['planned failover back to SQLPRI01', `${mb} run failback ${c}`],
     ['a lab fault: lose the principal', `${mb} lab fault SQLPRI01 down --dir ${labDir}`],
-    ['forced service on SQLMIR01 (you type the database name to confirm)', `${mb} run promote ${c}`],
+    ['forced service on SQLMIR01 (on a terminal you type SQLMIR01 to confirm; else add --confirm SQLMIR01)', `${mb} run promote ${c}`],
     ['the runs, and one of them with its audit timeline', `${mb} runs ${c}\n  ${mb} show <run-id> ${c}`],
     ['check the hash chain of every audit record', `${mb} audit verify ${c}`],
     ['a report a change board can file', `${mb} audit --format md ${c}`],
