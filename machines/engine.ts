@@ -1,5 +1,5 @@
 // Runs and resumes runbooks: takes the pair's lock, pins the definition, drives the compiled
-// machine, persists a checkpoint on every transition and ends the run with the status and exit
+// machine, saves its checkpoint with every durable commit (write-batch.ts) and ends the run with the status and exit
 // code of the brief. The journal is the source of truth; a broken checkpoint is rebuilt from it.
 
 import { createActor, type Snapshot } from 'xstate';
@@ -108,7 +108,7 @@ function leadsToDurableWrite(value: unknown): boolean {
   return phase === 'apply' || phase === 'verify';
 }
 
-/** Starts (or restores) the actor, checkpoints every transition, resolves when it is done or parked. */
+/** Starts (or restores) the actor, commits what its transitions staged, resolves when it is done or parked. */
 async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?: number }): Promise<RunResult> {
   const { store } = d.options;
   let actor: ReturnType<typeof createActor<RunbookMachine>>;

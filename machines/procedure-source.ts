@@ -27,8 +27,9 @@ export interface LoadedProcedure {
   pairKey: string;
   /** Opened lazily: `plan` never connects. */
   targets(): SqlTargets;
-  /** Called synchronously after every durable write (intent, outcome, step, checkpoint); lets a
-   * rehearsal or a test stop the process at an exact boundary. */
+  /** Called synchronously after every durable commit, once per part of it (intent, outcome, step,
+   * checkpoint, in that commit's order); lets a rehearsal or a test stop the process at an exact
+   * boundary. */
   onCheckpoint?(label: string): void;
 }
 

@@ -7,7 +7,7 @@
 //                 (the side effect) and a verify (the post-condition).
 //   run         — one execution of a runbook against one pair, identified by a run id; resumable.
 //   attempt     — one try of one step inside a run (retries and resumes add attempts).
-//   checkpoint  — the XState snapshot persisted after each transition; a cache of the journal.
+//   checkpoint  — the XState snapshot, saved in every durable commit; a cache of the journal.
 //   journal     — the durable intent / outcome records per attempt: the source of truth.
 //   audit record— one append-only, hash-chained entry: who ran what T-SQL where, and the result.
 //   pair        — the mirroring partners (and optional witness) a run acts on; one run per pair.
