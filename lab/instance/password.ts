@@ -1,7 +1,7 @@
 // Login and master-key passwords: checked against a simulated Windows password policy, stored only
 // as a scrypt hash.
 
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { SqlError } from '../errors.js';
 
 const KEY_LENGTH = 32;
@@ -13,7 +13,24 @@ export function hashPassword(password: string): string {
   return `scrypt$${COST}$${salt.toString('base64')}$${scryptSync(password, salt, KEY_LENGTH, { N: COST }).toString('base64')}`;
 }
 
+/**
+ * Successful verifications, keyed by SHA-256 of stored hash + password: a synchronous scrypt per TDS
+ * login blocks every instance of the lab process for milliseconds. Only successes are kept, so a
+ * wrong password always pays the full cost; a changed password changes the stored hash, so the key.
+ */
+const verified = new Set<string>();
+const VERIFIED_LIMIT = 256;
+
 export function verifyPassword(password: string, stored: string): boolean {
+  const key = createHash('sha256').update(stored).update('\0').update(password).digest('base64');
+  if (verified.has(key)) return true;
+  if (!verifyWithScrypt(password, stored)) return false;
+  if (verified.size >= VERIFIED_LIMIT) verified.delete(verified.values().next().value as string);
+  verified.add(key);
+  return true;
+}
+
+function verifyWithScrypt(password: string, stored: string): boolean {
   const [scheme, cost, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || cost === undefined || salt === undefined || hash === undefined) return false;
   const expected = Buffer.from(hash, 'base64');
