@@ -1,6 +1,7 @@
 // Backups and restores report percent complete through sys.dm_exec_requests; while one runs, a
 // second connection polls it so the operator sees progress instead of a frozen screen.
 import type { StepContext } from '../machines/runbook.js';
+import { pollIntervalMs } from './poll-interval.js';
 import { pause, rows, type SqlTarget } from './step.js';
 import { lit, tsql } from './tsql.js';
 
@@ -10,8 +11,9 @@ export async function withProgress<T>(ctx: StepContext, target: SqlTarget, label
   let finished = false;
   const done = new AbortController();
   const stop = AbortSignal.any([ctx.signal, done.signal]);
+  const every = pollIntervalMs();
   const poll = (async () => {
-    await pause(500, stop).catch(() => undefined);
+    await pause(every / 2, stop).catch(() => undefined);
     while (!finished && !stop.aborted) {
       try {
         const found = await rows<{ percent_complete: number }>(ctx, target, requestsQuery);
@@ -20,7 +22,7 @@ export async function withProgress<T>(ctx: StepContext, target: SqlTarget, label
       } catch {
         return; // progress is a courtesy; never fail the step for it
       }
-      await pause(1000, stop).catch(() => undefined);
+      await pause(every, stop).catch(() => undefined);
     }
   })();
   try {

@@ -2,20 +2,29 @@
 // state and, where the server reports them, the send and redo queues shrinking.
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { readDatabase } from './database-state.js';
+import { pollIntervalMs } from './poll-interval.js';
 import { CheckFailedError, pause, rows } from './step.js';
 import { lit, tsql } from './tsql.js';
 
-const queueQuery = (database: string) =>
-  tsql`SELECT counter_name, cntr_value FROM sys.dm_os_performance_counters WHERE object_name LIKE ${lit('%Database Mirroring%')} AND instance_name = ${lit(database)} AND counter_name IN (${lit('Log Send Queue KB')}, ${lit('Redo Queue KB')})`;
+const counterQuery = (database: string, counter: string) =>
+  tsql`SELECT MAX(cntr_value) AS kb FROM sys.dm_os_performance_counters WHERE object_name LIKE ${lit('%Database Mirroring%')} AND instance_name = ${lit(database)} AND counter_name = ${lit(counter)}`;
 
-export async function readQueues(ctx: StepContext, target: 'principal' | 'mirror', database: string): Promise<string | undefined> {
+async function readCounter(ctx: StepContext, target: 'principal' | 'mirror', database: string, counter: string): Promise<number | undefined> {
   try {
-    const found = await rows<{ counter_name: string; cntr_value: number }>(ctx, target, queueQuery(database));
-    if (found.length === 0) return undefined;
-    return found.map((r) => `${r.counter_name.trim().replace(' KB', '')} ${r.cntr_value} KB`).join(', ');
+    const kb = (await rows<{ kb: number | null }>(ctx, target, counterQuery(database, counter)))[0]?.kb;
+    return typeof kb === 'number' ? kb : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The send queue as the serving partner reports it and the redo queue as the other partner does: one value each. */
+export async function readQueues(ctx: StepContext, serving: 'principal' | 'mirror', database: string): Promise<string | undefined> {
+  const other = serving === 'principal' ? 'mirror' : 'principal';
+  const send = await readCounter(ctx, serving, database, 'Log Send Queue KB');
+  const redo = await readCounter(ctx, other, database, 'Redo Queue KB');
+  if (send === undefined && redo === undefined) return undefined;
+  return [send === undefined ? undefined : `Log Send Queue ${send} KB`, redo === undefined ? undefined : `Redo Queue ${redo} KB`].filter(Boolean).join(', ');
 }
 
 /** The partner that serves the database now (after failover or promote it is the configured mirror). */
@@ -27,7 +36,7 @@ async function servingState(ctx: StepContext, database: string) {
   return { partner: 'principal' as const, row: principal };
 }
 
-export function waitSynchronized(database: string, pollMs = 1000): StepDefinition {
+export function waitSynchronized(database: string, pollMs = pollIntervalMs()): StepDefinition {
   const probe = async (ctx: StepContext) => {
     const { row } = await servingState(ctx, database);
     const state = row?.mirroring_state_desc ?? 'not mirrored';

@@ -35,6 +35,10 @@ const command: Command = async (ctx) => {
       if (!v) throw new UsageError(`${arg} needs a value`, USAGE);
       return v;
     };
+    if (arg === '--help' || arg === '-h') {
+      ctx.stdout.write(`${USAGE}\n\nPrints, per configured database, the connection string clients need to follow a failover:\nthe principal and its Failover Partner (ado: Failover Partner=, odbc: Failover_Partner=,\njdbc: failoverPartner=). Built from the config; no connection is made.\n`);
+      return 0;
+    }
     if (arg.startsWith('--format')) {
       const v = value();
       if (v !== 'ado' && v !== 'odbc' && v !== 'jdbc') throw new UsageError(`--format ${v} is not allowed; expected ado, odbc or jdbc`, USAGE);

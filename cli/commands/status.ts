@@ -6,19 +6,28 @@ import { resolvePaths } from '../paths.js';
 import { loadConfig } from '../../config/load.js';
 import type { PairStatus } from '../../steps/pair-status.js';
 
-function parseArgs(argv: string[]): { watch: boolean; intervalS: number } {
+const USAGE = 'usage: mirrorbook status [--watch] [--interval SECONDS] [--json]';
+const HELP = `${USAGE}
+
+Both partners and every configured database: role, mirroring state, safety, witness, send and redo
+queues. Read-only. --watch refreshes every --interval seconds (default 2) until Ctrl-C; with --json
+it prints one JSON document per refresh.
+exit: 0 every partner reachable · 1 a partner unreachable · 2 bad usage or config`;
+
+function parseArgs(argv: string[]): { watch: boolean; intervalS: number; help: boolean } {
   let watch = false;
   let intervalS = 2;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return { watch, intervalS, help: true };
     if (arg === '--watch' || arg === '-w') watch = true;
     else if (arg === '--interval' || arg.startsWith('--interval=')) {
       const value = Number(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]);
       if (!Number.isFinite(value) || value < 0.2 || value > 3600) throw new UsageError('--interval needs a number of seconds between 0.2 and 3600');
       intervalS = value;
-    } else throw new UsageError(`status: unknown argument '${arg}'`, 'usage: mirrorbook status [--watch] [--interval SECONDS] [--json]');
+    } else throw new UsageError(`status: unknown argument '${arg}'`, USAGE);
   }
-  return { watch, intervalS };
+  return { watch, intervalS, help: false };
 }
 
 const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '—' : String(v));
@@ -53,7 +62,11 @@ async function withPair<T>(ctx: CommandContext, body: (read: () => Promise<PairS
 export { withPair };
 
 const command: Command = async (ctx) => {
-  const { watch, intervalS } = parseArgs(ctx.argv);
+  const { watch, intervalS, help } = parseArgs(ctx.argv);
+  if (help) {
+    ctx.stdout.write(HELP + '\n');
+    return 0;
+  }
   return withPair(ctx, async (read) => {
     if (!watch) {
       const status = await read();

@@ -31,10 +31,7 @@ test('while the services run as the default account, the manual step does not pa
 });
 
 test('after the service-account change, resume completes and mirroring reaches SYNCHRONIZED', async () => {
-  for (const instance of ['SQLPRI01', 'SQLMIR01']) {
-    const changed = await pair.lab.cli('service-account', instance, 'LAB\\sqlmirror');
-    assert.is(changed.code, 0, changed.stderr);
-  }
+  for (const instance of ['SQLPRI01', 'SQLMIR01']) await pair.lab.control({ op: 'service-account', instance, account: 'LAB\\sqlmirror' });
   const resumed = await pair.mb('resume', '--yes');
   assert.is(resumed.code, 0, resumed.stdout.slice(-3000) + resumed.stderr);
   assert.match(resumed.stdout, /runs as LAB\\sqlmirror/);

@@ -16,15 +16,15 @@ test.after(async () => {
 
 test('a failover that stops after one database moved says how to bring them together; resume does', async () => {
   await pair.waitFor('SQLPRI01', 'PatriotArchive', 'SYNCHRONIZED', 'PRINCIPAL');
-  await pair.lab.cli('fault', 'SQLPRI01', 'slow', '1500');
+  await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'slow', ms: 1500 });
   const run = pair.mbUntil(/step failover-to-mirror\.PatriotArchive /, 'run', 'failover', '--yes');
   await run.reached;
-  await pair.lab.cli('fault', 'SQLMIR01', 'isolate');
+  await pair.lab.control({ op: 'fault', instance: 'SQLMIR01', fault: 'isolate' });
   const failed = await run.done;
-  await pair.lab.cli('fault', 'SQLPRI01', 'slow', '0');
+  await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'slow', ms: 0 });
   assert.is(failed.code, 1, failed.stdout.slice(-2000));
   assert.match(failed.stdout, /databases are split: Patriot already on SQLMIR01, PatriotArchive still on SQLPRI01/);
-  await pair.lab.cli('fault', 'SQLMIR01', 'heal');
+  await pair.lab.control({ op: 'fault', instance: 'SQLMIR01', fault: 'heal' });
   await pair.waitFor('SQLMIR01', 'PatriotArchive', 'SYNCHRONIZED', 'MIRROR');
   const resumed = await pair.mb('resume', '--yes');
   assert.is(resumed.code, 0, resumed.stdout.slice(-2000) + resumed.stderr);

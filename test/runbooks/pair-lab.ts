@@ -1,8 +1,16 @@
 // A lab pair for the procedure tests: the lab writes mirrorbook.yaml; `mb` runs the real CLI with
 // that config and a store of the test's own; `status` reads what the partners say.
+// Speed: the built CLI (dist/cli.js, which `npm test` builds first) starts far faster than through
+// tsx; simulated backups take 5 ms per GB and waits poll every 50 ms (MIRRORBOOK_POLL_MS) — the
+// tests prove order, outcomes and recovery, not durations.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, runCli, startTestLab, waitFor, type CliResult, type TestLab, type TestLabOptions } from '../helpers/lab.js';
+import { REPO_ROOT, startTestLab, waitFor, type CliResult, type TestLab, type TestLabOptions } from '../helpers/lab.js';
+
+const BUILT_CLI = join(REPO_ROOT, 'dist', 'cli.js');
+const cliCommand = existsSync(BUILT_CLI) ? [BUILT_CLI] : ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts')];
+export const FAST_BACKUP_MS_PER_GB = '5';
 
 export interface PairLab {
   lab: TestLab;
@@ -24,18 +32,18 @@ export interface StatusJson {
 
 export async function startPairLab(options: TestLabOptions = {}): Promise<PairLab> {
   const lab = await startTestLab(options);
-  await lab.control({ op: 'behaviour', instance: '*', name: 'backupMsPerGB', value: '50' });
+  await lab.control({ op: 'behaviour', instance: '*', name: 'backupMsPerGB', value: FAST_BACKUP_MS_PER_GB });
   const config = join(lab.dir, 'mirrorbook.yaml');
   const store = join(lab.dir, 'state.db');
-  const mb = (...args: string[]) => runCli([...args, '--config', config, '--store', store, '--plain']);
+  const mb = (...args: string[]) => mbUntil(/(?!)/, ...args).done;
   const status = async (): Promise<StatusJson> => {
     const result = await mb('status', '--json');
     return JSON.parse(result.stdout) as StatusJson;
   };
-  const mbUntil = (pattern: RegExp, ...args: string[]) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), ...args, '--config', config, '--store', store, '--plain'], {
+  function mbUntil(pattern: RegExp, ...args: string[]) {
+    const child = spawn(process.execPath, [...cliCommand, ...args, '--config', config, '--store', store, '--plain'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', MIRRORBOOK_POLL_MS: '50' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -49,7 +57,7 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
     return { reached: Promise.race([reached, done.then(() => undefined)]), done };
-  };
+  }
   const sql = async (instance: string, text: string) => {
     const mssql = (await import('mssql')).default;
     const pool = await new mssql.ConnectionPool(lab.mssqlConfig(instance)).connect();

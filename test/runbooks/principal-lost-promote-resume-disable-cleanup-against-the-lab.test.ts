@@ -20,8 +20,7 @@ const roleOf = (s: Awaited<ReturnType<PairLab['status']>>, instance: string, dat
   s.partners.find((p) => p.instance === instance)?.databases.find((d) => d.name === database);
 
 test('principal down: monitor is critical, promote needs the typed name and records the data loss', async () => {
-  const down = await pair.lab.cli('fault', 'SQLPRI01', 'down');
-  assert.is(down.code, 0, down.stderr);
+  await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'down' });
   for (const d of DATABASES) await pair.waitFor('SQLMIR01', d, 'DISCONNECTED');
   assert.is((await pair.mb('monitor', '--once')).code, 11);
   const refused = await pair.mb('run', 'promote', '--yes', '--confirm', 'SQLPRI01');
@@ -33,8 +32,7 @@ test('principal down: monitor is critical, promote needs the typed name and reco
 });
 
 test('principal back: resume-session rolls it back and resynchronizes as the mirror', async () => {
-  const up = await pair.lab.cli('fault', 'SQLPRI01', 'up');
-  assert.is(up.code, 0, up.stderr);
+  await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'up' });
   for (const d of DATABASES) await pair.waitFor('SQLPRI01', d, 'SUSPENDED', 'MIRROR');
   const resume = await pair.mb('run', 'resume-session', '--yes');
   assert.is(resume.code, 0, resume.stdout.slice(-3000) + resume.stderr);

@@ -3,7 +3,7 @@
 // during the restore, a log backup taken mid-setup, a missing CONNECT grant.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startPairLab, type PairLab } from './pair-lab.js';
+import { FAST_BACKUP_MS_PER_GB, startPairLab, type PairLab } from './pair-lab.js';
 
 let pair: PairLab;
 test.before(async () => {
@@ -16,25 +16,25 @@ test.after(async () => {
 });
 
 test('a Patriot service connected to the mirror stops the restore until it is stopped', async () => {
-  assert.is((await pair.lab.cli('sessions', 'SQLMIR01', 'start', 'Patriot Data Service')).code, 0);
+  await pair.lab.control({ op: 'sessions', instance: 'SQLMIR01', action: 'start', program: 'Patriot Data Service' });
   const failed = await pair.mb('run', 'restore', '--yes');
   assert.is(failed.code, 1, failed.stdout.slice(-2000));
   assert.match(failed.stdout + failed.stderr, /Patriot Data Service/);
   assert.match(failed.stdout + failed.stderr, /stop the Patriot services/);
-  assert.is((await pair.lab.cli('sessions', 'SQLMIR01', 'stop', 'Patriot Data Service')).code, 0);
+  await pair.lab.control({ op: 'sessions', instance: 'SQLMIR01', action: 'stop', program: 'Patriot Data Service' });
 });
 
 test('the mirror going down during the restore fails the step; the restore resumes once it is back', async () => {
-  // Slow restores, so the fault lands while RESTORE DATABASE runs.
-  await pair.lab.control({ op: 'behaviour', instance: '*', name: 'backupMsPerGB', value: '20000' });
+  // Slow restores on the mirror (only), so the fault lands while RESTORE DATABASE runs.
+  await pair.lab.control({ op: 'behaviour', instance: 'SQLMIR01', name: 'backupMsPerGB', value: '20000' });
   const run = pair.mbUntil(/RESTORE DATABASE Patriot\b/, 'resume', '--yes');
   await run.reached;
-  await pair.lab.cli('fault', 'SQLMIR01', 'down');
+  await pair.lab.control({ op: 'fault', instance: 'SQLMIR01', fault: 'down' });
   const failed = await run.done;
-  await pair.lab.control({ op: 'behaviour', instance: '*', name: 'backupMsPerGB', value: '50' });
+  await pair.lab.control({ op: 'behaviour', instance: 'SQLMIR01', name: 'backupMsPerGB', value: FAST_BACKUP_MS_PER_GB });
   assert.is(failed.code, 1, failed.stdout.slice(-2000));
   assert.match(failed.stdout + failed.stderr, /SQLMIR01/);
-  await pair.lab.cli('fault', 'SQLMIR01', 'up');
+  await pair.lab.control({ op: 'fault', instance: 'SQLMIR01', fault: 'up' });
   const resumed = await pair.mb('resume', '--yes');
   assert.is(resumed.code, 0, resumed.stdout.slice(-2000) + resumed.stderr);
 });
