@@ -8,6 +8,8 @@ import { startTdsListener } from '../tds/listener.js';
 import { loadLabTlsCredentials } from '../tls/index.js';
 import { createInstanceHandler } from '../server/handler.js';
 import { advanceLab } from '../mirroring/advance.js';
+import { onClientsDisconnected } from '../mirroring/hooks.js';
+import { liveSessionsUsing } from '../server/sessions.js';
 
 /** One batch an instance received, as the batch log keeps it. */
 export interface BatchRecord {
@@ -38,7 +40,16 @@ export interface TdsListener {
   port: number;
   close(): Promise<void>;
   dropConnections(): void;
+  dropSession(spid: number): boolean;
   connectionCount(): number;
+}
+
+/**
+ * Calls `drop` with the spids of the live TDS sessions using a database that a failover, forced
+ * service or lost quorum took away from its instance (SQL Server kills them; clients reconnect).
+ */
+export function onSessionsThrownOut(drop: (instanceName: string, spids: number[]) => void): () => void {
+  return onClientsDisconnected((event) => drop(event.instance, liveSessionsUsing(event.instance, event.database, 0)));
 }
 
 export function makeHandler(hooks: InstanceHooks): SqlHandler {

@@ -18,7 +18,7 @@ import { ControlError, type ControlRequest, type FaultKind } from './control-pro
 import { setBehaviour } from './behaviour-switches.js';
 import { writeLabConfig, type LabConfigInput } from './lab-config-file.js';
 import type { InstanceStatus, LabStatus } from './lab-status.js';
-import { advance, listen, makeHandler, tlsCredentials, type BatchRecord, type TdsListener } from './lab-parts.js';
+import { advance, listen, makeHandler, onSessionsThrownOut, tlsCredentials, type BatchRecord, type TdsListener } from './lab-parts.js';
 import { applyFault, setServiceAccount, startProgram, stopProgram } from './instance-control.js';
 
 export const ADMIN_LOGIN = 'mirrorbook';
@@ -162,6 +162,13 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
     dataLoss: lab.dataLoss ?? [],
   });
 
+  const stopThrowingOut = onSessionsThrownOut((instanceName, spids) => {
+    const listener = listeners.get(instanceName);
+    if (!listener || lab.instances[instanceName] === undefined) return;
+    const dropped = spids.filter((spid) => listener.dropSession(spid));
+    if (dropped.length > 0) log(`${instanceName}: sessions ${dropped.join(', ')} dropped (their database changed role)`);
+  });
+
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   let controlServer: ControlServer | null = null;
@@ -170,6 +177,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (ticker) clearInterval(ticker);
+      stopThrowingOut();
       removeControlFile(dir.control);
       await controlServer?.close();
       await Promise.all([...listeners.keys()].map(stopListener));

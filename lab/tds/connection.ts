@@ -70,6 +70,11 @@ export class TdsConnection {
     socket.on('close', () => this.closed());
   }
 
+  /** The session's spid once logged in; 0 before. */
+  get sessionSpid(): number {
+    return this.phase === 'ready' ? this.spid : 0;
+  }
+
   /** Drops the connection at once (instance down, listener closing). */
   drop(): void {
     this.socket.destroy();

@@ -26,6 +26,8 @@ export interface TdsListener {
   close(): Promise<void>;
   /** Closes every open connection at once (instance down, partner isolated). */
   dropConnections(): void;
+  /** Closes the one logged-in session with this spid (its database moved away); false if none. */
+  dropSession(spid: number): boolean;
   connectionCount(): number;
 }
 
@@ -57,6 +59,11 @@ export function startTdsListener(options: TdsListenerOptions): Promise<TdsListen
       resolve({
         port,
         dropConnections,
+        dropSession: (spid) => {
+          const connection = [...connections].find((c) => c.sessionSpid === spid);
+          connection?.drop();
+          return connection !== undefined;
+        },
         connectionCount: () => connections.size,
         close: () =>
           new Promise<void>((done) => {
