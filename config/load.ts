@@ -1,7 +1,7 @@
 // mirrorbook.yaml → MirrorbookConfig. Everything is checked here, before any connection: unknown
 // keys, wrong types, missing fields, names that cannot be identifiers, weak passwords, literal
 // secrets. Every problem is reported with its path and what is allowed, and exits 2.
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UsageError } from '../cli/command.js';
@@ -184,6 +184,7 @@ function readServer(value: unknown, role: PartnerRole, endpointPort: number | un
   const trustServerCertificate = bool(raw.trustServerCertificate, `${path}.trustServerCertificate`, issues) ?? false;
   const caFileRaw = str(raw.caFile, `${path}.caFile`, issues);
   const caFile = caFileRaw === undefined ? undefined : isAbsolute(caFileRaw) ? caFileRaw : resolve(sources.baseDir, caFileRaw);
+  if (caFile !== undefined && !readableFile(caFile)) issues.add(`${path}.caFile`, `${caFile} is not a readable file; expected the PEM file of the CA that signed the server's certificate (relative to this config)`);
   const addressRaw = str(need('mirroringAddress', 'TCP://host:port of this instance\'s mirroring endpoint'), `${path}.mirroringAddress`, issues);
   let mirroringAddress: string | undefined;
   if (addressRaw !== undefined) {
@@ -244,6 +245,10 @@ function readAuth(value: unknown, patriot: boolean, issues: Issues): AuthConfig 
       const name = identifier(byRole[role], `auth.${group}.${role}`, field, issues);
       if (name) names[role][field] = name;
     }
+    // Each partner imports its peers' certificates (and creates their logins and users) under
+    // their own names beside its own, so one name for two partners would collide.
+    const given = ROLES.map((role) => names[role][field].toLowerCase());
+    if (new Set(given).size !== given.length) issues.add(`auth.${group}`, `gives two partners the same ${field} name; each partner needs its own`);
   }
   const expiryYears = int(raw.expiryYears, 'auth.expiryYears', issues, 1, 100) ?? 20;
   const backdateDays = int(raw.backdateDays, 'auth.backdateDays', issues, 0, 30) ?? 1;
@@ -291,4 +296,13 @@ function readSecrets(value: unknown, auth: AuthConfig | undefined, issues: Issue
     }
   }
   return secrets;
+}
+
+function readableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

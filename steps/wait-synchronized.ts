@@ -11,8 +11,9 @@ const counterQuery = (database: string, counter: string) =>
 
 async function readCounter(ctx: StepContext, target: 'principal' | 'mirror', database: string, counter: string): Promise<number | undefined> {
   try {
-    const kb = (await rows<{ kb: number | null }>(ctx, target, counterQuery(database, counter)))[0]?.kb;
-    return typeof kb === 'number' ? kb : undefined;
+    // cntr_value is bigint, which the driver hands over as a string.
+    const kb = (await rows<{ kb: number | string | null }>(ctx, target, counterQuery(database, counter)))[0]?.kb;
+    return kb === null || kb === undefined || !Number.isFinite(Number(kb)) ? undefined : Number(kb);
   } catch {
     return undefined;
   }
@@ -50,6 +51,7 @@ export function waitSynchronized(database: string, pollMs = pollIntervalMs()): S
     probe,
     async apply(ctx) {
       let supportsQueues = true;
+      let shown: string | undefined;
       for (;;) {
         const { partner, row } = await servingState(ctx, database);
         const state = row?.mirroring_state_desc;
@@ -58,7 +60,10 @@ export function waitSynchronized(database: string, pollMs = pollIntervalMs()): S
         if (state === 'SUSPENDED') throw new CheckFailedError(`the session of ${database} is SUSPENDED`, 'look at the ERRORLOG of both partners for the cause, then ALTER DATABASE … SET PARTNER RESUME on the principal and resume');
         const queues = supportsQueues ? await readQueues(ctx, partner, database) : undefined;
         if (queues === undefined) supportsQueues = false;
-        ctx.progress({ label: `${database} ${state}${queues ? ` — ${queues}` : ''}` });
+        // Only a change is news: a plain log gets a line per change, not one per poll.
+        const label = `${database} ${state}${queues ? ` — ${queues}` : ''}`;
+        if (label !== shown) ctx.progress({ label });
+        shown = label;
         await pause(pollMs, ctx.signal);
       }
     },

@@ -20,6 +20,9 @@ const roleOf = (s: Awaited<ReturnType<PairLab['status']>>, instance: string, dat
 test('setup runs certificate-setup, restore and enable to SYNCHRONIZED', async () => {
   const run = await pair.mb('run', 'setup', '--yes');
   assert.is(run.code, 0, run.stdout.slice(-3000) + run.stderr);
+  const waiting = run.stdout.split('\n').filter((line) => / SYNCHRONIZING — /.test(line));
+  assert.ok(waiting.length > 0, 'the wait shows its progress');
+  for (const line of waiting) assert.match(line, /\s Patriot(Archive)? SYNCHRONIZING — Log Send Queue \d+ KB, Redo Queue \d+ KB$/, 'one value per queue');
   const s = await pair.status();
   for (const d of DATABASES) {
     assert.is(roleOf(s, 'SQLPRI01', d)?.role, 'PRINCIPAL');
