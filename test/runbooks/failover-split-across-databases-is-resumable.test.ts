@@ -16,7 +16,7 @@ test.after(async () => {
 
 test('a failover that stops after one database moved says how to bring them together; resume does', async () => {
   await pair.waitFor('SQLPRI01', 'PatriotArchive', 'SYNCHRONIZED', 'PRINCIPAL');
-  await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'slow', ms: 1500 });
+  await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'slow', ms: 400 });
   const run = pair.mbUntil(/step failover-to-mirror\.PatriotArchive /, 'run', 'failover', '--yes');
   await run.reached;
   await pair.lab.control({ op: 'fault', instance: 'SQLMIR01', fault: 'isolate' });

@@ -17,13 +17,22 @@ export interface PairLab {
   config: string;
   mb(...args: string[]): Promise<CliResult>;
   /** Starts the CLI and resolves `reached` when its output matches `pattern` (to fault mid-run). */
-  mbUntil(pattern: RegExp, ...args: string[]): { reached: Promise<void>; done: Promise<CliResult> };
+  mbUntil(pattern: RegExp, ...args: string[]): RunningCli;
   /** Runs T-SQL directly on an instance (the DBA's own fixes and the test's sabotage). */
   sql(instance: string, text: string): Promise<Record<string, unknown>[]>;
   status(): Promise<StatusJson>;
   /** Waits until `database` on `instance` reports the mirroring state (and role, if given). */
   waitFor(instance: string, database: string, state: string, role?: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface RunningCli {
+  reached: Promise<void>;
+  done: Promise<CliResult>;
+  /** What the command has printed so far. */
+  output(): string;
+  /** Ctrl-C, as an operator would stop a watch. */
+  interrupt(): void;
 }
 
 export interface StatusJson {
@@ -40,7 +49,7 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     const result = await mb('status', '--json');
     return JSON.parse(result.stdout) as StatusJson;
   };
-  function mbUntil(pattern: RegExp, ...args: string[]) {
+  function mbUntil(pattern: RegExp, ...args: string[]): RunningCli {
     const child = spawn(process.execPath, [...cliCommand, ...args, '--config', config, '--store', store, '--plain'], {
       cwd: REPO_ROOT,
       env: { ...process.env, NO_COLOR: '1', MIRRORBOOK_POLL_MS: '50' },
@@ -56,7 +65,7 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
-    return { reached: Promise.race([reached, done.then(() => undefined)]), done };
+    return { reached: Promise.race([reached, done.then(() => undefined)]), done, output: () => stdout, interrupt: () => void child.kill('SIGINT') };
   }
   const sql = async (instance: string, text: string) => {
     const mssql = (await import('mssql')).default;
