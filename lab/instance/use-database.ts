@@ -1,4 +1,5 @@
-// USE <database>: 911 when it does not exist, 954 for a mirror copy, 927 for one being restored.
+// USE <database>: 911 when it does not exist, 954 for a mirror copy, 955 for a principal without
+// quorum, 927 for one being restored.
 
 import { SqlError } from '../errors.js';
 import type { DatabaseState, InstanceState } from '../model.js';
@@ -15,6 +16,9 @@ export function openError(instance: InstanceState, name: string): SqlError | nul
 export function stateError(database: DatabaseState): SqlError | null {
   if (database.mirroring?.role === 'MIRROR') {
     return new SqlError(954, `The database "${database.name}" cannot be opened. It is acting as a mirror database.`, { class: 14 });
+  }
+  if (database.mirroring?.quorumLost) {
+    return new SqlError(955, `Database ${database.name} is enabled for Database Mirroring, but the database lacks quorum: the database cannot be opened.  Check the partner and witness connections if configured.`, { class: 14 });
   }
   if (database.state === 'RESTORING') return new SqlError(927, `Database '${database.name}' cannot be opened. It is in the middle of a restore.`, { class: 14 });
   if (database.state === 'OFFLINE') return new SqlError(942, `Database '${database.name}' cannot be opened because it is offline.`, { class: 14 });

@@ -6,6 +6,7 @@ import type { ExecEnv } from '../server/env.js';
 import { SqlError } from '../errors.js';
 import { attachDatabase, dataDirectory, nextDatabaseId, newDatabaseState } from '../instance/database.js';
 import { cannotAlterDatabase, inMirroringSession } from './messages.js';
+import { liveSessionsUsing } from '../server/sessions.js';
 
 export function findDatabase(instance: InstanceState, name: string): DatabaseState | undefined {
   const upper = name.toUpperCase();
@@ -18,10 +19,11 @@ export function hostOf(lab: LabState, instance: InstanceState): HostState {
   return host;
 }
 
-/** Sessions other than the caller's that have the database open (simulated client programs). */
+/** Sessions other than the caller's that have the database open: simulated client programs and live TDS sessions. */
 export function sessionsUsing(instance: InstanceState, database: string, exceptSpid: number): number[] {
   const upper = database.toUpperCase();
-  return instance.programs.filter((p) => p.database.toUpperCase() === upper && p.spid !== exceptSpid).map((p) => p.spid);
+  const programs = instance.programs.filter((p) => p.database.toUpperCase() === upper && p.spid !== exceptSpid).map((p) => p.spid);
+  return [...programs, ...liveSessionsUsing(instance.name, database, exceptSpid)];
 }
 
 export function removeDatabase(lab: LabState, instance: InstanceState, database: DatabaseState): void {
