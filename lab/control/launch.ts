@@ -18,6 +18,8 @@ export interface StartOptions {
   version?: SqlVersionName;
   edition?: Edition;
   timeoutMs?: number;
+  /** A bundled lab-process.js to run instead of the one beside this code (tests of the source use dist's). */
+  labProcess?: string;
 }
 
 export type StartResult = { started: boolean; status: LabStatus };
@@ -37,7 +39,7 @@ export async function startLabProcess(options: StartOptions): Promise<StartResul
   if (running) return { started: false, status: await sendControl<LabStatus>(dir.root, { op: 'status' }) };
   mkdirSync(dir.root, { recursive: true, mode: 0o700 });
   const out = openSync(dir.processLog, 'a');
-  const { args, cwd } = labProcessArgs();
+  const { args, cwd } = options.labProcess ? { args: [options.labProcess], cwd: dirname(options.labProcess) } : labProcessArgs();
   const child = spawn(process.execPath, [
     ...args,
     '--dir', dir.root,

@@ -8,7 +8,7 @@
 //   await lab.stop();
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { config as MssqlConfig } from 'mssql';
@@ -64,7 +64,8 @@ export async function startTestLab(options: TestLabOptions = {}): Promise<TestLa
     running = await openLab(startOptions);
     status = running.status();
   } else {
-    status = (await startLabProcess(startOptions)).status;
+    const bundled = freshBundle() ? { labProcess: join(REPO_ROOT, 'dist', 'lab-process.js') } : {};
+    status = (await startLabProcess({ ...startOptions, ...bundled })).status;
   }
   const control = <T,>(request: ControlRequest): Promise<T> => (running ? (running.control(request) as Promise<T>) : sendControl<T>(dir, request));
   const instance = (name: string): InstanceStatus => {
@@ -110,10 +111,36 @@ export function mssqlConfigFor(instance: InstanceStatus, password: string, tlsCe
   };
 }
 
-/** Runs the CLI from source (the code under test, not a possibly stale bundle). */
+const SOURCE_DIRS = ['cli', 'config', 'lab', 'machines', 'runbooks', 'steps', 'store', 'ui'];
+
+function newestSourceChange(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return Math.max(newest, newestSourceChange(path));
+    return /\.tsx?$/.test(entry.name) ? Math.max(newest, statSync(path).mtimeMs) : newest;
+  }, 0);
+}
+
+let bundleIsFresh: boolean | undefined;
+/**
+ * dist/ is used (CLI and lab process as plain JavaScript) only when it is newer than every source
+ * file, as after `npm test`'s build; else the source runs through tsx, so a stale bundle is never tested.
+ */
+function freshBundle(): boolean {
+  const bundle = join(REPO_ROOT, 'dist', 'cli.js');
+  bundleIsFresh ??= existsSync(bundle) && existsSync(join(REPO_ROOT, 'dist', 'lab-process.js'))
+    && statSync(bundle).mtimeMs > Math.max(...SOURCE_DIRS.map((d) => newestSourceChange(join(REPO_ROOT, d))));
+  return bundleIsFresh;
+}
+
+function cliCommand(): string[] {
+  return freshBundle() ? [join(REPO_ROOT, 'dist', 'cli.js')] : ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts')];
+}
+
+/** Runs the CLI: the fresh bundle, else the source. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), ...args], {
+    const child = spawn(process.execPath, [...cliCommand(), ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
