@@ -1,48 +1,12 @@
-// The lab process's view of the pieces others build (TDS listener, SQL handler, mirroring clock,
-// test TLS key): one place that adapts their entry points to what the running lab needs.
+// Where the running lab adapts the pieces it plugs together: an instance's TDS listener (with the
+// version its LOGINACK reports) and the hook that drops sessions a role change took away.
 
-import type { FaultState, InstanceState, LabState } from '../model.js';
+import type { InstanceState } from '../model.js';
 import { versionFacts } from '../instance/version.js';
 import type { SqlHandler } from '../tds/handler.js';
-import { startTdsListener } from '../tds/listener.js';
-import { loadLabTlsCredentials } from '../tls/index.js';
-import { createInstanceHandler } from '../server/handler.js';
-import { advanceLab } from '../mirroring/advance.js';
+import { startTdsListener, type TdsListener } from '../tds/listener.js';
 import { onClientsDisconnected } from '../mirroring/hooks.js';
 import { liveSessionsUsing } from '../server/sessions.js';
-
-/** One batch an instance received, as the batch log keeps it. */
-export interface BatchRecord {
-  ts: string;
-  instance: string;
-  spid: number;
-  login: string;
-  app: string;
-  host: string;
-  database: string;
-  sql: string;
-  rpc: boolean;
-  /** Error numbers of the messages with class ≥ 11 the batch produced. */
-  errors: number[];
-}
-
-/** What the lab process supplies to each instance's SQL handler. */
-export interface InstanceHooks {
-  lab: LabState;
-  instanceName: string;
-  now(): Date;
-  changed(): void;
-  logBatch(record: BatchRecord): void;
-  fault(): FaultState;
-}
-
-export interface TdsListener {
-  port: number;
-  close(): Promise<void>;
-  dropConnections(): void;
-  dropSession(spid: number): boolean;
-  connectionCount(): number;
-}
 
 /**
  * Calls `drop` with the spids of the live TDS sessions using a database that a failover, forced
@@ -50,10 +14,6 @@ export interface TdsListener {
  */
 export function onSessionsThrownOut(drop: (instanceName: string, spids: number[]) => void): () => void {
   return onClientsDisconnected((event) => drop(event.instance, liveSessionsUsing(event.instance, event.database, 0)));
-}
-
-export function makeHandler(hooks: InstanceHooks): SqlHandler {
-  return createInstanceHandler(hooks);
 }
 
 export function listen(options: { instance: InstanceState; handler: SqlHandler; tls: { key: string | Buffer; cert: string | Buffer }; delayMs: () => number }): Promise<TdsListener> {
@@ -67,12 +27,4 @@ export function listen(options: { instance: InstanceState; handler: SqlHandler; 
     delayMs: options.delayMs,
     version: { major, minor, build },
   });
-}
-
-export function tlsCredentials(): { key: string | Buffer; cert: string | Buffer } {
-  return loadLabTlsCredentials();
-}
-
-export function advance(lab: LabState, now: Date): boolean {
-  return advanceLab(lab, now);
 }

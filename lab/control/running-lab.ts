@@ -18,7 +18,11 @@ import { ControlError, type ControlRequest, type FaultKind } from './control-pro
 import { setBehaviour } from './behaviour-switches.js';
 import { writeLabConfig, type LabConfigInput } from './lab-config-file.js';
 import type { InstanceStatus, LabStatus } from './lab-status.js';
-import { advance, listen, makeHandler, onSessionsThrownOut, tlsCredentials, type BatchRecord, type TdsListener } from './lab-parts.js';
+import { listen, onSessionsThrownOut } from './lab-parts.js';
+import type { TdsListener } from '../tds/listener.js';
+import { loadLabTlsCredentials } from '../tls/index.js';
+import { createInstanceHandler, type BatchRecord } from '../server/handler.js';
+import { advanceLab } from '../mirroring/advance.js';
 import { applyFault, setServiceAccount, startProgram, stopProgram } from './instance-control.js';
 
 export const ADMIN_LOGIN = 'mirrorbook';
@@ -73,7 +77,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   }
   ensureSecret(dir, MASTER_KEY_SECRET);
   ensureSecret(dir, ENDPOINT_LOGIN_SECRET);
-  const tls = tlsCredentials();
+  const tls = loadLabTlsCredentials();
   const tlsCertFile = join(dir.root, 'tls-cert.pem');
   writeFileSync(tlsCertFile, tls.cert);
 
@@ -92,7 +96,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   };
 
   const listeners = new Map<string, TdsListener>();
-  const handlers = new Map(Object.values(lab.instances).map((instance) => [instance.name, makeHandler({
+  const handlers = new Map(Object.values(lab.instances).map((instance) => [instance.name, createInstanceHandler({
     lab,
     instanceName: instance.name,
     now,
@@ -192,7 +196,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
 
   const tick = (): void => {
     try {
-      if (advance(lab, now())) changed();
+      if (advanceLab(lab, now())) changed();
     } catch (error) {
       // A simulation bug must not take the whole lab (and its clients) down: report it and go on.
       log(`advanceLab failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
