@@ -10,7 +10,7 @@ import { findDatabase, sessionsUsing } from './databases.js';
 import { assertWritable, writeFile } from './files.js';
 import { logKB } from './log.js';
 import { setsKeptOnWrite } from './media.js';
-import { actingAsMirror, asTerminating, inMirroringSession, databaseDoesNotExist, databaseOffline, middleOfRestore, pagesOf, processedSummary } from './messages.js';
+import { actingAsMirror, asTerminating, inMirroringSession, databaseDoesNotExist, databaseOffline, middleOfRestore, reportPagesProcessed } from './messages.js';
 import { runTimedWork } from './requests.js';
 
 export interface BackupRequest {
@@ -107,19 +107,9 @@ export async function backup(env: ExecEnv, request: BackupRequest): Promise<void
       log.restoredFromFullLsn = log.lastFullBackupLsn;
     }
     env.changed();
-    reportPages(env, command, database, set, env.now().getTime() - started.getTime());
+    reportPagesProcessed(env, command, database, set, env.now().getTime() - started.getTime());
   } catch (error) {
     throw asTerminating(command, error, request.disk);
   }
 }
 
-function reportPages(env: ExecEnv, command: 'BACKUP DATABASE' | 'BACKUP LOG', database: DatabaseState, set: BackupSet, ms: number): void {
-  let total = 0;
-  for (const file of database.files) {
-    if (set.type === 'LOG' && file.type === 'D') continue;
-    const pages = set.type === 'LOG' ? pagesOf(set.sizeMB) : file.type === 'D' ? pagesOf(file.sizeMB) : 2;
-    total += pages;
-    env.info(4035, `Processed ${pages} pages for database '${database.name}', file '${file.logicalName}' on file ${set.position}.`);
-  }
-  env.info(3014, processedSummary(command, total, ms));
-}

@@ -1,6 +1,8 @@
 // SQL Server's backup/restore/database messages, worded as the engine words them.
 
 import { SqlError } from '../errors.js';
+import type { BackupSet, DatabaseState } from '../model.js';
+import type { ExecEnv } from '../server/env.js';
 import { FileSystemError } from './files.js';
 
 export type StorageCommand = 'BACKUP DATABASE' | 'BACKUP LOG' | 'RESTORE DATABASE' | 'RESTORE LOG' | 'RESTORE HEADERONLY' | 'RESTORE FILELISTONLY' | 'RESTORE VERIFYONLY';
@@ -39,4 +41,16 @@ export function processedSummary(command: StorageCommand, pages: number, ms: num
   const seconds = Math.max(ms, 1) / 1000;
   const mbPerSec = (pages * 8) / 1024 / seconds;
   return `${command} successfully processed ${pages} pages in ${seconds.toFixed(3)} seconds (${mbPerSec.toFixed(3)} MB/sec).`;
+}
+
+/** The 4035 line per file a backup set covers, then the 3014 summary — as BACKUP and RESTORE both report. */
+export function reportPagesProcessed(env: ExecEnv, command: StorageCommand, database: DatabaseState, set: BackupSet, ms: number): void {
+  let total = 0;
+  for (const file of database.files) {
+    if (set.type === 'LOG' && file.type === 'D') continue;
+    const pages = set.type === 'LOG' ? pagesOf(set.sizeMB) : file.type === 'D' ? pagesOf(file.sizeMB) : 2;
+    total += pages;
+    env.info(4035, `Processed ${pages} pages for database '${database.name}', file '${file.logicalName}' on file ${set.position}.`);
+  }
+  env.info(3014, processedSummary(command, total, ms));
 }

@@ -10,7 +10,7 @@ import { attachDatabase, backupDirectory, nextDatabaseId, newDatabaseState } fro
 import { findDatabase, hostOf, removeDatabase, sessionsUsing } from './databases.js';
 import { FileSystemError, resolvePath } from './files.js';
 import { backupSetAt, readMedia } from './media.js';
-import { asTerminating, databaseDoesNotExist, pagesOf, processedSummary } from './messages.js';
+import { asTerminating, databaseDoesNotExist, processedSummary, reportPagesProcessed } from './messages.js';
 import { runTimedWork } from './requests.js';
 
 export interface RestoreRequest {
@@ -175,11 +175,11 @@ export async function restore(env: ExecEnv, request: RestoreRequest): Promise<vo
     if (request.log) {
       const { set, database } = planLog(env, withDisk);
       applyLog(database, set, request.recovery);
-      report(env, command, database, set, env.now().getTime() - started);
+      reportPagesProcessed(env, command, database, set, env.now().getTime() - started);
     } else {
       const plan = planDatabase(env, withDisk);
       const database = applyFull(env, request, plan);
-      report(env, command, database, plan.set, env.now().getTime() - started);
+      reportPagesProcessed(env, command, database, plan.set, env.now().getTime() - started);
     }
     env.changed();
   } catch (error) {
@@ -254,13 +254,3 @@ function recoverOnly(env: ExecEnv, request: RestoreRequest): void {
   env.info(3014, processedSummary('RESTORE DATABASE', 0, env.now().getTime() - started));
 }
 
-function report(env: ExecEnv, command: 'RESTORE DATABASE' | 'RESTORE LOG', database: DatabaseState, set: BackupSet, ms: number): void {
-  let total = 0;
-  for (const file of database.files) {
-    if (set.type === 'LOG' && file.type === 'D') continue;
-    const pages = set.type === 'LOG' ? pagesOf(set.sizeMB) : file.type === 'D' ? pagesOf(file.sizeMB) : 2;
-    total += pages;
-    env.info(4035, `Processed ${pages} pages for database '${database.name}', file '${file.logicalName}' on file ${set.position}.`);
-  }
-  env.info(3014, processedSummary(command, total, ms));
-}
