@@ -1,15 +1,16 @@
-// Start the sessions: SET PARTNER on the mirror, then on the principal, per database; wait for
-// SYNCHRONIZED; then the optional witness (it needs a caught-up mirror, 1426) and safety.
+// Start the sessions: SET PARTNER on the mirror, then on the principal (catching up a log backup
+// taken mid-setup), per database; wait for SYNCHRONIZED; then the optional witness (it needs a
+// caught-up mirror, 1426) and safety.
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
-import { setPartner, setSafety, setWitness } from '../steps/set-partner.js';
+import { setPartner, setSafety, setWitness, startSession } from '../steps/set-partner.js';
 import { waitSynchronized } from '../steps/wait-synchronized.js';
 
 export function enableSteps(config: MirrorbookConfig): StepDefinition[] {
   const { principal, mirror, witness } = config.pair;
   const steps: StepDefinition[] = [];
   for (const database of config.databases) {
-    steps.push(setPartner('mirror', database, principal.mirroringAddress), setPartner('principal', database, mirror.mirroringAddress));
+    steps.push(setPartner('mirror', database, principal.mirroringAddress), startSession(config.backup, database, principal.mirroringAddress, mirror.mirroringAddress));
   }
   for (const database of config.databases) steps.push(waitSynchronized(database));
   if (witness) for (const database of config.databases) steps.push(setWitness(database, witness.mirroringAddress));

@@ -3,8 +3,8 @@
 
 const HINTS: Record<number, string> = {
   1418: 'the partner\'s mirroring endpoint could not be reached or refused the connection. Check on both partners: the endpoint exists and is STARTED (sys.database_mirroring_endpoints), the peer\'s login has CONNECT on it (sys.server_permissions), the port in the mirroring address is the endpoint\'s LISTENER_PORT, the firewall lets that port through, and (certificate auth) each side holds the other\'s certificate and neither has expired. The partner\'s ERRORLOG names the exact handshake error (28034, 28035, 28024 …).',
-  1412: 'the mirror copy is missing log: a log backup was taken on the principal that was not restored on the mirror. Restore every log backup since the full backup, in order, WITH NORECOVERY (the restore runbook reads msdb.dbo.backupset and does this), then enable again.',
-  1478: 'the mirror copy does not have enough log: restore the missing log backup(s) taken on the principal, in order, WITH NORECOVERY on the mirror (msdb.dbo.backupset on the principal lists them), then enable again.',
+  1412: 'the mirror copy is missing log: a log backup was taken on the principal and not restored on the mirror. Restore every log backup since the full backup, in order, WITH NORECOVERY on the mirror (msdb.dbo.backupset on the principal lists them) — enable does this itself when the mirror can read the files; otherwise copy them where it reads backups and resume.',
+  1478: 'the mirror copy does not have enough log: restore the missing log backup(s) taken on the principal, in order, WITH NORECOVERY on the mirror (msdb.dbo.backupset on the principal lists them) — enable does this itself when the mirror can read the files; otherwise copy them where it reads backups and resume.',
   1416: 'the database is not (yet) configured for mirroring on the partner: run SET PARTNER on the mirror first, then on the principal.',
   1405: 'this database already takes part in a mirroring session; check sys.database_mirroring before changing it.',
   1452: 'the partner address points at this same instance: check pair.*.mirroringAddress in the config.',

@@ -3,10 +3,11 @@
 // scheduled job) are found in msdb.dbo.backupset on the principal and restored too.
 import type { BackupConfig } from '../config/types.js';
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
-import { fullBackupPath, mirrorPathOf } from './backup-paths.js';
+import { fullBackupPath, logBackupPath, mirrorPathOf } from './backup-paths.js';
+import { logBackupsAfterFull, logBackupsQuery, missingLogBackups, restoreLogBackups, restoreLogStatement } from './mirror-log-chain.js';
 import { isMirrored, readDatabase, type DatabaseStateRow } from './database-state.js';
 import { withProgress } from './progress.js';
-import { CheckFailedError, rows } from './step.js';
+import { CheckFailedError } from './step.js';
 import { id, joinTsql, lit, tsql } from './tsql.js';
 
 const seeded = (row: DatabaseStateRow | undefined) => isMirrored(row) || row?.state_desc === 'RESTORING';
@@ -64,24 +65,9 @@ export function restoreFull(backup: BackupConfig, database: string): StepDefinit
   };
 }
 
-interface LogBackupRow {
-  position: number;
-  first_lsn: unknown;
-  last_lsn: unknown;
-  physical_device_name: string;
-  backup_finish_date: unknown;
-}
-
-const lsn = (value: unknown): bigint => BigInt(String(value ?? 0).split('.')[0] || '0');
-
 export function restoreLogs(backup: BackupConfig, database: string): StepDefinition {
-  const fullPath = fullBackupPath(backup, database);
-  // Every log backup after our full backup, in LSN order — including ones a scheduled job took.
-  const logsQuery = tsql`SELECT b.position, b.first_lsn, b.last_lsn, f.physical_device_name, b.backup_finish_date FROM msdb.dbo.backupset b JOIN msdb.dbo.backupmediafamily f ON f.media_set_id = b.media_set_id WHERE b.database_name = ${lit(database)} AND b.type = ${lit('L')} AND b.last_lsn > (SELECT MAX(d.last_lsn) FROM msdb.dbo.backupset d JOIN msdb.dbo.backupmediafamily df ON df.media_set_id = d.media_set_id WHERE d.database_name = ${lit(database)} AND d.type = ${lit('D')} AND df.physical_device_name = ${lit(fullPath)}) ORDER BY b.first_lsn`;
-  const restoredQuery = tsql`SELECT TOP 1 b.last_lsn FROM msdb.dbo.restorehistory r JOIN msdb.dbo.backupset b ON b.backup_set_id = r.backup_set_id WHERE r.destination_database_name = ${lit(database)} ORDER BY r.restore_history_id DESC`;
-  const restoreOne = (path: string, position: number) => tsql`RESTORE LOG ${id('database', database)} FROM DISK = ${lit(path)} WITH FILE = ${position}, NORECOVERY, STATS = 10`;
   const planned = joinTsql(
-    [tsql`-- for each log backup listed by msdb.dbo.backupset on the principal, in LSN order:`, restoreOne(mirrorPathOf(backup, `${backup.directory}\\${database}_log.dat`), 1)],
+    [tsql`-- for each log backup listed by msdb.dbo.backupset on the principal, in LSN order:`, restoreLogStatement(database, mirrorPathOf(backup, logBackupPath(backup, database)), 1)],
     '\n',
   );
 
@@ -92,53 +78,29 @@ export function restoreLogs(backup: BackupConfig, database: string): StepDefinit
     const row = await readDatabase(ctx, 'mirror', database);
     if (isMirrored(row) && !(await halfConfigured(ctx, row))) return { done: true, detail: `${database} is already mirrored` };
     if (row?.state_desc !== 'RESTORING') return { done: false, detail: `${database} on the mirror is ${row?.state_desc ?? 'missing'}` };
-    const logs = await rows<LogBackupRow>(ctx, 'principal', logsQuery);
+    const logs = await logBackupsAfterFull(ctx, backup, database);
     if (logs.length === 0) return { done: false, detail: `no log backup of ${database} after the full backup` };
-    let restoredUpTo: bigint | undefined;
-    try {
-      const restored = await rows<{ last_lsn: unknown }>(ctx, 'mirror', restoredQuery);
-      if (restored[0]) restoredUpTo = lsn(restored[0].last_lsn);
-    } catch {
-      restoredUpTo = undefined; // no restore history on this server: restore again, 4326 skips what is there
-    }
-    const newest = lsn(logs[logs.length - 1]!.last_lsn);
-    return restoredUpTo !== undefined && restoredUpTo >= newest
-      ? { done: true, detail: `the mirror copy of ${database} holds every log backup (up to LSN ${newest})` }
-      : { done: false, detail: `${logs.length} log backup(s) of ${database} to restore` };
+    const missing = await missingLogBackups(ctx, backup, database);
+    return missing.length === 0
+      ? { done: true, detail: `the mirror copy of ${database} holds every log backup (${logs.length})` }
+      : { done: false, detail: `${missing.length} log backup(s) of ${database} to restore` };
   };
 
   return {
     id: `mirror.restore-logs.${database}`,
     title: `Restore every log backup of ${database} in order WITH NORECOVERY on the mirror`,
     target: 'mirror',
-    async probe(ctx) {
-      return probe(ctx);
-    },
+    probe,
     async apply(ctx) {
       if (await halfConfigured(ctx, await readDatabase(ctx, 'mirror', database))) {
         ctx.note(`${database} on the mirror had SET PARTNER without a session (the principal refused it); removing that first so the missing log can be restored`);
         await ctx.sql('mirror', tsql`ALTER DATABASE ${id('database', database)} SET PARTNER OFF`);
       }
-      const logs = await rows<LogBackupRow>(ctx, 'principal', logsQuery);
+      const logs = await logBackupsAfterFull(ctx, backup, database);
       if (logs.length === 0) {
         throw new CheckFailedError(`there is no log backup of ${database} after its full backup`, 'run the restore procedure again from the start: it takes the log backup');
       }
-      const ours = `${backup.directory.replace(/\\+$/, '')}\\${database}_log.dat`.toLowerCase();
-      const theirs = logs.filter((l) => l.physical_device_name.toLowerCase() !== ours);
-      if (theirs.length > 0) ctx.note(`restoring ${theirs.length} log backup(s) of ${database} taken by someone else: ${theirs.map((l) => l.physical_device_name).join(', ')}`);
-      let applied = 0;
-      for (const [index, log] of logs.entries()) {
-        ctx.progress({ percent: Math.round((index / logs.length) * 100), label: `RESTORE LOG ${database} ${index + 1}/${logs.length}` });
-        try {
-          await ctx.sql('mirror', restoreOne(mirrorPathOf(backup, log.physical_device_name), Number(log.position) || 1));
-          applied++;
-        } catch (error) {
-          // 4326: this log is already in the mirror copy (an earlier attempt restored it).
-          if ((error as { number?: number }).number === 4326) continue;
-          throw error;
-        }
-      }
-      ctx.progress({ percent: 100, label: `RESTORE LOG ${database}` });
+      const applied = await restoreLogBackups(ctx, backup, database, logs);
       ctx.note(`restored ${applied} of ${logs.length} log backup(s) of ${database}`);
     },
     async verify(ctx) {
@@ -146,7 +108,7 @@ export function restoreLogs(backup: BackupConfig, database: string): StepDefinit
       return seeded(row) ? { done: true, detail: `${database} on the mirror is RESTORING with every log backup applied` } : { done: false, detail: `${database} on the mirror is ${row?.state_desc ?? 'missing'}` };
     },
     plan: () => [
-      { target: 'principal', tsql: logsQuery },
+      { target: 'principal', tsql: logBackupsQuery(backup, database) },
       { target: 'mirror', tsql: planned },
     ],
   };

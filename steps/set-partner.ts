@@ -1,7 +1,9 @@
 // Starting a session: SET PARTNER on the mirror first (it records the principal and waits), then
 // on the principal (which connects and starts the session). Order matters: the reverse gives 1416.
-import type { StepContext } from '../machines/runbook.js';
+import type { BackupConfig } from '../config/types.js';
+import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { isMirrored, readDatabase } from './database-state.js';
+import { missingLogBackups, restoreLogBackups } from './mirror-log-chain.js';
 import { CheckFailedError, sqlStep } from './step.js';
 import { id, lit, tsql } from './tsql.js';
 
@@ -32,6 +34,55 @@ export function setPartner(target: 'mirror' | 'principal', database: string, par
     // 1413/1421/1404: transient communication hiccups while the session forms.
     retry: { attempts: 3, backoffMs: 2000, retryable: (e) => [1404, 1413, 1421, 1438].includes((e as { number?: number }).number ?? 0) },
   });
+}
+
+/**
+ * The principal's SET PARTNER, which starts the session. A log backup taken after the mirror copy
+ * was restored (a scheduled job mid-setup) makes the principal refuse with 1478/1412: the step then
+ * restores the missing log backups on the mirror (leaving the half-made session first, or RESTORE
+ * gives 3104), sets the mirror's partner again and retries once — what a DBA does by hand. A crash
+ * in the middle of that leaves the mirror outside the partner state; the next attempt puts it back.
+ */
+export function startSession(backup: BackupConfig, database: string, principalAddress: string, mirrorAddress: string): StepDefinition {
+  const base = setPartner('principal', database, mirrorAddress);
+  const onPrincipal = tsql`ALTER DATABASE ${id('database', database)} SET PARTNER = ${lit(mirrorAddress)}`;
+  const onMirror = tsql`ALTER DATABASE ${id('database', database)} SET PARTNER = ${lit(principalAddress)}`;
+  const leaveOnMirror = tsql`ALTER DATABASE ${id('database', database)} SET PARTNER OFF`;
+
+  /** Brings the mirror copy up to the principal's log and back into the partner state; returns how many backups it restored. */
+  const catchUp = async (ctx: StepContext, why: string): Promise<number> => {
+    const missing = await missingLogBackups(ctx, backup, database);
+    const mirrorRow = await readDatabase(ctx, 'mirror', database);
+    if (missing.length > 0) {
+      ctx.note(`${why}: restoring ${missing.length} log backup(s) of ${database} the mirror copy lacks, then SET PARTNER on the mirror again`);
+      if (isMirrored(mirrorRow)) await ctx.sql('mirror', leaveOnMirror);
+      await restoreLogBackups(ctx, backup, database, missing);
+      await ctx.sql('mirror', onMirror);
+    } else if (!isMirrored(mirrorRow)) {
+      ctx.note(`${why}: SET PARTNER on the mirror again`);
+      await ctx.sql('mirror', onMirror);
+    }
+    return missing.length;
+  };
+
+  return {
+    ...base,
+    async apply(ctx) {
+      if (!isMirrored(await readDatabase(ctx, 'mirror', database))) await catchUp(ctx, `${database} on the mirror is not in the partner state (an earlier attempt stopped half-way)`);
+      try {
+        await ctx.sql('principal', onPrincipal);
+      } catch (error) {
+        const number = (error as { number?: number }).number;
+        if (number !== 1478 && number !== 1412) throw error;
+        if ((await catchUp(ctx, `the principal answered ${number}: a log backup was taken after the mirror copy was restored`)) === 0) throw error;
+        await ctx.sql('principal', onPrincipal);
+      }
+    },
+    plan: () => [
+      ...base.plan(),
+      { target: 'mirror', tsql: tsql`-- only if the principal answers 1478/1412 (a log backup taken since the restore): SET PARTNER OFF here, RESTORE LOG each missing backup WITH NORECOVERY, SET PARTNER again; then the principal's SET PARTNER once more` },
+    ],
+  };
 }
 
 export function setWitness(database: string, witnessAddress: string) {

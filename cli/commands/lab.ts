@@ -1,4 +1,4 @@
-// mirrorbook lab start|stop|status|fault|log|sessions|service-account — the simulated SQL Server
+// mirrorbook lab start|stop|status|fault|log|sessions|service-account|copy|behaviour — the simulated SQL Server
 // site, served by a process of its own from a lab directory (--dir, default beside the store).
 
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
@@ -22,6 +22,7 @@ const USAGE = `usage: mirrorbook lab <subcommand> [--dir D]
   log <instance> [--follow]
   sessions <instance> [list | start <program> | stop <program>]
   service-account <instance> <account>
+  copy <instance> <from> <to>                 a file copy on the instance's host (local or UNC paths)
   behaviour <instance|*> [<switch> <value>]   (see lab/README.md)`;
 
 const FAULTS: readonly FaultKind[] = ['down', 'up', 'isolate', 'heal', 'slow'];
@@ -80,6 +81,7 @@ const command: Command = async (ctx) => {
       case 'log': return await log(ctx, args, rest);
       case 'sessions': return await sessions(ctx, args, rest);
       case 'service-account': return await serviceAccount(ctx, args, rest);
+      case 'copy': return await copy(ctx, args, rest);
       case 'behaviour': return await behaviour(ctx, args, rest);
       case undefined: throw new UsageError('lab needs a subcommand', USAGE);
       default: throw new UsageError(`unknown lab subcommand '${sub}'`, USAGE);
@@ -218,6 +220,15 @@ async function serviceAccount(ctx: CommandContext, args: LabArgs, rest: string[]
   if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
   else if (!result.up) ctx.stdout.write(`${result.name}: service account set to ${result.serviceAccount}; the instance is down, the account applies when it starts (lab fault ${result.name} up)\n`);
   else ctx.stdout.write(`${result.name}: service now runs as ${result.serviceAccount}; restarted at ${result.lastStartupTime} (connections were dropped)\n`);
+  return 0;
+}
+
+async function copy(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
+  expectArgs(rest, 3, 'the instance whose host copies, the file and where to (e.g. SQLPRI01 D:\\Jobs\\x.trn \\\\SQLPRI01\\Backups\\x.trn)');
+  const [instance, from, to] = rest as [string, string, string];
+  const result = await sendControl<{ host: string; path: string }>(args.dir, { op: 'copy', instance, from, to });
+  if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
+  else ctx.stdout.write(`${result.host}: copied ${from} to ${result.path}\n`);
   return 0;
 }
 

@@ -8,6 +8,8 @@ export type ControlRequest =
   | { op: 'fault'; instance: string; fault: FaultKind; ms?: number }
   | { op: 'sessions'; instance: string; action: 'list' | 'start' | 'stop'; program?: string }
   | { op: 'service-account'; instance: string; account: string }
+  /** Copies a file as an administrator on the instance's host would (local or UNC paths). */
+  | { op: 'copy'; instance: string; from: string; to: string }
   /** Without name/value: the instance's switches; with them: set one (all instances when instance is '*'). */
   | { op: 'behaviour'; instance: string; name?: string; value?: string };
 

@@ -24,6 +24,7 @@ import { loadLabTlsCredentials } from '../tls/index.js';
 import { createInstanceHandler, type BatchRecord } from '../server/handler.js';
 import { advanceLab } from '../mirroring/advance.js';
 import { applyFault, setServiceAccount, startProgram, stopProgram } from './instance-control.js';
+import { copyFile, FileSystemError } from '../storage/files.js';
 
 export const ADMIN_LOGIN = 'mirrorbook';
 /** The endpoint port the seed uses; mirroring addresses are simulated, not real sockets. */
@@ -241,6 +242,18 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
         changed();
         flush();
         return instanceStatus(instance, Object.values(lab.instances).indexOf(instance));
+      }
+      case 'copy': {
+        const instance = instanceNamed(request.instance);
+        try {
+          const copied = copyFile(lab, instance.host, request.from, request.to);
+          changed();
+          flush();
+          return { host: instance.host, path: copied.path };
+        } catch (error) {
+          if (error instanceof FileSystemError) throw new ControlError(`cannot copy ${request.from} to ${request.to} on ${instance.host}: ${error.message}`, 'paths are as seen from that host: a local path (D:\\Jobs\\x.trn) or a share (\\\\HOST\\share\\x.trn)');
+          throw error;
+        }
       }
       case 'behaviour': {
         const targets = request.instance === '*' ? Object.values(lab.instances) : [instanceNamed(request.instance)];

@@ -128,6 +128,12 @@ export function writeFile(lab: LabState, fromHost: string, path: string, content
   return entry;
 }
 
+/** A copy made by an administrator on `fromHost` (Explorer, robocopy): either path may be UNC. */
+export function copyFile(lab: LabState, fromHost: string, from: string, to: string): FileEntry {
+  const { path: _path, ...content } = readFile(lab, fromHost, from);
+  return writeFile(lab, fromHost, to, content as NewEntry);
+}
+
 export function deleteFile(lab: LabState, fromHost: string, path: string): void {
   const r = resolvePath(lab, fromHost, path);
   if (!r.host.files[r.key]) throw directoryExists(r.host, parentKey(r.key)) ? fileNotFound() : pathNotFound();

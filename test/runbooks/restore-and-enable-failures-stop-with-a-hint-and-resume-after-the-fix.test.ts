@@ -1,6 +1,7 @@
 // Failure paths of seeding and enabling against the lab: a clear error with its hint, then a
 // successful resume once the cause is fixed — a Patriot service on the mirror, the mirror down
-// during the restore, a log backup taken mid-setup, a missing CONNECT grant.
+// during the restore, a log backup taken mid-setup (caught up by enable; stopped with the file to
+// copy when the mirror cannot read it), a missing CONNECT grant.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FAST_BACKUP_MS_PER_GB, startPairLab, type PairLab } from './pair-lab.js';
@@ -39,19 +40,35 @@ test('the mirror going down during the restore fails the step; the restore resum
   assert.is(resumed.code, 0, resumed.stdout.slice(-2000) + resumed.stderr);
 });
 
-test('a log backup taken mid-setup makes enable fail with 1478/1412 and its hint; restore picks it up and enable completes', async () => {
-  const dir = (await pair.sql('SQLPRI01', "SELECT TOP 1 f.physical_device_name AS p FROM msdb.dbo.backupset b JOIN msdb.dbo.backupmediafamily f ON f.media_set_id = b.media_set_id WHERE b.database_name = 'Patriot' AND b.type = 'D' ORDER BY b.backup_finish_date DESC"))[0]!.p as string;
-  const jobFile = dir.replace(/Patriot\.dat$/i, 'Patriot_job_2005.trn');
+const fullBackupOf = async (database: string): Promise<string> =>
+  (await pair.sql('SQLPRI01', `SELECT TOP 1 f.physical_device_name AS p FROM msdb.dbo.backupset b JOIN msdb.dbo.backupmediafamily f ON f.media_set_id = b.media_set_id WHERE b.database_name = '${database}' AND b.type = 'D' ORDER BY b.backup_finish_date DESC`))[0]!.p as string;
+
+test('a log backup a job takes mid-setup: the principal answers 1478/1412, enable restores it on the mirror and starts the session', async () => {
+  const jobFile = (await fullBackupOf('Patriot')).replace(/Patriot\.dat$/i, 'Patriot_job_2005.trn');
   await pair.sql('SQLPRI01', `BACKUP LOG Patriot TO DISK = '${jobFile}' WITH INIT`);
+  const enabled = await pair.mb('run', 'enable', '--yes');
+  assert.is(enabled.code, 0, enabled.stdout.slice(-3000) + enabled.stderr);
+  assert.match(enabled.stdout, /the principal answered 14(78|12)/);
+  assert.match(enabled.stdout, /taken by someone else: .*Patriot_job_2005\.trn/);
+  await pair.waitFor('SQLMIR01', 'Patriot', 'SYNCHRONIZED', 'MIRROR');
+});
+
+test('a job log backup the mirror cannot read stops enable naming the file to copy; resume completes after the copy', async () => {
+  for (const database of ['Patriot', 'PatriotArchive']) await pair.sql('SQLPRI01', `ALTER DATABASE ${database} SET PARTNER OFF`);
+  const restore = await pair.mb('run', 'restore', '--yes', '--confirm', 'SQLMIR01');
+  assert.is(restore.code, 0, restore.stdout.slice(-2000) + restore.stderr);
+  await pair.sql('SQLPRI01', "EXEC master.dbo.xp_create_subdir N'C:\\Jobs'");
+  await pair.sql('SQLPRI01', "BACKUP LOG Patriot TO DISK = 'C:\\Jobs\\Patriot_job_2310.trn' WITH INIT");
   const failed = await pair.mb('run', 'enable', '--yes');
   assert.is(failed.code, 1, failed.stdout.slice(-2000));
-  assert.match(failed.stdout + failed.stderr, /14(78|12)/);
-  assert.match(failed.stdout + failed.stderr, /log backup/);
-  const restore = await pair.mb('run', 'restore', '--yes');
-  assert.is(restore.code, 0, restore.stdout.slice(-2000) + restore.stderr);
-  assert.match(restore.stdout, /taken by someone else: .*Patriot_job_2005\.trn/);
-  const enabled = await pair.mb('run', 'enable', '--yes');
-  assert.is(enabled.code, 0, enabled.stdout.slice(-2000) + enabled.stderr);
+  assert.match(failed.stdout + failed.stderr, /cannot read the log backup C:\\Jobs\\Patriot_job_2310\.trn/);
+  assert.match(failed.stdout + failed.stderr, /copy C:\\Jobs\\Patriot_job_2310\.trn from the principal to \\\\\S+Patriot_job_2310\.trn/);
+  assert.match(failed.stdout + failed.stderr, /mirrorbook resume/);
+  const shareCopy = (await fullBackupOf('Patriot')).replace(/Patriot\.dat$/i, 'Patriot_job_2310.trn');
+  await pair.lab.control({ op: 'copy', instance: 'SQLPRI01', from: 'C:\\Jobs\\Patriot_job_2310.trn', to: shareCopy });
+  const resumed = await pair.mb('resume', '--yes');
+  assert.is(resumed.code, 0, resumed.stdout.slice(-3000) + resumed.stderr);
+  await pair.waitFor('SQLMIR01', 'Patriot', 'SYNCHRONIZED', 'MIRROR');
 });
 
 test('a missing CONNECT grant makes failover impossible to start again: 1418 with its hint, grant and resume', async () => {
