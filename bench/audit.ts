@@ -1,0 +1,120 @@
+// The audit trail at 1,000,000 records (filled by support/audit-fill.ts: the store's API for the
+// append rate, then a bulk path through the store's chain functions), then `mirrorbook audit verify`
+// and each export format run as the real built CLI, output to a file, timed from process start to
+// exit with the process's peak RSS. The bench checks what it times: verify must say intact, the
+// exports must hold every record, and after the timed runs one record is edited behind the
+// store's back and verify must name it.
+// Usage: npm run build && node --import tsx bench/audit.ts [--records N] [--runs N]
+
+import { spawnSync } from 'node:child_process';
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { fillAudit } from './support/audit-fill.js';
+import { describe, fmt, spread } from './support/stats.js';
+import { report } from './support/summary.js';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+};
+const RECORDS = arg('records', 1_000_000);
+const RUNS = arg('runs', 3);
+const THROUGH_API = 50_000;
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const cli = join(root, 'dist', 'cli.js');
+const peakRssPreload = join(root, 'bench', 'support', 'peak-rss.mjs');
+
+interface Timed { ms: number; peakRss: number; status: number | null; stdout: string; stderr: string }
+
+/** Runs the built CLI with stdout to `outFile` (or captured), timing the whole process. */
+function runCli(args: string[], outFile?: string): Timed {
+  const rssFile = join(work, 'peak-rss');
+  const out = outFile ? openSync(outFile, 'w') : 'pipe';
+  try {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ['--import', peakRssPreload, cli, ...args], {
+      env: { ...process.env, BENCH_PEAK_RSS_FILE: rssFile, NO_COLOR: '1' },
+      stdio: ['ignore', out, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 20,
+    });
+    const ms = performance.now() - started;
+    return { ms, peakRss: Number(readFileSync(rssFile, 'utf8')), status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+  } finally {
+    if (typeof out === 'number') closeSync(out);
+  }
+}
+
+async function countLines(file: string): Promise<number> {
+  let lines = 0;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+  }
+  return lines;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'mirrorbook-bench-audit-'));
+try {
+  const storePath = join(work, 'state.db');
+  const loadBefore = loadavg()[0]!;
+  const fill = fillAudit(storePath, RECORDS, THROUGH_API);
+  const storeMb = statSync(storePath).size / 1e6;
+
+  const verify = () => {
+    const t = runCli(['audit', 'verify', '--store', storePath]);
+    if (t.status !== 0 || !t.stdout.includes(`intact: ${RECORDS} records`)) throw new Error(`audit verify did not find ${RECORDS} intact records (exit ${t.status}): ${t.stdout}${t.stderr}`);
+    return t;
+  };
+  const exportTo = (format: string) => {
+    const file = join(work, `audit.${format}`);
+    const t = runCli(['audit', '--format', format, '--store', storePath], file);
+    if (t.status !== 0) throw new Error(`audit --format ${format} exited ${t.status}: ${t.stderr}`);
+    return { ...t, file };
+  };
+  const operations: Record<string, () => Timed & { file?: string }> = { verify, ndjson: () => exportTo('ndjson'), csv: () => exportTo('csv'), md: () => exportTo('md') };
+  const samples = Object.fromEntries(Object.keys(operations).map((k) => [k, { ms: [] as number[], rss: [] as number[] }]));
+  const sizes: Record<string, number> = {};
+  for (let r = 0; r < RUNS; r++) {
+    for (const [name, operation] of Object.entries(operations)) {
+      const t = operation();
+      samples[name]!.ms.push(t.ms);
+      samples[name]!.rss.push(t.peakRss);
+      if (t.file && r === 0) {
+        sizes[name] = statSync(t.file).size / 1e6;
+        if (name === 'ndjson' && (await countLines(t.file)) !== RECORDS) throw new Error('the NDJSON export does not hold one line per record');
+        if (name === 'csv' && (await countLines(t.file)) !== RECORDS + 1) throw new Error('the CSV export does not hold a header and one line per record');
+        if (name === 'md' && !readFileSync(t.file, 'utf8').includes(`Intact: ${RECORDS} records verified`)) throw new Error('the Markdown report does not say the chain is intact');
+      }
+      if (t.file) rmSync(t.file);
+    }
+  }
+
+  // The bench must be able to fail: an edited record has to be found, by number.
+  const victim = Math.floor(RECORDS * 0.77);
+  const raw = new Database(storePath);
+  raw.exec('DROP TRIGGER IF EXISTS audit_no_update');
+  raw.prepare("UPDATE audit SET message = 'nothing happened here' WHERE seq = ?").run(victim);
+  raw.close();
+  const tampered = runCli(['audit', 'verify', '--store', storePath]);
+  if (tampered.status !== 1 || !tampered.stderr.includes(`BROKEN at record #${victim}`)) throw new Error(`verify missed the record edited at seq ${victim} (exit ${tampered.status}): ${tampered.stderr}`);
+
+  const lines = [
+    `bench/audit: ${RECORDS.toLocaleString('en-US')} records (${storeMb.toFixed(0)} MB store on ${tmpdir()}), built CLI, output to a file; median of ${RUNS}, min–max; node ${process.version}, load ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`,
+    `  append: ${fmt(fill.apiRate)} records/s through store.audit.append (${fill.apiRecords.toLocaleString('en-US')} records, 10,000 to a transaction), ${fmt(fill.bulkRate)} records/s through the bench's bulk path (the rest)`,
+  ];
+  report('audit', 'append through store.audit.append', fill.apiRate, 'records/s', `${fill.apiRecords.toLocaleString('en-US')} records, 10,000 per transaction`);
+  for (const [name, s] of Object.entries(samples)) {
+    const time = spread(s.ms.map((ms) => ms / 1000));
+    const rate = spread(s.ms.map((ms) => RECORDS / (ms / 1000)));
+    const rss = spread(s.rss.map((b) => b / 1e6));
+    const label = name === 'verify' ? 'audit verify' : `audit --format ${name}`;
+    lines.push(`  ${label.padEnd(22)} ${describe(time, 's')}; ${fmt(rate.median)} records/s; peak RSS ${fmt(rss.median)} MB (max ${fmt(rss.high)})${sizes[name] ? `; ${sizes[name]!.toFixed(0)} MB written` : ''}`);
+    report('audit', `${label}, ${RECORDS.toLocaleString('en-US')} records`, time, 's', `${fmt(rate.median)} rec/s, peak RSS ${fmt(rss.high)} MB`);
+  }
+  lines.push(`  tamper check: record ${victim} edited behind the store's back → verify exits 1 naming #${victim} (${fmt(tampered.ms / 1000)} s)`);
+  console.log(lines.join('\n'));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
