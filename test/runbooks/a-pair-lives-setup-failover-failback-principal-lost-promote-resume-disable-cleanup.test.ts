@@ -1,5 +1,6 @@
-// The unplanned part of a pair's life, through the real CLI against the lab: after setup, the
-// principal goes down → promote, it comes back → resume-session, then disable and cleanup.
+// A pair's whole life in one lab, through the real CLI: setup → failover → failback, then the
+// unplanned part: the principal goes down → promote, it comes back → resume-session, then disable
+// and cleanup.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { outcomes, startPairLab, type PairLab } from './pair-lab.js';
@@ -11,6 +12,11 @@ test.before(async () => {
   pair = await startPairLab();
   const setup = await pair.mb('run', 'setup', '--yes');
   if (setup.code !== 0) throw new Error(setup.stdout.slice(-2000) + setup.stderr);
+  for (const [procedure, principal] of [['failover', 'SQLMIR01'], ['failback', 'SQLPRI01']] as const) {
+    const moved = await pair.mb('run', procedure, '--yes');
+    if (moved.code !== 0) throw new Error(`${procedure}: ${moved.stdout.slice(-2000)}${moved.stderr}`);
+    for (const d of DATABASES) await pair.waitFor(principal, d, 'SYNCHRONIZED', 'PRINCIPAL');
+  }
 });
 test.after(async () => {
   await pair?.stop();
