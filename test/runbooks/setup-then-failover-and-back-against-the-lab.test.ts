@@ -1,5 +1,5 @@
 // A pair's planned life, through the real CLI against the lab: setup, setup again (nothing to
-// do), failover and back (the sequence continues in principal-lost-promote-resume-disable-cleanup).
+// do), failover and back (the whole sequence to disable is a-pair-lives-setup-failover-…).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { outcomes, startPairLab, type PairLab } from './pair-lab.js';
