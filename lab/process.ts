@@ -9,6 +9,7 @@ import type { Edition, SqlVersionName } from './model.js';
 import { LabAlreadyRunningError, openLab } from './control/running-lab.js';
 import { ControlError } from './control/control-protocol.js';
 import { parseEdition, parseVersion } from './control/lab-options.js';
+import { processAlive } from './control/control-file.js';
 
 async function main(): Promise<number> {
   let values;
@@ -49,6 +50,15 @@ async function main(): Promise<number> {
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
+    // A test's lab follows its test process: a file killed at its time limit must not leave it behind.
+    const watched = Number(process.env.MIRRORBOOK_LAB_WATCH_PID);
+    if (watched > 0) {
+      setInterval(() => {
+        if (processAlive(watched)) return;
+        stamp(`process ${watched} is gone, stopping`);
+        void lab.stop();
+      }, 1000).unref();
+    }
     await lab.stopped;
     return 0;
   } catch (error) {

@@ -21,6 +21,10 @@ import type { RunningLab } from '../../lab/control/running-lab.js';
 
 export const REPO_ROOT = resolve(new URL('../..', import.meta.url).pathname);
 
+// Lab processes started from this test (directly or through the CLI) stop when it dies, so a file
+// killed at its time limit leaves no lab behind (lab/process.ts watches this pid).
+process.env.MIRRORBOOK_LAB_WATCH_PID ??= String(process.pid);
+
 /** How a client encrypts: mssql plain / encrypt + trust / encrypt + CA check / TDS 8.0 strict. */
 export type EncryptionMode = 'plain' | 'trust' | 'ca' | 'strict';
 
