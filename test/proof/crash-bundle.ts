@@ -1,0 +1,38 @@
+// The CLI and the crash source bundled together (as scripts/build.mjs bundles the CLI): shared code
+// lands in shared chunks, so the crash module and the CLI use one copy of every class (instanceof
+// on EngineRefusal, SqlStatementError … holds), and each killed process starts as fast as dist/.
+// Written under node_modules/.cache so the external packages resolve from the repo's node_modules.
+
+import { build } from 'esbuild';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/lab.js';
+
+export interface CrashBundle {
+  cli: string;
+  source: string;
+  remove(): void;
+}
+
+export async function buildCrashBundle(): Promise<CrashBundle> {
+  const cache = join(REPO_ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const outdir = mkdtempSync(join(cache, 'mirrorbook-crash-'));
+  const stub = join(outdir, 'react-devtools-core-stub.js');
+  writeFileSync(stub, 'export default {};\n');
+  await build({
+    entryPoints: { cli: join(REPO_ROOT, 'cli/main.ts'), 'crash-source': join(REPO_ROOT, 'test/proof/crash-source.ts') },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['better-sqlite3', 'mssql', 'tedious', 'yaml'],
+    alias: { 'react-devtools-core': stub },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    banner: { js: "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return { cli: join(outdir, 'cli.js'), source: join(outdir, 'crash-source.js'), remove: () => rmSync(outdir, { recursive: true, force: true }) };
+}
