@@ -66,6 +66,15 @@ export function toSqlError(error: unknown, server?: string): unknown {
   return new SqlStatementError(primary, all);
 }
 
+const TRANSPORT_CODES = new Set(['ESOCKET', 'ECONNCLOSED', 'ECONNRESET', 'ENOTOPEN', 'ETIMEOUT', 'ELOGIN']);
+
+/** The driver lost (or could not get back) the connection: no SQL Server error number to go by. */
+function isTransportFailure(error: unknown): boolean {
+  const e = error as { name?: unknown; code?: unknown; number?: unknown; originalError?: { number?: unknown } };
+  if (typeof e?.number === 'number' || typeof e?.originalError?.number === 'number') return false;
+  return e?.name === 'ConnectionError' || (typeof e?.code === 'string' && TRANSPORT_CODES.has(e.code));
+}
+
 function poolConfig(server: ServerConfig): PoolConfig {
   const ca = server.caFile ? readFileSync(server.caFile, 'utf8') : undefined;
   return {
@@ -142,10 +151,24 @@ export class PairConnections {
       return { recordsets: recordsets.map((rs) => [...rs]), rowsAffected: result.rowsAffected };
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
+      if (isTransportFailure(error)) throw this.#lost(role, error);
       throw toSqlError(error, this.server(role).instance);
     } finally {
       signal?.removeEventListener('abort', cancel);
     }
+  }
+
+  /** The server stopped answering mid-run: the pool is dropped so the next statement reconnects. */
+  #lost(role: PartnerRole, error: unknown): ConnectionError {
+    const server = this.server(role);
+    const pool = this.#pools.get(role);
+    this.#pools.delete(role);
+    void pool?.then((p) => p.close()).catch(() => {});
+    return new ConnectionError(
+      `lost the connection to the ${role} ${server.instance} at ${server.server}:${server.port}: ${(error as Error).message}`,
+      role,
+      `check that ${server.instance} is running and reachable on port ${server.port}, then resume: a statement cut off mid-way is probed before it is sent again`,
+    );
   }
 
   async close(): Promise<void> {
