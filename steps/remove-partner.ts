@@ -10,12 +10,12 @@ type Partner = 'principal' | 'mirror';
 const PARTNERS: Partner[] = ['principal', 'mirror'];
 
 async function readBoth(ctx: StepContext, database: string) {
-  const seen: { partner: Partner; row: Awaited<ReturnType<typeof readDatabase>>; reachable: boolean }[] = [];
+  const seen: { partner: Partner; row: Awaited<ReturnType<typeof readDatabase>>; reachable: boolean; error?: unknown }[] = [];
   for (const partner of PARTNERS) {
     try {
       seen.push({ partner, row: await readDatabase(ctx, partner, database), reachable: true });
-    } catch {
-      seen.push({ partner, row: undefined, reachable: false });
+    } catch (error) {
+      seen.push({ partner, row: undefined, reachable: false, error });
     }
   }
   return seen;
@@ -64,8 +64,9 @@ export function recoverOldMirror(database: string): StepDefinition {
   const probe = async (ctx: StepContext) => {
     const seen = await readBoth(ctx, database);
     const restoring = seen.filter((s) => s.row?.state_desc === 'RESTORING');
-    if (restoring.length === 0) return { done: true, detail: `no copy of ${database} is left RESTORING` };
-    return { done: false, detail: restoring.map((s) => `${database} RESTORING on the ${s.partner}`).join(', ') };
+    const unknown = seen.filter((s) => !s.reachable);
+    if (restoring.length === 0 && unknown.length === 0) return { done: true, detail: `no copy of ${database} is left RESTORING` };
+    return { done: false, detail: [...restoring.map((s) => `${database} RESTORING on the ${s.partner}`), ...unknown.map((s) => `the ${s.partner} cannot be asked`)].join(', ') };
   };
   return {
     id: `disable.recover.${database}`,
@@ -73,11 +74,15 @@ export function recoverOldMirror(database: string): StepDefinition {
     target: 'mirror',
     probe,
     async apply(ctx) {
-      for (const s of await readBoth(ctx, database)) {
+      const seen = await readBoth(ctx, database);
+      for (const s of seen) {
         if (s.row?.state_desc !== 'RESTORING') continue;
         if (isMirrored(s.row)) throw new CheckFailedError(`${database} on the ${s.partner} is still part of a mirroring session`, 'remove mirroring first (the previous step), then resume');
         await ctx.sql(s.partner, recover);
       }
+      // Its copy may still be RESTORING: the step is not done until that partner answers.
+      const unreachable = seen.find((s) => !s.reachable);
+      if (unreachable) throw unreachable.error;
     },
     verify: probe,
     plan: () => [{ target: 'mirror', tsql: recover }],
