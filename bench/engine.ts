@@ -14,13 +14,15 @@ import { commandLineOperator } from '../machines/operators.js';
 import type { RunbookDefinition, StepContext, StepDefinition } from '../machines/runbook.js';
 import type { Store } from '../store/types.js';
 import type { LoadedProcedure } from '../machines/procedure-source.js';
+import { describe, fmt, spread } from './support/stats.js';
+import { report } from './support/summary.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 };
 const STEPS = arg('steps', 200);
-const RUNS = arg('runs', 5);
+const RUNS = arg('runs', 10);
 
 function noopRunbook(count: number): RunbookDefinition {
   const applied = new Set<string>();
@@ -127,7 +129,7 @@ function fsyncLatency(dir: string): { median: number; p99: number } {
   return { median: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-async function measure(where: string, label: string): Promise<string[]> {
+async function measure(where: string, label: string, key: string): Promise<string[]> {
   const dir = mkdtempSync(join(where, 'mirrorbook-bench-'));
   try {
     const fsync = fsyncLatency(dir);
@@ -148,13 +150,19 @@ async function measure(where: string, label: string): Promise<string[]> {
       loops.push(await plainLoop(noopRunbook(STEPS)));
     }
     samples.sort((a, b) => a - b);
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const perStep = spread(samples);
+    const p99 = percentile(samples, 99);
+    const wall = spread(walls);
+    const loop = spread(loops);
+    report('engine', `per-step overhead, ${key}`, perStep, 'ms', `p99 ${fmt(p99)} ms; fsync median ${fmt(fsync.median)} ms`);
+    report('engine', `${STEPS} no-op steps, ${key}: engine`, wall, 'ms');
+    report('engine', `${STEPS} no-op steps, ${key}: plain loop`, loop, 'ms');
     return [
       `  ${label} (${dir.slice(0, dir.lastIndexOf('/'))}; fsync median ${fsync.median.toFixed(3)} ms, p99 ${fsync.p99.toFixed(3)} ms):`,
-      `    per-step engine overhead: median ${percentile(samples, 50).toFixed(3)} ms, p99 ${percentile(samples, 99).toFixed(3)} ms (${samples.length} steps; ${(commits / RUNS / STEPS).toFixed(1)} durable commits per step, ${(storeMs / RUNS / STEPS).toFixed(3)} ms of it in the store)`,
+      `    per-step engine overhead: ${describe(perStep, 'ms')}, p99 ${fmt(p99)} ms (${(commits / RUNS / STEPS).toFixed(1)} durable commits per step, ${(storeMs / RUNS / STEPS).toFixed(3)} ms of it in the store)`,
       // CPU time does not count the waits for a busy machine's other processes (or for the disk).
       `    CPU time per step (whole run / steps, user + system): ${(cpuMs / RUNS / STEPS).toFixed(3)} ms`,
-      `    ${STEPS}-step runbook wall time: median ${median(walls).toFixed(1)} ms through the engine vs ${median(loops).toFixed(3)} ms for the same no-ops in a plain loop`,
+      `    ${STEPS}-step runbook wall time: ${describe(wall, 'ms')} through the engine vs ${describe(loop, 'ms')} for the same no-ops in a plain loop`,
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -162,7 +170,7 @@ async function measure(where: string, label: string): Promise<string[]> {
 }
 
 const lines = [`bench/engine: ${STEPS}-step no-op runbook, ${RUNS} runs each, WAL + synchronous=FULL, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`];
-lines.push(...await measure(tmpdir(), 'store on disk (every commit is an fsync)'));
+lines.push(...await measure(tmpdir(), 'store on disk (every commit is an fsync)', 'disk'));
 lines.push(`  load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-if (existsSync('/dev/shm')) lines.push(...await measure('/dev/shm', 'store on tmpfs (fsync is free: the engine and SQLite alone)'));
+if (existsSync('/dev/shm')) lines.push(...await measure('/dev/shm', 'store on tmpfs (fsync is free: the engine and SQLite alone)', 'tmpfs'));
 console.log(lines.join('\n'));

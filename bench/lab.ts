@@ -3,16 +3,20 @@
 // runs the real lab SqlHandler (lab/server) for the principal of a fresh site, in this process.
 
 import sql from 'mssql';
+import { loadavg } from 'node:os';
 import { createSite } from '../lab/site.js';
 import { inProcessInstance } from '../lab/server/in-process.js';
 import { startTdsListener } from '../lab/tds/listener.js';
 import { loadLabTlsCredentials } from '../lab/tls/index.js';
 import { FakeHandler, LOGIN } from '../test/fixtures/tds/fake-handler.js';
+import { fmt, percentile, spread, type Spread } from './support/stats.js';
+import { report } from './support/summary.js';
 
 const PASSWORD = 'Bench-Passw0rd!2024';
 const QUERY = 'SELECT name, database_id, state_desc, recovery_model_desc FROM sys.databases ORDER BY name';
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 1000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const CONNECTION_BATCHES = 5;
 
 const lab = createSite({ adminPassword: PASSWORD });
 const instance = inProcessInstance(lab, 'SQLPRI01');
@@ -35,9 +39,6 @@ function config(options: sql.config['options'], target = { port: listener.port, 
   } as sql.config;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const rows: string[][] = [];
 for (const [name, options] of modes) {
@@ -52,26 +53,35 @@ for (const [name, options] of modes) {
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   await pool.close();
-  times.sort((a, b) => a - b);
-  rows.push([name, percentile(times, 50).toFixed(2), percentile(times, 99).toFixed(2),
-    (await connectionsPerSecond(config(options))).toFixed(0),
-    (await connectionsPerSecond(config(options, { port: wireOnly.port, ...LOGIN }))).toFixed(0)]);
+  const query = spread(times);
+  const connections = await connectionsPerSecond(config(options));
+  const wire = await connectionsPerSecond(config(options, { port: wireOnly.port, ...LOGIN }));
+  const range = (s: Spread) => `${fmt(s.median)} (${fmt(s.low)}–${fmt(s.high)})`;
+  rows.push([name, range(query), fmt(percentile(times, 99)), range(connections), range(wire)]);
+  report('lab', `catalog query round trip, ${name}`, query, 'ms', `p99 ${fmt(percentile(times, 99))} ms`);
+  report('lab', `connect + login + close, ${name}`, connections, '/s', `fake handler ${fmt(wire.median)}/s`);
 }
 await listener.close();
 await wireOnly.close();
 
-async function connectionsPerSecond(target: sql.config): Promise<number> {
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < CONNECTIONS; i++) {
-    const one = await new sql.ConnectionPool(target).connect();
-    await one.close();
+/** Connections per second in batches of CONNECTIONS / CONNECTION_BATCHES: median and min–max. */
+async function connectionsPerSecond(target: sql.config): Promise<Spread> {
+  const rates: number[] = [];
+  const perBatch = Math.ceil(CONNECTIONS / CONNECTION_BATCHES);
+  for (let b = 0; b < CONNECTION_BATCHES; b++) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < perBatch; i++) {
+      const one = await new sql.ConnectionPool(target).connect();
+      await one.close();
+    }
+    rates.push(perBatch / (Number(process.hrtime.bigint() - started) / 1e9));
   }
-  return CONNECTIONS / (Number(process.hrtime.bigint() - started) / 1e9);
+  return spread(rates);
 }
 
-const header = ['mode', 'query median ms', 'query p99 ms', 'connections/s', 'connections/s (fake handler)'];
+const header = ['mode', 'query ms, median (p25–p75)', 'query p99 ms', 'connections/s (min–max)', 'fake handler, connections/s (min–max)'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-console.log(`lab TDS listener + real lab handler (SQLPRI01), in-process; ${QUERIES} × mssql query() of "${QUERY}"; ${CONNECTIONS} sequential connect+close`);
+console.log(`bench/lab: TDS listener + real lab handler (SQLPRI01), in-process; ${QUERIES} × mssql query() of "${QUERY}"; ${CONNECTIONS} sequential connect+close in ${CONNECTION_BATCHES} batches; node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(line(header));
 for (const row of rows) console.log(line(row));

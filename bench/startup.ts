@@ -7,7 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import { build } from 'esbuild';
+import { describe, fmt, spread } from './support/stats.js';
+import { report } from './support/summary.js';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const runs = Number(process.argv[2] ?? 15);
@@ -21,8 +24,6 @@ await build({
   alias: { 'react-devtools-core': stub }, define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'warning',
   banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
 });
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function firstFrame(script: string): number {
   const result = spawnSync(process.execPath, [join(out, script)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -49,10 +50,17 @@ for (let i = 0; i < runs; i++) {
 }
 rmSync(out, { recursive: true, force: true });
 
-const hello = median(samples.hello);
-const view = median(samples.view);
-console.log(`startup (median of ${runs}, ms)`);
-console.log(`  Ink hello-world, first frame   ${hello.toFixed(0)}`);
-console.log(`  run view, first frame          ${view.toFixed(0)}  (+${(view - hello).toFixed(0)} over hello-world)`);
-console.log(`  node -e 0, whole process       ${median(samples.bare).toFixed(0)}`);
-console.log(`  runs --json, whole process     ${median(samples.runsJson).toFixed(0)}`);
+const hello = spread(samples.hello);
+const view = spread(samples.view);
+const bare = spread(samples.bare);
+const runsJson = spread(samples.runsJson);
+const overhead = spread(samples.view.map((v, i) => v - samples.hello[i]!));
+console.log(`bench/startup: ${runs} rounds, interleaved; ms from process start; node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`  Ink hello-world, first frame   ${describe(hello, 'ms')}`);
+console.log(`  run view, first frame          ${describe(view, 'ms')}; over hello-world in the same round ${describe(overhead, 'ms')}`);
+console.log(`  node -e 0, whole process       ${describe(bare, 'ms')}`);
+console.log(`  runs --json, whole process     ${describe(runsJson, 'ms')}`);
+report('startup', 'Ink hello-world, first frame', hello, 'ms');
+report('startup', 'run view, first frame', view, 'ms', `+${fmt(overhead.median)} ms over hello-world, same round`);
+report('startup', 'node -e 0, whole process', bare, 'ms');
+report('startup', 'runs --json, whole process', runsJson, 'ms');
