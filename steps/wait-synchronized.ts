@@ -28,13 +28,26 @@ export async function readQueues(ctx: StepContext, serving: 'principal' | 'mirro
   return [send === undefined ? undefined : `Log Send Queue ${send} KB`, redo === undefined ? undefined : `Redo Queue ${redo} KB`].filter(Boolean).join(', ');
 }
 
-/** The partner that serves the database now (after failover or promote it is the configured mirror). */
+/** The partner that serves the database now (after failover or promote it is the configured mirror).
+ * When neither says so and the configured principal could not be asked, that is the error. */
 async function servingState(ctx: StepContext, database: string) {
-  const principal = await readDatabase(ctx, 'principal', database).catch(() => undefined);
+  let unreachable: unknown;
+  const principal = await readDatabase(ctx, 'principal', database).catch((error: unknown) => void (unreachable = error));
   if (principal?.mirroring_role_desc === 'PRINCIPAL') return { partner: 'principal' as const, row: principal };
   const mirror = await readDatabase(ctx, 'mirror', database).catch(() => undefined);
   if (mirror?.mirroring_role_desc === 'PRINCIPAL') return { partner: 'mirror' as const, row: mirror };
-  return { partner: 'principal' as const, row: principal };
+  if (unreachable !== undefined) throw unreachable;
+  return { partner: 'principal' as const, row: principal ?? undefined };
+}
+
+/** Polls in a row that may show DISCONNECTED before the wait gives up: a blip reconnects by itself. */
+const DISCONNECTED_POLLS = 3;
+const DEFAULT_WAIT_MS = 30 * 60_000;
+
+/** How long the wait for SYNCHRONIZED lasts (MIRRORBOOK_SYNC_WAIT_MS, at most the default 30 min). */
+export function syncWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.MIRRORBOOK_SYNC_WAIT_MS);
+  return Number.isInteger(value) && value >= 100 && value <= DEFAULT_WAIT_MS ? value : DEFAULT_WAIT_MS;
 }
 
 export function waitSynchronized(database: string, pollMs = pollIntervalMs()): StepDefinition {
@@ -47,23 +60,39 @@ export function waitSynchronized(database: string, pollMs = pollIntervalMs()): S
     id: `principal.wait-synchronized.${database}`,
     title: `Wait until ${database} is SYNCHRONIZED`,
     target: 'principal',
-    timeoutMs: 30 * 60_000,
+    timeoutMs: DEFAULT_WAIT_MS,
     probe,
     async apply(ctx) {
+      const waitMs = syncWaitMs();
+      const deadline = Date.now() + waitMs;
       let supportsQueues = true;
       let shown: string | undefined;
+      let disconnected = 0;
       for (;;) {
         const { partner, row } = await servingState(ctx, database);
         const state = row?.mirroring_state_desc;
         if (state === 'SYNCHRONIZED') return;
         if (!state) throw new CheckFailedError(`${database} is not mirrored on the principal`, 'run enable (SET PARTNER on the mirror, then the principal) first');
         if (state === 'SUSPENDED') throw new CheckFailedError(`the session of ${database} is SUSPENDED`, 'look at the ERRORLOG of both partners for the cause, then ALTER DATABASE … SET PARTNER RESUME on the principal and resume');
+        disconnected = state === 'DISCONNECTED' ? disconnected + 1 : 0;
+        if (disconnected >= DISCONNECTED_POLLS) {
+          throw new CheckFailedError(
+            `${database} is DISCONNECTED: the ${partner} cannot reach its partner ${row?.mirroring_partner_name ?? ''}`.trimEnd(),
+            'the mirroring connection between the partners is down: check that both instances are running, that both endpoints are STARTED (sys.database_mirroring_endpoints) and that the network and firewalls pass the endpoint port between them; resume once status shows the session SYNCHRONIZING again',
+          );
+        }
         const queues = supportsQueues ? await readQueues(ctx, partner, database) : undefined;
         if (queues === undefined) supportsQueues = false;
         // Only a change is news: a plain log gets a line per change, not one per poll.
         const label = `${database} ${state}${queues ? ` — ${queues}` : ''}`;
         if (label !== shown) ctx.progress({ label });
         shown = label;
+        if (Date.now() >= deadline) {
+          throw new CheckFailedError(
+            `${label} after ${waitMs / 1000} s: not SYNCHRONIZED yet`,
+            'the mirror is not catching up: check the network between the partners (throughput, latency), the mirror\'s disk (Redo Queue) and the principal\'s workload (Log Send Queue); resume to keep waiting (MIRRORBOOK_SYNC_WAIT_MS sets how long a wait lasts, at most 30 min)',
+          );
+        }
         await pause(pollMs, ctx.signal);
       }
     },
