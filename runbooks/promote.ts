@@ -7,10 +7,11 @@ import { waitSynchronized } from '../steps/wait-synchronized.js';
 
 export function promote(config: MirrorbookConfig): RunbookDefinition {
   const mirror = config.pair.mirror.instance;
+  const principal = config.pair.principal.instance;
   return {
     name: 'promote',
     title: `Forced service on ${mirror} after losing the principal (allows data loss)`,
-    steps: [checkPrincipalLost(config.databases, mirror), forceService(config.databases, mirror)],
+    steps: [checkPrincipalLost(config.databases, mirror, principal), forceService(config.databases, mirror)],
   };
 }
 

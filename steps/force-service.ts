@@ -6,7 +6,18 @@ import { readDatabase } from './database-state.js';
 import { CheckFailedError, rows } from './step.js';
 import { id, lit, tsql } from './tsql.js';
 
-export function checkPrincipalLost(databases: string[], mirrorInstance: string): StepDefinition {
+/** The mirror sees DISCONNECTED, but the principal may only be cut off from it (network, endpoint)
+ * and still take writes: forcing service then makes two principals. Unreachable counts as lost. */
+async function stillServing(ctx: StepContext, databases: string[], principalInstance: string): Promise<string[]> {
+  const serving: string[] = [];
+  for (const database of databases) {
+    const row = await readDatabase(ctx, 'principal', database).catch(() => undefined);
+    if (row?.mirroring_role_desc === 'PRINCIPAL' && row.state_desc === 'ONLINE') serving.push(database);
+  }
+  return serving.length === 0 ? [] : [`${principalInstance} still answers and serves ${serving.join(', ')} as principal — only the mirroring link is down`];
+}
+
+export function checkPrincipalLost(databases: string[], mirrorInstance: string, principalInstance: string): StepDefinition {
   const probe = async (ctx: StepContext) => {
     const states: string[] = [];
     let allPrincipal = true;
@@ -30,6 +41,7 @@ export function checkPrincipalLost(databases: string[], mirrorInstance: string):
         if (!row?.mirroring_guid) problems.push(`${database} is not mirrored on ${mirrorInstance}`);
         else if (row.mirroring_state_desc !== 'DISCONNECTED') problems.push(`${database} is ${row.mirroring_state_desc} — the principal is still connected`);
       }
+      if (problems.length === 0) problems.push(...(await stillServing(ctx, databases, principalInstance)));
       if (problems.length > 0) {
         throw new CheckFailedError(
           `forced service is only for a lost principal: ${problems.join('; ')}`,
@@ -87,10 +99,13 @@ export function forceService(databases: string[], mirrorInstance: string): StepD
 export function resumeSession(database: string): StepDefinition {
   const statement = tsql`ALTER DATABASE ${id('database', database)} SET PARTNER RESUME`;
   const serving = async (ctx: StepContext) => {
+    let unreachable: unknown;
     for (const partner of ['mirror', 'principal'] as const) {
-      const row = await readDatabase(ctx, partner, database).catch(() => undefined);
+      const row = await readDatabase(ctx, partner, database).catch((error: unknown) => void (unreachable = error));
       if (row?.mirroring_role_desc === 'PRINCIPAL') return { partner, row };
     }
+    // Neither serves as far as we can tell: a partner we could not ask may be the one.
+    if (unreachable !== undefined) throw unreachable;
     return undefined;
   };
   const probe = async (ctx: StepContext) => {
@@ -108,7 +123,7 @@ export function resumeSession(database: string): StepDefinition {
       const found = await serving(ctx);
       if (!found) throw new CheckFailedError(`no partner serves ${database} as principal`, 'check mirrorbook status; promote first if the principal is lost');
       if (found.row.mirroring_state_desc === 'DISCONNECTED') {
-        throw new CheckFailedError(`the other partner of ${database} is not connected yet`, 'bring the old principal back (start its SQL Server service) and wait until status shows SUSPENDED, then resume');
+        throw new CheckFailedError(`the other partner of ${database} is not connected yet`, 'bring the old principal back (start its SQL Server service; check that both endpoints are STARTED and the network passes the endpoint port between the partners) and wait until status shows SUSPENDED, then resume');
       }
       ctx.note(`resuming ${database} on the configured ${found.partner}: the other copy is rolled back to the failover point`);
       await ctx.sql(found.partner, statement);
