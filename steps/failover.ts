@@ -37,9 +37,10 @@ export function checkReadyForFailover(databases: string[], to: Partner, instance
         .filter((s) => !(s.row?.mirroring_role_desc === 'PRINCIPAL' && s.row.mirroring_state_desc === 'SYNCHRONIZED' && s.row.mirroring_safety_level_desc === 'FULL'))
         .map((s) => `${s.database} is ${s.row ? `${s.row.mirroring_role_desc ?? 'not mirrored'} ${s.row.mirroring_state_desc ?? ''} SAFETY ${s.row.mirroring_safety_level_desc ?? '?'}` : 'missing'} on ${instances[from]}`);
       if (problems.length > 0) {
+        const disconnected = seen.some((s) => s.row?.mirroring_state_desc === 'DISCONNECTED');
         throw new CheckFailedError(
           `not every database can fail over without data loss: ${problems.join('; ')}`,
-          'a planned failover needs every database SYNCHRONIZED with SAFETY FULL (mirrorbook status). Wait for SYNCHRONIZED, or SET PARTNER SAFETY FULL, then run again; nothing was moved',
+          `a planned failover needs every database SYNCHRONIZED with SAFETY FULL (mirrorbook status).${disconnected ? ` DISCONNECTED: the partners cannot reach each other — check that ${instances[to]} is running, both endpoints are STARTED and the network passes the endpoint port.` : ''} Wait for SYNCHRONIZED, or SET PARTNER SAFETY FULL, then run again; nothing was moved`,
         );
       }
     },
