@@ -1,0 +1,186 @@
+// The fault matrix's cells: one lab fault (down, isolated, slow) on one partner at one phase of one
+// procedure, run through the real CLI against the lab. A failing cell must exit 1 with the message
+// and a hint, leave the run recorded as failed with the exact resume command, the journal without
+// an intent in doubt and the audit chain intact; once the fault heals, that resume command
+// finishes the run (exit 0) without rewriting what was recorded.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as assert from 'uvu/assert';
+import type { AuditRecord, JournalEntry } from '../../store/types.js';
+import { REPO_ROOT, type CliResult } from '../helpers/lab.js';
+import { FAST_BACKUP_MS_PER_GB, startPairLab, type PairLab } from '../runbooks/pair-lab.js';
+import type { TestLabOptions } from '../helpers/lab.js';
+
+export type FaultKind = 'down' | 'isolate' | 'slow';
+export type Partner = 'principal' | 'mirror' | 'witness';
+export type Phase = 'connect' | 'probe' | 'apply' | 'wait';
+
+export interface Cell {
+  procedure: string;
+  target: Partner;
+  fault: FaultKind;
+  phase: Phase;
+}
+
+export const cellName = (c: Cell): string => `${c.procedure} × ${c.target} ${c.fault} @ ${c.phase}`;
+
+export const INSTANCE: Record<Partner, string> = { principal: 'SQLPRI01', mirror: 'SQLMIR01', witness: 'SQLWIT01' };
+
+const BUILT_CLI = join(REPO_ROOT, 'dist', 'cli.js');
+const cliCommand = existsSync(BUILT_CLI) ? [BUILT_CLI] : ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts')];
+
+export interface Started {
+  /** Resolves when the plain output matches the pattern (or the command ended first). */
+  reached: Promise<void>;
+  done: Promise<CliResult>;
+}
+
+export interface FaultPair extends PairLab {
+  store: string;
+  /** The CLI with this pair's config and store, plain output, MIRRORBOOK_POLL_MS=50 plus `env`. */
+  start(args: string[], options?: { until?: RegExp; env?: NodeJS.ProcessEnv }): Started;
+  run(...args: string[]): Promise<CliResult>;
+  fault(partner: Partner, action: 'down' | 'up' | 'isolate' | 'heal' | 'slow', ms?: number): Promise<void>;
+}
+
+export async function startFaultPair(options: TestLabOptions = {}): Promise<FaultPair> {
+  const pair = await startPairLab(options);
+  const store = join(pair.lab.dir, 'state.db');
+  const start: FaultPair['start'] = (args, { until = /(?!)/, env = {} } = {}) => {
+    const child = spawn(process.execPath, [...cliCommand, ...args, '--config', pair.config, '--store', store, '--plain'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NO_COLOR: '1', MIRRORBOOK_POLL_MS: '50', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let hit: () => void = () => {};
+    const reached = new Promise<void>((resolve) => (hit = resolve));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (until.test(stdout)) hit();
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
+    return { reached: Promise.race([reached, done.then(() => undefined)]), done };
+  };
+  return {
+    ...pair,
+    store,
+    start,
+    run: (...args) => start(args).done,
+    fault: async (partner, action, ms) => {
+      await pair.lab.control({ op: 'fault', instance: INSTANCE[partner], fault: action, ...(ms !== undefined ? { ms } : {}) });
+    },
+  };
+}
+
+export { FAST_BACKUP_MS_PER_GB };
+
+interface Shown {
+  run: { id: string; status: string; exitCode: number | null };
+  steps: { id: string; status: string }[];
+  journal: JournalEntry[];
+  audit: AuditRecord[];
+}
+
+async function show(pair: FaultPair, runId: string, name: string): Promise<Shown> {
+  const shown = await pair.run('show', runId, '--json');
+  assert.is(shown.code, 0, `${name}: show ${runId}: ${shown.stderr}`);
+  return JSON.parse(shown.stdout) as Shown;
+}
+
+async function assertAuditIntact(pair: FaultPair, name: string): Promise<void> {
+  const verified = await pair.run('audit', 'verify');
+  assert.is(verified.code, 0, `${name}: audit verify: ${verified.stdout}${verified.stderr}`);
+  assert.match(verified.stdout, /audit trail intact/, name);
+}
+
+/** Every intent the run wrote has its outcome, and the audit holds one intent record per entry. */
+function assertNoIntentLost(shown: Shown, name: string): void {
+  const inDoubt = shown.journal.filter((e) => e.outcome === null).map((e) => `${e.stepId} attempt ${e.attempt}`);
+  assert.equal(inDoubt, [], `${name}: intents without an outcome`);
+  assert.is(shown.audit.filter((a) => a.kind === 'intent').length, shown.journal.length, `${name}: one audit intent per journal entry`);
+}
+
+const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
+
+export interface FailingCell {
+  /** Runs the procedure with the fault in place (or injects it on the way) and returns its result. */
+  fail(): Promise<CliResult>;
+  /** What the failure must say: the error line and the hint line. */
+  message: RegExp;
+  hint: RegExp;
+  /** Clears the fault and waits until the lab shows it healed. */
+  heal(): Promise<void>;
+  /** Extra resume arguments (a destructive step's --confirm). */
+  resumeArgs?: string[];
+  /** The pair's state once the resumed run is done. */
+  endState(): Promise<void>;
+}
+
+/** Runs a failing cell to its end: the failure as the matrix demands it, then heal and resume. */
+export async function failingCell(pair: FaultPair, cell: Cell, spec: FailingCell): Promise<void> {
+  const name = cellName(cell);
+  const failed = await spec.fail();
+  const output = failed.stdout + failed.stderr;
+  assert.is(failed.code, 1, `${name}: exit code\n${output.slice(-3000)}`);
+  assert.not.match(output, STACK_LINE, `${name}: no stack trace`);
+  assert.match(failed.stdout, spec.message, `${name}: the error names what failed\n${failed.stdout.slice(-3000)}`);
+  const hints = failed.stdout.split('\n').filter((line) => line.startsWith('  hint: '));
+  assert.ok(hints.some((line) => spec.hint.test(line)), `${name}: a hint matching ${String(spec.hint)}\n${hints.join('\n')}\n${failed.stdout.slice(-2000)}`);
+  const resume = /^to continue: (mirrorbook resume (\S+) --config (\S+) --store (\S+))$/m.exec(failed.stdout);
+  assert.ok(resume, `${name}: the exact resume command is printed`);
+  const [, , runId, config, store] = resume;
+  assert.is(config, pair.config, `${name}: resume command names the config`);
+  assert.is(store, pair.store, `${name}: resume command names the store`);
+
+  const before = await show(pair, runId!, name);
+  assert.is(before.run.status, 'failed', `${name}: run recorded as failed`);
+  assert.is(before.run.exitCode, 1, name);
+  assert.ok(before.steps.some((s) => s.status === 'failed'), `${name}: the failed step is recorded`);
+  assertNoIntentLost(before, name);
+
+  await spec.heal();
+  const resumed = await pair.run('resume', runId!, '--yes', ...(spec.resumeArgs ?? []));
+  assert.is(resumed.code, 0, `${name}: resume after the fault healed\n${(resumed.stdout + resumed.stderr).slice(-3000)}`);
+  const after = await show(pair, runId!, name);
+  assert.is(after.run.status, 'done', `${name}: run done after resume`);
+  assertNoIntentLost(after, name);
+  // The chain verified now covers the failed run's records, kept exactly as they were.
+  const kept = after.audit.slice(0, before.audit.length).map((a) => a.hash);
+  assert.equal(kept, before.audit.map((a) => a.hash), `${name}: the records of the failed run are kept as they were`);
+  await assertAuditIntact(pair, name);
+  await spec.endState();
+}
+
+/** A cell where the fault is survivable: the run completes and reports nothing wrong. */
+export async function passingCell(pair: FaultPair, cell: Cell, result: CliResult, endState: () => Promise<void>): Promise<void> {
+  const name = cellName(cell);
+  const output = result.stdout + result.stderr;
+  assert.is(result.code, 0, `${name}: exit code\n${output.slice(-3000)}`);
+  assert.not.match(result.stdout, /FAILED|hint:|retry \d+ of/, `${name}: nothing reported wrong\n${result.stdout.slice(-2000)}`);
+  assert.not.match(output, STACK_LINE, `${name}: no stack trace`);
+  await assertAuditIntact(pair, name);
+  await endState();
+}
+
+/** Waits until every database reports `state` (and `role`) on `partner`. */
+export async function waitAll(pair: FaultPair, partner: Partner, state: string, role?: string, databases = ['Patriot', 'PatriotArchive']): Promise<void> {
+  for (const d of databases) await pair.waitFor(INSTANCE[partner], d, state, role);
+}
+
+/** Fails the cell if the matrix missed a procedure or a phase for a fault kind. */
+export function assertCoverage(cells: Cell[], fault: FaultKind, procedures: readonly string[], phases: readonly Phase[]): void {
+  const ofKind = cells.filter((c) => c.fault === fault);
+  for (const p of procedures) assert.ok(ofKind.some((c) => c.procedure === p), `${fault}: no cell for ${p}`);
+  for (const p of phases) assert.ok(ofKind.some((c) => c.phase === p), `${fault}: no cell at phase ${p}`);
+}
+
+/** Every database has `role` on `partner` now (what the status of the pair says). */
+export async function rolesAre(pair: FaultPair, partner: Partner, role: string, databases = ['Patriot', 'PatriotArchive']): Promise<void> {
+  const status = await pair.status();
+  const seen = status.partners.find((p) => p.instance === INSTANCE[partner])?.databases ?? [];
+  for (const d of databases) assert.is(seen.find((s) => s.name === d)?.role, role, `${d} on ${INSTANCE[partner]}`);
+}
