@@ -49,7 +49,8 @@ common options:
 environment: MIRRORBOOK_CONFIG, MIRRORBOOK_STORE, NO_COLOR; MIRRORBOOK_RUNBOOKS=module.js loads
   procedures from a module exporting names() and load() instead of the built-in ones (tests,
   rehearsals; see machines/procedure-source.ts); MIRRORBOOK_POLL_MS (10–60000, default 1000)
-  sets how often waits and backup/restore progress poll the servers
+  sets how often waits and backup/restore progress poll the servers; MIRRORBOOK_SYNC_WAIT_MS
+  (100–1800000, default 1800000) how long a wait for SYNCHRONIZED lasts before it stops with a hint
 
 exit codes: 0 done · 1 a step failed · 2 bad usage/config · 3 needs an operator and there is no
 terminal · 4 pair locked by another run · 130/143 interrupted`;
