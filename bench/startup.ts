@@ -61,6 +61,6 @@ console.log(`  run view, first frame          ${describe(view, 'ms')}; over hell
 console.log(`  node -e 0, whole process       ${describe(bare, 'ms')}`);
 console.log(`  runs --json, whole process     ${describe(runsJson, 'ms')}`);
 report('startup', 'Ink hello-world, first frame', hello, 'ms');
-report('startup', 'run view, first frame', view, 'ms', `+${fmt(overhead.median)} ms over hello-world, same round`);
+report('startup', 'run view, first frame', view, 'ms', `${overhead.median < 0 ? '−' : '+'}${fmt(Math.abs(overhead.median))} ms against hello-world, same round`);
 report('startup', 'node -e 0, whole process', bare, 'ms');
 report('startup', 'runs --json, whole process', runsJson, 'ms');
