@@ -39,11 +39,20 @@ const driverBatch = (b: BatchRecord) => !b.rpc && /^set ansi_nulls on/i.test(b.s
 type Action = { kind: 'batch'; batch: BatchRecord } | { kind: 'wait'; database: string };
 
 /** The procedure's statements in the order they finished, each wait-SYNCHRONIZED apply as one wait. */
-function script(pair: PairLab): { actions: Action[]; waited: number; waitMs: number } {
+function batchLog(pair: PairLab): BatchRecord[] {
   const logs = join(pair.lab.dir, 'logs');
-  const batches = readdirSync(logs).flatMap((f) => readFileSync(join(logs, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as BatchRecord))
-    .filter((b) => !driverBatch(b))
+  return readdirSync(logs).flatMap((f) => readFileSync(join(logs, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as BatchRecord))
     .sort((a, b) => a.ts.localeCompare(b.ts));
+}
+
+/** How long a side took before the lab saw its first batch (a login's included) and after its last. */
+function edges(pair: PairLab, startedAt: number, endedAt: number): { before: number; after: number } {
+  const batches = batchLog(pair);
+  return { before: Date.parse(batches[0]!.ts) - startedAt, after: endedAt - Date.parse(batches.at(-1)!.ts) };
+}
+
+function script(pair: PairLab): { actions: Action[]; waited: number; waitMs: number } {
+  const batches = batchLog(pair).filter((b) => !driverBatch(b));
   const store = openStore(join(pair.lab.dir, 'state.db'), { readonly: true });
   const run = store.runs.latest();
   if (!run) throw new Error('the setup run left no run in its store');
@@ -140,17 +149,21 @@ async function direct(pair: PairLab, actions: Action[]): Promise<{ ms: number; w
 }
 
 const load = [loadavg()[0]!];
-const rows: { cli: number; cliWait: number; direct: number; directWait: number; statements: number; polls: number }[] = [];
+interface Round { cli: number; cliWait: number; cliEdges: { before: number; after: number }; direct: number; directWait: number; directEdges: { before: number; after: number }; statements: number; polls: number }
+const rows: Round[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const first = await startPairLab();
   let actions: Action[];
   let cliMs: number;
   let waited: number;
   let cliWait: number;
+  let cliEdges: Round['cliEdges'];
   try {
+    const startedAt = Date.now();
     const started = performance.now();
     const result = await first.mb('run', 'setup', '--yes');
     cliMs = performance.now() - started;
+    cliEdges = edges(first, startedAt, Date.now());
     if (result.code !== 0) throw new Error(`run setup exited ${result.code}: ${result.stdout.slice(-2000)}${result.stderr}`);
     if (!(await allSynchronized(first))) throw new Error('run setup ended without every database SYNCHRONIZED');
     ({ actions, waited, waitMs: cliWait } = script(first));
@@ -159,9 +172,11 @@ for (let round = 0; round < ROUNDS; round++) {
   }
   const second = await startPairLab();
   try {
+    const startedAt = Date.now();
     const straight = await direct(second, actions);
+    const directEdges = edges(second, startedAt, Date.now());
     if (!(await allSynchronized(second))) throw new Error('the direct statements ended without every database SYNCHRONIZED');
-    rows.push({ cli: cliMs, cliWait, direct: straight.ms, directWait: straight.waitMs, statements: actions.filter((a) => a.kind === 'batch').length, polls: waited });
+    rows.push({ cli: cliMs, cliWait, cliEdges, direct: straight.ms, directWait: straight.waitMs, directEdges, statements: actions.filter((a) => a.kind === 'batch').length, polls: waited });
   } finally {
     await second.stop();
   }
@@ -177,6 +192,7 @@ const busyRatio = spread(rows.map((r) => (r.cli - r.cliWait) / (r.direct - r.dir
 const range = (xs: number[]) => (Math.min(...xs) === Math.max(...xs) ? String(xs[0]) : `${Math.min(...xs)}–${Math.max(...xs)}`);
 const statements = range(rows.map((r) => r.statements));
 const polls = range(rows.map((r) => r.polls));
+const before = spread(rows.map((r) => r.cliEdges.before));
 const line = (label: string, value: string) => `  ${label.padEnd(58)} ${value}`;
 console.log([
   `bench/procedure: setup (certificate auth, restore, enable; ${DATABASES.join(', ')}), a fresh lab pair per side, ${ROUNDS} rounds, backups at ${FAST_BACKUP_MS_PER_GB} ms/GB, polls every ${POLL_MS} ms; median, min–max; node ${process.version}; load ${fmt(Math.min(...load))}–${fmt(Math.max(...load))}`,
@@ -187,8 +203,15 @@ console.log([
   line('  procedure', describe(cliBusy, 's')),
   line('  direct', describe(straightBusy, 's')),
   line('  ratio', describe(busyRatio, '×')),
+  '  before the lab saw the first batch (process start, config, connecting):',
+  line('  procedure', describe(before, 'ms')),
+  line('  direct', describe(spread(rows.map((r) => r.directEdges.before)), 'ms')),
+  '  after the last batch (closing, process exit):',
+  line('  procedure', describe(spread(rows.map((r) => r.cliEdges.after)), 'ms')),
+  line('  direct', describe(spread(rows.map((r) => r.directEdges.after)), 'ms')),
 ].join('\n'));
 report('procedure', 'run setup through the CLI', cli, 's');
 report('procedure', `same ${statements} statements straight through mssql`, straight, 's');
 report('procedure', 'ratio CLI / direct', ratio, '×');
 report('procedure', 'ratio outside the SYNCHRONIZED waits', busyRatio, '×', `${fmt(cliBusy.median)} s vs ${fmt(straightBusy.median)} s`);
+report('procedure', 'CLI: process start to first batch', before, 'ms', `direct side ${fmt(spread(rows.map((r) => r.directEdges.before)).median)} ms`);
