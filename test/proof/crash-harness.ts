@@ -1,12 +1,14 @@
-// The crash matrix over the real procedures: two labs go through the same life, one uninterrupted,
-// one whose runner is SIGKILLed at every boundary of every procedure and resumed. After each
-// procedure both labs must look the same to a DBA, have received the same statements that change a
-// server (as many times each), and the crashed side's audit chain must verify and name every such
-// statement its lab received.
+// The crash matrix over the real procedures: three labs go through the same life. One runs each
+// procedure uninterrupted; on the others the runner is SIGKILLed and resumed, on one at every
+// durable commit, on the other inside every apply (after each statement that changes a server).
+// After each procedure every lab must look the same to a DBA and have received the same statements
+// that change a server (as many times each), and a crashed side's audit chain must verify and name
+// every such statement its lab received.
 //
-// A *rolling* chain keeps it cheap: the runner halts at the first boundary no earlier process of
-// the chain halted at (crash-source.ts), is killed there, and the resume halts at the next one — one
-// process per boundary, every boundary once.
+// A *rolling* chain keeps it cheap: the runner halts at the first boundary of its kind no earlier
+// process of the chain halted at (crash-source.ts), is killed there, and the resume halts at the
+// next one — one process per boundary, every boundary once. Two chains, because a kill inside an
+// apply is resolved by the resume's probe, so that chain never reaches the apply's outcome commit.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -18,8 +20,12 @@ import { buildCrashBundle, type CrashBundle } from './crash-bundle.js';
 import { catalogDifferences, dumpCatalog } from './crash-catalog.js';
 import { changesServer, comparable } from './crash-statements.js';
 
+export type Halt = 'commit' | 'statement';
+
 export interface Side {
-  name: 'uninterrupted' | 'crashed';
+  name: 'uninterrupted' | 'killed at every commit' | 'killed inside every apply';
+  /** The boundaries this side's runner is killed at. */
+  halt?: Halt;
   pair: PairLab;
   store: string;
   crashDir: string;
@@ -36,14 +42,14 @@ export interface Received {
 
 export interface Matrix {
   uninterrupted: Side;
-  crashed: Side;
+  crashed: Side[];
   instances: string[];
   /** Runs `procedure` on both sides (killed at every boundary on one) and returns what differs;
    * `instances` are those whose catalogs are compared (default: every reachable one). */
   procedure(name: string, options?: { confirm?: string; instances?: string[] }): Promise<{ problems: string[]; kills: string[] }>;
-  /** Something both sides do alike between procedures (a setup, a fault, a service-account change). */
-  both(action: (side: Side) => Promise<void>): Promise<void>;
-  /** Runs the CLI on both sides, uninterrupted; throws unless both exit 0. */
+  /** Something every side does alike between procedures (a setup, a fault, a service-account change). */
+  each(action: (side: Side) => Promise<void>): Promise<void>;
+  /** Runs the CLI on every side, uninterrupted; throws unless each exits 0. */
   prepare(...args: string[]): Promise<void>;
   stop(): Promise<void>;
 }
@@ -54,7 +60,7 @@ export interface MatrixOptions {
   config?: string;
 }
 
-function side(name: Side['name'], pair: PairLab, bundle: CrashBundle, extraConfig?: string): Side {
+function side(name: Side['name'], halt: Halt | undefined, pair: PairLab, bundle: CrashBundle, extraConfig?: string): Side {
   const store = join(pair.lab.dir, 'state.db');
   const crashDir = join(pair.lab.dir, 'crash');
   mkdirSync(crashDir, { recursive: true });
@@ -72,7 +78,7 @@ function side(name: Side['name'], pair: PairLab, bundle: CrashBundle, extraConfi
     const exit = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
     return { child, exit };
   };
-  return { name, pair, store, crashDir, start, cli: (...args) => start(args).exit };
+  return { name, ...(halt ? { halt } : {}), pair, store, crashDir, start, cli: (...args) => start(args).exit };
 }
 
 /** Every statement that changes a server which mirrorbook sent to `instance`, in order. */
@@ -89,6 +95,8 @@ function tail(text: string, n = 2500): string {
   return text.length > n ? '…' + text.slice(-n) : text;
 }
 
+const STUCK_MS = 90_000;
+
 interface Chain {
   kills: { key: string; at: string }[];
   problem?: string;
@@ -99,18 +107,29 @@ async function crashChain(s: Side, procedure: string, confirm?: string): Promise
   const confirmArgs = confirm ? ['--confirm', confirm] : [];
   const kills: Chain['kills'] = [];
   const halted = join(s.crashDir, 'halted-at');
+  rmSync(join(s.crashDir, 'tested'), { force: true });
   for (let n = 0; n < 1000; n++) {
     const args = n === 0 ? ['run', procedure, '--yes', ...confirmArgs] : ['resume', '--yes', ...confirmArgs];
-    const { child, exit } = s.start(args, { CRASH_HALT: '1' });
+    const started = Date.now();
+    const { child, exit } = s.start(args, { CRASH_HALT: s.halt! });
     let ended: CliResult | undefined;
     void exit.then((e) => (ended = e));
-    while (!ended && !existsSync(halted)) await new Promise((r) => setTimeout(r, 5));
+    // A process that neither halts nor ends is stuck (a wait that can no longer succeed): say where.
+    const stuckAt = Date.now() + STUCK_MS;
+    while (!ended && !existsSync(halted) && Date.now() < stuckAt) await new Promise((r) => setTimeout(r, 5));
+    if (!ended && !existsSync(halted)) {
+      child.kill('SIGKILL');
+      const out = await exit;
+      const after = kills.length ? `after the kill at ${kills[kills.length - 1]!.key}` : 'without a kill';
+      return { kills, problem: `${procedure} (${s.name}): \`${args.join(' ')}\` ${after} neither reached a boundary nor ended in ${STUCK_MS / 1000} s:\n${tail(out.stdout)}\n${tail(out.stderr)}` };
+    }
     const key = existsSync(halted) ? readFileSync(halted, 'utf8') : '';
     if (key) {
       child.kill('SIGKILL');
       await exit;
       rmSync(halted);
       kills.push({ key, at: new Date().toISOString() });
+      if (process.env.CRASH_MATRIX_VERBOSE) console.log(`${s.halt} ${Date.now() - started} ms ${key}`);
       continue;
     }
     const result = ended ?? (await exit);
@@ -118,9 +137,9 @@ async function crashChain(s: Side, procedure: string, confirm?: string): Promise
     // Killed right after the run's last commit: the run is over and a resume says so.
     if (n > 0 && /already finished/.test(result.stderr) && latestRunStatus(s) === 'done') return { kills };
     const after = kills.length ? `after the kill at ${kills[kills.length - 1]!.key}` : 'without a kill';
-    return { kills, problem: `${procedure}: \`${args.join(' ')}\` ${after} exited ${result.code}:\n${tail(result.stdout)}\n${tail(result.stderr)}` };
+    return { kills, problem: `${procedure} (${s.name}): \`${args.join(' ')}\` ${after} exited ${result.code}:\n${tail(result.stdout)}\n${tail(result.stderr)}` };
   }
-  return { kills, problem: `${procedure}: still halting after 1000 kills` };
+  return { kills, problem: `${procedure} (${s.name}): still halting after 1000 kills` };
 }
 
 function latestRunStatus(s: Side): string | undefined {
@@ -157,13 +176,13 @@ function receivedDifferences(crashed: Received[], expected: Received[], kills: C
 async function auditProblems(s: Side, procedure: string, got: Received[]): Promise<string[]> {
   const problems: string[] = [];
   const verify = await s.cli('audit', 'verify');
-  if (verify.code !== 0) problems.push(`${procedure}: audit verify exited ${verify.code}: ${verify.stdout}${verify.stderr}`);
+  if (verify.code !== 0) problems.push(`audit verify exited ${verify.code}: ${verify.stdout}${verify.stderr}`);
   const store = openStore(s.store, { readonly: true });
   try {
     const run = store.runs.latest()!;
-    if (run.procedure !== procedure || run.status !== 'done') problems.push(`${procedure}: the latest run is ${run.procedure} ${run.status}`);
+    if (run.procedure !== procedure || run.status !== 'done') problems.push(`the latest run is ${run.procedure} ${run.status}`);
     const inDoubt = store.journal.inDoubt(run.id);
-    if (inDoubt.length) problems.push(`${procedure}: intents left in doubt: ${inDoubt.map((e) => e.stepId).join(', ')}`);
+    if (inDoubt.length) problems.push(`intents left in doubt: ${inDoubt.map((e) => e.stepId).join(', ')}`);
     const named = new Set<string>();
     for (const r of store.runs.list({ limit: 1000 })) {
       for (const a of store.audit.forRun(r.id)) {
@@ -172,7 +191,7 @@ async function auditProblems(s: Side, procedure: string, got: Received[]): Promi
         for (const sql of statements) named.add(`${a.server}: ${comparable(sql)}`);
       }
     }
-    for (const r of got) if (!named.has(`${r.instance}: ${r.sql}`)) problems.push(`${procedure}: ${r.instance} received \`${r.sql}\` and no audit record names it`);
+    for (const r of got) if (!named.has(`${r.instance}: ${r.sql}`)) problems.push(`${r.instance} received \`${r.sql}\` and no audit record names it`);
   } finally {
     store.close();
   }
@@ -191,9 +210,11 @@ async function settledDifferences(a: Side, b: Side, instances: string[]): Promis
 }
 
 export async function startMatrix(options: MatrixOptions = {}): Promise<Matrix> {
-  const [bundle, pairA, pairB] = await Promise.all([buildCrashBundle(), startPairLab(options.witness ? { witness: true } : {}), startPairLab(options.witness ? { witness: true } : {})]);
-  const uninterrupted = side('uninterrupted', pairA, bundle, options.config);
-  const crashed = side('crashed', pairB, bundle, options.config);
+  const labOptions = options.witness ? { witness: true } : {};
+  const [bundle, ...pairs] = await Promise.all([buildCrashBundle(), startPairLab(labOptions), startPairLab(labOptions), startPairLab(labOptions)]);
+  const uninterrupted = side('uninterrupted', undefined, pairs[0]!, bundle, options.config);
+  const crashed = [side('killed at every commit', 'commit', pairs[1]!, bundle, options.config), side('killed inside every apply', 'statement', pairs[2]!, bundle, options.config)];
+  const sides = [uninterrupted, ...crashed];
   const instances = options.witness ? ['SQLPRI01', 'SQLMIR01', 'SQLWIT01'] : ['SQLPRI01', 'SQLMIR01'];
   const marks = (s: Side) => new Map(instances.map((i) => [i, received(s.pair, i).length]));
   const receivedSince = (s: Side, mark: Map<string, number>) => instances.flatMap((i) => received(s.pair, i).slice(mark.get(i)));
@@ -202,32 +223,39 @@ export async function startMatrix(options: MatrixOptions = {}): Promise<Matrix> 
     crashed,
     instances,
     procedure: async (name, { confirm, instances: compared = instances } = {}) => {
-      const [beforeA, beforeB] = [marks(uninterrupted), marks(crashed)];
-      const [plain, chain] = await Promise.all([
+      const before = sides.map(marks);
+      const [plain, ...chains] = await Promise.all([
         uninterrupted.cli('run', name, '--yes', ...(confirm ? ['--confirm', confirm] : [])),
-        crashChain(crashed, name, confirm),
+        ...crashed.map((s) => crashChain(s, name, confirm)),
       ]);
-      const kills = chain.kills.map((k) => k.key);
+      const kills = chains.flatMap((c) => c.kills.map((k) => k.key));
+      if (process.env.CRASH_MATRIX_VERBOSE) console.log(`${name}: ${kills.length} kills: ${kills.join(' ')}`);
       if (plain.code !== 0) return { kills, problems: [`${name}: the uninterrupted run exited ${plain.code}:\n${tail(plain.stdout)}\n${tail(plain.stderr)}`] };
-      if (chain.problem) return { kills, problems: [chain.problem] };
-      const expected = receivedSince(uninterrupted, beforeA);
-      const got = receivedSince(crashed, beforeB);
-      const problems = [
-        ...(await settledDifferences(crashed, uninterrupted, compared)).map((d) => `${name}: lab state differs after ${kills.length} kills — ${d}`),
-        ...receivedDifferences(got, expected, chain.kills).map((d) => `${name}: ${d}`),
-        ...(await auditProblems(crashed, name, got)),
-      ];
+      const chainProblems = chains.flatMap((c) => (c.problem ? [c.problem] : []));
+      if (chainProblems.length) return { kills, problems: chainProblems };
+      const expected = receivedSince(uninterrupted, before[0]!);
+      const problems: string[] = [];
+      for (const [i, s] of crashed.entries()) {
+        const got = receivedSince(s, before[i + 1]!);
+        const chain = chains[i]!;
+        const where = `${name} (${s.name}, ${chain.kills.length} kills)`;
+        problems.push(
+          ...(await settledDifferences(s, uninterrupted, compared)).map((d) => `${where}: lab state differs — ${d}`),
+          ...receivedDifferences(got, expected, chain.kills).map((d) => `${where}: ${d}`),
+          ...(await auditProblems(s, name, got)).map((d) => `${where}: ${d}`),
+        );
+      }
       return { kills, problems };
     },
-    both: async (action) => {
-      await Promise.all([action(uninterrupted), action(crashed)]);
+    each: async (action) => {
+      await Promise.all(sides.map(action));
     },
     prepare: async (...args) => {
-      const results = await Promise.all([uninterrupted.cli(...args), crashed.cli(...args)]);
+      const results = await Promise.all(sides.map((s) => s.cli(...args)));
       for (const r of results) if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}:\n${tail(r.stdout)}\n${tail(r.stderr)}`);
     },
     stop: async () => {
-      await Promise.all([pairA.stop(), pairB.stop()]);
+      await Promise.all(pairs.map((p) => p.stop()));
       bundle.remove();
     },
   };

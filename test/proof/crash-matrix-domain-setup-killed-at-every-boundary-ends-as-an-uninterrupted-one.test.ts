@@ -9,7 +9,7 @@ import { startMatrix, type Matrix } from './crash-harness.js';
 let matrix: Matrix;
 test.before(async () => {
   matrix = await startMatrix({ config: "auth:\n  mode: domain\n  serviceAccount: 'LAB\\sqlmirror'\n" });
-  await matrix.both(async (side) => {
+  await matrix.each(async (side) => {
     for (const instance of ['SQLPRI01', 'SQLMIR01']) await side.pair.lab.control({ op: 'service-account', instance, account: 'LAB\\sqlmirror' });
   });
 });

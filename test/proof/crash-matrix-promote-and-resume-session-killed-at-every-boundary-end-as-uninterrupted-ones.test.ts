@@ -17,7 +17,7 @@ test.after(async () => {
 });
 
 test('promote killed at every boundary ends as the uninterrupted promote', async () => {
-  await matrix.both(async (side) => {
+  await matrix.each(async (side) => {
     await side.pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'down' });
     for (const d of DATABASES) await side.pair.waitFor('SQLMIR01', d, 'DISCONNECTED');
   });
@@ -27,7 +27,7 @@ test('promote killed at every boundary ends as the uninterrupted promote', async
 });
 
 test('resume-session killed at every boundary ends as the uninterrupted resume-session', async () => {
-  await matrix.both(async (side) => {
+  await matrix.each(async (side) => {
     await side.pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'up' });
     for (const d of DATABASES) await side.pair.waitFor('SQLPRI01', d, 'SUSPENDED', 'MIRROR');
   });

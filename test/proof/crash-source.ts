@@ -1,18 +1,20 @@
 // The real procedures with stopping points, for the crash matrix (MIRRORBOOK_RUNBOOKS=<bundle of
-// this file>). Every durable commit is a boundary, and so is the moment after each statement an
-// apply sent that changes a server has returned: the lab executed it, the journal holds an intent
-// without an outcome — the case a resume must probe. A commit reports one label per part (outcome,
-// step, checkpoint) synchronously after it is durable: nothing happens between them, so only its
-// first label is a place to halt (the others are traced).
+// this file>). Two kinds of boundary:
+//   commit     every durable commit of the engine (intent, outcome, a step's end, a checkpoint).
+//              A commit reports one label per part synchronously after it is durable; nothing
+//              happens between them, so its first label names it. An outcome a resume records for
+//              an interrupted attempt ("reconciled:<step>") is recovery, not a boundary of the run.
+//   statement  after a statement an apply sent that changes a server has returned: the lab executed
+//              it, the journal holds an intent without an outcome — the case a resume must probe.
 //
 // env CRASH_DIR    where `tested` (one boundary key per line, across the processes of a chain),
 //                  `trace` (every key this process passed) and `halted-at` live (required)
-// env CRASH_HALT   "1": halt at the first boundary key not yet in `tested` — record it there,
-//                  write `halted-at`, block the whole process until it is SIGKILLed
+// env CRASH_HALT   commit | statement: halt at the first boundary of that kind whose key is not yet
+//                  in `tested` — record it there, write `halted-at`, block until SIGKILLed
 //
-// A key is a label and its occurrence in this process ("sent:backup-full-Patriot:1#1"): a resumed
-// process passes the keys it shares with the killed one without stopping and halts at the next new
-// one, so one chain of processes stops once at every boundary.
+// A key is a label and its occurrence in this process ("sent:principal.backup-full.Patriot:1#1"): a
+// resumed process passes the keys it shares with the killed one and halts at the next new one, so
+// one chain of processes stops once at every boundary of its kind.
 
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,23 +40,27 @@ function durableAppend(file: string, line: string): void {
 }
 
 const seen = new Map<string, number>();
+const applying = new Set<string>();
 let tested: Set<string> | undefined;
 let inCommit = false;
 
 function commitLabel(label: string): void {
-  // A checkpoint is the last part of a commit; the labels of one commit arrive in one tick.
   const first = !inCommit;
+  // A checkpoint is the last part of a commit; the labels of one commit arrive in one tick.
   inCommit = !label.startsWith('checkpoint:');
   if (first && inCommit) queueMicrotask(() => (inCommit = false));
-  boundary(label, first);
+  const step = /^(intent|outcome):(.*)$/.exec(label);
+  if (step?.[1] === 'intent') applying.add(step[2]!);
+  if (step?.[1] === 'outcome' && !applying.delete(step[2]!)) return boundary(`reconciled:${step[2]}`, false);
+  boundary(label, first ? 'commit' : false);
 }
 
-function boundary(label: string, haltable = true): void {
+function boundary(label: string, kind: 'commit' | 'statement' | false): void {
   const n = (seen.get(label) ?? 0) + 1;
   seen.set(label, n);
   const key = `${label}#${n}`;
   appendFileSync(join(dir(), 'trace'), key + '\n');
-  if (process.env.CRASH_HALT !== '1' || !haltable) return;
+  if (!kind || process.env.CRASH_HALT !== kind) return;
   const file = join(dir(), 'tested');
   tested ??= new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
   if (tested.has(key)) return;
@@ -73,7 +79,7 @@ function withStatementBoundaries(step: StepDefinition): StepDefinition {
         ...ctx,
         sql: async (target, statement) => {
           const result = await ctx.sql(target, statement);
-          if (changesServer(statement.masked)) boundary(`sent:${step.id}:${++sent}`);
+          if (changesServer(statement.masked)) boundary(`sent:${step.id}:${++sent}`, 'statement');
           return result;
         },
       });
