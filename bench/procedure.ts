@@ -34,11 +34,11 @@ process.noDeprecation = true;
 
 /** What the driver sends by itself (session options at login, the pool's SELECT 1 before handing
  * out a connection); the direct side's own pools send those too. */
-const driverBatch = (b: BatchRecord) => !b.rpc && /^set ansi_nulls on/i.test(b.sql) || b.sql.trim() === 'SELECT 1;';
+const driverBatch = (b: BatchRecord) => (!b.rpc && /^set ansi_nulls on/i.test(b.sql)) || b.sql.trim() === 'SELECT 1;';
 
 type Action = { kind: 'batch'; batch: BatchRecord } | { kind: 'wait'; database: string };
 
-/** The procedure's statements in the order they finished, each wait-SYNCHRONIZED apply as one wait. */
+/** Every batch the lab's instances received, in the order they finished. */
 function batchLog(pair: PairLab): BatchRecord[] {
   const logs = join(pair.lab.dir, 'logs');
   return readdirSync(logs).flatMap((f) => readFileSync(join(logs, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as BatchRecord))
@@ -51,6 +51,7 @@ function edges(pair: PairLab, startedAt: number, endedAt: number): { before: num
   return { before: Date.parse(batches[0]!.ts) - startedAt, after: endedAt - Date.parse(batches.at(-1)!.ts) };
 }
 
+/** The procedure's statements in the order they finished, each wait-SYNCHRONIZED apply as one wait. */
 function script(pair: PairLab): { actions: Action[]; waited: number; waitMs: number } {
   const batches = batchLog(pair).filter((b) => !driverBatch(b));
   const store = openStore(join(pair.lab.dir, 'state.db'), { readonly: true });
