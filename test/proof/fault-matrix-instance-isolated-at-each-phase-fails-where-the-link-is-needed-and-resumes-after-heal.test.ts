@@ -98,7 +98,7 @@ test(cellName(CELLS.failback), async () => {
   await waitAll(pair, 'mirror', 'SYNCHRONIZED', 'PRINCIPAL');
   // A slow principal (the failover step's probe reads it) holds the step long enough for the link
   // to be cut between the readiness check and SET PARTNER FAILOVER.
-  await pair.fault(cell.target, 'slow', 150);
+  await pair.fault(cell.target, 'slow', 250);
   await failingCell(pair, cell, {
     fail: async () => {
       const run = pair.start(['run', 'failback', '--yes'], { until: /step failover-to-principal\.Patriot \[/ });
