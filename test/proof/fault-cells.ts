@@ -8,9 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import type { AuditRecord, JournalEntry } from '../../store/types.js';
-import { REPO_ROOT, type CliResult } from '../helpers/lab.js';
+import { REPO_ROOT, type CliResult, type TestLabOptions } from '../helpers/lab.js';
 import { FAST_BACKUP_MS_PER_GB, startPairLab, type PairLab } from '../runbooks/pair-lab.js';
-import type { TestLabOptions } from '../helpers/lab.js';
 
 export type FaultKind = 'down' | 'isolate' | 'slow';
 export type Partner = 'principal' | 'mirror' | 'witness';

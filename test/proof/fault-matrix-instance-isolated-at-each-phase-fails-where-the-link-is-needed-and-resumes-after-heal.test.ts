@@ -1,9 +1,9 @@
 // Fault matrix, instance isolated: mirroring traffic and file shares to and from one partner are
 // cut while its TDS port still answers. What needs the link (reading the principal's backup share,
-// SET PARTNER, the wait for SYNCHRONIZED, a planned failover, resuming a session) stops with a hint
-// about the endpoints and the network, and resumes once the link heals; forced service is refused
-// while the principal still serves; what only needs T-SQL on each server completes as if nothing
-// were wrong.
+// SET PARTNER and SET WITNESS, the wait for SYNCHRONIZED, a planned failover, resuming a session)
+// stops with a hint about the endpoints and the network, and resumes once the link heals; forced
+// service is refused while the principal still serves; what only needs T-SQL on each server
+// completes as if nothing were wrong.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ const CELLS = {
   cleanup: { procedure: 'cleanup', target: 'mirror', fault: 'isolate', phase: 'apply' },
   domainSetup: { procedure: 'domain-setup', target: 'mirror', fault: 'isolate', phase: 'apply' },
   setup: { procedure: 'setup', target: 'principal', fault: 'isolate', phase: 'apply' },
+  witness: { procedure: 'setup', target: 'witness', fault: 'isolate', phase: 'apply' },
 } satisfies Record<string, Cell>;
 
 const network = /endpoints? (are|is) STARTED.*network/;
@@ -199,6 +200,31 @@ test(cellName(CELLS.setup), async () => {
     resumeArgs: ['--confirm', 'SQLMIR01'],
     endState: () => waitAll(pair, 'principal', 'SYNCHRONIZED', 'PRINCIPAL'),
   });
+});
+
+test(`${cellName(CELLS.witness)}, on a pair with a witness`, async () => {
+  const cell = CELLS.witness;
+  const withWitness = await startFaultPair({ witness: true });
+  try {
+    await failingCell(withWitness, cell, {
+      fail: async () => {
+        // The waits for SYNCHRONIZED come before the witness is set: the link is cut there.
+        const run = withWitness.start(['run', 'setup', '--yes'], { until: /^\S+ {3}Patriot SYNCHRONIZING/m });
+        await run.reached;
+        await withWitness.fault(cell.target, 'isolate');
+        return run.done;
+      },
+      message: /set-witness\.Patriot: FAILED .*error 1418/,
+      hint: /mirroring endpoint could not be reached/,
+      heal: () => withWitness.fault(cell.target, 'heal'),
+      endState: async () => {
+        const rows = await withWitness.sql('SQLPRI01', 'SELECT mirroring_witness_state_desc AS w FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL');
+        assert.equal(rows.map((r) => r.w), ['CONNECTED', 'CONNECTED'], cellName(cell));
+      },
+    });
+  } finally {
+    await withWitness.stop();
+  }
 });
 
 test('the table covers every procedure and every phase', () => {
