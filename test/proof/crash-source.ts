@@ -16,7 +16,7 @@
 // resumed process passes the keys it shares with the killed one and halts at the next new one, so
 // one chain of processes stops once at every boundary of its kind.
 
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadedProcedure, ProcedureSource } from '../../machines/procedure-source.js';
 import { realProcedures } from '../../machines/real-procedures.js';
@@ -65,7 +65,9 @@ function boundary(label: string, kind: 'commit' | 'statement' | false): void {
   tested ??= new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
   if (tested.has(key)) return;
   durableAppend(file, key);
-  writeFileSync(join(dir(), 'halted-at'), key);
+  // Renamed into place: whoever sees the file sees the key.
+  writeFileSync(join(dir(), 'halted-at.tmp'), key);
+  renameSync(join(dir(), 'halted-at.tmp'), join(dir(), 'halted-at'));
   // Blocks the event loop: nothing after this boundary can happen before the SIGKILL.
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }
