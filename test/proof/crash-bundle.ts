@@ -4,7 +4,7 @@
 // Written under node_modules/.cache so the external packages resolve from the repo's node_modules.
 
 import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/lab.js';
 
@@ -17,6 +17,10 @@ export interface CrashBundle {
 export async function buildCrashBundle(): Promise<CrashBundle> {
   const cache = join(REPO_ROOT, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
+  // A test process killed before its cleanup leaves its bundle behind; an hour later it is garbage.
+  for (const old of readdirSync(cache).filter((name) => name.startsWith('mirrorbook-crash-'))) {
+    if (statSync(join(cache, old)).mtimeMs < Date.now() - 3_600_000) rmSync(join(cache, old), { recursive: true, force: true });
+  }
   const outdir = mkdtempSync(join(cache, 'mirrorbook-crash-'));
   const stub = join(outdir, 'react-devtools-core-stub.js');
   writeFileSync(stub, 'export default {};\n');

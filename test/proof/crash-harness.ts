@@ -56,6 +56,8 @@ export interface Matrix {
 
 export interface MatrixOptions {
   witness?: boolean;
+  /** Which chains run (default both; a file may take one to stay short). */
+  halts?: Halt[];
   /** Appended to both sides' mirrorbook.yaml. */
   config?: string;
 }
@@ -211,9 +213,10 @@ async function settledDifferences(a: Side, b: Side, instances: string[]): Promis
 
 export async function startMatrix(options: MatrixOptions = {}): Promise<Matrix> {
   const labOptions = options.witness ? { witness: true } : {};
-  const [bundle, ...pairs] = await Promise.all([buildCrashBundle(), startPairLab(labOptions), startPairLab(labOptions), startPairLab(labOptions)]);
+  const halts = options.halts ?? ['commit', 'statement'];
+  const [bundle, ...pairs] = await Promise.all([buildCrashBundle(), ...[undefined, ...halts].map(() => startPairLab(labOptions))]);
   const uninterrupted = side('uninterrupted', undefined, pairs[0]!, bundle, options.config);
-  const crashed = [side('killed at every commit', 'commit', pairs[1]!, bundle, options.config), side('killed inside every apply', 'statement', pairs[2]!, bundle, options.config)];
+  const crashed = halts.map((halt, i) => side(halt === 'commit' ? 'killed at every commit' : 'killed inside every apply', halt, pairs[i + 1]!, bundle, options.config));
   const sides = [uninterrupted, ...crashed];
   const instances = options.witness ? ['SQLPRI01', 'SQLMIR01', 'SQLWIT01'] : ['SQLPRI01', 'SQLMIR01'];
   const marks = (s: Side) => new Map(instances.map((i) => [i, received(s.pair, i).length]));
