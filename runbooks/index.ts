@@ -42,12 +42,12 @@ export function getRunbook(name: string, config: MirrorbookConfig, options: Runb
     case 'certificate-setup':
       return certificateSetup(config, now);
     case 'restore':
-      return restore(config);
+      return restore(config, now);
     case 'enable':
       return enable(config);
     case 'setup': {
       const auth = config.auth.mode === 'domain' ? domainSetupSteps(config) : certificateSetupSteps(config, now);
-      return { name: 'setup', title: `Full setup: ${config.auth.mode === 'domain' ? 'domain' : 'certificate'} authentication, restore, enable`, steps: [...auth, ...restoreSteps(config), ...enableSteps(config)] };
+      return { name: 'setup', title: `Full setup: ${config.auth.mode === 'domain' ? 'domain' : 'certificate'} authentication, restore, enable`, steps: [...auth, ...restoreSteps(config, now), ...enableSteps(config)] };
     }
     case 'failover':
       return failover(config);

@@ -8,17 +8,18 @@ import { checkNoApplicationSessions } from '../steps/check-no-application-sessio
 import { confirmOverwriteMirrorCopies, restoreFull, restoreLogs } from '../steps/restore-database.js';
 import { setRecoveryFull } from '../steps/set-recovery-full.js';
 
-export function restoreSteps(config: MirrorbookConfig): StepDefinition[] {
+/** `runStartedAt`: when the run began (pinned on resume), so a backup this run already took is not taken again. */
+export function restoreSteps(config: MirrorbookConfig, runStartedAt: Date): StepDefinition[] {
   const steps: StepDefinition[] = [
     checkNoApplicationSessions(config.databases, config.applicationPrograms),
     confirmOverwriteMirrorCopies(config.databases, config.pair.mirror.instance),
   ];
   for (const database of config.databases) {
-    steps.push(setRecoveryFull(database), backupFull(config.backup, database), backupLog(config.backup, database), restoreFull(config.backup, database), restoreLogs(config.backup, database));
+    steps.push(setRecoveryFull(database), backupFull(config.backup, database, runStartedAt), backupLog(config.backup, database), restoreFull(config.backup, database), restoreLogs(config.backup, database));
   }
   return steps;
 }
 
-export function restore(config: MirrorbookConfig): RunbookDefinition {
-  return { name: 'restore', title: 'Seed the mirror from full and log backups (WITH NORECOVERY)', steps: restoreSteps(config) };
+export function restore(config: MirrorbookConfig, runStartedAt: Date): RunbookDefinition {
+  return { name: 'restore', title: 'Seed the mirror from full and log backups (WITH NORECOVERY)', steps: restoreSteps(config, runStartedAt) };
 }
