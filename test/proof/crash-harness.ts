@@ -24,8 +24,9 @@ export type Halt = 'commit' | 'statement';
 
 export interface Side {
   name: 'uninterrupted' | 'killed at every commit' | 'killed inside every apply';
-  /** The boundaries this side's runner is killed at. */
+  /** The boundaries this side's runner is killed at, and of which part of the steps ("k/n"). */
   halt?: Halt;
+  part?: string;
   pair: PairLab;
   store: string;
   crashDir: string;
@@ -58,11 +59,15 @@ export interface MatrixOptions {
   witness?: boolean;
   /** Which chains run (default both; a file may take one to stay short). */
   halts?: Halt[];
+  /** Kill only at the boundaries of the k-th of n equal runs of steps ([k, n]), to share a long
+   * procedure's chain out between files. */
+  part?: [number, number];
   /** Appended to both sides' mirrorbook.yaml. */
   config?: string;
 }
 
-function side(name: Side['name'], halt: Halt | undefined, pair: PairLab, bundle: CrashBundle, extraConfig?: string): Side {
+function side(name: Side['name'], halt: Halt | undefined, pair: PairLab, bundle: CrashBundle, options: MatrixOptions): Side {
+  const extraConfig = options.config;
   const store = join(pair.lab.dir, 'state.db');
   const crashDir = join(pair.lab.dir, 'crash');
   mkdirSync(crashDir, { recursive: true });
@@ -80,7 +85,7 @@ function side(name: Side['name'], halt: Halt | undefined, pair: PairLab, bundle:
     const exit = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
     return { child, exit };
   };
-  return { name, ...(halt ? { halt } : {}), pair, store, crashDir, start, cli: (...args) => start(args).exit };
+  return { name, ...(halt ? { halt } : {}), ...(options.part ? { part: options.part.join('/') } : {}), pair, store, crashDir, start, cli: (...args) => start(args).exit };
 }
 
 /** Every statement that changes a server which mirrorbook sent to `instance`, in order. */
@@ -113,7 +118,7 @@ async function crashChain(s: Side, procedure: string, confirm?: string): Promise
   for (let n = 0; n < 1000; n++) {
     const args = n === 0 ? ['run', procedure, '--yes', ...confirmArgs] : ['resume', '--yes', ...confirmArgs];
     const started = Date.now();
-    const { child, exit } = s.start(args, { CRASH_HALT: s.halt! });
+    const { child, exit } = s.start(args, { CRASH_HALT: s.halt!, ...(s.part ? { CRASH_PART: s.part } : {}) });
     let ended: CliResult | undefined;
     void exit.then((e) => (ended = e));
     // A process that neither halts nor ends is stuck (a wait that can no longer succeed): say where.
@@ -215,8 +220,8 @@ export async function startMatrix(options: MatrixOptions = {}): Promise<Matrix> 
   const labOptions = options.witness ? { witness: true } : {};
   const halts = options.halts ?? ['commit', 'statement'];
   const [bundle, ...pairs] = await Promise.all([buildCrashBundle(), ...[undefined, ...halts].map(() => startPairLab(labOptions))]);
-  const uninterrupted = side('uninterrupted', undefined, pairs[0]!, bundle, options.config);
-  const crashed = halts.map((halt, i) => side(halt === 'commit' ? 'killed at every commit' : 'killed inside every apply', halt, pairs[i + 1]!, bundle, options.config));
+  const uninterrupted = side('uninterrupted', undefined, pairs[0]!, bundle, options);
+  const crashed = halts.map((halt, i) => side(halt === 'commit' ? 'killed at every commit' : 'killed inside every apply', halt, pairs[i + 1]!, bundle, options));
   const sides = [uninterrupted, ...crashed];
   const instances = options.witness ? ['SQLPRI01', 'SQLMIR01', 'SQLWIT01'] : ['SQLPRI01', 'SQLMIR01'];
   const marks = (s: Side) => new Map(instances.map((i) => [i, received(s.pair, i).length]));

@@ -11,6 +11,9 @@
 //                  `trace` (every key this process passed) and `halted-at` live (required)
 // env CRASH_HALT   commit | statement: halt at the first boundary of that kind whose key is not yet
 //                  in `tested` — record it there, write `halted-at`, block until SIGKILLed
+// env CRASH_PART   "k/n": halt only at boundaries of the k-th of n equal runs of steps (the run's
+//                  first commit belongs to the first step, its last to the last), so a long
+//                  procedure's chain can be shared out between test files
 //
 // A key is a label and its occurrence in this process ("sent:principal.backup-full.Patriot:1#1"): a
 // resumed process passes the keys it shares with the killed one and halts at the next new one, so
@@ -60,7 +63,7 @@ function boundary(label: string, kind: 'commit' | 'statement' | false): void {
   seen.set(label, n);
   const key = `${label}#${n}`;
   appendFileSync(join(dir(), 'trace'), key + '\n');
-  if (!kind || process.env.CRASH_HALT !== kind) return;
+  if (!kind || process.env.CRASH_HALT !== kind || !inStepRange(label)) return;
   const file = join(dir(), 'tested');
   tested ??= new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
   if (tested.has(key)) return;
@@ -70,6 +73,21 @@ function boundary(label: string, kind: 'commit' | 'statement' | false): void {
   renameSync(join(dir(), 'halted-at.tmp'), join(dir(), 'halted-at'));
   // Blocks the event loop: nothing after this boundary can happen before the SIGKILL.
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+}
+
+let stepIndex = new Map<string, number>();
+
+function inStepRange(label: string): boolean {
+  const part = /^(\d+)\/(\d+)$/.exec(process.env.CRASH_PART ?? '');
+  if (!part) return true;
+  const [k, n] = [Number(part[1]), Number(part[2])];
+  const from = Math.floor(((k - 1) * stepIndex.size) / n);
+  const to = Math.floor((k * stepIndex.size) / n) - 1;
+  const checkpoint = /^checkpoint:(?:\{"s(\d+)"|"(idle|done)")/.exec(label);
+  const index = checkpoint
+    ? checkpoint[1] !== undefined ? Number(checkpoint[1]) : checkpoint[2] === 'idle' ? 0 : stepIndex.size - 1
+    : stepIndex.get(/^(?:intent|outcome|reconciled|step|sent):(.*?)(?::[\w-]+)?$/.exec(label)?.[1] ?? '');
+  return index !== undefined && index >= from && index <= to;
 }
 
 function withStatementBoundaries(step: StepDefinition): StepDefinition {
@@ -93,6 +111,7 @@ export const names: ProcedureSource['names'] = () => realProcedures.names();
 
 export const load: ProcedureSource['load'] = async (name, options): Promise<LoadedProcedure> => {
   const real = await realProcedures.load(name, options);
+  stepIndex = new Map(real.runbook.steps.map((step, i) => [step.id, i]));
   return {
     ...real,
     runbook: { ...real.runbook, steps: real.runbook.steps.map(withStatementBoundaries) },
