@@ -9,6 +9,7 @@
 // process of the chain halted at (crash-source.ts), is killed there, and the resume halts at the
 // next one — one process per boundary, every boundary once. Two chains, because a kill inside an
 // apply is resolved by the resume's probe, so that chain never reaches the apply's outcome commit.
+// CRASH_MATRIX_VERBOSE=1 prints every kill and how long its process took.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -45,7 +46,7 @@ export interface Matrix {
   uninterrupted: Side;
   crashed: Side[];
   instances: string[];
-  /** Runs `procedure` on both sides (killed at every boundary on one) and returns what differs;
+  /** Runs `procedure` on every side (killed at every boundary on the crashed ones) and returns what differs;
    * `instances` are those whose catalogs are compared (default: every reachable one). */
   procedure(name: string, options?: { confirm?: string; instances?: string[] }): Promise<{ problems: string[]; kills: string[] }>;
   /** Something every side does alike between procedures (a setup, a fault, a service-account change). */
@@ -56,13 +57,12 @@ export interface Matrix {
 }
 
 export interface MatrixOptions {
-  witness?: boolean;
   /** Which chains run (default both; a file may take one to stay short). */
   halts?: Halt[];
   /** Kill only at the boundaries of the k-th of n equal runs of steps ([k, n]), to share a long
    * procedure's chain out between files. */
   part?: [number, number];
-  /** Appended to both sides' mirrorbook.yaml. */
+  /** Appended to every side's mirrorbook.yaml. */
   config?: string;
 }
 
@@ -217,13 +217,12 @@ async function settledDifferences(a: Side, b: Side, instances: string[]): Promis
 }
 
 export async function startMatrix(options: MatrixOptions = {}): Promise<Matrix> {
-  const labOptions = options.witness ? { witness: true } : {};
   const halts = options.halts ?? ['commit', 'statement'];
-  const [bundle, ...pairs] = await Promise.all([buildCrashBundle(), ...[undefined, ...halts].map(() => startPairLab(labOptions))]);
+  const [bundle, ...pairs] = await Promise.all([buildCrashBundle(), ...[undefined, ...halts].map(() => startPairLab())]);
   const uninterrupted = side('uninterrupted', undefined, pairs[0]!, bundle, options);
   const crashed = halts.map((halt, i) => side(halt === 'commit' ? 'killed at every commit' : 'killed inside every apply', halt, pairs[i + 1]!, bundle, options));
   const sides = [uninterrupted, ...crashed];
-  const instances = options.witness ? ['SQLPRI01', 'SQLMIR01', 'SQLWIT01'] : ['SQLPRI01', 'SQLMIR01'];
+  const instances = ['SQLPRI01', 'SQLMIR01'];
   const marks = (s: Side) => new Map(instances.map((i) => [i, received(s.pair, i).length]));
   const receivedSince = (s: Side, mark: Map<string, number>) => instances.flatMap((i) => received(s.pair, i).slice(mark.get(i)));
   return {
