@@ -50,7 +50,9 @@ environment: MIRRORBOOK_CONFIG, MIRRORBOOK_STORE, NO_COLOR; MIRRORBOOK_RUNBOOKS=
   procedures from a module exporting names() and load() instead of the built-in ones (tests,
   rehearsals; see machines/procedure-source.ts); MIRRORBOOK_POLL_MS (10–60000, default 1000)
   sets how often waits and backup/restore progress poll the servers; MIRRORBOOK_SYNC_WAIT_MS
-  (100–1800000, default 1800000) how long a wait for SYNCHRONIZED lasts before it stops with a hint
+  (100–1800000, default 1800000) how long a wait for SYNCHRONIZED lasts before it stops with a hint;
+  MIRRORBOOK_READ_TIMEOUT_MS (100–120000, default 120000) how long a probe or verify may wait
+  for a server's answer before the step fails with a hint
 
 exit codes: 0 done · 1 a step failed · 2 bad usage/config · 3 needs an operator and there is no
 terminal · 4 pair locked by another run · 130/143 interrupted`;

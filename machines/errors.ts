@@ -25,10 +25,17 @@ export class Interrupted extends Error {
   }
 }
 
+export type StepPhase = 'probe' | 'apply' | 'verify';
+
 export class StepTimedOut extends Error {
   override readonly name = 'StepTimedOut';
-  constructor(stepId: string, ms: number) {
-    super(`step '${stepId}' did not finish within ${ms} ms`);
+  readonly hint: string;
+  constructor(stepId: string, ms: number, phase: StepPhase) {
+    super(phase === 'apply' ? `step '${stepId}' did not finish within ${ms} ms` : `the ${phase} of step '${stepId}' got no answer within ${ms} ms`);
+    this.hint =
+      phase === 'apply'
+        ? 'the statement was cancelled; check on the server what it was waiting for (sys.dm_exec_requests), then resume: the step probes before doing anything again'
+        : 'the server is not answering read-only queries: check that it is up, not blocked (sys.dm_exec_requests.blocking_session_id) and reachable, then resume';
   }
 }
 

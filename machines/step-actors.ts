@@ -90,7 +90,7 @@ async function ask<T>(rt: RunRuntime, question: () => Promise<T>): Promise<T> {
 const needsOperator = (error: NeedsOperator): Route => ({ to: 'park', park: { reason: 'needs-operator', error: { message: error.message, hint: error.hint } } });
 
 async function probeStep(rt: RunRuntime, step: StepDefinition, attempt: number): Promise<{ done: boolean; detail: string }> {
-  const result = await callStep(rt, step, attempt, (ctx) => step.probe(ctx));
+  const result = await callStep(rt, step, attempt, 'probe', (ctx) => step.probe(ctx));
   const detail = probeDetail(result);
   rt.writes.audit({ kind: 'probe', runId: rt.runId, stepId: step.id, attempt, target: step.target, server: serverOf(rt, step) ?? null, result: result.done ? 'done' : 'not-done', message: detail });
   rt.emit({ type: 'step-probed', stepId: step.id, done: result.done, detail });
@@ -215,7 +215,7 @@ export function stepActors(rt: RunRuntime) {
         audit: { target: step.target, ...(server ? { server } : {}), ...(sql ? { sql } : {}), message: step.title },
       });
       try {
-        await callStep(rt, step, attempt, (ctx) => step.apply(ctx));
+        await callStep(rt, step, attempt, 'apply', (ctx) => step.apply(ctx));
       } catch (error) {
         const summary = summarizeError(error);
         const interrupted = error instanceof Interrupted;
@@ -238,7 +238,7 @@ export function stepActors(rt: RunRuntime) {
       const attempt = Math.max(1, lastAttempt(entriesOf(rt, step.id)));
       let result: ProbeResult;
       try {
-        result = await callStep(rt, step, attempt, (ctx) => step.verify(ctx));
+        result = await callStep(rt, step, attempt, 'verify', (ctx) => step.verify(ctx));
       } catch (error) {
         if (error instanceof Interrupted) throw error;
         return { to: 'failed', error: summarizeError(error), retryable: step.retry?.retryable?.(error) ?? true };

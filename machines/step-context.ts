@@ -3,7 +3,8 @@
 
 import type { ProbeResult, StepContext, StepDefinition } from './runbook.js';
 import type { RunRuntime } from './run-runtime.js';
-import { Interrupted, StepTimedOut, summarizeError } from './errors.js';
+import { Interrupted, StepTimedOut, summarizeError, type StepPhase } from './errors.js';
+import { readLimitMs } from './read-limit.js';
 
 export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: number, signal: AbortSignal): StepContext {
   return {
@@ -34,11 +35,13 @@ export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: numbe
   };
 }
 
-/** Runs one of a step's functions under the run's interrupt signal and the step's timeout. A step
+/** Runs one of a step's functions under the run's interrupt signal and a time limit: the step's
+ * timeout for its apply; for its probe and verify, which only read, at most the read limit. A step
  * that ignores its signal is still let go of (the outcome is then recorded as aborted, and a
  * resume probes before doing anything). */
-export async function callStep<T>(rt: RunRuntime, step: StepDefinition, attempt: number, fn: (ctx: StepContext) => Promise<T>): Promise<T> {
-  const translate = (): Error => (rt.signal.aborted ? new Interrupted(String(rt.signal.reason)) : new StepTimedOut(step.id, step.timeoutMs ?? 0));
+export async function callStep<T>(rt: RunRuntime, step: StepDefinition, attempt: number, phase: StepPhase, fn: (ctx: StepContext) => Promise<T>): Promise<T> {
+  const limitMs = phase === 'apply' ? step.timeoutMs : Math.min(step.timeoutMs ?? Infinity, readLimitMs());
+  const translate = (): Error => (rt.signal.aborted ? new Interrupted(String(rt.signal.reason)) : new StepTimedOut(step.id, limitMs ?? 0, phase));
   if (rt.signal.aborted) throw translate();
   // A signal of its own per call (what the step's statements listen to is let go with it), linked
   // by hand: AbortSignal.any costs more than the rest of a step's overhead.
@@ -46,7 +49,7 @@ export async function callStep<T>(rt: RunRuntime, step: StepDefinition, attempt:
   const { signal } = controller;
   const abort = (): void => controller.abort();
   rt.signal.addEventListener('abort', abort, { once: true });
-  const timer = step.timeoutMs === undefined ? undefined : setTimeout(abort, step.timeoutMs);
+  const timer = limitMs === undefined ? undefined : setTimeout(abort, limitMs);
   const aborted = new Promise<never>((_, reject) => {
     signal.addEventListener('abort', () => reject(translate()), { once: true });
   });
