@@ -3,12 +3,10 @@
 // and a hint, leave the run recorded as failed with the exact resume command, the journal without
 // an intent in doubt and the audit chain intact; once the fault heals, that resume command
 // finishes the run (exit 0) without rewriting what was recorded.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import type { AuditRecord, JournalEntry } from '../../store/types.js';
-import { REPO_ROOT, type CliResult, type TestLabOptions } from '../helpers/lab.js';
+import type { CliResult, TestLabOptions } from '../helpers/lab.js';
 import { FAST_BACKUP_MS_PER_GB, startPairLab, type PairLab } from '../runbooks/pair-lab.js';
 
 export type FaultKind = 'down' | 'isolate' | 'slow';
@@ -26,19 +24,10 @@ export const cellName = (c: Cell): string => `${c.procedure} × ${c.target} ${c.
 
 export const INSTANCE: Record<Partner, string> = { principal: 'SQLPRI01', mirror: 'SQLMIR01', witness: 'SQLWIT01' };
 
-const BUILT_CLI = join(REPO_ROOT, 'dist', 'cli.js');
-const cliCommand = existsSync(BUILT_CLI) ? [BUILT_CLI] : ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts')];
-
-export interface Started {
-  /** Resolves when the plain output matches the pattern (or the command ended first). */
-  reached: Promise<void>;
-  done: Promise<CliResult>;
-}
-
 export interface FaultPair extends PairLab {
   store: string;
   /** The CLI with this pair's config and store, plain output, MIRRORBOOK_POLL_MS=50 plus `env`. */
-  start(args: string[], options?: { until?: RegExp; env?: NodeJS.ProcessEnv }): Started;
+  start: PairLab['cli'];
   run(...args: string[]): Promise<CliResult>;
   fault(partner: Partner, action: 'down' | 'up' | 'isolate' | 'heal' | 'slow', ms?: number): Promise<void>;
 }
@@ -46,29 +35,11 @@ export interface FaultPair extends PairLab {
 export async function startFaultPair(options: TestLabOptions = {}): Promise<FaultPair> {
   const pair = await startPairLab(options);
   const store = join(pair.lab.dir, 'state.db');
-  const start: FaultPair['start'] = (args, { until = /(?!)/, env = {} } = {}) => {
-    const child = spawn(process.execPath, [...cliCommand, ...args, '--config', pair.config, '--store', store, '--plain'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', MIRRORBOOK_POLL_MS: '50', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let hit: () => void = () => {};
-    const reached = new Promise<void>((resolve) => (hit = resolve));
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (until.test(stdout)) hit();
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
-    return { reached: Promise.race([reached, done.then(() => undefined)]), done };
-  };
   return {
     ...pair,
     store,
-    start,
-    run: (...args) => start(args).done,
+    start: pair.cli,
+    run: (...args) => pair.cli(args).done,
     fault: async (partner, action, ms) => {
       await pair.lab.control({ op: 'fault', instance: INSTANCE[partner], fault: action, ...(ms !== undefined ? { ms } : {}) });
     },

@@ -18,6 +18,8 @@ export interface PairLab {
   mb(...args: string[]): Promise<CliResult>;
   /** Starts the CLI and resolves `reached` when its output matches `pattern` (to fault mid-run). */
   mbUntil(pattern: RegExp, ...args: string[]): RunningCli;
+  /** mbUntil with options: `until` (default: never), extra `env` for the CLI. */
+  cli(args: string[], options?: { until?: RegExp; env?: NodeJS.ProcessEnv }): RunningCli;
   /** Runs T-SQL directly on an instance (the DBA's own fixes and the test's sabotage). */
   sql(instance: string, text: string): Promise<Record<string, unknown>[]>;
   status(): Promise<StatusJson>;
@@ -44,15 +46,16 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
   await lab.control({ op: 'behaviour', instance: '*', name: 'backupMsPerGB', value: FAST_BACKUP_MS_PER_GB });
   const config = join(lab.dir, 'mirrorbook.yaml');
   const store = join(lab.dir, 'state.db');
-  const mb = (...args: string[]) => mbUntil(/(?!)/, ...args).done;
+  const mb = (...args: string[]) => cli(args).done;
   const status = async (): Promise<StatusJson> => {
     const result = await mb('status', '--json');
     return JSON.parse(result.stdout) as StatusJson;
   };
-  function mbUntil(pattern: RegExp, ...args: string[]): RunningCli {
+  const mbUntil = (pattern: RegExp, ...args: string[]): RunningCli => cli(args, { until: pattern });
+  function cli(args: string[], { until: pattern = /(?!)/, env = {} }: { until?: RegExp; env?: NodeJS.ProcessEnv } = {}): RunningCli {
     const child = spawn(process.execPath, [...cliCommand, ...args, '--config', config, '--store', store, '--plain'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', MIRRORBOOK_POLL_MS: '50' },
+      env: { ...process.env, NO_COLOR: '1', MIRRORBOOK_POLL_MS: '50', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -81,6 +84,7 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     config,
     mb,
     mbUntil,
+    cli,
     sql,
     status,
     waitFor: async (instance, database, state, role) => {
