@@ -40,8 +40,9 @@ async function servingState(ctx: StepContext, database: string) {
   return { partner: 'principal' as const, row: principal ?? undefined };
 }
 
-/** Polls in a row that may show DISCONNECTED before the wait gives up: a blip reconnects by itself. */
-const DISCONNECTED_POLLS = 3;
+/** Polls in a row that may show DISCONNECTED before the wait gives up: at the default 1 s poll,
+ * twice the partner timeout (10 s) — a session that reconnects by itself does so within it. */
+const DISCONNECTED_POLLS = 20;
 const DEFAULT_WAIT_MS = 30 * 60_000;
 
 /** How long the wait for SYNCHRONIZED lasts (MIRRORBOOK_SYNC_WAIT_MS, at most the default 30 min). */
