@@ -126,6 +126,26 @@ export async function failingCell(pair: FaultPair, cell: Cell, spec: FailingCell
 }
 
 /** A cell where the fault is survivable: the run completes and reports nothing wrong. */
+/** setup on a pair with a witness, the witness faulted while the waits for SYNCHRONIZED run (they
+ * come before SET WITNESS): SET WITNESS fails with 1418; healed, resume sets the witness CONNECTED. */
+export async function witnessLostDuringSetup(pair: FaultPair, cell: Cell, fault: 'down' | 'isolate', heal: 'up' | 'heal'): Promise<void> {
+  await failingCell(pair, cell, {
+    fail: async () => {
+      const run = pair.start(['run', 'setup', '--yes'], { until: /^\S+ {3}Patriot SYNCHRONIZING/m });
+      await run.reached;
+      await pair.fault(cell.target, fault);
+      return run.done;
+    },
+    message: /set-witness\.Patriot: FAILED .*error 1418/,
+    hint: /mirroring endpoint could not be reached/,
+    heal: () => pair.fault(cell.target, heal),
+    endState: async () => {
+      const rows = await pair.sql('SQLPRI01', 'SELECT mirroring_witness_state_desc AS w FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL');
+      assert.equal(rows.map((r) => r.w), ['CONNECTED', 'CONNECTED'], cellName(cell));
+    },
+  });
+}
+
 export async function passingCell(pair: FaultPair, cell: Cell, result: CliResult, endState: () => Promise<void>): Promise<void> {
   const name = cellName(cell);
   const output = result.stdout + result.stderr;

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendFileSync } from 'node:fs';
-import { assertCoverage, cellName, failingCell, FAST_BACKUP_MS_PER_GB, INSTANCE, rolesAre, startFaultPair, waitAll, type Cell, type FaultPair } from './fault-cells.js';
+import { assertCoverage, cellName, failingCell, FAST_BACKUP_MS_PER_GB, INSTANCE, rolesAre, startFaultPair, waitAll, witnessLostDuringSetup, type Cell, type FaultPair } from './fault-cells.js';
 
 const CELLS = {
   certificateSetup: { procedure: 'certificate-setup', target: 'principal', fault: 'down', phase: 'connect' },
@@ -210,23 +210,7 @@ test(`${cellName(CELLS.domainSetup)}, then ${cellName(CELLS.setup)}`, async () =
       },
     });
 
-    const setup = CELLS.setup;
-    await failingCell(domain, setup, {
-      fail: async () => {
-        // The waits for SYNCHRONIZED come before the witness is set: the service stops there.
-        const run = domain.start(['run', 'setup', '--yes'], { until: /^\S+ {3}Patriot SYNCHRONIZING/m });
-        await run.reached;
-        await domain.fault(setup.target, 'down');
-        return run.done;
-      },
-      message: /set-witness\.Patriot: FAILED .*error 1418/,
-      hint: /mirroring endpoint could not be reached/,
-      heal: () => domain.fault(setup.target, 'up'),
-      endState: async () => {
-        const rows = await domain.sql('SQLPRI01', 'SELECT mirroring_witness_state_desc AS w FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL');
-        assert.equal(rows.map((r) => r.w), ['CONNECTED', 'CONNECTED'], cellName(setup));
-      },
-    });
+    await witnessLostDuringSetup(domain, CELLS.setup, 'down', 'up');
   } finally {
     await domain.stop();
   }

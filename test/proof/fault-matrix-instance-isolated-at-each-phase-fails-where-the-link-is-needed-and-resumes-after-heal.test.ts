@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendFileSync } from 'node:fs';
-import { assertCoverage, cellName, failingCell, INSTANCE, passingCell, rolesAre, startFaultPair, waitAll, type Cell, type FaultPair } from './fault-cells.js';
+import { assertCoverage, cellName, failingCell, INSTANCE, passingCell, rolesAre, startFaultPair, waitAll, witnessLostDuringSetup, type Cell, type FaultPair } from './fault-cells.js';
 
 const CELLS = {
   certificateSetup: { procedure: 'certificate-setup', target: 'mirror', fault: 'isolate', phase: 'connect' },
@@ -206,22 +206,7 @@ test(`${cellName(CELLS.witness)}, on a pair with a witness`, async () => {
   const cell = CELLS.witness;
   const withWitness = await startFaultPair({ witness: true });
   try {
-    await failingCell(withWitness, cell, {
-      fail: async () => {
-        // The waits for SYNCHRONIZED come before the witness is set: the link is cut there.
-        const run = withWitness.start(['run', 'setup', '--yes'], { until: /^\S+ {3}Patriot SYNCHRONIZING/m });
-        await run.reached;
-        await withWitness.fault(cell.target, 'isolate');
-        return run.done;
-      },
-      message: /set-witness\.Patriot: FAILED .*error 1418/,
-      hint: /mirroring endpoint could not be reached/,
-      heal: () => withWitness.fault(cell.target, 'heal'),
-      endState: async () => {
-        const rows = await withWitness.sql('SQLPRI01', 'SELECT mirroring_witness_state_desc AS w FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL');
-        assert.equal(rows.map((r) => r.w), ['CONNECTED', 'CONNECTED'], cellName(cell));
-      },
-    });
+    await witnessLostDuringSetup(withWitness, cell, 'isolate', 'heal');
   } finally {
     await withWitness.stop();
   }
