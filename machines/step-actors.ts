@@ -8,7 +8,7 @@ import type { AuditInput, JournalEntry } from '../store/types.js';
 import type { ErrorSummary } from './events.js';
 import type { ProbeResult, StepDefinition } from './runbook.js';
 import { stepAt, type RunRuntime } from './run-runtime.js';
-import { callStep, probeDetail } from './step-context.js';
+import { callStep, plannedSql, probeDetail } from './step-context.js';
 import { Interrupted, NeedsOperator, summarizeError } from './errors.js';
 
 export type ParkReason = 'interrupted' | 'needs-operator' | 'failed' | 'aborted';
@@ -55,11 +55,6 @@ function markOf(entries: JournalEntry[]): number {
 
 function serverOf(rt: RunRuntime, step: StepDefinition): string | undefined {
   return step.target === 'operator' ? undefined : rt.targets().serverName(step.target);
-}
-
-function plannedSql(step: StepDefinition): string | undefined {
-  const planned = step.plan();
-  return planned.length ? planned.map((p) => p.tsql.masked).join('\n') : undefined;
 }
 
 /** Stages a step's final state after `alongside` (an audit record of what decided it); both commit

@@ -5,8 +5,16 @@ import type { ProbeResult, StepContext, StepDefinition } from './runbook.js';
 import type { RunRuntime } from './run-runtime.js';
 import { Interrupted, StepTimedOut, summarizeError, type StepPhase } from './errors.js';
 import { readLimitMs } from './read-limit.js';
+import { changesServer } from './changes-server.js';
 
-export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: number, signal: AbortSignal): StepContext {
+/** The T-SQL a step's intent names: its plan, masked. */
+export function plannedSql(step: StepDefinition): string | undefined {
+  const planned = step.plan();
+  return planned.length ? planned.map((p) => p.tsql.masked).join('\n') : undefined;
+}
+
+export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: number, signal: AbortSignal, phase: StepPhase): StepContext {
+  let named: string | undefined;
   return {
     runId: rt.runId,
     stepId: step.id,
@@ -17,6 +25,13 @@ export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: numbe
       const server = targets.serverName(target);
       rt.emit({ type: 'statement', stepId: step.id, target, ...(server ? { server } : {}), sql: statement.masked });
       const base = { kind: 'statement' as const, runId: rt.runId, stepId: step.id, attempt, target, server: server ?? null, sql: statement.masked };
+      if (phase === 'apply' && changesServer(statement.masked) && !(named ??= plannedSql(step) ?? '').includes(statement.masked)) {
+        // Built from what the apply read (a partner's certificate bytes, someone else's log backup),
+        // so the intent does not name it: durable before it is sent, or a crash now would leave a
+        // statement the server ran and the audit never saw.
+        rt.writes.audit({ ...base, result: 'sending' });
+        rt.writes.commit();
+      }
       try {
         const result = await targets.query(target, statement, signal);
         rt.writes.audit({ ...base, result: 'ok', data: { rowsAffected: result.rowsAffected } });
@@ -55,7 +70,7 @@ export async function callStep<T>(rt: RunRuntime, step: StepDefinition, attempt:
   });
   aborted.catch(() => {});
   try {
-    return await Promise.race([fn(stepContext(rt, step, attempt, signal)), aborted]);
+    return await Promise.race([fn(stepContext(rt, step, attempt, signal, phase)), aborted]);
   } catch (error) {
     if (signal.aborted) throw translate();
     throw error;
