@@ -36,7 +36,9 @@ export class SqlStatementError extends Error implements SqlErrorInfo {
 
 /** The connection itself failed (server down, TLS, login): operator-facing, with a hint. */
 export class ConnectionError extends Error {
-  constructor(message: string, readonly role: PartnerRole, readonly hint: string) {
+  /** `unreachable`: nothing answered (down, cut off); false when the server answered and refused
+   * (a login failure, another instance) — it is up. */
+  constructor(message: string, readonly role: PartnerRole, readonly hint: string, readonly unreachable = false) {
     super(message);
     this.name = 'ConnectionError';
   }
@@ -117,7 +119,8 @@ export class PairConnections {
       await pool.connect();
     } catch (error) {
       const reason = (error as Error).message;
-      throw new ConnectionError(`cannot connect to the ${role} ${server.instance} at ${where}: ${reason}`, role, `check that ${server.instance} is running and reachable on port ${server.port}, and pair.${role}.login/password`);
+      const refused = (error as { code?: unknown }).code === 'ELOGIN';
+      throw new ConnectionError(`cannot connect to the ${role} ${server.instance} at ${where}: ${reason}`, role, `check that ${server.instance} is running and reachable on port ${server.port}, and pair.${role}.login/password`, !refused);
     }
     const result = await pool.request().query<{ name: string | null }>('SELECT @@SERVERNAME AS name');
     const actual = result.recordset[0]?.name ?? '(NULL)';
@@ -141,7 +144,8 @@ export class PairConnections {
   /** Runs one statement; an abort cancels it on the server (request.cancel()). */
   async query(role: PartnerRole, statement: Tsql, signal?: AbortSignal): Promise<QueryResult> {
     signal?.throwIfAborted();
-    const pool = await this.pool(role);
+    const pending = this.pool(role);
+    const pool = await pending;
     const request = pool.request();
     const cancel = (): void => request.cancel();
     signal?.addEventListener('abort', cancel, { once: true });
@@ -151,7 +155,7 @@ export class PairConnections {
       return { recordsets: recordsets.map((rs) => [...rs]), rowsAffected: result.rowsAffected };
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
-      if (isTransportFailure(error)) throw this.#lost(role, error);
+      if (isTransportFailure(error)) throw this.#lost(role, error, pending);
       throw toSqlError(error, this.server(role).instance);
     } finally {
       signal?.removeEventListener('abort', cancel);
@@ -159,15 +163,16 @@ export class PairConnections {
   }
 
   /** The server stopped answering mid-run: the pool is dropped so the next statement reconnects. */
-  #lost(role: PartnerRole, error: unknown): ConnectionError {
+  #lost(role: PartnerRole, error: unknown, failed: Promise<ConnectionPool>): ConnectionError {
     const server = this.server(role);
-    const pool = this.#pools.get(role);
-    this.#pools.delete(role);
-    void pool?.then((p) => p.close()).catch(() => {});
+    // Only the pool that failed: a concurrent statement may already have opened a new one.
+    if (this.#pools.get(role) === failed) this.#pools.delete(role);
+    void failed.then((p) => p.close()).catch(() => {});
     return new ConnectionError(
       `lost the connection to the ${role} ${server.instance} at ${server.server}:${server.port}: ${(error as Error).message}`,
       role,
       `check that ${server.instance} is running and reachable on port ${server.port}, then resume: a statement cut off mid-way is probed before it is sent again`,
+      true,
     );
   }
 

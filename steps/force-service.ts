@@ -2,6 +2,7 @@
 // at once and the session is SUSPENDED; whatever the old principal had not sent is lost. Never
 // while the principal is still connected (that is a planned failover's job, with no loss).
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import { ConnectionError } from './connection.js';
 import { readDatabase } from './database-state.js';
 import { CheckFailedError, rows } from './step.js';
 import { id, lit, tsql } from './tsql.js';
@@ -11,7 +12,11 @@ import { id, lit, tsql } from './tsql.js';
 async function stillServing(ctx: StepContext, databases: string[], principalInstance: string): Promise<string[]> {
   const serving: string[] = [];
   for (const database of databases) {
-    const row = await readDatabase(ctx, 'principal', database).catch(() => undefined);
+    // Only a principal nothing answers for is lost: one that refuses our login is up and may serve.
+    const row = await readDatabase(ctx, 'principal', database).catch((error: unknown) => {
+      if (error instanceof ConnectionError && error.unreachable) return undefined;
+      throw error;
+    });
     if (row?.mirroring_role_desc === 'PRINCIPAL' && row.state_desc === 'ONLINE') serving.push(database);
   }
   return serving.length === 0 ? [] : [`${principalInstance} still answers and serves ${serving.join(', ')} as principal — only the mirroring link is down`];

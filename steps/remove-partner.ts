@@ -80,9 +80,15 @@ export function recoverOldMirror(database: string): StepDefinition {
         if (isMirrored(s.row)) throw new CheckFailedError(`${database} on the ${s.partner} is still part of a mirroring session`, 'remove mirroring first (the previous step), then resume');
         await ctx.sql(s.partner, recover);
       }
-      // Its copy may still be RESTORING: the step is not done until that partner answers.
+      // Its copy may still be RESTORING: the step is not done until that partner answers — or the
+      // operator says it is gone for good (skip), when there is no copy left to recover.
       const unreachable = seen.find((s) => !s.reachable);
-      if (unreachable) throw unreachable.error;
+      if (unreachable) {
+        throw new CheckFailedError(
+          `the ${unreachable.partner} cannot be asked whether its copy of ${database} is still RESTORING: ${(unreachable.error as Error).message}`,
+          `bring the ${unreachable.partner} back and resume: its copy is recovered then; if that server is gone for good its copy needs no recovery — resume at a terminal and choose skip when this step fails`,
+        );
+      }
     },
     verify: probe,
     plan: () => [{ target: 'mirror', tsql: recover }],

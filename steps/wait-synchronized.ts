@@ -40,10 +40,12 @@ async function servingState(ctx: StepContext, database: string) {
   return { partner: 'principal' as const, row: principal ?? undefined };
 }
 
-/** Polls in a row that may show DISCONNECTED before the wait gives up: at the default 1 s poll,
+/** How long DISCONNECTED may last, in polls, before the wait gives up: at the default 1 s poll,
  * twice the partner timeout (10 s) — a session that reconnects by itself does so within it. */
 const DISCONNECTED_POLLS = 20;
 const DEFAULT_WAIT_MS = 30 * 60_000;
+/** The step's own timeout only backs up the wait's deadline, whose message says more. */
+const STEP_TIMEOUT_MARGIN_MS = 60_000;
 
 /** How long the wait for SYNCHRONIZED lasts (MIRRORBOOK_SYNC_WAIT_MS, at most the default 30 min). */
 export function syncWaitMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -61,29 +63,31 @@ export function waitSynchronized(database: string, pollMs = pollIntervalMs()): S
     id: `principal.wait-synchronized.${database}`,
     title: `Wait until ${database} is SYNCHRONIZED`,
     target: 'principal',
-    timeoutMs: DEFAULT_WAIT_MS,
+    timeoutMs: DEFAULT_WAIT_MS + STEP_TIMEOUT_MARGIN_MS,
     probe,
     async apply(ctx) {
       const waitMs = syncWaitMs();
       const deadline = Date.now() + waitMs;
       let supportsQueues = true;
       let shown: string | undefined;
-      let disconnected = 0;
+      let disconnectedSince: number | undefined;
       for (;;) {
         const { partner, row } = await servingState(ctx, database);
         const state = row?.mirroring_state_desc;
         if (state === 'SYNCHRONIZED') return;
         if (!state) throw new CheckFailedError(`${database} is not mirrored on the principal`, 'run enable (SET PARTNER on the mirror, then the principal) first');
         if (state === 'SUSPENDED') throw new CheckFailedError(`the session of ${database} is SUSPENDED`, 'look at the ERRORLOG of both partners for the cause, then ALTER DATABASE … SET PARTNER RESUME on the principal and resume');
-        disconnected = state === 'DISCONNECTED' ? disconnected + 1 : 0;
-        if (disconnected >= DISCONNECTED_POLLS) {
+        // Measured in time, not polls: a poll against a partner that drops packets can take seconds.
+        disconnectedSince = state === 'DISCONNECTED' ? (disconnectedSince ?? Date.now()) : undefined;
+        if (disconnectedSince !== undefined && Date.now() - disconnectedSince >= DISCONNECTED_POLLS * pollMs) {
           throw new CheckFailedError(
             `${database} is DISCONNECTED: the ${partner} cannot reach its partner ${row?.mirroring_partner_name ?? ''}`.trimEnd(),
             'the mirroring connection between the partners is down: check that both instances are running, that both endpoints are STARTED (sys.database_mirroring_endpoints) and that the network and firewalls pass the endpoint port between them; resume once status shows the session SYNCHRONIZING again',
           );
         }
-        const queues = supportsQueues ? await readQueues(ctx, partner, database) : undefined;
-        if (queues === undefined) supportsQueues = false;
+        // While DISCONNECTED the other partner's counters cannot be read, and asking it may hang.
+        const queues = supportsQueues && disconnectedSince === undefined ? await readQueues(ctx, partner, database) : undefined;
+        if (queues === undefined && disconnectedSince === undefined) supportsQueues = false;
         // Only a change is news: a plain log gets a line per change, not one per poll.
         const label = `${database} ${state}${queues ? ` — ${queues}` : ''}`;
         if (label !== shown) ctx.progress({ label });

@@ -163,7 +163,7 @@ test(cellName(CELLS.disable), async () => {
   await failingCell(pair, cell, {
     fail: () => pair.run('run', 'disable', '--yes', '--confirm', 'SQLPRI01'),
     message: cannotReach(cell),
-    hint: startIt(cell),
+    hint: /bring the principal back and resume: its copy is recovered then; if that server is gone for good .* choose skip/,
     heal: () => pair.fault(cell.target, 'up'),
     resumeArgs: ['--confirm', 'SQLPRI01'],
     endState: async () => {
