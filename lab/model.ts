@@ -60,7 +60,8 @@ export interface HostState {
 }
 
 export type FileEntry =
-  | { kind: 'backup'; path: string; media: BackupSet[] }
+  /** `copyOf`: the file was copied from there (msdb lists a backup where it was written, once). */
+  | { kind: 'backup'; path: string; media: BackupSet[]; copyOf?: string }
   | { kind: 'certificate'; path: string; derBase64: string }
   | { kind: 'private-key'; path: string; pvkBase64: string }
   | { kind: 'data'; path: string; database: string; logicalName: string; sizeMB: number };

@@ -26,11 +26,13 @@ interface Media {
   path: string;
 }
 
+/** Every backup set once, where it was written: a copy of a backup file (Explorer, robocopy) is
+ * not a backup msdb knows of. */
 function allMedia(ctx: CatalogContext): Media[] {
   const found: Media[] = [];
   for (const host of Object.values(ctx.lab.hosts)) {
     for (const entry of Object.values(host.files)) {
-      if (entry.kind !== 'backup') continue;
+      if (entry.kind !== 'backup' || entry.copyOf !== undefined) continue;
       for (const set of entry.media) found.push({ set, path: devicePath(ctx, host.name, entry.path) });
     }
   }

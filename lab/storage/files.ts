@@ -130,8 +130,8 @@ export function writeFile(lab: LabState, fromHost: string, path: string, content
 
 /** A copy made by an administrator on `fromHost` (Explorer, robocopy): either path may be UNC. */
 export function copyFile(lab: LabState, fromHost: string, from: string, to: string): FileEntry {
-  const { path: _path, ...content } = readFile(lab, fromHost, from);
-  return writeFile(lab, fromHost, to, content as NewEntry);
+  const { path, ...content } = readFile(lab, fromHost, from);
+  return writeFile(lab, fromHost, to, (content.kind === 'backup' ? { ...content, copyOf: path } : content) as NewEntry);
 }
 
 export function deleteFile(lab: LabState, fromHost: string, path: string): void {

@@ -68,6 +68,8 @@ test('a job log backup the mirror cannot read stops enable naming the file to co
   await pair.lab.control({ op: 'copy', instance: 'SQLPRI01', from: 'C:\\Jobs\\Patriot_job_2310.trn', to: shareCopy });
   const resumed = await pair.mb('resume', '--yes');
   assert.is(resumed.code, 0, resumed.stdout.slice(-3000) + resumed.stderr);
+  // msdb lists the job's backup once, where it was written: the copy is only a file.
+  assert.match(resumed.stdout, /restoring 1 log backup\(s\) of Patriot taken by someone else: C:\\Jobs\\Patriot_job_2310\.trn/);
   await pair.waitFor('SQLMIR01', 'Patriot', 'SYNCHRONIZED', 'MIRROR');
 });
 
