@@ -19,8 +19,9 @@
 // resumed process passes the keys it shares with the killed one and halts at the next new one, so
 // one chain of processes stops once at every boundary of its kind.
 
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { durableAppend } from '../helpers/durable-append.js';
 import type { LoadedProcedure, ProcedureSource } from '../../machines/procedure-source.js';
 import { realProcedures } from '../../machines/real-procedures.js';
 import type { StepDefinition } from '../../machines/runbook.js';
@@ -31,16 +32,6 @@ const dir = (): string => {
   if (!d) throw new Error('CRASH_DIR is not set');
   return d;
 };
-
-function durableAppend(file: string, line: string): void {
-  const fd = openSync(file, 'a');
-  try {
-    writeSync(fd, line + '\n');
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const seen = new Map<string, number>();
 const applying = new Set<string>();
