@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freshBundle } from './support/fresh-bundle.js';
+import { freshBundle } from '../test/helpers/fresh-bundle.js';
 import { readSummary, summaryTable } from './support/summary.js';
 
 const dir = new URL('.', import.meta.url).pathname;

@@ -8,7 +8,7 @@
 //   await lab.stop();
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { config as MssqlConfig } from 'mssql';
@@ -17,6 +17,7 @@ import type { LabStatus, InstanceStatus } from '../../lab/control/lab-status.js'
 import type { ControlRequest } from '../../lab/control/control-protocol.js';
 import { sendControl } from '../../lab/control/control-client.js';
 import { startLabProcess, stopLabProcess } from '../../lab/control/launch.js';
+import { freshBundle } from './fresh-bundle.js';
 import type { RunningLab } from '../../lab/control/running-lab.js';
 
 export const REPO_ROOT = resolve(new URL('../..', import.meta.url).pathname);
@@ -68,7 +69,7 @@ export async function startTestLab(options: TestLabOptions = {}): Promise<TestLa
     running = await openLab(startOptions);
     status = running.status();
   } else {
-    const bundled = freshBundle() ? { labProcess: join(REPO_ROOT, 'dist', 'lab-process.js') } : {};
+    const bundled = useBundle() ? { labProcess: join(REPO_ROOT, 'dist', 'lab-process.js') } : {};
     status = (await startLabProcess({ ...startOptions, ...bundled })).status;
   }
   const control = <T,>(request: ControlRequest): Promise<T> => (running ? (running.control(request) as Promise<T>) : sendControl<T>(dir, request));
@@ -115,30 +116,17 @@ export function mssqlConfigFor(instance: InstanceStatus, password: string, tlsCe
   };
 }
 
-const SOURCE_DIRS = ['cli', 'config', 'lab', 'machines', 'runbooks', 'steps', 'store', 'ui'];
-
-function newestSourceChange(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return Math.max(newest, newestSourceChange(path));
-    return /\.tsx?$/.test(entry.name) ? Math.max(newest, statSync(path).mtimeMs) : newest;
-  }, 0);
-}
-
 let bundleIsFresh: boolean | undefined;
-/**
- * dist/ is used (CLI and lab process as plain JavaScript) only when it is newer than every source
- * file, as after `npm test`'s build; else the source runs through tsx, so a stale bundle is never tested.
- */
-function freshBundle(): boolean {
-  const bundle = join(REPO_ROOT, 'dist', 'cli.js');
-  bundleIsFresh ??= existsSync(bundle) && existsSync(join(REPO_ROOT, 'dist', 'lab-process.js'))
-    && statSync(bundle).mtimeMs > Math.max(...SOURCE_DIRS.map((d) => newestSourceChange(join(REPO_ROOT, d))));
+/** dist/ runs only when it is newer than every source file, as after `npm test`'s build; else the
+ * source runs through tsx. */
+function useBundle(): boolean {
+  bundleIsFresh ??= freshBundle(REPO_ROOT);
   return bundleIsFresh;
 }
 
-function cliCommand(): string[] {
-  return freshBundle() ? [join(REPO_ROOT, 'dist', 'cli.js')] : ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts')];
+/** How to start the CLI: the fresh bundle, else the source through tsx. */
+export function cliCommand(): string[] {
+  return useBundle() ? [join(REPO_ROOT, 'dist', 'cli.js')] : ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts')];
 }
 
 /** Runs the CLI: the fresh bundle, else the source. */

@@ -4,12 +4,9 @@
 // tsx; simulated backups take 5 ms per GB and waits poll every 50 ms (MIRRORBOOK_POLL_MS) — the
 // tests prove order, outcomes and recovery, not durations.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, startTestLab, waitFor, type CliResult, type TestLab, type TestLabOptions } from '../helpers/lab.js';
+import { REPO_ROOT, cliCommand, startTestLab, waitFor, type CliResult, type TestLab, type TestLabOptions } from '../helpers/lab.js';
 
-const BUILT_CLI = join(REPO_ROOT, 'dist', 'cli.js');
-const cliCommand = existsSync(BUILT_CLI) ? [BUILT_CLI] : ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts')];
 export const FAST_BACKUP_MS_PER_GB = '5';
 
 export interface PairLab {
@@ -53,7 +50,7 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
   };
   const mbUntil = (pattern: RegExp, ...args: string[]): RunningCli => cli(args, { until: pattern });
   function cli(args: string[], { until: pattern = /(?!)/, env = {} }: { until?: RegExp; env?: NodeJS.ProcessEnv } = {}): RunningCli {
-    const child = spawn(process.execPath, [...cliCommand, ...args, '--config', config, '--store', store, '--plain'], {
+    const child = spawn(process.execPath, [...cliCommand(), ...args, '--config', config, '--store', store, '--plain'], {
       cwd: REPO_ROOT,
       env: { ...process.env, NO_COLOR: '1', MIRRORBOOK_POLL_MS: '50', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
-// Whether dist/ was built after the last change to any source file, so the benches that time the
-// built CLI time this source (the same rule as test/helpers/lab.ts uses for the tests).
+// Whether dist/ was built after the last change to any source file: tests then run the built CLI
+// and lab process (a stale bundle is never tested) and the benches time this source.
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
