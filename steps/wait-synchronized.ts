@@ -1,5 +1,6 @@
 // After SET PARTNER the session is SYNCHRONIZING until the mirror has caught up. The wait shows the
 // state and, where the server reports them, the send and redo queues shrinking.
+import { envDurationMs } from '../machines/env-duration.js';
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { readDatabase } from './database-state.js';
 import { pollIntervalMs } from './poll-interval.js';
@@ -49,8 +50,7 @@ const STEP_TIMEOUT_MARGIN_MS = 60_000;
 
 /** How long the wait for SYNCHRONIZED lasts (MIRRORBOOK_SYNC_WAIT_MS, at most the default 30 min). */
 export function syncWaitMs(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.MIRRORBOOK_SYNC_WAIT_MS);
-  return Number.isInteger(value) && value >= 100 && value <= DEFAULT_WAIT_MS ? value : DEFAULT_WAIT_MS;
+  return envDurationMs(env, 'MIRRORBOOK_SYNC_WAIT_MS', 100, DEFAULT_WAIT_MS, DEFAULT_WAIT_MS);
 }
 
 export function waitSynchronized(database: string, pollMs = pollIntervalMs()): StepDefinition {
