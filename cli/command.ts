@@ -24,7 +24,7 @@ export interface CommandContext {
 }
 
 /** Resolves to the process exit code (see brief: 0 done · 1 step failed · 2 bad usage/config ·
- * 3 needs an operator · 4 pair locked · 130/143 interrupted). */
+ * 3 needs an operator · 4 pair locked · 5 done with a skipped step · 130/143 interrupted). */
 export type Command = (ctx: CommandContext) => Promise<number>;
 
 /** Bad usage or configuration: printed without a stack trace, exit 2, nothing executed. */

@@ -14,6 +14,7 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
 }) as typeof process.emitWarning;
 
 const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
+  check: { summary: 'read-only preflight of a procedure on every server: ✔ / ⚠ / ✗ with hints', load: () => import('./commands/check.js') },
   plan: { summary: 'show every step and its exact T-SQL per server; changes nothing', load: () => import('./commands/plan.js') },
   run: { summary: 'run a procedure (TUI on a terminal, plain lines otherwise)', load: () => import('./commands/run.js') },
   resume: { summary: 'continue the latest (or given) interrupted run', load: () => import('./commands/resume.js') },
@@ -55,7 +56,7 @@ environment: MIRRORBOOK_CONFIG, MIRRORBOOK_STORE, NO_COLOR; MIRRORBOOK_RUNBOOKS=
   for a server's answer before the step fails with a hint
 
 exit codes: 0 done · 1 a step failed · 2 bad usage/config · 3 needs an operator and there is no
-terminal · 4 pair locked by another run · 130/143 interrupted`;
+terminal · 4 pair locked by another run · 5 done but a step was skipped · 130/143 interrupted`;
 
 function takeGlobalFlags(args: string[], env: NodeJS.ProcessEnv): { flags: GlobalFlags; rest: string[] } {
   const flags: GlobalFlags = { json: false, plain: false, yes: false, color: !env.NO_COLOR };

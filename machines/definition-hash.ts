@@ -6,12 +6,15 @@
 import { createHash } from 'node:crypto';
 import type { DefinitionStepSummary, DefinitionSummary } from '../store/types.js';
 import type { RunbookDefinition, StepDefinition } from './runbook.js';
+import { maySkip } from './skip-policy.js';
 
 export interface PinnedStepSummary extends DefinitionStepSummary {
   manualInstructions?: string;
   confirmText?: string;
   retry?: { attempts: number; backoffMs: number; factor: number };
   timeoutMs?: number;
+  /** Present only when the operator may skip it, so older pinned definitions keep their hash. */
+  skippable?: true;
 }
 
 export interface PinnedDefinition extends DefinitionSummary {
@@ -29,6 +32,7 @@ function summarizeStep(step: StepDefinition): PinnedStepSummary {
   };
   if (step.manual) summary.manualInstructions = step.manual.instructions;
   if (step.destructive) summary.confirmText = step.destructive.confirmText;
+  if (maySkip(step)) summary.skippable = true;
   if (step.retry) summary.retry = { attempts: step.retry.attempts, backoffMs: step.retry.backoffMs, factor: step.retry.factor ?? 2 };
   if (step.timeoutMs !== undefined) summary.timeoutMs = step.timeoutMs;
   return summary;

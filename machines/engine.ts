@@ -15,6 +15,7 @@ import { createRuntime, type RunRuntime } from './run-runtime.js';
 import { describeDefinitionChanges, hashDefinition, summarizeDefinition } from './definition-hash.js';
 import { EngineRefusal, summarizeError } from './errors.js';
 import { describeLockHolder } from './lock-holder.js';
+import { EXIT_DONE_WITH_SKIPS, skippedSteps } from './skip-policy.js';
 import type { Park } from './step-actors.js';
 
 export interface Who {
@@ -178,7 +179,7 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
   if (failure !== undefined || final.status === 'error') {
     outcome = { status: 'failed', exitCode: 1, error: summarizeError(failure ?? final.error) };
   } else if (final.status === 'done') {
-    outcome = { status: 'done', exitCode: 0 };
+    outcome = { status: 'done', exitCode: skippedSteps(store, d.run.id).length > 0 ? EXIT_DONE_WITH_SKIPS : 0 };
   } else {
     const park = final.context.park ?? { reason: 'failed' as const };
     outcome = { ...EXIT[park.reason](String(d.options.signal.reason)), ...(park.error ? { error: park.error } : {}) };
@@ -199,7 +200,8 @@ function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: number; err
     store.locks.release(d.run.pairKey, d.run.id);
   });
   const resumeCommand = outcome.status === 'done' ? undefined : d.options.resumeCommand(d.run.id);
-  d.rt.emit({ type: 'run-finished', status: outcome.status === 'running' ? 'failed' : outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
+  const skipped = skippedSteps(store, d.run.id);
+  d.rt.emit({ type: 'run-finished', status: outcome.status === 'running' ? 'failed' : outcome.status, exitCode: outcome.exitCode, ...(skipped.length ? { skipped } : {}), ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
   return { runId: d.run.id, status: outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) };
 }
 
@@ -228,7 +230,7 @@ function announce(d: Drive, resumed: boolean): void {
   const summary = summarizeDefinition(d.rt.runbook);
   d.rt.emit({
     type: 'run-started', procedure: d.run.procedure, pair: d.run.pairKey, operator: d.options.who.operator, resumed,
-    steps: summary.steps.map((s) => ({ id: s.id, title: s.title, target: s.target, manual: s.manual, destructive: s.destructive })),
+    steps: summary.steps.map((s) => ({ id: s.id, title: s.title, target: s.target, manual: s.manual, destructive: s.destructive, skippable: s.skippable === true })),
   });
 }
 

@@ -11,6 +11,8 @@ export interface StepSummary {
   target: Target;
   manual: boolean;
   destructive: boolean;
+  /** The operator may skip it after a failure (skip-policy.ts). */
+  skippable: boolean;
 }
 
 export interface ErrorSummary {
@@ -31,6 +33,6 @@ export type EngineEvent =
   | { type: 'manual-required'; ts: string; runId: string; stepId: string; instructions: string }
   | { type: 'confirm-required'; ts: string; runId: string; stepId: string; expected: string; consequences: string }
   | { type: 'step-finished'; ts: string; runId: string; stepId: string; status: Exclude<StepStatus, 'pending' | 'running' | 'waiting'>; ms: number; detail?: string; error?: ErrorSummary }
-  | { type: 'run-finished'; ts: string; runId: string; status: 'done' | 'failed' | 'interrupted' | 'needs-operator' | 'aborted'; exitCode: number; resumeCommand?: string; error?: ErrorSummary };
+  | { type: 'run-finished'; ts: string; runId: string; status: 'done' | 'failed' | 'interrupted' | 'needs-operator' | 'aborted'; exitCode: number; skipped?: string[]; resumeCommand?: string; error?: ErrorSummary };
 
 export type EngineEventListener = (event: EngineEvent) => void;

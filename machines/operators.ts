@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Operator, SqlErrorInfo, StepDefinition } from './runbook.js';
 import { NeedsOperator } from './errors.js';
+import { skipConfirmText } from './skip-policy.js';
 
 export function commandLineOperator(options: { name: string; yes: boolean; confirm?: string }): Operator {
   return {
@@ -22,6 +23,8 @@ export function commandLineOperator(options: { name: string; yes: boolean; confi
       throw new NeedsOperator(`--confirm '${options.confirm}' does not match what step '${step.id}' asks for`, `it asks for '${expected}'`);
     },
     onFailure: async () => 'abort',
+    // Never asked: without a terminal a failure stops the run.
+    confirmSkip: async () => undefined,
   };
 }
 
@@ -54,6 +57,12 @@ export function terminalOperator(options: { name: string; input: NodeJS.Readable
         const choice = choices.find((c) => c === answer || c[0] === answer);
         if (choice) return choice;
       }
+    },
+    confirmSkip: async (step: StepDefinition) => {
+      const expected = skipConfirmText(step);
+      if ((await askLine(`Type '${expected}' to skip it (anything else does not skip): `)) !== expected) return undefined;
+      const reason = await askLine('Why is it safe to skip? (recorded in the audit): ');
+      return reason || undefined;
     },
   };
 }

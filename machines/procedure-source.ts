@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import type { RunbookDefinition } from './runbook.js';
 import type { SqlTargets } from './sql-targets.js';
 import { EngineRefusal } from './errors.js';
+import type { Finding } from '../preflight/check.js';
 
 export interface LoadOptions {
   configPath: string;
@@ -25,6 +26,9 @@ export interface LoadedProcedure {
   runbook: RunbookDefinition;
   /** Identifies the mirroring pair (one run per pair at a time), e.g. "SQLPRI01+SQLMIR01". */
   pairKey: string;
+  /** The read-only preflight (preflight/): every check with the servers (`online`), or only
+   * those that read the config. `run` sends no change while a finding is 'fail'. */
+  preflight?(online: boolean): Promise<Finding[]>;
   /** Opened lazily: `plan` never connects. */
   targets(): SqlTargets;
   /** Called synchronously after every durable commit, once per part of it (intent, outcome, step,

@@ -16,6 +16,16 @@ export const realProcedures: ProcedureSource = {
     return {
       runbook,
       pairKey: pairName(config),
+      preflight: async (online) => {
+        const { runPreflight } = await import('../preflight/run-preflight.js');
+        if (!online) return runPreflight(config, name);
+        const connections = new PairConnections(config);
+        try {
+          return await runPreflight(config, name, connections);
+        } finally {
+          await connections.close();
+        }
+      },
       targets: (): SqlTargets => {
         const connections = new PairConnections(config);
         return {

@@ -83,6 +83,10 @@ export interface StepDefinition {
   /** A destructive step is never applied (nor re-applied when in doubt) without the operator
    * typing `confirmText` (a database or partner name). */
   destructive?: { confirmText: string; consequences: string };
+  /** Whether the operator may skip this step after it fails, and why that is harmless. Absent:
+   * never. Checks that guard the pair, steps later ones rely on and destructive steps leave it out;
+   * the engine refuses a skip of any other step whatever the renderer answers (skip-policy.ts). */
+  skippable?: { why: string };
   retry?: RetryPolicy;
   timeoutMs?: number;
   probe(ctx: StepContext): Promise<ProbeResult>;
@@ -108,4 +112,7 @@ export interface Operator {
   confirmDestructive(step: StepDefinition): Promise<boolean>;
   /** After a failed step: what to do next ('skip' only offered when the step allows it). */
   onFailure(step: StepDefinition, error: SqlErrorInfo | Error, choices: ('retry' | 'skip' | 'abort')[]): Promise<'retry' | 'skip' | 'abort'>;
+  /** After 'skip': the operator's reason once they typed the step's id to confirm; undefined
+   * when they did not (the failure question is asked again). */
+  confirmSkip(step: StepDefinition): Promise<string | undefined>;
 }

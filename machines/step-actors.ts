@@ -10,6 +10,7 @@ import type { ProbeResult, StepDefinition } from './runbook.js';
 import { stepAt, type RunRuntime } from './run-runtime.js';
 import { callStep, plannedSql, probeDetail } from './step-context.js';
 import { Interrupted, NeedsOperator, summarizeError } from './errors.js';
+import { failureChoices, maySkip, type FailureChoice } from './skip-policy.js';
 
 export type ParkReason = 'interrupted' | 'needs-operator' | 'failed' | 'aborted';
 export interface Park {
@@ -260,21 +261,30 @@ export function stepActors(rt: RunRuntime) {
       }
       const attempt = Math.max(1, lastAttempt(entriesOf(rt, step.id)));
       finish(rt, step, attempt, 'failed', undefined, error);
-      const choices: ('retry' | 'skip' | 'abort')[] = step.destructive ? ['retry', 'abort'] : ['retry', 'skip', 'abort'];
-      let choice: 'retry' | 'skip' | 'abort';
-      try {
-        choice = await ask(rt, () => rt.operator.onFailure(step, { ...error, name: 'StepFailed' } as Error, choices));
-      } catch (e) {
-        if (e instanceof NeedsOperator) return { to: 'park', park: { reason: 'failed', error } };
-        throw e;
+      const choices = failureChoices(step);
+      for (;;) {
+        let choice: FailureChoice;
+        let reason: string | undefined;
+        try {
+          choice = await ask(rt, () => rt.operator.onFailure(step, { ...error, name: 'StepFailed' } as Error, choices));
+          if (choice === 'skip' && maySkip(step)) reason = await ask(rt, () => rt.operator.confirmSkip(step));
+        } catch (e) {
+          if (e instanceof NeedsOperator) return { to: 'park', park: { reason: 'failed', error } };
+          throw e;
+        }
+        if (choice === 'skip' && !maySkip(step)) {
+          rt.writes.audit({ kind: 'confirmation', runId: rt.runId, stepId: step.id, target: step.target, result: 'skip-refused', message: `'${step.title}' guards the pair and cannot be skipped: retry or stop` });
+          return { to: 'park', park: { reason: 'failed', error: { ...error, hint: `'${step.title}' guards the pair and cannot be skipped; fix the cause and resume${error.hint ? `. ${error.hint}` : ''}` } } };
+        }
+        if (choice === 'skip' && reason === undefined) continue;
+        rt.writes.audit({ kind: 'confirmation', runId: rt.runId, stepId: step.id, target: step.target, result: choice, message: `after failure: ${error.message}`, ...(reason !== undefined ? { data: { reason } } : {}) });
+        if (choice === 'retry') return { to: 'probe', retries: 0 };
+        if (choice === 'skip') {
+          finish(rt, step, attempt, 'skipped', `skipped by ${rt.operator.name} after a failure: ${reason}`);
+          return { to: 'next' };
+        }
+        return { to: 'park', park: { reason: 'failed', error } };
       }
-      rt.writes.audit({ kind: 'confirmation', runId: rt.runId, stepId: step.id, target: step.target, result: choice, message: `after failure: ${error.message}` });
-      if (choice === 'retry') return { to: 'probe', retries: 0 };
-      if (choice === 'skip') {
-        finish(rt, step, attempt, 'skipped', 'skipped by the operator after a failure');
-        return { to: 'next' };
-      }
-      return { to: 'park', park: { reason: 'failed', error } };
     }),
 
     backoffWait: fromPromise<Route, StepInput>(async ({ input }) => {

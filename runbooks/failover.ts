@@ -4,13 +4,14 @@
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
 import { checkReadyForFailover, failoverDatabase } from '../steps/failover.js';
+import { verifySwapEndState } from '../steps/pair-end-state.js';
 
 function swap(config: MirrorbookConfig, to: 'principal' | 'mirror'): RunbookDefinition {
   const instances = { principal: config.pair.principal.instance, mirror: config.pair.mirror.instance };
   return {
     name: to === 'mirror' ? 'failover' : 'failback',
     title: `Planned failover of every database to ${instances[to]}`,
-    steps: [checkReadyForFailover(config.databases, to, instances), ...config.databases.map((d) => failoverDatabase(d, to, instances, config.databases))],
+    steps: [checkReadyForFailover(config.databases, to, instances), ...config.databases.map((d) => failoverDatabase(d, to, instances, config.databases)), verifySwapEndState(config.databases, to, instances)],
   };
 }
 

@@ -4,6 +4,7 @@ import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
 import { checkPrincipalLost, forceService, resumeSession } from '../steps/force-service.js';
 import { waitSynchronized } from '../steps/wait-synchronized.js';
+import { verifyPromoteEndState } from '../steps/pair-end-state.js';
 
 export function promote(config: MirrorbookConfig): RunbookDefinition {
   const mirror = config.pair.mirror.instance;
@@ -11,7 +12,7 @@ export function promote(config: MirrorbookConfig): RunbookDefinition {
   return {
     name: 'promote',
     title: `Forced service on ${mirror} after losing the principal (allows data loss)`,
-    steps: [checkPrincipalLost(config.databases, mirror, principal), forceService(config.databases, mirror)],
+    steps: [checkPrincipalLost(config.databases, mirror, principal), forceService(config.databases, mirror), verifyPromoteEndState(config.databases, { principal, mirror })],
   };
 }
 

@@ -54,7 +54,8 @@ export function failoverDatabase(database: string, to: Partner, instances: Recor
   const statement = tsql`USE master; ALTER DATABASE ${id('database', database)} SET PARTNER FAILOVER`;
   const probe = async (ctx: StepContext) => {
     const row = await readDatabase(ctx, to, database);
-    return row?.mirroring_role_desc === 'PRINCIPAL'
+    // PRINCIPAL (PENDING_FAILOVER) is a role about to be given away, not one arrived at.
+    return row?.mirroring_role_desc === 'PRINCIPAL' && row.mirroring_state_desc !== 'PENDING_FAILOVER'
       ? { done: true, detail: `${database}: ${instances[to]} is principal (${row.mirroring_state_desc})` }
       : { done: false, detail: `${database}: ${instances[to]} is ${row?.mirroring_role_desc ?? 'not mirrored'}` };
   };

@@ -14,7 +14,7 @@ export function PromptPanel({ prompt, step, keys }: { prompt: Prompt; step: Step
         <Box flexDirection="column" borderStyle="round" borderColor={color('yellow')} paddingX={1}>
           <Text bold color={color('yellow')}>Manual step: {prompt.title}</Text>
           <Text>{prompt.instructions}</Text>
-          <Text dimColor>{keys ? 'Press Enter when it is done (mirrorbook then checks it) · s stops the run' : 'waiting for the operator'}</Text>
+          <Text dimColor>{keys ? 'Press Enter when it is done (mirrorbook then checks it) · a or Esc stops the run' : 'waiting for the operator'}</Text>
         </Box>
       );
     case 'destructive':
@@ -35,8 +35,20 @@ export function PromptPanel({ prompt, step, keys }: { prompt: Prompt; step: Step
           <Text>{errorLine(prompt.error)}</Text>
           {hint ? <Text color={color('yellow')}>hint: {hint}</Text> : null}
           <Text>{prompt.choices.map((c) => CHOICE_LABEL[c]).join('   ')}</Text>
+          {prompt.choices.includes('skip') ? null : <Text dimColor>this step guards the pair: it cannot be skipped</Text>}
         </Box>
       );
     }
+    case 'skip':
+      return (
+        <Box flexDirection="column" borderStyle="round" borderColor={color('yellow')} paddingX={1}>
+          <Text bold color={color('yellow')}>Skip: {prompt.title}</Text>
+          {prompt.confirmed
+            ? <Text>Why is it safe to skip? The reason goes to the audit. Enter records it · Esc does not skip</Text>
+            : <Text>Type <Text bold>{prompt.expected}</Text> and press Enter to skip it · Esc does not skip</Text>}
+          {prompt.refused !== undefined ? <Text color={color('red')}>'{prompt.refused}' is not '{prompt.expected}': nothing was skipped. Type it again.</Text> : null}
+          <Text>&gt; {prompt.typed}<Text inverse> </Text></Text>
+        </Box>
+      );
   }
 }

@@ -14,13 +14,15 @@ const HEADLINE: Record<Finished['status'], string> = {
 /** How the run ended, and the exact command that continues it. */
 export function RunSummary({ state, finished }: { state: RunViewState; finished: Finished }) {
   const color = useColor();
-  const ok = finished.status === 'done';
+  const skipped = finished.skipped ?? [];
+  const ok = finished.status === 'done' && skipped.length === 0;
+  const headline = finished.status === 'done' && skipped.length > 0 ? `done with ${skipped.length} skipped step(s): ${skipped.join(', ')}` : HEADLINE[finished.status];
   const counts = state.steps.reduce((n, s) => { const k = s.earlier ? 'earlier' : s.status; return { ...n, [k]: (n[k] ?? 0) + 1 }; }, {} as Record<string, number>);
   const tally = [['done before the resume', counts.earlier], ['done', counts.done], ['already done', counts['already-done']], ['skipped', counts.skipped], ['failed', counts.failed]].filter(([, n]) => n).map(([label, n]) => `${n} ${label}`).join(', ');
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text>
-        <Text bold color={color(ok ? 'green' : 'red')}>{ok ? '✔' : '✖'} {state.header?.procedure ?? 'run'} {HEADLINE[finished.status]}</Text>
+        <Text bold color={color(ok ? 'green' : finished.status === 'done' ? 'yellow' : 'red')}>{ok ? '✔' : finished.status === 'done' ? '⚠' : '✖'} {state.header?.procedure ?? 'run'} {headline}</Text>
         <Text dimColor> · {tally}{state.startedAt !== undefined ? ` · ${formatMs(finished.at - state.startedAt)}` : ''} · exit {finished.exitCode}</Text>
       </Text>
       {finished.error ? <Text color={color('red')}>  {errorLine(finished.error)}</Text> : null}

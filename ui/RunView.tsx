@@ -2,7 +2,7 @@
 // running step, what it sends where, progress, the operator's question — redrawn in place.
 
 import { Box, Static, Text } from 'ink';
-import type { Choice, Printed, RunViewState } from './run-state.js';
+import type { Answer, Printed, RunViewState } from './run-state.js';
 import { stepById, unfinishedSteps } from './run-state.js';
 import type { RunStore } from './run-store.js';
 import { useRunState } from './use-run-state.js';
@@ -17,7 +17,7 @@ import { ICON, useColor } from './theme.js';
 
 export interface RunViewProps {
   store: RunStore;
-  answer(value: boolean | Choice): void;
+  answer(value: Answer): void;
   interrupt(): void;
   /** Raw-mode key handling is available (a terminal on stdin). */
   keys: boolean;

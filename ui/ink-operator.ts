@@ -2,18 +2,19 @@
 // view, answered by keys (use-prompt-keys.ts). Ctrl-C (the run's signal) closes a pending question.
 
 import type { Operator, SqlErrorInfo, StepDefinition } from '../machines/runbook.js';
-import type { Choice, Prompt } from './run-state.js';
+import type { Answer, Choice, Prompt } from './run-state.js';
+import { skipConfirmText } from '../machines/skip-policy.js';
 import type { RunStore } from './run-store.js';
 import { summarizeError } from '../machines/errors.js';
 
 export interface PromptAnswers {
   /** Resolves the pending prompt; the view calls it when the operator has answered. */
-  answer(value: boolean | Choice): void;
+  answer(value: Answer): void;
 }
 
 export function inkOperator(options: { name: string; store: RunStore; signal: AbortSignal; confirm?: string }): Operator & PromptAnswers {
-  let pending: { resolve: (value: boolean | Choice) => void; reject: (error: unknown) => void } | undefined;
-  const ask = <T extends boolean | Choice>(prompt: Prompt): Promise<T> =>
+  let pending: { resolve: (value: Answer) => void; reject: (error: unknown) => void } | undefined;
+  const ask = <T extends Answer>(prompt: Prompt): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       if (options.signal.aborted) { reject(abortError(options.signal)); return; }
       const onAbort = (): void => {
@@ -43,6 +44,10 @@ export function inkOperator(options: { name: string; store: RunStore; signal: Ab
     },
     onFailure: (step: StepDefinition, error: SqlErrorInfo | Error, choices: Choice[]) =>
       ask<Choice>({ kind: 'failure', stepId: step.id, title: step.title, error: summarizeError(error), choices }),
+    confirmSkip: async (step: StepDefinition) => {
+      const reason = await ask<string | false>({ kind: 'skip', stepId: step.id, title: step.title, expected: skipConfirmText(step), typed: '', confirmed: false });
+      return reason === false ? undefined : reason;
+    },
     answer: (value) => pending?.resolve(value),
   };
 }

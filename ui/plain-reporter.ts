@@ -26,7 +26,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
     case 'step-finished':
       return `step ${event.stepId}: ${MARK[event.status]} (${event.ms} ms)${event.detail ? ` — ${event.detail}` : ''}${event.error ? ` — ${event.error.number !== undefined ? `error ${event.error.number}: ` : ''}${event.error.message}${event.error.hint ? `\n  hint: ${event.error.hint}` : ''}` : ''}`;
     case 'run-finished': {
-      const lines = [`run ${event.runId}: ${event.status} (exit ${event.exitCode})`];
+      const lines = [`run ${event.runId}: ${event.status}${event.skipped ? ` WITH ${event.skipped.length} SKIPPED STEP(S): ${event.skipped.join(', ')}` : ''} (exit ${event.exitCode})`];
       if (event.error) lines.push(`  ${event.error.number !== undefined ? `error ${event.error.number}: ` : ''}${event.error.message}`, ...(event.error.hint ? [`  hint: ${event.error.hint}`] : []));
       if (event.resumeCommand) lines.push(`to continue: ${event.resumeCommand}`);
       return lines.join('\n');

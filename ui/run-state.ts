@@ -26,7 +26,12 @@ export type Choice = 'retry' | 'skip' | 'abort';
 export type Prompt =
   | { kind: 'manual'; stepId: string; title: string; instructions: string }
   | { kind: 'destructive'; stepId: string; title: string; expected: string; consequences: string; typed: string; refused?: string }
-  | { kind: 'failure'; stepId: string; title: string; error: ErrorSummary; choices: Choice[] };
+  | { kind: 'failure'; stepId: string; title: string; error: ErrorSummary; choices: Choice[] }
+  /** A skip: the step's id typed to confirm (`confirmed`), then the reason that goes to the audit. */
+  | { kind: 'skip'; stepId: string; title: string; expected: string; typed: string; refused?: string; confirmed: boolean };
+
+/** What the operator answers: go ahead or stop, a failure choice, or a skip's reason. */
+export type Answer = boolean | Choice | string;
 
 export interface Header {
   procedure: string;
@@ -46,6 +51,8 @@ export interface Live {
 export interface Finished {
   status: 'done' | 'failed' | 'interrupted' | 'needs-operator' | 'aborted';
   exitCode: number;
+  /** Steps the operator skipped: the run is done but not a clean success. */
+  skipped?: string[];
   resumeCommand?: string;
   error?: ErrorSummary;
   at: number;
@@ -71,6 +78,7 @@ export type RunViewAction =
   | { type: 'event'; event: EngineEvent }
   | { type: 'prompt'; prompt: Prompt | undefined }
   | { type: 'typed'; text: string; refused?: string }
+  | { type: 'skip-confirmed' }
   | { type: 'interrupting'; signal: string };
 
 const time = (ts: string): number => Date.parse(ts);
@@ -84,7 +92,9 @@ export function reduceRunView(state: RunViewState, action: RunViewAction): RunVi
     case 'prompt':
       return action.prompt ? { ...state, prompt: action.prompt } : withoutPrompt(state);
     case 'typed':
-      return state.prompt?.kind === 'destructive' ? { ...state, prompt: { ...state.prompt, typed: action.text, refused: action.refused } } : state;
+      return state.prompt?.kind === 'destructive' || state.prompt?.kind === 'skip' ? { ...state, prompt: { ...state.prompt, typed: action.text, refused: action.refused } } : state;
+    case 'skip-confirmed':
+      return state.prompt?.kind === 'skip' ? { ...state, prompt: { ...state.prompt, typed: '', confirmed: true } } : state;
     case 'interrupting':
       return { ...state, interrupting: action.signal };
     case 'event':
@@ -145,7 +155,7 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
       return { ...state, steps, printed, ...(state.live?.stepId === event.stepId ? { live: undefined } : {}) };
     }
     case 'run-finished': {
-      const finished: Finished = { status: event.status, exitCode: event.exitCode, at: time(event.ts), ...(event.resumeCommand ? { resumeCommand: event.resumeCommand } : {}), ...(event.error ? { error: event.error } : {}) };
+      const finished: Finished = { status: event.status, exitCode: event.exitCode, at: time(event.ts), ...(event.skipped ? { skipped: event.skipped } : {}), ...(event.resumeCommand ? { resumeCommand: event.resumeCommand } : {}), ...(event.error ? { error: event.error } : {}) };
       const { live: _live, ...rest } = state;
       return { ...rest, finished };
     }

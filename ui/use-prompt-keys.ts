@@ -3,12 +3,12 @@
 // as one chunk (a paste, a fast remote session), so it is read character by character.
 
 import { useInput } from 'ink';
-import type { Choice } from './run-state.js';
+import type { Answer } from './run-state.js';
 import type { RunStore } from './run-store.js';
 
 export interface PromptKeysOptions {
   store: RunStore;
-  answer(value: boolean | Choice): void;
+  answer(value: Answer): void;
   interrupt(): void;
   active: boolean;
 }
@@ -24,27 +24,43 @@ export function usePromptKeys({ store, answer, interrupt, active }: PromptKeysOp
   }, { isActive: active });
 }
 
-/** One key against the current prompt (read from the store: several keys may arrive before a render). */
-export function onKey(store: RunStore, answer: (value: boolean | Choice) => void, ch: string): void {
+/** One key against the current prompt (read from the store: several keys may arrive before a render).
+ * Keys mean the same in every panel: Enter goes ahead, Esc stops (or backs out of a skip), and
+ * where nothing is typed r retries, s skips (only where the step allows it), a stops. */
+export function onKey(store: RunStore, answer: (value: Answer) => void, ch: string): void {
   const prompt = store.getState().prompt;
   if (!prompt) return;
   const enter = ch === '\r' || ch === '\n';
+  const escape = ch === '\x1b';
   switch (prompt.kind) {
     case 'manual':
       if (enter) answer(true);
-      else if (ch === 's' || ch === 'S') answer(false);
+      else if (escape || ch.toLowerCase() === 'a') answer(false);
       return;
     case 'destructive':
-      if (ch === '\x1b') answer(false);
+      if (escape) answer(false);
       else if (enter) {
         if (prompt.typed === prompt.expected) answer(true);
         else store.dispatch({ type: 'typed', text: '', refused: prompt.typed });
-      } else if (ch === '\x7f' || ch === '\b') store.dispatch({ type: 'typed', text: prompt.typed.slice(0, -1), refused: prompt.refused });
-      else if (ch >= ' ') store.dispatch({ type: 'typed', text: prompt.typed + ch, refused: prompt.refused });
+      } else typeInto(store, prompt, ch);
+      return;
+    case 'skip':
+      if (escape) answer(false);
+      else if (enter && !prompt.confirmed) {
+        if (prompt.typed === prompt.expected) store.dispatch({ type: 'skip-confirmed' });
+        else store.dispatch({ type: 'typed', text: '', refused: prompt.typed });
+      } else if (enter) {
+        if (prompt.typed.trim()) answer(prompt.typed.trim());
+      } else typeInto(store, prompt, ch);
       return;
     case 'failure': {
-      const choice = prompt.choices.find((c) => c[0] === ch.toLowerCase());
-      if (choice) answer(choice);
+      const choice = escape ? 'abort' : prompt.choices.find((c) => c[0] === ch.toLowerCase());
+      if (choice && prompt.choices.includes(choice)) answer(choice);
     }
   }
+}
+
+function typeInto(store: RunStore, prompt: { typed: string; refused?: string }, ch: string): void {
+  if (ch === '\x7f' || ch === '\b') store.dispatch({ type: 'typed', text: prompt.typed.slice(0, -1), refused: prompt.refused });
+  else if (ch >= ' ') store.dispatch({ type: 'typed', text: prompt.typed + ch, refused: prompt.refused });
 }

@@ -8,5 +8,5 @@ const run = startInkRun({
 });
 run.listener({
   type: 'run-started', ts: new Date().toISOString(), runId: '20261125-200000-bench', procedure: 'setup', pair: 'SQLPRI01+SQLMIR01', operator: 'bench', resumed: false,
-  steps: [{ id: 'master-key', title: 'Create the database master key', target: 'principal', manual: false, destructive: false }],
+  steps: [{ id: 'master-key', title: 'Create the database master key', target: 'principal', manual: false, destructive: false, skippable: false }],
 });

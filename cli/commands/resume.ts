@@ -11,6 +11,10 @@ const command: Command = async (ctx) => {
   try {
     const run = findRunToResume(session.store, positional[0]);
     const procedure = await loadProcedure(run.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd, now: new Date(run.startedAt) });
+    // The config's warnings at every start, a resume's too (the full preflight is run's).
+    for (const finding of (await procedure.preflight?.(false)) ?? []) {
+      session.options.listener?.({ type: 'note', ts: new Date().toISOString(), runId: run.id, text: `⚠ ${finding.server}: ${finding.found}${finding.hint ? ` — ${finding.hint}` : ''}` });
+    }
     return (await resumeRun({ ...session.options, procedure, run })).exitCode;
   } finally {
     session.close();

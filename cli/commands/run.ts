@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { parseOptions, UsageError } from '../command.js';
 import { openSession } from './run-session.js';
+import { preflightGate } from './preflight-gate.js';
 
 const command: Command = async (ctx) => {
   const { positional } = parseOptions(ctx.argv, []);
@@ -11,6 +12,7 @@ const command: Command = async (ctx) => {
   const { startRun } = await import('../../machines/engine.js');
   const { resolvePaths } = await import('../paths.js');
   const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });
+  await preflightGate(ctx, name, procedure, true);
   const session = await openSession(ctx);
   try {
     return (await startRun({ ...session.options, procedure })).exitCode;

@@ -3,6 +3,7 @@
 import type { Command } from '../command.js';
 import { parseOptions, UsageError } from '../command.js';
 import { openExistingStore } from './run-session.js';
+import { skippedSteps } from '../../machines/skip-policy.js';
 
 const command: Command = async (ctx) => {
   const { options } = parseOptions(ctx.argv, ['limit']);
@@ -15,8 +16,13 @@ const command: Command = async (ctx) => {
   }
   try {
     const runs = store.runs.list({ limit });
+    // A run that skipped a step is never listed as a plain 'done'.
+    const shown = (r: (typeof runs)[number]): string => {
+      const skipped = skippedSteps(store, r.id).length;
+      return skipped ? `${r.status}, ${skipped} skipped` : r.status;
+    };
     if (ctx.flags.json) {
-      for (const run of runs) ctx.stdout.write(JSON.stringify({ id: run.id, procedure: run.procedure, pair: run.pairKey, status: run.status, exitCode: run.exitCode, operator: run.operator, host: run.host, startedAt: run.startedAt, endedAt: run.endedAt }) + '\n');
+      for (const run of runs) ctx.stdout.write(JSON.stringify({ id: run.id, procedure: run.procedure, pair: run.pairKey, status: run.status, skipped: skippedSteps(store, run.id), exitCode: run.exitCode, operator: run.operator, host: run.host, startedAt: run.startedAt, endedAt: run.endedAt }) + '\n');
       return 0;
     }
     if (runs.length === 0) {
@@ -24,7 +30,7 @@ const command: Command = async (ctx) => {
       return 0;
     }
     const rows = [['RUN', 'PROCEDURE', 'PAIR', 'STATUS', 'EXIT', 'OPERATOR', 'STARTED', 'ENDED']];
-    for (const r of runs) rows.push([r.id, r.procedure, r.pairKey, r.status, r.exitCode === null ? '' : String(r.exitCode), r.operator, r.startedAt.replace('T', ' ').slice(0, 19), r.endedAt ? r.endedAt.replace('T', ' ').slice(0, 19) : '']);
+    for (const r of runs) rows.push([r.id, r.procedure, r.pairKey, shown(r), r.exitCode === null ? '' : String(r.exitCode), r.operator, r.startedAt.replace('T', ' ').slice(0, 19), r.endedAt ? r.endedAt.replace('T', ' ').slice(0, 19) : '']);
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
     ctx.stdout.write(rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n');
     return 0;

@@ -21,8 +21,9 @@ const command: Command = async (ctx) => {
       ctx.stdout.write(JSON.stringify({ run, steps, journal, audit }) + '\n');
       return 0;
     }
+    const skipped = steps.filter((s) => s.status === 'skipped');
     const out: string[] = [
-      `run ${run.id}: ${run.procedure} on ${run.pairKey} — ${run.status}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}`,
+      `run ${run.id}: ${run.procedure} on ${run.pairKey} — ${run.status}${skipped.length ? ` WITH ${skipped.length} SKIPPED STEP(S)` : ''}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}`,
       `  by ${run.operator} (${run.osUser}@${run.host}, pid ${run.pid}); started ${run.startedAt}${run.endedAt ? `, ended ${run.endedAt}` : ''}`,
       '', 'steps:',
       ...steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.status.padEnd(12)} ${s.id} [${s.target}]${s.attempts ? ` ${s.attempts} attempt(s)` : ''}${s.detail ? ` — ${s.detail}` : ''}`),

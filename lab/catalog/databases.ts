@@ -3,7 +3,7 @@
 import type { DatabaseState, InstanceState } from '../model.js';
 import type { Relation } from '../sql/catalog.js';
 import type { SqlValue } from '../tds/handler.js';
-import { versionFacts } from '../instance/version.js';
+import { atLeast, versionFacts } from '../instance/version.js';
 import { bit, date, datetime, int, lsn, nvarchar, sysname, tinyint, uniqueidentifier, varbinary, bigint } from './columns.js';
 import type { CatalogContext } from './context.js';
 
@@ -45,6 +45,8 @@ export function sysDatabases(ctx: CatalogContext): Relation {
     bit('is_in_standby', true), bit('is_cleanly_shutdown', true), tinyint('recovery_model', true), nvarchar('recovery_model_desc', 60),
     bit('is_master_key_encrypted_by_server', true), bit('is_trustworthy_on', true), bit('is_broker_enabled', true),
     tinyint('log_reuse_wait', true), nvarchar('log_reuse_wait_desc', 60), uniqueidentifier('service_broker_guid', true), bit('is_encrypted', true),
+    // Set for a database in an availability group (2012+); the lab has none.
+    ...(atLeast(ctx.instance.version, '2012') ? [uniqueidentifier('group_database_id', true)] : []),
   ];
   const rows = byId(ctx.instance).map((database): SqlValue[] => {
     const [wait, waitDesc] = logReuseWait(database);
@@ -56,6 +58,7 @@ export function sysDatabases(ctx: CatalogContext): Relation {
       false, false, RECOVERY_MODELS[database.recoveryModel], database.recoveryModel,
       database.masterKey !== null, database.name === 'msdb', database.name === 'msdb',
       wait, waitDesc, database.familyGuid, false,
+      ...(atLeast(ctx.instance.version, '2012') ? [null] : []),
     ];
   });
   return { columns, rows };

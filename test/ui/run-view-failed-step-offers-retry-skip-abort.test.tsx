@@ -25,13 +25,39 @@ test('a failed step shows the error number, message and hint, and takes r / s / 
   }
 });
 
+test('a skip takes the typed step id, then a reason; a mistyped id skips nothing and Esc backs out', async () => {
+  const ui = renderRunView();
+  try {
+    ui.emit(ev('run-started', { procedure: 'enable', pair: 'P', operator: 'dba', resumed: false, steps: STEPS }));
+    const backedOut = ui.operator.confirmSkip(stepDefinition('partner'));
+    await frameWhere(ui.lastFrame, (f) => f.includes('Skip: SET PARTNER'), 'the skip prompt');
+    ui.stdin.write('\x1b');
+    assert.is(await backedOut, undefined);
+    const reason = ui.operator.confirmSkip(stepDefinition('partner'));
+    await frameWhere(ui.lastFrame, (f) => f.includes('Type partner'), 'the skip prompt');
+    ui.stdin.write('partnr\r');
+    await frameWhere(ui.lastFrame, (f) => f.includes("'partnr' is not 'partner'"), 'the refusal');
+    ui.stdin.write('\r');
+    assert.not.ok(await settled(reason), 'an empty line confirms nothing');
+    ui.stdin.write('partner\r');
+    await frameWhere(ui.lastFrame, (f) => f.includes('Why is it safe to skip'), 'the reason prompt');
+    ui.stdin.write('\r');
+    assert.not.ok(await settled(reason), 'a skip needs a reason');
+    ui.stdin.write('done by hand in SSMS\r');
+    assert.is(await reason, 'done by hand in SSMS');
+  } finally {
+    ui.cleanup();
+  }
+});
+
 test('skip is not offered where the step does not allow it', async () => {
   const ui = renderRunView();
   try {
     ui.emit(ev('run-started', { procedure: 'restore', pair: 'P', operator: 'dba', resumed: false, steps: STEPS }));
     const choice = ui.operator.onFailure(stepDefinition('overwrite'), error1418, ['retry', 'abort']);
     const frame = await frameWhere(ui.lastFrame, (f) => f.includes('[r] retry'), 'the failure menu');
-    assert.not.match(frame, /skip/);
+    assert.not.match(frame, /\[s\] skip/);
+    assert.match(frame, /cannot be skipped/);
     ui.stdin.write('s');
     assert.not.ok(await settled(choice), "'s' means nothing here");
     ui.stdin.write('r');

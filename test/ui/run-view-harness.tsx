@@ -10,10 +10,10 @@ import { RunView } from '../../ui/RunView.js';
 import { ColorContext } from '../../ui/theme.js';
 
 export const STEPS: StepSummary[] = [
-  { id: 'backup', title: 'Full backup of Patriot', target: 'principal', manual: false, destructive: false },
-  { id: 'service', title: 'Check the service account', target: 'mirror', manual: true, destructive: false },
-  { id: 'overwrite', title: 'Overwrite Patriot on the mirror', target: 'mirror', manual: false, destructive: true },
-  { id: 'partner', title: 'SET PARTNER on the principal', target: 'principal', manual: false, destructive: false },
+  { id: 'backup', title: 'Full backup of Patriot', target: 'principal', manual: false, destructive: false, skippable: false },
+  { id: 'service', title: 'Check the service account', target: 'mirror', manual: true, destructive: false, skippable: false },
+  { id: 'overwrite', title: 'Overwrite Patriot on the mirror', target: 'mirror', manual: false, destructive: true, skippable: false },
+  { id: 'partner', title: 'SET PARTNER on the principal', target: 'principal', manual: false, destructive: false, skippable: true },
 ];
 
 export function stepDefinition(id: string): StepDefinition {
@@ -23,6 +23,7 @@ export function stepDefinition(id: string): StepDefinition {
     id: s.id, title: s.title, target: s.target,
     ...(s.manual ? { manual: { instructions: 'Set the SQL Server service on SQLMIR01 to run as LAB\\svc-sql.' } } : {}),
     ...(s.destructive ? { destructive: { confirmText: 'Patriot', consequences: 'the copy of Patriot on SQLMIR01 is replaced' } } : {}),
+    ...(s.skippable ? { skippable: { why: 'a fixture' } } : {}),
     probe: noop, verify: noop, apply: async () => {}, plan: () => [],
   };
 }

@@ -27,13 +27,16 @@ test('a manual step shows what to do and waits for Enter; other keys do nothing'
   }
 });
 
-test("'s' stops the run at a manual step", async () => {
+test("'a' stops the run at a manual step, as it does after a failure; 's' never stops", async () => {
   const ui = renderRunView();
   try {
     ui.emit(ev('run-started', { procedure: 'domain-setup', pair: 'P', operator: 'dba', resumed: false, steps: STEPS }));
     const answer = ui.operator.confirmManual(stepDefinition('service'));
-    await frameWhere(ui.lastFrame, (f) => f.includes('Manual step'), 'the manual prompt');
+    const frame = await frameWhere(ui.lastFrame, (f) => f.includes('Manual step'), 'the manual prompt');
+    assert.match(frame, /a or Esc stops the run/);
     ui.stdin.write('s');
+    assert.not.ok(await settled(answer), "'s' means skip, never stop");
+    ui.stdin.write('a');
     assert.is(await answer, false);
   } finally {
     ui.cleanup();
