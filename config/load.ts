@@ -185,6 +185,8 @@ function readServer(value: unknown, role: PartnerRole, endpointPort: number | un
   const caFileRaw = str(raw.caFile, `${path}.caFile`, issues);
   const caFile = caFileRaw === undefined ? undefined : isAbsolute(caFileRaw) ? caFileRaw : resolve(sources.baseDir, caFileRaw);
   if (caFile !== undefined && !readableFile(caFile)) issues.add(`${path}.caFile`, `${caFile} is not a readable file; expected the PEM file of the CA that signed the server's certificate (relative to this config)`);
+  // Trusting any certificate would silently make the CA file pointless: say so instead.
+  if (caFile !== undefined && trustServerCertificate) issues.add(`${path}.trustServerCertificate`, `true together with caFile ${caFile}: the CA would never be checked; remove trustServerCertificate to verify the server with ${caFile}`);
   const addressRaw = str(need('mirroringAddress', 'TCP://host:port of this instance\'s mirroring endpoint'), `${path}.mirroringAddress`, issues);
   let mirroringAddress: string | undefined;
   if (addressRaw !== undefined) {

@@ -47,7 +47,7 @@ export function lit(value: string): Literal {
 
 /** A keyword or keyword phrase from the statement's fixed grammar (AES, REQUIRED, SAFETY FULL). */
 export function kw(word: string): Keyword {
-  if (!/^[A-Z][A-Z_]*( [A-Z][A-Z_]*)*$/.test(word)) throw new Error(`not a T-SQL keyword: ${JSON.stringify(word)}`);
+  if (!/^[A-Z][A-Z0-9_]*( [A-Z][A-Z0-9_]*)*$/.test(word)) throw new Error(`not a T-SQL keyword: ${JSON.stringify(word)}`);
   return new Keyword(word);
 }
 

@@ -16,14 +16,16 @@ export interface LabConfigInput {
 
 export function labConfig(dir: LabDir, input: LabConfigInput): Record<string, unknown> {
   const fileRef = (path: string): string => `file:${relative(dir.root, path).split('\\').join('/')}`;
+  // The server's certificate is verified against the lab's own (caFile), by the name it carries:
+  // localhost for the loopback address the lab listens on.
   const server = (i: InstanceStatus) => ({
-    server: i.host,
+    server: i.host === '127.0.0.1' ? 'localhost' : i.host,
     port: i.port,
     instance: i.name,
     login: i.login,
     password: fileRef(i.passwordFile),
     encrypt: true,
-    trustServerCertificate: true,
+    caFile: relative(dir.root, dir.tlsCert).split('\\').join('/'),
     mirroringAddress: i.mirroringAddress,
   });
   const byRole = (role: InstanceStatus['role']) => input.instances.find((i) => i.role === role);

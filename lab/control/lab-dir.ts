@@ -18,6 +18,8 @@ export interface LabDir {
   logs: string;
   /** stdout/stderr of the lab process. */
   processLog: string;
+  /** The lab's TLS certificate (self-signed: it is its own CA), the config's caFile. */
+  tlsCert: string;
 }
 
 export function labDir(root: string): LabDir {
@@ -30,6 +32,7 @@ export function labDir(root: string): LabDir {
     config: join(root, 'mirrorbook.yaml'),
     logs: join(root, 'logs'),
     processLog: join(root, 'lab-process.log'),
+    tlsCert: join(root, 'tls-cert.pem'),
   };
 }
 

@@ -79,7 +79,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   ensureSecret(dir, MASTER_KEY_SECRET);
   ensureSecret(dir, ENDPOINT_LOGIN_SECRET);
   const tls = loadLabTlsCredentials();
-  const tlsCertFile = join(dir.root, 'tls-cert.pem');
+  const tlsCertFile = dir.tlsCert;
   writeFileSync(tlsCertFile, tls.cert);
 
   let dirty = false;

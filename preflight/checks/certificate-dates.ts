@@ -24,7 +24,11 @@ export const certificateDatesCheck: PreflightCheck = {
       const rows = await ctx.rows<{ name: string; start_date: Date; expiry_date: Date }>(server.role, tsql`SELECT name, start_date, expiry_date FROM master.sys.certificates WHERE name IN (${list})`);
       for (const cert of rows) {
         const span = `${cert.name}: valid ${day(cert.start_date)} to ${day(cert.expiry_date)}, server clock ${now.toISOString().slice(0, 16)}Z`;
-        if (cert.expiry_date.getTime() <= now.getTime()) findings.push(fail(ID, server.config.instance, `${span} — expired`, `the endpoint refuses it: run cleanup, then certificate-setup again (or replace ${cert.name} and re-import it on the peers)`));
+        const own = cert.name.toLowerCase() === auth.names[server.role].certificate.toLowerCase();
+        const replace = own
+          ? `${server.config.instance}'s endpoint uses it: run disable and cleanup, then certificate-setup again`
+          : `it is a peer's certificate: USE master; DROP CERTIFICATE [${cert.name}] on ${server.config.instance}, then run again (the setup imports the peer's current one)`;
+        if (cert.expiry_date.getTime() <= now.getTime()) findings.push(fail(ID, server.config.instance, `${span} — expired`, `the endpoint handshake refuses it; ${replace}`));
         else if (cert.start_date.getTime() > now.getTime()) findings.push(fail(ID, server.config.instance, `${span} — not valid yet`, `correct ${server.config.instance}'s clock, or recreate ${cert.name} with an earlier START_DATE`));
         else if (cert.expiry_date.getTime() - now.getTime() < SOON_DAYS * DAY_MS) findings.push(warn(ID, server.config.instance, `${span} — expires within ${SOON_DAYS} days`, `plan its replacement before ${day(cert.expiry_date)}: the session stops connecting then`));
         else findings.push(ok(ID, server.config.instance, span));
