@@ -4,7 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { nearest } from '../config/nearest.js';
-import { UsageError } from './command.js';
+import { UsageError } from '../errors/operator-error.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';

@@ -2,6 +2,10 @@
 // line against cli/command-table.ts, then lazy-imports only the command that was asked for — so
 // `--help`, `runs` and `audit` never load ink or mssql.
 
+import { UsageError } from '../errors/operator-error.js';
+
+export { UsageError };
+
 export interface GlobalFlags {
   config?: string;
   store?: string;
@@ -29,14 +33,6 @@ export interface CommandContext {
  * 3 needs an operator · 4 pair locked · 130/143 interrupted). */
 export type Command = (ctx: CommandContext) => Promise<number>;
 
-/** Bad usage or configuration: printed without a stack trace, exit 2, nothing executed. */
-export class UsageError extends Error {
-  readonly exitCode = 2;
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 /** A command's own option given as text (undefined when absent). */
 export function optionText(ctx: CommandContext, name: string): string | undefined {

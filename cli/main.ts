@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CommandContext, GlobalFlags } from './command.js';
-import { UsageError } from './command.js';
+import { OperatorError, UsageError } from '../errors/operator-error.js';
 import { parseCommandLine, type OptionTable } from './arguments.js';
 import { COMMANDS, COMMON_OPTIONS } from './command-table.js';
 import { commandHelp, overallHelp } from './help.js';
@@ -96,17 +96,6 @@ async function main(): Promise<number> {
   return run(ctx);
 }
 
-/** Operator-facing failures (bad usage, a refused resume, a locked pair, an unusable store) are
- * printed with their hint and no stack; they are recognised by name so this file stays light. */
-function expectedFailure(error: unknown): { message: string; hint?: string; exitCode: number } | undefined {
-  if (error instanceof UsageError) return error;
-  if (!(error instanceof Error)) return undefined;
-  const e = error as Error & { hint?: string; exitCode?: number };
-  if (e.name === 'EngineRefusal') return { message: e.message, ...(e.hint ? { hint: e.hint } : {}), exitCode: e.exitCode ?? 2 };
-  if (e.name === 'StoreError') return { message: e.message, ...(e.hint ? { hint: e.hint } : {}), exitCode: 2 };
-  return undefined;
-}
-
 let settled = false;
 // A command whose promise can no longer settle (nothing left to wait for) must not exit 0 silently.
 process.on('beforeExit', () => {
@@ -119,10 +108,11 @@ process.on('beforeExit', () => {
 main().finally(() => { settled = true; }).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    const expected = expectedFailure(error);
-    if (expected) {
-      process.stderr.write(`mirrorbook: ${expected.message}\n${expected.hint ? `hint: ${expected.hint}\n` : ''}`);
-      process.exitCode = expected.exitCode;
+    // Operator-facing failures (bad usage, a refused resume, a locked pair, an unusable store) are
+    // printed with their hint and no stack.
+    if (error instanceof OperatorError) {
+      process.stderr.write(`mirrorbook: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      process.exitCode = error.exitCode;
       return;
     }
     process.stderr.write(`mirrorbook: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

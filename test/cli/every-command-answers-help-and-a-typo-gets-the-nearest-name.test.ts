@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCommandLine } from '../../cli/arguments.js';
 import { COMMANDS, COMMON_OPTIONS } from '../../cli/command-table.js';
-import { UsageError } from '../../cli/command.js';
+import { UsageError } from '../../errors/operator-error.js';
 import { PROCEDURE_NAMES } from '../../runbooks/procedures.js';
 import { REPO_ROOT, runCli } from '../helpers/lab.js';
 
