@@ -1,28 +1,13 @@
 // `mirrorbook check <procedure>`: the read-only preflight of that procedure on every server of the
 // pair (preflight/registry.ts lists the checks). `run` runs the same checks first.
 import type { Command } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
+import { UsageError } from '../command.js';
+import { isProcedureName, procedureHint } from '../../runbooks/procedures.js';
 import { resolvePaths } from '../paths.js';
 
-const USAGE = 'usage: mirrorbook check <procedure> [--json]';
-const HELP = `${USAGE}
-
-Reads every server of the pair (changes nothing) and prints one row per finding: check, server,
-✔ / ⚠ / ✗, what was found and a hint. 'mirrorbook run' runs the same checks first and sends no
-change while any row is ✗. --json prints {procedure, findings:[{check, server, verdict, found, hint}]}.
-exit: 0 nothing is ✗ · 1 something is ✗ · 2 bad usage or config`;
-
 const command: Command = async (ctx) => {
-  const { options, positional } = parseOptions(ctx.argv, [], ['help']);
-  if (options.help || positional[0] === '--help') {
-    ctx.stdout.write(HELP + '\n');
-    return 0;
-  }
-  const [name, ...extra] = positional;
-  if (!name) throw new UsageError('check needs a procedure name', USAGE);
-  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`, USAGE);
-  const { PROCEDURES } = await import('../../runbooks/index.js');
-  if (!PROCEDURES.some((p) => p.name === name)) throw new UsageError(`unknown procedure '${name}'`, `procedures: ${PROCEDURES.map((p) => p.name).join(', ')}`);
+  const [name] = ctx.positionals;
+  if (!name || !isProcedureName(name)) throw new UsageError(name ? `unknown procedure '${name}'` : 'check needs a procedure name', procedureHint(name));
   const { loadConfig } = await import('../../config/load.js');
   const config = loadConfig(resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, { env: ctx.env });
   const { PairConnections } = await import('../../steps/connection.js');
