@@ -126,12 +126,12 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   unlock: {
     summary: 'force-release the lock on a pair (audited)',
-    usage: ['unlock [--pair KEY] [--reason TEXT]'],
-    about: 'Releases the lock a run holds on its pair, for when that run is known to be gone. Recorded in the\naudit trail. Without --pair: the pair of the latest run.',
-    options: { pair: { type: 'string', value: 'KEY', help: 'the pair, e.g. SQLPRI01+SQLMIR01' }, reason: { type: 'string', value: 'TEXT', help: 'why, for the audit trail' } },
+    usage: ['unlock [--pair KEY] [--reason TEXT] [--force]'],
+    about: 'Releases the lock a run holds on its pair, for when that run is known to be gone. Recorded in the\naudit trail. Without --pair: the pair of the latest run. A holder that may still be running (its\nprocess is alive, or on another host) is released only with --force.',
+    options: { pair: { type: 'string', value: 'KEY', help: 'the pair, e.g. SQLMIR01+SQLPRI01' }, reason: { type: 'string', value: 'TEXT', help: 'why, for the audit trail' }, force: { type: 'boolean', help: 'release a holder that may still be running' } },
     common: ['config', 'store', 'operator'],
     maxPositionals: 0,
-    examples: [['release the latest run\'s pair, saying why', "unlock --reason 'host rebooted during the run'"], ['a named pair', 'unlock --pair SQLPRI01+SQLMIR01']],
+    examples: [['release the latest run\'s pair, saying why', "unlock --reason 'host rebooted during the run'"], ['a named pair', 'unlock --pair SQLMIR01+SQLPRI01']],
     load: () => import('./commands/unlock.js'),
   },
   status: {

@@ -81,7 +81,9 @@ export function partners(config: MirrorbookConfig): ServerConfig[] {
   return witness ? [principal, mirror, witness] : [principal, mirror];
 }
 
-/** A stable name for the pair, used for the run lock and in the audit ("SQLPRI01+SQLMIR01"). */
+/** A stable name for the pair, used for the run lock and in the audit ("SQLMIR01+SQLPRI01"): the
+ * partners' instance names as @@SERVERNAME compares them (case-insensitive), in a fixed order, so
+ * `instance: sqlpri01` or a config with the roles swapped after a failover names the same pair. */
 export function pairName(config: MirrorbookConfig): string {
-  return `${config.pair.principal.instance}+${config.pair.mirror.instance}`;
+  return [config.pair.principal.instance, config.pair.mirror.instance].map((i) => i.toUpperCase()).sort().join('+');
 }

@@ -230,19 +230,41 @@ export async function startRun(options: RunOptions): Promise<RunResult> {
   const hash = hashDefinition(definition);
   const runId = newRunId();
   acquireLock(options, runId, procedure.pairKey, procedure.runbook.name);
-  let run: RunRecord;
+  return withServerLock(options, runId, procedure.runbook.name, procedure.pairKey, async () => {
+    let run: RunRecord;
+    try {
+      run = store.runs.create({
+        id: runId, procedure: procedure.runbook.name, pairKey: procedure.pairKey, definitionHash: hash, definition,
+        operator: who.operator, osUser: who.osUser, host: who.host, pid: process.pid, argv: options.argv ?? process.argv.slice(2),
+      });
+    } catch (error) {
+      store.locks.release(procedure.pairKey, runId);
+      throw error;
+    }
+    const d = prepare(options, run, hash);
+    announce(d, false);
+    return drive(d, { position: 0 });
+  });
+}
+
+/** The local lock is the fast first check; the pair's lock on the servers (procedure.lockPair)
+ * holds across workstations and stores. Taken after the local one, released when the run ends. */
+async function withServerLock<T>(options: RunOptions, runId: string, procedure: string, pairKey: string, body: () => Promise<T>): Promise<T> {
+  let held: { release(): Promise<void> } | undefined;
   try {
-    run = store.runs.create({
-      id: runId, procedure: procedure.runbook.name, pairKey: procedure.pairKey, definitionHash: hash, definition,
-      operator: who.operator, osUser: who.osUser, host: who.host, pid: process.pid, argv: options.argv ?? process.argv.slice(2),
-    });
+    held = await options.procedure.lockPair?.({ owner: options.who.operator, host: options.who.host, pid: process.pid, runId, procedure });
   } catch (error) {
-    store.locks.release(procedure.pairKey, runId);
+    options.store.locks.release(pairKey, runId);
+    if ((error as Error).name === 'PairLocked') {
+      throw new EngineRefusal((error as Error).message, "wait for that run to finish: its lock ends with its process, so no unlock is needed after a crash; 'mirrorbook status' shows who holds it", 4);
+    }
     throw error;
   }
-  const d = prepare(options, run, hash);
-  announce(d, false);
-  return drive(d, { position: 0 });
+  try {
+    return await body();
+  } finally {
+    await held?.release();
+  }
 }
 
 /** The run `resume` continues: the given one, or the latest unfinished one. */
@@ -271,30 +293,32 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
     );
   }
   acquireLock(options, run.id, run.pairKey, run.procedure);
-  // The store writes the resume record with the status change, except after a process that died
-  // mid-run (its status still says running): that one is ours to record.
-  store.runs.setStatus(run.id, 'running');
-  if (run.status === 'running') {
-    store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${run.pid}) ended without finishing the run`, data: { from: 'running' } });
-  }
-  const d = prepare(options, run, hash);
-  announce(d, true);
-
-  const saved = store.snapshots.load(run.id);
-  let problem: string | undefined;
-  if (!saved) problem = 'no checkpoint was written';
-  else if (saved.definitionHash !== hash) problem = 'the checkpoint belongs to another definition';
-  else {
-    try {
-      return await drive(d, { snapshot: saved.snapshot as Snapshot<unknown> });
-    } catch (error) {
-      if (!(error instanceof BrokenCheckpoint)) throw error;
-      problem = `the checkpoint cannot be restored (${summarizeError(error).message})`;
+  return withServerLock(options, run.id, run.procedure, run.pairKey, async () => {
+    // The store writes the resume record with the status change, except after a process that died
+    // mid-run (its status still says running): that one is ours to record.
+    store.runs.setStatus(run.id, 'running');
+    if (run.status === 'running') {
+      store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${run.pid}) ended without finishing the run`, data: { from: 'running' } });
     }
-  }
-  const position = positionFromJournal(store, run, procedure.runbook.steps.map((s) => s.id));
-  const text = `${problem}; position rebuilt from the journal: continuing at ${procedure.runbook.steps[position]?.id ?? 'the end'}`;
-  store.audit.append({ kind: 'note', runId: run.id, message: text });
-  d.rt.emit({ type: 'note', text });
-  return drive(prepare(options, run, hash), { position });
+    const d = prepare(options, run, hash);
+    announce(d, true);
+
+    const saved = store.snapshots.load(run.id);
+    let problem: string | undefined;
+    if (!saved) problem = 'no checkpoint was written';
+    else if (saved.definitionHash !== hash) problem = 'the checkpoint belongs to another definition';
+    else {
+      try {
+        return await drive(d, { snapshot: saved.snapshot as Snapshot<unknown> });
+      } catch (error) {
+        if (!(error instanceof BrokenCheckpoint)) throw error;
+        problem = `the checkpoint cannot be restored (${summarizeError(error).message})`;
+      }
+    }
+    const position = positionFromJournal(store, run, procedure.runbook.steps.map((s) => s.id));
+    const text = `${problem}; position rebuilt from the journal: continuing at ${procedure.runbook.steps[position]?.id ?? 'the end'}`;
+    store.audit.append({ kind: 'note', runId: run.id, message: text });
+    d.rt.emit({ type: 'note', text });
+    return drive(prepare(options, run, hash), { position });
+  });
 }

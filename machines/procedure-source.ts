@@ -30,6 +30,9 @@ export interface LoadedProcedure {
   /** The read-only preflight (preflight/): every check with the servers (`online`), or only
    * those that read the config. `run` sends no change while a finding is 'fail'. */
   preflight?(online: boolean): Promise<Finding[]>;
+  /** Takes the pair's lock on the servers for a run (steps/pair-lock.ts); throws an error named
+   * 'PairLocked' when another run holds it. Absent: the local lock only (test procedures). */
+  lockPair?(record: { owner: string; host: string; pid: number; runId: string; procedure: string }): Promise<{ release(): Promise<void> }>;
   /** Opened lazily: `plan` never connects. */
   targets(): SqlTargets;
   /** Called synchronously after every durable commit, once per part of it (intent, outcome, step,

@@ -16,6 +16,7 @@ export const realProcedures: ProcedureSource = {
     return {
       runbook,
       pairKey: pairName(config),
+      lockPair: async (record) => (await import('../steps/pair-lock.js')).takePairLock(config, record),
       preflight: async (online) => {
         const { runPreflight } = await import('../preflight/run-preflight.js');
         if (!online) return runPreflight(config, name);

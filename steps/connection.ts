@@ -76,7 +76,7 @@ function isTransportFailure(error: unknown): boolean {
   return e?.name === 'ConnectionError' || (typeof e?.code === 'string' && TRANSPORT_CODES.has(e.code));
 }
 
-function poolConfig(server: ServerConfig): PoolConfig {
+export function poolConfig(server: ServerConfig): PoolConfig {
   const ca = server.caFile ? readFileSync(server.caFile, 'utf8') : undefined;
   return {
     server: server.server,

@@ -1,8 +1,9 @@
 // A read-only snapshot of the pair for status and monitor: each partner's reachability and what it
 // says about every configured database (role, state, safety, witness, queues).
 import type { MirrorbookConfig, PartnerRole } from '../config/types.js';
-import { partners } from '../config/types.js';
+import { pairName, partners } from '../config/types.js';
 import { PairConnections } from './connection.js';
+import { pairLockHoldersQuery, parseHolder, type PairLockHolder } from './pair-lock.js';
 import { databaseStateQuery, type DatabaseStateRow } from './database-state.js';
 import { joinTsql, lit, tsql } from './tsql.js';
 
@@ -28,6 +29,8 @@ export interface PartnerStatus {
   reachable: boolean;
   error?: string;
   databases: DatabaseStatus[];
+  /** The run holding the pair's lock on this partner (steps/pair-lock.ts), if any. */
+  lock?: PairLockHolder;
 }
 
 export interface PairStatus {
@@ -81,7 +84,9 @@ export async function readPairStatus(config: MirrorbookConfig, connections: Pair
             ? toStatus(row, queues)
             : { name, state: 'MISSING', recoveryModel: '', role: null, mirroringState: null, safety: null, partner: null, partnerInstance: null, witness: null, witnessState: null, sendQueueKb: null, redoQueueKb: null };
         });
-        return { ...base, reachable: true, databases: server.role === 'witness' ? [] : databases };
+        const holders = ((await connections.query(server.role, pairLockHoldersQuery)).recordsets[0] ?? []) as { program_name: string | null; host_name: string | null; login_time: Date }[];
+        const lock = holders.map((h) => parseHolder(h, server.instance)).find((h) => h?.pairKey === pairName(config));
+        return { ...base, reachable: true, databases: server.role === 'witness' ? [] : databases, ...(lock ? { lock } : {}) };
       } catch (error) {
         return { ...base, reachable: false, error: (error as Error).message, databases: [] };
       }

@@ -21,6 +21,7 @@ export function renderStatus(status: PairStatus): string {
   const lines: string[] = [`mirroring status at ${status.at}`];
   for (const p of status.partners) {
     lines.push('', `${p.instance} (configured ${p.role}, ${p.address})${p.reachable ? '' : ` UNREACHABLE: ${p.error}`}`);
+    if (p.lock) lines.push(`  locked by ${p.lock.owner} on ${p.lock.host} (pid ${p.lock.pid}): run ${p.lock.runId} '${p.lock.procedure}' since ${p.lock.since}`);
     if (p.databases.length === 0) continue;
     lines.push(`  ${'database'.padEnd(18)} ${'role'.padEnd(10)} ${'state'.padEnd(16)} ${'safety'.padEnd(7)} ${'witness'.padEnd(14)} ${'send KB'.padStart(8)} ${'redo KB'.padStart(8)}  db state`);
     for (const d of p.databases) {

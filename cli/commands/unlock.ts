@@ -3,6 +3,15 @@
 
 import type { Command } from '../command.js';
 import { optionText, UsageError } from '../command.js';
+import { OperatorError } from '../../errors/operator-error.js';
+
+/** A live holder is not released without --force: exit 4, as a run refused on the same lock. */
+class LockHeldError extends OperatorError {
+  override readonly name = 'LockHeldError';
+  constructor(message: string, hint: string) {
+    super(message, hint, 4);
+  }
+}
 import { openExistingStore } from './run-session.js';
 
 const command: Command = async (ctx) => {
@@ -16,7 +25,10 @@ const command: Command = async (ctx) => {
     const who = currentWho(ctx.flags.operator);
     const held = store.locks.get(pairKey);
     if (held && !held.stale && held.pid !== process.pid) {
-      ctx.stderr.write(`warning: process ${held.pid} on ${held.host} may still be running run ${held.runId}\n`);
+      if (ctx.options.force !== true) {
+        throw new LockHeldError(`pair ${pairKey} is held by ${held.owner} on ${held.host} (pid ${held.pid}, run ${held.runId}, '${held.procedure}' since ${held.acquiredAt}), which may still be running`, `wait for it, or if you know it is gone: mirrorbook unlock --pair ${pairKey} --force --reason '…' (audited)`);
+      }
+      ctx.stderr.write(`warning: process ${held.pid} on ${held.host} may still be running run ${held.runId}; released by --force\n`);
     }
     const removed = store.locks.forceUnlock(pairKey, { operator: who.operator, osUser: who.osUser, host: who.host, ...(reason !== undefined ? { reason } : {}) });
     if (!removed) {

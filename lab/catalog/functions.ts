@@ -1,5 +1,6 @@
 // Instance-specific scalar functions and @@ variables: CERT_ID, CERTENCODED, DB_ID, SERVERPROPERTY …
 
+import { heldMode, parseOwner } from '../server/applocks.js';
 import { SqlError } from '../errors.js';
 import type { Typed } from '../sql/catalog.js';
 import type { SqlType, SqlValue } from '../tds/handler.js';
@@ -113,6 +114,12 @@ export function scalarFunction(ctx: CatalogContext, name: string, args: Typed[])
     case 'DB_NAME': {
       const id = args.length === 0 ? (findDatabase(instance, session.database)?.databaseId ?? null) : argNumber(args, 0);
       return text(Object.values(instance.databases).find((database) => database.databaseId === id)?.name ?? null);
+    }
+    case 'APPLOCK_MODE': {
+      // APPLOCK_MODE(principal, resource, owner): the mode this session holds, 'NoLock' if none.
+      const owner = parseOwner(argText(args, 2));
+      const held = owner ? heldMode({ instance: instance.name, spid: session.spid, database: session.database, principal: argText(args, 0) ?? 'public', resource: argText(args, 1) ?? '', owner }) : 'NoLock';
+      return typed(held, nvarchar(32));
     }
     case 'SERVERPROPERTY': {
       const property = argText(args, 0);

@@ -16,6 +16,7 @@ import { findDatabase } from '../instance/scope.js';
 import { openError } from '../instance/use-database.js';
 import type { InstanceRuntime } from './runtime.js';
 import { addSession, findSession, removeSession } from './sessions.js';
+import { releaseSession } from './applocks.js';
 import { executeStatement, transaction } from './statements.js';
 
 export type { InstanceRuntime, BatchRecord } from './runtime.js';
@@ -122,6 +123,8 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
     disconnect(session: SessionInfo): void {
       settings.delete(session.spid);
       removeSession(runtime.instanceName, session.spid);
+      // A logoff (or a dropped connection) releases the session's application locks.
+      releaseSession(runtime.instanceName, session.spid);
     },
   };
 }

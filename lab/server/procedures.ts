@@ -17,6 +17,7 @@ import type { ExecEnv } from './env.js';
 import { BatchVariables } from '../sql/variables.js';
 import { evaluateExpression } from '../sql/evaluate.js';
 import { catalogContext, catalogFor } from './catalog-context.js';
+import { parseMode, parseOwner, release, tryAcquire, type AppLockRequest } from './applocks.js';
 
 interface Arguments {
   positional: Typed[];
@@ -46,7 +47,14 @@ function procedureName(stmt: ExecStatement): string {
 
 export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, env: ExecEnv): Promise<void> {
   const name = procedureName(stmt);
+  let status = 0;
   switch (name) {
+    case 'sp_getapplock':
+      status = await getAppLock(ctx, evaluateArguments(ctx, stmt));
+      break;
+    case 'sp_releaseapplock':
+      status = releaseAppLock(ctx, evaluateArguments(ctx, stmt));
+      break;
     case 'sp_executesql':
       return spExecuteSql(ctx, stmt);
     case 'sp_addsrvrolemember':
@@ -89,8 +97,48 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
     default:
       throw new SqlError(2812, `Could not find stored procedure '${stmt.procedure.join('.')}'.`, { state: 62 });
   }
+  // EXEC @rc = proc: the procedure's return status.
+  if (stmt.returnVariable) ctx.variables.assign(stmt.returnVariable, { value: status, type: { type: 'int' } });
   ctx.last.error = 0;
   ctx.emit({ kind: 'done', command: 'execute' });
+}
+
+/** The lock's identity from the arguments, or undefined when they do not validate (-999). */
+function appLockOf(ctx: BatchContext, args: Arguments, withMode: boolean): AppLockRequest | undefined {
+  const resource = text(args, 0, '@Resource');
+  const mode = withMode ? parseMode(text(args, 1, '@LockMode')) : 'Exclusive';
+  const owner = parseOwner(text(args, withMode ? 2 : 1, '@LockOwner'));
+  const principal = text(args, withMode ? 4 : 2, '@DbPrincipal') ?? 'public';
+  if (resource === null || !mode || !owner) return undefined;
+  if (owner === 'Transaction' && ctx.settings.trancount === 0) return undefined;
+  return { instance: ctx.instance.name, spid: ctx.session.spid, database: ctx.session.database, principal, resource, mode, owner };
+}
+
+const APPLOCK_POLL_MS = 20;
+
+async function getAppLock(ctx: BatchContext, args: Arguments): Promise<number> {
+  const request = appLockOf(ctx, args, true);
+  if (!request) return -999;
+  const timeoutText = text(args, 3, '@LockTimeout');
+  const timeoutMs = timeoutText === null ? -1 : Number(timeoutText);
+  if (!Number.isInteger(timeoutMs)) return -999;
+  if (tryAcquire(request)) return 0;
+  const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (ctx.signal.aborted) return -2;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(APPLOCK_POLL_MS, Math.max(0, deadline - Date.now()))));
+    if (tryAcquire(request)) return 1;
+  }
+  return -1;
+}
+
+function releaseAppLock(ctx: BatchContext, args: Arguments): number {
+  const request = appLockOf(ctx, args, false);
+  if (!request) return -999;
+  if (release(request)) return 0;
+  ctx.emit({ kind: 'message', message: { number: 1223, state: 1, class: 16, message: `Cannot release the application lock (Database Principal: '${request.principal}', Resource: '${request.resource}') because it is not currently held.`, line: 1 } });
+  ctx.errors.push(1223);
+  return -999;
 }
 
 /** sp_executesql @stmt, N'@a int, @b sysname', @a = 1, @b = N'x' — a nested batch with its own variables. */

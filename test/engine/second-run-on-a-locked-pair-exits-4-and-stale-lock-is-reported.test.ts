@@ -4,7 +4,7 @@ import { Harness } from './cli-harness.js';
 
 const RUN = ['run', 'ledger', '--yes', '--confirm', 'Patriot'];
 
-test('a second run on a held pair exits 4 naming the holder; a dead holder is reported stale; unlock is audited', async () => {
+test('a second run on a held pair exits 4 naming the holder; unlock of a live holder needs --force; a dead holder is reported stale; unlock is audited', async () => {
   const h = new Harness();
   try {
     const first = h.start(RUN, { MB_FIXTURE_HALT_AT: 'apply-after:create-endpoint#1' });
@@ -15,6 +15,11 @@ test('a second run on a held pair exits 4 naming the holder; a dead holder is re
     assert.is(second.code, 4, second.stderr);
     assert.match(second.stderr, 'locked by another run');
     assert.match(second.stderr, `pid ${firstPid}`);
+    const live = await h.run(['unlock', '--pair', 'LABPRI+LABMIR']);
+    assert.is(live.code, 4, 'a holder that is alive is not released without --force');
+    assert.match(live.stderr, `pid ${firstPid}`);
+    assert.match(live.stderr, '--force');
+    h.withStore((store) => assert.ok(store.locks.get('LABPRI+LABMIR'), 'still held'));
     assert.match(second.stderr, "running 'ledger'");
     assert.match(second.stderr, / since \d{4}-\d\d-\d\dT/);
     assert.match(second.stderr, /root|@/);

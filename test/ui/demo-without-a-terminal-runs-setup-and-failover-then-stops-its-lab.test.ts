@@ -12,8 +12,8 @@ test('demo in a pipe: a lab, setup and failover in plain lines, what to try next
   try {
     const result = await runCli(['demo', '--dir', dir]);
     assert.is(result.code, 0, result.stderr + result.stdout.slice(-3000));
-    assert.match(result.stdout, /starting setup on SQLPRI01\+SQLMIR01/);
-    assert.match(result.stdout, /run \S+: done \(exit 0\)[\s\S]*starting failover on SQLPRI01\+SQLMIR01[\s\S]*run \S+: done \(exit 0\)/);
+    assert.match(result.stdout, /starting setup on SQLMIR01\+SQLPRI01/);
+    assert.match(result.stdout, /run \S+: done \(exit 0\)[\s\S]*starting failover on SQLMIR01\+SQLPRI01[\s\S]*run \S+: done \(exit 0\)/);
     assert.match(result.stdout, /Try next:/);
     const config = join(dir, 'lab', 'mirrorbook.yaml');
     for (const cmd of [`run promote --config ${config}`, `lab fault SQLPRI01 down --dir ${join(dir, 'lab')}`, `audit verify --config ${config}`]) {
