@@ -8,7 +8,7 @@ const command: Command = async (ctx) => {
   const { options } = parseOptions(ctx.argv, ['limit']);
   const limit = options.limit === undefined ? 50 : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${String(options.limit)} is not allowed; expected a whole number of runs, 1 or more`);
-  const { store, path } = await openExistingStore(ctx, { readonly: true });
+  const { store, path } = await openExistingStore(ctx, { readonly: true, migrate: true });
   if (!store) {
     if (!ctx.flags.json) ctx.stdout.write(`no runs yet (no store at ${path})\n`);
     return 0;

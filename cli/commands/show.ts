@@ -8,7 +8,7 @@ const command: Command = async (ctx) => {
   const { positional } = parseOptions(ctx.argv, []);
   const [runId] = positional;
   if (!runId) throw new UsageError('show needs a run id', "list runs with 'mirrorbook runs'");
-  const { store, path } = await openExistingStore(ctx, { readonly: true });
+  const { store, path } = await openExistingStore(ctx, { readonly: true, migrate: true });
   if (!store) throw new UsageError(`no store at ${path}`, 'check --store / --config');
   try {
     const run = store.runs.get(runId);

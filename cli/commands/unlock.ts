@@ -8,7 +8,7 @@ import { openExistingStore } from './run-session.js';
 const command: Command = async (ctx) => {
   const { options, positional } = parseOptions(ctx.argv, ['pair', 'reason']);
   if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`, 'usage: mirrorbook unlock [--pair KEY] [--reason TEXT]');
-  const { store, path } = await openExistingStore(ctx, { readonly: false });
+  const { store, path } = await openExistingStore(ctx, { readonly: false, auditKey: true });
   if (!store) throw new UsageError(`no store at ${path}`, 'check --store / --config');
   try {
     const pairKey = typeof options.pair === 'string' ? options.pair : store.runs.latest()?.pairKey;
