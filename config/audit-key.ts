@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseDocument } from 'yaml';
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../errors/operator-error.js';
 import { CONFIG_FILE_LIMIT, readBoundedFile } from './bounded-file.js';
 import { Issues, mapping } from './schema.js';
 import { resolveSecret, type Secret, type SecretSources } from './secret.js';

@@ -3,7 +3,7 @@
 // opened non-blocking (opening a FIFO then returns at once), checked with fstat, and read up to
 // its limit, so a file that grows while it is read is cut off, not followed.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../errors/operator-error.js';
 
 export const SECRET_FILE_LIMIT = 64 * 1024;
 export const CONFIG_FILE_LIMIT = 1024 * 1024;

@@ -3,7 +3,7 @@
 // travel through events, snapshots and audit records without leaking. Only `reveal()` gives the
 // value, and only steps/tsql.ts and steps/connection.ts call it.
 import { isAbsolute, resolve } from 'node:path';
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../errors/operator-error.js';
 import { SECRET_FILE_LIMIT, readBoundedFile } from './bounded-file.js';
 
 export const MASK = '****';
