@@ -2,6 +2,10 @@
 // flags, then lazy-imports only the command that was asked for — so `--help`, `runs` and `audit`
 // never load ink or mssql.
 
+import { UsageError } from '../errors/operator-error.js';
+
+export { UsageError };
+
 export interface GlobalFlags {
   config?: string;
   store?: string;
@@ -27,14 +31,6 @@ export interface CommandContext {
  * 3 needs an operator · 4 pair locked · 130/143 interrupted). */
 export type Command = (ctx: CommandContext) => Promise<number>;
 
-/** Bad usage or configuration: printed without a stack trace, exit 2, nothing executed. */
-export class UsageError extends Error {
-  readonly exitCode = 2;
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 /** Parses a command's own options: `--name value` / `--name=value` for those in `valued`,
  * `--name` for those in `switches`; anything else starting with `--` is bad usage. */

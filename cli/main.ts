@@ -2,7 +2,7 @@
 // mirrorbook's entry point: parse the common flags, lazy-load the one command asked for.
 
 import type { Command, CommandContext, GlobalFlags } from './command.js';
-import { UsageError } from './command.js';
+import { OperatorError, UsageError } from '../errors/operator-error.js';
 
 // tedious passes an IP address as the TLS server name (DEP0123); the warning tells an operator
 // nothing they can act on and would interleave with the run's output.
@@ -108,17 +108,6 @@ async function main(): Promise<number> {
   return run(ctx);
 }
 
-/** Operator-facing failures (bad usage, a refused resume, a locked pair, an unusable store) are
- * printed with their hint and no stack; they are recognised by name so this file stays light. */
-function expectedFailure(error: unknown): { message: string; hint?: string; exitCode: number } | undefined {
-  if (error instanceof UsageError) return error;
-  if (!(error instanceof Error)) return undefined;
-  const e = error as Error & { hint?: string; exitCode?: number };
-  if (e.name === 'EngineRefusal') return { message: e.message, ...(e.hint ? { hint: e.hint } : {}), exitCode: e.exitCode ?? 2 };
-  if (e.name === 'StoreError') return { message: e.message, ...(e.hint ? { hint: e.hint } : {}), exitCode: 2 };
-  return undefined;
-}
-
 let settled = false;
 // A command whose promise can no longer settle (nothing left to wait for) must not exit 0 silently.
 process.on('beforeExit', () => {
@@ -131,10 +120,11 @@ process.on('beforeExit', () => {
 main().finally(() => { settled = true; }).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    const expected = expectedFailure(error);
-    if (expected) {
-      process.stderr.write(`mirrorbook: ${expected.message}\n${expected.hint ? `hint: ${expected.hint}\n` : ''}`);
-      process.exitCode = expected.exitCode;
+    // Operator-facing failures (bad usage, a refused resume, a locked pair, an unusable store) are
+    // printed with their hint and no stack.
+    if (error instanceof OperatorError) {
+      process.stderr.write(`mirrorbook: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      process.exitCode = error.exitCode;
       return;
     }
     process.stderr.write(`mirrorbook: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

@@ -4,7 +4,6 @@
 
 import { createActor, type Snapshot } from 'xstate';
 import { randomBytes } from 'node:crypto';
-import { hostname, userInfo } from 'node:os';
 import type { RunRecord, RunStatus, Store } from '../store/types.js';
 import type { ErrorSummary, EngineEventListener } from './events.js';
 import type { Operator } from './runbook.js';
@@ -16,18 +15,9 @@ import { describeDefinitionChanges, hashDefinition, summarizeDefinition } from '
 import { EngineRefusal, summarizeError } from './errors.js';
 import { describeLockHolder } from './lock-holder.js';
 import type { Park } from './step-actors.js';
+import type { Who } from '../store/who.js';
 
-export interface Who {
-  operator: string;
-  osUser: string;
-  host: string;
-}
-
-export function currentWho(operatorName?: string): Who {
-  const osUser = userInfo().username;
-  const host = hostname();
-  return { operator: operatorName ?? `${osUser}@${host}`, osUser, host };
-}
+export { currentWho, type Who } from '../store/who.js';
 
 export interface RunOptions {
   store: Store;

@@ -1,6 +1,6 @@
 // Procedure names → runbook definitions, built from the validated config. The engine and the CLI
 // resolve every procedure through getRunbook.
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
 import { cleanup } from './cleanup.js';

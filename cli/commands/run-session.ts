@@ -80,7 +80,7 @@ export async function openExistingStore(ctx: CommandContext, options: { readonly
   try {
     return { store: openStore(paths.store, { readonly: options.readonly }), path: paths.store };
   } catch (error) {
-    if (!(options.readonly && error instanceof StoreError && error.message.includes('needs migrating'))) throw error;
+    if (!(options.readonly && error instanceof StoreError && error.code === 'needs-migration')) throw error;
     // A store an older build wrote: migrate it once (one transaction; refused if the file is
     // read-only), then read it — the read commands are what an operator tries first after an upgrade.
     openStore(paths.store).close();

@@ -13,7 +13,7 @@ const command: Command = async (ctx) => {
   try {
     const pairKey = typeof options.pair === 'string' ? options.pair : store.runs.latest()?.pairKey;
     if (!pairKey) throw new UsageError('no pair to unlock: no runs yet', 'name it with --pair KEY');
-    const { currentWho } = await import('../../machines/engine.js');
+    const { currentWho } = await import('../../store/who.js');
     const who = currentWho(ctx.flags.operator);
     const held = store.locks.get(pairKey);
     if (held && !held.stale && held.pid !== process.pid) {
