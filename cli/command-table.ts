@@ -35,6 +35,8 @@ export interface CommandSpec {
   maxPositionals?: number;
   /** [why, command line] pairs; the command line is shown after `mirrorbook `. */
   examples: readonly (readonly [string, string])[];
+  /** Changes servers: when its output pipe closes it finishes silently instead of exiting. */
+  finishesWithoutOutput?: true;
   /** Extra sections (procedures, subcommands, exit codes), printed as they are. */
   more?: string;
   load(): Promise<{ default: Command }>;
@@ -66,6 +68,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     maxPositionals: 1,
     examples: [['set up mirroring on a new pair (asks before anything destructive)', 'run setup'], ['a planned failover from a script, answering confirmations', 'run failover --yes --plain'], ['forced service after losing the principal, without a terminal', 'run promote --yes --confirm SQLMIR01']],
     more: `${PROCEDURES}\n\n${RUN_EXIT}`,
+    finishesWithoutOutput: true,
     load: () => import('./commands/run.js'),
   },
   resume: {
@@ -77,6 +80,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     maxPositionals: 1,
     examples: [['continue the latest run that did not finish', 'resume'], ['continue a given run (ids are in `mirrorbook runs`)', 'resume 20261203-224500-1a2b --yes']],
     more: RUN_EXIT,
+    finishesWithoutOutput: true,
     load: () => import('./commands/resume.js'),
   },
   runs: {
@@ -189,6 +193,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     common: ['json', 'plain', 'no-color'],
     maxPositionals: 0,
     examples: [['the whole show', 'demo'], ['keep the pair running to try the tour', 'demo --keep --dir /tmp/mb-demo']],
+    finishesWithoutOutput: true,
     load: () => import('./commands/demo.js'),
   },
 };

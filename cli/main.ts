@@ -19,6 +19,18 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
 }) as typeof process.emitWarning;
 
+/** Output to a closed pipe (`mirrorbook audit | head -1`) ends quietly with exit 0, as git's does:
+ * no EPIPE stack. A command that changes servers (run, resume, demo) is not cut short by its
+ * reader going away: it finishes the run without output and exits with the run's code. */
+function quietOnClosedPipe(finishWithoutOutput: () => boolean): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      if (!finishWithoutOutput()) process.exit(0);
+    });
+  }
+}
+
 /** The version in package.json (beside dist/ and cli/ alike). */
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -63,6 +75,8 @@ function operatorName(value: string): string {
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  let finishesWithoutOutput = false;
+  quietOnClosedPipe(() => finishesWithoutOutput);
   const out = (text: string): number => (process.stdout.write(text + '\n'), 0);
   let { name, rest } = splitCommand(args);
   if (name === 'help') {
@@ -84,6 +98,7 @@ async function main(): Promise<number> {
   }
   // --version is global unless the command has its own (lab start --version 2019).
   const table: OptionTable = { version: { type: 'boolean', help: '' }, ...COMMON_OPTIONS, ...spec.options };
+  finishesWithoutOutput = spec.finishesWithoutOutput === true;
   const { values, positionals } = parseCommandLine(rest, table, name);
   if (values.help) return out(commandHelp(spec));
   if (values.version === true && !('version' in spec.options)) return out(`mirrorbook ${version()}`);
