@@ -4,7 +4,7 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../errors/operator-error.js';
 import { identifierProblem, type IdentifierKind } from '../steps/identifier.js';
 import { passwordWeakness } from './password-policy.js';
 import { PATRIOT, defaultPeerNames } from './preset.js';

@@ -4,7 +4,7 @@
 // value, and only steps/tsql.ts and steps/connection.ts call it.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../errors/operator-error.js';
 
 export const MASK = '****';
 

@@ -4,7 +4,6 @@
 
 import { createActor, type Snapshot } from 'xstate';
 import { randomBytes } from 'node:crypto';
-import { hostname, userInfo } from 'node:os';
 import type { RunRecord, RunStatus, Store } from '../store/types.js';
 import type { ErrorSummary, EngineEventListener } from './events.js';
 import type { Operator } from './runbook.js';
@@ -16,18 +15,9 @@ import { describeDefinitionChanges, hashDefinition, summarizeDefinition } from '
 import { EngineRefusal, summarizeError } from './errors.js';
 import { describeLockHolder } from './lock-holder.js';
 import type { Park } from './step-actors.js';
+import type { Who } from '../store/who.js';
 
-export interface Who {
-  operator: string;
-  osUser: string;
-  host: string;
-}
-
-export function currentWho(operatorName?: string): Who {
-  const osUser = userInfo().username;
-  const host = hostname();
-  return { operator: operatorName ?? `${osUser}@${host}`, osUser, host };
-}
+export { currentWho, type Who } from '../store/who.js';
 
 export interface RunOptions {
   store: Store;
@@ -278,12 +268,15 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
       2,
     );
   }
+  // The process that last held the run (the lock is taken over from it), not the one that started it.
+  const previous = store.locks.get(run.pairKey);
+  const previousPid = previous?.runId === run.id ? previous.pid : run.pid;
   acquireLock(options, run.id, run.pairKey, run.procedure);
   // The store writes the resume record with the status change, except after a process that died
   // mid-run (its status still says running): that one is ours to record.
   store.runs.setStatus(run.id, 'running');
   if (run.status === 'running') {
-    store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${run.pid}) ended without finishing the run`, data: { from: 'running' } });
+    store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${previousPid}) ended without finishing the run`, data: { from: 'running' } });
   }
   const d = prepare(options, run, hash);
   announce(d, true);

@@ -5,7 +5,7 @@ import type { ProbeResult, StepContext, StepDefinition } from './runbook.js';
 import type { RunRuntime } from './run-runtime.js';
 import { Interrupted, StepTimedOut, summarizeError, type StepPhase } from './errors.js';
 import { readLimitMs } from './read-limit.js';
-import { changesServer } from './changes-server.js';
+import { changesServer } from './statement-kind.js';
 
 /** The T-SQL a step's intent names: its plan, masked. */
 export function plannedSql(step: StepDefinition): string | undefined {

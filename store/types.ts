@@ -3,6 +3,7 @@
 // The engine (machines/) and the CLI build on these interfaces; store/open.ts implements them.
 
 import type { Target } from '../machines/runbook.js';
+import { OperatorError } from '../errors/operator-error.js';
 
 export type { Target };
 
@@ -251,13 +252,14 @@ export interface OpenOptions {
 }
 
 export type StoreErrorCode =
-  | 'corrupt' | 'not-a-database' | 'locked' | 'read-only' | 'disk-full' | 'too-new'
+  | 'corrupt' | 'not-a-database' | 'locked' | 'read-only' | 'needs-migration' | 'disk-full' | 'too-new'
   | 'cannot-open' | 'secret-refused' | 'unknown-run' | 'unknown-intent';
 
-/** An expected, operator-facing store failure: a message and a hint, never a stack. */
-export class StoreError extends Error {
+/** An expected, operator-facing store failure: a message and a hint, never a stack; exit 2. */
+export class StoreError extends OperatorError {
   override readonly name = 'StoreError';
-  constructor(readonly code: StoreErrorCode, message: string, readonly hint: string) {
-    super(message);
+  declare readonly hint: string;
+  constructor(readonly code: StoreErrorCode, message: string, hint: string) {
+    super(message, hint, 2);
   }
 }

@@ -2,14 +2,13 @@
 // masked). Changes nothing and connects to nothing.
 
 import type { Command } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
+import { UsageError } from '../command.js';
+import { procedureHint } from '../../runbooks/procedures.js';
 import { resolvePaths } from '../paths.js';
 
 const command: Command = async (ctx) => {
-  const { positional } = parseOptions(ctx.argv, []);
-  const [name, ...extra] = positional;
-  if (!name) throw new UsageError('plan needs a procedure name', 'usage: mirrorbook plan <procedure>');
-  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const [name] = ctx.positionals;
+  if (!name) throw new UsageError('plan needs a procedure name', procedureHint(undefined));
   const { loadProcedure } = await import('../../machines/procedure-source.js');
   const { hashDefinition, summarizeDefinition } = await import('../../machines/definition-hash.js');
   const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });

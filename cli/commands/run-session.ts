@@ -61,7 +61,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   return {
     store,
     configPath: paths.config,
-    options: { store, operator, who, signal: controller.signal, listener, argv: process.argv.slice(2), resumeCommand: (runId) => resumeCommandFor(ctx.flags, runId) },
+    options: { store, operator, who, signal: controller.signal, listener, argv: process.argv.slice(2), resumeCommand: (runId) => resumeCommandFor(ctx, runId) },
     close: () => {
       ink?.close();
       process.off('SIGINT', sigint);
@@ -80,7 +80,7 @@ export async function openExistingStore(ctx: CommandContext, options: { readonly
   try {
     return { store: openStore(paths.store, { readonly: options.readonly }), path: paths.store };
   } catch (error) {
-    if (!(options.readonly && error instanceof StoreError && error.message.includes('needs migrating'))) throw error;
+    if (!(options.readonly && error instanceof StoreError && error.code === 'needs-migration')) throw error;
     // A store an older build wrote: migrate it once (one transaction; refused if the file is
     // read-only), then read it — the read commands are what an operator tries first after an upgrade.
     openStore(paths.store).close();
