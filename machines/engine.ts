@@ -189,6 +189,7 @@ function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: number; err
     store.runs.setStatus(d.run.id, outcome.status, outcome.exitCode);
     store.locks.release(d.run.pairKey, d.run.id);
   });
+  store.wal.settleRun(d.run.id);
   const resumeCommand = outcome.status === 'done' ? undefined : d.options.resumeCommand(d.run.id);
   const skipped = skippedSteps(store, d.run.id);
   d.rt.emit({ type: 'run-finished', status: outcome.status === 'running' ? 'failed' : outcome.status, exitCode: outcome.exitCode, ...(skipped.length ? { skipped } : {}), ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
@@ -241,6 +242,7 @@ export async function startRun(options: RunOptions): Promise<RunResult> {
       store.locks.release(procedure.pairKey, runId);
       throw error;
     }
+    store.wal.holdRun(runId);
     const d = prepare(options, run, hash);
     announce(d, false);
     return drive(d, { position: 0 });
@@ -292,14 +294,18 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
       2,
     );
   }
+  // The process that last held the run (the lock is taken over from it), not the one that started it.
+  const previous = store.locks.get(run.pairKey);
+  const previousPid = previous?.runId === run.id ? previous.pid : run.pid;
   acquireLock(options, run.id, run.pairKey, run.procedure);
   return withServerLock(options, run.id, run.procedure, run.pairKey, async () => {
     // The store writes the resume record with the status change, except after a process that died
     // mid-run (its status still says running): that one is ours to record.
     store.runs.setStatus(run.id, 'running');
     if (run.status === 'running') {
-      store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${run.pid}) ended without finishing the run`, data: { from: 'running' } });
+      store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${previousPid}) ended without finishing the run`, data: { from: 'running' } });
     }
+    store.wal.holdRun(run.id);
     const d = prepare(options, run, hash);
     announce(d, true);
 
