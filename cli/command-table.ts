@@ -61,9 +61,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   plan: {
     summary: 'show every step and its exact T-SQL per server; changes nothing',
-    usage: ['plan <procedure> [--json]'],
-    about: 'Every step of the procedure, the server it runs on, whether it is manual or destructive, its\nretries and time limit, and the exact T-SQL (secrets masked). Connects to nothing, changes nothing.',
-    options: {},
+    usage: ['plan <procedure> [--offline] [--json]'],
+    about: 'Every step of the procedure, the server it runs on, whether it is manual or destructive, its\nretries and time limit, and the exact T-SQL (secrets masked). Against the live pair it probes each\nstep (reads only) and marks it already done / will change / blocked by a preflight check that is ✗;\n--offline plans from the config alone. Changes nothing.',
+    options: { offline: { type: 'boolean', help: 'do not connect: the plan from the config alone' } },
     common: ['config', 'json'],
     maxPositionals: 1,
     examples: [['what a full setup will do, statement by statement', 'plan setup'], ['the plan of a failover for another pair', 'plan failover --config /etc/mirrorbook/patriot.yaml'], ['the plan and its definition hash as JSON', 'plan promote --json']],

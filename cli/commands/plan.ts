@@ -5,6 +5,8 @@ import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 import { procedureHint } from '../../runbooks/procedures.js';
 import { resolvePaths } from '../paths.js';
+import type { LoadedProcedure } from '../../machines/procedure-source.js';
+import type { LivePlan } from '../../machines/live-plan.js';
 
 const command: Command = async (ctx) => {
   const [name] = ctx.positionals;
@@ -13,14 +15,22 @@ const command: Command = async (ctx) => {
   const { hashDefinition, summarizeDefinition } = await import('../../machines/definition-hash.js');
   const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });
   const summary = summarizeDefinition(procedure.runbook);
+  const live = ctx.options.offline === true ? undefined : await livePlanOrOffline(procedure);
   if (ctx.flags.json) {
-    ctx.stdout.write(JSON.stringify({ procedure: summary.name, title: summary.title, pair: procedure.pairKey, definitionHash: hashDefinition(summary), steps: summary.steps }) + '\n');
+    ctx.stdout.write(JSON.stringify({ procedure: summary.name, title: summary.title, pair: procedure.pairKey, definitionHash: hashDefinition(summary), steps: summary.steps.map((s, i) => (live && 'marks' in live ? { ...s, live: live.marks[i] } : s)), ...(live && 'marks' in live ? { blocking: live.blocking } : live ? { offline: live.offline } : {}) }) + '\n');
     return 0;
   }
   const lines = [`${summary.title} (${summary.name}) on ${procedure.pairKey} — ${summary.steps.length} steps, nothing is changed by this plan`, ''];
+  if (live && 'offline' in live) lines.splice(1, 0, `(config only: ${live.offline})`);
+  if (live && 'marks' in live) {
+    const count = (state: string) => live.marks.filter((m) => m.state === state).length;
+    lines.splice(1, 0, `probed the servers (reads only): ${count('already-done')} already done · ${count('will-change')} will change · ${count('blocked')} blocked`);
+  }
   summary.steps.forEach((step, i) => {
     const marks = [step.manual ? 'MANUAL' : '', step.destructive ? `DESTRUCTIVE — asks you to type '${step.confirmText}'` : '', step.retry ? `retries ${step.retry.attempts - 1}×` : '', step.timeoutMs ? `timeout ${step.timeoutMs / 1000} s` : ''].filter(Boolean);
     lines.push(`${String(i + 1).padStart(2)}. ${step.title}  [${step.id}] on ${step.target}${marks.length ? `  (${marks.join(', ')})` : ''}`);
+    const mark = live && 'marks' in live ? live.marks[i] : undefined;
+    if (mark) lines.push(mark.state === 'already-done' ? `    = already done: ${mark.detail}` : mark.state === 'will-change' ? `    + will change: ${mark.detail}` : `    ✗ blocked${mark.checks?.length ? ` by check ${mark.checks.join(', ')}` : ''}: ${mark.detail}`);
     if (step.manualInstructions) lines.push(`      you do: ${step.manualInstructions}`);
     for (const statement of step.statements) {
       const [first, ...rest] = statement.sql.split('\n');
@@ -30,4 +40,14 @@ const command: Command = async (ctx) => {
   ctx.stdout.write(lines.join('\n') + '\n');
   return 0;
 };
+
+/** The live plan, or why it fell back to the config-only one (a server that does not answer). */
+async function livePlanOrOffline(procedure: LoadedProcedure): Promise<LivePlan | { offline: string }> {
+  const { livePlan } = await import('../../machines/live-plan.js');
+  try {
+    return await livePlan(procedure);
+  } catch (error) {
+    return { offline: `the servers could not be probed: ${(error as Error).message}` };
+  }
+}
 export default command;
