@@ -1,7 +1,7 @@
 // One run per pair, held where the pair is: two DBAs with two stores (one spelling the instances in
 // lower case) race `setup` — the second exits 4 naming the holder and every change reaches the
 // servers once; `status` shows the holder; a killed holder's lock goes with its connection (no
-// unlock); a failback started while a failover runs from another store is refused.
+// unlock); a failback while another workstation's failover holds the pair is refused.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
@@ -9,6 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, cliCommand, type CliResult } from '../helpers/lab.js';
 import { FAST_BACKUP_MS_PER_GB, startPairLab, type PairLab } from './pair-lab.js';
+import { loadConfig } from '../../config/load.js';
+import { takePairLock } from '../../steps/pair-lock.js';
 
 let pair: PairLab;
 let lowerCaseConfig: string;
@@ -24,7 +26,7 @@ test.after(async () => {
 interface Cli { reached: Promise<void>; done: Promise<CliResult>; kill(): void }
 
 /** The CLI with a store of its own: `store` A or B, the normal or the lower-case config. */
-function mb(store: 'A' | 'B' | 'C' | 'D', config: string, args: string[], until = /(?!)/): Cli {
+function mb(store: 'A' | 'B' | 'D', config: string, args: string[], until = /(?!)/): Cli {
   const child = spawn(process.execPath, [...cliCommand(), ...args, '--config', config, '--store', join(pair.lab.dir, `store-${store}.db`), '--plain', '--operator', `dba-${store}`], {
     cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1', MIRRORBOOK_POLL_MS: '50' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,16 +73,16 @@ test('a killed holder leaves no lock behind: another store runs without unlock',
   assert.not.match(next.stderr, /locked/);
 });
 
-test('a failback from another store while a failover runs is refused (exit 4); the failover ends verified', async () => {
-  // Stores of their own: store A still holds the killed run's (stale) local lock.
-  const failover = mb('C', pair.config, ['run', 'failover', '--yes'], /step failover-to-mirror\.\S+ \[/);
-  await failover.reached;
+test('a failback while another workstation holds the pair for a failover is refused (exit 4); once released it runs and ends verified', async () => {
+  // The other workstation's failover, holding the pair's lock as a run does (its own connections).
+  const other = await takePairLock(loadConfig(pair.config, { env: process.env }), { owner: 'dba-elsewhere', host: 'ws-02', pid: 4242, runId: '20261203-230000-beef', procedure: 'failover' });
+  const refused = await mb('D', pair.config, ['run', 'failback', '--yes']).done;
+  assert.is(refused.code, 4, refused.stdout.slice(-1500) + refused.stderr);
+  assert.match(refused.stderr, /locked on SQLPRI01 by another run: dba-elsewhere on ws-02 \(pid 4242\), running 'failover' as run 20261203-230000-beef/);
+  await other.release();
   const failback = await mb('D', pair.config, ['run', 'failback', '--yes']).done;
-  assert.is(failback.code, 4, failback.stdout + failback.stderr);
-  assert.match(failback.stderr, /running 'failover'/);
-  const done = await failover.done;
-  assert.is(done.code, 0, done.stdout.slice(-1500) + done.stderr);
-  assert.match(done.stdout, /step failover-to-mirror\.end-state: done/);
+  assert.is(failback.code, 0, failback.stdout.slice(-1500) + failback.stderr);
+  assert.match(failback.stdout, /step failover-to-principal\.end-state: (done|already done)/);
 });
 
 test.run();
