@@ -188,7 +188,8 @@ function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: number; err
     store.runs.setStatus(d.run.id, outcome.status, outcome.exitCode);
     store.locks.release(d.run.pairKey, d.run.id);
   });
-  const resumeCommand = outcome.status === 'done' ? undefined : d.options.resumeCommand(d.run.id);
+  store.wal.settleRun(d.run.id);
+  const resumeCommand = outcome.status === 'done' || outcome.error?.resumable === false ? undefined : d.options.resumeCommand(d.run.id);
   d.rt.emit({ type: 'run-finished', status: outcome.status === 'running' ? 'failed' : outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
   return { runId: d.run.id, status: outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) };
 }
@@ -238,6 +239,7 @@ export async function startRun(options: RunOptions): Promise<RunResult> {
     store.locks.release(procedure.pairKey, runId);
     throw error;
   }
+  store.wal.holdRun(runId);
   const d = prepare(options, run, hash);
   announce(d, false);
   return drive(d, { position: 0 });
@@ -278,6 +280,7 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
   if (run.status === 'running') {
     store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${previousPid}) ended without finishing the run`, data: { from: 'running' } });
   }
+  store.wal.holdRun(run.id);
   const d = prepare(options, run, hash);
   announce(d, true);
 

@@ -79,7 +79,7 @@ test('an applied step costs 2 durable commits, an already-done one 1; probe reco
       'last: statement SELECT last, probe, intent APPLY last; in doubt 1',
     ]);
     const kinds = store.audit.forRun(result.runId).filter((a) => a.stepId === 'first').map((a) => `${a.kind}${a.sql ? ` ${a.sql}` : ''}`);
-    assert.equal(kinds, ['statement SELECT first', 'probe', 'intent APPLY first', 'statement APPLY first', 'outcome', 'statement SELECT first', 'probe']);
+    assert.equal(kinds, ['statement SELECT first', 'probe', 'intent APPLY first', 'statement APPLY first', 'outcome', 'statement SELECT first', 'probe', 'step']);
     assert.ok(store.audit.verify().ok);
   } finally {
     store.close();
