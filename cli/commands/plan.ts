@@ -1,12 +1,13 @@
 // `mirrorbook plan <procedure>`: every step, where it runs, its flags and the exact T-SQL (secrets
-// masked). Changes nothing and connects to nothing.
+// masked). Changes nothing and connects to nothing. With --chart: the runbook and the step chart
+// as Mermaid diagrams.
 
 import type { Command } from '../command.js';
 import { parseOptions, UsageError } from '../command.js';
 import { resolvePaths } from '../paths.js';
 
 const command: Command = async (ctx) => {
-  const { positional } = parseOptions(ctx.argv, []);
+  const { options, positional } = parseOptions(ctx.argv, [], ['chart']);
   const [name, ...extra] = positional;
   if (!name) throw new UsageError('plan needs a procedure name', 'usage: mirrorbook plan <procedure>');
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
@@ -14,6 +15,11 @@ const command: Command = async (ctx) => {
   const { hashDefinition, summarizeDefinition } = await import('../../machines/definition-hash.js');
   const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });
   const summary = summarizeDefinition(procedure.runbook);
+  if (options.chart) {
+    const { chartMarkdown } = await import('../../machines/chart.js');
+    ctx.stdout.write(chartMarkdown(summary));
+    return 0;
+  }
   if (ctx.flags.json) {
     ctx.stdout.write(JSON.stringify({ procedure: summary.name, title: summary.title, pair: procedure.pairKey, definitionHash: hashDefinition(summary), steps: summary.steps }) + '\n');
     return 0;
