@@ -1,6 +1,6 @@
-// The contract every command module under cli/commands/ implements. main.ts parses the common
-// flags, then lazy-imports only the command that was asked for — so `--help`, `runs` and `audit`
-// never load ink or mssql.
+// The contract every command module under cli/commands/ implements. main.ts parses the command
+// line against cli/command-table.ts, then lazy-imports only the command that was asked for — so
+// `--help`, `runs` and `audit` never load ink or mssql.
 
 import { UsageError } from '../errors/operator-error.js';
 
@@ -18,8 +18,10 @@ export interface GlobalFlags {
 }
 
 export interface CommandContext {
-  /** Arguments after the command name, common flags removed. */
-  argv: string[];
+  /** Positional arguments after the command name. */
+  positionals: string[];
+  /** The command's own options (cli/command-table.ts), parsed; common ones are in `flags`. */
+  options: Readonly<Record<string, string | true>>;
   flags: GlobalFlags;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -32,26 +34,10 @@ export interface CommandContext {
 export type Command = (ctx: CommandContext) => Promise<number>;
 
 
-/** Parses a command's own options: `--name value` / `--name=value` for those in `valued`,
- * `--name` for those in `switches`; anything else starting with `--` is bad usage. */
-export function parseOptions(argv: string[], valued: string[], switches: string[] = []): { options: Record<string, string | true>; positional: string[] } {
-  const options: Record<string, string | true> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) { positional.push(arg); continue; }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (switches.includes(name) && eq === -1) { options[name] = true; continue; }
-    if (!valued.includes(name)) {
-      const known = [...valued, ...switches].map((o) => `--${o}`).join(', ');
-      throw new UsageError(`unknown option '--${name}'`, known ? `this command takes ${known} and the common options (mirrorbook --help)` : 'see mirrorbook --help');
-    }
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
-    options[name] = value;
-  }
-  return { options, positional };
+/** A command's own option given as text (undefined when absent). */
+export function optionText(ctx: CommandContext, name: string): string | undefined {
+  const value = ctx.options[name];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The exact command that continues a run, with the --config / --store this one was given. */

@@ -2,16 +2,16 @@
 // the hash chain and names the first record that was edited, deleted, reordered or inserted.
 
 import type { Command } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
+import { optionText, UsageError } from '../command.js';
 import { openExistingStore } from './run-session.js';
 
 const FORMATS = ['ndjson', 'csv', 'md'] as const;
 
 const command: Command = async (ctx) => {
-  const { options, positional } = parseOptions(ctx.argv, ['run', 'format']);
-  const [sub, ...extra] = positional;
-  if (extra.length || (sub !== undefined && sub !== 'verify')) throw new UsageError(`unexpected argument '${extra[0] ?? sub}'`, 'usage: mirrorbook audit [--run id] [--format ndjson|csv|md] | audit verify');
-  const format = (options.format ?? 'ndjson') as string;
+  const [sub] = ctx.positionals;
+  if (sub !== undefined && sub !== 'verify') throw new UsageError(`unexpected argument '${sub}'`, 'usage: mirrorbook audit [--run id] [--format ndjson|csv|md] | audit verify');
+  const format = optionText(ctx, 'format') ?? 'ndjson';
+  const runId = optionText(ctx, 'run');
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format ${format} is not known`, 'use --format ndjson, csv or md');
   const { store, path } = await openExistingStore(ctx, { readonly: true });
   if (!store) throw new UsageError(`no store at ${path}`, 'check --store / --config');
@@ -27,8 +27,8 @@ const command: Command = async (ctx) => {
       ctx.stderr.write(`audit trail BROKEN at record #${seq}: ${problem} — ${detail}\n(${result.count} records checked before it)\n`);
       return 1;
     }
-    if (typeof options.run === 'string' && !store.runs.get(options.run)) throw new UsageError(`no run '${options.run}' in ${path}`, "list runs with 'mirrorbook runs'");
-    store.audit.export(format as (typeof FORMATS)[number], typeof options.run === 'string' ? { runId: options.run } : {}, (chunk) => { ctx.stdout.write(chunk); });
+    if (runId !== undefined && !store.runs.get(runId)) throw new UsageError(`no run '${runId}' in ${path}`, "list runs with 'mirrorbook runs'");
+    store.audit.export(format as (typeof FORMATS)[number], runId !== undefined ? { runId } : {}, (chunk) => { ctx.stdout.write(chunk); });
     return 0;
   } finally {
     store.close();

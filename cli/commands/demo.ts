@@ -7,17 +7,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
+import { optionText } from '../command.js';
 
 const PROCEDURES = ['setup', 'failover'] as const;
 
 const command: Command = async (ctx) => {
-  const { options, positional } = parseOptions(ctx.argv, ['dir'], ['keep']);
-  if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`, 'usage: mirrorbook demo [--keep] [--dir D]');
-  const root = typeof options.dir === 'string' ? resolve(ctx.cwd, options.dir) : mkdtempSync(join(tmpdir(), 'mirrorbook-demo-'));
+  const dir = optionText(ctx, 'dir');
+  const root = dir !== undefined ? resolve(ctx.cwd, dir) : mkdtempSync(join(tmpdir(), 'mirrorbook-demo-'));
   const labDir = join(root, 'lab');
   const config = join(labDir, 'mirrorbook.yaml');
-  const keep = options.keep === true;
+  const keep = ctx.options.keep === true;
   const say = (line: string): void => { if (!ctx.flags.json) ctx.stdout.write(line + '\n'); };
 
   const { startLabProcess, stopLabProcess } = await import('../../lab/control/launch.js');
@@ -43,7 +42,7 @@ const command: Command = async (ctx) => {
     for (const procedure of PROCEDURES) {
       say(`\n── mirrorbook run ${procedure} --config ${config}`);
       inRun = true;
-      code = await run({ ...ctx, argv: [procedure], flags });
+      code = await run({ ...ctx, positionals: [procedure], options: {}, flags });
       inRun = false;
       if (code !== 0) break;
     }

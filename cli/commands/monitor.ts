@@ -4,48 +4,24 @@
 //   0 healthy · 10 warning (SYNCHRONIZING, witness disconnected, growing queue) ·
 //   11 critical (partner unreachable or DISCONNECTED, SUSPENDED, not mirrored) ·
 //   12 no server of the pair reachable · 2 bad usage/config · 130/143 interrupted.
-import type { Command } from '../command.js';
-import { UsageError } from '../command.js';
+import type { Command, CommandContext } from '../command.js';
+import { optionText, UsageError } from '../command.js';
 import { alarmsOf, exitCodeOf, type Alarm } from '../../steps/alarms.js';
 import type { PairStatus } from '../../steps/pair-status.js';
 import { withPair } from './status.js';
 
-const USAGE = 'usage: mirrorbook monitor [--interval SECONDS] [--once] [--json]\nexit: 0 healthy · 10 warning · 11 critical · 12 nothing reachable · 2 bad usage/config';
-const HELP = `usage: mirrorbook monitor [--interval SECONDS] [--once] [--json]
-
-Polls both partners every --interval seconds (default 60) and prints each alarm when it is raised
-and when it clears; --once takes one sample and exits with its code (for schedulers and agents).
-
-exit codes:
-  0    healthy
-  10   warning: SYNCHRONIZING, witness disconnected, a growing send or redo queue
-  11   critical: a partner unreachable or DISCONNECTED, a session SUSPENDED, a database not mirrored
-  12   no server of the pair reachable
-  2    bad usage or config
-  130  interrupted (Ctrl-C), 143 terminated`;
-
-function parseArgs(argv: string[]): { once: boolean; intervalS: number; help: boolean } {
-  let once = false;
-  let intervalS = 60;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return { once, intervalS, help: true };
-    if (arg === '--once') once = true;
-    else if (arg === '--interval' || arg.startsWith('--interval=')) {
-      const value = Number(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]);
-      if (!Number.isFinite(value) || value < 0.2 || value > 86_400) throw new UsageError('--interval needs a number of seconds between 0.2 and 86400', USAGE);
-      intervalS = value;
-    } else throw new UsageError(`monitor: unknown argument '${arg}'`, USAGE);
-  }
-  return { once, intervalS, help: false };
+/** Seconds between samples, from --interval (default 60). */
+function intervalOf(ctx: CommandContext): number {
+  const text = optionText(ctx, 'interval');
+  if (text === undefined) return 60;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0.2 || value > 86_400) throw new UsageError(`--interval ${text} is not allowed`, 'give a number of seconds between 0.2 and 86400');
+  return value;
 }
 
 const command: Command = async (ctx) => {
-  const { once, intervalS, help } = parseArgs(ctx.argv);
-  if (help) {
-    ctx.stdout.write(HELP + '\n');
-    return 0;
-  }
+  const once = ctx.options.once === true;
+  const intervalS = intervalOf(ctx);
   const emit = (event: 'raised' | 'cleared' | 'ok', alarm: Alarm | undefined, at: string) => {
     if (ctx.flags.json) ctx.stdout.write(JSON.stringify({ type: 'alarm', event, at, ...(alarm ?? {}) }) + '\n');
     else ctx.stdout.write(`${at} ${event === 'ok' ? 'OK   all databases healthy' : `${event === 'raised' ? (alarm!.severity === 'critical' ? 'CRIT' : 'WARN') : 'CLEAR'} ${alarm!.message}`}\n`);

@@ -3,19 +3,18 @@
 // as Mermaid diagrams.
 
 import type { Command } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
+import { UsageError } from '../command.js';
+import { procedureHint } from '../../runbooks/procedures.js';
 import { resolvePaths } from '../paths.js';
 
 const command: Command = async (ctx) => {
-  const { options, positional } = parseOptions(ctx.argv, [], ['chart']);
-  const [name, ...extra] = positional;
-  if (!name) throw new UsageError('plan needs a procedure name', 'usage: mirrorbook plan <procedure>');
-  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const [name] = ctx.positionals;
+  if (!name) throw new UsageError('plan needs a procedure name', procedureHint(undefined));
   const { loadProcedure } = await import('../../machines/procedure-source.js');
   const { hashDefinition, summarizeDefinition } = await import('../../machines/definition-hash.js');
   const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });
   const summary = summarizeDefinition(procedure.runbook);
-  if (options.chart) {
+  if (ctx.options.chart) {
     const { chartMarkdown } = await import('../../machines/chart.js');
     ctx.stdout.write(chartMarkdown(summary));
     return 0;

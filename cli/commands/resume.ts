@@ -1,15 +1,12 @@
 import type { Command } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
 import { openSession } from './run-session.js';
 
 const command: Command = async (ctx) => {
-  const { positional } = parseOptions(ctx.argv, []);
-  if (positional.length > 1) throw new UsageError(`unexpected argument '${positional[1]}'`, 'usage: mirrorbook resume [run-id]');
   const { loadProcedure } = await import('../../machines/procedure-source.js');
   const { findRunToResume, resumeRun } = await import('../../machines/engine.js');
   const session = await openSession(ctx);
   try {
-    const run = findRunToResume(session.store, positional[0]);
+    const run = findRunToResume(session.store, ctx.positionals[0]);
     const procedure = await loadProcedure(run.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd, now: new Date(run.startedAt) });
     return (await resumeRun({ ...session.options, procedure, run })).exitCode;
   } finally {

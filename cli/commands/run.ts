@@ -1,12 +1,11 @@
 import type { Command } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
+import { UsageError } from '../command.js';
+import { procedureHint } from '../../runbooks/procedures.js';
 import { openSession } from './run-session.js';
 
 const command: Command = async (ctx) => {
-  const { positional } = parseOptions(ctx.argv, []);
-  const [name, ...extra] = positional;
-  if (!name) throw new UsageError('run needs a procedure name', "see 'mirrorbook plan <procedure>' first; names: domain-setup, certificate-setup, restore, enable, failover, promote, disable, setup");
-  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const [name] = ctx.positionals;
+  if (!name) throw new UsageError('run needs a procedure name', procedureHint(undefined));
   const { loadProcedure } = await import('../../machines/procedure-source.js');
   const { startRun } = await import('../../machines/engine.js');
   const { resolvePaths } = await import('../paths.js');

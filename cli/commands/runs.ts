@@ -1,13 +1,13 @@
 // `mirrorbook runs`: the history, newest first (--json: one JSON object per line).
 
 import type { Command } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
+import { optionText, UsageError } from '../command.js';
 import { openExistingStore } from './run-session.js';
 
 const command: Command = async (ctx) => {
-  const { options } = parseOptions(ctx.argv, ['limit']);
-  const limit = options.limit === undefined ? 50 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${String(options.limit)} is not allowed; expected a whole number of runs, 1 or more`);
+  const limitText = optionText(ctx, 'limit');
+  const limit = limitText === undefined ? 50 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${limitText} is not allowed; expected a whole number of runs, 1 or more`);
   const { store, path } = await openExistingStore(ctx, { readonly: true });
   if (!store) {
     if (!ctx.flags.json) ctx.stdout.write(`no runs yet (no store at ${path})\n`);

@@ -1,12 +1,11 @@
 // `mirrorbook show <run-id>`: one run — its steps as the journal has them, and the audit timeline.
 
 import type { Command } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
+import { UsageError } from '../command.js';
 import { openExistingStore } from './run-session.js';
 
 const command: Command = async (ctx) => {
-  const { positional } = parseOptions(ctx.argv, []);
-  const [runId] = positional;
+  const [runId] = ctx.positionals;
   if (!runId) throw new UsageError('show needs a run id', "list runs with 'mirrorbook runs'");
   const { store, path } = await openExistingStore(ctx, { readonly: true });
   if (!store) throw new UsageError(`no store at ${path}`, 'check --store / --config');
