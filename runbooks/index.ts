@@ -11,6 +11,7 @@ import { enable, enableSteps } from './enable.js';
 import { failback, failover } from './failover.js';
 import { promote, resumeSessions } from './promote.js';
 import { restore, restoreSteps } from './restore.js';
+import { addWitnessProcedure, removeWitnessProcedure, setSafetyProcedure, suspendProcedure } from './session-mode.js';
 import { isProcedureName, procedureHint, type ProcedureName } from './procedures.js';
 
 export interface RunbookOptions {
@@ -21,6 +22,10 @@ export interface RunbookOptions {
 
 export { PROCEDURES, type ProcedureName } from './procedures.js';
 
+function authSteps(config: MirrorbookConfig, now: Date) {
+  return config.auth.mode === 'domain' ? domainSetupSteps(config) : certificateSetupSteps(config, now);
+}
+
 type Builder = (config: MirrorbookConfig, now: Date) => RunbookDefinition;
 
 /** One builder per registered procedure: a name added to the registry without one does not compile. */
@@ -29,14 +34,20 @@ const BUILDERS: Record<ProcedureName, Builder> = {
   'certificate-setup': (config, now) => certificateSetup(config, now),
   restore: (config, now) => restore(config, now),
   enable: (config) => enable(config),
-  setup: (config, now) => {
-    const auth = config.auth.mode === 'domain' ? domainSetupSteps(config) : certificateSetupSteps(config, now);
-    return { name: 'setup', title: `Full setup: ${config.auth.mode === 'domain' ? 'domain' : 'certificate'} authentication, restore, enable`, steps: [...auth, ...restoreSteps(config, now), ...enableSteps(config)] };
-  },
+  setup: (config, now) => ({
+    name: 'setup',
+    title: `Full setup: ${config.auth.mode === 'domain' ? 'domain' : 'certificate'} authentication, restore, enable`,
+    steps: [...authSteps(config, now), ...restoreSteps(config, now), ...enableSteps(config)],
+  }),
   failover: (config) => failover(config),
   failback: (config) => failback(config),
   promote: (config) => promote(config),
   'resume-session': (config) => resumeSessions(config),
+  'add-witness': (config, now) => addWitnessProcedure(config, authSteps(config, now)),
+  'remove-witness': (config) => removeWitnessProcedure(config),
+  'set-safety-full': (config) => setSafetyProcedure(config, 'FULL'),
+  'set-safety-off': (config) => setSafetyProcedure(config, 'OFF'),
+  suspend: (config) => suspendProcedure(config),
   disable: (config) => disable(config),
   cleanup: (config) => cleanup(config),
 };

@@ -13,6 +13,11 @@ export const PROCEDURES = [
   { name: 'failback', summary: 'planned failover of every database back to the configured principal' },
   { name: 'promote', summary: 'forced service on the mirror after the principal is lost (data loss)' },
   { name: 'resume-session', summary: 'resume suspended sessions after the old principal is back' },
+  { name: 'add-witness', summary: "the witness's security, then SET WITNESS on every database (automatic failover)" },
+  { name: 'remove-witness', summary: 'SET WITNESS OFF on whichever partner answers' },
+  { name: 'set-safety-full', summary: 'SAFETY FULL on a live session (high safety), then wait for SYNCHRONIZED' },
+  { name: 'set-safety-off', summary: 'SAFETY OFF on a live session (high performance; Enterprise edition checked)' },
+  { name: 'suspend', summary: 'suspend the sessions (resume-session resumes them)' },
   { name: 'disable', summary: 'remove mirroring; bring the old mirror copies online WITH RECOVERY' },
   { name: 'cleanup', summary: 'after disable: drop endpoints, peer certificates, users and logins' },
 ] as const;
