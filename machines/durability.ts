@@ -143,12 +143,13 @@ export function openRun(store: Store, run: RunInput): RunRecord {
 }
 
 /** A resumed run: back to running, and — after a process that died mid-run (its status still says
- * running) — the record that says so; the store writes the resume record with the status change. */
-export function reopenRun(store: Store, run: RunRecord): void {
+ * running) — the record that says so, naming that process; otherwise the store writes the resume
+ * record with the status change. */
+export function reopenRun(store: Store, run: RunRecord, previousPid: number): void {
   store.transaction(() => {
     store.runs.setStatus(run.id, 'running');
     if (run.status === 'running') {
-      store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${run.pid}) ended without finishing the run`, data: { from: 'running' } });
+      store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${previousPid}) ended without finishing the run`, data: { from: 'running' } });
     }
   });
 }

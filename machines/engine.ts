@@ -262,10 +262,11 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
       2,
     );
   }
+  // The process that last held the run (the lock is taken over from it), not the one that started it.
+  const previous = store.locks.get(run.pairKey);
+  const previousPid = previous?.runId === run.id ? previous.pid : run.pid;
   acquireLock(options, run.id, run.pairKey, run.procedure);
-  // The store writes the resume record with the status change, except after a process that died
-  // mid-run (its status still says running): that one is ours to record.
-  reopenRun(store, run);
+  reopenRun(store, run, previousPid);
   const d = prepare(options, run, hash);
   announce(d, true);
 

@@ -21,8 +21,9 @@ export interface RunRuntime {
   emit(event: EventBody): void;
   /** Every write of the run (journal, audit, checkpoint) goes through here. */
   durability: Durability;
-  /** When each step was first started in this process, for step-finished durations. */
-  startedAt: Map<string, number>;
+  /** When each step began, for step-finished durations: its first intent when an earlier
+   * (interrupted) process began it, else its first start in this process. */
+  startedAt: Map<string, { at: number; earlier: boolean }>;
 }
 
 export interface RuntimeOptions extends Omit<RunRuntime, 'emit' | 'startedAt' | 'durability'> {

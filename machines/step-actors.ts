@@ -25,11 +25,18 @@ function serverOf(rt: RunRuntime, step: StepDefinition): string | undefined {
   return step.target === 'operator' ? undefined : rt.targets().serverName(step.target);
 }
 
+/** When a step began: the first intent an earlier process wrote for it, else now. */
+function beganAt(entries: readonly JournalEntry[]): { at: number; earlier: boolean } {
+  const first = entries[0];
+  return first ? { at: Date.parse(first.intentAt), earlier: true } : { at: Date.now(), earlier: false };
+}
+
 /** Records a step's final state and tells the listener. */
 function finish(rt: RunRuntime, step: StepDefinition, attempt: number, status: StepFinalStatus, detail?: string, error?: ErrorSummary): void {
   rt.durability.finishStep({ runId: rt.runId, stepId: step.id, status, attempt, ...(detail ? { detail } : {}), ...(error ? { error: { ...(error.number !== undefined ? { number: error.number } : {}), message: error.message } } : {}) });
-  const started = rt.startedAt.get(step.id) ?? Date.now();
-  rt.emit({ type: 'step-finished', stepId: step.id, status, ms: Date.now() - started, ...(detail ? { detail } : {}), ...(error ? { error } : {}) });
+  // A step restored in the middle (its probe ran in an earlier process) began with that process's intent.
+  const began = rt.startedAt.get(step.id) ?? beganAt(rt.durability.attempts(step.id));
+  rt.emit({ type: 'step-finished', stepId: step.id, status, ms: Date.now() - began.at, ...(began.earlier ? { acrossInterruption: true } : {}), ...(detail ? { detail } : {}), ...(error ? { error } : {}) });
 }
 
 /** Waits for a person or a timer: what is recorded becomes durable first. */
@@ -85,8 +92,9 @@ export function stepActors(rt: RunRuntime) {
   return {
     probe: fromPromise<ProbeFact, StepInput>(async ({ input }) => {
       const step = stepAt(rt, input.index);
-      if (!rt.startedAt.has(step.id)) rt.startedAt.set(step.id, Date.now());
       const entries = rt.durability.attempts(step.id);
+      // A step an earlier process began (and was interrupted in) lasts from then, not from this probe.
+      if (!rt.startedAt.has(step.id)) rt.startedAt.set(step.id, beganAt(entries));
       const attempt = lastAttempt(entries) + 1;
       const server = serverOf(rt, step);
       rt.emit({ type: 'step-started', stepId: step.id, attempt, target: step.target, ...(server ? { server } : {}) });

@@ -2,6 +2,7 @@
 // lands, on a terminal too).
 
 import type { EngineEvent, EngineEventListener } from '../machines/events.js';
+import { formatMs } from './format-ms.js';
 
 const MARK: Record<string, string> = { done: 'done', 'already-done': 'already done', skipped: 'skipped', failed: 'FAILED' };
 
@@ -24,7 +25,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
     case 'confirm-required':
       return `  DESTRUCTIVE: ${event.consequences} (confirm by typing '${event.expected}')`;
     case 'step-finished':
-      return `step ${event.stepId}: ${MARK[event.status]} (${event.ms} ms)${event.detail ? ` — ${event.detail}` : ''}${event.error ? ` — ${event.error.number !== undefined ? `error ${event.error.number}: ` : ''}${event.error.message}${event.error.hint ? `\n  hint: ${event.error.hint}` : ''}` : ''}`;
+      return `step ${event.stepId}: ${MARK[event.status]} (${formatMs(event.ms)}${event.acrossInterruption ? ' since it began, before the interruption' : ''})${event.detail ? ` — ${event.detail}` : ''}${event.error ? ` — ${event.error.number !== undefined ? `error ${event.error.number}: ` : ''}${event.error.message}${event.error.hint ? `\n  hint: ${event.error.hint}` : ''}` : ''}`;
     case 'run-finished': {
       const lines = [`run ${event.runId}: ${event.status} (exit ${event.exitCode})`];
       if (event.error) lines.push(`  ${event.error.number !== undefined ? `error ${event.error.number}: ` : ''}${event.error.message}`, ...(event.error.hint ? [`  hint: ${event.error.hint}`] : []));

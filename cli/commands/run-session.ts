@@ -61,7 +61,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   return {
     store,
     configPath: paths.config,
-    options: { store, operator, who, signal: controller.signal, listener, argv: process.argv.slice(2), resumeCommand: (runId) => resumeCommandFor(ctx.flags, runId) },
+    options: { store, operator, who, signal: controller.signal, listener, argv: process.argv.slice(2), resumeCommand: (runId) => resumeCommandFor(ctx, runId) },
     close: () => {
       ink?.close();
       process.off('SIGINT', sigint);
