@@ -105,12 +105,18 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   audit: {
     summary: 'export the audit trail (--format ndjson|csv|md) or `audit verify` it',
-    usage: ['audit [--run ID] [--format ndjson|csv|md]', 'audit verify'],
-    about: 'Exports the hash-chained audit trail, or `audit verify` walks the chain and names the first\nrecord that was edited, deleted, reordered or inserted (exit 1).',
-    options: { run: { type: 'string', value: 'ID', help: 'only this run' }, format: { type: 'string', value: 'FORMAT', help: 'ndjson (default), csv or md (a report a change board can file)' } },
+    usage: ['audit [--run ID] [--format ndjson|csv|md]', 'audit verify [--expect-head HASH] [--local]'],
+    about: 'Exports the hash-chained audit trail, or `audit verify` proves it without writing to the store:\nSQLite\'s integrity check, the chain (HMAC with audit.key), every runs / journal row tied to the\nrecord written with it, no WAL lost after a crash; it prints the head (seq and hash) to pin and\nnames the record or run that does not hold (exit 1).',
+    options: {
+      run: { type: 'string', value: 'ID', help: 'only this run' },
+      format: { type: 'string', value: 'FORMAT', help: 'ndjson (default), csv or md (a report a change board can file)' },
+      'expect-head': { type: 'string', value: 'HASH', help: 'verify: fail unless the chain head is this hash (one an earlier verify printed)' },
+      local: { type: 'boolean', help: 'verify: the store alone, without the anchors on the servers; exit 0 when it holds' },
+    },
     common: READ_COMMON,
     maxPositionals: 1,
-    examples: [['check that no record was changed', 'audit verify'], ['one run as a Markdown report', 'audit --run 20261203-224500-1a2b --format md > change-4711.md'], ['everything as CSV for a spreadsheet', 'audit --format csv > audit.csv']],
+    examples: [['check that no record was changed', 'audit verify'], ['check that nothing was appended or cut since the last audit', 'audit verify --expect-head 3f0c…'], ['one run as a Markdown report', 'audit --run 20261203-224500-1a2b --format md > change-4711.md'], ['everything as CSV for a spreadsheet', 'audit --format csv > audit.csv']],
+    more: 'verify exit: 0 proven · 1 something does not hold (named) · 2 bad usage · 5 intact locally, anchors not checked',
     load: () => import('./commands/audit.js'),
   },
   unlock: {

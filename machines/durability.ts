@@ -41,7 +41,8 @@ export interface Durability {
   /** Everything recorded so far is durable on return: before a wait for a person or a timer, and
    * before a statement that no intent names is sent. */
   settle(): void;
-  /** The run's end: what is staged, the last checkpoint and `also` in one durable commit. */
+  /** The run's end: what is staged, the last checkpoint and `also` in one durable commit; then the
+   * run is let go of (the WAL checkpointed into the main file). */
   end(also: () => void): void;
 }
 
@@ -125,7 +126,10 @@ export function createDurability(store: Store, runId: string, checkpoint: Checkp
     finishStep: (state) => { staged.push({ step: state }); },
     checkpoint: (options) => { if (staged.length || options?.always) commit(false); },
     settle: () => commit(true),
-    end: (also) => commit(true, () => also()),
+    end: (also) => {
+      commit(true, () => also());
+      store.wal.settleRun(runId);
+    },
   };
 
   function stageOutcome(intentId: number, outcome: Omit<OutcomeInput, 'intentId'>): void {
@@ -137,9 +141,12 @@ export function createDurability(store: Store, runId: string, checkpoint: Checkp
   }
 }
 
-/** A new run: its record and run-start audit record, durable on return. */
+/** A new run: its record and run-start audit record, durable on return, and the store's note
+ * that this process holds the run (store/wal-guard.ts). */
 export function openRun(store: Store, run: RunInput): RunRecord {
-  return store.runs.create(run);
+  const record = store.runs.create(run);
+  store.wal.holdRun(run.id);
+  return record;
 }
 
 /** A resumed run: back to running, and — after a process that died mid-run (its status still says
@@ -152,6 +159,7 @@ export function reopenRun(store: Store, run: RunRecord, previousPid: number): vo
       store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${previousPid}) ended without finishing the run`, data: { from: 'running' } });
     }
   });
+  store.wal.holdRun(run.id);
 }
 
 /** A note outside any step (the checkpoint could not be used), durable on return. */

@@ -10,7 +10,7 @@ const command: Command = async (ctx) => {
   const limitText = optionText(ctx, 'limit');
   const limit = limitText === undefined ? 50 : Number(limitText);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${limitText} is not allowed; expected a whole number of runs, 1 or more`);
-  const { store, path } = await openExistingStore(ctx, { readonly: true });
+  const { store, path } = await openExistingStore(ctx, { readonly: true, migrate: true });
   if (!store) {
     if (!ctx.flags.json) ctx.stdout.write(`no runs yet (no store at ${path})\n`);
     return 0;

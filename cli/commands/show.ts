@@ -9,7 +9,7 @@ import { currentHost } from '../../store/who.js';
 const command: Command = async (ctx) => {
   const [runId] = ctx.positionals;
   if (!runId) throw new UsageError('show needs a run id', "list runs with 'mirrorbook runs'");
-  const { store, path } = await openExistingStore(ctx, { readonly: true });
+  const { store, path } = await openExistingStore(ctx, { readonly: true, migrate: true });
   if (!store) throw new UsageError(`no store at ${path}`, 'check --store / --config');
   try {
     const run = store.runs.get(runId);

@@ -98,6 +98,7 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
           return;
         }
         await runStatements(ctx, statements);
+        for (const name of request.outputs ?? []) emit({ kind: 'output', name, value: ctx.variables.get(name)?.value ?? null });
       } catch (error) {
         if (!(error instanceof BatchAborted)) throw error;
       } finally {

@@ -83,7 +83,7 @@ test('an applied step costs 1 fsync (its intent), an already-done one none, the 
       'last: statement SELECT last, probe, intent APPLY last; in doubt 1',
     ]);
     const kinds = store.audit.forRun(result.runId).filter((a) => a.stepId === 'first').map((a) => `${a.kind}${a.sql ? ` ${a.sql}` : ''}`);
-    assert.equal(kinds, ['statement SELECT first', 'probe', 'intent APPLY first', 'statement APPLY first', 'outcome', 'statement SELECT first', 'probe']);
+    assert.equal(kinds, ['statement SELECT first', 'probe', 'intent APPLY first', 'statement APPLY first', 'outcome', 'statement SELECT first', 'probe', 'step']);
     assert.ok(store.audit.verify().ok);
   } finally {
     store.close();
