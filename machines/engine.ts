@@ -182,7 +182,7 @@ function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: number; err
     store.runs.setStatus(d.run.id, outcome.status, outcome.exitCode);
     store.locks.release(d.run.pairKey, d.run.id);
   });
-  const resumeCommand = outcome.status === 'done' ? undefined : d.options.resumeCommand(d.run.id);
+  const resumeCommand = outcome.status === 'done' || outcome.error?.resumable === false ? undefined : d.options.resumeCommand(d.run.id);
   d.rt.emit({ type: 'run-finished', status: outcome.status === 'running' ? 'failed' : outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
   return { runId: d.run.id, status: outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) };
 }

@@ -23,7 +23,8 @@ const command: Command = async (ctx) => {
     ctx.stdout.write(JSON.stringify({ procedure: summary.name, title: summary.title, pair: procedure.pairKey, definitionHash: hashDefinition(summary), steps: summary.steps }) + '\n');
     return 0;
   }
-  const lines = [`${summary.title} (${summary.name}) on ${procedure.pairKey} — ${summary.steps.length} steps, nothing is changed by this plan`, ''];
+  const hash = hashDefinition(summary);
+  const lines = [`${summary.title} (${summary.name}) on ${procedure.pairKey} — ${summary.steps.length} steps, nothing is changed by this plan`, `plan hash ${hash}: 'mirrorbook run ${summary.name} --plan-hash ${hash}' runs exactly this plan`, ''];
   summary.steps.forEach((step, i) => {
     const marks = [step.manual ? 'MANUAL' : '', step.destructive ? `DESTRUCTIVE — asks you to type '${step.confirmText}'` : '', step.retry ? `retries ${step.retry.attempts - 1}×` : '', step.timeoutMs ? `timeout ${step.timeoutMs / 1000} s` : ''].filter(Boolean);
     lines.push(`${String(i + 1).padStart(2)}. ${step.title}  [${step.id}] on ${step.target}${marks.length ? `  (${marks.join(', ')})` : ''}`);
