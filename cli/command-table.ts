@@ -51,12 +51,12 @@ const RUN_EXIT = 'exit codes: 0 done · 1 a step failed · 2 bad usage/config ·
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   plan: {
     summary: 'show every step and its exact T-SQL per server; changes nothing',
-    usage: ['plan <procedure> [--json]'],
-    about: 'Every step of the procedure, the server it runs on, whether it is manual or destructive, its\nretries and time limit, and the exact T-SQL (secrets masked). Connects to nothing, changes nothing.',
-    options: {},
+    usage: ['plan <procedure> [--json | --chart]'],
+    about: 'Every step of the procedure, the server it runs on, whether it is manual or destructive, its\nretries and time limit, and the exact T-SQL (secrets masked). Connects to nothing, changes nothing.\nWith --chart: the procedure and the chart every step runs, as Mermaid diagrams (Markdown).',
+    options: { chart: { type: 'boolean', help: 'the procedure and the step chart as Mermaid diagrams' } },
     common: ['config', 'json'],
     maxPositionals: 1,
-    examples: [['what a full setup will do, statement by statement', 'plan setup'], ['the plan of a failover for another pair', 'plan failover --config /etc/mirrorbook/patriot.yaml'], ['the plan and its definition hash as JSON', 'plan promote --json']],
+    examples: [['what a full setup will do, statement by statement', 'plan setup'], ['the plan of a failover for another pair', 'plan failover --config /etc/mirrorbook/patriot.yaml'], ['the plan and its definition hash as JSON', 'plan promote --json'], ['draw the procedure and the step chart', 'plan setup --chart > setup.md']],
     more: PROCEDURES,
     load: () => import('./commands/plan.js'),
   },
