@@ -13,6 +13,7 @@ export const COMMON_OPTIONS = {
   store: { type: 'string', value: 'FILE', help: 'state store (default .mirrorbook/state.db beside the config, env MIRRORBOOK_STORE)' },
   json: { type: 'boolean', help: 'JSON on stdout (NDJSON events for runs), no colour' },
   plain: { type: 'boolean', help: 'plain timestamped lines even on a terminal' },
+  verbose: { type: 'boolean', help: 'plain lines: every read and poll (repeated reads are otherwise counted)' },
   yes: { type: 'boolean', help: 'answer ordinary manual confirmations' },
   confirm: { type: 'string', value: 'TEXT', help: 'the database or partner name a destructive step asks for (no terminal)' },
   operator: { type: 'string', value: 'NAME', help: 'who is running this (recorded in the audit trail)' },
@@ -42,7 +43,7 @@ export interface CommandSpec {
   load(): Promise<{ default: Command }>;
 }
 
-const RUN_COMMON: readonly CommonOption[] = ['config', 'store', 'yes', 'confirm', 'operator', 'json', 'plain', 'no-color'];
+const RUN_COMMON: readonly CommonOption[] = ['config', 'store', 'yes', 'confirm', 'operator', 'json', 'plain', 'verbose', 'no-color'];
 const READ_COMMON: readonly CommonOption[] = ['config', 'store', 'json'];
 const PROCEDURES = `procedures:\n${procedureTable()}`;
 const RUN_EXIT = 'exit codes: 0 done · 1 a step failed or the preflight found a ✗ · 2 bad usage/config · 3 needs an operator and there is no terminal · 4 pair locked by another run · 5 done but a step was skipped · 130/143 interrupted';
@@ -61,23 +62,23 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   plan: {
     summary: 'show every step and its exact T-SQL per server; changes nothing',
-    usage: ['plan <procedure> [--offline] [--json]'],
-    about: 'Every step of the procedure, the server it runs on, whether it is manual or destructive, its\nretries and time limit, and the exact T-SQL (secrets masked). Against the live pair it probes each\nstep (reads only) and marks it already done / will change / blocked by a preflight check that is ✗;\n--offline plans from the config alone. Changes nothing.',
-    options: { offline: { type: 'boolean', help: 'do not connect: the plan from the config alone' } },
+    usage: ['plan <procedure> [--offline] [--json | --chart]'],
+    about: 'Every step of the procedure, the server it runs on, whether it is manual or destructive, its\nretries and time limit, and the exact T-SQL (secrets masked). Against the live pair it probes each\nstep (reads only) and marks it already done / will change / blocked by a preflight check that is ✗;\n--offline plans from the config alone. Changes nothing. With --chart: the procedure and the chart\nevery step runs, as Mermaid diagrams (Markdown).',
+    options: { offline: { type: 'boolean', help: 'do not connect: the plan from the config alone' }, chart: { type: 'boolean', help: 'the procedure and the step chart as Mermaid diagrams' } },
     common: ['config', 'json'],
     maxPositionals: 1,
-    examples: [['what a full setup will do, statement by statement', 'plan setup'], ['the plan of a failover for another pair', 'plan failover --config /etc/mirrorbook/patriot.yaml'], ['the plan and its definition hash as JSON', 'plan promote --json']],
+    examples: [['what a full setup will do, statement by statement', 'plan setup'], ['the plan of a failover for another pair', 'plan failover --config /etc/mirrorbook/patriot.yaml'], ['the plan and its definition hash as JSON', 'plan promote --json'], ['draw the procedure and the step chart', 'plan setup --chart > setup.md']],
     more: PROCEDURES,
     load: () => import('./commands/plan.js'),
   },
   run: {
     summary: 'run a procedure (TUI on a terminal, plain lines otherwise)',
-    usage: ['run <procedure> [--yes] [--confirm NAME] [--plain | --json]'],
-    about: 'Runs the procedure against the pair in the config: each step probes first (a step already done\nis recorded as such), then applies, then verifies. Every statement is in the audit trail; an\ninterrupted run continues with `mirrorbook resume`.',
-    options: {},
+    usage: ['run <procedure> [--plan-hash HASH] [--yes] [--confirm NAME] [--plain | --json]'],
+    about: 'Runs the procedure against the pair in the config: each step probes first (a step already done\nis recorded as such), then applies, then verifies. Every statement is in the audit trail; an\ninterrupted run continues with `mirrorbook resume`. With --plan-hash it runs only the plan that was\nreviewed: `mirrorbook plan` prints the hash.',
+    options: { 'plan-hash': { type: 'string', value: 'HASH', help: 'refuse to start unless the plan hashes to HASH (from mirrorbook plan)' } },
     common: RUN_COMMON,
     maxPositionals: 1,
-    examples: [['set up mirroring on a new pair (asks before anything destructive)', 'run setup'], ['a planned failover from a script, answering confirmations', 'run failover --yes --plain'], ['forced service after losing the principal, without a terminal', 'run promote --yes --confirm SQLMIR01']],
+    examples: [['set up mirroring on a new pair (asks before anything destructive)', 'run setup'], ['a planned failover from a script, answering confirmations', 'run failover --yes --plain'], ['forced service after losing the principal, without a terminal', 'run promote --yes --confirm SQLMIR01'], ['exactly the plan the change board approved (the hash `mirrorbook plan setup` printed)', 'run setup --plan-hash 9c2f41d0e8…']],
     more: `${PROCEDURES}\n\n${RUN_EXIT}`,
     finishesWithoutOutput: true,
     load: () => import('./commands/run.js'),
@@ -207,7 +208,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     usage: ['demo [--keep] [--dir DIR]'],
     about: 'Starts a lab in a temporary directory (or --dir), runs setup then failover against it in the run\nview (plain lines without a terminal), then prints what to try next.',
     options: { keep: { type: 'boolean', help: 'leave the lab running afterwards' }, dir: { type: 'string', value: 'DIR', help: 'where to put the lab (default a new temporary directory)' } },
-    common: ['json', 'plain', 'no-color'],
+    common: ['json', 'plain', 'verbose', 'no-color'],
     maxPositionals: 0,
     examples: [['the whole show', 'demo'], ['keep the pair running to try the tour', 'demo --keep --dir /tmp/mb-demo']],
     finishesWithoutOutput: true,

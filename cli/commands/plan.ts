@@ -1,5 +1,6 @@
 // `mirrorbook plan <procedure>`: every step, where it runs, its flags and the exact T-SQL (secrets
-// masked). Changes nothing and connects to nothing.
+// masked). Changes nothing and connects to nothing. With --chart: the runbook and the step chart
+// as Mermaid diagrams.
 
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
@@ -15,12 +16,18 @@ const command: Command = async (ctx) => {
   const { hashDefinition, summarizeDefinition } = await import('../../machines/definition-hash.js');
   const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });
   const summary = summarizeDefinition(procedure.runbook);
+  if (ctx.options.chart) {
+    const { chartMarkdown } = await import('../../machines/chart.js');
+    ctx.stdout.write(chartMarkdown(summary));
+    return 0;
+  }
   const live = ctx.options.offline === true ? undefined : await livePlanOrOffline(procedure);
   if (ctx.flags.json) {
     ctx.stdout.write(JSON.stringify({ procedure: summary.name, title: summary.title, pair: procedure.pairKey, definitionHash: hashDefinition(summary), steps: summary.steps.map((s, i) => (live && 'marks' in live ? { ...s, live: live.marks[i] } : s)), ...(live && 'marks' in live ? { blocking: live.blocking } : live ? { offline: live.offline } : {}) }) + '\n');
     return 0;
   }
-  const lines = [`${summary.title} (${summary.name}) on ${procedure.pairKey} — ${summary.steps.length} steps, nothing is changed by this plan`, ''];
+  const hash = hashDefinition(summary);
+  const lines = [`${summary.title} (${summary.name}) on ${procedure.pairKey} — ${summary.steps.length} steps, nothing is changed by this plan`, `plan hash ${hash}: 'mirrorbook run ${summary.name} --plan-hash ${hash}' runs exactly this plan`, ''];
   if (live && 'offline' in live) lines.splice(1, 0, `(config only: ${live.offline})`);
   if (live && 'marks' in live) {
     const count = (state: string) => live.marks.filter((m) => m.state === state).length;

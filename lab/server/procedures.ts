@@ -18,6 +18,7 @@ import { BatchVariables } from '../sql/variables.js';
 import { evaluateExpression } from '../sql/evaluate.js';
 import { catalogContext, catalogFor } from './catalog-context.js';
 import { parseMode, parseOwner, release, tryAcquire, type AppLockRequest } from './applocks.js';
+import { datatypeInfo } from './datatype-info.js';
 
 interface Arguments {
   positional: Typed[];
@@ -78,6 +79,12 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       }
       break;
     }
+    case 'sp_datatype_info':
+    case 'sp_datatype_info_100': {
+      const code = evaluateArguments(ctx, stmt).positional[0]?.value;
+      ctx.emit({ kind: 'rows', ...datatypeInfo(typeof code === 'number' ? code : 0) });
+      break;
+    }
     case 'sp_who':
     case 'sp_who2':
       spWho(ctx);
@@ -110,7 +117,7 @@ function appLockOf(ctx: BatchContext, args: Arguments, withMode: boolean): AppLo
   const owner = parseOwner(text(args, withMode ? 2 : 1, '@LockOwner'));
   const principal = text(args, withMode ? 4 : 2, '@DbPrincipal') ?? 'public';
   if (resource === null || !mode || !owner) return undefined;
-  if (owner === 'Transaction' && ctx.settings.trancount === 0) return undefined;
+  if (owner === 'Transaction' && ctx.settings.transaction.trancount === 0) return undefined;
   return { instance: ctx.instance.name, spid: ctx.session.spid, database: ctx.session.database, principal, resource, mode, owner };
 }
 
