@@ -1,7 +1,7 @@
 // `mirrorbook plan` prints the plan's hash; `run --plan-hash H` refuses (exit 2, nothing sent) when
 // the plan no longer hashes to H — here, a config changed after the approval — and runs when it
-// does, recording the hash with the run. A failover approved before any setup then stops with
-// "mirroring is not set up" and how to set it up, offering no resume (resuming cannot help).
+// does, recording the hash with the run. A failover approved before any setup is refused by the
+// preflight (no database on the mirror) before any change.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,17 +39,23 @@ test('the approved hash runs; a changed config is refused before any batch', asy
   assert.match(refused.stderr, new RegExp(`the plan of 'failover' no longer hashes to ${hash}: it is [0-9a-f]{64} now; nothing was run`));
   assert.is(total(batchCounts(lab.dir)), before, 'no batch reached a server');
 
+  // Approved, but the pair is not mirrored: the preflight refuses it before any change (the
+  // databases do not exist on the mirror), and no run is started.
   const approved = await runCli(['run', 'failover', '--plan-hash', hash!, '--yes', '--plain', '--config', config, ...store]);
   assert.is(approved.code, 1, approved.stdout + approved.stderr);
-  assert.match(approved.stdout, /mirroring is not set up: Patriot, PatriotArchive are not mirrored on SQLPRI01/);
-  assert.match(approved.stdout, /hint: set it up first: 'mirrorbook plan setup' shows what it does, 'mirrorbook run setup' does it; then run failover again/);
-  assert.not.match(approved.stdout, /SAFETY \?/);
-  assert.not.match(approved.stdout, /to continue:/, 'resuming a failover before setup cannot help');
+  assert.match(approved.stdout, /database\s+SQLMIR01\s+✗\s+no database 'Patriot'/);
+  assert.match(approved.stderr, /preflight: \d+ check\(s\) failed \(✗\), nothing was changed/);
+
+  // An approved plan that can run runs, with its hash on the record.
+  const auth = await runCli(['plan', 'certificate-setup', '--config', config]);
+  const authHash = /^plan hash ([0-9a-f]{64})/m.exec(auth.stdout)?.[1];
+  const ran = await runCli(['run', 'certificate-setup', '--plan-hash', authHash!, '--yes', '--plain', '--config', config, ...store]);
+  assert.is(ran.code, 0, ran.stdout.slice(-1500) + ran.stderr);
   const db = openStore(join(work, 'state.db'), { readonly: true });
   try {
     const run = db.runs.latest()!;
-    assert.is(run.definitionHash, hash);
-    assert.is((db.audit.forRun(run.id).find((a) => a.kind === 'run-start')?.data as { definitionHash?: string } | null)?.definitionHash, hash, 'the audit records the hash that ran');
+    assert.is(run.definitionHash, authHash);
+    assert.is((db.audit.forRun(run.id).find((a) => a.kind === 'run-start')?.data as { definitionHash?: string } | null)?.definitionHash, authHash, 'the audit records the hash that ran');
   } finally {
     db.close();
   }
