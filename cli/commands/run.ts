@@ -22,6 +22,9 @@ const command: Command = async (ctx) => {
       throw new UsageError(`the plan of '${name}' no longer hashes to ${approved}: it is ${now} now; nothing was run`, `compare 'mirrorbook plan ${name}' with the plan that was approved (the config, the procedure or the date of certificates changed); have the new plan approved and run it with --plan-hash ${now}`);
     }
   }
+  // A store that cannot be used is a usage error (exit 2) before any server is read.
+  const { openStore } = await import('../../store/index.js');
+  openStore(resolvePaths(ctx.flags, ctx.env, ctx.cwd).store).close();
   await preflightGate(ctx, name, procedure, true);
   const session = await openSession(ctx);
   let result;

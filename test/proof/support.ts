@@ -1,5 +1,6 @@
 // What the proof tests share: the built CLI (dist/cli.js, as an operator runs it) in a child
 // process, and the lab's batch logs (one NDJSON line per batch an instance received).
+import { changesServer } from '../../machines/statement-kind.js';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,11 +30,14 @@ export function runDist(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?
 }
 
 /** Batch-log line count per instance of the lab in `labDir`. */
-export function batchCounts(labDir: string): Record<string, number> {
+/** Batches per instance in the lab's logs; with `onlyChanges`, only those that may change a
+ * server (the preflight's reads are not counted). */
+export function batchCounts(labDir: string, onlyChanges = false): Record<string, number> {
   const logs = join(labDir, 'logs');
   const counts: Record<string, number> = {};
   for (const file of readdirSync(logs).filter((f) => f.endsWith('.ndjson'))) {
-    counts[file.replace(/\.ndjson$/, '')] = readFileSync(join(logs, file), 'utf8').split('\n').filter(Boolean).length;
+    const lines = readFileSync(join(logs, file), 'utf8').split('\n').filter(Boolean);
+    counts[file.replace(/\.ndjson$/, '')] = onlyChanges ? lines.filter((l) => changesServer((JSON.parse(l) as { sql: string }).sql)).length : lines.length;
   }
   return counts;
 }

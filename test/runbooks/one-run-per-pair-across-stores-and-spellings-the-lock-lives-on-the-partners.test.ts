@@ -57,8 +57,9 @@ test('two stores race setup: the second (lower-case names) exits 4 naming the ho
   await pair.lab.control({ op: 'behaviour', instance: '*', name: 'backupMsPerGB', value: FAST_BACKUP_MS_PER_GB });
   const done = await first.done;
   assert.is(done.code, 0, done.stdout.slice(-1500) + done.stderr);
-  assert.is(changes('SQLPRI01', /CREATE MASTER KEY/), 1);
-  assert.is(changes('SQLMIR01', /CREATE MASTER KEY/), 1);
+  // (The batch log redacts password-bearing batches, as SQL Server's traces do: endpoints are counted.)
+  assert.is(changes('SQLPRI01', /^CREATE ENDPOINT/), 1);
+  assert.is(changes('SQLMIR01', /^CREATE ENDPOINT/), 1);
   assert.is(changes('SQLMIR01', /^RESTORE DATABASE \[Patriot\]/), 1);
   assert.not.match((await pair.mb('status')).stdout, /locked by/, 'released at the end of the run');
 });
