@@ -13,6 +13,7 @@ export const PROCEDURES = [
   { name: 'failback', summary: 'planned failover of every database back to the configured principal' },
   { name: 'promote', summary: 'forced service on the mirror after the principal is lost (data loss)' },
   { name: 'resume-session', summary: 'resume suspended sessions after the old principal is back' },
+  { name: 'sync-logins', summary: 'the logins the mirrored databases\' users map to, on both partners with the same SIDs (also in setup and failover)' },
   { name: 'add-witness', summary: "the witness's security, then SET WITNESS on every database (automatic failover)" },
   { name: 'remove-witness', summary: 'SET WITNESS OFF on whichever partner answers' },
   { name: 'set-safety-full', summary: 'SAFETY FULL on a live session (high safety), then wait for SYNCHRONIZED' },

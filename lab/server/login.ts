@@ -4,6 +4,7 @@
 import type { InstanceState, LabState } from '../model.js';
 import type { LoginRequest, LoginResult, SqlMessage } from '../tds/handler.js';
 import { verifyPassword } from '../instance/password.js';
+import { canUseDatabase } from '../instance/database-access.js';
 import { findLogin } from '../instance/principals.js';
 import { openError } from '../instance/use-database.js';
 import { findDatabase } from '../instance/scope.js';
@@ -32,6 +33,9 @@ export function authenticate(lab: LabState, instance: InstanceState, request: Lo
     return loginFailed(request.user, requested === '' ? 40 : 38, requested === '' ? 'Failed to open the database configured in the login object while revalidating the login on the connection.' : `Failed to open the explicitly specified database '${requested}'.`);
   }
   const database = findDatabase(instance, databaseName);
+  if (database && !canUseDatabase(instance, login, database)) {
+    return loginFailed(request.user, requested === '' ? 40 : 38, requested === '' ? 'Failed to open the database configured in the login object while revalidating the login on the connection.' : `Failed to open the explicitly specified database '${requested}'.`);
+  }
   const facts = versionFacts(instance.version);
   const spid = lab.nextIds.spid++;
   return { ok: true, spid, database: database?.name ?? 'master', serverName: instance.name, version: { major: facts.major, minor: facts.minor, build: facts.build } };
