@@ -13,6 +13,7 @@ export const COMMON_OPTIONS = {
   store: { type: 'string', value: 'FILE', help: 'state store (default .mirrorbook/state.db beside the config, env MIRRORBOOK_STORE)' },
   json: { type: 'boolean', help: 'JSON on stdout (NDJSON events for runs), no colour' },
   plain: { type: 'boolean', help: 'plain timestamped lines even on a terminal' },
+  verbose: { type: 'boolean', help: 'plain lines: every read and poll (repeated reads are otherwise counted)' },
   yes: { type: 'boolean', help: 'answer ordinary manual confirmations' },
   confirm: { type: 'string', value: 'TEXT', help: 'the database or partner name a destructive step asks for (no terminal)' },
   operator: { type: 'string', value: 'NAME', help: 'who is running this (recorded in the audit trail)' },
@@ -42,7 +43,7 @@ export interface CommandSpec {
   load(): Promise<{ default: Command }>;
 }
 
-const RUN_COMMON: readonly CommonOption[] = ['config', 'store', 'yes', 'confirm', 'operator', 'json', 'plain', 'no-color'];
+const RUN_COMMON: readonly CommonOption[] = ['config', 'store', 'yes', 'confirm', 'operator', 'json', 'plain', 'verbose', 'no-color'];
 const READ_COMMON: readonly CommonOption[] = ['config', 'store', 'json'];
 const PROCEDURES = `procedures:\n${procedureTable()}`;
 const RUN_EXIT = 'exit codes: 0 done · 1 a step failed · 2 bad usage/config · 3 needs an operator and there is no terminal · 4 pair locked by another run · 130/143 interrupted';
@@ -50,23 +51,23 @@ const RUN_EXIT = 'exit codes: 0 done · 1 a step failed · 2 bad usage/config ·
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   plan: {
     summary: 'show every step and its exact T-SQL per server; changes nothing',
-    usage: ['plan <procedure> [--json]'],
-    about: 'Every step of the procedure, the server it runs on, whether it is manual or destructive, its\nretries and time limit, and the exact T-SQL (secrets masked). Connects to nothing, changes nothing.',
-    options: {},
+    usage: ['plan <procedure> [--json | --chart]'],
+    about: 'Every step of the procedure, the server it runs on, whether it is manual or destructive, its\nretries and time limit, and the exact T-SQL (secrets masked). Connects to nothing, changes nothing.\nWith --chart: the procedure and the chart every step runs, as Mermaid diagrams (Markdown).',
+    options: { chart: { type: 'boolean', help: 'the procedure and the step chart as Mermaid diagrams' } },
     common: ['config', 'json'],
     maxPositionals: 1,
-    examples: [['what a full setup will do, statement by statement', 'plan setup'], ['the plan of a failover for another pair', 'plan failover --config /etc/mirrorbook/patriot.yaml'], ['the plan and its definition hash as JSON', 'plan promote --json']],
+    examples: [['what a full setup will do, statement by statement', 'plan setup'], ['the plan of a failover for another pair', 'plan failover --config /etc/mirrorbook/patriot.yaml'], ['the plan and its definition hash as JSON', 'plan promote --json'], ['draw the procedure and the step chart', 'plan setup --chart > setup.md']],
     more: PROCEDURES,
     load: () => import('./commands/plan.js'),
   },
   run: {
     summary: 'run a procedure (TUI on a terminal, plain lines otherwise)',
-    usage: ['run <procedure> [--yes] [--confirm NAME] [--plain | --json]'],
-    about: 'Runs the procedure against the pair in the config: each step probes first (a step already done\nis recorded as such), then applies, then verifies. Every statement is in the audit trail; an\ninterrupted run continues with `mirrorbook resume`.',
-    options: {},
+    usage: ['run <procedure> [--plan-hash HASH] [--yes] [--confirm NAME] [--plain | --json]'],
+    about: 'Runs the procedure against the pair in the config: each step probes first (a step already done\nis recorded as such), then applies, then verifies. Every statement is in the audit trail; an\ninterrupted run continues with `mirrorbook resume`. With --plan-hash it runs only the plan that was\nreviewed: `mirrorbook plan` prints the hash.',
+    options: { 'plan-hash': { type: 'string', value: 'HASH', help: 'refuse to start unless the plan hashes to HASH (from mirrorbook plan)' } },
     common: RUN_COMMON,
     maxPositionals: 1,
-    examples: [['set up mirroring on a new pair (asks before anything destructive)', 'run setup'], ['a planned failover from a script, answering confirmations', 'run failover --yes --plain'], ['forced service after losing the principal, without a terminal', 'run promote --yes --confirm SQLMIR01']],
+    examples: [['set up mirroring on a new pair (asks before anything destructive)', 'run setup'], ['a planned failover from a script, answering confirmations', 'run failover --yes --plain'], ['forced service after losing the principal, without a terminal', 'run promote --yes --confirm SQLMIR01'], ['exactly the plan the change board approved (the hash `mirrorbook plan setup` printed)', 'run setup --plan-hash 9c2f41d0e8…']],
     more: `${PROCEDURES}\n\n${RUN_EXIT}`,
     finishesWithoutOutput: true,
     load: () => import('./commands/run.js'),
@@ -105,12 +106,18 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   audit: {
     summary: 'export the audit trail (--format ndjson|csv|md) or `audit verify` it',
-    usage: ['audit [--run ID] [--format ndjson|csv|md]', 'audit verify'],
-    about: 'Exports the hash-chained audit trail, or `audit verify` walks the chain and names the first\nrecord that was edited, deleted, reordered or inserted (exit 1).',
-    options: { run: { type: 'string', value: 'ID', help: 'only this run' }, format: { type: 'string', value: 'FORMAT', help: 'ndjson (default), csv or md (a report a change board can file)' } },
+    usage: ['audit [--run ID] [--format ndjson|csv|md]', 'audit verify [--expect-head HASH] [--local]'],
+    about: 'Exports the hash-chained audit trail, or `audit verify` proves it without writing to the store:\nSQLite\'s integrity check, the chain (HMAC with audit.key), every runs / journal row tied to the\nrecord written with it, no WAL lost after a crash; it prints the head (seq and hash) to pin and\nnames the record or run that does not hold (exit 1).',
+    options: {
+      run: { type: 'string', value: 'ID', help: 'only this run' },
+      format: { type: 'string', value: 'FORMAT', help: 'ndjson (default), csv or md (a report a change board can file)' },
+      'expect-head': { type: 'string', value: 'HASH', help: 'verify: fail unless the chain head is this hash (one an earlier verify printed)' },
+      local: { type: 'boolean', help: 'verify: the store alone, without the anchors on the servers; exit 0 when it holds' },
+    },
     common: READ_COMMON,
     maxPositionals: 1,
-    examples: [['check that no record was changed', 'audit verify'], ['one run as a Markdown report', 'audit --run 20261203-224500-1a2b --format md > change-4711.md'], ['everything as CSV for a spreadsheet', 'audit --format csv > audit.csv']],
+    examples: [['check that no record was changed', 'audit verify'], ['check that nothing was appended or cut since the last audit', 'audit verify --expect-head 3f0c…'], ['one run as a Markdown report', 'audit --run 20261203-224500-1a2b --format md > change-4711.md'], ['everything as CSV for a spreadsheet', 'audit --format csv > audit.csv']],
+    more: 'verify exit: 0 proven · 1 something does not hold (named) · 2 bad usage · 5 intact locally, anchors not checked',
     load: () => import('./commands/audit.js'),
   },
   unlock: {
@@ -190,7 +197,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     usage: ['demo [--keep] [--dir DIR]'],
     about: 'Starts a lab in a temporary directory (or --dir), runs setup then failover against it in the run\nview (plain lines without a terminal), then prints what to try next.',
     options: { keep: { type: 'boolean', help: 'leave the lab running afterwards' }, dir: { type: 'string', value: 'DIR', help: 'where to put the lab (default a new temporary directory)' } },
-    common: ['json', 'plain', 'no-color'],
+    common: ['json', 'plain', 'verbose', 'no-color'],
     maxPositionals: 0,
     examples: [['the whole show', 'demo'], ['keep the pair running to try the tour', 'demo --keep --dir /tmp/mb-demo']],
     finishesWithoutOutput: true,

@@ -3,6 +3,7 @@
 // `--help`, `runs` and `audit` never load ink or mssql.
 
 import { UsageError } from '../errors/operator-error.js';
+import { currentInvocation, selfCommand, shellWord } from './self-command.js';
 
 export { UsageError };
 
@@ -11,6 +12,8 @@ export interface GlobalFlags {
   store?: string;
   json: boolean;
   plain: boolean;
+  /** Plain output shows every read and poll. */
+  verbose: boolean;
   yes: boolean;
   confirm?: string;
   operator?: string;
@@ -40,8 +43,9 @@ export function optionText(ctx: CommandContext, name: string): string | undefine
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The exact command that continues a run, with the --config / --store this one was given. */
-export function resumeCommandFor(flags: GlobalFlags, runId: string): string {
-  const quote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  return ['mirrorbook', 'resume', runId, ...(flags.config ? ['--config', quote(flags.config)] : []), ...(flags.store ? ['--store', quote(flags.store)] : [])].join(' ');
+/** The exact command that continues a run, as the operator started mirrorbook, with the --config /
+ * --store this one was given. */
+export function resumeCommandFor(ctx: Pick<CommandContext, 'flags' | 'env' | 'cwd'>, runId: string): string {
+  const { flags } = ctx;
+  return [selfCommand(currentInvocation(ctx.env, ctx.cwd)), 'resume', runId, ...(flags.config ? ['--config', shellWord(flags.config)] : []), ...(flags.store ? ['--store', shellWord(flags.store)] : [])].join(' ');
 }

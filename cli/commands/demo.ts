@@ -5,9 +5,10 @@
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
 import { optionText } from '../command.js';
+import { currentInvocation, selfCommand } from '../self-command.js';
 
 const PROCEDURES = ['setup', 'failover'] as const;
 
@@ -61,16 +62,8 @@ const command: Command = async (ctx) => {
 };
 export default command;
 
-/** How to call this CLI again, the way it was called now. */
-function selfCommand(ctx: CommandContext): string {
-  const script = process.argv[1] ?? 'mirrorbook';
-  if (basename(script) === 'mirrorbook') return 'mirrorbook';
-  const rel = relative(ctx.cwd, script);
-  return `node ${rel.startsWith('..') ? script : rel}`;
-}
-
 function nextSteps(ctx: CommandContext, root: string, labDir: string, config: string, keep: boolean): string {
-  const mb = selfCommand(ctx);
+  const mb = selfCommand(currentInvocation(ctx.env, ctx.cwd));
   const c = `--config ${config}`;
   const tries: [string, string][] = [
     ...(keep ? [] : [['bring the same lab back (the demo stops it on the way out)', `${mb} lab start --dir ${labDir}`] as [string, string]]),

@@ -7,7 +7,7 @@ import { openExistingStore } from './run-session.js';
 
 const command: Command = async (ctx) => {
   const reason = optionText(ctx, 'reason');
-  const { store, path } = await openExistingStore(ctx, { readonly: false });
+  const { store, path } = await openExistingStore(ctx, { readonly: false, auditKey: true });
   if (!store) throw new UsageError(`no store at ${path}`, 'check --store / --config');
   try {
     const pairKey = optionText(ctx, 'pair') ?? store.runs.latest()?.pairKey;

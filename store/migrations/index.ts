@@ -1,6 +1,7 @@
 // Listed explicitly (not read from the directory) so the esbuild bundle carries them.
 import { initial } from './001-initial.js';
 import { auditHead } from './002-audit-head.js';
+import { unsettledRuns } from './003-unsettled-runs.js';
 import type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial, auditHead];
+export const migrations: readonly Migration[] = [initial, auditHead, unsettledRuns];
