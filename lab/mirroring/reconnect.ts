@@ -9,7 +9,7 @@ import { canUseDatabase } from '../instance/database-access.js';
 import { findLogin } from '../instance/principals.js';
 import { findDatabase } from '../storage/databases.js';
 import { stateError } from '../instance/use-database.js';
-import { writeErrorLog } from './errorlog.js';
+import { logFailedLogin } from '../server/login.js';
 import { instanceUp } from './handshake.js';
 
 export function queueReconnect(lab: LabState, programs: ClientProgram[], instances: (string | null | undefined)[]): void {
@@ -17,14 +17,15 @@ export function queueReconnect(lab: LabState, programs: ClientProgram[], instanc
   lab.reconnecting = [...(lab.reconnecting ?? []), ...programs.map((program) => ({ program, instances: names }))];
 }
 
-/** Why `instance` refuses the program now, or null when it lets it in; undefined when it does not serve the database. */
-function refusal(instance: InstanceState, program: ClientProgram): string | null | undefined {
+/** Why `instance` refuses the program now (18456 state and reason), or null when it lets it in;
+ * undefined when it does not serve the database. */
+function refusal(instance: InstanceState, program: ClientProgram): { state: number; reason: string } | null | undefined {
   const database = findDatabase(instance, program.database);
   if (!database || stateError(database)) return undefined;
   const login = findLogin(instance.logins, program.loginName);
-  if (!login || login.type !== 'S' || login.passwordHash === null) return `Login failed for user '${program.loginName}'. Reason: Could not find a login matching the name provided. [CLIENT: ${program.hostName}]`;
-  if (login.isDisabled) return `Login failed for user '${program.loginName}'. Reason: The account is disabled. [CLIENT: ${program.hostName}]`;
-  if (!canUseDatabase(instance, login, database)) return `Login failed for user '${program.loginName}'. Reason: Failed to open the explicitly specified database '${database.name}'. [CLIENT: ${program.hostName}]`;
+  if (!login || login.type !== 'S' || login.passwordHash === null) return { state: 5, reason: 'Could not find a login matching the name provided.' };
+  if (login.isDisabled) return { state: 7, reason: 'The account is disabled.' };
+  if (!canUseDatabase(instance, login, database)) return { state: 38, reason: `Failed to open the explicitly specified database '${database.name}'.` };
   return null;
 }
 
@@ -39,8 +40,8 @@ export function reconnectPrograms(lab: LabState, now: Date): void {
       const why = refusal(instance, entry.program);
       if (why === undefined) continue;
       if (why !== null) {
-        if (entry.lastError !== `${name}: ${why}`) writeErrorLog(instance, now, why, 18456);
-        entry.lastError = `${name}: ${why}`;
+        if (entry.lastError !== `${name}: ${why.reason}`) logFailedLogin(instance, now, entry.program.loginName, why.state, why.reason, entry.program.hostName);
+        entry.lastError = `${name}: ${why.reason}`;
         continue;
       }
       instance.programs.push({ ...entry.program, spid: lab.nextIds.spid++, loginTime: now.toISOString() });

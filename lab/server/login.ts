@@ -22,12 +22,15 @@ interface Refusal {
   before?: SqlMessage;
 }
 
+/** The two error log lines of a refused login. */
+export function logFailedLogin(instance: InstanceState, now: Date, user: string, state: number, reason: string, client = CLIENT): void {
+  writeErrorLog(instance, now, `Error: 18456, Severity: 14, State: ${state}.`);
+  writeErrorLog(instance, now, `Login failed for user '${user}'. Reason: ${reason} [CLIENT: ${client}]`);
+}
+
 function refuse(instance: InstanceState | undefined, user: string, refusal: Refusal, now: Date): LoginResult {
   const text = `Login failed for user '${user}'.`;
-  if (instance) {
-    writeErrorLog(instance, now, `Error: 18456, Severity: 14, State: ${refusal.state}.`);
-    writeErrorLog(instance, now, `${text} Reason: ${refusal.reason} [CLIENT: ${CLIENT}]`);
-  }
+  if (instance) logFailedLogin(instance, now, user, refusal.state, refusal.reason);
   const error: SqlMessage = { number: 18456, state: 1, class: 14, message: text, line: 1 };
   return refusal.before ? { ok: false, error, before: [refusal.before] } : { ok: false, error };
 }
@@ -58,9 +61,8 @@ export function authenticate(lab: LabState, instance: InstanceState, request: Lo
   const databaseName = requested === '' ? login.defaultDatabase : requested;
   if (openError(instance, databaseName)) return refuse(instance, request.user, databaseRefusal(requested), now);
   const database = findDatabase(instance, databaseName);
-  if (database && !canUseDatabase(instance, login, database)) {
-    return loginFailed(request.user, requested === '' ? 40 : 38, requested === '' ? 'Failed to open the database configured in the login object while revalidating the login on the connection.' : `Failed to open the explicitly specified database '${requested}'.`);
-  }
+  // An orphaned user (its SID matches no login here) does not let the login in either.
+  if (database && !canUseDatabase(instance, login, database)) return refuse(instance, request.user, databaseRefusal(requested), now);
   const facts = versionFacts(instance.version);
   const spid = lab.nextIds.spid++;
   return { ok: true, spid, database: database?.name ?? 'master', serverName: instance.name, version: { major: facts.major, minor: facts.minor, build: facts.build } };

@@ -31,6 +31,8 @@ async function loginAs(instance: string, user: string, database: string): Promis
   }
 }
 
+const errorLog = async (instance: string) => (await pair.sql(instance, 'EXEC sp_readerrorlog 0, 1')).map((r) => String(r.Text)).join('\n');
+
 async function createAppLogin(instance: string, name: string): Promise<void> {
   await pair.sql(instance, `CREATE LOGIN [${name}] WITH PASSWORD = N'${APP_PASSWORD}', DEFAULT_DATABASE = [Patriot]; EXEC sp_addsrvrolemember N'${name}', N'bulkadmin'`);
   await pair.sql(instance, `USE Patriot; CREATE USER [${name}] FOR LOGIN [${name}]`);
@@ -77,10 +79,12 @@ test('principal lost after sync-logins: promote checks the users and sees the se
   assert.is(promote.code, 1, promote.stdout.slice(-3000) + promote.stderr);
   assert.match(promote.stdout + promote.stderr, /users Patriot\.LateApp \(SID 0x[0-9A-F]+\) map to no login there/);
   assert.is(await loginAs('SQLMIR01', 'DispatchApp', 'Patriot'), 'Patriot');
-  assert.match(await loginAs('SQLMIR01', 'LateApp', 'Patriot'), /^error Login failed for user 'LateApp'\. Reason: Could not find a login/);
+  assert.match(await loginAs('SQLMIR01', 'LateApp', 'Patriot'), /^error Login failed for user 'LateApp'\./);
+  assert.match(await errorLog('SQLMIR01'), /Login failed for user 'LateApp'\. Reason: Could not find a login matching the name provided\./);
   // A login made by hand under the same name gets a new SID: the user stays orphaned.
   await pair.sql('SQLMIR01', `CREATE LOGIN [LateApp] WITH PASSWORD = N'${APP_PASSWORD}'`);
-  assert.match(await loginAs('SQLMIR01', 'LateApp', 'Patriot'), /^error Login failed for user 'LateApp'\. Reason: Failed to open the explicitly specified database 'Patriot'/);
+  assert.match(await loginAs('SQLMIR01', 'LateApp', 'Patriot'), /^error Login failed for user 'LateApp'\./);
+  assert.match(await errorLog('SQLMIR01'), /Login failed for user 'LateApp'\. Reason: Failed to open the explicitly specified database 'Patriot'\./);
   const pool = await new mssql.ConnectionPool(pair.lab.mssqlConfig('SQLMIR01', 'trust', { user: 'LateApp', password: APP_PASSWORD })).connect();
   try {
     const refused = await pool.request().query('USE Patriot').then(() => 0, (e: { number?: number }) => e.number);
