@@ -6,13 +6,14 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UsageError } from '../cli/command.js';
 import { identifierProblem, type IdentifierKind } from '../steps/identifier.js';
+import { readMonitor } from './monitor.js';
 import { passwordWeakness } from './password-policy.js';
 import { PATRIOT, defaultPeerNames } from './preset.js';
 import { Issues, bool, int, list, mapping, oneOf, required, str, type Raw } from './schema.js';
 import { Secret, resolveSecret } from './secret.js';
 import type { AuthConfig, BackupConfig, EndpointConfig, MirrorbookConfig, PartnerRole, PeerNames, ServerConfig } from './types.js';
 
-const TOP_KEYS = ['preset', 'pair', 'databases', 'endpoint', 'auth', 'backup', 'secrets', 'safety', 'applicationPrograms'] as const;
+const TOP_KEYS = ['preset', 'pair', 'databases', 'endpoint', 'auth', 'backup', 'secrets', 'safety', 'applicationPrograms', 'monitor'] as const;
 const SERVER_KEYS = ['server', 'host', 'port', 'instance', 'login', 'password', 'encrypt', 'trustServerCertificate', 'caFile', 'mirroringAddress'] as const;
 const ROLES: PartnerRole[] = ['principal', 'mirror', 'witness'];
 const MIRRORING_ADDRESS = /^TCP:\/\/(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
@@ -94,6 +95,7 @@ function readConfig(raw: unknown, path: string, issues: Issues, env: NodeJS.Proc
   const applicationPrograms = programsRaw
     ? programsRaw.map((p, i) => str(p, `applicationPrograms[${i}]`, issues)).filter((p): p is string => p !== undefined)
     : patriot ? PATRIOT.applicationPrograms : [];
+  const monitor = readMonitor(top.monitor, issues, sources);
 
   if (servers.principal && servers.mirror) {
     const seen = new Map<string, PartnerRole>();
@@ -118,6 +120,7 @@ function readConfig(raw: unknown, path: string, issues: Issues, env: NodeJS.Proc
     applicationPrograms,
     safety,
     warnings,
+    monitor,
   };
 }
 

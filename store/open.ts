@@ -11,6 +11,7 @@ import { migrate, refuseForeignDatabase, schemaVersion } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import { createRuns } from './runs.js';
 import { createSnapshots } from './snapshots.js';
+import { createMonitorStore } from './monitor.js';
 import { guarded } from './sqlite-errors.js';
 import { StoreError, type OpenOptions, type Store } from './types.js';
 
@@ -89,8 +90,9 @@ function assemble(db: Database.Database, file: string, readonly: boolean): Store
     snapshots: createSnapshots(db),
     audit,
     locks: createLocks(db, audit),
+    monitor: createMonitorStore(db),
   };
-  for (const part of [store.runs, store.journal, store.snapshots, store.audit, store.locks] as Record<string, unknown>[]) {
+  for (const part of [store.runs, store.journal, store.snapshots, store.audit, store.locks, store.monitor] as Record<string, unknown>[]) {
     guardMethods(part, file);
   }
   return store;

@@ -1,6 +1,7 @@
 // Listed explicitly (not read from the directory) so the esbuild bundle carries them.
 import { initial } from './001-initial.js';
 import { auditHead } from './002-audit-head.js';
+import { monitor } from './005-monitor.js';
 import type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial, auditHead];
+export const migrations: readonly Migration[] = [initial, auditHead, monitor];
