@@ -63,7 +63,7 @@ try {
   const storeMb = statSync(storePath).size / 1e6;
 
   const verify = () => {
-    const t = runCli(['audit', 'verify', '--store', storePath]);
+    const t = runCli(['audit', 'verify', '--local', '--store', storePath]);
     if (t.status !== 0 || !t.stdout.includes(`intact: ${RECORDS} records`)) throw new Error(`audit verify did not find ${RECORDS} intact records (exit ${t.status}): ${t.stdout}${t.stderr}`);
     return t;
   };
@@ -97,7 +97,7 @@ try {
   raw.exec('DROP TRIGGER IF EXISTS audit_no_update');
   raw.prepare("UPDATE audit SET message = 'nothing happened here' WHERE seq = ?").run(victim);
   raw.close();
-  const tampered = runCli(['audit', 'verify', '--store', storePath]);
+  const tampered = runCli(['audit', 'verify', '--local', '--store', storePath]);
   if (tampered.status !== 1 || !tampered.stderr.includes(`BROKEN at record #${victim}`)) throw new Error(`verify missed the record edited at seq ${victim} (exit ${tampered.status}): ${tampered.stderr}`);
 
   const lines = [

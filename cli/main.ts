@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 // mirrorbook's entry point: parse the common flags, lazy-load the one command asked for.
 
-import type { Command, CommandContext, GlobalFlags } from './command.js';
-import { UsageError } from './command.js';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { CommandContext, GlobalFlags } from './command.js';
+import { OperatorError, UsageError } from '../errors/operator-error.js';
+import { parseCommandLine, type OptionTable } from './arguments.js';
+import { COMMANDS, COMMON_OPTIONS } from './command-table.js';
+import { commandHelp, overallHelp } from './help.js';
+import { nearest } from '../config/nearest.js';
 
 // tedious passes an IP address as the TLS server name (DEP0123); the warning tells an operator
 // nothing they can act on and would interleave with the run's output.
@@ -13,75 +19,50 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
 }) as typeof process.emitWarning;
 
-const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
-  plan: { summary: 'show every step and its exact T-SQL per server; changes nothing', load: () => import('./commands/plan.js') },
-  run: { summary: 'run a procedure (TUI on a terminal, plain lines otherwise)', load: () => import('./commands/run.js') },
-  resume: { summary: 'continue the latest (or given) interrupted run', load: () => import('./commands/resume.js') },
-  runs: { summary: 'list runs', load: () => import('./commands/runs.js') },
-  show: { summary: 'one run: its steps and audit timeline', load: () => import('./commands/show.js') },
-  audit: { summary: 'export the audit trail (--format ndjson|csv|md) or `audit verify` it', load: () => import('./commands/audit.js') },
-  unlock: { summary: 'force-release the lock on a pair (audited)', load: () => import('./commands/unlock.js') },
-  status: { summary: 'both partners, every database: role, state, safety, witness, queues', load: () => import('./commands/status.js') },
-  monitor: { summary: 'poll the pair and raise alarms (--once for schedulers)', load: () => import('./commands/monitor.js') },
-  'connection-string': { summary: 'what clients need, with Failover Partner', load: () => import('./commands/connection-string.js') },
-  lab: { summary: 'the simulated SQL Server pair: start|stop|status|fault|log|sessions|service-account', load: () => import('./commands/lab.js') },
-  demo: { summary: 'a lab, a full setup + failover, shown in the TUI', load: () => import('./commands/demo.js') },
-};
-
-const USAGE = `mirrorbook — resumable, audited SQL Server database-mirroring runbooks
-
-usage: mirrorbook <command> [options]
-
-commands:
-${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(18)} ${c.summary}`).join('\n')}
-
-common options:
-  --config FILE     config file (default ./mirrorbook.yaml, env MIRRORBOOK_CONFIG)
-  --store FILE      state store (default .mirrorbook/state.db beside the config, env MIRRORBOOK_STORE)
-  --json            NDJSON events on stdout, no colour
-  --plain           plain timestamped lines even on a terminal
-  --yes             answer ordinary manual confirmations
-  --confirm TEXT    the database or partner name a destructive step asks for (no terminal)
-  --operator NAME   who is running this (recorded in the audit trail)
-  --no-color        no colour (also NO_COLOR)
-  -h, --help        this help
-
-environment: MIRRORBOOK_CONFIG, MIRRORBOOK_STORE, NO_COLOR; MIRRORBOOK_RUNBOOKS=module.js loads
-  procedures from a module exporting names() and load() instead of the built-in ones (tests,
-  rehearsals; see machines/procedure-source.ts); MIRRORBOOK_POLL_MS (10–60000, default 1000)
-  sets how often waits and backup/restore progress poll the servers; MIRRORBOOK_SYNC_WAIT_MS
-  (100–1800000, default 1800000) how long a wait for SYNCHRONIZED lasts before it stops with a hint;
-  MIRRORBOOK_READ_TIMEOUT_MS (100–120000, default 120000) how long a probe or verify may wait
-  for a server's answer before the step fails with a hint
-
-exit codes: 0 done · 1 a step failed · 2 bad usage/config · 3 needs an operator and there is no
-terminal · 4 pair locked by another run · 130/143 interrupted`;
-
-function takeGlobalFlags(args: string[], env: NodeJS.ProcessEnv): { flags: GlobalFlags; rest: string[] } {
-  const flags: GlobalFlags = { json: false, plain: false, yes: false, color: !env.NO_COLOR };
-  const rest: string[] = [];
-  const valueOf = (i: number, name: string): string => {
-    const value = args[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
-    return value;
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const take = (): string => inline ?? valueOf(i++, name);
-    switch (name) {
-      case '--config': flags.config = take(); break;
-      case '--store': flags.store = take(); break;
-      case '--confirm': flags.confirm = take(); break;
-      case '--operator': flags.operator = operatorName(take()); break;
-      case '--json': flags.json = true; flags.color = false; break;
-      case '--plain': flags.plain = true; break;
-      case '--yes': flags.yes = true; break;
-      case '--no-color': flags.color = false; break;
-      default: rest.push(arg);
-    }
+/** Output to a closed pipe (`mirrorbook audit | head -1`) ends quietly with exit 0, as git's does:
+ * no EPIPE stack. A command that changes servers (run, resume, demo) is not cut short by its
+ * reader going away: it finishes the run without output and exits with the run's code. */
+function quietOnClosedPipe(finishWithoutOutput: () => boolean): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      if (!finishWithoutOutput()) process.exit(0);
+    });
   }
-  return { flags, rest };
+}
+
+/** The version in package.json (beside dist/ and cli/ alike). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** The command named on the command line (its first positional argument, wherever the common
+ * options are) and the arguments around it. */
+function splitCommand(args: string[]): { name: string | undefined; rest: string[] } {
+  const { tokens } = parseArgs({ args, options: { ...COMMON_OPTIONS, version: { type: 'boolean' } }, strict: false, allowPositionals: true, tokens: true });
+  const first = tokens.find((t) => t.kind === 'positional' || t.kind === 'option-terminator');
+  if (first?.kind !== 'positional') return { name: undefined, rest: args };
+  return { name: first.value, rest: args.filter((_, i) => i !== first.index) };
+}
+
+function globalFlags(values: Record<string, string | true>, env: NodeJS.ProcessEnv): GlobalFlags {
+  const text = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const config = text('config');
+  const store = text('store');
+  const confirm = text('confirm');
+  const operator = text('operator');
+  const json = values.json === true;
+  return {
+    json,
+    plain: values.plain === true,
+    verbose: values.verbose === true,
+    yes: values.yes === true,
+    color: !env.NO_COLOR && !json && values['no-color'] !== true,
+    ...(config !== undefined ? { config } : {}),
+    ...(store !== undefined ? { store } : {}),
+    ...(confirm !== undefined ? { confirm } : {}),
+    ...(operator !== undefined ? { operator: operatorName(operator) } : {}),
+  };
 }
 
 /** The operator name is written into the audit trail for good and echoed to terminals: no control
@@ -95,28 +76,40 @@ function operatorName(value: string): string {
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  const { flags, rest } = takeGlobalFlags(args, process.env);
-  const [name, ...argv] = rest;
-  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    process.stdout.write(USAGE + '\n');
-    return name === undefined ? 2 : 0;
+  let finishesWithoutOutput = false;
+  quietOnClosedPipe(() => finishesWithoutOutput);
+  const out = (text: string): number => (process.stdout.write(text + '\n'), 0);
+  let { name, rest } = splitCommand(args);
+  if (name === 'help') {
+    // `mirrorbook help run` is `mirrorbook run --help`
+    ({ name, rest } = splitCommand(rest));
+    rest = [...rest, '--help'];
+    if (name === undefined) return out(overallHelp());
   }
-  const command = commands[name];
-  if (!command) throw new UsageError(`unknown command '${name}'`, `run 'mirrorbook --help' for the list of commands`);
-  const ctx: CommandContext = { argv, flags, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
-  const { default: run } = await command.load();
+  if (name === undefined) {
+    const { values } = parseCommandLine(rest, { ...COMMON_OPTIONS, version: { type: 'boolean', help: '' } }, '');
+    if (values.version) return out(`mirrorbook ${version()}`);
+    process.stdout.write(overallHelp() + '\n');
+    return values.help ? 0 : 2;
+  }
+  const spec = COMMANDS[name];
+  if (!spec) {
+    const near = nearest(name, Object.keys(COMMANDS));
+    throw new UsageError(`unknown command '${name}'`, `${near ? `did you mean 'mirrorbook ${near}'? ` : ''}run 'mirrorbook --help' for the list of commands`);
+  }
+  // --version is global unless the command has its own (lab start --version 2019).
+  const table: OptionTable = { version: { type: 'boolean', help: '' }, ...COMMON_OPTIONS, ...spec.options };
+  finishesWithoutOutput = spec.finishesWithoutOutput === true;
+  const { values, positionals } = parseCommandLine(rest, table, name);
+  if (values.help) return out(commandHelp(spec));
+  if (values.version === true && !('version' in spec.options)) return out(`mirrorbook ${version()}`);
+  if (spec.maxPositionals !== undefined && positionals.length > spec.maxPositionals) {
+    throw new UsageError(`unexpected argument '${positionals[spec.maxPositionals]}'`, `usage: ${spec.usage.map((u) => `mirrorbook ${u}`).join(' | ')}`);
+  }
+  const options = Object.fromEntries(Object.entries(values).filter(([key]) => key in spec.options));
+  const ctx: CommandContext = { positionals, options, flags: globalFlags(values, process.env), stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  const { default: run } = await spec.load();
   return run(ctx);
-}
-
-/** Operator-facing failures (bad usage, a refused resume, a locked pair, an unusable store) are
- * printed with their hint and no stack; they are recognised by name so this file stays light. */
-function expectedFailure(error: unknown): { message: string; hint?: string; exitCode: number } | undefined {
-  if (error instanceof UsageError) return error;
-  if (!(error instanceof Error)) return undefined;
-  const e = error as Error & { hint?: string; exitCode?: number };
-  if (e.name === 'EngineRefusal') return { message: e.message, ...(e.hint ? { hint: e.hint } : {}), exitCode: e.exitCode ?? 2 };
-  if (e.name === 'StoreError') return { message: e.message, ...(e.hint ? { hint: e.hint } : {}), exitCode: 2 };
-  return undefined;
 }
 
 let settled = false;
@@ -131,10 +124,11 @@ process.on('beforeExit', () => {
 main().finally(() => { settled = true; }).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    const expected = expectedFailure(error);
-    if (expected) {
-      process.stderr.write(`mirrorbook: ${expected.message}\n${expected.hint ? `hint: ${expected.hint}\n` : ''}`);
-      process.exitCode = expected.exitCode;
+    // Operator-facing failures (bad usage, a refused resume, a locked pair, an unusable store) are
+    // printed with their hint and no stack.
+    if (error instanceof OperatorError) {
+      process.stderr.write(`mirrorbook: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      process.exitCode = error.exitCode;
       return;
     }
     process.stderr.write(`mirrorbook: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

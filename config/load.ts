@@ -1,19 +1,21 @@
 // mirrorbook.yaml → MirrorbookConfig. Everything is checked here, before any connection: unknown
 // keys, wrong types, missing fields, names that cannot be identifiers, weak passwords, literal
 // secrets. Every problem is reported with its path and what is allowed, and exits 2.
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../errors/operator-error.js';
 import { identifierProblem, type IdentifierKind } from '../steps/identifier.js';
 import { readMonitor } from './monitor.js';
 import { passwordWeakness } from './password-policy.js';
 import { PATRIOT, defaultPeerNames } from './preset.js';
 import { Issues, bool, int, list, mapping, oneOf, required, str, type Raw } from './schema.js';
 import { Secret, resolveSecret } from './secret.js';
+import { CONFIG_FILE_LIMIT, readBoundedFile } from './bounded-file.js';
+import { readAuditSection } from './audit-key.js';
 import type { AuthConfig, BackupConfig, EndpointConfig, MirrorbookConfig, PartnerRole, PeerNames, ServerConfig } from './types.js';
 
-const TOP_KEYS = ['preset', 'pair', 'databases', 'endpoint', 'auth', 'backup', 'secrets', 'safety', 'applicationPrograms', 'monitor'] as const;
+const TOP_KEYS = ['preset', 'pair', 'databases', 'endpoint', 'auth', 'backup', 'secrets', 'safety', 'applicationPrograms', 'audit', 'monitor'] as const;
 const SERVER_KEYS = ['server', 'host', 'port', 'instance', 'login', 'password', 'encrypt', 'trustServerCertificate', 'caFile', 'mirroringAddress'] as const;
 const ROLES: PartnerRole[] = ['principal', 'mirror', 'witness'];
 const MIRRORING_ADDRESS = /^TCP:\/\/(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
@@ -27,16 +29,7 @@ export interface LoadOptions {
 }
 
 export function loadConfig(path: string, options: LoadOptions): MirrorbookConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `cannot read config file ${path} (${code ?? String(error)})`,
-      code === 'ENOENT' ? 'pass --config FILE, set MIRRORBOOK_CONFIG, or run `mirrorbook lab start` to write one' : undefined,
-    );
-  }
+  const text = readBoundedFile(path, { limit: CONFIG_FILE_LIMIT, what: 'config file', missingHint: 'pass --config FILE, set MIRRORBOOK_CONFIG, or run `mirrorbook lab start` to write one' });
   return parseConfig(text, path, options);
 }
 
@@ -89,6 +82,7 @@ function readConfig(raw: unknown, path: string, issues: Issues, env: NodeJS.Proc
   const backup = readBackup(top.backup, auth, issues);
   const secrets = readSecrets(top.secrets, auth, issues, sources);
   const safety = oneOf(top.safety, 'safety', ['FULL', 'OFF'] as const, issues) ?? 'FULL';
+  const audit = readAuditSection(top.audit, issues, sources);
   if (safety === 'OFF' && servers.witness) warnings.push('safety OFF with a witness only adds risk: the witness is never used for automatic failover');
   if (safety === 'OFF') warnings.push('safety OFF (high performance) allows data loss and needs Enterprise edition');
   const programsRaw = list(top.applicationPrograms, 'applicationPrograms', issues);
@@ -119,6 +113,7 @@ function readConfig(raw: unknown, path: string, issues: Issues, env: NodeJS.Proc
     secrets,
     applicationPrograms,
     safety,
+    ...(audit?.key ? { audit: { key: audit.key } } : {}),
     warnings,
     monitor,
   };

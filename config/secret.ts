@@ -2,9 +2,9 @@
 // It renders masked everywhere — string interpolation, JSON, console.log/util.inspect — so it can
 // travel through events, snapshots and audit records without leaking. Only `reveal()` gives the
 // value, and only steps/tsql.ts and steps/connection.ts call it.
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../errors/operator-error.js';
+import { SECRET_FILE_LIMIT, readBoundedFile } from './bounded-file.js';
 
 export const MASK = '****';
 
@@ -75,13 +75,7 @@ export function resolveSecret(raw: unknown, field: string, sources: SecretSource
     const path = raw.slice('file:'.length);
     if (path.length === 0) throw new UsageError(`${field}: "file:" needs a path`, SECRET_FORMS_HINT);
     const full = isAbsolute(path) ? path : resolve(sources.baseDir, path);
-    let content: string;
-    try {
-      content = readFileSync(full, 'utf8');
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new UsageError(`${field}: cannot read secret file ${full} (${reason})`, 'check the path (relative to the config file) and its permissions');
-    }
+    const content = readBoundedFile(full, { limit: SECRET_FILE_LIMIT, what: 'secret file', field, missingHint: 'check the path (relative to the config file) and its permissions' });
     const value = content.replace(/\r?\n$/, '');
     if (value.length === 0) throw new UsageError(`${field}: secret file ${full} is empty`, 'write the secret into the file');
     return new Secret(value, raw);

@@ -72,6 +72,8 @@ export interface MirrorbookConfig {
   /** Client programs that must not be connected to the mirror's databases during a restore. */
   applicationPrograms: string[];
   safety: 'FULL' | 'OFF';
+  /** audit.key: the audit chain is an HMAC with it (config/audit-key.ts). */
+  audit?: { key: Secret };
   /** Things that are allowed but a DBA should know (RC4 chosen, witness with SAFETY OFF …). */
   warnings: string[];
   monitor: MonitorConfig;

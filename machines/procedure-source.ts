@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import type { RunbookDefinition } from './runbook.js';
 import type { SqlTargets } from './sql-targets.js';
 import { EngineRefusal } from './errors.js';
+import { nearest } from '../config/nearest.js';
 
 export interface LoadOptions {
   configPath: string;
@@ -59,7 +60,8 @@ export async function loadProcedureSource(env: NodeJS.ProcessEnv, cwd: string): 
 export async function loadProcedure(name: string, options: LoadOptions): Promise<LoadedProcedure> {
   const source = await loadProcedureSource(options.env, options.cwd);
   if (!source.names().includes(name)) {
-    throw new EngineRefusal(`unknown procedure '${name}'`, `known procedures: ${source.names().join(', ') || '(none)'}`, 2);
+    const near = nearest(name, source.names());
+    throw new EngineRefusal(`unknown procedure '${name}'`, `${near ? `did you mean '${near}'? ` : ''}procedures: ${source.names().join(', ') || '(none)'}`, 2);
   }
   return source.load(name, options);
 }

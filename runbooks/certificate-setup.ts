@@ -13,7 +13,7 @@ import { createMasterKey } from '../steps/create-master-key.js';
 import { createUser } from '../steps/create-user.js';
 import { grantEndpointConnect } from '../steps/grant-endpoint-connect.js';
 import { exportCertificateToFile, importPeerCertificateFromBinary, importPeerCertificateFromFile } from '../steps/import-peer-certificate.js';
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../errors/operator-error.js';
 
 /** Which instances hold a login/certificate for which: partners for each other and the witness;
  * the witness for both partners. */

@@ -1,7 +1,7 @@
 // Domain setup (the seed's "Domain Setup", done better): the service runs as the domain account
 // (manual, verified), a login for that account, an endpoint with Windows auth, and CONNECT — not
 // sysadmin, which the seed hands out but mirroring does not need.
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
 import { partners } from '../config/types.js';
 import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';

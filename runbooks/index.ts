@@ -1,6 +1,6 @@
 // Procedure names → runbook definitions, built from the validated config. The engine and the CLI
 // resolve every procedure through getRunbook.
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
 import { cleanup } from './cleanup.js';
@@ -11,6 +11,8 @@ import { enable, enableSteps } from './enable.js';
 import { failback, failover } from './failover.js';
 import { promote, resumeSessions } from './promote.js';
 import { restore, restoreSteps } from './restore.js';
+import { addWitnessProcedure, removeWitnessProcedure, setSafetyProcedure, suspendProcedure } from './session-mode.js';
+import { isProcedureName, procedureHint, type ProcedureName } from './procedures.js';
 
 export interface RunbookOptions {
   /** The moment the run started: certificate dates are derived from it, so pass the run's start
@@ -18,50 +20,39 @@ export interface RunbookOptions {
   now?: Date;
 }
 
-export const PROCEDURES = [
-  { name: 'domain-setup', summary: 'Windows-auth endpoints, logins and CONNECT for the domain service account' },
-  { name: 'certificate-setup', summary: 'master keys, certificates, endpoints, peer logins/users/certificates, CONNECT' },
-  { name: 'restore', summary: 'seed the mirror: full + log backups restored WITH NORECOVERY' },
-  { name: 'enable', summary: 'SET PARTNER on the mirror, then the principal; wait for SYNCHRONIZED' },
-  { name: 'setup', summary: 'the config\'s auth setup, then restore, then enable' },
-  { name: 'failover', summary: 'planned failover of every database to the configured mirror' },
-  { name: 'failback', summary: 'planned failover of every database back to the configured principal' },
-  { name: 'promote', summary: 'forced service on the mirror after the principal is lost (data loss)' },
-  { name: 'resume-session', summary: 'resume suspended sessions after the old principal is back' },
-  { name: 'disable', summary: 'remove mirroring; bring the old mirror copies online WITH RECOVERY' },
-  { name: 'cleanup', summary: 'after disable: drop endpoints, peer certificates, users and logins' },
-] as const;
+export { PROCEDURES, type ProcedureName } from './procedures.js';
 
-export type ProcedureName = (typeof PROCEDURES)[number]['name'];
+function authSteps(config: MirrorbookConfig, now: Date) {
+  return config.auth.mode === 'domain' ? domainSetupSteps(config) : certificateSetupSteps(config, now);
+}
+
+type Builder = (config: MirrorbookConfig, now: Date) => RunbookDefinition;
+
+/** One builder per registered procedure: a name added to the registry without one does not compile. */
+const BUILDERS: Record<ProcedureName, Builder> = {
+  'domain-setup': (config) => domainSetup(config),
+  'certificate-setup': (config, now) => certificateSetup(config, now),
+  restore: (config, now) => restore(config, now),
+  enable: (config) => enable(config),
+  setup: (config, now) => ({
+    name: 'setup',
+    title: `Full setup: ${config.auth.mode === 'domain' ? 'domain' : 'certificate'} authentication, restore, enable`,
+    steps: [...authSteps(config, now), ...restoreSteps(config, now), ...enableSteps(config)],
+  }),
+  failover: (config) => failover(config),
+  failback: (config) => failback(config),
+  promote: (config) => promote(config),
+  'resume-session': (config) => resumeSessions(config),
+  'add-witness': (config, now) => addWitnessProcedure(config, authSteps(config, now)),
+  'remove-witness': (config) => removeWitnessProcedure(config),
+  'set-safety-full': (config) => setSafetyProcedure(config, 'FULL'),
+  'set-safety-off': (config) => setSafetyProcedure(config, 'OFF'),
+  suspend: (config) => suspendProcedure(config),
+  disable: (config) => disable(config),
+  cleanup: (config) => cleanup(config),
+};
 
 export function getRunbook(name: string, config: MirrorbookConfig, options: RunbookOptions = {}): RunbookDefinition {
-  const now = options.now ?? new Date();
-  switch (name) {
-    case 'domain-setup':
-      return domainSetup(config);
-    case 'certificate-setup':
-      return certificateSetup(config, now);
-    case 'restore':
-      return restore(config, now);
-    case 'enable':
-      return enable(config);
-    case 'setup': {
-      const auth = config.auth.mode === 'domain' ? domainSetupSteps(config) : certificateSetupSteps(config, now);
-      return { name: 'setup', title: `Full setup: ${config.auth.mode === 'domain' ? 'domain' : 'certificate'} authentication, restore, enable`, steps: [...auth, ...restoreSteps(config, now), ...enableSteps(config)] };
-    }
-    case 'failover':
-      return failover(config);
-    case 'failback':
-      return failback(config);
-    case 'promote':
-      return promote(config);
-    case 'resume-session':
-      return resumeSessions(config);
-    case 'disable':
-      return disable(config);
-    case 'cleanup':
-      return cleanup(config);
-    default:
-      throw new UsageError(`unknown procedure '${name}'`, `procedures: ${PROCEDURES.map((p) => p.name).join(', ')}`);
-  }
+  if (!isProcedureName(name)) throw new UsageError(`unknown procedure '${name}'`, procedureHint(name));
+  return BUILDERS[name](config, options.now ?? new Date());
 }

@@ -11,7 +11,7 @@ export function promote(config: MirrorbookConfig): RunbookDefinition {
   return {
     name: 'promote',
     title: `Forced service on ${mirror} after losing the principal (allows data loss)`,
-    steps: [checkPrincipalLost(config.databases, mirror, principal), forceService(config.databases, mirror)],
+    steps: [checkPrincipalLost(config.databases, mirror, principal), forceService(config.databases, mirror, config.pair.witness !== undefined)],
   };
 }
 

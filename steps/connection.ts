@@ -7,21 +7,22 @@ import { readFileSync } from 'node:fs';
 import type { MirrorbookConfig, PartnerRole, ServerConfig } from '../config/types.js';
 import type { QueryResult, SqlErrorInfo, Tsql } from '../machines/runbook.js';
 import { hintFor } from './hints.js';
+import { classifyConnectionFailure } from './connection-failure.js';
+import { OperatorError } from '../errors/operator-error.js';
 import { lit, tsql } from './tsql.js';
 
 /** SQL Server answered with an error: expected, operator-facing, carries the hint. */
-export class SqlStatementError extends Error implements SqlErrorInfo {
+export class SqlStatementError extends OperatorError implements SqlErrorInfo {
   readonly number: number;
   readonly class?: number;
   readonly state?: number;
   readonly lineNumber?: number;
   readonly server?: string;
-  readonly hint?: string;
   /** Every error of the batch (SQL Server often sends 1412 then 3013, or 4305 then 3013). */
   readonly all: SqlErrorInfo[];
 
   constructor(info: SqlErrorInfo, all: SqlErrorInfo[] = [info]) {
-    super(info.message);
+    super(info.message, all.map((e) => hintFor(e.number)).find((h) => h !== undefined), 1);
     this.name = 'SqlStatementError';
     this.number = info.number;
     if (info.class !== undefined) this.class = info.class;
@@ -29,17 +30,16 @@ export class SqlStatementError extends Error implements SqlErrorInfo {
     if (info.lineNumber !== undefined) this.lineNumber = info.lineNumber;
     if (info.server !== undefined) this.server = info.server;
     this.all = all;
-    const hint = all.map((e) => hintFor(e.number)).find((h) => h !== undefined);
-    if (hint !== undefined) this.hint = hint;
   }
 }
 
 /** The connection itself failed (server down, TLS, login): operator-facing, with a hint. */
-export class ConnectionError extends Error {
+export class ConnectionError extends OperatorError {
+  declare readonly hint: string;
   /** `unreachable`: nothing answered (down, cut off); false when the server answered and refused
    * (a login failure, another instance) — it is up. */
-  constructor(message: string, readonly role: PartnerRole, readonly hint: string, readonly unreachable = false) {
-    super(message);
+  constructor(message: string, readonly role: PartnerRole, hint: string, readonly unreachable = false) {
+    super(message, hint, 1);
     this.name = 'ConnectionError';
   }
 }
@@ -123,9 +123,8 @@ export class PairConnections {
     try {
       await pool.connect();
     } catch (error) {
-      const reason = (error as Error).message;
-      const refused = (error as { code?: unknown }).code === 'ELOGIN';
-      throw new ConnectionError(`cannot connect to the ${role} ${server.instance} at ${where}: ${reason}`, role, `check that ${server.instance} is running and reachable on port ${server.port}, and pair.${role}.login/password`, !refused);
+      const failure = classifyConnectionFailure(error, role, server);
+      throw new ConnectionError(`cannot connect to the ${role} ${server.instance} at ${where}: ${failure.what}`, role, failure.hint, failure.unreachable);
     }
     const result = await pool.request().query<{ name: string | null }>('SELECT @@SERVERNAME AS name');
     const actual = result.recordset[0]?.name ?? '(NULL)';

@@ -32,3 +32,16 @@ export async function readDatabase(ctx: StepContext, target: SqlTarget, database
 export function isMirrored(row: DatabaseStateRow | undefined): boolean {
   return row?.mirroring_guid !== null && row?.mirroring_guid !== undefined;
 }
+
+/** The configured partner that serves `database` as principal now (after failover or promote, the
+ * configured mirror). A partner nothing answers for is skipped; when neither serves and one could
+ * not be asked, that error is thrown (it may be the one serving). */
+export async function servingPartner(ctx: StepContext, database: string): Promise<{ partner: 'principal' | 'mirror'; row: DatabaseStateRow } | undefined> {
+  let unreachable: unknown;
+  for (const partner of ['mirror', 'principal'] as const) {
+    const row = await readDatabase(ctx, partner, database).catch((error: unknown) => void (unreachable = error));
+    if (row?.mirroring_role_desc === 'PRINCIPAL') return { partner, row };
+  }
+  if (unreachable !== undefined) throw unreachable;
+  return undefined;
+}

@@ -3,9 +3,10 @@
 // while the principal is still connected (that is a planned failover's job, with no loss).
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { ConnectionError } from './connection.js';
-import { readDatabase } from './database-state.js';
+import { readDatabase, servingPartner } from './database-state.js';
 import { CheckFailedError, rows } from './step.js';
 import { id, lit, tsql } from './tsql.js';
+import { lostWitness, witnessOffStatement } from './witness.js';
 
 /** The mirror sees DISCONNECTED, but the principal may only be cut off from it (network, endpoint)
  * and still take writes: forcing service then makes two principals. Unreachable counts as lost. */
@@ -59,43 +60,59 @@ export function checkPrincipalLost(databases: string[], mirrorInstance: string, 
   };
 }
 
-export function forceService(databases: string[], mirrorInstance: string): StepDefinition {
+/** What the mirror could see of the loss before forcing: its last monitor sample's unsent log. */
+async function visibleLoss(ctx: StepContext, database: string): Promise<string> {
+  try {
+    const sample = (await rows<{ unsent_log: number | null; time_recorded: unknown }>(ctx, 'mirror', tsql`EXEC msdb.dbo.sp_dbmmonitorresults ${lit(database)}, 0, 0`))[0];
+    if (sample?.unsent_log != null) {
+      const at = sample.time_recorded instanceof Date ? sample.time_recorded.toISOString() : String(sample.time_recorded);
+      return `the last monitor sample on the mirror (${at}) showed ${sample.unsent_log} KB of log not yet sent; anything the principal committed and did not send after that is lost too`;
+    }
+  } catch {
+    // no monitor history on this instance: the loss stays unknown
+  }
+  return 'unknown (the principal is unreachable; the last monitor sample is not available)';
+}
+
+/** Forced service on the mirror. A witness lost with the principal is removed on the mirror first
+ * (forced service needs WITNESS OFF or a witness connected to the mirror, else 1431). "DATA LOSS
+ * ACCEPTED" goes to the audit only once the statement has run. */
+export function forceService(databases: string[], mirrorInstance: string, witnessConfigured = false): StepDefinition {
   const statements = databases.map((d) => tsql`USE master; ALTER DATABASE ${id('database', d)} SET PARTNER FORCE_SERVICE_ALLOW_DATA_LOSS`);
-  const monitorQuery = (d: string) => tsql`EXEC msdb.dbo.sp_dbmmonitorresults ${lit(d)}, 0, 0`;
   const probe = async (ctx: StepContext) => {
     const pending: string[] = [];
     for (const database of databases) if ((await readDatabase(ctx, 'mirror', database))?.mirroring_role_desc !== 'PRINCIPAL') pending.push(database);
     return pending.length === 0 ? { done: true, detail: `${mirrorInstance} serves every database` } : { done: false, detail: `still mirror: ${pending.join(', ')}` };
   };
+  const witnessNote = witnessConfigured ? `; a witness the mirror cannot see is removed on ${mirrorInstance} first (SET WITNESS OFF: no automatic failover until add-witness)` : '';
   return {
     id: 'promote.force-service',
     title: `Force service on ${mirrorInstance} (ALLOW DATA LOSS) for ${databases.join(', ')}`,
     target: 'mirror',
     destructive: {
       confirmText: mirrorInstance,
-      consequences: `${mirrorInstance} becomes principal now; transactions the lost principal had not sent are lost, and the sessions stay SUSPENDED until resumed or removed`,
+      consequences: `${mirrorInstance} becomes principal now; transactions the lost principal had not sent are lost, and the sessions stay SUSPENDED until resumed or removed${witnessNote}`,
     },
     probe,
     async apply(ctx) {
       for (const [index, database] of databases.entries()) {
         const row = await readDatabase(ctx, 'mirror', database);
         if (row?.mirroring_role_desc === 'PRINCIPAL') continue;
-        let loss = 'unknown (the principal is unreachable; the last monitor sample is not available)';
-        try {
-          const sample = (await rows<{ unsent_log: number | null; time_recorded: unknown }>(ctx, 'mirror', monitorQuery(database)))[0];
-          if (sample?.unsent_log != null) {
-            const at = sample.time_recorded instanceof Date ? sample.time_recorded.toISOString() : String(sample.time_recorded);
-            loss = `the last monitor sample on the mirror (${at}) showed ${sample.unsent_log} KB of log not yet sent; anything the principal committed and did not send after that is lost too`;
-          }
-        } catch {
-          // no monitor history on this instance: the loss stays unknown
+        const witness = lostWitness(row);
+        if (witness) {
+          ctx.note(`the witness ${witness} of ${database} is lost too (${row?.mirroring_witness_state_desc ?? 'not connected'} on ${mirrorInstance}): forced service needs the witness OFF or connected to the mirror, so SET WITNESS OFF on ${mirrorInstance} first; run add-witness once it is back`);
+          await ctx.sql('mirror', witnessOffStatement(database));
         }
-        ctx.note(`DATA LOSS ACCEPTED for ${database} on ${mirrorInstance}: ${loss}`);
+        const loss = await visibleLoss(ctx, database);
         await ctx.sql('mirror', statements[index]!);
+        ctx.note(`DATA LOSS ACCEPTED for ${database} on ${mirrorInstance}: ${loss}`);
       }
     },
     verify: probe,
-    plan: () => statements.map((tsql) => ({ target: 'mirror' as const, tsql })),
+    plan: () => databases.flatMap((d, i) => [
+      ...(witnessConfigured ? [{ target: 'mirror' as const, tsql: tsql`-- only when the witness is not connected to the mirror: ${witnessOffStatement(d)}` }] : []),
+      { target: 'mirror' as const, tsql: statements[i]! },
+    ]),
   };
 }
 
@@ -103,16 +120,7 @@ export function forceService(databases: string[], mirrorInstance: string): StepD
  * resynchronize (its unsent transactions are discarded). Sent to whichever partner serves now. */
 export function resumeSession(database: string): StepDefinition {
   const statement = tsql`ALTER DATABASE ${id('database', database)} SET PARTNER RESUME`;
-  const serving = async (ctx: StepContext) => {
-    let unreachable: unknown;
-    for (const partner of ['mirror', 'principal'] as const) {
-      const row = await readDatabase(ctx, partner, database).catch((error: unknown) => void (unreachable = error));
-      if (row?.mirroring_role_desc === 'PRINCIPAL') return { partner, row };
-    }
-    // Neither serves as far as we can tell: a partner we could not ask may be the one.
-    if (unreachable !== undefined) throw unreachable;
-    return undefined;
-  };
+  const serving = (ctx: StepContext) => servingPartner(ctx, database);
   const probe = async (ctx: StepContext) => {
     const found = await serving(ctx);
     if (!found) return { done: false, detail: `no partner serves ${database} as principal` };

@@ -2,13 +2,16 @@
 // with the same read-only query that probes. Helpers here keep each step file about its SQL.
 import type { PlannedStatement, ProbeResult, StepContext, StepDefinition, Target } from '../machines/runbook.js';
 import type { Statement } from './tsql.js';
+import { OperatorError } from '../errors/operator-error.js';
 
 export type SqlTarget = Exclude<Target, 'operator'>;
 
 /** A precondition that does not hold, or a state the step must not paper over: operator-facing. */
-export class CheckFailedError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
+export class CheckFailedError extends OperatorError {
+  declare readonly hint: string;
+  /** `resumable: false` when the state found needs another procedure first, not a resume. */
+  constructor(message: string, hint: string, readonly resumable?: false) {
+    super(message, hint, 1);
     this.name = 'CheckFailedError';
   }
 }

@@ -4,7 +4,7 @@
 // it is exactly what a later read of the row gives (text goes through UTF-8 both ways), and
 // building it in SQLite halves the cost of verifying a million records.
 import type Database from 'better-sqlite3';
-import { hash } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -16,7 +16,7 @@ export const AUDIT_COLUMNS = [
 
 const HASHED_COLUMNS = AUDIT_COLUMNS.slice(0, 16);
 export const SELECT_AUDIT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit`;
-export const SELECT_CHAIN = `SELECT seq, prev_hash, hash, json_array(${HASHED_COLUMNS.join(', ')}) FROM audit`;
+export const SELECT_CHAIN = `SELECT seq, prev_hash, hash, json_array(${HASHED_COLUMNS.join(', ')}), kind FROM audit`;
 
 /** One NDJSON line per record, built by SQLite: the same object JSON.stringify(AuditRecord) gives. */
 export const SELECT_AUDIT_JSON = `SELECT json_object('seq', seq, 'ts', ts, 'runId', run_id, 'kind', kind, 'operator', operator,
@@ -44,17 +44,22 @@ export type AuditRow = [
 export const PREV_HASH = 16;
 export const HASH = 17;
 
-/** What verify reads per record: seq, prev_hash, hash and the canonical JSON of the hashed fields. */
-export type ChainRow = [seq: number, prevHash: string, hash: string, canonical: string];
+/** What verify reads per record: seq, prev_hash, hash, the canonical JSON of the hashed fields and the kind. */
+export type ChainRow = [seq: number, prevHash: string, hash: string, canonical: string, kind: string];
 
-export function chainHash(prevHash: string, canonical: string): string {
-  return hash('sha256', `${prevHash}\n${canonical}`);
+/** Marks a record hashed with the store's key (audit.key): HMAC-SHA-256 instead of SHA-256, so a
+ * chain rebuilt by someone without the key does not verify. */
+export const KEYED = 'hmac:';
+
+export function chainHash(prevHash: string, canonical: string, key?: Buffer): string {
+  const text = `${prevHash}\n${canonical}`;
+  return key ? KEYED + createHmac('sha256', key).update(text).digest('hex') : hash('sha256', text);
 }
 
 const canonicalQueries = new WeakMap<Database.Database, Database.Statement>();
 
 /** The hash a full row must carry (its `hash` field is ignored), canonicalised by `db`. */
-export function hashOf(db: Database.Database, row: readonly unknown[]): string {
+export function hashOf(db: Database.Database, row: readonly unknown[], key?: Buffer): string {
   let query = canonicalQueries.get(db);
   if (!query) {
     query = db.prepare(`SELECT json_array(${HASHED_COLUMNS.map(() => '?').join(', ')})`).pluck();
@@ -62,5 +67,5 @@ export function hashOf(db: Database.Database, row: readonly unknown[]): string {
   }
   // JS numbers bind as REAL; integer columns store them as INTEGER, so bind integers as such.
   const fields = row.slice(0, HASHED_COLUMNS.length).map((v) => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v));
-  return chainHash(row[PREV_HASH] as string, query.get(fields) as string);
+  return chainHash(row[PREV_HASH] as string, query.get(fields) as string, key);
 }

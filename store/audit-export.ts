@@ -3,9 +3,10 @@
 import type Database from 'better-sqlite3';
 import { SELECT_AUDIT, SELECT_AUDIT_CSV, SELECT_AUDIT_JSON, type AuditRow } from './audit-chain.js';
 import { auditRecordOf } from './audit-record.js';
-import { verifyChain } from './audit-verify.js';
+import { KEYED } from './audit-chain.js';
+import { visible } from './visible-text.js';
 import { runRecordOf, type RunRow } from './runs.js';
-import type { AuditRecord, ExportFormat, RunRecord, StepState } from './types.js';
+import type { AuditRecord, ExportFormat, RunRecord, StepState, StoreProof } from './types.js';
 
 type Write = (chunk: string) => void;
 
@@ -14,11 +15,11 @@ const COLUMNS = [
   'sql', 'result', 'errorNumber', 'message', 'data', 'prevHash', 'hash',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
-export function exportAudit(db: Database.Database, format: ExportFormat, options: { runId?: string }, write: Write): number {
+export function exportAudit(db: Database.Database, format: ExportFormat, options: { runId?: string }, write: Write, prove: () => StoreProof): number {
   const out = buffered(write);
   let count = 0;
   if (format === 'md') {
-    count = markdownReport(db, options.runId, out.write);
+    count = markdownReport(db, options.runId, out.write, prove);
   } else {
     if (format === 'csv') out.write(COLUMNS.join(',') + '\r\n');
     const end = format === 'csv' ? '\r\n' : '\n';
@@ -63,7 +64,7 @@ function auditRows(db: Database.Database, runId: string | undefined): IterableIt
 }
 
 
-function markdownReport(db: Database.Database, runId: string | undefined, write: Write): number {
+function markdownReport(db: Database.Database, runId: string | undefined, write: Write, prove: () => StoreProof): number {
   const runs = runId === undefined
     ? (db.prepare('SELECT * FROM runs ORDER BY rowid').all() as RunRow[])
     : (db.prepare('SELECT * FROM runs WHERE id = ?').all(runId) as RunRow[]);
@@ -72,26 +73,43 @@ function markdownReport(db: Database.Database, runId: string | undefined, write:
   for (const row of runs) count += runSection(db, runRecordOf(row), write);
   if (runId === undefined) count += outsideRuns(db, write);
   if (runs.length === 0 && runId !== undefined) write(`No run ${runId} in this store.\n\n`);
-  const verification = verifyChain(db);
+  const proof = prove();
+  const verification = proof.chain;
   write('## Audit chain verification\n\n');
   write(verification.ok
-    ? `Intact: ${verification.count} records verified, each linked to the one before it by SHA-256.\n`
-    : `**BROKEN** at seq ${verification.firstBad.seq} (${verification.firstBad.problem}): ${verification.firstBad.detail}. ` +
+    ? `Intact: ${verification.count} records verified, each linked to the one before it by ${verification.head.hash.startsWith(KEYED) ? 'HMAC-SHA-256 (audit key)' : 'SHA-256'}. Head: seq ${verification.head.seq}, \`${verification.head.hash}\`.\n`
+    : `**BROKEN** at seq ${verification.firstBad.seq} (${verification.firstBad.problem}): ${cell(verification.firstBad.detail)}. ` +
       `${verification.count} records before it verified.\n`);
+  if (proof.findings.length > 0) {
+    write(`\n**The store does not match its chain** (the sections above may show altered values):\n\n`);
+    for (const f of proof.findings) write(`- ${f.problem}: ${cell(f.detail)}\n`);
+  }
+  for (const note of proof.notes) write(`\nNote: ${note}.\n`);
+  write('\nChecked from the store alone; `mirrorbook audit verify` also checks the anchors on the servers.\n');
   return count;
 }
 
+/** The run's header, from its hashed run-start and last run-end / resume records only: a changed
+ * runs row cannot put another operator or command on the report. */
 function runSection(db: Database.Database, run: RunRecord, write: Write): number {
+  const startRow = db.prepare(`${SELECT_AUDIT} WHERE run_id = ? AND kind = 'run-start' ORDER BY seq LIMIT 1`).raw().get(run.id) as AuditRow | undefined;
+  const lastRow = db.prepare(`${SELECT_AUDIT} WHERE run_id = ? AND kind IN ('run-end', 'resume') ORDER BY seq DESC LIMIT 1`).raw().get(run.id) as AuditRow | undefined;
+  const start = startRow && auditRecordOf(startRow);
+  const last = lastRow && auditRecordOf(lastRow);
+  const data = (start?.data ?? {}) as { procedure?: string; pairKey?: string; pid?: number; argv?: string[]; definitionHash?: string };
+  const ended = last?.kind === 'run-end';
+  const exitCode = ended ? (last.data as { exitCode?: number | null } | null)?.exitCode ?? null : null;
+  const missing = '(no audit record)';
   write(`## Run ${run.id}\n\n| | |\n|---|---|\n`);
   const header: [string, string][] = [
-    ['Procedure', run.procedure],
-    ['Pair', run.pairKey],
-    ['Operator', `${run.operator} (${run.osUser}@${run.host}, pid ${run.pid})`],
-    ['Command', run.argv.join(' ')],
-    ['Started', run.startedAt],
-    ['Ended', run.endedAt ?? '—'],
-    ['Outcome', `${run.status}${run.exitCode === null ? '' : ` (exit ${run.exitCode})`}`],
-    ['Definition hash', `\`${run.definitionHash}\``],
+    ['Procedure', data.procedure ?? missing],
+    ['Pair', data.pairKey ?? missing],
+    ['Operator', start ? `${start.operator} (${start.osUser}@${start.host}${data.pid === undefined ? '' : `, pid ${data.pid}`})` : missing],
+    ['Command', data.argv ? data.argv.join(' ') : missing],
+    ['Started', start?.ts ?? missing],
+    ['Ended', ended ? last.ts : '—'],
+    ['Outcome', ended ? `${last.result ?? ''}${exitCode === null ? '' : ` (exit ${exitCode})`}` : start ? 'running' : missing],
+    ['Definition hash', data.definitionHash ? `\`${data.definitionHash}\`` : missing],
   ];
   for (const [k, v] of header) write(`| ${k} | ${cell(v)} |\n`);
 
@@ -139,14 +157,14 @@ function runSection(db: Database.Database, run: RunRecord, write: Write): number
     const errorNumber = outcome?.errorNumber ?? null;
     const message = outcome?.message ?? null;
     write(`- seq ${r.seq}, ${r.ts}, step \`${r.stepId ?? '—'}\` on ${where || '—'}: **${result}**` +
-      `${errorNumber === null ? '' : ` — error ${errorNumber}`}${message ? ` — ${message.replaceAll('\n', ' ')}` : ''}\n\n`);
-    write(`  \`\`\`sql\n${r.sql!.split('\n').map((l) => `  ${l}`).join('\n')}\n  \`\`\`\n\n`);
+      `${errorNumber === null ? '' : ` — error ${errorNumber}`}${message ? ` — ${visible(message.replaceAll('\n', ' '))}` : ''}\n\n`);
+    write(`  \`\`\`sql\n${visible(r.sql!).split('\n').map((l) => `  ${l}`).join('\n')}\n  \`\`\`\n\n`);
   }
 
   write('\n### Confirmations and notes\n\n');
   if (remarks.length === 0) write('None.\n');
   for (const r of remarks) {
-    write(`- ${r.ts} ${r.kind} by ${r.operator} (${r.osUser}@${r.host})${r.stepId ? ` at step \`${r.stepId}\`` : ''}: ${(r.message ?? r.result ?? '').replaceAll('\n', ' ')}\n`);
+    write(`- ${r.ts} ${r.kind} by ${r.operator} (${r.osUser}@${r.host})${r.stepId ? ` at step \`${r.stepId}\`` : ''}: ${visible((r.message ?? r.result ?? '').replaceAll('\n', ' '))}\n`);
   }
   write('\n');
   return count;
@@ -170,5 +188,5 @@ function intentIdOf(r: AuditRecord): number | undefined {
 }
 
 function cell(text: string): string {
-  return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, '<br>');
+  return text.split(/\r?\n/).map((line) => visible(line).replaceAll('\\', '\\\\').replaceAll('|', '\\|')).join('<br>');
 }

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { GENESIS_HASH, AUDIT_COLUMNS, HASH, SELECT_AUDIT, hashOf, type AuditRow } from './audit-chain.js';
 import { verifyChain } from './audit-verify.js';
+import { proveDb } from './audit-proof.js';
 import { exportAudit } from './audit-export.js';
 import { nowIso } from './clock.js';
 import { maskedJson, maskedText } from './secret-guard.js';
@@ -10,10 +11,11 @@ import { auditRecordOf } from './audit-record.js';
 import type { AuditInput, AuditKind, AuditRecord, Store } from './types.js';
 
 const KINDS: ReadonlySet<AuditKind> = new Set([
-  'run-start', 'run-end', 'probe', 'intent', 'outcome', 'statement', 'confirmation', 'note', 'unlock', 'resume',
+  'run-start', 'run-end', 'probe', 'intent', 'outcome', 'statement', 'confirmation', 'note', 'unlock', 'resume', 'step', 'anchor',
 ]);
 
-export function createAudit(db: Database.Database): Store['audit'] {
+export function createAudit(db: Database.Database, options: { key?: Buffer; walBytes: number }): Store['audit'] {
+  const { key } = options;
   const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
   const runOperator = db.prepare('SELECT operator FROM runs WHERE id = ?').pluck();
   const insert = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`);
@@ -58,7 +60,7 @@ export function createAudit(db: Database.Database): Store['audit'] {
       last?.hash ?? GENESIS_HASH,
       '',
     ];
-    row[HASH] = hashOf(db, row);
+    row[HASH] = hashOf(db, row, key);
     insert.run(row);
     moveHead.run(seq, row[HASH]);
     return auditRecordOf(row);
@@ -66,8 +68,9 @@ export function createAudit(db: Database.Database): Store['audit'] {
 
   return {
     append: (r) => appendTx.immediate(r),
-    verify: () => verifyChain(db),
-    export: (format, options, write) => exportAudit(db, format, options, write),
+    verify: () => verifyChain(db, key ? { key } : {}),
+    prove: () => proveDb(db, options),
+    export: (format, exportOptions, write) => exportAudit(db, format, exportOptions, write, () => proveDb(db, options)),
     forRun: (runId) => (byRun.all(runId) as AuditRow[]).map(auditRecordOf),
   };
 }

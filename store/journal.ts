@@ -101,10 +101,17 @@ export function createJournal(db: Database.Database, audit: Store['audit']): Sto
     });
   });
 
+  // Audited so the step table a report shows is tied to the chain (store/audit-ties.ts).
   const step = db.transaction((e: Parameters<Store['journal']['step']>[0]): void => {
     if (!runExists.get(e.runId)) throw unknownRun(e.runId);
-    insertStep.run(e.runId, e.stepId, e.status, e.attempt, maskedText(e.detail ?? null, 'step detail'),
-      e.error?.number ?? null, maskedText(e.error?.message ?? null, 'step error'), nowIso());
+    const detail = maskedText(e.detail ?? null, 'step detail');
+    const error = maskedText(e.error?.message ?? null, 'step error');
+    const at = nowIso();
+    const id = Number(insertStep.run(e.runId, e.stepId, e.status, e.attempt, detail, e.error?.number ?? null, error, at).lastInsertRowid);
+    audit.append({
+      kind: 'step', at, runId: e.runId, stepId: e.stepId, attempt: e.attempt, result: e.status, errorNumber: e.error?.number ?? null,
+      data: { stepStateId: id, detail, error },
+    });
   });
 
   return {

@@ -36,7 +36,7 @@ export function migrate(db: Database.Database, path: string, migrations: readonl
   if (pending.length === 0) return current;
   if (readonly) {
     throw new StoreError(
-      'read-only',
+      'needs-migration',
       `the store ${path} is at schema version ${current} and needs migrating to ${known}, but it was opened read-only`,
       'run any mirrorbook command that writes (e.g. `mirrorbook runs`) once with write access to migrate it',
     );

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { nowIso } from './clock.js';
 import { maskedJson, maskedText } from './secret-guard.js';
+import { sha256 } from './audit-ties.js';
 import { StoreError, type DefinitionSummary, type RunRecord, type RunStatus, type Store } from './types.js';
 
 export interface RunRow {
@@ -72,12 +73,13 @@ export function createRuns(db: Database.Database, audit: Store['audit']): Store[
   };
 
   const create = db.transaction((run: Parameters<Store['runs']['create']>[0]): RunRecord => {
+    const definition = maskedJson(run.definition, 'run definition');
     insert.run({
       id: run.id,
       procedure: run.procedure,
       pair_key: run.pairKey,
       definition_hash: run.definitionHash,
-      definition: maskedJson(run.definition, 'run definition'),
+      definition,
       operator: maskedText(run.operator, 'run operator'),
       os_user: run.osUser,
       host: run.host,
@@ -87,7 +89,7 @@ export function createRuns(db: Database.Database, audit: Store['audit']): Store[
     });
     audit.append({
       kind: 'run-start', runId: run.id, operator: run.operator, osUser: run.osUser, host: run.host,
-      data: { procedure: run.procedure, pairKey: run.pairKey, definitionHash: run.definitionHash, pid: run.pid, argv: run.argv },
+      data: { procedure: run.procedure, pairKey: run.pairKey, definitionHash: run.definitionHash, definitionSha: sha256(definition ?? ''), pid: run.pid, argv: run.argv },
     });
     return get(run.id)!;
   });

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { nowIso } from './clock.js';
 import { unknownRun } from './runs.js';
-import { maskedText } from './secret-guard.js';
+import { secretFree } from './secret-guard.js';
 import type { Store } from './types.js';
 
 export function createSnapshots(db: Database.Database): Store['snapshots'] {
@@ -14,7 +14,7 @@ export function createSnapshots(db: Database.Database): Store['snapshots'] {
 
   const save = db.transaction((runId: string, snapshot: unknown, definitionHash: string) => {
     if (!runExists.get(runId)) throw unknownRun(runId);
-    upsert.run(runId, maskedText(JSON.stringify(snapshot), 'snapshot'), definitionHash, nowIso());
+    upsert.run(runId, secretFree(JSON.stringify(snapshot), 'snapshot'), definitionHash, nowIso());
   });
 
   return {

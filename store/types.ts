@@ -1,8 +1,10 @@
 // The store's public contract: runs, the step journal, checkpoints, the audit trail and pair locks,
-// all in one SQLite file (WAL, synchronous=FULL). Every call is synchronous and durable on return.
+// all in one SQLite file (WAL, synchronous=FULL). Every call is synchronous and durable on return,
+// except a transaction that asks for no fsync.
 // The engine (machines/) and the CLI build on these interfaces; store/open.ts implements them.
 
 import type { Target } from '../machines/runbook.js';
+import { OperatorError } from '../errors/operator-error.js';
 
 export type { Target };
 
@@ -107,7 +109,7 @@ export interface JournalEntry {
 
 export type AuditKind =
   | 'run-start' | 'run-end' | 'probe' | 'intent' | 'outcome' | 'statement'
-  | 'confirmation' | 'note' | 'unlock' | 'resume';
+  | 'confirmation' | 'note' | 'unlock' | 'resume' | 'step' | 'anchor';
 
 export interface AuditInput {
   kind: AuditKind;
@@ -152,11 +154,34 @@ export interface AuditRecord {
   hash: string;
 }
 
-export type AuditProblem = 'edited' | 'deleted' | 'reordered' | 'inserted';
+export type AuditProblem = 'edited' | 'deleted' | 'reordered' | 'inserted' | 'unsigned';
+
+/** The chain head: the last record the store wrote, as an auditor pins it. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
 
 export type AuditVerification =
-  | { ok: true; count: number }
-  | { ok: false; count: number; firstBad: { seq: number; problem: AuditProblem; detail: string } };
+  | { ok: true; count: number; head: AuditHead }
+  | { ok: false; count: number; head: AuditHead; firstBad: { seq: number; problem: AuditProblem; detail: string } };
+
+/** Something beyond the chain's own links that does not hold: a table row the chain does not
+ * back, a WAL that went missing, SQLite's integrity check, an anchor on a server. */
+export interface Finding {
+  problem: 'untied' | 'wal-lost' | 'corrupt' | 'schema' | 'anchor' | 'expected-head';
+  /** The run it concerns, when there is one. */
+  runId?: string;
+  detail: string;
+}
+
+/** What `audit verify` establishes from the store alone. */
+export interface StoreProof {
+  chain: AuditVerification;
+  findings: Finding[];
+  /** Facts that do not break the proof but an auditor should know (legacy rows not tied). */
+  notes: string[];
+}
 
 export type ExportFormat = 'ndjson' | 'csv' | 'md';
 
@@ -181,8 +206,10 @@ export interface Store {
   close(): void;
   /** What this connection runs with, for diagnostics (`mirrorbook status`) and tests. */
   info(): StoreInfo;
-  /** Nested calls join the outer transaction (savepoints). */
-  transaction<T>(fn: () => T): T;
+  /** Nested calls join the outer transaction (savepoints). With `sync: false` the commit is not
+   * fsynced: it survives the process dying, and becomes durable (power loss) with the next
+   * synchronous commit, WAL keeping commit order. */
+  transaction<T>(fn: () => T, options?: { sync?: boolean }): T;
 
   runs: {
     /** Also appends the run-start audit record, in the same transaction. Status starts 'running'. */
@@ -219,9 +246,21 @@ export interface Store {
     append(r: AuditInput): AuditRecord;
     /** One pass over the whole chain in seq order; names the first broken record. */
     verify(): AuditVerification;
+    /** The chain, every table the reports use tied to it, SQLite's integrity check and the WAL
+     * bookkeeping: what `audit verify` proves without a server. */
+    prove(): StoreProof;
     /** Streams chunks to `write`; returns the number of records written. */
     export(format: ExportFormat, options: { runId?: string }, write: (chunk: string) => void): number;
     forRun(runId: string): AuditRecord[];
+  };
+
+  /** The WAL and the main file (store/wal-guard.ts): run start, resume and run end call these. */
+  wal: {
+    /** This process takes the run: noted in the main file (the WAL checkpointed into it). */
+    holdRun(runId: string): void;
+    /** The run is let go (ended or stopped): the note removed, the WAL checkpointed into the main file. */
+    settleRun(runId: string): void;
+    checkpoint(): void;
   };
 
   locks: {
@@ -288,19 +327,24 @@ export interface StoreInfo {
 }
 
 export interface OpenOptions {
+  /** Read-only opens go through a private view (store/private-view.ts): nothing beside the store
+   * is created or written, no migration runs. */
   readonly?: boolean;
+  /** audit.key: records are HMAC-SHA-256 with it; verify needs it to check them. */
+  auditKey?: Buffer;
   /** How long to wait for another process's write transaction before failing 'locked' (default 5000). */
   busyTimeoutMs?: number;
 }
 
 export type StoreErrorCode =
-  | 'corrupt' | 'not-a-database' | 'locked' | 'read-only' | 'disk-full' | 'too-new'
+  | 'corrupt' | 'not-a-database' | 'locked' | 'read-only' | 'needs-migration' | 'disk-full' | 'too-new'
   | 'cannot-open' | 'secret-refused' | 'unknown-run' | 'unknown-intent';
 
-/** An expected, operator-facing store failure: a message and a hint, never a stack. */
-export class StoreError extends Error {
+/** An expected, operator-facing store failure: a message and a hint, never a stack; exit 2. */
+export class StoreError extends OperatorError {
   override readonly name = 'StoreError';
-  constructor(readonly code: StoreErrorCode, message: string, readonly hint: string) {
-    super(message);
+  declare readonly hint: string;
+  constructor(readonly code: StoreErrorCode, message: string, hint: string) {
+    super(message, hint, 2);
   }
 }

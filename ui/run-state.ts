@@ -3,6 +3,7 @@
 
 import type { EngineEvent, ErrorSummary, StepStatus } from '../machines/events.js';
 import type { Target } from '../machines/runbook.js';
+import { onlyReads } from '../machines/statement-kind.js';
 
 export interface StepView {
   id: string;
@@ -122,7 +123,7 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
     case 'statement': {
       // A BACKUP polled for its progress stays on screen: a read does not replace the change in flight.
       const shown = state.live?.stepId === event.stepId ? state.live.sql : undefined;
-      const sql = shown !== undefined && !isRead(shown) && isRead(event.sql) ? shown : event.sql;
+      const sql = shown !== undefined && !onlyReads(shown) && onlyReads(event.sql) ? shown : event.sql;
       return { ...state, live: { ...state.live, stepId: event.stepId, ...(event.server ? { server: event.server } : {}), sql } };
     }
     case 'progress':
@@ -150,10 +151,6 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
       return { ...rest, finished };
     }
   }
-}
-
-function isRead(sql: string): boolean {
-  return /^\s*(SELECT|EXEC(UTE)?\s+sp_(who|help|dbmmonitorresults))\b/i.test(sql);
 }
 
 function isPrinted(state: RunViewState, stepId: string): boolean {

@@ -31,9 +31,4 @@ export const STATUS_COLOR: Record<StepStatus, string> = {
   failed: 'red',
 };
 
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.floor(ms / 1000);
-  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-}
+export { formatMs } from './format-ms.js';

@@ -3,13 +3,12 @@
 // Partner. Built from the config; no connection is made. Failover Partner is only consulted when
 // the first server cannot be reached, so list the partner that is usually principal first.
 import type { Command } from '../command.js';
-import { UsageError } from '../command.js';
+import { optionText, UsageError } from '../command.js';
 import { resolvePaths } from '../paths.js';
 import { loadConfig } from '../../config/load.js';
 import type { ServerConfig } from '../../config/types.js';
 
 type Format = 'ado' | 'odbc' | 'jdbc';
-const USAGE = 'usage: mirrorbook connection-string [--database NAME] [--format ado|odbc|jdbc] [--json]';
 
 const hostPort = (s: ServerConfig) => `${s.server},${s.port}`;
 
@@ -26,28 +25,11 @@ export function connectionString(format: Format, principal: ServerConfig, mirror
 }
 
 const command: Command = async (ctx) => {
-  let format: Format = 'ado';
-  let only: string | undefined;
-  for (let i = 0; i < ctx.argv.length; i++) {
-    const arg = ctx.argv[i]!;
-    const value = () => {
-      const v = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : ctx.argv[++i];
-      if (!v) throw new UsageError(`${arg} needs a value`, USAGE);
-      return v;
-    };
-    if (arg === '--help' || arg === '-h') {
-      ctx.stdout.write(`${USAGE}\n\nPrints, per configured database, the connection string clients need to follow a failover:\nthe principal and its Failover Partner (ado: Failover Partner=, odbc: Failover_Partner=,\njdbc: failoverPartner=). Built from the config; no connection is made.\n`);
-      return 0;
-    }
-    if (arg.startsWith('--format')) {
-      const v = value();
-      if (v !== 'ado' && v !== 'odbc' && v !== 'jdbc') throw new UsageError(`--format ${v} is not allowed; expected ado, odbc or jdbc`, USAGE);
-      format = v;
-    } else if (arg.startsWith('--database')) only = value();
-    else throw new UsageError(`connection-string: unknown argument '${arg}'`, USAGE);
-  }
+  const format = optionText(ctx, 'format') ?? 'ado';
+  if (format !== 'ado' && format !== 'odbc' && format !== 'jdbc') throw new UsageError(`--format ${format} is not allowed; expected ado, odbc or jdbc`);
+  const only = optionText(ctx, 'database');
   const config = loadConfig(resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, { env: ctx.env });
-  const databases = only ? config.databases.filter((d) => d.toLowerCase() === only!.toLowerCase()) : config.databases;
+  const databases = only ? config.databases.filter((d) => d.toLowerCase() === only.toLowerCase()) : config.databases;
   if (databases.length === 0) throw new UsageError(`--database ${only} is not in the config`, `configured: ${config.databases.join(', ')}`);
   const { principal, mirror } = config.pair;
   const result = databases.map((database) => ({ database, format, connectionString: connectionString(format, principal, mirror, database) }));

@@ -5,19 +5,19 @@
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
+import { optionText } from '../command.js';
+import { currentInvocation, selfCommand } from '../self-command.js';
 
 const PROCEDURES = ['setup', 'failover'] as const;
 
 const command: Command = async (ctx) => {
-  const { options, positional } = parseOptions(ctx.argv, ['dir'], ['keep']);
-  if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`, 'usage: mirrorbook demo [--keep] [--dir D]');
-  const root = typeof options.dir === 'string' ? resolve(ctx.cwd, options.dir) : mkdtempSync(join(tmpdir(), 'mirrorbook-demo-'));
+  const dir = optionText(ctx, 'dir');
+  const root = dir !== undefined ? resolve(ctx.cwd, dir) : mkdtempSync(join(tmpdir(), 'mirrorbook-demo-'));
   const labDir = join(root, 'lab');
   const config = join(labDir, 'mirrorbook.yaml');
-  const keep = options.keep === true;
+  const keep = ctx.options.keep === true;
   const say = (line: string): void => { if (!ctx.flags.json) ctx.stdout.write(line + '\n'); };
 
   const { startLabProcess, stopLabProcess } = await import('../../lab/control/launch.js');
@@ -43,7 +43,7 @@ const command: Command = async (ctx) => {
     for (const procedure of PROCEDURES) {
       say(`\n── mirrorbook run ${procedure} --config ${config}`);
       inRun = true;
-      code = await run({ ...ctx, argv: [procedure], flags });
+      code = await run({ ...ctx, positionals: [procedure], options: {}, flags });
       inRun = false;
       if (code !== 0) break;
     }
@@ -62,16 +62,8 @@ const command: Command = async (ctx) => {
 };
 export default command;
 
-/** How to call this CLI again, the way it was called now. */
-function selfCommand(ctx: CommandContext): string {
-  const script = process.argv[1] ?? 'mirrorbook';
-  if (basename(script) === 'mirrorbook') return 'mirrorbook';
-  const rel = relative(ctx.cwd, script);
-  return `node ${rel.startsWith('..') ? script : rel}`;
-}
-
 function nextSteps(ctx: CommandContext, root: string, labDir: string, config: string, keep: boolean): string {
-  const mb = selfCommand(ctx);
+  const mb = selfCommand(currentInvocation(ctx.env, ctx.cwd));
   const c = `--config ${config}`;
   const tries: [string, string][] = [
     ...(keep ? [] : [['bring the same lab back (the demo stops it on the way out)', `${mb} lab start --dir ${labDir}`] as [string, string]]),

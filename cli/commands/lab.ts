@@ -3,7 +3,8 @@
 
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import type { Command, CommandContext } from '../command.js';
-import { UsageError } from '../command.js';
+import { optionText, UsageError } from '../command.js';
+import { nearest } from '../../config/nearest.js';
 import { resolvePaths } from '../paths.js';
 import { sendControl, findRunningLab, LabNotRunningError } from '../../lab/control/control-client.js';
 import { ControlError, type FaultKind } from '../../lab/control/control-protocol.js';
@@ -14,17 +15,9 @@ import { startLabProcess, stopLabProcess } from '../../lab/control/launch.js';
 import type { InstanceStatus, LabStatus } from '../../lab/control/lab-status.js';
 import type { ClientProgram } from '../../lab/model.js';
 
-const USAGE = `usage: mirrorbook lab <subcommand> [--dir D]
-  start [--witness] [--version 2008R2|2012|2014|2016|2017|2019|2022] [--edition Enterprise|Standard|Developer|Express]
-  stop
-  status [--json]
-  fault <instance> down|up|isolate|heal|slow <ms>
-  log <instance> [--follow]
-  sessions <instance> [list | start <program> | stop <program>]
-  service-account <instance> <account>
-  copy <instance> <from> <to>                 a file copy on the instance's host (local or UNC paths)
-  behaviour <instance|*> [<switch> <value>]   (see lab/README.md)`;
+const USAGE = 'mirrorbook lab --help lists the subcommands and their arguments';
 
+const SUBCOMMANDS = ['start', 'stop', 'status', 'fault', 'log', 'sessions', 'service-account', 'copy', 'behaviour'];
 const FAULTS: readonly FaultKind[] = ['down', 'up', 'isolate', 'heal', 'slow'];
 
 interface LabArgs {
@@ -37,36 +30,10 @@ interface LabArgs {
 }
 
 function parseLabArgs(ctx: CommandContext): LabArgs {
-  const positional: string[] = [];
-  let dir: string | undefined;
-  let witness = false;
-  let follow = false;
-  let version: string | undefined;
-  let edition: string | undefined;
-  const args = ctx.argv;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const next = args[++i];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${name} needs a value`, USAGE);
-      return next;
-    };
-    switch (name) {
-      case '--dir': dir = value(); break;
-      case '--witness': witness = true; break;
-      case '--follow': case '-f': follow = true; break;
-      case '--version': version = value(); break;
-      case '--edition': edition = value(); break;
-      default:
-        if (arg.startsWith('--')) throw new UsageError(`unknown option ${name} for 'lab'`, USAGE);
-        positional.push(arg);
-    }
-  }
+  const text = (name: string): string | undefined => optionText(ctx, name);
+  const [dir, version, edition] = [text('dir'), text('version'), text('edition')];
   const labDirPath = resolvePaths({ ...(ctx.flags.config ? { config: ctx.flags.config } : {}), ...(ctx.flags.store ? { store: ctx.flags.store } : {}), ...(dir ? { labDir: dir } : {}) }, ctx.env, ctx.cwd).labDir;
-  return { dir: labDirPath, positional, witness, follow, ...(version ? { version } : {}), ...(edition ? { edition } : {}) };
+  return { dir: labDirPath, positional: ctx.positionals, witness: ctx.options.witness === true, follow: ctx.options.follow === true, ...(version ? { version } : {}), ...(edition ? { edition } : {}) };
 }
 
 const command: Command = async (ctx) => {
@@ -84,7 +51,10 @@ const command: Command = async (ctx) => {
       case 'copy': return await copy(ctx, args, rest);
       case 'behaviour': return await behaviour(ctx, args, rest);
       case undefined: throw new UsageError('lab needs a subcommand', USAGE);
-      default: throw new UsageError(`unknown lab subcommand '${sub}'`, USAGE);
+      default: {
+        const near = nearest(sub, SUBCOMMANDS);
+        throw new UsageError(`unknown lab subcommand '${sub}'`, `${near ? `did you mean 'lab ${near}'? ` : ''}${USAGE}`);
+      }
     }
   } catch (error) {
     if (error instanceof ControlError) {

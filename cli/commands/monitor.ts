@@ -1,39 +1,16 @@
 // mirrorbook monitor: the Mirroring Monitor as a service (see monitor/), plus its one-shot forms for
 // schedulers (--once) and Nagios/Icinga (--check), and `monitor history` over what it kept.
 import type { Command, CommandContext } from '../command.js';
-import { UsageError, parseOptions } from '../command.js';
+import { UsageError, optionText } from '../command.js';
 import { resolvePaths } from '../paths.js';
 import { loadConfig } from '../../config/load.js';
 import type { MirrorbookConfig } from '../../config/types.js';
 import type { Channel } from '../../monitor/channels/channel.js';
 import { eventLine, MONITOR_EXIT, type MonitorEvent } from '../../monitor/events.js';
 
-const USAGE = `usage: mirrorbook monitor [--interval SECONDS] [--exec COMMAND] [--listen HOST:PORT] [--json]
-       mirrorbook monitor --once | --check
-       mirrorbook monitor history [--since 1h|ISO] [--db NAME] [--limit N] [--json|--csv]`;
-const HELP = `${USAGE}
-
-Polls every server of the pair every --interval seconds (default monitor.intervalSeconds, 10) and
-raises each alarm once, clearing it once it has been gone monitor.clearAfterPolls polls in a row.
-Instances are named by the role they have now. Events go to stdout (NDJSON with --json), to
---exec COMMAND (once per event: MIRRORBOOK_EVENT_* variables, the event as JSON on stdin), to
-monitor.webhook (POST, retried with backoff) and, with monitor.errorLog, into the principal's error
-log. Every sample is kept in the store (monitor.retentionHours) for \`monitor history\`.
---listen HOST:PORT serves the latest poll as Prometheus metrics on /metrics.
-
---once takes two samples a second apart, prints what is wrong and exits with its code:
-  0    healthy
-  10   warning: SYNCHRONIZING, witness lost, a threshold crossed, a server slow, login drift …
-  11   critical: a partner unreachable, DISCONNECTED, SUSPENDED, two principals, quorum lost …
-  12   no server of the pair reachable
-  2    bad usage or config
-  130  interrupted (Ctrl-C), 143 terminated (SIGTERM; the service stops cleanly)
-
---check is a Nagios/Icinga plugin: one line with perfdata; exit 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN (bad config, the check could not run).`;
+const USAGE = 'see mirrorbook monitor --help';
 
 interface MonitorArgs {
-  help: boolean;
   history: boolean;
   once: boolean;
   check: boolean;
@@ -46,34 +23,39 @@ interface MonitorArgs {
   limit: number;
 }
 
-function parseMonitorArgs(argv: string[]): MonitorArgs {
-  if (argv.includes('--help') || argv.includes('-h')) return { help: true, history: false, once: false, check: false, csv: false, limit: 20 };
-  const { options, positional } = parseOptions(argv, ['interval', 'exec', 'listen', 'since', 'db', 'limit'], ['once', 'check', 'csv']);
-  const history = positional[0] === 'history';
-  const extra = positional.slice(history ? 1 : 0);
+function monitorArgs(ctx: CommandContext): MonitorArgs {
+  const { options, positionals } = ctx;
+  const history = positionals[0] === 'history';
+  const extra = positionals.slice(history ? 1 : 0);
   if (extra.length > 0) throw new UsageError(`monitor: unexpected argument '${extra[0]}'`, USAGE);
-  const args: MonitorArgs = { help: false, history, once: options.once === true, check: options.check === true, csv: options.csv === true, limit: 20 };
+  const args: MonitorArgs = { history, once: options.once === true, check: options.check === true, csv: options.csv === true, limit: 20 };
   const historyOnly = ['since', 'db', 'limit', 'csv'].filter((o) => options[o] !== undefined);
   if (!history && historyOnly.length) throw new UsageError(`--${historyOnly[0]} belongs to \`monitor history\``, USAGE);
   if (history && (args.once || args.check || options.interval || options.exec || options.listen)) throw new UsageError('`monitor history` only takes --since, --db, --limit, --json and --csv', USAGE);
   if (args.once && args.check) throw new UsageError('give --once or --check, not both', USAGE);
-  if (typeof options.interval === 'string') {
-    const value = Number(options.interval);
-    if (!Number.isFinite(value) || value < 0.2 || value > 86_400) throw new UsageError(`--interval ${options.interval}: expected seconds between 0.2 and 86400 (1 or more outside rehearsals)`, USAGE);
+  const interval = optionText(ctx, 'interval');
+  if (interval !== undefined) {
+    const value = Number(interval);
+    if (!Number.isFinite(value) || value < 0.2 || value > 86_400) throw new UsageError(`--interval ${interval}: expected seconds between 0.2 and 86400 (1 or more outside rehearsals)`, USAGE);
     args.intervalS = value;
   }
-  if (typeof options.exec === 'string') args.exec = options.exec;
-  if (typeof options.listen === 'string') {
-    const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(options.listen);
+  const exec = optionText(ctx, 'exec');
+  if (exec !== undefined) args.exec = exec;
+  const listen = optionText(ctx, 'listen');
+  if (listen !== undefined) {
+    const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(listen);
     const port = Number(match?.[2]);
-    if (!match || port > 65535) throw new UsageError(`--listen ${options.listen}: expected HOST:PORT, e.g. 127.0.0.1:9464 or 0.0.0.0:9464`, USAGE);
+    if (!match || port > 65535) throw new UsageError(`--listen ${listen}: expected HOST:PORT, e.g. 127.0.0.1:9464 or 0.0.0.0:9464`, USAGE);
     args.listen = { host: match[1]!.replace(/^\[|\]$/g, ''), port };
   }
-  if (typeof options.since === 'string') args.since = options.since;
-  if (typeof options.db === 'string') args.db = options.db;
-  if (typeof options.limit === 'string') {
-    const n = Number(options.limit);
-    if (!Number.isInteger(n) || n < 0 || n > 100_000) throw new UsageError(`--limit ${options.limit}: expected a whole number of table rows (0–100000)`, USAGE);
+  const since = optionText(ctx, 'since');
+  if (since !== undefined) args.since = since;
+  const db = optionText(ctx, 'db');
+  if (db !== undefined) args.db = db;
+  const limit = optionText(ctx, 'limit');
+  if (limit !== undefined) {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 0 || n > 100_000) throw new UsageError(`--limit ${limit}: expected a whole number of table rows (0–100000)`, USAGE);
     args.limit = n;
   }
   return args;
@@ -82,13 +64,9 @@ function parseMonitorArgs(argv: string[]): MonitorArgs {
 const command: Command = async (ctx) => {
   let args: MonitorArgs;
   let config: MirrorbookConfig;
-  const checking = ctx.argv.includes('--check');
+  const checking = ctx.options.check === true;
   try {
-    args = parseMonitorArgs(ctx.argv);
-    if (args.help) {
-      ctx.stdout.write(HELP + '\n');
-      return 0;
-    }
+    args = monitorArgs(ctx);
     config = loadConfig(resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, { env: ctx.env });
   } catch (error) {
     // A plugin that cannot run says UNKNOWN (exit 3), whatever the reason.

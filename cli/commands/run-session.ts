@@ -38,7 +38,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     ? ink.listener
     : ctx.flags.json
       ? (await import('../../ui/ndjson-reporter.js')).ndjsonReporter(ctx.stdout)
-      : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout);
+      : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout, { verbose: ctx.flags.verbose });
 
   let signals = 0;
   const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
@@ -57,11 +57,12 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
 
-  const store = openStore(paths.store);
+  const auditKey = await auditKeyOf(ctx);
+  const store = openStore(paths.store, auditKey ? { auditKey } : {});
   return {
     store,
     configPath: paths.config,
-    options: { store, operator, who, signal: controller.signal, listener, argv: process.argv.slice(2), resumeCommand: (runId) => resumeCommandFor(ctx.flags, runId) },
+    options: { store, operator, who, signal: controller.signal, listener, argv: process.argv.slice(2), resumeCommand: (runId) => resumeCommandFor(ctx, runId) },
     close: () => {
       ink?.close();
       process.off('SIGINT', sigint);
@@ -71,19 +72,29 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   };
 }
 
-/** For the history commands: the store as it is, never created; undefined when there is none yet. */
-export async function openExistingStore(ctx: CommandContext, options: { readonly: boolean }): Promise<{ store: Store; path: string } | { store: undefined; path: string }> {
+/** For the history commands: the store as it is, never created; undefined when there is none yet.
+ * `migrate`: a store an older build wrote is migrated once (runs, show); the audit commands read
+ * the evidence as it is and never write it. */
+export async function openExistingStore(ctx: CommandContext, options: { readonly: boolean; migrate?: boolean; auditKey?: boolean }): Promise<{ store: Store; path: string } | { store: undefined; path: string }> {
   const { existsSync } = await import('node:fs');
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
   if (!existsSync(paths.store)) return { store: undefined, path: paths.store };
   const { openStore, StoreError } = await import('../../store/index.js');
+  const auditKey = options.auditKey ? await auditKeyOf(ctx) : undefined;
+  const open = (readonly: boolean) => openStore(paths.store, { readonly, ...(auditKey ? { auditKey } : {}) });
   try {
-    return { store: openStore(paths.store, { readonly: options.readonly }), path: paths.store };
+    return { store: open(options.readonly), path: paths.store };
   } catch (error) {
-    if (!(options.readonly && error instanceof StoreError && error.message.includes('needs migrating'))) throw error;
+    if (!(options.readonly && options.migrate && error instanceof StoreError && error.code === 'needs-migration')) throw error;
     // A store an older build wrote: migrate it once (one transaction; refused if the file is
     // read-only), then read it — the read commands are what an operator tries first after an upgrade.
-    openStore(paths.store).close();
-    return { store: openStore(paths.store, { readonly: true }), path: paths.store };
+    open(false).close();
+    return { store: open(true), path: paths.store };
   }
+}
+
+/** audit.key from the config file, when there is one (config/audit-key.ts). */
+export async function auditKeyOf(ctx: CommandContext): Promise<Buffer | undefined> {
+  const { readAuditKey } = await import('../../config/audit-key.js');
+  return readAuditKey(resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, ctx.env);
 }

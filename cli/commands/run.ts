@@ -1,21 +1,34 @@
 import type { Command } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
+import { optionText, UsageError } from '../command.js';
+import { procedureHint } from '../../runbooks/procedures.js';
 import { openSession } from './run-session.js';
+import { nextStepsAfter } from '../next-steps.js';
 
 const command: Command = async (ctx) => {
-  const { positional } = parseOptions(ctx.argv, []);
-  const [name, ...extra] = positional;
-  if (!name) throw new UsageError('run needs a procedure name', "see 'mirrorbook plan <procedure>' first; names: domain-setup, certificate-setup, restore, enable, failover, promote, disable, setup");
-  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const [name] = ctx.positionals;
+  if (!name) throw new UsageError('run needs a procedure name', procedureHint(undefined));
   const { loadProcedure } = await import('../../machines/procedure-source.js');
   const { startRun } = await import('../../machines/engine.js');
   const { resolvePaths } = await import('../paths.js');
   const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });
+  const approved = optionText(ctx, 'plan-hash');
+  if (approved !== undefined) {
+    // A change approved is the change run: the plan as it would run now must be the one reviewed.
+    // The run records its definition hash in the audit trail (run-start).
+    const { hashDefinition, summarizeDefinition } = await import('../../machines/definition-hash.js');
+    const now = hashDefinition(summarizeDefinition(procedure.runbook));
+    if (now !== approved.toLowerCase()) {
+      throw new UsageError(`the plan of '${name}' no longer hashes to ${approved}: it is ${now} now; nothing was run`, `compare 'mirrorbook plan ${name}' with the plan that was approved (the config, the procedure or the date of certificates changed); have the new plan approved and run it with --plan-hash ${now}`);
+    }
+  }
   const session = await openSession(ctx);
+  let result;
   try {
-    return (await startRun({ ...session.options, procedure })).exitCode;
+    result = await startRun({ ...session.options, procedure });
   } finally {
     session.close();
   }
+  if (result.status === 'done' && !ctx.flags.json) ctx.stdout.write(nextStepsAfter(ctx, name) ?? '');
+  return result.exitCode;
 };
 export default command;

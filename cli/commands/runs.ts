@@ -1,22 +1,29 @@
 // `mirrorbook runs`: the history, newest first (--json: one JSON object per line).
 
 import type { Command } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
+import { optionText, UsageError } from '../command.js';
 import { openExistingStore } from './run-session.js';
+import { livenessIn } from '../run-liveness.js';
+import { currentHost } from '../../store/who.js';
 
 const command: Command = async (ctx) => {
-  const { options } = parseOptions(ctx.argv, ['limit']);
-  const limit = options.limit === undefined ? 50 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${String(options.limit)} is not allowed; expected a whole number of runs, 1 or more`);
-  const { store, path } = await openExistingStore(ctx, { readonly: true });
+  const limitText = optionText(ctx, 'limit');
+  const limit = limitText === undefined ? 50 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${limitText} is not allowed; expected a whole number of runs, 1 or more`);
+  const { store, path } = await openExistingStore(ctx, { readonly: true, migrate: true });
   if (!store) {
     if (!ctx.flags.json) ctx.stdout.write(`no runs yet (no store at ${path})\n`);
     return 0;
   }
   try {
     const runs = store.runs.list({ limit });
+    const host = currentHost();
+    const live = new Map(runs.map((run) => [run.id, livenessIn(store, run, host)]));
     if (ctx.flags.json) {
-      for (const run of runs) ctx.stdout.write(JSON.stringify({ id: run.id, procedure: run.procedure, pair: run.pairKey, status: run.status, exitCode: run.exitCode, operator: run.operator, host: run.host, startedAt: run.startedAt, endedAt: run.endedAt }) + '\n');
+      for (const run of runs) {
+        const { status, how } = live.get(run.id)!;
+        ctx.stdout.write(JSON.stringify({ id: run.id, procedure: run.procedure, pair: run.pairKey, status, ...(status !== run.status ? { recordedStatus: run.status } : {}), ...(how ? { how } : {}), exitCode: run.exitCode, operator: run.operator, host: run.host, startedAt: run.startedAt, endedAt: run.endedAt }) + '\n');
+      }
       return 0;
     }
     if (runs.length === 0) {
@@ -24,7 +31,11 @@ const command: Command = async (ctx) => {
       return 0;
     }
     const rows = [['RUN', 'PROCEDURE', 'PAIR', 'STATUS', 'EXIT', 'OPERATOR', 'STARTED', 'ENDED']];
-    for (const r of runs) rows.push([r.id, r.procedure, r.pairKey, r.status, r.exitCode === null ? '' : String(r.exitCode), r.operator, r.startedAt.replace('T', ' ').slice(0, 19), r.endedAt ? r.endedAt.replace('T', ' ').slice(0, 19) : '']);
+    const statusOf = (r: (typeof runs)[number]): string => {
+      const { status } = live.get(r.id)!;
+      return status === r.status ? status : `${status} (process gone)`;
+    };
+    for (const r of runs) rows.push([r.id, r.procedure, r.pairKey, statusOf(r), r.exitCode === null ? '' : String(r.exitCode), r.operator, r.startedAt.replace('T', ' ').slice(0, 19), r.endedAt ? r.endedAt.replace('T', ' ').slice(0, 19) : '']);
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
     ctx.stdout.write(rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n');
     return 0;

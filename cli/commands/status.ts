@@ -1,33 +1,18 @@
 // mirrorbook status [--watch] [--interval s] [--json]: both partners, every configured database —
 // role, state, safety, witness, queues. Read-only.
 import type { Command, CommandContext } from '../command.js';
-import { UsageError } from '../command.js';
+import { optionText, UsageError } from '../command.js';
 import { resolvePaths } from '../paths.js';
 import { loadConfig } from '../../config/load.js';
 import type { PairStatus } from '../../steps/pair-status.js';
 
-const USAGE = 'usage: mirrorbook status [--watch] [--interval SECONDS] [--json]';
-const HELP = `${USAGE}
-
-Both partners and every configured database: role, mirroring state, safety, witness, send and redo
-queues. Read-only. --watch refreshes every --interval seconds (default 2) until Ctrl-C; with --json
-it prints one JSON document per refresh.
-exit: 0 every partner reachable · 1 a partner unreachable · 2 bad usage or config`;
-
-function parseArgs(argv: string[]): { watch: boolean; intervalS: number; help: boolean } {
-  let watch = false;
-  let intervalS = 2;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return { watch, intervalS, help: true };
-    if (arg === '--watch' || arg === '-w') watch = true;
-    else if (arg === '--interval' || arg.startsWith('--interval=')) {
-      const value = Number(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]);
-      if (!Number.isFinite(value) || value < 0.2 || value > 3600) throw new UsageError('--interval needs a number of seconds between 0.2 and 3600');
-      intervalS = value;
-    } else throw new UsageError(`status: unknown argument '${arg}'`, USAGE);
-  }
-  return { watch, intervalS, help: false };
+/** Seconds between refreshes, from --interval (default 2). */
+function intervalOf(ctx: CommandContext): number {
+  const text = optionText(ctx, 'interval');
+  if (text === undefined) return 2;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0.2 || value > 3600) throw new UsageError(`--interval ${text} is not allowed`, 'give a number of seconds between 0.2 and 3600');
+  return value;
 }
 
 const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '—' : String(v));
@@ -62,11 +47,8 @@ async function withPair<T>(ctx: CommandContext, body: (read: () => Promise<PairS
 export { withPair };
 
 const command: Command = async (ctx) => {
-  const { watch, intervalS, help } = parseArgs(ctx.argv);
-  if (help) {
-    ctx.stdout.write(HELP + '\n');
-    return 0;
-  }
+  const watch = ctx.options.watch === true;
+  const intervalS = intervalOf(ctx);
   return withPair(ctx, async (read) => {
     if (!watch) {
       const status = await read();

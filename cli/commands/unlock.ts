@@ -2,24 +2,23 @@
 // Without --pair: the pair of the latest run.
 
 import type { Command } from '../command.js';
-import { parseOptions, UsageError } from '../command.js';
+import { optionText, UsageError } from '../command.js';
 import { openExistingStore } from './run-session.js';
 
 const command: Command = async (ctx) => {
-  const { options, positional } = parseOptions(ctx.argv, ['pair', 'reason']);
-  if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`, 'usage: mirrorbook unlock [--pair KEY] [--reason TEXT]');
-  const { store, path } = await openExistingStore(ctx, { readonly: false });
+  const reason = optionText(ctx, 'reason');
+  const { store, path } = await openExistingStore(ctx, { readonly: false, auditKey: true });
   if (!store) throw new UsageError(`no store at ${path}`, 'check --store / --config');
   try {
-    const pairKey = typeof options.pair === 'string' ? options.pair : store.runs.latest()?.pairKey;
+    const pairKey = optionText(ctx, 'pair') ?? store.runs.latest()?.pairKey;
     if (!pairKey) throw new UsageError('no pair to unlock: no runs yet', 'name it with --pair KEY');
-    const { currentWho } = await import('../../machines/engine.js');
+    const { currentWho } = await import('../../store/who.js');
     const who = currentWho(ctx.flags.operator);
     const held = store.locks.get(pairKey);
     if (held && !held.stale && held.pid !== process.pid) {
       ctx.stderr.write(`warning: process ${held.pid} on ${held.host} may still be running run ${held.runId}\n`);
     }
-    const removed = store.locks.forceUnlock(pairKey, { operator: who.operator, osUser: who.osUser, host: who.host, ...(typeof options.reason === 'string' ? { reason: options.reason } : {}) });
+    const removed = store.locks.forceUnlock(pairKey, { operator: who.operator, osUser: who.osUser, host: who.host, ...(reason !== undefined ? { reason } : {}) });
     if (!removed) {
       ctx.stdout.write(`pair ${pairKey} was not locked\n`);
       return 0;

@@ -1,6 +1,7 @@
 // The SqlCatalog of one statement: catalog views, DMVs, msdb history, scalar functions and
 // variables of the instance the session is connected to.
 
+import { sysDmExecConnections } from './connections.js';
 import type { Relation, SqlCatalog, Typed } from '../sql/catalog.js';
 import type { DatabaseState } from '../model.js';
 import { findDatabase } from '../instance/scope.js';
@@ -34,6 +35,7 @@ const SERVER_VIEWS: Record<string, ServerView> = {
   dm_server_services: sysDmServerServices,
   dm_exec_sessions: sysDmExecSessions,
   dm_exec_requests: sysDmExecRequests,
+  dm_exec_connections: sysDmExecConnections,
   dm_db_mirroring_connections: sysDmDbMirroringConnections,
   database_mirroring_witnesses: sysDatabaseMirroringWitnesses,
   dm_os_performance_counters: sysDmOsPerformanceCounters,

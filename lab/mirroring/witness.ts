@@ -1,4 +1,8 @@
-// ALTER DATABASE db SET WITNESS = 'TCP://host:port' | SET WITNESS OFF (on the principal).
+// ALTER DATABASE db SET WITNESS = 'TCP://host:port' (on the principal) | SET WITNESS OFF (on either
+// partner: "Connect to either partner" — learn.microsoft.com, Remove the Witness from a Database
+// Mirroring Session). On a mirror cut off from its principal it is how a DBA makes forced service
+// possible again when the witness is lost too (forced service needs WITNESS OFF or a witness
+// connected to the mirror — Force Service in a Database Mirroring Session).
 
 import type { ExecEnv } from '../server/env.js';
 import { findDatabase } from '../storage/databases.js';
@@ -46,8 +50,15 @@ export function setWitness(env: ExecEnv, databaseName: string, address: string):
 }
 
 export function witnessOff(env: ExecEnv, databaseName: string): void {
-  const { side, other } = principalWithPartner(env, databaseName);
-  if (!side.mirroring.witnessName) throw msg.noWitness(side.database.name);
+  const database = findDatabase(env.instance, databaseName);
+  if (!database) throw cannotAlterDatabase(databaseName);
+  const side = sideOf(env.instance, database);
+  if (!side) throw msg.notConfigured(database.name);
+  if (!side.mirroring.witnessName) throw msg.noWitness(database.name);
+  const peer = partnerSide(env.lab, side);
+  // The partner learns now when it is connected; else the principal's configuration wins when
+  // they meet again (lab/mirroring/advance), so a mirror that is promoted keeps it off.
+  const other = peer && sessionLinked(env.lab, side, peer.instance, env.now()) ? peer : null;
   for (const s of other ? [side, other] : [side]) {
     s.mirroring.witnessName = null;
     s.mirroring.witnessState = null;

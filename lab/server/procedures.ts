@@ -17,6 +17,7 @@ import type { ExecEnv } from './env.js';
 import { BatchVariables } from '../sql/variables.js';
 import { evaluateExpression } from '../sql/evaluate.js';
 import { catalogContext, catalogFor } from './catalog-context.js';
+import { datatypeInfo } from './datatype-info.js';
 
 interface Arguments {
   positional: Typed[];
@@ -68,6 +69,12 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
         if (!(error instanceof FileSystemError)) throw error;
         throw new SqlError(22048, `xp_create_subdir() returned error ${error.osError}, '${error.osMessage}'`);
       }
+      break;
+    }
+    case 'sp_datatype_info':
+    case 'sp_datatype_info_100': {
+      const code = evaluateArguments(ctx, stmt).positional[0]?.value;
+      ctx.emit({ kind: 'rows', ...datatypeInfo(typeof code === 'number' ? code : 0) });
       break;
     }
     case 'sp_who':

@@ -12,16 +12,19 @@ import {
 } from './packet.js';
 import { Encryption, answerEncryption, buildPreloginReply, parsePrelogin } from './prelogin.js';
 import { TdsProtocolError } from './protocol-error.js';
-import { parseRpc, parseSqlBatch, parseTransactionRequest, type TransactionOp } from './requests.js';
+import { parseRpc, parseSqlBatch, parseTransactionRequest, type TransactionRequest } from './requests.js';
+import { PreparedStatements, type OutputParameter, type ReturnValue } from './rpc-plan.js';
+import { TDS_7_4, isSupportedClientVersion, negotiateTdsVersion } from './tds-version.js';
 import { ResponseStream, type ResponseChannel } from './response-stream.js';
 import { Transport, type TlsContexts } from './transport.js';
-import { EnvChangeType, writeEnvChangeBytes, writeEnvChangeText } from './tokens.js';
+import { CurCmd, DoneStatus, EnvChangeType, Token, writeDone, writeEnvChangeBytes, writeEnvChangeText } from './tokens.js';
 import { abortableDelay } from './abortable-delay.js';
 
 /** Before login a client has no business sending more than a LOGIN7's worth of bytes. */
 const MAX_MESSAGE_BEFORE_LOGIN = 64 * 1024;
-/** Generous for any T-SQL batch the lab runs; a larger message is treated as hostile. */
-export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** SQL Server's batch size limit is 65,536 × the network packet size ("Maximum capacity
+ * specifications for SQL Server"); past it the connection is closed. */
+export const PACKETS_PER_MESSAGE = 65_536;
 
 export interface ConnectionContext {
   serverName: string;
@@ -44,7 +47,7 @@ export class TdsConnection {
   private phase: Phase = 'prelogin';
   private encryption: SessionInfo['encryption'] = 'off';
   private readonly transport: Transport;
-  private readonly assembler = new MessageAssembler(() => (this.phase === 'ready' ? MAX_MESSAGE_BYTES : MAX_MESSAGE_BEFORE_LOGIN));
+  private readonly assembler = new MessageAssembler(() => (this.phase === 'ready' ? this.packetSize * PACKETS_PER_MESSAGE : MAX_MESSAGE_BEFORE_LOGIN));
   private readonly counter = new PacketCounter();
   private packetSize = DEFAULT_PACKET_SIZE;
   private spid = 0;
@@ -56,6 +59,9 @@ export class TdsConnection {
   private running: RunningRequest | undefined;
   private transactionCounter = 0n;
   private transactionDescriptor: Buffer | undefined;
+  /** What the LOGINACK announced; until then what the instance speaks at most. */
+  private tdsVersion = TDS_7_4;
+  private readonly prepared = new PreparedStatements();
   /** Aborted when the connection closes (ends a "slow" fault's wait before login). */
   private readonly lifetime = new AbortController();
 
@@ -125,6 +131,12 @@ export class TdsConnection {
 
   private async dispatch(message: IncomingMessage): Promise<void> {
     if (this.phase === 'prelogin') {
+      // PRELOGIN is optional: a client that starts with LOGIN7 (jTDS without TLS) is logged in
+      // unencrypted, as SQL Server does when it does not force encryption.
+      if (message.type === PacketType.login7 && !this.transport.strict) {
+        this.phase = 'login';
+        return this.login(message.payload);
+      }
       if (message.type !== PacketType.prelogin) throw new TdsProtocolError(`expected PRELOGIN, got 0x${message.type.toString(16)}`);
       return this.prelogin(message.payload);
     }
@@ -132,14 +144,16 @@ export class TdsConnection {
       if (message.type !== PacketType.login7) throw new TdsProtocolError(`expected LOGIN7, got 0x${message.type.toString(16)}`);
       return this.login(message.payload);
     }
-    if (message.ignored) return this.sendMessage(doneOnly());
+    if (message.ignored) return this.sendMessage(doneOnly(this.tdsVersion));
     switch (message.type) {
       case PacketType.sqlBatch:
-        return this.request(message, () => ({ sql: parseSqlBatch(message.payload), params: new Map<string, SqlValue>(), rpc: false }));
+        return this.request(message, () => ({ run: { sql: parseSqlBatch(message.payload, this.tdsVersion), params: new Map<string, SqlValue>(), outputs: [] }, returnValues: [], rpc: false }));
       case PacketType.rpc:
         return this.request(message, () => {
-          const rpc = parseRpc(message.payload);
-          return rpc.ok ? { sql: rpc.sql, params: rpc.params, rpc: true } : { error: rpc.error, rpc: true };
+          const rpc = parseRpc(message.payload, this.tdsVersion);
+          if (!rpc.ok) return { error: rpc.error, rpc: true };
+          const plan = this.prepared.plan(rpc.procedure, rpc.parameters);
+          return plan.ok ? { ...plan, rpc: true } : { error: plan.error, rpc: true };
         });
       case PacketType.transactionManager:
         return this.transaction(message);
@@ -163,6 +177,13 @@ export class TdsConnection {
   private async login(payload: Buffer): Promise<void> {
     const login = parseLogin7(payload);
     if (this.encryption === 'login-only') this.transport.dropTls();
+    if (!isSupportedClientVersion(login.tdsVersion)) {
+      const message = `The client asked for TDS version 0x${login.tdsVersion.toString(16)}; the lab speaks TDS 7.1 to 7.4 (and 8.0 on 2022).`;
+      this.sendMessage(loginFailureTokens({ number: 18456, state: 1, class: 14, line: 1, message }, this.serverName, this.tdsVersion));
+      this.phase = 'closed';
+      this.transport.end();
+      return;
+    }
     await abortableDelay(this.context.delayMs(), this.lifetime.signal);
     if (this.phase === 'closed') return;
     const result = await this.context.handler.login({
@@ -175,7 +196,7 @@ export class TdsConnection {
       serverName: login.serverName,
     });
     if (!result.ok) {
-      this.sendMessage(loginFailureTokens(result.error, this.serverName));
+      this.sendMessage(loginFailureTokens(result.error, this.serverName, this.tdsVersion, result.before));
       this.phase = 'closed';
       this.transport.end();
       return;
@@ -192,22 +213,25 @@ export class TdsConnection {
     // The client left while the handler was logging it in: the handler still has to hear of it.
     if (this.isClosed()) return this.notifyDisconnect(session);
     const packetSize = negotiatePacketSize(login.packetSize);
+    this.tdsVersion = negotiateTdsVersion(login.tdsVersion, result.version.major);
     this.spid = result.spid;
     this.serverName = result.serverName || this.serverName;
     this.loginDatabase = result.database;
-    this.sendMessage(loginSuccessTokens({ database: result.database, packetSize, serverName: this.serverName, version: result.version }));
+    this.sendMessage(loginSuccessTokens({ database: result.database, packetSize, serverName: this.serverName, version: result.version, tdsVersion: this.tdsVersion }));
     this.packetSize = packetSize;
+    session.tdsVersion = this.tdsVersion;
+    session.packetSize = packetSize;
     this.session = session;
     this.phase = 'ready';
   }
 
   private channel(): ResponseChannel {
-    return { packetSize: this.packetSize, spid: this.spid, counter: this.counter, serverName: this.serverName, send: (packets) => this.write(packets) };
+    return { packetSize: this.packetSize, spid: this.spid, counter: this.counter, serverName: this.serverName, tdsVersion: this.tdsVersion, send: (packets) => this.write(packets) };
   }
 
   private async request(
     message: IncomingMessage,
-    parse: () => { sql: string; params: Map<string, SqlValue>; rpc: boolean } | { error: SqlMessage; rpc: boolean },
+    parse: () => { run?: PlannedRun; returnValues: ReturnValue[]; rpc: boolean } | { error: SqlMessage; rpc: boolean },
   ): Promise<void> {
     const session = this.session!;
     const parsed = parse();
@@ -222,10 +246,18 @@ export class TdsConnection {
       } else if ('error' in parsed) {
         response.fail(parsed.error);
       } else {
-        const batch: BatchRequest = { session, sql: parsed.sql, params: parsed.params, rpc: parsed.rpc, signal: running.controller.signal };
-        await this.context.handler.execute(batch, (item) => {
-          if (!running.attention && this.phase !== 'closed') response.item(item);
-        });
+        for (const value of parsed.returnValues) response.returnValue(value);
+        const run = parsed.run;
+        if (run) {
+          const outputs = new Map(run.outputs.map((o) => [o.name.toLowerCase(), o]));
+          const batch: BatchRequest = { session, sql: run.sql, params: run.params, rpc: parsed.rpc, signal: running.controller.signal, outputs: run.outputs.map((o) => o.name) };
+          await this.context.handler.execute(batch, (item) => {
+            if (running.attention || this.phase === 'closed') return;
+            const output = item.kind === 'output' ? outputs.get(item.name.toLowerCase()) : undefined;
+            if (output && item.kind === 'output') response.returnValue({ ...output, value: item.value });
+            else response.item(item);
+          });
+        }
       }
     } catch (error) {
       if (!running.attention && this.phase !== 'closed') response.fail(asSqlMessage(error));
@@ -244,24 +276,23 @@ export class TdsConnection {
       writeEnvChangeText(w, EnvChangeType.database, this.loginDatabase, session.database);
       session.database = this.loginDatabase;
     }
+    this.prepared.clear();
     this.context.handler.reset?.(session);
     response.prefix(w.toBuffer());
   }
 
   private async transaction(message: IncomingMessage): Promise<void> {
     const session = this.session!;
-    const op = parseTransactionRequest(message.payload);
+    const request = parseTransactionRequest(message.payload, this.tdsVersion);
     const response = new ResponseStream(this.channel(), false);
     const running: RunningRequest = { controller: new AbortController(), response, attention: false };
     this.running = running;
     try {
       await abortableDelay(this.context.delayMs(), running.controller.signal);
-      if (!op) {
+      if (!request) {
         response.fail({ number: 8522, state: 1, class: 16, line: 1, message: 'Distributed transaction requests are not supported by the lab.' });
       } else {
-        const error = this.context.handler.transaction(session, op);
-        if (error) response.fail(error);
-        else this.transactionChanged(op, response);
+        this.runTransactionRequest(session, request, response);
       }
     } catch (error) {
       if (!running.attention) response.fail(asSqlMessage(error));
@@ -272,17 +303,23 @@ export class TdsConnection {
     else response.finish();
   }
 
-  /** ENVCHANGE 8/9/10 carry the 8-byte descriptor tedious sends back in later ALL_HEADERS. */
-  private transactionChanged(op: TransactionOp, response: ResponseStream): void {
+  /** ENVCHANGE 8/9/10 carry the 8-byte descriptor clients send back in later ALL_HEADERS; a
+   * commit or rollback with fBeginXact ends one transaction and begins the next. */
+  private runTransactionRequest(session: SessionInfo, request: TransactionRequest, response: ResponseStream): void {
+    const error = this.context.handler.transaction(session, request.op);
+    if (error) return response.fail(error);
     const w = new ByteWriter(32);
-    if (op === 'begin') {
+    if (request.op === 'commit' || request.op === 'rollback') {
+      const type = request.op === 'commit' ? EnvChangeType.commitTransaction : EnvChangeType.rollbackTransaction;
+      writeEnvChangeBytes(w, type, Buffer.alloc(0), this.transactionDescriptor ?? Buffer.alloc(8));
+      this.transactionDescriptor = undefined;
+    }
+    if (request.op === 'begin' || request.beginAfter) {
+      const begun = request.beginAfter ? this.context.handler.transaction(session, 'begin') : undefined;
+      if (begun) return response.fail(begun);
       this.transactionDescriptor = Buffer.alloc(8);
       this.transactionDescriptor.writeBigUInt64LE(++this.transactionCounter);
       writeEnvChangeBytes(w, EnvChangeType.beginTransaction, this.transactionDescriptor, Buffer.alloc(0));
-    } else if (op === 'commit' || op === 'rollback') {
-      const type = op === 'commit' ? EnvChangeType.commitTransaction : EnvChangeType.rollbackTransaction;
-      writeEnvChangeBytes(w, type, Buffer.alloc(0), this.transactionDescriptor ?? Buffer.alloc(8));
-      this.transactionDescriptor = undefined;
     }
     response.prefix(w.toBuffer());
     response.item({ kind: 'done', command: 'other' });
@@ -296,7 +333,7 @@ export class TdsConnection {
       return;
     }
     // Nothing running: the response already ended; only the acknowledgement is due.
-    if (this.phase === 'ready') this.sendMessage(attentionAck());
+    if (this.phase === 'ready') this.sendMessage(doneOnly(this.tdsVersion, DoneStatus.attention));
   }
 
   private closed(): void {
@@ -324,17 +361,17 @@ export class TdsConnection {
   }
 }
 
+type PlannedRun = { sql: string; params: Map<string, SqlValue>; outputs: OutputParameter[] };
+
 function negotiatePacketSize(requested: number): number {
   if (requested === 0) return DEFAULT_PACKET_SIZE;
   return Math.min(MAX_PACKET_SIZE, Math.max(MIN_PACKET_SIZE, requested));
 }
 
-function doneOnly(): Buffer {
-  return Buffer.from([0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-}
-
-function attentionAck(): Buffer {
-  return Buffer.from([0xfd, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+function doneOnly(tdsVersion: number, status: number = DoneStatus.final): Buffer {
+  const w = new ByteWriter(16);
+  writeDone(w, Token.done, status, CurCmd.other, 0, tdsVersion);
+  return w.toBuffer();
 }
 
 /** An error thrown by the handler: a SqlError-like object keeps its number/class/state;

@@ -40,7 +40,9 @@ export type ResponseItem =
   | { kind: 'done'; command: 'select' | 'insert' | 'update' | 'delete' | 'execute' | 'other'; rowCount?: number; error?: boolean }
   | { kind: 'message'; message: SqlMessage }
   /** The session's database changed (USE …): ENVCHANGE type 1 with new and old names. */
-  | { kind: 'database'; from: string; to: string };
+  | { kind: 'database'; from: string; to: string }
+  /** The final value of an OUTPUT parameter named in `BatchRequest.outputs` (sent as RETURNVALUE). */
+  | { kind: 'output'; name: string; value: SqlValue };
 
 export interface SessionInfo {
   /** Server process id shown in the packet header and in sys.dm_exec_sessions. */
@@ -53,6 +55,9 @@ export interface SessionInfo {
   database: string;
   /** Encryption in force for this connection: 'off', 'login-only', 'tls' (TLS in PRELOGIN), 'strict' (TDS 8.0). */
   encryption: 'off' | 'login-only' | 'tls' | 'strict';
+  /** The TDS version the login negotiated (LOGINACK) and the packet size; set by the wire layer. */
+  tdsVersion?: number;
+  packetSize?: number;
 }
 
 export interface LoginRequest {
@@ -67,7 +72,8 @@ export interface LoginRequest {
 
 export type LoginResult =
   | { ok: true; spid: number; database: string; serverName: string; version: { major: number; minor: number; build: number } }
-  | { ok: false; error: SqlMessage };
+  /** `before`: messages sent ahead of the refusal (4060 "Cannot open database …"). */
+  | { ok: false; error: SqlMessage; before?: SqlMessage[] };
 
 export interface BatchRequest {
   session: SessionInfo;
@@ -77,6 +83,8 @@ export interface BatchRequest {
   params: Map<string, SqlValue>;
   /** True when the request came as RPC (sp_executesql) — the response then ends with DONEPROC. */
   rpc: boolean;
+  /** Parameters the client passed as OUTPUT: the handler emits an `output` item for each. */
+  outputs?: string[];
   /** Aborted when the client sends ATTENTION or the connection drops. */
   signal: AbortSignal;
 }
@@ -86,7 +94,7 @@ export interface SqlHandler {
   login(request: LoginRequest): LoginResult | Promise<LoginResult>;
   /** Runs a batch. `emit` may be called while the promise is pending (progress messages stream). */
   execute(request: BatchRequest, emit: (item: ResponseItem) => void): Promise<void>;
-  /** Transaction-manager requests (mssql's sql.Transaction). */
+  /** Transaction-manager requests (mssql's sql.Transaction, ODBC's manual commit). */
   transaction(session: SessionInfo, op: 'begin' | 'commit' | 'rollback' | 'save'): SqlMessage | void;
   /** Optional: the client asked for a connection reset (RESETCONNECTION, e.g. a pooled connection
    * reused). The wire layer has already put `session.database` back to the login database. */

@@ -1,10 +1,11 @@
-// A TDS 7.4 / 8.0 listener for one simulated SQL Server instance: the wire protocol is handled
+// A TDS 7.1–7.4 / 8.0 listener for one simulated SQL Server instance: the wire protocol is handled
 // here, the SQL by the SqlHandler plugged in.
 
 import { createServer, type Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { SqlHandler } from './handler.js';
 import { TdsConnection } from './connection.js';
+import { instanceSpeaksStrict } from './tds-version.js';
 
 export interface TdsListenerOptions {
   /** Default 127.0.0.1. */
@@ -33,13 +34,14 @@ export interface TdsListener {
 
 export function startTdsListener(options: TdsListenerOptions): Promise<TdsListener> {
   const connections = new Set<TdsConnection>();
+  const version = options.version ?? { major: 16, minor: 0, build: 1000 };
   const context = {
     serverName: options.serverName,
     handler: options.handler,
-    version: options.version ?? { major: 16, minor: 0, build: 1000 },
+    version,
     tls: {
       prelogin: createSecureContext({ key: options.tls.key, cert: options.tls.cert, maxVersion: 'TLSv1.2' }),
-      strict: createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }),
+      strict: instanceSpeaksStrict(version.major) ? createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }) : undefined,
     },
     delayMs: options.delayMs ?? (() => 0),
   };

@@ -1,99 +1,88 @@
 // Request messages after login: SQL_BATCH (2.2.6.7), RPC (2.2.6.6) and TRANSACTION_MANAGER
-// (2.2.6.9). Each starts with ALL_HEADERS (2.2.5.3), which the lab reads past.
+// (2.2.6.9). From TDS 7.2 on each starts with ALL_HEADERS (2.2.5.3), which the lab reads past;
+// a TDS 7.1 client sends none.
 
-import type { SqlMessage, SqlValue } from './handler.js';
+import type { SqlMessage, SqlType, SqlValue } from './handler.js';
 import { ByteReader } from './byte-reader.js';
 import { TdsProtocolError } from './protocol-error.js';
-import { UnsupportedTypeError, readTypeInfo } from './type-decoders.js';
+import { UnsupportedTypeError, readParameterType } from './type-decoders.js';
+import { hasAllHeaders } from './tds-version.js';
 
-function skipAllHeaders(payload: Buffer): ByteReader {
+function afterAllHeaders(payload: Buffer, tdsVersion: number): ByteReader {
   const reader = new ByteReader(payload);
+  if (!hasAllHeaders(tdsVersion)) return reader;
   const total = reader.u32();
   if (total < 4 || total > payload.length) throw new TdsProtocolError(`ALL_HEADERS length ${total} invalid`);
   reader.offset = total;
   return reader;
 }
 
-export function parseSqlBatch(payload: Buffer): string {
-  const reader = skipAllHeaders(payload);
+export function parseSqlBatch(payload: Buffer, tdsVersion: number): string {
+  const reader = afterAllHeaders(payload, tdsVersion);
   if (reader.remaining % 2 !== 0) throw new TdsProtocolError('SQL_BATCH text has an odd byte count');
   return reader.bytes(reader.remaining).toString('utf16le');
 }
 
-export type RpcRequest =
-  | { ok: true; sql: string; params: Map<string, SqlValue> }
+export interface RpcParameter {
+  name: string;
+  output: boolean;
+  value: SqlValue;
+  /** The type the client declared: what an OUTPUT parameter's value goes back as. */
+  sqlType: SqlType;
+}
+
+export type RpcCall =
+  | { ok: true; procedure: string; parameters: RpcParameter[] }
   | { ok: false; error: SqlMessage };
 
-const SP_EXECUTESQL_ID = 10;
+/** Well-known procedures a client may call by ProcID instead of by name (2.2.6.6). */
 const PROC_NAMES: Record<number, string> = {
   1: 'sp_cursor', 2: 'sp_cursoropen', 3: 'sp_cursorprepare', 4: 'sp_cursorexecute', 5: 'sp_cursorprepexec',
   6: 'sp_cursorunprepare', 7: 'sp_cursorfetch', 8: 'sp_cursoroption', 9: 'sp_cursorclose', 10: 'sp_executesql',
   11: 'sp_prepare', 12: 'sp_execute', 13: 'sp_prepexec', 14: 'sp_prepexecrpc', 15: 'sp_unprepare',
 };
 
-interface RpcParameter {
-  name: string;
-  output: boolean;
-  value: SqlValue;
-}
-
-/** sp_executesql (by ProcID 10 or by name) becomes its @statement with the declared parameters;
- * any other procedure becomes the text `EXEC name @a = @a, …` with the parameters by name, so the
- * SQL side answers it (or says it does not exist) like any other statement. */
-export function parseRpc(payload: Buffer): RpcRequest {
-  const reader = skipAllHeaders(payload);
+export function parseRpc(payload: Buffer, tdsVersion: number): RpcCall {
+  const reader = afterAllHeaders(payload, tdsVersion);
   const nameLength = reader.u16();
-  const procName = nameLength === 0xffff ? (PROC_NAMES[reader.u16()] ?? 'sp_unknown') : reader.ucs2(nameLength);
+  const procedure = nameLength === 0xffff ? (PROC_NAMES[reader.u16()] ?? 'sp_unknown') : reader.ucs2(nameLength);
   reader.u16();
   const parameters: RpcParameter[] = [];
   while (reader.remaining > 0) {
     const name = reader.bVarchar();
     const output = (reader.u8() & 0x01) !== 0;
     try {
-      parameters.push({ name, output, value: readTypeInfo(reader)(reader) });
+      const { read, sqlType } = readParameterType(reader);
+      parameters.push({ name, output, value: read(reader), sqlType });
     } catch (error) {
       if (!(error instanceof UnsupportedTypeError)) throw error;
       const message = `The incoming tabular data stream (TDS) remote procedure call (RPC) protocol stream is incorrect. Parameter ${parameters.length + 1} ("${name}"): ${error.message}`;
       return { ok: false, error: { number: 8009, state: 1, class: 16, line: 1, message } };
     }
   }
-  if (isExecuteSql(procName)) return executeSql(parameters);
-  return { ok: true, sql: execText(procName, parameters), params: byName(parameters) };
-}
-
-function isExecuteSql(name: string): boolean {
-  const last = name.split('.').pop() ?? '';
-  return last.replace(/^\[|\]$/g, '').toLowerCase() === 'sp_executesql';
-}
-
-function executeSql(parameters: RpcParameter[]): RpcRequest {
-  const [statement, declaration, ...rest] = parameters;
-  if (!statement || typeof statement.value !== 'string') {
-    return { ok: false, error: { number: 214, state: 2, class: 16, line: 1, message: "Procedure expects parameter '@statement' of type 'ntext/nchar/nvarchar'." } };
-  }
-  const declaredNames = typeof declaration?.value === 'string' ? declaration.value.match(/@[\w@#$]+/g) ?? [] : [];
-  const named = rest.map((p, i) => ({ ...p, name: p.name || declaredNames[i] || `@P${i + 1}` }));
-  return { ok: true, sql: statement.value, params: byName(named) };
-}
-
-function execText(procName: string, parameters: RpcParameter[]): string {
-  const args = parameters.map((p, i) => {
-    const name = p.name || `@P${i + 1}`;
-    return p.name ? `${name} = ${name}` : name;
-  });
-  return args.length ? `EXEC ${procName} ${args.join(', ')}` : `EXEC ${procName}`;
-}
-
-function byName(parameters: RpcParameter[]): Map<string, SqlValue> {
-  return new Map(parameters.map((p, i) => [p.name || `@P${i + 1}`, p.value]));
+  return { ok: true, procedure, parameters };
 }
 
 export type TransactionOp = 'begin' | 'commit' | 'rollback' | 'save';
 
+export interface TransactionRequest {
+  op: TransactionOp;
+  /** TM_COMMIT_XACT / TM_ROLLBACK_XACT with fBeginXact: a new transaction starts at once (how
+   * ODBC drivers keep a manual-commit connection always inside one). */
+  beginAfter: boolean;
+}
+
 const TM_REQUESTS: Record<number, TransactionOp> = { 5: 'begin', 7: 'commit', 8: 'rollback', 9: 'save' };
 
 /** TM_BEGIN_XACT / COMMIT / ROLLBACK / SAVE; other requests (DTC) are not supported. */
-export function parseTransactionRequest(payload: Buffer): TransactionOp | undefined {
-  const reader = skipAllHeaders(payload);
-  return TM_REQUESTS[reader.u16()];
+export function parseTransactionRequest(payload: Buffer, tdsVersion: number): TransactionRequest | undefined {
+  const reader = afterAllHeaders(payload, tdsVersion);
+  const op = TM_REQUESTS[reader.u16()];
+  if (!op) return undefined;
+  let beginAfter = false;
+  if ((op === 'commit' || op === 'rollback') && reader.remaining > 0) {
+    reader.bVarchar();
+    beginAfter = reader.remaining > 0 && (reader.u8() & 0x01) !== 0;
+  }
+  return { op, beginAfter };
 }

@@ -4,11 +4,13 @@
 // held back until it is known whether more follows, so MORE/FINAL bits are always right.
 
 import type { ResponseItem, SqlMessage } from './handler.js';
+import { forClient } from './downlevel.js';
+import type { ReturnValue } from './rpc-plan.js';
 import { ByteWriter } from './byte-writer.js';
 import { HEADER_LENGTH, PacketType, toPackets, type PacketCounter } from './packet.js';
 import {
   CurCmd, DoneStatus, EnvChangeType, Token,
-  writeColMetadata, writeDone, writeEnvChangeText, writeMessage, writeReturnStatus, writeRow,
+  writeColMetadata, writeDone, writeEnvChangeText, writeMessage, writeReturnStatus, writeReturnValue, writeRow,
 } from './tokens.js';
 
 export interface ResponseChannel {
@@ -16,6 +18,8 @@ export interface ResponseChannel {
   spid: number;
   counter: PacketCounter;
   serverName: string;
+  /** The TDS version the login negotiated: how DONE, COLMETADATA and types are written. */
+  tdsVersion: number;
   /** Writes packets to the client (no-op once the connection is gone). */
   send(packets: Buffer[]): void;
 }
@@ -33,6 +37,7 @@ export class ResponseStream {
   private anyError = false;
   private ended = false;
   private flushScheduled = false;
+  private readonly returnValues: ReturnValue[] = [];
 
   constructor(
     private readonly channel: ResponseChannel,
@@ -45,10 +50,15 @@ export class ResponseStream {
     if (this.ended) return;
     const w = new ByteWriter();
     switch (item.kind) {
-      case 'rows':
-        writeColMetadata(w, item.columns);
-        for (const row of item.rows) writeRow(w, item.columns, row);
+      case 'rows': {
+        const { columns, rows } = forClient(item.columns, item.rows, this.channel.tdsVersion);
+        writeColMetadata(w, columns, this.channel.tdsVersion);
+        for (const row of rows) writeRow(w, columns, row);
         break;
+      }
+      case 'output':
+        // Handler outputs are matched to their parameters by the caller (returnValue()).
+        return;
       case 'message':
         writeMessage(w, item.message, this.channel.serverName);
         if (item.message.class > 10) this.errorSinceDone = this.anyError = true;
@@ -77,6 +87,11 @@ export class ResponseStream {
     this.append(tokens);
   }
 
+  /** An OUTPUT parameter's value, sent after RETURNSTATUS (2.2.7.18). */
+  returnValue(value: ReturnValue): void {
+    this.returnValues.push(value);
+  }
+
   /** The request failed outside the handler's own messages: report it as SQL Server would. */
   fail(message: SqlMessage): void {
     this.item({ kind: 'message', message });
@@ -90,13 +105,17 @@ export class ResponseStream {
       this.releaseHeld(true);
       const w = new ByteWriter(32);
       writeReturnStatus(w, 0);
-      writeDone(w, Token.doneProc, this.anyError || this.errorSinceDone ? DoneStatus.error : DoneStatus.final, CurCmd.execute, 0);
+      for (const r of this.returnValues.sort((a, b) => a.ordinal - b.ordinal)) {
+        const { columns, rows } = forClient([r.column], [[r.value]], this.channel.tdsVersion);
+        writeReturnValue(w, r.ordinal, r.name, columns[0]!, rows[0]![0] ?? null, this.channel.tdsVersion);
+      }
+      writeDone(w, Token.doneProc, this.anyError || this.errorSinceDone ? DoneStatus.error : DoneStatus.final, CurCmd.execute, 0, this.channel.tdsVersion);
       this.append(w.toBuffer());
     } else if (this.held) {
       this.releaseHeld(false);
     } else {
       const w = new ByteWriter(16);
-      writeDone(w, Token.done, this.errorSinceDone ? DoneStatus.error : DoneStatus.final, CurCmd.other, 0);
+      writeDone(w, Token.done, this.errorSinceDone ? DoneStatus.error : DoneStatus.final, CurCmd.other, 0, this.channel.tdsVersion);
       this.append(w.toBuffer());
     }
     this.end();
@@ -108,11 +127,11 @@ export class ResponseStream {
     if (this.ended) return;
     this.held = undefined;
     const w = new ByteWriter(16);
-    writeDone(w, Token.done, DoneStatus.final, CurCmd.other, 0);
+    writeDone(w, Token.done, DoneStatus.final, CurCmd.other, 0, this.channel.tdsVersion);
     this.append(w.toBuffer());
     this.end();
     const ack = new ByteWriter(16);
-    writeDone(ack, Token.done, DoneStatus.attention, CurCmd.other, 0);
+    writeDone(ack, Token.done, DoneStatus.attention, CurCmd.other, 0, this.channel.tdsVersion);
     this.channel.send(toPackets(PacketType.tabularResult, ack.toBuffer(), { ...this.channel, endOfMessage: true }));
   }
 
@@ -121,7 +140,7 @@ export class ResponseStream {
     const { status, curCmd, rowCount } = this.held;
     this.held = undefined;
     const w = new ByteWriter(16);
-    writeDone(w, this.rpc ? Token.doneInProc : Token.done, status | (more ? DoneStatus.more : 0), curCmd, rowCount);
+    writeDone(w, this.rpc ? Token.doneInProc : Token.done, status | (more ? DoneStatus.more : 0), curCmd, rowCount, this.channel.tdsVersion);
     this.append(w.toBuffer());
   }
 

@@ -1,11 +1,13 @@
 // Token writers for the server's tabular-result stream (MS-TDS 2.2.7).
 
-import type { Column, SqlMessage, SqlValue } from './handler.js';
+import type { SqlMessage, SqlValue } from './handler.js';
 import { ByteWriter } from './byte-writer.js';
-import { writeTypeInfo, writeValue } from './type-encoders.js';
+import { writeTypeInfo, writeValue, type WireType } from './type-encoders.js';
+import { TDS_7_4, isTds72OrLater } from './tds-version.js';
 
 export const Token = {
   returnStatus: 0x79,
+  returnValue: 0xac,
   colMetadata: 0x81,
   error: 0xaa,
   info: 0xab,
@@ -41,8 +43,11 @@ function withLength(w: ByteWriter, token: number, body: (w: ByteWriter) => void)
   w.patchU16(at, w.size - at - 2);
 }
 
-export function writeDone(w: ByteWriter, token: number, status: number, curCmd: number, rowCount: number): void {
-  w.u8(token).u16(status).u16(curCmd).u64(BigInt(rowCount));
+/** DoneRowCount is 8 bytes from TDS 7.2 on, 4 before (MS-TDS 2.2.7.6). */
+export function writeDone(w: ByteWriter, token: number, status: number, curCmd: number, rowCount: number, tdsVersion = TDS_7_4): void {
+  w.u8(token).u16(status).u16(curCmd);
+  if (isTds72OrLater(tdsVersion)) w.u64(BigInt(rowCount));
+  else w.u32(rowCount);
 }
 
 export function writeMessage(w: ByteWriter, message: SqlMessage, serverName: string): void {
@@ -61,23 +66,46 @@ export function writeEnvChangeBytes(w: ByteWriter, type: number, newValue: Uint8
   withLength(w, Token.envChange, (b) => b.u8(type).bVarbyte(newValue).bVarbyte(oldValue));
 }
 
-export function writeLoginAck(w: ByteWriter, version: { major: number; minor: number; build: number }): void {
+export function writeLoginAck(w: ByteWriter, version: { major: number; minor: number; build: number }, tdsVersion: number): void {
   withLength(w, Token.loginAck, (b) =>
     // TDS version is big-endian here although LOGIN7 sends it little-endian.
-    b.u8(1).u32be(0x74000004).bVarchar('Microsoft SQL Server')
+    b.u8(1).u32be(tdsVersion).bVarchar('Microsoft SQL Server')
       .u8(version.major).u8(version.minor).u8(version.build >> 8).u8(version.build & 0xff));
 }
 
-export function writeColMetadata(w: ByteWriter, columns: Column[]): void {
+/** UserType is 4 bytes from TDS 7.2 on, 2 before (MS-TDS 2.2.7.4). */
+function writeUserType(w: ByteWriter, tdsVersion: number): void {
+  if (isTds72OrLater(tdsVersion)) w.u32(0);
+  else w.u16(0);
+}
+
+/** A column as it goes on the wire (after down-level conversion for old clients). */
+export interface WireColumn {
+  name: string;
+  sqlType: WireType;
+  nullable: boolean;
+}
+
+export function writeColMetadata(w: ByteWriter, columns: WireColumn[], tdsVersion = TDS_7_4): void {
   w.u8(Token.colMetadata).u16(columns.length);
   for (const column of columns) {
-    w.u32(0).u16(column.nullable ? 0x0001 : 0x0000);
+    writeUserType(w, tdsVersion);
+    w.u16(column.nullable ? 0x0001 : 0x0000);
     writeTypeInfo(w, column.sqlType);
     w.bVarchar(column.name);
   }
 }
 
-export function writeRow(w: ByteWriter, columns: Column[], row: SqlValue[]): void {
+/** RETURNVALUE (MS-TDS 2.2.7.18): an OUTPUT parameter's value after the procedure ran. */
+export function writeReturnValue(w: ByteWriter, ordinal: number, name: string, column: WireColumn, value: SqlValue, tdsVersion = TDS_7_4): void {
+  w.u8(Token.returnValue).u16(ordinal).bVarchar(name).u8(0x01);
+  writeUserType(w, tdsVersion);
+  w.u16(0x0001);
+  writeTypeInfo(w, column.sqlType);
+  writeValue(w, column.sqlType, value);
+}
+
+export function writeRow(w: ByteWriter, columns: WireColumn[], row: SqlValue[]): void {
   w.u8(Token.row);
   columns.forEach((column, i) => writeValue(w, column.sqlType, row[i] ?? null));
 }

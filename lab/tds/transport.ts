@@ -5,13 +5,15 @@
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { TlsShim } from './tls-shim.js';
+import { TdsProtocolError } from './protocol-error.js';
 
 const TLS_HANDSHAKE_RECORD = 0x16;
 
 export interface TlsContexts {
   /** Capped at TLS 1.2: Microsoft defines 1.3 only for TDS 8.0, and FreeTDS fails when offered it here. */
   prelogin: SecureContext;
-  strict: SecureContext;
+  /** Absent on instances older than SQL Server 2022, which do not speak TDS 8.0. */
+  strict: SecureContext | undefined;
 }
 
 export class Transport {
@@ -32,6 +34,8 @@ export class Transport {
     if (this.firstBytes) {
       this.firstBytes = false;
       if (chunk[0] === TLS_HANDSHAKE_RECORD) {
+        // Before 2022 a TLS record where PRELOGIN belongs is just an unknown packet type.
+        if (!this.contexts.strict) throw new TdsProtocolError('TDS 8.0 (strict encryption) needs SQL Server 2022');
         this.strict = true;
         this.startTls(true);
       }

@@ -1,6 +1,6 @@
 // Reads TYPE_INFO + value of an RPC parameter (MS-TDS 2.2.5.4–2.2.5.5) into a SqlValue.
 
-import type { SqlValue } from './handler.js';
+import type { SqlType, SqlValue } from './handler.js';
 import type { ByteReader } from './byte-reader.js';
 import { decodeCp1252 } from './cp1252.js';
 import { DAYS_0001_TO_1970, DAYS_1900_TO_1970, MS_PER_DAY, joinDate } from './sql-dates.js';
@@ -22,52 +22,86 @@ type ValueReader = (r: ByteReader) => SqlValue;
 
 /** Reads a TYPE_INFO and returns the reader for the value that follows it. */
 export function readTypeInfo(r: ByteReader): ValueReader {
+  return readParameterType(r).read;
+}
+
+/** A parameter's TYPE_INFO: how to read its value, and the SQL type it declares (what an OUTPUT
+ * parameter's RETURNVALUE is sent back as). */
+export function readParameterType(r: ByteReader): { read: ValueReader; sqlType: SqlType } {
   const id = r.u8();
+  const typed = (sqlType: SqlType, read: ValueReader) => ({ read, sqlType });
   switch (id) {
-    case Fixed.null: return () => null;
-    case Fixed.int1: return (v) => v.u8();
-    case Fixed.bit: return (v) => v.u8() !== 0;
-    case Fixed.int2: return (v) => v.i16();
-    case Fixed.int4: return (v) => v.i32();
-    case Fixed.int8: return (v) => v.i64();
-    case Fixed.flt4: return (v) => v.f32();
-    case Fixed.flt8: return (v) => v.f64();
-    case Fixed.money: return readMoney8;
-    case Fixed.money4: return (v) => v.i32() / 10_000;
-    case Fixed.datetime: return readDatetime;
-    case Fixed.datetim4: return readSmallDatetime;
+    case Fixed.null: return typed({ type: 'int' }, () => null);
+    case Fixed.int1: return typed({ type: 'tinyint' }, (v) => v.u8());
+    case Fixed.bit: return typed({ type: 'bit' }, (v) => v.u8() !== 0);
+    case Fixed.int2: return typed({ type: 'smallint' }, (v) => v.i16());
+    case Fixed.int4: return typed({ type: 'int' }, (v) => v.i32());
+    case Fixed.int8: return typed({ type: 'bigint' }, (v) => v.i64());
+    case Fixed.flt4: return typed({ type: 'real' }, (v) => v.f32());
+    case Fixed.flt8: return typed({ type: 'float' }, (v) => v.f64());
+    case Fixed.money: return typed({ type: 'decimal', precision: 19, scale: 4 }, readMoney8);
+    case Fixed.money4: return typed({ type: 'decimal', precision: 10, scale: 4 }, (v) => v.i32() / 10_000);
+    case Fixed.datetime: return typed({ type: 'datetime' }, readDatetime);
+    case Fixed.datetim4: return typed({ type: 'datetime' }, readSmallDatetime);
     case TypeId.intN: case TypeId.bitN: case TypeId.floatN: case TypeId.moneyN: case TypeId.datetimeN: case TypeId.guidN: {
-      r.u8();
-      return (v) => readNullable(v, id);
+      const length = r.u8();
+      return typed(nullableType(id, length), (v) => readNullable(v, id));
     }
     case TypeId.decimalN: case TypeId.numericN: case LEGACY_DECIMAL: case LEGACY_NUMERIC: {
       r.u8();
-      r.u8();
+      const precision = r.u8();
       const scale = r.u8();
-      return (v) => readDecimal(v, scale);
+      return typed({ type: 'decimal', precision, scale }, (v) => readDecimal(v, scale));
     }
     case TypeId.dateN:
-      return (v) => (v.u8() === 0 ? null : joinDate(v.uintN(3) - DAYS_0001_TO_1970, 0));
+      return typed({ type: 'datetime2', scale: 0 }, (v) => (v.u8() === 0 ? null : joinDate(v.uintN(3) - DAYS_0001_TO_1970, 0)));
     case TypeId.timeN: case TypeId.datetime2N: case TypeId.datetimeOffsetN: {
       const scale = r.u8();
-      return (v) => readTimeFamily(v, id, scale);
+      return typed({ type: id === TypeId.datetimeOffsetN ? 'datetimeoffset' : 'datetime2', scale }, (v) => readTimeFamily(v, id, scale));
     }
     case TypeId.nVarChar: case TypeId.nChar: case TypeId.bigVarChar: case TypeId.bigChar: {
       const maxLength = r.u16();
       r.skip(5);
       const wide = id === TypeId.nVarChar || id === TypeId.nChar;
       const decode = (bytes: Buffer) => (wide ? bytes.toString('utf16le') : decodeCp1252(bytes));
-      return (v) => {
+      const length = maxLength === 0xffff ? -1 : wide ? maxLength / 2 : maxLength;
+      return typed({ type: wide ? 'nvarchar' : 'varchar', length }, (v) => {
         const bytes = maxLength === 0xffff ? readPlp(v) : readUShortBytes(v);
         return bytes === null ? null : decode(bytes);
-      };
+      });
     }
     case TypeId.bigVarBinary: case TypeId.bigBinary: {
       const maxLength = r.u16();
-      return (v) => (maxLength === 0xffff ? readPlp(v) : readUShortBytes(v));
+      return typed({ type: 'varbinary', length: maxLength === 0xffff ? -1 : maxLength }, (v) => (maxLength === 0xffff ? readPlp(v) : readUShortBytes(v)));
+    }
+    // text/ntext/image (2.2.5.4.3): LONGLEN max size, collation for the text types; the value is a
+    // LONGLEN length (0xFFFFFFFF for NULL) and the bytes. FreeTDS ODBC sends long strings this way.
+    case TypeId.text: case TypeId.nText: case TypeId.image: {
+      r.u32();
+      if (id !== TypeId.image) r.skip(5);
+      const read = (v: ByteReader): Buffer | null => {
+        const length = v.u32();
+        return length === 0xffffffff ? null : Buffer.from(v.bytes(length));
+      };
+      if (id === TypeId.image) return typed({ type: 'varbinary', length: -1 }, read);
+      return typed({ type: id === TypeId.nText ? 'nvarchar' : 'varchar', length: -1 }, (v) => {
+        const bytes = read(v);
+        return bytes === null ? null : id === TypeId.nText ? bytes.toString('utf16le') : decodeCp1252(bytes);
+      });
     }
     default:
       throw new UnsupportedTypeError(id);
+  }
+}
+
+function nullableType(id: number, length: number): SqlType {
+  switch (id) {
+    case TypeId.intN: return { type: length === 1 ? 'tinyint' : length === 2 ? 'smallint' : length === 8 ? 'bigint' : 'int' };
+    case TypeId.bitN: return { type: 'bit' };
+    case TypeId.floatN: return { type: length === 4 ? 'real' : 'float' };
+    case TypeId.moneyN: return { type: 'decimal', precision: 19, scale: 4 };
+    case TypeId.datetimeN: return { type: 'datetime' };
+    default: return { type: 'uniqueidentifier' };
   }
 }
 

@@ -26,7 +26,20 @@ export const TypeId = {
   bigChar: 0xaf,
   nVarChar: 0xe7,
   nChar: 0xef,
+  image: 0x22,
+  text: 0x23,
+  nText: 0x63,
 } as const;
+
+/** A text pointer and timestamp travel with each non-NULL text/ntext/image value (2.2.4.2.1.3);
+ * the lab's are dummies, as no client can use them (WRITETEXT is gone). */
+const TEXT_POINTER = Buffer.alloc(16, 0xff);
+const TEXT_TIMESTAMP = Buffer.alloc(8);
+const LARGE_TYPE_MAX = 0x7fffffff;
+
+/** What the wire can carry: the handler's types plus the pre-2005 large types, which (MAX) columns
+ * become for a TDS 7.1 client. */
+export type WireType = SqlType | { type: 'ntext' | 'text' | 'image' };
 
 const INT_BYTES = { tinyint: 1, smallint: 2, int: 4, bigint: 8 } as const;
 const PLP_NULL = 0xffffffffffffffffn;
@@ -54,7 +67,7 @@ function shortMaxBytes(type: { type: string; length: number }): number | undefin
   return bytes > MAX_SHORT_BYTES ? undefined : bytes;
 }
 
-export function writeTypeInfo(w: ByteWriter, sqlType: SqlType): void {
+export function writeTypeInfo(w: ByteWriter, sqlType: WireType): void {
   switch (sqlType.type) {
     case 'tinyint': case 'smallint': case 'int': case 'bigint':
       w.u8(TypeId.intN).u8(INT_BYTES[sqlType.type]);
@@ -88,10 +101,16 @@ export function writeTypeInfo(w: ByteWriter, sqlType: SqlType): void {
     case 'varbinary': case 'binary':
       w.u8(sqlType.type === 'varbinary' ? TypeId.bigVarBinary : TypeId.bigBinary).u16(shortMaxBytes(sqlType) ?? 0xffff);
       return;
+    case 'ntext': case 'text': case 'image':
+      // Only TDS 7.1 clients get these, and 7.1's TableName is a bare US_VARCHAR (empty here).
+      w.u8({ ntext: TypeId.nText, text: TypeId.text, image: TypeId.image }[sqlType.type]).u32(LARGE_TYPE_MAX);
+      if (sqlType.type !== 'image') w.bytes(SQL_LATIN1_GENERAL_CP1_CI_AS);
+      w.u16(0);
+      return;
   }
 }
 
-export function writeValue(w: ByteWriter, sqlType: SqlType, value: SqlValue): void {
+export function writeValue(w: ByteWriter, sqlType: WireType, value: SqlValue): void {
   switch (sqlType.type) {
     case 'tinyint': case 'smallint': case 'int': case 'bigint': {
       if (value === null) return void w.u8(0);
@@ -151,6 +170,12 @@ export function writeValue(w: ByteWriter, sqlType: SqlType, value: SqlValue): vo
       w.u16(data.length).bytes(data);
       return;
     }
+    case 'ntext': case 'text': case 'image': {
+      if (value === null) return void w.u8(0);
+      const data = toBytes({ ntext: 'nvarchar', text: 'varchar', image: 'varbinary' }[sqlType.type], value);
+      w.u8(TEXT_POINTER.length).bytes(TEXT_POINTER).bytes(TEXT_TIMESTAMP).u32(data.length).bytes(data);
+      return;
+    }
   }
 }
 
@@ -168,7 +193,7 @@ function toBytes(type: string, value: Exclude<SqlValue, null>): Buffer {
 }
 
 /** char/nchar/binary are fixed length: SQL Server pads with spaces (zeros for binary). */
-function padFixed(sqlType: SqlType, data: Buffer): Buffer {
+function padFixed(sqlType: WireType, data: Buffer): Buffer {
   if (!('length' in sqlType) || sqlType.length < 0) return data;
   if (sqlType.type === 'binary') return data.length >= sqlType.length ? data : Buffer.concat([data, Buffer.alloc(sqlType.length - data.length)]);
   if (sqlType.type === 'char' || sqlType.type === 'nchar') {

@@ -24,10 +24,22 @@ test.before(async () => {
 });
 test.after(() => h.cleanup());
 
-test('an intact trail verifies (exit 0)', async () => {
-  const exit = await h.run(['audit', 'verify']);
-  assert.is(exit.code, 0, exit.stderr);
-  assert.match(exit.stdout, /audit trail intact: \d+ records/);
+test('an intact trail verifies: exit 0 with --local, 5 (anchors not checked) without a pair to ask', async () => {
+  const local = await h.run(['audit', 'verify', '--local']);
+  assert.is(local.code, 0, local.stderr);
+  assert.match(local.stdout, /audit trail intact: \d+ records/);
+  assert.match(local.stdout, /head: seq \d+ [0-9a-f]{64}/);
+  const noPair = await h.run(['audit', 'verify']);
+  assert.is(noPair.code, 5, noPair.stderr);
+  assert.match(noPair.stdout, 'intact locally, anchors not checked');
+});
+
+test('--expect-head: the printed head passes, any other hash fails', async () => {
+  const head = /head: seq \d+ ([0-9a-f]{64})/.exec((await h.run(['audit', 'verify', '--local'])).stdout)![1]!;
+  assert.is((await h.run(['audit', 'verify', '--local', '--expect-head', head])).code, 0);
+  const other = await h.run(['audit', 'verify', '--local', '--expect-head', 'f'.repeat(64)]);
+  assert.is(other.code, 1);
+  assert.match(other.stderr, `not the expected ${'f'.repeat(64)}`);
 });
 
 const cases: [what: string, sql: string, seq: RegExp, problem: RegExp][] = [

@@ -12,7 +12,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
       const exit = await started.exit;
       assert.is(exit.code, code, exit.stderr);
       const runId = runIdOf(exit.stdout);
-      assert.match(exit.stdout, `to continue: mirrorbook resume ${runId} --store ${h.storePath}`);
+      assert.match(exit.stdout, `to continue: node --import tsx cli/main.ts resume ${runId} --store ${h.storePath}`);
       h.withStore((store) => {
         const run = store.runs.get(runId)!;
         assert.is(run.status, 'interrupted');

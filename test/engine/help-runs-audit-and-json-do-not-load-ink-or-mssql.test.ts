@@ -23,7 +23,7 @@ test('--help, runs, audit, show and --json paths load neither ink nor mssql', ()
     assert.is(first.status, 0, first.stderr);
     const runs = loaded(h, ['runs']);
     assert.ok(runs.some((u) => u.includes('better-sqlite3')), 'the recorder sees what is loaded');
-    for (const args of [['--help'], ['runs'], ['runs', '--json'], ['audit', '--format', 'ndjson'], ['audit', 'verify'], ['plan', 'ledger', '--json'], ['run', 'ledger', '--json', '--yes', '--confirm', 'Patriot']]) {
+    for (const args of [['--help'], ['runs'], ['runs', '--json'], ['audit', '--format', 'ndjson'], ['audit', 'verify', '--local'], ['plan', 'ledger', '--json'], ['run', 'ledger', '--json', '--yes', '--confirm', 'Patriot']]) {
       const heavy = loaded(h, args).filter((u) => HEAVY.test(u));
       assert.equal(heavy, [], `mirrorbook ${args.join(' ')}`);
     }

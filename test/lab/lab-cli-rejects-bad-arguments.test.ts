@@ -12,7 +12,7 @@ const cases: { args: string[]; names: RegExp }[] = [
   { args: ['lab', 'restart'], names: /unknown lab subcommand 'restart'/ },
   { args: ['lab', 'start', '--version', '2005'], names: /--version 2005.*2008R2/ },
   { args: ['lab', 'start', '--edition', 'Web'], names: /--edition Web.*Enterprise/ },
-  { args: ['lab', 'start', '--colour'], names: /unknown option --colour/ },
+  { args: ['lab', 'start', '--colour'], names: /unknown option '--colour'/ },
   { args: ['lab', 'status', '--dir'], names: /--dir needs a value/ },
   { args: ['lab', 'fault', 'SQLPRI01', 'explode'], names: /unknown fault 'explode'/ },
   { args: ['lab', 'fault', 'SQLPRI01', 'slow'], names: /slow needs a delay in milliseconds/ },

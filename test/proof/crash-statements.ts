@@ -1,7 +1,7 @@
 // Which statements change a server, and their text with what differs between two labs masked: the
 // crash matrix compares what each lab received and what the audit trail names.
 
-export { changesServer } from '../../machines/changes-server.js';
+export { changesServer } from '../../machines/statement-kind.js';
 
 /** Secrets as the audit masks them; the lab's generated passwords, certificate bytes and the run's
  * date differ from one lab (or day) to another; a planned statement's comment says where a value

@@ -62,7 +62,7 @@ async function show(pair: FaultPair, runId: string, name: string): Promise<Shown
 }
 
 async function assertAuditIntact(pair: FaultPair, name: string): Promise<void> {
-  const verified = await pair.run('audit', 'verify');
+  const verified = await pair.run('audit', 'verify', '--local');
   assert.is(verified.code, 0, `${name}: audit verify: ${verified.stdout}${verified.stderr}`);
   assert.match(verified.stdout, /audit trail intact/, name);
 }
@@ -100,7 +100,7 @@ export async function failingCell(pair: FaultPair, cell: Cell, spec: FailingCell
   assert.match(failed.stdout, spec.message, `${name}: the error names what failed\n${failed.stdout.slice(-3000)}`);
   const hints = failed.stdout.split('\n').filter((line) => line.startsWith('  hint: '));
   assert.ok(hints.some((line) => spec.hint.test(line)), `${name}: a hint matching ${String(spec.hint)}\n${hints.join('\n')}\n${failed.stdout.slice(-2000)}`);
-  const resume = /^to continue: (mirrorbook resume (\S+) --config (\S+) --store (\S+))$/m.exec(failed.stdout);
+  const resume = /^to continue: (\S.* resume (\S+) --config (\S+) --store (\S+))$/m.exec(failed.stdout);
   assert.ok(resume, `${name}: the exact resume command is printed`);
   const [, , runId, config, store] = resume;
   assert.is(config, pair.config, `${name}: resume command names the config`);

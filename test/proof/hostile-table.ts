@@ -200,7 +200,7 @@ cli('audit with an unknown subcommand', ['audit', 'rewrite'], "unexpected argume
 cli('runs --limit abc', ['runs', '--limit', 'abc'], '--limit');
 cli('runs --limit -5', ['runs', '--limit', '-5'], '--limit');
 cli('runs --limit 1.5', ['runs', '--limit', '1.5'], '--limit');
-cli('status with an unknown argument', ['status', '--all'], "unknown argument '--all'");
+cli('status with an unknown option', ['status', '--all'], "unknown option '--all'");
 cli('status --interval 0', ['status', '--watch', '--interval', '0'], '--interval');
 cli('monitor --interval abc', ['monitor', '--interval', 'abc'], '--interval');
 cli('connection-string for a database not configured', ['connection-string', '--database', 'master'], '--database master');

@@ -41,7 +41,7 @@ test('the read commands (runs, show, audit verify, audit export) work on it', as
   const show = await runDist(['show', V1_RUN.id, '--store', path]);
   assert.is(show.code, 0, show.stderr);
   assert.match(show.stdout, 'master-key');
-  const verify = await runDist(['audit', 'verify', '--store', path]);
+  const verify = await runDist(['audit', 'verify', '--local', '--store', path]);
   assert.is(verify.code, 0, verify.stderr);
   assert.match(verify.stdout, `${V1_AUDIT_MESSAGES.length} records`);
   const exported = await runDist(['audit', '--format', 'ndjson', '--store', path]);

@@ -22,7 +22,7 @@ test('a principal answering every query 1.5 s late fails the first probe with a 
   const said = failed.stdout + failed.stderr;
   assert.match(said, /the probe of step '\S+' got no answer within 500 ms/);
   assert.match(said, /not answering read-only queries: check that it is up, not blocked/);
-  assert.match(said, /mirrorbook resume \S+/);
+  assert.match(said, /to continue: .* resume \S+/);
   await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'slow', ms: 0 });
   const resumed = await pair.mb('resume', '--yes');
   assert.is(resumed.code, 0, resumed.stdout.slice(-2000) + resumed.stderr);

@@ -23,15 +23,27 @@ const now = new Date('2026-11-25T12:00:00Z');
 const planOf = (name: string, c = config) =>
   getRunbook(name, c, { now }).steps.flatMap((s) => s.plan().map((p) => ({ step: s.id, target: p.target, sql: p.tsql.masked })));
 
+const withWitness = parseConfig(
+  base().replace('secrets:', '  witness: { server: 127.0.0.1, port: 50125, instance: SQLWIT01, login: mirrorbook, password: "file:sql.password", mirroringAddress: "TCP://sqlwit01.lab.local:1430" }\nsecrets:'),
+  join(dir, 'mirrorbook.yaml'),
+  { env },
+);
+
 test('every procedure builds, with unique step ids and no secret in its plan', () => {
   for (const { name } of PROCEDURES.filter((p) => p.name !== 'domain-setup')) {
-    const runbook = getRunbook(name, config, { now });
+    const runbook = getRunbook(name, name === 'add-witness' ? withWitness : config, { now });
     assert.is(runbook.name, name);
     const ids = runbook.steps.map((s) => s.id);
     assert.is(new Set(ids).size, ids.length, `duplicate step id in ${name}`);
-    const text = JSON.stringify(planOf(name));
+    const text = JSON.stringify(planOf(name, name === 'add-witness' ? withWitness : config));
     for (const secret of ['Master-Key-Pass#2026', 'Endpoint-Login-Pass#1', 'Sql-Login-Pass1']) assert.not.ok(text.includes(secret), `${name} leaks a secret`);
   }
+});
+
+test('add-witness without pair.witness is bad usage naming the field; with one it ends in SET WITNESS per database', () => {
+  assert.throws(() => getRunbook('add-witness', config, { now }), (e: unknown) => e instanceof UsageError && /pair\.witness/.test(e.message));
+  const sql = planOf('add-witness', withWitness).map((p) => p.sql);
+  assert.ok(sql.some((s) => s.endsWith("ALTER DATABASE [Patriot] SET WITNESS = N'TCP://sqlwit01.lab.local:1430'")), sql.join('\n'));
 });
 
 test('certificate-setup: seed names, AES, 20-year explicit dates backdated a day, binary exchange', () => {

@@ -108,7 +108,7 @@ test('Markdown: a change-board report with header, steps, statements, remarks an
     assert.match(text, 'confirmation by alice');
     assert.match(text, 'operator confirmed the backup was copied');
     assert.match(text, 'mirror endpoint, firewall "rule", checked');
-    assert.match(text, /## Audit chain verification\n\nIntact: 9 records verified/);
+    assert.match(text, /## Audit chain verification\n\nIntact: 11 records verified/);
   } finally {
     t.cleanup();
   }
@@ -119,7 +119,7 @@ test('Markdown of the whole store lists records outside any run, such as forced 
   try {
     recordedRun(t);
     const { text, count } = exported(t, 'md');
-    assert.is(count, 9);
+    assert.is(count, 11, "9 records and the 2 step states");
     assert.match(text, '## Records outside any run');
     assert.match(text, /\| unlock \| bob \(bob@dbhost\) \| forced \| alice is on leave/);
   } finally {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import Database from 'better-sqlite3';
-import { runInput, tempStore } from './support.js';
+import { runInput, tempStore, intactCount } from './support.js';
 
 test('ordinary SQL cannot update or delete audit records or journal entries', () => {
   const t = tempStore();
@@ -13,7 +13,7 @@ test('ordinary SQL cannot update or delete audit records or journal entries', ()
     assert.throws(() => raw.exec('DELETE FROM audit'), /append-only/);
     assert.throws(() => raw.exec('DELETE FROM intents'), /append-only/);
     assert.throws(() => raw.exec("UPDATE intents SET step_id = 'other'"), /append-only/);
-    assert.equal(t.store.audit.verify(), { ok: true, count: 2 });
+    assert.equal(intactCount(t.store.audit.verify()), 2);
   } finally {
     raw.close();
     t.cleanup();

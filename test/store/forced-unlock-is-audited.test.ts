@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tempStore } from './support.js';
+import { tempStore, intactCount } from './support.js';
 
 test('a forced unlock removes the lock and leaves an unlock record naming who, why and what', () => {
   const t = tempStore();
@@ -20,7 +20,7 @@ test('a forced unlock removes the lock and leaves an unlock record naming who, w
     assert.is(unlock.message, "alice's laptop died mid-run");
     assert.is(unlock.result, 'forced');
     assert.equal(unlock.data.holder, { ...removed });
-    assert.equal(t.store.audit.verify(), { ok: true, count: 1 });
+    assert.equal(intactCount(t.store.audit.verify()), 1);
   } finally {
     t.cleanup();
   }
@@ -30,7 +30,7 @@ test('unlocking a pair nobody holds changes nothing and audits nothing', () => {
   const t = tempStore();
   try {
     assert.is(t.store.locks.forceUnlock('SQLA|SQLB', { operator: 'bob', osUser: 'bob', host: 'jumpbox' }), undefined);
-    assert.equal(t.store.audit.verify(), { ok: true, count: 0 });
+    assert.equal(intactCount(t.store.audit.verify()), 0);
   } finally {
     t.cleanup();
   }

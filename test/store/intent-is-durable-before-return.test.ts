@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../store/index.js';
-import { runInput, tempStore } from './support.js';
+import { runInput, tempStore, intactCount } from './support.js';
 
 test('a second connection sees the intent and its audit record as soon as intent() returns', () => {
   const t = tempStore();
@@ -48,7 +48,7 @@ test('an intent survives kill -9 of the writer right after intent() returns, and
     assert.is(doubt.length, 1);
     assert.is(doubt[0]!.stepId, 'master-key');
     assert.is(doubt[0]!.outcome, null);
-    assert.equal(store.audit.verify(), { ok: true, count: 2 });
+    assert.equal(intactCount(store.audit.verify()), 2);
     store.close();
   } finally {
     t.cleanup();

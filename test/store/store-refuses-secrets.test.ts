@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { Secret } from '../../config/secret.js';
 import { StoreError } from '../../store/index.js';
-import { runInput, tempStore } from './support.js';
+import { runInput, tempStore, intactCount } from './support.js';
 
 const password = new Secret('Tr0ub4dor&3-very-secret', 'env:MB_MASTER_KEY');
 
@@ -27,7 +27,7 @@ test('T-SQL carrying an inspected Secret is refused, nothing written', () => {
     refused(() => t.store.audit.append({ kind: 'statement', runId: 'run-1', sql }));
     refused(() => t.store.journal.intent({ runId: 'run-1', stepId: 'master-key', attempt: 1, action: 'apply', audit: { sql } }));
     assert.equal(t.store.journal.forRun('run-1'), [], 'the intent rolled back with its audit record');
-    assert.equal(t.store.audit.verify(), { ok: true, count: 1 });
+    assert.equal(intactCount(t.store.audit.verify()), 1);
   } finally {
     t.cleanup();
   }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../store/index.js';
-import type { DefinitionSummary, RunInput, Store } from '../../store/index.js';
+import type { AuditVerification, DefinitionSummary, RunInput, Store } from '../../store/index.js';
 
 export interface TempStore {
   store: Store;
@@ -45,4 +45,9 @@ export function runInput(id = 'run-1', pairKey = 'SQLA|SQLB'): RunInput {
     id, procedure: 'certificate-setup', pairKey, definitionHash: 'sha256:abc', definition,
     operator: 'alice', osUser: 'alice', host: 'dbhost', pid: process.pid, argv: ['run', 'certificate-setup'],
   };
+}
+
+/** The verified record count of an intact chain, or what broke it (so a failure says why). */
+export function intactCount(v: AuditVerification): number | string {
+  return v.ok ? v.count : `broken at ${v.firstBad.seq}: ${v.firstBad.detail}`;
 }

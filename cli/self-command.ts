@@ -1,0 +1,33 @@
+// How the operator started mirrorbook, so that a command we print (the resume command, the demo's
+// "Try next") can be pasted as it is: `npx mirrorbook` under npm (npx, npm start, from a
+// checkout), `mirrorbook` when it was found on PATH, else node and the script as it was given.
+
+import { basename, delimiter, dirname, relative, resolve } from 'node:path';
+
+export interface Invocation {
+  env: NodeJS.ProcessEnv;
+  /** process.argv[1] */
+  script: string | undefined;
+  /** process.execArgv (--import tsx when run from source) */
+  execArgv: readonly string[];
+  cwd: string;
+}
+
+export function currentInvocation(env: NodeJS.ProcessEnv, cwd: string): Invocation {
+  return { env, script: process.argv[1], execArgv: process.execArgv, cwd };
+}
+
+export function selfCommand({ env, script, execArgv, cwd }: Invocation): string {
+  if (env.npm_lifecycle_event === 'npx' || env.npm_command === 'exec' || env.npm_command === 'run-script' || env.npm_command === 'start') return 'npx mirrorbook';
+  if (script === undefined) return 'mirrorbook';
+  const onPath = (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => resolve(d));
+  if (basename(script) === 'mirrorbook' && onPath.includes(dirname(resolve(script)))) return 'mirrorbook';
+  const rel = relative(cwd, script);
+  const imports = execArgv.flatMap((arg, i) => (arg === '--import' && execArgv[i + 1] ? [arg, execArgv[i + 1]!] : arg.startsWith('--import=') ? [arg] : []));
+  return ['node', ...imports, rel.startsWith('..') ? script : rel].join(' ');
+}
+
+/** A word as a POSIX shell reads it back. */
+export function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

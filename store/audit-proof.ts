@@ -1,0 +1,70 @@
+// What `audit verify` proves from the store file alone: SQLite's integrity check, a schema nobody
+// rolled back, the hash chain, every table the reports use tied to the chain, and no run whose WAL
+// went missing. Read-only: it is run on a private view (store/private-view.ts).
+import type Database from 'better-sqlite3';
+import { verifyChain } from './audit-verify.js';
+import { TIED_KINDS, Ties } from './audit-ties.js';
+import { lostWalFindings } from './wal-guard.js';
+import { schemaVersion } from './migrate.js';
+import type { Finding, StoreProof } from './types.js';
+
+export interface ProofOptions {
+  key?: Buffer;
+  /** Size of the store's WAL file when it was opened. */
+  walBytes: number;
+}
+
+/** The objects each schema version adds that tampering would drop or that a rolled-back
+ * schema_migrations would not account for. */
+const SCHEMA_OBJECTS: { version: number; type: 'table' | 'trigger'; name: string }[] = [
+  { version: 1, type: 'trigger', name: 'audit_no_update' },
+  { version: 1, type: 'trigger', name: 'audit_no_delete' },
+  { version: 1, type: 'trigger', name: 'intents_no_update' },
+  { version: 1, type: 'trigger', name: 'intents_no_delete' },
+  { version: 1, type: 'trigger', name: 'outcomes_no_update' },
+  { version: 1, type: 'trigger', name: 'outcomes_no_delete' },
+  { version: 2, type: 'table', name: 'audit_head' },
+  { version: 3, type: 'table', name: 'unsettled_runs' },
+  { version: 3, type: 'table', name: 'tie_start' },
+  { version: 3, type: 'trigger', name: 'audit_head_forward' },
+];
+
+export function proveDb(db: Database.Database, options: ProofOptions): StoreProof {
+  const findings: Finding[] = [...integrityFindings(db), ...schemaFindings(db)];
+  const ties = new Ties();
+  const chain = verifyChain(db, { ...(options.key ? { key: options.key } : {}), kinds: TIED_KINDS, onRecord: ties.add });
+  const notes: string[] = [];
+  if (chain.ok) {
+    const tied = ties.check(db);
+    findings.push(...tied.findings);
+    notes.push(...tied.notes);
+  }
+  findings.push(...lostWalFindings(db, options.walBytes));
+  return { chain, findings, notes };
+}
+
+function integrityFindings(db: Database.Database): Finding[] {
+  // quick_check: every page, record and constraint of integrity_check except the index contents,
+  // which the chain walk reads through anyway.
+  const lines = db.pragma('quick_check(20)', { simple: false }) as { quick_check: string }[];
+  if (lines.length === 1 && lines[0]!.quick_check === 'ok') return [];
+  return [{ problem: 'corrupt', detail: `SQLite's integrity check fails: ${lines.map((l) => l.quick_check).join('; ')}` }];
+}
+
+function schemaFindings(db: Database.Database): Finding[] {
+  const version = schemaVersion(db);
+  const present = new Set((db.prepare("SELECT type || ':' || name FROM sqlite_master WHERE type IN ('table', 'trigger')").pluck().all() as string[]));
+  const findings: Finding[] = [];
+  const ahead = SCHEMA_OBJECTS.filter((o) => o.version > version && present.has(`${o.type}:${o.name}`));
+  if (ahead.length > 0) {
+    findings.push({ problem: 'schema', detail: `schema_migrations says version ${version}, but the store holds ${ahead.map((o) => `${o.type} ${o.name}`).join(', ')} of version ${Math.max(...ahead.map((o) => o.version))}: its schema history was rolled back` });
+  }
+  const missing = SCHEMA_OBJECTS.filter((o) => o.version <= version && !present.has(`${o.type}:${o.name}`) && o.name !== 'audit_head');
+  if (missing.length > 0) {
+    findings.push({ problem: 'schema', detail: `${missing.map((o) => `${o.type} ${o.name}`).join(', ')} of schema version ${version} ${missing.length === 1 ? 'is' : 'are'} gone: someone removed what keeps the records append-only` });
+  }
+  if (version < 2) {
+    findings.push({ problem: 'schema', detail: `the store is at schema version ${version}, which keeps no chain head: records cut off its end cannot be detected from the file` });
+  }
+  return findings;
+}

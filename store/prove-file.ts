@@ -1,0 +1,35 @@
+// `audit verify` on a store file: opened through a private view (nothing beside the store is
+// written), never migrated — a store an older build wrote is proved as it is.
+import Database from 'better-sqlite3';
+import { resolve } from 'node:path';
+import { proveDb } from './audit-proof.js';
+import { refuseForeignDatabase, schemaVersion } from './migrate.js';
+import { migrations } from './migrations/index.js';
+import { refuseNonStore } from './open.js';
+import { privateView } from './private-view.js';
+import { guarded } from './sqlite-errors.js';
+import { StoreError, type StoreProof } from './types.js';
+
+export function proveStoreFile(path: string, options: { key?: Buffer } = {}): StoreProof & { schemaVersion: number } {
+  const file = resolve(path);
+  return guarded(file, () => {
+    refuseNonStore(file);
+    const view = privateView(file);
+    try {
+      const db = new Database(view.path, { readonly: true, fileMustExist: true });
+      try {
+        refuseForeignDatabase(db, file);
+        const version = schemaVersion(db);
+        const known = migrations.at(-1)!.version;
+        if (version > known) {
+          throw new StoreError('too-new', `the store ${file} has schema version ${version}, newer than this mirrorbook understands (${known})`, 'verify it with the mirrorbook version that wrote it (or newer)');
+        }
+        return { ...proveDb(db, { ...(options.key ? { key: options.key } : {}), walBytes: view.walBytes }), schemaVersion: version };
+      } finally {
+        db.close();
+      }
+    } finally {
+      view.dispose();
+    }
+  });
+}
