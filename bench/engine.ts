@@ -1,10 +1,13 @@
 // Engine overhead with durable checkpoints (WAL, synchronous=FULL): per-step median and p99 over
 // runs of 200 no-op steps, and the wall time of that runbook against the same 200 no-ops called
 // in a plain loop, in the same process. The fsync latency of the same file system and the load
-// average are printed too: on disk a step costs about two fsyncs, which the machine's load sets.
+// average are printed too. The fsyncs an applied step costs are counted (strace, when it is
+// installed: a run of N steps against a run of none), and the cost of a commit with its
+// checkpoint is compared early and late in a 2,000-step run: it must not grow with steps done.
 // Usage: node --import tsx bench/engine.ts [--steps N] [--runs N]
 
-import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -51,15 +54,21 @@ async function plainLoop(runbook: RunbookDefinition): Promise<number> {
 
 /** Counts the store calls that commit (each one fsync under synchronous=FULL, outside a transaction)
  * and the time spent inside the store. */
-function countCommits(store: Store): { count: number; ms: number } {
-  const counter = { count: 0, ms: 0 };
+function countCommits(store: Store, finished: () => number = () => 0): { count: number; ms: number; each: { step: number; ms: number }[] } {
+  const counter = { count: 0, ms: 0, each: [] as { step: number; ms: number }[] };
   const writers: [keyof Store, string][] = [['runs', 'create'], ['runs', 'setStatus'], ['journal', 'intent'], ['journal', 'outcome'], ['journal', 'step'], ['snapshots', 'save'], ['audit', 'append'], ['locks', 'acquire'], ['locks', 'release']];
   let depth = 0;
   const transaction = store.transaction.bind(store);
-  (store as { transaction: Store['transaction'] }).transaction = (fn) => {
+  (store as { transaction: Store['transaction'] }).transaction = (fn, options) => {
     depth++;
     const t = performance.now();
-    try { return transaction(fn); } finally { if (--depth === 0) { counter.count++; counter.ms += performance.now() - t; } }
+    try { return transaction(fn, options); } finally {
+      if (--depth === 0) {
+        counter.count++;
+        counter.ms += performance.now() - t;
+        counter.each.push({ step: finished(), ms: performance.now() - t });
+      }
+    }
   };
   for (const [group, method] of writers) {
     const target = store[group] as unknown as Record<string, (...args: unknown[]) => unknown>;
@@ -73,15 +82,15 @@ function countCommits(store: Store): { count: number; ms: number } {
   return counter;
 }
 
-async function engineRun(runbook: RunbookDefinition, dir: string, index: number): Promise<{ wall: number; perStep: number[]; commits: number; storeMs: number; cpuMs: number }> {
+async function engineRun(runbook: RunbookDefinition, dir: string, index: number): Promise<{ wall: number; perStep: number[]; commits: number; storeMs: number; cpuMs: number; each: { step: number; ms: number }[] }> {
   const store = openStore(join(dir, `bench-${index}.db`));
-  const commits = countCommits(store);
+  const finishedAt: number[] = [];
+  const commits = countCommits(store, () => finishedAt.length);
   const procedure: LoadedProcedure = {
     runbook,
     pairKey: `BENCH-${index}`,
     targets: () => ({ serverName: () => 'BENCH', query: async () => ({ recordsets: [], rowsAffected: [] }), close: async () => {} }),
   };
-  const finishedAt: number[] = [];
   let startedAt = 0;
   const started = performance.now();
   const cpu = process.cpuUsage();
@@ -101,7 +110,7 @@ async function engineRun(runbook: RunbookDefinition, dir: string, index: number)
   store.close();
   if (result.status !== 'done') throw new Error(`bench run ended ${result.status}`);
   const perStep = finishedAt.map((t, i) => t - (i === 0 ? startedAt : finishedAt[i - 1]!));
-  return { wall, perStep, commits: commits.count, storeMs: commits.ms, cpuMs: (used.user + used.system) / 1000 };
+  return { wall, perStep, commits: commits.count, storeMs: commits.ms, cpuMs: (used.user + used.system) / 1000, each: commits.each };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -127,6 +136,41 @@ function fsyncLatency(dir: string): { median: number; p99: number } {
   }
   samples.sort((a, b) => a - b);
   return { median: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+/** fsync and fdatasync calls of a child process running one engine run of `steps` applied steps, or
+ * undefined without strace. */
+function fsyncsOfRun(steps: number, dir: string): number | undefined {
+  const trace = join(dir, `strace-${steps}`);
+  const child = spawnSync('strace', ['-f', '-qq', '-e', 'trace=fsync,fdatasync', '-o', trace, process.execPath, '--import', 'tsx', new URL(import.meta.url).pathname, '--one-run', String(steps), '--dir', dir], { encoding: 'utf8' });
+  if (child.error || child.status !== 0) return undefined;
+  return readFileSync(trace, 'utf8').split('\n').filter((line) => /\b(fsync|fdatasync)\(/.test(line)).length;
+}
+
+/** Per applied step: the fsyncs of a run of STEPS steps less those of a run of none (opening the
+ * store, the run's start and end). */
+function fsyncsPerStep(dir: string): string {
+  const none = fsyncsOfRun(0, dir);
+  const some = fsyncsOfRun(STEPS, dir);
+  if (none === undefined || some === undefined) return 'fsyncs not counted (strace is not installed)';
+  const perStep = (some - none) / STEPS;
+  report('engine', 'fsyncs per applied step (strace)', perStep, 'fsync');
+  return `fsyncs counted by strace: ${some} for a run of ${STEPS} applied steps, ${none} for a run of none: ${perStep.toFixed(2)} per applied step`;
+}
+
+/** Commit cost (store time, checkpoint included) over the first and the last 200 steps of a 2,000-step run. */
+async function checkpointGrowth(dir: string): Promise<string> {
+  const steps = 2000;
+  const run = await engineRun(noopRunbook(steps), dir, 9999);
+  const median = (from: number, to: number): number => {
+    const xs = run.each.filter((c) => c.step >= from && c.step < to).map((c) => c.ms).sort((a, b) => a - b);
+    return percentile(xs, 50);
+  };
+  const early = median(0, 200);
+  const late = median(steps - 200, steps);
+  report('engine', 'commit with checkpoint, steps 1-200 of 2,000', early, 'ms');
+  report('engine', 'commit with checkpoint, steps 1801-2,000 of 2,000', late, 'ms');
+  return `commit (store time, checkpoint included), median: ${fmt(early)} ms over steps 1-200, ${fmt(late)} ms over steps 1801-2000 of one 2,000-step run`;
 }
 
 async function measure(where: string, label: string, key: string): Promise<string[]> {
@@ -159,14 +203,23 @@ async function measure(where: string, label: string, key: string): Promise<strin
     report('engine', `${STEPS} no-op steps, ${key}: plain loop`, loop, 'ms');
     return [
       `  ${label} (${dir.slice(0, dir.lastIndexOf('/'))}; fsync median ${fsync.median.toFixed(3)} ms, p99 ${fsync.p99.toFixed(3)} ms):`,
-      `    per-step engine overhead: ${describe(perStep, 'ms')}, p99 ${fmt(p99)} ms (${(commits / RUNS / STEPS).toFixed(1)} durable commits per step, ${(storeMs / RUNS / STEPS).toFixed(3)} ms of it in the store)`,
+      `    per-step engine overhead: ${describe(perStep, 'ms')}, p99 ${fmt(p99)} ms (${(commits / RUNS / STEPS).toFixed(1)} commits per step, ${(storeMs / RUNS / STEPS).toFixed(3)} ms of it in the store)`,
       // CPU time does not count the waits for a busy machine's other processes (or for the disk).
       `    CPU time per step (whole run / steps, user + system): ${(cpuMs / RUNS / STEPS).toFixed(3)} ms`,
       `    ${STEPS}-step runbook wall time: ${describe(wall, 'ms')} through the engine vs ${describe(loop, 'ms')} for the same no-ops in a plain loop`,
+      `    ${await checkpointGrowth(dir)}`,
+      `    ${fsyncsPerStep(dir)}`,
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const oneRun = process.argv.indexOf('--one-run');
+if (oneRun !== -1) {
+  // A child of fsyncsOfRun, under strace.
+  await engineRun(noopRunbook(Number(process.argv[oneRun + 1])), process.argv[process.argv.indexOf('--dir') + 1]!, 10_000 + Number(process.argv[oneRun + 1]));
+  process.exit(0);
 }
 
 const lines = [`bench/engine: ${STEPS}-step no-op runbook, ${RUNS} runs each, WAL + synchronous=FULL, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`];

@@ -1,6 +1,7 @@
-// Runs and resumes runbooks: takes the pair's lock, pins the definition, drives the compiled
-// machine, saves its checkpoint with every durable commit (write-batch.ts) and ends the run with the status and exit
-// code of the brief. The journal is the source of truth; a broken checkpoint is rebuilt from it.
+// Runs and resumes runbooks: takes the pair's lock, pins the definition, drives the step chart
+// bound to the runbook (compile.ts), commits what its actors recorded as it moves (durability.ts)
+// and ends the run with the status and exit code of the brief. The journal is the source of
+// truth; a broken checkpoint is rebuilt from it.
 
 import { createActor, type Snapshot } from 'xstate';
 import { randomBytes } from 'node:crypto';
@@ -12,11 +13,12 @@ import type { LoadedProcedure } from './procedure-source.js';
 import type { SqlTarget, SqlTargets } from './sql-targets.js';
 import { anchorRunEnd, trackTargets, type AnchorWriter } from './run-anchor.js';
 import { checkpointName, compileRunbook, PARKED, type RunbookMachine } from './compile.js';
+import { COMMITS, type Park } from './step-chart.js';
+import { openRun, recordRunNote, reopenRun } from './durability.js';
 import { createRuntime, type RunRuntime } from './run-runtime.js';
 import { describeDefinitionChanges, hashDefinition, summarizeDefinition } from './definition-hash.js';
 import { EngineRefusal, summarizeError } from './errors.js';
 import { describeLockHolder } from './lock-holder.js';
-import type { Park } from './step-actors.js';
 import type { Who } from '../store/who.js';
 
 export { currentWho, type Who } from '../store/who.js';
@@ -103,21 +105,12 @@ interface Drive {
   targets: RunTargets;
 }
 
-/** Apply commits its intent before any effect, and verify (a read) ends in the step's final
- * state: what is staged when the machine enters them rides in that commit. Any other state may
- * wait for a person or a timer, or is the next step: staged writes are committed on entry. */
-function leadsToDurableWrite(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const phase = Object.values(value)[0];
-  return phase === 'apply' || phase === 'verify';
-}
-
 /** Starts (or restores) the actor, commits what its transitions staged, resolves when it is done or parked. */
 async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?: number }): Promise<RunResult> {
   const { store } = d.options;
   let actor: ReturnType<typeof createActor<RunbookMachine>>;
   try {
-    actor = createActor(d.machine, begin.snapshot ? { snapshot: begin.snapshot as never } : {});
+    actor = createActor(d.machine, begin.snapshot ? { snapshot: begin.snapshot } : {});
   } catch (error) {
     throw new BrokenCheckpoint(summarizeError(error).message);
   }
@@ -130,10 +123,11 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
     settle = resolve;
     actor.subscribe({
       next: (snapshot) => {
-        d.rt.writes.checkpointChanged();
-        if (!checkpointed || (d.rt.writes.hasStaged() && !leadsToDurableWrite(snapshot.value))) {
+        // What is recorded rides in the commit of a state that commits itself (an intent, a step's
+        // final state); otherwise it is committed as the machine moves (waits settle it durably).
+        if (!checkpointed || !snapshot.hasTag(COMMITS)) {
           try {
-            d.rt.writes.commit();
+            d.rt.durability.checkpoint({ always: !checkpointed });
             checkpointed = true;
           } catch (error) {
             failure = error;
@@ -201,12 +195,12 @@ async function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: numbe
   const { store } = d.options;
   const error = outcome.error;
   if (error) {
-    d.rt.writes.audit({ kind: 'note', runId: d.run.id, result: outcome.status, errorNumber: error.number ?? null, message: error.message, data: error.hint ? { hint: error.hint } : null });
+    d.rt.durability.record({ kind: 'note', runId: d.run.id, result: outcome.status, errorNumber: error.number ?? null, message: error.message, data: error.hint ? { hint: error.hint } : null });
   }
   // One commit: what is still staged, the last checkpoint, the run-end record (the store writes
   // it with the status) and the lock's release.
   try {
-    d.rt.writes.commitWith(() => {
+    d.rt.durability.end(() => {
       store.runs.setStatus(d.run.id, outcome.status, outcome.exitCode);
       store.locks.release(d.run.pairKey, d.run.id);
     });
@@ -218,8 +212,7 @@ async function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: numbe
     store, run: d.run, status: outcome.status, operator: d.options.who.operator, host: d.options.who.host,
     targets: d.targets.opened(), answered: d.targets.answered(), ...(d.options.anchor ? { write: d.options.anchor } : {}),
   });
-  store.wal.settleRun(d.run.id);
-  const resumeCommand = outcome.status === 'done' ? undefined : d.options.resumeCommand(d.run.id);
+  const resumeCommand = outcome.status === 'done' || outcome.error?.resumable === false ? undefined : d.options.resumeCommand(d.run.id);
   d.rt.emit({ type: 'run-finished', status: outcome.status === 'running' ? 'failed' : outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
   return { runId: d.run.id, status: outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) };
 }
@@ -270,7 +263,7 @@ function prepare(options: RunOptions, run: RunRecord, hash: string): Drive {
     ...(options.listener ? { listener: options.listener } : {}),
     ...(options.procedure.onCheckpoint ? { onCheckpoint: options.procedure.onCheckpoint } : {}),
   });
-  return { rt, live, machine: compileRunbook(options.procedure.runbook, rt), run, hash, options, targets };
+  return { rt, live, machine: compileRunbook(rt), run, hash, options, targets };
 }
 
 function announce(d: Drive, resumed: boolean): void {
@@ -289,7 +282,7 @@ export async function startRun(options: RunOptions): Promise<RunResult> {
   acquireLock(options, runId, procedure.pairKey, procedure.runbook.name);
   let run: RunRecord;
   try {
-    run = store.runs.create({
+    run = openRun(store, {
       id: runId, procedure: procedure.runbook.name, pairKey: procedure.pairKey, definitionHash: hash, definition,
       operator: who.operator, osUser: who.osUser, host: who.host, pid: process.pid, argv: options.argv ?? process.argv.slice(2),
     });
@@ -297,7 +290,6 @@ export async function startRun(options: RunOptions): Promise<RunResult> {
     store.locks.release(procedure.pairKey, runId);
     throw error;
   }
-  store.wal.holdRun(runId);
   const d = prepare(options, run, hash);
   announce(d, false);
   return drive(d, { position: 0 });
@@ -332,13 +324,7 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
   const previous = store.locks.get(run.pairKey);
   const previousPid = previous?.runId === run.id ? previous.pid : run.pid;
   acquireLock(options, run.id, run.pairKey, run.procedure);
-  // The store writes the resume record with the status change, except after a process that died
-  // mid-run (its status still says running): that one is ours to record.
-  store.runs.setStatus(run.id, 'running');
-  if (run.status === 'running') {
-    store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${previousPid}) ended without finishing the run`, data: { from: 'running' } });
-  }
-  store.wal.holdRun(run.id);
+  reopenRun(store, run, previousPid);
   const d = prepare(options, run, hash);
   announce(d, true);
 
@@ -356,7 +342,7 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
   }
   const position = positionFromJournal(store, run, procedure.runbook.steps.map((s) => s.id));
   const text = `${problem}; position rebuilt from the journal: continuing at ${procedure.runbook.steps[position]?.id ?? 'the end'}`;
-  store.audit.append({ kind: 'note', runId: run.id, message: text });
+  recordRunNote(store, run.id, text);
   d.rt.emit({ type: 'note', text });
   return drive(prepare(options, run, hash), { position });
 }

@@ -48,10 +48,11 @@ export class StepTimedOut extends OperatorError {
 /** Any thrown value → what an operator sees; SQL Server errors keep their number. */
 export function summarizeError(error: unknown): ErrorSummary {
   if (error && typeof error === 'object') {
-    const e = error as { number?: unknown; message?: unknown; hint?: unknown };
+    const e = error as { number?: unknown; message?: unknown; hint?: unknown; resumable?: unknown };
     const summary: ErrorSummary = { message: typeof e.message === 'string' ? e.message : String(error) };
     if (typeof e.number === 'number') summary.number = e.number;
     if (typeof e.hint === 'string') summary.hint = e.hint;
+    if (e.resumable === false) summary.resumable = false;
     return summary;
   }
   return { message: String(error) };

@@ -19,6 +19,9 @@ export interface ErrorSummary {
   message: string;
   /** What the operator can do about it. */
   hint?: string;
+  /** false: resuming this run cannot help (the hint says what to run instead), so no resume
+   * command is offered. */
+  resumable?: false;
 }
 
 export type EngineEvent =

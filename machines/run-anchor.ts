@@ -70,4 +70,6 @@ export async function anchorRunEnd(end: RunEnd): Promise<void> {
       });
     }
   });
+  // The run was settled with its end; these records go into the main file too.
+  store.wal.checkpoint();
 }

@@ -5,7 +5,7 @@ import type { Store } from '../store/types.js';
 import type { EngineEvent, EngineEventListener } from './events.js';
 import type { Operator, RunbookDefinition, StepDefinition } from './runbook.js';
 import type { SqlTargets } from './sql-targets.js';
-import { createWriteBatch, type WriteBatch } from './write-batch.js';
+import { createDurability, type Durability } from './durability.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type EventBody = DistributiveOmit<EngineEvent, 'ts' | 'runId'>;
@@ -20,13 +20,13 @@ export interface RunRuntime {
   signal: AbortSignal;
   emit(event: EventBody): void;
   /** Every write of the run (journal, audit, checkpoint) goes through here. */
-  writes: WriteBatch;
+  durability: Durability;
   /** When each step began, for step-finished durations: its first intent when an earlier
    * (interrupted) process began it, else its first start in this process. */
   startedAt: Map<string, { at: number; earlier: boolean }>;
 }
 
-export interface RuntimeOptions extends Omit<RunRuntime, 'emit' | 'startedAt' | 'writes'> {
+export interface RuntimeOptions extends Omit<RunRuntime, 'emit' | 'startedAt' | 'durability'> {
   listener?: EngineEventListener;
   onCheckpoint?: (label: string) => void;
   /** The machine's persisted snapshot now, its name in boundary labels, and the definition hash
@@ -41,7 +41,7 @@ export function createRuntime(options: RuntimeOptions): RunRuntime {
   return {
     ...rest,
     startedAt: new Map(),
-    writes: createWriteBatch(options.store, options.runId, { snapshot, name: checkpointName, definitionHash }, onCheckpoint),
+    durability: createDurability(options.store, options.runId, { snapshot, name: checkpointName, definitionHash }, onCheckpoint),
     emit: (event) => listener?.({ ...event, ts: new Date().toISOString(), runId: options.runId } as EngineEvent),
   };
 }

@@ -29,22 +29,22 @@ export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: numbe
         // Built from what the apply read (a partner's certificate bytes, someone else's log backup),
         // so the intent does not name it: durable before it is sent, or a crash now would leave a
         // statement the server ran and the audit never saw.
-        rt.writes.audit({ ...base, result: 'sending' });
-        rt.writes.commit();
+        rt.durability.record({ ...base, result: 'sending' });
+        rt.durability.settle();
       }
       try {
         const result = await targets.query(target, statement, signal);
-        rt.writes.audit({ ...base, result: 'ok', data: { rowsAffected: result.rowsAffected } });
+        rt.durability.record({ ...base, result: 'ok', data: { rowsAffected: result.rowsAffected } });
         return result;
       } catch (error) {
         const e = summarizeError(error);
-        rt.writes.audit({ ...base, result: 'error', errorNumber: e.number ?? null, message: e.message });
+        rt.durability.record({ ...base, result: 'error', errorNumber: e.number ?? null, message: e.message });
         throw error;
       }
     },
     progress: (update) => rt.emit({ type: 'progress', stepId: step.id, ...update }),
     note: (text) => {
-      rt.writes.audit({ kind: 'note', runId: rt.runId, stepId: step.id, attempt, message: text });
+      rt.durability.record({ kind: 'note', runId: rt.runId, stepId: step.id, attempt, message: text });
       rt.emit({ type: 'note', stepId: step.id, text });
     },
   };

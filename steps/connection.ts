@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { MirrorbookConfig, PartnerRole, ServerConfig } from '../config/types.js';
 import type { QueryResult, SqlErrorInfo, Tsql } from '../machines/runbook.js';
 import { hintFor } from './hints.js';
+import { classifyConnectionFailure } from './connection-failure.js';
 import { OperatorError } from '../errors/operator-error.js';
 import { lit, tsql } from './tsql.js';
 
@@ -117,9 +118,8 @@ export class PairConnections {
     try {
       await pool.connect();
     } catch (error) {
-      const reason = (error as Error).message;
-      const refused = (error as { code?: unknown }).code === 'ELOGIN';
-      throw new ConnectionError(`cannot connect to the ${role} ${server.instance} at ${where}: ${reason}`, role, `check that ${server.instance} is running and reachable on port ${server.port}, and pair.${role}.login/password`, !refused);
+      const failure = classifyConnectionFailure(error, role, server);
+      throw new ConnectionError(`cannot connect to the ${role} ${server.instance} at ${where}: ${failure.what}`, role, failure.hint, failure.unreachable);
     }
     const result = await pool.request().query<{ name: string | null }>('SELECT @@SERVERNAME AS name');
     const actual = result.recordset[0]?.name ?? '(NULL)';

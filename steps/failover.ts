@@ -23,7 +23,7 @@ export function checkReadyForFailover(databases: string[], to: Partner, instance
     const seen = await roles(ctx, databases, from);
     const pending = seen.filter((s) => s.row?.mirroring_role_desc === 'PRINCIPAL');
     if (pending.length === 0 && seen.every((s) => s.row?.mirroring_role_desc === 'MIRROR')) return { done: true, detail: `every database already has ${instances[to]} as principal` };
-    return { done: false, detail: seen.map((s) => `${s.database}: ${s.row?.mirroring_role_desc ?? 'not mirrored'} ${s.row?.mirroring_state_desc ?? ''} SAFETY ${s.row?.mirroring_safety_level_desc ?? '?'}`).join('; ') };
+    return { done: false, detail: seen.map((s) => `${s.database}: ${s.row?.mirroring_role_desc ? `${s.row.mirroring_role_desc} ${s.row.mirroring_state_desc ?? ''} SAFETY ${s.row.mirroring_safety_level_desc ?? ''}` : 'not mirrored'}`).join('; ') };
   };
   return {
     id: `failover-to-${to}.ready`,
@@ -32,10 +32,18 @@ export function checkReadyForFailover(databases: string[], to: Partner, instance
     probe,
     async apply(ctx) {
       const seen = await roles(ctx, databases, from);
+      const procedure = to === 'mirror' ? 'failover' : 'failback';
+      if (seen.every((s) => !s.row?.mirroring_role_desc)) {
+        throw new CheckFailedError(
+          `mirroring is not set up: ${databases.join(', ')} ${databases.length === 1 ? 'is' : 'are'} not mirrored on ${instances[from]}`,
+          `set it up first: 'mirrorbook plan setup' shows what it does, 'mirrorbook run setup' does it; then run ${procedure} again. Nothing was moved`,
+          false,
+        );
+      }
       const problems = seen
         .filter((s) => s.row?.mirroring_role_desc !== 'MIRROR')
         .filter((s) => !(s.row?.mirroring_role_desc === 'PRINCIPAL' && s.row.mirroring_state_desc === 'SYNCHRONIZED' && s.row.mirroring_safety_level_desc === 'FULL'))
-        .map((s) => `${s.database} is ${s.row ? `${s.row.mirroring_role_desc ?? 'not mirrored'} ${s.row.mirroring_state_desc ?? ''} SAFETY ${s.row.mirroring_safety_level_desc ?? '?'}` : 'missing'} on ${instances[from]}`);
+        .map((s) => `${s.database} is ${!s.row ? 'missing' : s.row.mirroring_role_desc ? `${s.row.mirroring_role_desc} ${s.row.mirroring_state_desc ?? ''} SAFETY ${s.row.mirroring_safety_level_desc ?? ''}` : 'not mirrored'} on ${instances[from]}`);
       if (problems.length > 0) {
         const disconnected = seen.some((s) => s.row?.mirroring_state_desc === 'DISCONNECTED');
         throw new CheckFailedError(

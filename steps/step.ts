@@ -9,7 +9,8 @@ export type SqlTarget = Exclude<Target, 'operator'>;
 /** A precondition that does not hold, or a state the step must not paper over: operator-facing. */
 export class CheckFailedError extends OperatorError {
   declare readonly hint: string;
-  constructor(message: string, hint: string) {
+  /** `resumable: false` when the state found needs another procedure first, not a resume. */
+  constructor(message: string, hint: string, readonly resumable?: false) {
     super(message, hint, 1);
     this.name = 'CheckFailedError';
   }

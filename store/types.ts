@@ -1,5 +1,6 @@
 // The store's public contract: runs, the step journal, checkpoints, the audit trail and pair locks,
-// all in one SQLite file (WAL, synchronous=FULL). Every call is synchronous and durable on return.
+// all in one SQLite file (WAL, synchronous=FULL). Every call is synchronous and durable on return,
+// except a transaction that asks for no fsync.
 // The engine (machines/) and the CLI build on these interfaces; store/open.ts implements them.
 
 import type { Target } from '../machines/runbook.js';
@@ -221,8 +222,10 @@ export interface Store {
   close(): void;
   /** What this connection runs with, for diagnostics (`mirrorbook status`) and tests. */
   info(): StoreInfo;
-  /** Nested calls join the outer transaction (savepoints). */
-  transaction<T>(fn: () => T): T;
+  /** Nested calls join the outer transaction (savepoints). With `sync: false` the commit is not
+   * fsynced: it survives the process dying, and becomes durable (power loss) with the next
+   * synchronous commit, WAL keeping commit order. */
+  transaction<T>(fn: () => T, options?: { sync?: boolean }): T;
 
   runs: {
     /** Also appends the run-start audit record, in the same transaction. Status starts 'running'. */

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { UsageError } from '../command.js';
+import { optionText, UsageError } from '../command.js';
 import { procedureHint } from '../../runbooks/procedures.js';
 import { openSession } from './run-session.js';
 
@@ -10,6 +10,16 @@ const command: Command = async (ctx) => {
   const { startRun } = await import('../../machines/engine.js');
   const { resolvePaths } = await import('../paths.js');
   const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });
+  const approved = optionText(ctx, 'plan-hash');
+  if (approved !== undefined) {
+    // A change approved is the change run: the plan as it would run now must be the one reviewed.
+    // The run records its definition hash in the audit trail (run-start).
+    const { hashDefinition, summarizeDefinition } = await import('../../machines/definition-hash.js');
+    const now = hashDefinition(summarizeDefinition(procedure.runbook));
+    if (now !== approved.toLowerCase()) {
+      throw new UsageError(`the plan of '${name}' no longer hashes to ${approved}: it is ${now} now; nothing was run`, `compare 'mirrorbook plan ${name}' with the plan that was approved (the config, the procedure or the date of certificates changed); have the new plan approved and run it with --plan-hash ${now}`);
+    }
+  }
   const session = await openSession(ctx);
   try {
     return (await startRun({ ...session.options, procedure })).exitCode;

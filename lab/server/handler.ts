@@ -16,7 +16,8 @@ import { findDatabase } from '../instance/scope.js';
 import { openError } from '../instance/use-database.js';
 import type { InstanceRuntime } from './runtime.js';
 import { addSession, findSession, removeSession } from './sessions.js';
-import { executeStatement, transaction } from './statements.js';
+import { executeStatement } from './statements.js';
+import { rollbackAll, runTransactionAction, type TransactionAction, type TransactionScope } from './transactions.js';
 
 export type { InstanceRuntime, BatchRecord } from './runtime.js';
 
@@ -29,7 +30,7 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
   };
   const settingsOf = (spid: number): SessionSettings => {
     let s = settings.get(spid);
-    if (!s) settings.set(spid, (s = { trancount: 0, nocount: false, options: new Map() }));
+    if (!s) settings.set(spid, (s = { transaction: { trancount: 0, undo: [] }, nocount: false, options: new Map() }));
     return s;
   };
   const liveOf = (session: SessionInfo): LiveSession => {
@@ -42,6 +43,9 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
     live.info = session;
     return live;
   };
+  const scopeOf = (session: SessionInfo): TransactionScope => ({
+    instance: instance(), transaction: settingsOf(session.spid).transaction, live: liveOf(session), changed: () => runtime.changed(),
+  });
   const advance = (): void => {
     if (runtime.advance) runtime.advance(runtime.lab, runtime.now());
     else if (advanceLab(runtime.lab, runtime.now())) runtime.changed();
@@ -113,7 +117,7 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
 
     transaction(session: SessionInfo, op: 'begin' | 'commit' | 'rollback' | 'save'): SqlMessage | void {
       try {
-        transaction(settingsOf(session.spid), liveOf(session), op.toUpperCase() as 'BEGIN' | 'COMMIT' | 'ROLLBACK' | 'SAVE');
+        runTransactionAction(scopeOf(session), op.toUpperCase() as TransactionAction);
       } catch (error) {
         if (!(error instanceof SqlError)) throw error;
         return { number: error.number, state: error.state, class: error.class, message: error.message, line: 1 };
@@ -121,6 +125,8 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
     },
 
     disconnect(session: SessionInfo): void {
+      // A session that goes away with a transaction open has it rolled back.
+      if (settings.get(session.spid)?.transaction.trancount) rollbackAll(scopeOf(session));
       settings.delete(session.spid);
       removeSession(runtime.instanceName, session.spid);
     },

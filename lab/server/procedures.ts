@@ -19,6 +19,7 @@ import { writeErrorLog } from '../mirroring/errorlog.js';
 import { requireSysadmin } from '../instance/authorization.js';
 import { evaluateExpression } from '../sql/evaluate.js';
 import { catalogContext, catalogFor } from './catalog-context.js';
+import { datatypeInfo } from './datatype-info.js';
 
 interface Arguments {
   positional: Typed[];
@@ -75,6 +76,12 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
     case 'xp_logevent':
       logEvent(env, ctx, evaluateArguments(ctx, stmt));
       break;
+    case 'sp_datatype_info':
+    case 'sp_datatype_info_100': {
+      const code = evaluateArguments(ctx, stmt).positional[0]?.value;
+      ctx.emit({ kind: 'rows', ...datatypeInfo(typeof code === 'number' ? code : 0) });
+      break;
+    }
     case 'sp_who':
     case 'sp_who2':
       spWho(ctx);

@@ -17,9 +17,9 @@ const tsql = (text: string): Tsql => ({ masked: text, reveal: () => text });
 /** Durable commits fail with SQLite's "database or disk is full" while `full()` says so. */
 function fillsUp(store: Store, full: () => boolean): void {
   const transaction = store.transaction.bind(store);
-  (store as { transaction: Store['transaction'] }).transaction = (fn) => {
+  (store as { transaction: Store['transaction'] }).transaction = (fn, options) => {
     if (full()) throw new StoreError('disk-full', `the disk holding the store ${store.path} is full (database or disk is full)`, 'free space on that file system');
-    return transaction(fn);
+    return transaction(fn, options);
   };
 }
 

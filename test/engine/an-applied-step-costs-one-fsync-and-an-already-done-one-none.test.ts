@@ -11,13 +11,15 @@ import type { Store } from '../../store/types.js';
 
 const tsql = (text: string): Tsql => ({ masked: text, reveal: () => text });
 
-/** Logs each durable commit: a top-level store transaction, or a writing store call outside one. */
+/** Logs each commit, "fsync" when it is synchronous (durable on return) and "commit" when it is
+ * not: a top-level store transaction (sync unless it says sync: false), or a writing store call
+ * outside one (always synchronous). */
 function logCommits(store: Store, log: string[]): void {
   let depth = 0;
   const transaction = store.transaction.bind(store);
-  (store as { transaction: Store['transaction'] }).transaction = (fn) => {
+  (store as { transaction: Store['transaction'] }).transaction = (fn, options) => {
     depth++;
-    try { return transaction(fn); } finally { if (--depth === 0) log.push('commit'); }
+    try { return transaction(fn, options); } finally { if (--depth === 0) log.push(options?.sync === false ? 'commit' : 'fsync'); }
   };
   const writers: [keyof Store, string][] = [['runs', 'create'], ['runs', 'setStatus'], ['journal', 'intent'], ['journal', 'outcome'], ['journal', 'step'], ['snapshots', 'save'], ['audit', 'append'], ['locks', 'acquire'], ['locks', 'release']];
   for (const [group, method] of writers) {
@@ -25,12 +27,12 @@ function logCommits(store: Store, log: string[]): void {
     const original = target[method]!.bind(target);
     target[method] = (...args: unknown[]) => {
       const outermost = depth === 0;
-      try { return original(...args); } finally { if (outermost) log.push('commit'); }
+      try { return original(...args); } finally { if (outermost) log.push('fsync'); }
     };
   }
 }
 
-test('an applied step costs 2 durable commits, an already-done one 1; probe records are durable before the apply', async () => {
+test('an applied step costs 1 fsync (its intent), an already-done one none, the run end 1; probe records are committed before the apply', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mirrorbook-commits-'));
   const path = join(dir, 'state.db');
   const store = openStore(path);
@@ -59,21 +61,23 @@ test('an applied step costs 2 durable commits, an already-done one 1; probe reco
   try {
     const result = await startRun({
       store,
-      procedure: { runbook, pairKey: 'A+B', targets: () => ({ serverName: () => 'PRI', query: async () => ({ recordsets: [], rowsAffected: [1] }), close: async () => {} }) },
+      procedure: {
+        runbook, pairKey: 'A+B', targets: () => ({ serverName: () => 'PRI', query: async () => ({ recordsets: [], rowsAffected: [1] }), close: async () => {} }),
+        onCheckpoint: (label) => log.push(label),
+      },
       operator: commandLineOperator({ name: 'test', yes: true }),
       who: { operator: 'test', osUser: 'test', host: 'test' },
       signal: new AbortController().signal,
-      listener: (e) => { if (e.type === 'step-started') log.push(`start:${e.stepId}`); if (e.type === 'run-finished') log.push('end'); },
+      listener: (e) => { if (e.type === 'run-started') log.push('start'); if (e.type === 'run-finished') log.push('end'); },
       resumeCommand: (id) => id,
     });
     assert.is(result.status, 'done');
-    const commitsAfter = (marker: string, until: string): number => {
-      const from = log.indexOf(marker);
-      return log.slice(from + 1, log.indexOf(until, from)).filter((l) => l === 'commit').length;
-    };
-    assert.is(commitsAfter('start:first', 'start:already'), 2, log.join(' '));
-    assert.is(commitsAfter('start:already', 'start:last'), 1, log.join(' '));
-    assert.is(commitsAfter('start:last', 'end'), 3, `2 for the step, 1 for the run's end: ${log.join(' ')}`);
+    // Each commit's labels follow it; an fsync is named by its first label.
+    const during = log.slice(log.indexOf('start'), log.indexOf('end'));
+    const fsyncs = during.flatMap((entry, i) => (entry === 'fsync' ? [during[i + 1] ?? 'the run end'] : []));
+    assert.equal(fsyncs, ['intent:first', 'intent:last', 'the run end'], `one per applied step and the run's end: ${during.join(' ')}`);
+    const committed = during.filter((l) => /^(outcome|step):/.test(l));
+    assert.equal(committed, ['outcome:first', 'step:first:done', 'step:already:already-done', 'outcome:last', 'step:last:done'], 'every outcome and final state is committed');
     assert.equal(seenByAnotherConnection, [
       'first: statement SELECT first, probe, intent APPLY first; in doubt 1',
       'last: statement SELECT last, probe, intent APPLY last; in doubt 1',
