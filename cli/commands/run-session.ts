@@ -61,7 +61,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     ? ink.listener
     : ctx.flags.json
       ? (await import('../../ui/ndjson-reporter.js')).ndjsonReporter(ctx.stdout)
-      : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout);
+      : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout, { verbose: ctx.flags.verbose });
   const listener: EngineEventListener = (event) => {
     runId ??= event.runId;
     reporter(event);

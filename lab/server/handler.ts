@@ -17,6 +17,7 @@ import { openError } from '../instance/use-database.js';
 import type { InstanceRuntime } from './runtime.js';
 import { addSession, findSession, removeSession } from './sessions.js';
 import { executeStatement } from './statements.js';
+import { redactPasswords } from './redact.js';
 import { rollbackAll, runTransactionAction, type TransactionAction, type TransactionScope } from './transactions.js';
 
 export type { InstanceRuntime, BatchRecord } from './runtime.js';
@@ -54,9 +55,9 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
   return {
     login(request: LoginRequest): LoginResult {
       advance();
-      const result = authenticate(runtime.lab, instance(), request, runtime.fault().down);
+      const result = authenticate(runtime.lab, instance(), request, runtime.fault().down, runtime.now());
+      runtime.changed();
       if (result.ok) {
-        runtime.changed();
         liveOf({
           spid: result.spid, login: request.user, hostName: request.hostName, appName: request.appName,
           clientLibrary: request.clientLibrary, database: result.database, encryption: 'off',
@@ -110,7 +111,7 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
         live.running = null;
         runtime.logBatch({
           ts: runtime.now().toISOString(), instance: runtime.instanceName, spid: session.spid, login: session.login, app: session.appName,
-          host: session.hostName, database: databaseAtStart, sql: request.sql, rpc: request.rpc, errors: ctx.errors,
+          host: session.hostName, database: databaseAtStart, sql: redactPasswords(request.sql), rpc: request.rpc, errors: ctx.errors,
         });
       }
     },

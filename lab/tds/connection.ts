@@ -196,7 +196,7 @@ export class TdsConnection {
       serverName: login.serverName,
     });
     if (!result.ok) {
-      this.sendMessage(loginFailureTokens(result.error, this.serverName, this.tdsVersion));
+      this.sendMessage(loginFailureTokens(result.error, this.serverName, this.tdsVersion, result.before));
       this.phase = 'closed';
       this.transport.end();
       return;
