@@ -89,22 +89,28 @@ async function readAnchors(ctx: CommandContext, configPath: string): Promise<Ser
   const { PairConnections } = await import('../../steps/connection.js');
   const { anchorsFrom, readAnchorsStatement } = await import('../../steps/run-anchor.js');
   const connections = new PairConnections(config);
-  const result: Servers = { anchors: [], reached: [], unreached: [] };
-  await Promise.all(partners(config).map(async (server) => {
+  const answers = await Promise.all(partners(config).map(async (server) => {
     const signal = AbortSignal.timeout(ANCHOR_READ_MS);
     try {
       const answer = await Promise.race([
         connections.query(server.role, readAnchorsStatement, signal),
         new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`no answer within ${ANCHOR_READ_MS / 1000} s`)), { once: true })),
       ]);
-      result.anchors.push(...anchorsFrom(server.instance, answer.recordsets[0] ?? []));
-      result.reached.push(server.instance);
+      return { server, anchors: anchorsFrom(server.instance, answer.recordsets[0] ?? []) };
     } catch (error) {
       // 208: the table is not there yet — no run has anchored on this server.
-      if ((error as { number?: unknown }).number === 208) result.reached.push(server.instance);
-      else result.unreached.push(`${server.instance} (${(error as Error).message})`);
+      if ((error as { number?: unknown }).number === 208) return { server, anchors: [] };
+      return { server, error: (error as Error).message };
     }
   }));
+  // In the pair's order (principal, mirror, witness), whichever answered first.
+  const result: Servers = { anchors: [], reached: [], unreached: [] };
+  for (const answer of answers) {
+    if (answer.anchors) {
+      result.anchors.push(...answer.anchors);
+      result.reached.push(answer.server.instance);
+    } else result.unreached.push(`${answer.server.instance} (${answer.error})`);
+  }
   void connections.close();
   return result;
 }
