@@ -46,7 +46,7 @@ export interface CommandSpec {
 const RUN_COMMON: readonly CommonOption[] = ['config', 'store', 'yes', 'confirm', 'operator', 'json', 'plain', 'verbose', 'no-color'];
 const READ_COMMON: readonly CommonOption[] = ['config', 'store', 'json'];
 const PROCEDURES = `procedures:\n${procedureTable()}`;
-const RUN_EXIT = 'exit codes: 0 done · 1 a step failed · 2 bad usage/config · 3 needs an operator and there is no terminal · 4 pair locked by another run · 130/143 interrupted';
+const RUN_EXIT = 'exit codes: 0 done · 1 a step failed · 2 bad usage/config · 3 needs an operator and there is no terminal · 4 pair locked by another run · 6 the disk holding the store is full (the run stops interrupted: resume once there is space) · 129/130/143 interrupted';
 
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   plan: {

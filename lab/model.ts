@@ -95,6 +95,14 @@ export interface BackupSet {
   logChainStartLsn?: number | null;
 }
 
+/** A table a client created: its columns and rows, values kept JSON-safe (dates and bigints as text). */
+export interface UserTable {
+  name: string;
+  columns: { name: string; type: string; params: (number | 'max')[]; nullable: boolean }[];
+  rows: (string | number | boolean | null)[][];
+  createDate: string;
+}
+
 export interface InstanceState {
   /** @@SERVERNAME, e.g. "SQLPRI01" or "SQLPRI01\\PATRIOT". */
   name: string;
@@ -193,6 +201,9 @@ export interface DatabaseState {
   committedTransactions: number;
   /** Rows per user table, for a database "with data". */
   tables: Record<string, number>;
+  /** Tables created with CREATE TABLE (lab/storage/user-tables.ts), by lower-case name; absent in
+   * state files written before they existed. */
+  userTables?: Record<string, UserTable>;
   mirroring: MirroringState | null;
   /** Transactions per second the workload commits while this copy is the writable one. */
   workloadTps: number;
