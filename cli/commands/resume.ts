@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { openSession } from './run-session.js';
 
 const command: Command = async (ctx) => {
-  const { loadProcedure } = await import('../../machines/procedure-source.js');
+  const { loadProcedure } = await import('../load-procedure.js');
   const { findRunToResume, resumeRun } = await import('../../machines/engine.js');
   const session = await openSession(ctx);
   try {
