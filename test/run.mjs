@@ -1,6 +1,7 @@
 // Runs every test file in its own process (two at a time: CI has 2 cores), so a file that hangs or
 // crashes is counted as failed instead of silently ending the run. Prints the closing line
-// `N passed, N failed, N skipped` that CI reads, and fails when no test ran at all.
+// `N passed, N failed, N skipped` that CI reads, and fails when no test ran at all. Before it, the
+// files by wall time with the CPU time each used (its processes included): where the time goes.
 // Usage: node test/run.mjs [substring …]   (only files whose path contains one of the substrings)
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -28,7 +29,7 @@ const files = findTests(join(root, 'test'))
 function runFile(file) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/helpers/cpu-time.mjs', file], {
       cwd: root,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +53,8 @@ function runFile(file) {
       if (Number.isNaN(total) || Number.isNaN(passed)) failed = 1; // no summary: crashed or hung
       else failed = total - passed - skipped;
       if (code !== 0 && failed === 0) failed = 1; // exit code says something went wrong after the summary
-      resolve({ file, text, code, signal, passed: Number.isNaN(passed) ? 0 : passed, failed, skipped, ms: Date.now() - started });
+      const cpuMs = Number(/\[cpu-ms\] (\d+)/.exec(text)?.[1] ?? NaN);
+      resolve({ file, text, code, signal, passed: Number.isNaN(passed) ? 0 : passed, failed, skipped, ms: Date.now() - started, cpuMs });
     });
   });
 }
@@ -71,6 +73,10 @@ async function worker() {
 await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
+const seconds = (ms) => (Number.isNaN(ms) ? '   —' : (ms / 1000).toFixed(1).padStart(6));
+console.log(`\nper file, slowest first (wall s, CPU s incl. child processes):`);
+for (const r of [...results].sort((a, b) => b.ms - a.ms)) console.log(`  ${seconds(r.ms)} ${seconds(r.cpuMs)}  ${r.file}`);
+console.log(`  ${seconds(sum('ms'))} ${seconds(results.reduce((n, r) => n + (Number.isNaN(r.cpuMs) ? 0 : r.cpuMs), 0))}  total over ${results.length} files\n`);
 const passed = sum('passed');
 const failed = sum('failed');
 const skipped = sum('skipped');
