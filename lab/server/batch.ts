@@ -12,6 +12,9 @@ import type { LiveSession } from '../catalog/context.js';
 import type { ExecEnv } from './env.js';
 import type { InstanceRuntime } from './runtime.js';
 import type { BatchVariables } from '../sql/variables.js';
+import { rollbackAll, runTransactionAction, type TransactionScope, type TransactionState } from './transactions.js';
+import { startsImplicitTransaction } from './implicit-transactions.js';
+import { RaisedError } from './raised-errors.js';
 
 /** Errors after which SQL Server abandons the rest of the batch. */
 const BATCH_ABORTING = new Set([137, 207, 208, 241, 242, 245, 911, 8114, 8115, 8169]);
@@ -20,9 +23,18 @@ const BATCH_ABORTING = new Set([137, 207, 208, 241, 242, 245, 911, 8114, 8115, 8
 export class BatchAborted extends Error {}
 
 export interface SessionSettings {
-  trancount: number;
+  transaction: TransactionState;
   nocount: boolean;
+  /** SET options by name ('XACT_ABORT' → 'ON' …). */
   options: Map<string, string>;
+}
+
+export function optionOn(settings: SessionSettings, option: string): boolean {
+  return settings.options.get(option) === 'ON';
+}
+
+export function transactionScope(ctx: BatchContext): TransactionScope {
+  return { instance: ctx.instance, transaction: ctx.settings.transaction, live: ctx.live, changed: () => ctx.runtime.changed() };
 }
 
 export interface BatchContext {
@@ -44,7 +56,7 @@ export interface BatchContext {
 
 export function sessionVariable(ctx: BatchContext, name: string): Typed | undefined {
   switch (name.toUpperCase()) {
-    case '@@TRANCOUNT': return { value: ctx.settings.trancount, type: { type: 'int' } };
+    case '@@TRANCOUNT': return { value: ctx.settings.transaction.trancount, type: { type: 'int' } };
     case '@@ROWCOUNT': return { value: ctx.last.rowCount, type: { type: 'int' } };
     case '@@ERROR': return { value: ctx.last.error, type: { type: 'int' } };
     default: return ctx.variables.get(name);
@@ -91,6 +103,7 @@ export function report(ctx: BatchContext, error: SqlError, line: number): void {
 const COMMANDS: Partial<Record<Statement['kind'], string>> = {
   select: 'SELECT', use: 'USE', backup: 'BACKUP DATABASE', restore: 'RESTORE DATABASE', restoreInfo: 'RESTORE HEADERONLY',
   alterDatabase: 'ALTER DATABASE', createDatabase: 'CREATE DATABASE', dropDatabase: 'DROP DATABASE', waitfor: 'WAITFOR', exec: 'EXECUTE',
+  createTable: 'CREATE TABLE', insert: 'INSERT',
 };
 
 function commandOf(statement: Statement): string {
@@ -113,6 +126,10 @@ export async function runStatement(ctx: BatchContext, statement: Statement): Pro
   const env = makeEnv(ctx, statement.line);
   ctx.live.running = { command: commandOf(statement), startTime: ctx.runtime.now(), database: ctx.session.database };
   try {
+    // SET IMPLICIT_TRANSACTIONS ON: the statements the docs list begin a transaction when none is open.
+    if (optionOn(ctx.settings, 'IMPLICIT_TRANSACTIONS') && ctx.settings.transaction.trancount === 0 && startsImplicitTransaction(statement)) {
+      runTransactionAction(transactionScope(ctx), 'BEGIN');
+    }
     await ctx.execute(ctx, statement, env);
     if (statement.kind !== 'select' && statement.kind !== 'if' && statement.kind !== 'exec') ctx.last.error = 0;
   } catch (error) {
@@ -123,6 +140,12 @@ export async function runStatement(ctx: BatchContext, statement: Statement): Pro
     ctx.last.error = sqlError.number;
     ctx.last.rowCount = 0;
     ctx.emit({ kind: 'done', command: statement.kind === 'select' ? 'select' : 'other', error: true });
+    // SET XACT_ABORT ON: a run-time error rolls the whole transaction back and ends the batch
+    // (RAISERROR does not honour it; "SET XACT_ABORT (Transact-SQL)").
+    if (optionOn(ctx.settings, 'XACT_ABORT') && sqlError.class >= 11 && !(sqlError instanceof RaisedError && !sqlError.honoursXactAbort)) {
+      if (ctx.settings.transaction.trancount > 0) rollbackAll(transactionScope(ctx));
+      throw new BatchAborted();
+    }
     if (BATCH_ABORTING.has(sqlError.number) || sqlError.class >= 20 || !(error instanceof SqlError)) throw new BatchAborted();
   } finally {
     ctx.live.running = null;

@@ -16,7 +16,9 @@ import { findDatabase } from '../instance/scope.js';
 import { openError } from '../instance/use-database.js';
 import type { InstanceRuntime } from './runtime.js';
 import { addSession, findSession, removeSession } from './sessions.js';
-import { executeStatement, transaction } from './statements.js';
+import { executeStatement } from './statements.js';
+import { redactPasswords } from './redact.js';
+import { rollbackAll, runTransactionAction, type TransactionAction, type TransactionScope } from './transactions.js';
 
 export type { InstanceRuntime, BatchRecord } from './runtime.js';
 
@@ -29,7 +31,7 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
   };
   const settingsOf = (spid: number): SessionSettings => {
     let s = settings.get(spid);
-    if (!s) settings.set(spid, (s = { trancount: 0, nocount: false, options: new Map() }));
+    if (!s) settings.set(spid, (s = { transaction: { trancount: 0, undo: [] }, nocount: false, options: new Map() }));
     return s;
   };
   const liveOf = (session: SessionInfo): LiveSession => {
@@ -42,6 +44,9 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
     live.info = session;
     return live;
   };
+  const scopeOf = (session: SessionInfo): TransactionScope => ({
+    instance: instance(), transaction: settingsOf(session.spid).transaction, live: liveOf(session), changed: () => runtime.changed(),
+  });
   const advance = (): void => {
     if (runtime.advance) runtime.advance(runtime.lab, runtime.now());
     else if (advanceLab(runtime.lab, runtime.now())) runtime.changed();
@@ -50,9 +55,9 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
   return {
     login(request: LoginRequest): LoginResult {
       advance();
-      const result = authenticate(runtime.lab, instance(), request, runtime.fault().down);
+      const result = authenticate(runtime.lab, instance(), request, runtime.fault().down, runtime.now());
+      runtime.changed();
       if (result.ok) {
-        runtime.changed();
         liveOf({
           spid: result.spid, login: request.user, hostName: request.hostName, appName: request.appName,
           clientLibrary: request.clientLibrary, database: result.database, encryption: 'off',
@@ -106,14 +111,14 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
         live.running = null;
         runtime.logBatch({
           ts: runtime.now().toISOString(), instance: runtime.instanceName, spid: session.spid, login: session.login, app: session.appName,
-          host: session.hostName, database: databaseAtStart, sql: request.sql, rpc: request.rpc, errors: ctx.errors,
+          host: session.hostName, database: databaseAtStart, sql: redactPasswords(request.sql), rpc: request.rpc, errors: ctx.errors,
         });
       }
     },
 
     transaction(session: SessionInfo, op: 'begin' | 'commit' | 'rollback' | 'save'): SqlMessage | void {
       try {
-        transaction(settingsOf(session.spid), liveOf(session), op.toUpperCase() as 'BEGIN' | 'COMMIT' | 'ROLLBACK' | 'SAVE');
+        runTransactionAction(scopeOf(session), op.toUpperCase() as TransactionAction);
       } catch (error) {
         if (!(error instanceof SqlError)) throw error;
         return { number: error.number, state: error.state, class: error.class, message: error.message, line: 1 };
@@ -121,6 +126,8 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
     },
 
     disconnect(session: SessionInfo): void {
+      // A session that goes away with a transaction open has it rolled back.
+      if (settings.get(session.spid)?.transaction.trancount) rollbackAll(scopeOf(session));
       settings.delete(session.spid);
       removeSession(runtime.instanceName, session.spid);
     },

@@ -15,10 +15,11 @@ import { currentDatabase } from '../instance/scope.js';
 import { useDatabase } from '../instance/use-database.js';
 import { requireAlterDatabase, requireBackupPermission, requireRestorePermission, requireSysadmin } from '../instance/authorization.js';
 import { executeAlterDatabase } from '../storage/alter-database.js';
+import { createTable, insertRows } from '../storage/user-tables.js';
 import { executeBackup, executeCreateDatabase, executeDropDatabase, executeRestore, executeRestoreInfo } from '../storage/statements.js';
-import type { BatchContext, SessionSettings } from './batch.js';
-import type { LiveSession } from '../catalog/context.js';
-import { runStatement } from './batch.js';
+import type { BatchContext } from './batch.js';
+import { runStatement, transactionScope } from './batch.js';
+import { runTransactionAction } from './transactions.js';
 import type { ExecEnv } from './env.js';
 import { executeProcedure } from './procedures.js';
 import { catalogFor } from './catalog-context.js';
@@ -30,11 +31,11 @@ import {
 const done = (ctx: BatchContext): void => ctx.emit({ kind: 'done', command: 'other' });
 
 function notInTransaction(ctx: BatchContext, statement: string): void {
-  if (ctx.settings.trancount > 0) throw new SqlError(226, `${statement} statement not allowed within multi-statement transaction.`);
+  if (ctx.settings.transaction.trancount > 0) throw new SqlError(226, `${statement} statement not allowed within multi-statement transaction.`);
 }
 
 function backupOutsideTransaction(ctx: BatchContext, command: string): void {
-  if (ctx.settings.trancount > 0) {
+  if (ctx.settings.transaction.trancount > 0) {
     throw new SqlError(3021, 'Cannot perform a backup or restore operation within a transaction.', {
       followUps: [new SqlError(3013, `${command} is terminating abnormally.`)],
     });
@@ -102,7 +103,7 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
     case 'exec':
       return executeProcedure(ctx, statement, env);
     case 'transaction':
-      transaction(ctx.settings, ctx.live, statement.action);
+      runTransactionAction(transactionScope(ctx), statement.action, statement.name);
       return done(ctx);
     case 'createMasterKey':
       createMasterKey(env, statement.password);
@@ -181,27 +182,17 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
     case 'restoreInfo':
       executeRestoreInfo(env, statement);
       return done(ctx);
+    case 'createTable':
+      createTable(env, statement);
+      return done(ctx);
+    case 'insert': {
+      const catalog = catalogFor(ctx);
+      const count = insertRows(env, statement, statement.rows.map((row) => row.map((expr) => evaluateExpression(expr, catalog))));
+      ctx.last = { rowCount: count, error: 0 };
+      ctx.emit(ctx.settings.nocount ? { kind: 'done', command: 'insert' } : { kind: 'done', command: 'insert', rowCount: count });
+      return;
+    }
   }
-}
-
-export function transaction(settings: SessionSettings, live: LiveSession, action: 'BEGIN' | 'COMMIT' | 'ROLLBACK' | 'SAVE'): void {
-  switch (action) {
-    case 'BEGIN':
-      settings.trancount++;
-      break;
-    case 'COMMIT':
-      if (settings.trancount === 0) throw new SqlError(3902, 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.');
-      settings.trancount--;
-      break;
-    case 'ROLLBACK':
-      if (settings.trancount === 0) throw new SqlError(3903, 'The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION.');
-      settings.trancount = 0;
-      break;
-    case 'SAVE':
-      if (settings.trancount === 0) throw new SqlError(628, 'Cannot issue SAVE TRANSACTION when there is no active transaction.');
-      break;
-  }
-  live.openTransactions = settings.trancount;
 }
 
 /** WAITFOR DELAY 'hh:mm[:ss[.mmm]]' → ms; WAITFOR TIME → until that time of day (lab clock). */

@@ -17,7 +17,7 @@ import { PreparedStatements, type OutputParameter, type ReturnValue } from './rp
 import { TDS_7_4, isSupportedClientVersion, negotiateTdsVersion } from './tds-version.js';
 import { ResponseStream, type ResponseChannel } from './response-stream.js';
 import { Transport, type TlsContexts } from './transport.js';
-import { EnvChangeType, writeEnvChangeBytes, writeEnvChangeText } from './tokens.js';
+import { CurCmd, DoneStatus, EnvChangeType, Token, writeDone, writeEnvChangeBytes, writeEnvChangeText } from './tokens.js';
 import { abortableDelay } from './abortable-delay.js';
 
 /** Before login a client has no business sending more than a LOGIN7's worth of bytes. */
@@ -144,7 +144,7 @@ export class TdsConnection {
       if (message.type !== PacketType.login7) throw new TdsProtocolError(`expected LOGIN7, got 0x${message.type.toString(16)}`);
       return this.login(message.payload);
     }
-    if (message.ignored) return this.sendMessage(doneOnly());
+    if (message.ignored) return this.sendMessage(doneOnly(this.tdsVersion));
     switch (message.type) {
       case PacketType.sqlBatch:
         return this.request(message, () => ({ run: { sql: parseSqlBatch(message.payload, this.tdsVersion), params: new Map<string, SqlValue>(), outputs: [] }, returnValues: [], rpc: false }));
@@ -196,7 +196,7 @@ export class TdsConnection {
       serverName: login.serverName,
     });
     if (!result.ok) {
-      this.sendMessage(loginFailureTokens(result.error, this.serverName, this.tdsVersion));
+      this.sendMessage(loginFailureTokens(result.error, this.serverName, this.tdsVersion, result.before));
       this.phase = 'closed';
       this.transport.end();
       return;
@@ -333,7 +333,7 @@ export class TdsConnection {
       return;
     }
     // Nothing running: the response already ended; only the acknowledgement is due.
-    if (this.phase === 'ready') this.sendMessage(attentionAck());
+    if (this.phase === 'ready') this.sendMessage(doneOnly(this.tdsVersion, DoneStatus.attention));
   }
 
   private closed(): void {
@@ -368,12 +368,10 @@ function negotiatePacketSize(requested: number): number {
   return Math.min(MAX_PACKET_SIZE, Math.max(MIN_PACKET_SIZE, requested));
 }
 
-function doneOnly(): Buffer {
-  return Buffer.from([0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-}
-
-function attentionAck(): Buffer {
-  return Buffer.from([0xfd, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+function doneOnly(tdsVersion: number, status: number = DoneStatus.final): Buffer {
+  const w = new ByteWriter(16);
+  writeDone(w, Token.done, status, CurCmd.other, 0, tdsVersion);
+  return w.toBuffer();
 }
 
 /** An error thrown by the handler: a SqlError-like object keeps its number/class/state;

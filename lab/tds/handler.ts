@@ -72,7 +72,8 @@ export interface LoginRequest {
 
 export type LoginResult =
   | { ok: true; spid: number; database: string; serverName: string; version: { major: number; minor: number; build: number } }
-  | { ok: false; error: SqlMessage };
+  /** `before`: messages sent ahead of the refusal (4060 "Cannot open database …"). */
+  | { ok: false; error: SqlMessage; before?: SqlMessage[] };
 
 export interface BatchRequest {
   session: SessionInfo;

@@ -30,8 +30,9 @@ export function loginSuccessTokens(options: {
   return w.toBuffer();
 }
 
-export function loginFailureTokens(error: SqlMessage, serverName: string, tdsVersion: number): Buffer {
+export function loginFailureTokens(error: SqlMessage, serverName: string, tdsVersion: number, before: SqlMessage[] = []): Buffer {
   const w = new ByteWriter(256);
+  for (const message of before) writeMessage(w, message, serverName);
   writeMessage(w, { ...error, class: Math.max(error.class, 11) }, serverName);
   writeDone(w, Token.done, DoneStatus.error, CurCmd.other, 0, tdsVersion);
   return w.toBuffer();

@@ -1,8 +1,9 @@
 // jTDS 1.3.1 (Debian's libjtds-java), an independent JDBC driver, driven line by line through
 // test/fixtures/clients/JtdsScript.java: one JVM per connection, many commands per JVM.
 
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT } from './lab.js';
@@ -13,7 +14,7 @@ const SCRIPT = join(REPO_ROOT, 'test', 'fixtures', 'clients', 'JtdsScript.java')
 export interface JtdsConnection {
   /** The connect outcome: ['CONNECTED'] or ['ERR\t<code>\t<message>']. */
   connected: string[];
-  /** One command (tab-separated fields); the lines it printed. */
+  /** One command (tab-separated fields); the lines it printed. `CONNECT <properties>` reconnects. */
   run(...fields: string[]): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -22,11 +23,23 @@ export function requireJtds(): void {
   if (!existsSync(JTDS_JAR)) throw new Error(`${JTDS_JAR} not found: apt-get install -y libjtds-java default-jdk-headless (.ci/run does)`);
 }
 
+let compiled: string | undefined;
+/** Compiled once per test process: javac once is cheaper than the source launcher per JVM. */
+function classDir(): string {
+  if (!compiled) {
+    const dir = mkdtempSync(join(tmpdir(), 'mirrorbook-jtds-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    execFileSync('javac', ['-d', dir, SCRIPT]);
+    compiled = dir;
+  }
+  return compiled;
+}
+
 /** `properties` are jTDS URL properties, e.g. ';ssl=require;tds=8.0'. */
 export async function openJtds(port: number, user: string, password: string, properties = ''): Promise<JtdsConnection> {
   requireJtds();
-  const url = `jdbc:jtds:sqlserver://127.0.0.1:${port}/master${properties}`;
-  const child: ChildProcessWithoutNullStreams = spawn('java', ['-cp', JTDS_JAR, SCRIPT, url, user, password], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const url = `jdbc:jtds:sqlserver://127.0.0.1:${port}/master`;
+  const child: ChildProcessWithoutNullStreams = spawn('java', ['-cp', `${classDir()}:${JTDS_JAR}`, 'JtdsScript', url, user, password, properties], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout });

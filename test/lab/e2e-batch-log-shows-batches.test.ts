@@ -38,6 +38,15 @@ test('every batch is logged with ts, sql, spid, login, app, database and error n
   assert.not.ok(mirror.some((l) => l.sql.includes('marker-one')), 'a batch shows in the wrong instance log');
 });
 
+test('a batch that carries a password is logged as SQL Server traces it: the whole text replaced by a comment', async () => {
+  const session = await connect(lab, 'SQLPRI01');
+  await session.run("CREATE LOGIN redacted_one WITH PASSWORD = 'Secret!Word-2025'");
+  await session.close();
+  const result = await lab.cli('log', 'SQLPRI01');
+  assert.not.ok(result.stdout.includes('Secret!Word-2025'), 'the password is in the batch log');
+  assert.ok(parse(result.stdout).some((l) => l.sql === "-- 'password' was found in the text of this event.\n-- The text has been replaced with this comment for security reasons."));
+});
+
 test('lab log --follow prints batches as they arrive', async () => {
   const before = await connect(lab, 'SQLMIR01');
   await before.run("SELECT 'marker-before' AS m");

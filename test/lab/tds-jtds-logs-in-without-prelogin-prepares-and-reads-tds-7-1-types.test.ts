@@ -10,11 +10,10 @@ import { openJtds, type JtdsConnection } from '../helpers/jtds.js';
 
 let lab: TestLab;
 let plain: JtdsConnection;
-const open = (properties = '') => openJtds(lab.instance('SQLPRI01').port, lab.instance('SQLPRI01').login, lab.password('SQLPRI01'), properties);
 
 test.before(async () => {
   lab = await startTestLab({ inProcess: true });
-  plain = await open();
+  plain = await openJtds(lab.instance('SQLPRI01').port, lab.instance('SQLPRI01').login, lab.password('SQLPRI01'));
 });
 test.after(async () => {
   await plain?.close();
@@ -28,16 +27,6 @@ test('jTDS without TLS sends LOGIN7 first and is logged in, unencrypted', async 
 
 test('the login speaks the TDS version jTDS asked for (7.1 = 0x71000001), not the instance\'s 7.4', async () => {
   assert.equal(await plain.run('Q', 'SELECT protocol_version FROM sys.dm_exec_connections WHERE session_id = @@SPID'), ['COLS\tprotocol_version:int', `ROW\t${0x71000001}`]);
-});
-
-test('jTDS with ssl=require negotiates TLS in PRELOGIN and runs batches over it', async () => {
-  const tls = await open(';ssl=require');
-  try {
-    assert.equal(tls.connected, ['CONNECTED']);
-    assert.equal(await tls.run('Q', 'SELECT encrypt_option FROM sys.dm_exec_connections WHERE session_id = @@SPID'), ['COLS\tencrypt_option:nvarchar', 'ROW\tTRUE']);
-  } finally {
-    await tls.close();
-  }
 });
 
 test('TDS 7.1: datetime2 arrives as nvarchar and nvarchar(max) as ntext, values intact', async () => {
@@ -61,10 +50,15 @@ test('PRINT reaches jTDS as a warning; an error as SQLException with its number'
   assert.equal(await plain.run('Q', 'SELECT * FROM sys.no_such_view'), ["ERR\t208\tInvalid object name 'sys.no_such_view'."]);
 });
 
+// The last cases reconnect the same JVM with other URL properties.
+test('jTDS with ssl=require negotiates TLS in PRELOGIN and runs batches over it', async () => {
+  assert.equal(await plain.run('CONNECT', ';ssl=require'), ['CONNECTED']);
+  assert.equal(await plain.run('Q', 'SELECT encrypt_option FROM sys.dm_exec_connections WHERE session_id = @@SPID'), ['COLS\tencrypt_option:nvarchar', 'ROW\tTRUE']);
+  assert.equal(await plain.run('P', 'SELECT name FROM sys.databases WHERE database_id = ?', 'i:4'), ['COLS\tname:nvarchar', 'ROW\tmsdb']);
+});
+
 test('jTDS asking for TDS 7.0 is refused with a message naming the versions the lab speaks', async () => {
-  const old = await open(';tds=7.0');
-  assert.match(old.connected.join('\n'), /^ERR\t18456\t.*TDS version 0x70000000.*7\.1 to 7\.4/);
-  await old.close();
+  assert.match((await plain.run('CONNECT', ';tds=7.0')).join('\n'), /^ERR\t18456\t.*TDS version 0x70000000.*7\.1 to 7\.4/);
 });
 
 test.run();
