@@ -13,6 +13,7 @@ export const COMMON_OPTIONS = {
   store: { type: 'string', value: 'FILE', help: 'state store (default .mirrorbook/state.db beside the config, env MIRRORBOOK_STORE)' },
   json: { type: 'boolean', help: 'JSON on stdout (NDJSON events for runs), no colour' },
   plain: { type: 'boolean', help: 'plain timestamped lines even on a terminal' },
+  verbose: { type: 'boolean', help: 'plain lines: every read and poll (repeated reads are otherwise counted)' },
   yes: { type: 'boolean', help: 'answer ordinary manual confirmations' },
   confirm: { type: 'string', value: 'TEXT', help: 'the database or partner name a destructive step asks for (no terminal)' },
   operator: { type: 'string', value: 'NAME', help: 'who is running this (recorded in the audit trail)' },
@@ -42,7 +43,7 @@ export interface CommandSpec {
   load(): Promise<{ default: Command }>;
 }
 
-const RUN_COMMON: readonly CommonOption[] = ['config', 'store', 'yes', 'confirm', 'operator', 'json', 'plain', 'no-color'];
+const RUN_COMMON: readonly CommonOption[] = ['config', 'store', 'yes', 'confirm', 'operator', 'json', 'plain', 'verbose', 'no-color'];
 const READ_COMMON: readonly CommonOption[] = ['config', 'store', 'json'];
 const PROCEDURES = `procedures:\n${procedureTable()}`;
 const RUN_EXIT = 'exit codes: 0 done · 1 a step failed · 2 bad usage/config · 3 needs an operator and there is no terminal · 4 pair locked by another run · 130/143 interrupted';
@@ -196,7 +197,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     usage: ['demo [--keep] [--dir DIR]'],
     about: 'Starts a lab in a temporary directory (or --dir), runs setup then failover against it in the run\nview (plain lines without a terminal), then prints what to try next.',
     options: { keep: { type: 'boolean', help: 'leave the lab running afterwards' }, dir: { type: 'string', value: 'DIR', help: 'where to put the lab (default a new temporary directory)' } },
-    common: ['json', 'plain', 'no-color'],
+    common: ['json', 'plain', 'verbose', 'no-color'],
     maxPositionals: 0,
     examples: [['the whole show', 'demo'], ['keep the pair running to try the tour', 'demo --keep --dir /tmp/mb-demo']],
     finishesWithoutOutput: true,

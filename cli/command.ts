@@ -12,6 +12,8 @@ export interface GlobalFlags {
   store?: string;
   json: boolean;
   plain: boolean;
+  /** Plain output shows every read and poll. */
+  verbose: boolean;
   yes: boolean;
   confirm?: string;
   operator?: string;

@@ -55,6 +55,7 @@ function globalFlags(values: Record<string, string | true>, env: NodeJS.ProcessE
   return {
     json,
     plain: values.plain === true,
+    verbose: values.verbose === true,
     yes: values.yes === true,
     color: !env.NO_COLOR && !json && values['no-color'] !== true,
     ...(config !== undefined ? { config } : {}),

@@ -1,12 +1,19 @@
-// Plain timestamped lines: what an operator reads in a log file or a pipe (and, until the Ink TUI
-// lands, on a terminal too).
+// Plain timestamped lines: what an operator reads in a log file or a pipe. It shows every change
+// sent, each step's result, progress and waits; a read already shown in the same step (the
+// polling of a wait, a backup's progress query, a verify repeating its probe) is counted instead
+// and summarised when the step ends — `--verbose` prints every one.
 
 import type { EngineEvent, EngineEventListener } from '../machines/events.js';
+import { onlyReads } from '../machines/statement-kind.js';
 import { formatMs } from './format-ms.js';
 
 const MARK: Record<string, string> = { done: 'done', 'already-done': 'already done', skipped: 'skipped', failed: 'FAILED' };
 
-export function formatEvent(event: EngineEvent): string | undefined {
+/** Every 25 % of an operation is shown; the driver's STATS = 10 messages and polls in between are not. */
+const PROGRESS_STEP = 25;
+
+/** `repeats`: reads of the finished step not shown (counted on its line). */
+export function formatEvent(event: EngineEvent, repeats = 0): string | undefined {
   switch (event.type) {
     case 'run-started':
       return `${event.resumed ? 'resuming' : 'starting'} ${event.procedure} on ${event.pair} as ${event.operator} (run ${event.runId}, ${event.steps.length} steps)`;
@@ -25,7 +32,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
     case 'confirm-required':
       return `  DESTRUCTIVE: ${event.consequences} (confirm by typing '${event.expected}')`;
     case 'step-finished':
-      return `step ${event.stepId}: ${MARK[event.status]} (${formatMs(event.ms)}${event.acrossInterruption ? ' since it began, before the interruption' : ''})${event.detail ? ` — ${event.detail}` : ''}${event.error ? ` — ${event.error.number !== undefined ? `error ${event.error.number}: ` : ''}${event.error.message}${event.error.hint ? `\n  hint: ${event.error.hint}` : ''}` : ''}`;
+      return `step ${event.stepId}: ${MARK[event.status]} (${formatMs(event.ms)}${event.acrossInterruption ? ' since it began, before the interruption' : ''}${repeats ? `; ${repeats} repeated read${repeats === 1 ? '' : 's'}` : ''})${event.detail ? ` — ${event.detail}` : ''}${event.error ? ` — ${event.error.number !== undefined ? `error ${event.error.number}: ` : ''}${event.error.message}${event.error.hint ? `\n  hint: ${event.error.hint}` : ''}` : ''}`;
     case 'run-finished': {
       const lines = [`run ${event.runId}: ${event.status} (exit ${event.exitCode})`];
       if (event.error) lines.push(`  ${event.error.number !== undefined ? `error ${event.error.number}: ` : ''}${event.error.message}`, ...(event.error.hint ? [`  hint: ${event.error.hint}`] : []));
@@ -35,9 +42,52 @@ export function formatEvent(event: EngineEvent): string | undefined {
   }
 }
 
-export function plainReporter(out: NodeJS.WritableStream): EngineEventListener {
+/** Decides which events of a step are worth a line when not verbose, and counts the reads not
+ * shown (a read already shown in the same step: polls, a verify repeating its probe). */
+function summariser(): (event: EngineEvent) => { show: boolean; repeats: number } {
+  let readsShown = new Set<string>();
+  let repeats = 0;
+  let hidden = 0;
+  const progressShown = new Map<string, number>();
   return (event) => {
-    const text = formatEvent(event);
-    if (text !== undefined) out.write(`${event.ts.slice(11, 23)} ${text}\n`);
+    if (event.type === 'statement' && onlyReads(event.sql)) {
+      const key = `${event.server ?? event.target}\0${event.sql}`;
+      if (readsShown.has(key)) {
+        repeats++;
+        hidden++;
+        return { show: false, repeats: 0 };
+      }
+      readsShown.add(key);
+      return { show: true, repeats: 0 };
+    }
+    if (event.type === 'progress') {
+      const label = event.label ?? '';
+      const bucket = event.percent === undefined ? -1 : Math.floor(event.percent / PROGRESS_STEP);
+      if (progressShown.get(label) === bucket) return { show: false, repeats: 0 };
+      progressShown.set(label, bucket);
+      return { show: true, repeats: 0 };
+    }
+    if (event.type === 'step-finished') {
+      const counted = repeats;
+      readsShown = new Set();
+      repeats = 0;
+      progressShown.clear();
+      return { show: true, repeats: counted };
+    }
+    if (event.type === 'run-finished') return { show: true, repeats: hidden };
+    return { show: true, repeats: 0 };
+  };
+}
+
+export function plainReporter(out: NodeJS.WritableStream, options: { verbose?: boolean } = {}): EngineEventListener {
+  const summarise = options.verbose ? undefined : summariser();
+  return (event) => {
+    const { show, repeats } = summarise?.(event) ?? { show: true, repeats: 0 };
+    if (!show) return;
+    const text = formatEvent(event, event.type === 'step-finished' ? repeats : 0);
+    if (text === undefined) return;
+    const stamp = event.ts.slice(11, 23);
+    out.write(`${stamp} ${text}\n`);
+    if (event.type === 'run-finished' && repeats > 0) out.write(`${stamp} (${repeats} repeated reads were counted, not shown: --verbose shows every one)\n`);
   };
 }

@@ -1,16 +1,31 @@
+import { existsSync } from 'node:fs';
 import type { Command } from '../command.js';
+import { UsageError } from '../command.js';
+import { resolvePaths } from '../paths.js';
 import { openSession } from './run-session.js';
+import { nextStepsAfter } from '../next-steps.js';
 
 const command: Command = async (ctx) => {
   const { loadProcedure } = await import('../../machines/procedure-source.js');
   const { findRunToResume, resumeRun } = await import('../../machines/engine.js');
+  // Where there is no store there is nothing to resume: create nothing.
+  const { store: storePath } = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
+  if (!existsSync(storePath)) {
+    const asked = ctx.positionals[0];
+    throw new UsageError(`${asked === undefined ? 'no run to resume' : `no run '${asked}'`}: there is no store at ${storePath}`, "check --store / --config; start a run with 'mirrorbook run <procedure>'");
+  }
   const session = await openSession(ctx);
+  let result;
+  let procedureName = '';
   try {
     const run = findRunToResume(session.store, ctx.positionals[0]);
+    procedureName = run.procedure;
     const procedure = await loadProcedure(run.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd, now: new Date(run.startedAt) });
-    return (await resumeRun({ ...session.options, procedure, run })).exitCode;
+    result = await resumeRun({ ...session.options, procedure, run });
   } finally {
     session.close();
   }
+  if (result.status === 'done' && !ctx.flags.json) ctx.stdout.write(nextStepsAfter(ctx, procedureName) ?? '');
+  return result.exitCode;
 };
 export default command;

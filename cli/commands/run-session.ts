@@ -38,7 +38,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     ? ink.listener
     : ctx.flags.json
       ? (await import('../../ui/ndjson-reporter.js')).ndjsonReporter(ctx.stdout)
-      : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout);
+      : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout, { verbose: ctx.flags.verbose });
 
   let signals = 0;
   const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {

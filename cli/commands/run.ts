@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { optionText, UsageError } from '../command.js';
 import { procedureHint } from '../../runbooks/procedures.js';
 import { openSession } from './run-session.js';
+import { nextStepsAfter } from '../next-steps.js';
 
 const command: Command = async (ctx) => {
   const [name] = ctx.positionals;
@@ -21,10 +22,13 @@ const command: Command = async (ctx) => {
     }
   }
   const session = await openSession(ctx);
+  let result;
   try {
-    return (await startRun({ ...session.options, procedure })).exitCode;
+    result = await startRun({ ...session.options, procedure });
   } finally {
     session.close();
   }
+  if (result.status === 'done' && !ctx.flags.json) ctx.stdout.write(nextStepsAfter(ctx, name) ?? '');
+  return result.exitCode;
 };
 export default command;

@@ -10,7 +10,7 @@ const command: Command = async (ctx) => {
   const [runId] = ctx.positionals;
   if (!runId) throw new UsageError('show needs a run id', "list runs with 'mirrorbook runs'");
   const { store, path } = await openExistingStore(ctx, { readonly: true, migrate: true });
-  if (!store) throw new UsageError(`no store at ${path}`, 'check --store / --config');
+  if (!store) throw new UsageError(`no run '${runId}': there is no store at ${path}`, 'check --store / --config');
   try {
     const run = store.runs.get(runId);
     if (!run) throw new UsageError(`no run '${runId}' in ${path}`, "list runs with 'mirrorbook runs'");

@@ -30,6 +30,31 @@ test('plain: timestamped lines, T-SQL on one line, error number and hint, the re
   assert.not.match(text, /\x1b\[/, 'no escape sequences');
 });
 
+test('plain: a read repeated in a step is counted on the step line, changes and new reads always shown; --verbose shows all', () => {
+  const poll = (ts: string, sql: string): EngineEvent => ({ type: 'statement', ts: `2026-11-25T20:00:0${ts}Z`, runId: 'r1', stepId: 'w', target: 'principal', server: 'SQLPRI01', sql });
+  const read = 'SELECT mirroring_state_desc FROM sys.database_mirroring';
+  const step: EngineEvent[] = [
+    poll('1.000', read), poll('1.100', read), poll('1.200', read), poll('1.300', 'ALTER DATABASE [Patriot] SET PARTNER RESUME'), poll('1.400', read),
+    { type: 'step-finished', ts: '2026-11-25T20:00:02.000Z', runId: 'r1', stepId: 'w', status: 'done', ms: 1000 },
+    { type: 'run-finished', ts: '2026-11-25T20:00:02.100Z', runId: 'r1', status: 'done', exitCode: 0 },
+  ];
+  const write = (verbose: boolean): string => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => (text += d.toString()));
+    step.forEach(plainReporter(out, { verbose }));
+    return text;
+  };
+  const summarised = write(false);
+  assert.is(summarised.split(read).length - 1, 1, summarised);
+  assert.match(summarised, /SET PARTNER RESUME/);
+  assert.match(summarised, /step w: done \(1\.0 s; 3 repeated reads\)/);
+  assert.match(summarised, /3 repeated reads were counted, not shown: --verbose shows every one/);
+  const verbose = write(true);
+  assert.is(verbose.split(read).length - 1, 4);
+  assert.not.match(verbose, /repeated/);
+});
+
 test('NDJSON: one parseable event per line, in order', () => {
   const lines = collect(ndjsonReporter).trim().split('\n');
   assert.is(lines.length, events.length);
