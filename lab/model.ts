@@ -29,6 +29,17 @@ export interface LabState {
   advancedAt?: string;
   /** lab/mirroring: committed transactions thrown away by forced service or by RESUME's rollback. */
   dataLoss?: DataLossRecord[];
+  /** Client programs thrown out by a role change or a lost instance, retrying through the failover
+   * partner until the database's principal lets them in (lab/mirroring/reconnect). */
+  reconnecting?: ReconnectingProgram[];
+}
+
+export interface ReconnectingProgram {
+  program: ClientProgram;
+  /** The instances its connection string names: the one it was on and that one's mirroring partner. */
+  instances: string[];
+  /** Why the last attempt failed (logged once per change, as SQL Server logs failed logins). */
+  lastError?: string;
 }
 
 export interface DataLossRecord {
@@ -91,8 +102,18 @@ export interface BackupSet {
   recoveryModel?: 'FULL' | 'BULK_LOGGED' | 'SIMPLE';
   /** Rows per table at backup time, so a restored copy has the same data. */
   tables?: Record<string, number>;
+  /** The database's users (they live in the database, so a restored copy has them; their logins do not travel). */
+  users?: Record<string, DatabaseUser>;
   /** Log backups: where the log chain they belong to started (a later start means a broken chain: 4312). */
   logChainStartLsn?: number | null;
+}
+
+/** A table a client created: its columns and rows, values kept JSON-safe (dates and bigints as text). */
+export interface UserTable {
+  name: string;
+  columns: { name: string; type: string; params: (number | 'max')[]; nullable: boolean }[];
+  rows: (string | number | boolean | null)[][];
+  createDate: string;
 }
 
 export interface InstanceState {
@@ -193,6 +214,9 @@ export interface DatabaseState {
   committedTransactions: number;
   /** Rows per user table, for a database "with data". */
   tables: Record<string, number>;
+  /** Tables created with CREATE TABLE (lab/storage/user-tables.ts), by lower-case name; absent in
+   * state files written before they existed. */
+  userTables?: Record<string, UserTable>;
   mirroring: MirroringState | null;
   /** Transactions per second the workload commits while this copy is the writable one. */
   workloadTps: number;
@@ -256,6 +280,20 @@ export interface MirroringState {
   stateBeforeDisconnect?: MirroringStateDesc | null;
   /** Transactions lost when this copy was forced into service (FORCE_SERVICE_ALLOW_DATA_LOSS). */
   lostTransactions?: number;
+  /** lab/mirroring: cumulative counters behind the Database Mirroring rate counters (bytes sent by
+   * this principal, bytes redone by this mirror, total commit delay and mirrored transactions). */
+  counters?: MirroringCounters;
+  /** lab/mirroring: committed transactions already counted into `counters`. */
+  countedTransactions?: number;
+  /** lab/mirroring: when the send queue was last empty (time_behind while it cannot drain). */
+  caughtUpAt?: string;
+}
+
+export interface MirroringCounters {
+  bytesSent: number;
+  bytesRedone: number;
+  transactionDelayMs: number;
+  mirroredTransactions: number;
 }
 
 export interface MirroringEndpoint {

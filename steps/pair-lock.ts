@@ -65,7 +65,7 @@ export class PairLocked extends Error {
 
 async function openLockConnection(config: MirrorbookConfig, role: PartnerRole, record: PairLockRecord): Promise<ConnectionPool> {
   const server = config.pair[role]!;
-  const base = poolConfig(server);
+  const base = poolConfig(server, {});
   const mssql = (await import('mssql')).default;
   // One connection that stays: the lock belongs to it. min = max = 1 keeps it from being reaped.
   const pool = new mssql.ConnectionPool({ ...base, pool: { max: 1, min: 1, idleTimeoutMillis: 2 ** 31 - 1 }, options: { ...base.options, appName: programName(pairName(config), record), workstationId: record.host } });

@@ -4,7 +4,6 @@
 // control channel. lab/process.ts runs one in a process of its own; tests may run one in-process.
 
 import { appendFileSync, mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Edition, InstanceState, LabState, SqlVersionName } from '../model.js';
 import { createSite } from '../site.js';
 import { backupDirectory } from '../instance/database.js';

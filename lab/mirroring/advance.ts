@@ -3,10 +3,11 @@
 // redoes it, sessions disconnect and reconnect as faults come and go, the witness decides automatic
 // failovers. Deterministic: the same state and the same sequence of times give the same result.
 
-import type { DatabaseState, InstanceState, LabState } from '../model.js';
+import type { DatabaseState, InstanceState, LabState, MirroringCounters, MirroringState } from '../model.js';
 import { findDatabase } from '../storage/databases.js';
 import { LOG_KB_PER_TRANSACTION, LSN_PER_TRANSACTION, logKB } from '../storage/log.js';
 import { writeErrorLog } from './errorlog.js';
+import { dropClientsOfDownInstance, reconnectPrograms } from './reconnect.js';
 import { instanceUp, link } from './handshake.js';
 import {
   becomeMirror,
@@ -33,6 +34,17 @@ const REDO_KB_PER_SECOND = 10 * 1024;
 /** Log the mirror keeps received-but-not-redone under a steady workload, in seconds of workload
  * (a slow instance adds its delay). */
 const REDO_LAG_SECONDS = 1;
+/** A commit in FULL safety waits for the mirror to harden its log: this much on a healthy link,
+ * plus the slow fault's delay. */
+const COMMIT_DELAY_MS = 1;
+
+export function countersOf(m: MirroringState): MirroringCounters {
+  return (m.counters ??= { bytesSent: 0, bytesRedone: 0, transactionDelayMs: 0, mirroredTransactions: 0 });
+}
+
+function lsnBytes(lsn: number): number {
+  return Math.max(0, Math.round((lsn / LSN_PER_TRANSACTION) * LOG_KB_PER_TRANSACTION * 1024));
+}
 
 export function advanceLab(lab: LabState, now: Date): boolean {
   const before = fingerprint(lab);
@@ -42,17 +54,21 @@ export function advanceLab(lab: LabState, now: Date): boolean {
   runWorkload(lab, dtMs);
   const visited = new Set<string>();
   for (const instance of Object.values(lab.instances)) {
-    if (!instanceUp(lab, instance)) continue; // a stopped instance's view is frozen until it returns
+    if (!instanceUp(lab, instance)) {
+      dropClientsOfDownInstance(lab, instance);
+      continue; // a stopped instance's view is frozen until it returns
+    }
     for (const database of Object.values(instance.databases)) {
       const side = sideOf(instance, database);
       if (side?.mirroring.established) stepSide(lab, side, now, dtMs, visited);
     }
   }
+  reconnectPrograms(lab, now);
   return fingerprint(lab) !== before;
 }
 
 function fingerprint(lab: LabState): string {
-  const parts: unknown[] = [lab.dataLoss?.length ?? 0];
+  const parts: unknown[] = [lab.dataLoss?.length ?? 0, lab.reconnecting?.length ?? 0];
   for (const instance of Object.values(lab.instances)) {
     parts.push(instance.name, instance.errorLog.length, instance.programs.length);
     for (const d of Object.values(instance.databases)) {
@@ -109,11 +125,24 @@ function stepSide(lab: LabState, side: Side, now: Date, dtMs: number, visited: S
   }
   if (principal.mirroring.state === 'SUSPENDED' || mirror.mirroring.state === 'SUSPENDED') {
     suspendBoth(principal, mirror);
+    principal.mirroring.countedTransactions = principal.database.committedTransactions;
     redo(mirror, dtMs, 0);
     principal.mirroring.sendQueueKB = logKB(principal.mirroring.hardenedLsn ?? principal.database.log.endLsn, principal.database.log.endLsn);
     return;
   }
   ship(lab, principal, mirror, now, dtMs);
+}
+
+/** Transactions the principal committed since the last count: each is a mirrored write, and in
+ * FULL safety each waited for the mirror (Transaction Delay). */
+function countTransactions(principal: Side, slowMs: number): void {
+  const m = principal.mirroring;
+  const committed = principal.database.committedTransactions;
+  const fresh = Math.max(0, committed - (m.countedTransactions ?? committed));
+  m.countedTransactions = committed;
+  const c = countersOf(m);
+  c.mirroredTransactions += fresh;
+  if (m.safety === 'FULL') c.transactionDelayMs += fresh * (COMMIT_DELAY_MS + slowMs);
 }
 
 function suspendBoth(principal: Side, mirror: Side): void {
@@ -128,7 +157,7 @@ function suspendBoth(principal: Side, mirror: Side): void {
  * principal meets the newer one: the later role sequence wins, the other becomes the mirror. */
 function resolveTwoPrincipals(lab: LabState, a: Side, b: Side, now: Date): void {
   const [winner, loser] = a.mirroring.roleSequence >= b.mirroring.roleSequence ? [a, b] : [b, a];
-  becomeMirror(loser, now, 'RETURN');
+  becomeMirror(lab, loser, now, 'RETURN');
   loser.mirroring.roleSequence = winner.mirroring.roleSequence;
   if (winner.mirroring.forced) suspendBoth(winner, loser);
   else startSynchronizing(lab, winner, loser, now);
@@ -158,12 +187,17 @@ function ship(lab: LabState, principal: Side, mirror: Side, now: Date, dtMs: num
   const hardened = Math.max(hardenedBefore, Math.min(sendable, hardenedBefore + capacity));
   principal.mirroring.hardenedLsn = hardened;
   mirror.database.log.endLsn = hardened;
+  // CREATE USER / DROP USER are logged like any change: the mirror's copy follows.
+  mirror.database.users = structuredClone(principal.database.users);
+  countTransactions(principal, slowMs);
+  countersOf(principal.mirroring).bytesSent += lsnBytes(hardened - hardenedBefore);
   redo(mirror, dtMs, lsnForSeconds(tps, REDO_LAG_SECONDS + slowMs / 1000), p);
   principal.mirroring.sendQueueKB = logKB(hardened, p.log.endLsn);
   principal.mirroring.redoQueueKB = 0;
   mirror.mirroring.sendQueueKB = 0;
   principal.mirroring.failoverLsn = hardened;
   mirror.mirroring.failoverLsn = hardened;
+  if (hardened >= p.log.endLsn) principal.mirroring.caughtUpAt = now.toISOString();
   const caughtUp = hardened >= sendable;
   const m = principal.mirroring;
   const reportsSynchronized = m.safety === 'FULL' || principal.instance.behaviour.asyncReportsSynchronized;
@@ -186,6 +220,7 @@ function redo(mirror: Side, dtMs: number, lagLsn: number, principal?: DatabaseSt
   const target = principal ? hardened - lagLsn : hardened;
   const next = Math.max(redone, Math.min(target, redone + kbToLsn(REDO_KB_PER_SECOND * (dtMs / 1000))));
   d.log.restoredThroughLsn = next;
+  countersOf(mirror.mirroring).bytesRedone += lsnBytes(next - redone);
   if (principal) d.committedTransactions = transactionsThrough(principal, next);
   mirror.mirroring.redoQueueKB = logKB(next, hardened);
 }
@@ -203,9 +238,10 @@ function stepDisconnected(lab: LabState, side: Side, now: Date, dtMs: number): v
     return;
   }
   m.sendQueueKB = logKB(m.hardenedLsn ?? side.database.log.endLsn, side.database.log.endLsn);
+  m.countedTransactions = side.database.committedTransactions;
   // With a witness, a principal that sees neither partner nor witness has lost quorum: it stops serving.
   const quorumLost = m.witnessName !== null && !witnessLinked(lab, side, now);
-  if (quorumLost && !m.quorumLost) disconnectClients(side, 'QUORUM_LOST');
+  if (quorumLost && !m.quorumLost) disconnectClients(lab, side, 'QUORUM_LOST');
   m.quorumLost = quorumLost;
 }
 

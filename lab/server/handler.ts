@@ -19,6 +19,7 @@ import { addSession, findSession, removeSession } from './sessions.js';
 import { releaseSession } from './applocks.js';
 import { executeStatement } from './statements.js';
 import { redactPasswords } from './redact.js';
+import { requireFunctionsOf } from './version-functions.js';
 import { rollbackAll, runTransactionAction, type TransactionAction, type TransactionScope } from './transactions.js';
 
 export type { InstanceRuntime, BatchRecord } from './runtime.js';
@@ -96,6 +97,7 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
         let statements: Statement[];
         try {
           statements = parseBatch(request.sql);
+          requireFunctionsOf(ctx.instance.version, request.sql);
         } catch (error) {
           if (!(error instanceof SqlError)) throw error;
           // A syntax error fails the whole batch before any statement runs.

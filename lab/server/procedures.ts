@@ -15,6 +15,8 @@ import type { BatchContext } from './batch.js';
 import { BatchAborted, runStatements } from './batch.js';
 import type { ExecEnv } from './env.js';
 import { BatchVariables } from '../sql/variables.js';
+import { writeErrorLog } from '../mirroring/errorlog.js';
+import { requireSysadmin } from '../instance/authorization.js';
 import { evaluateExpression } from '../sql/evaluate.js';
 import { catalogContext, catalogFor } from './catalog-context.js';
 import { parseMode, parseOwner, release, tryAcquire, type AppLockRequest } from './applocks.js';
@@ -79,6 +81,9 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       }
       break;
     }
+    case 'xp_logevent':
+      logEvent(env, ctx, evaluateArguments(ctx, stmt));
+      break;
     case 'sp_datatype_info':
     case 'sp_datatype_info_100': {
       const code = evaluateArguments(ctx, stmt).positional[0]?.value;
@@ -155,14 +160,19 @@ async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<voi
   if (sql === null) throw new SqlError(214, "Procedure expects parameter '@statement' of type 'ntext/nchar/nvarchar'.");
   const declarations = text(args, 1, '@params');
   const inner = new BatchVariables();
+  const outputs: Array<{ inner: string; outer: string }> = [];
   if (declarations) {
-    const [declare] = parseBatch(`DECLARE ${declarations}`);
+    // `@x int OUTPUT` declares @x; OUTPUT only says it may flow back to the caller.
+    const [declare] = parseBatch(`DECLARE ${declarations.replace(/\b(?:OUTPUT|OUT)\b/gi, '')}`);
     if (declare?.kind !== 'declare') throw new SqlError(102, `Incorrect syntax near '${declarations}'.`, { class: 15 });
     inner.declare(declare, catalogFor(ctx));
     const positional = args.positional.slice(2);
+    const positionalArgs = stmt.args.filter((arg) => !arg.name).slice(2);
     declare.variables.forEach((variable, index) => {
       const given = args.named.get(variable.name.toLowerCase()) ?? positional[index];
       if (given) inner.assign(variable.name, given);
+      const arg = stmt.args.find((a) => a.name?.toLowerCase() === variable.name.toLowerCase()) ?? positionalArgs[index];
+      if (arg?.output && arg.value?.kind === 'variable') outputs.push({ inner: variable.name, outer: arg.value.name });
     });
   }
   const statements = parseBatch(sql);
@@ -172,6 +182,11 @@ async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<voi
     // A scope-aborting error ends the dynamic SQL's scope, not the caller's batch.
     if (!(error instanceof BatchAborted) || ctx.signal.aborted) throw error;
   }
+  // Parameters passed as `@p = @v OUTPUT` hand their final values back ("sp_executesql", OUTPUT).
+  for (const { inner: name, outer } of outputs) {
+    const value = inner.get(name);
+    if (value) ctx.variables.assign(outer, value);
+  }
 }
 
 function spWho(ctx: BatchContext): void {
@@ -180,6 +195,23 @@ function spWho(ctx: BatchContext): void {
   const byId = new Map(Object.values(ctx.instance.databases).map((database) => [database.databaseId, database.name]));
   const rows: SqlValue[][] = sessions.rows.map((row) => [row[0] ?? null, 0, row[8] ?? null, row[7] ?? null, row[2] ?? null, '  0', byId.get(row[19] as number) ?? null, row[8] === 'running' ? 'SELECT' : 'AWAITING COMMAND', 0]);
   ctx.emit({ kind: 'rows', columns, rows });
+}
+
+/** xp_logevent error_number, 'message' [, 'severity']: a line in the error log (and, on Windows, the
+ * application event log), nothing sent to the client. error_number above 50,000, message at most
+ * 2,048 characters, severity INFORMATIONAL (default), WARNING or ERROR; sysadmin or db_owner in master.
+ * https://learn.microsoft.com/sql/relational-databases/system-stored-procedures/xp-logevent-transact-sql */
+function logEvent(env: ExecEnv, ctx: BatchContext, args: Arguments): void {
+  requireSysadmin(env);
+  const number = Number(text(args, 0, '@error_number') ?? NaN);
+  const message = text(args, 1, '@message') ?? '';
+  const severity = (text(args, 2, '@severity') ?? 'INFORMATIONAL').toUpperCase();
+  if (!Number.isInteger(number) || number <= 50_000 || number > 2_147_483_647 || message.length > 2048 || !['INFORMATIONAL', 'WARNING', 'ERROR'].includes(severity)) {
+    // The documented outcome of bad arguments is the return code 1 (failure); nothing is logged.
+    return;
+  }
+  writeErrorLog(ctx.instance, ctx.runtime.now(), message, number);
+  env.changed();
 }
 
 function readErrorLog(ctx: BatchContext): void {
