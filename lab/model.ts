@@ -267,6 +267,20 @@ export interface MirroringState {
   stateBeforeDisconnect?: MirroringStateDesc | null;
   /** Transactions lost when this copy was forced into service (FORCE_SERVICE_ALLOW_DATA_LOSS). */
   lostTransactions?: number;
+  /** lab/mirroring: cumulative counters behind the Database Mirroring rate counters (bytes sent by
+   * this principal, bytes redone by this mirror, total commit delay and mirrored transactions). */
+  counters?: MirroringCounters;
+  /** lab/mirroring: committed transactions already counted into `counters`. */
+  countedTransactions?: number;
+  /** lab/mirroring: when the send queue was last empty (time_behind while it cannot drain). */
+  caughtUpAt?: string;
+}
+
+export interface MirroringCounters {
+  bytesSent: number;
+  bytesRedone: number;
+  transactionDelayMs: number;
+  mirroredTransactions: number;
 }
 
 export interface MirroringEndpoint {

@@ -290,6 +290,49 @@ export interface Store {
     /** Removes the lock whoever holds it and audits an 'unlock' record; returns what was removed. */
     forceUnlock(pairKey: string, by: { operator: string; osUser: string; host: string; reason?: string }): LockInfo | undefined;
   };
+
+  /** The Mirroring Monitor's history, raised alarms and facts it carries between polls and restarts. */
+  monitor: {
+    addSamples(rows: MonitorSampleRow[]): void;
+    /** Oldest first; rows for a server (database null) are kept with a `database` filter. */
+    samples(filter: { pair: string; since?: string; database?: string }): MonitorSampleRow[];
+    /** Deletes samples older than `before` (ISO); returns how many. */
+    prune(pair: string, before: string): number;
+    alarms(pair: string): MonitorAlarmRecord[];
+    saveAlarm(pair: string, alarm: MonitorAlarmRecord): void;
+    deleteAlarm(pair: string, key: string): void;
+    fact(pair: string, name: string): unknown;
+    setFact(pair: string, name: string, value: unknown): void;
+  };
+}
+
+/** One server (database null) or one database on one server at one poll. */
+export interface MonitorSampleRow {
+  pair: string;
+  at: string;
+  instance: string;
+  database: string | null;
+  reachable: boolean;
+  answerMs: number | null;
+  role: string | null;
+  mirroringState: string | null;
+  witnessState: string | null;
+  unsentLogKb: number | null;
+  unrestoredLogKb: number | null;
+  sendRateKbps: number | null;
+  restoreRateKbps: number | null;
+  logGenerationRateKbps: number | null;
+  oldestUnsentMinutes: number | null;
+  commitOverheadMs: number | null;
+  catchUpSeconds: number | null;
+}
+
+/** A raised alarm as the monitor keeps it (opaque to the store beyond key, severity and time). */
+export interface MonitorAlarmRecord {
+  key: string;
+  severity: string;
+  raisedAt: string;
+  [field: string]: unknown;
 }
 
 export interface StoreInfo {
