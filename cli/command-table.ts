@@ -46,7 +46,7 @@ export interface CommandSpec {
 const RUN_COMMON: readonly CommonOption[] = ['config', 'store', 'yes', 'confirm', 'operator', 'json', 'plain', 'verbose', 'no-color'];
 const READ_COMMON: readonly CommonOption[] = ['config', 'store', 'json'];
 const PROCEDURES = `procedures:\n${procedureTable()}`;
-const RUN_EXIT = 'exit codes: 0 done · 1 a step failed · 2 bad usage/config · 3 needs an operator and there is no terminal · 4 pair locked by another run · 130/143 interrupted';
+const RUN_EXIT = 'exit codes: 0 done · 1 a step failed · 2 bad usage/config · 3 needs an operator and there is no terminal · 4 pair locked by another run · 6 the disk holding the store is full (the run stops interrupted: resume once there is space) · 129/130/143 interrupted';
 
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   plan: {
@@ -142,20 +142,45 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     load: () => import('./commands/status.js'),
   },
   monitor: {
-    summary: 'poll the pair and raise alarms (--once for schedulers)',
-    usage: ['monitor [--interval SECONDS] [--once] [--json]'],
-    about: 'Polls both partners every --interval seconds (default 60) and prints each alarm when it is raised\nand when it clears; --once takes one sample and exits with its code (for schedulers and agents).',
-    options: { interval: { type: 'string', value: 'SECONDS', help: 'seconds between samples (0.2–86400, default 60)' }, once: { type: 'boolean', help: 'one sample, then exit with its code' } },
+    summary: 'the Mirroring Monitor: alarms once each, thresholds, history, channels (--once, --check)',
+    usage: [
+      'monitor [--interval SECONDS] [--exec COMMAND] [--listen HOST:PORT] [--json]',
+      'monitor --once | --check',
+      'monitor history [--since 1h|ISO] [--db NAME] [--limit N] [--json|--csv]',
+    ],
+    about: `Polls every server of the pair every --interval seconds (default monitor.intervalSeconds, 10) and
+raises each alarm once, clearing it once it has been gone monitor.clearAfterPolls polls in a row.
+Instances are named by the role they have now. Events go to stdout (NDJSON with --json), to
+--exec COMMAND (once per event: MIRRORBOOK_EVENT_* variables, the event as JSON on stdin), to
+monitor.webhook (POST, retried with backoff) and, with monitor.errorLog, into the principal's error
+log. Every sample is kept in the store (monitor.retentionHours) for \`monitor history\`.
+--once takes two samples a second apart and exits with its code; --check is a Nagios/Icinga plugin.`,
+    options: {
+      interval: { type: 'string', value: 'SECONDS', help: 'seconds between polls (1–86400; down to 0.2 for rehearsals; default monitor.intervalSeconds)' },
+      once: { type: 'boolean', help: 'two samples a second apart, then exit with the code below' },
+      check: { type: 'boolean', help: 'Nagios/Icinga plugin: one line with perfdata; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN' },
+      exec: { type: 'string', value: 'COMMAND', help: 'run COMMAND per event (MIRRORBOOK_EVENT_* variables, JSON on stdin)' },
+      listen: { type: 'string', value: 'HOST:PORT', help: 'serve Prometheus metrics on http://HOST:PORT/metrics' },
+      since: { type: 'string', value: 'WHEN', help: 'history: from 90s, 30m, 2h, 7d ago or an ISO date' },
+      db: { type: 'string', value: 'NAME', help: 'history: one database' },
+      limit: { type: 'string', value: 'N', help: 'history: table rows (default 20)' },
+      csv: { type: 'boolean', help: 'history: CSV' },
+    },
     common: READ_COMMON,
-    maxPositionals: 0,
-    examples: [['alarms as they come, until Ctrl-C', 'monitor'], ['from a scheduled task every 5 minutes', 'monitor --once --json']],
-    more: `exit codes:
+    examples: [
+      ['the service, until SIGTERM', 'monitor'],
+      ['paging script and Prometheus', "monitor --exec '/usr/local/bin/page-dba' --listen 0.0.0.0:9464"],
+      ['from a scheduled task', 'monitor --once --json'],
+      ['an Icinga check command', 'monitor --check'],
+      ['the last two hours of Patriot', 'monitor history --since 2h --db Patriot'],
+    ],
+    more: `exit codes (--once, and the service when stopped):
   0    healthy
-  10   warning: SYNCHRONIZING, witness disconnected, a growing send or redo queue
-  11   critical: a partner unreachable or DISCONNECTED, a session SUSPENDED, a database not mirrored
+  10   warning: SYNCHRONIZING, witness lost, a threshold crossed, a server slow, login drift
+  11   critical: a partner unreachable, DISCONNECTED, SUSPENDED, two principals, quorum lost
   12   no server of the pair reachable
   2    bad usage or config
-  130  interrupted (Ctrl-C), 143 terminated`,
+  130  interrupted (Ctrl-C), 143 terminated (SIGTERM: the service stops cleanly)`,
     load: () => import('./commands/monitor.js'),
   },
   'connection-string': {

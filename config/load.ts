@@ -6,6 +6,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UsageError } from '../errors/operator-error.js';
 import { identifierProblem, type IdentifierKind } from '../steps/identifier.js';
+import { readMonitor } from './monitor.js';
 import { passwordWeakness } from './password-policy.js';
 import { PATRIOT, defaultPeerNames } from './preset.js';
 import { Issues, bool, int, list, mapping, oneOf, required, str, type Raw } from './schema.js';
@@ -14,7 +15,7 @@ import { CONFIG_FILE_LIMIT, readBoundedFile } from './bounded-file.js';
 import { readAuditSection } from './audit-key.js';
 import type { AuthConfig, BackupConfig, EndpointConfig, MirrorbookConfig, PartnerRole, PeerNames, ServerConfig } from './types.js';
 
-const TOP_KEYS = ['preset', 'pair', 'databases', 'endpoint', 'auth', 'backup', 'secrets', 'safety', 'applicationPrograms', 'audit'] as const;
+const TOP_KEYS = ['preset', 'pair', 'databases', 'endpoint', 'auth', 'backup', 'secrets', 'safety', 'applicationPrograms', 'audit', 'monitor'] as const;
 const SERVER_KEYS = ['server', 'host', 'port', 'instance', 'login', 'password', 'encrypt', 'trustServerCertificate', 'caFile', 'mirroringAddress'] as const;
 const ROLES: PartnerRole[] = ['principal', 'mirror', 'witness'];
 const MIRRORING_ADDRESS = /^TCP:\/\/(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
@@ -88,6 +89,7 @@ function readConfig(raw: unknown, path: string, issues: Issues, env: NodeJS.Proc
   const applicationPrograms = programsRaw
     ? programsRaw.map((p, i) => str(p, `applicationPrograms[${i}]`, issues)).filter((p): p is string => p !== undefined)
     : patriot ? PATRIOT.applicationPrograms : [];
+  const monitor = readMonitor(top.monitor, issues, sources);
 
   if (servers.principal && servers.mirror) {
     const seen = new Map<string, PartnerRole>();
@@ -113,6 +115,7 @@ function readConfig(raw: unknown, path: string, issues: Issues, env: NodeJS.Proc
     safety,
     ...(audit?.key ? { audit: { key: audit.key } } : {}),
     warnings,
+    monitor,
   };
 }
 

@@ -76,6 +76,7 @@ export interface MirrorbookConfig {
   audit?: { key: Secret };
   /** Things that are allowed but a DBA should know (RC4 chosen, witness with SAFETY OFF …). */
   warnings: string[];
+  monitor: MonitorConfig;
 }
 
 export function partners(config: MirrorbookConfig): ServerConfig[] {
@@ -86,4 +87,43 @@ export function partners(config: MirrorbookConfig): ServerConfig[] {
 /** A stable name for the pair, used for the run lock and in the audit ("SQLPRI01+SQLMIR01"). */
 export function pairName(config: MirrorbookConfig): string {
   return `${config.pair.principal.instance}+${config.pair.mirror.instance}`;
+}
+
+/** `monitor:` in mirrorbook.yaml — how often and against what the Mirroring Monitor raises alarms. */
+export interface MonitorThresholds {
+  /** SSMS "unsent log" (alert 2), KB in the principal's send queue; 0 = off. */
+  unsentLogKb: number;
+  /** SSMS "unrestored log" (alert 3), KB in the mirror's redo queue; 0 = off. */
+  unrestoredLogKb: number;
+  /** SSMS "oldest unsent transaction" (alert 1), minutes of transactions in the send queue; 0 = off. */
+  oldestUnsentMinutes: number;
+  /** SSMS "mirror commit overhead" (alert 4), average delay per transaction in ms; 0 = off. */
+  commitOverheadMs: number;
+  /** Estimated time for the mirror to catch up (queues over the send/redo rates); 0 = off. */
+  catchUpSeconds: number;
+}
+
+export interface WebhookConfig {
+  url: Secret;
+  /** Header values are secrets (an Authorization token). */
+  headers: Record<string, Secret>;
+  timeoutSeconds: number;
+}
+
+export interface MonitorConfig {
+  intervalSeconds: number;
+  connectTimeoutSeconds: number;
+  thresholds: MonitorThresholds;
+  /** A raised alarm clears only after this many polls in a row without its condition. */
+  clearAfterPolls: number;
+  /** A server answering slower than this is reported slow. */
+  slowAnswerMs: number;
+  retentionHours: number;
+  certificateWarningDays: number;
+  /** Certificates and logins change rarely: read every this many seconds, not every poll. */
+  inventorySeconds: number;
+  webhook?: WebhookConfig;
+  exec?: string;
+  /** Write raised/cleared alarms into the principal's error log (xp_logevent). */
+  errorLog: boolean;
 }

@@ -95,6 +95,14 @@ export interface BackupSet {
   logChainStartLsn?: number | null;
 }
 
+/** A table a client created: its columns and rows, values kept JSON-safe (dates and bigints as text). */
+export interface UserTable {
+  name: string;
+  columns: { name: string; type: string; params: (number | 'max')[]; nullable: boolean }[];
+  rows: (string | number | boolean | null)[][];
+  createDate: string;
+}
+
 export interface InstanceState {
   /** @@SERVERNAME, e.g. "SQLPRI01" or "SQLPRI01\\PATRIOT". */
   name: string;
@@ -193,6 +201,9 @@ export interface DatabaseState {
   committedTransactions: number;
   /** Rows per user table, for a database "with data". */
   tables: Record<string, number>;
+  /** Tables created with CREATE TABLE (lab/storage/user-tables.ts), by lower-case name; absent in
+   * state files written before they existed. */
+  userTables?: Record<string, UserTable>;
   mirroring: MirroringState | null;
   /** Transactions per second the workload commits while this copy is the writable one. */
   workloadTps: number;
@@ -256,6 +267,20 @@ export interface MirroringState {
   stateBeforeDisconnect?: MirroringStateDesc | null;
   /** Transactions lost when this copy was forced into service (FORCE_SERVICE_ALLOW_DATA_LOSS). */
   lostTransactions?: number;
+  /** lab/mirroring: cumulative counters behind the Database Mirroring rate counters (bytes sent by
+   * this principal, bytes redone by this mirror, total commit delay and mirrored transactions). */
+  counters?: MirroringCounters;
+  /** lab/mirroring: committed transactions already counted into `counters`. */
+  countedTransactions?: number;
+  /** lab/mirroring: when the send queue was last empty (time_behind while it cannot drain). */
+  caughtUpAt?: string;
+}
+
+export interface MirroringCounters {
+  bytesSent: number;
+  bytesRedone: number;
+  transactionDelayMs: number;
+  mirroredTransactions: number;
 }
 
 export interface MirroringEndpoint {

@@ -6,10 +6,12 @@
 import { createActor, type Snapshot } from 'xstate';
 import { randomBytes } from 'node:crypto';
 import type { RunRecord, RunStatus, Store } from '../store/types.js';
+import { DISK_FULL_EXIT, isDiskFull, StoreError } from '../store/types.js';
 import type { ErrorSummary, EngineEventListener } from './events.js';
 import type { Operator } from './runbook.js';
 import type { LoadedProcedure } from './procedure-source.js';
-import type { SqlTargets } from './sql-targets.js';
+import type { SqlTarget, SqlTargets } from './sql-targets.js';
+import { anchorRunEnd, trackTargets, type AnchorWriter } from './run-anchor.js';
 import { checkpointName, compileRunbook, PARKED, type RunbookMachine } from './compile.js';
 import { COMMITS, type Park } from './step-chart.js';
 import { openRun, recordRunNote, reopenRun } from './durability.js';
@@ -26,12 +28,14 @@ export interface RunOptions {
   procedure: LoadedProcedure;
   operator: Operator;
   who: Who;
-  /** Aborted with 'SIGINT' or 'SIGTERM' as its reason when the operator interrupts. */
+  /** Aborted with 'SIGINT', 'SIGTERM' or 'SIGHUP' as its reason when the operator interrupts. */
   signal: AbortSignal;
   listener?: EngineEventListener;
   argv?: string[];
   /** The exact command that continues this run, printed when it stops before the end. */
   resumeCommand(runId: string): string;
+  /** Writes the run's anchor on a server it reached, at its end (machines/run-anchor.ts). */
+  anchor?: AnchorWriter;
 }
 
 export interface RunResult {
@@ -47,11 +51,21 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-function lazyTargets(procedure: LoadedProcedure): { get(): SqlTargets; close(): Promise<void> } {
-  let targets: SqlTargets | undefined;
+interface RunTargets {
+  get(): SqlTargets;
+  /** The connections, if the run opened them. */
+  opened(): SqlTargets | undefined;
+  answered(): SqlTarget[];
+  close(): Promise<void>;
+}
+
+function lazyTargets(procedure: LoadedProcedure): RunTargets {
+  let tracked: ReturnType<typeof trackTargets> | undefined;
   return {
-    get: () => (targets ??= procedure.targets()),
-    close: async () => { await targets?.close(); },
+    get: () => (tracked ??= trackTargets(procedure.targets())).targets,
+    opened: () => tracked?.targets,
+    answered: () => tracked?.answered() ?? [],
+    close: async () => { await tracked?.targets.close(); },
   };
 }
 
@@ -74,7 +88,7 @@ function positionFromJournal(store: Store, run: RunRecord, stepIds: string[]): n
 }
 
 const EXIT: Record<Park['reason'], (signalName: string) => { status: RunStatus; exitCode: number }> = {
-  interrupted: (signalName) => ({ status: 'interrupted', exitCode: signalName === 'SIGTERM' ? 143 : 130 }),
+  interrupted: (signalName) => ({ status: 'interrupted', exitCode: signalName === 'SIGTERM' ? 143 : signalName === 'SIGHUP' ? 129 : 130 }),
   'needs-operator': () => ({ status: 'needs-operator', exitCode: 3 }),
   failed: () => ({ status: 'failed', exitCode: 1 }),
   aborted: () => ({ status: 'aborted', exitCode: 1 }),
@@ -88,7 +102,7 @@ interface Drive {
   run: RunRecord;
   hash: string;
   options: RunOptions;
-  targets: { close(): Promise<void> };
+  targets: RunTargets;
 }
 
 /** Starts (or restores) the actor, commits what its transitions staged, resolves when it is done or parked. */
@@ -156,21 +170,28 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
   const last = actor.getPersistedSnapshot();
   d.live.actor = { getPersistedSnapshot: () => last };
   actor.stop();
-  await d.targets.close();
 
   let outcome: { status: RunStatus; exitCode: number; error?: ErrorSummary };
   if (failure !== undefined || final.status === 'error') {
-    outcome = { status: 'failed', exitCode: 1, error: summarizeError(failure ?? final.error) };
+    const error = failure ?? final.error;
+    // A full disk stops the run where it stands: interrupted, to be resumed once there is space.
+    outcome = isDiskFull(error)
+      ? { status: 'interrupted', exitCode: DISK_FULL_EXIT, error: summarizeError(error) }
+      : { status: 'failed', exitCode: 1, error: summarizeError(error) };
   } else if (final.status === 'done') {
     outcome = { status: 'done', exitCode: 0 };
   } else {
     const park = final.context.park ?? { reason: 'failed' as const };
     outcome = { ...EXIT[park.reason](String(d.options.signal.reason)), ...(park.error ? { error: park.error } : {}) };
   }
-  return finishRun(d, outcome);
+  try {
+    return await finishRun(d, outcome);
+  } finally {
+    await d.targets.close();
+  }
 }
 
-function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: number; error?: ErrorSummary }): RunResult {
+async function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: number; error?: ErrorSummary }): Promise<RunResult> {
   const { store } = d.options;
   const error = outcome.error;
   if (error) {
@@ -178,13 +199,50 @@ function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: number; err
   }
   // One commit: what is still staged, the last checkpoint, the run-end record (the store writes
   // it with the status) and the lock's release.
-  d.rt.durability.end(() => {
-    store.runs.setStatus(d.run.id, outcome.status, outcome.exitCode);
-    store.locks.release(d.run.pairKey, d.run.id);
+  try {
+    d.rt.durability.end(() => {
+      store.runs.setStatus(d.run.id, outcome.status, outcome.exitCode);
+      store.locks.release(d.run.pairKey, d.run.id);
+    });
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    throw stoppedOnFullDisk(d, error);
+  }
+  await anchorRunEnd({
+    store, run: d.run, status: outcome.status, operator: d.options.who.operator, host: d.options.who.host,
+    targets: d.targets.opened(), answered: d.targets.answered(), ...(d.options.anchor ? { write: d.options.anchor } : {}),
   });
   const resumeCommand = outcome.status === 'done' || outcome.error?.resumable === false ? undefined : d.options.resumeCommand(d.run.id);
   d.rt.emit({ type: 'run-finished', status: outcome.status === 'running' ? 'failed' : outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
   return { runId: d.run.id, status: outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) };
+}
+
+/** The run's end could not be committed for lack of space: the smallest write that says so (the
+ * status and its run-end record) is tried alone; if even that fails the run stays `running`, which
+ * `runs` shows as interrupted once this process is gone. Either way the operator gets the resume command. */
+function stoppedOnFullDisk(d: Drive, error: StoreError): StoreError {
+  const { store } = d.options;
+  try {
+    store.runs.setStatus(d.run.id, 'interrupted', DISK_FULL_EXIT);
+    store.locks.release(d.run.pairKey, d.run.id);
+  } catch {
+    // Still full: nothing more can be recorded now.
+  }
+  const resumeCommand = d.options.resumeCommand(d.run.id);
+  d.rt.emit({ type: 'run-finished', status: 'interrupted', exitCode: DISK_FULL_EXIT, resumeCommand, error: summarizeError(error) });
+  return new StoreError('disk-full', `${error.message}; run ${d.run.id} stopped where it stands`, `free space on that file system, then continue the run: ${resumeCommand}`);
+}
+
+/** A process that must exit now (a second Ctrl-C during the shutdown): the run, if still running,
+ * is recorded interrupted with `exitCode`, its lock released and the WAL settled — so the store
+ * never says `running` for a run nobody runs. Returns whether the run was stopped here. */
+export function stopRunNow(store: Store, runId: string, exitCode: number): boolean {
+  const run = store.runs.get(runId);
+  if (!run || run.status !== 'running') return false;
+  store.runs.setStatus(runId, 'interrupted', exitCode);
+  store.locks.release(run.pairKey, runId);
+  store.wal.settleRun(runId);
+  return true;
 }
 
 class BrokenCheckpoint extends Error {}

@@ -16,7 +16,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
-  external: ['better-sqlite3', 'mssql', 'tedious', 'yaml'],
+  external: ['better-sqlite3', 'mssql', 'tedious', 'yaml', 'prom-client'],
   alias: { 'react-devtools-core': './' + stub },
   define: { 'process.env.NODE_ENV': '"production"' },
   banner: { js: "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url);" },

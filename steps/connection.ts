@@ -77,7 +77,12 @@ function isTransportFailure(error: unknown): boolean {
   return e?.name === 'ConnectionError' || (typeof e?.code === 'string' && TRANSPORT_CODES.has(e.code));
 }
 
-function poolConfig(server: ServerConfig): PoolConfig {
+export interface ConnectionOptions {
+  /** How long a connection attempt may take (default 15 s; the monitor uses its own, shorter one). */
+  connectTimeoutMs?: number;
+}
+
+function poolConfig(server: ServerConfig, options: ConnectionOptions): PoolConfig {
   const ca = server.caFile ? readFileSync(server.caFile, 'utf8') : undefined;
   return {
     server: server.server,
@@ -85,7 +90,7 @@ function poolConfig(server: ServerConfig): PoolConfig {
     user: server.login,
     password: server.password.reveal(),
     database: 'master',
-    connectionTimeout: 15_000,
+    connectionTimeout: options.connectTimeoutMs ?? 15_000,
     // Backups, restores and waits are long; the step's own timeout and AbortSignal bound them.
     requestTimeout: 0,
     pool: { max: 2, min: 0, idleTimeoutMillis: 30_000 },
@@ -101,7 +106,7 @@ function poolConfig(server: ServerConfig): PoolConfig {
 export class PairConnections {
   readonly #pools = new Map<PartnerRole, Promise<ConnectionPool>>();
 
-  constructor(private readonly config: MirrorbookConfig) {}
+  constructor(private readonly config: MirrorbookConfig, private readonly options: ConnectionOptions = {}) {}
 
   server(role: PartnerRole): ServerConfig {
     const server = this.config.pair[role];
@@ -113,7 +118,7 @@ export class PairConnections {
     const server = this.server(role);
     const where = `${server.server}:${server.port}`;
     const mssql = (await import('mssql')).default;
-    const pool = new mssql.ConnectionPool(poolConfig(server));
+    const pool = new mssql.ConnectionPool(poolConfig(server, this.options));
     pool.on('error', () => {});
     try {
       await pool.connect();
@@ -173,6 +178,13 @@ export class PairConnections {
       `check that ${server.instance} is running and reachable on port ${server.port}, then resume: a statement cut off mid-way is probed before it is sent again`,
       true,
     );
+  }
+
+  /** Drops the pool of `role` (a server that stopped answering): the next statement reconnects. */
+  reset(role: PartnerRole): void {
+    const pool = this.#pools.get(role);
+    this.#pools.delete(role);
+    void pool?.then((p) => p.close()).catch(() => {});
   }
 
   async close(): Promise<void> {

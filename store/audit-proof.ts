@@ -6,12 +6,15 @@ import { verifyChain } from './audit-verify.js';
 import { TIED_KINDS, Ties } from './audit-ties.js';
 import { lostWalFindings } from './wal-guard.js';
 import { schemaVersion } from './migrate.js';
-import type { Finding, StoreProof } from './types.js';
+import { anchorFindings } from './anchor-check.js';
+import type { Finding, RunAnchor, StoreProof } from './types.js';
 
 export interface ProofOptions {
   key?: Buffer;
   /** Size of the store's WAL file when it was opened. */
   walBytes: number;
+  /** The anchors read from the servers, when they were (store/anchor-check.ts). */
+  anchors?: readonly RunAnchor[];
 }
 
 /** The objects each schema version adds that tampering would drop or that a rolled-back
@@ -40,6 +43,7 @@ export function proveDb(db: Database.Database, options: ProofOptions): StoreProo
     notes.push(...tied.notes);
   }
   findings.push(...lostWalFindings(db, options.walBytes));
+  if (options.anchors) findings.push(...anchorFindings(db, options.anchors));
   return { chain, findings, notes };
 }
 

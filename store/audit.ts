@@ -8,7 +8,7 @@ import { nowIso } from './clock.js';
 import { maskedJson, maskedText } from './secret-guard.js';
 import { currentHost, currentOsUser } from './who.js';
 import { auditRecordOf } from './audit-record.js';
-import type { AuditInput, AuditKind, AuditRecord, Store } from './types.js';
+import type { AuditHead, AuditInput, AuditKind, AuditRecord, Store } from './types.js';
 
 const KINDS: ReadonlySet<AuditKind> = new Set([
   'run-start', 'run-end', 'probe', 'intent', 'outcome', 'statement', 'confirmation', 'note', 'unlock', 'resume', 'step', 'anchor',
@@ -69,6 +69,7 @@ export function createAudit(db: Database.Database, options: { key?: Buffer; walB
   return {
     append: (r) => appendTx.immediate(r),
     verify: () => verifyChain(db, key ? { key } : {}),
+    head: () => (head.get() as AuditHead | undefined) ?? { seq: 0, hash: GENESIS_HASH },
     prove: () => proveDb(db, options),
     export: (format, exportOptions, write) => exportAudit(db, format, exportOptions, write, () => proveDb(db, options)),
     forRun: (runId) => (byRun.all(runId) as AuditRow[]).map(auditRecordOf),

@@ -15,6 +15,7 @@ import { migrations } from './migrations/index.js';
 import { privateView, type PrivateView } from './private-view.js';
 import { createRuns } from './runs.js';
 import { createSnapshots } from './snapshots.js';
+import { createMonitorStore } from './monitor.js';
 import { guarded } from './sqlite-errors.js';
 import { createWalGuard } from './wal-guard.js';
 import { KEYED } from './audit-chain.js';
@@ -160,9 +161,10 @@ function assemble(db: Database.Database, file: string, options: OpenOptions, vie
     audit,
     locks: createLocks(db, audit),
     wal,
+    monitor: createMonitorStore(db),
   };
   if (options.auditKey && !readonly) signFromHere(db, store);
-  for (const part of [store.runs, store.journal, store.snapshots, store.audit, store.locks, store.wal] as Record<string, unknown>[]) {
+  for (const part of [store.runs, store.journal, store.snapshots, store.audit, store.locks, store.wal, store.monitor] as Record<string, unknown>[]) {
     guardMethods(part, file);
   }
   return store;

@@ -8,9 +8,9 @@ import { migrations } from './migrations/index.js';
 import { refuseNonStore } from './open.js';
 import { privateView } from './private-view.js';
 import { guarded } from './sqlite-errors.js';
-import { StoreError, type StoreProof } from './types.js';
+import { StoreError, type RunAnchor, type StoreProof } from './types.js';
 
-export function proveStoreFile(path: string, options: { key?: Buffer } = {}): StoreProof & { schemaVersion: number } {
+export function proveStoreFile(path: string, options: { key?: Buffer; anchors?: readonly RunAnchor[] } = {}): StoreProof & { schemaVersion: number } {
   const file = resolve(path);
   return guarded(file, () => {
     refuseNonStore(file);
@@ -24,7 +24,7 @@ export function proveStoreFile(path: string, options: { key?: Buffer } = {}): St
         if (version > known) {
           throw new StoreError('too-new', `the store ${file} has schema version ${version}, newer than this mirrorbook understands (${known})`, 'verify it with the mirrorbook version that wrote it (or newer)');
         }
-        return { ...proveDb(db, { ...(options.key ? { key: options.key } : {}), walBytes: view.walBytes }), schemaVersion: version };
+        return { ...proveDb(db, { ...(options.key ? { key: options.key } : {}), ...(options.anchors ? { anchors: options.anchors } : {}), walBytes: view.walBytes }), schemaVersion: version };
       } finally {
         db.close();
       }

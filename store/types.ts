@@ -175,6 +175,22 @@ export interface Finding {
   detail: string;
 }
 
+/** A run's record on a server it touched (steps/run-anchor.ts): what the store must still hold. */
+export interface RunAnchor {
+  /** The instance it was read from or written to. */
+  server: string;
+  runId: string;
+  procedure: string;
+  operator: string;
+  startedAt: string;
+  endedAt: string | null;
+  outcome: string;
+  headSeq: number;
+  headHash: string;
+  storeHost: string;
+  writtenAt: string;
+}
+
 /** What `audit verify` establishes from the store alone. */
 export interface StoreProof {
   chain: AuditVerification;
@@ -246,6 +262,8 @@ export interface Store {
     append(r: AuditInput): AuditRecord;
     /** One pass over the whole chain in seq order; names the first broken record. */
     verify(): AuditVerification;
+    /** The last record written (seq 0 and the genesis hash when there is none). */
+    head(): AuditHead;
     /** The chain, every table the reports use tied to it, SQLite's integrity check and the WAL
      * bookkeeping: what `audit verify` proves without a server. */
     prove(): StoreProof;
@@ -272,6 +290,49 @@ export interface Store {
     /** Removes the lock whoever holds it and audits an 'unlock' record; returns what was removed. */
     forceUnlock(pairKey: string, by: { operator: string; osUser: string; host: string; reason?: string }): LockInfo | undefined;
   };
+
+  /** The Mirroring Monitor's history, raised alarms and facts it carries between polls and restarts. */
+  monitor: {
+    addSamples(rows: MonitorSampleRow[]): void;
+    /** Oldest first; rows for a server (database null) are kept with a `database` filter. */
+    samples(filter: { pair: string; since?: string; database?: string }): MonitorSampleRow[];
+    /** Deletes samples older than `before` (ISO); returns how many. */
+    prune(pair: string, before: string): number;
+    alarms(pair: string): MonitorAlarmRecord[];
+    saveAlarm(pair: string, alarm: MonitorAlarmRecord): void;
+    deleteAlarm(pair: string, key: string): void;
+    fact(pair: string, name: string): unknown;
+    setFact(pair: string, name: string, value: unknown): void;
+  };
+}
+
+/** One server (database null) or one database on one server at one poll. */
+export interface MonitorSampleRow {
+  pair: string;
+  at: string;
+  instance: string;
+  database: string | null;
+  reachable: boolean;
+  answerMs: number | null;
+  role: string | null;
+  mirroringState: string | null;
+  witnessState: string | null;
+  unsentLogKb: number | null;
+  unrestoredLogKb: number | null;
+  sendRateKbps: number | null;
+  restoreRateKbps: number | null;
+  logGenerationRateKbps: number | null;
+  oldestUnsentMinutes: number | null;
+  commitOverheadMs: number | null;
+  catchUpSeconds: number | null;
+}
+
+/** A raised alarm as the monitor keeps it (opaque to the store beyond key, severity and time). */
+export interface MonitorAlarmRecord {
+  key: string;
+  severity: string;
+  raisedAt: string;
+  [field: string]: unknown;
 }
 
 export interface StoreInfo {
@@ -297,11 +358,19 @@ export type StoreErrorCode =
   | 'corrupt' | 'not-a-database' | 'locked' | 'read-only' | 'needs-migration' | 'disk-full' | 'too-new'
   | 'cannot-open' | 'secret-refused' | 'unknown-run' | 'unknown-intent';
 
-/** An expected, operator-facing store failure: a message and a hint, never a stack; exit 2. */
+/** The exit code of a full disk: not bad usage — the same command works once there is space. */
+export const DISK_FULL_EXIT = 6;
+
+/** An expected, operator-facing store failure: a message and a hint, never a stack; exit 2 (6 for a
+ * full disk). */
 export class StoreError extends OperatorError {
   override readonly name = 'StoreError';
   declare readonly hint: string;
   constructor(readonly code: StoreErrorCode, message: string, hint: string) {
-    super(message, hint, 2);
+    super(message, hint, code === 'disk-full' ? DISK_FULL_EXIT : 2);
   }
+}
+
+export function isDiskFull(error: unknown): error is StoreError {
+  return error instanceof StoreError && error.code === 'disk-full';
 }

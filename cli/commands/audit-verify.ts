@@ -10,7 +10,7 @@ import type { CommandContext } from '../command.js';
 import { UsageError } from '../command.js';
 import { resolvePaths } from '../paths.js';
 import { auditKeyOf } from './run-session.js';
-import type { Finding, StoreProof } from '../../store/types.js';
+import type { Finding, RunAnchor, StoreProof } from '../../store/types.js';
 
 export const ANCHORS_NOT_CHECKED = 5;
 
@@ -22,31 +22,35 @@ export async function verifyCommand(ctx: CommandContext, options: { expectHead?:
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
   const key = await auditKeyOf(ctx);
   const { proveStoreFile } = await import('../../store/index.js');
-  const proof = proveStoreFile(paths.store, key ? { key } : {});
+  const { existsSync } = await import('node:fs');
+  // Refused before any server is asked: no store, or not one.
+  if (!existsSync(paths.store)) proveStoreFile(paths.store);
+  const servers = options.local ? undefined : await readAnchors(ctx, paths.config);
+  const proof = proveStoreFile(paths.store, { ...(key ? { key } : {}), ...(servers?.reached.length ? { anchors: servers.anchors } : {}) });
   const findings: Finding[] = [...proof.findings];
   const head = proof.chain.head;
   if (expectHead !== undefined && head.hash !== expectHead) {
     findings.push({ problem: 'expected-head', detail: `the head is seq ${head.seq} ${head.hash}, not the expected ${expectHead}` });
   }
-  const anchorsChecked = false;
-  const anchorNote = options.local ? 'anchors not checked (--local)' : 'anchors not checked';
+  const anchorsChecked = (servers?.reached.length ?? 0) > 0;
+  const anchorNote = options.local ? 'anchors not checked (--local)' : anchorSummary(servers!);
   const ok = proof.chain.ok && findings.length === 0;
   const exitCode = !ok ? 1 : anchorsChecked || options.local ? 0 : ANCHORS_NOT_CHECKED;
   if (ctx.flags.json) {
     ctx.stdout.write(JSON.stringify({ ...proof.chain, findings, notes: proof.notes, anchors: { checked: anchorsChecked, note: anchorNote }, exitCode }) + '\n');
   } else {
-    report(ctx, proof, findings, anchorsChecked ? 'anchors match' : anchorNote);
+    report(ctx, proof, findings, anchorsChecked, anchorNote);
   }
   return exitCode;
 }
 
-function report(ctx: CommandContext, proof: StoreProof, findings: Finding[], anchors: string): void {
+function report(ctx: CommandContext, proof: StoreProof, findings: Finding[], anchorsChecked: boolean, anchors: string): void {
   const { chain } = proof;
   const headLine = `head: seq ${chain.head.seq} ${chain.head.hash}\n`;
   if (chain.ok && findings.length === 0) {
     ctx.stdout.write(`audit trail intact: ${chain.count} records, hash chain verified; SQLite integrity check ok; runs, intents, outcomes and step states match the chain\n${headLine}`);
     for (const note of proof.notes) ctx.stdout.write(`note: ${note}\n`);
-    ctx.stdout.write(`${anchors === 'anchors match' ? anchors : `intact locally, ${anchors}`}\n`);
+    ctx.stdout.write(`${anchorsChecked ? anchors : `intact locally, ${anchors}`}\n`);
     return;
   }
   if (!chain.ok) {
@@ -55,4 +59,65 @@ function report(ctx: CommandContext, proof: StoreProof, findings: Finding[], anc
   }
   for (const f of findings) ctx.stderr.write(`audit trail BROKEN${f.runId ? ` (run ${f.runId})` : ''}: ${f.problem} — ${f.detail}\n`);
   ctx.stderr.write(headLine);
+  ctx.stderr.write(`${anchors}\n`);
+}
+
+interface Servers {
+  anchors: RunAnchor[];
+  /** Instances whose anchors were read (none yet is an answer too). */
+  reached: string[];
+  unreached: string[];
+  /** Why no server was asked. */
+  reason?: string;
+}
+
+const ANCHOR_READ_MS = 10_000;
+
+/** The anchors on every partner (and witness) of the configured pair that answers. */
+async function readAnchors(ctx: CommandContext, configPath: string): Promise<Servers> {
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(configPath)) return { anchors: [], reached: [], unreached: [], reason: `no config file at ${configPath} names the servers` };
+  const { loadConfig } = await import('../../config/load.js');
+  const { partners } = await import('../../config/types.js');
+  let config;
+  try {
+    config = loadConfig(configPath, { env: ctx.env });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return { anchors: [], reached: [], unreached: [], reason: `the config cannot be loaded (${error.message.split('\n')[0]})` };
+  }
+  const { PairConnections } = await import('../../steps/connection.js');
+  const { anchorsFrom, readAnchorsStatement } = await import('../../steps/run-anchor.js');
+  const connections = new PairConnections(config);
+  const answers = await Promise.all(partners(config).map(async (server) => {
+    const signal = AbortSignal.timeout(ANCHOR_READ_MS);
+    try {
+      const answer = await Promise.race([
+        connections.query(server.role, readAnchorsStatement, signal),
+        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`no answer within ${ANCHOR_READ_MS / 1000} s`)), { once: true })),
+      ]);
+      return { server, anchors: anchorsFrom(server.instance, answer.recordsets[0] ?? []) };
+    } catch (error) {
+      // 208: the table is not there yet — no run has anchored on this server.
+      if ((error as { number?: unknown }).number === 208) return { server, anchors: [] };
+      return { server, error: (error as Error).message };
+    }
+  }));
+  // In the pair's order (principal, mirror, witness), whichever answered first.
+  const result: Servers = { anchors: [], reached: [], unreached: [] };
+  for (const answer of answers) {
+    if (answer.anchors) {
+      result.anchors.push(...answer.anchors);
+      result.reached.push(answer.server.instance);
+    } else result.unreached.push(`${answer.server.instance} (${answer.error})`);
+  }
+  void connections.close();
+  return result;
+}
+
+function anchorSummary(servers: Servers): string {
+  if (servers.reason) return `anchors not checked: ${servers.reason}`;
+  const unreached = servers.unreached.length ? `; not reachable: ${servers.unreached.join(', ')}` : '';
+  if (servers.reached.length === 0) return `anchors not checked: no server reachable${unreached}`;
+  return `anchors checked on ${servers.reached.join(', ')}: ${servers.anchors.length} run anchors${unreached}`;
 }

@@ -1,6 +1,6 @@
-// What `run` and `resume` share: the store, the operator, the reporter and Ctrl-C / SIGTERM.
-// First signal: abort the running step, checkpoint, print the resume command, exit 130 / 143.
-// Second Ctrl-C: exit at once.
+// What `run` and `resume` share: the store, the operator, the reporter and the signals (cli/signals.ts).
+// First SIGINT / SIGTERM / SIGHUP: abort the running step, checkpoint, print the resume command,
+// exit 130 / 143 / 129. A second one during that: the run recorded interrupted, exit at once.
 
 import type { CommandContext } from '../command.js';
 import { resumeCommandFor } from '../command.js';
@@ -9,6 +9,8 @@ import type { Store } from '../../store/types.js';
 import type { EngineEventListener } from '../../machines/events.js';
 import type { Operator } from '../../machines/runbook.js';
 import type { RunOptions, Who } from '../../machines/engine.js';
+import type { AnchorWriter } from '../../machines/run-anchor.js';
+import type { InkRun } from '../../ui/ink-run.js';
 
 export interface Session {
   store: Store;
@@ -19,54 +21,61 @@ export interface Session {
 
 export async function openSession(ctx: CommandContext): Promise<Session> {
   const { openStore } = await import('../../store/index.js');
-  const { currentWho } = await import('../../machines/engine.js');
+  const { currentWho, stopRunNow } = await import('../../machines/engine.js');
   const { commandLineOperator, terminalOperator } = await import('../../machines/operators.js');
+  const { ownSignals, SIGNAL_EXIT } = await import('../signals.js');
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
   const who: Who = currentWho(ctx.flags.operator);
   const interactive = !ctx.flags.json && process.stdin.isTTY === true && ctx.stdout.isTTY === true;
-  const controller = new AbortController();
   const { chooseOutput } = await import('../../ui/output-mode.js');
   const mode = chooseOutput({ json: ctx.flags.json, plain: ctx.flags.plain, stdoutIsTTY: ctx.stdout.isTTY === true, env: ctx.env });
+
+  const auditKey = await auditKeyOf(ctx);
+  const store = openStore(paths.store, auditKey ? { auditKey } : {});
+  let runId: string | undefined;
+  let ink: InkRun | undefined;
+  // Writes to a terminal that was closed (SIGHUP) fail; the run's end must not depend on them.
+  const say = (text: string): void => { try { ctx.stderr.write(text); } catch { /* nobody is reading */ } };
+  const signals = ownSignals({
+    first: (name) => {
+      if (ink) ink.interrupting(name === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
+      else say(`\nmirrorbook: ${name}: stopping the running step and writing the checkpoint (Ctrl-C again to force)\n`);
+    },
+    // A second signal during the shutdown: the run is recorded interrupted before the exit.
+    force: (name) => {
+      ink?.close();
+      const stopped = runId !== undefined && stopRunNow(store, runId, SIGNAL_EXIT[name]);
+      say(`\nmirrorbook: forced exit; ${stopped ? `run ${runId} recorded as interrupted — continue it with: ${resumeCommandFor(ctx, runId!)}` : 'the last checkpoint stands — resume to reconcile'}\n`);
+    },
+  });
+  const signal = signals.signal;
+
   // Ink (the run view) only on a real terminal; it is imported only then.
-  const ink = mode === 'ink'
-    ? (await import('../../ui/ink-run.js')).startInkRun({ operatorName: who.operator, stdout: ctx.stdout, stdin: process.stdin, stderr: ctx.stderr, color: ctx.flags.color, signal: controller.signal, interrupt: () => process.emit('SIGINT', 'SIGINT'), yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
+  ink = mode === 'ink'
+    ? (await import('../../ui/ink-run.js')).startInkRun({ operatorName: who.operator, stdout: ctx.stdout, stdin: process.stdin, stderr: ctx.stderr, color: ctx.flags.color, signal, interrupt: () => process.emit('SIGINT', 'SIGINT'), yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
     : undefined;
-  const operator: Operator = ink?.operator ?? (interactive && !ink
-    ? terminalOperator({ name: who.operator, input: process.stdin, output: ctx.stdout, yes: ctx.flags.yes, signal: controller.signal, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
+  const operator: Operator = ink?.operator ?? (interactive
+    ? terminalOperator({ name: who.operator, input: process.stdin, output: ctx.stdout, yes: ctx.flags.yes, signal, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
     : commandLineOperator({ name: who.operator, yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) }));
-  const listener: EngineEventListener = ink
+  const reporter: EngineEventListener = ink
     ? ink.listener
     : ctx.flags.json
       ? (await import('../../ui/ndjson-reporter.js')).ndjsonReporter(ctx.stdout)
       : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout, { verbose: ctx.flags.verbose });
-
-  let signals = 0;
-  const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
-    signals++;
-    if (signals > 1) {
-      ink?.close();
-      ctx.stderr.write(`\nmirrorbook: forced exit; the last checkpoint stands — resume to reconcile\n`);
-      process.exit(name === 'SIGTERM' ? 143 : 130);
-    }
-    if (ink) ink.interrupting(name);
-    else ctx.stderr.write(`\nmirrorbook: ${name}: stopping the running step and writing the checkpoint (Ctrl-C again to force)\n`);
-    controller.abort(name);
+  const listener: EngineEventListener = (event) => {
+    runId ??= event.runId;
+    reporter(event);
   };
-  const sigint = onSignal('SIGINT');
-  const sigterm = onSignal('SIGTERM');
-  process.on('SIGINT', sigint);
-  process.on('SIGTERM', sigterm);
 
-  const auditKey = await auditKeyOf(ctx);
-  const store = openStore(paths.store, auditKey ? { auditKey } : {});
+  const { anchorStatement } = await import('../../steps/run-anchor.js');
+  const anchor: AnchorWriter = async (targets, target, facts, anchorSignal) => { await targets.query(target, anchorStatement(facts), anchorSignal); };
   return {
     store,
     configPath: paths.config,
-    options: { store, operator, who, signal: controller.signal, listener, argv: process.argv.slice(2), resumeCommand: (runId) => resumeCommandFor(ctx, runId) },
+    options: { store, operator, who, signal, listener, argv: process.argv.slice(2), resumeCommand: (id) => resumeCommandFor(ctx, id), anchor },
     close: () => {
       ink?.close();
-      process.off('SIGINT', sigint);
-      process.off('SIGTERM', sigterm);
+      signals.release();
       store.close();
     },
   };

@@ -12,6 +12,7 @@ import { sysDatabaseMirroringWitnesses, sysDmDbMirroringConnections, sysDmExecRe
 import { sysDatabaseMirroringEndpoints, sysEndpoints, sysTcpEndpoints } from './endpoints.js';
 import { scalarFunction, variable } from './functions.js';
 import { msdbBackupmediafamily, msdbBackupset, msdbRestorehistory } from './msdb.js';
+import { userTableRelation } from '../storage/user-tables.js';
 import { sysDmOsPerformanceCounters } from './performance-counters.js';
 import { sysCertificates, sysDatabasePrincipals, sysServerPermissions, sysServerPrincipals, sysServerRoleMembers, sysSymmetricKeys } from './security.js';
 
@@ -74,7 +75,10 @@ export function resolveTable(ctx: CatalogContext, parts: string[]): Relation | u
     if (perDatabase) return perDatabase(ctx, database);
     return undefined;
   }
-  if (schema === 'dbo' && database.name.toLowerCase() === 'msdb') return MSDB_TABLES[name]?.(ctx);
+  if (schema !== 'dbo') return undefined;
+  const created = userTableRelation(database, name);
+  if (created) return created;
+  if (database.name.toLowerCase() === 'msdb') return MSDB_TABLES[name]?.(ctx);
   return undefined;
 }
 

@@ -3,7 +3,7 @@
 // redoes it, sessions disconnect and reconnect as faults come and go, the witness decides automatic
 // failovers. Deterministic: the same state and the same sequence of times give the same result.
 
-import type { DatabaseState, InstanceState, LabState } from '../model.js';
+import type { DatabaseState, InstanceState, LabState, MirroringCounters, MirroringState } from '../model.js';
 import { findDatabase } from '../storage/databases.js';
 import { LOG_KB_PER_TRANSACTION, LSN_PER_TRANSACTION, logKB } from '../storage/log.js';
 import { writeErrorLog } from './errorlog.js';
@@ -33,6 +33,17 @@ const REDO_KB_PER_SECOND = 10 * 1024;
 /** Log the mirror keeps received-but-not-redone under a steady workload, in seconds of workload
  * (a slow instance adds its delay). */
 const REDO_LAG_SECONDS = 1;
+/** A commit in FULL safety waits for the mirror to harden its log: this much on a healthy link,
+ * plus the slow fault's delay. */
+const COMMIT_DELAY_MS = 1;
+
+export function countersOf(m: MirroringState): MirroringCounters {
+  return (m.counters ??= { bytesSent: 0, bytesRedone: 0, transactionDelayMs: 0, mirroredTransactions: 0 });
+}
+
+function lsnBytes(lsn: number): number {
+  return Math.max(0, Math.round((lsn / LSN_PER_TRANSACTION) * LOG_KB_PER_TRANSACTION * 1024));
+}
 
 export function advanceLab(lab: LabState, now: Date): boolean {
   const before = fingerprint(lab);
@@ -109,11 +120,24 @@ function stepSide(lab: LabState, side: Side, now: Date, dtMs: number, visited: S
   }
   if (principal.mirroring.state === 'SUSPENDED' || mirror.mirroring.state === 'SUSPENDED') {
     suspendBoth(principal, mirror);
+    principal.mirroring.countedTransactions = principal.database.committedTransactions;
     redo(mirror, dtMs, 0);
     principal.mirroring.sendQueueKB = logKB(principal.mirroring.hardenedLsn ?? principal.database.log.endLsn, principal.database.log.endLsn);
     return;
   }
   ship(lab, principal, mirror, now, dtMs);
+}
+
+/** Transactions the principal committed since the last count: each is a mirrored write, and in
+ * FULL safety each waited for the mirror (Transaction Delay). */
+function countTransactions(principal: Side, slowMs: number): void {
+  const m = principal.mirroring;
+  const committed = principal.database.committedTransactions;
+  const fresh = Math.max(0, committed - (m.countedTransactions ?? committed));
+  m.countedTransactions = committed;
+  const c = countersOf(m);
+  c.mirroredTransactions += fresh;
+  if (m.safety === 'FULL') c.transactionDelayMs += fresh * (COMMIT_DELAY_MS + slowMs);
 }
 
 function suspendBoth(principal: Side, mirror: Side): void {
@@ -158,12 +182,15 @@ function ship(lab: LabState, principal: Side, mirror: Side, now: Date, dtMs: num
   const hardened = Math.max(hardenedBefore, Math.min(sendable, hardenedBefore + capacity));
   principal.mirroring.hardenedLsn = hardened;
   mirror.database.log.endLsn = hardened;
+  countTransactions(principal, slowMs);
+  countersOf(principal.mirroring).bytesSent += lsnBytes(hardened - hardenedBefore);
   redo(mirror, dtMs, lsnForSeconds(tps, REDO_LAG_SECONDS + slowMs / 1000), p);
   principal.mirroring.sendQueueKB = logKB(hardened, p.log.endLsn);
   principal.mirroring.redoQueueKB = 0;
   mirror.mirroring.sendQueueKB = 0;
   principal.mirroring.failoverLsn = hardened;
   mirror.mirroring.failoverLsn = hardened;
+  if (hardened >= p.log.endLsn) principal.mirroring.caughtUpAt = now.toISOString();
   const caughtUp = hardened >= sendable;
   const m = principal.mirroring;
   const reportsSynchronized = m.safety === 'FULL' || principal.instance.behaviour.asyncReportsSynchronized;
@@ -186,6 +213,7 @@ function redo(mirror: Side, dtMs: number, lagLsn: number, principal?: DatabaseSt
   const target = principal ? hardened - lagLsn : hardened;
   const next = Math.max(redone, Math.min(target, redone + kbToLsn(REDO_KB_PER_SECOND * (dtMs / 1000))));
   d.log.restoredThroughLsn = next;
+  countersOf(mirror.mirroring).bytesRedone += lsnBytes(next - redone);
   if (principal) d.committedTransactions = transactionsThrough(principal, next);
   mirror.mirroring.redoQueueKB = logKB(next, hardened);
 }
@@ -203,6 +231,7 @@ function stepDisconnected(lab: LabState, side: Side, now: Date, dtMs: number): v
     return;
   }
   m.sendQueueKB = logKB(m.hardenedLsn ?? side.database.log.endLsn, side.database.log.endLsn);
+  m.countedTransactions = side.database.committedTransactions;
   // With a witness, a principal that sees neither partner nor witness has lost quorum: it stops serving.
   const quorumLost = m.witnessName !== null && !witnessLinked(lab, side, now);
   if (quorumLost && !m.quorumLost) disconnectClients(side, 'QUORUM_LOST');

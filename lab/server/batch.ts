@@ -103,6 +103,7 @@ export function report(ctx: BatchContext, error: SqlError, line: number): void {
 const COMMANDS: Partial<Record<Statement['kind'], string>> = {
   select: 'SELECT', use: 'USE', backup: 'BACKUP DATABASE', restore: 'RESTORE DATABASE', restoreInfo: 'RESTORE HEADERONLY',
   alterDatabase: 'ALTER DATABASE', createDatabase: 'CREATE DATABASE', dropDatabase: 'DROP DATABASE', waitfor: 'WAITFOR', exec: 'EXECUTE',
+  createTable: 'CREATE TABLE', insert: 'INSERT',
 };
 
 function commandOf(statement: Statement): string {

@@ -15,6 +15,8 @@ import type { BatchContext } from './batch.js';
 import { BatchAborted, runStatements } from './batch.js';
 import type { ExecEnv } from './env.js';
 import { BatchVariables } from '../sql/variables.js';
+import { writeErrorLog } from '../mirroring/errorlog.js';
+import { requireSysadmin } from '../instance/authorization.js';
 import { evaluateExpression } from '../sql/evaluate.js';
 import { catalogContext, catalogFor } from './catalog-context.js';
 import { datatypeInfo } from './datatype-info.js';
@@ -71,6 +73,9 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       }
       break;
     }
+    case 'xp_logevent':
+      logEvent(env, ctx, evaluateArguments(ctx, stmt));
+      break;
     case 'sp_datatype_info':
     case 'sp_datatype_info_100': {
       const code = evaluateArguments(ctx, stmt).positional[0]?.value;
@@ -132,6 +137,23 @@ function spWho(ctx: BatchContext): void {
   const byId = new Map(Object.values(ctx.instance.databases).map((database) => [database.databaseId, database.name]));
   const rows: SqlValue[][] = sessions.rows.map((row) => [row[0] ?? null, 0, row[8] ?? null, row[7] ?? null, row[2] ?? null, '  0', byId.get(row[19] as number) ?? null, row[8] === 'running' ? 'SELECT' : 'AWAITING COMMAND', 0]);
   ctx.emit({ kind: 'rows', columns, rows });
+}
+
+/** xp_logevent error_number, 'message' [, 'severity']: a line in the error log (and, on Windows, the
+ * application event log), nothing sent to the client. error_number above 50,000, message at most
+ * 2,048 characters, severity INFORMATIONAL (default), WARNING or ERROR; sysadmin or db_owner in master.
+ * https://learn.microsoft.com/sql/relational-databases/system-stored-procedures/xp-logevent-transact-sql */
+function logEvent(env: ExecEnv, ctx: BatchContext, args: Arguments): void {
+  requireSysadmin(env);
+  const number = Number(text(args, 0, '@error_number') ?? NaN);
+  const message = text(args, 1, '@message') ?? '';
+  const severity = (text(args, 2, '@severity') ?? 'INFORMATIONAL').toUpperCase();
+  if (!Number.isInteger(number) || number <= 50_000 || number > 2_147_483_647 || message.length > 2048 || !['INFORMATIONAL', 'WARNING', 'ERROR'].includes(severity)) {
+    // The documented outcome of bad arguments is the return code 1 (failure); nothing is logged.
+    return;
+  }
+  writeErrorLog(ctx.instance, ctx.runtime.now(), message, number);
+  env.changed();
 }
 
 function readErrorLog(ctx: BatchContext): void {

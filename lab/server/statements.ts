@@ -15,6 +15,7 @@ import { currentDatabase } from '../instance/scope.js';
 import { useDatabase } from '../instance/use-database.js';
 import { requireAlterDatabase, requireBackupPermission, requireRestorePermission, requireSysadmin } from '../instance/authorization.js';
 import { executeAlterDatabase } from '../storage/alter-database.js';
+import { createTable, insertRows } from '../storage/user-tables.js';
 import { executeBackup, executeCreateDatabase, executeDropDatabase, executeRestore, executeRestoreInfo } from '../storage/statements.js';
 import type { BatchContext } from './batch.js';
 import { runStatement, transactionScope } from './batch.js';
@@ -181,6 +182,16 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
     case 'restoreInfo':
       executeRestoreInfo(env, statement);
       return done(ctx);
+    case 'createTable':
+      createTable(env, statement);
+      return done(ctx);
+    case 'insert': {
+      const catalog = catalogFor(ctx);
+      const count = insertRows(env, statement, statement.rows.map((row) => row.map((expr) => evaluateExpression(expr, catalog))));
+      ctx.last = { rowCount: count, error: 0 };
+      ctx.emit(ctx.settings.nocount ? { kind: 'done', command: 'insert' } : { kind: 'done', command: 'insert', rowCount: count });
+      return;
+    }
   }
 }
 

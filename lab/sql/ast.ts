@@ -392,8 +392,21 @@ export interface RestoreInfoStatement {
 
 // ------------------------------------------------------------------------------------------------
 
+/** CREATE TABLE name (column type [NULL | NOT NULL], …): columns only, no constraints. */
+export interface CreateTableStatement {
+  kind: 'createTable';
+  line: number;
+  table: string[];
+  columns: { name: string; type: DataType; nullable: boolean }[];
+}
+
+/** INSERT [INTO] name (columns) VALUES (…)[, (…)] */
+export interface InsertStatement { kind: 'insert'; line: number; table: string[]; columns: string[]; rows: Expr[][] }
+
 export type Statement =
   | SelectStatement
+  | CreateTableStatement
+  | InsertStatement
   | UseStatement
   | SetOptionStatement
   | DeclareStatement

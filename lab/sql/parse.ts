@@ -16,6 +16,7 @@ import {
   parseAlterLogin, parseAlterServerRole, parseCreateLogin, parseCreateUser, parseDropLogin, parseDropUser, parsePermission,
 } from './parse-security.js';
 import { parseSelectBody } from './parse-select.js';
+import { parseCreateTable, parseInsert } from './parse-table.js';
 import { parseDeclare, parseExec, parsePrint, parseSet, parseTransaction, parseUse, parseWaitfor } from './parse-session.js';
 
 export { SqlSyntaxError } from './lexer.js';
@@ -63,6 +64,8 @@ function statementAt(c: Cursor): Statement {
       return parseTransaction(c);
     case 'WAITFOR':
       return parseWaitfor(c);
+    case 'INSERT':
+      return parseInsert(c);
     case 'EXEC':
     case 'EXECUTE':
       return parseExec(c);
@@ -111,6 +114,8 @@ function create(c: Cursor, line: number): Statement {
       return parseCreateUser(c, line);
     case 'DATABASE':
       return parseCreateDatabase(c, line);
+    case 'TABLE':
+      return parseCreateTable(c, line);
     default:
       throw c.fail();
   }

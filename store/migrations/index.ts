@@ -2,6 +2,7 @@
 import { initial } from './001-initial.js';
 import { auditHead } from './002-audit-head.js';
 import { unsettledRuns } from './003-unsettled-runs.js';
+import { monitor } from './005-monitor.js';
 import type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial, auditHead, unsettledRuns];
+export const migrations: readonly Migration[] = [initial, auditHead, unsettledRuns, monitor];

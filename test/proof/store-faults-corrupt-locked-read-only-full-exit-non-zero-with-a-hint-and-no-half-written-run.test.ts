@@ -1,6 +1,6 @@
 // The store under fire, through the built CLI running a real procedure against a lab: a corrupted
 // file, a file another process holds in an exclusive transaction, a read-only file, a read-only
-// file system, a full disk. Each: a StoreError message with a hint, exit 2, no batch sent to the
+// file system, a full disk. Each: a StoreError message with a hint, exit 2 (6 for the full disk), no batch sent to the
 // lab, and the runs (and audit) exactly as before — no half-written run.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -60,10 +60,10 @@ function copyOfBase(name: string, dir = join(work, name)): string {
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-async function refused(store: string, code: RegExp): Promise<CliResult> {
+async function refused(store: string, code: RegExp, exitCode = 2): Promise<CliResult> {
   const before = batchCounts(lab.dir);
   const out = await mb(store);
-  assert.is(out.code, 2, `exit ${out.code}:\n${out.stdout}\n${out.stderr}`);
+  assert.is(out.code, exitCode, `exit ${out.code}:\n${out.stdout}\n${out.stderr}`);
   assert.match(out.stderr, code);
   assert.match(out.stderr, /\nhint: \S.{20,}/, 'a hint');
   assert.not.match(out.stderr, /internal error|    at /, 'no stack trace');
@@ -142,7 +142,7 @@ test('a store on a read-only file system: exit 2 with a hint, no run written', a
   assert.equal(history(store), before, 'no half-written run');
 });
 
-test('a full disk: exit 2 "full" with a hint, no half-written run', async () => {
+test('a full disk: exit 6 (its own code, not bad usage) "full" with a hint, no half-written run', async () => {
   const dir = join(work, 'full');
   mkdirSync(dir);
   assert.ok(mount(['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs'], dir), 'mount a 1 MB tmpfs');
@@ -157,7 +157,7 @@ test('a full disk: exit 2 "full" with a hint, no half-written run', async () => 
   } finally {
     closeSync(fd);
   }
-  const out = await refused(store, /the disk holding the store .* is full/);
+  const out = await refused(store, /the disk holding the store .* is full/, 6);
   assert.match(out.stderr, /hint: free space/);
   rmSync(join(dir, 'filler'));
   assert.equal(history(store), before, 'no half-written run');

@@ -30,8 +30,8 @@ export interface RunningCli {
   done: Promise<CliResult>;
   /** What the command has printed so far. */
   output(): string;
-  /** Ctrl-C, as an operator would stop a watch. */
-  interrupt(): void;
+  /** Ctrl-C, as an operator would stop a watch (or another signal: SIGTERM as a service manager). */
+  interrupt(signal?: NodeJS.Signals): void;
 }
 
 export interface StatusJson {
@@ -65,7 +65,7 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
-    return { reached: Promise.race([reached, done.then(() => undefined)]), done, output: () => stdout, interrupt: () => void child.kill('SIGINT') };
+    return { reached: Promise.race([reached, done.then(() => undefined)]), done, output: () => stdout, interrupt: (signal: NodeJS.Signals = 'SIGINT') => void child.kill(signal) };
   }
   const sql = async (instance: string, text: string) => {
     const mssql = (await import('mssql')).default;

@@ -1,0 +1,62 @@
+// What mirrorbook's run anchor sends (steps/run-anchor.ts), run against the lab as SQL Server
+// documents it: the table created in msdb on first use, rows inserted and read back with plain
+// T-SQL, the line in the error log; and the errors of CREATE TABLE and INSERT a DBA would meet.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createSite } from '../../lab/site.js';
+import { inProcessInstance } from '../../lab/server/in-process.js';
+import { anchorStatement, anchorsFrom, readAnchorsStatement, ANCHOR_EVENT } from '../../steps/run-anchor.js';
+
+const PASSWORD = 'Adm1n!pass';
+const numbers = (r: { errors: { number: number }[] }) => r.errors.map((e) => e.number);
+
+async function session() {
+  const lab = createSite({ adminPassword: PASSWORD });
+  const s = await inProcessInstance(lab, 'SQLPRI01').login('mirrorbook', PASSWORD);
+  if (!('query' in s)) throw new Error(s.message);
+  return { s, lab };
+}
+
+const anchor = {
+  runId: '20261203-230000-ab12', procedure: 'failover', operator: "o'brien", startedAt: '2026-12-03T23:00:00.123Z', endedAt: '2026-12-03T23:01:02.456Z',
+  outcome: 'done', headSeq: 4242, headHash: 'a'.repeat(64), storeHost: 'ops01',
+};
+
+test('the anchor batch creates the table once, inserts a row each time and logs a line', async () => {
+  const { s, lab } = await session();
+  const first = await s.query(anchorStatement(anchor).reveal());
+  assert.equal(numbers(first), []);
+  const second = await s.query(anchorStatement({ ...anchor, runId: '20261203-231000-cd34', endedAt: null, outcome: 'interrupted', headSeq: 4300 }).reveal());
+  assert.equal(numbers(second), [], 'the table is not created twice');
+  const read = await s.query(readAnchorsStatement.reveal());
+  const rows = read.resultSets[0]!.rows.map((row) => Object.fromEntries(read.resultSets[0]!.columns.map((c, i) => [c.name, row[i]])));
+  const anchors = anchorsFrom('SQLPRI01', rows);
+  assert.equal(anchors.map((a) => [a.runId, a.operator, a.outcome, a.headSeq, a.headHash, a.startedAt, a.endedAt]), [
+    [anchor.runId, "o'brien", 'done', 4242, 'a'.repeat(64), '2026-12-03T23:00:00.123Z', '2026-12-03T23:01:02.456Z'],
+    ['20261203-231000-cd34', "o'brien", 'interrupted', 4300, 'a'.repeat(64), '2026-12-03T23:00:00.123Z', null],
+  ]);
+  const listed = await s.query(`SELECT name FROM msdb.sys.tables WHERE name = N'mirrorbook_run_anchors'`);
+  assert.equal(listed.resultSets[0]!.rows, [['mirrorbook_run_anchors']]);
+  const log = lab.instances['SQLPRI01']!.errorLog.filter((l) => l.number === ANCHOR_EVENT);
+  assert.is(log.length, 2);
+  assert.match(log[0]!.text, `mirrorbook run ${anchor.runId} (failover) by o'brien: done; audit head seq 4242`);
+  const read2 = await s.query(`EXEC xp_readerrorlog`);
+  assert.ok(read2.resultSets[0]!.rows.some((r) => String(r[2]).includes(`Error: ${ANCHOR_EVENT}. mirrorbook run ${anchor.runId}`)));
+});
+
+test('CREATE TABLE and INSERT fail as SQL Server does: 2714, 208, 207, 109, 110, 515, 243', async () => {
+  const { s } = await session();
+  assert.equal(numbers(await s.query(`CREATE TABLE msdb.dbo.t (a int NOT NULL, b nvarchar(10) NULL)`)), []);
+  assert.equal(numbers(await s.query(`CREATE TABLE msdb.dbo.t (a int)`)), [2714]);
+  assert.equal(numbers(await s.query(`INSERT INTO msdb.dbo.nope (a) VALUES (1)`)), [208]);
+  assert.equal(numbers(await s.query(`INSERT INTO msdb.dbo.t (c) VALUES (1)`)), [207]);
+  assert.equal(numbers(await s.query(`INSERT INTO msdb.dbo.t (a, b) VALUES (1)`)), [109]);
+  assert.equal(numbers(await s.query(`INSERT INTO msdb.dbo.t (a) VALUES (1, N'x')`)), [110]);
+  assert.equal(numbers(await s.query(`INSERT INTO msdb.dbo.t (b) VALUES (N'x')`)), [515]);
+  assert.equal(numbers(await s.query(`CREATE TABLE msdb.dbo.u (a notatype)`)), [243]);
+  const ok = await s.query(`INSERT msdb.dbo.t (a, b) VALUES (1, N'one'), (2, NULL); SELECT a, b FROM msdb.dbo.t`);
+  assert.equal(numbers(ok), []);
+  assert.equal(ok.resultSets[0]!.rows, [[1, 'one'], [2, null]]);
+});
+
+test.run();
