@@ -5,7 +5,7 @@
 // input reaches SQL Server raw.
 import type { Tsql } from '../machines/runbook.js';
 import { MASK, Secret } from '../config/secret.js';
-import { identifierProblem, type IdentifierKind } from './identifier.js';
+import { identifierProblem, type IdentifierKind } from '../config/identifier.js';
 
 class Identifier {
   constructor(readonly quoted: string) {}

@@ -112,14 +112,19 @@ async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<voi
   if (sql === null) throw new SqlError(214, "Procedure expects parameter '@statement' of type 'ntext/nchar/nvarchar'.");
   const declarations = text(args, 1, '@params');
   const inner = new BatchVariables();
+  const outputs: Array<{ inner: string; outer: string }> = [];
   if (declarations) {
-    const [declare] = parseBatch(`DECLARE ${declarations}`);
+    // `@x int OUTPUT` declares @x; OUTPUT only says it may flow back to the caller.
+    const [declare] = parseBatch(`DECLARE ${declarations.replace(/\b(?:OUTPUT|OUT)\b/gi, '')}`);
     if (declare?.kind !== 'declare') throw new SqlError(102, `Incorrect syntax near '${declarations}'.`, { class: 15 });
     inner.declare(declare, catalogFor(ctx));
     const positional = args.positional.slice(2);
+    const positionalArgs = stmt.args.filter((arg) => !arg.name).slice(2);
     declare.variables.forEach((variable, index) => {
       const given = args.named.get(variable.name.toLowerCase()) ?? positional[index];
       if (given) inner.assign(variable.name, given);
+      const arg = stmt.args.find((a) => a.name?.toLowerCase() === variable.name.toLowerCase()) ?? positionalArgs[index];
+      if (arg?.output && arg.value?.kind === 'variable') outputs.push({ inner: variable.name, outer: arg.value.name });
     });
   }
   const statements = parseBatch(sql);
@@ -128,6 +133,11 @@ async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<voi
   } catch (error) {
     // A scope-aborting error ends the dynamic SQL's scope, not the caller's batch.
     if (!(error instanceof BatchAborted) || ctx.signal.aborted) throw error;
+  }
+  // Parameters passed as `@p = @v OUTPUT` hand their final values back ("sp_executesql", OUTPUT).
+  for (const { inner: name, outer } of outputs) {
+    const value = inner.get(name);
+    if (value) ctx.variables.assign(outer, value);
   }
 }
 
