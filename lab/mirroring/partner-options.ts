@@ -60,7 +60,7 @@ export async function failover(env: ExecEnv, databaseName: string): Promise<void
   mirror.database.committedTransactions = side.database.committedTransactions;
   mirror.database.tables = { ...side.database.tables };
   becomePrincipal(mirror, side.database, now, 'FAILOVER');
-  becomeMirror(side, now, 'FAILOVER');
+  becomeMirror(env.lab, side, now, 'FAILOVER');
   side.mirroring.roleSequence += 1;
   mirror.mirroring.roleSequence = side.mirroring.roleSequence;
   startSynchronizing(env.lab, mirror, side, now);
