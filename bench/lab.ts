@@ -61,8 +61,39 @@ for (const [name, options] of modes) {
   report('lab', `catalog query round trip, ${name}`, query, 'ms', `p99 ${fmt(percentile(times, 99))} ms`);
   report('lab', `connect + login + close, ${name}`, connections, '/s', `fake handler ${fmt(wire.median)}/s`);
 }
+const prepared = await preparedAgainstBatch();
 await listener.close();
 await wireOnly.close();
+
+/** The same parameterised lookup as a plain batch (SQL_BATCH) and as a prepared statement
+ * (sp_prepare once, then sp_execute by handle per round trip), in clear text. */
+async function preparedAgainstBatch(): Promise<{ batch: number[]; prepared: number[] }> {
+  // A prepared statement holds its pool's one connection: the batch gets a pool of its own.
+  const pool = await new sql.ConnectionPool(config(modes[0]![1])).connect();
+  const preparedPool = await new sql.ConnectionPool(config(modes[0]![1])).connect();
+  const statement = new sql.PreparedStatement(preparedPool);
+  statement.input('id', sql.Int);
+  await statement.prepare('SELECT name FROM sys.databases WHERE database_id = @id');
+  const timed = async (run: () => Promise<{ recordset: unknown[] }>): Promise<number[]> => {
+    for (let i = 0; i < 100; i++) await run();
+    const times: number[] = [];
+    for (let i = 0; i < QUERIES; i++) {
+      const started = process.hrtime.bigint();
+      const result = await run();
+      if (result.recordset.length !== 1) throw new Error('the lookup returned no row');
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    return times;
+  };
+  const batch = await timed(() => pool.request().query('SELECT name FROM sys.databases WHERE database_id = 1'));
+  const preparedTimes = await timed(() => statement.execute({ id: 1 }));
+  await statement.unprepare();
+  await pool.close();
+  await preparedPool.close();
+  report('lab', 'lookup round trip, plain batch', spread(batch), 'ms', `p99 ${fmt(percentile(batch, 99))} ms`);
+  report('lab', 'lookup round trip, prepared (sp_execute)', spread(preparedTimes), 'ms', `p99 ${fmt(percentile(preparedTimes, 99))} ms`);
+  return { batch, prepared: preparedTimes };
+}
 
 /** Connections per second in batches of CONNECTIONS / CONNECTION_BATCHES: median and min–max. */
 async function connectionsPerSecond(target: sql.config): Promise<Spread> {
@@ -85,3 +116,5 @@ const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths
 console.log(`bench/lab: TDS listener + real lab handler (SQLPRI01), in-process; ${QUERIES} × mssql query() of "${QUERY}"; ${CONNECTIONS} sequential connect+close in ${CONNECTION_BATCHES} batches; node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(line(header));
 for (const row of rows) console.log(line(row));
+const median = (times: number[]) => fmt(spread(times).median);
+console.log(`lookup by database_id, plain: batch ${median(prepared.batch)} ms (p99 ${fmt(percentile(prepared.batch, 99))}), prepared sp_execute ${median(prepared.prepared)} ms (p99 ${fmt(percentile(prepared.prepared, 99))})`);

@@ -5,7 +5,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UsageError } from '../errors/operator-error.js';
-import { identifierProblem, type IdentifierKind } from '../steps/identifier.js';
+import { identifierProblem, type IdentifierKind } from './identifier.js';
 import { readMonitor } from './monitor.js';
 import { passwordWeakness } from './password-policy.js';
 import { PATRIOT, defaultPeerNames } from './preset.js';

@@ -2,7 +2,7 @@
 // (sp_dbmmonitorchangealert alert_id 1–4, which SQL Server ships disabled); the defaults below are
 // what a DBA of a synchronous pair would accept, documented in config/README.md. Retention defaults
 // to SQL Server's own for the monitor status table: 168 hours (sp_dbmmonitorupdate).
-import type { UsageError } from '../cli/command.js';
+import type { UsageError } from '../errors/operator-error.js';
 import { Issues, bool, int, mapping, str, type Raw } from './schema.js';
 import { resolveSecret, type Secret } from './secret.js';
 import type { MonitorConfig, MonitorThresholds, WebhookConfig } from './types.js';

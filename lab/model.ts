@@ -29,6 +29,17 @@ export interface LabState {
   advancedAt?: string;
   /** lab/mirroring: committed transactions thrown away by forced service or by RESUME's rollback. */
   dataLoss?: DataLossRecord[];
+  /** Client programs thrown out by a role change or a lost instance, retrying through the failover
+   * partner until the database's principal lets them in (lab/mirroring/reconnect). */
+  reconnecting?: ReconnectingProgram[];
+}
+
+export interface ReconnectingProgram {
+  program: ClientProgram;
+  /** The instances its connection string names: the one it was on and that one's mirroring partner. */
+  instances: string[];
+  /** Why the last attempt failed (logged once per change, as SQL Server logs failed logins). */
+  lastError?: string;
 }
 
 export interface DataLossRecord {
@@ -91,6 +102,8 @@ export interface BackupSet {
   recoveryModel?: 'FULL' | 'BULK_LOGGED' | 'SIMPLE';
   /** Rows per table at backup time, so a restored copy has the same data. */
   tables?: Record<string, number>;
+  /** The database's users (they live in the database, so a restored copy has them; their logins do not travel). */
+  users?: Record<string, DatabaseUser>;
   /** Log backups: where the log chain they belong to started (a later start means a broken chain: 4312). */
   logChainStartLsn?: number | null;
 }

@@ -36,6 +36,8 @@ export interface Durability {
   reconcile(entry: JournalEntry, outcome: Omit<OutcomeInput, 'intentId'>): void;
   /** A step's final state for this attempt: staged. */
   finishStep(state: StepStateInput): void;
+  /** The machine was restored from this checkpoint: it is what the store holds. */
+  restored(snapshot: unknown): void;
   /** The machine moved: commits what is staged (or, `always`, the checkpoint alone) without an fsync. */
   checkpoint(options?: { always?: boolean }): void;
   /** Everything recorded so far is durable on return: before a wait for a person or a timer, and
@@ -50,6 +52,7 @@ export function createDurability(store: Store, runId: string, checkpoint: Checkp
   type Staged = { audit: AuditInput } | { outcome: OutcomeInput; stepId: string } | { step: StepStateInput };
   let staged: Staged[] = [];
   let savedCheckpoint: string | undefined;
+  let savedName: string | undefined;
   let unsynced = false;
   let byStep: Map<string, JournalEntry[]> | undefined;
   const byId = new Map<number, JournalEntry>();
@@ -70,11 +73,16 @@ export function createDurability(store: Store, runId: string, checkpoint: Checkp
 
   /** Writes what is staged, `also` and a changed checkpoint in one transaction; reports the
    * boundary labels once it is committed. */
-  const commit = (sync: boolean, also?: (labels: string[]) => void): void => {
+  const commit = (sync: boolean, also?: (labels: string[]) => void, final = false): void => {
     const snapshot = checkpoint.snapshot();
     const json = JSON.stringify(snapshot);
-    const changed = json !== savedCheckpoint;
+    // The run's end does not rewrite a checkpoint that names the same place (only the actors'
+    // bookkeeping changed as the machine stopped).
+    const changed = json !== savedCheckpoint && !(final && checkpoint.name(snapshot) === savedName);
     if (!staged.length && !changed && !also && (!sync || !unsynced)) return;
+    // Saved when it changed, and in a synchronous commit with nothing else to write: that write
+    // is what carries the fsync making the earlier commits durable.
+    const save = changed || (!staged.length && !also);
     const labels: string[] = [];
     store.transaction(() => {
       for (const item of staged) {
@@ -88,15 +96,16 @@ export function createDurability(store: Store, runId: string, checkpoint: Checkp
         }
       }
       also?.(labels);
-      // Saved when it changed, and in a synchronous commit with nothing else to write: that write
-      // is what carries the fsync making the earlier commits durable.
-      if (changed || (!staged.length && !also)) {
+      if (save) {
         store.snapshots.save(runId, snapshot, checkpoint.definitionHash);
         labels.push(`checkpoint:${checkpoint.name(snapshot)}`);
       }
     }, { sync });
     staged = [];
-    savedCheckpoint = json;
+    if (save) {
+      savedCheckpoint = json;
+      savedName = checkpoint.name(snapshot);
+    }
     unsynced = !sync;
     if (boundary) for (const label of labels) boundary(label);
   };
@@ -124,10 +133,14 @@ export function createDurability(store: Store, runId: string, checkpoint: Checkp
     },
     reconcile: (entry, outcome) => stageOutcome(entry.id, outcome),
     finishStep: (state) => { staged.push({ step: state }); },
+    restored: (snapshot) => {
+      savedCheckpoint = JSON.stringify(snapshot);
+      savedName = checkpoint.name(snapshot);
+    },
     checkpoint: (options) => { if (staged.length || options?.always) commit(false); },
     settle: () => commit(true),
     end: (also) => {
-      commit(true, () => also());
+      commit(true, () => also(), true);
       store.wal.settleRun(runId);
     },
   };

@@ -115,6 +115,7 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
     throw new BrokenCheckpoint(summarizeError(error).message);
   }
   d.live.actor = actor;
+  if (begin.snapshot) d.rt.durability.restored(begin.snapshot);
   let failure: unknown;
   let settle: () => void = () => {};
   let armed = false;

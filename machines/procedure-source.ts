@@ -1,17 +1,14 @@
-// Where procedures come from. The CLI resolves a procedure name to a runbook, the pair it acts on
-// and the connections to that pair through a ProcedureSource: the real procedures (runbooks/ with
-// the config file), or a module named by env MIRRORBOOK_RUNBOOKS (test runbooks, rehearsals).
+// Where procedures come from, as the engine sees them. The CLI (cli/load-procedure.ts) resolves a
+// procedure name to a runbook, the pair it acts on and the connections to that pair through a
+// ProcedureSource: the real procedures (runbooks/ with the config file), or a module named by env
+// MIRRORBOOK_RUNBOOKS (test runbooks, rehearsals).
 //
 // A module given in MIRRORBOOK_RUNBOOKS exports:
 //   names(): string[]
 //   load(name, { configPath, env, cwd }): Promise<LoadedProcedure>
 
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
 import type { RunbookDefinition } from './runbook.js';
 import type { SqlTargets } from './sql-targets.js';
-import { EngineRefusal } from './errors.js';
-import { nearest } from '../config/nearest.js';
 
 export interface LoadOptions {
   configPath: string;
@@ -37,31 +34,4 @@ export interface LoadedProcedure {
 export interface ProcedureSource {
   names(): string[];
   load(name: string, options: LoadOptions): Promise<LoadedProcedure>;
-}
-
-function isSource(value: unknown): value is ProcedureSource {
-  const v = value as Partial<ProcedureSource> | null;
-  return !!v && typeof v.names === 'function' && typeof v.load === 'function';
-}
-
-export async function loadProcedureSource(env: NodeJS.ProcessEnv, cwd: string): Promise<ProcedureSource> {
-  const modulePath = env.MIRRORBOOK_RUNBOOKS;
-  if (modulePath) {
-    const mod: unknown = await import(pathToFileURL(resolve(cwd, modulePath)).href);
-    if (!isSource(mod)) {
-      throw new EngineRefusal(`MIRRORBOOK_RUNBOOKS=${modulePath} does not export names() and load()`, 'see machines/procedure-source.ts for the module contract', 2);
-    }
-    return mod;
-  }
-  const { realProcedures } = await import('./real-procedures.js');
-  return realProcedures;
-}
-
-export async function loadProcedure(name: string, options: LoadOptions): Promise<LoadedProcedure> {
-  const source = await loadProcedureSource(options.env, options.cwd);
-  if (!source.names().includes(name)) {
-    const near = nearest(name, source.names());
-    throw new EngineRefusal(`unknown procedure '${name}'`, `${near ? `did you mean '${near}'? ` : ''}procedures: ${source.names().join(', ') || '(none)'}`, 2);
-  }
-  return source.load(name, options);
 }

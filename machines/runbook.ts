@@ -13,7 +13,9 @@
 //   pair        — the mirroring partners (and optional witness) a run acts on; one run per pair.
 //   lab         — the simulated SQL Server instances (lab/) the demo and the tests run against.
 
-export type Target = 'principal' | 'mirror' | 'witness' | 'operator';
+import type { Target } from '../store/types.js';
+
+export type { Target };
 
 /** A T-SQL statement whose text may contain secrets: `masked` is safe to show, store and audit;
  * `reveal()` is called only by the connection that sends it. Built by steps/tsql.ts. */

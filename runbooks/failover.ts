@@ -1,16 +1,24 @@
-// Planned role swap of every configured database together. `failover` makes the configured mirror
+// Planned role swap of every configured database together, with the application's logins synced
+// to the target first and its readiness there checked after. `failover` makes the configured mirror
 // the principal; `failback` makes the configured principal the principal again. Both are
 // idempotent: a database already on the target side is recorded as already done.
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
+import { verifyApplicationReady } from '../steps/application-ready.js';
 import { checkReadyForFailover, failoverDatabase } from '../steps/failover.js';
+import { syncLogins } from '../steps/sync-logins.js';
 
 function swap(config: MirrorbookConfig, to: 'principal' | 'mirror'): RunbookDefinition {
   const instances = { principal: config.pair.principal.instance, mirror: config.pair.mirror.instance };
   return {
     name: to === 'mirror' ? 'failover' : 'failback',
     title: `Planned failover of every database to ${instances[to]}`,
-    steps: [checkReadyForFailover(config.databases, to, instances), ...config.databases.map((d) => failoverDatabase(d, to, instances, config.databases))],
+    steps: [
+      syncLogins(config.databases, to),
+      checkReadyForFailover(config.databases, to, instances),
+      ...config.databases.map((d) => failoverDatabase(d, to, instances, config.databases)),
+      verifyApplicationReady(config.databases, to, instances[to], config.applicationPrograms),
+    ],
   };
 }
 

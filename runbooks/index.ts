@@ -11,6 +11,7 @@ import { enable, enableSteps } from './enable.js';
 import { failback, failover } from './failover.js';
 import { promote, resumeSessions } from './promote.js';
 import { restore, restoreSteps } from './restore.js';
+import { syncLogins } from '../steps/sync-logins.js';
 import { addWitnessProcedure, removeWitnessProcedure, setSafetyProcedure, suspendProcedure } from './session-mode.js';
 import { isProcedureName, procedureHint, type ProcedureName } from './procedures.js';
 
@@ -37,7 +38,7 @@ const BUILDERS: Record<ProcedureName, Builder> = {
   setup: (config, now) => ({
     name: 'setup',
     title: `Full setup: ${config.auth.mode === 'domain' ? 'domain' : 'certificate'} authentication, restore, enable`,
-    steps: [...authSteps(config, now), ...restoreSteps(config, now), ...enableSteps(config)],
+    steps: [...authSteps(config, now), ...restoreSteps(config, now), ...enableSteps(config), syncLogins(config.databases, 'mirror')],
   }),
   failover: (config) => failover(config),
   failback: (config) => failback(config),
@@ -48,6 +49,7 @@ const BUILDERS: Record<ProcedureName, Builder> = {
   'set-safety-full': (config) => setSafetyProcedure(config, 'FULL'),
   'set-safety-off': (config) => setSafetyProcedure(config, 'OFF'),
   suspend: (config) => suspendProcedure(config),
+  'sync-logins': (config) => ({ name: 'sync-logins', title: 'Application logins on both partners with the same SIDs, passwords, default databases and server roles', steps: [syncLogins(config.databases, 'principal'), syncLogins(config.databases, 'mirror')] }),
   disable: (config) => disable(config),
   cleanup: (config) => cleanup(config),
 };

@@ -2,6 +2,7 @@
 // `resume-session` then reconnects the old principal as the new mirror once it is back.
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
+import { verifyApplicationReady } from '../steps/application-ready.js';
 import { checkPrincipalLost, forceService, resumeSession } from '../steps/force-service.js';
 import { waitSynchronized } from '../steps/wait-synchronized.js';
 
@@ -11,7 +12,11 @@ export function promote(config: MirrorbookConfig): RunbookDefinition {
   return {
     name: 'promote',
     title: `Forced service on ${mirror} after losing the principal (allows data loss)`,
-    steps: [checkPrincipalLost(config.databases, mirror, principal), forceService(config.databases, mirror, config.pair.witness !== undefined)],
+    steps: [
+      checkPrincipalLost(config.databases, mirror, principal),
+      forceService(config.databases, mirror, config.pair.witness !== undefined),
+      verifyApplicationReady(config.databases, 'mirror', mirror, config.applicationPrograms),
+    ],
   };
 }
 

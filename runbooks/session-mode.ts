@@ -1,6 +1,6 @@
 // Procedures that change a live session: add or remove the witness, SAFETY FULL/OFF, suspend.
 // Each acts on the partner that serves the databases now, so they work after a failover too.
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
 import { addWitness, changeSafety, suspendSession } from '../steps/session-mode.js';

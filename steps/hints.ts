@@ -50,6 +50,7 @@ const HINTS: Record<number, string> = {
   28055: 'the endpoint certificate is not valid now (expired, not yet valid, or its private key is not protected by the master key).',
   28027: 'the endpoints share no encryption algorithm: use the same endpoint.algorithm (AES) on every instance.',
   18456: 'login failed: check pair.*.login and the password source in the config.',
+  916: 'the login has no user in this database: its database user belongs to a login with another SID (an orphaned user after a restore or failover) — run sync-logins, which copies logins with their SIDs.',
   911: 'the database does not exist on this instance: check the databases list.',
   927: 'the database is in the middle of a restore (RESTORING).',
   954: 'the database is acting as a mirror and cannot be opened.',

@@ -5,7 +5,7 @@
 // input reaches SQL Server raw.
 import type { Tsql } from '../machines/runbook.js';
 import { MASK, Secret } from '../config/secret.js';
-import { identifierProblem, type IdentifierKind } from './identifier.js';
+import { identifierProblem, type IdentifierKind } from '../config/identifier.js';
 
 class Identifier {
   constructor(readonly quoted: string) {}
@@ -58,7 +58,28 @@ export function hex(value: Uint8Array | string): Keyword {
   return new Keyword(`0x${text.toUpperCase()}`);
 }
 
-export type TsqlValue = Identifier | Literal | Keyword | Secret | Statement | number;
+/** A varbinary value that must never be shown (a login's password hash): 0x**** when masked. */
+class SecretBinary {
+  readonly #bytes: Buffer;
+  constructor(bytes: Uint8Array) {
+    this.#bytes = Buffer.from(bytes);
+  }
+  reveal(): string {
+    return `0x${this.#bytes.toString('hex').toUpperCase()}`;
+  }
+  toString(): string {
+    return `0x${MASK}`;
+  }
+  toJSON(): string {
+    return `0x${MASK}`;
+  }
+}
+
+export function secretHex(bytes: Uint8Array): SecretBinary {
+  return new SecretBinary(bytes);
+}
+
+export type TsqlValue = Identifier | Literal | Keyword | Secret | SecretBinary | Statement | number;
 
 export class Statement implements Tsql {
   readonly masked: string;
@@ -87,6 +108,7 @@ function render(value: TsqlValue, reveal: boolean): string {
   if (value instanceof Literal) return value.text;
   if (value instanceof Keyword) return value.word;
   if (value instanceof Secret) return reveal ? quoteLiteral(value.reveal()) : `N'${MASK}'`;
+  if (value instanceof SecretBinary) return reveal ? value.reveal() : `0x${MASK}`;
   if (value instanceof Statement) return reveal ? value.reveal() : value.masked;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   throw new TypeError(`a raw ${typeof value} cannot go into T-SQL; wrap it with id(), lit(), kw() or hex()`);

@@ -3,10 +3,10 @@
 // except a transaction that asks for no fsync.
 // The engine (machines/) and the CLI build on these interfaces; store/open.ts implements them.
 
-import type { Target } from '../machines/runbook.js';
 import { OperatorError } from '../errors/operator-error.js';
 
-export type { Target };
+/** Where a step acts: a server of the pair by its role, or the operator (a manual step). */
+export type Target = 'principal' | 'mirror' | 'witness' | 'operator';
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'needs-operator' | 'aborted';
 

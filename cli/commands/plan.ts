@@ -10,7 +10,7 @@ import { resolvePaths } from '../paths.js';
 const command: Command = async (ctx) => {
   const [name] = ctx.positionals;
   if (!name) throw new UsageError('plan needs a procedure name', procedureHint(undefined));
-  const { loadProcedure } = await import('../../machines/procedure-source.js');
+  const { loadProcedure } = await import('../load-procedure.js');
   const { hashDefinition, summarizeDefinition } = await import('../../machines/definition-hash.js');
   const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });
   const summary = summarizeDefinition(procedure.runbook);

@@ -6,7 +6,7 @@ import { openSession } from './run-session.js';
 import { nextStepsAfter } from '../next-steps.js';
 
 const command: Command = async (ctx) => {
-  const { loadProcedure } = await import('../../machines/procedure-source.js');
+  const { loadProcedure } = await import('../load-procedure.js');
   const { findRunToResume, resumeRun } = await import('../../machines/engine.js');
   // Where there is no store there is nothing to resume: create nothing.
   const { store: storePath } = resolvePaths(ctx.flags, ctx.env, ctx.cwd);

@@ -7,7 +7,7 @@ import { nextStepsAfter } from '../next-steps.js';
 const command: Command = async (ctx) => {
   const [name] = ctx.positionals;
   if (!name) throw new UsageError('run needs a procedure name', procedureHint(undefined));
-  const { loadProcedure } = await import('../../machines/procedure-source.js');
+  const { loadProcedure } = await import('../load-procedure.js');
   const { startRun } = await import('../../machines/engine.js');
   const { resolvePaths } = await import('../paths.js');
   const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });

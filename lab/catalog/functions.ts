@@ -4,6 +4,7 @@ import { SqlError } from '../errors.js';
 import type { Typed } from '../sql/catalog.js';
 import type { SqlType, SqlValue } from '../tds/handler.js';
 import { certificateEncoded, certificatePrivateKey, findCertificate } from '../instance/certificates.js';
+import { passwordHashBytes } from '../instance/password.js';
 import { isRoleMember } from '../instance/server-roles.js';
 import { findDatabase } from '../instance/scope.js';
 import { editionName, engineEdition, productVersion, versionFacts, versionString, atLeast } from '../instance/version.js';
@@ -148,6 +149,12 @@ export function scalarFunction(ctx: CatalogContext, name: string, args: Typed[])
       const login = Object.values(instance.logins).find((candidate) => candidate.name.toLowerCase() === session.login.toLowerCase());
       const user = database && login ? Object.values(database.users).find((candidate) => candidate.loginSidHex === login.sidHex) : undefined;
       return text(user?.name ?? (isRoleMember(instance, session.login, 'sysadmin') ? 'dbo' : 'guest'));
+    }
+    case 'LOGINPROPERTY': {
+      // Only the property a login migration needs (learn.microsoft.com: LOGINPROPERTY).
+      const login = Object.values(instance.logins).find((candidate) => candidate.name.toLowerCase() === argText(args, 0)?.toLowerCase());
+      if (argText(args, 1)?.toLowerCase() !== 'passwordhash') return typed(null, { type: 'varbinary', length: 256 });
+      return typed(login?.passwordHash ? passwordHashBytes(login.passwordHash) : null, { type: 'varbinary', length: 256 });
     }
     case 'IS_SRVROLEMEMBER': {
       const role = argText(args, 0);

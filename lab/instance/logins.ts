@@ -3,7 +3,7 @@
 import { SqlError } from '../errors.js';
 import type { Login } from '../model.js';
 import type { ExecEnv } from '../server/env.js';
-import { checkPasswordPolicy, hashPassword } from './password.js';
+import { checkPasswordPolicy, hashPassword, storedPasswordHash } from './password.js';
 import { findByName, findLogin, newLogin } from './principals.js';
 import { findDatabase, notFound } from './scope.js';
 
@@ -11,6 +11,10 @@ export interface CreateLoginRequest {
   name: string;
   /** WITH PASSWORD; absent for FROM WINDOWS. */
   password?: string;
+  /** PASSWORD = 0x… HASHED: the bytes LOGINPROPERTY(…, 'PasswordHash') returned on another server. */
+  passwordHash?: Buffer;
+  /** SID = 0x…: SQL logins only, binary(16), unused on this server. */
+  sid?: Buffer;
   fromWindows?: boolean;
   defaultDatabase?: string;
   checkPolicy?: boolean;
@@ -26,9 +30,12 @@ export function createLogin(env: ExecEnv, request: CreateLoginRequest): Login {
     if (request.name.includes('\\')) {
       throw new SqlError(15407, `'${request.name}' is not a valid Windows NT name. Give the complete name: <domain\\username>.`);
     }
-    if (request.password === undefined) throw new SqlError(102, `Incorrect syntax near '${request.name}'.`, { class: 15 });
-    if (request.checkPolicy !== false) checkPasswordPolicy(request.password);
+    if (request.password === undefined && request.passwordHash === undefined) throw new SqlError(102, `Incorrect syntax near '${request.name}'.`, { class: 15 });
+    // A hash carries no password to check against the policy.
+    if (request.password !== undefined && request.checkPolicy !== false) checkPasswordPolicy(request.password);
   }
+  const storedHash = request.passwordHash === undefined ? undefined : storedPasswordHash(request.passwordHash);
+  if (request.sid !== undefined) checkNewSid(env, request.sid);
   if (request.defaultDatabase !== undefined && !findDatabase(env.instance, request.defaultDatabase)) {
     throw new SqlError(15010, `The database '${request.defaultDatabase}' does not exist. Supply a valid database name. To see available databases, use sys.databases.`);
   }
@@ -36,18 +43,29 @@ export function createLogin(env: ExecEnv, request: CreateLoginRequest): Login {
     name: request.name,
     type: request.fromWindows ? 'U' : 'S',
     ...(request.password !== undefined && !request.fromWindows ? { password: request.password } : {}),
+    ...(request.sid !== undefined ? { sidHex: request.sid.toString('hex') } : {}),
     ...(request.defaultDatabase !== undefined ? { defaultDatabase: request.defaultDatabase } : {}),
     now: env.now(),
   });
+  if (storedHash !== undefined) login.passwordHash = storedHash;
   env.instance.logins[login.name] = login;
   env.changed();
   return login;
+}
+
+/** CREATE LOGIN … SID = sid: "SQL Server login SID: a 16 byte (binary(16)) literal value based on a
+ * GUID" (learn.microsoft.com, CREATE LOGIN), and no other login may hold it. */
+function checkNewSid(env: ExecEnv, sid: Buffer): void {
+  if (sid.length !== 16) throw new SqlError(15419, 'Supplied parameter sid should be binary(16).');
+  const hex = sid.toString('hex');
+  if (Object.values(env.instance.logins).some((login) => login.sidHex.toLowerCase() === hex)) throw new SqlError(15433, 'Supplied parameter sid is in use.');
 }
 
 export interface AlterLoginRequest {
   name: string;
   enable?: boolean;
   password?: string;
+  passwordHash?: Buffer;
   checkPolicy?: boolean;
   defaultDatabase?: string;
 }
@@ -59,6 +77,10 @@ export function alterLogin(env: ExecEnv, request: AlterLoginRequest): void {
     if (login.type !== 'S') throw new SqlError(15080, `Cannot use parameter PASSWORD for a Windows login.`);
     if (request.checkPolicy !== false) checkPasswordPolicy(request.password);
     login.passwordHash = hashPassword(request.password);
+  }
+  if (request.passwordHash !== undefined) {
+    if (login.type !== 'S') throw new SqlError(15080, `Cannot use parameter PASSWORD for a Windows login.`);
+    login.passwordHash = storedPasswordHash(request.passwordHash);
   }
   if (request.defaultDatabase !== undefined) login.defaultDatabase = request.defaultDatabase;
   if (request.enable !== undefined) login.isDisabled = !request.enable;

@@ -38,6 +38,25 @@ function verifyWithScrypt(password: string, stored: string): boolean {
   return timingSafeEqual(actual, expected);
 }
 
+/** The lab's stand-in for SQL Server's password hash bytes (LOGINPROPERTY(…, 'PasswordHash'),
+ * sys.sql_logins.password_hash): the 0x0200 version header SQL Server 2012+ uses, then the stored
+ * scrypt hash. Like the real one it lets CREATE LOGIN … PASSWORD = 0x… HASHED move a login to
+ * another server with its password, and it never contains the password. */
+const HASH_VERSION = Buffer.from([0x02, 0x00]);
+
+export function passwordHashBytes(stored: string): Buffer {
+  return Buffer.concat([HASH_VERSION, Buffer.from(stored, 'utf8')]);
+}
+
+/** The stored form of hash bytes given with HASHED; 15021 when they are not a hash this lab made. */
+export function storedPasswordHash(bytes: Buffer): string {
+  const stored = bytes.subarray(HASH_VERSION.length).toString('utf8');
+  if (!bytes.subarray(0, HASH_VERSION.length).equals(HASH_VERSION) || !/^scrypt\$\d+\$[^$]+\$[^$]+$/.test(stored)) {
+    throw new SqlError(15021, 'Invalid value given for parameter PASSWORD. Specify a valid parameter value.');
+  }
+  return stored;
+}
+
 /** Windows' default complexity rule: at least 8 characters from 3 of the 4 character classes. */
 export function checkPasswordPolicy(password: string): void {
   if (password.length < 8) {

@@ -1,6 +1,6 @@
 // Server and database principals as data: how a login or a user comes into being.
 
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DatabaseState, DatabaseUser, LabState, Login } from '../model.js';
 import { hashPassword } from './password.js';
 
@@ -8,10 +8,11 @@ export function nextPrincipalId(lab: LabState): number {
   return lab.nextIds.principalId++;
 }
 
-/** SQL logins get a random 16-byte SID; Windows logins a machine/domain SID (S-1-5-21-…). */
-export function newSid(type: Login['type']): string {
+/** SQL logins get a random 16-byte SID; Windows logins the account's SID (S-1-5-21-…), which Windows
+ * gives, so the same DOMAIN\\name has the same SID on every server (derived here from the name). */
+export function newSid(type: Login['type'], name = ''): string {
   if (type === 'S') return randomBytes(16).toString('hex');
-  return `010500000000000515000000${randomBytes(16).toString('hex')}`;
+  return `010500000000000515000000${createHash('sha256').update(name.toUpperCase()).digest('hex').slice(0, 32)}`;
 }
 
 export function newLogin(
@@ -21,7 +22,7 @@ export function newLogin(
   return {
     name: spec.name,
     principalId: spec.principalId ?? nextPrincipalId(lab),
-    sidHex: spec.sidHex ?? newSid(spec.type),
+    sidHex: spec.sidHex ?? newSid(spec.type, spec.name),
     type: spec.type,
     passwordHash: spec.password === undefined ? null : hashPassword(spec.password),
     isDisabled: false,

@@ -4,6 +4,8 @@
 import { SqlError } from '../errors.js';
 import type { DatabaseState, InstanceState } from '../model.js';
 import type { ExecEnv } from '../server/env.js';
+import { cannotAccess, canUseDatabase } from './database-access.js';
+import { findLogin } from './principals.js';
 import { findDatabase } from './scope.js';
 
 /** Why a database cannot be opened by a session, or null when it can. */
@@ -30,6 +32,7 @@ export function useDatabase(env: ExecEnv, name: string): void {
   const error = openError(env.instance, name);
   if (error) throw error;
   const database = findDatabase(env.instance, name) as DatabaseState;
+  if (!canUseDatabase(env.instance, findLogin(env.instance.logins, env.session.login), database)) throw cannotAccess(env.session.login, database.name);
   const from = env.session.database;
   env.session.database = database.name;
   env.emit({ kind: 'database', from, to: database.name });

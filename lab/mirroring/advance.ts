@@ -7,6 +7,7 @@ import type { DatabaseState, InstanceState, LabState, MirroringCounters, Mirrori
 import { findDatabase } from '../storage/databases.js';
 import { LOG_KB_PER_TRANSACTION, LSN_PER_TRANSACTION, logKB } from '../storage/log.js';
 import { writeErrorLog } from './errorlog.js';
+import { dropClientsOfDownInstance, reconnectPrograms } from './reconnect.js';
 import { instanceUp, link } from './handshake.js';
 import {
   becomeMirror,
@@ -53,17 +54,21 @@ export function advanceLab(lab: LabState, now: Date): boolean {
   runWorkload(lab, dtMs);
   const visited = new Set<string>();
   for (const instance of Object.values(lab.instances)) {
-    if (!instanceUp(lab, instance)) continue; // a stopped instance's view is frozen until it returns
+    if (!instanceUp(lab, instance)) {
+      dropClientsOfDownInstance(lab, instance);
+      continue; // a stopped instance's view is frozen until it returns
+    }
     for (const database of Object.values(instance.databases)) {
       const side = sideOf(instance, database);
       if (side?.mirroring.established) stepSide(lab, side, now, dtMs, visited);
     }
   }
+  reconnectPrograms(lab, now);
   return fingerprint(lab) !== before;
 }
 
 function fingerprint(lab: LabState): string {
-  const parts: unknown[] = [lab.dataLoss?.length ?? 0];
+  const parts: unknown[] = [lab.dataLoss?.length ?? 0, lab.reconnecting?.length ?? 0];
   for (const instance of Object.values(lab.instances)) {
     parts.push(instance.name, instance.errorLog.length, instance.programs.length);
     for (const d of Object.values(instance.databases)) {
@@ -152,7 +157,7 @@ function suspendBoth(principal: Side, mirror: Side): void {
  * principal meets the newer one: the later role sequence wins, the other becomes the mirror. */
 function resolveTwoPrincipals(lab: LabState, a: Side, b: Side, now: Date): void {
   const [winner, loser] = a.mirroring.roleSequence >= b.mirroring.roleSequence ? [a, b] : [b, a];
-  becomeMirror(loser, now, 'RETURN');
+  becomeMirror(lab, loser, now, 'RETURN');
   loser.mirroring.roleSequence = winner.mirroring.roleSequence;
   if (winner.mirroring.forced) suspendBoth(winner, loser);
   else startSynchronizing(lab, winner, loser, now);
@@ -182,6 +187,8 @@ function ship(lab: LabState, principal: Side, mirror: Side, now: Date, dtMs: num
   const hardened = Math.max(hardenedBefore, Math.min(sendable, hardenedBefore + capacity));
   principal.mirroring.hardenedLsn = hardened;
   mirror.database.log.endLsn = hardened;
+  // CREATE USER / DROP USER are logged like any change: the mirror's copy follows.
+  mirror.database.users = structuredClone(principal.database.users);
   countTransactions(principal, slowMs);
   countersOf(principal.mirroring).bytesSent += lsnBytes(hardened - hardenedBefore);
   redo(mirror, dtMs, lsnForSeconds(tps, REDO_LAG_SECONDS + slowMs / 1000), p);
@@ -234,7 +241,7 @@ function stepDisconnected(lab: LabState, side: Side, now: Date, dtMs: number): v
   m.countedTransactions = side.database.committedTransactions;
   // With a witness, a principal that sees neither partner nor witness has lost quorum: it stops serving.
   const quorumLost = m.witnessName !== null && !witnessLinked(lab, side, now);
-  if (quorumLost && !m.quorumLost) disconnectClients(side, 'QUORUM_LOST');
+  if (quorumLost && !m.quorumLost) disconnectClients(lab, side, 'QUORUM_LOST');
   m.quorumLost = quorumLost;
 }
 

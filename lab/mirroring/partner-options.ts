@@ -60,7 +60,7 @@ export async function failover(env: ExecEnv, databaseName: string): Promise<void
   mirror.database.committedTransactions = side.database.committedTransactions;
   mirror.database.tables = { ...side.database.tables };
   becomePrincipal(mirror, side.database, now, 'FAILOVER');
-  becomeMirror(side, now, 'FAILOVER');
+  becomeMirror(env.lab, side, now, 'FAILOVER');
   side.mirroring.roleSequence += 1;
   mirror.mirroring.roleSequence = side.mirroring.roleSequence;
   startSynchronizing(env.lab, mirror, side, now);
@@ -150,7 +150,7 @@ export function setSafety(env: ExecEnv, databaseName: string, safety: 'FULL' | '
 
 export function setTimeout(env: ExecEnv, databaseName: string, seconds: number): void {
   const { side, other } = principalSide(env, databaseName);
-  if (seconds > 32767) throw msg.timeoutTooLarge();
+  if (seconds > 32767) throw msg.timeoutTooLarge(seconds);
   const effective = Math.max(5, Math.floor(seconds));
   for (const s of other ? [side, other] : [side]) s.mirroring.timeoutSeconds = effective;
   env.changed();

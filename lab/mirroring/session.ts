@@ -9,6 +9,7 @@ import { instanceAtAddress } from './address.js';
 import { writeErrorLog } from './errorlog.js';
 import { link, reachable, type HandshakeRefusal } from './handshake.js';
 import { announceClientsDisconnected, type ClientsDisconnected } from './hooks.js';
+import { queueReconnect } from './reconnect.js';
 
 export interface Side {
   instance: InstanceState;
@@ -69,10 +70,11 @@ export function queuesKB(from: number, to: number): number {
   return logKB(from, to);
 }
 
-export function disconnectClients(side: Side, reason: ClientsDisconnected['reason']): void {
+export function disconnectClients(lab: LabState, side: Side, reason: ClientsDisconnected['reason']): void {
   const upper = side.database.name.toUpperCase();
   const leaving = side.instance.programs.filter((p) => p.database.toUpperCase() === upper);
   side.instance.programs = side.instance.programs.filter((p) => p.database.toUpperCase() !== upper);
+  queueReconnect(lab, leaving, [side.instance.name, side.mirroring.partnerInstance]);
   announceClientsDisconnected({ instance: side.instance.name, database: side.database.name, programSpids: leaving.map((p) => p.spid), reason });
 }
 
@@ -97,10 +99,10 @@ export function becomePrincipal(side: Side, peer: DatabaseState | null, now: Dat
 }
 
 /** This copy stops being writable: clients are thrown out, the database goes back to RESTORING. */
-export function becomeMirror(side: Side, now: Date, why: keyof typeof roleChangeReason): void {
+export function becomeMirror(lab: LabState, side: Side, now: Date, why: keyof typeof roleChangeReason): void {
   const { database, mirroring } = side;
   const was = mirroring.role;
-  disconnectClients(side, why === 'FAILOVER' ? 'FAILOVER' : 'ROLE_CHANGE');
+  disconnectClients(lab, side, why === 'FAILOVER' ? 'FAILOVER' : 'ROLE_CHANGE');
   database.state = 'RESTORING';
   database.log.restoredThroughLsn = database.log.endLsn;
   database.workloadCarry = 0;

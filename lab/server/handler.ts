@@ -18,6 +18,7 @@ import type { InstanceRuntime } from './runtime.js';
 import { addSession, findSession, removeSession } from './sessions.js';
 import { executeStatement } from './statements.js';
 import { redactPasswords } from './redact.js';
+import { requireFunctionsOf } from './version-functions.js';
 import { rollbackAll, runTransactionAction, type TransactionAction, type TransactionScope } from './transactions.js';
 
 export type { InstanceRuntime, BatchRecord } from './runtime.js';
@@ -95,6 +96,7 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
         let statements: Statement[];
         try {
           statements = parseBatch(request.sql);
+          requireFunctionsOf(ctx.instance.version, request.sql);
         } catch (error) {
           if (!(error instanceof SqlError)) throw error;
           // A syntax error fails the whole batch before any statement runs.

@@ -6,6 +6,7 @@
 import type { InstanceState, LabState } from '../model.js';
 import type { LoginRequest, LoginResult, SqlMessage } from '../tds/handler.js';
 import { verifyPassword } from '../instance/password.js';
+import { canUseDatabase } from '../instance/database-access.js';
 import { findLogin } from '../instance/principals.js';
 import { openError } from '../instance/use-database.js';
 import { findDatabase } from '../instance/scope.js';
@@ -21,12 +22,15 @@ interface Refusal {
   before?: SqlMessage;
 }
 
+/** The two error log lines of a refused login. */
+export function logFailedLogin(instance: InstanceState, now: Date, user: string, state: number, reason: string, client = CLIENT): void {
+  writeErrorLog(instance, now, `Error: 18456, Severity: 14, State: ${state}.`);
+  writeErrorLog(instance, now, `Login failed for user '${user}'. Reason: ${reason} [CLIENT: ${client}]`);
+}
+
 function refuse(instance: InstanceState | undefined, user: string, refusal: Refusal, now: Date): LoginResult {
   const text = `Login failed for user '${user}'.`;
-  if (instance) {
-    writeErrorLog(instance, now, `Error: 18456, Severity: 14, State: ${refusal.state}.`);
-    writeErrorLog(instance, now, `${text} Reason: ${refusal.reason} [CLIENT: ${CLIENT}]`);
-  }
+  if (instance) logFailedLogin(instance, now, user, refusal.state, refusal.reason);
   const error: SqlMessage = { number: 18456, state: 1, class: 14, message: text, line: 1 };
   return refusal.before ? { ok: false, error, before: [refusal.before] } : { ok: false, error };
 }
@@ -57,6 +61,8 @@ export function authenticate(lab: LabState, instance: InstanceState, request: Lo
   const databaseName = requested === '' ? login.defaultDatabase : requested;
   if (openError(instance, databaseName)) return refuse(instance, request.user, databaseRefusal(requested), now);
   const database = findDatabase(instance, databaseName);
+  // An orphaned user (its SID matches no login here) does not let the login in either.
+  if (database && !canUseDatabase(instance, login, database)) return refuse(instance, request.user, databaseRefusal(requested), now);
   const facts = versionFacts(instance.version);
   const spid = lab.nextIds.spid++;
   return { ok: true, spid, database: database?.name ?? 'master', serverName: instance.name, version: { major: facts.major, minor: facts.minor, build: facts.build } };

@@ -20,6 +20,7 @@ import { requireSysadmin } from '../instance/authorization.js';
 import { evaluateExpression } from '../sql/evaluate.js';
 import { catalogContext, catalogFor } from './catalog-context.js';
 import { datatypeInfo } from './datatype-info.js';
+import { readErrorLog, spWho2 } from './session-procedures.js';
 
 interface Arguments {
   positional: Typed[];
@@ -83,13 +84,19 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       break;
     }
     case 'sp_who':
-    case 'sp_who2':
       spWho(ctx);
       break;
-    case 'sp_readerrorlog':
-    case 'xp_readerrorlog':
-      readErrorLog(ctx);
+    case 'sp_who2':
+      spWho2(ctx);
       break;
+    case 'sp_readerrorlog':
+    case 'xp_readerrorlog': {
+      const args = evaluateArguments(ctx, stmt);
+      const number = (index: number, name: string) => Number(text(args, index, name) ?? 0);
+      const search = [text(args, 2, '@p3'), text(args, 3, '@p4')].filter((s): s is string => s !== null && s !== '');
+      readErrorLog(ctx, { logNumber: number(0, '@p1'), logType: number(1, '@p2') || 1, search });
+      break;
+    }
     case 'sp_dbmmonitoraddmonitoring':
     case 'sp_dbmmonitorchangemonitoring':
     case 'sp_dbmmonitordropmonitoring':
@@ -112,14 +119,19 @@ async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<voi
   if (sql === null) throw new SqlError(214, "Procedure expects parameter '@statement' of type 'ntext/nchar/nvarchar'.");
   const declarations = text(args, 1, '@params');
   const inner = new BatchVariables();
+  const outputs: Array<{ inner: string; outer: string }> = [];
   if (declarations) {
-    const [declare] = parseBatch(`DECLARE ${declarations}`);
+    // `@x int OUTPUT` declares @x; OUTPUT only says it may flow back to the caller.
+    const [declare] = parseBatch(`DECLARE ${declarations.replace(/\b(?:OUTPUT|OUT)\b/gi, '')}`);
     if (declare?.kind !== 'declare') throw new SqlError(102, `Incorrect syntax near '${declarations}'.`, { class: 15 });
     inner.declare(declare, catalogFor(ctx));
     const positional = args.positional.slice(2);
+    const positionalArgs = stmt.args.filter((arg) => !arg.name).slice(2);
     declare.variables.forEach((variable, index) => {
       const given = args.named.get(variable.name.toLowerCase()) ?? positional[index];
       if (given) inner.assign(variable.name, given);
+      const arg = stmt.args.find((a) => a.name?.toLowerCase() === variable.name.toLowerCase()) ?? positionalArgs[index];
+      if (arg?.output && arg.value?.kind === 'variable') outputs.push({ inner: variable.name, outer: arg.value.name });
     });
   }
   const statements = parseBatch(sql);
@@ -128,6 +140,11 @@ async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<voi
   } catch (error) {
     // A scope-aborting error ends the dynamic SQL's scope, not the caller's batch.
     if (!(error instanceof BatchAborted) || ctx.signal.aborted) throw error;
+  }
+  // Parameters passed as `@p = @v OUTPUT` hand their final values back ("sp_executesql", OUTPUT).
+  for (const { inner: name, outer } of outputs) {
+    const value = inner.get(name);
+    if (value) ctx.variables.assign(outer, value);
   }
 }
 
@@ -154,12 +171,6 @@ function logEvent(env: ExecEnv, ctx: BatchContext, args: Arguments): void {
   }
   writeErrorLog(ctx.instance, ctx.runtime.now(), message, number);
   env.changed();
-}
-
-function readErrorLog(ctx: BatchContext): void {
-  const columns = [datetime('LogDate'), nvarchar('ProcessInfo', 12), nvarchar('Text', 4000)];
-  const rows: SqlValue[][] = ctx.instance.errorLog.map((line) => [new Date(line.ts), line.number !== undefined ? 'spid' : 'Server', line.number !== undefined ? `Error: ${line.number}. ${line.text}` : line.text]);
-  ctx.emit({ kind: 'rows', columns, rows });
 }
 
 const STATE_CODES = { SUSPENDED: 0, DISCONNECTED: 1, SYNCHRONIZING: 2, PENDING_FAILOVER: 3, SYNCHRONIZED: 4 } as const;

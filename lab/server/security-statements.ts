@@ -74,8 +74,9 @@ export function executeCreateLogin(env: ExecEnv, stmt: CreateLoginStatement): vo
   const options = source.options;
   createLogin(env, {
     name: stmt.name,
-    ...(source.kind === 'password' ? { password: source.password } : { fromWindows: true }),
+    ...(source.kind === 'password' ? (typeof source.password === 'string' ? { password: source.password } : { passwordHash: source.password.hashed }) : { fromWindows: true }),
     ...(options.defaultDatabase !== undefined ? { defaultDatabase: options.defaultDatabase } : {}),
+    ...(options.sid !== undefined ? { sid: options.sid } : {}),
     ...(options.checkPolicy !== undefined ? { checkPolicy: options.checkPolicy } : {}),
   });
 }
@@ -88,7 +89,7 @@ export function executeAlterLogin(env: ExecEnv, stmt: AlterLoginStatement): void
   }
   alterLogin(env, {
     name: stmt.name,
-    ...(action.password !== undefined ? { password: action.password } : {}),
+    ...(action.password !== undefined ? (typeof action.password === 'string' ? { password: action.password } : { passwordHash: action.password.hashed }) : {}),
     ...(action.options.checkPolicy !== undefined ? { checkPolicy: action.options.checkPolicy } : {}),
     ...(action.options.defaultDatabase !== undefined ? { defaultDatabase: action.options.defaultDatabase } : {}),
   });

@@ -5,7 +5,7 @@
 // undoes what came after it and leaves @@TRANCOUNT alone.
 //
 // What a transaction can change in the lab is the security state (logins, server roles and
-// permissions, users, certificates, master keys): DDL that touches databases, endpoints, backup
+// permissions, users, certificates, master keys) and user tables (CREATE TABLE, INSERT): DDL that touches databases, endpoints, backup
 // and restore is refused inside a transaction (226, 3021), as SQL Server refuses it. A rollback
 // puts that state back as it was when the transaction (or savepoint) began.
 
@@ -17,7 +17,7 @@ interface SecuritySnapshot {
   logins: InstanceState['logins'];
   serverRoleMembers: InstanceState['serverRoleMembers'];
   serverPermissions: InstanceState['serverPermissions'];
-  databases: Record<string, Pick<DatabaseState, 'users' | 'certificates' | 'masterKey'>>;
+  databases: Record<string, Pick<DatabaseState, 'users' | 'certificates' | 'masterKey' | 'userTables'>>;
 }
 
 interface UndoPoint {
@@ -46,7 +46,7 @@ export type TransactionAction = 'BEGIN' | 'COMMIT' | 'ROLLBACK' | 'SAVE';
 function snapshot(instance: InstanceState): SecuritySnapshot {
   const databases: SecuritySnapshot['databases'] = {};
   for (const [key, db] of Object.entries(instance.databases)) {
-    databases[key] = structuredClone({ users: db.users, certificates: db.certificates, masterKey: db.masterKey });
+    databases[key] = structuredClone({ users: db.users, certificates: db.certificates, masterKey: db.masterKey, userTables: db.userTables });
   }
   return structuredClone({
     logins: instance.logins,
@@ -63,7 +63,9 @@ function restore(instance: InstanceState, saved: SecuritySnapshot): void {
   instance.serverPermissions = copy.serverPermissions;
   for (const [key, parts] of Object.entries(copy.databases)) {
     const db = instance.databases[key];
-    if (db) Object.assign(db, parts);
+    if (!db) continue;
+    Object.assign(db, parts);
+    if (parts.userTables === undefined) delete db.userTables;
   }
 }
 

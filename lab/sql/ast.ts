@@ -247,10 +247,13 @@ export interface LoginOptions {
   checkExpiration?: boolean;
   defaultDatabase?: string;
   defaultLanguage?: string;
+  /** SID = 0x… (SQL logins only): recreates a login with the SID another server gave it. */
+  sid?: Buffer;
 }
 
 export type LoginSource =
-  | { kind: 'password'; password: string; options: LoginOptions }
+  /** PASSWORD = 'text', or PASSWORD = 0x… HASHED (the hash LOGINPROPERTY(…, 'PasswordHash') gave). */
+  | { kind: 'password'; password: string | { hashed: Buffer }; options: LoginOptions }
   | { kind: 'windows'; options: LoginOptions }
   | { kind: 'certificate'; certificate: string };
 
@@ -260,7 +263,7 @@ export type AlterLoginAction =
   | { kind: 'enable' }
   | { kind: 'disable' }
   /** ALTER LOGIN x WITH PASSWORD = '…' [OLD_PASSWORD = '…'] [, CHECK_POLICY = …] [, NAME = …] */
-  | { kind: 'with'; password?: string; oldPassword?: string; newName?: string; options: LoginOptions };
+  | { kind: 'with'; password?: string | { hashed: Buffer }; oldPassword?: string; newName?: string; options: LoginOptions };
 
 export interface AlterLoginStatement { kind: 'alterLogin'; line: number; name: string; action: AlterLoginAction }
 export interface DropLoginStatement { kind: 'dropLogin'; line: number; name: string }

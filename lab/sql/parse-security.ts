@@ -21,19 +21,25 @@ export function parseCreateLogin(c: Cursor, line: number): CreateLoginStatement 
   }
   c.expectWord('WITH', 'PASSWORD');
   c.equals();
-  const password = c.string();
+  let password: string | { hashed: Buffer };
+  if (c.peek().kind === 'binary') {
+    password = { hashed: c.binary() };
+    c.expectWord('HASHED');
+  } else password = c.string();
   const options: LoginOptions = {};
-  while (c.acceptOp(',')) loginOption(c, options, ['CHECK_POLICY', 'CHECK_EXPIRATION', 'DEFAULT_DATABASE', 'DEFAULT_LANGUAGE']);
+  while (c.acceptOp(',')) loginOption(c, options, ['CHECK_POLICY', 'CHECK_EXPIRATION', 'DEFAULT_DATABASE', 'DEFAULT_LANGUAGE', 'SID']);
   return { kind: 'createLogin', line, name, source: { kind: 'password', password, options } };
 }
 
 function loginOption(c: Cursor, options: LoginOptions, allowed: string[]): void {
   const at = c.peek();
   const option = c.expectOneOf(...allowed);
-  const key = ({ CHECK_POLICY: 'checkPolicy', CHECK_EXPIRATION: 'checkExpiration', DEFAULT_DATABASE: 'defaultDatabase', DEFAULT_LANGUAGE: 'defaultLanguage' } as const)[option as 'CHECK_POLICY'];
+  const keys = { CHECK_POLICY: 'checkPolicy', CHECK_EXPIRATION: 'checkExpiration', DEFAULT_DATABASE: 'defaultDatabase', DEFAULT_LANGUAGE: 'defaultLanguage', SID: 'sid' } as const;
+  const key = keys[option as keyof typeof keys];
   if (options[key] !== undefined) throw c.fail(at);
   c.equals();
-  if (key === 'checkPolicy' || key === 'checkExpiration') options[key] = c.onOff();
+  if (key === 'sid') options.sid = c.binary();
+  else if (key === 'checkPolicy' || key === 'checkExpiration') options[key] = c.onOff();
   else if (key === 'defaultDatabase') options.defaultDatabase = c.identifier();
   else options.defaultLanguage = c.identifier();
 }
@@ -52,7 +58,10 @@ export function parseAlterLogin(c: Cursor, line: number): AlterLoginStatement {
       if (c.acceptWord('PASSWORD')) {
         if (withAction.password !== undefined) throw c.fail(at);
         c.equals();
-        withAction.password = c.string();
+        if (c.peek().kind === 'binary') {
+          withAction.password = { hashed: c.binary() };
+          c.expectWord('HASHED');
+        } else withAction.password = c.string();
         if (c.acceptWord('OLD_PASSWORD')) {
           c.equals();
           withAction.oldPassword = c.string();

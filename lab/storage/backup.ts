@@ -84,6 +84,7 @@ export async function backup(env: ExecEnv, request: BackupRequest): Promise<void
       serverName: env.instance.name,
       recoveryModel: database.recoveryModel,
       tables: { ...database.tables },
+      users: structuredClone(database.users),
       logChainStartLsn: request.log ? (log.logChainStartLsn ?? null) : null,
     };
     writeFile(env.lab, env.instance.host, request.disk, { kind: 'backup', media: [...keep, set] }, backupDirectory(env.instance));

@@ -220,6 +220,7 @@ function applyFull(env: ExecEnv, request: RestoreRequest, plan: DatabasePlan): D
     },
     committedTransactions: set.committedTransactions,
     tables: { ...(set.tables ?? {}) },
+    ...(set.users ? { users: structuredClone(set.users) } : {}),
   };
   attachDatabase(host, instance, database);
   return database;
@@ -230,6 +231,7 @@ function applyLog(database: DatabaseState, set: BackupSet, recovery: boolean): v
   database.log.lastLogBackupLsn = set.lastLsn;
   database.committedTransactions = set.committedTransactions;
   if (set.tables) database.tables = { ...set.tables };
+  if (set.users) database.users = structuredClone(set.users);
   if (recovery) {
     database.state = 'ONLINE';
     database.log.restoredThroughLsn = null;

@@ -47,7 +47,7 @@ test('the imported certificates are the peers\' certificates (same thumbprint, n
     const session = await connect(lab, instance);
     const rows = await session.run("SELECT thumbprint FROM master.sys.certificates WHERE name = 'PRINCIPAL_cert'");
     await session.close();
-    return (rows[0]?.thumbprint as Buffer).toString('hex');
+    return (rows[0]!.thumbprint as Buffer).toString('hex');
   };
   assert.is(await thumbprint('SQLMIR01'), await thumbprint('SQLPRI01'));
 });

@@ -53,6 +53,15 @@ test('ROLLBACK undoes CREATE LOGIN, ALTER SERVER ROLE, GRANT, CREATE MASTER KEY 
   s.close();
 });
 
+test('ROLLBACK undoes CREATE TABLE and INSERT; to a savepoint it undoes only the rows after it', async () => {
+  const s = await session();
+  assert.equal((await s.query(`USE msdb; BEGIN TRAN; CREATE TABLE tx_table (a int); INSERT INTO tx_table (a) VALUES (1); ROLLBACK`)).errors, []);
+  assert.is(primary().databases['msdb']!.userTables?.['tx_table'], undefined);
+  assert.equal((await s.query(`CREATE TABLE kept_table (a int); BEGIN TRAN; INSERT INTO kept_table (a) VALUES (1); SAVE TRAN one; INSERT INTO kept_table (a) VALUES (2); ROLLBACK TRAN one; COMMIT`)).errors, []);
+  assert.equal(primary().databases['msdb']!.userTables?.['kept_table']?.rows, [[1]]);
+  s.close();
+});
+
 test('COMMIT keeps the work; nested BEGINs count; ROLLBACK to a savepoint undoes only what followed it', async () => {
   const s = await session();
   assert.equal(await scalar(s, `BEGIN TRAN; BEGIN TRAN; CREATE LOGIN kept WITH PASSWORD = 'Kept!2025x'; COMMIT; SELECT @@TRANCOUNT`), 1);

@@ -23,7 +23,7 @@ import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } f
 import { join } from 'node:path';
 import { durableAppend } from '../helpers/durable-append.js';
 import type { LoadedProcedure, ProcedureSource } from '../../machines/procedure-source.js';
-import { realProcedures } from '../../machines/real-procedures.js';
+import { realProcedures } from '../../cli/real-procedures.js';
 import type { StepDefinition } from '../../machines/runbook.js';
 import { changesServer } from './crash-statements.js';
 

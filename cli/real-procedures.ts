@@ -1,12 +1,13 @@
 // The real procedures (runbooks/) on the pair named in the config file, over mssql connections
-// (steps/connection.ts, which loads mssql only when a statement is sent).
+// (steps/connection.ts, which loads mssql only when a statement is sent). Part of the composition
+// root (cli/load-procedure.ts), loaded only when no MIRRORBOOK_RUNBOOKS module replaces it.
 
 import { loadConfig } from '../config/load.js';
 import { pairName } from '../config/types.js';
 import { getRunbook, PROCEDURES } from '../runbooks/index.js';
 import { PairConnections } from '../steps/connection.js';
-import type { ProcedureSource } from './procedure-source.js';
-import type { SqlTargets } from './sql-targets.js';
+import type { ProcedureSource } from '../machines/procedure-source.js';
+import type { SqlTargets } from '../machines/sql-targets.js';
 
 export const realProcedures: ProcedureSource = {
   names: () => PROCEDURES.map((p) => p.name),

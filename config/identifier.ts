@@ -1,5 +1,5 @@
 // Names that become T-SQL identifiers: validated per kind before they are quoted. The quoting in
-// tsql.ts would make any name safe; the validation catches names no DBA meant to type.
+// steps/tsql.ts would make any name safe; the validation catches names no DBA meant to type.
 
 export type IdentifierKind = 'database' | 'login' | 'windows-login' | 'user' | 'certificate' | 'endpoint';
 
