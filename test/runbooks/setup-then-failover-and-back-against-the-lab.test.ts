@@ -36,11 +36,9 @@ test('setup runs certificate-setup, restore and enable to SYNCHRONIZED', async (
   }
   const text = await pair.mb('status');
   assert.match(text.stdout, /Patriot\s+PRINCIPAL\s+SYNCHRONIZED\s+FULL/);
-  // Healthy but for the seed's Patriot login, which only the principal has (login drift: warning).
+  // Setup copied the Patriot application login to the mirror: no login drift either.
   const healthy = await pair.mb('monitor', '--once');
-  assert.is(healthy.code, 10, healthy.stdout);
-  assert.match(healthy.stdout, /^\S+ WARN  logins differ between the partners: Patriot only on SQLPRI01$/m);
-  assert.not.match(healthy.stdout, /CRIT|SYNCHRONIZING|unreachable/);
+  assert.is(healthy.code, 0, healthy.stdout);
 });
 
 test('setup a second time changes nothing: every step is already done', async () => {
