@@ -1,19 +1,22 @@
 // mirrorbook demo (what `npm start` runs): a lab in a temporary directory, `setup` then `failover`
 // against it in the run view (plain lines where there is no terminal), then what to try next.
-// The lab is stopped on the way out — also on Ctrl-C or a forced exit — unless --keep; its
-// directory stays, so `lab start --dir` brings the same pair back.
+// The lab is stopped on the way out — also on Ctrl-C or a forced exit — unless --keep; the
+// temporary directory the demo made is removed with it (a --dir the operator named stays).
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
 import { optionText } from '../command.js';
 import { currentInvocation, selfCommand } from '../self-command.js';
+import { formatTries } from '../next-steps.js';
+import { DEMO_DOES, TOUR, tourLine } from '../tour.js';
 
 const PROCEDURES = ['setup', 'failover'] as const;
 
 const command: Command = async (ctx) => {
   const dir = optionText(ctx, 'dir');
+  const made = dir === undefined;
   const root = dir !== undefined ? resolve(ctx.cwd, dir) : mkdtempSync(join(tmpdir(), 'mirrorbook-demo-'));
   const labDir = join(root, 'lab');
   const config = join(labDir, 'mirrorbook.yaml');
@@ -47,7 +50,7 @@ const command: Command = async (ctx) => {
       inRun = false;
       if (code !== 0) break;
     }
-    if (code === 0) say('\n' + nextSteps(ctx, root, labDir, config, keep));
+    if (code === 0) say('\n' + nextSteps(ctx, labDir, keep, made));
     return code;
   } finally {
     process.off('SIGINT', onSignal);
@@ -55,26 +58,22 @@ const command: Command = async (ctx) => {
     if (!keep && labPid !== undefined) {
       await stopLabProcess(labDir).catch(() => undefined);
       labPid = undefined;
-      say(`lab stopped; its state is kept in ${labDir}`);
+      // What the demo created goes with it: its temporary directory (a --dir named by the operator stays).
+      if (made) rmSync(root, { recursive: true, force: true });
+      say(made ? `lab stopped and ${root} removed (--keep keeps the pair running)` : `lab stopped; its state is kept in ${labDir}`);
     }
     process.off('exit', onExit);
   }
 };
 export default command;
 
-function nextSteps(ctx: CommandContext, root: string, labDir: string, config: string, keep: boolean): string {
+/** The rest of the tour (cli/tour.ts) on this lab — brought back first when the demo stopped it,
+ * or, when the demo removed its lab, on the lab a `demo --keep --dir` would leave. */
+function nextSteps(ctx: CommandContext, labDir: string, keep: boolean, made: boolean): string {
   const mb = selfCommand(currentInvocation(ctx.env, ctx.cwd));
-  const c = `--config ${config}`;
-  const tries: [string, string][] = [
-    ...(keep ? [] : [['bring the same lab back (the demo stops it on the way out)', `${mb} lab start --dir ${labDir}`] as [string, string]]),
-    ['both partners, every database', `${mb} status ${c}`],
-    ['planned failover back to SQLPRI01', `${mb} run failback ${c}`],
-    ['a lab fault: lose the principal', `${mb} lab fault SQLPRI01 down --dir ${labDir}`],
-    ['forced service on SQLMIR01 (on a terminal you type SQLMIR01 to confirm; else add --confirm SQLMIR01)', `${mb} run promote ${c}`],
-    ['the runs, and one of them with its audit timeline', `${mb} runs ${c}\n  ${mb} show <run-id> ${c}`],
-    ['check the hash chain of every audit record', `${mb} audit verify ${c}`],
-    ['a report a change board can file', `${mb} audit --format md ${c}`],
-    ...(keep ? [[`when you are done (files in ${root})`, `${mb} lab stop --dir ${labDir}`] as [string, string]] : []),
-  ];
-  return ['The pair is mirrored and SQLMIR01 is now the principal. Try next:', ...tries.map(([why, cmd]) => `  # ${why}\n  ${cmd}`)].join('\n');
+  const dir = keep || !made ? labDir : join(tmpdir(), 'mb-demo', 'lab');
+  const rest = TOUR.slice(DEMO_DOES).map((stop) => [stop.why, `${mb} ${tourLine(stop, dir)}`] as const);
+  if (keep) return `The pair is mirrored, SQLMIR01 is the principal and the lab is still running. Try next:\n${formatTries(rest)}`;
+  if (!made) return `The pair is mirrored and SQLMIR01 is the principal. Try next:\n${formatTries([['bring the same lab back (the demo stops it on the way out)', `${mb} lab start --dir ${dir}`], ...rest])}`;
+  return `The pair was mirrored and SQLMIR01 became the principal; the demo removes its lab on the way out. Try next — keep a pair:\n  ${mb} demo --keep --dir ${dirname(dir)}\nthen:\n${formatTries(rest)}`;
 }

@@ -59,7 +59,7 @@ const command: Command = async (ctx) => {
   } catch (error) {
     if (error instanceof ControlError) {
       ctx.stderr.write(`mirrorbook lab: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
-      return 1;
+      return error.usage ? 2 : 1;
     }
     throw error;
   }

@@ -22,8 +22,8 @@ export function isBehaviourSwitch(name: string): name is keyof BehaviourSwitches
 }
 
 export function setBehaviour(instance: InstanceState, name: string, value: string): void {
-  if (!isBehaviourSwitch(name)) throw new ControlError(`no behaviour switch '${name}'`, `switches: ${Object.keys(ALLOWED).join(', ')}`);
+  if (!isBehaviourSwitch(name)) throw new ControlError(`no behaviour switch '${name}'`, `switches: ${Object.keys(ALLOWED).join(', ')}`, true);
   const parsed = ALLOWED[name](value);
-  if (parsed === undefined) throw new ControlError(`${name} cannot be '${value}'`, `expected ${EXPECTED[name]}`);
+  if (parsed === undefined) throw new ControlError(`${name} cannot be '${value}'`, `expected ${EXPECTED[name]}`, true);
   (instance.behaviour as unknown as Record<string, unknown>)[name] = parsed;
 }

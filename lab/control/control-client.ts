@@ -44,6 +44,6 @@ export async function sendControl<T = unknown>(root: string, request: ControlReq
     });
     req.end(body);
   });
-  if (!response.ok) throw new ControlError(response.error, response.hint);
+  if (!response.ok) throw new ControlError(response.error, response.hint, response.usage === true);
   return response.result as T;
 }

@@ -13,11 +13,13 @@ export type ControlRequest =
   /** Without name/value: the instance's switches; with them: set one (all instances when instance is '*'). */
   | { op: 'behaviour'; instance: string; name?: string; value?: string };
 
-export type ControlResponse = { ok: true; result: unknown } | { ok: false; error: string; hint?: string };
+export type ControlResponse = { ok: true; result: unknown } | { ok: false; error: string; hint?: string; usage?: true };
 
 /** An operator mistake the control channel reports without a stack (unknown instance …). */
 export class ControlError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  /** `usage`: the request named something the lab does not have (an instance, a switch, a value):
+   * the CLI exits 2, as for any bad argument. */
+  constructor(message: string, readonly hint?: string, readonly usage = false) {
     super(message);
     this.name = 'ControlError';
   }

@@ -36,7 +36,7 @@ export async function startControlServer(handle: (request: ControlRequest) => Pr
         try {
           reply(200, { ok: true, result: await handle(request) });
         } catch (error) {
-          if (error instanceof ControlError) reply(200, { ok: false, error: error.message, ...(error.hint ? { hint: error.hint } : {}) });
+          if (error instanceof ControlError) reply(200, { ok: false, error: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.usage ? { usage: true } : {}) });
           else reply(500, { ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) });
         }
       },

@@ -26,7 +26,7 @@ export function applyFault(lab: LabState, instance: InstanceState, kind: FaultKi
       fault.slowMs = 0;
       return;
     case 'slow':
-      if (ms === undefined || !Number.isInteger(ms) || ms < 0) throw new ControlError('slow needs a delay in milliseconds (0 clears it)');
+      if (ms === undefined || !Number.isInteger(ms) || ms < 0) throw new ControlError('slow needs a delay in milliseconds (0 clears it)', undefined, true);
       fault.slowMs = ms;
       return;
   }
@@ -81,7 +81,7 @@ export function stopProgram(instance: InstanceState, programName: string): Clien
   const stopped = instance.programs.filter(matches);
   if (stopped.length === 0) {
     const running = instance.programs.map((program) => program.programName).join(', ') || 'none';
-    throw new ControlError(`no client program '${programName}' is running on ${instance.name}`, `running: ${running}`);
+    throw new ControlError(`no client program '${programName}' is running on ${instance.name}`, `running: ${running}`, true);
   }
   instance.programs = instance.programs.filter((program) => !matches(program));
   return stopped;

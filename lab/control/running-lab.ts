@@ -206,7 +206,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
 
   const instanceNamed = (name: string): InstanceState => {
     const instance = Object.values(lab.instances).find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
-    if (!instance) throw new ControlError(`no instance named '${name}' in this lab`, `instances: ${Object.keys(lab.instances).join(', ')}`);
+    if (!instance) throw new ControlError(`no instance named '${name}' in this lab`, `instances: ${Object.keys(lab.instances).join(', ')}`, true);
     return instance;
   };
 
@@ -341,7 +341,7 @@ function faultOf(lab: LabState, name: string) {
 }
 
 function requireProgram(program: string | undefined): string {
-  if (!program) throw new ControlError('name the client program', `e.g. mirrorbook lab sessions SQLPRI01 start "Patriot Data Service"`);
+  if (!program) throw new ControlError('name the client program', `e.g. mirrorbook lab sessions SQLPRI01 start "Patriot Data Service"`, true);
   return program;
 }
 

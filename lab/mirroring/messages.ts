@@ -31,7 +31,7 @@ export const bulkLoggedChanges = (db: string) =>
 export const editionWithoutMirroring = () => e(1463, 'Database mirroring is not available in the edition of this SQL Server instance. See books online for more details on feature support in different SQL Server editions.');
 export const onlyOnPrincipal = (db: string) => e(1470, `The alter database for this partner config values may only be initiated on the current principal server for database "${db}".`);
 export const safetyNotChangeable = () => e(1473, 'This SQL Server edition does not allow changing the safety level. ALTER DATABASE command failed.');
-export const timeoutTooLarge = () => e(1476, 'Database mirroring timeout value 32768 exceeds the maximum value 32767.');
+export const timeoutTooLarge = (seconds: number) => e(1476, `Database mirroring timeout value ${seconds} exceeds the maximum value 32767.`);
 export const safetyMustBeFull = (db: string) => e(1477, `The database mirroring safety level must be FULL to manually failover database "${db}". Set safety level to FULL and retry.`);
 export const notCaughtUp = (db: string) => e(1422, `The mirror server instance is not caught up to the recent changes to database "${db}". Unable to fail over.`);
 export const partnersNotConnected = (db: string) =>

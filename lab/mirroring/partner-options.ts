@@ -150,7 +150,7 @@ export function setSafety(env: ExecEnv, databaseName: string, safety: 'FULL' | '
 
 export function setTimeout(env: ExecEnv, databaseName: string, seconds: number): void {
   const { side, other } = principalSide(env, databaseName);
-  if (seconds > 32767) throw msg.timeoutTooLarge();
+  if (seconds > 32767) throw msg.timeoutTooLarge(seconds);
   const effective = Math.max(5, Math.floor(seconds));
   for (const s of other ? [side, other] : [side]) s.mirroring.timeoutSeconds = effective;
   env.changed();

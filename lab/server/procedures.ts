@@ -20,6 +20,7 @@ import { requireSysadmin } from '../instance/authorization.js';
 import { evaluateExpression } from '../sql/evaluate.js';
 import { catalogContext, catalogFor } from './catalog-context.js';
 import { datatypeInfo } from './datatype-info.js';
+import { readErrorLog, spWho2 } from './session-procedures.js';
 
 interface Arguments {
   positional: Typed[];
@@ -83,13 +84,19 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       break;
     }
     case 'sp_who':
-    case 'sp_who2':
       spWho(ctx);
       break;
-    case 'sp_readerrorlog':
-    case 'xp_readerrorlog':
-      readErrorLog(ctx);
+    case 'sp_who2':
+      spWho2(ctx);
       break;
+    case 'sp_readerrorlog':
+    case 'xp_readerrorlog': {
+      const args = evaluateArguments(ctx, stmt);
+      const number = (index: number, name: string) => Number(text(args, index, name) ?? 0);
+      const search = [text(args, 2, '@p3'), text(args, 3, '@p4')].filter((s): s is string => s !== null && s !== '');
+      readErrorLog(ctx, { logNumber: number(0, '@p1'), logType: number(1, '@p2') || 1, search });
+      break;
+    }
     case 'sp_dbmmonitoraddmonitoring':
     case 'sp_dbmmonitorchangemonitoring':
     case 'sp_dbmmonitordropmonitoring':
@@ -164,12 +171,6 @@ function logEvent(env: ExecEnv, ctx: BatchContext, args: Arguments): void {
   }
   writeErrorLog(ctx.instance, ctx.runtime.now(), message, number);
   env.changed();
-}
-
-function readErrorLog(ctx: BatchContext): void {
-  const columns = [datetime('LogDate'), nvarchar('ProcessInfo', 12), nvarchar('Text', 4000)];
-  const rows: SqlValue[][] = ctx.instance.errorLog.map((line) => [new Date(line.ts), line.number !== undefined ? 'spid' : 'Server', line.number !== undefined ? `Error: ${line.number}. ${line.text}` : line.text]);
-  ctx.emit({ kind: 'rows', columns, rows });
 }
 
 const STATE_CODES = { SUSPENDED: 0, DISCONNECTED: 1, SYNCHRONIZING: 2, PENDING_FAILOVER: 3, SYNCHRONIZED: 4 } as const;

@@ -31,8 +31,16 @@ test('stop and start a program on an instance', async () => {
   assert.is(started.code, 0, started.stderr);
   assert.ok((await programs('SQLMIR01')).some((p) => p.programName === 'Patriot Data Service'));
   const missing = await lab.cli('sessions', 'SQLPRI01', 'stop', 'Nothing');
-  assert.is(missing.code, 1);
+  assert.is(missing.code, 2, 'naming what the lab does not have is bad usage');
   assert.match(missing.stderr, "no client program 'Nothing'");
+});
+
+test('an instance, a behaviour switch or a value the lab does not have exits 2 naming it', async () => {
+  for (const [args, said] of [[['fault', 'SQLPRI99', 'down'], "no instance named 'SQLPRI99'"], [['behaviour', 'SQLPRI01', 'noSuchSwitch', '1'], "no behaviour switch 'noSuchSwitch'"]] as const) {
+    const result = await lab.cli(...args);
+    assert.is(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, said);
+  }
 });
 
 test('service-account changes the account and restarts the instance', async () => {

@@ -18,7 +18,7 @@ test('demo on a terminal: the run view, Ctrl-C mid-setup exits 130 with the resu
     term.keys('C-c');
     const end = await term.waitFor('EXIT=');
     assert.match(end, /EXIT=130/);
-    assert.match(end, /to continue: node \S+ resume \S+ --config \S+mirrorbook\.yaml/);
+    assert.match(end, /to continue: node [^\n]*?resume \S+ --config\s+\S+mirrorbook\.yaml/);
     assert.match(end, /lab stopped; its state is kept/);
     assert.not.match(end, /failover on SQLPRI01/, 'the demo does not go on after an interrupt');
     await waitFor('the lab to be gone', () => findRunningLab(join(dir, 'lab')) === null);

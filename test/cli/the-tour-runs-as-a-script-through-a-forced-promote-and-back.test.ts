@@ -1,0 +1,51 @@
+// The tour (cli/tour.ts: the README's and the demo's "Try next") run as a script, every command as
+// printed (plus --yes, as a script has no terminal): each exits 0, the forced promote happens while
+// SQLPRI01 is the principal, the pair is recovered after it, and every procedure the lab's pair can
+// rehearse is run. The README shows the same tour.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TOUR, tourLine } from '../../cli/tour.js';
+import { stopLabProcess } from '../../lab/control/launch.js';
+import { REPO_ROOT, runCli } from '../helpers/lab.js';
+
+const root = mkdtempSync(join(tmpdir(), 'mb-tour-'));
+const dir = join(root, 'lab');
+test.after(async () => {
+  await stopLabProcess(dir).catch(() => undefined);
+  rmSync(root, { recursive: true, force: true });
+});
+
+const roles = async (): Promise<string> => {
+  const status = await runCli(['status', '--config', join(dir, 'mirrorbook.yaml')]);
+  return status.stdout;
+};
+
+test('every stop of the tour exits 0; promote forces service on SQLMIR01 while SQLPRI01 is the principal; the pair is recovered', async () => {
+  const env = { MIRRORBOOK_POLL_MS: '50' };
+  const ran: string[] = [];
+  for (const stop of TOUR) {
+    const args = tourLine(stop, dir).split(' ');
+    if (args[0] === 'run') args.push('--yes');
+    if (stop.args.startsWith('lab fault SQLPRI01 down')) assert.match(await roles(), /SQLPRI01 \(configured principal[^\n]*\n[^\n]*\n\s+Patriot\s+PRINCIPAL/, 'SQLPRI01 is the principal when it is lost');
+    const result = await runCli(args, env);
+    assert.is(result.code, 0, `mirrorbook ${args.join(' ')}: exit ${result.code}\n${result.stdout.slice(-2500)}\n${result.stderr}`);
+    if (args[0] === 'run') ran.push(args[1]!);
+    // The lab's backups at test speed (a behaviour switch, lab/README.md).
+    if (stop.args.startsWith('lab start')) assert.is((await runCli(['lab', 'behaviour', '*', 'backupMsPerGB', '5', '--dir', dir])).code, 0);
+    if (stop.args.startsWith('run promote')) assert.match(result.stdout, /forced|FORCE_SERVICE_ALLOW_DATA_LOSS/i);
+    if (stop.args.startsWith('run resume-session') && !ran.includes('suspend')) {
+      assert.match(await roles(), /SQLMIR01 \(configured mirror[^\n]*\n[^\n]*\n\s+Patriot\s+PRINCIPAL\s+SYNCHRONIZED/, 'after the recovery SQLMIR01 serves, SQLPRI01 mirrors, SYNCHRONIZED');
+    }
+  }
+  for (const procedure of ['setup', 'failover', 'failback', 'promote', 'resume-session', 'set-safety-off', 'set-safety-full', 'suspend', 'disable', 'cleanup']) assert.ok(ran.includes(procedure), `the tour runs ${procedure}`);
+});
+
+test('the README shows the same tour', () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  for (const stop of TOUR) assert.ok(readme.includes(`npx mirrorbook ${tourLine(stop, '/tmp/mb-tour')}`), `README tour has: ${tourLine(stop, '/tmp/mb-tour')}`);
+});
+
+test.run();
