@@ -1,13 +1,17 @@
-// The core types of mirrorbook's engine. Procedures (runbooks/) are data built from steps (steps/);
-// the engine (machines/) compiles a runbook into an XState machine and runs it journal-first.
+// The core types of mirrorbook's engine, and its glossary (the TSDoc of each type says the rest).
+// Procedures (runbooks/) are data built from steps (steps/); the engine (machines/) runs each step
+// through the step chart (step-chart.ts), journal-first (durability.ts).
 //
 // Glossary
-//   runbook     — a named procedure: ordered steps and the servers they run on ("enable").
+//   procedure   — what an operator runs by name ("setup", "failover"); its definition in code is a
+//                 RunbookDefinition and lives in runbooks/ ("runbook" names only that type and folder).
 //   step        — one idempotent operation: a read-only probe ("is it already true?"), an apply
 //                 (the side effect) and a verify (the post-condition).
 //   run         — one execution of a runbook against one pair, identified by a run id; resumable.
 //   attempt     — one try of one step inside a run (retries and resumes add attempts).
-//   checkpoint  — the XState snapshot, saved in every durable commit; a cache of the journal.
+//   checkpoint  — the step chart's persisted snapshot, saved with the commits; a cache of the journal.
+//   intent / outcome — a journal entry written before an attempt's effect / after it ends; an
+//                 intent without an outcome is in doubt and is reconciled by probing.
 //   journal     — the durable intent / outcome records per attempt: the source of truth.
 //   audit record— one append-only, hash-chained entry: who ran what T-SQL where, and the result.
 //   pair        — the mirroring partners (and optional witness) a run acts on; one run per pair.
@@ -75,6 +79,8 @@ export interface PlannedStatement {
   tsql: Tsql;
 }
 
+/** A step: one idempotent operation — a read-only probe ("is it already true?"), an apply (the
+ * side effect, started only once its intent is durable) and a verify (the post-condition). */
 export interface StepDefinition {
   /** Stable id; part of the definition hash, so renaming one refuses older runs. */
   id: string;
@@ -94,6 +100,7 @@ export interface StepDefinition {
   plan(): PlannedStatement[];
 }
 
+/** A procedure's definition: its steps in order. A run pins its hash; a resume refuses another. */
 export interface RunbookDefinition {
   /** Procedure name as typed on the command line ("certificate-setup"). */
   name: string;

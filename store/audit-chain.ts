@@ -16,7 +16,9 @@ export const AUDIT_COLUMNS = [
 
 const HASHED_COLUMNS = AUDIT_COLUMNS.slice(0, 16);
 export const SELECT_AUDIT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit`;
-export const SELECT_CHAIN = `SELECT seq, prev_hash, hash, json_array(${HASHED_COLUMNS.join(', ')}), kind FROM audit`;
+export const SELECT_CHAIN = `SELECT seq, prev_hash, hash, json_array(${HASHED_COLUMNS.join(', ')}) FROM audit`;
+/** The canonical fields alone (as verify hashed them), for the records a check reads after the walk. */
+export const SELECT_CANONICAL = `SELECT json_array(${HASHED_COLUMNS.join(', ')}) FROM audit`;
 
 /** One NDJSON line per record, built by SQLite: the same object JSON.stringify(AuditRecord) gives. */
 export const SELECT_AUDIT_JSON = `SELECT json_object('seq', seq, 'ts', ts, 'runId', run_id, 'kind', kind, 'operator', operator,
@@ -44,8 +46,8 @@ export type AuditRow = [
 export const PREV_HASH = 16;
 export const HASH = 17;
 
-/** What verify reads per record: seq, prev_hash, hash, the canonical JSON of the hashed fields and the kind. */
-export type ChainRow = [seq: number, prevHash: string, hash: string, canonical: string, kind: string];
+/** What verify reads per record: seq, prev_hash, hash and the canonical JSON of the hashed fields. */
+export type ChainRow = [seq: number, prevHash: string, hash: string, canonical: string];
 
 /** Marks a record hashed with the store's key (audit.key): HMAC-SHA-256 instead of SHA-256, so a
  * chain rebuilt by someone without the key does not verify. */

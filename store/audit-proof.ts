@@ -3,7 +3,7 @@
 // went missing. Read-only: it is run on a private view (store/private-view.ts).
 import type Database from 'better-sqlite3';
 import { verifyChain } from './audit-verify.js';
-import { TIED_KINDS, Ties } from './audit-ties.js';
+import { Ties } from './audit-ties.js';
 import { lostWalFindings } from './wal-guard.js';
 import { schemaVersion } from './migrate.js';
 import { anchorFindings } from './anchor-check.js';
@@ -33,18 +33,20 @@ const SCHEMA_OBJECTS: { version: number; type: 'table' | 'trigger'; name: string
 ];
 
 export function proveDb(db: Database.Database, options: ProofOptions): StoreProof {
-  const findings: Finding[] = [...integrityFindings(db), ...schemaFindings(db)];
-  const ties = new Ties();
-  const chain = verifyChain(db, { ...(options.key ? { key: options.key } : {}), kinds: TIED_KINDS, onRecord: ties.add });
-  const notes: string[] = [];
-  if (chain.ok) {
-    const tied = ties.check(db);
-    findings.push(...tied.findings);
-    notes.push(...tied.notes);
-  }
-  findings.push(...lostWalFindings(db, options.walBytes));
-  if (options.anchors) findings.push(...anchorFindings(db, options.anchors));
-  return { chain, findings, notes };
+  // One read transaction: the tables and records checked after the walk are the ones it verified.
+  return db.transaction((): StoreProof => {
+    const findings: Finding[] = [...integrityFindings(db), ...schemaFindings(db)];
+    const chain = verifyChain(db, options.key ? { key: options.key } : {});
+    const notes: string[] = [];
+    if (chain.ok) {
+      const tied = new Ties().check(db);
+      findings.push(...tied.findings);
+      notes.push(...tied.notes);
+    }
+    findings.push(...lostWalFindings(db, options.walBytes));
+    if (options.anchors) findings.push(...anchorFindings(db, options.anchors));
+    return { chain, findings, notes };
+  })();
 }
 
 function integrityFindings(db: Database.Database): Finding[] {

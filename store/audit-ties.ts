@@ -4,10 +4,14 @@
 // named with its run, though the chain itself is intact.
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
+import { SELECT_CANONICAL } from './audit-chain.js';
 import type { Finding } from './types.js';
 
-/** The audit kinds whose records back a table row. */
-export const TIED_KINDS: ReadonlySet<string> = new Set(['run-start', 'run-end', 'resume', 'intent', 'outcome', 'step']);
+/** The records that back a table row, selected in SQLite (a million other records never reach
+ * JavaScript); read in the same read transaction as the chain walk that verified them. */
+export const TIED_RECORDS = `${SELECT_CANONICAL} WHERE kind IN ('run-start', 'run-end', 'resume')
+  OR (kind IN ('intent', 'outcome') AND json_extract(data, '$.intentId') IS NOT NULL)
+  OR (kind = 'step' AND json_extract(data, '$.stepStateId') IS NOT NULL) ORDER BY seq`;
 
 const F = { seq: 0, ts: 1, runId: 2, kind: 3, operator: 4, osUser: 5, host: 6, stepId: 9, attempt: 10, result: 12, errorNumber: 13, message: 14, data: 15 } as const;
 
@@ -17,14 +21,14 @@ interface RunFacts {
   last?: unknown[];
 }
 
-/** Collects the tied records during the chain walk, then checks the tables against them. */
+/** Reads the tied records of a verified chain, then checks the tables against them. */
 export class Ties {
   private readonly runs = new Map<string, RunFacts>();
   private readonly intents = new Map<number, unknown[]>();
   private readonly outcomes = new Map<number, unknown[]>();
   private readonly steps = new Map<number, unknown[]>();
 
-  readonly add = (fields: unknown[]): void => {
+  private add(fields: unknown[]): void {
     const kind = fields[F.kind];
     const runId = fields[F.runId] as string | null;
     const data = dataOf(fields);
@@ -37,9 +41,10 @@ export class Ties {
     } else if (kind === 'intent' && typeof data.intentId === 'number') this.intents.set(data.intentId, fields);
     else if (kind === 'outcome' && typeof data.intentId === 'number') this.outcomes.set(data.intentId, fields);
     else if (kind === 'step' && typeof data.stepStateId === 'number') this.steps.set(data.stepStateId, fields);
-  };
+  }
 
   check(db: Database.Database): { findings: Finding[]; notes: string[] } {
+    for (const canonical of db.prepare(TIED_RECORDS).pluck().iterate() as IterableIterator<string>) this.add(JSON.parse(canonical) as unknown[]);
     const findings: Finding[] = [];
     const legacy = new Legacy(db);
     this.checkRuns(db, findings, legacy);

@@ -9,7 +9,6 @@ const SEQ = 0;
 const PREV_HASH = 1;
 const HASH = 2;
 const CANONICAL = 3;
-const KIND = 4;
 
 interface Break {
   row: ChainRow;
@@ -20,9 +19,6 @@ interface Break {
 export interface ChainWalk {
   /** The store's key; without it keyed records cannot be checked. */
   key?: Buffer;
-  /** Sees the canonical fields of every verified record whose kind is in `kinds`. */
-  kinds?: ReadonlySet<string>;
-  onRecord?(fields: unknown[]): void;
 }
 
 export function readHead(db: Database.Database): { seq: number; hash: string } | undefined | null {
@@ -61,7 +57,6 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
       unsigned = { seq: row[SEQ], detail: `record ${row[SEQ]} is not signed with the audit key although record ${firstKeyed} before it is: the chain was rebuilt without the key` };
       break;
     }
-    if (walk.kinds?.has(row[KIND])) walk.onRecord?.(JSON.parse(row[CANONICAL]) as unknown[]);
     count += 1;
     expectedPrev = row[HASH];
     expectedSeq = row[SEQ] + 1;

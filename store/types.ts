@@ -40,6 +40,7 @@ export interface RunInput {
   argv: string[];
 }
 
+/** A run: one execution of a procedure against one pair, resumable until it is done. */
 export interface RunRecord extends RunInput {
   status: RunStatus;
   exitCode: number | null;
@@ -95,6 +96,7 @@ export interface StepState extends StepStateInput {
   at: string;
 }
 
+/** The journal (the source of truth for resume): one attempt's intent and, once it ended, its outcome. */
 export interface JournalEntry {
   /** The intent id (monotonic across the store). */
   id: number;
@@ -132,6 +134,7 @@ export interface AuditInput {
   at?: string;
 }
 
+/** An audit record: one append-only, hash-chained entry — who ran what T-SQL where, and the result. */
 export interface AuditRecord {
   seq: number;
   ts: string;
