@@ -9,7 +9,7 @@ import { identifierProblem, type IdentifierKind } from './identifier.js';
 import { readMonitor } from './monitor.js';
 import { passwordWeakness } from './password-policy.js';
 import { PATRIOT, defaultPeerNames } from './preset.js';
-import { Issues, bool, int, list, mapping, oneOf, required, str, type Raw } from './schema.js';
+import { Issues, bool, int, list, mapping, oneOf, quoted, required, str, type Raw } from './schema.js';
 import { Secret, resolveSecret } from './secret.js';
 import { CONFIG_FILE_LIMIT, readBoundedFile } from './bounded-file.js';
 import { readAuditSection } from './audit-key.js';
@@ -85,9 +85,10 @@ function readConfig(raw: unknown, path: string, issues: Issues, env: NodeJS.Proc
   const audit = readAuditSection(top.audit, issues, sources);
   if (safety === 'OFF' && servers.witness) warnings.push('safety OFF with a witness only adds risk: the witness is never used for automatic failover');
   if (safety === 'OFF') warnings.push('safety OFF (high performance) allows data loss and needs Enterprise edition');
-  const programsRaw = list(top.applicationPrograms, 'applicationPrograms', issues);
+  // program_name is nvarchar(128): a longer LIKE pattern matches nothing.
+  const programsRaw = list(top.applicationPrograms, 'applicationPrograms', issues, 50);
   const applicationPrograms = programsRaw
-    ? programsRaw.map((p, i) => str(p, `applicationPrograms[${i}]`, issues)).filter((p): p is string => p !== undefined)
+    ? programsRaw.map((p, i) => str(p, `applicationPrograms[${i}]`, issues, { pattern: /^.{1,128}$/su, allowed: 'a LIKE pattern of at most 128 characters' })).filter((p): p is string => p !== undefined)
     : patriot ? PATRIOT.applicationPrograms : [];
   const monitor = readMonitor(top.monitor, issues, sources);
 
@@ -124,7 +125,7 @@ function identifier(value: unknown, path: string, kind: IdentifierKind, issues: 
   if (name === undefined) return undefined;
   const problem = identifierProblem(kind, name);
   if (problem) {
-    issues.add(path, `"${name}" cannot be used as a ${kind} name: ${problem}`);
+    issues.add(path, `${quoted(name)} cannot be used as a ${kind} name: ${problem}`);
     return undefined;
   }
   return name;
@@ -187,7 +188,7 @@ function readServer(value: unknown, role: PartnerRole, endpointPort: number | un
   let mirroringAddress: string | undefined;
   if (addressRaw !== undefined) {
     const match = MIRRORING_ADDRESS.exec(addressRaw);
-    if (!match) issues.add(`${path}.mirroringAddress`, `"${addressRaw}" is not allowed; expected TCP://host:port (a host name, FQDN, IPv4 or [IPv6]; never the instance name)`);
+    if (!match) issues.add(`${path}.mirroringAddress`, `${quoted(addressRaw)} is not allowed; expected TCP://host:port (a host name, FQDN, IPv4 or [IPv6]; never the instance name)`);
     else {
       const addressPort = Number(match[3]);
       if (addressPort < 1024 || addressPort > 32767) issues.add(`${path}.mirroringAddress`, `port ${addressPort} is outside 1024–32767`);

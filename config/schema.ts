@@ -23,8 +23,16 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'string') return quoted(value);
   return String(value);
+}
+
+/** How long an echoed value may be: enough to recognise it, never a wall of text. */
+const ECHO_LIMIT = 80;
+
+/** A value quoted for an error message, cut to a readable length. */
+export function quoted(value: string): string {
+  return value.length <= ECHO_LIMIT ? `"${value}"` : `"${value.slice(0, ECHO_LIMIT)}…" (${value.length} characters)`;
 }
 
 export function join(path: string, key: string | number): string {
@@ -58,7 +66,7 @@ export function str(value: unknown, path: string, issues: Issues, check?: { patt
   }
   // Control characters in a config value are never meant, and would reach terminals raw (escapes).
   if (/\p{Cc}/u.test(value)) {
-    issues.add(path, `${JSON.stringify(value)} contains control characters; expected ${check?.allowed ?? 'printable text'}`);
+    issues.add(path, `${quoted(JSON.stringify(value).slice(1, -1))} contains control characters; expected ${check?.allowed ?? 'printable text'}`);
     return undefined;
   }
   if (check && !check.pattern.test(value)) {
@@ -95,10 +103,15 @@ export function oneOf<T extends string | boolean>(value: unknown, path: string, 
   return found;
 }
 
-export function list(value: unknown, path: string, issues: Issues): unknown[] | undefined {
+/** A list of at most `max` entries (default 100): no config builds a batch SQL Server refuses. */
+export function list(value: unknown, path: string, issues: Issues, max = 100): unknown[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
     issues.add(path, `expected a list, found ${describe(value)}`);
+    return undefined;
+  }
+  if (value.length > max) {
+    issues.add(path, `${value.length} entries; at most ${max} are allowed`);
     return undefined;
   }
   return value;

@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors/operator-error.js';
 import { SECRET_FILE_LIMIT, readBoundedFile } from './bounded-file.js';
+import { quoted } from './schema.js';
 
 export const MASK = '****';
 
@@ -63,7 +64,7 @@ export function resolveSecret(raw: unknown, field: string, sources: SecretSource
   if (raw.startsWith('env:')) {
     const name = raw.slice('env:'.length);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new UsageError(`${field}: "${raw}" is not a valid environment variable reference`, SECRET_FORMS_HINT);
+      throw new UsageError(`${field}: ${quoted(raw)} is not a valid environment variable reference`, SECRET_FORMS_HINT);
     }
     const value = sources.env[name];
     if (value === undefined || value === '') {
