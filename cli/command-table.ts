@@ -133,7 +133,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   status: {
     summary: 'both partners, every database: role, state, safety, witness, queues',
     usage: ['status [--watch] [--interval SECONDS] [--json]'],
-    about: 'Both partners and every configured database: role, mirroring state, safety, witness, send and redo\nqueues. Read-only. --watch refreshes every --interval seconds (default 2) until Ctrl-C; with --json\nit prints one JSON document per refresh.',
+    about: 'Both partners and every configured database: role, mirroring state, safety, witness, send and redo\nqueues. Read-only. --watch refreshes every --interval seconds (default 2) until Ctrl-C: on a terminal\nit redraws in place with a sparkline per queue and says when the servers answer slowly; with --json\nor piped it appends one JSON document per refresh.',
     options: { watch: { type: 'boolean', short: 'w', help: 'refresh until Ctrl-C' }, interval: { type: 'string', value: 'SECONDS', help: 'seconds between refreshes (0.2–3600, default 2)' } },
     common: READ_COMMON,
     maxPositionals: 0,
@@ -194,11 +194,12 @@ log. Every sample is kept in the store (monitor.retentionHours) for \`monitor hi
     load: () => import('./commands/connection-string.js'),
   },
   lab: {
-    summary: 'the simulated SQL Server pair: start|stop|status|fault|log|sessions|service-account|copy|behaviour',
+    summary: 'the simulated SQL Server pair: start|stop|status|fault|workload|log|sessions|service-account|copy|behaviour',
     usage: [
       'lab start [--witness] [--version 2008R2|2012|2014|2016|2017|2019|2022] [--edition Enterprise|Standard|Developer|Express]',
       'lab stop | lab status',
       'lab fault <instance> down|up|isolate|heal|slow <ms>',
+      'lab workload <instance> <tps> [database]',
       'lab log <instance> [--follow]',
       'lab sessions <instance> [list | start <program> | stop <program>]',
       'lab service-account <instance> <account>',

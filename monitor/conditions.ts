@@ -219,9 +219,10 @@ export function roleChanges(sample: PairSample, lastPrincipal: Record<string, st
   const notices: Notice[] = [];
   for (const database of databases) {
     const principals = sample.servers.filter((s) => s.reachable && s.databases.some((d) => d.name === database && d.role === 'PRINCIPAL'));
-    if (principals.length !== 1) continue;
-    const now = principals[0]!;
     const before = lastPrincipal[database];
+    // Two principals (forced service while the old one still runs): the new one is the change.
+    const now = principals.length === 1 ? principals[0] : principals.length === 2 ? principals.find((s) => s.instance !== before) : undefined;
+    if (!now) continue;
     lastPrincipal[database] = now.instance;
     if (before === undefined || before === now.instance) continue;
     const old = sample.servers.find((s) => s.instance === before);

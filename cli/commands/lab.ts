@@ -45,6 +45,7 @@ const command: Command = async (ctx) => {
       case 'stop': return await stop(ctx, args, rest);
       case 'status': return await status(ctx, args, rest);
       case 'fault': return await fault(ctx, args, rest);
+      case 'workload': return await workload(ctx, args, rest);
       case 'log': return await log(ctx, args, rest);
       case 'sessions': return await sessions(ctx, args, rest);
       case 'service-account': return await serviceAccount(ctx, args, rest);
@@ -125,6 +126,17 @@ async function fault(ctx: CommandContext, args: LabArgs, rest: string[]): Promis
   const result = await sendControl<InstanceStatus>(args.dir, { op: 'fault', instance, fault: kind as FaultKind, ...(ms === undefined ? {} : { ms }) });
   if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
   else ctx.stdout.write(`${result.name}: ${describeFaults(result)}\n`);
+  return 0;
+}
+
+async function workload(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
+  const [instance, tpsText, database] = rest;
+  if (!instance) throw new UsageError('missing the instance name', USAGE);
+  if (tpsText === undefined || !/^\d+(\.\d+)?$/.test(tpsText) || Number(tpsText) > 100_000) throw new UsageError(`the workload needs transactions per second (0–100000), e.g. 'lab workload ${instance} 200'${tpsText === undefined ? '' : `; found '${tpsText}'`}`, USAGE);
+  expectArgs(rest, database === undefined ? 2 : 3, '');
+  const result = await sendControl<Record<string, number>>(args.dir, { op: 'workload', instance, tps: Number(tpsText), ...(database ? { database } : {}) });
+  if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
+  else ctx.stdout.write(`${instance}: ${Object.entries(result).map(([d, tps]) => `${d} ${tps} tps`).join(', ')}\n`);
   return 0;
 }
 

@@ -5,6 +5,31 @@ import { optionText, UsageError } from '../command.js';
 import { resolvePaths } from '../paths.js';
 import { loadConfig } from '../../config/load.js';
 import type { PairStatus } from '../../steps/pair-status.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sparkline } from '../../monitor/sparkline.js';
+
+/** A refresh slower than this is called out. */
+const SLOW_MS = 2000;
+/** Queue values kept per database for the sparklines (a few minutes at the default interval). */
+const KEEP = 120;
+
+function queueLines(status: PairStatus, queues: Map<string, number[]>): string {
+  const lines: string[] = [];
+  for (const p of status.partners) {
+    for (const d of p.databases) {
+      for (const [label, value] of [['send', d.sendQueueKb], ['redo', d.redoQueueKb]] as const) {
+        if (value === null || (label === 'send' && d.role !== 'PRINCIPAL') || (label === 'redo' && d.role !== 'MIRROR')) continue;
+        const key = `${d.name} ${label} queue on ${p.instance}`;
+        const series = queues.get(key) ?? [];
+        series.push(value);
+        if (series.length > KEEP) series.shift();
+        queues.set(key, series);
+        lines.push(`  ${key.padEnd(40)} ${sparkline(series, 40)} ${value} KB`);
+      }
+    }
+  }
+  return lines.length ? `\nqueues\n${lines.join('\n')}\n` : '';
+}
 
 /** Seconds between refreshes, from --interval (default 2). */
 function intervalOf(ctx: CommandContext): number {
@@ -59,15 +84,18 @@ const command: Command = async (ctx) => {
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    // Piped (or --json): one JSON document per refresh, appended. On a terminal: redrawn in place,
+    // with the last minutes of each queue as a sparkline and a note when the servers answer slowly.
+    const terminal = ctx.stdout.isTTY === true && !ctx.flags.json;
+    const queues = new Map<string, number[]>();
     try {
       while (!stop.signal.aborted) {
+        const asked = Date.now();
         const status = await read();
-        if (ctx.flags.json) ctx.stdout.write(JSON.stringify(status) + '\n');
-        else ctx.stdout.write((ctx.stdout.isTTY ? '\x1b[2J\x1b[H' : '') + renderStatus(status) + '\n');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, intervalS * 1000);
-          stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-        });
+        const tookMs = Date.now() - asked;
+        if (!terminal) ctx.stdout.write(JSON.stringify({ ...status, answeredInMs: tookMs }) + '\n');
+        else ctx.stdout.write('\x1b[H\x1b[J' + renderStatus(status) + '\n' + queueLines(status, queues) + (tookMs > SLOW_MS ? `\nthe servers took ${tookMs} ms to answer (slow)\n` : ''));
+        await sleep(intervalS * 1000, undefined, { signal: stop.signal }).catch(() => {});
       }
       return 0;
     } finally {

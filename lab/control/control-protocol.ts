@@ -6,6 +6,8 @@ export type ControlRequest =
   | { op: 'status' }
   | { op: 'stop' }
   | { op: 'fault'; instance: string; fault: FaultKind; ms?: number }
+  /** Transactions per second the workload commits in the instance's user databases (or one). */
+  | { op: 'workload'; instance: string; tps: number; database?: string }
   | { op: 'sessions'; instance: string; action: 'list' | 'start' | 'stop'; program?: string }
   | { op: 'service-account'; instance: string; account: string }
   /** Copies a file as an administrator on the instance's host would (local or UNC paths). */

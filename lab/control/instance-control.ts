@@ -90,3 +90,14 @@ export function stopProgram(instance: InstanceState, programName: string): Clien
 function firstUserDatabase(instance: InstanceState): string {
   return Object.values(instance.databases).find((database) => !database.isSystem)?.name ?? 'master';
 }
+
+/** `lab workload`: how many transactions per second the applications commit in the instance's user
+ * databases (one, if named). Only a writable copy commits them; a mirror keeps its figure for when
+ * it becomes the principal. Returns what each database now runs at. */
+export function setWorkload(instance: InstanceState, tps: number, database?: string): Record<string, number> {
+  if (!Number.isFinite(tps) || tps < 0 || tps > 100_000) throw new ControlError('the workload needs transactions per second between 0 and 100000');
+  const targets = Object.values(instance.databases).filter((d) => !d.isSystem && (database === undefined || d.name.toLowerCase() === database.toLowerCase()));
+  if (targets.length === 0) throw new ControlError(`${instance.name} has no user database${database ? ` named ${database}` : ''}`, `databases: ${Object.values(instance.databases).filter((d) => !d.isSystem).map((d) => d.name).join(', ') || 'none'}`);
+  for (const d of targets) d.workloadTps = tps;
+  return Object.fromEntries(targets.map((d) => [d.name, d.workloadTps]));
+}

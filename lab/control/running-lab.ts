@@ -23,7 +23,7 @@ import type { TdsListener } from '../tds/listener.js';
 import { loadLabTlsCredentials } from '../tls/index.js';
 import { createInstanceHandler, type BatchRecord } from '../server/handler.js';
 import { advanceLab } from '../mirroring/advance.js';
-import { applyFault, setServiceAccount, startProgram, stopProgram } from './instance-control.js';
+import { applyFault, setServiceAccount, setWorkload, startProgram, stopProgram } from './instance-control.js';
 import { copyFile, FileSystemError } from '../storage/files.js';
 
 export const ADMIN_LOGIN = 'mirrorbook';
@@ -223,6 +223,15 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
         tick();
         flush();
         return instanceStatus(instance, Object.values(lab.instances).indexOf(instance));
+      }
+      case 'workload': {
+        const instance = instanceNamed(request.instance);
+        tick();
+        const result = setWorkload(instance, request.tps, request.database);
+        changed();
+        flush();
+        log(`workload ${request.tps} tps on ${instance.name}${request.database ? ` ${request.database}` : ''}`);
+        return result;
       }
       case 'sessions': {
         const instance = instanceNamed(request.instance);

@@ -1,6 +1,6 @@
 // A mirrored lab pair for the monitor's tests: set up through the real CLI, the Patriot application
-// login created on the mirror too (the seed site has it on the principal only, which the monitor
-// rightly reports as login drift), and a `monitor:` section appended to the lab's config.
+// login present on the mirror too (else the monitor rightly reports login drift), and a `monitor:`
+// section appended to the lab's config.
 import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { waitFor } from '../helpers/lab.js';
@@ -21,7 +21,9 @@ export async function startMonitorLab(options: { witness?: boolean; monitorYaml?
   const pair = await startPairLab(options.witness ? { witness: true } : {});
   const setup = await pair.mb('run', 'setup', '--yes');
   if (setup.code !== 0) throw new Error(`setup failed (${setup.code}): ${setup.stdout.slice(-2000)}${setup.stderr}`);
-  await pair.sql('SQLMIR01', "CREATE LOGIN [Patriot] WITH PASSWORD = N'Monitor#Test#2026x'");
+  // Setup copies the application logins to the mirror; a site without that step needs it here.
+  const found = await pair.sql('SQLMIR01', "SELECT name FROM sys.server_principals WHERE name = N'Patriot'");
+  if (found.length === 0) await pair.sql('SQLMIR01', "CREATE LOGIN [Patriot] WITH PASSWORD = N'Monitor#Test#2026x'");
   appendFileSync(pair.config, `monitor:\n${options.monitorYaml ?? '  clearAfterPolls: 3'}\n`);
   return pair;
 }
