@@ -179,3 +179,36 @@ export function reopenRun(store: Store, run: RunRecord, previousPid: number): vo
 export function recordRunNote(store: Store, runId: string, message: string): void {
   store.audit.append({ kind: 'note', runId, message });
 }
+
+/** The run's end could not be committed (a full disk): the smallest write that says so — the status
+ * and its run-end record, the lock's release — tried alone; if even that fails, nothing more can be
+ * recorded now. */
+export function recordStopped(store: Store, run: RunRecord, exitCode: number): void {
+  try {
+    store.runs.setStatus(run.id, 'interrupted', exitCode);
+    store.locks.release(run.pairKey, run.id);
+  } catch {
+    // Still full: the run stays `running`, which `runs` shows as interrupted once this process is gone.
+  }
+}
+
+/** A process that must exit now (a second Ctrl-C during the shutdown): the run, if still running,
+ * is recorded interrupted with `exitCode`, its lock released and the WAL settled — so the store
+ * never says `running` for a run nobody runs. Returns whether the run was stopped here. */
+export function stopRunNow(store: Store, runId: string, exitCode: number): boolean {
+  const run = store.runs.get(runId);
+  if (!run || run.status !== 'running') return false;
+  store.runs.setStatus(runId, 'interrupted', exitCode);
+  store.locks.release(run.pairKey, runId);
+  store.wal.settleRun(runId);
+  return true;
+}
+
+/** Audit records written after the run's end (its anchors on the servers), then checkpointed into
+ * the main file with the rest of the run. */
+export function recordAfterEnd(store: Store, records: AuditInput[]): void {
+  store.transaction(() => {
+    for (const record of records) store.audit.append(record);
+  });
+  store.wal.checkpoint();
+}

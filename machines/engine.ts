@@ -14,7 +14,7 @@ import type { SqlTarget, SqlTargets } from './sql-targets.js';
 import { anchorRunEnd, trackTargets, type AnchorWriter } from './run-anchor.js';
 import { checkpointName, compileRunbook, PARKED, type RunbookMachine } from './compile.js';
 import { COMMITS, type Park } from './step-chart.js';
-import { openRun, recordRunNote, reopenRun } from './durability.js';
+import { openRun, recordRunNote, recordStopped, reopenRun } from './durability.js';
 import { createRuntime, type RunRuntime } from './run-runtime.js';
 import { describeDefinitionChanges, hashDefinition, summarizeDefinition } from './definition-hash.js';
 import { EngineRefusal, summarizeError } from './errors.js';
@@ -222,29 +222,13 @@ async function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: numbe
  * status and its run-end record) is tried alone; if even that fails the run stays `running`, which
  * `runs` shows as interrupted once this process is gone. Either way the operator gets the resume command. */
 function stoppedOnFullDisk(d: Drive, error: StoreError): StoreError {
-  const { store } = d.options;
-  try {
-    store.runs.setStatus(d.run.id, 'interrupted', DISK_FULL_EXIT);
-    store.locks.release(d.run.pairKey, d.run.id);
-  } catch {
-    // Still full: nothing more can be recorded now.
-  }
+  recordStopped(d.options.store, d.run, DISK_FULL_EXIT);
   const resumeCommand = d.options.resumeCommand(d.run.id);
   d.rt.emit({ type: 'run-finished', status: 'interrupted', exitCode: DISK_FULL_EXIT, resumeCommand, error: summarizeError(error) });
   return new StoreError('disk-full', `${error.message}; run ${d.run.id} stopped where it stands`, `free space on that file system, then continue the run: ${resumeCommand}`);
 }
 
-/** A process that must exit now (a second Ctrl-C during the shutdown): the run, if still running,
- * is recorded interrupted with `exitCode`, its lock released and the WAL settled — so the store
- * never says `running` for a run nobody runs. Returns whether the run was stopped here. */
-export function stopRunNow(store: Store, runId: string, exitCode: number): boolean {
-  const run = store.runs.get(runId);
-  if (!run || run.status !== 'running') return false;
-  store.runs.setStatus(runId, 'interrupted', exitCode);
-  store.locks.release(run.pairKey, runId);
-  store.wal.settleRun(runId);
-  return true;
-}
+export { stopRunNow } from './durability.js';
 
 class BrokenCheckpoint extends Error {}
 

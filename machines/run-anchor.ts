@@ -5,6 +5,7 @@
 // (the run's outcome stands) and `audit verify` later says which runs have no anchor.
 import type { RunAnchor, RunRecord, RunStatus, Store } from '../store/types.js';
 import type { SqlTarget, SqlTargets } from './sql-targets.js';
+import { recordAfterEnd } from './durability.js';
 
 export type AnchorFacts = Omit<RunAnchor, 'server' | 'writtenAt'>;
 export type AnchorWriter = (targets: SqlTargets, target: SqlTarget, anchor: AnchorFacts, signal: AbortSignal) => Promise<void>;
@@ -62,14 +63,9 @@ export async function anchorRunEnd(end: RunEnd): Promise<void> {
       return { target, error: error instanceof Error ? error.message : String(error) };
     }
   }));
-  store.transaction(() => {
-    for (const { target, error } of results) {
-      store.audit.append({
-        kind: 'anchor', runId: run.id, target, server: targets.serverName(target) ?? null, result: error ? 'not written' : 'written',
-        message: error ? `the run's anchor could not be written: ${error}` : null, data: { headSeq: head.seq, headHash: head.hash },
-      });
-    }
-  });
   // The run was settled with its end; these records go into the main file too.
-  store.wal.checkpoint();
+  recordAfterEnd(store, results.map(({ target, error }) => ({
+    kind: 'anchor', runId: run.id, target, server: targets.serverName(target) ?? null, result: error ? 'not written' : 'written',
+    message: error ? `the run's anchor could not be written: ${error}` : null, data: { headSeq: head.seq, headHash: head.hash },
+  })));
 }

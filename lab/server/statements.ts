@@ -20,6 +20,7 @@ import { executeBackup, executeCreateDatabase, executeDropDatabase, executeResto
 import type { BatchContext } from './batch.js';
 import { runStatement, transactionScope } from './batch.js';
 import { runTransactionAction } from './transactions.js';
+import { executeRaiserror, executeThrow } from './raise.js';
 import type { ExecEnv } from './env.js';
 import { executeProcedure } from './procedures.js';
 import { catalogFor } from './catalog-context.js';
@@ -84,6 +85,10 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
     case 'setVariable':
       ctx.variables.assign(statement.name, evaluateExpression(statement.value, catalogFor(ctx)));
       return done(ctx);
+    case 'raiserror':
+      return executeRaiserror(ctx, statement);
+    case 'throw':
+      return executeThrow(ctx, statement);
     case 'print': {
       const value = evaluateExpression(statement.value, catalogFor(ctx));
       env.emit({ kind: 'message', message: { number: 0, state: 1, class: 0, message: value.value === null ? '' : toText(value), line: statement.line } });

@@ -406,8 +406,16 @@ export interface CreateTableStatement {
 /** INSERT [INTO] name (columns) VALUES (…)[, (…)] */
 export interface InsertStatement { kind: 'insert'; line: number; table: string[]; columns: string[]; rows: Expr[][] }
 
+/** RAISERROR (msg, severity, state [, args …]) [WITH LOG | NOWAIT | SETERROR …] */
+export interface RaiserrorStatement { kind: 'raiserror'; line: number; message: Expr; severity: Expr; state: Expr; args: Expr[]; options: ('LOG' | 'NOWAIT' | 'SETERROR')[] }
+
+/** THROW [number, message, state] */
+export interface ThrowStatement { kind: 'throw'; line: number; error?: { number: Expr; message: Expr; state: Expr } }
+
 export type Statement =
   | SelectStatement
+  | RaiserrorStatement
+  | ThrowStatement
   | CreateTableStatement
   | InsertStatement
   | UseStatement

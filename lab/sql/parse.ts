@@ -16,6 +16,7 @@ import {
   parseAlterLogin, parseAlterServerRole, parseCreateLogin, parseCreateUser, parseDropLogin, parseDropUser, parsePermission,
 } from './parse-security.js';
 import { parseSelectBody } from './parse-select.js';
+import { parseRaiserror, parseThrow } from './parse-raise.js';
 import { parseCreateTable, parseInsert } from './parse-table.js';
 import { parseDeclare, parseExec, parsePrint, parseSet, parseTransaction, parseUse, parseWaitfor } from './parse-session.js';
 
@@ -29,7 +30,7 @@ export function parseBatch(sql: string): Statement[] {
     while (c.acceptOp(';'));
     if (c.atEnd()) return statements;
     // A procedure name alone may start a batch without EXEC (`sp_who`).
-    if (statements.length === 0 && c.isIdentifier()) statements.push(parseExec(c, true));
+    if (statements.length === 0 && c.isIdentifier() && !c.isWord('THROW')) statements.push(parseExec(c, true));
     else statements.push(statement(c));
   }
 }
@@ -53,6 +54,10 @@ function statementAt(c: Cursor): Statement {
       return parseDeclare(c);
     case 'PRINT':
       return parsePrint(c);
+    case 'RAISERROR':
+      return parseRaiserror(c);
+    case 'THROW':
+      return parseThrow(c);
     case 'IF':
       return parseIf(c);
     case 'BEGIN':
