@@ -285,8 +285,6 @@ export interface MirroringState {
   counters?: MirroringCounters;
   /** lab/mirroring: committed transactions already counted into `counters`. */
   countedTransactions?: number;
-  /** lab/mirroring: when the send queue was last empty (time_behind while it cannot drain). */
-  caughtUpAt?: string;
 }
 
 export interface MirroringCounters {

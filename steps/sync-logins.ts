@@ -10,7 +10,7 @@ import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { ConnectionError } from './connection.js';
 import { readDatabase } from './database-state.js';
 import { CheckFailedError, rows, type SqlTarget } from './step.js';
-import { hex, id, lit, secretHex, tsql, type Statement } from './tsql.js';
+import { hex, id, kw, lit, secretHex, tsql, type Statement } from './tsql.js';
 
 type Partner = 'principal' | 'mirror';
 export type Query = (target: Partner, statement: Statement) => Promise<Record<string, unknown>[]>;
@@ -111,23 +111,26 @@ export function loginDrift(wanted: ApplicationLogin[], present: ServerLogin[]): 
   return drift;
 }
 
+/** A login's default database may be a system database, which the mirrored-database name rule refuses. */
+const defaultDatabaseName = (name: string) => (/^(master|model|msdb|tempdb)$/i.test(name) ? kw(name.toUpperCase()) : id('database', name));
+
 /** The statements that make `target` hold `login` as the source has it (never dropping anything). */
 function fixes(login: ApplicationLogin, drift: LoginDrift[]): Statement[] {
   const problems = new Set(drift.filter((d) => d.login === login.name).map((d) => d.problem));
   const kind = login.type === 'S' ? 'login' : 'windows-login';
   const name = id(kind, login.name);
   const statements: Statement[] = [];
-  const defaultDatabase = login.defaultDatabase ? tsql`, DEFAULT_DATABASE = ${id('database', login.defaultDatabase)}` : tsql``;
+  const defaultDatabase = login.defaultDatabase ? tsql`, DEFAULT_DATABASE = ${defaultDatabaseName(login.defaultDatabase)}` : tsql``;
   if (problems.has('missing')) {
     if (login.type === 'S') {
       if (!login.passwordHash) throw new CheckFailedError(`the password hash of login ${login.name} cannot be read`, 'the mirrorbook login needs CONTROL SERVER (sysadmin) on the serving partner to read LOGINPROPERTY(…, PasswordHash)');
       statements.push(tsql`USE master; CREATE LOGIN ${name} WITH PASSWORD = ${secretHex(login.passwordHash)} HASHED, SID = ${hex(login.sid)}${defaultDatabase}`);
     } else {
-      statements.push(login.defaultDatabase ? tsql`USE master; CREATE LOGIN ${name} FROM WINDOWS WITH DEFAULT_DATABASE = ${id('database', login.defaultDatabase)}` : tsql`USE master; CREATE LOGIN ${name} FROM WINDOWS`);
+      statements.push(login.defaultDatabase ? tsql`USE master; CREATE LOGIN ${name} FROM WINDOWS WITH DEFAULT_DATABASE = ${defaultDatabaseName(login.defaultDatabase)}` : tsql`USE master; CREATE LOGIN ${name} FROM WINDOWS`);
     }
   } else {
     if (problems.has('password') && login.passwordHash) statements.push(tsql`USE master; ALTER LOGIN ${name} WITH PASSWORD = ${secretHex(login.passwordHash)} HASHED`);
-    if (problems.has('default-database') && login.defaultDatabase) statements.push(tsql`USE master; ALTER LOGIN ${name} WITH DEFAULT_DATABASE = ${id('database', login.defaultDatabase)}`);
+    if (problems.has('default-database') && login.defaultDatabase) statements.push(tsql`USE master; ALTER LOGIN ${name} WITH DEFAULT_DATABASE = ${defaultDatabaseName(login.defaultDatabase)}`);
   }
   if (problems.has('missing') || problems.has('roles')) {
     for (const role of login.roles) statements.push(tsql`EXEC sp_addsrvrolemember ${lit(login.name)}, ${lit(role)}`);

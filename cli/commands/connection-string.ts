@@ -19,9 +19,21 @@ export function connectionString(format: Format, principal: ServerConfig, mirror
     case 'odbc':
       return `Driver={ODBC Driver 18 for SQL Server};Server=tcp:${hostPort(principal)};Failover_Partner=${hostPort(mirror)};Database=${database};Trusted_Connection=yes;Encrypt=yes`;
     case 'jdbc':
-      // JDBC's failoverPartner takes a host (and instance) but no port.
       return `jdbc:sqlserver://${principal.server}:${principal.port};databaseName=${database};failoverPartner=${mirror.server};integratedSecurity=true;encrypt=true`;
   }
+}
+
+/** "The driver does not support specifying the port number of the failover server" (learn.microsoft.com:
+ * setFailoverPartner, Microsoft JDBC Driver): a mirror on another port than 1433 is unreachable
+ * through failoverPartner, and the string cannot say so — the operator must hear it. */
+export function jdbcPortWarning(format: Format, mirror: ServerConfig): string | undefined {
+  if (format !== 'jdbc' || mirror.port === 1433) return undefined;
+  return `JDBC's failoverPartner cannot carry a port: after a failover the driver looks for ${mirror.server} on 1433, but the mirror listens on ${mirror.port}. Give the mirror's instance a static port 1433, or name it as host\\instance with SQL Server Browser running there`;
+}
+
+/** What the vendor guide has the DBA type into Patriot Configurator → Data Service settings. */
+export function patriotDataServiceSettings(principal: ServerConfig, mirror: ServerConfig): { sqlServer: string; sqlFailoverServer: string } {
+  return { sqlServer: hostPort(principal), sqlFailoverServer: hostPort(mirror) };
 }
 
 const command: Command = async (ctx) => {
@@ -32,9 +44,16 @@ const command: Command = async (ctx) => {
   const databases = only ? config.databases.filter((d) => d.toLowerCase() === only.toLowerCase()) : config.databases;
   if (databases.length === 0) throw new UsageError(`--database ${only} is not in the config`, `configured: ${config.databases.join(', ')}`);
   const { principal, mirror } = config.pair;
-  const result = databases.map((database) => ({ database, format, connectionString: connectionString(format, principal, mirror, database) }));
-  if (ctx.flags.json) ctx.stdout.write(result.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  else ctx.stdout.write(result.map((r) => `${r.database}: ${r.connectionString}`).join('\n') + '\n');
+  const warning = jdbcPortWarning(format, mirror);
+  const patriot = patriotDataServiceSettings(principal, mirror);
+  const result = databases.map((database) => ({ database, format, connectionString: connectionString(format, principal, mirror, database), patriotDataService: patriot, ...(warning ? { warning } : {}) }));
+  if (ctx.flags.json) {
+    ctx.stdout.write(result.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  } else {
+    ctx.stdout.write(result.map((r) => `${r.database}: ${r.connectionString}`).join('\n') + '\n');
+    ctx.stdout.write(`Patriot Configurator → Data Service settings: SQL Server = ${patriot.sqlServer}, SQL Failover Server = ${patriot.sqlFailoverServer} (then restart the Data Service)\n`);
+    if (warning) ctx.stderr.write(`mirrorbook: warning: ${warning}\n`);
+  }
   return 0;
 };
 export default command;

@@ -197,7 +197,6 @@ function ship(lab: LabState, principal: Side, mirror: Side, now: Date, dtMs: num
   mirror.mirroring.sendQueueKB = 0;
   principal.mirroring.failoverLsn = hardened;
   mirror.mirroring.failoverLsn = hardened;
-  if (hardened >= p.log.endLsn) principal.mirroring.caughtUpAt = now.toISOString();
   const caughtUp = hardened >= sendable;
   const m = principal.mirroring;
   const reportsSynchronized = m.safety === 'FULL' || principal.instance.behaviour.asyncReportsSynchronized;

@@ -36,9 +36,11 @@ test('setup runs certificate-setup, restore and enable to SYNCHRONIZED', async (
   }
   const text = await pair.mb('status');
   assert.match(text.stdout, /Patriot\s+PRINCIPAL\s+SYNCHRONIZED\s+FULL/);
-  // Setup copied the Patriot application login to the mirror: no login drift either.
+  // The seed's Patriot login, which only the principal had, was copied by setup's sync-logins: no drift.
   const healthy = await pair.mb('monitor', '--once');
   assert.is(healthy.code, 0, healthy.stdout);
+  assert.not.match(healthy.stdout, /logins differ/);
+  assert.not.match(healthy.stdout, /CRIT|SYNCHRONIZING|unreachable/);
 });
 
 test('setup a second time changes nothing: every step is already done', async () => {

@@ -20,6 +20,15 @@ test('setup with a witness ends SYNCHRONIZED with the witness CONNECTED', async 
   const rows = await pair.sql('SQLPRI01', 'SELECT mirroring_witness_state_desc AS w FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL');
   assert.is(rows.length, 2);
   for (const row of rows) assert.is(row.w, 'CONNECTED');
+  // setup's sync-logins copied the seed's Patriot login to the mirror: no drift. A login made on the
+  // principal afterwards is drift (a failover would lock that application out) until sync-logins.
+  assert.is((await pair.mb('monitor', '--once')).code, 0);
+  await pair.sql('SQLPRI01', "CREATE LOGIN [Reports] WITH PASSWORD = N'Monitor#Test#2026x'; USE Patriot; CREATE USER [Reports] FOR LOGIN [Reports]");
+  const drift = await pair.mb('monitor', '--once');
+  assert.is(drift.code, 10, drift.stdout);
+  assert.match(drift.stdout, /logins differ between the partners: Reports only on SQLPRI01/);
+  const sync = await pair.mb('run', 'sync-logins', '--yes');
+  assert.is(sync.code, 0, sync.stdout.slice(-3000) + sync.stderr);
   const healthy = await pair.mb('monitor', '--once');
   assert.is(healthy.code, 0, healthy.stdout);
 });
