@@ -11,7 +11,7 @@ import type { ErrorSummary, EngineEventListener } from './events.js';
 import type { Operator } from './runbook.js';
 import type { LoadedProcedure } from './procedure-source.js';
 import type { SqlTarget, SqlTargets } from './sql-targets.js';
-import { anchorRunEnd, trackTargets, type AnchorWriter } from './run-anchor.js';
+import { anchorMissed, anchorRunEnd, targetsReachedBy, trackTargets, type AnchorWriter } from './run-anchor.js';
 import { checkpointName, compileRunbook, PARKED, type RunbookMachine } from './compile.js';
 import { COMMITS, type Park } from './step-chart.js';
 import { openRun, recordRunNote, recordStopped, reopenRun } from './durability.js';
@@ -210,9 +210,10 @@ async function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: numbe
     if (!isDiskFull(error)) throw error;
     throw stoppedOnFullDisk(d, error);
   }
+  const answered = [...new Set([...d.targets.answered(), ...targetsReachedBy(store, d.run.id)])];
   await anchorRunEnd({
     store, run: d.run, status: outcome.status, operator: d.options.who.operator, host: d.options.who.host,
-    targets: d.targets.opened(), answered: d.targets.answered(), ...(d.options.anchor ? { write: d.options.anchor } : {}),
+    targets: answered.length ? d.targets.get() : undefined, answered, ...(d.options.anchor ? { write: d.options.anchor } : {}),
   });
   const resumeCommand = outcome.status === 'done' || outcome.error?.resumable === false ? undefined : d.options.resumeCommand(d.run.id);
   const skipped = skippedSteps(store, d.run.id);
@@ -301,6 +302,21 @@ async function withServerLock<T>(options: RunOptions, runId: string, procedure: 
     return await body();
   } finally {
     await held?.release();
+  }
+}
+
+/** A finished run whose process was killed before it anchored the run (between the run-end commit
+ * and the anchors) is anchored by the next `resume` that finds it, on the servers it reached. */
+export async function anchorMissedRunEnd(options: RunOptions, run: RunRecord): Promise<void> {
+  if (!anchorMissed(options.store, run)) return;
+  const targets = options.procedure.targets();
+  try {
+    await anchorRunEnd({
+      store: options.store, run, status: run.status, operator: run.operator, host: run.host, targets,
+      answered: targetsReachedBy(options.store, run.id), ...(options.anchor ? { write: options.anchor } : {}), ...(run.endedAt ? { endedAt: run.endedAt } : {}),
+    });
+  } finally {
+    await targets.close();
   }
 }
 

@@ -43,6 +43,8 @@ export interface RunEnd {
   targets?: SqlTargets;
   answered: SqlTarget[];
   write?: AnchorWriter;
+  /** When the run ended, if earlier than now (a missed anchor written later). */
+  endedAt?: string;
 }
 
 /** Anchors the ended run on every server that answered it, audits each attempt. */
@@ -52,7 +54,7 @@ export async function anchorRunEnd(end: RunEnd): Promise<void> {
   const head = store.audit.head();
   const facts: AnchorFacts = {
     runId: run.id, procedure: run.procedure, operator: end.operator, startedAt: run.startedAt,
-    endedAt: end.status === 'running' ? null : new Date().toISOString(), outcome: end.status, headSeq: head.seq, headHash: head.hash, storeHost: end.host,
+    endedAt: end.status === 'running' ? null : end.endedAt ?? new Date().toISOString(), outcome: end.status, headSeq: head.seq, headHash: head.hash, storeHost: end.host,
   };
   const results = await Promise.all(end.answered.map(async (target) => {
     const signal = AbortSignal.timeout(ANCHOR_WAIT_MS);
@@ -69,3 +71,18 @@ export async function anchorRunEnd(end: RunEnd): Promise<void> {
     message: error ? `the run's anchor could not be written: ${error}` : null, data: { headSeq: head.seq, headHash: head.hash },
   })));
 }
+
+/** The servers that answered a run's statements in any of its processes (a SQL error is an
+ * answer), by its audit records: a resumed process that sends nothing more still anchors the run there. */
+export function targetsReachedBy(store: Store, runId: string): SqlTarget[] {
+  const reached = new Set<SqlTarget>();
+  for (const r of store.audit.forRun(runId)) {
+    const answered = r.result === 'ok' || (r.result === 'error' && r.errorNumber !== null);
+    if (r.kind === 'statement' && answered && r.target && r.target !== 'operator') reached.add(r.target);
+  }
+  return [...reached];
+}
+
+/** A run killed between its end commit and its anchors has none: true when it needs them still. */
+export const anchorMissed = (store: Store, run: RunRecord): boolean =>
+  run.status !== 'running' && !store.audit.forRun(run.id).some((record) => record.kind === 'anchor');

@@ -7,7 +7,7 @@ import { nextStepsAfter } from '../next-steps.js';
 
 const command: Command = async (ctx) => {
   const { loadProcedure } = await import('../load-procedure.js');
-  const { findRunToResume, resumeRun } = await import('../../machines/engine.js');
+  const { anchorMissedRunEnd, findRunToResume, resumeRun } = await import('../../machines/engine.js');
   // Where there is no store there is nothing to resume: create nothing.
   const { store: storePath } = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
   if (!existsSync(storePath)) {
@@ -18,7 +18,13 @@ const command: Command = async (ctx) => {
   let result;
   let procedureName = '';
   try {
-    const run = findRunToResume(session.store, ctx.positionals[0]);
+    const asked = ctx.positionals[0];
+    const finished = asked ? session.store.runs.get(asked) : session.store.runs.list({ limit: 1 })[0];
+    if (finished?.status === 'done') {
+      const procedure = await loadProcedure(finished.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd, now: new Date(finished.startedAt) });
+      await anchorMissedRunEnd({ ...session.options, procedure }, finished);
+    }
+    const run = findRunToResume(session.store, asked);
     procedureName = run.procedure;
     const procedure = await loadProcedure(run.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd, now: new Date(run.startedAt) });
     // The config's warnings at every start, a resume's too (the full preflight is run's).

@@ -19,7 +19,7 @@ import { REPO_ROOT, type CliResult } from '../helpers/lab.js';
 import { startPairLab, type PairLab } from '../runbooks/pair-lab.js';
 import { buildCrashBundle, type CrashBundle } from './crash-bundle.js';
 import { catalogDifferences, dumpCatalog } from './crash-catalog.js';
-import { changesServer, comparable } from './crash-statements.js';
+import { ANCHOR, changesServer, comparable } from './crash-statements.js';
 
 export type Halt = 'commit' | 'statement';
 
@@ -193,6 +193,7 @@ async function auditProblems(s: Side, procedure: string, got: Received[]): Promi
     const named = new Set<string>();
     for (const r of store.runs.list({ limit: 1000 })) {
       for (const a of store.audit.forRun(r.id)) {
+        if (a.kind === 'anchor' && a.server && a.result === 'written') named.add(`${a.server}: ${ANCHOR}`);
         if (!a.sql || !a.server || (a.kind !== 'statement' && a.kind !== 'intent')) continue;
         const statements = a.kind === 'intent' ? a.sql.split('\n') : [a.sql];
         for (const sql of statements) named.add(`${a.server}: ${comparable(sql)}`);
