@@ -1,19 +1,22 @@
 // Issue point 7: every client encryption mode against the lab process — mssql plain, encrypt+trust,
-// encrypt+CA verification, TDS 8.0 strict; FreeTDS tsql off, request (login-only TLS), require.
+// encrypt+CA verification, TDS 8.0 strict (SQL Server 2022 only: an older instance refuses it);
+// FreeTDS tsql off, request (login-only TLS), require.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import sql from 'mssql';
 import { runTsql, startTestLab, type EncryptionMode, type TestLab, type TsqlEncryption } from '../helpers/lab.js';
 
 let lab: TestLab;
+let lab2022: TestLab;
 
 test.before(async () => {
-  lab = await startTestLab();
+  [lab, lab2022] = await Promise.all([startTestLab(), startTestLab({ version: '2022' })]);
 });
 
 for (const mode of ['plain', 'trust', 'ca', 'strict'] as EncryptionMode[]) {
   test(`mssql ${mode}: login, query and batch`, async () => {
-    const pool = await new sql.ConnectionPool(lab.mssqlConfig('SQLPRI01', mode)).connect();
+    const on = mode === 'strict' ? lab2022 : lab;
+    const pool = await new sql.ConnectionPool(on.mssqlConfig('SQLPRI01', mode)).connect();
     try {
       const rows = (await pool.request().query("SELECT @@SERVERNAME AS server, DB_NAME() AS db")).recordset;
       assert.equal(rows[0], { server: 'SQLPRI01', db: 'master' });
@@ -24,6 +27,11 @@ for (const mode of ['plain', 'trust', 'ca', 'strict'] as EncryptionMode[]) {
     }
   });
 }
+
+test('TDS 8.0 strict is refused by an instance older than SQL Server 2022', async () => {
+  const error = await new sql.ConnectionPool(lab.mssqlConfig('SQLPRI01', 'strict')).connect().then(() => null, (e: unknown) => e as Error);
+  assert.ok(error, 'a 2019 instance does not speak TDS 8.0');
+});
 
 test('mssql with CA verification refuses a certificate it does not trust', async () => {
   const config = lab.mssqlConfig('SQLPRI01', 'trust', { server: 'localhost', options: { encrypt: true, trustServerCertificate: false } });
@@ -41,6 +49,6 @@ for (const encryption of ['off', 'request', 'require'] as TsqlEncryption[]) {
 }
 
 test.after(async () => {
-  await lab?.stop();
+  await Promise.all([lab?.stop(), lab2022?.stop()]);
 });
 test.run();

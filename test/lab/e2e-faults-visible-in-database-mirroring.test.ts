@@ -86,7 +86,7 @@ test('slow mirror: the queues show in msdb.dbo.sp_dbmmonitorresults; heal drains
 
 test('an unknown instance is named in the refusal', async () => {
   const result = await lab.cli('fault', 'SQLNOPE01', 'down');
-  assert.is(result.code, 1);
+  assert.is(result.code, 2, 'a bad argument (lab/README.md: exit codes)');
   assert.match(result.stderr, "no instance named 'SQLNOPE01'");
   assert.match(result.stderr, 'SQLPRI01, SQLMIR01');
 });

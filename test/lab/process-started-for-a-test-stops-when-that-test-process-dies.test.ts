@@ -14,7 +14,8 @@ const dirs: string[] = [];
 test.after(async () => {
   for (const dir of dirs) {
     await stopLabProcess(dir).catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
+    // The lab that stopped itself may still be writing its last state as it exits.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 });
 
