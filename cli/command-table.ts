@@ -205,7 +205,7 @@ log. Every sample is kept in the store (monitor.retentionHours) for \`monitor hi
     load: () => import('./commands/connection-string.js'),
   },
   lab: {
-    summary: 'the simulated SQL Server pair: start|stop|status|fault|workload|log|sessions|service-account|copy|behaviour',
+    summary: 'the simulated SQL Server pair: start|stop|status|fault|workload|log|sessions|service-account|host|copy|behaviour',
     usage: [
       'lab start [--witness] [--version 2008R2|2012|2014|2016|2017|2019|2022] [--edition Enterprise|Standard|Developer|Express]',
       'lab stop | lab status',
@@ -213,7 +213,8 @@ log. Every sample is kept in the store (monitor.retentionHours) for \`monitor hi
       'lab workload <instance> <tps> [database]',
       'lab log <instance> [--follow]',
       'lab sessions <instance> [list | start <program> | stop <program>]',
-      'lab service-account <instance> <account>',
+      'lab service-account <instance> <account> [<local account password>]',
+      'lab host <instance|*> workgroup | domain [name] | paths <data> <log> | mkdir <folder> | volume <drive> <totalGB> <freeGB> | share <name> [<account>…]',
       'lab copy <instance> <from> <to>',
       'lab behaviour <instance|*> [<switch> <value>]',
     ],

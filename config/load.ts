@@ -258,7 +258,7 @@ function readAuth(value: unknown, patriot: boolean, issues: Issues): AuthConfig 
 }
 
 function readBackup(value: unknown, auth: AuthConfig | undefined, issues: Issues): BackupConfig | undefined {
-  const raw = mapping(value, 'backup', ['directory', 'mirrorReadsFrom', 'mirrorDirectory', 'principalReadsFrom'], issues);
+  const raw = mapping(value, 'backup', ['directory', 'mirrorReadsFrom', 'mirrorDirectory', 'principalReadsFrom', 'seed', 'mirrorDataPath', 'mirrorLogPath'], issues);
   if (!raw) {
     issues.add('backup', "missing; expected { directory: 'D:\\Backup', mirrorReadsFrom: '\\\\SQLPRI01\\Backup' }");
     return undefined;
@@ -269,12 +269,18 @@ function readBackup(value: unknown, auth: AuthConfig | undefined, issues: Issues
   const mirrorReadsFrom = str(required(raw.mirrorReadsFrom, 'backup.mirrorReadsFrom', "how the mirror reads that directory, e.g. '\\\\SQLPRI01\\Backup'", issues), 'backup.mirrorReadsFrom', issues, uncPath);
   const mirrorDirectory = str(raw.mirrorDirectory, 'backup.mirrorDirectory', issues, windowsPath);
   const principalReadsFrom = str(raw.principalReadsFrom, 'backup.principalReadsFrom', issues, uncPath);
+  const seed = oneOf(raw.seed, 'backup.seed', ['backup', 'existing'] as const, issues) ?? 'backup';
+  const mirrorDataPath = str(raw.mirrorDataPath, 'backup.mirrorDataPath', issues, windowsPath);
+  const mirrorLogPath = str(raw.mirrorLogPath, 'backup.mirrorLogPath', issues, windowsPath);
   if (auth?.mode === 'certificate' && auth.exchange === 'file') {
     if (!mirrorDirectory) issues.add('backup.mirrorDirectory', 'needed with auth.exchange: file — where the mirror writes its certificate');
     if (!principalReadsFrom) issues.add('backup.principalReadsFrom', 'needed with auth.exchange: file — how the principal reads backup.mirrorDirectory (UNC)');
   }
   if (!directory || !mirrorReadsFrom) return undefined;
-  return { directory, mirrorReadsFrom, ...(mirrorDirectory ? { mirrorDirectory } : {}), ...(principalReadsFrom ? { principalReadsFrom } : {}) };
+  return {
+    directory, mirrorReadsFrom, seed, ...(mirrorDirectory ? { mirrorDirectory } : {}), ...(principalReadsFrom ? { principalReadsFrom } : {}),
+    ...(mirrorDataPath ? { mirrorDataPath } : {}), ...(mirrorLogPath ? { mirrorLogPath } : {}),
+  };
 }
 
 function readSecrets(value: unknown, auth: AuthConfig | undefined, issues: Issues, sources: { baseDir: string; env: NodeJS.ProcessEnv }): MirrorbookConfig['secrets'] | undefined {

@@ -57,6 +57,13 @@ export interface BackupConfig {
   /** For the certificate file route: where the mirror writes, and how the principal reads it. */
   mirrorDirectory?: string;
   principalReadsFrom?: string;
+  /** How the mirror is seeded: `backup` (default) takes a full and a log backup in this run (COPY_ONLY
+   * where the database has a backup chain); `existing` restores the newest usable backups msdb lists. */
+  seed: 'backup' | 'existing';
+  /** Where the mirror copy's files go when the principal's folders do not exist on the mirror (else
+   * the mirror's default data and log folders). */
+  mirrorDataPath?: string;
+  mirrorLogPath?: string;
 }
 
 export interface MirrorbookConfig {

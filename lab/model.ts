@@ -68,6 +68,22 @@ export interface HostState {
   shares: Record<string, string>;
   /** Directories that exist (upper-cased, no trailing backslash). */
   directories: string[];
+  /** Windows around SQL Server (lab/storage/share-access.ts, lab/storage/volumes.ts); absent in a lab
+   * made before they existed, which reads as the defaults: domain LAB, shares open to Everyone. */
+  windows?: HostWindows;
+}
+
+export interface HostWindows {
+  /** The Active Directory domain the host is joined to; null for a workgroup. */
+  domain: string | null;
+  /** Local accounts (SAM), by upper-cased name: a workgroup's way to reach another host's shares. */
+  localAccounts: Record<string, { name: string; passwordDigest: string }>;
+  /** Share permissions by upper-cased share name: accounts or groups granted (Everyone, LAB\sqlsvc …). */
+  sharePermissions: Record<string, string[]>;
+  /** Local Administrators group members (accounts or domain groups): only they open C$, D$ … */
+  administrators: string[];
+  /** Volumes by drive letter ("C:"): size and the space taken by everything the lab does not model. */
+  volumes: Record<string, { totalMB: number; otherUsedMB: number }>;
 }
 
 export type FileEntry =
@@ -106,6 +122,8 @@ export interface BackupSet {
   users?: Record<string, DatabaseUser>;
   /** Log backups: where the log chain they belong to started (a later start means a broken chain: 4312). */
   logChainStartLsn?: number | null;
+  /** WITH COMPRESSION: the file takes less room (msdb compressed_backup_size). */
+  compressed?: boolean;
 }
 
 /** A table a client created: its columns and rows, values kept JSON-safe (dates and bigints as text). */
@@ -137,6 +155,9 @@ export interface InstanceState {
   errorLog: ErrorLogLine[];
   /** Knobs for behaviour the references mark [unverified]; see lab/README.md. */
   behaviour: BehaviourSwitches;
+  /** Server Properties → Database Settings → default locations (SERVERPROPERTY('InstanceDefaultDataPath'
+   * / 'InstanceDefaultLogPath')); absent: the instance's DATA folder. */
+  defaultPaths?: { data: string; log: string };
 }
 
 export interface ServiceState {

@@ -5,6 +5,7 @@ import type { DatabaseState, Edition, HostState, InstanceState, LabState, SqlVer
 import { LAB_STATE_VERSION } from './model.js';
 import { attachDatabase, backupDirectory, dataDirectory, installSystemDatabases, nextDatabaseId, newDatabaseState } from './instance/database.js';
 import { newLogin } from './instance/principals.js';
+import { DEFAULT_DOMAIN, defaultWindows } from './storage/share-access.js';
 
 export type RecoveryModel = DatabaseState['recoveryModel'];
 
@@ -20,6 +21,8 @@ export interface SiteOptions {
   /** Simulated database sizes in MB (backups take time in proportion). */
   sizesMB?: { Patriot?: number; PatriotArchive?: number };
   names?: { principal?: string; mirror?: string; witness?: string };
+  /** Hosts in a workgroup instead of the LAB domain (the vendor guide's non-domain case). */
+  workgroup?: boolean;
   now?: Date;
 }
 
@@ -59,7 +62,7 @@ export function createSite(options: SiteOptions): LabState {
 export function addInstance(lab: LabState, spec: SiteOptions & { name: string; now: Date; processId: number; host?: string }): InstanceState {
   const version = spec.version ?? '2019';
   const hostName = spec.host ?? spec.name.split('\\')[0]!;
-  const host = lab.hosts[hostName] ?? newHost(hostName);
+  const host = lab.hosts[hostName] ?? newHost(hostName, spec.workgroup ?? false);
   lab.hosts[host.name] = host;
   const instance: InstanceState = {
     name: spec.name,
@@ -105,8 +108,8 @@ export function addInstance(lab: LabState, spec: SiteOptions & { name: string; n
   return instance;
 }
 
-function newHost(name: string): HostState {
-  const host: HostState = { name, files: {}, shares: {}, directories: [] };
+function newHost(name: string, workgroup: boolean): HostState {
+  const host: HostState = { name, files: {}, shares: {}, directories: [], windows: defaultWindows(workgroup ? null : DEFAULT_DOMAIN) };
   for (const directory of ['C:', 'C:\\Temp', 'D:', 'E:', 'E:\\Backup']) addDirectory(host, directory);
   return host;
 }

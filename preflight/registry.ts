@@ -8,6 +8,8 @@ import { configWarningsCheck, tlsCheck } from './checks/config-warnings.js';
 import { databasesCheck } from './checks/databases.js';
 import { filestreamCheck } from './checks/filestream.js';
 import { mirroredElsewhereCheck } from './checks/mirrored-elsewhere.js';
+import { mirrorReadsBackupsCheck } from './checks/mirror-reads-backups.js';
+import { mirrorSpaceAndPathsCheck } from './checks/mirror-space-and-paths.js';
 import { permissionsCheck } from './checks/permissions.js';
 import { reachableCheck } from './checks/reachable.js';
 import { tdeCheck } from './checks/tde.js';
@@ -24,5 +26,7 @@ export const CHECKS: readonly PreflightCheck[] = [
   availabilityGroupCheck,
   tdeCheck,
   filestreamCheck,
+  mirrorSpaceAndPathsCheck,
+  mirrorReadsBackupsCheck,
   certificateDatesCheck,
 ];

@@ -33,12 +33,12 @@ type Builder = (config: MirrorbookConfig, now: Date) => RunbookDefinition;
 const BUILDERS: Record<ProcedureName, Builder> = {
   'domain-setup': (config) => domainSetup(config),
   'certificate-setup': (config, now) => certificateSetup(config, now),
-  restore: (config, now) => restore(config, now),
+  restore: (config) => restore(config),
   enable: (config) => enable(config),
   setup: (config, now) => ({
     name: 'setup',
     title: `Full setup: ${config.auth.mode === 'domain' ? 'domain' : 'certificate'} authentication, restore, enable`,
-    steps: [...authSteps(config, now), ...restoreSteps(config, now), ...enableSteps(config), syncLogins(config.databases, 'mirror')],
+    steps: [...authSteps(config, now), ...restoreSteps(config), ...enableSteps(config), syncLogins(config.databases, 'mirror')],
   }),
   failover: (config) => failover(config),
   failback: (config) => failback(config),

@@ -1,10 +1,19 @@
-// Full and first log backup on the principal: what the mirror is seeded from.
+// Full and first log backup on the principal: what the mirror is seeded from (seed: backup).
+// They respect the site's own backups:
+// - to files named after this run (steps/backup-paths.ts), never over one the run did not write;
+// - COPY_ONLY where the database already has a backup chain (sys.database_recovery_status
+//   last_log_backup_lsn set), so the site's differential base and log chain are untouched ("Copy-only
+//   backups": they do not affect the usual sequence of backups); the log backup is COPY_ONLY when
+//   the full one was;
+// - COMPRESSION where the edition creates compressed backups ("Backup compression": Enterprise,
+//   Standard, Developer; every edition restores them).
 import type { BackupConfig } from '../config/types.js';
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
-import { fullBackupPath, logBackupPath } from './backup-paths.js';
+import { RUN_ID_PLACEHOLDER, seedBackupPath } from './backup-paths.js';
 import { isMirrored, readDatabase } from './database-state.js';
 import { withProgress } from './progress.js';
-import { firstRow } from './step.js';
+import { fileVisible, runFullBackup } from './seed-source.js';
+import { CheckFailedError, firstRow } from './step.js';
 import { id, lit, tsql, type Statement } from './tsql.js';
 
 /** Seeding is behind us once the mirror copy is RESTORING or already mirrored. */
@@ -15,62 +24,103 @@ async function mirrorSeeded(ctx: StepContext, database: string) {
   return undefined;
 }
 
-/**
- * A full backup at `path` that this run already took: after a crash between the end of BACKUP and
- * its outcome record, taking it again would rewrite the file for nothing. Both ages are durations
- * on one clock each (the server's for the backup, ours for the run), so clock skew does not matter.
- */
-async function fullTakenDuringRun(ctx: StepContext, database: string, path: string, runStartedAt: Date) {
-  const row = await firstRow<{ age_s: unknown }>(
+async function backupTaken(ctx: StepContext, database: string, path: string, type: 'D' | 'L') {
+  const row = await firstRow<{ is_copy_only: unknown }>(
     ctx,
     'principal',
-    tsql`SELECT TOP 1 DATEDIFF(second, b.backup_start_date, GETDATE()) AS age_s FROM msdb.dbo.backupset b JOIN msdb.dbo.backupmediafamily f ON f.media_set_id = b.media_set_id WHERE b.database_name = ${lit(database)} AND b.type = ${lit('D')} AND f.physical_device_name = ${lit(path)} ORDER BY b.backup_finish_date DESC`,
+    tsql`SELECT TOP 1 b.is_copy_only FROM msdb.dbo.backupset b JOIN msdb.dbo.backupmediafamily f ON f.media_set_id = b.media_set_id WHERE b.database_name = ${lit(database)} AND b.type = ${lit(type)} AND f.physical_device_name = ${lit(path)}`,
   );
-  if (!row) return undefined;
-  const age = Number(row.age_s);
-  const runAge = (Date.now() - runStartedAt.getTime()) / 1000;
-  // +1: DATEDIFF counts second boundaries crossed.
-  return age <= runAge + 1 ? { done: true, detail: `this run already took the full backup of ${database} to ${path} (${age} s ago)` } : undefined;
+  return row;
 }
 
-function backupStep(kind: 'full' | 'log', database: string, statement: Statement, path: string, runStartedAt?: Date): StepDefinition {
-  const type = kind === 'full' ? 'D' : 'L';
-  const latest = tsql`SELECT TOP 1 b.backup_finish_date FROM msdb.dbo.backupset b JOIN msdb.dbo.backupmediafamily f ON f.media_set_id = b.media_set_id WHERE b.database_name = ${lit(database)} AND b.type = ${lit(type)} AND f.physical_device_name = ${lit(path)} ORDER BY b.backup_finish_date DESC`;
-  const logAfterFull = tsql`SELECT TOP 1 l.backup_set_id FROM msdb.dbo.backupset l WHERE l.database_name = ${lit(database)} AND l.type = ${lit('L')} AND l.backup_finish_date >= (SELECT MAX(b.backup_finish_date) FROM msdb.dbo.backupset b WHERE b.database_name = ${lit(database)} AND b.type = ${lit('D')})`;
+/** Whether the database's log is being backed up already (a chain COPY_ONLY must leave alone). */
+async function hasBackupChain(ctx: StepContext, database: string): Promise<boolean> {
+  const row = await firstRow<{ lsn: unknown }>(ctx, 'principal', tsql`SELECT r.last_log_backup_lsn AS lsn FROM sys.database_recovery_status r WHERE r.database_id = DB_ID(${lit(database)})`);
+  return row?.lsn !== null && row?.lsn !== undefined;
+}
+
+/** Enterprise (3, Developer too) and Standard (2) create compressed backups; Express (4) does not. */
+async function editionCompresses(ctx: StepContext): Promise<boolean> {
+  const row = await firstRow<{ e: unknown }>(ctx, 'principal', tsql`SELECT CAST(SERVERPROPERTY('EngineEdition') AS int) AS e`);
+  return [2, 3].includes(Number(row?.e));
+}
+
+/** A file by this run's name that msdb does not show as this run's backup is not ours to overwrite. */
+async function refuseForeignFile(ctx: StepContext, path: string): Promise<void> {
+  if (!(await fileVisible(ctx, 'principal', path))) return;
+  throw new CheckFailedError(
+    `${path} already exists on the principal and is not a backup this run recorded`,
+    'mirrorbook never writes over a file it did not create: move that file away (an interrupted attempt of this run may have left it half-written), then resume',
+  );
+}
+
+function options(copyOnly: boolean, compression: boolean) {
+  return tsql`${copyOnly ? tsql`COPY_ONLY, ` : tsql``}CHECKSUM, ${compression ? tsql`COMPRESSION, ` : tsql``}STATS = 10`;
+}
+
+export function fullBackupStatement(database: string, path: string, copyOnly: boolean, compression: boolean): Statement {
+  return tsql`BACKUP DATABASE ${id('database', database)} TO DISK = ${lit(path)} WITH ${options(copyOnly, compression)}`;
+}
+
+export function logBackupStatement(database: string, path: string, copyOnly: boolean, compression: boolean): Statement {
+  return tsql`BACKUP LOG ${id('database', database)} TO DISK = ${lit(path)} WITH ${options(copyOnly, compression)}`;
+}
+
+const planNote = tsql`-- COPY_ONLY when the database already has a backup chain; COMPRESSION where the edition creates compressed backups`;
+
+export function backupFull(backup: BackupConfig, database: string): StepDefinition {
+  const pathOf = (ctx: StepContext) => seedBackupPath(backup, database, 'full', ctx.runId);
   return {
-    id: `principal.backup-${kind}.${database}`,
-    title: `${kind === 'full' ? 'Full' : 'Log'} backup of ${database} to ${path} on the principal`,
+    id: `principal.backup-full.${database}`,
+    title: `Full backup of ${database} to a file of this run on the principal`,
     target: 'principal',
     async probe(ctx) {
-      if (kind === 'log') {
-        const mirror = await readDatabase(ctx, 'mirror', database);
-        if (isMirrored(mirror)) return { done: true, detail: `${database} is already mirrored` };
-        const after = await ctx.sql('principal', logAfterFull);
-        return after.recordsets[0]?.[0] ? { done: true, detail: `a log backup of ${database} follows the full backup` } : { done: false, detail: `no log backup of ${database} after the full backup yet` };
-      }
-      return (
-        (await mirrorSeeded(ctx, database)) ??
-        (runStartedAt && (await fullTakenDuringRun(ctx, database, path, runStartedAt))) ?? { done: false, detail: `the mirror copy of ${database} is not seeded yet` }
-      );
+      const seeded = await mirrorSeeded(ctx, database);
+      if (seeded) return seeded;
+      return (await runFullBackup(ctx, backup, database))
+        ? { done: true, detail: `this run already took the full backup of ${database} to ${pathOf(ctx)}` }
+        : { done: false, detail: `the mirror copy of ${database} is not seeded yet` };
     },
     async apply(ctx) {
-      await withProgress(ctx, 'principal', `BACKUP ${kind === 'full' ? 'DATABASE' : 'LOG'} ${database}`, ctx.sql('principal', statement));
+      const path = pathOf(ctx);
+      await refuseForeignFile(ctx, path);
+      const copyOnly = await hasBackupChain(ctx, database);
+      if (copyOnly) ctx.note(`${database} has a backup chain: the full backup is COPY_ONLY, so the site's differential base and log chain stay as they are`);
+      await withProgress(ctx, 'principal', `BACKUP DATABASE ${database}`, ctx.sql('principal', fullBackupStatement(database, path, copyOnly, await editionCompresses(ctx))));
     },
     async verify(ctx) {
-      const result = await ctx.sql('principal', latest);
-      const row = result.recordsets[0]?.[0];
-      return row ? { done: true, detail: `backup of ${database} written to ${path}` } : { done: false, detail: `msdb.dbo.backupset has no ${kind} backup of ${database} at ${path}` };
+      return (await backupTaken(ctx, database, pathOf(ctx), 'D'))
+        ? { done: true, detail: `backup of ${database} written to ${pathOf(ctx)}` }
+        : { done: false, detail: `msdb.dbo.backupset has no full backup of ${database} at ${pathOf(ctx)}` };
     },
-    plan: () => [{ target: 'principal', tsql: statement }],
+    plan: () => [{ target: 'principal', tsql: tsql`${planNote}\n${fullBackupStatement(database, seedBackupPath(backup, database, 'full', RUN_ID_PLACEHOLDER), false, true)}` }],
   };
 }
 
-export function backupFull(backup: BackupConfig, database: string, runStartedAt: Date): StepDefinition {
-  const path = fullBackupPath(backup, database);
-  return backupStep('full', database, tsql`BACKUP DATABASE ${id('database', database)} TO DISK = ${lit(path)} WITH INIT, FORMAT, CHECKSUM, STATS = 10`, path, runStartedAt);
-}
-
 export function backupLog(backup: BackupConfig, database: string): StepDefinition {
-  const path = logBackupPath(backup, database);
-  return backupStep('log', database, tsql`BACKUP LOG ${id('database', database)} TO DISK = ${lit(path)} WITH INIT, CHECKSUM, STATS = 10`, path);
+  const pathOf = (ctx: StepContext) => seedBackupPath(backup, database, 'log', ctx.runId);
+  return {
+    id: `principal.backup-log.${database}`,
+    title: `Log backup of ${database} to a file of this run on the principal`,
+    target: 'principal',
+    async probe(ctx) {
+      const mirror = await readDatabase(ctx, 'mirror', database);
+      if (isMirrored(mirror)) return { done: true, detail: `${database} is already mirrored` };
+      return (await backupTaken(ctx, database, pathOf(ctx), 'L'))
+        ? { done: true, detail: `this run already took the log backup of ${database} to ${pathOf(ctx)}` }
+        : { done: false, detail: `no log backup of ${database} by this run yet` };
+    },
+    async apply(ctx) {
+      const path = pathOf(ctx);
+      await refuseForeignFile(ctx, path);
+      const full = await runFullBackup(ctx, backup, database);
+      await withProgress(ctx, 'principal', `BACKUP LOG ${database}`, ctx.sql('principal', logBackupStatement(database, path, full?.copyOnly ?? false, await editionCompresses(ctx))));
+    },
+    async verify(ctx) {
+      return (await backupTaken(ctx, database, pathOf(ctx), 'L'))
+        ? { done: true, detail: `log backup of ${database} written to ${pathOf(ctx)}` }
+        : { done: false, detail: `msdb.dbo.backupset has no log backup of ${database} at ${pathOf(ctx)}` };
+    },
+    plan: () => [{ target: 'principal', tsql: tsql`-- COPY_ONLY when the full backup was\n${logBackupStatement(database, seedBackupPath(backup, database, 'log', RUN_ID_PLACEHOLDER), false, true)}` }],
+  };
 }

@@ -1,24 +1,41 @@
-// Backup files as the seed names them (.dat, log backups beside the full backup), and how the
-// mirror reaches a file the principal wrote.
+// Backup files a run writes for seeding, and how the mirror reaches a file the principal wrote.
+// The names carry the run id (Patriot_mirrorbook_20261204-051500-ab12.bak): never the name of a
+// file the site keeps (Patriot.dat, a job's .bak), so nothing of the site's is overwritten, and
+// `cleanup` can tell the run's own files from everyone else's.
 import type { BackupConfig } from '../config/types.js';
+
+/** Stands for the run id in plans, which are shown before a run exists. */
+export const RUN_ID_PLACEHOLDER = '<run id>';
+
+/** What every seeding file name contains, for cleanup to find them (and nothing else). */
+export const SEED_FILE_MARK = '_mirrorbook_';
 
 function trimSlash(path: string): string {
   return path.replace(/\\+$/, '');
 }
 
-export function fullBackupPath(backup: BackupConfig, database: string): string {
-  return `${trimSlash(backup.directory)}\\${database}.dat`;
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('\\') + 1);
 }
 
-export function logBackupPath(backup: BackupConfig, database: string): string {
-  return `${trimSlash(backup.directory)}\\${database}_log.dat`;
+export function seedBackupPath(backup: BackupConfig, database: string, kind: 'full' | 'log', runId: string): string {
+  return `${trimSlash(backup.directory)}\\${database}${SEED_FILE_MARK}${runId}.${kind === 'full' ? 'bak' : 'trn'}`;
 }
 
-/** The path the mirror's service account uses for a file the principal wrote at `path`. */
+/** The path the mirror's service account uses for a file the principal wrote at `path` (the share). */
 export function mirrorPathOf(backup: BackupConfig, path: string): string {
   if (path.startsWith('\\\\')) return path;
   const dir = trimSlash(backup.directory);
   if (path.toLowerCase().startsWith(dir.toLowerCase() + '\\')) return trimSlash(backup.mirrorReadsFrom) + path.slice(dir.length);
   // A log backup someone else wrote elsewhere: expected beside ours (the hint for 3201 says so).
-  return `${trimSlash(backup.mirrorReadsFrom)}\\${path.slice(path.lastIndexOf('\\') + 1)}`;
+  return `${trimSlash(backup.mirrorReadsFrom)}\\${baseName(path)}`;
+}
+
+/** Where an operator copies the backups on the mirror when its service account cannot read the share. */
+export function mirrorCopyDirectory(backup: BackupConfig): string {
+  return trimSlash(backup.mirrorDirectory ?? backup.directory);
+}
+
+export function mirrorCopyPathOf(backup: BackupConfig, path: string): string {
+  return `${mirrorCopyDirectory(backup)}\\${baseName(path)}`;
 }

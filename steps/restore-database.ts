@@ -3,12 +3,13 @@
 // scheduled job) are found in msdb.dbo.backupset on the principal and restored too.
 import type { BackupConfig } from '../config/types.js';
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
-import { fullBackupPath, logBackupPath, mirrorPathOf } from './backup-paths.js';
-import { logBackupsAfterFull, logBackupsQuery, missingLogBackups, restoreLogBackups, restoreLogStatement } from './mirror-log-chain.js';
+import { mirrorCopyDirectory, mirrorPathOf, RUN_ID_PLACEHOLDER, seedBackupPath } from './backup-paths.js';
+import { logBackupsAfterFull, logBackupsQuery, missingLogBackups, plannedLogRestore, restoreLogBackups } from './mirror-log-chain.js';
+import { movesFor, requireMirrorPath, seedFull } from './seed-source.js';
 import { isMirrored, readDatabase, type DatabaseStateRow } from './database-state.js';
 import { withProgress } from './progress.js';
 import { CheckFailedError } from './step.js';
-import { id, joinTsql, lit, tsql } from './tsql.js';
+import { id, joinTsql, lit, tsql, type Statement } from './tsql.js';
 
 const seeded = (row: DatabaseStateRow | undefined) => isMirrored(row) || row?.state_desc === 'RESTORING';
 
@@ -44,32 +45,39 @@ export function confirmOverwriteMirrorCopies(databases: string[], mirrorInstance
   };
 }
 
+export function restoreFullStatement(database: string, path: string, position: number, moves: Statement): Statement {
+  return tsql`RESTORE DATABASE ${id('database', database)} FROM DISK = ${lit(path)} WITH FILE = ${position}, NORECOVERY, REPLACE${moves}, STATS = 10`;
+}
+
 export function restoreFull(backup: BackupConfig, database: string): StepDefinition {
-  const statement = tsql`RESTORE DATABASE ${id('database', database)} FROM DISK = ${lit(mirrorPathOf(backup, fullBackupPath(backup, database)))} WITH NORECOVERY, REPLACE, STATS = 10`;
   const probe = async (ctx: StepContext) => {
     const row = await readDatabase(ctx, 'mirror', database);
     if (isMirrored(row)) return { done: true, detail: `${database} is already mirrored` };
     if (row?.state_desc === 'RESTORING') return { done: true, detail: `${database} on the mirror is RESTORING` };
     return { done: false, detail: row ? `${database} on the mirror is ${row.state_desc}` : `${database} does not exist on the mirror` };
   };
+  const planned = backup.seed === 'existing'
+    ? tsql`-- from the newest full backup msdb lists on the principal whose file is still there (through ${lit(backup.mirrorReadsFrom)}, or the copy in ${lit(mirrorCopyDirectory(backup))}); WITH MOVE to the mirror's folders where the principal's are missing there`
+    : tsql`-- through ${lit(backup.mirrorReadsFrom)}, or the copy in ${lit(mirrorCopyDirectory(backup))}; WITH MOVE to the mirror's folders where the principal's are missing there`;
   return {
     id: `mirror.restore-full.${database}`,
     title: `Restore the full backup of ${database} WITH NORECOVERY on the mirror`,
     target: 'mirror',
     probe,
     async apply(ctx) {
-      await withProgress(ctx, 'mirror', `RESTORE DATABASE ${database}`, ctx.sql('mirror', statement));
+      const full = await seedFull(ctx, backup, database);
+      const path = await requireMirrorPath(ctx, backup, full);
+      const { clause, moved } = await movesFor(ctx, backup, path, full.position);
+      if (moved.length > 0) ctx.note(`the principal's folders for ${database} do not exist on the mirror: WITH MOVE ${moved.join(', ')}`);
+      await withProgress(ctx, 'mirror', `RESTORE DATABASE ${database}`, ctx.sql('mirror', restoreFullStatement(database, path, full.position, clause)));
     },
     verify: probe,
-    plan: () => [{ target: 'mirror', tsql: statement }],
+    plan: () => [{ target: 'mirror', tsql: tsql`${planned}\n${restoreFullStatement(database, mirrorPathOf(backup, seedBackupPath(backup, database, 'full', RUN_ID_PLACEHOLDER)), 1, tsql``)}` }],
   };
 }
 
 export function restoreLogs(backup: BackupConfig, database: string): StepDefinition {
-  const planned = joinTsql(
-    [tsql`-- for each log backup listed by msdb.dbo.backupset on the principal, in LSN order:`, restoreLogStatement(database, mirrorPathOf(backup, logBackupPath(backup, database)), 1)],
-    '\n',
-  );
+  const planned = joinTsql([tsql`-- for each log backup listed by msdb.dbo.backupset on the principal after the full backup, in LSN order:`, plannedLogRestore(backup, database)], '\n');
 
   // SET PARTNER done on the mirror but refused by the principal (1478/1412: a log backup missing):
   // the mirror copy must leave the half-made session before more log can be restored (3104).
@@ -108,7 +116,7 @@ export function restoreLogs(backup: BackupConfig, database: string): StepDefinit
       return seeded(row) ? { done: true, detail: `${database} on the mirror is RESTORING with every log backup applied` } : { done: false, detail: `${database} on the mirror is ${row?.state_desc ?? 'missing'}` };
     },
     plan: () => [
-      { target: 'principal', tsql: logBackupsQuery(backup, database) },
+      { target: 'principal', tsql: logBackupsQuery(database) },
       { target: 'mirror', tsql: planned },
     ],
   };

@@ -1,5 +1,7 @@
-// After SET PARTNER the session is SYNCHRONIZING until the mirror has caught up. The wait shows the
-// state and, where the server reports them, the send and redo queues shrinking.
+// After SET PARTNER the session is SYNCHRONIZING until the mirror has caught up. The wait is bounded
+// by progress, not by the clock: it goes on as long as the send and redo queues shrink (a large
+// database takes as long as it takes), shows them with an ETA from the rate they shrink at, and
+// stops with a hint once they have not moved for MIRRORBOOK_SYNC_WAIT_MS (default 5 min).
 import { envDurationMs } from '../machines/env-duration.js';
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { readDatabase } from './database-state.js';
@@ -20,13 +22,54 @@ async function readCounter(ctx: StepContext, target: 'principal' | 'mirror', dat
   }
 }
 
-/** The send queue as the serving partner reports it and the redo queue as the other partner does: one value each. */
-export async function readQueues(ctx: StepContext, serving: 'principal' | 'mirror', database: string): Promise<string | undefined> {
+/** The send queue as the serving partner reports it and the redo queue as the other partner does. */
+export async function readQueues(ctx: StepContext, serving: 'principal' | 'mirror', database: string): Promise<{ label: string; totalKB: number } | undefined> {
   const other = serving === 'principal' ? 'mirror' : 'principal';
   const send = await readCounter(ctx, serving, database, 'Log Send Queue KB');
   const redo = await readCounter(ctx, other, database, 'Redo Queue KB');
   if (send === undefined && redo === undefined) return undefined;
-  return [send === undefined ? undefined : `Log Send Queue ${send} KB`, redo === undefined ? undefined : `Redo Queue ${redo} KB`].filter(Boolean).join(', ');
+  const label = [send === undefined ? undefined : `Log Send Queue ${send} KB`, redo === undefined ? undefined : `Redo Queue ${redo} KB`].filter(Boolean).join(', ');
+  return { label, totalKB: (send ?? 0) + (redo ?? 0) };
+}
+
+/** Whether the queues are going down: the smallest total seen, when it was seen, and the rate since the start. */
+export class QueueProgress {
+  #startKB: number | undefined;
+  #startAt = 0;
+  #bestKB = Infinity;
+  #movedAt: number;
+
+  constructor(now: number) {
+    this.#movedAt = now;
+  }
+
+  /** Records a reading; returns the ETA in seconds while the queues shrink (undefined otherwise). */
+  observe(totalKB: number, now: number): number | undefined {
+    if (this.#startKB === undefined) {
+      this.#startKB = totalKB;
+      this.#startAt = now;
+    }
+    if (totalKB < this.#bestKB) {
+      if (this.#bestKB !== Infinity) this.#movedAt = now;
+      this.#bestKB = totalKB;
+    }
+    const rate = (this.#startKB - totalKB) / Math.max(1, now - this.#startAt);
+    return rate > 0 ? Math.ceil(totalKB / rate / 1000) : undefined;
+  }
+
+  /** A state change (SYNCHRONIZING after DISCONNECTED …) counts as movement too. */
+  moved(now: number): void {
+    this.#movedAt = now;
+  }
+
+  stalledFor(now: number): number {
+    return now - this.#movedAt;
+  }
+}
+
+function eta(seconds: number | undefined): string {
+  if (seconds === undefined) return '';
+  return seconds < 90 ? `, about ${seconds} s to go` : `, about ${Math.ceil(seconds / 60)} min to go`;
 }
 
 /** The partner that serves the database now (after failover or promote it is the configured mirror).
@@ -44,13 +87,12 @@ async function servingState(ctx: StepContext, database: string) {
 /** How long DISCONNECTED may last, in polls, before the wait gives up: at the default 1 s poll,
  * twice the partner timeout (10 s) — a session that reconnects by itself does so within it. */
 const DISCONNECTED_POLLS = 20;
-const DEFAULT_WAIT_MS = 30 * 60_000;
-/** The step's own timeout only backs up the wait's deadline, whose message says more. */
-const STEP_TIMEOUT_MARGIN_MS = 60_000;
+const DEFAULT_STALL_MS = 5 * 60_000;
+const MAX_STALL_MS = 60 * 60_000;
 
-/** How long the wait for SYNCHRONIZED lasts (MIRRORBOOK_SYNC_WAIT_MS, at most the default 30 min). */
+/** How long a wait goes on without progress (MIRRORBOOK_SYNC_WAIT_MS: default 5 min, at most 60). */
 export function syncWaitMs(env: NodeJS.ProcessEnv = process.env): number {
-  return envDurationMs(env, 'MIRRORBOOK_SYNC_WAIT_MS', 100, DEFAULT_WAIT_MS, DEFAULT_WAIT_MS);
+  return envDurationMs(env, 'MIRRORBOOK_SYNC_WAIT_MS', 100, MAX_STALL_MS, DEFAULT_STALL_MS);
 }
 
 export function waitSynchronized(database: string, pollMs = pollIntervalMs()): StepDefinition {
@@ -63,18 +105,20 @@ export function waitSynchronized(database: string, pollMs = pollIntervalMs()): S
     id: `principal.wait-synchronized.${database}`,
     title: `Wait until ${database} is SYNCHRONIZED`,
     target: 'principal',
-    timeoutMs: DEFAULT_WAIT_MS + STEP_TIMEOUT_MARGIN_MS,
     probe,
     async apply(ctx) {
       const waitMs = syncWaitMs();
-      const deadline = Date.now() + waitMs;
+      const progress = new QueueProgress(Date.now());
       let supportsQueues = true;
       let shown: string | undefined;
+      let lastState: string | undefined;
       let disconnectedSince: number | undefined;
       for (;;) {
         const { partner, row } = await servingState(ctx, database);
         const state = row?.mirroring_state_desc;
         if (state === 'SYNCHRONIZED') return;
+        if (state !== lastState) progress.moved(Date.now());
+        lastState = state ?? undefined;
         if (!state) throw new CheckFailedError(`${database} is not mirrored on the principal`, 'run enable (SET PARTNER on the mirror, then the principal) first');
         if (state === 'SUSPENDED') throw new CheckFailedError(`the session of ${database} is SUSPENDED`, 'look at the ERRORLOG of both partners for the cause, then ALTER DATABASE … SET PARTNER RESUME on the principal and resume');
         // Measured in time, not polls: a poll against a partner that drops packets can take seconds.
@@ -88,14 +132,15 @@ export function waitSynchronized(database: string, pollMs = pollIntervalMs()): S
         // While DISCONNECTED the other partner's counters cannot be read, and asking it may hang.
         const queues = supportsQueues && disconnectedSince === undefined ? await readQueues(ctx, partner, database) : undefined;
         if (queues === undefined && disconnectedSince === undefined) supportsQueues = false;
+        const remaining = queues ? progress.observe(queues.totalKB, Date.now()) : undefined;
         // Only a change is news: a plain log gets a line per change, not one per poll.
-        const label = `${database} ${state}${queues ? ` — ${queues}` : ''}`;
+        const label = `${database} ${state}${queues ? ` — ${queues.label}${eta(remaining)}` : ''}`;
         if (label !== shown) ctx.progress({ label });
         shown = label;
-        if (Date.now() >= deadline) {
+        if (progress.stalledFor(Date.now()) >= waitMs) {
           throw new CheckFailedError(
-            `${label} after ${waitMs / 1000} s: not SYNCHRONIZED yet`,
-            'the mirror is not catching up: check the network between the partners (throughput, latency), the mirror\'s disk (Redo Queue) and the principal\'s workload (Log Send Queue); resume to keep waiting (MIRRORBOOK_SYNC_WAIT_MS sets how long a wait lasts, at most 30 min)',
+            `${database} ${state}${queues ? ` — ${queues.label}` : ''}: the queues have not shrunk for ${Math.round(waitMs / 1000)} s`,
+            'the mirror is not catching up: check the network between the partners (throughput, latency), the mirror\'s disk (Redo Queue) and the principal\'s workload (Log Send Queue); resume to keep waiting (MIRRORBOOK_SYNC_WAIT_MS sets how long the queues may stand still, at most 60 min)',
           );
         }
         await pause(pollMs, ctx.signal);

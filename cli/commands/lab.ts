@@ -1,4 +1,4 @@
-// mirrorbook lab start|stop|status|fault|log|sessions|service-account|copy|behaviour — the simulated SQL Server
+// mirrorbook lab start|stop|status|fault|log|sessions|service-account|host|copy|behaviour — the simulated SQL Server
 // site, served by a process of its own from a lab directory (--dir, default beside the store).
 
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
@@ -7,7 +7,7 @@ import { optionText, UsageError } from '../command.js';
 import { nearest } from '../../config/nearest.js';
 import { resolvePaths } from '../paths.js';
 import { sendControl, findRunningLab, LabNotRunningError } from '../../lab/control/control-client.js';
-import { ControlError, type FaultKind } from '../../lab/control/control-protocol.js';
+import { ControlError, type FaultKind, type HostChange } from '../../lab/control/control-protocol.js';
 import { batchLogPath, labDir } from '../../lab/control/lab-dir.js';
 import { loadLabState } from '../../lab/persist/lab-state-file.js';
 import { parseEdition, parseVersion } from '../../lab/control/lab-options.js';
@@ -17,7 +17,7 @@ import type { ClientProgram } from '../../lab/model.js';
 
 const USAGE = 'mirrorbook lab --help lists the subcommands and their arguments';
 
-const SUBCOMMANDS = ['start', 'stop', 'status', 'fault', 'log', 'sessions', 'service-account', 'copy', 'behaviour'];
+const SUBCOMMANDS = ['start', 'stop', 'status', 'fault', 'log', 'sessions', 'service-account', 'host', 'copy', 'behaviour'];
 const FAULTS: readonly FaultKind[] = ['down', 'up', 'isolate', 'heal', 'slow'];
 
 interface LabArgs {
@@ -49,6 +49,7 @@ const command: Command = async (ctx) => {
       case 'log': return await log(ctx, args, rest);
       case 'sessions': return await sessions(ctx, args, rest);
       case 'service-account': return await serviceAccount(ctx, args, rest);
+      case 'host': return await host(ctx, args, rest);
       case 'copy': return await copy(ctx, args, rest);
       case 'behaviour': return await behaviour(ctx, args, rest);
       case undefined: throw new UsageError('lab needs a subcommand', USAGE);
@@ -196,12 +197,31 @@ async function sessions(ctx: CommandContext, args: LabArgs, rest: string[]): Pro
 }
 
 async function serviceAccount(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
-  expectArgs(rest, 2, 'the instance name and the account (e.g. LAB\\sqlsvc)');
-  const [instance, account] = rest as [string, string];
-  const result = await sendControl<InstanceStatus>(args.dir, { op: 'service-account', instance, account });
+  expectArgs(rest, rest.length === 3 ? 3 : 2, 'the instance name and the account (e.g. LAB\\sqlsvc, or .\\sqlsvc and its password)');
+  const [instance, account, password] = rest as [string, string, string?];
+  const result = await sendControl<InstanceStatus>(args.dir, { op: 'service-account', instance, account, ...(password !== undefined ? { password } : {}) });
   if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
   else if (!result.up) ctx.stdout.write(`${result.name}: service account set to ${result.serviceAccount}; the instance is down, the account applies when it starts (lab fault ${result.name} up)\n`);
   else ctx.stdout.write(`${result.name}: service now runs as ${result.serviceAccount}; restarted at ${result.lastStartupTime} (connections were dropped)\n`);
+  return 0;
+}
+
+async function host(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
+  const [instance, kind, ...values] = rest;
+  if (!instance || !kind) throw new UsageError('missing the instance and what to change', 'e.g. lab host * workgroup, lab host SQLMIR01 paths D:\\SQLData L:\\SQLLogs');
+  const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  const changes: Record<string, () => HostChange> = {
+    workgroup: () => ({ kind: 'workgroup' }),
+    domain: () => ({ kind: 'domain', ...(values[0] ? { name: values[0] } : {}) }),
+    paths: () => ({ kind: 'paths', data: values[0], log: values[1] ?? values[0] }),
+    mkdir: () => ({ kind: 'mkdir', path: values[0] }),
+    volume: () => ({ kind: 'volume', drive: values[0], totalGB: number(values[1]), freeGB: number(values[2]) }),
+    share: () => ({ kind: 'share', name: values[0], grant: values.slice(1) }),
+  };
+  const change = changes[kind];
+  if (!change) throw new UsageError(`unknown host change '${kind}'`, `expected one of ${Object.keys(changes).join(', ')}`);
+  const result = await sendControl<unknown[]>(args.dir, { op: 'host', instance, change: change() });
+  ctx.stdout.write(ctx.flags.json ? JSON.stringify(result) + '\n' : `${(result as { host: string }[]).map((h) => h.host).join(', ')}: ${kind} ${values.join(' ')}\n`.replace(/ \n$/, '\n'));
   return 0;
 }
 

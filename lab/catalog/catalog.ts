@@ -7,13 +7,14 @@ import type { DatabaseState } from '../model.js';
 import { findDatabase } from '../instance/scope.js';
 import { stateError } from '../instance/use-database.js';
 import type { CatalogContext } from './context.js';
-import { sysDatabaseMirroring, sysDatabases, sysMasterFiles, sysTables } from './databases.js';
+import { sysDatabaseMirroring, sysDatabaseRecoveryStatus, sysDatabases, sysMasterFiles, sysTables } from './databases.js';
 import { sysDatabaseMirroringWitnesses, sysDmDbMirroringConnections, sysDmExecRequests, sysDmExecSessions, sysDmServerServices } from './dmvs.js';
 import { sysDatabaseMirroringEndpoints, sysEndpoints, sysTcpEndpoints } from './endpoints.js';
 import { scalarFunction, variable } from './functions.js';
 import { msdbBackupmediafamily, msdbBackupset, msdbRestorehistory } from './msdb.js';
 import { userTableRelation } from '../storage/user-tables.js';
 import { sysDmOsPerformanceCounters } from './performance-counters.js';
+import { sysDmOsVolumeStats } from './volumes.js';
 import { sysCertificates, sysDatabasePrincipals, sysServerPermissions, sysServerPrincipals, sysServerRoleMembers, sysSymmetricKeys } from './security.js';
 
 type ServerView = (ctx: CatalogContext) => Relation;
@@ -22,6 +23,7 @@ type DatabaseView = (ctx: CatalogContext, database: DatabaseState) => Relation;
 const SERVER_VIEWS: Record<string, ServerView> = {
   databases: sysDatabases,
   master_files: sysMasterFiles,
+  database_recovery_status: sysDatabaseRecoveryStatus,
   database_mirroring: sysDatabaseMirroring,
   database_mirroring_endpoints: sysDatabaseMirroringEndpoints,
   endpoints: sysEndpoints,
@@ -40,6 +42,7 @@ const SERVER_VIEWS: Record<string, ServerView> = {
   dm_db_mirroring_connections: sysDmDbMirroringConnections,
   database_mirroring_witnesses: sysDatabaseMirroringWitnesses,
   dm_os_performance_counters: sysDmOsPerformanceCounters,
+  dm_os_volume_stats: sysDmOsVolumeStats,
 };
 
 const DATABASE_VIEWS: Record<string, DatabaseView> = {

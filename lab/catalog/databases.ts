@@ -120,3 +120,18 @@ export function sysTables(database: DatabaseState): Relation {
   ]);
   return { columns, rows };
 }
+
+/** sys.database_recovery_status (learn.microsoft.com sys-database-recovery-status-transact-sql):
+ * last_log_backup_lsn is NULL while the log is not being backed up — SIMPLE recovery, or no
+ * current database backup since FULL was set (the log chain has not started). */
+export function sysDatabaseRecoveryStatus(ctx: CatalogContext): Relation {
+  const columns = [
+    int('database_id'), uniqueidentifier('database_guid', true), uniqueidentifier('family_guid', true), lsn('last_log_backup_lsn', true),
+    uniqueidentifier('recovery_fork_guid', true), uniqueidentifier('first_recovery_fork_guid', true), lsn('fork_point_lsn', true),
+  ];
+  const rows: SqlValue[][] = byId(ctx.instance).filter((d) => d.state === 'ONLINE').map((d) => [
+    d.databaseId, d.databaseGuid, d.familyGuid, d.log.logChainStarted ? (d.log.lastLogBackupLsn ?? d.log.logChainStartLsn ?? d.log.lastFullBackupLsn) : null,
+    d.recoveryForkGuid, d.recoveryForkGuid, null,
+  ]);
+  return { columns, rows };
+}

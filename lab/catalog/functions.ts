@@ -8,6 +8,7 @@ import { certificateEncoded, certificatePrivateKey, findCertificate } from '../i
 import { passwordHashBytes } from '../instance/password.js';
 import { isRoleMember } from '../instance/server-roles.js';
 import { findDatabase } from '../instance/scope.js';
+import { defaultPaths } from '../instance/database.js';
 import { editionName, engineEdition, productVersion, versionFacts, versionString, atLeast } from '../instance/version.js';
 import type { CatalogContext } from './context.js';
 import { COLLATION } from './databases.js';
@@ -65,6 +66,10 @@ export function serverProperty(ctx: CatalogContext, property: string): Typed {
     case 'processid': return int(i.service.status === 'Running' ? i.service.processId : null);
     case 'resourceversion': return text(productVersion(i.version));
     case 'buildclrversion': return text('v4.0.30319');
+    // SERVERPROPERTY (Transact-SQL): the default data/log folders, with their trailing backslash,
+    // from SQL Server 2012 on (NULL before).
+    case 'instancedefaultdatapath': return atLeast(i.version, '2012') ? text(`${defaultPaths(i).data}\\`) : text(null);
+    case 'instancedefaultlogpath': return atLeast(i.version, '2012') ? text(`${defaultPaths(i).log}\\`) : text(null);
     default: return text(null);
   }
 }

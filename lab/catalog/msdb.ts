@@ -108,7 +108,7 @@ export function msdbBackupset(ctx: CatalogContext): Relation {
       ctx.session.login, versionFacts(ctx.instance.version).major, date(set.startedAt), date(set.finishedAt),
       set.type === 'FULL' ? 'D' : 'L', set.firstLsn, set.lastLsn, set.type === 'FULL' ? set.firstLsn : set.databaseBackupLsn, set.databaseBackupLsn,
       date(database.createDate), compatibilityLevel(ctx.instance), set.database, server, server?.split('\\')[0] ?? null, set.recoveryModel ?? database.recoveryModel,
-      bytes, bytes, set.copyOnly ?? false, set.databaseGuid, set.familyGuid ?? database.familyGuid, set.recoveryForkGuid, set.recoveryForkGuid, false,
+      bytes, set.compressed ? Math.round(bytes / 3) : bytes, set.copyOnly ?? false, set.databaseGuid, set.familyGuid ?? database.familyGuid, set.recoveryForkGuid, set.recoveryForkGuid, false,
     ];
   });
   return { columns, rows };

@@ -9,11 +9,24 @@ export type ControlRequest =
   /** Transactions per second the workload commits in the instance's user databases (or one). */
   | { op: 'workload'; instance: string; tps: number; database?: string }
   | { op: 'sessions'; instance: string; action: 'list' | 'start' | 'stop'; program?: string }
-  | { op: 'service-account'; instance: string; account: string }
+  /** With a password: a local account (.\\name) created or updated on the instance's host first. */
+  | { op: 'service-account'; instance: string; account: string; password?: string }
+  /** The Windows host of an instance ('*': every host). */
+  | { op: 'host'; instance: string; change: HostChange }
   /** Copies a file as an administrator on the instance's host would (local or UNC paths). */
   | { op: 'copy'; instance: string; from: string; to: string }
   /** Without name/value: the instance's switches; with them: set one (all instances when instance is '*'). */
   | { op: 'behaviour'; instance: string; name?: string; value?: string };
+
+export type HostChange =
+  | { kind: 'workgroup' }
+  | { kind: 'domain'; name?: string }
+  /** Default data and log folders (created if missing). */
+  | { kind: 'paths'; data?: string; log?: string }
+  | { kind: 'mkdir'; path?: string }
+  | { kind: 'volume'; drive?: string; totalGB?: number; freeGB?: number }
+  /** Who the share grants (replaces the list): accounts or groups (Everyone, LAB\\Domain Computers …). */
+  | { kind: 'share'; name?: string; grant?: string[] };
 
 export type ControlResponse = { ok: true; result: unknown } | { ok: false; error: string; hint?: string; usage?: true };
 

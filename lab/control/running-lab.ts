@@ -24,6 +24,7 @@ import { createInstanceHandler, type BatchRecord } from '../server/handler.js';
 import { advanceLab } from '../mirroring/advance.js';
 import { applyFault, setServiceAccount, setWorkload, startProgram, stopProgram } from './instance-control.js';
 import { copyFile, FileSystemError } from '../storage/files.js';
+import { changeHost, setLocalAccount } from './host-control.js';
 
 export const ADMIN_LOGIN = 'mirrorbook';
 /** The endpoint port the seed uses; mirroring addresses are simulated, not real sockets. */
@@ -242,8 +243,16 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
         }
         return instance.programs;
       }
+      case 'host': {
+        const targets = request.instance === '*' ? Object.values(lab.instances) : [instanceNamed(request.instance)];
+        const hosts = targets.map((instance) => changeHost(lab, instance, request.change));
+        changed();
+        flush();
+        return [...new Set(hosts)].map((host) => ({ host: host.name, windows: { ...host.windows, localAccounts: Object.keys(host.windows?.localAccounts ?? {}) } }));
+      }
       case 'service-account': {
         const instance = instanceNamed(request.instance);
+        if (request.password !== undefined) setLocalAccount(lab, instance, request.account, request.password);
         setServiceAccount(lab, instance, request.account, now());
         listeners.get(instance.name)?.dropConnections();
         tick();

@@ -160,7 +160,7 @@ function validityWarnings(env: ExecEnv, start: Date, expiry: Date, now: Date): v
 
 function readCertificateFile(env: ExecEnv, path: string): Buffer {
   try {
-    const entry = readFile(env.lab, env.instance.host, absolute(env, path));
+    const entry = readFile(env.lab, env.instance, absolute(env, path));
     if (entry.kind !== 'certificate') throw invalidFile();
     return Buffer.from(entry.derBase64, 'base64');
   } catch (error) {
@@ -174,7 +174,7 @@ function importPrivateKey(env: ExecEnv, spec: PrivateKeySpec, certificate: Parse
   if (spec.binary) blob = spec.binary;
   else {
     try {
-      const entry = readFile(env.lab, env.instance.host, absolute(env, spec.file ?? ''));
+      const entry = readFile(env.lab, env.instance, absolute(env, spec.file ?? ''));
       if (entry.kind !== 'private-key') throw invalidFile();
       blob = Buffer.from(entry.pvkBase64, 'base64');
     } catch (error) {
@@ -218,13 +218,13 @@ function writeNew(env: ExecEnv, path: string, content: { kind: 'certificate'; de
   const full = absolute(env, path);
   const cannotWrite = new SqlError(15240, `Cannot write into file '${full}'. Verify that you have write permissions, that the file path is valid, and that the file does not already exist.`);
   try {
-    readFile(env.lab, env.instance.host, full);
+    readFile(env.lab, env.instance, full);
     throw cannotWrite;
   } catch (error) {
     if (!(error instanceof FileSystemError)) throw error;
   }
   try {
-    writeFile(env.lab, env.instance.host, full, content);
+    writeFile(env.lab, env.instance, full, content);
   } catch (error) {
     if (error instanceof FileSystemError) throw cannotWrite;
     throw error;

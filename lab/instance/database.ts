@@ -16,6 +16,11 @@ export function dataDirectory(instance: InstanceState): string {
   return `${instanceRoot(instance.version, instanceId(instance))}\\DATA`;
 }
 
+/** Where new databases' files go (Server Properties → Database Settings): the DATA folder unless set. */
+export function defaultPaths(instance: InstanceState): { data: string; log: string } {
+  return instance.defaultPaths ?? { data: dataDirectory(instance), log: dataDirectory(instance) };
+}
+
 export function backupDirectory(instance: InstanceState): string {
   return `${instanceRoot(instance.version, instanceId(instance))}\\Backup`;
 }

@@ -22,6 +22,7 @@ import { catalogContext, catalogFor } from './catalog-context.js';
 import { parseMode, parseOwner, release, tryAcquire, type AppLockRequest } from './applocks.js';
 import { datatypeInfo } from './datatype-info.js';
 import { readErrorLog, spWho2 } from './session-procedures.js';
+import { xpFileExist, xpFixedDrives } from './host-procedures.js';
 
 interface Arguments {
   positional: Typed[];
@@ -74,7 +75,7 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       const args = evaluateArguments(ctx, stmt);
       const path = text(args, 0, '@path') ?? '';
       try {
-        makeDirectory(env.lab, env.instance.host, path);
+        makeDirectory(env.lab, env.instance, path);
         env.changed();
       } catch (error) {
         if (!(error instanceof FileSystemError)) throw error;
@@ -82,6 +83,12 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       }
       break;
     }
+    case 'xp_fileexist':
+      xpFileExist(ctx, env, stmt, text(evaluateArguments(ctx, stmt), 0, '@filename') ?? '');
+      break;
+    case 'xp_fixeddrives':
+      xpFixedDrives(ctx, env);
+      break;
     case 'xp_logevent':
       logEvent(env, ctx, evaluateArguments(ctx, stmt));
       break;

@@ -69,9 +69,13 @@ export interface TableRef {
   /** 1–3 (or 4) parts: ['sys', 'databases'], ['master', 'sys', 'certificates']. */
   name: string[];
   alias?: string;
+  /** A table-valued function's arguments (sys.dm_os_volume_stats(f.database_id, f.file_id)); the
+   * function's relation lists every row, its leading columns being its parameters. */
+  args?: Expr[];
 }
 
 export interface Join {
+  /** CROSS APPLY is INNER and OUTER APPLY is LEFT, matched on the function's arguments. */
   type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS';
   table: TableRef;
   /** Absent for CROSS JOIN and for comma-separated sources. */

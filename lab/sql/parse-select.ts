@@ -1,6 +1,6 @@
 // SELECT: list, sources, joins, filters, grouping, ordering.
 
-import type { Join, OrderItem, SelectItem, SelectStatement, TableRef } from './ast.js';
+import type { Expr, Join, OrderItem, SelectItem, SelectStatement, TableRef } from './ast.js';
 import type { Cursor } from './cursor.js';
 import { condition, expression } from './parse-expression.js';
 
@@ -99,11 +99,18 @@ function columnAlias(c: Cursor): string | undefined {
 
 function tableRef(c: Cursor): TableRef {
   const name = c.multipartName();
+  const args: Expr[] = [];
+  const call = c.acceptOp('(');
+  if (call && !c.acceptOp(')')) {
+    do args.push(expression(c));
+    while (c.acceptOp(','));
+    c.expectOp(')');
+  }
   let alias: string | undefined;
   if (c.acceptWord('AS')) alias = c.identifier();
   else if (c.isIdentifier()) alias = c.identifier();
   tableHints(c);
-  return alias === undefined ? { name } : { name, alias };
+  return { name, ...(alias === undefined ? {} : { alias }), ...(call ? { args } : {}) };
 }
 
 /** WITH (NOLOCK) and friends change locking, which the lab does not have; accepted and ignored. */
@@ -119,6 +126,8 @@ function tableHints(c: Cursor): void {
 function joinClause(c: Cursor): Join | undefined {
   if (c.acceptOp(',')) return { type: 'CROSS', table: tableRef(c) };
   if (c.acceptWord('CROSS', 'JOIN')) return { type: 'CROSS', table: tableRef(c) };
+  if (c.acceptWord('CROSS', 'APPLY')) return { type: 'INNER', table: tableRef(c) };
+  if (c.acceptWord('OUTER', 'APPLY')) return { type: 'LEFT', table: tableRef(c) };
   let type: Join['type'];
   if (c.acceptWord('JOIN') || c.acceptWord('INNER', 'JOIN')) type = 'INNER';
   else {

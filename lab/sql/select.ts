@@ -3,7 +3,7 @@
 
 import { SqlError } from '../errors.js';
 import type { Column, SqlType, SqlValue } from '../tds/handler.js';
-import type { Expr, SelectItem, SelectStatement } from './ast.js';
+import type { Expr, SelectItem, SelectStatement, TableRef } from './ast.js';
 import type { SqlCatalog, Typed } from './catalog.js';
 import { compare } from './compare.js';
 import { convert } from './convert.js';
@@ -87,6 +87,16 @@ interface BoundSource {
   rows: SqlValue[][];
   /** On the padded side of an outer join: its columns may be NULL whatever they declare. */
   padded: boolean;
+  /** A table-valued function's call: its leading columns equal to the arguments. */
+  argsMatch?: Expr;
+}
+
+function argumentsMatch(ref: TableRef, columns: Column[], exposed: string): Expr | undefined {
+  if (!ref.args) return undefined;
+  if (ref.args.length > columns.length) throw new SqlError(216, `Parameters supplied for object '${ref.name.join('.')}' which is not a function. If the parameters are intended as a table hint, a WITH keyword is required.`);
+  return ref.args
+    .map((arg, k): Expr => ({ kind: 'comparison', op: '=', left: { kind: 'column', parts: [exposed, columns[k]!.name] }, right: arg }))
+    .reduce((left, right) => ({ kind: 'and', left, right }));
 }
 
 function bindSources(statement: SelectStatement, catalog: SqlCatalog): BoundSource[] {
@@ -96,7 +106,8 @@ function bindSources(statement: SelectStatement, catalog: SqlCatalog): BoundSour
     const relation = catalog.table(ref.name);
     if (!relation) throw new SqlError(208, `Invalid object name '${ref.name.join('.')}'.`);
     const source: Source = { table: ref.name, columns: relation.columns, ...(ref.alias !== undefined ? { alias: ref.alias } : {}) };
-    return { source, rows: relation.rows, padded: false };
+    const argsMatch = argumentsMatch(ref, relation.columns, ref.alias ?? ref.name.at(-1)!);
+    return { source, rows: relation.rows, padded: false, ...(argsMatch ? { argsMatch } : {}) };
   });
   const exposed = bound.map((b) => (b.source.alias ?? b.source.table.at(-1)!).toLowerCase());
   exposed.forEach((name, i) => {
@@ -116,11 +127,15 @@ type Row = (SqlValue[] | null)[];
 
 function joinRows(statement: SelectStatement, sources: BoundSource[], base: RowEnv): Row[] {
   if (sources.length === 0) return [[]];
-  let rows: Row[] = sources[0]!.rows.map((r) => [r]);
+  const first = sources[0]!;
+  const firstEnv = { ...base, sources: base.sources.slice(0, 1) };
+  let rows: Row[] = first.rows.filter((r) => !first.argsMatch || truth(first.argsMatch, { ...firstEnv, row: [r] }) === true).map((r) => [r]);
   statement.joins.forEach((join, i) => {
     const right = sources[i + 1]!.rows;
+    const argsMatch = sources[i + 1]!.argsMatch;
     const env = { ...base, sources: base.sources.slice(0, i + 2) };
-    const matches = (left: Row, r: SqlValue[]) => !join.on || truth(join.on, { ...env, row: [...left, r] }) === true;
+    const holds = (condition: Expr | undefined, row: Row) => !condition || truth(condition, { ...env, row }) === true;
+    const matches = (left: Row, r: SqlValue[]) => holds(argsMatch, [...left, r]) && holds(join.on, [...left, r]);
     const next: Row[] = [];
     const rightMatched = new Set<number>();
     for (const left of rows) {

@@ -20,6 +20,8 @@ export interface BackupRequest {
   init?: boolean;
   format?: boolean;
   copyOnly?: boolean;
+  /** WITH COMPRESSION (NO_COMPRESSION: false; absent: the server default, off). */
+  compression?: boolean;
   /** STATS [= n]; STATS alone means 10. */
   stats?: number;
   /** BACKUP LOG … WITH NORECOVERY: the tail-log backup leaves the database RESTORING. */
@@ -47,9 +49,14 @@ function plan(env: ExecEnv, request: BackupRequest): BackupPlan {
   if (request.log && request.noRecovery && sessionsUsing(env.instance, database.name, env.session.spid).length > 0) {
     throw new SqlError(3101, 'Exclusive access could not be obtained because the database is in use.');
   }
+  // "Backup compression": creating compressed backups needs Enterprise, Standard or Developer
+  // (Standard from 2008 R2); every edition restores them.
+  if (request.compression && env.instance.edition === 'Express') {
+    throw new SqlError(1844, `${request.log ? 'BACKUP LOG' : 'BACKUP DATABASE'} WITH COMPRESSION is not supported on Express Edition (64-bit).`);
+  }
   const directory = backupDirectory(env.instance);
-  assertWritable(env.lab, env.instance.host, request.disk, directory);
-  const keep = setsKeptOnWrite(env.lab, env.instance.host, request.disk, directory, request.init ?? false, request.format ?? false);
+  assertWritable(env.lab, env.instance, request.disk, directory);
+  const keep = setsKeptOnWrite(env.lab, env.instance, request.disk, directory, request.init ?? false, request.format ?? false);
   const firstLsn = request.log ? (database.log.lastLogBackupLsn ?? database.log.logChainStartLsn ?? database.log.lastFullBackupLsn ?? database.log.endLsn) : database.log.endLsn;
   const sizeMB = request.log ? Math.max(0.1, logKB(firstLsn, database.log.endLsn) / 1024) : database.sizeMB;
   return { database, sizeMB, firstLsn, keep };
@@ -86,8 +93,9 @@ export async function backup(env: ExecEnv, request: BackupRequest): Promise<void
       tables: { ...database.tables },
       users: structuredClone(database.users),
       logChainStartLsn: request.log ? (log.logChainStartLsn ?? null) : null,
+      ...(request.compression ? { compressed: true } : {}),
     };
-    writeFile(env.lab, env.instance.host, request.disk, { kind: 'backup', media: [...keep, set] }, backupDirectory(env.instance));
+    writeFile(env.lab, env.instance, request.disk, { kind: 'backup', media: [...keep, set] }, backupDirectory(env.instance));
     if (!request.copyOnly) {
       if (request.log) {
         log.lastLogBackupLsn = set.lastLsn;

@@ -4,7 +4,7 @@
 import type { DatabaseState, HostState, InstanceState, LabState } from '../model.js';
 import type { ExecEnv } from '../server/env.js';
 import { SqlError } from '../errors.js';
-import { attachDatabase, dataDirectory, nextDatabaseId, newDatabaseState } from '../instance/database.js';
+import { attachDatabase, defaultPaths, nextDatabaseId, newDatabaseState } from '../instance/database.js';
 import { cannotAlterDatabase, inMirroringSession } from './messages.js';
 import { liveSessionsUsing } from '../server/sessions.js';
 
@@ -37,11 +37,13 @@ export function createDatabase(env: ExecEnv, name: string, sizeMB = 8): Database
   const database = newDatabaseState({
     name,
     databaseId: nextDatabaseId(env.instance),
-    dataDirectory: dataDirectory(env.instance),
+    dataDirectory: defaultPaths(env.instance).data,
     now: env.now(),
     sizeMB,
     recoveryModel: findDatabase(env.instance, 'model')?.recoveryModel ?? 'FULL',
   });
+  const logDirectory = defaultPaths(env.instance).log;
+  for (const file of database.files) if (file.type === 'L') file.physicalName = `${logDirectory}\\${file.physicalName.slice(file.physicalName.lastIndexOf('\\') + 1)}`;
   const host = hostOf(env.lab, env.instance);
   const clash = database.files.find((f) => host.files[f.physicalName.toUpperCase()]);
   if (clash) {

@@ -1,9 +1,17 @@
 // Each simulated host's Windows file system, reached locally (C:\Temp\x.bak) or over SMB
-// (\\HOST\share\dir\x.bak, resolved through the target host's shares). Paths are case-insensitive:
+// (\\HOST\share\dir\x.bak, resolved through the target host's shares and the administrative shares
+// C$, D$ …; lab/storage/share-access.ts decides who may open them). Paths are case-insensitive:
 // keys are upper-cased, entries keep the spelling they were written with. Failures carry the
 // Windows error an OS would give, so callers can word 3201 / 15240-style messages like SQL Server.
 
-import type { FileEntry, HostState, LabState } from '../model.js';
+import type { FileEntry, HostState, InstanceState, LabState } from '../model.js';
+import { assertShareAccess } from './share-access.js';
+
+/** Who touches a file: a SQL Server instance (its service account opens shares) or, named by a host,
+ * an administrator at that host's console (`lab copy`), who may open any share. */
+export type Caller = string | InstanceState;
+
+const callerHost = (caller: Caller): string => (typeof caller === 'string' ? caller : caller.host);
 
 export class FileSystemError extends Error {
   readonly osError: number;
@@ -61,8 +69,9 @@ function normaliseLocal(path: string): string {
 const LOCAL = /^[A-Za-z]:(\\|\/|$)/;
 const UNC = /^(\\\\|\/\/)([^\\/]+)[\\/]+([^\\/]+)([\\/].*)?$/;
 
-/** Resolves `path` as seen from `fromHost`. Relative paths are taken against `defaultDirectory`. */
-export function resolvePath(lab: LabState, fromHost: string, path: string, defaultDirectory?: string): ResolvedPath {
+/** Resolves `path` as seen from `from`. Relative paths are taken against `defaultDirectory`. */
+export function resolvePath(lab: LabState, from: Caller, path: string, defaultDirectory?: string): ResolvedPath {
+  const fromHost = callerHost(from);
   const trimmed = path.trim();
   if (trimmed === '' || /[<>"|?*]/.test(trimmed.replace(/^\\\\\?\\/, ''))) throw invalidName();
   const unc = UNC.exec(trimmed);
@@ -71,8 +80,11 @@ export function resolvePath(lab: LabState, fromHost: string, path: string, defau
     if (!target) throw networkPathNotFound();
     const self = findHost(lab, fromHost);
     if (target !== self && !hostReachable(lab, target)) throw networkPathNotFound();
-    const shareDir = target.shares[unc[3]!.toUpperCase()];
+    const share = unc[3]!.toUpperCase();
+    const adminShare = /^([A-Z])\$$/.exec(share);
+    const shareDir = adminShare ? (directoryExists(target, `${adminShare[1]}:`) ? `${adminShare[1]}:` : undefined) : target.shares[share];
     if (shareDir === undefined) throw networkNameNotFound();
+    if (typeof from !== 'string' && target !== self) assertShareAccess(lab, from, target, share);
     const localPath = normaliseLocal(`${shareDir}\\${unc[4] ?? ''}`);
     return { host: target, localPath, key: localPath.toUpperCase() };
   }
@@ -97,19 +109,19 @@ function directoryExists(host: HostState, key: string): boolean {
   return host.directories.includes(key);
 }
 
-export function fileExists(lab: LabState, fromHost: string, path: string, defaultDirectory?: string): boolean {
-  const r = resolvePath(lab, fromHost, path, defaultDirectory);
+export function fileExists(lab: LabState, from: Caller, path: string, defaultDirectory?: string): boolean {
+  const r = resolvePath(lab, from, path, defaultDirectory);
   return r.host.files[r.key] !== undefined;
 }
 
-export function isDirectory(lab: LabState, fromHost: string, path: string): boolean {
-  const r = resolvePath(lab, fromHost, path);
+export function isDirectory(lab: LabState, from: Caller, path: string): boolean {
+  const r = resolvePath(lab, from, path);
   return directoryExists(r.host, r.key);
 }
 
 /** Throws os error 3 when the directory is missing, 2 when the file is. */
-export function readFile(lab: LabState, fromHost: string, path: string, defaultDirectory?: string): FileEntry {
-  const r = resolvePath(lab, fromHost, path, defaultDirectory);
+export function readFile(lab: LabState, from: Caller, path: string, defaultDirectory?: string): FileEntry {
+  const r = resolvePath(lab, from, path, defaultDirectory);
   const entry = r.host.files[r.key];
   if (entry) return entry;
   if (!directoryExists(r.host, parentKey(r.key))) throw pathNotFound();
@@ -119,8 +131,8 @@ export function readFile(lab: LabState, fromHost: string, path: string, defaultD
 export type NewEntry = FileEntry extends infer E ? (E extends FileEntry ? Omit<E, 'path'> : never) : never;
 
 /** Creates or overwrites a file; the directory must exist (os error 3). Returns what was stored. */
-export function writeFile(lab: LabState, fromHost: string, path: string, content: NewEntry, defaultDirectory?: string): FileEntry {
-  const r = resolvePath(lab, fromHost, path, defaultDirectory);
+export function writeFile(lab: LabState, from: Caller, path: string, content: NewEntry, defaultDirectory?: string): FileEntry {
+  const r = resolvePath(lab, from, path, defaultDirectory);
   if (!directoryExists(r.host, parentKey(r.key))) throw pathNotFound();
   if (directoryExists(r.host, r.key)) throw new FileSystemError(5, 'Access is denied.');
   const entry = { ...content, path: r.localPath } as FileEntry;
@@ -128,21 +140,21 @@ export function writeFile(lab: LabState, fromHost: string, path: string, content
   return entry;
 }
 
-/** A copy made by an administrator on `fromHost` (Explorer, robocopy): either path may be UNC. */
-export function copyFile(lab: LabState, fromHost: string, from: string, to: string): FileEntry {
-  const { path, ...content } = readFile(lab, fromHost, from);
-  return writeFile(lab, fromHost, to, (content.kind === 'backup' ? { ...content, copyOf: path } : content) as NewEntry);
+/** A copy made by an administrator at `host`'s console (Explorer, robocopy): either path may be UNC. */
+export function copyFile(lab: LabState, host: string, source: string, to: string): FileEntry {
+  const { path, ...content } = readFile(lab, host, source);
+  return writeFile(lab, host, to, (content.kind === 'backup' ? { ...content, copyOf: path } : content) as NewEntry);
 }
 
-export function deleteFile(lab: LabState, fromHost: string, path: string): void {
-  const r = resolvePath(lab, fromHost, path);
+export function deleteFile(lab: LabState, from: Caller, path: string): void {
+  const r = resolvePath(lab, from, path);
   if (!r.host.files[r.key]) throw directoryExists(r.host, parentKey(r.key)) ? fileNotFound() : pathNotFound();
   delete r.host.files[r.key];
 }
 
 /** Like `mkdir -p` (and xp_create_subdir): creates every missing level. */
-export function makeDirectory(lab: LabState, fromHost: string, path: string): void {
-  const r = resolvePath(lab, fromHost, path);
+export function makeDirectory(lab: LabState, from: Caller, path: string): void {
+  const r = resolvePath(lab, from, path);
   if (r.host.files[r.key]) throw new FileSystemError(183, 'Cannot create a file when that file already exists.');
   const parts = r.key.split('\\');
   for (let i = 2; i <= parts.length; i++) {
@@ -153,8 +165,8 @@ export function makeDirectory(lab: LabState, fromHost: string, path: string): vo
 
 /** The files and subdirectories directly in a directory (original spelling of files; directory
  * names as stored, upper-cased). */
-export function listDirectory(lab: LabState, fromHost: string, path: string): { files: FileEntry[]; directories: string[] } {
-  const r = resolvePath(lab, fromHost, path);
+export function listDirectory(lab: LabState, from: Caller, path: string): { files: FileEntry[]; directories: string[] } {
+  const r = resolvePath(lab, from, path);
   if (!directoryExists(r.host, r.key)) throw pathNotFound();
   const prefix = `${r.key}\\`;
   const direct = (k: string) => k.startsWith(prefix) && !k.slice(prefix.length).includes('\\');
@@ -165,8 +177,8 @@ export function listDirectory(lab: LabState, fromHost: string, path: string): { 
 }
 
 /** Throws what writeFile would for the path, without writing (a backup checks before it works). */
-export function assertWritable(lab: LabState, fromHost: string, path: string, defaultDirectory?: string): ResolvedPath {
-  const r = resolvePath(lab, fromHost, path, defaultDirectory);
+export function assertWritable(lab: LabState, from: Caller, path: string, defaultDirectory?: string): ResolvedPath {
+  const r = resolvePath(lab, from, path, defaultDirectory);
   if (!directoryExists(r.host, parentKey(r.key))) throw pathNotFound();
   if (directoryExists(r.host, r.key)) throw new FileSystemError(5, 'Access is denied.');
   return r;

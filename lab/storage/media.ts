@@ -3,7 +3,7 @@
 
 import type { BackupSet, FileEntry, LabState } from '../model.js';
 import { SqlError } from '../errors.js';
-import { FileSystemError, readFile, resolvePath } from './files.js';
+import { FileSystemError, readFile, resolvePath, type Caller } from './files.js';
 
 export type BackupMedia = Extract<FileEntry, { kind: 'backup' }>;
 
@@ -11,8 +11,8 @@ const malformed = (device: string) =>
   new SqlError(3241, `The media family on device '${device}' is incorrectly formed. SQL Server cannot process this media family.`);
 
 /** Reads the media at `device` (OS errors surface as FileSystemError for the caller's 3201). */
-export function readMedia(lab: LabState, fromHost: string, device: string, defaultDirectory: string): BackupMedia {
-  const entry = readFile(lab, fromHost, device, defaultDirectory);
+export function readMedia(lab: LabState, from: Caller, device: string, defaultDirectory: string): BackupMedia {
+  const entry = readFile(lab, from, device, defaultDirectory);
   if (entry.kind !== 'backup') throw malformed(device);
   return entry;
 }
@@ -25,8 +25,8 @@ export function backupSetAt(media: BackupMedia, device: string, position: number
 }
 
 /** The sets a new backup is appended to: none when INIT/FORMAT overwrite (or the file is new). */
-export function setsKeptOnWrite(lab: LabState, fromHost: string, device: string, defaultDirectory: string, overwrite: boolean, format: boolean): BackupSet[] {
-  const target = resolvePath(lab, fromHost, device, defaultDirectory);
+export function setsKeptOnWrite(lab: LabState, from: Caller, device: string, defaultDirectory: string, overwrite: boolean, format: boolean): BackupSet[] {
+  const target = resolvePath(lab, from, device, defaultDirectory);
   const existing = target.host.files[target.key];
   if (!existing) return [];
   if (existing.kind === 'data') throw new FileSystemError(32, 'The process cannot access the file because it is being used by another process.');

@@ -14,7 +14,7 @@ const col = (name: string, sqlType: SqlType, nullable = true): Column => ({ name
 
 function withMedia(env: ExecEnv, command: StorageCommand, disk: string, use: (media: BackupMedia) => void): void {
   try {
-    use(readMedia(env.lab, env.instance.host, disk, backupDirectory(env.instance)));
+    use(readMedia(env.lab, env.instance, disk, backupDirectory(env.instance)));
   } catch (error) {
     throw asTerminating(command, error, disk);
   }

@@ -12,6 +12,7 @@ import { FileSystemError, resolvePath } from './files.js';
 import { backupSetAt, readMedia } from './media.js';
 import { asTerminating, databaseDoesNotExist, processedSummary, reportPagesProcessed } from './messages.js';
 import { runTimedWork } from './requests.js';
+import { assertRoomFor, driveOf } from './volumes.js';
 
 export interface RestoreRequest {
   database: string;
@@ -47,7 +48,7 @@ function assertExclusive(env: ExecEnv, database: DatabaseState): void {
 }
 
 function readSet(env: ExecEnv, disk: string, file: number | undefined): BackupSet {
-  return backupSetAt(readMedia(env.lab, env.instance.host, disk, backupDirectory(env.instance)), disk, file);
+  return backupSetAt(readMedia(env.lab, env.instance, disk, backupDirectory(env.instance)), disk, file);
 }
 
 interface DatabasePlan {
@@ -95,7 +96,7 @@ function placeFiles(env: ExecEnv, request: RestoreRequest, set: BackupSet, exist
   for (const file of placed) {
     let target;
     try {
-      target = resolvePath(env.lab, env.instance.host, file.physicalName);
+      target = resolvePath(env.lab, env.instance, file.physicalName);
     } catch (error) {
       if (error instanceof FileSystemError) throw cannotPlace(file, error);
       throw error;
@@ -112,7 +113,24 @@ function placeFiles(env: ExecEnv, request: RestoreRequest, set: BackupSet, exist
       });
     }
   }
+  try {
+    assertRoomFor(host, placed, (drive) => replacedMB(host, existing, placed, drive));
+  } catch (error) {
+    if (error instanceof SqlError) throw new SqlError(error.number, error.message, { followUps: [planningFailed()] });
+    throw error;
+  }
   return placed;
+}
+
+/** What the restore frees on a drive: the existing database's files and the files it overwrites. */
+function replacedMB(host: ReturnType<typeof hostOf>, existing: DatabaseState | undefined, placed: BackupSet['files'], drive: string): number {
+  const keys = new Set([...(existing?.files ?? []), ...placed].map((f) => f.physicalName.toUpperCase()));
+  let mb = 0;
+  for (const key of keys) {
+    const entry = host.files[key];
+    if (entry?.kind === 'data' && driveOf(entry.path) === drive) mb += entry.sizeMB;
+  }
+  return mb;
 }
 
 const planningFailed = () => new SqlError(3119, 'Problems were identified while planning for the RESTORE statement. Previous messages provide details.');

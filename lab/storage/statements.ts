@@ -34,6 +34,7 @@ export async function executeBackup(env: ExecEnv, stmt: BackupStatement): Promis
     init: o.init,
     format: o.format,
     copyOnly: o.copyOnly,
+    compression: o.compression,
     stats: o.stats,
     noRecovery: o.noRecovery,
   });

@@ -13,6 +13,8 @@ export function comparable(sql: string): string {
     .replace(/PASSWORD\s*=\s*N?'(?:[^']|'')*'/gi, "PASSWORD = N'****'")
     .replace(/0x[0-9A-F]+/gi, '0x…')
     .replace(/N'\d{8}'/g, "N'<date>'")
+    // Seeding files are named after the run (steps/backup-paths.ts): one run id per lab.
+    .replace(/_mirrorbook_\d{8}-\d{6}-[0-9a-f]{4}/g, '_mirrorbook_<run id>')
     .trim();
 }
 

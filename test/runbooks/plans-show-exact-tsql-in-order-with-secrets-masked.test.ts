@@ -72,14 +72,18 @@ test('certificate-setup with auth.exchange file: BACKUP CERTIFICATE → UNC → 
   assert.ok(sql.includes("principal: USE master; CREATE CERTIFICATE [MIRROR_cert] AUTHORIZATION [MIRROR_user] FROM FILE = N'\\\\SQLMIR01\\Certs\\MIRROR_cert.cer'"));
 });
 
-test('restore: backups on the principal as .dat, restores on the mirror from the UNC path WITH NORECOVERY', () => {
+test('restore: backups to files named after the run, COPY_ONLY/COMPRESSION decided on the server, restores on the mirror from the UNC path WITH NORECOVERY', () => {
   const sql = planOf('restore').map((p) => `${p.target}: ${p.sql}`);
-  assert.ok(sql.includes("principal: BACKUP DATABASE [Patriot] TO DISK = N'D:\\Backup\\Patriot.dat' WITH INIT, FORMAT, CHECKSUM, STATS = 10"));
-  assert.ok(sql.includes("principal: BACKUP LOG [PatriotArchive] TO DISK = N'D:\\Backup\\PatriotArchive_log.dat' WITH INIT, CHECKSUM, STATS = 10"));
-  assert.ok(sql.includes("mirror: RESTORE DATABASE [Patriot] FROM DISK = N'\\\\SQLPRI01\\Backup\\Patriot.dat' WITH NORECOVERY, REPLACE, STATS = 10"));
+  const lines = sql.flatMap((s) => s.split('\n').map((line, i) => (i === 0 ? line : `${s.slice(0, s.indexOf(':'))}: ${line}`)));
+  assert.ok(lines.includes("principal: BACKUP DATABASE [Patriot] TO DISK = N'D:\\Backup\\Patriot_mirrorbook_<run id>.bak' WITH CHECKSUM, COMPRESSION, STATS = 10"));
+  assert.ok(lines.includes('principal: -- COPY_ONLY when the database already has a backup chain; COMPRESSION where the edition creates compressed backups'));
+  assert.ok(lines.includes("principal: BACKUP LOG [PatriotArchive] TO DISK = N'D:\\Backup\\PatriotArchive_mirrorbook_<run id>.trn' WITH CHECKSUM, COMPRESSION, STATS = 10"));
+  assert.ok(lines.includes("mirror: RESTORE DATABASE [Patriot] FROM DISK = N'\\\\SQLPRI01\\Backup\\Patriot_mirrorbook_<run id>.bak' WITH FILE = 1, NORECOVERY, REPLACE, STATS = 10"));
+  assert.not.ok(sql.some((s) => /\bINIT\b|\bFORMAT\b|Patriot\.dat/.test(s)), 'never INIT/FORMAT, never the site\'s own file names');
   assert.ok(sql.some((s) => s.startsWith('mirror: SELECT session_id, program_name') && s.includes("program_name LIKE N'Patriot%'")));
   const runbook = getRunbook('restore', config, { now });
   assert.ok(runbook.steps.find((s) => s.id === 'mirror.overwrite-existing-copies')?.destructive?.confirmText === 'SQLMIR01');
+  assert.ok(runbook.steps.find((s) => s.id === 'mirror.copy-seed-backups.Patriot')?.manual?.instructions.includes('RESTORE HEADERONLY and RESTORE VERIFYONLY'));
 });
 
 test('enable: SET PARTNER on the mirror before the principal, addresses of the other partner', () => {

@@ -44,7 +44,7 @@ const fullBackupOf = async (database: string): Promise<string> =>
   (await pair.sql('SQLPRI01', `SELECT TOP 1 f.physical_device_name AS p FROM msdb.dbo.backupset b JOIN msdb.dbo.backupmediafamily f ON f.media_set_id = b.media_set_id WHERE b.database_name = '${database}' AND b.type = 'D' ORDER BY b.backup_finish_date DESC`))[0]!.p as string;
 
 test('a log backup a job takes mid-setup: the principal answers 1478/1412, enable restores it on the mirror and starts the session', async () => {
-  const jobFile = (await fullBackupOf('Patriot')).replace(/Patriot\.dat$/i, 'Patriot_job_2005.trn');
+  const jobFile = (await fullBackupOf('Patriot')).replace(/[^\\]+$/, 'Patriot_job_2005.trn');
   await pair.sql('SQLPRI01', `BACKUP LOG Patriot TO DISK = '${jobFile}' WITH INIT`);
   const enabled = await pair.mb('run', 'enable', '--yes');
   assert.is(enabled.code, 0, enabled.stdout.slice(-3000) + enabled.stderr);
@@ -64,7 +64,7 @@ test('a job log backup the mirror cannot read stops enable naming the file to co
   assert.match(failed.stdout + failed.stderr, /cannot read the log backup C:\\Jobs\\Patriot_job_2310\.trn/);
   assert.match(failed.stdout + failed.stderr, /copy C:\\Jobs\\Patriot_job_2310\.trn from the principal to \\\\\S+Patriot_job_2310\.trn/);
   assert.match(failed.stdout + failed.stderr, /to continue: .* resume /);
-  const shareCopy = (await fullBackupOf('Patriot')).replace(/Patriot\.dat$/i, 'Patriot_job_2310.trn');
+  const shareCopy = (await fullBackupOf('Patriot')).replace(/[^\\]+$/, 'Patriot_job_2310.trn');
   await pair.lab.control({ op: 'copy', instance: 'SQLPRI01', from: 'C:\\Jobs\\Patriot_job_2310.trn', to: shareCopy });
   const resumed = await pair.mb('resume', '--yes');
   assert.is(resumed.code, 0, resumed.stdout.slice(-3000) + resumed.stderr);

@@ -1,0 +1,59 @@
+// When the mirror's service account cannot read the principal's share (a workgroup: the virtual
+// account is anonymous there, OS error 5), the backups reach the mirror by hand. This manual step
+// says which files to copy where; once the operator says they are there it checks each copy on the
+// mirror with RESTORE HEADERONLY (the right database and backup set) and RESTORE VERIFYONLY (the
+// set is complete and readable) before the restore goes on. Where the mirror reads the share, or
+// the copies are already there, the probe finds it done and nobody is asked.
+import type { BackupConfig } from '../config/types.js';
+import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import { mirrorCopyDirectory, mirrorCopyPathOf, RUN_ID_PLACEHOLDER, SEED_FILE_MARK } from './backup-paths.js';
+import { isMirrored, readDatabase } from './database-state.js';
+import { logBackupsAfter, mirrorReadablePath, seedFull, type BackupFile } from './seed-source.js';
+import { CheckFailedError, rows } from './step.js';
+import { lit, tsql } from './tsql.js';
+
+async function seedFiles(ctx: StepContext, backup: BackupConfig, database: string): Promise<BackupFile[]> {
+  const full = await seedFull(ctx, backup, database);
+  return [full, ...(await logBackupsAfter(ctx, database, full.lastLsn))];
+}
+
+export function copySeedBackups(backup: BackupConfig, database: string, principal: string, mirror: string): StepDefinition {
+  const names = backup.seed === 'existing'
+    ? `the newest full backup of ${database} and every log backup after it (msdb.dbo.backupset on ${principal} lists them)`
+    : `${database}${SEED_FILE_MARK}${RUN_ID_PLACEHOLDER}.bak and ${database}${SEED_FILE_MARK}${RUN_ID_PLACEHOLDER}.trn (and any log backup a job took since)`;
+  const probe = async (ctx: StepContext) => {
+    const row = await readDatabase(ctx, 'mirror', database);
+    if (isMirrored(row) || row?.state_desc === 'RESTORING') return { done: true, detail: `${database} on the mirror is already seeded` };
+    const missing: string[] = [];
+    for (const file of await seedFiles(ctx, backup, database)) if (!(await mirrorReadablePath(ctx, backup, file))) missing.push(file.path);
+    return missing.length === 0
+      ? { done: true, detail: `the mirror reads every backup of ${database} it needs` }
+      : { done: false, detail: `copy to ${mirrorCopyDirectory(backup)} on ${mirror}: ${missing.join(', ')}` };
+  };
+  return {
+    id: `mirror.copy-seed-backups.${database}`,
+    title: `Backups of ${database} readable on the mirror (copied by hand where its service account cannot read the share)`,
+    target: 'mirror',
+    manual: {
+      instructions: `The mirror's service account cannot read ${backup.mirrorReadsFrom} (in a workgroup it reaches other hosts anonymously). Copy ${names} from ${backup.directory} on ${principal} to ${mirrorCopyDirectory(backup)} on ${mirror} (for example robocopy as an administrator of both hosts), then continue: each copy is checked with RESTORE HEADERONLY and RESTORE VERIFYONLY on the mirror.`,
+    },
+    probe,
+    async apply(ctx) {
+      for (const file of await seedFiles(ctx, backup, database)) {
+        const path = await mirrorReadablePath(ctx, backup, file);
+        if (!path) {
+          throw new CheckFailedError(`${mirrorCopyPathOf(backup, file.path)} is not on the mirror`, `copy ${file.path} from ${principal} to ${mirrorCopyPathOf(backup, file.path)} on ${mirror}, then retry`);
+        }
+        const header = await rows<{ DatabaseName: string; Position: number; LastLSN: unknown }>(ctx, 'mirror', tsql`RESTORE HEADERONLY FROM DISK = ${lit(path)}`);
+        const set = header.find((h) => Number(h.Position) === file.position);
+        if (!set || set.DatabaseName.toLowerCase() !== database.toLowerCase() || String(set.LastLSN).split('.')[0] !== file.lastLsn.toString()) {
+          throw new CheckFailedError(`${path} on the mirror does not hold the backup of ${database} the principal wrote to ${file.path}`, `copy ${file.path} from ${principal} again (a different or partial file is there), then retry`);
+        }
+        await ctx.sql('mirror', tsql`RESTORE VERIFYONLY FROM DISK = ${lit(path)} WITH FILE = ${file.position}`);
+        ctx.note(`${path} on ${mirror}: RESTORE HEADERONLY and VERIFYONLY passed`);
+      }
+    },
+    verify: probe,
+    plan: () => [{ target: 'mirror', tsql: tsql`-- for each backup file the mirror cannot read through ${lit(backup.mirrorReadsFrom)}: RESTORE HEADERONLY and RESTORE VERIFYONLY of the copy in ${lit(mirrorCopyDirectory(backup))}` }],
+  };
+}
