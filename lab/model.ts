@@ -191,6 +191,8 @@ export interface MasterKey {
   createDate: string;
   algorithm: 'AES_256' | 'TRIPLE_DES';
   keyGuid: string;
+  /** What the key is encrypted by, as a login's password is kept (scrypt); absent in older state files. */
+  passwordHash?: string;
 }
 
 export interface DatabaseState {
