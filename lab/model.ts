@@ -331,8 +331,12 @@ export interface ClientProgram {
 
 export interface ErrorLogLine {
   ts: string;
+  /** The message number; shown as an `Error: N.` prefix unless `processInfo` is set. */
   number?: number;
   text: string;
+  /** The ProcessInfo column SQL Server shows ('Logon' for a refused mirroring login): such a line
+   * is written as its text alone, its number (the handshake reason) kept for the lab's own tests. */
+  processInfo?: string;
 }
 
 /** Where the references disagree or are silent, the lab makes a choice you can change per instance. */
