@@ -70,7 +70,7 @@ export function endpointDifferences(found: EndpointRow, target: SqlTarget, endpo
 }
 
 /** The statement that fixes the first difference, for a hint. */
-function fixFor(found: EndpointRow, target: SqlTarget, endpoint: EndpointConfig): string {
+export function endpointFix(found: EndpointRow, target: SqlTarget, endpoint: EndpointConfig): string {
   if (found.name.toLowerCase() !== endpointNameOf(endpoint, target).toLowerCase()) return `to adopt it, set endpoint.names.${target}: ${found.name} in the config`;
   if (!servesRole(found.role_desc, target)) return `ALTER ENDPOINT [${found.name}] FOR DATABASE_MIRRORING (ROLE = ALL)`;
   return `change the config to match it, or fix the endpoint — e.g. ALTER ENDPOINT [${found.name}] AS TCP (LISTENER_PORT = ${endpoint.port})`;
@@ -94,7 +94,7 @@ export function createEndpoint(target: SqlTarget, endpoint: EndpointConfig, auth
       if (problems.length > 0) {
         throw new CheckFailedError(
           `the ${target} already has a mirroring endpoint that differs from the config: ${problems.join('; ')}`,
-          `only one mirroring endpoint is allowed per instance: ${fixFor(found, target, endpoint)} (an ALTER restarts it; do it outside a live session) and resume`,
+          `only one mirroring endpoint is allowed per instance: ${endpointFix(found, target, endpoint)} (an ALTER restarts it; do it outside a live session) and resume`,
         );
       }
       const realign = found.encryption_algorithm_desc.toUpperCase() === algorithmDesc(endpoint) ? '' : ` (encryption ${found.encryption_algorithm_desc}, the config says ${algorithmDesc(endpoint)}: realigned by the encryption steps)`;

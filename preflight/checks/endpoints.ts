@@ -6,7 +6,7 @@
 // endpoints realign them (steps/endpoint-encryption.ts), so for those it is a ⚠ saying what they will
 // send; for the others it is a ✗ with the statement that fixes it.
 import { endpointNameOf, type PartnerRole } from '../../config/types.js';
-import { algorithmDesc, encryptionAgrees, endpointDifferences, endpointQuery, type EndpointAuth, type EndpointRow } from '../../steps/create-endpoint.js';
+import { algorithmDesc, encryptionAgrees, endpointDifferences, endpointFix, endpointQuery, type EndpointAuth, type EndpointRow } from '../../steps/create-endpoint.js';
 import { fail, ok, reachable, warn, type Finding, type PreflightCheck, type PreflightContext } from '../check.js';
 
 const ID = 'endpoints';
@@ -39,9 +39,8 @@ export const endpointsCheck: PreflightCheck = {
       const what = `${row.name} on port ${row.port}, ${row.state_desc}, ROLE ${row.role_desc}, ${row.connection_auth_desc}${row.certificate_name ? ` ${row.certificate_name}` : ''}, encryption ${row.encryption_algorithm_desc}`;
       const differences = endpointDifferences(row, role, ctx.config.endpoint, authOf(ctx, role));
       if (differences.length > 0) {
-        const adopt = row.name.toLowerCase() !== endpointNameOf(ctx.config.endpoint, role).toLowerCase() ? ` — to adopt it, set endpoint.names.${role}: ${row.name}` : '';
         const finding = realigns ? fail : warn;
-        findings.push(finding(ID, instance, `${what}: ${differences.join('; ')}`, `an instance has one mirroring endpoint: make the config describe it${adopt}, or change it on purpose (ALTER ENDPOINT restarts it)`));
+        findings.push(finding(ID, instance, `${what}: ${differences.join('; ')}`, `an instance has one mirroring endpoint: ${endpointFix(row, role, ctx.config.endpoint)} (an ALTER restarts it)`));
         continue;
       }
       if (row.state_desc !== 'STARTED' && !realigns) {

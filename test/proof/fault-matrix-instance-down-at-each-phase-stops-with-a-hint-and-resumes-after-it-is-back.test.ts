@@ -179,7 +179,8 @@ test(cellName(CELLS.cleanup), async () => {
   const cell = CELLS.cleanup;
   await pair.fault(cell.target, 'down');
   await failingCell(pair, cell, {
-    fail: () => pair.run('run', 'cleanup', '--yes'),
+    fail: () => pair.run('run', 'cleanup', '--yes', '--confirm', 'Endpoint_Mirroring'),
+    resumeArgs: ['--confirm', 'Endpoint_Mirroring'],
     message: cannotReach(cell),
     hint: startIt(cell),
     heal: () => pair.fault(cell.target, 'up'),
