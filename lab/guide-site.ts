@@ -7,6 +7,7 @@
 // The site's own Patriot backup job has run too (full and log backups of Patriot, a full backup of
 // PatriotArchive, to .dat files), so msdb holds backup history mirrorbook did not write.
 
+import { randomUUID } from 'node:crypto';
 import type { LabState } from './model.js';
 import { inProcessInstance } from './server/in-process.js';
 import { readFile, writeFile } from './storage/files.js';
@@ -85,6 +86,15 @@ function copyCertificateFile(lab: LabState, from: string, to: string, name: stri
 
 export async function buildGuideSite(lab: LabState, roles: SiteRoles, login: { name: string; password: string }, now: Date): Promise<void> {
   const principal = lab.instances[roles.principal]!;
+  // The job that takes those backups exists on the principal only, as on a site that never
+  // thought about the mirror: after a failover nothing backs up the databases.
+  principal.agentJobs = [{
+    jobId: randomUUID().toUpperCase(),
+    name: 'Patriot - nightly backup',
+    enabled: true,
+    createdAt: now.toISOString(),
+    steps: [{ stepId: 1, stepName: 'Back up Patriot and PatriotArchive', subsystem: 'TSQL', command: SITE_BACKUPS.replace(/\nGO/g, ';').trim(), databaseName: 'master' }],
+  }];
   const speed = principal.behaviour.backupMsPerGB;
   principal.behaviour.backupMsPerGB = 0; // the job ran before the lab started: no waiting now
   try {

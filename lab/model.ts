@@ -133,6 +133,8 @@ export interface InstanceState {
   serverPermissions: ServerPermission[];
   /** Simulated client programs (a running "Patriot" service is one). Real TDS clients are not stored. */
   programs: ClientProgram[];
+  /** SQL Server Agent jobs (msdb.dbo.sysjobs / sysjobsteps), modelled as rows only: nothing runs them. */
+  agentJobs?: AgentJob[];
   /** ERRORLOG lines the lab writes (handshake failures, 1440/1441, 1443 …), newest last, capped. */
   errorLog: ErrorLogLine[];
   /** Knobs for behaviour the references mark [unverified]; see lab/README.md. */
@@ -327,6 +329,15 @@ export interface ClientProgram {
   loginName: string;
   database: string;
   loginTime: string;
+}
+
+/** One msdb.dbo.sysjobs row with its sysjobsteps (learn.microsoft.com: dbo.sysjobs, dbo.sysjobsteps). */
+export interface AgentJob {
+  jobId: string;
+  name: string;
+  enabled: boolean;
+  createdAt: string;
+  steps: { stepId: number; stepName: string; subsystem: 'TSQL' | 'CmdExec' | 'PowerShell'; command: string; databaseName: string | null }[];
 }
 
 export interface ErrorLogLine {

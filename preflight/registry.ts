@@ -2,6 +2,7 @@
 // checks/ exporting a PreflightCheck (check.ts: id, title, optional procedures, run → Findings
 // made with ok / warn / fail, a hint on every ⚠ and ✗), then add it to this list. It only reads.
 import type { PreflightCheck } from './check.js';
+import { agentJobsCheck } from './checks/agent-jobs.js';
 import { availabilityGroupCheck } from './checks/availability-group.js';
 import { certificateDatesCheck } from './checks/certificate-dates.js';
 import { configWarningsCheck, tlsCheck } from './checks/config-warnings.js';
@@ -27,4 +28,5 @@ export const CHECKS: readonly PreflightCheck[] = [
   filestreamCheck,
   certificateDatesCheck,
   endpointsCheck,
+  agentJobsCheck,
 ];

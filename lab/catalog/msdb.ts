@@ -140,3 +140,15 @@ export function msdbRestorehistory(ctx: CatalogContext): Relation {
   });
   return { columns, rows };
 }
+
+/** msdb.dbo.sysjobs: the columns a DBA reads (job_id, name, enabled, description, date_created). */
+export function msdbSysjobs(ctx: CatalogContext): Relation {
+  const columns = [uniqueidentifier('job_id'), nvarchar('name', 128, false), tinyint('enabled'), nvarchar('description', 512), datetime('date_created')];
+  return { columns, rows: (ctx.instance.agentJobs ?? []).map((job) => [job.jobId, job.name, job.enabled ? 1 : 0, null, date(job.createdAt)]) };
+}
+
+/** msdb.dbo.sysjobsteps: job_id, step_id, step_name, subsystem, command, database_name. */
+export function msdbSysjobsteps(ctx: CatalogContext): Relation {
+  const columns = [uniqueidentifier('job_id'), int('step_id'), nvarchar('step_name', 128, false), nvarchar('subsystem', 40, false), nvarchar('command', 4000), nvarchar('database_name', 128)];
+  return { columns, rows: (ctx.instance.agentJobs ?? []).flatMap((job) => job.steps.map((step) => [job.jobId, step.stepId, step.stepName, step.subsystem, step.command, step.databaseName] as SqlValue[])) };
+}
