@@ -1,6 +1,7 @@
 // A site built by hand from the vendor guide (`lab start --site guide`: its own statements, RC4
 // endpoints, PRINCIPAL_cert / MIRROR_login …, the site's own backups in msdb). check says what
-// setup will realign; endpoints without a common algorithm are ✗ for a procedure that does not
+// setup will realign and the site's backup job that exists on the principal only; endpoints
+// without a common algorithm are ✗ for a procedure that does not
 // realign; a refused handshake (1418) is explained from the partner's error log; setup adopts the
 // guide's objects instead of duplicating them, moves both endpoints to AES and synchronizes.
 import { test } from 'uvu';
@@ -29,6 +30,8 @@ test('check: setup realigns the RC4 endpoints (⚠); RC4 against AES is ✗ for 
   for (const instance of ['SQLPRI01', 'SQLMIR01']) {
     assert.match(setup.stdout, new RegExp(`endpoints\\s+${instance}\\s+⚠\\s+Endpoint_Mirroring on port 1430, STARTED, ROLE ALL, CERTIFICATE \\w+_cert, encryption RC4; the config says AES\\s+— setup realigns it`));
   }
+  assert.match(setup.stdout, /agent-jobs\s+SQLPRI01\s+⚠\s+jobs touching the databases: 'Patriot - nightly backup' \(enabled; Patriot, PatriotArchive\); not on SQLMIR01[^\n]*— msdb is not mirrored/);
+  assert.match(setup.stdout, /agent-jobs\s+SQLMIR01\s+✔\s+no SQL Agent job touches the configured databases/);
   await pair.sql('SQLMIR01', 'ALTER ENDPOINT Endpoint_Mirroring FOR DATABASE_MIRRORING (ENCRYPTION = REQUIRED ALGORITHM AES)');
   const enable = await pair.mb('check', 'enable');
   assert.is(enable.code, 1, enable.stdout);
