@@ -151,6 +151,8 @@ export interface InstanceState {
   serverPermissions: ServerPermission[];
   /** Simulated client programs (a running "Patriot" service is one). Real TDS clients are not stored. */
   programs: ClientProgram[];
+  /** SQL Server Agent jobs (msdb.dbo.sysjobs / sysjobsteps), modelled as rows only: nothing runs them. */
+  agentJobs?: AgentJob[];
   /** ERRORLOG lines the lab writes (handshake failures, 1440/1441, 1443 …), newest last, capped. */
   errorLog: ErrorLogLine[];
   /** Knobs for behaviour the references mark [unverified]; see lab/README.md. */
@@ -158,6 +160,36 @@ export interface InstanceState {
   /** Server Properties → Database Settings → default locations (SERVERPROPERTY('InstanceDefaultDataPath'
    * / 'InstanceDefaultLogPath')); absent: the instance's DATA folder. */
   defaultPaths?: { data: string; log: string };
+  /** msdb's database mirroring monitor: its status table and its Agent job (lab/mirroring/monitor-status). */
+  dbmMonitor?: DbmMonitor;
+}
+
+export interface DbmMonitor {
+  /** "Database Mirroring Monitor Job", created by sp_dbmmonitoraddmonitoring; null once dropped. */
+  job: { jobId: string; updatePeriodMinutes: number; createdAt: string; lastRunAt: string | null } | null;
+  /** The status table sp_dbmmonitorupdate fills and sp_dbmmonitorresults reads, oldest first. */
+  rows: DbmMonitorRow[];
+}
+
+/** One row of the status table; figures that do not apply to the role are null (sp_dbmmonitorupdate). */
+export interface DbmMonitorRow {
+  database: string;
+  role: 1 | 2;
+  mirroringState: number;
+  witnessStatus: number;
+  logGenerationRate: number | null;
+  unsentLog: number | null;
+  sendRate: number | null;
+  unrestoredLog: number | null;
+  recoveryRate: number | null;
+  transactionDelay: number | null;
+  transactionsPerSec: number | null;
+  averageDelay: number | null;
+  timeRecorded: string;
+  timeBehind: string | null;
+  localTime: string;
+  /** Cumulative figures at this row: the next row's rates are averages since this one. */
+  at: { endLsn: number; bytesSent: number; bytesRedone: number; transactionDelayMs: number; mirroredTransactions: number };
 }
 
 export interface ServiceState {
@@ -212,6 +244,8 @@ export interface MasterKey {
   createDate: string;
   algorithm: 'AES_256' | 'TRIPLE_DES';
   keyGuid: string;
+  /** What the key is encrypted by, as a login's password is kept (scrypt); absent in older state files. */
+  passwordHash?: string;
 }
 
 export interface DatabaseState {
@@ -306,6 +340,9 @@ export interface MirroringState {
   counters?: MirroringCounters;
   /** lab/mirroring: committed transactions already counted into `counters`. */
   countedTransactions?: number;
+  /** Principal: since when its send queue has not been empty (ISO); null while the mirror has all of
+   * the log. sp_dbmmonitorresults' time_behind comes from it. */
+  queuedSince?: string | null;
 }
 
 export interface MirroringCounters {
@@ -350,10 +387,23 @@ export interface ClientProgram {
   loginTime: string;
 }
 
+/** One msdb.dbo.sysjobs row with its sysjobsteps (learn.microsoft.com: dbo.sysjobs, dbo.sysjobsteps). */
+export interface AgentJob {
+  jobId: string;
+  name: string;
+  enabled: boolean;
+  createdAt: string;
+  steps: { stepId: number; stepName: string; subsystem: 'TSQL' | 'CmdExec' | 'PowerShell'; command: string; databaseName: string | null }[];
+}
+
 export interface ErrorLogLine {
   ts: string;
+  /** The message number; shown as an `Error: N.` prefix unless `processInfo` is set. */
   number?: number;
   text: string;
+  /** The ProcessInfo column SQL Server shows ('Logon' for a refused mirroring login): such a line
+   * is written as its text alone, its number (the handshake reason) kept for the lab's own tests. */
+  processInfo?: string;
 }
 
 /** Where the references disagree or are silent, the lab makes a choice you can change per instance. */

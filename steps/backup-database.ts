@@ -9,7 +9,7 @@
 //   Standard, Developer; every edition restores them).
 import type { BackupConfig } from '../config/types.js';
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
-import { RUN_ID_PLACEHOLDER, seedBackupPath } from './backup-paths.js';
+import { RUN_ID_PLACEHOLDER, SCRIPT_RUN_ID, seedBackupPath } from './backup-paths.js';
 import { isMirrored, readDatabase } from './database-state.js';
 import { withProgress } from './progress.js';
 import { fileVisible, runFullBackup } from './seed-source.js';
@@ -94,6 +94,10 @@ export function backupFull(backup: BackupConfig, database: string): StepDefiniti
         : { done: false, detail: `msdb.dbo.backupset has no full backup of ${database} at ${pathOf(ctx)}` };
     },
     plan: () => [{ target: 'principal', tsql: tsql`${planNote}\n${fullBackupStatement(database, seedBackupPath(backup, database, 'full', RUN_ID_PLACEHOLDER), false, true)}` }],
+    script: () => ({
+      statements: [{ target: 'principal', tsql: tsql`BACKUP DATABASE ${id('database', database)} TO DISK = ${lit(seedBackupPath(backup, database, 'full', SCRIPT_RUN_ID))} WITH FORMAT, INIT, CHECKSUM, STATS = 10` }],
+      note: `a run names the file after itself and takes it COPY_ONLY where ${database} has a backup chain (and compressed where the edition can); a script cannot tell, so it overwrites its own file and takes a plain full backup`,
+    }),
   };
 }
 
@@ -122,5 +126,6 @@ export function backupLog(backup: BackupConfig, database: string): StepDefinitio
         : { done: false, detail: `msdb.dbo.backupset has no log backup of ${database} at ${pathOf(ctx)}` };
     },
     plan: () => [{ target: 'principal', tsql: tsql`-- COPY_ONLY when the full backup was\n${logBackupStatement(database, seedBackupPath(backup, database, 'log', RUN_ID_PLACEHOLDER), false, true)}` }],
+    script: () => ({ statements: [{ target: 'principal', tsql: tsql`BACKUP LOG ${id('database', database)} TO DISK = ${lit(seedBackupPath(backup, database, 'log', SCRIPT_RUN_ID))} WITH INIT, CHECKSUM, STATS = 10` }] }),
   };
 }

@@ -39,3 +39,6 @@ export function mirrorCopyDirectory(backup: BackupConfig): string {
 export function mirrorCopyPathOf(backup: BackupConfig, path: string): string {
   return `${mirrorCopyDirectory(backup)}\\${baseName(path)}`;
 }
+
+/** What a SQLCMD script (plan --format sqlcmd) names its seeding files: it has no run id. */
+export const SCRIPT_RUN_ID = 'script';

@@ -3,8 +3,8 @@
 // scheduled job) are found in msdb.dbo.backupset on the principal and restored too.
 import type { BackupConfig } from '../config/types.js';
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
-import { mirrorCopyDirectory, mirrorPathOf, RUN_ID_PLACEHOLDER, seedBackupPath } from './backup-paths.js';
-import { logBackupsAfterFull, logBackupsQuery, missingLogBackups, plannedLogRestore, restoreLogBackups } from './mirror-log-chain.js';
+import { mirrorCopyDirectory, mirrorPathOf, RUN_ID_PLACEHOLDER, SCRIPT_RUN_ID, seedBackupPath } from './backup-paths.js';
+import { logBackupsAfterFull, logBackupsQuery, missingLogBackups, plannedLogRestore, restoreLogBackups, restoreLogStatement } from './mirror-log-chain.js';
 import { movesFor, requireMirrorPath, seedFull } from './seed-source.js';
 import { isMirrored, readDatabase, type DatabaseStateRow } from './database-state.js';
 import { withProgress } from './progress.js';
@@ -73,6 +73,10 @@ export function restoreFull(backup: BackupConfig, database: string): StepDefinit
     },
     verify: probe,
     plan: () => [{ target: 'mirror', tsql: tsql`${planned}\n${restoreFullStatement(database, mirrorPathOf(backup, seedBackupPath(backup, database, 'full', RUN_ID_PLACEHOLDER)), 1, tsql``)}` }],
+    script: () => ({
+      statements: [{ target: 'mirror', tsql: restoreFullStatement(database, mirrorPathOf(backup, seedBackupPath(backup, database, 'full', SCRIPT_RUN_ID)), 1, tsql``) }],
+      note: `a run adds WITH MOVE to the mirror's folders when the principal's do not exist there; a script cannot look, so add MOVE clauses by hand on such a mirror`,
+    }),
   };
 }
 
@@ -119,5 +123,10 @@ export function restoreLogs(backup: BackupConfig, database: string): StepDefinit
       { target: 'principal', tsql: logBackupsQuery(database) },
       { target: 'mirror', tsql: planned },
     ],
+    // A script restores the log backup its own previous step took (WITH INIT: the first on its media).
+    script: () => ({
+      statements: [{ target: 'mirror', tsql: restoreLogStatement(database, mirrorPathOf(backup, seedBackupPath(backup, database, 'log', SCRIPT_RUN_ID)), 1) }],
+      byHand: `a log backup of ${database} someone else took after the script's own (a scheduled job) must be restored here too, in LSN order, before SET PARTNER (msdb.dbo.backupset on the principal lists them); mirrorbook run restore finds them itself`,
+    }),
   };
 }

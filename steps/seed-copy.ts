@@ -54,6 +54,7 @@ export function copySeedBackups(backup: BackupConfig, database: string, principa
       }
     },
     verify: probe,
+    script: () => ({ statements: [], byHand: `where the mirror's service account cannot read ${backup.mirrorReadsFrom}, copy the script's backup files of ${database} to ${mirrorCopyDirectory(backup)} on ${mirror} and change the RESTORE statements below to read them there` }),
     plan: () => [{ target: 'mirror', tsql: tsql`-- for each backup file the mirror cannot read through ${lit(backup.mirrorReadsFrom)}: RESTORE HEADERONLY and RESTORE VERIFYONLY of the copy in ${lit(mirrorCopyDirectory(backup))}` }],
   };
 }

@@ -11,7 +11,7 @@ import { sysDatabaseMirroring, sysDatabaseRecoveryStatus, sysDatabases, sysMaste
 import { sysDatabaseMirroringWitnesses, sysDmDbMirroringConnections, sysDmExecRequests, sysDmExecSessions, sysDmServerServices } from './dmvs.js';
 import { sysDatabaseMirroringEndpoints, sysEndpoints, sysTcpEndpoints } from './endpoints.js';
 import { scalarFunction, variable } from './functions.js';
-import { msdbBackupmediafamily, msdbBackupset, msdbRestorehistory } from './msdb.js';
+import { msdbBackupmediafamily, msdbBackupset, msdbRestorehistory, msdbSysjobs, msdbSysjobsteps } from './msdb.js';
 import { userTableRelation } from '../storage/user-tables.js';
 import { sysDmOsPerformanceCounters } from './performance-counters.js';
 import { sysDmOsVolumeStats } from './volumes.js';
@@ -56,6 +56,8 @@ const MSDB_TABLES: Record<string, ServerView> = {
   backupset: msdbBackupset,
   backupmediafamily: msdbBackupmediafamily,
   restorehistory: msdbRestorehistory,
+  sysjobs: msdbSysjobs,
+  sysjobsteps: msdbSysjobsteps,
 };
 
 /** Resolves ['db', 'schema', 'name'] (db and schema optional) to a view; undefined → Msg 208. */

@@ -13,6 +13,7 @@ import { versionFacts } from '../instance/version.js';
 import { bit, date, datetime, int, lsn, nvarchar, numeric, tinyint, uniqueidentifier, char } from './columns.js';
 import type { CatalogContext } from './context.js';
 import { compatibilityLevel } from './databases.js';
+import { MONITOR_JOB_NAME } from '../mirroring/monitor-status.js';
 
 interface HistoryEntry {
   set: BackupSet;
@@ -139,4 +140,25 @@ export function msdbRestorehistory(ctx: CatalogContext): Relation {
     rows.push([rows.length + 1, date(entry.set.finishedAt), entry.database.name, ctx.session.login, index + 1, entry.set.type === 'FULL' ? 'D' : 'L', false, false, false, null]);
   });
   return { columns, rows };
+}
+
+/** msdb.dbo.sysjobs: the mirroring monitor's job, created by sp_dbmmonitoraddmonitoring
+ * (lab/mirroring/monitor-status), and the site's own jobs (InstanceState.agentJobs). Columns as
+ * documented for sysjobs. */
+export function msdbSysjobs(ctx: CatalogContext): Relation {
+  const columns = [
+    uniqueidentifier('job_id'), int('originating_server_id'), nvarchar('name', 128, false), tinyint('enabled'), nvarchar('description', 512), int('start_step_id'),
+    int('category_id'), datetime('date_created'), datetime('date_modified'), int('version_number'),
+  ];
+  const job = ctx.instance.dbmMonitor?.job;
+  const rows: SqlValue[][] = job ? [[job.jobId, 0, MONITOR_JOB_NAME, 1, null, 1, 0, date(job.createdAt), date(job.createdAt), 1]] : [];
+  for (const other of ctx.instance.agentJobs ?? []) rows.push([other.jobId, 0, other.name, other.enabled ? 1 : 0, null, 1, 0, date(other.createdAt), date(other.createdAt), 1]);
+  return { columns, rows };
+}
+
+/** msdb.dbo.sysjobsteps of the site's own jobs (InstanceState.agentJobs): job_id, step_id,
+ * step_name, subsystem, command, database_name, as documented for sysjobsteps. */
+export function msdbSysjobsteps(ctx: CatalogContext): Relation {
+  const columns = [uniqueidentifier('job_id'), int('step_id'), nvarchar('step_name', 128, false), nvarchar('subsystem', 40, false), nvarchar('command', 4000), nvarchar('database_name', 128)];
+  return { columns, rows: (ctx.instance.agentJobs ?? []).flatMap((job) => job.steps.map((step) => [job.jobId, step.stepId, step.stepName, step.subsystem, step.command, step.databaseName] as SqlValue[])) };
 }

@@ -13,6 +13,9 @@ export type ControlRequest =
   | { op: 'service-account'; instance: string; account: string; password?: string }
   /** The Windows host of an instance ('*': every host). */
   | { op: 'host'; instance: string; change: HostChange }
+  /** A network drop of some clients' connections: every live TDS session of the instance whose
+   * program_name starts with `program` is closed (its session-owned locks go with it). */
+  | { op: 'disconnect'; instance: string; program: string }
   /** Copies a file as an administrator on the instance's host would (local or UNC paths). */
   | { op: 'copy'; instance: string; from: string; to: string }
   /** Without name/value: the instance's switches; with them: set one (all instances when instance is '*'). */

@@ -167,7 +167,7 @@ test(`${cellName(CELLS.disable)}: completes (SET PARTNER OFF and RECOVERY are T-
 test(`${cellName(CELLS.cleanup)}: completes`, async () => {
   const cell = CELLS.cleanup;
   await pair.fault(cell.target, 'isolate');
-  const run = await pair.run('run', 'cleanup', '--yes');
+  const run = await pair.run('run', 'cleanup', '--yes', '--confirm', 'Endpoint_Mirroring');
   await pair.fault(cell.target, 'heal');
   await passingCell(pair, cell, run, async () => {
     for (const instance of ['SQLPRI01', 'SQLMIR01']) assert.equal(await pair.sql(instance, 'SELECT name FROM sys.database_mirroring_endpoints'), [], `${cellName(cell)}: ${instance}`);
@@ -190,6 +190,9 @@ test(`${cellName(CELLS.domainSetup)}: completes`, async () => {
 
 test(cellName(CELLS.setup), async () => {
   const cell = CELLS.setup;
+  // The Patriot services followed the failovers to SQLMIR01; the backup server's services are
+  // stopped before its databases are replaced (what setup's no-application-sessions step asks).
+  await pair.lab.control({ op: 'sessions', instance: 'SQLMIR01', action: 'stop', program: 'Patriot' });
   await pair.fault(cell.target, 'isolate');
   await failingCell(pair, cell, {
     // The mirror's copies are ONLINE after disable: overwriting them is confirmed by name.
