@@ -6,6 +6,7 @@ import { availabilityGroupCheck } from './checks/availability-group.js';
 import { certificateDatesCheck } from './checks/certificate-dates.js';
 import { configWarningsCheck, tlsCheck } from './checks/config-warnings.js';
 import { databasesCheck } from './checks/databases.js';
+import { endpointsCheck, peerCertificatesCheck } from './checks/endpoints.js';
 import { filestreamCheck } from './checks/filestream.js';
 import { mirroredElsewhereCheck } from './checks/mirrored-elsewhere.js';
 import { permissionsCheck } from './checks/permissions.js';
@@ -24,5 +25,7 @@ export const CHECKS: readonly PreflightCheck[] = [
   availabilityGroupCheck,
   tdeCheck,
   filestreamCheck,
+  endpointsCheck,
+  peerCertificatesCheck,
   certificateDatesCheck,
 ];
