@@ -211,7 +211,7 @@ log. Every sample is kept in the store (monitor.retentionHours) for \`monitor hi
   lab: {
     summary: 'the simulated SQL Server pair: start|stop|status|fault|workload|log|sessions|service-account|copy|behaviour',
     usage: [
-      'lab start [--witness] [--version 2008R2|2012|2014|2016|2017|2019|2022] [--edition Enterprise|Standard|Developer|Express]',
+      'lab start [--witness] [--version 2008R2|2012|2014|2016|2017|2019|2022] [--edition Enterprise|Standard|Developer|Express] [--site fresh|guide]',
       'lab stop | lab status',
       'lab fault <instance> down|up|isolate|heal|slow <ms>',
       'lab workload <instance> <tps> [database]',
@@ -227,10 +227,11 @@ log. Every sample is kept in the store (monitor.retentionHours) for \`monitor hi
       witness: { type: 'boolean', help: 'start: a witness instance too (new lab only)' },
       version: { type: 'string', value: 'VERSION', help: 'start: the SQL Server version to simulate (new lab only)' },
       edition: { type: 'string', value: 'EDITION', help: 'start: the edition to simulate (new lab only)' },
+      site: { type: 'string', value: 'SITE', help: 'start: guide = built by hand from the vendor guide (RC4 endpoints, its names, the site\'s own backups); new lab only' },
       follow: { type: 'boolean', short: 'f', help: 'log: keep printing new batches until Ctrl-C' },
     },
     common: ['config', 'store', 'json'],
-    examples: [['a pair (and its mirrorbook.yaml) in /tmp/mb-lab', 'lab start --dir /tmp/mb-lab'], ['lose the principal', 'lab fault SQLPRI01 down --dir /tmp/mb-lab'], ['every batch SQLMIR01 received', 'lab log SQLMIR01 --dir /tmp/mb-lab']],
+    examples: [['a pair (and its mirrorbook.yaml) in /tmp/mb-lab', 'lab start --dir /tmp/mb-lab'], ['lose the principal', 'lab fault SQLPRI01 down --dir /tmp/mb-lab'], ['every batch SQLMIR01 received', 'lab log SQLMIR01 --dir /tmp/mb-lab'], ['a site built by hand from the vendor guide, to rehearse adopting it', 'lab start --site guide --dir /tmp/mb-guide']],
     load: () => import('./commands/lab.js'),
   },
   init: {

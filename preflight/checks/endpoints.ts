@@ -1,119 +1,70 @@
-// The mirroring endpoints already on each server, against the config and against each other: name,
-// port, role, authentication and encryption. Two partners whose endpoints share no encryption
-// algorithm (RC4 on one, AES on the other), or where one requires encryption the other disables,
-// never complete the handshake (the session stays DISCONNECTED, ALTER DATABASE … SET PARTNER gives
-// 1418). Only one DATABASE_MIRRORING endpoint is allowed per instance, so a different one is not
-// replaced by the setup: the operator changes it (ALTER ENDPOINT restarts it).
-// https://learn.microsoft.com/sql/database-engine/database-mirroring/transport-security-database-mirroring-always-on-availability
-// https://learn.microsoft.com/sql/t-sql/statements/alter-endpoint-transact-sql
-import type { PartnerRole } from '../../config/types.js';
-import { endpointQuery, type EndpointRow } from '../../steps/create-endpoint.js';
-import { lit, tsql } from '../../steps/tsql.js';
-import { fail, ok, reachable, SETUP_PROCEDURES, warn, type Finding, type PreflightCheck } from '../check.js';
+// The mirroring endpoints that already exist, compared property by property with the config and
+// with each other: name (adopted through endpoint.names), port, role, authentication (which
+// certificate), state, and encryption. Two endpoints without a common algorithm refuse each other
+// (28027 in the accepting side's error log, 1418 to SET PARTNER): the vendor guide builds
+// `ENCRYPTION = REQUIRED ALGORITHM RC4`, a new endpoint uses AES. The procedures that create the
+// endpoints realign them (steps/endpoint-encryption.ts), so for those it is a ⚠ saying what they will
+// send; for the others it is a ✗ with the statement that fixes it.
+import { endpointNameOf, type PartnerRole } from '../../config/types.js';
+import { algorithmDesc, encryptionAgrees, endpointDifferences, endpointFix, endpointQuery, type EndpointAuth, type EndpointRow } from '../../steps/create-endpoint.js';
+import { fail, ok, reachable, warn, type Finding, type PreflightCheck, type PreflightContext } from '../check.js';
 
 const ID = 'endpoints';
+/** The procedures that create the endpoints, and so adopt and realign existing ones. */
+const REALIGNING: readonly string[] = ['domain-setup', 'certificate-setup', 'setup', 'add-witness'];
 
-/** sys.database_mirroring_endpoints.encryption_algorithm_desc as tokens: NONE (DISABLED), the
- * algorithms (REQUIRED), or NONE and the algorithms (SUPPORTED: unencrypted is accepted too). */
-const tokens = (desc: string): string[] => desc.toUpperCase().split(/[\s,]+/).filter(Boolean);
-const algorithms = (row: EndpointRow): string[] => tokens(row.encryption_algorithm_desc).filter((t) => t !== 'NONE');
-const acceptsNone = (row: EndpointRow): boolean => tokens(row.encryption_algorithm_desc).includes('NONE');
-
-const expectedRoles = (role: PartnerRole): string[] => (role === 'witness' ? ['WITNESS', 'ALL'] : ['PARTNER', 'ALL']);
+function authOf(ctx: PreflightContext, role: PartnerRole): EndpointAuth {
+  const { auth } = ctx.config;
+  return auth.mode === 'certificate' ? { kind: 'certificate', certificate: auth.names[role].certificate } : { kind: 'windows' };
+}
 
 export const endpointsCheck: PreflightCheck = {
   id: ID,
-  title: 'existing mirroring endpoints match the config and agree with each other (name, port, role, authentication, algorithm)',
+  title: 'existing mirroring endpoints match the config (name, port, role, authentication, state, encryption) and can talk to each other',
+  procedures: [...REALIGNING, 'enable', 'resume-session', 'failover', 'failback'],
   async run(ctx) {
-    const { endpoint, auth } = ctx.config;
-    const setup = (SETUP_PROCEDURES as readonly string[]).includes(ctx.procedure);
     const findings: Finding[] = [];
-    const found: { instance: string; row: EndpointRow }[] = [];
+    const realigns = REALIGNING.includes(ctx.procedure);
+    const wanted = algorithmDesc(ctx.config.endpoint);
+    const found = new Map<PartnerRole, { instance: string; row: EndpointRow }>();
     for (const server of reachable(ctx)) {
+      const { role } = server;
       const instance = server.config.instance;
-      const row = (await ctx.rows<EndpointRow>(server.role, endpointQuery))[0];
+      const [row] = await ctx.rows<EndpointRow>(role, endpointQuery);
       if (!row) {
-        findings.push(setup
-          ? ok(ID, instance, `no mirroring endpoint yet: the setup creates ${endpoint.name} on port ${server.config.endpointPort}`)
-          : warn(ID, instance, 'no mirroring endpoint', `the partners cannot connect to ${instance}: run certificate-setup (or domain-setup) first`));
+        findings.push(realigns ? ok(ID, instance, `no mirroring endpoint yet: ${ctx.procedure} creates ${endpointNameOf(ctx.config.endpoint, role)} on port ${ctx.config.endpoint.port} (${wanted})`) : fail(ID, instance, 'no mirroring endpoint', `run setup (or ${ctx.config.auth.mode}-setup) first: the partners cannot connect without one`));
         continue;
       }
-      found.push({ instance, row });
-      // Each difference with the statement that fixes it on the server (or the config to change).
-      const problems: { found: string; fix: string }[] = [];
-      const alter = `ALTER ENDPOINT [${row.name}]`;
-      if (row.name.toLowerCase() !== endpoint.name.toLowerCase()) problems.push({ found: `named ${row.name}, the config says ${endpoint.name}`, fix: `set endpoint.name: ${row.name} in the config` });
-      if (Number(row.port) !== server.config.endpointPort) problems.push({ found: `port ${row.port}, ${server.config.mirroringAddress} says ${server.config.endpointPort}`, fix: `${alter} AS TCP (LISTENER_PORT = ${server.config.endpointPort})` });
-      if (!expectedRoles(server.role).includes(row.role_desc)) problems.push({ found: `ROLE = ${row.role_desc}, the ${server.role} needs ${expectedRoles(server.role).join(' or ')}`, fix: `${alter} FOR DATABASE_MIRRORING (ROLE = ${server.role === 'witness' ? 'WITNESS' : 'ALL'})` });
-      const certificate = String(row.connection_auth_desc).startsWith('CERTIFICATE');
-      if (auth.mode === 'certificate') {
-        const wanted = auth.names[server.role].certificate;
-        if (!certificate || (row.certificate_name ?? '').toLowerCase() !== wanted.toLowerCase()) problems.push({ found: `AUTHENTICATION = ${row.connection_auth_desc}${row.certificate_name ? ` ${row.certificate_name}` : ''}, the config says CERTIFICATE ${wanted}`, fix: `${alter} FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE [${wanted}])` });
-      } else if (certificate) {
-        problems.push({ found: `AUTHENTICATION = ${row.connection_auth_desc}, the config says WINDOWS (domain)`, fix: `${alter} FOR DATABASE_MIRRORING (AUTHENTICATION = WINDOWS NEGOTIATE)` });
+      found.set(role, { instance, row });
+      const what = `${row.name} on port ${row.port}, ${row.state_desc}, ROLE ${row.role_desc}, ${row.connection_auth_desc}${row.certificate_name ? ` ${row.certificate_name}` : ''}, encryption ${row.encryption_algorithm_desc}`;
+      const differences = endpointDifferences(row, role, ctx.config.endpoint, authOf(ctx, role));
+      if (differences.length > 0) {
+        const finding = realigns ? fail : warn;
+        findings.push(finding(ID, instance, `${what}: ${differences.join('; ')}`, `an instance has one mirroring endpoint: ${endpointFix(row, role, ctx.config.endpoint)} (an ALTER restarts it)`));
+        continue;
       }
-      const encryption = endpoint.encryption === 'DISABLED' ? 'DISABLED' : `${endpoint.encryption} ALGORITHM ${endpoint.algorithm}`;
-      const configured = endpoint.encryption === 'DISABLED' ? 'NONE' : endpoint.encryption === 'SUPPORTED' ? `NONE ${endpoint.algorithm}` : endpoint.algorithm;
-      if (tokens(row.encryption_algorithm_desc).join(' ') !== tokens(configured).join(' ')) problems.push({ found: `encryption ${row.encryption_algorithm_desc}, the config says ${encryption}`, fix: `${alter} FOR DATABASE_MIRRORING (ENCRYPTION = ${encryption})` });
-      const span = `${row.name} on port ${row.port}, ROLE = ${row.role_desc}, ${row.connection_auth_desc}${row.certificate_name ? ` ${row.certificate_name}` : ''}, encryption ${row.encryption_algorithm_desc}, ${row.state_desc}`;
-      findings.push(problems.length
-        ? fail(ID, instance, `${span}: ${problems.map((p) => p.found).join('; ')}`, `one endpoint per instance, so setup does not replace it: on ${instance}, outside a live session (it restarts the endpoint): ${problems.map((p) => p.fix).join('; ')} — or make the config say what it is`)
-        : ok(ID, instance, span));
-    }
-    // Every pair of endpoints must agree on encryption (whatever the config says).
-    for (const [i, a] of found.entries()) {
-      for (const b of found.slice(i + 1)) {
-        const agree = (acceptsNone(a.row) && acceptsNone(b.row)) || algorithms(a.row).some((alg) => algorithms(b.row).includes(alg));
-        if (agree) continue;
-        findings.push(fail(ID, `${a.instance}+${b.instance}`,
-          `${a.instance} encrypts with ${a.row.encryption_algorithm_desc}, ${b.instance} with ${b.row.encryption_algorithm_desc}: they accept no common encryption, the endpoints' handshake fails (1418)`,
-          `give both the same algorithm, e.g. on the one that differs from the config: ALTER ENDPOINT [${endpoint.name}] FOR DATABASE_MIRRORING (ENCRYPTION = REQUIRED ALGORITHM ${endpoint.algorithm === 'RC4' ? 'RC4' : 'AES'})`));
+      if (row.state_desc !== 'STARTED' && !realigns) {
+        findings.push(fail(ID, instance, `${what}: not STARTED, so every partner is refused (1418)`, `ALTER ENDPOINT [${row.name}] STATE = STARTED`));
+        continue;
       }
-    }
-    return findings;
-  },
-};
-
-const PEER = 'peer-certificates';
-
-/** In certificate mode each partner's endpoint login holds the other partners' certificates: the
- * copy on one side must be the certificate the other side's endpoint uses (same thumbprint), and
- * its login needs CONNECT on the endpoint; a stale copy (the peer recreated its certificate) fails
- * the handshake. */
-export const peerCertificatesCheck: PreflightCheck = {
-  id: PEER,
-  title: "each partner's copy of a peer's certificate is the one that peer uses, and its login may CONNECT",
-  async run(ctx) {
-    const { auth, endpoint } = ctx.config;
-    if (auth.mode !== 'certificate') return [];
-    const setup = (SETUP_PROCEDURES as readonly string[]).includes(ctx.procedure);
-    const servers = reachable(ctx);
-    const certificates = new Map<string, { name: string; thumbprint: string }[]>();
-    for (const server of servers) {
-      const rows = await ctx.rows<{ name: string; thumbprint: Buffer }>(server.role, tsql`SELECT name, thumbprint FROM master.sys.certificates WHERE name NOT LIKE ${lit('##%')}`);
-      certificates.set(server.role, rows.map((r) => ({ name: r.name, thumbprint: Buffer.from(r.thumbprint).toString('hex') })));
-    }
-    const findings: Finding[] = [];
-    for (const owner of servers) {
-      const name = auth.names[owner.role].certificate;
-      const own = certificates.get(owner.role)?.find((c) => c.name.toLowerCase() === name.toLowerCase());
-      for (const holder of servers.filter((s) => s !== owner)) {
-        const where = `${holder.config.instance}`;
-        const copy = certificates.get(holder.role)?.find((c) => c.name.toLowerCase() === name.toLowerCase());
-        if (!copy || !own) {
-          // The witness's certificates are the witness setup's business; a partner's must be on the other.
-          if (!setup && own && owner.role !== 'witness' && holder.role !== 'witness') findings.push(fail(PEER, where, `no copy of ${owner.config.instance}'s certificate ${name}`, `${owner.config.instance} cannot authenticate to ${where}: run certificate-setup`));
-          continue;
-        }
-        if (copy.thumbprint !== own.thumbprint) {
-          findings.push(fail(PEER, where, `its copy of ${name} (thumbprint 0x${copy.thumbprint.slice(0, 16)}…) is not the certificate ${owner.config.instance} uses (0x${own.thumbprint.slice(0, 16)}…)`, `the handshake fails: on ${where}, USE master; DROP CERTIFICATE [${name}] (and the user and login that own it), then run certificate-setup: it imports the current one`));
-          continue;
-        }
-        const login = auth.names[owner.role].login;
-        const grants = await ctx.rows<{ state_desc: string }>(holder.role, tsql`SELECT sp.state_desc FROM sys.server_permissions sp JOIN sys.endpoints e ON sp.major_id = e.endpoint_id JOIN sys.server_principals p ON p.principal_id = sp.grantee_principal_id WHERE sp.class = 105 AND sp.permission_name = ${lit('CONNECT')} AND sp.state IN (${lit('G')}, ${lit('W')}) AND p.name = ${lit(login)}`);
-        if (grants.length || setup) findings.push(ok(PEER, where, `holds ${owner.config.instance}'s ${name} (same thumbprint)${grants.length ? `; ${login} may CONNECT` : ''}`));
-        else findings.push(fail(PEER, where, `holds ${owner.config.instance}'s ${name}, but login ${login} has no CONNECT on the endpoint`, `GRANT CONNECT ON ENDPOINT::[${endpoint.name}] TO [${login}] on ${where}`));
+      if (String(row.encryption_algorithm_desc).toUpperCase() !== wanted) {
+        findings.push(realigns
+          ? warn(ID, instance, `${what}; the config says ${wanted}`, `${ctx.procedure} realigns it: ALTER ENDPOINT [${row.name}] FOR DATABASE_MIRRORING (…${wanted}), first accepting both while a session runs on it (asks before) — or keep it with endpoint.algorithm: ${String(row.encryption_algorithm_desc).replace(/, /g, ' ')} (RC4 needs allowRc4: true)`)
+          : ok(ID, instance, `${what} (the config says ${wanted})`));
+        continue;
       }
+      findings.push(ok(ID, instance, what));
+    }
+    // Each pair that connects: the partners with each other, the witness with both partners.
+    const links: [PartnerRole, PartnerRole][] = [['principal', 'mirror'], ['principal', 'witness'], ['mirror', 'witness']];
+    for (const [a, b] of links) {
+      const x = found.get(a);
+      const y = found.get(b);
+      if (!x || !y || encryptionAgrees(x.row.encryption_algorithm_desc, y.row.encryption_algorithm_desc)) continue;
+      const what = `${x.instance} (${x.row.encryption_algorithm_desc}) and ${y.instance} (${y.row.encryption_algorithm_desc}) share no encryption algorithm: their handshake fails (28027) and SET PARTNER answers 1418`;
+      const off = [x, y].filter((e) => String(e.row.encryption_algorithm_desc).toUpperCase() !== wanted);
+      const fix = off.map((e) => `on ${e.instance}: ALTER ENDPOINT [${e.row.name}] FOR DATABASE_MIRRORING (ENCRYPTION = REQUIRED ALGORITHM ${ctx.config.endpoint.algorithm})`).join('; ');
+      findings.push(realigns ? warn(ID, 'pair', what, `${ctx.procedure} realigns them to ${wanted} (asking first while a session runs)`) : fail(ID, 'pair', what, `${fix || 'give both endpoints the same ALGORITHM'} — or run setup, which realigns them in a safe order`));
     }
     return findings;
   },
