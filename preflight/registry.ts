@@ -8,6 +8,7 @@ import { certificateDatesCheck } from './checks/certificate-dates.js';
 import { configWarningsCheck, tlsCheck } from './checks/config-warnings.js';
 import { databasesCheck } from './checks/databases.js';
 import { endpointsCheck } from './checks/endpoints.js';
+import { peerCertificatesCheck } from './checks/peer-certificates.js';
 import { filestreamCheck } from './checks/filestream.js';
 import { mirroredElsewhereCheck } from './checks/mirrored-elsewhere.js';
 import { mirrorReadsBackupsCheck } from './checks/mirror-reads-backups.js';
@@ -32,5 +33,6 @@ export const CHECKS: readonly PreflightCheck[] = [
   mirrorReadsBackupsCheck,
   certificateDatesCheck,
   endpointsCheck,
+  peerCertificatesCheck,
   agentJobsCheck,
 ];
