@@ -17,6 +17,42 @@ async function seedFiles(ctx: StepContext, backup: BackupConfig, database: strin
   return [full, ...(await logBackupsAfter(ctx, database, full.lastLsn))];
 }
 
+interface CopyState {
+  /** Principal files the mirror reads neither through the share nor as a copy. */
+  missing: BackupFile[];
+  /** Copies that are not the backup the principal wrote: path → why. */
+  bad: string[];
+  /** Copies that passed RESTORE HEADERONLY and VERIFYONLY. */
+  verified: string[];
+}
+
+/** What the mirror can read, each operator's copy checked: HEADERONLY (the same database and set,
+ * by its last LSN) and VERIFYONLY (the set is complete and readable). */
+async function copyState(ctx: StepContext, backup: BackupConfig, database: string): Promise<CopyState> {
+  const state: CopyState = { missing: [], bad: [], verified: [] };
+  for (const file of await seedFiles(ctx, backup, database)) {
+    const path = await mirrorReadablePath(ctx, backup, file);
+    if (!path) {
+      state.missing.push(file);
+      continue;
+    }
+    if (path !== mirrorCopyPathOf(backup, file.path)) continue;
+    try {
+      const header = await rows<{ DatabaseName: string; Position: number; LastLSN: unknown }>(ctx, 'mirror', tsql`RESTORE HEADERONLY FROM DISK = ${lit(path)}`);
+      const set = header.find((h) => Number(h.Position) === file.position);
+      if (!set || set.DatabaseName.toLowerCase() !== database.toLowerCase() || String(set.LastLSN).split('.')[0] !== file.lastLsn.toString()) {
+        state.bad.push(`${path} does not hold the backup of ${database} the principal wrote to ${file.path}`);
+        continue;
+      }
+      await ctx.sql('mirror', tsql`RESTORE VERIFYONLY FROM DISK = ${lit(path)} WITH FILE = ${file.position}`);
+      state.verified.push(path);
+    } catch (error) {
+      state.bad.push(`${path}: ${(error as Error).message}`);
+    }
+  }
+  return state;
+}
+
 export function copySeedBackups(backup: BackupConfig, database: string, principal: string, mirror: string): StepDefinition {
   const names = backup.seed === 'existing'
     ? `the newest full backup of ${database} and every log backup after it (msdb.dbo.backupset on ${principal} lists them)`
@@ -24,11 +60,11 @@ export function copySeedBackups(backup: BackupConfig, database: string, principa
   const probe = async (ctx: StepContext) => {
     const row = await readDatabase(ctx, 'mirror', database);
     if (isMirrored(row) || row?.state_desc === 'RESTORING') return { done: true, detail: `${database} on the mirror is already seeded` };
-    const missing: string[] = [];
-    for (const file of await seedFiles(ctx, backup, database)) if (!(await mirrorReadablePath(ctx, backup, file))) missing.push(file.path);
-    return missing.length === 0
-      ? { done: true, detail: `the mirror reads every backup of ${database} it needs` }
-      : { done: false, detail: `copy to ${mirrorCopyDirectory(backup)} on ${mirror}: ${missing.join(', ')}` };
+    const { missing, bad, verified } = await copyState(ctx, backup, database);
+    if (missing.length === 0 && bad.length === 0) {
+      return { done: true, detail: verified.length === 0 ? `the mirror reads every backup of ${database} through ${backup.mirrorReadsFrom}` : `RESTORE HEADERONLY and VERIFYONLY passed for ${verified.join(', ')} on ${mirror}` };
+    }
+    return { done: false, detail: [...missing.map((f) => `copy ${f.path} from ${principal} to ${mirrorCopyPathOf(backup, f.path)} on ${mirror}`), ...bad].join('; ') };
   };
   return {
     id: `mirror.copy-seed-backups.${database}`,
@@ -39,19 +75,14 @@ export function copySeedBackups(backup: BackupConfig, database: string, principa
     },
     probe,
     async apply(ctx) {
-      for (const file of await seedFiles(ctx, backup, database)) {
-        const path = await mirrorReadablePath(ctx, backup, file);
-        if (!path) {
-          throw new CheckFailedError(`${mirrorCopyPathOf(backup, file.path)} is not on the mirror`, `copy ${file.path} from ${principal} to ${mirrorCopyPathOf(backup, file.path)} on ${mirror}, then retry`);
-        }
-        const header = await rows<{ DatabaseName: string; Position: number; LastLSN: unknown }>(ctx, 'mirror', tsql`RESTORE HEADERONLY FROM DISK = ${lit(path)}`);
-        const set = header.find((h) => Number(h.Position) === file.position);
-        if (!set || set.DatabaseName.toLowerCase() !== database.toLowerCase() || String(set.LastLSN).split('.')[0] !== file.lastLsn.toString()) {
-          throw new CheckFailedError(`${path} on the mirror does not hold the backup of ${database} the principal wrote to ${file.path}`, `copy ${file.path} from ${principal} again (a different or partial file is there), then retry`);
-        }
-        await ctx.sql('mirror', tsql`RESTORE VERIFYONLY FROM DISK = ${lit(path)} WITH FILE = ${file.position}`);
-        ctx.note(`${path} on ${mirror}: RESTORE HEADERONLY and VERIFYONLY passed`);
+      const { missing, bad, verified } = await copyState(ctx, backup, database);
+      if (missing.length > 0 || bad.length > 0) {
+        throw new CheckFailedError(
+          `the mirror cannot use every backup of ${database}: ${[...missing.map((f) => `${mirrorCopyPathOf(backup, f.path)} is missing`), ...bad].join('; ')}`,
+          `${missing.map((f) => `copy ${f.path} from ${principal} to ${mirrorCopyPathOf(backup, f.path)} on ${mirror}`).join('; ') || `copy the files again from ${principal}`}, then retry`,
+        );
       }
+      if (verified.length > 0) ctx.note(`RESTORE HEADERONLY and VERIFYONLY passed for ${verified.join(', ')} on ${mirror}`);
     },
     verify: probe,
     script: () => ({ statements: [], byHand: `where the mirror's service account cannot read ${backup.mirrorReadsFrom}, copy the script's backup files of ${database} to ${mirrorCopyDirectory(backup)} on ${mirror} and change the RESTORE statements below to read them there` }),

@@ -39,7 +39,8 @@ test('setup stops at the manual copy; after the copy it verifies the files and s
   for (const file of FILES) await pair.lab.control({ op: 'copy', instance: 'SQLMIR01', from: `\\\\SQLPRI01\\C$\\${BACKUP_DIR.slice(3)}\\${file}`, to: `${BACKUP_DIR}\\${file}` });
   const resumed = await pair.mb('resume', '--yes');
   assert.is(resumed.code, 0, resumed.stdout.slice(-3000) + resumed.stderr);
-  assert.match(resumed.stdout, /Patriot\.dat on SQLMIR01: RESTORE HEADERONLY and VERIFYONLY passed/);
+  assert.match(resumed.stdout, /RESTORE HEADERONLY and VERIFYONLY passed for .*\\Patriot\.dat, .*\\Patriot_log\.dat on SQLMIR01/);
+  assert.match(resumed.stdout, /RESTORE VERIFYONLY FROM DISK = N'C:\\Program Files\\[^']*\\Patriot\.dat' WITH FILE = 1/);
   const ours = await pair.sql('SQLPRI01', "SELECT COUNT(*) AS n FROM msdb.dbo.backupmediafamily WHERE physical_device_name LIKE '%_mirrorbook_%'");
   assert.is(ours[0]?.n, 0, 'seed: existing takes no backup of its own');
   await pair.waitFor('SQLPRI01', 'Patriot', 'SYNCHRONIZED', 'PRINCIPAL');
