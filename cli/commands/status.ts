@@ -81,10 +81,9 @@ const command: Command = async (ctx) => {
       ctx.stdout.write((ctx.flags.json ? JSON.stringify(status) : renderStatus(status)) + '\n');
       return status.partners.every((p) => p.reachable) ? 0 : 1;
     }
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    // Until SIGINT / SIGTERM / SIGHUP (cli/signals.ts): the refresh in flight ends, then the loop.
+    const stop = ctx.signals;
+    const release = stop.claim();
     // Piped (or --json): one JSON document per refresh, appended. On a terminal: redrawn in place,
     // with the last minutes of each queue as a sparkline and a note when the servers answer slowly.
     const terminal = ctx.stdout.isTTY === true && !ctx.flags.json;
@@ -100,8 +99,7 @@ const command: Command = async (ctx) => {
       }
       return 0;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      release();
     }
   });
 };
