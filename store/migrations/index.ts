@@ -4,6 +4,7 @@ import { auditHead } from './002-audit-head.js';
 import { unsettledRuns } from './003-unsettled-runs.js';
 import { storeIdentity } from './004-store-identity.js';
 import { monitor } from './005-monitor.js';
+import { auditPid } from './009-audit-pid.js';
 import type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial, auditHead, unsettledRuns, storeIdentity, monitor];
+export const migrations: readonly Migration[] = [initial, auditHead, unsettledRuns, storeIdentity, monitor, auditPid];
