@@ -2,10 +2,12 @@
 // checks/ exporting a PreflightCheck (check.ts: id, title, optional procedures, run → Findings
 // made with ok / warn / fail, a hint on every ⚠ and ✗), then add it to this list. It only reads.
 import type { PreflightCheck } from './check.js';
+import { agentJobsCheck } from './checks/agent-jobs.js';
 import { availabilityGroupCheck } from './checks/availability-group.js';
 import { certificateDatesCheck } from './checks/certificate-dates.js';
 import { configWarningsCheck, tlsCheck } from './checks/config-warnings.js';
 import { databasesCheck } from './checks/databases.js';
+import { endpointsCheck } from './checks/endpoints.js';
 import { filestreamCheck } from './checks/filestream.js';
 import { mirroredElsewhereCheck } from './checks/mirrored-elsewhere.js';
 import { permissionsCheck } from './checks/permissions.js';
@@ -25,4 +27,6 @@ export const CHECKS: readonly PreflightCheck[] = [
   tdeCheck,
   filestreamCheck,
   certificateDatesCheck,
+  endpointsCheck,
+  agentJobsCheck,
 ];

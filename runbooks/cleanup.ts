@@ -4,7 +4,7 @@
 // anchors (steps/run-anchor.ts) stay too unless asked for (`--drop-anchors`): they are the servers'
 // record of every run, which `audit verify` cross-checks the store with.
 import type { MirrorbookConfig } from '../config/types.js';
-import { partners } from '../config/types.js';
+import { endpointNameOf, partners } from '../config/types.js';
 import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
 import { dropObject } from '../steps/drop-object.js';
 import { dropAnchors } from '../steps/run-anchor.js';
@@ -14,7 +14,7 @@ export function cleanup(config: MirrorbookConfig, options: { dropAnchors?: boole
   const steps: StepDefinition[] = [];
   const dbs = config.databases;
   for (const server of servers) {
-    steps.push(dropObject(server.role, 'endpoint', config.endpoint.name, dbs));
+    steps.push(dropObject(server.role, 'endpoint', endpointNameOf(config.endpoint, server.role), dbs));
     if (config.auth.mode === 'certificate') {
       for (const peer of servers.filter((s) => s.role !== server.role)) {
         const names = config.auth.names[peer.role];
