@@ -151,7 +151,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   status: {
     summary: 'both partners, every database: role, state, safety, witness, queues',
     usage: ['status [--watch] [--interval SECONDS] [--json]'],
-    about: 'Both partners and every configured database: role, mirroring state, safety, witness, send and redo\nqueues. Read-only. --watch refreshes every --interval seconds (default 2) until Ctrl-C: on a terminal\nit redraws in place with a sparkline per queue and says when the servers answer slowly; with --json\nor piped it appends one JSON document per refresh.',
+    about: 'Both partners and every configured database: role, mirroring state, safety, witness, send and redo\nqueues. Read-only. --watch refreshes every --interval seconds (default 2) until Ctrl-C: on a terminal\nit redraws in place (Ink) with a sparkline per queue and names a server slow to answer\n(monitor.slowAnswerMs); with --json or piped it appends one JSON document per refresh.',
     options: { watch: { type: 'boolean', short: 'w', help: 'refresh until Ctrl-C' }, interval: { type: 'string', value: 'SECONDS', help: 'seconds between refreshes (0.2–3600, default 2)' } },
     common: READ_COMMON,
     maxPositionals: 0,
