@@ -8,6 +8,7 @@ import { certificateDatesCheck } from './checks/certificate-dates.js';
 import { configWarningsCheck, tlsCheck } from './checks/config-warnings.js';
 import { databasesCheck } from './checks/databases.js';
 import { endpointsCheck } from './checks/endpoints.js';
+import { peerCertificatesCheck } from './checks/peer-certificates.js';
 import { filestreamCheck } from './checks/filestream.js';
 import { mirroredElsewhereCheck } from './checks/mirrored-elsewhere.js';
 import { permissionsCheck } from './checks/permissions.js';
@@ -28,5 +29,6 @@ export const CHECKS: readonly PreflightCheck[] = [
   filestreamCheck,
   certificateDatesCheck,
   endpointsCheck,
+  peerCertificatesCheck,
   agentJobsCheck,
 ];

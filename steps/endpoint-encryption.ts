@@ -47,7 +47,7 @@ export function endpointEncryptionSteps(target: SqlTarget, instance: string, end
     target,
     destructive: {
       confirmText: endpoint.name,
-      consequences: `ALTER ENDPOINT restarts ${name} on ${instance} twice (accept both algorithms, then only ${wanted}); its mirroring sessions reconnect at once, but with a witness a restart can look like a lost partner`,
+      consequences: `ALTER ENDPOINT restarts ${name} on ${instance} twice, to accept both algorithms and then only ${wanted}; its mirroring sessions reconnect at once, but with a witness a restart can look like a lost partner`,
     },
     async probe(ctx) {
       const found = await readEndpoint(ctx, target);
