@@ -3,11 +3,12 @@
 // instance, for each peer: login, user, the peer's certificate (CERTENCODED → FROM BINARY, or the
 // file route for pre-2012 instances) and CONNECT on the endpoint. Outbound before inbound.
 import type { MirrorbookConfig, PartnerRole, ServerConfig } from '../config/types.js';
-import { partners } from '../config/types.js';
+import { endpointNameOf, partners } from '../config/types.js';
 import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
 import { certificateDates } from '../steps/certificate-dates.js';
 import { createCertificate } from '../steps/create-certificate.js';
 import { createEndpoint, startEndpoint } from '../steps/create-endpoint.js';
+import { realignEncryption } from '../steps/endpoint-encryption.js';
 import { createSqlLogin } from '../steps/create-login.js';
 import { createMasterKey } from '../steps/create-master-key.js';
 import { createUser } from '../steps/create-user.js';
@@ -32,6 +33,15 @@ function certificateFile(config: MirrorbookConfig, peer: PartnerRole, certificat
   return { writtenAt: `${trim(dir)}\\${certificate}.cer`, readFrom: `${trim(readBy)}\\${certificate}.cer` };
 }
 
+/** A SQLCMD script cannot carry CERTENCODED bytes from one server to another: it moves each
+ * certificate as a file through the principal's backup folder instead (the vendor guide's route),
+ * which the principal reaches locally and the others as backup.mirrorReadsFrom. */
+function scriptedCertificateFile(config: MirrorbookConfig, peer: PartnerRole, target: PartnerRole, certificate: string) {
+  const trim = (p: string) => p.replace(/\\+$/, '');
+  const at = (role: PartnerRole) => `${trim(role === 'principal' ? config.backup.directory : config.backup.mirrorReadsFrom)}\\${certificate}.cer`;
+  return { writtenAt: at(peer), readFrom: at(target) };
+}
+
 export function certificateSetupSteps(config: MirrorbookConfig, now: Date): StepDefinition[] {
   const { auth } = config;
   if (auth.mode !== 'certificate') throw new UsageError('certificate-setup needs auth.mode: certificate', 'use domain-setup for auth.mode: domain, or change auth.mode');
@@ -49,6 +59,7 @@ export function certificateSetupSteps(config: MirrorbookConfig, now: Date): Step
       startEndpoint(server.role, config.endpoint),
     );
   }
+  steps.push(...realignEncryption(config, servers));
   for (const server of servers) {
     for (const peer of peersOf(server.role, servers)) {
       const names = auth.names[peer];
@@ -58,9 +69,9 @@ export function certificateSetupSteps(config: MirrorbookConfig, now: Date): Step
         const file = certificateFile(config, peer, names.certificate);
         steps.push(exportCertificateToFile(peer, names.certificate, file, spec), importPeerCertificateFromFile(spec, file));
       } else {
-        steps.push(importPeerCertificateFromBinary(spec));
+        steps.push(importPeerCertificateFromBinary(spec, scriptedCertificateFile(config, peer, server.role, names.certificate)));
       }
-      steps.push(grantEndpointConnect(server.role, config.endpoint.name, names.login));
+      steps.push(grantEndpointConnect(server.role, endpointNameOf(config.endpoint, server.role), names.login));
     }
   }
   return steps;

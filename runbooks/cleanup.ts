@@ -2,7 +2,7 @@
 // uses the certificate and the grants), then per peer its certificate, user and login, then the
 // instance's own certificate. The master key stays: other features may depend on it.
 import type { MirrorbookConfig } from '../config/types.js';
-import { partners } from '../config/types.js';
+import { endpointNameOf, partners } from '../config/types.js';
 import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
 import { dropObject } from '../steps/drop-object.js';
 
@@ -11,7 +11,7 @@ export function cleanup(config: MirrorbookConfig): RunbookDefinition {
   const steps: StepDefinition[] = [];
   const dbs = config.databases;
   for (const server of servers) {
-    steps.push(dropObject(server.role, 'endpoint', config.endpoint.name, dbs));
+    steps.push(dropObject(server.role, 'endpoint', endpointNameOf(config.endpoint, server.role), dbs));
     if (config.auth.mode === 'certificate') {
       for (const peer of servers.filter((s) => s.role !== server.role)) {
         const names = config.auth.names[peer.role];

@@ -21,6 +21,9 @@ function thumbprintHex(value: unknown): string {
   return String(value ?? '').replace(/^0x/i, '').toUpperCase();
 }
 
+const ownerQuery = (certificate: string) =>
+  tsql`SELECT dp.name AS owner FROM master.sys.certificates c LEFT JOIN master.sys.database_principals dp ON dp.principal_id = c.principal_id WHERE c.name = ${lit(certificate)}`;
+
 const versionQuery = tsql`SELECT CAST(SERVERPROPERTY(${lit('ProductMajorVersion')}) AS int) AS major`;
 
 async function majorVersion(ctx: StepContext, target: SqlTarget): Promise<number | undefined> {
@@ -39,10 +42,21 @@ async function probeImported(ctx: StepContext, spec: PeerCertificate) {
     );
   }
   assertNotExpired(local, spec.target, new Date());
+  // The owner decides which login the peer's endpoint authenticates as: another user's login has
+  // no CONNECT on the endpoint, and the handshake fails (28034) while everything looks in place.
+  const owner = await firstRow<{ owner: string | null }>(ctx, spec.target, ownerQuery(spec.certificate));
+  if ((owner?.owner ?? '').toLowerCase() !== spec.user.toLowerCase()) {
+    throw new CheckFailedError(
+      `certificate ${spec.certificate} on the ${spec.target} is owned by ${owner?.owner ?? 'no user'}, not ${spec.user}: the ${spec.peer}'s endpoint would log in as that user's login, which has no CONNECT (28034)`,
+      `on the ${spec.target}: ALTER AUTHORIZATION ON CERTIFICATE::[${spec.certificate}] TO [${spec.user}], or name that user in auth.users.${spec.peer}, then resume`,
+    );
+  }
   return { done: true, detail: `certificate ${spec.certificate} of the ${spec.peer} is in master on the ${spec.target}, owned by ${spec.user}` };
 }
 
-export function importPeerCertificateFromBinary(spec: PeerCertificate): StepDefinition {
+/** `scriptRoute`: how a SQLCMD script, which cannot carry bytes from one server to the next, moves
+ * the certificate instead — the file route (BACKUP CERTIFICATE on the peer, FROM FILE here). */
+export function importPeerCertificateFromBinary(spec: PeerCertificate, scriptRoute?: CertificateFile): StepDefinition {
   const read = tsql`SELECT CERTENCODED(CERT_ID(${lit(spec.certificate)})) AS der`;
   const create = (der: Uint8Array) => tsql`USE master; CREATE CERTIFICATE ${id('certificate', spec.certificate)} AUTHORIZATION ${id('user', spec.user)} FROM BINARY = ${hex(der)}`;
   const planned = new Statement(
@@ -77,8 +91,19 @@ export function importPeerCertificateFromBinary(spec: PeerCertificate): StepDefi
       { target: spec.peer, tsql: read },
       { target: spec.target, tsql: planned },
     ],
+    ...(scriptRoute
+      ? {
+          script: () => ({
+            statements: [{ target: spec.peer, tsql: backupCertificate(spec.certificate, scriptRoute) }, { target: spec.target, tsql: createFromFile(spec, scriptRoute) }],
+            note: `a script cannot carry CERTENCODED bytes from one server to the other: the ${spec.peer} writes the certificate's public part to ${scriptRoute.writtenAt}, the ${spec.target} reads it as ${scriptRoute.readFrom}`,
+          }),
+        }
+      : {}),
   };
 }
+
+const backupCertificate = (certificate: string, file: CertificateFile) => tsql`USE master; BACKUP CERTIFICATE ${id('certificate', certificate)} TO FILE = ${lit(file.writtenAt)}`;
+const createFromFile = (spec: PeerCertificate, file: CertificateFile) => tsql`USE master; CREATE CERTIFICATE ${id('certificate', spec.certificate)} AUTHORIZATION ${id('user', spec.user)} FROM FILE = ${lit(file.readFrom)}`;
 
 export interface CertificateFile {
   /** Path on the peer's host where BACKUP CERTIFICATE writes. */
@@ -88,7 +113,7 @@ export interface CertificateFile {
 }
 
 export function exportCertificateToFile(peer: SqlTarget, certificate: string, file: CertificateFile, importedOn: PeerCertificate): StepDefinition {
-  const backup = tsql`USE master; BACKUP CERTIFICATE ${id('certificate', certificate)} TO FILE = ${lit(file.writtenAt)}`;
+  const backup = backupCertificate(certificate, file);
   return {
     id: `${peer}.certificate-file.${certificate}`,
     title: `Write the public part of ${certificate} to ${file.writtenAt} on the ${peer}`,
@@ -114,7 +139,7 @@ export function exportCertificateToFile(peer: SqlTarget, certificate: string, fi
 }
 
 export function importPeerCertificateFromFile(spec: PeerCertificate, file: CertificateFile): StepDefinition {
-  const create = tsql`USE master; CREATE CERTIFICATE ${id('certificate', spec.certificate)} AUTHORIZATION ${id('user', spec.user)} FROM FILE = ${lit(file.readFrom)}`;
+  const create = createFromFile(spec, file);
   return {
     id: `${spec.target}.peer-certificate.${spec.certificate}`,
     title: `Import the ${spec.peer}'s certificate ${spec.certificate} on the ${spec.target} from ${file.readFrom}`,

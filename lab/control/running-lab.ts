@@ -5,7 +5,9 @@
 
 import { appendFileSync, mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import type { Edition, InstanceState, LabState, SqlVersionName } from '../model.js';
-import { createSite } from '../site.js';
+import { createSite, siteRoles } from '../site.js';
+import { buildGuideSite } from '../guide-site.js';
+import type { SiteKind } from './lab-options.js';
 import { backupDirectory } from '../instance/database.js';
 import { hashPassword } from '../instance/password.js';
 import { loadLabState, saveLabState } from '../persist/lab-state-file.js';
@@ -24,6 +26,7 @@ import { createInstanceHandler, type BatchRecord } from '../server/handler.js';
 import { advanceLab } from '../mirroring/advance.js';
 import { applyFault, setServiceAccount, setWorkload, startProgram, stopProgram } from './instance-control.js';
 import { copyFile, FileSystemError } from '../storage/files.js';
+import { liveSessions } from '../server/sessions.js';
 
 export const ADMIN_LOGIN = 'mirrorbook';
 /** The endpoint port the seed uses; mirroring addresses are simulated, not real sockets. */
@@ -36,6 +39,8 @@ export interface LabOptions {
   witness?: boolean;
   version?: SqlVersionName;
   edition?: Edition;
+  /** `guide`: the instances already hold what the vendor guide's statements create (RC4 endpoints …). */
+  site?: SiteKind;
   /** The lab's clock; real time by default. */
   now?: () => Date;
   /** Called with one line per notable event (the process writes them to its log). */
@@ -70,7 +75,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
 
   let lab: LabState;
   try {
-    lab = loadLabState(dir.root) ?? newLab(dir, options, now());
+    lab = loadLabState(dir.root) ?? (await newLab(dir, options, now()));
   } catch (error) {
     releaseLock(dir);
     throw error;
@@ -242,6 +247,14 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
         }
         return instance.programs;
       }
+      case 'disconnect': {
+        const instance = instanceNamed(request.instance);
+        const listener = listeners.get(instance.name);
+        const spids = liveSessions(instance.name).filter((s) => s.info.appName.startsWith(request.program)).map((s) => s.info.spid);
+        const dropped = listener ? spids.filter((spid) => listener.dropSession(spid)) : [];
+        log(`${instance.name}: sessions ${dropped.join(', ') || '(none)'} of '${request.program}' disconnected`);
+        return { dropped };
+      }
       case 'service-account': {
         const instance = instanceNamed(request.instance);
         setServiceAccount(lab, instance, request.account, now());
@@ -313,15 +326,17 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   return { dir, lab, status, control, stop, stopped };
 }
 
-function newLab(dir: LabDir, options: LabOptions, now: Date): LabState {
+async function newLab(dir: LabDir, options: LabOptions, now: Date): Promise<LabState> {
+  const adminPassword = ensureSecret(dir, 'site-admin');
   const lab = createSite({
-    adminPassword: ensureSecret(dir, 'site-admin'),
+    adminPassword,
     adminLogin: ADMIN_LOGIN,
     now,
     ...(options.witness ? { witness: true } : {}),
     ...(options.version ? { version: options.version } : {}),
     ...(options.edition ? { edition: options.edition } : {}),
   });
+  if (options.site === 'guide') await buildGuideSite(lab, siteRoles(options), { name: ADMIN_LOGIN, password: adminPassword }, now);
   // One password per instance, as separate servers would have.
   for (const instance of Object.values(lab.instances)) {
     const login = instance.logins[ADMIN_LOGIN];

@@ -58,7 +58,7 @@ test('disable removes mirroring and brings the old mirror copies online', async 
 });
 
 test('cleanup drops the endpoints, certificates, users and logins; a second cleanup has nothing to do', async () => {
-  const first = await pair.mb('run', 'cleanup', '--yes');
+  const first = await pair.mb('run', 'cleanup', '--yes', '--confirm', 'Endpoint_Mirroring');
   assert.is(first.code, 0, first.stdout.slice(-3000) + first.stderr);
   const left = await pair.mb('run', 'cleanup', '--yes');
   assert.is(left.code, 0);
