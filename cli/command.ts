@@ -3,7 +3,7 @@
 // `--help`, `runs` and `audit` never load ink or mssql.
 
 import { UsageError } from '../errors/operator-error.js';
-import { currentInvocation, selfCommand, shellWord } from './self-command.js';
+import { commandLine } from './next-steps.js';
 
 export { UsageError };
 
@@ -46,6 +46,5 @@ export function optionText(ctx: CommandContext, name: string): string | undefine
 /** The exact command that continues a run, as the operator started mirrorbook, with the --config /
  * --store this one was given. */
 export function resumeCommandFor(ctx: Pick<CommandContext, 'flags' | 'env' | 'cwd'>, runId: string): string {
-  const { flags } = ctx;
-  return [selfCommand(currentInvocation(ctx.env, ctx.cwd)), 'resume', runId, ...(flags.config ? ['--config', shellWord(flags.config)] : []), ...(flags.store ? ['--store', shellWord(flags.store)] : [])].join(' ');
+  return commandLine(ctx, `resume ${runId}`);
 }

@@ -24,7 +24,7 @@ const command: Command = async (ctx) => {
       const procedure = await loadProcedure(finished.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd, now: new Date(finished.startedAt) });
       await anchorMissedRunEnd({ ...session.options, procedure }, finished);
     }
-    const run = findRunToResume(session.store, asked);
+    const run = findRunToResume(session.store, asked, session.options.commandFor);
     procedureName = run.procedure;
     const procedure = await loadProcedure(run.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd, now: new Date(run.startedAt) });
     // The config's warnings at every start, a resume's too (the full preflight is run's).

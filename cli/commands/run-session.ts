@@ -4,6 +4,7 @@
 
 import type { CommandContext } from '../command.js';
 import { resumeCommandFor } from '../command.js';
+import { commandLine } from '../next-steps.js';
 import { resolvePaths } from '../paths.js';
 import type { Store } from '../../store/types.js';
 import type { EngineEventListener } from '../../machines/events.js';
@@ -72,7 +73,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   return {
     store,
     configPath: paths.config,
-    options: { store, operator, who, signal, listener, argv: process.argv.slice(2), resumeCommand: (id) => resumeCommandFor(ctx, id), anchor },
+    options: { store, operator, who, signal, listener, argv: process.argv.slice(2), resumeCommand: (id) => resumeCommandFor(ctx, id), commandFor: (args) => commandLine(ctx, args), anchor },
     close: () => {
       ink?.close();
       signals.release();
