@@ -56,12 +56,27 @@ const HINTS: Record<number, string> = {
   28048: 'Windows authentication between the endpoints failed: the SQL Server services must run as domain accounts with logins on each other (domain-setup), or use certificate authentication (certificate-setup).',
   28080: 'the peer\'s endpoint does not serve this role: ALTER ENDPOINT … FOR DATABASE_MIRRORING (ROLE = ALL) on it (WITNESS for a witness, PARTNER or ALL for a partner).',
   18456: 'login failed: check pair.*.login and the password source in the config.',
+  229: 'the mirrorbook login lacks a permission this statement needs: grant it (mirrorbook plan <procedure> shows every statement and its server) or use a login that has it.',
+  262: 'the mirrorbook login lacks a permission in this database: grant it, or use a login that has it.',
+  15247: 'the mirrorbook login lacks the permission for this action: grant it (mirrorbook plan <procedure> shows every statement and its server) or use a login that has it.',
   916: 'the login has no user in this database: its database user belongs to a login with another SID (an orphaned user after a restore or failover) — run sync-logins, which copies logins with their SIDs.',
   911: 'the database does not exist on this instance: check the databases list.',
   927: 'the database is in the middle of a restore (RESTORING).',
   954: 'the database is acting as a mirror and cannot be opened.',
   5011: 'the database does not exist or is not accessible on this server: check you are on the right partner.',
 };
+
+/** Errors that stay until someone changes the config, a permission, a file or the server (a login,
+ * a path, an edition, an expired certificate): resuming helps only after that fix. The others
+ * (busy, not caught up yet, partners reconnecting) may pass by themselves. */
+const FIX_FIRST: ReadonlySet<number> = new Set([
+  18456, 229, 262, 15247, 1452, 1464, 1465, 1473, 3117, 3154, 3201, 4208, 4312, 7890, 911, 916, 15116, 15118,
+  15151, 15208, 15240, 28024, 28025, 28027, 28034, 28055,
+]);
+
+export function needsFixFirst(errorNumber: number): boolean {
+  return FIX_FIRST.has(errorNumber);
+}
 
 export function hintFor(errorNumber: number | undefined): string | undefined {
   return errorNumber === undefined ? undefined : HINTS[errorNumber];
