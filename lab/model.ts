@@ -218,6 +218,10 @@ export interface DatabaseState {
    * state files written before they existed. */
   userTables?: Record<string, UserTable>;
   mirroring: MirroringState | null;
+  /** A database snapshot (CREATE DATABASE … AS SNAPSHOT OF): its source's name; read-only. */
+  snapshotOf?: string;
+  /** ALTER DATABASE … SET SINGLE_USER / RESTRICTED_USER; absent is MULTI_USER. */
+  userAccess?: 'SINGLE_USER' | 'RESTRICTED_USER';
   /** Transactions per second the workload commits while this copy is the writable one. */
   workloadTps: number;
   /** lab/mirroring: the fraction of a transaction the workload has not committed yet. */
@@ -285,6 +289,10 @@ export interface MirroringState {
   counters?: MirroringCounters;
   /** lab/mirroring: committed transactions already counted into `counters`. */
   countedTransactions?: number;
+  /** lab/mirroring: when the partners' connection last came up (ISO), null while apart; with the
+   * counters as they were then, so sys.dm_db_mirroring_connections counts per connection. */
+  connectedSince?: string | null;
+  countersAtConnect?: MirroringCounters;
 }
 
 export interface MirroringCounters {
