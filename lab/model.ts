@@ -135,6 +135,8 @@ export interface InstanceState {
   programs: ClientProgram[];
   /** ERRORLOG lines the lab writes (handshake failures, 1440/1441, 1443 …), newest last, capped. */
   errorLog: ErrorLogLine[];
+  /** The archived error logs, ERRORLOG.1 first (lab/instance/service.ts cycles them). */
+  errorLogArchives?: { closedAt: string; lines: ErrorLogLine[] }[];
   /** Knobs for behaviour the references mark [unverified]; see lab/README.md. */
   behaviour: BehaviourSwitches;
 }

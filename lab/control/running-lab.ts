@@ -6,6 +6,7 @@
 import { appendFileSync, mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import type { Edition, InstanceState, LabState, SqlVersionName } from '../model.js';
 import { createSite } from '../site.js';
+import { restartService } from '../instance/service.js';
 import { backupDirectory } from '../instance/database.js';
 import { hashPassword } from '../instance/password.js';
 import { loadLabState, saveLabState } from '../persist/lab-state-file.js';
@@ -70,7 +71,11 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
 
   let lab: LabState;
   try {
-    lab = loadLabState(dir.root) ?? newLab(dir, options, now());
+    const loaded = loadLabState(dir.root);
+    lab = loaded ?? newLab(dir, options, now());
+    // The process stopped every instance it served: each one that was running starts again, with
+    // a new process id, start time and error log (the previous one becomes ERRORLOG.1).
+    if (loaded) for (const instance of Object.values(lab.instances)) if (instance.service.status === 'Running') restartService(instance, now());
   } catch (error) {
     releaseLock(dir);
     throw error;
