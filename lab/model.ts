@@ -160,6 +160,8 @@ export interface Login {
   isDisabled: boolean;
   createDate: string;
   defaultDatabase: string;
+  /** DEFAULT_LANGUAGE (a sys.syslanguages name); absent: the server's default, us_english. */
+  defaultLanguage?: string;
 }
 
 export interface DatabaseUser {
