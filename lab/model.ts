@@ -139,6 +139,36 @@ export interface InstanceState {
   errorLogArchives?: { closedAt: string; lines: ErrorLogLine[] }[];
   /** Knobs for behaviour the references mark [unverified]; see lab/README.md. */
   behaviour: BehaviourSwitches;
+  /** msdb's database mirroring monitor: its status table and its Agent job (lab/mirroring/monitor-status). */
+  dbmMonitor?: DbmMonitor;
+}
+
+export interface DbmMonitor {
+  /** "Database Mirroring Monitor Job", created by sp_dbmmonitoraddmonitoring; null once dropped. */
+  job: { jobId: string; updatePeriodMinutes: number; createdAt: string; lastRunAt: string | null } | null;
+  /** The status table sp_dbmmonitorupdate fills and sp_dbmmonitorresults reads, oldest first. */
+  rows: DbmMonitorRow[];
+}
+
+/** One row of the status table; figures that do not apply to the role are null (sp_dbmmonitorupdate). */
+export interface DbmMonitorRow {
+  database: string;
+  role: 1 | 2;
+  mirroringState: number;
+  witnessStatus: number;
+  logGenerationRate: number | null;
+  unsentLog: number | null;
+  sendRate: number | null;
+  unrestoredLog: number | null;
+  recoveryRate: number | null;
+  transactionDelay: number | null;
+  transactionsPerSec: number | null;
+  averageDelay: number | null;
+  timeRecorded: string;
+  timeBehind: string | null;
+  localTime: string;
+  /** Cumulative figures at this row: the next row's rates are averages since this one. */
+  at: { endLsn: number; bytesSent: number; bytesRedone: number; transactionDelayMs: number; mirroredTransactions: number };
 }
 
 export interface ServiceState {
@@ -195,6 +225,8 @@ export interface MasterKey {
   createDate: string;
   algorithm: 'AES_256' | 'TRIPLE_DES';
   keyGuid: string;
+  /** What the key is encrypted by, as a login's password is kept (scrypt); absent in older state files. */
+  passwordHash?: string;
 }
 
 export interface DatabaseState {
@@ -297,6 +329,9 @@ export interface MirroringState {
    * counters as they were then, so sys.dm_db_mirroring_connections counts per connection. */
   connectedSince?: string | null;
   countersAtConnect?: MirroringCounters;
+  /** Principal: since when its send queue has not been empty (ISO); null while the mirror has all of
+   * the log. sp_dbmmonitorresults' time_behind comes from it. */
+  queuedSince?: string | null;
 }
 
 export interface MirroringCounters {

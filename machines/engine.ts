@@ -9,7 +9,7 @@ import type { RunRecord, RunStatus, Store } from '../store/types.js';
 import { DISK_FULL_EXIT, isDiskFull, StoreError } from '../store/types.js';
 import type { ErrorSummary, EngineEventListener } from './events.js';
 import type { Operator } from './runbook.js';
-import type { LoadedProcedure } from './procedure-source.js';
+import type { LoadedProcedure, ServerLock } from './procedure-source.js';
 import type { SqlTarget, SqlTargets } from './sql-targets.js';
 import { anchorMissed, anchorRunEnd, targetsReachedBy, trackTargets, type AnchorWriter } from './run-anchor.js';
 import { checkpointName, compileRunbook, PARKED, type RunbookMachine } from './compile.js';
@@ -235,7 +235,7 @@ export { stopRunNow } from './durability.js';
 
 class BrokenCheckpoint extends Error {}
 
-function prepare(options: RunOptions, run: RunRecord, hash: string): Drive {
+function prepare(options: RunOptions, run: RunRecord, hash: string, serverLock: ServerLock | undefined): Drive {
   const targets = lazyTargets(options.procedure);
   const live: Drive['live'] = {};
   const rt = createRuntime({
@@ -250,6 +250,7 @@ function prepare(options: RunOptions, run: RunRecord, hash: string): Drive {
     signal: options.signal,
     ...(options.listener ? { listener: options.listener } : {}),
     ...(options.procedure.onCheckpoint ? { onCheckpoint: options.procedure.onCheckpoint } : {}),
+    ...(serverLock?.ensure ? { holdPair: () => serverLock.ensure!() } : {}),
   });
   return { rt, live, machine: compileRunbook(rt), run, hash, options, targets };
 }
@@ -268,9 +269,10 @@ export async function startRun(options: RunOptions): Promise<RunResult> {
   const hash = hashDefinition(definition);
   const runId = newRunId();
   acquireLock(options, runId, procedure.pairKey, procedure.runbook.name);
-  return withServerLock(options, runId, procedure.runbook.name, procedure.pairKey, async () => {
+  return withServerLock(options, runId, procedure.runbook.name, procedure.pairKey, async (serverLock) => {
     let run: RunRecord;
     try {
+      await preflightUnderLock(options, runId);
       run = openRun(store, {
         id: runId, procedure: procedure.runbook.name, pairKey: procedure.pairKey, definitionHash: hash, definition,
         operator: who.operator, osUser: who.osUser, host: who.host, pid: process.pid, argv: options.argv ?? process.argv.slice(2),
@@ -279,16 +281,33 @@ export async function startRun(options: RunOptions): Promise<RunResult> {
       store.locks.release(procedure.pairKey, runId);
       throw error;
     }
-    const d = prepare(options, run, hash);
+    const d = prepare(options, run, hash, serverLock);
     announce(d, false);
     return drive(d, { position: 0 });
   });
 }
 
+/** The preflight runs with the pair locked, so two runs racing for a pair cannot both pass it and
+ * then both act; a ✗ refuses the run before it is opened, with nothing sent. */
+async function preflightUnderLock(options: RunOptions, runId: string): Promise<void> {
+  const findings = await options.procedure.preflight?.(true);
+  if (!findings) return;
+  const name = options.procedure.runbook.name;
+  options.listener?.({ type: 'preflight', ts: new Date().toISOString(), runId, procedure: name, findings });
+  const failed = findings.filter((f) => f.verdict === 'fail');
+  if (failed.length) {
+    throw new EngineRefusal(`preflight: ${failed.length} check(s) failed (✗), nothing was changed`, `fix what the ✗ rows say ('mirrorbook check ${name}' shows them all), then run again`, 1);
+  }
+  if (options.signal.aborted) {
+    const signalName = String(options.signal.reason);
+    throw new EngineRefusal(`interrupted by ${signalName} during the preflight; nothing was changed`, `run 'mirrorbook run ${name}' again when ready`, EXIT.interrupted(signalName).exitCode);
+  }
+}
+
 /** The local lock is the fast first check; the pair's lock on the servers (procedure.lockPair)
  * holds across workstations and stores. Taken after the local one, released when the run ends. */
-async function withServerLock<T>(options: RunOptions, runId: string, procedure: string, pairKey: string, body: () => Promise<T>): Promise<T> {
-  let held: { release(): Promise<void> } | undefined;
+async function withServerLock<T>(options: RunOptions, runId: string, procedure: string, pairKey: string, body: (held: ServerLock | undefined) => Promise<T>): Promise<T> {
+  let held: ServerLock | undefined;
   try {
     held = await options.procedure.lockPair?.({ owner: options.who.operator, host: options.who.host, pid: process.pid, runId, procedure });
   } catch (error) {
@@ -299,7 +318,7 @@ async function withServerLock<T>(options: RunOptions, runId: string, procedure: 
     throw error;
   }
   try {
-    return await body();
+    return await body(held);
   } finally {
     await held?.release();
   }
@@ -349,9 +368,9 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
   const previous = store.locks.get(run.pairKey);
   const previousPid = previous?.runId === run.id ? previous.pid : run.pid;
   acquireLock(options, run.id, run.pairKey, run.procedure);
-  return withServerLock(options, run.id, run.procedure, run.pairKey, async () => {
+  return withServerLock(options, run.id, run.procedure, run.pairKey, async (serverLock) => {
     reopenRun(store, run, previousPid);
-    const d = prepare(options, run, hash);
+    const d = prepare(options, run, hash, serverLock);
     announce(d, true);
 
     const saved = store.snapshots.load(run.id);
@@ -370,6 +389,6 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
     const text = `${problem}; position rebuilt from the journal: continuing at ${procedure.runbook.steps[position]?.id ?? 'the end'}`;
     recordRunNote(store, run.id, text);
     d.rt.emit({ type: 'note', text });
-    return drive(prepare(options, run, hash), { position });
+    return drive(prepare(options, run, hash, serverLock), { position });
   });
 }

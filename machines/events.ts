@@ -2,6 +2,7 @@
 // are pure consumers of this stream; the engine never writes to the terminal itself.
 
 import type { Target } from './runbook.js';
+import type { Finding } from '../preflight/check.js';
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'already-done' | 'skipped' | 'failed' | 'waiting';
 
@@ -27,6 +28,8 @@ export interface ErrorSummary {
 }
 
 export type EngineEvent =
+  /** What the preflight found, with the pair locked and before the run is opened: a ✗ refuses it. */
+  | { type: 'preflight'; ts: string; runId: string; procedure: string; findings: Finding[] }
   | { type: 'run-started'; ts: string; runId: string; procedure: string; pair: string; operator: string; resumed: boolean; steps: StepSummary[] }
   | { type: 'step-started'; ts: string; runId: string; stepId: string; attempt: number; target: Target; server?: string }
   | { type: 'step-probed'; ts: string; runId: string; stepId: string; done: boolean; detail?: string }

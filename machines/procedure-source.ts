@@ -29,13 +29,21 @@ export interface LoadedProcedure {
   preflight?(online: boolean): Promise<Finding[]>;
   /** Takes the pair's lock on the servers for a run (steps/pair-lock.ts); throws an error named
    * 'PairLocked' when another run holds it. Absent: the local lock only (test procedures). */
-  lockPair?(record: { owner: string; host: string; pid: number; runId: string; procedure: string }): Promise<{ release(): Promise<void> }>;
+  lockPair?(record: { owner: string; host: string; pid: number; runId: string; procedure: string }): Promise<ServerLock>;
   /** Opened lazily: `plan` never connects. */
   targets(): SqlTargets;
   /** Called synchronously after every durable commit, once per part of it (intent, outcome, step,
    * checkpoint, in that commit's order); lets a rehearsal or a test stop the process at an exact
    * boundary. */
   onCheckpoint?(label: string): void;
+}
+
+/** The pair's lock as held on the servers for one run. */
+export interface ServerLock {
+  /** Before each change: still held (a dropped connection's lock is taken again: returns where);
+   * throws when it cannot be. */
+  ensure?(): Promise<string[]>;
+  release(): Promise<void>;
 }
 
 export interface ProcedureSource {

@@ -19,6 +19,8 @@ export interface RunRuntime {
   /** Aborted with the signal name ('SIGINT' / 'SIGTERM') when the run is interrupted. */
   signal: AbortSignal;
   emit(event: EventBody): void;
+  /** Before each change: the pair's lock on the servers is still this run's (engine.ts). */
+  holdPair?: () => Promise<string[]>;
   /** Every write of the run (journal, audit, checkpoint) goes through here. */
   durability: Durability;
   /** When each step began, for step-finished durations: its first intent when an earlier

@@ -17,6 +17,7 @@
 //   pair        — the mirroring partners (and optional witness) a run acts on; one run per pair.
 //   lab         — the simulated SQL Server instances (lab/) the demo and the tests run against.
 
+import type { Secret } from '../config/secret.js';
 import type { Target } from '../store/types.js';
 
 export type { Target };
@@ -26,7 +27,12 @@ export type { Target };
 export interface Tsql {
   readonly masked: string;
   reveal(): string;
+  /** The text for a SQLCMD script, each secret as the variable `nameOf` names (steps/tsql.ts). */
+  scripted?(nameOf: ScriptVariableOf): string;
 }
+
+/** How a SQLCMD script names a secret: `$(MasterKeyPassword)`, never its value. */
+export type ScriptVariableOf = (secret: Secret) => string;
 
 export interface QueryResult {
   recordsets: Record<string, unknown>[][];
@@ -108,6 +114,18 @@ export interface StepDefinition {
   verify(ctx: StepContext): Promise<ProbeResult>;
   /** What apply would send, for `mirrorbook plan` (secrets masked). */
   plan(): PlannedStatement[];
+  /** How a SQLCMD script (`plan --format sqlcmd`) does this step where plan() holds what only a
+   * run knows (bytes read from the peer, the log backups msdb lists, a wait): the statements the
+   * script sends, and what the DBA does by hand where no script can. Absent: plan(). */
+  script?(): ScriptedStep;
+}
+
+export interface ScriptedStep {
+  statements: PlannedStatement[];
+  /** How the script does it differently from a run, and why (a comment in the script). */
+  note?: string;
+  /** A step no script can do: what the DBA does instead (a comment in the script). */
+  byHand?: string;
 }
 
 /** A procedure's definition: its steps in order. A run pins its hash; a resume refuses another. */

@@ -89,6 +89,16 @@ async function reconcile(rt: RunRuntime, step: StepDefinition, entry: JournalEnt
   return done;
 }
 
+/** No change goes out unless the pair's lock is still this run's: a lock whose connection dropped
+ * is taken again (and that is recorded); when it cannot be, the step fails before it sends anything. */
+async function holdPair(rt: RunRuntime, step: StepDefinition): Promise<void> {
+  const retaken = await rt.holdPair?.() ?? [];
+  if (!retaken.length) return;
+  const text = `the pair's lock was taken again on ${retaken.join(', ')}: its connection had dropped`;
+  rt.durability.record({ kind: 'note', runId: rt.runId, stepId: step.id, message: text });
+  rt.emit({ type: 'note', stepId: step.id, text });
+}
+
 export function stepActors(rt: RunRuntime) {
   return {
     probe: fromPromise<ProbeFact, StepInput>(async ({ input }) => {
@@ -180,6 +190,11 @@ export function stepActors(rt: RunRuntime) {
         // The previous process recorded a failed or aborted apply and died before acting on it.
         const { done } = await probeStep(rt, step, latest.attempt);
         if (done) return { kind: 'in-place' };
+      }
+      try {
+        await holdPair(rt, step);
+      } catch (error) {
+        return failure(step, error);
       }
       const attempt = lastAttempt(rt.durability.attempts(step.id)) + 1;
       const server = serverOf(rt, step);

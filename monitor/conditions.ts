@@ -68,7 +68,7 @@ export function conditionsOf(input: ConditionInput): Condition[] {
 
 function serverConditions(server: ServerSample, input: ConditionInput): Condition[] {
   const { sample, lastRoles, config } = input;
-  const name = nameOf(server, lastRoles);
+  const name = nameOf(server, lastRoles, sample);
   if (!server.reachable) {
     const witness = server.configuredRole === 'witness';
     const { advice, situation } = witness
@@ -124,7 +124,7 @@ function databaseConditions(database: string, partners: ServerSample[], input: C
   const state = d.mirroringState;
   if (state && state !== 'SYNCHRONIZED' && !(state === 'SYNCHRONIZING' && d.safety === 'OFF')) {
     const other = partners.find((s) => s !== view.server);
-    const otherName = other ? nameOf(other, lastRoles) : 'the partner';
+    const otherName = other ? nameOf(other, lastRoles, sample) : 'the partner';
     let severity: Severity = 'warning';
     let advice = 'the mirror is catching up; act only if it lasts (see the queues and the time to catch up)';
     if (state === 'SUSPENDED') {
@@ -229,13 +229,12 @@ export function roleChanges(sample: PairSample, lastPrincipal: Record<string, st
     const d = now.databases.find((x) => x.name === database)!;
     const oldIsMirror = old?.reachable && old.databases.some((x) => x.name === database && x.role === 'MIRROR');
     const cause: RoleChangeCause = oldIsMirror && d.mirroringState !== 'SUSPENDED' ? 'planned failover' : d.witness && d.witnessState === 'CONNECTED' && d.mirroringState !== 'SUSPENDED' ? 'automatic failover' : 'forced service';
-    const oldName = old ? nameOf(old, lastRoles) : before;
     const advice = cause === 'forced service'
       ? `the session stays SUSPENDED when ${before} returns: resume it (mirrorbook run resume-session), accepting that ${before}'s unsent transactions are lost`
       : cause === 'automatic failover'
         ? `applications reconnect to ${now.instance} (Failover Partner); bring ${before} back and it rejoins as the mirror`
         : 'nothing to do; fail back when it suits you (mirrorbook run failback)';
-    notices.push({ key: `role-change:${database}:${now.instance}`, kind: 'role-change', cause, database, instance: now.instance, message: `${database}: ${cause} — ${nameOf(now, lastRoles)} serves; ${oldName} was principal`, advice });
+    notices.push({ key: `role-change:${database}:${now.instance}`, kind: 'role-change', cause, database, instance: now.instance, message: `${database}: ${cause} — ${nameOf(now, lastRoles)} serves in place of ${before}`, advice });
   }
   return notices;
 }

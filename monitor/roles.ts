@@ -24,11 +24,15 @@ export function rememberRoles(sample: PairSample, last: LastRoles): void {
   }
 }
 
-export function nameOf(server: ServerSample, last: LastRoles = {}): string {
+/** With the sample, an unreachable instance whose last role another now holds is the former one
+ * ("SQLPRI01 (former principal)"): after a failover it must not be called the principal. */
+export function nameOf(server: ServerSample, last: LastRoles = {}, sample?: PairSample): string {
   const now = currentRoleOf(server);
   const configured = server.configuredRole;
   if (now === null) {
     const seen = last[server.instance];
+    const taken = seen && sample?.servers.some((s) => s !== server && currentRoleOf(s) === seen);
+    if (seen && taken) return seen === configured ? `${server.instance} (former ${seen})` : `${server.instance} (configured ${configured}, former ${seen})`;
     return seen && seen !== configured ? `${server.instance} (configured ${configured}, last seen as ${seen})` : `${server.instance} (${configured})`;
   }
   return now === configured ? `${server.instance} (${now})` : `${server.instance}, configured ${configured}, now ${now}`;

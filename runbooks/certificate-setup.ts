@@ -32,6 +32,15 @@ function certificateFile(config: MirrorbookConfig, peer: PartnerRole, certificat
   return { writtenAt: `${trim(dir)}\\${certificate}.cer`, readFrom: `${trim(readBy)}\\${certificate}.cer` };
 }
 
+/** A SQLCMD script cannot carry CERTENCODED bytes from one server to another: it moves each
+ * certificate as a file through the principal's backup folder instead (the vendor guide's route),
+ * which the principal reaches locally and the others as backup.mirrorReadsFrom. */
+function scriptedCertificateFile(config: MirrorbookConfig, peer: PartnerRole, target: PartnerRole, certificate: string) {
+  const trim = (p: string) => p.replace(/\\+$/, '');
+  const at = (role: PartnerRole) => `${trim(role === 'principal' ? config.backup.directory : config.backup.mirrorReadsFrom)}\\${certificate}.cer`;
+  return { writtenAt: at(peer), readFrom: at(target) };
+}
+
 export function certificateSetupSteps(config: MirrorbookConfig, now: Date): StepDefinition[] {
   const { auth } = config;
   if (auth.mode !== 'certificate') throw new UsageError('certificate-setup needs auth.mode: certificate', 'use domain-setup for auth.mode: domain, or change auth.mode');
@@ -58,7 +67,7 @@ export function certificateSetupSteps(config: MirrorbookConfig, now: Date): Step
         const file = certificateFile(config, peer, names.certificate);
         steps.push(exportCertificateToFile(peer, names.certificate, file, spec), importPeerCertificateFromFile(spec, file));
       } else {
-        steps.push(importPeerCertificateFromBinary(spec));
+        steps.push(importPeerCertificateFromBinary(spec, scriptedCertificateFile(config, peer, server.role, names.certificate)));
       }
       steps.push(grantEndpointConnect(server.role, config.endpoint.name, names.login));
     }

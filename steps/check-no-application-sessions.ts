@@ -38,5 +38,6 @@ export function checkNoApplicationSessions(databases: string[], programs: string
     },
     verify: probe,
     plan: () => [{ target: 'mirror', tsql: query }],
+    script: () => ({ statements: [{ target: 'mirror', tsql: tsql`IF EXISTS (${query}) RAISERROR(N'applications are connected to the mirror: stop the Patriot services (and any other client) on the backup server first', 16, 1);` }] }),
   };
 }

@@ -42,7 +42,9 @@ async function probeImported(ctx: StepContext, spec: PeerCertificate) {
   return { done: true, detail: `certificate ${spec.certificate} of the ${spec.peer} is in master on the ${spec.target}, owned by ${spec.user}` };
 }
 
-export function importPeerCertificateFromBinary(spec: PeerCertificate): StepDefinition {
+/** `scriptRoute`: how a SQLCMD script, which cannot carry bytes from one server to the next, moves
+ * the certificate instead — the file route (BACKUP CERTIFICATE on the peer, FROM FILE here). */
+export function importPeerCertificateFromBinary(spec: PeerCertificate, scriptRoute?: CertificateFile): StepDefinition {
   const read = tsql`SELECT CERTENCODED(CERT_ID(${lit(spec.certificate)})) AS der`;
   const create = (der: Uint8Array) => tsql`USE master; CREATE CERTIFICATE ${id('certificate', spec.certificate)} AUTHORIZATION ${id('user', spec.user)} FROM BINARY = ${hex(der)}`;
   const planned = new Statement(
@@ -77,8 +79,19 @@ export function importPeerCertificateFromBinary(spec: PeerCertificate): StepDefi
       { target: spec.peer, tsql: read },
       { target: spec.target, tsql: planned },
     ],
+    ...(scriptRoute
+      ? {
+          script: () => ({
+            statements: [{ target: spec.peer, tsql: backupCertificate(spec.certificate, scriptRoute) }, { target: spec.target, tsql: createFromFile(spec, scriptRoute) }],
+            note: `a script cannot carry CERTENCODED bytes from one server to the other: the ${spec.peer} writes the certificate's public part to ${scriptRoute.writtenAt}, the ${spec.target} reads it as ${scriptRoute.readFrom}`,
+          }),
+        }
+      : {}),
   };
 }
+
+const backupCertificate = (certificate: string, file: CertificateFile) => tsql`USE master; BACKUP CERTIFICATE ${id('certificate', certificate)} TO FILE = ${lit(file.writtenAt)}`;
+const createFromFile = (spec: PeerCertificate, file: CertificateFile) => tsql`USE master; CREATE CERTIFICATE ${id('certificate', spec.certificate)} AUTHORIZATION ${id('user', spec.user)} FROM FILE = ${lit(file.readFrom)}`;
 
 export interface CertificateFile {
   /** Path on the peer's host where BACKUP CERTIFICATE writes. */
@@ -88,7 +101,7 @@ export interface CertificateFile {
 }
 
 export function exportCertificateToFile(peer: SqlTarget, certificate: string, file: CertificateFile, importedOn: PeerCertificate): StepDefinition {
-  const backup = tsql`USE master; BACKUP CERTIFICATE ${id('certificate', certificate)} TO FILE = ${lit(file.writtenAt)}`;
+  const backup = backupCertificate(certificate, file);
   return {
     id: `${peer}.certificate-file.${certificate}`,
     title: `Write the public part of ${certificate} to ${file.writtenAt} on the ${peer}`,
@@ -114,7 +127,7 @@ export function exportCertificateToFile(peer: SqlTarget, certificate: string, fi
 }
 
 export function importPeerCertificateFromFile(spec: PeerCertificate, file: CertificateFile): StepDefinition {
-  const create = tsql`USE master; CREATE CERTIFICATE ${id('certificate', spec.certificate)} AUTHORIZATION ${id('user', spec.user)} FROM FILE = ${lit(file.readFrom)}`;
+  const create = createFromFile(spec, file);
   return {
     id: `${spec.target}.peer-certificate.${spec.certificate}`,
     title: `Import the ${spec.peer}'s certificate ${spec.certificate} on the ${spec.target} from ${file.readFrom}`,

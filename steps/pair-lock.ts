@@ -28,6 +28,10 @@ export interface PairLockHolder extends PairLockRecord {
 export interface HeldPairLock {
   /** The partners the lock is held on (an unreachable one is skipped: promote after losing the principal). */
   instances: string[];
+  /** Before each change: the lock is still this run's on every partner it was taken on. A lock
+   * whose connection dropped is taken again on a new one (returned: where); throws PairLocked when
+   * another run took it meanwhile, PairLockLost when that partner cannot be reached again. */
+  ensure(): Promise<string[]>;
   release(): Promise<void>;
 }
 
@@ -52,6 +56,7 @@ export function parseHolder(row: { program_name: string | null; host_name: strin
 /** Who holds a pair's lock on one partner: the sessions whose program name carries a record. */
 export const pairLockHoldersQuery = tsql`SELECT program_name, host_name, login_time FROM sys.dm_exec_sessions WHERE program_name LIKE ${lit(`${PROGRAM_PREFIX}%`)}`;
 const getLock = (pairKey: string) => tsql`DECLARE @r int; EXEC @r = sp_getapplock @Resource = ${lit(lockResource(pairKey))}, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; SELECT @r AS r, @@SERVERNAME AS server_name`;
+const holdsLock = (pairKey: string) => tsql`SELECT APPLOCK_MODE('public', ${lit(lockResource(pairKey))}, 'Session') AS mode`;
 const releaseLock = (pairKey: string) => tsql`EXEC sp_releaseapplock @Resource = ${lit(lockResource(pairKey))}, @LockOwner = 'Session'`;
 
 export class PairLocked extends Error {
@@ -60,6 +65,17 @@ export class PairLocked extends Error {
     super(holder
       ? `pair ${pairKey} is locked on ${instance} by another run: ${holder.owner} on ${holder.host} (pid ${holder.pid}), running '${holder.procedure}' as run ${holder.runId} since ${holder.since}`
       : `pair ${pairKey} is locked on ${instance} by another session (sp_getapplock on ${lockResource(pairKey)})`);
+  }
+}
+
+/** The connection that held the pair's lock on a partner dropped and the partner does not answer
+ * again: the run sends no further change until it does. */
+export class PairLockLost extends Error {
+  override readonly name = 'PairLockLost';
+  readonly hint: string;
+  constructor(readonly instance: string, cause: Error) {
+    super(`the connection holding the pair's lock on ${instance} dropped and ${instance} cannot be reached again: ${cause.message}`);
+    this.hint = `no further change was sent; once ${instance} answers ('mirrorbook status' shows it), resume the run: it takes the lock again`;
   }
 }
 
@@ -79,10 +95,33 @@ async function openLockConnection(config: MirrorbookConfig, role: PartnerRole, r
   return pool;
 }
 
+/** Opens a connection of its own to one partner and takes the lock on it, or refuses. */
+async function lockOn(config: MirrorbookConfig, role: PartnerRole, record: PairLockRecord): Promise<{ role: PartnerRole; instance: string; pool: ConnectionPool }> {
+  const pairKey = pairName(config);
+  const server = config.pair[role]!;
+  const pool = await openLockConnection(config, role, record);
+  try {
+    const result = await pool.request().query<{ r: number; server_name: string }>(getLock(pairKey).reveal());
+    const row = result.recordset[0];
+    if ((row?.server_name ?? '').toUpperCase() !== server.instance.toUpperCase()) {
+      throw new WrongServerError(role, server.instance, row?.server_name ?? '(NULL)', `${server.server}:${server.port}`);
+    }
+    if ((row?.r ?? -999) < 0) {
+      const sessions = await pool.request().query<{ program_name: string | null; host_name: string | null; login_time: Date }>(pairLockHoldersQuery.reveal());
+      const holder = sessions.recordset.map((s) => parseHolder(s, row!.server_name)).find((h) => h?.pairKey === pairKey);
+      throw new PairLocked(holder, row!.server_name, pairKey);
+    }
+    return { role, instance: row!.server_name, pool };
+  } catch (error) {
+    await pool.close().catch(() => {});
+    throw error;
+  }
+}
+
 /** Takes the pair's lock on every partner that answers; refuses (PairLocked) when any one holds it for another run. */
 export async function takePairLock(config: MirrorbookConfig, record: PairLockRecord): Promise<HeldPairLock> {
   const pairKey = pairName(config);
-  const held: { instance: string; pool: ConnectionPool }[] = [];
+  const held: { role: PartnerRole; instance: string; pool: ConnectionPool }[] = [];
   const release = async (): Promise<void> => {
     // Closing the connection releases its session lock; sp_releaseapplock first says so in the log.
     await Promise.allSettled(held.map(async ({ pool }) => {
@@ -92,31 +131,34 @@ export async function takePairLock(config: MirrorbookConfig, record: PairLockRec
   };
   try {
     for (const role of ['principal', 'mirror'] as const) {
-      const server = config.pair[role];
-      let pool: ConnectionPool;
       try {
-        pool = await openLockConnection(config, role, record);
+        held.push(await lockOn(config, role, record));
       } catch (error) {
         if (error instanceof ConnectionError && error.unreachable) continue;
         throw error;
       }
-      const result = await pool.request().query<{ r: number; server_name: string }>(getLock(pairKey).reveal());
-      const row = result.recordset[0];
-      if ((row?.server_name ?? '').toUpperCase() !== server.instance.toUpperCase()) {
-        await pool.close();
-        throw new WrongServerError(role, server.instance, row?.server_name ?? '(NULL)', `${server.server}:${server.port}`);
-      }
-      if ((row?.r ?? -999) < 0) {
-        const sessions = await pool.request().query<{ program_name: string | null; host_name: string | null; login_time: Date }>(pairLockHoldersQuery.reveal());
-        await pool.close();
-        const holder = sessions.recordset.map((s) => parseHolder(s, row!.server_name)).find((h) => h?.pairKey === pairKey);
-        throw new PairLocked(holder, row!.server_name, pairKey);
-      }
-      held.push({ instance: row!.server_name, pool });
     }
   } catch (error) {
     await release();
     throw error;
   }
-  return { instances: held.map((h) => h.instance), release };
+  const ensure = async (): Promise<string[]> => {
+    const retaken: string[] = [];
+    for (const [index, entry] of held.entries()) {
+      // A dropped connection either fails this read or is replaced by the pool with a new session,
+      // which holds nothing: both mean the lock went with the old one.
+      const mode = await entry.pool.request().query<{ mode: string }>(holdsLock(pairKey).reveal()).then((r) => r.recordset[0]?.mode, () => undefined);
+      if (mode === 'Exclusive') continue;
+      await entry.pool.close().catch(() => {});
+      try {
+        held[index] = await lockOn(config, entry.role, record);
+      } catch (error) {
+        if (error instanceof ConnectionError && error.unreachable) throw new PairLockLost(entry.instance, error);
+        throw error;
+      }
+      retaken.push(entry.instance);
+    }
+    return retaken;
+  };
+  return { instances: held.map((h) => h.instance), ensure, release };
 }

@@ -111,5 +111,10 @@ export function restoreLogs(backup: BackupConfig, database: string): StepDefinit
       { target: 'principal', tsql: logBackupsQuery(backup, database) },
       { target: 'mirror', tsql: planned },
     ],
+    // A script restores the log backup its own previous step took (WITH INIT: the first on its media).
+    script: () => ({
+      statements: [{ target: 'mirror', tsql: restoreLogStatement(database, mirrorPathOf(backup, logBackupPath(backup, database)), 1) }],
+      byHand: `a log backup of ${database} someone else took after the script's own (a scheduled job) must be restored here too, in LSN order, before SET PARTNER (msdb.dbo.backupset on the principal lists them); mirrorbook run restore finds them itself`,
+    }),
   };
 }

@@ -82,6 +82,7 @@ export function startSession(backup: BackupConfig, database: string, principalAd
       ...base.plan(),
       { target: 'mirror', tsql: tsql`-- only if the principal answers 1478/1412 (a log backup taken since the restore): SET PARTNER OFF here, RESTORE LOG each missing backup WITH NORECOVERY, SET PARTNER again; then the principal's SET PARTNER once more` },
     ],
+    script: () => ({ statements: base.plan(), byHand: 'if the principal answers 1478 or 1412, a log backup was taken since the restore: on the mirror SET PARTNER OFF, RESTORE LOG each missing backup WITH NORECOVERY, SET PARTNER again, then run this batch once more' }),
   };
 }
 

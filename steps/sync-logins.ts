@@ -191,5 +191,9 @@ export function syncLogins(databases: string[], target: Partner): StepDefinition
     },
     verify: probe,
     plan: () => [{ target, tsql: tsql`-- per login the users of the mirrored databases map to, missing or different here: CREATE LOGIN … WITH PASSWORD = 0x… HASHED, SID = 0x…, DEFAULT_DATABASE = … (Windows logins: FROM WINDOWS); ALTER LOGIN …; EXEC sp_addsrvrolemember …` }],
+    script: () => ({
+      statements: [],
+      byHand: `the application logins the users of ${databases.join(', ')} map to must exist on the ${target} with the same SID and password hash before the steps after this one: run 'mirrorbook run sync-logins' at this point, or script each login on the serving partner (SID and LOGINPROPERTY(name, 'PasswordHash'), as Microsoft's sp_help_revlogin does) and run that on the ${target}`,
+    }),
   };
 }

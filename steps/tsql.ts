@@ -3,7 +3,7 @@
 // in `.masked`, revealed only by `.reveal()`), keywords from a fixed shape, hex binaries, integers
 // and nested statements. A plain string in a hole is a bug and throws: nothing from config or
 // input reaches SQL Server raw.
-import type { Tsql } from '../machines/runbook.js';
+import type { ScriptVariableOf, Tsql } from '../machines/runbook.js';
 import { MASK, Secret } from '../config/secret.js';
 import { identifierProblem, type IdentifierKind } from '../config/identifier.js';
 
@@ -84,14 +84,24 @@ export type TsqlValue = Identifier | Literal | Keyword | Secret | SecretBinary |
 export class Statement implements Tsql {
   readonly masked: string;
   readonly #revealed: () => string;
+  readonly #scripted: ((nameOf: ScriptVariableOf) => string) | undefined;
 
-  constructor(masked: string, revealed: () => string) {
+  constructor(masked: string, revealed: () => string, scripted?: (nameOf: ScriptVariableOf) => string) {
     this.masked = masked;
     this.#revealed = revealed;
+    this.#scripted = scripted;
   }
 
   reveal(): string {
     return this.#revealed();
+  }
+
+  /** The text for a SQLCMD script: each secret as the SQLCMD variable `nameOf` gives it. A
+   * statement holding a value only a run knows (a password hash, bytes read from a peer) has none. */
+  scripted(nameOf: ScriptVariableOf): string {
+    if (this.#scripted) return this.#scripted(nameOf);
+    if (this.masked.includes(MASK)) throw new Error(`a statement with a secret cannot be scripted: ${this.masked.slice(0, 80)}`);
+    return this.masked;
   }
 
   toString(): string {
@@ -103,18 +113,24 @@ export class Statement implements Tsql {
   }
 }
 
-function render(value: TsqlValue, reveal: boolean): string {
+/** masked, revealed, or scripted with SQLCMD variables for secrets. */
+type Rendering = false | true | { nameOf: ScriptVariableOf };
+
+function render(value: TsqlValue, reveal: Rendering): string {
   if (value instanceof Identifier) return value.quoted;
   if (value instanceof Literal) return value.text;
   if (value instanceof Keyword) return value.word;
-  if (value instanceof Secret) return reveal ? quoteLiteral(value.reveal()) : `N'${MASK}'`;
-  if (value instanceof SecretBinary) return reveal ? value.reveal() : `0x${MASK}`;
-  if (value instanceof Statement) return reveal ? value.reveal() : value.masked;
+  if (value instanceof Secret) return reveal === true ? quoteLiteral(value.reveal()) : reveal ? `N'$(${reveal.nameOf(value)})'` : `N'${MASK}'`;
+  if (value instanceof SecretBinary) {
+    if (typeof reveal === 'object') throw new Error('a password hash read at run time cannot be scripted');
+    return reveal ? value.reveal() : `0x${MASK}`;
+  }
+  if (value instanceof Statement) return reveal === true ? value.reveal() : reveal ? value.scripted(reveal.nameOf) : value.masked;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   throw new TypeError(`a raw ${typeof value} cannot go into T-SQL; wrap it with id(), lit(), kw() or hex()`);
 }
 
-function assemble(strings: readonly string[], values: readonly TsqlValue[], reveal: boolean): string {
+function assemble(strings: readonly string[], values: readonly TsqlValue[], reveal: Rendering): string {
   let text = strings[0]!;
   values.forEach((value, i) => {
     text += render(value, reveal) + strings[i + 1]!;
@@ -124,10 +140,10 @@ function assemble(strings: readonly string[], values: readonly TsqlValue[], reve
 
 export function tsql(strings: TemplateStringsArray, ...values: TsqlValue[]): Statement {
   const masked = assemble(strings, values, false);
-  return new Statement(masked, () => assemble(strings, values, true));
+  return new Statement(masked, () => assemble(strings, values, true), (nameOf) => assemble(strings, values, { nameOf }));
 }
 
 /** Joins statements or fragments with a separator (e.g. ', ' for a list of MOVE clauses). */
 export function joinTsql(parts: Statement[], separator: string): Statement {
-  return new Statement(parts.map((p) => p.masked).join(separator), () => parts.map((p) => p.reveal()).join(separator));
+  return new Statement(parts.map((p) => p.masked).join(separator), () => parts.map((p) => p.reveal()).join(separator), (nameOf) => parts.map((p) => p.scripted(nameOf)).join(separator));
 }

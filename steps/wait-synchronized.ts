@@ -53,6 +53,14 @@ export function syncWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   return envDurationMs(env, 'MIRRORBOOK_SYNC_WAIT_MS', 100, DEFAULT_WAIT_MS, DEFAULT_WAIT_MS);
 }
 
+/** The wait as a script does it: poll while SYNCHRONIZING, then fail the batch unless SYNCHRONIZED
+ * (a SUSPENDED or DISCONNECTED session stops the script instead of waiting for ever). */
+function waitLoop(database: string) {
+  const row = tsql`SELECT 1 FROM sys.database_mirroring WHERE database_id = DB_ID(${lit(database)})`;
+  return tsql`WHILE EXISTS (${row} AND mirroring_state_desc = N'SYNCHRONIZING') WAITFOR DELAY '00:00:01';
+IF NOT EXISTS (${row} AND mirroring_state_desc = N'SYNCHRONIZED') RAISERROR(N'%s is not SYNCHRONIZED: see sys.database_mirroring and the error logs of both partners', 16, 1, ${lit(database)});`;
+}
+
 export function waitSynchronized(database: string, pollMs = pollIntervalMs()): StepDefinition {
   const probe = async (ctx: StepContext) => {
     const { row } = await servingState(ctx, database);
@@ -103,5 +111,6 @@ export function waitSynchronized(database: string, pollMs = pollIntervalMs()): S
     },
     verify: probe,
     plan: () => [],
+    script: () => ({ statements: [{ target: 'principal', tsql: waitLoop(database) }] }),
   };
 }

@@ -8,27 +8,32 @@ import { createHmac, hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Every field the hash covers, in hashing order, then the two chain fields. `data` is JSON text. */
+/** Every field the hash covers, in hashing order, then the two chain fields, then the pid of the
+ * writing process (schema 9), hashed after the others. `data` is JSON text. */
 export const AUDIT_COLUMNS = [
   'seq', 'ts', 'run_id', 'kind', 'operator', 'os_user', 'host', 'target', 'server', 'step_id', 'attempt',
-  'sql', 'result', 'error_number', 'message', 'data', 'prev_hash', 'hash',
+  'sql', 'result', 'error_number', 'message', 'data', 'prev_hash', 'hash', 'pid',
 ] as const;
 
 const HASHED_COLUMNS = AUDIT_COLUMNS.slice(0, 16);
+/** A record written before schema 9 has no pid and was hashed without one: its canonical form
+ * stays what it was, so old chains verify; a record with a pid has it hashed as a 17th field (and
+ * blanking it breaks the link like any other edit). */
+const CANONICAL = `CASE WHEN pid IS NULL THEN json_array(${HASHED_COLUMNS.join(', ')}) ELSE json_array(${HASHED_COLUMNS.join(', ')}, pid) END`;
 export const SELECT_AUDIT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit`;
-export const SELECT_CHAIN = `SELECT seq, prev_hash, hash, json_array(${HASHED_COLUMNS.join(', ')}) FROM audit`;
+export const SELECT_CHAIN = `SELECT seq, prev_hash, hash, ${CANONICAL} FROM audit`;
 /** The canonical fields alone (as verify hashed them), for the records a check reads after the walk. */
-export const SELECT_CANONICAL = `SELECT json_array(${HASHED_COLUMNS.join(', ')}) FROM audit`;
+export const SELECT_CANONICAL = `SELECT ${CANONICAL} FROM audit`;
 
 /** One NDJSON line per record, built by SQLite: the same object JSON.stringify(AuditRecord) gives. */
 export const SELECT_AUDIT_JSON = `SELECT json_object('seq', seq, 'ts', ts, 'runId', run_id, 'kind', kind, 'operator', operator,
   'osUser', os_user, 'host', host, 'target', target, 'server', server, 'stepId', step_id, 'attempt', attempt, 'sql', sql,
-  'result', result, 'errorNumber', error_number, 'message', message, 'data', json(data), 'prevHash', prev_hash, 'hash', hash)
+  'result', result, 'errorNumber', error_number, 'message', message, 'data', json(data), 'prevHash', prev_hash, 'hash', hash, 'pid', pid)
   FROM audit`;
 
 /** RFC 4180 field: quoted (quotes doubled) when it holds a quote, comma, CR or LF; NULL is empty.
  * Numbers and hashes never need quoting. */
-const UNQUOTED = new Set<string>(['seq', 'ts', 'attempt', 'error_number', 'prev_hash', 'hash']);
+const UNQUOTED = new Set<string>(['seq', 'ts', 'attempt', 'error_number', 'prev_hash', 'hash', 'pid']);
 const NEEDS_QUOTES = `'*[",' || char(10) || char(13) || ']*'`;
 const csvField = (column: string) => UNQUOTED.has(column)
   ? `coalesce(${column}, '')`
@@ -41,10 +46,11 @@ export type AuditRow = [
   seq: number, ts: string, runId: string | null, kind: string, operator: string, osUser: string, host: string,
   target: string | null, server: string | null, stepId: string | null, attempt: number | null, sql: string | null,
   result: string | null, errorNumber: number | null, message: string | null, data: string | null,
-  prevHash: string, hash: string,
+  prevHash: string, hash: string, pid: number | null,
 ];
 export const PREV_HASH = 16;
 export const HASH = 17;
+export const PID = 18;
 
 /** What verify reads per record: seq, prev_hash, hash and the canonical JSON of the hashed fields. */
 export type ChainRow = [seq: number, prevHash: string, hash: string, canonical: string];
@@ -58,16 +64,24 @@ export function chainHash(prevHash: string, canonical: string, key?: Buffer): st
   return key ? KEYED + createHmac('sha256', key).update(text).digest('hex') : hash('sha256', text);
 }
 
-const canonicalQueries = new WeakMap<Database.Database, Database.Statement>();
+/** The fields a row's hash covers, in order (the pid only when the record has one). */
+export function hashedFields(row: readonly unknown[]): unknown[] {
+  const pid = row[PID];
+  return pid === null || pid === undefined ? row.slice(0, HASHED_COLUMNS.length) : [...row.slice(0, HASHED_COLUMNS.length), pid];
+}
+
+const canonicalQueries = new WeakMap<Database.Database, Map<number, Database.Statement>>();
 
 /** The hash a full row must carry (its `hash` field is ignored), canonicalised by `db`. */
 export function hashOf(db: Database.Database, row: readonly unknown[], key?: Buffer): string {
-  let query = canonicalQueries.get(db);
-  if (!query) {
-    query = db.prepare(`SELECT json_array(${HASHED_COLUMNS.map(() => '?').join(', ')})`).pluck();
-    canonicalQueries.set(db, query);
-  }
   // JS numbers bind as REAL; integer columns store them as INTEGER, so bind integers as such.
-  const fields = row.slice(0, HASHED_COLUMNS.length).map((v) => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v));
+  const fields = hashedFields(row).map((v) => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v));
+  const queries = canonicalQueries.get(db) ?? new Map<number, Database.Statement>();
+  canonicalQueries.set(db, queries);
+  let query = queries.get(fields.length);
+  if (!query) {
+    query = db.prepare(`SELECT json_array(${fields.map(() => '?').join(', ')})`).pluck();
+    queries.set(fields.length, query);
+  }
   return chainHash(row[PREV_HASH] as string, query.get(fields) as string, key);
 }

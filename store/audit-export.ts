@@ -12,7 +12,7 @@ type Write = (chunk: string) => void;
 
 const COLUMNS = [
   'seq', 'ts', 'runId', 'kind', 'operator', 'osUser', 'host', 'target', 'server', 'stepId', 'attempt',
-  'sql', 'result', 'errorNumber', 'message', 'data', 'prevHash', 'hash',
+  'sql', 'result', 'errorNumber', 'message', 'data', 'prevHash', 'hash', 'pid',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 export function exportAudit(db: Database.Database, format: ExportFormat, options: { runId?: string }, write: Write, prove: () => StoreProof): number {

@@ -59,6 +59,7 @@ export function createAudit(db: Database.Database, options: { key?: Buffer; walB
       maskedJson(r.data, 'audit data'),
       last?.hash ?? GENESIS_HASH,
       '',
+      r.pid ?? process.pid,
     ];
     row[HASH] = hashOf(db, row, key);
     insert.run(row);

@@ -117,10 +117,11 @@ export interface AuditInput {
   kind: AuditKind;
   /** null only for records outside a run (forced unlock). */
   runId?: string | null;
-  /** Defaults: the run's operator, os.userInfo().username, os.hostname(). */
+  /** Defaults: the run's operator, os.userInfo().username, os.hostname(), this process's pid. */
   operator?: string;
   osUser?: string;
   host?: string;
+  pid?: number;
   target?: Target | null;
   server?: string | null;
   stepId?: string | null;
@@ -155,6 +156,8 @@ export interface AuditRecord {
   data: unknown;
   prevHash: string;
   hash: string;
+  /** The process that wrote it (with `host`); null for records written before schema 9. */
+  pid: number | null;
 }
 
 export type AuditProblem = 'edited' | 'deleted' | 'reordered' | 'inserted' | 'unsigned';

@@ -6,6 +6,7 @@
 import type { EngineEvent, EngineEventListener } from '../machines/events.js';
 import { onlyReads } from '../machines/statement-kind.js';
 import { formatMs } from './format-ms.js';
+import { renderFindings } from '../preflight/render.js';
 
 const MARK: Record<string, string> = { done: 'done', 'already-done': 'already done', skipped: 'skipped', failed: 'FAILED' };
 
@@ -15,6 +16,10 @@ const PROGRESS_STEP = 25;
 /** `repeats`: reads of the finished step not shown (counted on its line). */
 export function formatEvent(event: EngineEvent, repeats = 0): string | undefined {
   switch (event.type) {
+    case 'preflight': {
+      const shown = event.findings.filter((f) => f.verdict !== 'ok');
+      return shown.length ? `preflight of ${event.procedure}:\n${renderFindings(shown)}` : undefined;
+    }
     case 'run-started':
       return `${event.resumed ? 'resuming' : 'starting'} ${event.procedure} on ${event.pair} as ${event.operator} (run ${event.runId}, ${event.steps.length} steps)`;
     case 'step-started':

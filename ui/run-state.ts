@@ -4,6 +4,7 @@
 import type { EngineEvent, ErrorSummary, StepStatus } from '../machines/events.js';
 import type { Target } from '../machines/runbook.js';
 import { onlyReads } from '../machines/statement-kind.js';
+import { MARK } from '../preflight/render.js';
 
 export interface StepView {
   id: string;
@@ -140,6 +141,8 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
       return { ...state, live: { ...state.live, stepId: event.stepId, progress: { ...(event.percent !== undefined ? { percent: event.percent } : {}), ...(event.label !== undefined ? { label: event.label } : {}) } } };
     case 'step-probed':
       return { ...state, steps: updateStep(state, event.stepId, (s) => ({ ...s, ...(event.detail ? { detail: event.detail } : {}) })) };
+    case 'preflight':
+      return { ...state, printed: [...state.printed, ...event.findings.filter((f) => f.verdict !== 'ok').map((f) => ({ kind: 'note' as const, text: `${MARK[f.verdict]} ${f.check} ${f.server}: ${f.found}${f.hint ? ` — ${f.hint}` : ''}` }))] };
     case 'note':
       return { ...state, printed: [...state.printed, { kind: 'note', ...(event.stepId ? { stepId: event.stepId } : {}), text: event.text }] };
     case 'manual-required':

@@ -7,7 +7,7 @@
 
 import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
-import { AUDIT_COLUMNS, HASH, PREV_HASH, chainHash, type AuditRow } from '../../store/audit-chain.js';
+import { AUDIT_COLUMNS, HASH, chainHash, hashedFields, type AuditRow } from '../../store/audit-chain.js';
 import { openStore } from '../../store/index.js';
 import type { AuditInput, DefinitionSummary } from '../../store/index.js';
 
@@ -76,9 +76,9 @@ export function fillAudit(path: string, count: number, throughApi: number): Fill
       const row: AuditRow = [
         head.seq + 1, new Date().toISOString(), r.runId ?? null, r.kind, 'bench', 'bench', 'bench', r.target ?? null, r.server ?? null,
         r.stepId ?? null, r.attempt ?? null, r.sql ?? null, r.result ?? null, r.errorNumber ?? null, r.message ?? null,
-        r.data === undefined ? null : JSON.stringify(r.data), head.hash, '',
+        r.data === undefined ? null : JSON.stringify(r.data), head.hash, '', process.pid,
       ];
-      row[HASH] = chainHash(head.hash, JSON.stringify(row.slice(0, PREV_HASH)));
+      row[HASH] = chainHash(head.hash, JSON.stringify(hashedFields(row)));
       insert.run(row);
       head = { seq: row[0], hash: row[HASH] };
     }

@@ -10,6 +10,7 @@ import type { CommandContext } from '../command.js';
 import { UsageError } from '../command.js';
 import { resolvePaths } from '../paths.js';
 import { auditKeyOf } from './run-session.js';
+import { readLimitMs } from '../../machines/read-limit.js';
 import type { Finding, RunAnchor, StoreProof } from '../../store/types.js';
 
 export const ANCHORS_NOT_CHECKED = 5;
@@ -71,7 +72,12 @@ interface Servers {
   reason?: string;
 }
 
-const ANCHOR_READ_MS = 10_000;
+/** How long a server that accepted the connection may take to answer the read (10 s, or
+ * MIRRORBOOK_READ_TIMEOUT_MS when shorter). Connecting is bounded by the connection's own timeout
+ * (15 s, as for runs), counted by the driver from the socket: a limit that also counted loading the
+ * driver and the TLS login made every server look unreachable on a loaded machine (exit 5 with the
+ * lab running). */
+const anchorReadMs = (env: NodeJS.ProcessEnv): number => Math.min(10_000, readLimitMs(env));
 
 /** The anchors on every partner (and witness) of the configured pair that answers. */
 async function readAnchors(ctx: CommandContext, configPath: string): Promise<Servers> {
@@ -90,11 +96,13 @@ async function readAnchors(ctx: CommandContext, configPath: string): Promise<Ser
   const { anchorsFrom, readAnchorsStatement } = await import('../../steps/run-anchor.js');
   const connections = new PairConnections(config);
   const answers = await Promise.all(partners(config).map(async (server) => {
-    const signal = AbortSignal.timeout(ANCHOR_READ_MS);
     try {
+      await connections.pool(server.role);
+      const limit = anchorReadMs(ctx.env);
+      const signal = AbortSignal.timeout(limit);
       const answer = await Promise.race([
         connections.query(server.role, readAnchorsStatement, signal),
-        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`no answer within ${ANCHOR_READ_MS / 1000} s`)), { once: true })),
+        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`connected, but no answer within ${limit / 1000} s`)), { once: true })),
       ]);
       return { server, anchors: anchorsFrom(server.instance, answer.recordsets[0] ?? []) };
     } catch (error) {

@@ -3,7 +3,7 @@
 // as Mermaid diagrams.
 
 import type { Command } from '../command.js';
-import { UsageError } from '../command.js';
+import { UsageError, optionText } from '../command.js';
 import { procedureHint } from '../../runbooks/procedures.js';
 import { resolvePaths } from '../paths.js';
 import type { LoadedProcedure } from '../../machines/procedure-source.js';
@@ -21,7 +21,17 @@ const command: Command = async (ctx) => {
     ctx.stdout.write(chartMarkdown(summary));
     return 0;
   }
+  const format = optionText(ctx, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'sqlcmd') throw new UsageError(`--format ${format} is not a plan format`, 'use --format text (default) or --format sqlcmd (a script for SSMS in SQLCMD mode)');
   const live = ctx.options.offline === true ? undefined : await livePlanOrOffline(procedure);
+  if (format === 'sqlcmd') {
+    const { loadConfig } = await import('../../config/load.js');
+    const { sqlcmdScript } = await import('../sqlcmd-script.js');
+    const config = loadConfig(resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, { env: ctx.env });
+    const marks = live && 'marks' in live ? { marks: live.marks } : live ? { offline: live.offline } : { offline: '--offline' };
+    ctx.stdout.write(sqlcmdScript(procedure.runbook, config, { hash: hashDefinition(summary), pairKey: procedure.pairKey, now: new Date(), ...marks }));
+    return 0;
+  }
   if (ctx.flags.json) {
     ctx.stdout.write(JSON.stringify({ procedure: summary.name, title: summary.title, pair: procedure.pairKey, definitionHash: hashDefinition(summary), steps: summary.steps.map((s, i) => (live && 'marks' in live ? { ...s, live: live.marks[i] } : s)), ...(live && 'marks' in live ? { blocking: live.blocking } : live ? { offline: live.offline } : {}) }) + '\n');
     return 0;

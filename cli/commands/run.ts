@@ -2,7 +2,6 @@ import type { Command } from '../command.js';
 import { optionText, UsageError } from '../command.js';
 import { procedureHint } from '../../runbooks/procedures.js';
 import { openSession } from './run-session.js';
-import { preflightGate } from './preflight-gate.js';
 import { nextStepsAfter } from '../next-steps.js';
 
 const command: Command = async (ctx) => {
@@ -25,7 +24,7 @@ const command: Command = async (ctx) => {
   // A store that cannot be used is a usage error (exit 2) before any server is read.
   const { openStore } = await import('../../store/index.js');
   openStore(resolvePaths(ctx.flags, ctx.env, ctx.cwd).store).close();
-  await preflightGate(ctx, name, procedure, true);
+  // The engine takes the pair's lock, then runs the preflight (machines/engine.ts: preflightUnderLock).
   const session = await openSession(ctx);
   let result;
   try {

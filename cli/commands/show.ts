@@ -5,6 +5,7 @@ import { UsageError } from '../command.js';
 import { openExistingStore } from './run-session.js';
 import { livenessIn } from '../run-liveness.js';
 import { currentHost } from '../../store/who.js';
+import type { AuditRecord } from '../../store/types.js';
 
 const command: Command = async (ctx) => {
   const [runId] = ctx.positionals;
@@ -30,7 +31,7 @@ const command: Command = async (ctx) => {
       '', 'steps:',
       ...steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.status.padEnd(12)} ${s.id} [${s.target}]${s.attempts ? ` ${s.attempts} attempt(s)` : ''}${s.detail ? ` — ${s.detail}` : ''}`),
       '', 'audit timeline:',
-      ...audit.map((a) => `  #${a.seq} ${a.ts} ${a.kind}${a.stepId ? ` ${a.stepId}` : ''}${a.server ? ` @${a.server}` : a.target ? ` @${a.target}` : ''}${a.result ? ` → ${a.result}` : ''}${a.errorNumber !== null ? ` (error ${a.errorNumber})` : ''}${a.message ? ` — ${a.message}` : ''}${a.sql ? `\n      ${a.sql.replace(/\n/g, '\n      ')}` : ''}`),
+      ...audit.flatMap((a, i) => [...(i === 0 || writer(a) !== writer(audit[i - 1]!) ? [`  (written by ${writer(a)})`] : []), `  #${a.seq} ${a.ts} ${a.kind}${a.stepId ? ` ${a.stepId}` : ''}${a.server ? ` @${a.server}` : a.target ? ` @${a.target}` : ''}${a.result ? ` → ${a.result}` : ''}${a.errorNumber !== null ? ` (error ${a.errorNumber})` : ''}${a.message ? ` — ${a.message}` : ''}${a.sql ? `\n      ${a.sql.replace(/\n/g, '\n      ')}` : ''}`]),
     ];
     ctx.stdout.write(out.join('\n') + '\n');
     return 0;
@@ -39,3 +40,8 @@ const command: Command = async (ctx) => {
   }
 };
 export default command;
+
+/** The process that wrote a record (records before schema 9 name only their host). */
+function writer(a: AuditRecord): string {
+  return a.pid === null ? `a process on ${a.host}` : `process ${a.pid} on ${a.host}`;
+}

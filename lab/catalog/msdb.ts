@@ -13,6 +13,7 @@ import { versionFacts } from '../instance/version.js';
 import { bit, date, datetime, int, lsn, nvarchar, numeric, tinyint, uniqueidentifier, char } from './columns.js';
 import type { CatalogContext } from './context.js';
 import { compatibilityLevel } from './databases.js';
+import { MONITOR_JOB_NAME } from '../mirroring/monitor-status.js';
 
 interface HistoryEntry {
   set: BackupSet;
@@ -138,5 +139,17 @@ export function msdbRestorehistory(ctx: CatalogContext): Relation {
     if (!entry.restored) return;
     rows.push([rows.length + 1, date(entry.set.finishedAt), entry.database.name, ctx.session.login, index + 1, entry.set.type === 'FULL' ? 'D' : 'L', false, false, false, null]);
   });
+  return { columns, rows };
+}
+
+/** msdb.dbo.sysjobs: the lab's only SQL Server Agent job is the mirroring monitor's, created by
+ * sp_dbmmonitoraddmonitoring (lab/mirroring/monitor-status). Columns as documented for sysjobs. */
+export function msdbSysjobs(ctx: CatalogContext): Relation {
+  const columns = [
+    uniqueidentifier('job_id'), int('originating_server_id'), nvarchar('name', 128, false), tinyint('enabled'), nvarchar('description', 512), int('start_step_id'),
+    int('category_id'), datetime('date_created'), datetime('date_modified'), int('version_number'),
+  ];
+  const job = ctx.instance.dbmMonitor?.job;
+  const rows: SqlValue[][] = job ? [[job.jobId, 0, MONITOR_JOB_NAME, 1, null, 1, 0, date(job.createdAt), date(job.createdAt), 1]] : [];
   return { columns, rows };
 }

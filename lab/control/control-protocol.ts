@@ -10,6 +10,9 @@ export type ControlRequest =
   | { op: 'workload'; instance: string; tps: number; database?: string }
   | { op: 'sessions'; instance: string; action: 'list' | 'start' | 'stop'; program?: string }
   | { op: 'service-account'; instance: string; account: string }
+  /** A network drop of some clients' connections: every live TDS session of the instance whose
+   * program_name starts with `program` is closed (its session-owned locks go with it). */
+  | { op: 'disconnect'; instance: string; program: string }
   /** Copies a file as an administrator on the instance's host would (local or UNC paths). */
   | { op: 'copy'; instance: string; from: string; to: string }
   /** Without name/value: the instance's switches; with them: set one (all instances when instance is '*'). */

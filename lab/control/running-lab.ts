@@ -25,6 +25,7 @@ import { createInstanceHandler, type BatchRecord } from '../server/handler.js';
 import { advanceLab } from '../mirroring/advance.js';
 import { applyFault, setServiceAccount, setWorkload, startProgram, stopProgram } from './instance-control.js';
 import { copyFile, FileSystemError } from '../storage/files.js';
+import { liveSessions } from '../server/sessions.js';
 
 export const ADMIN_LOGIN = 'mirrorbook';
 /** The endpoint port the seed uses; mirroring addresses are simulated, not real sockets. */
@@ -246,6 +247,14 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
           flush();
         }
         return instance.programs;
+      }
+      case 'disconnect': {
+        const instance = instanceNamed(request.instance);
+        const listener = listeners.get(instance.name);
+        const spids = liveSessions(instance.name).filter((s) => s.info.appName.startsWith(request.program)).map((s) => s.info.spid);
+        const dropped = listener ? spids.filter((spid) => listener.dropSession(spid)) : [];
+        log(`${instance.name}: sessions ${dropped.join(', ') || '(none)'} of '${request.program}' disconnected`);
+        return { dropped };
       }
       case 'service-account': {
         const instance = instanceNamed(request.instance);

@@ -3,7 +3,7 @@
 
 import { SqlError } from '../errors.js';
 import type { ExecEnv } from '../server/env.js';
-import { checkPasswordPolicy } from './password.js';
+import { checkPasswordPolicy, hashPassword } from './password.js';
 import { newGuid } from './principals.js';
 import { currentDatabase, notFound } from './scope.js';
 import { atLeast } from './version.js';
@@ -18,6 +18,7 @@ export function createMasterKey(env: ExecEnv, password: string): void {
     createDate: env.now().toISOString(),
     algorithm: atLeast(env.instance.version, '2012') ? 'AES_256' : 'TRIPLE_DES',
     keyGuid: newGuid(),
+    passwordHash: hashPassword(password),
   };
   env.changed();
 }

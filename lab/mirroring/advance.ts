@@ -7,6 +7,7 @@ import type { DatabaseState, InstanceState, LabState, MirroringCounters, Mirrori
 import { findDatabase } from '../storage/databases.js';
 import { LOG_KB_PER_TRANSACTION, LSN_PER_TRANSACTION, logKB } from '../storage/log.js';
 import { writeErrorLog } from './errorlog.js';
+import { noteSendQueue, runMonitorJob } from './monitor-status.js';
 import { dropClientsOfDownInstance, reconnectPrograms } from './reconnect.js';
 import { instanceUp, link } from './handshake.js';
 import {
@@ -60,8 +61,12 @@ export function advanceLab(lab: LabState, now: Date): boolean {
     }
     for (const database of Object.values(instance.databases)) {
       const side = sideOf(instance, database);
-      if (side?.mirroring.established) stepSide(lab, side, now, dtMs, visited);
+      if (side?.mirroring.established) {
+        stepSide(lab, side, now, dtMs, visited);
+        noteSendQueue(database, new Date(now.getTime() - dtMs));
+      }
     }
+    runMonitorJob(instance, now);
   }
   reconnectPrograms(lab, now);
   return fingerprint(lab) !== before;
@@ -70,7 +75,7 @@ export function advanceLab(lab: LabState, now: Date): boolean {
 function fingerprint(lab: LabState): string {
   const parts: unknown[] = [lab.dataLoss?.length ?? 0, lab.reconnecting?.length ?? 0];
   for (const instance of Object.values(lab.instances)) {
-    parts.push(instance.name, instance.errorLog.length, instance.programs.length);
+    parts.push(instance.name, instance.errorLog.length, instance.programs.length, instance.dbmMonitor?.job?.lastRunAt ?? null);
     for (const d of Object.values(instance.databases)) {
       parts.push(d.name, d.state, d.log.endLsn, d.log.restoredThroughLsn, d.committedTransactions, d.recoveryForkGuid, d.mirroring);
     }

@@ -16,7 +16,8 @@ import { BatchAborted, runStatements } from './batch.js';
 import type { ExecEnv } from './env.js';
 import { BatchVariables } from '../sql/variables.js';
 import { writeErrorLog } from '../mirroring/errorlog.js';
-import { requireSysadmin } from '../instance/authorization.js';
+import { isSysadmin, requireSysadmin } from '../instance/authorization.js';
+import { addMonitoring, changeMonitoring, dropMonitoring, resultRows, updatedWithin, updateStatus } from '../mirroring/monitor-status.js';
 import { evaluateExpression } from '../sql/evaluate.js';
 import { catalogContext, catalogFor } from './catalog-context.js';
 import { parseMode, parseOwner, release, tryAcquire, type AppLockRequest } from './applocks.js';
@@ -116,10 +117,15 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
     case 'sp_dbmmonitoraddmonitoring':
     case 'sp_dbmmonitorchangemonitoring':
     case 'sp_dbmmonitordropmonitoring':
-      if (ctx.instance.edition === 'Express') throw new SqlError(14258, 'Cannot perform this operation while SQLServerAgent is starting. Try again later.');
+      dbmMonitoring(env, ctx, name, evaluateArguments(ctx, stmt));
+      break;
+    case 'sp_dbmmonitorupdate':
+      requireSysadmin(env);
+      updateStatus(ctx.instance, text(evaluateArguments(ctx, stmt), 0, '@database_name'), ctx.runtime.now());
+      env.changed();
       break;
     case 'sp_dbmmonitorresults':
-      dbmMonitorResults(ctx, text(evaluateArguments(ctx, stmt), 0, '@database_name'));
+      dbmMonitorResults(env, ctx, evaluateArguments(ctx, stmt));
       break;
     default:
       throw new SqlError(2812, `Could not find stored procedure '${stmt.procedure.join('.')}'.`, { state: 62 });
@@ -229,23 +235,42 @@ function logEvent(env: ExecEnv, ctx: BatchContext, args: Arguments): void {
   env.changed();
 }
 
-const STATE_CODES = { SUSPENDED: 0, DISCONNECTED: 1, SYNCHRONIZING: 2, PENDING_FAILOVER: 3, SYNCHRONIZED: 4 } as const;
+/** sp_dbmmonitoraddmonitoring [update_period] | sp_dbmmonitorchangemonitoring 1, update_period |
+ * sp_dbmmonitordropmonitoring: the monitor's SQL Server Agent job (lab/mirroring/monitor-status). */
+function dbmMonitoring(env: ExecEnv, ctx: BatchContext, name: string, args: Arguments): void {
+  requireSysadmin(env);
+  if (ctx.instance.edition === 'Express') throw new SqlError(14258, 'Cannot perform this operation while SQLServerAgent is starting. Try again later.');
+  if (name === 'sp_dbmmonitordropmonitoring') dropMonitoring(ctx.instance);
+  else if (name === 'sp_dbmmonitoraddmonitoring') addMonitoring(ctx.instance, Number(text(args, 0, '@update_period') ?? 1), ctx.runtime.now());
+  else if (Number(text(args, 0, '@parameter')) === 1) changeMonitoring(ctx.instance, Number(text(args, 1, '@value')));
+  env.changed();
+}
 
-function dbmMonitorResults(ctx: BatchContext, databaseName: string | null): void {
+/** sp_dbmmonitorresults database_name [, rows_to_return [, update_status]]: the status table's rows
+ * (msdb's own procedure names its parameters @mode and @update_table; both spellings are read). */
+function dbmMonitorResults(env: ExecEnv, ctx: BatchContext, args: Arguments): void {
   const columns = [
-    nvarchar('database_name', 128), int('role'), int('mirroring_state'), int('witness_status'), int('log_generation_rate'), int('unsent_log'), int('send_rate'),
-    int('unrestored_log'), int('recovery_rate'), int('transaction_delay'), int('transactions_per_sec'), int('average_delay'), datetime('time_recorded'),
-    datetime('time_behind'), datetime('local_time'),
+    nvarchar('database_name', 128), int('role'), int('mirroring_state'), int('witness_status'), int('log_generation_rate', true), int('unsent_log', true), int('send_rate', true),
+    int('unrestored_log', true), int('recovery_rate', true), int('transaction_delay', true), int('transactions_per_sec', true), int('average_delay', true), datetime('time_recorded'),
+    datetime('time_behind', true), datetime('local_time'),
   ];
+  const databaseName = text(args, 0, '@database_name');
   const database = Object.values(ctx.instance.databases).find((candidate) => candidate.name.toLowerCase() === databaseName?.toLowerCase());
-  const m = database?.mirroring;
-  if (!database || !m) throw new SqlError(32039, `The database '${databaseName ?? ''}' is not configured for database mirroring.`);
+  if (!database?.mirroring) throw new SqlError(32039, `The database '${databaseName ?? ''}' is not configured for database mirroring.`);
+  const rowsToReturn = Number(text(args, 1, '@rows_to_return') ?? text(args, 1, '@mode') ?? 0);
+  const update = Number(text(args, 2, '@update_status') ?? text(args, 2, '@update_table') ?? 0) === 1;
   const now = ctx.runtime.now();
-  const tps = m.role === 'PRINCIPAL' ? database.workloadTps : 0;
-  const witness = m.witnessName ? (m.witnessState === 'CONNECTED' ? 1 : m.witnessState === 'DISCONNECTED' ? 2 : 0) : 0;
+  if (update && isSysadmin(env) && !updatedWithin(ctx.instance, database.name, now)) {
+    updateStatus(ctx.instance, database.name, now);
+    env.changed();
+  }
+  const when = (iso: string | null) => (iso === null ? null : new Date(iso));
   ctx.emit({
     kind: 'rows',
     columns,
-    rows: [[database.name, m.role === 'PRINCIPAL' ? 1 : 2, STATE_CODES[m.state], witness, tps * 2, m.sendQueueKB, tps * 2, m.redoQueueKB, tps * 2, m.safety === 'FULL' ? 1 : 0, tps, m.safety === 'FULL' ? 1 : 0, now, now, now]],
+    rows: resultRows(ctx.instance, database.name, rowsToReturn, now).map((r): SqlValue[] => [
+      r.database, r.role, r.mirroringState, r.witnessStatus, r.logGenerationRate, r.unsentLog, r.sendRate, r.unrestoredLog, r.recoveryRate,
+      r.transactionDelay, r.transactionsPerSec, r.averageDelay, when(r.timeRecorded), when(r.timeBehind), when(r.localTime),
+    ]),
   });
 }

@@ -19,7 +19,7 @@ import { executeAlterDatabase } from '../storage/alter-database.js';
 import { createTable, insertRows } from '../storage/user-tables.js';
 import { executeBackup, executeCreateDatabase, executeDropDatabase, executeRestore, executeRestoreInfo } from '../storage/statements.js';
 import type { BatchContext } from './batch.js';
-import { runStatement, transactionScope } from './batch.js';
+import { BatchAborted, runStatement, transactionScope } from './batch.js';
 import { runTransactionAction } from './transactions.js';
 import { executeRaiserror, executeThrow } from './raise.js';
 import type { ExecEnv } from './env.js';
@@ -106,6 +106,14 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
     }
     case 'block':
       for (const inner of statement.statements) await runStatement(ctx, inner);
+      return;
+    case 'while':
+      // Each pass yields to the event loop, so a loop without a WAITFOR can still be cancelled.
+      while (evaluateCondition(statement.condition, catalogFor(ctx)) === true) {
+        await runStatement(ctx, statement.body);
+        await new Promise((resolve) => setImmediate(resolve));
+        if (ctx.signal.aborted) throw new BatchAborted();
+      }
       return;
     case 'waitfor':
       await env.work(waitMs(ctx, statement, env));

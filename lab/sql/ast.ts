@@ -126,6 +126,10 @@ export interface IfStatement { kind: 'if'; line: number; condition: Expr; then: 
 
 export interface BlockStatement { kind: 'block'; line: number; statements: Statement[] }
 
+/** WHILE condition statement (learn.microsoft.com/sql/t-sql/language-elements/while-transact-sql);
+ * BREAK and CONTINUE are not simulated (Msg 102). */
+export interface WhileStatement { kind: 'while'; line: number; condition: Expr; body: Statement }
+
 /** WAITFOR DELAY 'hh:mm[:ss[.mmm]]' or WAITFOR TIME '…'; `value` is a string literal or a variable. */
 export interface WaitforStatement { kind: 'waitfor'; line: number; mode: 'DELAY' | 'TIME'; value: Expr }
 
@@ -431,6 +435,7 @@ export type Statement =
   | PrintStatement
   | IfStatement
   | BlockStatement
+  | WhileStatement
   | WaitforStatement
   | ExecStatement
   | TransactionStatement

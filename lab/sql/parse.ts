@@ -1,7 +1,7 @@
 // A batch's text → its statements, or Msg 102 near the first token the lab does not understand.
 // Statements are separated by ';' or simply follow each other, as SQL Server allows.
 
-import type { BlockStatement, IfStatement, Statement } from './ast.js';
+import type { BlockStatement, IfStatement, Statement, WhileStatement } from './ast.js';
 import { Cursor } from './cursor.js';
 import { tokenize } from './lexer.js';
 import { parseBackup, parseRestore } from './parse-backup.js';
@@ -60,6 +60,8 @@ function statementAt(c: Cursor): Statement {
       return parseThrow(c);
     case 'IF':
       return parseIf(c);
+    case 'WHILE':
+      return parseWhile(c);
     case 'BEGIN':
       if (c.isWord('TRAN', 1) || c.isWord('TRANSACTION', 1)) return parseTransaction(c);
       return parseBlock(c);
@@ -172,6 +174,13 @@ function parseIf(c: Cursor): IfStatement {
   const result: IfStatement = { kind: 'if', line, condition: cond, then };
   if (c.acceptWord('ELSE')) result.else = statement(c);
   return result;
+}
+
+function parseWhile(c: Cursor): WhileStatement {
+  const line = c.peek().line;
+  c.expectWord('WHILE');
+  const cond = condition(c);
+  return { kind: 'while', line, condition: cond, body: statement(c) };
 }
 
 function parseBlock(c: Cursor): BlockStatement {

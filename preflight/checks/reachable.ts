@@ -1,5 +1,6 @@
 // Every server answers, as the instance the config names (@@SERVERNAME; PairConnections refuses
-// another one before anything is read). A lost principal is what promote is for.
+// another one before anything is read). A lost principal is what promote is for; disable is what
+// ends mirroring with a partner gone (SET PARTNER OFF on the one that answers).
 import { fail, ok, SETUP_PROCEDURES, warn, type PreflightCheck } from '../check.js';
 
 const ID = 'reachable';
@@ -14,6 +15,9 @@ export const reachableCheck: PreflightCheck = {
       const message = s.error?.message ?? 'no answer';
       if (ctx.procedure === 'promote' && s.role === 'principal' && s.error?.unreachable) {
         return warn(ID, s.config.instance, `${message} — expected: promote is for a lost principal`, `fence ${s.config.instance} (stop its SQL Server service) so it cannot come back as a second principal`);
+      }
+      if (ctx.procedure === 'disable' && s.role !== 'witness' && s.error?.unreachable) {
+        return warn(ID, s.config.instance, `${message} — disable removes mirroring on the partner that answers`, `bring ${s.config.instance} back to recover its copy, or skip that step if the server is gone for good`);
       }
       if (s.role === 'witness' && !(SETUP_PROCEDURES as readonly string[]).includes(ctx.procedure)) {
         return warn(ID, s.config.instance, message, 'the partners keep serving without the witness, but automatic failover needs it back');

@@ -1,6 +1,7 @@
 // A run whose process was SIGKILLed is listed by `runs` and `show` as interrupted (its process is
 // gone), not as running; the resume names the process that died last (not the first one); a step
-// an earlier process began lasts from then (marked as across the interruption), not from the probe.
+// an earlier process began lasts from then (marked as across the interruption), not from the probe;
+// every audit record, and the timeline of `show`, names the process that wrote it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Harness, type Started } from '../engine/cli-harness.js';
@@ -44,11 +45,19 @@ test('SIGKILLed: runs and show say interrupted; the resume names the last proces
 
     const last = await h.run(['resume', '--yes', '--confirm', 'Patriot']);
     assert.is(last.code, 0, last.stdout + last.stderr);
-    const resumes = h.withStore((store) => store.audit.forRun(row.id).filter((a) => a.kind === 'resume' && a.message));
+    const records = h.withStore((store) => store.audit.forRun(row.id));
+    const resumes = records.filter((a) => a.kind === 'resume' && a.message);
     assert.equal(resumes.map((a) => a.message), [
       `the previous process (pid ${first.pid}) ended without finishing the run`,
       `the previous process (pid ${second.pid}) ended without finishing the run`,
     ]);
+    // Every record names the process that wrote it: the first run, the resume killed, the last one.
+    assert.is(records[0]!.pid, first.pid);
+    assert.is(resumes[0]!.pid, second.pid);
+    assert.not.ok([first.pid, second.pid].includes(resumes[1]!.pid!));
+    assert.ok(records.every((a) => a.pid !== null && a.host === records[0]!.host));
+    const timeline = (await h.run(['show', row.id])).stdout;
+    for (const pid of [first.pid, second.pid, resumes[1]!.pid]) assert.match(timeline, `(written by process ${pid} on `);
     const done = JSON.parse((await h.run(['runs', '--json'])).stdout.split('\n')[0]!) as { status: string; recordedStatus?: string };
     assert.is(done.status, 'done');
     assert.is(done.recordedStatus, undefined);

@@ -73,7 +73,7 @@ test('slow: every response of the instance is delayed, mirroring carries on', as
 
 test('slow mirror: the queues show in msdb.dbo.sp_dbmmonitorresults; heal drains them', async () => {
   const queues = async (session: Session): Promise<number> => {
-    const row = (await session.run("EXEC msdb.dbo.sp_dbmmonitorresults @database_name = N'Patriot'"))[0];
+    const row = (await session.run("USE msdb; EXEC sp_dbmmonitorupdate N'Patriot'; EXEC sp_dbmmonitorresults @database_name = N'Patriot'"))[0];
     return Number(row?.unsent_log ?? 0) + Number(row?.unrestored_log ?? 0);
   };
   const mirror = await connect(lab, 'SQLMIR01');

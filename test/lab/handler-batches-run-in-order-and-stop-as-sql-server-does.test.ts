@@ -123,4 +123,13 @@ test('a session whose database became a mirror copy is killed: 596 at severity 2
   assert.is(lab.instances['SQLPRI01']!.logins['ghost'], undefined);
 });
 
+test('WHILE repeats its statement until the condition is false; a condition false at once runs nothing', async () => {
+  const { s } = await session();
+  const r = await s.query(`DECLARE @n int = 0\nWHILE @n < 3 BEGIN SET @n = @n + 1; PRINT CONCAT('pass ', @n) END\nWHILE EXISTS (SELECT 1 FROM sys.databases WHERE name = 'NoSuchDb') PRINT 'never'\nSELECT @n AS n`);
+  assert.equal(numbers(r), []);
+  assert.equal(r.messages.map((m) => m.message), ['pass 1', 'pass 2', 'pass 3']);
+  assert.equal(r.resultSets[0]?.rows, [[3]]);
+  assert.equal(numbers(await s.query('WHILE 1 = 1 BREAK')), [102]);
+});
+
 test.run();

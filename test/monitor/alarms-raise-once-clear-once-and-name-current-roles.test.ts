@@ -60,6 +60,9 @@ test('instances are named by the role they have now, the configured one only whe
   assert.is(nameOf(s.servers[1]!), 'SQLMIR01, configured mirror, now principal');
   assert.is(nameOf(healthy().servers[0]!), 'SQLPRI01 (principal)');
   assert.is(nameOf(server('SQLPRI01', 'principal', null), { SQLPRI01: 'mirror' }), 'SQLPRI01 (configured principal, last seen as mirror)');
+  const afterFailover = sample(server('SQLPRI01', 'principal', null), server('SQLMIR01', 'mirror', [db()]));
+  assert.is(nameOf(afterFailover.servers[0]!, { SQLPRI01: 'principal' }, afterFailover), 'SQLPRI01 (former principal)', 'lost, its role taken over');
+  assert.is(nameOf(afterFailover.servers[0]!, { SQLPRI01: 'principal' }), 'SQLPRI01 (principal)', 'lost, nothing known of the others');
 });
 
 test('a lost mirror after a failover is named as the mirror, and nobody is told to promote while a partner serves', () => {

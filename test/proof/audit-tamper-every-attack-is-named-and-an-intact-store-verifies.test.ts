@@ -113,7 +113,7 @@ test('a record moved before an earlier one, and a record inserted: named by seq'
   const reordered = attacked('reordered', pristine, (f) => tamper(f, 'UPDATE audit SET seq = -1 WHERE seq = 9; UPDATE audit SET seq = 9 WHERE seq = 10; UPDATE audit SET seq = 10 WHERE seq = -1'));
   assert.match(reordered, /#(9|10) (reordered|edited)/);
   const inserted = attacked('inserted', pristine, (f) => tamper(f, `UPDATE audit SET seq = -(seq + 1) WHERE seq >= 12; UPDATE audit SET seq = -seq WHERE seq < 0;
-    INSERT INTO audit SELECT 12, ts, run_id, kind, operator, os_user, host, target, server, step_id, attempt, 'DROP DATABASE [Patriot]', result, error_number, message, data, prev_hash, hash FROM audit WHERE seq = 11`));
+    INSERT INTO audit SELECT 12, ts, run_id, kind, operator, os_user, host, target, server, step_id, attempt, 'DROP DATABASE [Patriot]', result, error_number, message, data, prev_hash, hash, pid FROM audit WHERE seq = 11`));
   assert.match(inserted, /#1[123] (inserted|edited|deleted)/);
 });
 

@@ -20,3 +20,9 @@ export function comparable(sql: string): string {
  * every lab: compared as one kind of statement, and named by the audit's `anchor` records. */
 export const ANCHOR = '<the run anchor>';
 export const isAnchor = (sql: string): boolean => sql.includes('mirrorbook_run_anchors') && sql.includes('xp_logevent');
+
+/** The lab's batch logs replace a batch carrying a password with SQL Server's trace comment
+ * (lab/server/redact.ts): such a batch is compared by count, and named by any audit record of a
+ * password-bearing statement on that server (the audit keeps it with the password masked). */
+export const isRedacted = (sql: string): boolean => /^-- 'password' was found in the text of this event\./.test(sql);
+export const carriesPassword = (sql: string): boolean => /PASSWORD\s*=/i.test(sql);

@@ -125,7 +125,43 @@ export async function failingCell(pair: FaultPair, cell: Cell, spec: FailingCell
   await spec.endState();
 }
 
-/** A cell where the fault is survivable: the run completes and reports nothing wrong. */
+export interface RefusedCell {
+  /** Runs the procedure with the fault in place. */
+  fail(): Promise<CliResult>;
+  /** The preflight row's hint (the ✗ row names the server). */
+  hint: RegExp;
+  heal(): Promise<void>;
+  /** The run started again once healed (default: the same command). */
+  again?(): Promise<CliResult>;
+  endState(): Promise<void>;
+}
+
+/** A partner down before the first change: the preflight refuses the run with the ✗ row naming the
+ * server and its hint, records no run and sends nothing; once healed, the run goes through. */
+export async function refusedCell(pair: FaultPair, cell: Cell, spec: RefusedCell): Promise<void> {
+  const name = cellName(cell);
+  const runsBefore = await runCount(pair);
+  const failed = await spec.fail();
+  const output = failed.stdout + failed.stderr;
+  assert.is(failed.code, 1, `${name}: exit code\n${output.slice(-3000)}`);
+  assert.not.match(output, STACK_LINE, `${name}: no stack trace`);
+  const row = failed.stdout.split('\n').find((line) => new RegExp(`^reachable\\s+${INSTANCE[cell.target]}\\s+✗`).test(line));
+  assert.ok(row, `${name}: a ✗ reachable row for ${INSTANCE[cell.target]}\n${failed.stdout.slice(-2000)}`);
+  assert.match(row!, spec.hint, `${name}: the row's hint`);
+  assert.match(output, /nothing was changed/, `${name}: says nothing was changed`);
+  assert.is(await runCount(pair), runsBefore, `${name}: no run recorded`);
+  await spec.heal();
+  const again = await (spec.again ?? spec.fail)();
+  assert.is(again.code, 0, `${name}: the run once healed\n${(again.stdout + again.stderr).slice(-3000)}`);
+  await assertAuditIntact(pair, name);
+  await spec.endState();
+}
+
+async function runCount(pair: FaultPair): Promise<number> {
+  const runs = await pair.run('runs', '--json', '--limit', '1000');
+  return runs.code === 0 ? runs.stdout.split('\n').filter(Boolean).length : 0;
+}
+
 /** setup on a pair with a witness, the witness faulted while the waits for SYNCHRONIZED run (they
  * come before SET WITNESS): SET WITNESS fails with 1418; healed, resume sets the witness CONNECTED. */
 export async function witnessLostDuringSetup(pair: FaultPair, cell: Cell, fault: 'down' | 'isolate', heal: 'up' | 'heal'): Promise<void> {

@@ -190,6 +190,9 @@ test(`${cellName(CELLS.domainSetup)}: completes`, async () => {
 
 test(cellName(CELLS.setup), async () => {
   const cell = CELLS.setup;
+  // The Patriot services followed the failovers to SQLMIR01; the backup server's services are
+  // stopped before its databases are replaced (what setup's no-application-sessions step asks).
+  await pair.lab.control({ op: 'sessions', instance: 'SQLMIR01', action: 'stop', program: 'Patriot' });
   await pair.fault(cell.target, 'isolate');
   await failingCell(pair, cell, {
     // The mirror's copies are ONLINE after disable: overwriting them is confirmed by name.

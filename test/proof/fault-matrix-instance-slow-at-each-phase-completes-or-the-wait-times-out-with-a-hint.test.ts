@@ -129,6 +129,9 @@ test(`${cellName(CELLS.domainSetup)}: completes`, async () => {
 
 test(`${cellName(CELLS.setup)}: the wait runs out with a hint`, async () => {
   const cell = CELLS.setup;
+  // The Patriot services followed the failovers to SQLMIR01; the backup server's services are
+  // stopped before its databases are replaced (what setup's no-application-sessions step asks).
+  await pair.lab.control({ op: 'sessions', instance: 'SQLMIR01', action: 'stop', program: 'Patriot' });
   await pair.fault(cell.target, 'slow', SLOW_MS);
   await failingCell(pair, cell, {
     // The mirror's copies are ONLINE after disable: overwriting them is confirmed by name.

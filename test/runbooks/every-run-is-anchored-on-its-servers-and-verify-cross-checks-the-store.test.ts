@@ -73,6 +73,19 @@ test('a chain rebuilt without the key after records were cut: the head the ancho
   }
 });
 
+test('a server slow to log in is still checked: the read limit counts from the connection, not from loading the driver and the login', async () => {
+  // Every TDS response of SQLPRI01 waits 700 ms: the prelogin, the TLS handshake, the login and the
+  // identity check take several times the 2.5 s read limit before the anchors are asked for.
+  await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'slow', ms: 700 });
+  try {
+    const verify = await pair.cli(['audit', 'verify'], { env: { MIRRORBOOK_READ_TIMEOUT_MS: '2500' } }).done;
+    assert.is(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /anchors checked on SQLPRI01, SQLMIR01: 4 run anchors/);
+  } finally {
+    await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'slow', ms: 0 });
+  }
+});
+
 test('with no server reachable: intact locally, anchors not checked (exit 5)', async () => {
   await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'down' });
   await pair.lab.control({ op: 'fault', instance: 'SQLMIR01', fault: 'down' });

@@ -13,7 +13,7 @@ test('a forged record slipped into the middle (later ones renumbered) is caught 
     const prev = raw.prepare('SELECT hash FROM audit WHERE seq = 3').pluck().get() as string;
     // The forger links the fake record to seq 3 correctly, but cannot re-link seq 4 without rewriting it.
     const fake: AuditRow = [4, new Date().toISOString(), null, 'note', 'mallory', 'mallory', 'evil', null, null, null, null, null, null, null,
-      'nothing happened here', null, prev, ''];
+      'nothing happened here', null, prev, '', 4242];
     fake[17] = hashOf(raw, fake);
     raw.close();
     tamper(t.path, `UPDATE audit SET seq = seq + 100 WHERE seq >= 4;

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { openStore, StoreError } from '../../store/index.js';
 import { migrations } from '../../store/migrations/index.js';
-import { GENESIS_HASH, hashOf, type AuditRow } from '../../store/audit-chain.js';
+import { GENESIS_HASH, hashOf } from '../../store/audit-chain.js';
 import { tempStore, intactCount } from './support.js';
 
 const latest = migrations.at(-1)!.version;
@@ -25,7 +25,8 @@ function versionOneStore(path: string): void {
   raw.prepare("INSERT INTO schema_migrations VALUES (1, 'initial', '2026-01-01T00:00:00.000Z')").run();
   raw.prepare(`INSERT INTO runs VALUES ('run-1', 'certificate-setup', 'SQLA|SQLB', 'sha256:abc', '{"name":"certificate-setup","title":"t","steps":[]}',
     'alice', 'alice', 'dbhost', 1234, '["run"]', 'done', 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:01.000Z')`).run();
-  const row: AuditRow = [1, '2026-01-01T00:00:00.000Z', 'run-1', 'note', 'alice', 'alice', 'dbhost', null, null, null, null, null, null, null,
+  // A record of schema 1: no pid column, hashed without one.
+  const row: unknown[] = [1, '2026-01-01T00:00:00.000Z', 'run-1', 'note', 'alice', 'alice', 'dbhost', null, null, null, null, null, null, null,
     'written at version 1', null, GENESIS_HASH, ''];
   row[17] = hashOf(raw, row);
   raw.prepare(`INSERT INTO audit VALUES (${row.map(() => '?').join(', ')})`).run(row);
