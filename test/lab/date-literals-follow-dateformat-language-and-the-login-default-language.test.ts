@@ -27,7 +27,7 @@ async function session(lab: LabState, name: string, language?: string): Promise<
 const day = async (s: InProcessSession, sql: string): Promise<string> => {
   const r = await s.query(sql);
   assert.equal(r.errors, [], sql);
-  return (r.resultSets.at(-1)?.rows[0]?.[0] as Date).toISOString().slice(0, 10);
+  return (r.resultSets.at(-1)!.rows[0]![0] as Date).toISOString().slice(0, 10);
 };
 
 test("'01/02/2025' is 2 January under mdy, 1 February under SET DATEFORMAT dmy and SET LANGUAGE british; ISO forms never move", async () => {
@@ -61,7 +61,7 @@ test('CREATE CERTIFICATE reads its dates in the session order: the guide-style 0
   const s = await session(lab, 'dba', 'british');
   const r = await s.query("USE master; CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'M@sterKey!2025x'; CREATE CERTIFICATE Trap WITH SUBJECT = 'trap', START_DATE = '01/02/2025', EXPIRY_DATE = '01/02/2035'; SELECT start_date FROM sys.certificates WHERE name = 'Trap'");
   assert.equal(r.errors, []);
-  assert.is((r.resultSets.at(-1)?.rows[0]?.[0] as Date).toISOString().slice(0, 10), '2025-02-01');
+  assert.is((r.resultSets.at(-1)!.rows[0]![0] as Date).toISOString().slice(0, 10), '2025-02-01');
 });
 
 test.run();
