@@ -3,7 +3,8 @@
 // `--help`, `runs` and `audit` never load ink or mssql.
 
 import { UsageError } from '../errors/operator-error.js';
-import { currentInvocation, selfCommand, shellWord } from './self-command.js';
+import { commandLine } from './next-steps.js';
+import type { CommandSignals } from './signals.js';
 
 export { UsageError };
 
@@ -30,6 +31,8 @@ export interface CommandContext {
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** SIGINT / SIGTERM / SIGHUP, owned by main (cli/signals.ts): a command that stops by itself claims them. */
+  signals: CommandSignals;
 }
 
 /** Resolves to the process exit code (see brief: 0 done · 1 step failed · 2 bad usage/config ·
@@ -46,6 +49,5 @@ export function optionText(ctx: CommandContext, name: string): string | undefine
 /** The exact command that continues a run, as the operator started mirrorbook, with the --config /
  * --store this one was given. */
 export function resumeCommandFor(ctx: Pick<CommandContext, 'flags' | 'env' | 'cwd'>, runId: string): string {
-  const { flags } = ctx;
-  return [selfCommand(currentInvocation(ctx.env, ctx.cwd)), 'resume', runId, ...(flags.config ? ['--config', shellWord(flags.config)] : []), ...(flags.store ? ['--store', shellWord(flags.store)] : [])].join(' ');
+  return commandLine(ctx, `resume ${runId}`);
 }

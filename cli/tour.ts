@@ -30,7 +30,7 @@ export const TOUR: readonly TourStop[] = [
   { why: 'check the hash chain of every audit record (--local: this store; without it the anchors on the servers too)', args: 'audit verify --config {config} --local' },
   { why: 'a report a change board can file', args: 'audit --format md --config {config}' },
   { why: 'end mirroring on SQLPRI01 (you type SQLPRI01); the mirror copies come online WITH RECOVERY', args: 'run disable --config {config} --confirm SQLPRI01' },
-  { why: 'drop what mirroring needed: endpoints, certificates, logins, users', args: 'run cleanup --config {config}' },
+  { why: 'drop what mirroring needed: endpoints (you type Endpoint_Mirroring), certificates, logins, users', args: 'run cleanup --config {config} --confirm Endpoint_Mirroring' },
   { why: 'stop the lab (its state stays in the directory)', args: 'lab stop --dir {dir}' },
 ];
 

@@ -132,7 +132,7 @@ function identifier(value: unknown, path: string, kind: IdentifierKind, issues: 
 }
 
 function readEndpoint(value: unknown, patriot: boolean, issues: Issues, warnings: string[]): EndpointConfig | undefined {
-  const raw = mapping(value, 'endpoint', ['name', 'port', 'encryption', 'algorithm', 'allowRc4'], issues) ?? (patriot ? {} : undefined);
+  const raw = mapping(value, 'endpoint', ['name', 'port', 'encryption', 'algorithm', 'allowRc4', 'names'], issues) ?? (patriot ? {} : undefined);
   if (!raw) {
     issues.add('endpoint', 'missing; expected { name, port } (or preset: patriot)');
     return undefined;
@@ -149,8 +149,21 @@ function readEndpoint(value: unknown, patriot: boolean, issues: Issues, warnings
     else warnings.push(`endpoint.algorithm ${algorithm}: RC4 is deprecated and insecure (allowed by endpoint.allowRc4)`);
   }
   if (encryption === 'DISABLED') warnings.push('endpoint.encryption DISABLED: mirroring traffic travels unencrypted');
+  const names = readEndpointNames(raw.names, issues);
   if (!name || !port) return undefined;
-  return { name, port, encryption, algorithm, allowRc4 };
+  return { name, port, encryption, algorithm, allowRc4, ...(names ? { names } : {}) };
+}
+
+/** endpoint.names: { principal: Mirroring } adopts an endpoint an instance already has under another name. */
+function readEndpointNames(value: unknown, issues: Issues): EndpointConfig['names'] {
+  const raw = mapping(value, 'endpoint.names', ROLES, issues);
+  if (!raw) return undefined;
+  const names: NonNullable<EndpointConfig['names']> = {};
+  for (const role of ROLES) {
+    const name = identifier(raw[role], `endpoint.names.${role}`, 'endpoint', issues);
+    if (name) names[role] = name;
+  }
+  return names;
 }
 
 function readServer(value: unknown, role: PartnerRole, endpointPort: number | undefined, issues: Issues, sources: { baseDir: string; env: NodeJS.ProcessEnv }): ServerConfig | undefined {

@@ -28,6 +28,14 @@ export interface EndpointConfig {
   encryption: 'REQUIRED' | 'SUPPORTED' | 'DISABLED';
   algorithm: 'AES' | 'RC4' | 'AES RC4' | 'RC4 AES';
   allowRc4: boolean;
+  /** `endpoint.names`: an instance's existing endpoint under another name, adopted (not duplicated:
+   * an instance has one mirroring endpoint). Absent roles use `name`. */
+  names?: Partial<Record<PartnerRole, string>>;
+}
+
+/** The endpoint name on the instance of `role`: its adopted name, else the configured one. */
+export function endpointNameOf(endpoint: EndpointConfig, role: PartnerRole): string {
+  return endpoint.names?.[role] ?? endpoint.name;
 }
 
 /** Names of the security objects each instance gets, by the role of the instance they stand for. */

@@ -133,6 +133,8 @@ export interface InstanceState {
   serverPermissions: ServerPermission[];
   /** Simulated client programs (a running "Patriot" service is one). Real TDS clients are not stored. */
   programs: ClientProgram[];
+  /** SQL Server Agent jobs (msdb.dbo.sysjobs / sysjobsteps), modelled as rows only: nothing runs them. */
+  agentJobs?: AgentJob[];
   /** ERRORLOG lines the lab writes (handshake failures, 1440/1441, 1443 …), newest last, capped. */
   errorLog: ErrorLogLine[];
   /** The archived error logs, ERRORLOG.1 first (lab/instance/service.ts cycles them). */
@@ -376,10 +378,23 @@ export interface ClientProgram {
   loginTime: string;
 }
 
+/** One msdb.dbo.sysjobs row with its sysjobsteps (learn.microsoft.com: dbo.sysjobs, dbo.sysjobsteps). */
+export interface AgentJob {
+  jobId: string;
+  name: string;
+  enabled: boolean;
+  createdAt: string;
+  steps: { stepId: number; stepName: string; subsystem: 'TSQL' | 'CmdExec' | 'PowerShell'; command: string; databaseName: string | null }[];
+}
+
 export interface ErrorLogLine {
   ts: string;
+  /** The message number; shown as an `Error: N.` prefix unless `processInfo` is set. */
   number?: number;
   text: string;
+  /** The ProcessInfo column SQL Server shows ('Logon' for a refused mirroring login): such a line
+   * is written as its text alone, its number (the handshake reason) kept for the lab's own tests. */
+  processInfo?: string;
 }
 
 /** Where the references disagree or are silent, the lab makes a choice you can change per instance. */

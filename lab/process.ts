@@ -8,14 +8,14 @@ import { resolve } from 'node:path';
 import type { Edition, SqlVersionName } from './model.js';
 import { LabAlreadyRunningError, openLab } from './control/running-lab.js';
 import { ControlError } from './control/control-protocol.js';
-import { parseEdition, parseVersion } from './control/lab-options.js';
+import { parseEdition, parseSite, parseVersion, type SiteKind } from './control/lab-options.js';
 import { processAlive } from './control/control-file.js';
 
 async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { dir: { type: 'string' }, witness: { type: 'boolean' }, version: { type: 'string' }, edition: { type: 'string' } },
+      options: { dir: { type: 'string' }, witness: { type: 'boolean' }, version: { type: 'string' }, edition: { type: 'string' }, site: { type: 'string' } },
       strict: true,
     }));
   } catch (error) {
@@ -28,9 +28,11 @@ async function main(): Promise<number> {
   }
   let version: SqlVersionName | undefined;
   let edition: Edition | undefined;
+  let site: SiteKind | undefined;
   try {
     version = values.version === undefined ? undefined : parseVersion(values.version);
     edition = values.edition === undefined ? undefined : parseEdition(values.edition);
+    site = values.site === undefined ? undefined : parseSite(values.site);
   } catch (error) {
     process.stderr.write(`lab-process: ${(error as Error).message}\n`);
     return 2;
@@ -42,6 +44,7 @@ async function main(): Promise<number> {
       ...(values.witness ? { witness: true } : {}),
       ...(version ? { version } : {}),
       ...(edition ? { edition } : {}),
+      ...(site ? { site } : {}),
       log: stamp,
     });
     const onSignal = (signal: NodeJS.Signals): void => {

@@ -35,6 +35,8 @@ export interface RunOptions {
   argv?: string[];
   /** The exact command that continues this run, printed when it stops before the end. */
   resumeCommand(runId: string): string;
+  /** A mirrorbook command line as the operator would type it, for hints (default `mirrorbook ARGS`). */
+  commandFor?(args: string): string;
   /** Writes the run's anchor on a server it reached, at its end (machines/run-anchor.ts). */
   anchor?: AnchorWriter;
 }
@@ -46,6 +48,8 @@ export interface RunResult {
   resumeCommand?: string;
   error?: ErrorSummary;
 }
+
+const plainCommand = (args: string): string => `mirrorbook ${args}`;
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -73,7 +77,7 @@ function lazyTargets(procedure: LoadedProcedure): RunTargets {
 function acquireLock(options: RunOptions, runId: string, pairKey: string, procedure: string): void {
   const result = options.store.locks.acquire({ pairKey, runId, procedure, owner: options.who.operator, host: options.who.host, pid: process.pid });
   if (!result.ok) {
-    const { message, hint } = describeLockHolder(result.holder, result.stale);
+    const { message, hint } = describeLockHolder(result.holder, result.stale, options.commandFor ?? plainCommand);
     throw new EngineRefusal(message, hint, 4);
   }
 }
@@ -313,7 +317,7 @@ async function withServerLock<T>(options: RunOptions, runId: string, procedure: 
   } catch (error) {
     options.store.locks.release(pairKey, runId);
     if ((error as Error).name === 'PairLocked') {
-      throw new EngineRefusal((error as Error).message, "wait for that run to finish: its lock ends with its process, so no unlock is needed after a crash; 'mirrorbook status' shows who holds it", 4);
+      throw new EngineRefusal((error as Error).message, `wait for that run to finish: its lock ends with its process, so no unlock is needed after a crash; '${(options.commandFor ?? plainCommand)('status')}' shows who holds it`, 4);
     }
     throw error;
   }
@@ -340,15 +344,15 @@ export async function anchorMissedRunEnd(options: RunOptions, run: RunRecord): P
 }
 
 /** The run `resume` continues: the given one, or the latest unfinished one. */
-export function findRunToResume(store: Store, runId?: string): RunRecord {
+export function findRunToResume(store: Store, runId?: string, mb: (args: string) => string = plainCommand): RunRecord {
   // A failed or aborted run is resumable too: the operator fixes the cause and continues.
   const run = runId ? store.runs.get(runId) : store.runs.list({ limit: 1 })[0];
   if (!run) {
     throw runId
-      ? new EngineRefusal(`no run '${runId}' in this store`, "list runs with 'mirrorbook runs' (and check --store / --config)", 2)
-      : new EngineRefusal('no run to resume in this store', "check --store / --config; start one with 'mirrorbook run <procedure>'", 2);
+      ? new EngineRefusal(`no run '${runId}' in this store`, `list runs with '${mb('runs')}' (and check --store / --config)`, 2)
+      : new EngineRefusal('no run to resume in this store', `check --store / --config; start one with '${mb('run <procedure>')}'`, 2);
   }
-  if (run.status === 'done') throw new EngineRefusal(`run ${run.id} (${run.procedure}) already finished`, `see it with 'mirrorbook show ${run.id}'`, 2);
+  if (run.status === 'done') throw new EngineRefusal(`run ${run.id} (${run.procedure}) already finished`, `see it with '${mb(`show ${run.id}`)}'`, 2);
   return run;
 }
 
@@ -360,7 +364,7 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
     const changes = describeDefinitionChanges(run.definition, definition);
     throw new EngineRefusal(
       `run ${run.id} cannot resume: procedure '${run.procedure}' changed since the run started:\n  - ${changes.join('\n  - ')}`,
-      `finish it with the version it started with, or start a new run with 'mirrorbook run ${run.procedure}' (its probes skip what is already done)`,
+      `finish it with the version it started with, or start a new run with '${(options.commandFor ?? plainCommand)(`run ${run.procedure}`)}' (its probes skip what is already done)`,
       2,
     );
   }

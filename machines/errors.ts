@@ -48,11 +48,12 @@ export class StepTimedOut extends OperatorError {
 /** Any thrown value → what an operator sees; SQL Server errors keep their number. */
 export function summarizeError(error: unknown): ErrorSummary {
   if (error && typeof error === 'object') {
-    const e = error as { number?: unknown; message?: unknown; hint?: unknown; resumable?: unknown };
+    const e = error as { number?: unknown; message?: unknown; hint?: unknown; resumable?: unknown; fixFirst?: unknown };
     const summary: ErrorSummary = { message: typeof e.message === 'string' ? e.message : String(error) };
     if (typeof e.number === 'number') summary.number = e.number;
     if (typeof e.hint === 'string') summary.hint = e.hint;
     if (e.resumable === false) summary.resumable = false;
+    if (e.fixFirst === true) summary.fixFirst = true;
     return summary;
   }
   return { message: String(error) };

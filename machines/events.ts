@@ -25,6 +25,9 @@ export interface ErrorSummary {
   /** false: resuming this run cannot help (the hint says what to run instead), so no resume
    * command is offered. */
   resumable?: false;
+  /** Resuming helps only after the cause is fixed (a login, a permission, a path, the config):
+   * the resume command is offered as what to run once the hint is followed. */
+  fixFirst?: true;
 }
 
 export type EngineEvent =

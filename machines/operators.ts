@@ -14,11 +14,11 @@ export function commandLineOperator(options: { name: string; yes: boolean; confi
       if (options.yes) return true;
       throw new NeedsOperator(`step '${step.id}' needs the operator: ${step.manual?.instructions ?? step.title}`, 'do what it asks, then resume with --yes (or run on a terminal)');
     },
-    confirmDestructive: async (step) => {
+    confirmDestructive: async (step, consequences = step.destructive!.consequences) => {
       const expected = step.destructive!.confirmText;
       if (options.confirm === expected) return true;
       if (options.confirm === undefined) {
-        throw new NeedsOperator(`step '${step.id}' is destructive (${step.destructive!.consequences}) and needs a typed confirmation`, `resume with --confirm '${expected}' (or run on a terminal)`);
+        throw new NeedsOperator(`step '${step.id}' is destructive (${consequences}) and needs a typed confirmation`, `resume with --confirm '${expected}' (or run on a terminal)`);
       }
       throw new NeedsOperator(`--confirm '${options.confirm}' does not match what step '${step.id}' asks for`, `it asks for '${expected}'`);
     },
@@ -45,10 +45,10 @@ export function terminalOperator(options: { name: string; input: NodeJS.Readable
       const answer = await askLine(`\n${step.title}\n  ${step.manual?.instructions ?? ''}\nPress Enter when done (or type 'stop' to stop the run): `);
       return answer.toLowerCase() !== 'stop';
     },
-    confirmDestructive: async (step: StepDefinition) => {
+    confirmDestructive: async (step: StepDefinition, consequences = step.destructive!.consequences) => {
       const expected = step.destructive!.confirmText;
       if (options.confirm === expected) return true;
-      const answer = await askLine(`\n${step.title} is destructive: ${step.destructive!.consequences}\nType '${expected}' to go ahead (anything else stops): `);
+      const answer = await askLine(`\n${step.title} is destructive: ${consequences}\nType '${expected}' to go ahead (anything else stops): `);
       return answer === expected;
     },
     onFailure: async (step: StepDefinition, error: SqlErrorInfo | Error, choices) => {

@@ -26,9 +26,11 @@ export interface RunRuntime {
   /** When each step began, for step-finished durations: its first intent when an earlier
    * (interrupted) process began it, else its first start in this process. */
   startedAt: Map<string, { at: number; earlier: boolean }>;
+  /** What the last probe of a step found, for the confirmation of a destructive one (what it overwrites). */
+  found: Map<string, string>;
 }
 
-export interface RuntimeOptions extends Omit<RunRuntime, 'emit' | 'startedAt' | 'durability'> {
+export interface RuntimeOptions extends Omit<RunRuntime, 'emit' | 'startedAt' | 'found' | 'durability'> {
   listener?: EngineEventListener;
   onCheckpoint?: (label: string) => void;
   /** The machine's persisted snapshot now, its name in boundary labels, and the definition hash
@@ -43,6 +45,7 @@ export function createRuntime(options: RuntimeOptions): RunRuntime {
   return {
     ...rest,
     startedAt: new Map(),
+    found: new Map(),
     durability: createDurability(options.store, options.runId, { snapshot, name: checkpointName, definitionHash }, onCheckpoint),
     emit: (event) => listener?.({ ...event, ts: new Date().toISOString(), runId: options.runId } as EngineEvent),
   };

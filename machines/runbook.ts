@@ -142,7 +142,7 @@ export interface Operator {
   /** Resolves true when the operator says the manual step is done; false aborts the run. */
   confirmManual(step: StepDefinition): Promise<boolean>;
   /** Resolves true only when the operator typed exactly `step.destructive.confirmText`. */
-  confirmDestructive(step: StepDefinition): Promise<boolean>;
+  confirmDestructive(step: StepDefinition, consequences?: string): Promise<boolean>;
   /** After a failed step: what to do next ('skip' only offered when the step allows it). */
   onFailure(step: StepDefinition, error: SqlErrorInfo | Error, choices: ('retry' | 'skip' | 'abort')[]): Promise<'retry' | 'skip' | 'abort'>;
   /** After 'skip': the operator's reason once they typed the step's id to confirm; undefined

@@ -125,6 +125,8 @@ export function stepActors(rt: RunRuntime) {
         finish(rt, step, Math.max(1, attempt - 1), 'already-done', detail);
         return { kind: 'finished' };
       }
+      if (inDoubt.length === 0 && detail) rt.found.set(step.id, detail);
+      else rt.found.delete(step.id);
       return { kind: 'not-done', mark: markOf(rt.durability.attempts(step.id)) };
     }),
 
@@ -140,9 +142,12 @@ export function stepActors(rt: RunRuntime) {
       // The operator is asked about what is at stake now, not the step's general description.
       const step: StepDefinition = { ...defined, destructive: { ...defined.destructive!, ...assessed } };
       const destructive = step.destructive!;
-      rt.emit({ type: 'confirm-required', stepId: step.id, expected: destructive.confirmText, consequences: destructive.consequences });
+      // What the probe found is what will be overwritten or dropped: the operator confirms that, not a category.
+      const found = rt.found.get(step.id);
+      const consequences = found ? `${destructive.consequences}. Found now: ${found}` : destructive.consequences;
+      rt.emit({ type: 'confirm-required', stepId: step.id, expected: destructive.confirmText, consequences });
       try {
-        const confirmed = await ask(rt, () => rt.operator.confirmDestructive(step));
+        const confirmed = await ask(rt, () => rt.operator.confirmDestructive(step, consequences));
         rt.durability.record({ kind: 'confirmation', runId: rt.runId, stepId: step.id, target: step.target, result: confirmed ? 'confirmed' : 'refused', message: `destructive step: ${destructive.consequences}` });
         return confirmed ? { kind: 'confirmed' } : { kind: 'stop', park: { reason: 'aborted', error: { message: `the operator did not confirm '${step.title}'` } } };
       } catch (error) {

@@ -2,10 +2,13 @@
 // checks/ exporting a PreflightCheck (check.ts: id, title, optional procedures, run → Findings
 // made with ok / warn / fail, a hint on every ⚠ and ✗), then add it to this list. It only reads.
 import type { PreflightCheck } from './check.js';
+import { agentJobsCheck } from './checks/agent-jobs.js';
 import { availabilityGroupCheck } from './checks/availability-group.js';
 import { certificateDatesCheck } from './checks/certificate-dates.js';
 import { configWarningsCheck, tlsCheck } from './checks/config-warnings.js';
 import { databasesCheck } from './checks/databases.js';
+import { endpointsCheck } from './checks/endpoints.js';
+import { peerCertificatesCheck } from './checks/peer-certificates.js';
 import { filestreamCheck } from './checks/filestream.js';
 import { mirroredElsewhereCheck } from './checks/mirrored-elsewhere.js';
 import { permissionsCheck } from './checks/permissions.js';
@@ -25,4 +28,7 @@ export const CHECKS: readonly PreflightCheck[] = [
   tdeCheck,
   filestreamCheck,
   certificateDatesCheck,
+  endpointsCheck,
+  peerCertificatesCheck,
+  agentJobsCheck,
 ];

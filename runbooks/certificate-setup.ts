@@ -3,11 +3,12 @@
 // instance, for each peer: login, user, the peer's certificate (CERTENCODED → FROM BINARY, or the
 // file route for pre-2012 instances) and CONNECT on the endpoint. Outbound before inbound.
 import type { MirrorbookConfig, PartnerRole, ServerConfig } from '../config/types.js';
-import { partners } from '../config/types.js';
+import { endpointNameOf, partners } from '../config/types.js';
 import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
 import { certificateDates } from '../steps/certificate-dates.js';
 import { createCertificate } from '../steps/create-certificate.js';
 import { createEndpoint, startEndpoint } from '../steps/create-endpoint.js';
+import { realignEncryption } from '../steps/endpoint-encryption.js';
 import { createSqlLogin } from '../steps/create-login.js';
 import { createMasterKey } from '../steps/create-master-key.js';
 import { createUser } from '../steps/create-user.js';
@@ -58,6 +59,7 @@ export function certificateSetupSteps(config: MirrorbookConfig, now: Date): Step
       startEndpoint(server.role, config.endpoint),
     );
   }
+  steps.push(...realignEncryption(config, servers));
   for (const server of servers) {
     for (const peer of peersOf(server.role, servers)) {
       const names = auth.names[peer];
@@ -69,7 +71,7 @@ export function certificateSetupSteps(config: MirrorbookConfig, now: Date): Step
       } else {
         steps.push(importPeerCertificateFromBinary(spec, scriptedCertificateFile(config, peer, server.role, names.certificate)));
       }
-      steps.push(grantEndpointConnect(server.role, config.endpoint.name, names.login));
+      steps.push(grantEndpointConnect(server.role, endpointNameOf(config.endpoint, server.role), names.login));
     }
   }
   return steps;

@@ -3,12 +3,13 @@
 // sysadmin, which the seed hands out but mirroring does not need.
 import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
-import { partners } from '../config/types.js';
+import { endpointNameOf, partners } from '../config/types.js';
 import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
 import { createEndpoint, startEndpoint } from '../steps/create-endpoint.js';
 import { createWindowsLogin } from '../steps/create-login.js';
 import { grantEndpointConnect } from '../steps/grant-endpoint-connect.js';
 import { serviceRunsAs } from '../steps/service-account.js';
+import { realignEncryption } from '../steps/endpoint-encryption.js';
 
 export function domainSetupSteps(config: MirrorbookConfig): StepDefinition[] {
   if (config.auth.mode !== 'domain') throw new UsageError('domain-setup needs auth.mode: domain with auth.serviceAccount', 'use certificate-setup for auth.mode: certificate');
@@ -20,9 +21,10 @@ export function domainSetupSteps(config: MirrorbookConfig): StepDefinition[] {
       createWindowsLogin(server.role, account),
       createEndpoint(server.role, config.endpoint, { kind: 'windows' }),
       startEndpoint(server.role, config.endpoint),
-      grantEndpointConnect(server.role, config.endpoint.name, account, true),
+      grantEndpointConnect(server.role, endpointNameOf(config.endpoint, server.role), account, true),
     );
   }
+  steps.push(...realignEncryption(config, servers));
   return steps;
 }
 

@@ -3,10 +3,10 @@
 // running a setup on the wrong server is the classic 2 a.m. mistake. mssql is imported lazily so
 // commands that never connect never load it.
 import type { ConnectionPool, config as PoolConfig } from 'mssql';
-import { readFileSync } from 'node:fs';
 import type { MirrorbookConfig, PartnerRole, ServerConfig } from '../config/types.js';
+import { CONFIG_FILE_LIMIT, readBoundedFile } from '../config/bounded-file.js';
 import type { QueryResult, SqlErrorInfo, Tsql } from '../machines/runbook.js';
-import { hintFor } from './hints.js';
+import { hintFor, needsFixFirst } from './hints.js';
 import { classifyConnectionFailure } from './connection-failure.js';
 import { OperatorError } from '../errors/operator-error.js';
 import { lit, tsql } from './tsql.js';
@@ -20,6 +20,8 @@ export class SqlStatementError extends OperatorError implements SqlErrorInfo {
   readonly server?: string;
   /** Every error of the batch (SQL Server often sends 1412 then 3013, or 4305 then 3013). */
   readonly all: SqlErrorInfo[];
+  /** Resuming helps only once the cause is fixed (steps/hints.ts). */
+  readonly fixFirst?: true;
 
   constructor(info: SqlErrorInfo, all: SqlErrorInfo[] = [info]) {
     super(info.message, all.map((e) => hintFor(e.number)).find((h) => h !== undefined), 1);
@@ -30,6 +32,7 @@ export class SqlStatementError extends OperatorError implements SqlErrorInfo {
     if (info.lineNumber !== undefined) this.lineNumber = info.lineNumber;
     if (info.server !== undefined) this.server = info.server;
     this.all = all;
+    if (all.some((e) => needsFixFirst(e.number))) this.fixFirst = true;
   }
 }
 
@@ -41,6 +44,12 @@ export class ConnectionError extends OperatorError {
   constructor(message: string, readonly role: PartnerRole, hint: string, readonly unreachable = false) {
     super(message, hint, 1);
     this.name = 'ConnectionError';
+  }
+
+  /** A server that answered and refused (login, TLS, another instance) refuses again until the
+   * config or the server is fixed; one that did not answer may be back by itself. */
+  get fixFirst(): true | undefined {
+    return this.unreachable ? undefined : true;
   }
 }
 
@@ -83,7 +92,9 @@ export interface ConnectionOptions {
 }
 
 export function poolConfig(server: ServerConfig, options: ConnectionOptions): PoolConfig {
-  const ca = server.caFile ? readFileSync(server.caFile, 'utf8') : undefined;
+  // Bounded like every file the config names: a FIFO or a device put there after the config was
+  // checked is refused, not waited on.
+  const ca = server.caFile ? readBoundedFile(server.caFile, { limit: CONFIG_FILE_LIMIT, what: 'CA file', field: 'caFile' }) : undefined;
   return {
     server: server.server,
     port: server.port,

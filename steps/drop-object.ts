@@ -2,7 +2,7 @@
 // certificate. Each drop is probed (absent = done) and refused while any database is mirrored.
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { isMirrored, readDatabase } from './database-state.js';
-import { CheckFailedError, firstRow, type SqlTarget } from './step.js';
+import { CheckFailedError, firstRow, rows, type SqlTarget } from './step.js';
 import { id, lit, tsql, type Statement } from './tsql.js';
 
 export type DroppableKind = 'endpoint' | 'certificate' | 'user' | 'login';
@@ -21,16 +21,48 @@ const DROP: Record<DroppableKind, (name: string) => Statement> = {
   login: (n) => tsql`DROP LOGIN ${id(n.includes('\\') ? 'windows-login' : 'login', n)}`,
 };
 
+const SESSIONS = tsql`SELECT DB_NAME(database_id) AS name, ${lit('a mirroring session')} AS used_by FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL`;
+const WITNESSED = tsql`SELECT database_name AS name, ${lit('a mirroring session it witnesses')} AS used_by FROM sys.database_mirroring_witnesses`;
+const REPLICAS = tsql`SELECT name, ${lit('an availability group replica')} AS used_by FROM sys.databases WHERE group_database_id IS NOT NULL`;
+
+/** Who else talks through the instance's one DATABASE_MIRRORING endpoint: every mirroring session
+ * (any database, configured or not), every session it witnesses, every availability-group
+ * database (2012+; AG replicas use the same endpoint). */
+async function endpointUsers(ctx: StepContext, target: SqlTarget): Promise<string[]> {
+  const users: string[] = [];
+  for (const query of [SESSIONS, WITNESSED, REPLICAS]) {
+    try {
+      users.push(...(await rows<{ name: string; used_by: string }>(ctx, target, query)).map((r) => `${r.name} (${r.used_by})`));
+    } catch (error) {
+      if (query !== REPLICAS) throw error; // before 2012 there is no group_database_id, and no AG
+    }
+  }
+  return users;
+}
+
 export function dropObject(target: SqlTarget, kind: DroppableKind, name: string, databases: string[]): StepDefinition {
   const statement = DROP[kind](name);
   const probe = async (ctx: StepContext) => {
     const found = await firstRow(ctx, target, EXISTS[kind](name));
-    return found ? { done: false, detail: `${kind} ${name} exists on the ${target}` } : { done: true, detail: `no ${kind} ${name} on the ${target}` };
+    if (!found) return { done: true, detail: `no ${kind} ${name} on the ${target}` };
+    if (kind === 'endpoint') {
+      const users = await endpointUsers(ctx, target);
+      if (users.length > 0) {
+        throw new CheckFailedError(
+          `endpoint ${name} on the ${target} still carries ${users.join(', ')}: dropping it would cut them off`,
+          'cleanup drops the endpoint only when nothing uses it: remove those sessions first (disable, or ALTER DATABASE … SET PARTNER OFF / SET WITNESS OFF on purpose; an availability group needs its own endpoint), or keep the endpoint and resume',
+          false,
+        );
+      }
+    }
+    return { done: false, detail: `${kind} ${name} exists on the ${target}` };
   };
   return {
     id: `cleanup.${target}.${kind}.${name}`,
     title: `Drop ${kind} ${name} on the ${target}`,
     target,
+    // The instance's one mirroring endpoint: dropped only when the operator types its name.
+    ...(kind === 'endpoint' ? { destructive: { confirmText: name, consequences: `DROP ENDPOINT removes the only DATABASE_MIRRORING endpoint of the ${target}: no mirroring session or availability-group replica can use this instance until one is created again` } } : {}),
     probe,
     async apply(ctx) {
       for (const database of databases) {

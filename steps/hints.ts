@@ -44,18 +44,39 @@ const HINTS: Record<number, string> = {
   15118: 'the password is not complex enough for the Windows password policy.',
   15208: 'the certificate file is missing or unreadable by the SQL Server service account: check the UNC path and share permissions.',
   15240: 'the certificate file already exists or the folder is not writable by the service account.',
-  28034: 'the peer\'s login has no CONNECT permission on the endpoint: GRANT CONNECT ON ENDPOINT::… TO the peer login (certificate-setup / domain-setup).',
+  28034: 'the peer\'s login has no CONNECT permission on the endpoint, or is disabled: GRANT CONNECT ON ENDPOINT::… TO the peer login (certificate-setup / domain-setup) and ALTER LOGIN … ENABLE; with certificates, the login is the one whose user owns (AUTHORIZATION) the peer\'s certificate.',
   28024: 'a certificate bound to the endpoint login has expired: create a new certificate with a later EXPIRY_DATE on that instance and import it on the peers.',
   28025: 'a certificate bound to the endpoint login has expired: create a new certificate and import it on the peers.',
   28055: 'the endpoint certificate is not valid now (expired, not yet valid, or its private key is not protected by the master key).',
-  28027: 'the endpoints share no encryption algorithm: use the same endpoint.algorithm (AES) on every instance.',
+  28027: 'the endpoints share no encryption algorithm (a guide-built endpoint uses RC4, a new one AES): run setup again — it realigns every endpoint to endpoint.algorithm with ALTER ENDPOINT … FOR DATABASE_MIRRORING (ENCRYPTION = REQUIRED ALGORITHM AES), asking first while a session runs — or keep RC4 on both with endpoint.algorithm: RC4 and allowRc4: true.',
+  28035: 'the accepting instance does not hold the peer\'s certificate (or holds another one): import the peer\'s current certificate into master there (certificate-setup does, comparing thumbprints).',
+  28036: 'the endpoint names a certificate that no longer exists in master: recreate the certificate, or ALTER ENDPOINT … FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE <an existing one>).',
+  28022: 'the endpoint certificate is not valid yet (its START_DATE is ahead of the server clock): create it with a START_DATE in the past (mirrorbook backdates by auth.backdateDays) or fix the clock.',
+  28023: 'the endpoint certificate has expired: create a new certificate with a later EXPIRY_DATE, point the endpoint at it, and import it on the peers.',
+  28048: 'Windows authentication between the endpoints failed: the SQL Server services must run as domain accounts with logins on each other (domain-setup), or use certificate authentication (certificate-setup).',
+  28080: 'the peer\'s endpoint does not serve this role: ALTER ENDPOINT … FOR DATABASE_MIRRORING (ROLE = ALL) on it (WITNESS for a witness, PARTNER or ALL for a partner).',
   18456: 'login failed: check pair.*.login and the password source in the config.',
+  229: 'the mirrorbook login lacks a permission this statement needs: grant it (mirrorbook plan <procedure> shows every statement and its server) or use a login that has it.',
+  262: 'the mirrorbook login lacks a permission in this database: grant it, or use a login that has it.',
+  15247: 'the mirrorbook login lacks the permission for this action: grant it (mirrorbook plan <procedure> shows every statement and its server) or use a login that has it.',
   916: 'the login has no user in this database: its database user belongs to a login with another SID (an orphaned user after a restore or failover) — run sync-logins, which copies logins with their SIDs.',
   911: 'the database does not exist on this instance: check the databases list.',
   927: 'the database is in the middle of a restore (RESTORING).',
   954: 'the database is acting as a mirror and cannot be opened.',
   5011: 'the database does not exist or is not accessible on this server: check you are on the right partner.',
 };
+
+/** Errors that stay until someone changes the config, a permission, a file or the server (a login,
+ * a path, an edition, an expired certificate): resuming helps only after that fix. The others
+ * (busy, not caught up yet, partners reconnecting) may pass by themselves. */
+const FIX_FIRST: ReadonlySet<number> = new Set([
+  18456, 229, 262, 15247, 1452, 1464, 1465, 1473, 3117, 3154, 3201, 4208, 4312, 7890, 911, 916, 15116, 15118,
+  15151, 15208, 15240, 28024, 28025, 28027, 28034, 28055,
+]);
+
+export function needsFixFirst(errorNumber: number): boolean {
+  return FIX_FIRST.has(errorNumber);
+}
 
 export function hintFor(errorNumber: number | undefined): string | undefined {
   return errorNumber === undefined ? undefined : HINTS[errorNumber];

@@ -21,6 +21,9 @@ function thumbprintHex(value: unknown): string {
   return String(value ?? '').replace(/^0x/i, '').toUpperCase();
 }
 
+const ownerQuery = (certificate: string) =>
+  tsql`SELECT dp.name AS owner FROM master.sys.certificates c LEFT JOIN master.sys.database_principals dp ON dp.principal_id = c.principal_id WHERE c.name = ${lit(certificate)}`;
+
 const versionQuery = tsql`SELECT CAST(SERVERPROPERTY(${lit('ProductMajorVersion')}) AS int) AS major`;
 
 async function majorVersion(ctx: StepContext, target: SqlTarget): Promise<number | undefined> {
@@ -39,6 +42,15 @@ async function probeImported(ctx: StepContext, spec: PeerCertificate) {
     );
   }
   assertNotExpired(local, spec.target, new Date());
+  // The owner decides which login the peer's endpoint authenticates as: another user's login has
+  // no CONNECT on the endpoint, and the handshake fails (28034) while everything looks in place.
+  const owner = await firstRow<{ owner: string | null }>(ctx, spec.target, ownerQuery(spec.certificate));
+  if ((owner?.owner ?? '').toLowerCase() !== spec.user.toLowerCase()) {
+    throw new CheckFailedError(
+      `certificate ${spec.certificate} on the ${spec.target} is owned by ${owner?.owner ?? 'no user'}, not ${spec.user}: the ${spec.peer}'s endpoint would log in as that user's login, which has no CONNECT (28034)`,
+      `on the ${spec.target}: ALTER AUTHORIZATION ON CERTIFICATE::[${spec.certificate}] TO [${spec.user}], or name that user in auth.users.${spec.peer}, then resume`,
+    );
+  }
   return { done: true, detail: `certificate ${spec.certificate} of the ${spec.peer} is in master on the ${spec.target}, owned by ${spec.user}` };
 }
 

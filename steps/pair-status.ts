@@ -31,6 +31,8 @@ export interface PartnerStatus {
   databases: DatabaseStatus[];
   /** The run holding the pair's lock on this partner (steps/pair-lock.ts), if any. */
   lock?: PairLockHolder;
+  /** How long the partner took to answer the state query (a reconnect's login not counted). */
+  answerMs?: number;
 }
 
 export interface PairStatus {
@@ -63,7 +65,10 @@ export async function readPairStatus(config: MirrorbookConfig, connections: Pair
     partners(config).map(async (server): Promise<PartnerStatus> => {
       const base = { role: server.role, instance: server.instance, address: `${server.server}:${server.port}` };
       try {
+        await connections.pool(server.role);
+        const asked = performance.now();
         const found = await connections.query(server.role, databaseStateQuery(config.databases));
+        const answerMs = Math.round(performance.now() - asked);
         const rows = (found.recordsets[0] ?? []) as unknown as DatabaseStateRow[];
         const queues = new Map<string, { send?: number; redo?: number }>();
         try {
@@ -86,7 +91,7 @@ export async function readPairStatus(config: MirrorbookConfig, connections: Pair
         });
         const holders = ((await connections.query(server.role, pairLockHoldersQuery)).recordsets[0] ?? []) as { program_name: string | null; host_name: string | null; login_time: Date }[];
         const lock = holders.map((h) => parseHolder(h, server.instance)).find((h) => h?.pairKey === pairName(config));
-        return { ...base, reachable: true, databases: server.role === 'witness' ? [] : databases, ...(lock ? { lock } : {}) };
+        return { ...base, reachable: true, answerMs, databases: server.role === 'witness' ? [] : databases, ...(lock ? { lock } : {}) };
       } catch (error) {
         return { ...base, reachable: false, error: (error as Error).message, databases: [] };
       }

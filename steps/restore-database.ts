@@ -7,18 +7,22 @@ import { fullBackupPath, logBackupPath, mirrorPathOf } from './backup-paths.js';
 import { logBackupsAfterFull, logBackupsQuery, missingLogBackups, restoreLogBackups, restoreLogStatement } from './mirror-log-chain.js';
 import { isMirrored, readDatabase, type DatabaseStateRow } from './database-state.js';
 import { withProgress } from './progress.js';
-import { CheckFailedError } from './step.js';
+import { CheckFailedError, rows } from './step.js';
 import { id, joinTsql, lit, tsql } from './tsql.js';
 
 const seeded = (row: DatabaseStateRow | undefined) => isMirrored(row) || row?.state_desc === 'RESTORING';
 
 /** Nothing of value on the mirror is overwritten without the operator typing its name. */
 export function confirmOverwriteMirrorCopies(databases: string[], mirrorInstance: string): StepDefinition {
+  // Each copy that would be lost, with its size and files (sys.master_files: size in 8-KB pages).
   const existingOnline = async (ctx: StepContext) => {
     const found: string[] = [];
     for (const database of databases) {
       const row = await readDatabase(ctx, 'mirror', database);
-      if (row && !seeded(row)) found.push(`${database} (${row.state_desc})`);
+      if (!row || seeded(row)) continue;
+      const files = await rows<{ physical_name: string; size: number }>(ctx, 'mirror', tsql`SELECT physical_name, size FROM sys.master_files WHERE database_id = DB_ID(${lit(database)}) ORDER BY file_id`);
+      const mb = Math.round(files.reduce((sum, f) => sum + Number(f.size), 0) / 128);
+      found.push(`${database} (${row.state_desc}, ${mb.toLocaleString('en-US')} MB: ${files.map((f) => f.physical_name).join(', ')})`);
     }
     return found;
   };

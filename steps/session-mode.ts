@@ -4,6 +4,7 @@
 // (learn.microsoft.com: ALTER DATABASE Database Mirroring).
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { servingPartner, type DatabaseStateRow } from './database-state.js';
+import { withHandshakeReasons } from './handshake-failure.js';
 import { CheckFailedError, firstRow, type SqlTarget } from './step.js';
 import { id, lit, tsql, type Statement } from './tsql.js';
 
@@ -89,7 +90,7 @@ export function suspendSession(database: string): StepDefinition {
 /** SET WITNESS on the serving partner; it needs SAFETY FULL (a witness is for high safety with
  * automatic failover) and a caught-up mirror (1426). */
 export function addWitness(database: string, witnessAddress: string): StepDefinition {
-  return modeStep(database, {
+  return withHandshakeReasons(modeStep(database, {
     id: `add-witness.${database}`,
     title: `SET WITNESS for ${database} → ${witnessAddress}`,
     statement: tsql`ALTER DATABASE ${id('database', database)} SET WITNESS = ${lit(witnessAddress)}`,
@@ -100,5 +101,5 @@ export function addWitness(database: string, witnessAddress: string): StepDefini
         throw new CheckFailedError(`${database} runs with SAFETY ${row.mirroring_safety_level_desc}: a witness is for high safety with automatic failover`, 'run set-safety-full first, then add-witness');
       }
     },
-  });
+  }), ['principal', 'mirror', 'witness']);
 }

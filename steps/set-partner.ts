@@ -4,6 +4,7 @@ import type { BackupConfig } from '../config/types.js';
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { isMirrored, readDatabase } from './database-state.js';
 import { missingLogBackups, restoreLogBackups } from './mirror-log-chain.js';
+import { explainHandshake, withHandshakeReasons } from './handshake-failure.js';
 import { CheckFailedError, sqlStep } from './step.js';
 import { id, lit, tsql } from './tsql.js';
 
@@ -69,14 +70,16 @@ export function startSession(backup: BackupConfig, database: string, principalAd
     ...base,
     async apply(ctx) {
       if (!isMirrored(await readDatabase(ctx, 'mirror', database))) await catchUp(ctx, `${database} on the mirror is not in the partner state (an earlier attempt stopped half-way)`);
-      try {
-        await ctx.sql('principal', onPrincipal);
-      } catch (error) {
-        const number = (error as { number?: number }).number;
-        if (number !== 1478 && number !== 1412) throw error;
-        if ((await catchUp(ctx, `the principal answered ${number}: a log backup was taken after the mirror copy was restored`)) === 0) throw error;
-        await ctx.sql('principal', onPrincipal);
-      }
+      await explainHandshake(ctx, ['principal', 'mirror'], async () => {
+        try {
+          await ctx.sql('principal', onPrincipal);
+        } catch (error) {
+          const number = (error as { number?: number }).number;
+          if (number !== 1478 && number !== 1412) throw error;
+          if ((await catchUp(ctx, `the principal answered ${number}: a log backup was taken after the mirror copy was restored`)) === 0) throw error;
+          await ctx.sql('principal', onPrincipal);
+        }
+      });
     },
     plan: () => [
       ...base.plan(),
@@ -87,7 +90,7 @@ export function startSession(backup: BackupConfig, database: string, principalAd
 }
 
 export function setWitness(database: string, witnessAddress: string) {
-  return sqlStep({
+  return withHandshakeReasons(sqlStep({
     id: `principal.set-witness.${database}`,
     title: `SET WITNESS for ${database} on the principal → ${witnessAddress}`,
     target: 'principal',
@@ -98,7 +101,7 @@ export function setWitness(database: string, witnessAddress: string) {
       if (witness && witness.toUpperCase() === witnessAddress.toUpperCase()) return { done: true, detail: `witness ${witness} (${row?.mirroring_witness_state_desc})` };
       return { done: false, detail: witness ? `witness is ${witness}` : 'no witness' };
     },
-  });
+  }), ['principal', 'mirror', 'witness']);
 }
 
 export function setSafety(database: string, safety: 'FULL' | 'OFF') {

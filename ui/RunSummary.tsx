@@ -27,7 +27,7 @@ export function RunSummary({ state, finished }: { state: RunViewState; finished:
       </Text>
       {finished.error ? <Text color={color('red')}>  {errorLine(finished.error)}</Text> : null}
       {finished.error?.hint ? <Text color={color('yellow')}>  hint: {finished.error.hint}</Text> : null}
-      {finished.resumeCommand ? <Text>  to continue: <Text bold>{finished.resumeCommand}</Text></Text> : null}
+      {finished.resumeCommand ? <Text>  {finished.error?.fixFirst ? 'once that is fixed (hint above), continue' : 'to continue'}: <Text bold>{finished.resumeCommand}</Text></Text> : null}
     </Box>
   );
 }

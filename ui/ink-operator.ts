@@ -37,10 +37,10 @@ export function inkOperator(options: { name: string; store: RunStore; signal: Ab
   return {
     name: options.name,
     confirmManual: (step: StepDefinition) => ask<boolean>({ kind: 'manual', stepId: step.id, title: step.title, instructions: step.manual?.instructions ?? step.title }),
-    confirmDestructive: async (step: StepDefinition) => {
+    confirmDestructive: async (step: StepDefinition, consequences = step.destructive!.consequences) => {
       const expected = step.destructive!.confirmText;
       if (options.confirm === expected) return true;
-      return ask<boolean>({ kind: 'destructive', stepId: step.id, title: step.title, expected, consequences: step.destructive!.consequences, typed: '' });
+      return ask<boolean>({ kind: 'destructive', stepId: step.id, title: step.title, expected, consequences, typed: '' });
     },
     onFailure: (step: StepDefinition, error: SqlErrorInfo | Error, choices: Choice[]) =>
       ask<Choice>({ kind: 'failure', stepId: step.id, title: step.title, error: summarizeError(error), choices }),

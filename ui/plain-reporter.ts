@@ -41,7 +41,7 @@ export function formatEvent(event: EngineEvent, repeats = 0): string | undefined
     case 'run-finished': {
       const lines = [`run ${event.runId}: ${event.status}${event.skipped ? ` WITH ${event.skipped.length} SKIPPED STEP(S): ${event.skipped.join(', ')}` : ''} (exit ${event.exitCode})`];
       if (event.error) lines.push(`  ${event.error.number !== undefined ? `error ${event.error.number}: ` : ''}${event.error.message}`, ...(event.error.hint ? [`  hint: ${event.error.hint}`] : []));
-      if (event.resumeCommand) lines.push(`to continue: ${event.resumeCommand}`);
+      if (event.resumeCommand) lines.push(event.error?.fixFirst ? `once that is fixed (hint above), continue: ${event.resumeCommand}` : `to continue: ${event.resumeCommand}`);
       return lines.join('\n');
     }
   }

@@ -10,7 +10,7 @@ import { sendControl, findRunningLab, LabNotRunningError } from '../../lab/contr
 import { ControlError, type FaultKind } from '../../lab/control/control-protocol.js';
 import { batchLogPath, labDir } from '../../lab/control/lab-dir.js';
 import { loadLabState } from '../../lab/persist/lab-state-file.js';
-import { parseEdition, parseVersion } from '../../lab/control/lab-options.js';
+import { parseEdition, parseSite, parseVersion } from '../../lab/control/lab-options.js';
 import { startLabProcess, stopLabProcess } from '../../lab/control/launch.js';
 import type { InstanceStatus, LabStatus } from '../../lab/control/lab-status.js';
 import type { ClientProgram } from '../../lab/model.js';
@@ -27,13 +27,14 @@ interface LabArgs {
   follow: boolean;
   version?: string;
   edition?: string;
+  site?: string;
 }
 
 function parseLabArgs(ctx: CommandContext): LabArgs {
   const text = (name: string): string | undefined => optionText(ctx, name);
-  const [dir, version, edition] = [text('dir'), text('version'), text('edition')];
+  const [dir, version, edition, site] = [text('dir'), text('version'), text('edition'), text('site')];
   const labDirPath = resolvePaths({ ...(ctx.flags.config ? { config: ctx.flags.config } : {}), ...(ctx.flags.store ? { store: ctx.flags.store } : {}), ...(dir ? { labDir: dir } : {}) }, ctx.env, ctx.cwd).labDir;
-  return { dir: labDirPath, positional: ctx.positionals, witness: ctx.options.witness === true, follow: ctx.options.follow === true, ...(version ? { version } : {}), ...(edition ? { edition } : {}) };
+  return { dir: labDirPath, positional: ctx.positionals, witness: ctx.options.witness === true, follow: ctx.options.follow === true, ...(version ? { version } : {}), ...(edition ? { edition } : {}), ...(site ? { site } : {}) };
 }
 
 const command: Command = async (ctx) => {
@@ -76,19 +77,21 @@ async function start(ctx: CommandContext, args: LabArgs, rest: string[]): Promis
   expectArgs(rest, 0, '');
   let version;
   let edition;
+  let site;
   try {
     version = args.version === undefined ? undefined : parseVersion(args.version);
     edition = args.edition === undefined ? undefined : parseEdition(args.edition);
+    site = args.site === undefined ? undefined : parseSite(args.site);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const existing = existsSync(labDir(args.dir).state);
-  const { started, status } = await startLabProcess({ dir: args.dir, ...(args.witness ? { witness: true } : {}), ...(version ? { version } : {}), ...(edition ? { edition } : {}) });
+  const { started, status } = await startLabProcess({ dir: args.dir, ...(args.witness ? { witness: true } : {}), ...(version ? { version } : {}), ...(edition ? { edition } : {}), ...(site ? { site } : {}) });
   if (ctx.flags.json) {
     ctx.stdout.write(JSON.stringify({ started, ...status }) + '\n');
     return 0;
   }
-  const ignored = existing && (args.witness || version || edition) ? ' (--witness/--version/--edition apply only to a new lab; this directory already holds one)' : '';
+  const ignored = existing && (args.witness || version || edition || site) ? ' (--witness/--version/--edition/--site apply only to a new lab; this directory already holds one)' : '';
   ctx.stdout.write(started ? `lab started in ${status.dir} (pid ${status.pid})${ignored}\n` : `lab already running in ${status.dir} (pid ${status.pid})\n`);
   ctx.stdout.write(describeLab(status));
   return 0;
@@ -167,8 +170,9 @@ async function log(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<
       if (timer) clearInterval(timer);
       void busy.then(resolve);
     };
-    process.once('SIGINT', end);
-    process.once('SIGTERM', end);
+    const release = ctx.signals.claim();
+    ctx.signals.signal.addEventListener('abort', () => { release(); end(); }, { once: true });
+    if (ctx.signals.signal.aborted) end();
     const poll = (): void => void (busy = busy.then(printFrom));
     poll();
     watcher = watch(labDir(args.dir).logs, poll);

@@ -6,30 +6,7 @@ import { resolvePaths } from '../paths.js';
 import { loadConfig } from '../../config/load.js';
 import type { PairStatus } from '../../steps/pair-status.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sparkline } from '../../monitor/sparkline.js';
-
-/** A refresh slower than this is called out. */
-const SLOW_MS = 2000;
-/** Queue values kept per database for the sparklines (a few minutes at the default interval). */
-const KEEP = 120;
-
-function queueLines(status: PairStatus, queues: Map<string, number[]>): string {
-  const lines: string[] = [];
-  for (const p of status.partners) {
-    for (const d of p.databases) {
-      for (const [label, value] of [['send', d.sendQueueKb], ['redo', d.redoQueueKb]] as const) {
-        if (value === null || (label === 'send' && d.role !== 'PRINCIPAL') || (label === 'redo' && d.role !== 'MIRROR')) continue;
-        const key = `${d.name} ${label} queue on ${p.instance}`;
-        const series = queues.get(key) ?? [];
-        series.push(value);
-        if (series.length > KEEP) series.shift();
-        queues.set(key, series);
-        lines.push(`  ${key.padEnd(40)} ${sparkline(series, 40)} ${value} KB`);
-      }
-    }
-  }
-  return lines.length ? `\nqueues\n${lines.join('\n')}\n` : '';
-}
+import type { MirrorbookConfig } from '../../config/types.js';
 
 /** Seconds between refreshes, from --interval (default 2). */
 function intervalOf(ctx: CommandContext): number {
@@ -58,13 +35,13 @@ export function renderStatus(status: PairStatus): string {
   return lines.join('\n');
 }
 
-async function withPair<T>(ctx: CommandContext, body: (read: () => Promise<PairStatus>) => Promise<T>): Promise<T> {
+async function withPair<T>(ctx: CommandContext, body: (read: () => Promise<PairStatus>, config: MirrorbookConfig) => Promise<T>): Promise<T> {
   const config = loadConfig(resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, { env: ctx.env });
   const { PairConnections } = await import('../../steps/connection.js');
   const { readPairStatus } = await import('../../steps/pair-status.js');
   const connections = new PairConnections(config);
   try {
-    return await body(() => readPairStatus(config, connections));
+    return await body(() => readPairStatus(config, connections), config);
   } finally {
     await connections.close();
   }
@@ -75,33 +52,41 @@ export { withPair };
 const command: Command = async (ctx) => {
   const watch = ctx.options.watch === true;
   const intervalS = intervalOf(ctx);
-  return withPair(ctx, async (read) => {
+  return withPair(ctx, async (read, config) => {
     if (!watch) {
       const status = await read();
       ctx.stdout.write((ctx.flags.json ? JSON.stringify(status) : renderStatus(status)) + '\n');
       return status.partners.every((p) => p.reachable) ? 0 : 1;
     }
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    // Piped (or --json): one JSON document per refresh, appended. On a terminal: redrawn in place,
-    // with the last minutes of each queue as a sparkline and a note when the servers answer slowly.
-    const terminal = ctx.stdout.isTTY === true && !ctx.flags.json;
+    // Until SIGINT / SIGTERM / SIGHUP (cli/signals.ts, whose handler stays for the whole process, so
+    // Ink's exit hook never finds itself the last listener): the refresh in flight ends, then the loop.
+    const stop = ctx.signals;
+    const release = stop.claim();
+    // Piped (or --json): one JSON document per refresh, appended; --plain on a terminal: the text,
+    // appended. On a terminal: redrawn in place by Ink, with each queue's course as a sparkline and
+    // a partner slow to answer called out.
+    const terminal = ctx.stdout.isTTY === true && !ctx.flags.json && !ctx.flags.plain;
+    const plainText = ctx.stdout.isTTY === true && !ctx.flags.json && ctx.flags.plain;
     const queues = new Map<string, number[]>();
+    const ui = terminal ? await import('../../ui/StatusWatch.js') : undefined;
+    const view = ui?.startStatusWatch({ stdout: ctx.stdout as NodeJS.WriteStream, stderr: ctx.stderr as NodeJS.WriteStream, color: ctx.flags.color });
     try {
       while (!stop.signal.aborted) {
         const asked = Date.now();
         const status = await read();
         const tookMs = Date.now() - asked;
-        if (!terminal) ctx.stdout.write(JSON.stringify({ ...status, answeredInMs: tookMs }) + '\n');
-        else ctx.stdout.write('\x1b[H\x1b[J' + renderStatus(status) + '\n' + queueLines(status, queues) + (tookMs > SLOW_MS ? `\nthe servers took ${tookMs} ms to answer (slow)\n` : ''));
+        if (plainText) ctx.stdout.write(renderStatus(status) + '\n\n');
+        else if (!ui || !view) ctx.stdout.write(JSON.stringify({ ...status, answeredInMs: tookMs }) + '\n');
+        else {
+          ui.recordQueues(status, queues);
+          view.show({ status, intervalS, slowAnswerMs: config.monitor.slowAnswerMs, queues });
+        }
         await sleep(intervalS * 1000, undefined, { signal: stop.signal }).catch(() => {});
       }
       return 0;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      await view?.close();
+      release();
     }
   });
 };

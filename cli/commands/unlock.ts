@@ -2,7 +2,8 @@
 // Without --pair: the pair of the latest run.
 
 import type { Command } from '../command.js';
-import { optionText, UsageError } from '../command.js';
+import { optionText, resumeCommandFor, UsageError } from '../command.js';
+import { commandLine } from '../next-steps.js';
 import { OperatorError } from '../../errors/operator-error.js';
 
 /** A live holder is not released without --force: exit 4, as a run refused on the same lock. */
@@ -26,7 +27,7 @@ const command: Command = async (ctx) => {
     const held = store.locks.get(pairKey);
     if (held && !held.stale && held.pid !== process.pid) {
       if (ctx.options.force !== true) {
-        throw new LockHeldError(`pair ${pairKey} is held by ${held.owner} on ${held.host} (pid ${held.pid}, run ${held.runId}, '${held.procedure}' since ${held.acquiredAt}), which may still be running`, `wait for it, or if you know it is gone: mirrorbook unlock --pair ${pairKey} --force --reason '…' (audited)`);
+        throw new LockHeldError(`pair ${pairKey} is held by ${held.owner} on ${held.host} (pid ${held.pid}, run ${held.runId}, '${held.procedure}' since ${held.acquiredAt}), which may still be running`, `wait for it, or if you know it is gone: ${commandLine(ctx, `unlock --pair ${pairKey} --force --reason '…'`)} (audited)`);
       }
       ctx.stderr.write(`warning: process ${held.pid} on ${held.host} may still be running run ${held.runId}; released by --force\n`);
     }
@@ -36,7 +37,7 @@ const command: Command = async (ctx) => {
       return 0;
     }
     ctx.stdout.write(`released the lock on ${pairKey} held by ${removed.owner} on ${removed.host} (pid ${removed.pid}, run ${removed.runId}, '${removed.procedure}' since ${removed.acquiredAt}); recorded in the audit trail\n` +
-      `continue that run with 'mirrorbook resume ${removed.runId}'\n`);
+      `continue that run with '${resumeCommandFor(ctx, removed.runId)}'\n`);
     return 0;
   } finally {
     store.close();

@@ -11,7 +11,7 @@ import { sysDatabaseMirroring, sysDatabases, sysMasterFiles, sysTables } from '.
 import { sysDatabaseMirroringWitnesses, sysDmDbMirroringConnections, sysDmExecRequests, sysDmExecSessions, sysDmServerServices } from './dmvs.js';
 import { sysDatabaseMirroringEndpoints, sysEndpoints, sysTcpEndpoints } from './endpoints.js';
 import { scalarFunction, variable } from './functions.js';
-import { msdbBackupmediafamily, msdbBackupset, msdbRestorehistory, msdbSysjobs } from './msdb.js';
+import { msdbBackupmediafamily, msdbBackupset, msdbRestorehistory, msdbSysjobs, msdbSysjobsteps } from './msdb.js';
 import { userTableRelation } from '../storage/user-tables.js';
 import { sysDmOsPerformanceCounters } from './performance-counters.js';
 import { sysCertificates, sysDatabasePrincipals, sysServerPermissions, sysServerPrincipals, sysServerRoleMembers, sysSymmetricKeys } from './security.js';
@@ -54,6 +54,7 @@ const MSDB_TABLES: Record<string, ServerView> = {
   backupmediafamily: msdbBackupmediafamily,
   restorehistory: msdbRestorehistory,
   sysjobs: msdbSysjobs,
+  sysjobsteps: msdbSysjobsteps,
 };
 
 /** Resolves ['db', 'schema', 'name'] (db and schema optional) to a view; undefined → Msg 208. */

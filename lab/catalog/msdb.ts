@@ -142,8 +142,9 @@ export function msdbRestorehistory(ctx: CatalogContext): Relation {
   return { columns, rows };
 }
 
-/** msdb.dbo.sysjobs: the lab's only SQL Server Agent job is the mirroring monitor's, created by
- * sp_dbmmonitoraddmonitoring (lab/mirroring/monitor-status). Columns as documented for sysjobs. */
+/** msdb.dbo.sysjobs: the mirroring monitor's job, created by sp_dbmmonitoraddmonitoring
+ * (lab/mirroring/monitor-status), and the site's own jobs (InstanceState.agentJobs). Columns as
+ * documented for sysjobs. */
 export function msdbSysjobs(ctx: CatalogContext): Relation {
   const columns = [
     uniqueidentifier('job_id'), int('originating_server_id'), nvarchar('name', 128, false), tinyint('enabled'), nvarchar('description', 512), int('start_step_id'),
@@ -151,5 +152,13 @@ export function msdbSysjobs(ctx: CatalogContext): Relation {
   ];
   const job = ctx.instance.dbmMonitor?.job;
   const rows: SqlValue[][] = job ? [[job.jobId, 0, MONITOR_JOB_NAME, 1, null, 1, 0, date(job.createdAt), date(job.createdAt), 1]] : [];
+  for (const other of ctx.instance.agentJobs ?? []) rows.push([other.jobId, 0, other.name, other.enabled ? 1 : 0, null, 1, 0, date(other.createdAt), date(other.createdAt), 1]);
   return { columns, rows };
+}
+
+/** msdb.dbo.sysjobsteps of the site's own jobs (InstanceState.agentJobs): job_id, step_id,
+ * step_name, subsystem, command, database_name, as documented for sysjobsteps. */
+export function msdbSysjobsteps(ctx: CatalogContext): Relation {
+  const columns = [uniqueidentifier('job_id'), int('step_id'), nvarchar('step_name', 128, false), nvarchar('subsystem', 40, false), nvarchar('command', 4000), nvarchar('database_name', 128)];
+  return { columns, rows: (ctx.instance.agentJobs ?? []).flatMap((job) => job.steps.map((step) => [job.jobId, step.stepId, step.stepName, step.subsystem, step.command, step.databaseName] as SqlValue[])) };
 }

@@ -11,12 +11,14 @@ import { processAlive } from './control-file.js';
 import { ControlError } from './control-protocol.js';
 import { labDir } from './lab-dir.js';
 import type { LabStatus } from './lab-status.js';
+import type { SiteKind } from './lab-options.js';
 
 export interface StartOptions {
   dir: string;
   witness?: boolean;
   version?: SqlVersionName;
   edition?: Edition;
+  site?: SiteKind;
   timeoutMs?: number;
   /** A bundled lab-process.js to run instead of the one beside this code (tests of the source use dist's). */
   labProcess?: string;
@@ -46,6 +48,7 @@ export async function startLabProcess(options: StartOptions): Promise<StartResul
     ...(options.witness ? ['--witness'] : []),
     ...(options.version ? ['--version', options.version] : []),
     ...(options.edition ? ['--edition', options.edition] : []),
+    ...(options.site ? ['--site', options.site] : []),
   ], { cwd, detached: true, stdio: ['ignore', out, out] });
   closeSync(out);
   let exitCode: number | null = null;

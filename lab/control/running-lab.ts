@@ -5,7 +5,9 @@
 
 import { appendFileSync, mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import type { Edition, InstanceState, LabState, SqlVersionName } from '../model.js';
-import { createSite } from '../site.js';
+import { createSite, siteRoles } from '../site.js';
+import { buildGuideSite } from '../guide-site.js';
+import type { SiteKind } from './lab-options.js';
 import { restartService } from '../instance/service.js';
 import { backupDirectory } from '../instance/database.js';
 import { hashPassword } from '../instance/password.js';
@@ -38,6 +40,8 @@ export interface LabOptions {
   witness?: boolean;
   version?: SqlVersionName;
   edition?: Edition;
+  /** `guide`: the instances already hold what the vendor guide's statements create (RC4 endpoints …). */
+  site?: SiteKind;
   /** The lab's clock; real time by default. */
   now?: () => Date;
   /** Called with one line per notable event (the process writes them to its log). */
@@ -73,7 +77,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   let lab: LabState;
   try {
     const loaded = loadLabState(dir.root);
-    lab = loaded ?? newLab(dir, options, now());
+    lab = loaded ?? (await newLab(dir, options, now()));
     // The process stopped every instance it served: each one that was running starts again, with
     // a new process id, start time and error log (the previous one becomes ERRORLOG.1).
     if (loaded) for (const instance of Object.values(lab.instances)) if (instance.service.status === 'Running') restartService(instance, now());
@@ -327,15 +331,17 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   return { dir, lab, status, control, stop, stopped };
 }
 
-function newLab(dir: LabDir, options: LabOptions, now: Date): LabState {
+async function newLab(dir: LabDir, options: LabOptions, now: Date): Promise<LabState> {
+  const adminPassword = ensureSecret(dir, 'site-admin');
   const lab = createSite({
-    adminPassword: ensureSecret(dir, 'site-admin'),
+    adminPassword,
     adminLogin: ADMIN_LOGIN,
     now,
     ...(options.witness ? { witness: true } : {}),
     ...(options.version ? { version: options.version } : {}),
     ...(options.edition ? { edition: options.edition } : {}),
   });
+  if (options.site === 'guide') await buildGuideSite(lab, siteRoles(options), { name: ADMIN_LOGIN, password: adminPassword }, now);
   // One password per instance, as separate servers would have.
   for (const instance of Object.values(lab.instances)) {
     const login = instance.logins[ADMIN_LOGIN];

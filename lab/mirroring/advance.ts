@@ -6,7 +6,7 @@
 import type { DatabaseState, InstanceState, LabState, MirroringCounters, MirroringState } from '../model.js';
 import { findDatabase } from '../storage/databases.js';
 import { LOG_KB_PER_TRANSACTION, LSN_PER_TRANSACTION, logKB } from '../storage/log.js';
-import { writeErrorLog } from './errorlog.js';
+import { writeHandshakeFailure } from './errorlog.js';
 import { noteSendQueue, runMonitorJob } from './monitor-status.js';
 import { dropClientsOfDownInstance, reconnectPrograms } from './reconnect.js';
 import { instanceUp, link } from './handshake.js';
@@ -293,7 +293,7 @@ function logRefusedReconnect(lab: LabState, side: Side, peer: InstanceState, now
   const refusal = partnersLink(lab, side.instance, peer, now);
   const log = refusal?.loggedBy;
   if (!refusal || !log || log.errorLog.some((line) => line.text === refusal.text && Date.parse(line.ts) >= Date.parse(side.mirroring.disconnectedSince ?? line.ts))) return;
-  writeErrorLog(log, now, refusal.text, refusal.number);
+  writeHandshakeFailure(refusal, now);
 }
 
 function updateWitnessState(lab: LabState, side: Side, now: Date): void {

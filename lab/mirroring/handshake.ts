@@ -34,12 +34,20 @@ export function isDomainAccount(account: string): boolean {
   return DOMAIN_ACCOUNT.test(account) && !/^(LocalSystem|LocalService|NetworkService)$/i.test(account);
 }
 
-function loginFailed(acceptor: InstanceState, user: string, inner: string, number: number): HandshakeRefusal {
-  return { loggedBy: acceptor, number, text: `Database Mirroring login attempt by user '${user}' failed with error: 'Connection handshake failed. ${inner}'.  [CLIENT: 127.0.0.1]` };
+// The ERRORLOG line is message 28048 "Database Mirroring login attempt by user '%.*ls.' failed with
+// error: '%.*ls'.  %.*ls" (or 28047 without a user) around the reason's own text; the user name is
+// followed by a period and the peer's address closes the line, as SQL Server writes it
+// (learn.microsoft.com "Errors 28000 - 29999"; the troubleshooting article on 1418 quotes it).
+function clientOf(instance: InstanceState): string {
+  return `[CLIENT: ${instance.host}]`;
 }
 
-function localFailure(instance: InstanceState, inner: string, number: number): HandshakeRefusal {
-  return { loggedBy: instance, number, text: `Database Mirroring login attempt failed with error: 'Connection handshake failed. ${inner}'.  [CLIENT: 127.0.0.1]` };
+function loginFailed(acceptor: InstanceState, initiator: InstanceState, user: string, inner: string, number: number): HandshakeRefusal {
+  return { loggedBy: acceptor, number, text: `Database Mirroring login attempt by user '${user}.' failed with error: 'Connection handshake failed. ${inner}'.  ${clientOf(initiator)}` };
+}
+
+function localFailure(instance: InstanceState, peer: InstanceState, inner: string, number: number): HandshakeRefusal {
+  return { loggedBy: instance, number, text: `Database Mirroring login attempt failed with error: 'Connection handshake failed. ${inner}'.  ${clientOf(peer)}` };
 }
 
 function hasConnect(instance: InstanceState, login: Login): boolean {
@@ -71,7 +79,7 @@ function encryptionRefusal(initiator: InstanceState, acceptor: InstanceState): H
   const bothEncrypt = a.encryption !== 'DISABLED' && b.encryption !== 'DISABLED';
   const common = effectiveAlgorithms(acceptor).some((alg) => effectiveAlgorithms(initiator).includes(alg));
   if (mismatch || (bothEncrypt && !common)) {
-    return loginFailed(acceptor, initiator.service.account, 'There is no compatible encryption algorithm. State 22.', 28027);
+    return loginFailed(acceptor, initiator, initiator.service.account, 'There is no compatible encryption algorithm. State 22.', 28027);
   }
   return null;
 }
@@ -84,28 +92,28 @@ function certificateWindow(cert: Certificate, now: Date): 'valid' | 'not-yet' | 
 
 function authenticateWithCertificate(initiator: InstanceState, acceptor: InstanceState, now: Date): HandshakeRefusal | null {
   const own = endpointCertificate(initiator);
-  if (!own) return localFailure(initiator, 'The certificate used by this endpoint was not found: Certificate expired. Use DBCC CHECKDB in master database to verify the metadata integrity of the endpoints. State 85.', 28036);
+  if (!own) return localFailure(initiator, acceptor, 'The certificate used by this endpoint was not found: Certificate expired. Use DBCC CHECKDB in master database to verify the metadata integrity of the endpoints. State 85.', 28036);
   if (own.privateKeyPem === null || own.privateKeyEncryption !== 'MK') {
-    return localFailure(initiator, `The certificate '${own.name}' is not valid for endpoint authentication. The certificate must have a private key encrypted with the database master key and current UTC date has to be between the certificate start date and the certificate expiration date. State 102.`, 28055);
+    return localFailure(initiator, acceptor, `The certificate '${own.name}' is not valid for endpoint authentication. The certificate must have a private key encrypted with the database master key and current UTC date has to be between the certificate start date and the certificate expiration date. State 102.`, 28055);
   }
   const window = certificateWindow(own, now);
   if (window !== 'valid') {
-    return localFailure(initiator, window === 'expired' ? 'The certificate used by this endpoint has expired. State 96.' : 'The certificate used by this endpoint is not yet valid. State 95.', window === 'expired' ? 28023 : 28022);
+    return localFailure(initiator, acceptor, window === 'expired' ? 'The certificate used by this endpoint has expired. State 96.' : 'The certificate used by this endpoint is not yet valid. State 95.', window === 'expired' ? 28023 : 28022);
   }
   const master = acceptor.databases.master;
   const imported = master && Object.values(master.certificates).find((c) => c.thumbprintHex === own.thumbprintHex);
   if (!master || !imported) {
-    return loginFailed(acceptor, initiator.service.account, 'The certificate used by the peer is invalid due to the following reason: Certificate not found. State 89.', 28035);
+    return loginFailed(acceptor, initiator, initiator.service.account, 'The certificate used by the peer is invalid due to the following reason: Certificate not found. State 89.', 28035);
   }
   const importedWindow = certificateWindow(imported, now);
   if (importedWindow !== 'valid') {
-    return loginFailed(acceptor, imported.name, importedWindow === 'expired' ? 'The certificate used by the peer has expired. State 98.' : 'The certificate used by the peer is not yet valid. State 97.', importedWindow === 'expired' ? 28025 : 28024);
+    return loginFailed(acceptor, initiator, imported.name, importedWindow === 'expired' ? 'The certificate used by the peer has expired. State 98.' : 'The certificate used by the peer is not yet valid. State 97.', importedWindow === 'expired' ? 28025 : 28024);
   }
   const owner = Object.values(master.users).find((u) => u.principalId === imported.principalId);
   const login = owner?.loginSidHex ? Object.values(acceptor.logins).find((l) => l.sidHex === owner.loginSidHex) : undefined;
   if (!login || login.isDisabled || !hasConnect(acceptor, login)) {
     const name = login?.name ?? owner?.name ?? imported.name;
-    return loginFailed(acceptor, name, `The login '${name}' does not have CONNECT permission on the endpoint. State 84.`, 28034);
+    return loginFailed(acceptor, initiator, name, `The login '${name}' does not have CONNECT permission on the endpoint. State 84.`, 28034);
   }
   return null;
 }
@@ -113,11 +121,11 @@ function authenticateWithCertificate(initiator: InstanceState, acceptor: Instanc
 function authenticateWithWindows(initiator: InstanceState, acceptor: InstanceState): HandshakeRefusal | null {
   const account = initiator.service.account;
   if (!isDomainAccount(account) || !isDomainAccount(acceptor.service.account)) {
-    return loginFailed(acceptor, account, 'An OS call failed: (8009030c) 0x8009030c(The logon attempt failed). State 67.', 28048);
+    return loginFailed(acceptor, initiator, account, 'An OS call failed: (8009030c) 0x8009030c(The logon attempt failed). State 67.', 28048);
   }
   const login = Object.values(acceptor.logins).find((l) => l.name.toUpperCase() === account.toUpperCase() && l.type === 'U');
   if (!login || login.isDisabled || !hasConnect(acceptor, login)) {
-    return loginFailed(acceptor, account, `The login '${account}' does not have CONNECT permission on the endpoint. State 84.`, 28034);
+    return loginFailed(acceptor, initiator, account, `The login '${account}' does not have CONNECT permission on the endpoint. State 84.`, 28034);
   }
   return null;
 }
@@ -130,13 +138,13 @@ export function connect(lab: LabState, initiator: InstanceState, acceptor: Insta
   const into = acceptor.endpoint;
   if (!out || out.state !== 'STARTED' || !into || into.state !== 'STARTED') return silent;
   if (!servesRole(into, acceptorRole)) {
-    return loginFailed(acceptor, initiator.service.account, `The endpoint is not configured for the ${acceptorRole === 'WITNESS' ? 'witness' : 'partner'} role. State 80.`, 28080);
+    return loginFailed(acceptor, initiator, initiator.service.account, `The endpoint is not configured for the ${acceptorRole === 'WITNESS' ? 'witness' : 'partner'} role. State 80.`, 28080);
   }
   const encryption = encryptionRefusal(initiator, acceptor);
   if (encryption) return encryption;
   // The initiator offers its methods in order; the first one the acceptor also accepts is used.
   const method = out.auth.find((m) => into.auth.some((n) => n.kind === m.kind));
-  if (!method) return loginFailed(acceptor, initiator.service.account, 'There is no compatible authentication protocol. State 21.', 28048);
+  if (!method) return loginFailed(acceptor, initiator, initiator.service.account, 'There is no compatible authentication protocol. State 21.', 28048);
   return method.kind === 'CERTIFICATE' ? authenticateWithCertificate(initiator, acceptor, now) : authenticateWithWindows(initiator, acceptor);
 }
 

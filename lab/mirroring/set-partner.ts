@@ -7,7 +7,7 @@ import type { ExecEnv } from '../server/env.js';
 import { findDatabase } from '../storage/databases.js';
 import { cannotAlterDatabase } from '../storage/messages.js';
 import { instanceAtAddress, parseAddress } from './address.js';
-import { writeErrorLog } from './errorlog.js';
+import { writeErrorLog, writeHandshakeFailure } from './errorlog.js';
 import { connect } from './handshake.js';
 import * as msg from './messages.js';
 import { newMirroring, partnersLink, transactionsThrough } from './session.js';
@@ -39,7 +39,7 @@ function startAsPrincipal(env: ExecEnv, database: DatabaseState, address: string
   if (!target) throw msg.addressUnreachable(address);
   const outbound = connect(env.lab, env.instance, target, 'PARTNER', now);
   if (outbound) {
-    if (outbound.loggedBy) writeErrorLog(outbound.loggedBy, now, outbound.text, outbound.number);
+    writeHandshakeFailure(outbound, now);
     env.changed();
     throw msg.addressUnreachable(address);
   }
@@ -53,7 +53,7 @@ function startAsPrincipal(env: ExecEnv, database: DatabaseState, address: string
   if (instanceAtAddress(env.lab, remote.partnerName) !== env.instance) throw msg.addressUnreachable(address);
   const inbound = partnersLink(env.lab, env.instance, target, now);
   if (inbound) {
-    if (inbound.loggedBy) writeErrorLog(inbound.loggedBy, now, inbound.text, inbound.number);
+    writeHandshakeFailure(inbound, now);
     env.changed();
     throw msg.addressUnreachable(address);
   }

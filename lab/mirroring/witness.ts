@@ -8,7 +8,7 @@ import type { ExecEnv } from '../server/env.js';
 import { findDatabase } from '../storage/databases.js';
 import { cannotAlterDatabase } from '../storage/messages.js';
 import { instanceAtAddress, parseAddress } from './address.js';
-import { writeErrorLog } from './errorlog.js';
+import { writeHandshakeFailure } from './errorlog.js';
 import { link } from './handshake.js';
 import * as msg from './messages.js';
 import { partnerSide, sessionLinked, sideOf, type Side } from './session.js';
@@ -32,13 +32,13 @@ export function setWitness(env: ExecEnv, databaseName: string, address: string):
   const now = env.now();
   const fromPrincipal = link(env.lab, side.instance, witness, { a: 'PARTNER', b: 'WITNESS' }, now);
   if (fromPrincipal) {
-    if (fromPrincipal.loggedBy) writeErrorLog(fromPrincipal.loggedBy, now, fromPrincipal.text, fromPrincipal.number);
+    writeHandshakeFailure(fromPrincipal, now);
     env.changed();
     throw fromPrincipal.number === 28080 ? msg.witnessCannotServe(witness.name) : msg.addressUnreachable(address);
   }
   const fromMirror = other && link(env.lab, other.instance, witness, { a: 'PARTNER', b: 'WITNESS' }, now);
   if (!other || fromMirror || side.mirroring.state !== 'SYNCHRONIZED') {
-    if (fromMirror?.loggedBy) writeErrorLog(fromMirror.loggedBy, now, fromMirror.text, fromMirror.number);
+    if (fromMirror) writeHandshakeFailure(fromMirror, now);
     env.changed();
     throw msg.witnessNeedsAllThree();
   }

@@ -56,7 +56,9 @@ export function readErrorLog(ctx: BatchContext, filter: ErrorLogFilter): void {
   const columns = [datetime('LogDate'), nvarchar('ProcessInfo', 12), nvarchar('Text', 4000)];
   const wanted = filter.search.map((s) => s.toLowerCase());
   const rows: SqlValue[][] = lines
-    .map((line) => [new Date(line.ts), line.number !== undefined ? 'spid' : 'Server', line.number !== undefined ? `Error: ${line.number}. ${line.text}` : line.text] as SqlValue[])
+    .map((line) => (line.processInfo !== undefined
+      ? [new Date(line.ts), line.processInfo, line.text]
+      : [new Date(line.ts), line.number !== undefined ? 'spid' : 'Server', line.number !== undefined ? `Error: ${line.number}. ${line.text}` : line.text]) as SqlValue[])
     .filter((row) => wanted.every((s) => String(row[2]).toLowerCase().includes(s)));
   ctx.emit({ kind: 'rows', columns, rows });
 }

@@ -16,7 +16,7 @@ import { currentDatabase } from '../instance/scope.js';
 import { useDatabase } from '../instance/use-database.js';
 import { requireAlterDatabase, requireBackupPermission, requireRestorePermission, requireSysadmin } from '../instance/authorization.js';
 import { executeAlterDatabase } from '../storage/alter-database.js';
-import { createTable, insertRows } from '../storage/user-tables.js';
+import { addColumns, createTable, dropTable, insertRows } from '../storage/user-tables.js';
 import { executeBackup, executeCreateDatabase, executeDropDatabase, executeRestore, executeRestoreInfo } from '../storage/statements.js';
 import type { BatchContext } from './batch.js';
 import { BatchAborted, runStatement, transactionScope } from './batch.js';
@@ -202,6 +202,12 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
       return done(ctx);
     case 'createTable':
       createTable(env, statement);
+      return done(ctx);
+    case 'alterTableAdd':
+      addColumns(env, statement);
+      return done(ctx);
+    case 'dropTable':
+      dropTable(env, statement);
       return done(ctx);
     case 'insert': {
       const catalog = catalogFor(ctx);

@@ -24,8 +24,8 @@ export const versionEditionCheck: PreflightCheck = {
       const partner = s.role !== 'witness';
       if (partner && facts.engineEdition === EXPRESS) {
         findings.push(fail(ID, s.config.instance, `${what}: Express cannot be a mirroring partner`, 'use Standard or Enterprise for the principal and the mirror; Express can only be the witness'));
-      } else if (partner && facts.engineEdition === STANDARD && ctx.config.safety === 'OFF') {
-        findings.push(fail(ID, s.config.instance, `${what}: Standard Edition mirrors with SAFETY FULL only`, 'set safety: FULL in the config (high-safety mode), or use Enterprise Edition for asynchronous mirroring'));
+      } else if (partner && facts.engineEdition === STANDARD && (ctx.config.safety === 'OFF' || ctx.procedure === 'set-safety-off')) {
+        findings.push(fail(ID, s.config.instance, `${what}: Standard Edition mirrors with SAFETY FULL only`, ctx.procedure === 'set-safety-off' ? 'keep the session in SAFETY FULL (high-safety mode): asynchronous mirroring needs Enterprise Edition on both partners' : 'set safety: FULL in the config (high-safety mode), or use Enterprise Edition for asynchronous mirroring'));
       } else if (partner && ctx.config.auth.mode === 'certificate' && ctx.config.auth.exchange === 'binary' && facts.major < 11) {
         findings.push(fail(ID, s.config.instance, `${what}: CERTENCODED (auth.exchange: binary) needs SQL Server 2012 or later`, 'set auth.exchange: file (BACKUP CERTIFICATE to a share, CREATE CERTIFICATE FROM FILE), or upgrade this instance'));
       } else {

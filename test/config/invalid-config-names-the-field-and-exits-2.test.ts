@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../config/load.js';
+import { endpointNameOf } from '../../config/types.js';
 import { UsageError } from '../../cli/command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mb-config-'));
@@ -48,6 +49,8 @@ const cases: [string, string, string][] = [
   ['wrong type', VALID.replace('port: 50124', 'port: "fifty"'), 'pair.mirror.port: expected an integer'],
   ['endpoint port out of range', VALID + 'endpoint: { port: 80 }\n', 'endpoint.port: expected an integer 1024–32767'],
   ['RC4 without allowRc4', VALID + 'endpoint: { algorithm: RC4 }\n', 'endpoint.algorithm: RC4 uses RC4'],
+  ['adopted endpoint name not an identifier', VALID + 'endpoint: { names: { mirror: "Mirr]oring" } }\n', 'endpoint.names.mirror'],
+  ['adopted endpoint name for an unknown role', VALID + 'endpoint: { names: { backup: Mirroring } }\n', 'endpoint.names.backup: unknown key'],
   ['bad mirroring address', VALID.replace('TCP://sqlmir01.lab.local:1430', 'sqlmir01:1430'), 'pair.mirror.mirroringAddress'],
   ['address port not the endpoint port', VALID.replace('TCP://sqlmir01.lab.local:1430', 'TCP://sqlmir01.lab.local:1431'), 'differs from endpoint.port'],
   ['literal secret', VALID.replace('"env:MB_EP"', 'Hunter2-Secret-Pass'), 'secrets.endpointLoginPassword: a literal secret is not allowed'],
@@ -82,6 +85,12 @@ test('RC4 is accepted only with allowRc4 and then flagged', () => {
   const c = parse(VALID + 'endpoint: { algorithm: RC4, allowRc4: true }\n');
   assert.is(c.endpoint.algorithm, 'RC4');
   assert.ok(c.warnings.some((w) => w.includes('RC4')));
+});
+
+test('endpoint.names adopts an existing endpoint per instance; the others keep endpoint.name', () => {
+  const c = parse(VALID + 'endpoint: { names: { mirror: Mirroring } }\n');
+  assert.is(endpointNameOf(c.endpoint, 'mirror'), 'Mirroring');
+  assert.is(endpointNameOf(c.endpoint, 'principal'), 'Endpoint_Mirroring');
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

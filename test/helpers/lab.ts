@@ -15,6 +15,7 @@ import type { config as MssqlConfig } from 'mssql';
 import type { Edition, SqlVersionName } from '../../lab/model.js';
 import type { LabStatus, InstanceStatus } from '../../lab/control/lab-status.js';
 import type { ControlRequest } from '../../lab/control/control-protocol.js';
+import type { SiteKind } from '../../lab/control/lab-options.js';
 import { sendControl } from '../../lab/control/control-client.js';
 import { startLabProcess, stopLabProcess } from '../../lab/control/launch.js';
 import { freshBundle } from './fresh-bundle.js';
@@ -33,6 +34,8 @@ export interface TestLabOptions {
   witness?: boolean;
   version?: SqlVersionName;
   edition?: Edition;
+  /** `guide`: built by hand from the vendor guide (lab/guide-site.ts). */
+  site?: SiteKind;
   /** Run the lab inside the test process instead of a child process. */
   inProcess?: boolean;
   /** Reuse a directory (e.g. to restart a stopped lab); removed by stop() only if the helper made it. */
@@ -61,7 +64,7 @@ export interface CliResult {
 export async function startTestLab(options: TestLabOptions = {}): Promise<TestLab> {
   const madeDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'mirrorbook-lab-'));
-  const startOptions = { dir, ...(options.witness ? { witness: true } : {}), ...(options.version ? { version: options.version } : {}), ...(options.edition ? { edition: options.edition } : {}) };
+  const startOptions = { dir, ...(options.witness ? { witness: true } : {}), ...(options.version ? { version: options.version } : {}), ...(options.edition ? { edition: options.edition } : {}), ...(options.site ? { site: options.site } : {}) };
   let running: RunningLab | null = null;
   let status: LabStatus;
   if (options.inProcess) {

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeServer, type FakeServer } from '../fixtures/tds/fake-server.js';
+import { BIG_TEXT } from '../fixtures/tds/fake-handler.js';
 
 const TSQL = '/usr/bin/tsql';
 let server: FakeServer;
@@ -59,7 +60,12 @@ for (const [encryption, expected] of [['off', 'off'], ['request', 'login-only'],
     const cells = typesRow.split('\t');
     assert.equal(cells.slice(0, 9), ['-2147483648', '-32768', '255', '-9223372036854775808', '1', '1.5000000000000001e+300', '0.5', '12345678.90', '123456789012345678901234.5678']);
     assert.equal(cells.slice(9, 15), ['héllo ✓', 'café €', 'ab   ', 'xy   ', '000102ff', '09000000']);
-    assert.is(cells[15]?.length, 20000, 'nvarchar(max) arrives whole');
+    // tsql converts UTF-16 as it reads: about one run in three, when a network read ends inside a
+    // UTF-16 code unit of the 40,000-byte PLP value, it prints that one character as two U+FFFD
+    // (FreeTDS's converter, not the wire: mssql, ODBC and jTDS read the same value whole). Anything
+    // else — a lost, added or moved character — still fails.
+    const big = cells[15] ?? '';
+    assert.ok(big === BIG_TEXT || big.replace('\uFFFD\uFFFD', 'é') === BIG_TEXT, `nvarchar(max) arrives whole (${big.length} characters)`);
     assert.equal(cells.slice(18), ['Feb 29 2024 11:59PM', 'Feb  3 2001 04:05AM', 'Jan  1 2000 12:00AM', 'Jun 15 2030 12:00PM', '6F9619FF-8B86-D011-B42D-00C04FC964FF']);
     assert.match(out, /(?:^|> )db\notherdb\n/m, 'USE switched the session database');
     assert.match(err, /50 percent processed\./, 'a message streamed ahead of its response');

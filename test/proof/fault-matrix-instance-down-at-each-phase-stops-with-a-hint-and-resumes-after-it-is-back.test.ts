@@ -175,7 +175,7 @@ test(cellName(CELLS.cleanup), async () => {
   const cell = CELLS.cleanup;
   await pair.fault(cell.target, 'down');
   await refusedCell(pair, cell, {
-    fail: () => pair.run('run', 'cleanup', '--yes'),
+    fail: () => pair.run('run', 'cleanup', '--yes', '--confirm', 'Endpoint_Mirroring'),
     hint: startIt(cell),
     heal: () => pair.fault(cell.target, 'up'),
     endState: async () => {

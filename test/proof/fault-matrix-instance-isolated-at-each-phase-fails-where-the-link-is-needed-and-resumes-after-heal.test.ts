@@ -167,7 +167,7 @@ test(`${cellName(CELLS.disable)}: completes (SET PARTNER OFF and RECOVERY are T-
 test(`${cellName(CELLS.cleanup)}: completes`, async () => {
   const cell = CELLS.cleanup;
   await pair.fault(cell.target, 'isolate');
-  const run = await pair.run('run', 'cleanup', '--yes');
+  const run = await pair.run('run', 'cleanup', '--yes', '--confirm', 'Endpoint_Mirroring');
   await pair.fault(cell.target, 'heal');
   await passingCell(pair, cell, run, async () => {
     for (const instance of ['SQLPRI01', 'SQLMIR01']) assert.equal(await pair.sql(instance, 'SELECT name FROM sys.database_mirroring_endpoints'), [], `${cellName(cell)}: ${instance}`);

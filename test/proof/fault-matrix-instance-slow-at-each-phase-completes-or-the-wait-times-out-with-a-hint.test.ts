@@ -111,7 +111,7 @@ test(`${cellName(CELLS.disable)}: completes`, async () => {
 
 test(`${cellName(CELLS.cleanup)}: completes`, async () => {
   const cell = CELLS.cleanup;
-  await slowButFine(cell, ['run', 'cleanup', '--yes'], async () => {
+  await slowButFine(cell, ['run', 'cleanup', '--yes', '--confirm', 'Endpoint_Mirroring'], async () => {
     for (const instance of ['SQLPRI01', 'SQLMIR01']) assert.equal(await pair.sql(instance, 'SELECT name FROM sys.database_mirroring_endpoints'), [], `${cellName(cell)}: ${instance}`);
   });
 });

@@ -12,15 +12,16 @@ test.after(async () => {
   await pair?.stop();
 });
 
-test('a wrong endpoint port stops certificate-setup; fixing the endpoint and resuming completes it', async () => {
+test('a wrong endpoint port is refused by the preflight before any change; fixing the endpoint and running again completes it', async () => {
   await pair.sql('SQLMIR01', "USE master; CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'Sabotage-Key#2026'; CREATE CERTIFICATE MIRROR_cert WITH SUBJECT = 'MIRROR', EXPIRY_DATE = '20400101'");
   await pair.sql('SQLMIR01', 'CREATE ENDPOINT Endpoint_Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 1431) FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE MIRROR_cert, ROLE = ALL)');
   const failed = await pair.mb('run', 'certificate-setup', '--yes');
   assert.is(failed.code, 1, failed.stdout.slice(-2000));
-  assert.match(failed.stdout + failed.stderr, /listens on port 1431, the config says 1430/);
+  assert.match(failed.stdout + failed.stderr, /endpoints\s+SQLMIR01\s+✗\s+[^\n]*listens on port 1431, the config says 1430/);
   assert.match(failed.stdout + failed.stderr, /LISTENER_PORT = 1430/);
+  assert.match(failed.stderr, /preflight: \d+ check\(s\) failed/);
   await pair.sql('SQLMIR01', 'ALTER ENDPOINT Endpoint_Mirroring AS TCP (LISTENER_PORT = 1430)');
-  const resumed = await pair.mb('resume', '--yes');
+  const resumed = await pair.mb('run', 'certificate-setup', '--yes');
   assert.is(resumed.code, 0, resumed.stdout.slice(-2000) + resumed.stderr);
 });
 

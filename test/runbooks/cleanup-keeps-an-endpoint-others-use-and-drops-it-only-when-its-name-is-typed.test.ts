@@ -1,0 +1,53 @@
+// cleanup and the instance's one mirroring endpoint: while any session (even of a database the
+// config does not list) still runs through it, cleanup refuses before asking anything and sends no
+// DROP; once nothing uses it, it is dropped only when the operator types its name.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { outcomes, startPairLab, type PairLab } from './pair-lab.js';
+
+let pair: PairLab;
+let original = '';
+test.before(async () => {
+  pair = await startPairLab();
+  const setup = await pair.mb('run', 'setup', '--yes', '--confirm', 'SQLMIR01');
+  if (setup.code !== 0) throw new Error(setup.stdout.slice(-2000) + setup.stderr);
+  original = readFileSync(pair.config, 'utf8');
+});
+test.after(async () => {
+  await pair?.stop();
+});
+
+const endpoints = async (instance: string) => (await pair.sql(instance, 'SELECT name FROM sys.database_mirroring_endpoints')).map((r) => r.name);
+const drops = async () => {
+  const audit = await pair.mb('audit', '--format', 'ndjson');
+  return audit.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; sql: string | null }).filter((r) => r.kind === 'statement' && /DROP ENDPOINT/.test(r.sql ?? ''));
+};
+
+test('a session the config does not list still uses the endpoint: cleanup refuses and drops nothing', async () => {
+  writeFileSync(pair.config, `${original}databases: [PatriotArchive]\n`);
+  const disable = await pair.mb('run', 'disable', '--yes', '--confirm', 'SQLPRI01');
+  assert.is(disable.code, 0, disable.stdout.slice(-2000) + disable.stderr);
+  const cleanup = await pair.mb('run', 'cleanup', '--yes', '--confirm', 'Endpoint_Mirroring');
+  assert.is(cleanup.code, 1, cleanup.stdout.slice(-2000));
+  assert.match(cleanup.stdout + cleanup.stderr, /endpoint Endpoint_Mirroring on the principal still carries Patriot \(a mirroring session\): dropping it would cut them off/);
+  assert.equal(await drops(), []);
+  assert.equal(await endpoints('SQLPRI01'), ['Endpoint_Mirroring']);
+});
+
+test('nothing uses it any more: without the typed name cleanup stops before the DROP; with it the endpoints go', async () => {
+  writeFileSync(pair.config, original);
+  const disable = await pair.mb('run', 'disable', '--yes', '--confirm', 'SQLPRI01');
+  assert.is(disable.code, 0, disable.stdout.slice(-2000) + disable.stderr);
+  const unconfirmed = await pair.mb('run', 'cleanup', '--yes');
+  assert.not.equal(unconfirmed.code, 0);
+  assert.match(unconfirmed.stdout + unconfirmed.stderr, /is destructive \(DROP ENDPOINT removes the only DATABASE_MIRRORING endpoint of the principal[^)]*\) and needs a typed confirmation/);
+  assert.equal(await drops(), []);
+  const confirmed = await pair.mb('resume', '--yes', '--confirm', 'Endpoint_Mirroring');
+  assert.is(confirmed.code, 0, confirmed.stdout.slice(-2000) + confirmed.stderr);
+  assert.is(outcomes(confirmed.stdout).get('cleanup.principal.endpoint.Endpoint_Mirroring'), 'done');
+  for (const instance of ['SQLPRI01', 'SQLMIR01']) assert.equal(await endpoints(instance), []);
+  assert.is((await drops()).length, 2);
+});
+
+test.run();
