@@ -1,6 +1,7 @@
 // One statement → the lab part that implements it: session statements here, security statements
 // to lab/instance, storage to lab/storage, mirroring to lab/mirroring, SELECT to lab/sql.
 
+import { setDateLanguage } from './date-language.js';
 import { SqlError } from '../errors.js';
 import type { Statement, WaitforStatement } from '../sql/ast.js';
 import { toText } from '../sql/convert.js';
@@ -75,6 +76,10 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
       return done(ctx);
     case 'setOption':
       for (const option of statement.options) {
+        if (option === 'LANGUAGE' || option === 'DATEFORMAT') {
+          setDateLanguage(ctx, option, statement.value);
+          continue;
+        }
         ctx.settings.options.set(option, statement.value);
         if (option === 'NOCOUNT') ctx.settings.nocount = statement.value === 'ON';
       }

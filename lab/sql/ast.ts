@@ -312,7 +312,13 @@ export interface AlterServerRoleStatement {
 // ------------------------------------------------------------------------------------------------
 // Databases, mirroring options
 
-export interface CreateDatabaseStatement { kind: 'createDatabase'; line: number; name: string }
+/** `CREATE DATABASE name [ON (NAME = logical, FILENAME = 'path') [, …] AS SNAPSHOT OF source]`. */
+export interface CreateDatabaseStatement {
+  kind: 'createDatabase';
+  line: number;
+  name: string;
+  snapshot?: { source: string; files: { logicalName: string; fileName: string }[] };
+}
 export interface DropDatabaseStatement { kind: 'dropDatabase'; line: number; names: string[]; ifExists: boolean }
 
 export type AlterDatabaseAction =

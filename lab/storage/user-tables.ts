@@ -18,6 +18,7 @@ import { sqlTypeOf } from '../sql/types.js';
 import type { SqlType, SqlValue } from '../tds/handler.js';
 import { findDatabase } from '../instance/scope.js';
 import type { ExecEnv } from '../server/env.js';
+import { readOnlyDatabase } from './snapshots.js';
 
 interface Target {
   database: DatabaseState;
@@ -31,6 +32,7 @@ function target(env: ExecEnv, parts: string[]): Target {
   const databaseName = parts.length >= 3 ? parts.at(-3)! : env.session.database;
   const database = findDatabase(env.instance, databaseName);
   if (!database) throw new SqlError(2702, `Database '${databaseName}' does not exist.`);
+  if (database.snapshotOf !== undefined) throw readOnlyDatabase(database);
   if (schema.toLowerCase() !== 'dbo') throw new SqlError(2760, `The specified schema name "${schema}" either does not exist or you do not have permission to use it.`);
   return { database, name, written: parts.join('.') };
 }
