@@ -77,12 +77,15 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   run: {
     summary: 'run a procedure (TUI on a terminal, plain lines otherwise)',
-    usage: ['run <procedure> [--plan-hash HASH] [--yes] [--confirm NAME] [--plain | --json]'],
+    usage: ['run <procedure> [--plan-hash HASH] [--yes] [--confirm NAME] [--plain | --json]', 'run cleanup [--drop-anchors --confirm mirrorbook_run_anchors]'],
     about: 'Runs the procedure against the pair in the config: each step probes first (a step already done\nis recorded as such), then applies, then verifies. Every statement is in the audit trail; an\ninterrupted run continues with `mirrorbook resume`. With --plan-hash it runs only the plan that was\nreviewed: `mirrorbook plan` prints the hash.',
-    options: { 'plan-hash': { type: 'string', value: 'HASH', help: 'refuse to start unless the plan hashes to HASH (from mirrorbook plan)' } },
+    options: {
+      'plan-hash': { type: 'string', value: 'HASH', help: 'refuse to start unless the plan hashes to HASH (from mirrorbook plan)' },
+      'drop-anchors': { type: 'boolean', help: 'cleanup only: also drop the run anchors (msdb.dbo.mirrorbook_run_anchors) on both partners; confirmed by typing mirrorbook_run_anchors' },
+    },
     common: RUN_COMMON,
     maxPositionals: 1,
-    examples: [['set up mirroring on a new pair (asks before anything destructive)', 'run setup'], ['a planned failover from a script, answering confirmations', 'run failover --yes --plain'], ['forced service after losing the principal, without a terminal', 'run promote --yes --confirm SQLMIR01'], ['exactly the plan the change board approved (the hash `mirrorbook plan setup` printed)', 'run setup --plan-hash 9c2f41d0e8…']],
+    examples: [['set up mirroring on a new pair (asks before anything destructive)', 'run setup'], ['a planned failover from a script, answering confirmations', 'run failover --yes --plain'], ['forced service after losing the principal, without a terminal', 'run promote --yes --confirm SQLMIR01'], ['exactly the plan the change board approved (the hash `mirrorbook plan setup` printed)', 'run setup --plan-hash 9c2f41d0e8…'], ['decommission: also remove the run anchors from both partners (the default keeps them)', 'run cleanup --drop-anchors --confirm mirrorbook_run_anchors']],
     more: `${PROCEDURES}\n\n${RUN_EXIT}`,
     finishesWithoutOutput: true,
     load: () => import('./commands/run.js'),

@@ -4,6 +4,7 @@
 
 import { UsageError } from '../errors/operator-error.js';
 import { commandLine } from './next-steps.js';
+import type { CommandSignals } from './signals.js';
 
 export { UsageError };
 
@@ -30,6 +31,8 @@ export interface CommandContext {
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** SIGINT / SIGTERM / SIGHUP, owned by main (cli/signals.ts): a command that stops by itself claims them. */
+  signals: CommandSignals;
 }
 
 /** Resolves to the process exit code (see brief: 0 done · 1 step failed · 2 bad usage/config ·

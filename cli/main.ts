@@ -9,6 +9,7 @@ import { parseCommandLine, type OptionTable } from './arguments.js';
 import { COMMANDS, COMMON_OPTIONS } from './command-table.js';
 import { commandHelp, overallHelp } from './help.js';
 import { nearest } from '../config/nearest.js';
+import { ownSignals } from './signals.js';
 
 // tedious passes an IP address as the TLS server name (DEP0123); the warning tells an operator
 // nothing they can act on and would interleave with the run's output.
@@ -107,7 +108,7 @@ async function main(): Promise<number> {
     throw new UsageError(`unexpected argument '${positionals[spec.maxPositionals]}'`, `usage: ${spec.usage.map((u) => `mirrorbook ${u}`).join(' | ')}`);
   }
   const options = Object.fromEntries(Object.entries(values).filter(([key]) => key in spec.options));
-  const ctx: CommandContext = { positionals, options, flags: globalFlags(values, process.env), stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  const ctx: CommandContext = { positionals, options, flags: globalFlags(values, process.env), stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signals: ownSignals() };
   const { default: run } = await spec.load();
   return run(ctx);
 }

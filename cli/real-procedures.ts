@@ -13,7 +13,7 @@ export const realProcedures: ProcedureSource = {
   names: () => PROCEDURES.map((p) => p.name),
   load: async (name, options) => {
     const config = loadConfig(options.configPath, { env: options.env });
-    const runbook = getRunbook(name, config, options.now ? { now: options.now } : {});
+    const runbook = getRunbook(name, config, { ...(options.now ? { now: options.now } : {}), ...(options.dropAnchors ? { dropAnchors: true } : {}) });
     return {
       runbook,
       pairKey: pairName(config),

@@ -137,6 +137,8 @@ export interface InstanceState {
   agentJobs?: AgentJob[];
   /** ERRORLOG lines the lab writes (handshake failures, 1440/1441, 1443 …), newest last, capped. */
   errorLog: ErrorLogLine[];
+  /** The archived error logs, ERRORLOG.1 first (lab/instance/service.ts cycles them). */
+  errorLogArchives?: { closedAt: string; lines: ErrorLogLine[] }[];
   /** Knobs for behaviour the references mark [unverified]; see lab/README.md. */
   behaviour: BehaviourSwitches;
   /** msdb's database mirroring monitor: its status table and its Agent job (lab/mirroring/monitor-status). */
@@ -190,6 +192,8 @@ export interface Login {
   isDisabled: boolean;
   createDate: string;
   defaultDatabase: string;
+  /** DEFAULT_LANGUAGE (a sys.syslanguages name); absent: the server's default, us_english. */
+  defaultLanguage?: string;
 }
 
 export interface DatabaseUser {
@@ -252,6 +256,10 @@ export interface DatabaseState {
    * state files written before they existed. */
   userTables?: Record<string, UserTable>;
   mirroring: MirroringState | null;
+  /** A database snapshot (CREATE DATABASE … AS SNAPSHOT OF): its source's name; read-only. */
+  snapshotOf?: string;
+  /** ALTER DATABASE … SET SINGLE_USER / RESTRICTED_USER; absent is MULTI_USER. */
+  userAccess?: 'SINGLE_USER' | 'RESTRICTED_USER';
   /** Transactions per second the workload commits while this copy is the writable one. */
   workloadTps: number;
   /** lab/mirroring: the fraction of a transaction the workload has not committed yet. */
@@ -319,6 +327,10 @@ export interface MirroringState {
   counters?: MirroringCounters;
   /** lab/mirroring: committed transactions already counted into `counters`. */
   countedTransactions?: number;
+  /** lab/mirroring: when the partners' connection last came up (ISO), null while apart; with the
+   * counters as they were then, so sys.dm_db_mirroring_connections counts per connection. */
+  connectedSince?: string | null;
+  countersAtConnect?: MirroringCounters;
   /** Principal: since when its send queue has not been empty (ISO); null while the mirror has all of
    * the log. sp_dbmmonitorresults' time_behind comes from it. */
   queuedSince?: string | null;

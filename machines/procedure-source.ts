@@ -18,6 +18,8 @@ export interface LoadOptions {
   /** When the run started: procedures that derive values from the date (certificate validity)
    * must build the same definition on resume. */
   now?: Date;
+  /** `run cleanup --drop-anchors` (and its resume): the cleanup drops the run anchors too. */
+  dropAnchors?: boolean;
 }
 
 export interface LoadedProcedure {

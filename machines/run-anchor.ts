@@ -54,7 +54,7 @@ export async function anchorRunEnd(end: RunEnd): Promise<void> {
   const head = store.audit.head();
   const facts: AnchorFacts = {
     runId: run.id, procedure: run.procedure, operator: end.operator, startedAt: run.startedAt,
-    endedAt: end.status === 'running' ? null : end.endedAt ?? new Date().toISOString(), outcome: end.status, headSeq: head.seq, headHash: head.hash, storeHost: end.host,
+    endedAt: end.status === 'running' ? null : end.endedAt ?? new Date().toISOString(), outcome: end.status, headSeq: head.seq, headHash: head.hash, storeHost: end.host, storeId: store.id,
   };
   const results = await Promise.all(end.answered.map(async (target) => {
     const signal = AbortSignal.timeout(ANCHOR_WAIT_MS);
@@ -68,7 +68,7 @@ export async function anchorRunEnd(end: RunEnd): Promise<void> {
   // The run was settled with its end; these records go into the main file too.
   recordAfterEnd(store, results.map(({ target, error }) => ({
     kind: 'anchor', runId: run.id, target, server: targets.serverName(target) ?? null, result: error ? 'not written' : 'written',
-    message: error ? `the run's anchor could not be written: ${error}` : null, data: { headSeq: head.seq, headHash: head.hash },
+    message: error ? `the run's anchor could not be written: ${error}` : null, data: { headSeq: head.seq, headHash: head.hash, storeId: store.id },
   })));
 }
 

@@ -95,8 +95,14 @@ export interface StepDefinition {
   /** A manual step shows the operator what to do, waits for a key, then probes to verify. */
   manual?: { instructions: string };
   /** A destructive step is never applied (nor re-applied when in doubt) without the operator
-   * typing `confirmText` (a database or partner name). */
-  destructive?: { confirmText: string; consequences: string };
+   * typing `confirmText` (a database or partner name). With `assess`, what is asked is worked out
+   * (read-only) just before the question — e.g. the amount of data it discards; null: nothing is
+   * at stake, the step goes on unasked. `confirmText` then describes the shape for `plan`. */
+  destructive?: {
+    confirmText: string;
+    consequences: string;
+    assess?(ctx: StepContext): Promise<{ confirmText: string; consequences: string } | null>;
+  };
   /** Whether the operator may skip this step after it fails, and why that is harmless. Absent:
    * never. Checks that guard the pair, steps later ones rely on and destructive steps leave it out;
    * the engine refuses a skip of any other step whatever the renderer answers (skip-policy.ts). */

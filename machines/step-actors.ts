@@ -131,7 +131,16 @@ export function stepActors(rt: RunRuntime) {
     }),
 
     confirmDestructive: fromPromise<AnswerFact, StepInput>(async ({ input }) => {
-      const step = stepAt(rt, input.index);
+      const defined = stepAt(rt, input.index);
+      const assessed = defined.destructive!.assess
+        ? await callStep(rt, defined, lastAttempt(rt.durability.attempts(defined.id)) + 1, 'probe', (ctx) => defined.destructive!.assess!(ctx))
+        : defined.destructive!;
+      if (assessed === null) {
+        rt.durability.record({ kind: 'confirmation', runId: rt.runId, stepId: defined.id, target: defined.target, result: 'confirmed', message: 'nothing at stake when assessed: not asked' });
+        return { kind: 'confirmed' };
+      }
+      // The operator is asked about what is at stake now, not the step's general description.
+      const step: StepDefinition = { ...defined, destructive: { ...defined.destructive!, ...assessed } };
       const destructive = step.destructive!;
       // What the probe found is what will be overwritten or dropped: the operator confirms that, not a category.
       const found = rt.found.get(step.id);

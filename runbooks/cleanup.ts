@@ -1,12 +1,15 @@
 // Optional after disable: remove what the setup created for mirroring — the endpoint first (it
 // uses the certificate and the grants), then per peer its certificate, user and login, then the
-// instance's own certificate. The master key stays: other features may depend on it.
+// instance's own certificate. The master key stays: other features may depend on it. The run
+// anchors (steps/run-anchor.ts) stay too unless asked for (`--drop-anchors`): they are the servers'
+// record of every run, which `audit verify` cross-checks the store with.
 import type { MirrorbookConfig } from '../config/types.js';
 import { endpointNameOf, partners } from '../config/types.js';
 import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
 import { dropObject } from '../steps/drop-object.js';
+import { dropAnchors } from '../steps/run-anchor.js';
 
-export function cleanup(config: MirrorbookConfig): RunbookDefinition {
+export function cleanup(config: MirrorbookConfig, options: { dropAnchors?: boolean } = {}): RunbookDefinition {
   const servers = partners(config);
   const steps: StepDefinition[] = [];
   const dbs = config.databases;
@@ -21,6 +24,7 @@ export function cleanup(config: MirrorbookConfig): RunbookDefinition {
     } else {
       steps.push(dropObject(server.role, 'login', config.auth.serviceAccount, dbs));
     }
+    if (options.dropAnchors) steps.push(dropAnchors(server.role));
   }
   return { name: 'cleanup', title: 'Remove the mirroring endpoints, certificates, users and logins (after disable)', steps };
 }

@@ -19,6 +19,8 @@ export interface RunbookOptions {
   /** The moment the run started: certificate dates are derived from it, so pass the run's start
    * time when resuming (the definition hash then stays the same on another day). */
   now?: Date;
+  /** cleanup: also drop the run anchors on both partners (`run cleanup --drop-anchors`). */
+  dropAnchors?: boolean;
 }
 
 export { PROCEDURES, type ProcedureName } from './procedures.js';
@@ -27,7 +29,7 @@ function authSteps(config: MirrorbookConfig, now: Date) {
   return config.auth.mode === 'domain' ? domainSetupSteps(config) : certificateSetupSteps(config, now);
 }
 
-type Builder = (config: MirrorbookConfig, now: Date) => RunbookDefinition;
+type Builder = (config: MirrorbookConfig, now: Date, options: RunbookOptions) => RunbookDefinition;
 
 /** One builder per registered procedure: a name added to the registry without one does not compile. */
 const BUILDERS: Record<ProcedureName, Builder> = {
@@ -51,10 +53,10 @@ const BUILDERS: Record<ProcedureName, Builder> = {
   suspend: (config) => suspendProcedure(config),
   'sync-logins': (config) => ({ name: 'sync-logins', title: 'Application logins on both partners with the same SIDs, passwords, default databases and server roles', steps: [syncLogins(config.databases, 'principal'), syncLogins(config.databases, 'mirror')] }),
   disable: (config) => disable(config),
-  cleanup: (config) => cleanup(config),
+  cleanup: (config, _now, options) => cleanup(config, options.dropAnchors ? { dropAnchors: true } : {}),
 };
 
 export function getRunbook(name: string, config: MirrorbookConfig, options: RunbookOptions = {}): RunbookDefinition {
   if (!isProcedureName(name)) throw new UsageError(`unknown procedure '${name}'`, procedureHint(name));
-  return BUILDERS[name](config, options.now ?? new Date());
+  return BUILDERS[name](config, options.now ?? new Date(), options);
 }

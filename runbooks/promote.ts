@@ -5,6 +5,7 @@ import type { RunbookDefinition } from '../machines/runbook.js';
 import { verifyApplicationReady } from '../steps/application-ready.js';
 import { checkPrincipalLost, forceService, resumeSession } from '../steps/force-service.js';
 import { waitSynchronized } from '../steps/wait-synchronized.js';
+import { acceptDiscardedLog, preserveOldCopies } from '../steps/forced-service-loss.js';
 import { verifyPromoteEndState } from '../steps/pair-end-state.js';
 
 export function promote(config: MirrorbookConfig): RunbookDefinition {
@@ -22,10 +23,18 @@ export function promote(config: MirrorbookConfig): RunbookDefinition {
   };
 }
 
+/** After forced service the old principal may hold log the new one never received: it is
+ * estimated, preserved while SQL Server still allows it, and discarded only once the operator has
+ * typed the amount (steps/forced-service-loss.ts). After a plain suspend there is nothing at stake. */
 export function resumeSessions(config: MirrorbookConfig): RunbookDefinition {
   return {
     name: 'resume-session',
     title: 'Resume the suspended sessions once the old principal is back (it becomes the mirror)',
-    steps: [...config.databases.map((d) => resumeSession(d)), ...config.databases.map((d) => waitSynchronized(d))],
+    steps: [
+      preserveOldCopies(config.databases, { principal: config.backup.directory, ...(config.backup.mirrorDirectory ? { mirror: config.backup.mirrorDirectory } : {}) }),
+      acceptDiscardedLog(config.databases),
+      ...config.databases.map((d) => resumeSession(d)),
+      ...config.databases.map((d) => waitSynchronized(d)),
+    ],
   };
 }

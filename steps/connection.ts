@@ -3,8 +3,8 @@
 // running a setup on the wrong server is the classic 2 a.m. mistake. mssql is imported lazily so
 // commands that never connect never load it.
 import type { ConnectionPool, config as PoolConfig } from 'mssql';
-import { readFileSync } from 'node:fs';
 import type { MirrorbookConfig, PartnerRole, ServerConfig } from '../config/types.js';
+import { CONFIG_FILE_LIMIT, readBoundedFile } from '../config/bounded-file.js';
 import type { QueryResult, SqlErrorInfo, Tsql } from '../machines/runbook.js';
 import { hintFor, needsFixFirst } from './hints.js';
 import { classifyConnectionFailure } from './connection-failure.js';
@@ -92,7 +92,9 @@ export interface ConnectionOptions {
 }
 
 export function poolConfig(server: ServerConfig, options: ConnectionOptions): PoolConfig {
-  const ca = server.caFile ? readFileSync(server.caFile, 'utf8') : undefined;
+  // Bounded like every file the config names: a FIFO or a device put there after the config was
+  // checked is refused, not waited on.
+  const ca = server.caFile ? readBoundedFile(server.caFile, { limit: CONFIG_FILE_LIMIT, what: 'CA file', field: 'caFile' }) : undefined;
   return {
     server: server.server,
     port: server.port,

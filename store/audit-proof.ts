@@ -6,7 +6,7 @@ import { verifyChain } from './audit-verify.js';
 import { Ties } from './audit-ties.js';
 import { lostWalFindings } from './wal-guard.js';
 import { schemaVersion } from './migrate.js';
-import { anchorFindings } from './anchor-check.js';
+import { anchorFindings, storeIdFindings } from './anchor-check.js';
 import type { Finding, RunAnchor, StoreProof } from './types.js';
 
 export interface ProofOptions {
@@ -43,8 +43,12 @@ export function proveDb(db: Database.Database, options: ProofOptions): StoreProo
       findings.push(...tied.findings);
       notes.push(...tied.notes);
     }
-    findings.push(...lostWalFindings(db, options.walBytes));
-    if (options.anchors) findings.push(...anchorFindings(db, options.anchors));
+    findings.push(...lostWalFindings(db, options.walBytes), ...storeIdFindings(db));
+    if (options.anchors) {
+      const anchored = anchorFindings(db, options.anchors);
+      findings.push(...anchored.findings);
+      notes.push(...anchored.notes);
+    }
     return { chain, findings, notes };
   })();
 }

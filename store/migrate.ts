@@ -12,6 +12,11 @@ export function schemaVersion(db: Database.Database): number {
   return row.v ?? 0;
 }
 
+function appliedVersions(db: Database.Database): Set<number> {
+  if (schemaVersion(db) === 0) return new Set();
+  return new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+}
+
 /** Refuses, before anything is written, an SQLite file that holds some other application's tables. */
 export function refuseForeignDatabase(db: Database.Database, path: string): void {
   if (schemaVersion(db) > 0) return;
@@ -32,7 +37,11 @@ export function migrate(db: Database.Database, path: string, migrations: readonl
       'use the mirrorbook version that wrote it (or newer); an older build must not write to it',
     );
   }
-  const pending = migrations.filter((m) => m.version > current);
+  // Versions are reserved per change and land in any order: one below the newest applied may
+  // still be missing (a store migrated to 5 before 4 existed), so what is pending is what is not
+  // recorded, not what is above the maximum.
+  const applied = appliedVersions(db);
+  const pending = migrations.filter((m) => !applied.has(m.version));
   if (pending.length === 0) return current;
   if (readonly) {
     throw new StoreError(
@@ -44,10 +53,10 @@ export function migrate(db: Database.Database, path: string, migrations: readonl
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     // Another process may have migrated between our read and our write lock.
-    const again = schemaVersion(db);
+    const again = appliedVersions(db);
     const insert = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const m of pending) {
-      if (m.version <= again) continue;
+      if (again.has(m.version)) continue;
       db.exec(m.sql);
       insert.run(m.version, m.name, nowIso());
     }

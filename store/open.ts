@@ -18,6 +18,7 @@ import { createSnapshots } from './snapshots.js';
 import { createMonitorStore } from './monitor.js';
 import { guarded } from './sqlite-errors.js';
 import { createWalGuard } from './wal-guard.js';
+import { storeIdOf } from './store-identity.js';
 import { KEYED } from './audit-chain.js';
 import { StoreError, type OpenOptions, type Store } from './types.js';
 
@@ -126,6 +127,7 @@ function assemble(db: Database.Database, file: string, options: OpenOptions, vie
   const wal = createWalGuard(db);
   const store: Store = {
     path: file,
+    id: storeIdOf(db),
     readonly,
     close: () => {
       // A clean close checkpoints everything into the main file: what this process held is settled.

@@ -194,6 +194,8 @@ export interface RunAnchor {
   headSeq: number;
   headHash: string;
   storeHost: string;
+  /** The id of the store that wrote it (store_identity); null on an anchor written before stores had one. */
+  storeId: string | null;
   writtenAt: string;
 }
 
@@ -224,6 +226,8 @@ export type LockResult = { ok: true } | { ok: false; holder: LockInfo; stale: bo
 
 export interface Store {
   readonly path: string;
+  /** The random id the store was given when it was created (store_identity); every run anchor carries it. */
+  readonly id: string | null;
   readonly readonly: boolean;
   close(): void;
   /** What this connection runs with, for diagnostics (`mirrorbook status`) and tests. */

@@ -24,17 +24,14 @@ const command: Command = async (ctx) => {
   const say = (line: string): void => { if (!ctx.flags.json) ctx.stdout.write(line + '\n'); };
 
   const { startLabProcess, stopLabProcess } = await import('../../lab/control/launch.js');
+  const { SIGNAL_EXIT } = await import('../signals.js');
   let labPid: number | undefined;
-  let inRun = false;
   // A forced exit (second Ctrl-C) cannot wait for an orderly stop: the lab gets SIGTERM on the way out.
   const onExit = (): void => { if (labPid !== undefined && !keep) try { process.kill(labPid, 'SIGTERM'); } catch { /* already gone */ } };
-  const onSignal = (): void => {
-    // During a run the run's own handler checkpoints and returns 130; between runs, stop here.
-    if (!inRun) { onExit(); process.exit(130); }
-  };
+  // During a run the run claims the signals over this (it checkpoints and returns 130); between
+  // runs a signal stops the demo here.
+  const release = ctx.signals.claim({ first: (name) => { onExit(); process.exit(SIGNAL_EXIT[name]); } });
   process.on('exit', onExit);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   try {
     say(`mirrorbook demo: starting a simulated SQL Server pair in ${labDir} …`);
     const { status } = await startLabProcess({ dir: labDir });
@@ -45,16 +42,13 @@ const command: Command = async (ctx) => {
     let code = 0;
     for (const procedure of PROCEDURES) {
       say(`\n── mirrorbook run ${procedure} --config ${config}`);
-      inRun = true;
       code = await run({ ...ctx, positionals: [procedure], options: {}, flags });
-      inRun = false;
       if (code !== 0) break;
     }
     if (code === 0) say('\n' + nextSteps(ctx, labDir, keep, made));
     return code;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    release();
     if (!keep && labPid !== undefined) {
       await stopLabProcess(labDir).catch(() => undefined);
       labPid = undefined;

@@ -170,8 +170,9 @@ async function log(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<
       if (timer) clearInterval(timer);
       void busy.then(resolve);
     };
-    process.once('SIGINT', end);
-    process.once('SIGTERM', end);
+    const release = ctx.signals.claim();
+    ctx.signals.signal.addEventListener('abort', () => { release(); end(); }, { once: true });
+    if (ctx.signals.signal.aborted) end();
     const poll = (): void => void (busy = busy.then(printFrom));
     poll();
     watcher = watch(labDir(args.dir).logs, poll);

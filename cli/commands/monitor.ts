@@ -135,12 +135,10 @@ async function service(ctx: CommandContext, args: MonitorArgs, config: Mirrorboo
   }) : undefined;
   const store = openStore(resolvePaths(ctx.flags, ctx.env, ctx.cwd).store);
   const intervalS = args.intervalS ?? config.monitor.intervalSeconds;
-  const stop = new AbortController();
-  let signalCode = 0;
-  const onInt = () => ((signalCode = 130), stop.abort());
-  const onTerm = () => ((signalCode = 143), stop.abort());
-  process.once('SIGINT', onInt);
-  process.once('SIGTERM', onTerm);
+  // Stopped by SIGTERM (the service manager), SIGINT or SIGHUP (cli/signals.ts): exit 143 / 130 / 129.
+  const { SIGNAL_EXIT, stopSignalOf } = await import('../signals.js');
+  const stop = ctx.signals;
+  const release = stop.claim();
   const start = `monitoring ${config.pair.principal.instance}+${config.pair.mirror.instance}${config.pair.witness ? ` (witness ${config.pair.witness.instance})` : ''}: ${config.databases.join(', ')} every ${intervalS} s${metrics ? `; metrics on http://${metrics.address}/metrics` : ''}`;
   if (ctx.flags.json) warn(start);
   else ctx.stdout.write(`${new Date().toISOString()} ${start}\n`);
@@ -155,10 +153,10 @@ async function service(ctx: CommandContext, args: MonitorArgs, config: Mirrorboo
         healthy = now;
       },
     });
-    return signalCode;
+    const stoppedBy = stopSignalOf(stop.signal);
+    return stoppedBy ? SIGNAL_EXIT[stoppedBy] : 0;
   } finally {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    release();
     await Promise.all(channels.map((c) => c.close(2000)));
     await metrics?.close();
     store.close();

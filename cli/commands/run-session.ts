@@ -24,7 +24,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   const { openStore } = await import('../../store/index.js');
   const { currentWho, stopRunNow } = await import('../../machines/engine.js');
   const { commandLineOperator, terminalOperator } = await import('../../machines/operators.js');
-  const { ownSignals, SIGNAL_EXIT } = await import('../signals.js');
+  const { SIGNAL_EXIT } = await import('../signals.js');
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
   const who: Who = currentWho(ctx.flags.operator);
   const interactive = !ctx.flags.json && process.stdin.isTTY === true && ctx.stdout.isTTY === true;
@@ -37,7 +37,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
   let ink: InkRun | undefined;
   // Writes to a terminal that was closed (SIGHUP) fail; the run's end must not depend on them.
   const say = (text: string): void => { try { ctx.stderr.write(text); } catch { /* nobody is reading */ } };
-  const signals = ownSignals({
+  const releaseSignals = ctx.signals.claim({
     first: (name) => {
       if (ink) ink.interrupting(name === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
       else say(`\nmirrorbook: ${name}: stopping the running step and writing the checkpoint (Ctrl-C again to force)\n`);
@@ -49,7 +49,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
       say(`\nmirrorbook: forced exit; ${stopped ? `run ${runId} recorded as interrupted — continue it with: ${resumeCommandFor(ctx, runId!)}` : 'the last checkpoint stands — resume to reconcile'}\n`);
     },
   });
-  const signal = signals.signal;
+  const signal = ctx.signals.signal;
 
   // Ink (the run view) only on a real terminal; it is imported only then.
   ink = mode === 'ink'
@@ -68,15 +68,15 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     reporter(event);
   };
 
-  const { anchorStatement } = await import('../../steps/run-anchor.js');
-  const anchor: AnchorWriter = async (targets, target, facts, anchorSignal) => { await targets.query(target, anchorStatement(facts), anchorSignal); };
+  const { writeAnchor } = await import('../../steps/run-anchor.js');
+  const anchor: AnchorWriter = (targets, target, facts, anchorSignal) => writeAnchor((statement) => targets.query(target, statement, anchorSignal), facts);
   return {
     store,
     configPath: paths.config,
     options: { store, operator, who, signal, listener, argv: process.argv.slice(2), resumeCommand: (id) => resumeCommandFor(ctx, id), commandFor: (args) => commandLine(ctx, args), anchor },
     close: () => {
       ink?.close();
-      signals.release();
+      releaseSignals();
       store.close();
     },
   };

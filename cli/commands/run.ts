@@ -10,7 +10,9 @@ const command: Command = async (ctx) => {
   const { loadProcedure } = await import('../load-procedure.js');
   const { startRun } = await import('../../machines/engine.js');
   const { resolvePaths } = await import('../paths.js');
-  const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });
+  const dropAnchors = ctx.options['drop-anchors'] === true;
+  if (dropAnchors && name !== 'cleanup') throw new UsageError(`--drop-anchors belongs to cleanup, not ${name}`, 'the run anchors are removed only by `mirrorbook run cleanup --drop-anchors` (after disable)');
+  const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd, ...(dropAnchors ? { dropAnchors } : {}) });
   const approved = optionText(ctx, 'plan-hash');
   if (approved !== undefined) {
     // A change approved is the change run: the plan as it would run now must be the one reviewed.

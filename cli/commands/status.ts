@@ -58,11 +58,10 @@ const command: Command = async (ctx) => {
       ctx.stdout.write((ctx.flags.json ? JSON.stringify(status) : renderStatus(status)) + '\n');
       return status.partners.every((p) => p.reachable) ? 0 : 1;
     }
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    // `on`, not `once`: Ink's exit hook re-raises a signal no other listener is left to handle.
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    // Until SIGINT / SIGTERM / SIGHUP (cli/signals.ts, whose handler stays for the whole process, so
+    // Ink's exit hook never finds itself the last listener): the refresh in flight ends, then the loop.
+    const stop = ctx.signals;
+    const release = stop.claim();
     // Piped (or --json): one JSON document per refresh, appended; --plain on a terminal: the text,
     // appended. On a terminal: redrawn in place by Ink, with each queue's course as a sparkline and
     // a partner slow to answer called out.
@@ -87,8 +86,7 @@ const command: Command = async (ctx) => {
       return 0;
     } finally {
       await view?.close();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      release();
     }
   });
 };

@@ -6,6 +6,7 @@ import type { SqlValue } from '../tds/handler.js';
 import { atLeast, versionFacts } from '../instance/version.js';
 import { bit, date, datetime, int, lsn, nvarchar, sysname, tinyint, uniqueidentifier, varbinary, bigint } from './columns.js';
 import type { CatalogContext } from './context.js';
+import { findDatabase } from '../instance/scope.js';
 
 export const DATABASE_STATES: Record<DatabaseState['state'], number> = {
   ONLINE: 0,
@@ -51,10 +52,12 @@ export function sysDatabases(ctx: CatalogContext): Relation {
   const rows = byId(ctx.instance).map((database): SqlValue[] => {
     const [wait, waitDesc] = logReuseWait(database);
     const restoring = database.state === 'RESTORING';
+    const source = database.snapshotOf === undefined ? undefined : findDatabase(ctx.instance, database.snapshotOf);
+    const access = database.userAccess ?? 'MULTI_USER';
     return [
-      database.name, database.databaseId, null, Buffer.from([1]), date(database.createDate),
-      compatibilityLevel(ctx.instance), restoring ? null : COLLATION, 0, 'MULTI_USER',
-      false, false, false, DATABASE_STATES[database.state], database.state,
+      database.name, database.databaseId, source?.databaseId ?? null, Buffer.from([1]), date(database.createDate),
+      compatibilityLevel(ctx.instance), restoring ? null : COLLATION, USER_ACCESS[access], access,
+      database.snapshotOf !== undefined, false, false, DATABASE_STATES[database.state], database.state,
       false, false, RECOVERY_MODELS[database.recoveryModel], database.recoveryModel,
       database.masterKey !== null, database.name === 'msdb', database.name === 'msdb',
       wait, waitDesc, database.familyGuid, false,
@@ -82,6 +85,7 @@ export function sysMasterFiles(ctx: CatalogContext): Relation {
   return { columns, rows };
 }
 
+const USER_ACCESS = { MULTI_USER: 0, SINGLE_USER: 1, RESTRICTED_USER: 2 } as const;
 const MIRRORING_STATES = { SUSPENDED: 0, DISCONNECTED: 1, SYNCHRONIZING: 2, PENDING_FAILOVER: 3, SYNCHRONIZED: 4 } as const;
 const WITNESS_STATES = { UNKNOWN: 0, CONNECTED: 1, DISCONNECTED: 2 } as const;
 

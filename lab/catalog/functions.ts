@@ -75,8 +75,8 @@ function databasePropertyEx(ctx: CatalogContext, databaseName: string | null, pr
   switch (property.toLowerCase()) {
     case 'status': return text(database.state);
     case 'recovery': return text(database.recoveryModel);
-    case 'updateability': return text('READ_WRITE');
-    case 'useraccess': return text('MULTI_USER');
+    case 'updateability': return text(database.snapshotOf === undefined ? 'READ_WRITE' : 'READ_ONLY');
+    case 'useraccess': return text(database.userAccess ?? 'MULTI_USER');
     case 'collation': return text(database.state === 'RESTORING' ? null : COLLATION);
     case 'version': return int(database.state === 'ONLINE' ? 904 : null);
     case 'isautoclose': return int(0);

@@ -98,7 +98,7 @@ export function sysServerPrincipals(ctx: CatalogContext): Relation {
   for (const login of Object.values(ctx.instance.logins)) {
     rows.push([
       login.name, login.principalId, hex(login.sidHex), login.type, LOGIN_TYPES[login.type], login.isDisabled ? 1 : 0,
-      date(login.createDate), date(login.createDate), login.defaultDatabase, 'us_english', null, null, false,
+      date(login.createDate), date(login.createDate), login.defaultDatabase, login.defaultLanguage ?? 'us_english', null, null, false,
     ]);
   }
   rows.sort((a, b) => (a[1] as number) - (b[1] as number));

@@ -10,10 +10,11 @@ import { liveSessionsUsing } from '../server/sessions.js';
 
 /**
  * Calls `drop` with the spids of the live TDS sessions using a database that a failover, forced
- * service or lost quorum took away from its instance (SQL Server kills them; clients reconnect).
+ * service or lost quorum took away from its instance (SQL Server kills them; clients reconnect), or
+ * that SET SINGLE_USER WITH ROLLBACK closed to everyone but the session that asked.
  */
 export function onSessionsThrownOut(drop: (instanceName: string, spids: number[]) => void): () => void {
-  return onClientsDisconnected((event) => drop(event.instance, liveSessionsUsing(event.instance, event.database, 0)));
+  return onClientsDisconnected((event) => drop(event.instance, liveSessionsUsing(event.instance, event.database, event.exceptSpid ?? 0)));
 }
 
 export function listen(options: { instance: InstanceState; handler: SqlHandler; tls: { key: string | Buffer; cert: string | Buffer }; delayMs: () => number }): Promise<TdsListener> {

@@ -8,6 +8,7 @@ import type { Edition, InstanceState, LabState, SqlVersionName } from '../model.
 import { createSite, siteRoles } from '../site.js';
 import { buildGuideSite } from '../guide-site.js';
 import type { SiteKind } from './lab-options.js';
+import { restartService } from '../instance/service.js';
 import { backupDirectory } from '../instance/database.js';
 import { hashPassword } from '../instance/password.js';
 import { loadLabState, saveLabState } from '../persist/lab-state-file.js';
@@ -75,7 +76,11 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
 
   let lab: LabState;
   try {
-    lab = loadLabState(dir.root) ?? (await newLab(dir, options, now()));
+    const loaded = loadLabState(dir.root);
+    lab = loaded ?? (await newLab(dir, options, now()));
+    // The process stopped every instance it served: each one that was running starts again, with
+    // a new process id, start time and error log (the previous one becomes ERRORLOG.1).
+    if (loaded) for (const instance of Object.values(lab.instances)) if (instance.service.status === 'Running') restartService(instance, now());
   } catch (error) {
     releaseLock(dir);
     throw error;

@@ -1,5 +1,6 @@
 // CREATE / ALTER / DROP LOGIN: SQL logins (password policy) and Windows logins (DOMAIN\name).
 
+import { findLanguage } from './sql-date.js';
 import { SqlError } from '../errors.js';
 import type { Login } from '../model.js';
 import type { ExecEnv } from '../server/env.js';
@@ -17,7 +18,15 @@ export interface CreateLoginRequest {
   sid?: Buffer;
   fromWindows?: boolean;
   defaultDatabase?: string;
+  defaultLanguage?: string;
   checkPolicy?: boolean;
+}
+
+/** DEFAULT_LANGUAGE must name a language of the server (15033), kept by its official name. */
+function officialLanguage(name: string): string {
+  const language = findLanguage(name);
+  if (!language) throw new SqlError(15033, `'${name}' is not a valid official language name.`);
+  return language.name;
 }
 
 export function createLogin(env: ExecEnv, request: CreateLoginRequest): Login {
@@ -48,6 +57,7 @@ export function createLogin(env: ExecEnv, request: CreateLoginRequest): Login {
     now: env.now(),
   });
   if (storedHash !== undefined) login.passwordHash = storedHash;
+  if (request.defaultLanguage !== undefined) login.defaultLanguage = officialLanguage(request.defaultLanguage);
   env.instance.logins[login.name] = login;
   env.changed();
   return login;
@@ -68,6 +78,7 @@ export interface AlterLoginRequest {
   passwordHash?: Buffer;
   checkPolicy?: boolean;
   defaultDatabase?: string;
+  defaultLanguage?: string;
 }
 
 export function alterLogin(env: ExecEnv, request: AlterLoginRequest): void {
@@ -83,6 +94,7 @@ export function alterLogin(env: ExecEnv, request: AlterLoginRequest): void {
     login.passwordHash = storedPasswordHash(request.passwordHash);
   }
   if (request.defaultDatabase !== undefined) login.defaultDatabase = request.defaultDatabase;
+  if (request.defaultLanguage !== undefined) login.defaultLanguage = officialLanguage(request.defaultLanguage);
   if (request.enable !== undefined) login.isDisabled = !request.enable;
   env.changed();
 }

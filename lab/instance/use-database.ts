@@ -7,6 +7,7 @@ import type { ExecEnv } from '../server/env.js';
 import { cannotAccess, canUseDatabase } from './database-access.js';
 import { findLogin } from './principals.js';
 import { findDatabase } from './scope.js';
+import { sessionsUsing } from '../storage/databases.js';
 
 /** Why a database cannot be opened by a session, or null when it can. */
 export function openError(instance: InstanceState, name: string): SqlError | null {
@@ -28,10 +29,19 @@ export function stateError(database: DatabaseState): SqlError | null {
   return null;
 }
 
+/** SINGLE_USER: one connection at a time, whoever it is ("Set a database to single-user mode");
+ * the next one gets 924. */
+export function singleUserError(instance: InstanceState, database: DatabaseState, spid: number): SqlError | null {
+  if (database.userAccess !== 'SINGLE_USER' || sessionsUsing(instance, database.name, spid).length === 0) return null;
+  return new SqlError(924, `Database '${database.name}' is already open and can only have one user at a time.`, { class: 14 });
+}
+
 export function useDatabase(env: ExecEnv, name: string): void {
   const error = openError(env.instance, name);
   if (error) throw error;
   const database = findDatabase(env.instance, name) as DatabaseState;
+  const taken = singleUserError(env.instance, database, env.session.spid);
+  if (taken) throw taken;
   if (!canUseDatabase(env.instance, findLogin(env.instance.logins, env.session.login), database)) throw cannotAccess(env.session.login, database.name);
   const from = env.session.database;
   env.session.database = database.name;

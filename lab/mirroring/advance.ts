@@ -52,7 +52,7 @@ export function advanceLab(lab: LabState, now: Date): boolean {
   const last = lab.advancedAt ? Date.parse(lab.advancedAt) : now.getTime();
   const dtMs = Math.min(MAX_STEP_MS, Math.max(0, now.getTime() - last));
   if (now.getTime() > last || !lab.advancedAt) lab.advancedAt = now.toISOString();
-  runWorkload(lab, dtMs);
+  runWorkload(lab, dtMs, now);
   const visited = new Set<string>();
   for (const instance of Object.values(lab.instances)) {
     if (!instanceUp(lab, instance)) {
@@ -83,14 +83,25 @@ function fingerprint(lab: LabState): string {
   return JSON.stringify(parts);
 }
 
-function runWorkload(lab: LabState, dtMs: number): void {
+/** A principal that is back in touch with its partner after being apart (disconnected, or
+ * restarted while the partner took over) reconnects in this step before its clients are back: it
+ * commits nothing meanwhile (a restarted former principal meets the forced one at once, as SQL
+ * Server's partners reconnect in milliseconds). */
+function rejoining(lab: LabState, instance: InstanceState, database: DatabaseState, now: Date): boolean {
+  const side = database.mirroring?.established ? sideOf(instance, database) : null;
+  const peer = side ? partnerInstance(lab, side) : undefined;
+  if (!side || !peer || !sessionLinked(lab, side, peer, now)) return false;
+  return side.mirroring.state === 'DISCONNECTED' || findDatabase(peer, database.name)?.mirroring?.role === 'PRINCIPAL';
+}
+
+function runWorkload(lab: LabState, dtMs: number, now: Date): void {
   if (dtMs === 0) return;
   for (const instance of Object.values(lab.instances)) {
     if (!instanceUp(lab, instance)) continue;
     for (const database of Object.values(instance.databases)) {
       const m = database.mirroring;
       const writable = database.state === 'ONLINE' && m?.role !== 'MIRROR' && !m?.quorumLost && m?.state !== 'PENDING_FAILOVER';
-      if (!writable || database.workloadTps <= 0) continue;
+      if (!writable || database.workloadTps <= 0 || rejoining(lab, instance, database, now)) continue;
       const due = (database.workloadTps * dtMs) / 1000 + (database.workloadCarry ?? 0);
       const commits = Math.floor(due);
       database.workloadCarry = due - commits;
@@ -118,6 +129,11 @@ function stepSide(lab: LabState, side: Side, now: Date, dtMs: number, visited: S
   if (side.mirroring.role === 'PRINCIPAL' && peer.mirroring.role === 'PRINCIPAL') resolveTwoPrincipals(lab, side, peer, now);
   const [principal, mirror] = side.mirroring.role === 'PRINCIPAL' ? [side, peer] : [peer, side];
   if (principal.mirroring.role !== 'PRINCIPAL' || mirror.mirroring.role !== 'MIRROR') return;
+  for (const s of [principal, mirror]) {
+    if (s.mirroring.connectedSince) continue;
+    s.mirroring.connectedSince = now.toISOString();
+    s.mirroring.countersAtConnect = { ...countersOf(s.mirroring) };
+  }
   if (principal.mirroring.state === 'PENDING_FAILOVER') return;
   // The principal's configuration wins (a WITNESS OFF or SAFETY change made while apart).
   mirror.mirroring.witnessName = principal.mirroring.witnessName;
@@ -231,6 +247,7 @@ function redo(mirror: Side, dtMs: number, lagLsn: number, principal?: DatabaseSt
 
 function stepDisconnected(lab: LabState, side: Side, now: Date, dtMs: number): void {
   const m = side.mirroring;
+  m.connectedSince = null;
   if (m.state === 'SYNCHRONIZING' || m.state === 'SYNCHRONIZED') {
     m.stateBeforeDisconnect = m.state;
     m.state = 'DISCONNECTED';

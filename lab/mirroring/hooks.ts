@@ -6,7 +6,9 @@ export interface ClientsDisconnected {
   database: string;
   /** Simulated client programs that were using the database (already removed from the state). */
   programSpids: number[];
-  reason: 'FAILOVER' | 'FORCE_SERVICE' | 'ROLE_CHANGE' | 'QUORUM_LOST';
+  reason: 'FAILOVER' | 'FORCE_SERVICE' | 'ROLE_CHANGE' | 'QUORUM_LOST' | 'SINGLE_USER';
+  /** The session that asked for it (ALTER DATABASE … SET SINGLE_USER WITH ROLLBACK) stays. */
+  exceptSpid?: number;
 }
 
 type Listener = (event: ClientsDisconnected) => void;

@@ -15,6 +15,8 @@ import type { BatchVariables } from '../sql/variables.js';
 import { rollbackAll, runTransactionAction, type TransactionScope, type TransactionState } from './transactions.js';
 import { startsImplicitTransaction } from './implicit-transactions.js';
 import { RaisedError } from './raised-errors.js';
+import { dateOrderScope } from '../instance/sql-date.js';
+import { sessionDateOrder, sessionLanguage } from './date-language.js';
 
 /** Errors after which SQL Server abandons the rest of the batch. */
 const BATCH_ABORTING = new Set([137, 207, 208, 241, 242, 245, 911, 8114, 8115, 8169]);
@@ -59,6 +61,7 @@ export function sessionVariable(ctx: BatchContext, name: string): Typed | undefi
     case '@@TRANCOUNT': return { value: ctx.settings.transaction.trancount, type: { type: 'int' } };
     case '@@ROWCOUNT': return { value: ctx.last.rowCount, type: { type: 'int' } };
     case '@@ERROR': return { value: ctx.last.error, type: { type: 'int' } };
+    case '@@LANGUAGE': return { value: sessionLanguage(ctx), type: { type: 'nvarchar', length: 128 } };
     default: return ctx.variables.get(name);
   }
 }
@@ -130,7 +133,7 @@ export async function runStatement(ctx: BatchContext, statement: Statement): Pro
     if (optionOn(ctx.settings, 'IMPLICIT_TRANSACTIONS') && ctx.settings.transaction.trancount === 0 && startsImplicitTransaction(statement)) {
       runTransactionAction(transactionScope(ctx), 'BEGIN');
     }
-    await ctx.execute(ctx, statement, env);
+    await dateOrderScope.run({ order: () => sessionDateOrder(ctx) }, () => ctx.execute(ctx, statement, env));
     if (statement.kind !== 'select' && statement.kind !== 'if' && statement.kind !== 'exec') ctx.last.error = 0;
   } catch (error) {
     if (ctx.signal.aborted) throw new BatchAborted();

@@ -8,7 +8,7 @@ import type { LoginRequest, LoginResult, SqlMessage } from '../tds/handler.js';
 import { verifyPassword } from '../instance/password.js';
 import { canUseDatabase } from '../instance/database-access.js';
 import { findLogin } from '../instance/principals.js';
-import { openError } from '../instance/use-database.js';
+import { openError, singleUserError } from '../instance/use-database.js';
 import { findDatabase } from '../instance/scope.js';
 import { versionFacts } from '../instance/version.js';
 import { writeErrorLog } from '../mirroring/errorlog.js';
@@ -61,6 +61,7 @@ export function authenticate(lab: LabState, instance: InstanceState, request: Lo
   const databaseName = requested === '' ? login.defaultDatabase : requested;
   if (openError(instance, databaseName)) return refuse(instance, request.user, databaseRefusal(requested), now);
   const database = findDatabase(instance, databaseName);
+  if (database && singleUserError(instance, database, 0)) return refuse(instance, request.user, databaseRefusal(requested), now);
   // An orphaned user (its SID matches no login here) does not let the login in either.
   if (database && !canUseDatabase(instance, login, database)) return refuse(instance, request.user, databaseRefusal(requested), now);
   const facts = versionFacts(instance.version);

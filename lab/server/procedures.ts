@@ -22,7 +22,7 @@ import { evaluateExpression } from '../sql/evaluate.js';
 import { catalogContext, catalogFor } from './catalog-context.js';
 import { parseMode, parseOwner, release, tryAcquire, type AppLockRequest } from './applocks.js';
 import { datatypeInfo } from './datatype-info.js';
-import { readErrorLog, spWho2 } from './session-procedures.js';
+import { cycleErrorLogNow, enumErrorLogs, readErrorLog, spWho2 } from './session-procedures.js';
 
 interface Arguments {
   positional: Typed[];
@@ -106,6 +106,14 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       readErrorLog(ctx, { logNumber: number(0, '@p1'), logType: number(1, '@p2') || 1, search });
       break;
     }
+    case 'sp_cycle_errorlog':
+      requireSysadmin(env);
+      cycleErrorLogNow(ctx);
+      break;
+    case 'xp_enumerrorlogs':
+      requireSysadmin(env);
+      enumErrorLogs(ctx);
+      break;
     case 'sp_dbmmonitoraddmonitoring':
     case 'sp_dbmmonitorchangemonitoring':
     case 'sp_dbmmonitordropmonitoring':

@@ -76,6 +76,7 @@ export function executeCreateLogin(env: ExecEnv, stmt: CreateLoginStatement): vo
     name: stmt.name,
     ...(source.kind === 'password' ? (typeof source.password === 'string' ? { password: source.password } : { passwordHash: source.password.hashed }) : { fromWindows: true }),
     ...(options.defaultDatabase !== undefined ? { defaultDatabase: options.defaultDatabase } : {}),
+    ...(options.defaultLanguage !== undefined ? { defaultLanguage: options.defaultLanguage } : {}),
     ...(options.sid !== undefined ? { sid: options.sid } : {}),
     ...(options.checkPolicy !== undefined ? { checkPolicy: options.checkPolicy } : {}),
   });
@@ -92,6 +93,7 @@ export function executeAlterLogin(env: ExecEnv, stmt: AlterLoginStatement): void
     ...(action.password !== undefined ? (typeof action.password === 'string' ? { password: action.password } : { passwordHash: action.password.hashed }) : {}),
     ...(action.options.checkPolicy !== undefined ? { checkPolicy: action.options.checkPolicy } : {}),
     ...(action.options.defaultDatabase !== undefined ? { defaultDatabase: action.options.defaultDatabase } : {}),
+    ...(action.options.defaultLanguage !== undefined ? { defaultLanguage: action.options.defaultLanguage } : {}),
   });
 }
 

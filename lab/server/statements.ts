@@ -1,6 +1,7 @@
 // One statement → the lab part that implements it: session statements here, security statements
 // to lab/instance, storage to lab/storage, mirroring to lab/mirroring, SELECT to lab/sql.
 
+import { setDateLanguage } from './date-language.js';
 import { SqlError } from '../errors.js';
 import type { Statement, WaitforStatement } from '../sql/ast.js';
 import { toText } from '../sql/convert.js';
@@ -15,7 +16,7 @@ import { currentDatabase } from '../instance/scope.js';
 import { useDatabase } from '../instance/use-database.js';
 import { requireAlterDatabase, requireBackupPermission, requireRestorePermission, requireSysadmin } from '../instance/authorization.js';
 import { executeAlterDatabase } from '../storage/alter-database.js';
-import { createTable, insertRows } from '../storage/user-tables.js';
+import { addColumns, createTable, dropTable, insertRows } from '../storage/user-tables.js';
 import { executeBackup, executeCreateDatabase, executeDropDatabase, executeRestore, executeRestoreInfo } from '../storage/statements.js';
 import type { BatchContext } from './batch.js';
 import { BatchAborted, runStatement, transactionScope } from './batch.js';
@@ -75,6 +76,10 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
       return done(ctx);
     case 'setOption':
       for (const option of statement.options) {
+        if (option === 'LANGUAGE' || option === 'DATEFORMAT') {
+          setDateLanguage(ctx, option, statement.value);
+          continue;
+        }
         ctx.settings.options.set(option, statement.value);
         if (option === 'NOCOUNT') ctx.settings.nocount = statement.value === 'ON';
       }
@@ -197,6 +202,12 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
       return done(ctx);
     case 'createTable':
       createTable(env, statement);
+      return done(ctx);
+    case 'alterTableAdd':
+      addColumns(env, statement);
+      return done(ctx);
+    case 'dropTable':
+      dropTable(env, statement);
       return done(ctx);
     case 'insert': {
       const catalog = catalogFor(ctx);

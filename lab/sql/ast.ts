@@ -308,7 +308,13 @@ export interface AlterServerRoleStatement {
 // ------------------------------------------------------------------------------------------------
 // Databases, mirroring options
 
-export interface CreateDatabaseStatement { kind: 'createDatabase'; line: number; name: string }
+/** `CREATE DATABASE name [ON (NAME = logical, FILENAME = 'path') [, …] AS SNAPSHOT OF source]`. */
+export interface CreateDatabaseStatement {
+  kind: 'createDatabase';
+  line: number;
+  name: string;
+  snapshot?: { source: string; files: { logicalName: string; fileName: string }[] };
+}
 export interface DropDatabaseStatement { kind: 'dropDatabase'; line: number; names: string[]; ifExists: boolean }
 
 export type AlterDatabaseAction =
@@ -407,6 +413,17 @@ export interface CreateTableStatement {
   columns: { name: string; type: DataType; nullable: boolean }[];
 }
 
+/** ALTER TABLE name ADD column type [NULL | NOT NULL][, …]: columns only. */
+export interface AlterTableAddStatement {
+  kind: 'alterTableAdd';
+  line: number;
+  table: string[];
+  columns: { name: string; type: DataType; nullable: boolean }[];
+}
+
+/** DROP TABLE name */
+export interface DropTableStatement { kind: 'dropTable'; line: number; table: string[] }
+
 /** INSERT [INTO] name (columns) VALUES (…)[, (…)] */
 export interface InsertStatement { kind: 'insert'; line: number; table: string[]; columns: string[]; rows: Expr[][] }
 
@@ -421,6 +438,8 @@ export type Statement =
   | RaiserrorStatement
   | ThrowStatement
   | CreateTableStatement
+  | AlterTableAddStatement
+  | DropTableStatement
   | InsertStatement
   | UseStatement
   | SetOptionStatement

@@ -31,7 +31,7 @@ export function convert(from: Typed, to: SqlType, style?: number): SqlValue {
     case 'decimal': case 'numeric':
       return toDecimal(from, to.precision, to.scale);
     case 'datetime': case 'datetime2': case 'datetimeoffset':
-      return toDateTime(from);
+      return toDateTime(from, to.type === 'datetime');
     case 'uniqueidentifier':
       return toGuid(from);
     case 'varchar': case 'nvarchar': case 'char': case 'nchar':
@@ -114,11 +114,13 @@ function toDecimal(from: Typed, precision: number, scale: number): number {
   return rounded;
 }
 
-function toDateTime(from: Typed): Date {
+/** datetime reads a year-first numeric date by the session's date order; datetime2 and
+ * datetimeoffset read 'YYYY-MM-DD' as ISO ("SET DATEFORMAT": ydm is not supported for them). */
+function toDateTime(from: Typed, legacy: boolean): Date {
   const v = from.value;
   if (v instanceof Date) return v;
   const text = textOf(from);
-  if (text !== undefined) return parseSqlDateTime(text);
+  if (text !== undefined) return !legacy && /^\s*\d{4}-/.test(text) ? parseSqlDateTime(text, 'ymd') : parseSqlDateTime(text);
   if (typeof v === 'number' || typeof v === 'bigint') return new Date(Date.UTC(1900, 0, 1) + Number(v) * 86_400_000);
   throw new SqlError(529, `Explicit conversion from data type ${typeName(from.type)} to datetime is not allowed.`);
 }

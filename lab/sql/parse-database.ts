@@ -5,7 +5,23 @@ import type { Cursor } from './cursor.js';
 
 export function parseCreateDatabase(c: Cursor, line: number): CreateDatabaseStatement {
   c.expectWord('DATABASE');
-  return { kind: 'createDatabase', line, name: c.identifier() };
+  const name = c.identifier();
+  if (!c.acceptWord('ON')) return { kind: 'createDatabase', line, name };
+  // Only the database-snapshot form takes file specifications here.
+  const files: { logicalName: string; fileName: string }[] = [];
+  do {
+    c.expectOp('(');
+    c.expectWord('NAME');
+    c.equals();
+    const logicalName = c.isString() ? c.string() : c.identifier();
+    c.expectOp(',');
+    c.expectWord('FILENAME');
+    c.equals();
+    files.push({ logicalName, fileName: c.string() });
+    c.expectOp(')');
+  } while (c.acceptOp(','));
+  c.expectWord('AS', 'SNAPSHOT', 'OF');
+  return { kind: 'createDatabase', line, name, snapshot: { source: c.identifier(), files } };
 }
 
 export function parseDropDatabase(c: Cursor, line: number): DropDatabaseStatement {

@@ -17,7 +17,7 @@ import {
 } from './parse-security.js';
 import { parseSelectBody } from './parse-select.js';
 import { parseRaiserror, parseThrow } from './parse-raise.js';
-import { parseCreateTable, parseInsert } from './parse-table.js';
+import { parseAlterTableAdd, parseCreateTable, parseDropTable, parseInsert } from './parse-table.js';
 import { parseDeclare, parseExec, parsePrint, parseSet, parseTransaction, parseUse, parseWaitfor } from './parse-session.js';
 
 export { SqlSyntaxError } from './lexer.js';
@@ -144,6 +144,8 @@ function drop(c: Cursor, line: number): Statement {
       return parseDropUser(c, line);
     case 'DATABASE':
       return parseDropDatabase(c, line);
+    case 'TABLE':
+      return parseDropTable(c, line);
     default:
       throw c.fail();
   }
@@ -161,6 +163,8 @@ function alter(c: Cursor, line: number): Statement {
       return parseAlterDatabase(c, line);
     case 'SERVER':
       return parseAlterServerRole(c, line);
+    case 'TABLE':
+      return parseAlterTableAdd(c, line);
     default:
       throw c.fail();
   }

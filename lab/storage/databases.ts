@@ -7,6 +7,7 @@ import { SqlError } from '../errors.js';
 import { attachDatabase, dataDirectory, nextDatabaseId, newDatabaseState } from '../instance/database.js';
 import { cannotAlterDatabase, inMirroringSession } from './messages.js';
 import { liveSessionsUsing } from '../server/sessions.js';
+import { snapshotsOf } from './snapshots.js';
 
 export function findDatabase(instance: InstanceState, name: string): DatabaseState | undefined {
   const upper = name.toUpperCase();
@@ -61,6 +62,8 @@ export function dropDatabase(env: ExecEnv, name: string, ifExists = false): void
     throw new SqlError(3701, `Cannot drop the database '${name}', because it does not exist or you do not have permission.`, { class: 11 });
   }
   if (database.isSystem) throw new SqlError(3708, `Cannot drop the database '${database.name}' because it is a system database.`);
+  const snapshot = snapshotsOf(env.instance, database.name)[0];
+  if (snapshot) throw new SqlError(3709, `Cannot drop the database while the database snapshot "${snapshot}" refers to it. Drop that database first.`);
   if (database.mirroring) {
     throw new SqlError(3743, `The database '${database.name}' is enabled for database mirroring. Database mirroring must be removed before you drop the database.`);
   }

@@ -1,5 +1,6 @@
 // The storage statements as the parser delivers them (lab/sql/ast.ts) → the operations here.
 
+import { createSnapshot } from './snapshots.js';
 import type { BackupStatement, CreateDatabaseStatement, DropDatabaseStatement, RestoreInfoStatement, RestoreStatement } from '../sql/ast.js';
 import type { ExecEnv } from '../server/env.js';
 import { SqlError } from '../errors.js';
@@ -17,7 +18,8 @@ function singleDisk(disks: string[], command: string): string {
 }
 
 export function executeCreateDatabase(env: ExecEnv, stmt: CreateDatabaseStatement): void {
-  createDatabase(env, stmt.name);
+  if (stmt.snapshot) createSnapshot(env, stmt.name, stmt.snapshot);
+  else createDatabase(env, stmt.name);
 }
 
 export function executeDropDatabase(env: ExecEnv, stmt: DropDatabaseStatement): void {

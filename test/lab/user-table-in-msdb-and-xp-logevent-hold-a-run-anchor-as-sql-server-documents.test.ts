@@ -1,11 +1,14 @@
 // What mirrorbook's run anchor sends (steps/run-anchor.ts), run against the lab as SQL Server
 // documents it: the table created in msdb on first use, rows inserted and read back with plain
-// T-SQL, the line in the error log; and the errors of CREATE TABLE and INSERT a DBA would meet.
+// T-SQL, the line in the error log; a table an earlier build created (no store_id) gets the column
+// added and keeps its rows; and the errors of CREATE TABLE, ALTER TABLE ADD, DROP TABLE and INSERT a
+// DBA would meet.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSite } from '../../lab/site.js';
 import { inProcessInstance } from '../../lab/server/in-process.js';
-import { anchorStatement, anchorsFrom, readAnchorsStatement, ANCHOR_EVENT } from '../../steps/run-anchor.js';
+import { anchorStatement, anchorsFrom, readAnchorsStatement, writeAnchor, ANCHOR_EVENT } from '../../steps/run-anchor.js';
+import { SqlStatementError } from '../../steps/connection.js';
 
 const PASSWORD = 'Adm1n!pass';
 const numbers = (r: { errors: { number: number }[] }) => r.errors.map((e) => e.number);
@@ -19,8 +22,11 @@ async function session() {
 
 const anchor = {
   runId: '20261203-230000-ab12', procedure: 'failover', operator: "o'brien", startedAt: '2026-12-03T23:00:00.123Z', endedAt: '2026-12-03T23:01:02.456Z',
-  outcome: 'done', headSeq: 4242, headHash: 'a'.repeat(64), storeHost: 'ops01',
+  outcome: 'done', headSeq: 4242, headHash: 'a'.repeat(64), storeHost: 'ops01', storeId: '0123456789abcdef0123456789abcdef',
 };
+
+type Session = Awaited<ReturnType<typeof session>>['s'];
+const rowsOf = (read: Awaited<ReturnType<Session['query']>>) => read.resultSets[0]!.rows.map((row) => Object.fromEntries(read.resultSets[0]!.columns.map((c, i) => [c.name, row[i]])));
 
 test('the anchor batch creates the table once, inserts a row each time and logs a line', async () => {
   const { s, lab } = await session();
@@ -42,6 +48,40 @@ test('the anchor batch creates the table once, inserts a row each time and logs 
   assert.match(log[0]!.text, `mirrorbook run ${anchor.runId} (failover) by o'brien: done; audit head seq 4242`);
   const read2 = await s.query(`EXEC xp_readerrorlog`);
   assert.ok(read2.resultSets[0]!.rows.some((r) => String(r[2]).includes(`Error: ${ANCHOR_EVENT}. mirrorbook run ${anchor.runId}`)));
+});
+
+test('a table an earlier build created, without store_id: the column is added, old rows read as no store, the anchor is written', async () => {
+  const { s, lab } = await session();
+  const legacy = anchorStatement(anchor).reveal().replace(', store_id varchar(64) NULL', '').replace(', store_id)', ')').replace(/, N'0123456789abcdef0123456789abcdef'\);/, ');');
+  assert.equal(numbers(await s.query(legacy)), [], legacy);
+  const sent: string[] = [];
+  await writeAnchor(async (statement) => {
+    sent.push(statement.reveal().split('\n')[0]!);
+    const result = await s.query(statement.reveal());
+    const error = result.errors[0];
+    if (error) throw new SqlStatementError({ number: error.number, message: error.message });
+    return result;
+  }, { ...anchor, runId: '20261203-232000-ef56' });
+  assert.equal(sent.length, 3, 'the batch, ALTER TABLE … ADD store_id, the batch again');
+  assert.match(sent[1]!, 'ALTER TABLE msdb.dbo.mirrorbook_run_anchors ADD store_id varchar(64) NULL');
+  const anchors = anchorsFrom('SQLPRI01', rowsOf(await s.query(readAnchorsStatement.reveal())));
+  assert.equal(anchors.map((a) => [a.runId, a.storeId]), [[anchor.runId, null], ['20261203-232000-ef56', anchor.storeId]]);
+  assert.is(lab.instances['SQLPRI01']!.errorLog.filter((l) => l.number === ANCHOR_EVENT && l.text.includes('20261203-232000-ef56')).length, 1, 'one error-log line for the anchor written');
+});
+
+test('ALTER TABLE ADD and DROP TABLE fail as SQL Server does: 2705, 4901, 3701, 208', async () => {
+  const { s } = await session();
+  assert.equal(numbers(await s.query(`CREATE TABLE msdb.dbo.t (a int NOT NULL); INSERT msdb.dbo.t (a) VALUES (1)`)), []);
+  assert.equal(numbers(await s.query(`ALTER TABLE msdb.dbo.t ADD a int NULL`)), [2705]);
+  assert.equal(numbers(await s.query(`ALTER TABLE msdb.dbo.t ADD b int NOT NULL`)), [4901]);
+  assert.equal(numbers(await s.query(`ALTER TABLE msdb.dbo.nope ADD b int NULL`)), [208]);
+  const added = await s.query(`ALTER TABLE msdb.dbo.t ADD b nvarchar(10) NULL, c int NULL; INSERT msdb.dbo.t (a, b) VALUES (2, N'two'); SELECT a, b, c FROM msdb.dbo.t`);
+  assert.equal(numbers(added), []);
+  assert.equal(added.resultSets[0]!.rows, [[1, null, null], [2, 'two', null]]);
+  assert.equal(numbers(await s.query(`DROP TABLE msdb.dbo.t`)), []);
+  assert.equal(numbers(await s.query(`SELECT a FROM msdb.dbo.t`)), [208]);
+  assert.equal(numbers(await s.query(`DROP TABLE msdb.dbo.t`)), [3701]);
+  assert.equal((await s.query(`SELECT name FROM msdb.sys.tables WHERE name = N't'`)).resultSets[0]!.rows, []);
 });
 
 test('CREATE TABLE and INSERT fail as SQL Server does: 2714, 208, 207, 109, 110, 515, 243', async () => {

@@ -44,7 +44,7 @@ test('a suspended session: critical, send rate 0, unsent log and its age over th
   assert.match(suspended.advice, /SET PARTNER RESUME/);
   await waitForEvent(monitor.output, 'raised', 'threshold:oldestUnsentMinutes:Patriot', 60_000);
   await waitForEvent(monitor.output, 'raised', 'threshold:unsentLogKb:Patriot', 60_000);
-  const history = await pair.mb('monitor', 'history', '--since', '5s', '--db', 'Patriot', '--json');
+  const history = await pair.mb('monitor', 'history', '--since', '2m', '--db', 'Patriot', '--json');
   const principalRows = history.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.database === 'Patriot' && r.role === 'PRINCIPAL' && r.mirroringState === 'SUSPENDED' && r.sendRateKbps !== null);
   assert.ok(principalRows.length > 2, 'history holds the suspended polls');
   // The first suspended poll's rate still spans the moment before the suspension.

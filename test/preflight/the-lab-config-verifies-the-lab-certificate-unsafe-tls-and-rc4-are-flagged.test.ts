@@ -1,10 +1,14 @@
 // TLS you can trust, and RC4 only when asked for: the config `lab start` writes verifies the lab's
 // certificate (caFile, by the name in it); a CA that did not sign the server's certificate is
 // refused; trustServerCertificate / encrypt: false are ⚠ at check and at the start of a run;
-// caFile with trustServerCertificate is a config error. RC4 with allowRc4 works and is flagged.
+// a listener on the principal's address presenting its own certificate for the lab's name (a man in
+// the middle) gets no login and no password; caFile with trustServerCertificate is a config error.
+// RC4 with allowRc4 works and is flagged.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { startTdsListener } from '../../lab/tds/listener.js';
+import type { LoginRequest } from '../../lab/tds/handler.js';
 import { startPairLab, type PairLab } from '../runbooks/pair-lab.js';
 
 let pair: PairLab;
@@ -41,6 +45,34 @@ test('a CA that did not sign the server certificate (a man in the middle) is ref
   assert.is(run.code, 1, run.stdout + run.stderr);
   const keys = await pair.sql('SQLPRI01', "SELECT name FROM master.sys.symmetric_keys WHERE name = '##MS_DatabaseMasterKey##'");
   assert.is(keys.length, 0, 'nothing was created');
+});
+
+test('a man in the middle on the principal\'s address with its own certificate for the lab\'s name is refused: no login reaches it, nothing is sent', async () => {
+  const fixture = (name: string) => readFileSync(new URL(`../fixtures/tls/${name}`, import.meta.url), 'utf8');
+  const logins: LoginRequest[] = [];
+  const impostor = await startTdsListener({
+    port: 0, serverName: 'SQLPRI01', tls: { key: fixture('impostor-key.pem'), cert: fixture('impostor-cert.pem') },
+    handler: {
+      login: (request) => { logins.push(request); return { ok: false, error: { number: 18456, state: 1, class: 14, message: 'captured', line: 1 } }; },
+      execute: async () => { throw new Error('the impostor got a batch'); },
+      transaction: () => undefined,
+      disconnect: () => {},
+    },
+  });
+  try {
+    const principalPort = /principal:[\s\S]*?port: (\d+)/.exec(original)![1]!;
+    edit((t) => t.replace(`port: ${principalPort}`, `port: ${impostor.port}`));
+    const check = await pair.mb('check', 'setup');
+    assert.is(check.code, 1, check.stdout + check.stderr);
+    assert.match(check.stdout, /reachable\s+SQLPRI01\s+✗\s+cannot connect to the principal SQLPRI01/);
+    const run = await pair.mb('run', 'certificate-setup', '--yes');
+    assert.is(run.code, 1, run.stdout + run.stderr);
+    assert.equal(logins, [], 'no login (no password) reached the impostor');
+    const keys = await pair.sql('SQLMIR01', "SELECT name FROM master.sys.symmetric_keys WHERE name = '##MS_DatabaseMasterKey##'");
+    assert.is(keys.length, 0, 'nothing was created on the mirror either');
+  } finally {
+    await impostor.close();
+  }
 });
 
 test('trustServerCertificate: true and encrypt: false are ⚠ at check and at the start of a run', async () => {

@@ -1,14 +1,17 @@
 // Every attack of issue #11 on a store a real run wrote (the ledger procedure through the CLI),
 // each on its own copy, proved in-process the way `audit verify` proves it (store/prove-file.ts):
 // each is caught with the record or the run named; the untouched store still proves intact.
-// The attacks that only the servers can catch (an older copy put back) are in the anchor test.
+// The attacks that only the servers can catch (an older copy put back) are proved here against
+// anchors as the servers return them, and end to end against the lab in the anchor test
+// (test/runbooks/every-run-is-anchored-on-its-servers-and-verify-cross-checks-the-store.test.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { Harness } from '../engine/cli-harness.js';
 import { proveStoreFile } from '../../store/index.js';
-import type { StoreProof } from '../../store/index.js';
+import type { RunAnchor, StoreProof } from '../../store/index.js';
 import { rechain, tamper } from './tamper.js';
 
 const KEY = 'k3y-0f-the-audit-trail-0123456789abcdef';
@@ -115,6 +118,32 @@ test('a record moved before an earlier one, and a record inserted: named by seq'
   const inserted = attacked('inserted', pristine, (f) => tamper(f, `UPDATE audit SET seq = -(seq + 1) WHERE seq >= 12; UPDATE audit SET seq = -seq WHERE seq < 0;
     INSERT INTO audit SELECT 12, ts, run_id, kind, operator, os_user, host, target, server, step_id, attempt, 'DROP DATABASE [Patriot]', result, error_number, message, data, prev_hash, hash, pid FROM audit WHERE seq = 11`));
   assert.match(inserted, /#1[123] (inserted|edited|deleted)/);
+});
+
+test('an older copy put back: the run the servers anchored after it is named; another store\'s anchors are only a note', async () => {
+  const later = await h.run(['run', 'ledger', '--yes', '--confirm', 'Patriot']);
+  assert.is(later.code, 0, later.stderr);
+  const { laterRun, head, storeId } = h.withStore((s) => ({ laterRun: s.runs.list()[0]!.id, head: s.audit.head(), storeId: s.id! }));
+  assert.match(storeId, /^[0-9a-f]{32}$/);
+  const db = new Database(pristine, { readonly: true });
+  const copyId = db.prepare('SELECT store_id FROM store_identity').pluck().get();
+  db.close();
+  assert.is(copyId, storeId, 'a copy of the store keeps its id');
+  const anchor = (over: Partial<RunAnchor>): RunAnchor => ({
+    server: 'SQLPRI01', runId: laterRun, procedure: 'ledger', operator: 'alice', startedAt: '2026-12-04T05:00:00.000Z', endedAt: '2026-12-04T05:01:00.000Z',
+    outcome: 'done', headSeq: head.seq, headHash: head.hash, storeHost: 'ops01', storeId, writtenAt: '2026-12-04T05:01:00.000Z', ...over,
+  });
+  const rolledBack = proveStoreFile(pristine, { anchors: [anchor({})] });
+  assert.match(problems(rolledBack), `anchor [run ${laterRun}]: SQLPRI01's anchor of run ${laterRun} (ledger by alice, done`);
+  assert.match(problems(rolledBack), 'the store has no such run');
+  const older = proveStoreFile(pristine, { anchors: [anchor({ runId })] });
+  assert.match(problems(older), `the store ends at seq`);
+  assert.match(problems(older), 'older than the servers\' last anchor');
+  const other = proveStoreFile(pristine, { anchors: [anchor({ storeId: 'f'.repeat(32), storeHost: 'ops02' })] });
+  assert.is(problems(other), '', 'another store\'s run is not this store\'s to account for');
+  assert.match(other.notes.join('\n'), `SQLPRI01 holds 1 run anchor of another store (id ${'f'.repeat(32)}, host ops02)`);
+  const legacy = proveStoreFile(pristine, { anchors: [anchor({ storeId: null })] });
+  assert.match(problems(legacy), 'the store has no such run', 'an anchor written before store ids is held to the store');
 });
 
 test('the WAL deleted after a SIGKILL: the run is named, not shown as an empty store', async () => {

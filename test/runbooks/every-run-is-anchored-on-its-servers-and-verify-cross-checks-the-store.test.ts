@@ -1,10 +1,13 @@
 // Every run leaves its anchor on the servers it touched — a row in msdb.dbo.mirrorbook_run_anchors a
 // DBA reads with plain T-SQL and a line in the error log — and `audit verify` reads them back from
 // every reachable partner: an older copy of the store put back, or a chain rebuilt without the key,
-// is named with its run (exit 1); with no server reachable it says so (exit 5).
+// is named with its run (exit 1); another store's anchors on the same pair are a note naming its
+// host, not missing runs, while a store whose id was changed is named; with no server reachable it
+// says so (exit 5). (cleanup and --drop-anchors: a-pair-lives-…-disable-cleanup.test.ts)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { startPairLab, type PairLab } from './pair-lab.js';
 import { rechain, tamper } from '../proof/tamper.js';
@@ -83,6 +86,42 @@ test('a server slow to log in is still checked: the read limit counts from the c
     assert.match(verify.stdout, /anchors checked on SQLPRI01, SQLMIR01: 4 run anchors/);
   } finally {
     await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'slow', ms: 0 });
+  }
+});
+
+const moveStore = (from: string, to: string): void => {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(to + suffix, { force: true });
+  for (const suffix of ['', '-wal', '-shm']) try { renameSync(from + suffix, to + suffix); } catch { /* no -wal / -shm */ }
+};
+
+test("another store's runs on the same pair are a note naming its host, not runs this store lacks; a changed store id is named", async () => {
+  const mine = join(pair.lab.dir, 'mine.db');
+  moveStore(store, mine);
+  try {
+    const other = await pair.mb('run', 'certificate-setup', '--yes');
+    assert.is(other.code, 0, other.stderr);
+    const otherRun = await latestRunId();
+    const otherId = String((await pair.sql('SQLPRI01', `SELECT store_id FROM msdb.dbo.mirrorbook_run_anchors WHERE run_id = N'${otherRun}'`))[0]!.store_id);
+    assert.match(otherId, /^[0-9a-f]{32}$/);
+    moveStore(store, join(pair.lab.dir, 'other.db'));
+    moveStore(mine, store);
+    const verify = await pair.mb('audit', 'verify');
+    assert.is(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, `note: SQLPRI01, SQLMIR01 hold 1 run anchor of another store (id ${otherId}, host ${hostname()}), not this store's to account for: ${otherRun}`);
+    const current = join(pair.lab.dir, 'current.db');
+    copyFileSync(store, current);
+    try {
+      tamper(store, `UPDATE store_identity SET store_id = '${otherId}'`);
+      const changed = await pair.mb('audit', 'verify');
+      assert.is(changed.code, 1, changed.stdout + changed.stderr);
+      assert.match(changed.stderr, `anchored its run as store`);
+      assert.match(changed.stderr, `but the store now calls itself ${otherId}: its id was changed`);
+      assert.match(changed.stderr, `(run ${runIds[0]}): anchor — SQLPRI01's anchor of run ${runIds[0]}`);
+    } finally {
+      moveStore(current, store);
+    }
+  } finally {
+    if (existsSync(mine)) moveStore(mine, store);
   }
 });
 

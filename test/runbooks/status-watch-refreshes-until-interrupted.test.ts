@@ -1,5 +1,6 @@
 // `status --watch` keeps reading the pair: a partner that goes down shows up in a later refresh,
-// and Ctrl-C ends the watch cleanly (exit 0).
+// and Ctrl-C ends the watch cleanly (exit 0) — as SIGTERM (a service manager) and SIGHUP (the
+// terminal closed) do, through the one signal owner (cli/signals.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { waitFor } from '../helpers/lab.js';
@@ -27,5 +28,17 @@ test('a watch shows the mirror going down in a later refresh and stops on Ctrl-C
   assert.is(ended.code, 0, ended.stderr);
   await pair.lab.control({ op: 'fault', instance: 'SQLMIR01', fault: 'up' });
 });
+
+for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+  test(`${signal} ends the watch cleanly too (exit 0, every document whole)`, async () => {
+    const watch = pair.mbUntil(/(?!)/, 'status', '--watch', '--interval', '0.2', '--json');
+    await waitFor('a first status', () => documents(watch.output()).length >= 1, 30_000);
+    watch.interrupt(signal);
+    const ended = await watch.done;
+    assert.is(ended.code, 0, ended.stderr);
+    assert.ok(ended.stdout.endsWith('\n'), 'the last document is complete');
+    assert.ok(documents(ended.stdout).length >= 1);
+  });
+}
 
 test.run();
