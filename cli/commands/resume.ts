@@ -4,6 +4,7 @@ import { UsageError } from '../command.js';
 import { resolvePaths } from '../paths.js';
 import { openSession } from './run-session.js';
 import { nextStepsAfter } from '../next-steps.js';
+import { currentInvocation, selfCommand } from '../self-command.js';
 
 const command: Command = async (ctx) => {
   const { loadProcedure } = await import('../load-procedure.js');
@@ -12,7 +13,7 @@ const command: Command = async (ctx) => {
   const { store: storePath } = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
   if (!existsSync(storePath)) {
     const asked = ctx.positionals[0];
-    throw new UsageError(`${asked === undefined ? 'no run to resume' : `no run '${asked}'`}: there is no store at ${storePath}`, "check --store / --config; start a run with 'mirrorbook run <procedure>'");
+    throw new UsageError(`${asked === undefined ? 'no run to resume' : `no run '${asked}'`}: there is no store at ${storePath}`, `check --store / --config; start a run with '${selfCommand(currentInvocation(ctx.env, ctx.cwd))} run <procedure>'`);
   }
   const session = await openSession(ctx);
   let result;

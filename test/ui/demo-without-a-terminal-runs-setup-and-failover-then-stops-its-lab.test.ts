@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/lab.js';
@@ -25,6 +26,23 @@ test('demo in a pipe: a lab, setup and failover in plain lines, what to try next
   } finally {
     await stopLabProcess(join(dir, 'lab')).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('demo without --dir or --keep removes everything it created: its temporary directory is gone, no lab process is left', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'mb-ui-demo-tmp-'));
+  try {
+    const result = await runCli(['demo'], { TMPDIR: tmp });
+    assert.is(result.code, 0, result.stderr + result.stdout.slice(-3000));
+    const made = /starting a simulated SQL Server pair in (\S+) …/.exec(result.stdout)?.[1];
+    assert.ok(made?.startsWith(tmp), result.stdout.slice(0, 500));
+    assert.match(result.stdout, /lab stopped and \S+ removed \(--keep keeps the pair running\)/);
+    // (tsx, when the tests run from source, keeps its compile cache in TMPDIR: not the demo's.)
+    assert.equal(readdirSync(tmp).filter((name) => !name.startsWith('tsx-')), [], 'nothing the demo made is left');
+    const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    assert.not.ok(processes.includes(made!), 'no process serves the removed lab');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 });
 
