@@ -53,7 +53,7 @@ test('from flags: a commented file that config/load.ts reads with the values giv
   assert.equal([config.pair.mirror.server, config.pair.mirror.port, config.pair.mirror.instance], ['sqlmir01.corp.local', 14333, 'SQLMIR01']);
   assert.is(config.pair.mirror.mirroringAddress, 'TCP://sqlmir01.corp.local:1430');
   assert.equal(config.databases, ['Patriot', 'PatriotArchive', 'Alarms']);
-  assert.equal(config.backup, { directory: 'D:\\Backup', mirrorReadsFrom: '\\\\sqlpri01.corp.local\\Backup' });
+  assert.equal(config.backup, { directory: 'D:\\Backup', mirrorReadsFrom: '\\\\sqlpri01.corp.local\\Backup', seed: 'backup' });
   assert.is(config.secrets.masterKeyPassword?.reveal(), env.MB_MASTER_KEY_PASSWORD);
   for (const value of Object.values(env)) assert.not.ok(text.includes(value));
 });
@@ -90,7 +90,7 @@ test('on a terminal it asks for what the flags left out, offering defaults', asy
   }
   const config = loadConfig(asked, { env });
   assert.equal([config.pair.principal.server, config.pair.mirror.server], ['sqlpri01.corp.local', 'sqlmir01.corp.local']);
-  assert.equal(config.backup, { directory: 'E:\\SQLBackup', mirrorReadsFrom: '\\\\sqlpri01.corp.local\\SQLBackup' });
+  assert.equal(config.backup, { directory: 'E:\\SQLBackup', mirrorReadsFrom: '\\\\sqlpri01.corp.local\\SQLBackup', seed: 'backup' });
   assert.equal(config.databases, ['Patriot', 'PatriotArchive']);
 });
 
