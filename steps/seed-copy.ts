@@ -6,7 +6,7 @@
 // the copies are already there, the probe finds it done and nobody is asked.
 import type { BackupConfig } from '../config/types.js';
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
-import { mirrorCopyDirectory, mirrorCopyPathOf, RUN_ID_PLACEHOLDER, SEED_FILE_MARK } from './backup-paths.js';
+import { mirrorCopyDirectory, mirrorCopyPathOf, mirrorPathOf, RUN_ID_PLACEHOLDER, SEED_FILE_MARK } from './backup-paths.js';
 import { isMirrored, readDatabase } from './database-state.js';
 import { logBackupsAfter, mirrorReadablePath, seedFull, type BackupFile } from './seed-source.js';
 import { CheckFailedError, rows } from './step.js';
@@ -33,6 +33,7 @@ async function copyState(ctx: StepContext, backup: BackupConfig, database: strin
   for (const file of await seedFiles(ctx, backup, database)) {
     const path = await mirrorReadablePath(ctx, backup, file);
     if (!path) {
+      await refuseUnreachableShare(ctx, backup, file);
       state.missing.push(file);
       continue;
     }
@@ -51,6 +52,17 @@ async function copyState(ctx: StepContext, backup: BackupConfig, database: strin
     }
   }
   return state;
+}
+
+/** A copy by hand is the answer to a share the mirror's account may not read (OS error 5), not to
+ * a network that does not reach it (OS error 53, 'network path was not found'): that one fails
+ * with SQL Server's own error, so the operator fixes the network rather than copying. */
+async function refuseUnreachableShare(ctx: StepContext, backup: BackupConfig, file: BackupFile): Promise<void> {
+  try {
+    await ctx.sql('mirror', tsql`RESTORE HEADERONLY FROM DISK = ${lit(mirrorPathOf(backup, file.path))}`);
+  } catch (error) {
+    if (/network path was not found|Operating system error 53\b/i.test((error as Error).message)) throw error;
+  }
 }
 
 export function copySeedBackups(backup: BackupConfig, database: string, principal: string, mirror: string): StepDefinition {
