@@ -142,7 +142,17 @@ test(cellName(CELLS.resumeSession), async () => {
   await pair.fault(cell.target, 'isolate');
   await pair.fault(cell.target, 'up');
   await failingCell(pair, cell, {
-    fail: () => pair.run('run', 'resume-session', '--yes'),
+    fail: async () => {
+      // The old principal committed while it was cut off: resume-session stops (exit 3) until the
+      // amount it discards is typed, as its hint says; confirmed, the run goes on to the wait. Its
+      // applications are stopped first (what a DBA does), so the amount stands still meanwhile.
+      await pair.lab.control({ op: 'workload', instance: 'SQLPRI01', tps: 0 });
+      const first = await pair.run('run', 'resume-session', '--yes');
+      const confirm = /--confirm '([^']+)'/.exec(first.stdout)?.[1];
+      const runId = / resume (\S+) --config/.exec(first.stdout)?.[1];
+      if (first.code !== 3 || !confirm || !runId) return first;
+      return pair.run('resume', runId, '--yes', '--confirm', confirm);
+    },
     message: /Patriot is DISCONNECTED: the \w+ cannot reach its partner/,
     hint: network,
     // The session was resumed before the link went missing: healed, it resynchronizes by itself.
