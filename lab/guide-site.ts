@@ -17,16 +17,18 @@ export const GUIDE_PASSWORD = 'Patriot12##';
 
 const mmddyyyy = (date: Date): string => `${String(date.getUTCMonth() + 1).padStart(2, '0')}/${String(date.getUTCDate()).padStart(2, '0')}/${date.getUTCFullYear()}`;
 
-/** "Principal Endpoint" / "Mirror Endpoint" of the guide, for PRINCIPAL or MIRROR. */
-function endpointScript(prefix: 'PRINCIPAL' | 'MIRROR', now: Date): string {
-  const expiry = new Date(now);
+/** "Principal Endpoint" / "Mirror Endpoint" of the guide, for PRINCIPAL or MIRROR: the master key
+ * under `password`, the certificate from `now` for 20 years, the RC4 endpoint, the certificate's
+ * backup in `certificateDirectory` (the guide's C:\Temp). */
+export function guideEndpointScript(prefix: 'PRINCIPAL' | 'MIRROR', options: { now: Date; password: string; certificateDirectory: string }): string {
+  const expiry = new Date(options.now);
   expiry.setUTCFullYear(expiry.getUTCFullYear() + 20);
-  return `CREATE MASTER KEY ENCRYPTION BY PASSWORD = '${GUIDE_PASSWORD}';
+  return `CREATE MASTER KEY ENCRYPTION BY PASSWORD = '${options.password.replace(/'/g, "''")}';
 GO
 USE master
 CREATE CERTIFICATE ${prefix}_cert
 WITH SUBJECT = '${prefix} certificate',
-START_DATE = '${mmddyyyy(now)}',
+START_DATE = '${mmddyyyy(options.now)}',
 EXPIRY_DATE = '${mmddyyyy(expiry)}'
 GO
 CREATE ENDPOINT Endpoint_Mirroring
@@ -37,9 +39,12 @@ AUTHENTICATION = CERTIFICATE ${prefix}_cert,
 ENCRYPTION = REQUIRED ALGORITHM RC4,
 ROLE = ALL);
 GO
-BACKUP CERTIFICATE ${prefix}_cert TO FILE = 'C:\\Temp\\${prefix}_cert.cer';
-GO`;
+BACKUP CERTIFICATE ${prefix}_cert TO FILE = '${options.certificateDirectory}\\${prefix}_cert.cer';
+GO
+`;
 }
+
+const endpointScript = (prefix: 'PRINCIPAL' | 'MIRROR', now: Date): string => guideEndpointScript(prefix, { now, password: GUIDE_PASSWORD, certificateDirectory: 'C:\\Temp' });
 
 /** "Principal User" / "Mirror User": the login, user and certificate standing for the other server. */
 function userScript(peer: 'PRINCIPAL' | 'MIRROR'): string {
