@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PairLab, RunningCli } from '../runbooks/pair-lab.js';
 import { count, events, startMonitorLab, waitForEvent } from './monitor-lab.js';
+import { waitFor } from '../helpers/lab.js';
 
 let pair: PairLab;
 let monitor: RunningCli;
@@ -40,7 +41,7 @@ test('a suspended session: critical, send rate 0, unsent log and its age over th
   // The slow link of the test before may have left Patriot SYNCHRONIZING (a warning): once it is
   // SYNCHRONIZED again, only what this suspension raises is read.
   await pair.waitFor('SQLPRI01', 'Patriot', 'SYNCHRONIZED');
-  await waitForEvent(monitor.output, 'cleared', 'state:Patriot', 60_000).catch(() => undefined);
+  await waitFor('the state alarm of the test before to clear', async () => count(monitor.output(), 'raised', 'state:Patriot') === count(monitor.output(), 'cleared', 'state:Patriot'), 60_000, 50);
   const mark = monitor.output().length;
   const since = () => monitor.output().slice(mark);
   await pair.sql('SQLPRI01', 'ALTER DATABASE Patriot SET PARTNER SUSPEND');
