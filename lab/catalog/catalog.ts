@@ -92,12 +92,14 @@ export function resolveTable(ctx: CatalogContext, parts: string[]): Relation | u
 export interface CatalogExtras {
   /** Session state the server keeps: declared @variables, sp_executesql parameters, @@TRANCOUNT … */
   variable(name: string): Typed | undefined;
+  /** Functions of the session (ERROR_NUMBER, XACT_STATE …), tried before the instance's; name upper-cased. */
+  scalarFunction?(name: string, args: Typed[]): Typed | undefined;
 }
 
 export function createCatalog(ctx: CatalogContext, extras: CatalogExtras): SqlCatalog {
   return {
     table: (parts) => resolveTable(ctx, parts),
-    scalarFunction: (name, args) => scalarFunction(ctx, name, args),
+    scalarFunction: (name, args) => extras.scalarFunction?.(name, args) ?? scalarFunction(ctx, name, args),
     variable: (name) => extras.variable(name) ?? variable(ctx, name),
     now: () => serverClock(ctx.lab, ctx.instance.name, ctx.now()),
   };

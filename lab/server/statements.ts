@@ -20,7 +20,8 @@ import { createDatabaseEncryptionKey, dropDatabaseEncryptionKey } from '../stora
 import { addColumns, createTable, dropTable, insertRows } from '../storage/user-tables.js';
 import { executeBackup, executeCreateDatabase, executeDropDatabase, executeRestore, executeRestoreInfo } from '../storage/statements.js';
 import type { BatchContext } from './batch.js';
-import { BatchAborted, runStatement, transactionScope } from './batch.js';
+import { BatchAborted, runStatement, runStatements, transactionScope } from './batch.js';
+import { executeTryCatch } from './try-catch.js';
 import { runTransactionAction } from './transactions.js';
 import { executeRaiserror, executeThrow } from './raise.js';
 import type { ExecEnv } from './env.js';
@@ -109,6 +110,8 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
     case 'block':
       for (const inner of statement.statements) await runStatement(ctx, inner);
       return;
+    case 'tryCatch':
+      return executeTryCatch(ctx, statement, runStatements);
     case 'while':
       // Each pass yields to the event loop, so a loop without a WAITFOR can still be cancelled.
       while (evaluateCondition(statement.condition, catalogFor(ctx)) === true) {

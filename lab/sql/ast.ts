@@ -130,6 +130,9 @@ export interface IfStatement { kind: 'if'; line: number; condition: Expr; then: 
 
 export interface BlockStatement { kind: 'block'; line: number; statements: Statement[] }
 
+/** BEGIN TRY … END TRY BEGIN CATCH … END CATCH (learn.microsoft.com/sql/t-sql/language-elements/try-catch-transact-sql). */
+export interface TryCatchStatement { kind: 'tryCatch'; line: number; tryBlock: Statement[]; catchBlock: Statement[] }
+
 /** WHILE condition statement (learn.microsoft.com/sql/t-sql/language-elements/while-transact-sql);
  * BREAK and CONTINUE are not simulated (Msg 102). */
 export interface WhileStatement { kind: 'while'; line: number; condition: Expr; body: Statement }
@@ -462,6 +465,7 @@ export type Statement =
   | PrintStatement
   | IfStatement
   | BlockStatement
+  | TryCatchStatement
   | WhileStatement
   | WaitforStatement
   | ExecStatement
