@@ -134,6 +134,18 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
       }
     },
 
+    oversizedRequest(session: SessionInfo, bytes: number, limit: number, packetSize: number): void {
+      // No documented message reaches the client ("Maximum capacity specifications for SQL Server"
+      // gives only the limit); the lab closes the connection and says why in the error log.
+      const inst = instance();
+      inst.errorLog.push({
+        ts: runtime.now().toISOString(),
+        processInfo: `spid${session.spid}`,
+        text: `The request from this connection is larger than ${limit} bytes (65,536 × its network packet size of ${packetSize} bytes): ${bytes} bytes read so far; the connection has been closed. [CLIENT: 127.0.0.1]`,
+      });
+      runtime.changed();
+    },
+
     disconnect(session: SessionInfo): void {
       // A session that goes away with a transaction open has it rolled back.
       if (settings.get(session.spid)?.transaction.trancount) rollbackAll(scopeOf(session));
