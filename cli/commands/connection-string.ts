@@ -19,16 +19,31 @@ export function connectionString(format: Format, principal: ServerConfig, mirror
     case 'odbc':
       return `Driver={ODBC Driver 18 for SQL Server};Server=tcp:${hostPort(principal)};Failover_Partner=${hostPort(mirror)};Database=${database};Trusted_Connection=yes;Encrypt=yes`;
     case 'jdbc':
-      return `jdbc:sqlserver://${principal.server}:${principal.port};databaseName=${database};failoverPartner=${mirror.server};integratedSecurity=true;encrypt=true`;
+      return `jdbc:sqlserver://${principal.server}:${principal.port};databaseName=${database};failoverPartner=${jdbcFailoverPartner(mirror)};integratedSecurity=true;encrypt=true`;
   }
 }
 
-/** "The driver does not support specifying the port number of the failover server" (learn.microsoft.com:
- * setFailoverPartner, Microsoft JDBC Driver): a mirror on another port than 1433 is unreachable
- * through failoverPartner, and the string cannot say so — the operator must hear it. */
+/** The instance name of a named instance (@@SERVERNAME HOST\\NAME), else undefined. */
+const instanceName = (s: ServerConfig): string | undefined => (s.instance.includes('\\') ? s.instance.slice(s.instance.indexOf('\\') + 1) : undefined);
+
+/** What JDBC's failoverPartner may hold: a host, or host\\instance for a named instance (SQL Server
+ * Browser answers its port) — never a port ("The driver does not support specifying the port number
+ * of the failover server", learn.microsoft.com: setFailoverPartner Method (SQLServerDataSource)). */
+export function jdbcFailoverPartner(mirror: ServerConfig): string {
+  const named = instanceName(mirror);
+  return named && mirror.port !== 1433 ? `${mirror.server}\\${named}` : mirror.server;
+}
+
+/** A mirror off 1433 is not reached through failoverPartner=host, and the string cannot say so:
+ * the operator must hear it, with the ways the driver documents. A named instance is found
+ * through SQL Server Browser (UDP 1434), which must then run on the mirror. */
 export function jdbcPortWarning(format: Format, mirror: ServerConfig): string | undefined {
   if (format !== 'jdbc' || mirror.port === 1433) return undefined;
-  return `JDBC's failoverPartner cannot carry a port: after a failover the driver looks for ${mirror.server} on 1433, but the mirror listens on ${mirror.port}. Give the mirror's instance a static port 1433, or name it as host\\instance with SQL Server Browser running there`;
+  const named = instanceName(mirror);
+  if (named) {
+    return `JDBC's failoverPartner cannot carry a port: it names the mirror as ${mirror.server}\\${named}, whose port (${mirror.port}) SQL Server Browser answers. Keep SQL Server Browser running on ${mirror.server} and UDP 1434 open from the clients, or a failover leaves JDBC clients without the database`;
+  }
+  return `JDBC's failoverPartner cannot carry a port: after a failover the driver looks for ${mirror.server} on 1433, but the mirror listens on ${mirror.port}. Fix one of: make the mirror listen on 1433 as well (SQL Server Configuration Manager → TCP/IP → IPAll → TCP Port); or run it as a named instance with SQL Server Browser, and failoverPartner=${mirror.server}\\<instance> (a host alias cannot carry a port either). The ADO.NET and ODBC strings carry the port and are not affected`;
 }
 
 /** What the vendor guide has the DBA type into Patriot Configurator → Data Service settings. */
@@ -52,7 +67,7 @@ const command: Command = async (ctx) => {
   } else {
     ctx.stdout.write(result.map((r) => `${r.database}: ${r.connectionString}`).join('\n') + '\n');
     ctx.stdout.write(`Patriot Configurator → Data Service settings: SQL Server = ${patriot.sqlServer}, SQL Failover Server = ${patriot.sqlFailoverServer} (then restart the Data Service)\n`);
-    if (warning) ctx.stderr.write(`mirrorbook: warning: ${warning}\n`);
+    if (warning) ctx.stdout.write(`⚠ ${warning}\n`);
   }
   return 0;
 };
