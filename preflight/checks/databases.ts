@@ -4,7 +4,7 @@
 // https://learn.microsoft.com/previous-versions/sql/sql-server-2012/ms366349(v=sql.110)
 import { databaseStateQuery, type DatabaseStateRow } from '../../steps/database-state.js';
 import { tsql } from '../../steps/tsql.js';
-import { fail, ok, partnersOf, SETUP_PROCEDURES, warn, type Finding, type PreflightCheck } from '../check.js';
+import { about, fail, ok, partnersOf, SETUP_PROCEDURES, warn, type Finding, type PreflightCheck } from '../check.js';
 
 const ID = 'database';
 
@@ -46,11 +46,11 @@ export const databasesCheck: PreflightCheck = {
         const row = rows.find((r) => r.name === database) ?? rows.find((r) => r.name.toLowerCase() === database.toLowerCase());
         if (!row) {
           const near = names.filter((n) => distance(n.toLowerCase(), database.toLowerCase()) <= 2).map(showName);
-          findings.push(fail(ID, server.config.instance, `no database ${showName(database)}${near.length ? `; there is ${near.join(', ')}` : ''}`, `correct databases: in the config to the exact name (SELECT name FROM sys.databases on ${server.config.instance})`));
+          findings.push(about(fail(ID, server.config.instance, `no database ${showName(database)}${near.length ? `; there is ${near.join(', ')}` : ''}`, `correct databases: in the config to the exact name (SELECT name FROM sys.databases on ${server.config.instance})`), [database]));
           continue;
         }
         const state = `${showName(row.name)} ${row.state_desc}, recovery ${row.recovery_model_desc}`;
-        if (setup && row.state_desc !== 'ONLINE') findings.push(fail(ID, server.config.instance, state, 'the principal\'s copy must be ONLINE to be backed up'));
+        if (setup && row.state_desc !== 'ONLINE') findings.push(about(fail(ID, server.config.instance, state, 'the principal\'s copy must be ONLINE to be backed up'), [database]));
         else if (setup && row.recovery_model_desc !== 'FULL') findings.push(warn(ID, server.config.instance, state, 'mirroring needs the FULL recovery model: the setup switches it (log backups start then; tell whoever runs backups)'));
         else findings.push(ok(ID, server.config.instance, state));
       }
