@@ -6,6 +6,7 @@ import type { Command, CommandContext } from '../command.js';
 import { optionText, UsageError } from '../command.js';
 import { nearest } from '../../config/nearest.js';
 import { resolvePaths } from '../paths.js';
+import { asInvokedHere } from '../as-invoked.js';
 import { sendControl, findRunningLab, LabNotRunningError } from '../../lab/control/control-client.js';
 import { ControlError, type FaultKind, type HostChange } from '../../lab/control/control-protocol.js';
 import { batchLogPath, labDir } from '../../lab/control/lab-dir.js';
@@ -61,7 +62,8 @@ const command: Command = async (ctx) => {
     }
   } catch (error) {
     if (error instanceof ControlError) {
-      ctx.stderr.write(`mirrorbook lab: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      const say = asInvokedHere(ctx);
+      ctx.stderr.write(`mirrorbook lab: ${say(error.message)}\n${error.hint ? `hint: ${say(error.hint)}\n` : ''}`);
       return error.usage ? 2 : 1;
     }
     throw error;
