@@ -49,7 +49,7 @@ export const databasesCheck: PreflightCheck = {
         // Missing here while the other partner has it: no mirror copy yet, the pair was never set up.
         const holder = row ? undefined : read.find((r) => r.server !== server && find(r.rows, database))?.server;
         if (holder) {
-          findings.push(fail(ID, server.config.instance, `no database ${showName(database)} while ${holder.config.instance} has it: mirroring is not set up`, `set it up first: 'mirrorbook plan setup' shows what it does, 'mirrorbook run setup' does it; then run ${ctx.procedure} again`));
+          findings.push(about(fail(ID, server.config.instance, `no database ${showName(database)} while ${holder.config.instance} has it: mirroring is not set up`, `set it up first: 'mirrorbook plan setup' shows what it does, 'mirrorbook run setup' does it; then run ${ctx.procedure} again`), [database]));
           continue;
         }
         if (!row) {
