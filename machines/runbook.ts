@@ -68,6 +68,8 @@ export interface StepContext {
   progress(update: { percent?: number; label?: string }): void;
   /** A note for the audit trail and the operator ("restored 3 log backups taken by someone else"). */
   note(text: string): void;
+  /** What a read found `target`'s mirroring role to be now (sys.database_mirroring), for the run view. */
+  sawRole?(target: Exclude<Target, 'operator'>, role: string | null): void;
 }
 
 export interface RetryPolicy {
@@ -92,6 +94,9 @@ export interface StepDefinition {
   id: string;
   title: string;
   target: Target;
+  /** The configured database the step acts on; absent: a server or the pair as a whole. `plan`
+   * matches a preflight finding about a database to the steps of that database. */
+  database?: string;
   /** A manual step shows the operator what to do, waits for a key, then probes to verify. */
   manual?: { instructions: string };
   /** A destructive step is never applied (nor re-applied when in doubt) without the operator

@@ -5,9 +5,10 @@ import { sysDmExecConnections } from './connections.js';
 import type { Relation, SqlCatalog, Typed } from '../sql/catalog.js';
 import type { DatabaseState } from '../model.js';
 import { findDatabase } from '../instance/scope.js';
+import { serverClock } from '../instance/clock.js';
 import { stateError } from '../instance/use-database.js';
 import type { CatalogContext } from './context.js';
-import { sysDatabaseMirroring, sysDatabaseRecoveryStatus, sysDatabases, sysMasterFiles, sysTables } from './databases.js';
+import { sysDatabaseMirroring, sysDatabaseRecoveryStatus, sysDatabases, sysDmDatabaseEncryptionKeys, sysMasterFiles, sysTables } from './databases.js';
 import { sysDatabaseMirroringWitnesses, sysDmDbMirroringConnections, sysDmExecRequests, sysDmExecSessions, sysDmServerServices } from './dmvs.js';
 import { sysDatabaseMirroringEndpoints, sysEndpoints, sysTcpEndpoints } from './endpoints.js';
 import { scalarFunction, variable } from './functions.js';
@@ -45,6 +46,7 @@ const SERVER_VIEWS: Record<string, ServerView> = {
   database_mirroring_witnesses: sysDatabaseMirroringWitnesses,
   dm_os_performance_counters: sysDmOsPerformanceCounters,
   dm_os_volume_stats: sysDmOsVolumeStats,
+  dm_database_encryption_keys: sysDmDatabaseEncryptionKeys,
 };
 
 const DATABASE_VIEWS: Record<string, DatabaseView> = {
@@ -102,6 +104,6 @@ export function createCatalog(ctx: CatalogContext, extras: CatalogExtras): SqlCa
     scalarFunction: (name, args) => extras.scalarFunction?.(name, args) ?? scalarFunction(ctx, name, args),
     variable: (name) => extras.variable(name) ?? variable(ctx, name),
     tableFunction: (parts) => (parts.length === 1 || parts.at(-2)?.toLowerCase() === 'sys') && parts.at(-1)?.toLowerCase() === 'fn_my_permissions' ? (args) => fnMyPermissions(ctx, args) : undefined,
-    now: () => ctx.now(),
+    now: () => serverClock(ctx.lab, ctx.instance.name, ctx.now()),
   };
 }

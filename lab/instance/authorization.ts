@@ -5,7 +5,7 @@
 //   GRANT … ON ENDPOINT: CONTROL on it or ALTER ANY ENDPOINT (15151) · GRANT of a server
 //   permission: CONTROL SERVER (4613) · CREATE LOGIN: ALTER ANY LOGIN (15247), ALTER/DROP LOGIN
 //   (15151) · ALTER SERVER ROLE / sp_addsrvrolemember: membership in that role (15151) ·
-//   CREATE/DROP MASTER KEY: CONTROL on the database (15247) · CREATE CERTIFICATE: CREATE
+//   CREATE/DROP MASTER KEY and DATABASE ENCRYPTION KEY: CONTROL on the database (15247) · CREATE CERTIFICATE: CREATE
 //   CERTIFICATE (262) · BACKUP/DROP CERTIFICATE: CONTROL (15151) · CREATE USER: ALTER ANY USER
 //   (15247), DROP USER (15151) · ALTER ROLE: ALTER ANY ROLE or db_owner (15151) · CREATE DATABASE:
 //   CREATE ANY DATABASE (262) · DROP DATABASE: CONTROL or ALTER ANY DATABASE (3701) · ALTER
@@ -83,6 +83,8 @@ export function authorize(env: ExecEnv, statement: Statement): void {
       return;
     case 'createMasterKey':
     case 'dropMasterKey':
+    case 'createDatabaseEncryptionKey':
+    case 'dropDatabaseEncryptionKey':
       if (!control(env, current)) throw noPermission();
       return;
     case 'createCertificate':

@@ -16,6 +16,7 @@ import { currentDatabase } from '../instance/scope.js';
 import { useDatabase } from '../instance/use-database.js';
 import { authorize } from '../instance/authorization.js';
 import { executeAlterDatabase } from '../storage/alter-database.js';
+import { createDatabaseEncryptionKey, dropDatabaseEncryptionKey } from '../storage/database-encryption.js';
 import { addColumns, createTable, dropTable, insertRows } from '../storage/user-tables.js';
 import { executeBackup, executeCreateDatabase, executeDropDatabase, executeRestore, executeRestoreInfo } from '../storage/statements.js';
 import type { BatchContext } from './batch.js';
@@ -174,6 +175,12 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
     case 'createDatabase':
       notInTransaction(ctx, 'CREATE DATABASE');
       executeCreateDatabase(env, statement);
+      return done(ctx);
+    case 'createDatabaseEncryptionKey':
+      createDatabaseEncryptionKey(env, statement.algorithm, statement.certificate);
+      return done(ctx);
+    case 'dropDatabaseEncryptionKey':
+      dropDatabaseEncryptionKey(env);
       return done(ctx);
     case 'dropDatabase':
       notInTransaction(ctx, 'DROP DATABASE');

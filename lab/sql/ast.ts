@@ -325,6 +325,14 @@ export interface CreateDatabaseStatement {
   name: string;
   snapshot?: { source: string; files: { logicalName: string; fileName: string }[] };
 }
+/** `CREATE DATABASE ENCRYPTION KEY WITH ALGORITHM = … ENCRYPTION BY SERVER CERTIFICATE name` (in the current database). */
+export interface CreateDatabaseEncryptionKeyStatement {
+  kind: 'createDatabaseEncryptionKey';
+  line: number;
+  algorithm: 'AES_128' | 'AES_192' | 'AES_256' | 'TRIPLE_DES_3KEY';
+  certificate: string;
+}
+export interface DropDatabaseEncryptionKeyStatement { kind: 'dropDatabaseEncryptionKey'; line: number }
 export interface DropDatabaseStatement { kind: 'dropDatabase'; line: number; names: string[]; ifExists: boolean }
 
 export type AlterDatabaseAction =
@@ -338,7 +346,9 @@ export type AlterDatabaseAction =
   | { kind: 'witness'; address: string }
   | { kind: 'witnessOff' }
   | { kind: 'state'; state: 'ONLINE' | 'OFFLINE' | 'EMERGENCY' }
-  | { kind: 'userAccess'; access: 'SINGLE_USER' | 'RESTRICTED_USER' | 'MULTI_USER' };
+  | { kind: 'userAccess'; access: 'SINGLE_USER' | 'RESTRICTED_USER' | 'MULTI_USER' }
+  /** SET ENCRYPTION ON | OFF (Transparent Data Encryption). */
+  | { kind: 'encryption'; on: boolean };
 
 export type Termination =
   | { kind: 'rollbackImmediate' }
@@ -482,6 +492,8 @@ export type Statement =
   | AlterServerRoleStatement
   | AlterRoleStatement
   | CreateDatabaseStatement
+  | CreateDatabaseEncryptionKeyStatement
+  | DropDatabaseEncryptionKeyStatement
   | DropDatabaseStatement
   | AlterDatabaseStatement
   | BackupStatement

@@ -9,7 +9,7 @@ import {
   parseBackupCertificate, parseCloseMasterKey, parseCreateCertificate, parseCreateMasterKey, parseDropCertificate,
   parseDropMasterKey, parseOpenMasterKey,
 } from './parse-certificate.js';
-import { parseAlterDatabase, parseCreateDatabase, parseDropDatabase } from './parse-database.js';
+import { parseAlterDatabase, parseCreateDatabase, parseCreateDatabaseEncryptionKey, parseDropDatabase, parseDropDatabaseEncryptionKey } from './parse-database.js';
 import { parseAlterEndpoint, parseCreateEndpoint, parseDropEndpoint } from './parse-endpoint.js';
 import { condition } from './parse-expression.js';
 import {
@@ -121,6 +121,7 @@ function create(c: Cursor, line: number): Statement {
     case 'USER':
       return parseCreateUser(c, line);
     case 'DATABASE':
+      if (c.isWord('ENCRYPTION', 1)) return parseCreateDatabaseEncryptionKey(c, line);
       return parseCreateDatabase(c, line);
     case 'TABLE':
       return parseCreateTable(c, line);
@@ -144,6 +145,7 @@ function drop(c: Cursor, line: number): Statement {
     case 'USER':
       return parseDropUser(c, line);
     case 'DATABASE':
+      if (c.isWord('ENCRYPTION', 1)) return parseDropDatabaseEncryptionKey(c, line);
       return parseDropDatabase(c, line);
     case 'TABLE':
       return parseDropTable(c, line);
