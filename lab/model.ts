@@ -153,6 +153,9 @@ export interface InstanceState {
   programs: ClientProgram[];
   /** SQL Server Agent jobs (msdb.dbo.sysjobs / sysjobsteps), modelled as rows only: nothing runs them. */
   agentJobs?: AgentJob[];
+  /** Always On availability groups this instance hosts a replica of (sys.availability_groups /
+   * sys.availability_replicas), modelled as catalog rows only: nothing replicates. */
+  availabilityGroups?: AvailabilityGroup[];
   /** ERRORLOG lines the lab writes (handshake failures, 1440/1441, 1443 …), newest last, capped. */
   errorLog: ErrorLogLine[];
   /** The archived error logs, ERRORLOG.1 first (lab/instance/service.ts cycles them). */
@@ -397,6 +400,13 @@ export interface ClientProgram {
   loginName: string;
   database: string;
   loginTime: string;
+}
+
+export interface AvailabilityGroup {
+  groupId: string;
+  name: string;
+  /** Every replica of the group; the one whose serverName is this instance is the local one. */
+  replicas: { replicaId: string; serverName: string; endpointUrl: string }[];
 }
 
 /** One msdb.dbo.sysjobs row with its sysjobsteps (learn.microsoft.com: dbo.sysjobs, dbo.sysjobsteps). */

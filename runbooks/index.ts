@@ -4,6 +4,7 @@ import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
 import { cleanup } from './cleanup.js';
+import type { RunBackupFile } from '../steps/remove-backup-files.js';
 import { certificateSetup, certificateSetupSteps } from './certificate-setup.js';
 import { disable } from './disable.js';
 import { domainSetup, domainSetupSteps } from './domain-setup.js';
@@ -21,6 +22,8 @@ export interface RunbookOptions {
   now?: Date;
   /** cleanup: also drop the run anchors on both partners (`run cleanup --drop-anchors`). */
   dropAnchors?: boolean;
+  /** cleanup: also delete these seeding backup files the store's runs wrote (`run cleanup --remove-backups`). */
+  backupFiles?: RunBackupFile[];
 }
 
 export { PROCEDURES, type ProcedureName } from './procedures.js';
@@ -53,7 +56,7 @@ const BUILDERS: Record<ProcedureName, Builder> = {
   suspend: (config) => suspendProcedure(config),
   'sync-logins': (config) => ({ name: 'sync-logins', title: 'Application logins on both partners with the same SIDs, passwords, default databases and server roles', steps: [syncLogins(config.databases, 'principal'), syncLogins(config.databases, 'mirror')] }),
   disable: (config) => disable(config),
-  cleanup: (config, _now, options) => cleanup(config, options.dropAnchors ? { dropAnchors: true } : {}),
+  cleanup: (config, _now, options) => cleanup(config, { ...(options.dropAnchors ? { dropAnchors: true } : {}), ...(options.backupFiles ? { backupFiles: options.backupFiles } : {}) }),
 };
 
 export function getRunbook(name: string, config: MirrorbookConfig, options: RunbookOptions = {}): RunbookDefinition {

@@ -1,6 +1,7 @@
 // The SqlCatalog of one statement: catalog views, DMVs, msdb history, scalar functions and
 // variables of the instance the session is connected to.
 
+import { sysAvailabilityGroups, sysAvailabilityReplicas } from './availability-groups.js';
 import { sysDmExecConnections } from './connections.js';
 import type { Relation, SqlCatalog, Typed } from '../sql/catalog.js';
 import type { DatabaseState } from '../model.js';
@@ -18,6 +19,8 @@ import { sysDmOsVolumeStats } from './volumes.js';
 import { sysCertificates, sysDatabasePrincipals, sysServerPermissions, sysServerPrincipals, sysServerRoleMembers, sysSymmetricKeys } from './security.js';
 
 type ServerView = (ctx: CatalogContext) => Relation;
+/** A view some versions do not have: undefined there (Msg 208). */
+type VersionedView = (ctx: CatalogContext) => Relation | undefined;
 type DatabaseView = (ctx: CatalogContext, database: DatabaseState) => Relation;
 
 const SERVER_VIEWS: Record<string, ServerView> = {
@@ -43,6 +46,11 @@ const SERVER_VIEWS: Record<string, ServerView> = {
   database_mirroring_witnesses: sysDatabaseMirroringWitnesses,
   dm_os_performance_counters: sysDmOsPerformanceCounters,
   dm_os_volume_stats: sysDmOsVolumeStats,
+};
+
+const VERSIONED_VIEWS: Record<string, VersionedView> = {
+  availability_groups: sysAvailabilityGroups,
+  availability_replicas: sysAvailabilityReplicas,
 };
 
 const DATABASE_VIEWS: Record<string, DatabaseView> = {
@@ -76,6 +84,8 @@ export function resolveTable(ctx: CatalogContext, parts: string[]): Relation | u
   if (schema === 'sys') {
     const server = SERVER_VIEWS[name];
     if (server) return server(ctx);
+    const versioned = VERSIONED_VIEWS[name];
+    if (versioned) return versioned(ctx);
     const perDatabase = DATABASE_VIEWS[name];
     if (perDatabase) return perDatabase(ctx, database);
     return undefined;

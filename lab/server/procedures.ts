@@ -23,7 +23,7 @@ import { catalogContext, catalogFor } from './catalog-context.js';
 import { parseMode, parseOwner, release, tryAcquire, type AppLockRequest } from './applocks.js';
 import { datatypeInfo } from './datatype-info.js';
 import { cycleErrorLogNow, enumErrorLogs, readErrorLog, spWho2 } from './session-procedures.js';
-import { xpFileExist, xpFixedDrives } from './host-procedures.js';
+import { xpDeleteFile, xpFileExist, xpFixedDrives } from './host-procedures.js';
 
 interface Arguments {
   positional: Typed[];
@@ -90,6 +90,11 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
     case 'xp_fixeddrives':
       xpFixedDrives(ctx, env);
       break;
+    case 'xp_delete_file': {
+      const args = evaluateArguments(ctx, stmt);
+      xpDeleteFile(env, Number(args.positional[0]?.value ?? 0), text(args, 1, '@path') ?? '');
+      break;
+    }
     case 'xp_logevent':
       logEvent(env, ctx, evaluateArguments(ctx, stmt));
       break;
