@@ -26,12 +26,16 @@ export function parseCommandLine(args: readonly string[], table: OptionTable, wh
   const options = Object.fromEntries(Object.entries(table).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }]));
   // strict: false so that this file, not parseArgs, words the refusals (and a value that starts
   // with a dash is seen, to be refused as a missing value rather than taken as one).
-  const { tokens } = parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
+  // A negative number or offset ("-3d") is a value, never an option (no option is a digit).
+  const negatives = args.map((arg) => (/^-\d/.test(arg) ? arg : undefined));
+  const shielded = args.map((arg, i) => (negatives[i] === undefined ? arg : `\u0000${i}`));
+  const unshield = (text: string): string => (text.startsWith('\u0000') ? negatives[Number(text.slice(1))]! : text);
+  const { tokens } = parseArgs({ args: shielded, options, strict: false, allowPositionals: true, tokens: true });
   const values: Record<string, string | true> = {};
   const positionals: string[] = [];
   for (const token of tokens) {
     if (token.kind === 'option-terminator') continue;
-    if (token.kind === 'positional') { positionals.push(token.value); continue; }
+    if (token.kind === 'positional') { positionals.push(unshield(token.value)); continue; }
     const spec = table[token.name];
     if (!spec) throw unknownOption(token.rawName, table, where);
     if (spec.type === 'boolean') {
@@ -39,7 +43,7 @@ export function parseCommandLine(args: readonly string[], table: OptionTable, wh
       values[token.name] = true;
       continue;
     }
-    const value = token.value;
+    const value = token.value === undefined ? undefined : unshield(token.value);
     if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('-') && value !== '-')) {
       throw new UsageError(`--${token.name} needs a value`, `e.g. --${token.name} ${spec.value ?? 'VALUE'} (mirrorbook ${where} --help)`);
     }

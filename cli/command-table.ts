@@ -217,7 +217,7 @@ log. Every sample is kept in the store (monitor.retentionHours) for \`monitor hi
     usage: [
       'lab start [--witness] [--version 2008R2|2012|2014|2016|2017|2019|2022] [--edition Enterprise|Standard|Developer|Express] [--site fresh|guide]',
       'lab stop | lab status',
-      'lab fault <instance> down|up|isolate|heal|slow <ms>',
+      'lab fault <instance> down|up|isolate|heal|slow <ms>|clock <offset: +400d, -3d, 0>',
       'lab workload <instance> <tps> [database]',
       'lab log <instance> [--follow]',
       'lab sessions <instance> [list | start <program> | stop <program>]',

@@ -10,6 +10,7 @@ import { COMMANDS, COMMON_OPTIONS } from './command-table.js';
 import { commandHelp, overallHelp } from './help.js';
 import { nearest } from '../config/nearest.js';
 import { ownSignals } from './signals.js';
+import { asInvokedHere } from './as-invoked.js';
 
 // tedious passes an IP address as the TLS server name (DEP0123); the warning tells an operator
 // nothing they can act on and would interleave with the run's output.
@@ -128,7 +129,8 @@ main().finally(() => { settled = true; }).then(
     // Operator-facing failures (bad usage, a refused resume, a locked pair, an unusable store) are
     // printed with their hint and no stack.
     if (error instanceof OperatorError) {
-      process.stderr.write(`mirrorbook: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      const say = asInvokedHere({ env: process.env, cwd: process.cwd() });
+      process.stderr.write(`mirrorbook: ${say(error.message)}\n${error.hint ? `hint: ${say(error.hint)}\n` : ''}`);
       process.exitCode = error.exitCode;
       return;
     }

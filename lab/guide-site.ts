@@ -46,20 +46,24 @@ GO
 
 const endpointScript = (prefix: 'PRINCIPAL' | 'MIRROR', now: Date): string => guideEndpointScript(prefix, { now, password: GUIDE_PASSWORD, certificateDirectory: 'C:\\Temp' });
 
-/** "Principal User" / "Mirror User": the login, user and certificate standing for the other server. */
-function userScript(peer: 'PRINCIPAL' | 'MIRROR'): string {
+/** "Principal User" / "Mirror User" of the guide: the login, user and certificate standing for the
+ * other server, the certificate read from `certificateDirectory` (the guide's C:\Temp). */
+export function guideUserScript(peer: 'PRINCIPAL' | 'MIRROR', options: { password: string; certificateDirectory: string }): string {
   return `USE master;
-CREATE LOGIN ${peer}_login WITH PASSWORD = '${GUIDE_PASSWORD}';
+CREATE LOGIN ${peer}_login WITH PASSWORD = '${options.password.replace(/'/g, "''")}';
 GO
 CREATE USER ${peer}_user FOR LOGIN ${peer}_login;
 GO
 CREATE CERTIFICATE ${peer}_cert
 AUTHORIZATION ${peer}_user
-FROM FILE = 'C:\\Temp\\${peer}_cert.cer'
+FROM FILE = '${options.certificateDirectory}\\${peer}_cert.cer'
 GO
 GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO [${peer}_login];
-GO`;
+GO
+`;
 }
+
+const userScript = (peer: 'PRINCIPAL' | 'MIRROR'): string => guideUserScript(peer, { password: GUIDE_PASSWORD, certificateDirectory: 'C:\\Temp' });
 
 /** The site's own backup job (Patriot's backups are .dat files, the log beside them). */
 const SITE_BACKUPS = `BACKUP DATABASE Patriot TO DISK = 'E:\\Backup\\Patriot.dat' WITH INIT

@@ -58,6 +58,9 @@ export interface FaultState {
   isolated: boolean;
   /** Extra latency in ms added to each TDS response and to log shipping. */
   slowMs: number;
+  /** How far the host's clock is off the real one (ms; `lab fault <instance> clock <offset>`): what
+   * GETDATE and its kin answer and what certificate dates are judged by there. Absent: 0. */
+  clockOffsetMs?: number;
 }
 
 export interface HostState {
@@ -124,6 +127,9 @@ export interface BackupSet {
   logChainStartLsn?: number | null;
   /** WITH COMPRESSION: the file takes less room (msdb compressed_backup_size). */
   compressed?: boolean;
+  /** The database's encryption key (TDE) as it travels in the backup; an encrypted one restores
+   * only where master holds the certificate with that thumbprint (33111). */
+  encryptionKey?: DatabaseEncryptionKey;
 }
 
 /** A table a client created: its columns and rows, values kept JSON-safe (dates and bigints as text). */
@@ -247,6 +253,17 @@ export interface Certificate {
   pvtKeyLastBackupDate: string | null;
 }
 
+/** CREATE DATABASE ENCRYPTION KEY … ENCRYPTION BY SERVER CERTIFICATE (sys.dm_database_encryption_keys). */
+export interface DatabaseEncryptionKey {
+  algorithm: 'AES_128' | 'AES_192' | 'AES_256' | 'TRIPLE_DES_3KEY';
+  /** The thumbprint (SHA-1, hex) of the certificate in master that protects the key. */
+  encryptorThumbprintHex: string;
+  createDate: string;
+  /** SET ENCRYPTION ON: encryption_state 3 (the scan is instant in the lab), else 1. */
+  encrypted: boolean;
+  setDate: string | null;
+}
+
 export interface MasterKey {
   createDate: string;
   algorithm: 'AES_256' | 'TRIPLE_DES';
@@ -284,6 +301,8 @@ export interface DatabaseState {
   snapshotOf?: string;
   /** ALTER DATABASE … SET SINGLE_USER / RESTRICTED_USER; absent is MULTI_USER. */
   userAccess?: 'SINGLE_USER' | 'RESTRICTED_USER';
+  /** Transparent Data Encryption: the database encryption key, protected by a certificate in master. */
+  encryptionKey?: DatabaseEncryptionKey;
   /** Transactions per second the workload commits while this copy is the writable one. */
   workloadTps: number;
   /** lab/mirroring: the fraction of a transaction the workload has not committed yet. */

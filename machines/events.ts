@@ -37,6 +37,10 @@ export type EngineEvent =
   | { type: 'step-started'; ts: string; runId: string; stepId: string; attempt: number; target: Target; server?: string }
   | { type: 'step-probed'; ts: string; runId: string; stepId: string; done: boolean; detail?: string }
   | { type: 'statement'; ts: string; runId: string; stepId: string; target: Target; server?: string; sql: string }
+  /** What a read found a partner's mirroring role to be now (PRINCIPAL/MIRROR; null: not in a
+   * session): after a failover or a promote the configured mirror is the principal. Emitted when it
+   * changes, so the run view names each server by its current role. */
+  | { type: 'role'; ts: string; runId: string; stepId: string; target: Target; server?: string; role: 'principal' | 'mirror' | null }
   | { type: 'progress'; ts: string; runId: string; stepId: string; percent?: number; label?: string }
   | { type: 'note'; ts: string; runId: string; stepId?: string; text: string }
   | { type: 'manual-required'; ts: string; runId: string; stepId: string; instructions: string }

@@ -68,6 +68,8 @@ export interface StepContext {
   progress(update: { percent?: number; label?: string }): void;
   /** A note for the audit trail and the operator ("restored 3 log backups taken by someone else"). */
   note(text: string): void;
+  /** What a read found `target`'s mirroring role to be now (sys.database_mirroring), for the run view. */
+  sawRole?(target: Exclude<Target, 'operator'>, role: string | null): void;
 }
 
 export interface RetryPolicy {

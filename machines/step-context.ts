@@ -13,6 +13,9 @@ export function plannedSql(step: StepDefinition): string | undefined {
   return planned.length ? planned.map((p) => p.tsql.masked).join('\n') : undefined;
 }
 
+/** The role each server was last seen in, per run: a role event only when it changes. */
+const lastRoles = new WeakMap<RunRuntime, Map<string, string | null>>();
+
 export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: number, signal: AbortSignal, phase: StepPhase): StepContext {
   let named: string | undefined;
   return {
@@ -43,6 +46,16 @@ export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: numbe
       }
     },
     progress: (update) => rt.emit({ type: 'progress', stepId: step.id, ...update }),
+    sawRole: (target, seen) => {
+      const server = rt.targets().serverName(target);
+      const role = seen === 'PRINCIPAL' ? 'principal' : seen === 'MIRROR' ? 'mirror' : null;
+      const roles = lastRoles.get(rt) ?? new Map<string, string | null>();
+      lastRoles.set(rt, roles);
+      const key = server ?? target;
+      if (roles.has(key) && roles.get(key) === role) return;
+      roles.set(key, role);
+      rt.emit({ type: 'role', stepId: step.id, target, ...(server ? { server } : {}), role });
+    },
     note: (text) => {
       rt.durability.record({ kind: 'note', runId: rt.runId, stepId: step.id, attempt, message: text });
       rt.emit({ type: 'note', stepId: step.id, text });

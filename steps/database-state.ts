@@ -26,7 +26,9 @@ export function databaseStateQuery(databases: string[]): Statement {
 
 export async function readDatabase(ctx: StepContext, target: SqlTarget, database: string): Promise<DatabaseStateRow | undefined> {
   const found = await rows<DatabaseStateRow>(ctx, target, databaseStateQuery([database]));
-  return found.find((r) => r.name.toLowerCase() === database.toLowerCase());
+  const row = found.find((r) => r.name.toLowerCase() === database.toLowerCase());
+  ctx.sawRole?.(target, row?.mirroring_role_desc ?? null);
+  return row;
 }
 
 export function isMirrored(row: DatabaseStateRow | undefined): boolean {

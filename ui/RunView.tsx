@@ -3,13 +3,13 @@
 
 import { Box, Static, Text } from 'ink';
 import type { Answer, Printed, RunViewState } from './run-state.js';
-import { stepById, unfinishedSteps } from './run-state.js';
+import { serverLabel, stepById, unfinishedSteps } from './run-state.js';
 import type { RunStore } from './run-store.js';
 import { useRunState } from './use-run-state.js';
 import { useColumns } from './use-columns.js';
 import { usePromptKeys } from './use-prompt-keys.js';
 import { RunHeader } from './RunHeader.js';
-import { StepLine } from './StepLine.js';
+import { StepLine, cut } from './StepLine.js';
 import { LiveStep } from './LiveStep.js';
 import { PromptPanel } from './PromptPanel.js';
 import { RunSummary } from './RunSummary.js';
@@ -57,10 +57,10 @@ function LiveArea({ state, columns, keys }: { state: RunViewState; columns: numb
   const upcoming = open.filter((s) => s.status === 'pending');
   return (
     <Box flexDirection="column" marginTop={state.printed.length ? 0 : 0}>
-      {active.map((step) => <LiveStep key={step.id} step={step} live={state.live?.stepId === step.id ? state.live : undefined} columns={columns} />)}
+      {active.map((step) => <LiveStep key={step.id} step={step} live={state.live?.stepId === step.id ? state.live : undefined} columns={columns} label={(server, configured) => serverLabel(state, server, configured)} />)}
       {state.prompt ? <PromptPanel prompt={state.prompt} step={stepById(state, state.prompt.stepId)} keys={keys} /> : null}
       {upcoming.slice(0, UPCOMING).map((step) => (
-        <Text key={step.id} dimColor wrap="truncate-end">{ICON.pending} {step.title} [{step.target}]</Text>
+        <Text key={step.id} dimColor wrap="truncate-end">{ICON.pending} {cut(step.title, columns - 5 - step.target.length)} [{step.target}]</Text>
       ))}
       {upcoming.length > UPCOMING ? <Text dimColor>  … and {upcoming.length - UPCOMING} more</Text> : null}
       {state.interrupting ? <Text color={color('yellow')}>{state.interrupting}: stopping the running step and writing the checkpoint (Ctrl-C again to force)</Text> : null}

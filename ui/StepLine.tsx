@@ -5,17 +5,19 @@ import { errorLine } from './error-view.js';
 
 const LABEL: Record<string, string> = { 'already-done': 'already done', skipped: 'skipped', failed: 'failed' };
 
-/** A finished step, printed once: icon, title, where it ran, how long, and what was verified. */
+/** A finished step, printed once: icon, title, where it ran, how long, and what was verified. On a
+ * narrow terminal the title is cut, never where, how long or how it ended. */
 export function StepLine({ step, columns }: { step: StepView; columns: number }) {
   const color = useColor();
-  const where = step.server ?? step.target;
+  const where = step.changedOn ?? step.server ?? step.target;
   const label = LABEL[step.status];
+  const facts = ` [${where}]${step.ms !== undefined ? ` ${formatMs(step.ms)}` : ''}${label ? ` · ${label}` : ''}`;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text color={color(STATUS_COLOR[step.status])}>{ICON[step.status]} </Text>
-        {step.title}
-        <Text dimColor> [{where}]{step.ms !== undefined ? ` ${formatMs(step.ms)}` : ''}{label ? ` · ${label}` : ''}</Text>
+        {cut(step.title, columns - 2 - facts.length)}
+        <Text dimColor>{facts}</Text>
       </Text>
       {step.detail ? <Text dimColor wrap="truncate-end">{'  ' + cut(step.detail, columns - 2)}</Text> : null}
       {step.error ? <Text color={color('red')} wrap="truncate-end">{'  ' + errorLine(step.error)}</Text> : null}

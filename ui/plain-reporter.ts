@@ -1,7 +1,8 @@
 // Plain timestamped lines: what an operator reads in a log file or a pipe. It shows every change
-// sent, each step's result, progress and waits; a read already shown in the same step (the
-// polling of a wait, a backup's progress query, a verify repeating its probe) is counted instead
-// and summarised when the step ends — `--verbose` prints every one.
+// sent, each step's result, progress and waits; a read already shown in this run (the polling of a
+// wait, a backup's progress query, a verify repeating its probe, the same state query of the next
+// step) is counted instead and summarised when the step ends, and a probe that finds the step
+// already done says so on the step's own line — `--verbose` prints every one.
 
 import type { EngineEvent, EngineEventListener } from '../machines/events.js';
 import { onlyReads } from '../machines/statement-kind.js';
@@ -28,6 +29,9 @@ export function formatEvent(event: EngineEvent, repeats = 0): string | undefined
       return `  probe: ${event.done ? 'already true' : 'not yet'}${event.detail ? ` — ${event.detail}` : ''}`;
     case 'statement':
       return `  ${event.server ?? event.target}> ${event.sql.replace(/\s*\n\s*/g, ' ')}`;
+    case 'role':
+      // The run view's: plain lines name servers, and the reads that found the role are shown.
+      return undefined;
     case 'progress':
       return `  ${event.percent !== undefined ? `${event.percent.toFixed(0)}% ` : ''}${event.label ?? ''}`;
     case 'note':
@@ -47,10 +51,10 @@ export function formatEvent(event: EngineEvent, repeats = 0): string | undefined
   }
 }
 
-/** Decides which events of a step are worth a line when not verbose, and counts the reads not
- * shown (a read already shown in the same step: polls, a verify repeating its probe). */
+/** Decides which events are worth a line when not verbose, and counts the reads not shown (a read
+ * already shown in this run: polls, a verify repeating its probe, the next step's same query). */
 function summariser(): (event: EngineEvent) => { show: boolean; repeats: number } {
-  let readsShown = new Set<string>();
+  const readsShown = new Set<string>();
   let repeats = 0;
   let hidden = 0;
   const progressShown = new Map<string, number>();
@@ -72,9 +76,10 @@ function summariser(): (event: EngineEvent) => { show: boolean; repeats: number 
       progressShown.set(label, bucket);
       return { show: true, repeats: 0 };
     }
+    // "already done — <what the probe saw>" follows on the step's line.
+    if (event.type === 'step-probed' && event.done) return { show: false, repeats: 0 };
     if (event.type === 'step-finished') {
       const counted = repeats;
-      readsShown = new Set();
       repeats = 0;
       progressShown.clear();
       return { show: true, repeats: counted };

@@ -21,6 +21,8 @@ export interface StepView {
   error?: ErrorSummary;
   /** Finished before this process resumed the run (the engine continues in order). */
   earlier?: boolean;
+  /** Where its last change went: a step on "the partner that serves" may act on either. */
+  changedOn?: string;
 }
 
 export type Choice = 'retry' | 'skip' | 'abort';
@@ -72,9 +74,12 @@ export interface RunViewState {
   prompt?: Prompt;
   finished?: Finished;
   interrupting?: string;
+  /** Each server's role as configured (statements name their target) and as a read last found it
+   * (a role event) — after a failover the configured mirror is the principal. */
+  roles: Record<string, { configured?: string; now?: 'principal' | 'mirror' | null }>;
 }
 
-export const initialRunViewState: RunViewState = { steps: [], printed: [] };
+export const initialRunViewState: RunViewState = { steps: [], printed: [], roles: {} };
 
 export type RunViewAction =
   | { type: 'event'; event: EngineEvent }
@@ -134,9 +139,18 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
     case 'statement': {
       // A BACKUP polled for its progress stays on screen: a read does not replace the change in flight.
       const shown = state.live?.stepId === event.stepId ? state.live.sql : undefined;
-      const sql = shown !== undefined && !onlyReads(shown) && onlyReads(event.sql) ? shown : event.sql;
-      return { ...state, live: { ...state.live, stepId: event.stepId, ...(event.server ? { server: event.server } : {}), sql } };
+      const reads = onlyReads(event.sql);
+      const sql = shown !== undefined && !onlyReads(shown) && reads ? shown : event.sql;
+      const server = event.server;
+      return {
+        ...state,
+        ...(server ? { roles: { ...state.roles, [server]: { ...state.roles[server], configured: event.target } } } : {}),
+        ...(server && !reads ? { steps: updateStep(state, event.stepId, (s) => ({ ...s, changedOn: server })) } : {}),
+        live: { ...state.live, stepId: event.stepId, ...(server ? { server } : {}), sql },
+      };
     }
+    case 'role':
+      return event.server ? { ...state, roles: { ...state.roles, [event.server]: { configured: event.target, now: event.role } } } : state;
     case 'progress':
       return { ...state, live: { ...state.live, stepId: event.stepId, progress: { ...(event.percent !== undefined ? { percent: event.percent } : {}), ...(event.label !== undefined ? { label: event.label } : {}) } } };
     case 'step-probed':
@@ -173,6 +187,15 @@ function isPrinted(state: RunViewState, stepId: string): boolean {
 /** Steps not yet printed, in runbook order. */
 export function unfinishedSteps(state: RunViewState): StepView[] {
   return state.steps.filter((s) => !s.earlier && !isPrinted(state, s.id));
+}
+
+/** A server named by its role now, as a read found it ("principal SQLMIR01" after a failover); until
+ * one did, or while it is in no session, by the role the config gives it, said as such. */
+export function serverLabel(state: RunViewState, server: string, configured: string): string {
+  const known = state.roles[server];
+  const role = known?.configured ?? configured;
+  if (known?.now) return `${known.now} ${server}`;
+  return role === 'witness' ? `witness ${server}` : `${server} (configured ${role})`;
 }
 
 export function stepById(state: RunViewState, id: string): StepView | undefined {

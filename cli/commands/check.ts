@@ -15,7 +15,9 @@ const command: Command = async (ctx) => {
   const { renderFindings, summarizeFindings } = await import('../../preflight/render.js');
   const connections = new PairConnections(config);
   try {
-    const findings = await runPreflight(config, name, connections);
+    const { asInvokedHere, findingAsInvoked } = await import('../as-invoked.js');
+    const asInvoked = asInvokedHere(ctx);
+    const findings = (await runPreflight(config, name, connections)).map((f) => findingAsInvoked(f, asInvoked));
     if (ctx.flags.json) ctx.stdout.write(JSON.stringify({ procedure: name, findings }) + '\n');
     else ctx.stdout.write(`${renderFindings(findings)}\n\ncheck ${name}: ${summarizeFindings(findings)}\n`);
     return findings.some((f) => f.verdict === 'fail') ? 1 : 0;

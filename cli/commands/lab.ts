@@ -6,6 +6,7 @@ import type { Command, CommandContext } from '../command.js';
 import { optionText, UsageError } from '../command.js';
 import { nearest } from '../../config/nearest.js';
 import { resolvePaths } from '../paths.js';
+import { asInvokedHere } from '../as-invoked.js';
 import { sendControl, findRunningLab, LabNotRunningError } from '../../lab/control/control-client.js';
 import { ControlError, type FaultKind, type HostChange } from '../../lab/control/control-protocol.js';
 import { batchLogPath, labDir } from '../../lab/control/lab-dir.js';
@@ -18,7 +19,7 @@ import type { ClientProgram } from '../../lab/model.js';
 const USAGE = 'mirrorbook lab --help lists the subcommands and their arguments';
 
 const SUBCOMMANDS = ['start', 'stop', 'status', 'fault', 'log', 'sessions', 'service-account', 'host', 'copy', 'behaviour'];
-const FAULTS: readonly FaultKind[] = ['down', 'up', 'isolate', 'heal', 'slow'];
+const FAULTS: readonly FaultKind[] = ['down', 'up', 'isolate', 'heal', 'slow', 'clock'];
 
 interface LabArgs {
   dir: string;
@@ -61,7 +62,8 @@ const command: Command = async (ctx) => {
     }
   } catch (error) {
     if (error instanceof ControlError) {
-      ctx.stderr.write(`mirrorbook lab: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      const say = asInvokedHere(ctx);
+      ctx.stderr.write(`mirrorbook lab: ${say(error.message)}\n${error.hint ? `hint: ${say(error.hint)}\n` : ''}`);
       return error.usage ? 2 : 1;
     }
     throw error;
@@ -125,6 +127,10 @@ async function fault(ctx: CommandContext, args: LabArgs, rest: string[]): Promis
   if (kind === 'slow') {
     if (msText === undefined || !/^\d+$/.test(msText)) throw new UsageError(`slow needs a delay in milliseconds, e.g. 'lab fault ${instance} slow 200' (0 clears it)${msText === undefined ? '' : `; found '${msText}'`}`);
     ms = Number(msText);
+    expectArgs(rest, 3, '');
+  } else if (kind === 'clock') {
+    ms = msText === undefined ? undefined : clockOffsetMs(msText);
+    if (ms === undefined) throw new UsageError(`clock needs an offset from the real time: +400d ahead, -3d behind, 90m, 2h, 30s; 0 sets the real time${msText === undefined ? '' : `; found '${msText}'`}`);
     expectArgs(rest, 3, '');
   } else expectArgs(rest, 2, '');
   const result = await sendControl<InstanceStatus>(args.dir, { op: 'fault', instance, fault: kind as FaultKind, ...(ms === undefined ? {} : { ms }) });
@@ -258,8 +264,23 @@ function knownInstance(dir: string, name: string): string {
   return found;
 }
 
+const UNIT_MS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+
+/** "+400d", "-3d", "90m", "0" → milliseconds; undefined when it is not an offset. */
+export function clockOffsetMs(text: string): number | undefined {
+  if (text === '0') return 0;
+  const match = /^([+-]?)(\d{1,6})([dhms])$/.exec(text);
+  if (!match) return undefined;
+  return (match[1] === '-' ? -1 : 1) * Number(match[2]) * UNIT_MS[match[3]!]!;
+}
+
+function describeClock(ms: number): string {
+  const unit = (['d', 'h', 'm', 's'] as const).find((u) => ms % UNIT_MS[u]! === 0) ?? 's';
+  return `clock ${ms > 0 ? '+' : '-'}${Math.round(Math.abs(ms) / UNIT_MS[unit]!)}${unit}`;
+}
+
 function describeFaults(i: InstanceStatus): string {
-  const parts = [i.up ? 'up' : 'down', ...(i.faults.isolated ? ['isolated'] : []), ...(i.faults.slowMs ? [`slow ${i.faults.slowMs} ms`] : [])];
+  const parts = [i.up ? 'up' : 'down', ...(i.faults.isolated ? ['isolated'] : []), ...(i.faults.slowMs ? [`slow ${i.faults.slowMs} ms`] : []), ...(i.faults.clockOffsetMs ? [describeClock(i.faults.clockOffsetMs)] : [])];
   return parts.join(', ');
 }
 

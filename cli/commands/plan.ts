@@ -37,7 +37,9 @@ const command: Command = async (ctx) => {
     return 0;
   }
   const hash = hashDefinition(summary);
-  const lines = [`${summary.title} (${summary.name}) on ${procedure.pairKey} — ${summary.steps.length} steps, nothing is changed by this plan`, `plan hash ${hash}: 'mirrorbook run ${summary.name} --plan-hash ${hash}' runs exactly this plan`, ''];
+  const { asInvokedHere } = await import('../as-invoked.js');
+  const say = asInvokedHere(ctx);
+  const lines = [`${summary.title} (${summary.name}) on ${procedure.pairKey} — ${summary.steps.length} steps, nothing is changed by this plan`, say(`plan hash ${hash}: 'mirrorbook run ${summary.name} --plan-hash ${hash}' runs exactly this plan`), ''];
   if (live && 'offline' in live) lines.splice(1, 0, `(config only: ${live.offline})`);
   if (live && 'marks' in live) {
     const count = (state: string) => live.marks.filter((m) => m.state === state).length;
@@ -48,7 +50,7 @@ const command: Command = async (ctx) => {
     lines.push(`${String(i + 1).padStart(2)}. ${step.title}  [${step.id}] on ${step.target}${marks.length ? `  (${marks.join(', ')})` : ''}`);
     const mark = live && 'marks' in live ? live.marks[i] : undefined;
     if (mark) lines.push(mark.state === 'already-done' ? `    = already done: ${mark.detail}` : mark.state === 'will-change' ? `    + will change: ${mark.detail}` : `    ✗ blocked${mark.checks?.length ? ` by check ${mark.checks.join(', ')}` : ''}: ${mark.detail}`);
-    if (step.manualInstructions) lines.push(`      you do: ${step.manualInstructions}`);
+    if (step.manualInstructions) lines.push(`      you do: ${say(step.manualInstructions)}`);
     for (const statement of step.statements) {
       const [first, ...rest] = statement.sql.split('\n');
       lines.push(`      ${statement.target}> ${first}`, ...rest.map((l) => `      ${' '.repeat(statement.target.length)}  ${l}`));

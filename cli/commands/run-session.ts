@@ -63,9 +63,11 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     : ctx.flags.json
       ? (await import('../../ui/ndjson-reporter.js')).ndjsonReporter(ctx.stdout)
       : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout, { verbose: ctx.flags.verbose });
+  const { asInvokedHere, eventAsInvoked } = await import('../as-invoked.js');
+  const asInvoked = asInvokedHere(ctx);
   const listener: EngineEventListener = (event) => {
     runId ??= event.runId;
-    reporter(event);
+    reporter(eventAsInvoked(event, asInvoked));
   };
 
   const { writeAnchor } = await import('../../steps/run-anchor.js');

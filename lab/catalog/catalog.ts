@@ -6,9 +6,10 @@ import { sysDmExecConnections } from './connections.js';
 import type { Relation, SqlCatalog, Typed } from '../sql/catalog.js';
 import type { DatabaseState } from '../model.js';
 import { findDatabase } from '../instance/scope.js';
+import { serverClock } from '../instance/clock.js';
 import { stateError } from '../instance/use-database.js';
 import type { CatalogContext } from './context.js';
-import { sysDatabaseMirroring, sysDatabaseRecoveryStatus, sysDatabases, sysMasterFiles, sysTables } from './databases.js';
+import { sysDatabaseMirroring, sysDatabaseRecoveryStatus, sysDatabases, sysDmDatabaseEncryptionKeys, sysMasterFiles, sysTables } from './databases.js';
 import { sysDatabaseMirroringWitnesses, sysDmDbMirroringConnections, sysDmExecRequests, sysDmExecSessions, sysDmServerServices } from './dmvs.js';
 import { sysDatabaseMirroringEndpoints, sysEndpoints, sysTcpEndpoints } from './endpoints.js';
 import { scalarFunction, variable } from './functions.js';
@@ -46,6 +47,7 @@ const SERVER_VIEWS: Record<string, ServerView> = {
   database_mirroring_witnesses: sysDatabaseMirroringWitnesses,
   dm_os_performance_counters: sysDmOsPerformanceCounters,
   dm_os_volume_stats: sysDmOsVolumeStats,
+  dm_database_encryption_keys: sysDmDatabaseEncryptionKeys,
 };
 
 const VERSIONED_VIEWS: Record<string, VersionedView> = {
@@ -100,13 +102,15 @@ export function resolveTable(ctx: CatalogContext, parts: string[]): Relation | u
 export interface CatalogExtras {
   /** Session state the server keeps: declared @variables, sp_executesql parameters, @@TRANCOUNT … */
   variable(name: string): Typed | undefined;
+  /** Functions of the session (ERROR_NUMBER, XACT_STATE …), tried before the instance's; name upper-cased. */
+  scalarFunction?(name: string, args: Typed[]): Typed | undefined;
 }
 
 export function createCatalog(ctx: CatalogContext, extras: CatalogExtras): SqlCatalog {
   return {
     table: (parts) => resolveTable(ctx, parts),
-    scalarFunction: (name, args) => scalarFunction(ctx, name, args),
+    scalarFunction: (name, args) => extras.scalarFunction?.(name, args) ?? scalarFunction(ctx, name, args),
     variable: (name) => extras.variable(name) ?? variable(ctx, name),
-    now: () => ctx.now(),
+    now: () => serverClock(ctx.lab, ctx.instance.name, ctx.now()),
   };
 }

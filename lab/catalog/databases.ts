@@ -1,10 +1,10 @@
 // sys.databases, sys.master_files, sys.database_mirroring, sys.tables.
 
-import type { DatabaseState, InstanceState } from '../model.js';
+import type { DatabaseEncryptionKey, DatabaseState, InstanceState } from '../model.js';
 import type { Relation } from '../sql/catalog.js';
 import type { SqlValue } from '../tds/handler.js';
 import { atLeast, versionFacts } from '../instance/version.js';
-import { bit, date, datetime, int, lsn, nvarchar, sysname, tinyint, uniqueidentifier, varbinary, bigint } from './columns.js';
+import { bit, date, datetime, int, lsn, nvarchar, real, sysname, tinyint, uniqueidentifier, varbinary, bigint } from './columns.js';
 import type { CatalogContext } from './context.js';
 import { findDatabase } from '../instance/scope.js';
 
@@ -60,7 +60,7 @@ export function sysDatabases(ctx: CatalogContext): Relation {
       database.snapshotOf !== undefined, false, false, DATABASE_STATES[database.state], database.state,
       false, false, RECOVERY_MODELS[database.recoveryModel], database.recoveryModel,
       database.masterKey !== null, database.name === 'msdb', database.name === 'msdb',
-      wait, waitDesc, database.familyGuid, false,
+      wait, waitDesc, database.familyGuid, database.encryptionKey?.encrypted === true,
       ...(atLeast(ctx.instance.version, '2012') ? [null] : []),
     ];
   });
@@ -139,3 +139,24 @@ export function sysDatabaseRecoveryStatus(ctx: CatalogContext): Relation {
   ]);
   return { columns, rows };
 }
+
+/** sys.dm_database_encryption_keys: one row per database with an encryption key (TDE). The lab's
+ * scan is instant: encryption_state 1 (key, not encrypted) or 3 (encrypted), percent_complete 0. */
+export function sysDmDatabaseEncryptionKeys(ctx: CatalogContext): Relation {
+  const columns = [
+    int('database_id'), int('encryption_state'), datetime('create_date'), datetime('regenerate_date'), datetime('modify_date'), datetime('set_date', true),
+    datetime('opened_date'), nvarchar('key_algorithm', 32), int('key_length'), varbinary('encryptor_thumbprint', 20), nvarchar('encryptor_type', 32), real('percent_complete'),
+  ];
+  const rows = byId(ctx.instance).flatMap((database): SqlValue[][] => {
+    const key = database.encryptionKey;
+    if (!key) return [];
+    const [algorithm, length] = KEY_ALGORITHMS[key.algorithm];
+    const created = date(key.createDate);
+    return [[database.databaseId, key.encrypted ? 3 : 1, created, created, created, key.setDate ? date(key.setDate) : null, created, algorithm, length, Buffer.from(key.encryptorThumbprintHex, 'hex'), 'CERTIFICATE', 0]];
+  });
+  return { columns, rows };
+}
+
+const KEY_ALGORITHMS: Record<DatabaseEncryptionKey['algorithm'], [string, number]> = {
+  AES_128: ['AES', 128], AES_192: ['AES', 192], AES_256: ['AES', 256], TRIPLE_DES_3KEY: ['TRIPLE_DES_3KEY', 192],
+};

@@ -1,10 +1,11 @@
 // The requests the control channel understands (JSON over HTTP on 127.0.0.1, bearer token).
 
-export type FaultKind = 'down' | 'up' | 'isolate' | 'heal' | 'slow';
+export type FaultKind = 'down' | 'up' | 'isolate' | 'heal' | 'slow' | 'clock';
 
 export type ControlRequest =
   | { op: 'status' }
   | { op: 'stop' }
+  /** `ms`: the delay of slow, or how far clock sets the host's clock off the real one (signed). */
   | { op: 'fault'; instance: string; fault: FaultKind; ms?: number }
   /** Transactions per second the workload commits in the instance's user databases (or one). */
   | { op: 'workload'; instance: string; tps: number; database?: string }

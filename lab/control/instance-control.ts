@@ -5,6 +5,8 @@ import type { ClientProgram, InstanceState, LabState } from '../model.js';
 import { changeServiceAccount, restartService, startClientProgram, stopService } from '../instance/service.js';
 import { ControlError, type FaultKind } from './control-protocol.js';
 
+const MAX_CLOCK_OFFSET_MS = 100 * 366 * 86_400_000;
+
 export function applyFault(lab: LabState, instance: InstanceState, kind: FaultKind, ms: number | undefined, now: Date): void {
   const fault = (lab.faults[instance.name] ??= { down: false, isolated: false, slowMs: 0 });
   switch (kind) {
@@ -28,6 +30,11 @@ export function applyFault(lab: LabState, instance: InstanceState, kind: FaultKi
     case 'slow':
       if (ms === undefined || !Number.isInteger(ms) || ms < 0) throw new ControlError('slow needs a delay in milliseconds (0 clears it)', undefined, true);
       fault.slowMs = ms;
+      return;
+    case 'clock':
+      if (ms === undefined || !Number.isInteger(ms) || Math.abs(ms) > MAX_CLOCK_OFFSET_MS) throw new ControlError('clock needs an offset in milliseconds within ±100 years (0 sets the real time)', undefined, true);
+      if (ms === 0) delete fault.clockOffsetMs;
+      else fault.clockOffsetMs = ms;
       return;
   }
 }

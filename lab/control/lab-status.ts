@@ -23,7 +23,7 @@ export interface InstanceStatus {
   edition: string;
   serviceAccount: string;
   lastStartupTime: string;
-  faults: { down: boolean; isolated: boolean; slowMs: number };
+  faults: { down: boolean; isolated: boolean; slowMs: number; clockOffsetMs?: number };
   /** TDS connections open right now. */
   connections: number;
 }

@@ -13,6 +13,8 @@ import { findByName } from './principals.js';
 import { currentDatabase, notFound } from './scope.js';
 import { parseSqlDateTime } from './sql-date.js';
 import { atLeast } from './version.js';
+import { serverClock } from './clock.js';
+import { assertNotProtectingAKey } from '../storage/database-encryption.js';
 
 const YEAR_MS = 365 * 86_400_000;
 const MAX_SUBJECT = 128;
@@ -54,7 +56,7 @@ export function createCertificate(env: ExecEnv, request: CreateCertificateReques
   if (findCertificate(database, request.name)) throw alreadyExists(request.name);
   const ownerId = owner(env, database, request.authorization);
   if (request.encryptionPassword !== undefined) checkPasswordPolicy(request.encryptionPassword);
-  const now = env.now();
+  const now = serverClock(env.lab, env.instance.name, env.now());
   let certificate: Certificate;
   if (request.source.kind === 'new') {
     if (request.encryptionPassword === undefined && !database.masterKey) {
@@ -239,6 +241,7 @@ export function dropCertificate(env: ExecEnv, name: string): void {
   if (database.name === 'master' && endpoint?.auth.some((method) => method.kind === 'CERTIFICATE' && method.certificate.toLowerCase() === name.toLowerCase())) {
     throw new SqlError(15352, `The certificate cannot be dropped because one or more entities are either signed or encrypted using it. To continue, correct the problem and then retry the operation.`);
   }
+  if (database.name === 'master') assertNotProtectingAKey(env.instance, found[1]);
   delete database.certificates[found[0]];
   env.changed();
 }

@@ -5,6 +5,7 @@
 // of the instance that refused; the statement that needed the connection only sees 1418.
 
 import type { Certificate, InstanceState, LabState, Login, MirroringEndpoint } from '../model.js';
+import { serverClock } from '../instance/clock.js';
 
 export type EndpointRole = 'PARTNER' | 'WITNESS';
 
@@ -90,13 +91,15 @@ function certificateWindow(cert: Certificate, now: Date): 'valid' | 'not-yet' | 
   return 'valid';
 }
 
-function authenticateWithCertificate(initiator: InstanceState, acceptor: InstanceState, now: Date): HandshakeRefusal | null {
+/** Each server judges a certificate's dates by its own clock: the initiator its own certificate,
+ * the acceptor its copy of the peer's. */
+function authenticateWithCertificate(lab: LabState, initiator: InstanceState, acceptor: InstanceState, now: Date): HandshakeRefusal | null {
   const own = endpointCertificate(initiator);
   if (!own) return localFailure(initiator, acceptor, 'The certificate used by this endpoint was not found: Certificate expired. Use DBCC CHECKDB in master database to verify the metadata integrity of the endpoints. State 85.', 28036);
   if (own.privateKeyPem === null || own.privateKeyEncryption !== 'MK') {
     return localFailure(initiator, acceptor, `The certificate '${own.name}' is not valid for endpoint authentication. The certificate must have a private key encrypted with the database master key and current UTC date has to be between the certificate start date and the certificate expiration date. State 102.`, 28055);
   }
-  const window = certificateWindow(own, now);
+  const window = certificateWindow(own, serverClock(lab, initiator.name, now));
   if (window !== 'valid') {
     return localFailure(initiator, acceptor, window === 'expired' ? 'The certificate used by this endpoint has expired. State 96.' : 'The certificate used by this endpoint is not yet valid. State 95.', window === 'expired' ? 28023 : 28022);
   }
@@ -105,7 +108,7 @@ function authenticateWithCertificate(initiator: InstanceState, acceptor: Instanc
   if (!master || !imported) {
     return loginFailed(acceptor, initiator, initiator.service.account, 'The certificate used by the peer is invalid due to the following reason: Certificate not found. State 89.', 28035);
   }
-  const importedWindow = certificateWindow(imported, now);
+  const importedWindow = certificateWindow(imported, serverClock(lab, acceptor.name, now));
   if (importedWindow !== 'valid') {
     return loginFailed(acceptor, initiator, imported.name, importedWindow === 'expired' ? 'The certificate used by the peer has expired. State 98.' : 'The certificate used by the peer is not yet valid. State 97.', importedWindow === 'expired' ? 28025 : 28024);
   }
@@ -145,7 +148,7 @@ export function connect(lab: LabState, initiator: InstanceState, acceptor: Insta
   // The initiator offers its methods in order; the first one the acceptor also accepts is used.
   const method = out.auth.find((m) => into.auth.some((n) => n.kind === m.kind));
   if (!method) return loginFailed(acceptor, initiator, initiator.service.account, 'There is no compatible authentication protocol. State 21.', 28048);
-  return method.kind === 'CERTIFICATE' ? authenticateWithCertificate(initiator, acceptor, now) : authenticateWithWindows(initiator, acceptor);
+  return method.kind === 'CERTIFICATE' ? authenticateWithCertificate(lab, initiator, acceptor, now) : authenticateWithWindows(initiator, acceptor);
 }
 
 /** Both directions, as a mirroring session needs (each side opens its own outbound connection). */

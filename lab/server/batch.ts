@@ -17,6 +17,7 @@ import { startsImplicitTransaction } from './implicit-transactions.js';
 import { RaisedError } from './raised-errors.js';
 import { dateOrderScope } from '../instance/sql-date.js';
 import { sessionDateOrder, sessionLanguage } from './date-language.js';
+import { caughtByTry, refuseWriteWhenDoomed, TryCaught, type ErrorHandling } from './try-catch.js';
 
 /** Errors after which SQL Server abandons the rest of the batch. */
 const BATCH_ABORTING = new Set([137, 207, 208, 241, 242, 245, 911, 8114, 8115, 8169]);
@@ -52,6 +53,12 @@ export interface BatchContext {
   last: { rowCount: number; error: number };
   /** Numbers of the errors (class ≥ 11) sent, for the batch log. */
   errors: number[];
+  /** 0 for the batch, one more for each sp_executesql inside it. */
+  level: number;
+  /** The enclosing TRY and CATCH blocks, shared with the dynamic SQL the batch runs. */
+  handling: ErrorHandling;
+  /** The system procedure running, for ERROR_PROCEDURE(); null in the batch itself. */
+  procedure: string | null;
   /** Runs one statement of the kind the batch runner does not know itself. */
   execute(ctx: BatchContext, statement: Statement, env: ExecEnv): Promise<void>;
 }
@@ -133,11 +140,18 @@ export async function runStatement(ctx: BatchContext, statement: Statement): Pro
     if (optionOn(ctx.settings, 'IMPLICIT_TRANSACTIONS') && ctx.settings.transaction.trancount === 0 && startsImplicitTransaction(statement)) {
       runTransactionAction(transactionScope(ctx), 'BEGIN');
     }
+    refuseWriteWhenDoomed(ctx, statement);
     await dateOrderScope.run({ order: () => sessionDateOrder(ctx) }, () => ctx.execute(ctx, statement, env));
-    if (statement.kind !== 'select' && statement.kind !== 'if' && statement.kind !== 'exec') ctx.last.error = 0;
+    if (!['select', 'if', 'exec', 'tryCatch'].includes(statement.kind)) ctx.last.error = 0;
   } catch (error) {
     if (ctx.signal.aborted) throw new BatchAborted();
-    if (error instanceof BatchAborted) throw error;
+    if (error instanceof BatchAborted || error instanceof TryCaught) throw error;
+    if (error instanceof SqlError && caughtByTry(ctx, error)) {
+      // Inside TRY an error that XACT_ABORT would roll back leaves the transaction uncommittable.
+      if (xactAbortApplies(ctx, error) && ctx.settings.transaction.trancount > 0) ctx.settings.transaction.doomed = true;
+      const procedure = statement.kind === 'exec' ? (statement.procedure.at(-1) ?? null) : ctx.procedure;
+      throw new TryCaught({ error, line: statement.line, procedure });
+    }
     const sqlError = error instanceof SqlError ? error : internalError(error);
     report(ctx, sqlError, statement.line);
     ctx.last.error = sqlError.number;
@@ -145,14 +159,19 @@ export async function runStatement(ctx: BatchContext, statement: Statement): Pro
     ctx.emit({ kind: 'done', command: statement.kind === 'select' ? 'select' : 'other', error: true });
     // SET XACT_ABORT ON: a run-time error rolls the whole transaction back and ends the batch
     // (RAISERROR does not honour it; "SET XACT_ABORT (Transact-SQL)").
-    if (optionOn(ctx.settings, 'XACT_ABORT') && sqlError.class >= 11 && !(sqlError instanceof RaisedError && !sqlError.honoursXactAbort)) {
+    if (xactAbortApplies(ctx, sqlError)) {
       if (ctx.settings.transaction.trancount > 0) rollbackAll(transactionScope(ctx));
       throw new BatchAborted();
     }
-    if (BATCH_ABORTING.has(sqlError.number) || sqlError.class >= 20 || !(error instanceof SqlError)) throw new BatchAborted();
+    const thrown = sqlError instanceof RaisedError && sqlError.endsBatch;
+    if (BATCH_ABORTING.has(sqlError.number) || sqlError.class >= 20 || thrown || !(error instanceof SqlError)) throw new BatchAborted();
   } finally {
     ctx.live.running = null;
   }
+}
+
+function xactAbortApplies(ctx: BatchContext, error: SqlError): boolean {
+  return optionOn(ctx.settings, 'XACT_ABORT') && error.class >= 11 && !(error instanceof RaisedError && !error.honoursXactAbort);
 }
 
 /** A bug in the lab, not an answer SQL Server would give: say so plainly and stop the batch. */

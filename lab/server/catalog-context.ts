@@ -9,6 +9,7 @@ import { createCatalog } from '../catalog/catalog.js';
 import type { BatchContext } from './batch.js';
 import { sessionVariable } from './batch.js';
 import { liveSessions } from './sessions.js';
+import { sessionFunction } from './try-catch.js';
 
 export function catalogContext(ctx: BatchContext): CatalogContext {
   return {
@@ -32,5 +33,5 @@ export function catalogContext(ctx: BatchContext): CatalogContext {
 
 /** The catalog a statement evaluates against: the instance's views plus this batch's variables. */
 export function catalogFor(ctx: BatchContext): SqlCatalog {
-  return createCatalog(catalogContext(ctx), { variable: (name) => sessionVariable(ctx, name) });
+  return createCatalog(catalogContext(ctx), { variable: (name) => sessionVariable(ctx, name), scalarFunction: (name) => sessionFunction(ctx, name) });
 }

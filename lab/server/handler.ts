@@ -10,7 +10,7 @@ import { advanceLab } from '../mirroring/advance.js';
 import { BatchVariables } from '../sql/variables.js';
 import type { BatchRequest, LoginRequest, LoginResult, ResponseItem, SessionInfo, SqlHandler, SqlMessage } from '../tds/handler.js';
 import type { LiveSession } from '../catalog/context.js';
-import { BatchAborted, report, runStatements, type BatchContext, type SessionSettings } from './batch.js';
+import { BatchAborted, report, runStatements, transactionScope, type BatchContext, type SessionSettings } from './batch.js';
 import { authenticate } from './login.js';
 import { findDatabase } from '../instance/scope.js';
 import { openError } from '../instance/use-database.js';
@@ -18,6 +18,7 @@ import type { InstanceRuntime } from './runtime.js';
 import { addSession, findSession, removeSession } from './sessions.js';
 import { releaseSession } from './applocks.js';
 import { executeStatement } from './statements.js';
+import { newErrorHandling } from './try-catch.js';
 import { redactPasswords } from './redact.js';
 import { requireFunctionsOf } from './version-functions.js';
 import { rollbackAll, runTransactionAction, type TransactionAction, type TransactionScope } from './transactions.js';
@@ -84,6 +85,9 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
         variables: new BatchVariables(request.params),
         last: { rowCount: 0, error: 0 },
         errors: [],
+        level: 0,
+        handling: newErrorHandling(),
+        procedure: null,
         execute: executeStatement,
       };
       const databaseAtStart = session.database;
@@ -106,9 +110,11 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
           return;
         }
         await runStatements(ctx, statements);
+        endDoomedTransaction(ctx);
         for (const name of request.outputs ?? []) emit({ kind: 'output', name, value: ctx.variables.get(name)?.value ?? null });
       } catch (error) {
         if (!(error instanceof BatchAborted)) throw error;
+        endDoomedTransaction(ctx);
       } finally {
         live.lastRequestEnd = runtime.now();
         live.running = null;
@@ -128,6 +134,18 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
       }
     },
 
+    oversizedRequest(session: SessionInfo, bytes: number, limit: number, packetSize: number): void {
+      // No documented message reaches the client ("Maximum capacity specifications for SQL Server"
+      // gives only the limit); the lab closes the connection and says why in the error log.
+      const inst = instance();
+      inst.errorLog.push({
+        ts: runtime.now().toISOString(),
+        processInfo: `spid${session.spid}`,
+        text: `The request from this connection is larger than ${limit} bytes (65,536 × its network packet size of ${packetSize} bytes): ${bytes} bytes read so far; the connection has been closed. [CLIENT: 127.0.0.1]`,
+      });
+      runtime.changed();
+    },
+
     disconnect(session: SessionInfo): void {
       // A session that goes away with a transaction open has it rolled back.
       if (settings.get(session.spid)?.transaction.trancount) rollbackAll(scopeOf(session));
@@ -137,4 +155,12 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
       releaseSession(runtime.instanceName, session.spid);
     },
   };
+}
+
+/** An uncommittable transaction still open when the batch ends is rolled back, with 3998 ("XACT_STATE"). */
+function endDoomedTransaction(ctx: BatchContext): void {
+  if (!ctx.settings.transaction.doomed || ctx.settings.transaction.trancount === 0) return;
+  rollbackAll(transactionScope(ctx));
+  report(ctx, new SqlError(3998, 'Uncommittable transaction is detected at the end of the batch. The transaction is rolled back.'), 1);
+  ctx.emit({ kind: 'done', command: 'other', error: true });
 }

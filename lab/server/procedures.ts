@@ -210,7 +210,7 @@ async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<voi
   }
   const statements = parseBatch(sql);
   try {
-    await runStatements({ ...ctx, variables: inner }, statements);
+    await runStatements({ ...ctx, variables: inner, level: ctx.level + 1 }, statements);
   } catch (error) {
     // A scope-aborting error ends the dynamic SQL's scope, not the caller's batch.
     if (!(error instanceof BatchAborted) || ctx.signal.aborted) throw error;

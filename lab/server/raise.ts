@@ -5,7 +5,7 @@
 // setting @@ERROR even for informational messages; a message number other than a text needs
 // sp_addmessage, which the lab has not: Msg 18054. THROW raises at severity 16, its number must be
 // 50000 or more (35100), it ends the batch, and without arguments it is only valid in a CATCH
-// block (10704), which the lab does not have.
+// block (10704), where it raises the caught error again (lab/server/try-catch.ts).
 
 import { SqlError } from '../errors.js';
 import type { RaiserrorStatement, ThrowStatement } from '../sql/ast.js';
@@ -13,8 +13,8 @@ import type { Typed } from '../sql/catalog.js';
 import { toText } from '../sql/convert.js';
 import { evaluateExpression } from '../sql/evaluate.js';
 import { writeErrorLog } from '../mirroring/errorlog.js';
-import { BatchAborted, optionOn, report, transactionScope, type BatchContext } from './batch.js';
-import { rollbackAll } from './transactions.js';
+import type { BatchContext } from './batch.js';
+import { errorToRethrow } from './try-catch.js';
 import { catalogFor } from './catalog-context.js';
 import { RaisedError } from './raised-errors.js';
 
@@ -58,7 +58,12 @@ export function executeRaiserror(ctx: BatchContext, statement: RaiserrorStatemen
 }
 
 export function executeThrow(ctx: BatchContext, statement: ThrowStatement): never {
-  if (!statement.error) throw new SqlError(10704, 'To rethrow an error, a THROW statement must be used inside a CATCH clause.', { class: 15 });
+  if (!statement.error) {
+    const caught = errorToRethrow(ctx);
+    if (!caught) throw new SqlError(10704, 'To rethrow an error, a THROW statement must be used inside a CATCH clause.', { class: 15 });
+    // THROW; raises the caught error again as it was: number, severity, state and text.
+    throw new RaisedError(caught.number, caught.message, { class: caught.class, state: caught.state, honoursXactAbort: true, endsBatch: true, followUps: caught.followUps });
+  }
   const catalog = catalogFor(ctx);
   const number = Number(evaluateExpression(statement.error.number, catalog).value);
   if (!(number >= 50000 && number <= 2147483647)) {
@@ -66,9 +71,5 @@ export function executeThrow(ctx: BatchContext, statement: ThrowStatement): neve
   }
   const state = Number(evaluateExpression(statement.error.state, catalog).value);
   const text = toText(evaluateExpression(statement.error.message, catalog));
-  // Reported here so the batch can end: statements after a THROW outside TRY…CATCH do not run.
-  report(ctx, new RaisedError(number, text, { class: 16, state: Math.min(Math.max(state, 0), 255), honoursXactAbort: true }), statement.line);
-  ctx.emit({ kind: 'done', command: 'other', error: true });
-  if (optionOn(ctx.settings, 'XACT_ABORT') && ctx.settings.transaction.trancount > 0) rollbackAll(transactionScope(ctx));
-  throw new BatchAborted();
+  throw new RaisedError(number, text, { class: 16, state: Math.min(Math.max(state, 0), 255), honoursXactAbort: true, endsBatch: true });
 }

@@ -16,10 +16,12 @@ import { currentDatabase } from '../instance/scope.js';
 import { useDatabase } from '../instance/use-database.js';
 import { requireAlterDatabase, requireBackupPermission, requireRestorePermission, requireSysadmin } from '../instance/authorization.js';
 import { executeAlterDatabase } from '../storage/alter-database.js';
+import { createDatabaseEncryptionKey, dropDatabaseEncryptionKey } from '../storage/database-encryption.js';
 import { addColumns, createTable, dropTable, insertRows } from '../storage/user-tables.js';
 import { executeBackup, executeCreateDatabase, executeDropDatabase, executeRestore, executeRestoreInfo } from '../storage/statements.js';
 import type { BatchContext } from './batch.js';
-import { BatchAborted, runStatement, transactionScope } from './batch.js';
+import { BatchAborted, runStatement, runStatements, transactionScope } from './batch.js';
+import { executeTryCatch } from './try-catch.js';
 import { runTransactionAction } from './transactions.js';
 import { executeRaiserror, executeThrow } from './raise.js';
 import type { ExecEnv } from './env.js';
@@ -47,6 +49,7 @@ function backupOutsideTransaction(ctx: BatchContext, command: string): void {
 const SYSADMIN_ONLY = new Set<Statement['kind']>([
   'createMasterKey', 'dropMasterKey', 'createCertificate', 'backupCertificate', 'dropCertificate', 'createEndpoint', 'alterEndpoint', 'dropEndpoint',
   'createLogin', 'alterLogin', 'dropLogin', 'createUser', 'dropUser', 'permission', 'alterServerRole', 'createDatabase', 'dropDatabase',
+  'createDatabaseEncryptionKey', 'dropDatabaseEncryptionKey',
 ]);
 
 function authorize(env: ExecEnv, statement: Statement): void {
@@ -107,6 +110,8 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
     case 'block':
       for (const inner of statement.statements) await runStatement(ctx, inner);
       return;
+    case 'tryCatch':
+      return executeTryCatch(ctx, statement, runStatements);
     case 'while':
       // Each pass yields to the event loop, so a loop without a WAITFOR can still be cancelled.
       while (evaluateCondition(statement.condition, catalogFor(ctx)) === true) {
@@ -180,6 +185,12 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
     case 'createDatabase':
       notInTransaction(ctx, 'CREATE DATABASE');
       executeCreateDatabase(env, statement);
+      return done(ctx);
+    case 'createDatabaseEncryptionKey':
+      createDatabaseEncryptionKey(env, statement.algorithm, statement.certificate);
+      return done(ctx);
+    case 'dropDatabaseEncryptionKey':
+      dropDatabaseEncryptionKey(env);
       return done(ctx);
     case 'dropDatabase':
       notInTransaction(ctx, 'DROP DATABASE');

@@ -12,6 +12,7 @@
 import { SqlError } from '../errors.js';
 import type { DatabaseState, InstanceState } from '../model.js';
 import type { LiveSession } from '../catalog/context.js';
+import { uncommittable } from './try-catch.js';
 
 interface SecuritySnapshot {
   logins: InstanceState['logins'];
@@ -31,6 +32,8 @@ interface UndoPoint {
 export interface TransactionState {
   trancount: number;
   undo: UndoPoint[];
+  /** Uncommittable (XACT_STATE() = -1): an error under XACT_ABORT inside TRY (lab/server/try-catch.ts). */
+  doomed?: boolean;
 }
 
 export interface TransactionScope {
@@ -78,6 +81,7 @@ export function runTransactionAction(scope: TransactionScope, action: Transactio
       break;
     case 'COMMIT':
       if (t.trancount === 0) throw new SqlError(3902, 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.');
+      if (t.doomed) throw uncommittable();
       t.trancount--;
       if (t.trancount === 0) t.undo = [];
       break;
@@ -87,6 +91,7 @@ export function runTransactionAction(scope: TransactionScope, action: Transactio
       break;
     case 'SAVE':
       if (t.trancount === 0) throw new SqlError(628, 'Cannot issue SAVE TRANSACTION when there is no active transaction.');
+      if (t.doomed) throw uncommittable();
       t.undo.push({ savepoint: name ?? '', snapshot: snapshot(scope.instance) });
       break;
   }
@@ -96,6 +101,9 @@ export function runTransactionAction(scope: TransactionScope, action: Transactio
 function rollback(scope: TransactionScope, name: string | undefined): void {
   const t = scope.transaction;
   const target = name === undefined ? -1 : lastSavepoint(t.undo, name);
+  if (target > 0 && t.doomed) {
+    throw new SqlError(3931, 'The current transaction cannot be committed and cannot be rolled back to a savepoint. Roll back the entire transaction.');
+  }
   if (target > 0) {
     restore(scope.instance, t.undo[target]!.snapshot);
     t.undo.length = target + 1;
@@ -120,6 +128,7 @@ export function rollbackAll(scope: TransactionScope): void {
   if (start) restore(scope.instance, start.snapshot);
   t.undo = [];
   t.trancount = 0;
+  t.doomed = false;
   scope.live.openTransactions = 0;
   scope.changed();
 }

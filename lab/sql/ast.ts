@@ -130,6 +130,9 @@ export interface IfStatement { kind: 'if'; line: number; condition: Expr; then: 
 
 export interface BlockStatement { kind: 'block'; line: number; statements: Statement[] }
 
+/** BEGIN TRY … END TRY BEGIN CATCH … END CATCH (learn.microsoft.com/sql/t-sql/language-elements/try-catch-transact-sql). */
+export interface TryCatchStatement { kind: 'tryCatch'; line: number; tryBlock: Statement[]; catchBlock: Statement[] }
+
 /** WHILE condition statement (learn.microsoft.com/sql/t-sql/language-elements/while-transact-sql);
  * BREAK and CONTINUE are not simulated (Msg 102). */
 export interface WhileStatement { kind: 'while'; line: number; condition: Expr; body: Statement }
@@ -319,6 +322,14 @@ export interface CreateDatabaseStatement {
   name: string;
   snapshot?: { source: string; files: { logicalName: string; fileName: string }[] };
 }
+/** `CREATE DATABASE ENCRYPTION KEY WITH ALGORITHM = … ENCRYPTION BY SERVER CERTIFICATE name` (in the current database). */
+export interface CreateDatabaseEncryptionKeyStatement {
+  kind: 'createDatabaseEncryptionKey';
+  line: number;
+  algorithm: 'AES_128' | 'AES_192' | 'AES_256' | 'TRIPLE_DES_3KEY';
+  certificate: string;
+}
+export interface DropDatabaseEncryptionKeyStatement { kind: 'dropDatabaseEncryptionKey'; line: number }
 export interface DropDatabaseStatement { kind: 'dropDatabase'; line: number; names: string[]; ifExists: boolean }
 
 export type AlterDatabaseAction =
@@ -332,7 +343,9 @@ export type AlterDatabaseAction =
   | { kind: 'witness'; address: string }
   | { kind: 'witnessOff' }
   | { kind: 'state'; state: 'ONLINE' | 'OFFLINE' | 'EMERGENCY' }
-  | { kind: 'userAccess'; access: 'SINGLE_USER' | 'RESTRICTED_USER' | 'MULTI_USER' };
+  | { kind: 'userAccess'; access: 'SINGLE_USER' | 'RESTRICTED_USER' | 'MULTI_USER' }
+  /** SET ENCRYPTION ON | OFF (Transparent Data Encryption). */
+  | { kind: 'encryption'; on: boolean };
 
 export type Termination =
   | { kind: 'rollbackImmediate' }
@@ -452,6 +465,7 @@ export type Statement =
   | PrintStatement
   | IfStatement
   | BlockStatement
+  | TryCatchStatement
   | WhileStatement
   | WaitforStatement
   | ExecStatement
@@ -474,6 +488,8 @@ export type Statement =
   | PermissionStatement
   | AlterServerRoleStatement
   | CreateDatabaseStatement
+  | CreateDatabaseEncryptionKeyStatement
+  | DropDatabaseEncryptionKeyStatement
   | DropDatabaseStatement
   | AlterDatabaseStatement
   | BackupStatement

@@ -1,7 +1,7 @@
 // A batch's text → its statements, or Msg 102 near the first token the lab does not understand.
 // Statements are separated by ';' or simply follow each other, as SQL Server allows.
 
-import type { BlockStatement, IfStatement, Statement, WhileStatement } from './ast.js';
+import type { BlockStatement, IfStatement, Statement, TryCatchStatement, WhileStatement } from './ast.js';
 import { Cursor } from './cursor.js';
 import { tokenize } from './lexer.js';
 import { parseBackup, parseRestore } from './parse-backup.js';
@@ -9,7 +9,7 @@ import {
   parseBackupCertificate, parseCloseMasterKey, parseCreateCertificate, parseCreateMasterKey, parseDropCertificate,
   parseDropMasterKey, parseOpenMasterKey,
 } from './parse-certificate.js';
-import { parseAlterDatabase, parseCreateDatabase, parseDropDatabase } from './parse-database.js';
+import { parseAlterDatabase, parseCreateDatabase, parseCreateDatabaseEncryptionKey, parseDropDatabase, parseDropDatabaseEncryptionKey } from './parse-database.js';
 import { parseAlterEndpoint, parseCreateEndpoint, parseDropEndpoint } from './parse-endpoint.js';
 import { condition } from './parse-expression.js';
 import {
@@ -64,6 +64,7 @@ function statementAt(c: Cursor): Statement {
       return parseWhile(c);
     case 'BEGIN':
       if (c.isWord('TRAN', 1) || c.isWord('TRANSACTION', 1)) return parseTransaction(c);
+      if (c.isWord('TRY', 1)) return parseTryCatch(c);
       return parseBlock(c);
     case 'COMMIT':
     case 'ROLLBACK':
@@ -120,6 +121,7 @@ function create(c: Cursor, line: number): Statement {
     case 'USER':
       return parseCreateUser(c, line);
     case 'DATABASE':
+      if (c.isWord('ENCRYPTION', 1)) return parseCreateDatabaseEncryptionKey(c, line);
       return parseCreateDatabase(c, line);
     case 'TABLE':
       return parseCreateTable(c, line);
@@ -143,6 +145,7 @@ function drop(c: Cursor, line: number): Statement {
     case 'USER':
       return parseDropUser(c, line);
     case 'DATABASE':
+      if (c.isWord('ENCRYPTION', 1)) return parseDropDatabaseEncryptionKey(c, line);
       return parseDropDatabase(c, line);
     case 'TABLE':
       return parseDropTable(c, line);
@@ -194,6 +197,31 @@ function parseBlock(c: Cursor): BlockStatement {
   for (;;) {
     while (c.acceptOp(';'));
     if (c.acceptWord('END')) return { kind: 'block', line, statements };
+    statements.push(statement(c));
+  }
+}
+
+/** A TRY block must be followed at once by its CATCH block: anything between is a syntax error. */
+function parseTryCatch(c: Cursor): TryCatchStatement {
+  const line = c.peek().line;
+  c.expectWord('BEGIN');
+  c.expectWord('TRY');
+  const tryBlock = statementsUntil(c, 'TRY');
+  c.expectWord('BEGIN');
+  c.expectWord('CATCH');
+  return { kind: 'tryCatch', line, tryBlock, catchBlock: statementsUntil(c, 'CATCH') };
+}
+
+/** Statements up to END TRY / END CATCH (consumed). */
+function statementsUntil(c: Cursor, end: 'TRY' | 'CATCH'): Statement[] {
+  const statements: Statement[] = [];
+  for (;;) {
+    while (c.acceptOp(';'));
+    if (c.isWord('END') && c.isWord(end, 1)) {
+      c.next();
+      c.next();
+      return statements;
+    }
     statements.push(statement(c));
   }
 }

@@ -5,6 +5,7 @@ import type { ExecEnv } from '../server/env.js';
 import { SqlError } from '../errors.js';
 import { executeMirroringOption } from '../mirroring/statements.js';
 import { findDatabase, setOnline, setRecoveryModel } from './databases.js';
+import { setEncryption } from './database-encryption.js';
 import { cannotAlterDatabase, inMirroringSession } from './messages.js';
 import { liveSessionsUsing } from '../server/sessions.js';
 import { announceClientsDisconnected } from '../mirroring/hooks.js';
@@ -20,6 +21,8 @@ export async function executeAlterDatabase(env: ExecEnv, stmt: AlterDatabaseStat
       return setOnline(env, name, action.state === 'ONLINE');
     case 'userAccess':
       return setUserAccess(env, name, action.access, stmt.termination?.kind === 'rollbackImmediate' || stmt.termination?.kind === 'rollbackAfter');
+    case 'encryption':
+      return setEncryption(env, name, action.on);
     default:
       return executeMirroringOption(env, { ...stmt, name });
   }

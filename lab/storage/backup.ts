@@ -94,6 +94,7 @@ export async function backup(env: ExecEnv, request: BackupRequest): Promise<void
       users: structuredClone(database.users),
       logChainStartLsn: request.log ? (log.logChainStartLsn ?? null) : null,
       ...(request.compression ? { compressed: true } : {}),
+      ...(database.encryptionKey ? { encryptionKey: { ...database.encryptionKey } } : {}),
     };
     writeFile(env.lab, env.instance, request.disk, { kind: 'backup', media: [...keep, set] }, backupDirectory(env.instance));
     if (!request.copyOnly) {

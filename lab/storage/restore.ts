@@ -10,6 +10,7 @@ import { attachDatabase, backupDirectory, nextDatabaseId, newDatabaseState } fro
 import { findDatabase, hostOf, removeDatabase, sessionsUsing } from './databases.js';
 import { FileSystemError, resolvePath } from './files.js';
 import { backupSetAt, readMedia } from './media.js';
+import { assertCanOpenEncryptionKey } from './database-encryption.js';
 import { asTerminating, databaseDoesNotExist, processedSummary, reportPagesProcessed } from './messages.js';
 import { runTimedWork } from './requests.js';
 import { assertRoomFor, driveOf } from './volumes.js';
@@ -60,6 +61,7 @@ interface DatabasePlan {
 function planDatabase(env: ExecEnv, request: RestoreRequest & { disk: string }): DatabasePlan {
   const set = readSet(env, request.disk, request.file);
   if (set.type !== 'FULL') throw wrongSetType(request.disk, set);
+  assertCanOpenEncryptionKey(env.instance, set.encryptionKey);
   const existing = findDatabase(env.instance, request.database);
   if (existing) {
     if (existing.mirroring) throw configuredForMirroring(existing.name);
@@ -151,6 +153,7 @@ function planLog(env: ExecEnv, request: RestoreRequest & { disk: string }): { se
     throw new SqlError(3118, `The database "${request.database}" does not exist. RESTORE can only create a database when restoring either a full backup or a file backup of the primary file.`);
   }
   if (set.type !== 'LOG') throw wrongSetType(request.disk, set);
+  assertCanOpenEncryptionKey(env.instance, set.encryptionKey);
   if (database.mirroring) throw configuredForMirroring(database.name);
   const through = database.log.restoredThroughLsn;
   if (database.state !== 'RESTORING' || through === null) {
@@ -239,6 +242,7 @@ function applyFull(env: ExecEnv, request: RestoreRequest, plan: DatabasePlan): D
     committedTransactions: set.committedTransactions,
     tables: { ...(set.tables ?? {}) },
     ...(set.users ? { users: structuredClone(set.users) } : {}),
+    ...(set.encryptionKey ? { encryptionKey: { ...set.encryptionKey } } : {}),
   };
   attachDatabase(host, instance, database);
   return database;

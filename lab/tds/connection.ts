@@ -11,7 +11,7 @@ import {
   DEFAULT_PACKET_SIZE, MAX_PACKET_SIZE, MIN_PACKET_SIZE, PacketCounter, PacketStatus, PacketType, toPackets,
 } from './packet.js';
 import { Encryption, answerEncryption, buildPreloginReply, parsePrelogin } from './prelogin.js';
-import { TdsProtocolError } from './protocol-error.js';
+import { OversizedMessage, TdsProtocolError } from './protocol-error.js';
 import { parseRpc, parseSqlBatch, parseTransactionRequest, type TransactionRequest } from './requests.js';
 import { PreparedStatements, type OutputParameter, type ReturnValue } from './rpc-plan.js';
 import { TDS_7_4, isSupportedClientVersion, negotiateTdsVersion } from './tds-version.js';
@@ -64,13 +64,15 @@ export class TdsConnection {
   private readonly prepared = new PreparedStatements();
   /** Aborted when the connection closes (ends a "slow" fault's wait before login). */
   private readonly lifetime = new AbortController();
+  /** A protocol error is closing the connection. */
+  private broken = false;
 
   constructor(readonly socket: Socket, private readonly context: ConnectionContext) {
     this.serverName = context.serverName;
     this.transport = new Transport(socket, context.tls, (chunk) => this.guard(() => this.tdsIncoming(chunk)));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.guard(() => {
-      if (this.phase !== 'closed') this.transport.incoming(chunk);
+      if (this.phase !== 'closed' && !this.broken) this.transport.incoming(chunk);
     }));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.closed());
@@ -90,6 +92,10 @@ export class TdsConnection {
     try {
       action();
     } catch (error) {
+      // Bytes already read before the socket is gone are not looked at again.
+      if (this.broken) return;
+      this.broken = true;
+      if (error instanceof OversizedMessage && this.session) this.context.handler.oversizedRequest?.(this.session, error.bytes, error.limit, this.packetSize);
       if (!(error instanceof TdsProtocolError)) console.error('[lab/tds] connection failed:', error);
       this.socket.destroy();
     }

@@ -101,4 +101,7 @@ export interface SqlHandler {
   reset?(session: SessionInfo): void;
   /** The client went away (or the instance dropped it). */
   disconnect(session: SessionInfo): void;
+  /** Optional: the wire layer is closing a logged-in connection over a request past SQL Server's
+   * batch size limit (65,536 × the packet size), which the client is never told. */
+  oversizedRequest?(session: SessionInfo, bytes: number, limit: number, packetSize: number): void;
 }

@@ -2,7 +2,7 @@
 // framing rules a well-behaved client keeps; anything else is a TdsProtocolError.
 
 import { HEADER_LENGTH, PacketStatus, PacketType, isClientPacketType } from './packet.js';
-import { TdsProtocolError } from './protocol-error.js';
+import { OversizedMessage, TdsProtocolError } from './protocol-error.js';
 
 export interface IncomingMessage {
   type: number;
@@ -50,7 +50,7 @@ export class MessageAssembler {
       }
       this.partsBytes += body.length;
       if (this.partsBytes > this.maxMessageBytes()) {
-        throw new TdsProtocolError(`message larger than ${this.maxMessageBytes()} bytes`);
+        throw new OversizedMessage(this.partsBytes, this.maxMessageBytes());
       }
       this.parts.push(Buffer.from(body));
       if (status & PacketStatus.endOfMessage) {

@@ -8,6 +8,17 @@ import { fail, ok, partnersOf, SETUP_PROCEDURES, warn, type Finding, type Prefli
 const ID = 'certificate-dates';
 const DAY_MS = 86_400_000;
 const SOON_DAYS = 30;
+/** A server clock further than this from this machine's is named next to it. */
+const DRIFT_MS = 5 * 60_000;
+
+const day = (d: Date): string => d.toISOString().slice(0, 10);
+const at = (d: Date): string => `${d.toISOString().slice(0, 16).replace('T', ' ')}Z`;
+
+/** "" when the server's clock agrees with this machine's; else this machine's time, for comparison. */
+function driftOf(serverNow: Date): string {
+  const local = new Date();
+  return Math.abs(local.getTime() - serverNow.getTime()) > DRIFT_MS ? ` (this machine: ${at(local)})` : '';
+}
 
 export const certificateDatesCheck: PreflightCheck = {
   id: ID,
@@ -20,25 +31,27 @@ export const certificateDatesCheck: PreflightCheck = {
     const list = joinTsql(names.map((n) => tsql`${lit(n)}`), ', ');
     for (const server of partnersOf(ctx)) {
       const now = server.facts.utcNow;
-      const day = (d: Date) => d.toISOString().slice(0, 10);
+      const instance = server.config.instance;
       const rows = await ctx.rows<{ name: string; start_date: Date; expiry_date: Date }>(server.role, tsql`SELECT name, start_date, expiry_date FROM master.sys.certificates WHERE name IN (${list})`);
+      const clock = `${instance}'s clock ${at(now)}${driftOf(now)}`;
       for (const cert of rows) {
-        const span = `${cert.name}: valid ${day(cert.start_date)} to ${day(cert.expiry_date)}, server clock ${now.toISOString().slice(0, 16)}Z`;
         const own = cert.name.toLowerCase() === auth.names[server.role].certificate.toLowerCase();
         const replace = own
-          ? `${server.config.instance}'s endpoint uses it: run disable and cleanup, then certificate-setup again`
-          : `it is a peer's certificate: USE master; DROP CERTIFICATE [${cert.name}] on ${server.config.instance}, then run again (the setup imports the peer's current one)`;
-        if (cert.expiry_date.getTime() <= now.getTime()) findings.push(fail(ID, server.config.instance, `${span} — expired`, `the endpoint handshake refuses it; ${replace}`));
-        else if (cert.start_date.getTime() > now.getTime()) findings.push(fail(ID, server.config.instance, `${span} — not valid yet`, `correct ${server.config.instance}'s clock, or recreate ${cert.name} with an earlier START_DATE`));
-        else if (cert.expiry_date.getTime() - now.getTime() < SOON_DAYS * DAY_MS) findings.push(warn(ID, server.config.instance, `${span} — expires within ${SOON_DAYS} days`, `plan its replacement before ${day(cert.expiry_date)}: the session stops connecting then`));
-        else findings.push(ok(ID, server.config.instance, span));
+          ? `${instance}'s endpoint uses it: run disable and cleanup, then certificate-setup again`
+          : `it is a peer's certificate: USE master; DROP CERTIFICATE [${cert.name}] on ${instance}, then run again (the setup imports the peer's current one)`;
+        const clockOff = Math.abs(Date.now() - now.getTime()) > DRIFT_MS;
+        const orFixClock = clockOff ? `correct ${instance}'s clock, or ` : '';
+        if (cert.expiry_date.getTime() <= now.getTime()) findings.push(fail(ID, instance, `${cert.name} expired ${at(cert.expiry_date)} by ${clock}`, `the endpoint handshake refuses it; ${orFixClock}${replace}`));
+        else if (cert.start_date.getTime() > now.getTime()) findings.push(fail(ID, instance, `${cert.name} is not valid until ${at(cert.start_date)} by ${clock}`, `the endpoint handshake refuses it; ${orFixClock}recreate ${cert.name} with an earlier START_DATE`));
+        else if (cert.expiry_date.getTime() - now.getTime() < SOON_DAYS * DAY_MS) findings.push(warn(ID, instance, `${cert.name} expires ${at(cert.expiry_date)}, within ${SOON_DAYS} days by ${clock}`, `plan its replacement before ${day(cert.expiry_date)}: the session stops connecting then${clockOff ? `; or correct ${instance}'s clock if it is wrong` : ''}`));
+        else findings.push(ok(ID, instance, `${cert.name}: valid ${day(cert.start_date)} to ${day(cert.expiry_date)} by ${clock}`));
       }
       if ((SETUP_PROCEDURES as readonly string[]).includes(ctx.procedure)) {
         const behindMs = Date.now() - now.getTime();
         if (behindMs > auth.backdateDays * DAY_MS) {
-          findings.push(fail(ID, server.config.instance, `the server clock is ${Math.round(behindMs / DAY_MS)} days behind this machine's; certificates created now start ${auth.backdateDays} days back`, `correct the clock of ${server.config.instance}, or raise auth.backdateDays`));
+          findings.push(fail(ID, instance, `the server clock is ${Math.round(behindMs / DAY_MS)} days behind this machine's; certificates created now start ${auth.backdateDays} days back`, `correct the clock of ${server.config.instance}, or raise auth.backdateDays`));
         } else if (rows.length === 0) {
-          findings.push(ok(ID, server.config.instance, `no mirroring certificate yet; clock ${now.toISOString().slice(0, 16)}Z`));
+          findings.push(ok(ID, instance, `no mirroring certificate yet; ${clock}`));
         }
       }
     }

@@ -39,11 +39,19 @@ export const databasesCheck: PreflightCheck = {
     const setup = (SETUP_PROCEDURES as readonly string[]).includes(ctx.procedure);
     // The setup reads the principal's copies; the other procedures act on both partners'.
     const where = partnersOf(ctx).filter((s) => !setup || s.role === 'principal');
-    for (const server of where) {
-      const rows = await ctx.rows<DatabaseStateRow>(server.role, databaseStateQuery(ctx.config.databases));
+    const read = [];
+    for (const server of where) read.push({ server, rows: await ctx.rows<DatabaseStateRow>(server.role, databaseStateQuery(ctx.config.databases)) });
+    const find = (rows: DatabaseStateRow[], database: string) => rows.find((r) => r.name === database) ?? rows.find((r) => r.name.toLowerCase() === database.toLowerCase());
+    for (const { server, rows } of read) {
       const names = (await ctx.rows<{ name: string }>(server.role, allNames)).map((r) => r.name);
       for (const database of ctx.config.databases) {
-        const row = rows.find((r) => r.name === database) ?? rows.find((r) => r.name.toLowerCase() === database.toLowerCase());
+        const row = find(rows, database);
+        // Missing here while the other partner has it: no mirror copy yet, the pair was never set up.
+        const holder = row ? undefined : read.find((r) => r.server !== server && find(r.rows, database))?.server;
+        if (holder) {
+          findings.push(fail(ID, server.config.instance, `no database ${showName(database)} while ${holder.config.instance} has it: mirroring is not set up`, `set it up first: 'mirrorbook plan setup' shows what it does, 'mirrorbook run setup' does it; then run ${ctx.procedure} again`));
+          continue;
+        }
         if (!row) {
           const near = names.filter((n) => distance(n.toLowerCase(), database.toLowerCase()) <= 2).map(showName);
           findings.push(fail(ID, server.config.instance, `no database ${showName(database)}${near.length ? `; there is ${near.join(', ')}` : ''}`, `correct databases: in the config to the exact name (SELECT name FROM sys.databases on ${server.config.instance})`));

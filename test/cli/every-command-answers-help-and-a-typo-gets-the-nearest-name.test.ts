@@ -49,7 +49,7 @@ test('--version prints the package version and exits 0, before or after a comman
 
 test('a mistyped command, option, procedure or lab subcommand exits 2 and names the nearest', async () => {
   const cases: [string[], RegExp][] = [
-    [['stauts'], /unknown command 'stauts'[\s\S]*did you mean 'mirrorbook status'/],
+    [['stauts'], /unknown command 'stauts'[\s\S]*did you mean '.*\bstatus'/],
     [['run', 'setup', '--cofirm', 'Patriot'], /unknown option '--cofirm'[\s\S]*did you mean --confirm\?/],
     [['runs', '--limt', '3'], /unknown option '--limt'[\s\S]*did you mean --limit\?/],
     [['plan', 'failovr', '--config', join(REPO_ROOT, 'test', 'nonexistent.yaml')], /unknown procedure 'failovr'[\s\S]*did you mean 'failover'/],

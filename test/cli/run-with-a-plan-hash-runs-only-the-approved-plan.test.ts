@@ -27,7 +27,7 @@ test('the approved hash runs; a changed config is refused before any batch', asy
   const store = ['--store', join(work, 'state.db')];
   const plan = await runCli(['plan', 'failover', '--config', config]);
   assert.is(plan.code, 0, plan.stderr);
-  const hash = /^plan hash ([0-9a-f]{64}): 'mirrorbook run failover --plan-hash \1' runs exactly this plan$/m.exec(plan.stdout)?.[1];
+  const hash = /^plan hash ([0-9a-f]{64}): '.+ run failover --plan-hash \1' runs exactly this plan$/m.exec(plan.stdout)?.[1];
   assert.ok(hash, plan.stdout);
 
   // The change board approved `hash`; then someone adds a database to the config.

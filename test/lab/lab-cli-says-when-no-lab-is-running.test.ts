@@ -12,7 +12,7 @@ for (const args of [['status'], ['fault', 'SQLPRI01', 'down'], ['sessions', 'SQL
     const result = await runCli(['lab', ...args, '--dir', dir]);
     assert.is(result.code, 1);
     assert.match(result.stderr, `no lab is running in ${dir}`);
-    assert.match(result.stderr, `mirrorbook lab start --dir ${dir}`);
+    assert.match(result.stderr, ` lab start --dir ${dir}`);
   });
 }
 

@@ -12,6 +12,8 @@ import { loadLabTlsCredentials } from '../../lab/tls/index.js';
 import type { LoginRequest, LoginResult } from '../../lab/tds/handler.js';
 import { FakeHandler, LOGIN } from '../fixtures/tds/fake-handler.js';
 import { RawClient, Status, packet, sqlBatchPayload } from '../fixtures/tds/raw-client.js';
+import sql from 'mssql';
+import { startTestLab } from '../helpers/lab.js';
 
 /** A FakeHandler that logs in as the given SQL Server major version. */
 class VersionedHandler extends FakeHandler {
@@ -94,6 +96,26 @@ test('a 17 MiB batch runs (SQL Server allows 65,536 × 4096 bytes); past 65,536 
   // 65,536 × 512 bytes of batch, then one packet more.
   for (let i = 0; i <= Math.ceil((65_536 * 512) / 504); i++) small.client.send(chunk);
   assert.is(await small.client.next(), undefined, 'closed past 65,536 × 512 bytes');
+});
+
+test('an instance closes a connection whose batch passes 65,536 × its packet size and writes why in its error log (the client is sent nothing)', async () => {
+  const lab = await startTestLab({ inProcess: true });
+  try {
+    const big = await new sql.ConnectionPool(lab.mssqlConfig('SQLPRI01', 'trust', { options: { packetSize: 512, encrypt: true, trustServerCertificate: true } })).connect();
+    big.on('error', () => undefined);
+    // 65,536 × 512 bytes is 32 MiB: 17 million UTF-16 characters pass it.
+    const failed = await big.request().query(`SELECT '${'x'.repeat(17_000_000)}'`).then(() => undefined, (error: Error) => error);
+    assert.ok(failed, 'the oversized batch did not run');
+    assert.not.match(failed!.message, /^Incorrect syntax|Msg \d+/);
+    await big.close().catch(() => undefined);
+    const pool = await new sql.ConnectionPool(lab.mssqlConfig('SQLPRI01', 'trust')).connect();
+    const log = await pool.request().query(`EXEC sp_readerrorlog 0, 1, N'connection has been closed'`);
+    await pool.close();
+    assert.equal(log.recordset.length, 1);
+    assert.match(log.recordset[0].Text, /larger than 33554432 bytes \(65,536 × its network packet size of 512 bytes\).*the connection has been closed/);
+  } finally {
+    await lab.stop();
+  }
 });
 
 test.run();

@@ -55,6 +55,30 @@ test('plain: a read repeated in a step is counted on the step line, changes and 
   assert.not.match(verbose, /repeated/);
 });
 
+test('plain: a read shown in an earlier step is counted, not shown again; a probe finding the step done says so on the step line only', () => {
+  const read = 'SELECT d.name, m.mirroring_state_desc FROM sys.databases d';
+  const at = (n: number) => `2026-11-25T20:00:0${n}.000Z`;
+  const stepOf = (id: string, n: number): EngineEvent[] => [
+    { type: 'step-started', ts: at(n), runId: 'r1', stepId: id, attempt: 1, target: 'principal', server: 'SQLPRI01' },
+    { type: 'statement', ts: at(n), runId: 'r1', stepId: id, target: 'principal', server: 'SQLPRI01', sql: read },
+    { type: 'step-probed', ts: at(n), runId: 'r1', stepId: id, done: true, detail: `${id} in place` },
+    { type: 'step-finished', ts: at(n), runId: 'r1', stepId: id, status: 'already-done', ms: 5, detail: `${id} in place` },
+  ];
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (d: Buffer) => (text += d.toString()));
+  [...stepOf('a', 1), ...stepOf('b', 2)].forEach(plainReporter(out));
+  assert.is(text.split(read).length - 1, 1, text);
+  assert.match(text, /step b: already done \(5 ms; 1 repeated read\) — b in place/);
+  assert.not.match(text, /probe: already true/);
+  let verbose = '';
+  const all = new PassThrough();
+  all.on('data', (d: Buffer) => (verbose += d.toString()));
+  [...stepOf('a', 1), ...stepOf('b', 2)].forEach(plainReporter(all, { verbose: true }));
+  assert.is(verbose.split(read).length - 1, 2);
+  assert.match(verbose, /probe: already true — a in place/);
+});
+
 test('NDJSON: one parseable event per line, in order', () => {
   const lines = collect(ndjsonReporter).trim().split('\n');
   assert.is(lines.length, events.length);

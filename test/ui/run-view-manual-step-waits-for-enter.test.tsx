@@ -13,7 +13,7 @@ test('a manual step shows what to do and waits for Enter; other keys do nothing'
     assert.match(frame, /Manual step: Check the service account/);
     assert.match(frame, /Set the SQL Server service on SQLMIR01 to run as LAB\\svc-sql\./);
     assert.match(frame, /Press Enter when it is done/);
-    assert.match(frame, /\? Check the service account\n  on mirror SQLMIR01/, 'the step shows it waits, and where');
+    assert.match(frame, /\? Check the service account\n  on SQLMIR01 \(configured mirror\)/, 'the step shows it waits, and where (no read found its role yet)');
     ui.stdin.write('x');
     assert.not.ok(await settled(answer), 'a stray key is not an answer');
     ui.stdin.write('\r');

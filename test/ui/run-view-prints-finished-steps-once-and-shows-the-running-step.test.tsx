@@ -12,7 +12,7 @@ test('header, a running step with its server, T-SQL and progress, then the finis
     ui.emit(ev('progress', { stepId: 'backup', percent: 40, label: 'BACKUP DATABASE Patriot' }));
     const running = await frameWhere(ui.lastFrame, (f) => f.includes('40%'), 'the progress bar');
     assert.match(running, /setup on SQLPRI01\+SQLMIR01 · run 20261125-200000-abcd · operator dba · 4 steps/);
-    assert.match(running, /▶ Full backup of Patriot\n  on principal SQLPRI01 · \d/);
+    assert.match(running, /▶ Full backup of Patriot\n  on SQLPRI01 \(configured principal\) · \d/);
     assert.match(running, /BACKUP DATABASE \[Patriot\]/, 'the change in flight stays on screen while its progress is polled');
     assert.match(running, /█+░+\s+40% BACKUP DATABASE Patriot/);
     assert.match(running, /· Check the service account \[mirror\]/, 'pending steps are listed');
@@ -24,6 +24,42 @@ test('header, a running step with its server, T-SQL and progress, then the finis
     assert.match(after, /backup of Patriot written/);
     assert.not.match(after, /40%/, 'the finished step left the live area');
     assert.is(after.split('Full backup of Patriot').length - 1, 1, 'printed once');
+  } finally {
+    ui.cleanup();
+  }
+});
+
+test('after a failover each server is named by the role a read found, not the configured one; a step acting on the serving partner shows where its change went', async () => {
+  const ui = renderRunView();
+  try {
+    ui.emit(ev('run-started', { procedure: 'set-safety-full', pair: 'SQLPRI01+SQLMIR01', operator: 'dba', resumed: false, steps: STEPS }));
+    ui.emit(ev('step-started', { stepId: 'partner', attempt: 1, target: 'principal', server: 'SQLPRI01' }));
+    ui.emit(ev('statement', { stepId: 'partner', target: 'principal', server: 'SQLPRI01', sql: 'SELECT d.name FROM sys.databases d' }));
+    ui.emit(ev('role', { stepId: 'partner', target: 'principal', server: 'SQLPRI01', role: 'mirror' }));
+    ui.emit(ev('statement', { stepId: 'partner', target: 'mirror', server: 'SQLMIR01', sql: 'SELECT d.name FROM sys.databases d' }));
+    ui.emit(ev('role', { stepId: 'partner', target: 'mirror', server: 'SQLMIR01', role: 'principal' }));
+    const onMirror = await frameWhere(ui.lastFrame, (f) => f.includes('on principal SQLMIR01'), 'the serving partner named principal');
+    assert.not.match(onMirror, /mirror SQLMIR01|principal SQLPRI01/);
+    ui.emit(ev('statement', { stepId: 'partner', target: 'mirror', server: 'SQLMIR01', sql: 'ALTER DATABASE [Patriot] SET PARTNER SAFETY FULL' }));
+    ui.emit(ev('statement', { stepId: 'partner', target: 'principal', server: 'SQLPRI01', sql: 'SELECT d.name FROM sys.databases d' }));
+    await frameWhere(ui.lastFrame, (f) => f.includes('on mirror SQLPRI01'), 'the configured principal named mirror');
+    ui.emit(ev('step-finished', { stepId: 'partner', status: 'done', ms: 30 }));
+    const done = await frameWhere(ui.lastFrame, (f) => f.includes('✔ SET PARTNER'), 'the finished step');
+    assert.match(done, /✔ SET PARTNER on the principal \[SQLMIR01\] 30 ms/, 'where its change went');
+  } finally {
+    ui.cleanup();
+  }
+});
+
+test('at 80 columns a finished step keeps its server, duration and state: the title is cut', async () => {
+  const { render } = await import('ink-testing-library');
+  const { StepLine } = await import('../../ui/StepLine.js');
+  const step = { id: 's', title: 'SET PARTNER SAFETY FULL for PatriotArchive on the partner that serves it now', target: 'principal' as const, manual: false, destructive: false, attempt: 1, status: 'already-done' as const, ms: 6100, server: 'SQLMIR01' };
+  const ui = render(<StepLine step={step} columns={80} />);
+  try {
+    const line = (ui.lastFrame() ?? '').split('\n')[0]!;
+    assert.ok(line.length <= 80, `${line.length} columns: ${line}`);
+    assert.match(line, /^✔ SET PARTNER SAFETY FULL for PatriotArchive[^\n]*… \[SQLMIR01\] 6\.1 s · already done$/);
   } finally {
     ui.cleanup();
   }
