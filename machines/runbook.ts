@@ -94,6 +94,9 @@ export interface StepDefinition {
   id: string;
   title: string;
   target: Target;
+  /** The configured database the step acts on; absent: a server or the pair as a whole. `plan`
+   * matches a preflight finding about a database to the steps of that database. */
+  database?: string;
   /** A manual step shows the operator what to do, waits for a key, then probes to verify. */
   manual?: { instructions: string };
   /** A destructive step is never applied (nor re-applied when in doubt) without the operator

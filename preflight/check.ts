@@ -14,6 +14,10 @@ export interface Finding {
   found: string;
   /** What to do about it; every ✗ and ⚠ has one. */
   hint?: string;
+  /** The role of `server` in the pair (set by the preflight); absent for "config" / "pair". */
+  role?: PartnerRole;
+  /** The configured databases the row is about; absent: the server (or pair) as a whole. */
+  databases?: string[];
 }
 
 /** What a server said about itself, read once by the preflight and shared by every check. */
@@ -55,6 +59,9 @@ export interface PreflightCheck {
   offline?: true;
   /** The procedures it matters to; absent: every procedure. */
   procedures?: readonly string[];
+  /** The steps (by id) a ✗ of this check keeps from running, when not every step on its server
+   * (or of its database) needs what it checks; `plan` lists the check on those only. */
+  blocks?: RegExp;
   /** The rows it found. Called only with reachable servers in `ctx.servers` having facts; a throw
    * becomes a ✗ row naming the check. */
   run(ctx: PreflightContext): Promise<Finding[]>;
@@ -63,6 +70,9 @@ export interface PreflightCheck {
 export const ok = (check: string, server: string, found: string): Finding => ({ check, server, verdict: 'ok', found });
 export const warn = (check: string, server: string, found: string, hint: string): Finding => ({ check, server, verdict: 'warn', found, hint });
 export const fail = (check: string, server: string, found: string, hint: string): Finding => ({ check, server, verdict: 'fail', found, hint });
+
+/** The same row, about some of the configured databases only. */
+export const about = (finding: Finding, databases: string[]): Finding => ({ ...finding, databases });
 
 /** The servers a check can ask: those that answered. */
 export const reachable = (ctx: PreflightContext): (Server & { facts: ServerFacts })[] =>

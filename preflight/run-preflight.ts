@@ -47,11 +47,15 @@ export async function runPreflight(config: MirrorbookConfig, procedure: string, 
     },
   };
   const findings: Finding[] = [];
+  const roleOf = new Map(partners(config).map((s) => [s.instance.toLowerCase(), s.role]));
   for (const check of CHECKS) {
     if (check.procedures && !check.procedures.includes(procedure)) continue;
     if (!connections && !check.offline) continue;
     try {
-      findings.push(...(await check.run(ctx)));
+      findings.push(...(await check.run(ctx)).map((f) => {
+        const role = roleOf.get(f.server.toLowerCase());
+        return role ? { ...f, role } : f;
+      }));
     } catch (error) {
       const e = error as Error & { hint?: string };
       findings.push({ check: check.id, server: 'pair', verdict: 'fail', found: `the check could not run: ${e.message}`, hint: e.hint ?? 'fix what the message names and run check again' });

@@ -72,6 +72,7 @@ export function backupFull(backup: BackupConfig, database: string): StepDefiniti
   const pathOf = (ctx: StepContext) => seedBackupPath(backup, database, 'full', ctx.runId);
   return {
     id: `principal.backup-full.${database}`,
+    database,
     title: `Full backup of ${database} to a file of this run on the principal`,
     target: 'principal',
     async probe(ctx) {
@@ -105,6 +106,7 @@ export function backupLog(backup: BackupConfig, database: string): StepDefinitio
   const pathOf = (ctx: StepContext) => seedBackupPath(backup, database, 'log', ctx.runId);
   return {
     id: `principal.backup-log.${database}`,
+    database,
     title: `Log backup of ${database} to a file of this run on the principal`,
     target: 'principal',
     async probe(ctx) {

@@ -69,6 +69,7 @@ export function failoverDatabase(database: string, to: Partner, instances: Recor
   };
   return {
     id: `failover-to-${to}.${database}`,
+    database,
     title: `Fail ${database} over from ${instances[from]} to ${instances[to]}`,
     target: from,
     retry: { attempts: 3, backoffMs: 2000, retryable: (e) => [1404, 1422].includes((e as { number?: number }).number ?? 0) },

@@ -129,6 +129,7 @@ export function resumeSession(database: string): StepDefinition {
   };
   return {
     id: `resume-session.${database}`,
+    database,
     title: `Resume the mirroring session of ${database} on the partner that serves it`,
     target: 'mirror',
     probe,

@@ -70,6 +70,7 @@ export function recoverOldMirror(database: string): StepDefinition {
   };
   return {
     id: `disable.recover.${database}`,
+    database,
     title: `Bring the old mirror copy of ${database} online WITH RECOVERY`,
     target: 'mirror',
     probe,

@@ -65,6 +65,7 @@ export function restoreFull(backup: BackupConfig, database: string): StepDefinit
     : tsql`-- through ${lit(backup.mirrorReadsFrom)}, or the copy in ${lit(mirrorCopyDirectory(backup))}; WITH MOVE to the mirror's folders where the principal's are missing there`;
   return {
     id: `mirror.restore-full.${database}`,
+    database,
     title: `Restore the full backup of ${database} WITH NORECOVERY on the mirror`,
     target: 'mirror',
     probe,
@@ -104,6 +105,7 @@ export function restoreLogs(backup: BackupConfig, database: string): StepDefinit
 
   return {
     id: `mirror.restore-logs.${database}`,
+    database,
     title: `Restore every log backup of ${database} in order WITH NORECOVERY on the mirror`,
     target: 'mirror',
     probe,

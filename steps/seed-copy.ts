@@ -80,6 +80,7 @@ export function copySeedBackups(backup: BackupConfig, database: string, principa
   };
   return {
     id: `mirror.copy-seed-backups.${database}`,
+    database,
     title: `Backups of ${database} readable on the mirror (copied by hand where its service account cannot read the share)`,
     target: 'mirror',
     manual: {

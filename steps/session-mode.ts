@@ -33,6 +33,7 @@ function modeStep(database: string, spec: ModeStep): StepDefinition {
     id: spec.id,
     title: spec.title,
     target: 'principal',
+    database,
     probe,
     async apply(ctx) {
       const { partner, row } = await served(ctx, database);

@@ -28,6 +28,7 @@ export function setPartner(target: 'mirror' | 'principal', database: string, par
   };
   return sqlStep({
     id: `${target}.set-partner.${database}`,
+    database,
     title: `SET PARTNER for ${database} on the ${target} → ${partnerAddress}`,
     target,
     statements: [tsql`ALTER DATABASE ${id('database', database)} SET PARTNER = ${lit(partnerAddress)}`],
@@ -92,6 +93,7 @@ export function startSession(backup: BackupConfig, database: string, principalAd
 export function setWitness(database: string, witnessAddress: string) {
   return withHandshakeReasons(sqlStep({
     id: `principal.set-witness.${database}`,
+    database,
     title: `SET WITNESS for ${database} on the principal → ${witnessAddress}`,
     target: 'principal',
     statements: [tsql`ALTER DATABASE ${id('database', database)} SET WITNESS = ${lit(witnessAddress)}`],
@@ -107,6 +109,7 @@ export function setWitness(database: string, witnessAddress: string) {
 export function setSafety(database: string, safety: 'FULL' | 'OFF') {
   return sqlStep({
     id: `principal.set-safety.${database}`,
+    database,
     title: `SET PARTNER SAFETY ${safety} for ${database} on the principal`,
     target: 'principal',
     statements: [safety === 'FULL' ? tsql`ALTER DATABASE ${id('database', database)} SET PARTNER SAFETY FULL` : tsql`ALTER DATABASE ${id('database', database)} SET PARTNER SAFETY OFF`],

@@ -6,6 +6,7 @@ import { id, tsql } from './tsql.js';
 export function setRecoveryFull(database: string) {
   return sqlStep({
     id: `principal.recovery-full.${database}`,
+    database,
     title: `Set ${database} to the FULL recovery model on the principal`,
     target: 'principal',
     statements: [tsql`ALTER DATABASE ${id('database', database)} SET RECOVERY FULL`],

@@ -30,6 +30,7 @@ export interface SqlStepSpec {
   id: string;
   title: string;
   target: SqlTarget;
+  database?: string;
   statements: Statement[];
   probe(ctx: StepContext): Promise<ProbeResult>;
   verify?(ctx: StepContext): Promise<ProbeResult>;
@@ -44,6 +45,7 @@ export function sqlStep(spec: SqlStepSpec): StepDefinition {
     id: spec.id,
     title: spec.title,
     target: spec.target,
+    ...(spec.database !== undefined ? { database: spec.database } : {}),
     ...(spec.destructive ? { destructive: spec.destructive } : {}),
     ...(spec.retry ? { retry: spec.retry } : {}),
     ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),

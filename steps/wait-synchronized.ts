@@ -111,6 +111,7 @@ export function waitSynchronized(database: string, pollMs = pollIntervalMs()): S
   };
   return {
     id: `principal.wait-synchronized.${database}`,
+    database,
     title: `Wait until ${database} is SYNCHRONIZED`,
     target: 'principal',
     probe,

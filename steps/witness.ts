@@ -42,6 +42,7 @@ export function removeWitness(database: string): StepDefinition {
   };
   return {
     id: `remove-witness.${database}`,
+    database,
     title: `SET WITNESS OFF for ${database} on whichever partner answers (the principal first)`,
     target: 'principal',
     probe,

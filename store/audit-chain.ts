@@ -4,7 +4,7 @@
 // it is exactly what a later read of the row gives (text goes through UTF-8 both ways), and
 // building it in SQLite halves the cost of verifying a million records.
 import type Database from 'better-sqlite3';
-import { createHmac, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -22,8 +22,10 @@ const HASHED_COLUMNS = AUDIT_COLUMNS.slice(0, 16);
 const CANONICAL = `CASE WHEN pid IS NULL THEN json_array(${HASHED_COLUMNS.join(', ')}) ELSE json_array(${HASHED_COLUMNS.join(', ')}, pid) END`;
 export const SELECT_AUDIT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit`;
 export const SELECT_CHAIN = `SELECT seq, prev_hash, hash, ${CANONICAL} FROM audit`;
-/** The canonical fields alone (as verify hashed them), for the records a check reads after the walk. */
-export const SELECT_CANONICAL = `SELECT ${CANONICAL} FROM audit`;
+/** The text a record's hash covers, built by SQLite: prev_hash, a newline, the canonical fields.
+ * NULL when prev_hash holds a newline (only an edit puts one there): so a text that starts with
+ * the expected hash followed by a newline has exactly that prev_hash. */
+export const CHAINED_TEXT = `CASE WHEN instr(prev_hash, char(10)) = 0 THEN prev_hash || char(10) || ${CANONICAL} END`;
 
 /** One NDJSON line per record, built by SQLite: the same object JSON.stringify(AuditRecord) gives. */
 export const SELECT_AUDIT_JSON = `SELECT json_object('seq', seq, 'ts', ts, 'runId', run_id, 'kind', kind, 'operator', operator,
@@ -60,8 +62,46 @@ export type ChainRow = [seq: number, prevHash: string, hash: string, canonical: 
 export const KEYED = 'hmac:';
 
 export function chainHash(prevHash: string, canonical: string, key?: Buffer): string {
-  const text = `${prevHash}\n${canonical}`;
-  return key ? KEYED + createHmac('sha256', key).update(text).digest('hex') : hash('sha256', text);
+  return hasherOf(key)(`${prevHash}\n${canonical}`);
+}
+
+/** Hashes a record's chained text (previous hash, newline, canonical fields). */
+export type ChainHasher = (text: string) => string;
+
+const SHA256_BLOCK = 64;
+const SHA256_BYTES = 32;
+const hashers = new WeakMap<Buffer, ChainHasher>();
+const sha256Hex: ChainHasher = (text) => hash('sha256', text);
+
+/** The chain's hash function: SHA-256, or with a key HMAC-SHA-256 (RFC 2104) from two one-shot
+ * SHA-256 calls over the padded key in buffers made once per key — createHmac makes a new object
+ * per record and costs three times as much (7 µs), seven seconds at a million keyed records. The
+ * digest is createHmac's (test/store/audit-chain-hmac-equals-createhmac.test.ts). */
+export function hasherOf(key?: Buffer): ChainHasher {
+  if (!key) return sha256Hex;
+  const known = hashers.get(key);
+  if (known) return known;
+  const block = Buffer.alloc(SHA256_BLOCK);
+  (key.length > SHA256_BLOCK ? hash('sha256', key, 'buffer') : key).copy(block);
+  const outer = Buffer.alloc(SHA256_BLOCK + SHA256_BYTES);
+  let inner = Buffer.alloc(SHA256_BLOCK + 1024);
+  for (let i = 0; i < SHA256_BLOCK; i++) {
+    inner[i] = block[i]! ^ 0x36;
+    outer[i] = block[i]! ^ 0x5c;
+  }
+  const hmac: ChainHasher = (text) => {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (SHA256_BLOCK + text.length * 3 > inner.length) {
+      const grown = Buffer.alloc(SHA256_BLOCK + text.length * 3);
+      inner.copy(grown, 0, 0, SHA256_BLOCK);
+      inner = grown;
+    }
+    const length = SHA256_BLOCK + inner.write(text, SHA256_BLOCK, 'utf8');
+    hash('sha256', inner.subarray(0, length), 'buffer').copy(outer, SHA256_BLOCK);
+    return KEYED + hash('sha256', outer, 'hex');
+  };
+  hashers.set(key, hmac);
+  return hmac;
 }
 
 /** The fields a row's hash covers, in order (the pid only when the record has one). */

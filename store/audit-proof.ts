@@ -3,6 +3,7 @@
 // went missing. Read-only: it is run on a private view (store/private-view.ts).
 import type Database from 'better-sqlite3';
 import { verifyChain } from './audit-verify.js';
+import { integrityCheck, type IntegrityLines } from './integrity-check.js';
 import { Ties } from './audit-ties.js';
 import { lostWalFindings } from './wal-guard.js';
 import { schemaVersion } from './migrate.js';
@@ -15,6 +16,8 @@ export interface ProofOptions {
   walBytes: number;
   /** The anchors read from the servers, when they were (store/anchor-check.ts). */
   anchors?: readonly RunAnchor[];
+  /** The private view `db` reads (nobody writes it): the integrity check runs beside the walk on it. */
+  viewPath?: string;
 }
 
 /** The objects each schema version adds that tampering would drop or that a rolled-back
@@ -33,13 +36,16 @@ const SCHEMA_OBJECTS: { version: number; type: 'table' | 'trigger'; name: string
 ];
 
 export function proveDb(db: Database.Database, options: ProofOptions): StoreProof {
+  const integrity = integrityCheck(db, options.viewPath);
   // One read transaction: the tables and records checked after the walk are the ones it verified.
   return db.transaction((): StoreProof => {
-    const findings: Finding[] = [...integrityFindings(db), ...schemaFindings(db)];
-    const chain = verifyChain(db, options.key ? { key: options.key } : {});
+    const schema = schemaFindings(db);
+    const ties = new Ties();
+    const chain = verifyChain(db, { ...(options.key ? { key: options.key } : {}), tied: (canonical) => ties.record(canonical) });
+    const findings: Finding[] = [...integrityFindings(integrity.lines()), ...schema];
     const notes: string[] = [];
     if (chain.ok) {
-      const tied = new Ties().check(db);
+      const tied = ties.check(db);
       findings.push(...tied.findings);
       notes.push(...tied.notes);
     }
@@ -53,12 +59,9 @@ export function proveDb(db: Database.Database, options: ProofOptions): StoreProo
   })();
 }
 
-function integrityFindings(db: Database.Database): Finding[] {
-  // quick_check: every page, record and constraint of integrity_check except the index contents,
-  // which the chain walk reads through anyway.
-  const lines = db.pragma('quick_check(20)', { simple: false }) as { quick_check: string }[];
-  if (lines.length === 1 && lines[0]!.quick_check === 'ok') return [];
-  return [{ problem: 'corrupt', detail: `SQLite's integrity check fails: ${lines.map((l) => l.quick_check).join('; ')}` }];
+function integrityFindings(lines: IntegrityLines): Finding[] {
+  if (lines.length === 1 && lines[0] === 'ok') return [];
+  return [{ problem: 'corrupt', detail: `SQLite's integrity check fails: ${lines.join('; ')}` }];
 }
 
 function schemaFindings(db: Database.Database): Finding[] {

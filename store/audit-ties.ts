@@ -4,14 +4,16 @@
 // named with its run, though the chain itself is intact.
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { SELECT_CANONICAL } from './audit-chain.js';
 import type { Finding } from './types.js';
 
-/** The records that back a table row, selected in SQLite (a million other records never reach
- * JavaScript); read in the same read transaction as the chain walk that verified them. */
-export const TIED_RECORDS = `${SELECT_CANONICAL} WHERE kind IN ('run-start', 'run-end', 'resume')
-  OR (kind IN ('intent', 'outcome') AND json_extract(data, '$.intentId') IS NOT NULL)
-  OR (kind = 'step' AND json_extract(data, '$.stepStateId') IS NOT NULL) ORDER BY seq`;
+/** The records that back a table row, marked by SQLite during the chain walk (a million other
+ * records never reach JavaScript as objects): so the tables are checked against exactly the
+ * records the walk verified, in the same read transaction. For intents, outcomes and steps the
+ * key's name in the data is a cheap first filter (json_extract here cost a fifth of the walk);
+ * `record` keeps only those whose data has it as a number, as before. */
+export const TIED = `CASE kind WHEN 'run-start' THEN 1 WHEN 'run-end' THEN 1 WHEN 'resume' THEN 1
+  WHEN 'intent' THEN instr(data, '"intentId"') WHEN 'outcome' THEN instr(data, '"intentId"')
+  WHEN 'step' THEN instr(data, '"stepStateId"') ELSE 0 END`;
 
 const F = { seq: 0, ts: 1, runId: 2, kind: 3, operator: 4, osUser: 5, host: 6, stepId: 9, attempt: 10, result: 12, errorNumber: 13, message: 14, data: 15 } as const;
 
@@ -21,14 +23,15 @@ interface RunFacts {
   last?: unknown[];
 }
 
-/** Reads the tied records of a verified chain, then checks the tables against them. */
+/** Takes the tied records of a verified chain (`record`, from the walk), then checks the tables against them. */
 export class Ties {
   private readonly runs = new Map<string, RunFacts>();
   private readonly intents = new Map<number, unknown[]>();
   private readonly outcomes = new Map<number, unknown[]>();
   private readonly steps = new Map<number, unknown[]>();
 
-  private add(fields: unknown[]): void {
+  record(canonical: string): void {
+    const fields = JSON.parse(canonical) as unknown[];
     const kind = fields[F.kind];
     const runId = fields[F.runId] as string | null;
     const data = dataOf(fields);
@@ -44,7 +47,6 @@ export class Ties {
   }
 
   check(db: Database.Database): { findings: Finding[]; notes: string[] } {
-    for (const canonical of db.prepare(TIED_RECORDS).pluck().iterate() as IterableIterator<string>) this.add(JSON.parse(canonical) as unknown[]);
     const findings: Finding[] = [];
     const legacy = new Legacy(db);
     this.checkRuns(db, findings, legacy);
@@ -162,9 +164,16 @@ class Legacy {
   }
 }
 
+/** A record's data object; data that is not a JSON object (only an edit makes it so) has no facts. */
 function dataOf(fields: unknown[]): Record<string, unknown> {
   const data = fields[F.data];
-  return typeof data === 'string' ? (JSON.parse(data) as Record<string, unknown>) : {};
+  if (typeof data !== 'string') return {};
+  try {
+    const parsed: unknown = JSON.parse(data);
+    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 export function sha256(text: string): string {

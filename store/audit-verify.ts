@@ -2,9 +2,11 @@
 // store's key (audit.key) every record from the first keyed one on, and the head, must carry the
 // key's HMAC: a chain rebuilt without the key fails even though every SHA-256 link holds.
 import type Database from 'better-sqlite3';
-import { GENESIS_HASH, KEYED, SELECT_CHAIN, chainHash, type ChainRow } from './audit-chain.js';
+import { CHAINED_TEXT, GENESIS_HASH, KEYED, SELECT_CHAIN, chainHash, hasherOf, type ChainRow } from './audit-chain.js';
+import { TIED } from './audit-ties.js';
 import type { AuditProblem, AuditVerification } from './types.js';
 
+const NEWLINE = 10;
 const SEQ = 0;
 const PREV_HASH = 1;
 const HASH = 2;
@@ -19,6 +21,8 @@ interface Break {
 export interface ChainWalk {
   /** The store's key; without it keyed records cannot be checked. */
   key?: Buffer;
+  /** Given the canonical fields of each verified record a table row is tied to. */
+  tied?: (canonical: string) => void;
 }
 
 export function readHead(db: Database.Database): { seq: number; hash: string } | undefined | null {
@@ -27,46 +31,79 @@ export function readHead(db: Database.Database): { seq: number; hash: string } |
   return db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
 }
 
+/** Per record, in seq order, SQLite builds the hashed text and JavaScript only hashes and compares:
+ * a function called from the scan, not a row iterator, so no row array is made per record.
+ * `tied` marks the records a table row is tied to (store/audit-ties.ts), read in the same pass. */
+const walkQuery = (tied: string) => `SELECT seq FROM audit WHERE chain_link(seq, ${CHAINED_TEXT}, hash, ${tied}) = 0 ORDER BY seq LIMIT 1`;
+
+type Link = (seq: number, text: string | null, hash: string | null, tied: number) => 0 | 1;
+/** The connection's chain_link function calls the walk in progress. */
+const walks = new WeakMap<Database.Database, { link: Link }>();
+
+function linkFunction(db: Database.Database): { link: Link } {
+  let current = walks.get(db);
+  if (!current) {
+    const slot = { link: (() => 0) as Link };
+    db.function('chain_link', { deterministic: false, directOnly: true }, (seq, text, hash, tied) => slot.link(seq as number, text as string | null, hash as string | null, tied as number));
+    walks.set(db, slot);
+    current = slot;
+  }
+  return current;
+}
+
 export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditVerification {
   const head = readHead(db) ?? undefined;
-  const key = walk.key;
+  const { key, tied } = walk;
+  const sha256 = hasherOf();
+  const hmac = key ? hasherOf(key) : undefined;
   let count = 0;
   let expectedPrev = GENESIS_HASH;
   let expectedSeq = 1;
-  let broken: Break | undefined;
-  let beyondHead: ChainRow | undefined;
+  let brokenAt: number | undefined;
+  let beyondHead: number | undefined;
   let firstKeyed: number | undefined;
   let unsigned: { seq: number; detail: string } | undefined;
-  // Nothing else may run on this connection while iterating: collect the break, diagnose after.
-  for (const row of db.prepare(`${SELECT_CHAIN} ORDER BY seq`).raw().iterate() as IterableIterator<ChainRow>) {
-    if (head && row[SEQ] > head.seq) {
-      beyondHead = row;
-      break;
+  const slot = linkFunction(db);
+  slot.link = (seq, text, hash, isTied) => {
+    if (head && seq > head.seq) {
+      beyondHead = seq;
+      return 0;
     }
-    const keyed = row[HASH].startsWith(KEYED);
-    if (keyed && !key) {
-      unsigned = { seq: row[SEQ], detail: `records from seq ${row[SEQ]} on are signed with the audit key; give audit.key (the same file: or env: source) to check them` };
-      break;
+    const keyed = hash !== null && hash.startsWith(KEYED);
+    if (keyed && !hmac) {
+      unsigned = { seq, detail: `records from seq ${seq} on are signed with the audit key; give audit.key (the same file: or env: source) to check them` };
+      return 0;
     }
-    if (row[PREV_HASH] !== expectedPrev || row[SEQ] !== expectedSeq || chainHash(row[PREV_HASH], row[CANONICAL], keyed ? key : undefined) !== row[HASH]) {
-      broken = { row, expectedSeq, expectedPrev };
-      break;
+    const at = expectedPrev.length;
+    if (text === null || hash === null || seq !== expectedSeq || !text.startsWith(expectedPrev) || text.charCodeAt(at) !== NEWLINE || (keyed ? hmac! : sha256)(text) !== hash) {
+      brokenAt = seq;
+      return 0;
     }
-    if (keyed) firstKeyed ??= row[SEQ];
+    if (keyed) firstKeyed ??= seq;
     else if (firstKeyed !== undefined) {
-      unsigned = { seq: row[SEQ], detail: `record ${row[SEQ]} is not signed with the audit key although record ${firstKeyed} before it is: the chain was rebuilt without the key` };
-      break;
+      unsigned = { seq, detail: `record ${seq} is not signed with the audit key although record ${firstKeyed} before it is: the chain was rebuilt without the key` };
+      return 0;
     }
+    if (isTied) tied!(text.slice(at + 1));
     count += 1;
-    expectedPrev = row[HASH];
-    expectedSeq = row[SEQ] + 1;
+    expectedPrev = hash;
+    expectedSeq = seq + 1;
+    return 1;
+  };
+  try {
+    db.prepare(walkQuery(tied ? TIED : '0')).get();
+  } finally {
+    slot.link = () => 0;
   }
   const at = head ? { seq: head.seq, hash: head.hash } : { seq: expectedSeq - 1, hash: expectedPrev };
   if (unsigned) return bad(count, at, unsigned.seq, 'unsigned', unsigned.detail);
-  if (beyondHead) {
-    return bad(count, at, beyondHead[SEQ], 'inserted', `record ${beyondHead[SEQ]} comes after the last record the store wrote (seq ${head!.seq})`);
+  if (beyondHead !== undefined) {
+    return bad(count, at, beyondHead, 'inserted', `record ${beyondHead} comes after the last record the store wrote (seq ${head!.seq})`);
   }
-  if (broken) return diagnose(db, count, at, broken, key);
+  if (brokenAt !== undefined) {
+    const row = db.prepare(`${SELECT_CHAIN} WHERE seq = ?`).raw().get(brokenAt) as ChainRow;
+    return diagnose(db, count, at, { row, expectedSeq, expectedPrev }, key);
+  }
   const lastSeq = expectedSeq - 1;
   if (!head && lastSeq > 0) {
     return bad(count, at, lastSeq + 1, 'deleted', `the chain head (the store's note of its last record) is gone, so records after seq ${lastSeq} may have been cut off`);
@@ -85,7 +122,9 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
 
 function diagnose(db: Database.Database, count: number, at: { seq: number; hash: string }, { row, expectedSeq, expectedPrev }: Break, key: Buffer | undefined): AuditVerification {
   const seq = row[SEQ];
-  const selfValid = chainHash(row[PREV_HASH], row[CANONICAL], row[HASH].startsWith(KEYED) ? key : undefined) === row[HASH];
+  // The schema says NOT NULL, but whoever edits the file can null a field: a break, not a crash.
+  const hash = row[HASH] ?? '';
+  const selfValid = chainHash(row[PREV_HASH], row[CANONICAL], hash.startsWith(KEYED) ? key : undefined) === hash;
   if (row[PREV_HASH] === expectedPrev) {
     const what = seq !== expectedSeq ? `its seq was changed to ${seq}` : 'its content no longer matches its hash';
     return bad(count, at, expectedSeq, 'edited', `record ${expectedSeq}: ${what}`);

@@ -14,7 +14,7 @@ const KINDS: ReadonlySet<AuditKind> = new Set([
   'run-start', 'run-end', 'probe', 'intent', 'outcome', 'statement', 'confirmation', 'note', 'unlock', 'resume', 'step', 'anchor',
 ]);
 
-export function createAudit(db: Database.Database, options: { key?: Buffer; walBytes: number }): Store['audit'] {
+export function createAudit(db: Database.Database, options: { key?: Buffer; walBytes: number; viewPath?: string }): Store['audit'] {
   const { key } = options;
   const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
   const runOperator = db.prepare('SELECT operator FROM runs WHERE id = ?').pluck();

@@ -123,7 +123,7 @@ function configure(db: Database.Database, file: string, readonly: boolean): void
 
 function assemble(db: Database.Database, file: string, options: OpenOptions, view: PrivateView | undefined): Store {
   const readonly = view !== undefined;
-  const audit = createAudit(db, { ...(options.auditKey ? { key: options.auditKey } : {}), walBytes: view?.walBytes ?? walSize(file) });
+  const audit = createAudit(db, { ...(options.auditKey ? { key: options.auditKey } : {}), walBytes: view?.walBytes ?? walSize(file), ...(view ? { viewPath: view.path } : {}) });
   const wal = createWalGuard(db);
   const store: Store = {
     path: file,

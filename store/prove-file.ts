@@ -8,6 +8,7 @@ import { migrations } from './migrations/index.js';
 import { refuseNonStore } from './open.js';
 import { privateView } from './private-view.js';
 import { guarded } from './sqlite-errors.js';
+import { SCAN_CACHE_PAGES } from './integrity-check.js';
 import { StoreError, type RunAnchor, type StoreProof } from './types.js';
 
 export function proveStoreFile(path: string, options: { key?: Buffer; anchors?: readonly RunAnchor[] } = {}): StoreProof & { schemaVersion: number } {
@@ -19,12 +20,13 @@ export function proveStoreFile(path: string, options: { key?: Buffer; anchors?: 
       const db = new Database(view.path, { readonly: true, fileMustExist: true });
       try {
         refuseForeignDatabase(db, file);
+        db.pragma(`cache_size = ${SCAN_CACHE_PAGES}`);
         const version = schemaVersion(db);
         const known = migrations.at(-1)!.version;
         if (version > known) {
           throw new StoreError('too-new', `the store ${file} has schema version ${version}, newer than this mirrorbook understands (${known})`, 'verify it with the mirrorbook version that wrote it (or newer)');
         }
-        return { ...proveDb(db, { ...(options.key ? { key: options.key } : {}), ...(options.anchors ? { anchors: options.anchors } : {}), walBytes: view.walBytes }), schemaVersion: version };
+        return { ...proveDb(db, { ...(options.key ? { key: options.key } : {}), ...(options.anchors ? { anchors: options.anchors } : {}), walBytes: view.walBytes, viewPath: view.path }), schemaVersion: version };
       } finally {
         db.close();
       }

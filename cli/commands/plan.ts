@@ -44,6 +44,7 @@ const command: Command = async (ctx) => {
   if (live && 'marks' in live) {
     const count = (state: string) => live.marks.filter((m) => m.state === state).length;
     lines.splice(1, 0, `probed the servers (reads only): ${count('already-done')} already done · ${count('will-change')} will change · ${count('blocked')} blocked`);
+    if (live.blocking.length) lines.splice(2, 0, `run refuses to start while a check is ✗ (mirrorbook check ${summary.name}): ${[...new Set(live.blocking.map((f) => `${f.check} (${f.server})`))].join(', ')}`);
   }
   summary.steps.forEach((step, i) => {
     const marks = [step.manual ? 'MANUAL' : '', step.destructive ? `DESTRUCTIVE — asks you to type '${step.confirmText}'` : '', step.retry ? `retries ${step.retry.attempts - 1}×` : '', step.timeoutMs ? `timeout ${step.timeoutMs / 1000} s` : ''].filter(Boolean);

@@ -4,7 +4,7 @@
 // https://learn.microsoft.com/previous-versions/sql/sql-server-2012/ms366349(v=sql.110)
 import { databaseStateQuery, type DatabaseStateRow } from '../../steps/database-state.js';
 import { tsql } from '../../steps/tsql.js';
-import { fail, ok, partnersOf, SETUP_PROCEDURES, warn, type Finding, type PreflightCheck } from '../check.js';
+import { about, fail, ok, partnersOf, SETUP_PROCEDURES, warn, type Finding, type PreflightCheck } from '../check.js';
 
 const ID = 'database';
 
@@ -49,16 +49,16 @@ export const databasesCheck: PreflightCheck = {
         // Missing here while the other partner has it: no mirror copy yet, the pair was never set up.
         const holder = row ? undefined : read.find((r) => r.server !== server && find(r.rows, database))?.server;
         if (holder) {
-          findings.push(fail(ID, server.config.instance, `no database ${showName(database)} while ${holder.config.instance} has it: mirroring is not set up`, `set it up first: 'mirrorbook plan setup' shows what it does, 'mirrorbook run setup' does it; then run ${ctx.procedure} again`));
+          findings.push(about(fail(ID, server.config.instance, `no database ${showName(database)} while ${holder.config.instance} has it: mirroring is not set up`, `set it up first: 'mirrorbook plan setup' shows what it does, 'mirrorbook run setup' does it; then run ${ctx.procedure} again`), [database]));
           continue;
         }
         if (!row) {
           const near = names.filter((n) => distance(n.toLowerCase(), database.toLowerCase()) <= 2).map(showName);
-          findings.push(fail(ID, server.config.instance, `no database ${showName(database)}${near.length ? `; there is ${near.join(', ')}` : ''}`, `correct databases: in the config to the exact name (SELECT name FROM sys.databases on ${server.config.instance})`));
+          findings.push(about(fail(ID, server.config.instance, `no database ${showName(database)}${near.length ? `; there is ${near.join(', ')}` : ''}`, `correct databases: in the config to the exact name (SELECT name FROM sys.databases on ${server.config.instance})`), [database]));
           continue;
         }
         const state = `${showName(row.name)} ${row.state_desc}, recovery ${row.recovery_model_desc}`;
-        if (setup && row.state_desc !== 'ONLINE') findings.push(fail(ID, server.config.instance, state, 'the principal\'s copy must be ONLINE to be backed up'));
+        if (setup && row.state_desc !== 'ONLINE') findings.push(about(fail(ID, server.config.instance, state, 'the principal\'s copy must be ONLINE to be backed up'), [database]));
         else if (setup && row.recovery_model_desc !== 'FULL') findings.push(warn(ID, server.config.instance, state, 'mirroring needs the FULL recovery model: the setup switches it (log backups start then; tell whoever runs backups)'));
         else findings.push(ok(ID, server.config.instance, state));
       }

@@ -4,7 +4,7 @@
 // (⚠); with nowhere on the mirror to copy to, or no backup to seed from, it cannot go on (✗).
 import { mirrorCopyDirectory, mirrorCopyPathOf, mirrorPathOf } from '../../steps/backup-paths.js';
 import { lit, tsql } from '../../steps/tsql.js';
-import { fail, ok, partnersOf, warn, type Finding, type PreflightCheck, type PreflightContext } from '../check.js';
+import { about, fail, ok, partnersOf, warn, type Finding, type PreflightCheck, type PreflightContext } from '../check.js';
 
 const ID = 'mirror-reads-backups';
 
@@ -16,6 +16,7 @@ async function exists(ctx: PreflightContext, role: 'principal' | 'mirror', path:
 export const mirrorReadsBackupsCheck: PreflightCheck = {
   id: ID,
   title: "the mirror's service account can read the backups it is seeded from",
+  blocks: /\.(restore-full|restore-logs|copy-seed-backups)\./,
   procedures: ['restore', 'setup'],
   async run(ctx) {
     const mirror = partnersOf(ctx).find((s) => s.role === 'mirror');
@@ -42,7 +43,7 @@ export const mirrorReadsBackupsCheck: PreflightCheck = {
         }
       }
       if (!newest) {
-        findings.push(fail(ID, principal.config.instance, `${database}: msdb lists no full backup whose file is still there`, 'take a full backup of it first, or set backup.seed: backup so that mirrorbook takes one'));
+        findings.push(about(fail(ID, principal.config.instance, `${database}: msdb lists no full backup whose file is still there`, 'take a full backup of it first, or set backup.seed: backup so that mirrorbook takes one'), [database]));
         continue;
       }
       const share = mirrorPathOf(backup, newest);

@@ -4,7 +4,7 @@
 // (folder missing) and 3257 (not enough space).
 import { baseName } from '../../steps/backup-paths.js';
 import { joinTsql, lit, tsql } from '../../steps/tsql.js';
-import { fail, ok, partnersOf, warn, type Finding, type PreflightCheck, type PreflightContext } from '../check.js';
+import { about, fail, ok, partnersOf, warn, type Finding, type PreflightCheck, type PreflightContext } from '../check.js';
 
 const ID = 'mirror-space-and-paths';
 
@@ -32,6 +32,7 @@ async function mirrorDefaults(ctx: PreflightContext): Promise<{ data: string | u
 export const mirrorSpaceAndPathsCheck: PreflightCheck = {
   id: ID,
   title: "the mirror has the folders (or WITH MOVE targets) and the free space for each database's files",
+  blocks: /\.restore-full\./,
   procedures: ['restore', 'setup'],
   async run(ctx) {
     const mirror = partnersOf(ctx).find((s) => s.role === 'mirror');
@@ -62,7 +63,7 @@ export const mirrorSpaceAndPathsCheck: PreflightCheck = {
         neededMB.set(driveOf(target), (neededMB.get(driveOf(target)) ?? 0) + Number(file.size) / 128);
       }
       if (problems.length > 0) {
-        findings.push(fail(ID, at, `${database}: ${problems.join('; ')}`, 'create the folders on the mirror, or set backup.mirrorDataPath and backup.mirrorLogPath to folders that exist there'));
+        findings.push(about(fail(ID, at, `${database}: ${problems.join('; ')}`, 'create the folders on the mirror, or set backup.mirrorDataPath and backup.mirrorLogPath to folders that exist there'), [database]));
       } else if (moves.length > 0) {
         findings.push(warn(ID, at, `${database}: the principal's folders do not exist on the mirror; the restore will use WITH MOVE ${moves.join(', ')}`, 'nothing to do if these are the right places; else set backup.mirrorDataPath / backup.mirrorLogPath, or create the principal\'s folders on the mirror'));
       } else {

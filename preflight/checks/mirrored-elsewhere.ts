@@ -1,7 +1,7 @@
 // A configured database already in a mirroring session with some other server: the setup would
 // fail half-way (1402/1416), and a failover would act on a session this config does not describe.
 import { joinTsql, lit, tsql } from '../../steps/tsql.js';
-import { fail, ok, partnersOf, type Finding, type PreflightCheck } from '../check.js';
+import { about, fail, ok, partnersOf, type Finding, type PreflightCheck } from '../check.js';
 
 const ID = 'mirrored-elsewhere';
 
@@ -21,7 +21,7 @@ export const mirroredElsewhereCheck: PreflightCheck = {
         continue;
       }
       for (const r of foreign) {
-        findings.push(fail(ID, server.config.instance, `${r.name} is ${r.mirroring_role_desc} in a session with ${r.mirroring_partner_instance ?? 'an unknown partner'}`, `that session is not this config's pair: remove it (ALTER DATABASE ${r.name} SET PARTNER OFF) on purpose first, or correct pair: in the config`));
+        findings.push(about(fail(ID, server.config.instance, `${r.name} is ${r.mirroring_role_desc} in a session with ${r.mirroring_partner_instance ?? 'an unknown partner'}`, `that session is not this config's pair: remove it (ALTER DATABASE ${r.name} SET PARTNER OFF) on purpose first, or correct pair: in the config`), [r.name]));
       }
     }
     return findings;

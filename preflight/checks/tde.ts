@@ -4,7 +4,7 @@
 // ("Cannot find server certificate with thumbprint …").
 // https://learn.microsoft.com/sql/relational-databases/security/encryption/move-a-tde-protected-database-to-another-sql-server
 import { joinTsql, lit, tsql } from '../../steps/tsql.js';
-import { fail, ok, partnersOf, SETUP_PROCEDURES, type Finding, type PreflightCheck } from '../check.js';
+import { about, fail, ok, partnersOf, SETUP_PROCEDURES, type Finding, type PreflightCheck } from '../check.js';
 
 const ID = 'tde';
 
@@ -41,7 +41,7 @@ export const tdeCheck: PreflightCheck = {
     const findings: Finding[] = [];
     for (const key of keys) {
       if (key.encryptor_type !== 'CERTIFICATE' || !key.encryptor_thumbprint) {
-        findings.push(fail(ID, principal.config.instance, `${key.name}'s encryption key is protected by ${key.encryptor_type ?? 'an unknown encryptor'}, not a certificate in master`, 'move the key provider (EKM) to the mirror by hand; mirrorbook checks certificate-protected keys only'));
+        findings.push(about(fail(ID, principal.config.instance, `${key.name}'s encryption key is protected by ${key.encryptor_type ?? 'an unknown encryptor'}, not a certificate in master`, 'move the key provider (EKM) to the mirror by hand; mirrorbook checks certificate-protected keys only'), [key.name]));
         continue;
       }
       const thumbprint = hex(key.encryptor_thumbprint);
@@ -49,8 +49,8 @@ export const tdeCheck: PreflightCheck = {
       const copy = onMirror.find((c) => hex(c.thumbprint) === thumbprint);
       const what = `${key.name} ${key.encryption_state === 3 ? 'is encrypted' : 'has an encryption key'} (TDE) by ${certificate}, thumbprint ${thumbprint}`;
       const move = `BACKUP CERTIFICATE [${certificate}] TO FILE = '…\\${certificate}.cer' WITH PRIVATE KEY (FILE = '…\\${certificate}.pvk', ENCRYPTION BY PASSWORD = '…') in master on ${principal.config.instance}; on ${where}: CREATE MASTER KEY (if it has none), then CREATE CERTIFICATE [${certificate}] FROM FILE = '…\\${certificate}.cer' WITH PRIVATE KEY (FILE = '…\\${certificate}.pvk', DECRYPTION BY PASSWORD = '…'); then run again`;
-      if (!copy) findings.push(fail(ID, where, `${what}; ${where} does not have that certificate — its RESTORE would fail (33111)`, move));
-      else if (copy.pvt_key_encryption_type !== 'MK') findings.push(fail(ID, where, `${what}; ${where} has it as ${copy.name} but ${copy.pvt_key_encryption_type === 'NA' ? 'without its private key' : 'with a private key protected by a password, not the master key'} — its RESTORE would fail (33111)`, `on ${where}: DROP CERTIFICATE [${copy.name}], then import it again WITH PRIVATE KEY: ${move}`));
+      if (!copy) findings.push(about(fail(ID, where, `${what}; ${where} does not have that certificate — its RESTORE would fail (33111)`, move), [key.name]));
+      else if (copy.pvt_key_encryption_type !== 'MK') findings.push(about(fail(ID, where, `${what}; ${where} has it as ${copy.name} but ${copy.pvt_key_encryption_type === 'NA' ? 'without its private key' : 'with a private key protected by a password, not the master key'} — its RESTORE would fail (33111)`, `on ${where}: DROP CERTIFICATE [${copy.name}], then import it again WITH PRIVATE KEY: ${move}`), [key.name]));
       else findings.push(ok(ID, where, `${what}; ${where} holds it (${copy.name}) with its private key`));
     }
     return findings;
