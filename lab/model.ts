@@ -433,8 +433,22 @@ export interface AgentJob {
   jobId: string;
   name: string;
   enabled: boolean;
+  description?: string | null;
   createdAt: string;
   steps: { stepId: number; stepName: string; subsystem: 'TSQL' | 'CmdExec' | 'PowerShell'; command: string; databaseName: string | null }[];
+  /** msdb.dbo.sysschedules rows attached to the job (sysjobschedules), from sp_add_jobschedule. */
+  schedules?: AgentSchedule[];
+}
+
+export interface AgentSchedule {
+  scheduleId: number;
+  name: string;
+  enabled: boolean;
+  freqType: number;
+  freqInterval: number;
+  freqSubdayType: number;
+  freqSubdayInterval: number;
+  activeStartTime: number;
 }
 
 export interface ErrorLogLine {

@@ -13,6 +13,7 @@ import { failback, failover } from './failover.js';
 import { promote, resumeSessions } from './promote.js';
 import { restore, restoreSteps } from './restore.js';
 import { syncLogins } from '../steps/sync-logins.js';
+import { copyAgentJobs } from '../steps/agent-jobs.js';
 import { addWitnessProcedure, removeWitnessProcedure, setSafetyProcedure, suspendProcedure } from './session-mode.js';
 import { isProcedureName, procedureHint, type ProcedureName } from './procedures.js';
 
@@ -55,6 +56,7 @@ const BUILDERS: Record<ProcedureName, Builder> = {
   'set-safety-off': (config) => setSafetyProcedure(config, 'OFF'),
   suspend: (config) => suspendProcedure(config),
   'sync-logins': (config) => ({ name: 'sync-logins', title: 'Application logins on both partners with the same SIDs, passwords, default databases and server roles', steps: [syncLogins(config.databases, 'principal'), syncLogins(config.databases, 'mirror')] }),
+  'copy-agent-jobs': (config) => ({ name: 'copy-agent-jobs', title: 'SQL Agent jobs touching the mirrored databases on both partners (copies created disabled)', steps: [copyAgentJobs(config.databases, 'mirror'), copyAgentJobs(config.databases, 'principal')] }),
   disable: (config) => disable(config),
   cleanup: (config, _now, options) => cleanup(config, { ...(options.dropAnchors ? { dropAnchors: true } : {}), ...(options.backupFiles ? { backupFiles: options.backupFiles } : {}) }),
 };

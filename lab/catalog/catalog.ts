@@ -13,7 +13,7 @@ import { sysDatabaseMirroring, sysDatabaseRecoveryStatus, sysDatabases, sysDmDat
 import { sysDatabaseMirroringWitnesses, sysDmDbMirroringConnections, sysDmExecRequests, sysDmExecSessions, sysDmServerServices } from './dmvs.js';
 import { sysDatabaseMirroringEndpoints, sysEndpoints, sysTcpEndpoints } from './endpoints.js';
 import { scalarFunction, variable } from './functions.js';
-import { msdbBackupmediafamily, msdbBackupset, msdbRestorehistory, msdbSysjobs, msdbSysjobsteps } from './msdb.js';
+import { msdbBackupmediafamily, msdbBackupset, msdbRestorehistory, msdbSysjobs, msdbSysjobschedules, msdbSysjobsteps, msdbSysschedules } from './msdb.js';
 import { userTableRelation } from '../storage/user-tables.js';
 import { sysDmOsPerformanceCounters } from './performance-counters.js';
 import { sysDmOsVolumeStats } from './volumes.js';
@@ -68,6 +68,8 @@ const MSDB_TABLES: Record<string, ServerView> = {
   restorehistory: msdbRestorehistory,
   sysjobs: msdbSysjobs,
   sysjobsteps: msdbSysjobsteps,
+  sysschedules: msdbSysschedules,
+  sysjobschedules: msdbSysjobschedules,
 };
 
 /** Resolves ['db', 'schema', 'name'] (db and schema optional) to a view; undefined → Msg 208. */

@@ -23,6 +23,7 @@ import { catalogContext, catalogFor } from './catalog-context.js';
 import { parseMode, parseOwner, release, tryAcquire, type AppLockRequest } from './applocks.js';
 import { datatypeInfo } from './datatype-info.js';
 import { cycleErrorLogNow, enumErrorLogs, readErrorLog, spWho2 } from './session-procedures.js';
+import { agentProcedure } from '../instance/agent-jobs.js';
 import { xpDeleteFile, xpFileExist, xpFixedDrives } from './host-procedures.js';
 
 interface Arguments {
@@ -131,6 +132,17 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
     case 'sp_dbmmonitordropmonitoring':
       dbmMonitoring(env, ctx, name, evaluateArguments(ctx, stmt));
       break;
+    case 'sp_add_job':
+    case 'sp_add_jobstep':
+    case 'sp_add_jobschedule':
+    case 'sp_add_jobserver':
+    case 'sp_update_job': {
+      requireSysadmin(env);
+      const args = evaluateArguments(ctx, stmt);
+      agentProcedure(ctx.instance, name, (param) => text(args, -1, param), ctx.runtime.now());
+      env.changed();
+      break;
+    }
     case 'sp_dbmmonitorupdate':
       requireSysadmin(env);
       updateStatus(ctx.instance, text(evaluateArguments(ctx, stmt), 0, '@database_name'), ctx.runtime.now());
