@@ -232,6 +232,17 @@ export interface DatabaseUser {
   type: 'S' | 'U' | 'C';
   loginSidHex: string | null;
   createDate: string;
+  /** Fixed database roles it is a member of (ALTER ROLE … ADD MEMBER), lower-case; absent: none. */
+  roles?: string[];
+  /** GRANT / DENY in this database: on an object (`dbo.name`, lower-case) or the database (null). */
+  permissions?: DatabasePermission[];
+}
+
+export interface DatabasePermission {
+  object: string | null;
+  /** As written, upper-case: 'SELECT', 'INSERT', 'CREATE TABLE' … */
+  permission: string;
+  state: 'G' | 'D';
 }
 
 export interface Certificate {

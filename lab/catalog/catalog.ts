@@ -17,6 +17,8 @@ import { msdbBackupmediafamily, msdbBackupset, msdbRestorehistory, msdbSysjobs, 
 import { userTableRelation } from '../storage/user-tables.js';
 import { sysDmOsPerformanceCounters } from './performance-counters.js';
 import { sysDmOsVolumeStats } from './volumes.js';
+import { readTable, serverView } from './view-permissions.js';
+import { fnMyPermissions } from './permission-functions.js';
 import { sysCertificates, sysDatabasePrincipals, sysServerPermissions, sysServerPrincipals, sysServerRoleMembers, sysSymmetricKeys } from './security.js';
 
 type ServerView = (ctx: CatalogContext) => Relation;
@@ -87,7 +89,7 @@ export function resolveTable(ctx: CatalogContext, parts: string[]): Relation | u
   }
   if (schema === 'sys') {
     const server = SERVER_VIEWS[name];
-    if (server) return server(ctx);
+    if (server) return serverView(ctx, name, server);
     const versioned = VERSIONED_VIEWS[name];
     if (versioned) return versioned(ctx);
     const perDatabase = DATABASE_VIEWS[name];
@@ -96,8 +98,8 @@ export function resolveTable(ctx: CatalogContext, parts: string[]): Relation | u
   }
   if (schema !== 'dbo') return undefined;
   const created = userTableRelation(database, name);
-  if (created) return created;
-  if (database.name.toLowerCase() === 'msdb') return MSDB_TABLES[name]?.(ctx);
+  if (created) return readTable(ctx, database, name, created);
+  if (database.name.toLowerCase() === 'msdb') return readTable(ctx, database, name, MSDB_TABLES[name]?.(ctx));
   return undefined;
 }
 
@@ -113,6 +115,7 @@ export function createCatalog(ctx: CatalogContext, extras: CatalogExtras): SqlCa
     table: (parts) => resolveTable(ctx, parts),
     scalarFunction: (name, args) => extras.scalarFunction?.(name, args) ?? scalarFunction(ctx, name, args),
     variable: (name) => extras.variable(name) ?? variable(ctx, name),
+    tableFunction: (parts) => (parts.length === 1 || parts.at(-2)?.toLowerCase() === 'sys') && parts.at(-1)?.toLowerCase() === 'fn_my_permissions' ? (args) => fnMyPermissions(ctx, args) : undefined,
     now: () => serverClock(ctx.lab, ctx.instance.name, ctx.now()),
   };
 }

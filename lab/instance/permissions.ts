@@ -7,22 +7,7 @@ import type { ExecEnv } from '../server/env.js';
 import { findLogin } from './principals.js';
 import { FIXED_SERVER_ROLES } from './server-roles.js';
 import { notFound, sessionLogin } from './scope.js';
-
-export const PERMISSION_CODES: Record<string, string> = {
-  CONNECT: 'CO',
-  ALTER: 'AL',
-  CONTROL: 'CL',
-  'TAKE OWNERSHIP': 'TO',
-  'VIEW DEFINITION': 'VW',
-  'CONNECT SQL': 'COSQ',
-  'VIEW SERVER STATE': 'VWSS',
-  'ALTER ANY ENDPOINT': 'ALHE',
-  'CREATE ENDPOINT': 'CRHE',
-  'ALTER ANY LOGIN': 'ALLG',
-  'ALTER ANY DATABASE': 'ALDB',
-};
-
-export const PERMISSION_NAMES: Record<string, string> = Object.fromEntries(Object.entries(PERMISSION_CODES).map(([name, code]) => [code, name]));
+import { PERMISSION_CODES } from './permission-codes.js';
 
 export interface PermissionRequest {
   action: 'GRANT' | 'REVOKE' | 'DENY';

@@ -8,7 +8,9 @@ import { parseBatch } from '../sql/parse.js';
 import { toText } from '../sql/convert.js';
 import type { SqlValue } from '../tds/handler.js';
 import { FileSystemError, makeDirectory } from '../storage/files.js';
-import { addServerRoleMember, dropServerRoleMember } from '../instance/server-roles.js';
+import { addServerRoleMember, dropServerRoleMember, isRoleMember } from '../instance/server-roles.js';
+import { isDatabaseRoleMember } from '../instance/effective-permissions.js';
+import { findDatabase, sessionLogin } from '../instance/scope.js';
 import { int, nvarchar, datetime, smallint } from '../catalog/columns.js';
 import { sysDmExecSessions } from '../catalog/dmvs.js';
 import type { BatchContext } from './batch.js';
@@ -16,7 +18,7 @@ import { BatchAborted, runStatements } from './batch.js';
 import type { ExecEnv } from './env.js';
 import { BatchVariables } from '../sql/variables.js';
 import { writeErrorLog } from '../mirroring/errorlog.js';
-import { isSysadmin, requireSysadmin } from '../instance/authorization.js';
+import { isSysadmin, requireServerRoleMembership, requireSysadmin } from '../instance/authorization.js';
 import { addMonitoring, changeMonitoring, dropMonitoring, resultRows, updatedWithin, updateStatus } from '../mirroring/monitor-status.js';
 import { evaluateExpression } from '../sql/evaluate.js';
 import { catalogContext, catalogFor } from './catalog-context.js';
@@ -69,6 +71,7 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       const args = evaluateArguments(ctx, stmt);
       const login = text(args, 0, '@loginame') ?? '';
       const role = text(args, 1, '@rolename') ?? '';
+      requireServerRoleMembership(env, role);
       if (name === 'sp_addsrvrolemember') addServerRoleMember(env, role, login);
       else dropServerRoleMember(env, role, login);
       break;
@@ -113,6 +116,7 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       break;
     case 'sp_readerrorlog':
     case 'xp_readerrorlog': {
+      requireErrorLogReader(env, name);
       const args = evaluateArguments(ctx, stmt);
       const number = (index: number, name: string) => Number(text(args, index, name) ?? 0);
       const search = [text(args, 2, '@p3'), text(args, 3, '@p4')].filter((s): s is string => s !== null && s !== '');
@@ -159,6 +163,17 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
   ctx.last.error = 0;
   ctx.emit({ kind: 'done', command: 'execute' });
 }
+
+/** "sp_readerrorlog": securityadmin (15003 names the role); xp_readerrorlog is refused as any
+ * extended procedure the login may not execute (229). */
+function requireErrorLogReader(env: ExecEnv, name: string): void {
+  if (isSysadmin(env) || isRoleMember(env.instance, env.session.login, 'securityadmin')) return;
+  if (name === 'sp_readerrorlog') throw new SqlError(15003, 'Only members of the securityadmin role can execute this stored procedure.');
+  throw executeDenied(name);
+}
+
+const executeDenied = (procedure: string): SqlError =>
+  new SqlError(229, `The EXECUTE permission was denied on the object '${procedure}', database 'mssqlsystemresource', schema 'sys'.`, { class: 14 });
 
 /** The lock's identity from the arguments, or undefined when they do not validate (-999). */
 function appLockOf(ctx: BatchContext, args: Arguments, withMode: boolean): AppLockRequest | undefined {
@@ -247,7 +262,8 @@ function spWho(ctx: BatchContext): void {
  * 2,048 characters, severity INFORMATIONAL (default), WARNING or ERROR; sysadmin or db_owner in master.
  * https://learn.microsoft.com/sql/relational-databases/system-stored-procedures/xp-logevent-transact-sql */
 function logEvent(env: ExecEnv, ctx: BatchContext, args: Arguments): void {
-  requireSysadmin(env);
+  const master = findDatabase(env.instance, 'master');
+  if (!isSysadmin(env) && !(master && isDatabaseRoleMember(env.instance, sessionLogin(env), master, 'db_owner'))) throw executeDenied('xp_logevent');
   const number = Number(text(args, 0, '@error_number') ?? NaN);
   const message = text(args, 1, '@message') ?? '';
   const severity = (text(args, 2, '@severity') ?? 'INFORMATIONAL').toUpperCase();
