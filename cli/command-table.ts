@@ -226,7 +226,7 @@ log. Every sample is kept in the store (monitor.retentionHours) for \`monitor hi
       'lab copy <instance> <from> <to>',
       'lab behaviour <instance|*> [<switch> <value>]',
     ],
-    about: 'Simulated SQL Server instances speaking real TDS, served by a process of their own from a lab\ndirectory (--dir, default beside the store). `lab start` writes a mirrorbook.yaml for the pair;\ncopy is a file copy on the instance\'s host; behaviour switches are described in lab/README.md.',
+    about: 'Simulated SQL Server instances speaking real TDS, served by a process of their own from a lab\ndirectory (--dir; without it the lab the previous lab command used, else one in the per-user state\ndirectory ~/.local/state/mirrorbook). `lab start` writes a mirrorbook.yaml for the pair;\ncopy is a file copy on the instance\'s host; behaviour switches are described in lab/README.md.',
     options: {
       dir: { type: 'string', value: 'DIR', help: 'the lab directory' },
       witness: { type: 'boolean', help: 'start: a witness instance too (new lab only)' },
