@@ -46,6 +46,7 @@ export const realProcedures: ProcedureSource = {
         const connections = new PairConnections(config);
         return {
           serverName: (target) => config.pair[target]?.instance,
+          connect: async (target) => { await connections.pool(target); },
           query: (target, statement, signal) => connections.query(target, statement, signal),
           close: () => connections.close(),
         };
