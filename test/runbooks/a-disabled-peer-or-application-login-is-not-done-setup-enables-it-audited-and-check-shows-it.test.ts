@@ -1,6 +1,7 @@
 // A disabled login is refused as if it were missing (18456 state 7): the login a peer's endpoint
 // connects as, and an application login synced to a partner, are not "done" while disabled. `check`
-// shows it (✗ before a failover, ⚠ before a setup that fixes it); setup enables them with ALTER
+// shows it (✗ before a failover, ⚠ before a setup that fixes it), monitor calls the application
+// login drift; setup enables them with ALTER
 // LOGIN … ENABLE, each audited with a note saying why; a second setup finds nothing to do.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -43,6 +44,12 @@ test('check failover: the disabled peer login is ✗ with the fix, the applicati
   assert.match(check.stdout, /peer-logins\s+SQLMIR01\s+⚠\s+login Patriot is disabled \(users Patriot\.Patriot, PatriotArchive\.Patriot cannot log in after a failover\)/);
 });
 
+test('monitor: the application login disabled on one partner only is login drift (a warning)', async () => {
+  const drift = await pair.mb('monitor', '--once');
+  assert.is(drift.code, 10, drift.stdout);
+  assert.match(drift.stdout, /logins differ between the partners: Patriot disabled on SQLMIR01/);
+});
+
 test('check setup: ⚠ only (setup enables it), so the setup may run', async () => {
   const check = await pair.mb('check', 'setup');
   assert.match(check.stdout, new RegExp(`peer-logins\\s+SQLPRI01\\s+⚠\\s+login ${peerLogin}, which a peer's endpoint connects as, is disabled`));
@@ -70,6 +77,7 @@ test('setup again: nothing to enable, every step already done', async () => {
   assert.is(again.code, 0, again.stdout.slice(-2000));
   for (const [step, outcome] of outcomes(again.stdout)) assert.is(outcome, 'already done', `${step} was ${outcome}`);
   assert.is((await enables()).length, 2);
+  assert.is((await pair.mb('monitor', '--once')).code, 0, 'no drift left');
 });
 
 test.run();
