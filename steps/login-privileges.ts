@@ -24,7 +24,7 @@ export interface LoginPrivilege {
   grant: readonly string[];
   /** The grant's database context: the server (master), msdb, master, or each mirrored database. */
   grantIn: 'server' | 'master' | 'msdb' | 'each';
-  /** A T-SQL expression, 1 when the connected login holds it (`{database}` filled in). */
+  /** A T-SQL expression, 1 when the connected login holds it, NULL when it cannot tell (`{database}` filled in). */
   held: string;
 }
 
@@ -148,7 +148,8 @@ export const LOGIN_PRIVILEGES: readonly LoginPrivilege[] = [
     source: '"BACKUP (Transact-SQL)"',
     grant: [USER_IN_DATABASE, 'ALTER ROLE [db_backupoperator] ADD MEMBER [{login}];'],
     grantIn: 'each',
-    held: "CASE WHEN HAS_PERMS_BY_NAME(N'{database}', 'DATABASE', 'BACKUP DATABASE') = 1 AND HAS_PERMS_BY_NAME(N'{database}', 'DATABASE', 'BACKUP LOG') = 1 THEN 1 ELSE 0 END",
+    // NULL for a database that does not exist: the databases check reports that one.
+    held: "CASE WHEN DB_ID(N'{database}') IS NULL THEN NULL WHEN HAS_PERMS_BY_NAME(N'{database}', 'DATABASE', 'BACKUP DATABASE') = 1 AND HAS_PERMS_BY_NAME(N'{database}', 'DATABASE', 'BACKUP LOG') = 1 THEN 1 ELSE 0 END",
   },
 ];
 

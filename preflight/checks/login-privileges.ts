@@ -19,7 +19,8 @@ export const loginPrivilegesCheck: PreflightCheck = {
       const text = `SELECT SUSER_SNAME() AS login${columns.map((c) => `, ${c}`).join('')}`;
       const row = (await ctx.rows<Record<string, unknown>>(server.role, new Statement(text, () => text)))[0] ?? {};
       const login = String(row['login'] ?? server.config.login);
-      const missing = needed.filter((_, i) => row[`p${i}`] !== 1);
+      // NULL: nothing to hold it on (a database that is not there, which its own check reports).
+      const missing = needed.filter((_, i) => row[`p${i}`] !== 1 && row[`p${i}`] !== null);
       if (missing.length === 0) return [ok(ID, server.config.instance, `${login} holds the ${needed.length} privileges ${ctx.procedure} needs here`)];
       return missing.map((p) => fail(ID, server.config.instance, `${login} lacks ${p.name}`, `as a sysadmin on ${server.config.instance}: ${p.grant} (all of them: mirrorbook init --grants)`));
     }));
