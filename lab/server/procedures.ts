@@ -25,7 +25,8 @@ import { catalogContext, catalogFor } from './catalog-context.js';
 import { parseMode, parseOwner, release, tryAcquire, type AppLockRequest } from './applocks.js';
 import { datatypeInfo } from './datatype-info.js';
 import { cycleErrorLogNow, enumErrorLogs, readErrorLog, spWho2 } from './session-procedures.js';
-import { xpFileExist, xpFixedDrives } from './host-procedures.js';
+import { agentProcedure } from '../instance/agent-jobs.js';
+import { xpDeleteFile, xpFileExist, xpFixedDrives } from './host-procedures.js';
 
 interface Arguments {
   positional: Typed[];
@@ -93,6 +94,11 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
     case 'xp_fixeddrives':
       xpFixedDrives(ctx, env);
       break;
+    case 'xp_delete_file': {
+      const args = evaluateArguments(ctx, stmt);
+      xpDeleteFile(env, Number(args.positional[0]?.value ?? 0), text(args, 1, '@path') ?? '');
+      break;
+    }
     case 'xp_logevent':
       logEvent(env, ctx, evaluateArguments(ctx, stmt));
       break;
@@ -130,6 +136,17 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
     case 'sp_dbmmonitordropmonitoring':
       dbmMonitoring(env, ctx, name, evaluateArguments(ctx, stmt));
       break;
+    case 'sp_add_job':
+    case 'sp_add_jobstep':
+    case 'sp_add_jobschedule':
+    case 'sp_add_jobserver':
+    case 'sp_update_job': {
+      requireSysadmin(env);
+      const args = evaluateArguments(ctx, stmt);
+      agentProcedure(ctx.instance, name, (param) => text(args, -1, param), ctx.runtime.now());
+      env.changed();
+      break;
+    }
     case 'sp_dbmmonitorupdate':
       requireSysadmin(env);
       updateStatus(ctx.instance, text(evaluateArguments(ctx, stmt), 0, '@database_name'), ctx.runtime.now());
