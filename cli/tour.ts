@@ -21,6 +21,7 @@ export const TOUR: readonly TourStop[] = [
   { why: 'a planned failover: SQLMIR01 becomes the principal', args: 'run failover --config {config}' },
   { why: 'and back: SQLPRI01 is the principal again', args: 'run failback --config {config}' },
   { why: "the application's logins on the mirror with the same SIDs (setup and failover do it too; run it after adding logins)", args: 'run sync-logins --config {config}' },
+  { why: 'the SQL Agent jobs touching the mirrored databases, created disabled on the mirror (opt-in: setup copies none)', args: 'run copy-agent-jobs --config {config}' },
   { why: 'no automatic failover from here on: a lost principal waits for a person', args: 'run remove-witness --config {config}' },
   { why: 'lose the principal while it is the principal', args: 'lab fault SQLPRI01 down --dir {dir}' },
   { why: 'forced service on SQLMIR01 (allows data loss; you confirm by typing SQLMIR01)', args: 'run promote --config {config} --confirm SQLMIR01' },
