@@ -24,6 +24,7 @@ import { parseMode, parseOwner, release, tryAcquire, type AppLockRequest } from 
 import { datatypeInfo } from './datatype-info.js';
 import { cycleErrorLogNow, enumErrorLogs, readErrorLog, spWho2 } from './session-procedures.js';
 import { xpFileExist, xpFixedDrives } from './host-procedures.js';
+import { spConfigure } from '../instance/configuration.js';
 
 interface Arguments {
   positional: Typed[];
@@ -70,6 +71,12 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       const role = text(args, 1, '@rolename') ?? '';
       if (name === 'sp_addsrvrolemember') addServerRoleMember(env, role, login);
       else dropServerRoleMember(env, role, login);
+      break;
+    }
+    case 'sp_configure': {
+      const args = evaluateArguments(ctx, stmt);
+      const value = text(args, 1, '@configvalue');
+      spConfigure(env, text(args, 0, '@configname') ?? '', value === null ? null : Number(value));
       break;
     }
     case 'xp_create_subdir': {

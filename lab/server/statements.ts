@@ -17,6 +17,7 @@ import { useDatabase } from '../instance/use-database.js';
 import { requireAlterDatabase, requireBackupPermission, requireRestorePermission, requireSysadmin } from '../instance/authorization.js';
 import { executeAlterDatabase } from '../storage/alter-database.js';
 import { createDatabaseEncryptionKey, dropDatabaseEncryptionKey } from '../storage/database-encryption.js';
+import { reconfigure } from '../instance/configuration.js';
 import { addColumns, createTable, dropTable, insertRows } from '../storage/user-tables.js';
 import { executeBackup, executeCreateDatabase, executeDropDatabase, executeRestore, executeRestoreInfo } from '../storage/statements.js';
 import type { BatchContext } from './batch.js';
@@ -49,7 +50,7 @@ function backupOutsideTransaction(ctx: BatchContext, command: string): void {
 const SYSADMIN_ONLY = new Set<Statement['kind']>([
   'createMasterKey', 'dropMasterKey', 'createCertificate', 'backupCertificate', 'dropCertificate', 'createEndpoint', 'alterEndpoint', 'dropEndpoint',
   'createLogin', 'alterLogin', 'dropLogin', 'createUser', 'dropUser', 'permission', 'alterServerRole', 'createDatabase', 'dropDatabase',
-  'createDatabaseEncryptionKey', 'dropDatabaseEncryptionKey',
+  'createDatabaseEncryptionKey', 'dropDatabaseEncryptionKey', 'reconfigure',
 ]);
 
 function authorize(env: ExecEnv, statement: Statement): void {
@@ -185,6 +186,9 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
     case 'createDatabase':
       notInTransaction(ctx, 'CREATE DATABASE');
       executeCreateDatabase(env, statement);
+      return done(ctx);
+    case 'reconfigure':
+      reconfigure(env);
       return done(ctx);
     case 'createDatabaseEncryptionKey':
       createDatabaseEncryptionKey(env, statement.algorithm, statement.certificate);
