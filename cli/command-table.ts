@@ -77,10 +77,11 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   run: {
     summary: 'run a procedure (TUI on a terminal, plain lines otherwise)',
-    usage: ['run <procedure> [--plan-hash HASH] [--yes] [--confirm NAME] [--plain | --json]', 'run cleanup [--drop-anchors --confirm mirrorbook_run_anchors]'],
+    usage: ['run <procedure> [--plan-hash HASH] [--yes] [--confirm NAME] [--plain | --json]', 'run cleanup [--drop-anchors --confirm mirrorbook_run_anchors] [--remove-backups]'],
     about: 'Runs the procedure against the pair in the config: each step probes first (a step already done\nis recorded as such), then applies, then verifies. Every statement is in the audit trail; an\ninterrupted run continues with `mirrorbook resume`. With --plan-hash it runs only the plan that was\nreviewed: `mirrorbook plan` prints the hash.',
     options: {
       'plan-hash': { type: 'string', value: 'HASH', help: 'refuse to start unless the plan hashes to HASH (from mirrorbook plan)' },
+      'remove-backups': { type: 'boolean', help: "cleanup only: also delete the seeding backup files this store's runs wrote on the pair (found in the audit trail, each checked with RESTORE HEADERONLY); confirmed by typing 'delete <n> backup files'" },
       'drop-anchors': { type: 'boolean', help: 'cleanup only: also drop the run anchors (msdb.dbo.mirrorbook_run_anchors) on both partners; confirmed by typing mirrorbook_run_anchors' },
     },
     common: RUN_COMMON,
@@ -225,7 +226,7 @@ log. Every sample is kept in the store (monitor.retentionHours) for \`monitor hi
       'lab copy <instance> <from> <to>',
       'lab behaviour <instance|*> [<switch> <value>]',
     ],
-    about: 'Simulated SQL Server instances speaking real TDS, served by a process of their own from a lab\ndirectory (--dir, default beside the store). `lab start` writes a mirrorbook.yaml for the pair;\ncopy is a file copy on the instance\'s host; behaviour switches are described in lab/README.md.',
+    about: 'Simulated SQL Server instances speaking real TDS, served by a process of their own from a lab\ndirectory (--dir; without it the lab the previous lab command used, else one in the per-user state\ndirectory ~/.local/state/mirrorbook). `lab start` writes a mirrorbook.yaml for the pair;\ncopy is a file copy on the instance\'s host; behaviour switches are described in lab/README.md.',
     options: {
       dir: { type: 'string', value: 'DIR', help: 'the lab directory' },
       witness: { type: 'boolean', help: 'start: a witness instance too (new lab only)' },

@@ -2,6 +2,7 @@
 // (steps/connection.ts, which loads mssql only when a statement is sent). Part of the composition
 // root (cli/load-procedure.ts), loaded only when no MIRRORBOOK_RUNBOOKS module replaces it.
 
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import { pairName } from '../config/types.js';
 import { getRunbook, PROCEDURES } from '../runbooks/index.js';
@@ -9,11 +10,24 @@ import { PairConnections } from '../steps/connection.js';
 import type { ProcedureSource } from '../machines/procedure-source.js';
 import type { SqlTargets } from '../machines/sql-targets.js';
 
+/** The seeding backup files the store's runs on this pair wrote (read-only; no store: none). */
+async function readRunBackupFiles(storePath: string, pairKey: string) {
+  if (!existsSync(storePath)) return [];
+  const [{ openStore }, { runBackupFiles }] = await Promise.all([import('../store/index.js'), import('./run-backup-files.js')]);
+  const store = openStore(storePath, { readonly: true });
+  try {
+    return runBackupFiles(store, pairKey);
+  } finally {
+    store.close();
+  }
+}
+
 export const realProcedures: ProcedureSource = {
   names: () => PROCEDURES.map((p) => p.name),
   load: async (name, options) => {
     const config = loadConfig(options.configPath, { env: options.env });
-    const runbook = getRunbook(name, config, { ...(options.now ? { now: options.now } : {}), ...(options.dropAnchors ? { dropAnchors: true } : {}) });
+    const backupFiles = name === 'cleanup' && options.removeBackupsOf !== undefined ? await readRunBackupFiles(options.removeBackupsOf, pairName(config)) : undefined;
+    const runbook = getRunbook(name, config, { ...(options.now ? { now: options.now } : {}), ...(options.dropAnchors ? { dropAnchors: true } : {}), ...(backupFiles ? { backupFiles } : {}) });
     return {
       runbook,
       pairKey: pairName(config),
@@ -32,6 +46,7 @@ export const realProcedures: ProcedureSource = {
         const connections = new PairConnections(config);
         return {
           serverName: (target) => config.pair[target]?.instance,
+          connect: async (target) => { await connections.pool(target); },
           query: (target, statement, signal) => connections.query(target, statement, signal),
           close: () => connections.close(),
         };

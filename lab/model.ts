@@ -169,6 +169,9 @@ export interface InstanceState {
   programs: ClientProgram[];
   /** SQL Server Agent jobs (msdb.dbo.sysjobs / sysjobsteps), modelled as rows only: nothing runs them. */
   agentJobs?: AgentJob[];
+  /** Always On availability groups this instance hosts a replica of (sys.availability_groups /
+   * sys.availability_replicas), modelled as catalog rows only: nothing replicates. */
+  availabilityGroups?: AvailabilityGroup[];
   /** ERRORLOG lines the lab writes (handshake failures, 1440/1441, 1443 …), newest last, capped. */
   errorLog: ErrorLogLine[];
   /** The archived error logs, ERRORLOG.1 first (lab/instance/service.ts cycles them). */
@@ -242,6 +245,17 @@ export interface DatabaseUser {
   type: 'S' | 'U' | 'C';
   loginSidHex: string | null;
   createDate: string;
+  /** Fixed database roles it is a member of (ALTER ROLE … ADD MEMBER), lower-case; absent: none. */
+  roles?: string[];
+  /** GRANT / DENY in this database: on an object (`dbo.name`, lower-case) or the database (null). */
+  permissions?: DatabasePermission[];
+}
+
+export interface DatabasePermission {
+  object: string | null;
+  /** As written, upper-case: 'SELECT', 'INSERT', 'CREATE TABLE' … */
+  permission: string;
+  state: 'G' | 'D';
 }
 
 export interface Certificate {
@@ -431,13 +445,34 @@ export interface ClientProgram {
   loginTime: string;
 }
 
+export interface AvailabilityGroup {
+  groupId: string;
+  name: string;
+  /** Every replica of the group; the one whose serverName is this instance is the local one. */
+  replicas: { replicaId: string; serverName: string; endpointUrl: string }[];
+}
+
 /** One msdb.dbo.sysjobs row with its sysjobsteps (learn.microsoft.com: dbo.sysjobs, dbo.sysjobsteps). */
 export interface AgentJob {
   jobId: string;
   name: string;
   enabled: boolean;
+  description?: string | null;
   createdAt: string;
   steps: { stepId: number; stepName: string; subsystem: 'TSQL' | 'CmdExec' | 'PowerShell'; command: string; databaseName: string | null }[];
+  /** msdb.dbo.sysschedules rows attached to the job (sysjobschedules), from sp_add_jobschedule. */
+  schedules?: AgentSchedule[];
+}
+
+export interface AgentSchedule {
+  scheduleId: number;
+  name: string;
+  enabled: boolean;
+  freqType: number;
+  freqInterval: number;
+  freqSubdayType: number;
+  freqSubdayInterval: number;
+  activeStartTime: number;
 }
 
 export interface ErrorLogLine {

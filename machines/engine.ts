@@ -11,7 +11,7 @@ import type { ErrorSummary, EngineEventListener } from './events.js';
 import type { Operator } from './runbook.js';
 import type { LoadedProcedure, ServerLock } from './procedure-source.js';
 import type { SqlTarget, SqlTargets } from './sql-targets.js';
-import { anchorMissed, anchorRunEnd, targetsReachedBy, trackTargets, type AnchorWriter } from './run-anchor.js';
+import { anchorRunEnd, anchorsMissing, targetsReachedBy, trackTargets, type AnchorWriter } from './run-anchor.js';
 import { checkpointName, compileRunbook, PARKED, type RunbookMachine } from './compile.js';
 import { COMMITS, type Park } from './step-chart.js';
 import { openRun, recordRunNote, recordStopped, reopenRun } from './durability.js';
@@ -61,6 +61,8 @@ interface RunTargets {
   /** The connections, if the run opened them. */
   opened(): SqlTargets | undefined;
   answered(): SqlTarget[];
+  /** Servers this process last saw fail without an answer. */
+  failing(): SqlTarget[];
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ function lazyTargets(procedure: LoadedProcedure): RunTargets {
     get: () => (tracked ??= trackTargets(procedure.targets())).targets,
     opened: () => tracked?.targets,
     answered: () => tracked?.answered() ?? [],
+    failing: () => tracked?.failing() ?? [],
     close: async () => { await tracked?.targets.close(); },
   };
 }
@@ -214,10 +217,14 @@ async function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: numbe
     if (!isDiskFull(error)) throw error;
     throw stoppedOnFullDisk(d, error);
   }
-  const answered = [...new Set([...d.targets.answered(), ...targetsReachedBy(store, d.run.id)])];
+  // A server this process just saw fail is not waited for again: its anchor is left to the resume.
+  const failing = new Set(d.targets.failing());
+  const reached = [...new Set([...d.targets.answered(), ...targetsReachedBy(store, d.run.id)])];
+  const answered = reached.filter((target) => !failing.has(target));
+  const notWaitedFor = reached.filter((target) => failing.has(target));
   await anchorRunEnd({
     store, run: d.run, status: outcome.status, operator: d.options.who.operator, host: d.options.who.host,
-    targets: answered.length ? d.targets.get() : undefined, answered, ...(d.options.anchor ? { write: d.options.anchor } : {}),
+    targets: reached.length ? d.targets.get() : undefined, answered, skipped: notWaitedFor, ...(d.options.anchor ? { write: d.options.anchor } : {}),
   });
   const resumeCommand = outcome.status === 'done' || outcome.error?.resumable === false ? undefined : d.options.resumeCommand(d.run.id);
   const skipped = skippedSteps(store, d.run.id);
@@ -329,15 +336,17 @@ async function withServerLock<T>(options: RunOptions, runId: string, procedure: 
   }
 }
 
-/** A finished run whose process was killed before it anchored the run (between the run-end commit
- * and the anchors) is anchored by the next `resume` that finds it, on the servers it reached. */
+/** A finished run with no anchor of its end on a server it reached (its process was killed between
+ * the run-end commit and the anchors, or the server did not take it then) is anchored there by the
+ * next `resume` that finds it. */
 export async function anchorMissedRunEnd(options: RunOptions, run: RunRecord): Promise<void> {
-  if (!anchorMissed(options.store, run)) return;
+  const missing = anchorsMissing(options.store, run);
+  if (missing.length === 0) return;
   const targets = options.procedure.targets();
   try {
     await anchorRunEnd({
       store: options.store, run, status: run.status, operator: run.operator, host: run.host, targets,
-      answered: targetsReachedBy(options.store, run.id), ...(options.anchor ? { write: options.anchor } : {}), ...(run.endedAt ? { endedAt: run.endedAt } : {}),
+      answered: missing, ...(options.anchor ? { write: options.anchor } : {}), ...(run.endedAt ? { endedAt: run.endedAt } : {}),
     });
   } finally {
     await targets.close();

@@ -20,6 +20,9 @@ export interface LoadOptions {
   now?: Date;
   /** `run cleanup --drop-anchors` (and its resume): the cleanup drops the run anchors too. */
   dropAnchors?: boolean;
+  /** `run cleanup --remove-backups` (and its resume): the store whose runs' seeding backup files the
+   * cleanup deletes (cli/run-backup-files.ts reads them from its audit trail). */
+  removeBackupsOf?: string;
 }
 
 export interface LoadedProcedure {

@@ -188,12 +188,19 @@ function loginDrift(partners: ServerSample[], input: ConditionInput): Condition[
   const onB = names(b.inv.logins);
   const missingOnB = a.inv.logins.filter((l) => onA.has(l.toLowerCase()) && !onB.has(l.toLowerCase()));
   const missingOnA = b.inv.logins.filter((l) => onB.has(l.toLowerCase()) && !onA.has(l.toLowerCase()));
-  if (missingOnA.length === 0 && missingOnB.length === 0) return [];
+  // On both, but disabled on one only: refused there (18456 state 7) after a failover.
+  const disabled = (inv: { disabled?: string[] }) => new Set((inv.disabled ?? []).map((l) => l.toLowerCase()));
+  const [offA, offB] = [disabled(a.inv), disabled(b.inv)];
+  const disabledOnB = a.inv.logins.filter((l) => onA.has(l.toLowerCase()) && onB.has(l.toLowerCase()) && offB.has(l.toLowerCase()) && !offA.has(l.toLowerCase()));
+  const disabledOnA = b.inv.logins.filter((l) => onB.has(l.toLowerCase()) && onA.has(l.toLowerCase()) && offA.has(l.toLowerCase()) && !offB.has(l.toLowerCase()));
+  if (missingOnA.length + missingOnB.length + disabledOnA.length + disabledOnB.length === 0) return [];
   const parts = [
     ...(missingOnB.length ? [`${missingOnB.join(', ')} only on ${a.s.instance}`] : []),
     ...(missingOnA.length ? [`${missingOnA.join(', ')} only on ${b.s.instance}`] : []),
+    ...(disabledOnB.length ? [`${disabledOnB.join(', ')} disabled on ${b.s.instance}`] : []),
+    ...(disabledOnA.length ? [`${disabledOnA.join(', ')} disabled on ${a.s.instance}`] : []),
   ];
-  return [{ key: 'login-drift', kind: 'login-drift', severity: 'warning', message: `logins differ between the partners: ${parts.join('; ')}`, advice: 'create the missing logins with the same SID on the other partner (sp_help_revlogin), or applications fail to log in after a failover' }];
+  return [{ key: 'login-drift', kind: 'login-drift', severity: 'warning', message: `logins differ between the partners: ${parts.join('; ')}`, advice: "create the missing logins with the same SID on the other partner and enable those disabled on one side only ('mirrorbook run sync-logins' does both), or applications fail to log in after a failover" }];
 }
 
 function certificates(servers: ServerSample[], input: ConditionInput): Condition[] {

@@ -34,6 +34,8 @@ export interface Inventory {
   certificates: { name: string; expiry: string }[];
   /** Server logins an application could use (not system ones). */
   logins: string[];
+  /** Those of them that are disabled (is_disabled): refused at login (18456 state 7). */
+  disabled: string[];
 }
 
 export interface ServerSample {
@@ -73,7 +75,7 @@ function pollBatch(databases: string[], inventory: boolean): Statement {
   ];
   if (inventory) {
     parts.push(tsql`SELECT name, expiry_date FROM master.sys.certificates WHERE name NOT LIKE ${lit('##%')}`);
-    parts.push(tsql`SELECT name FROM sys.server_principals WHERE type IN (${lit('S')}, ${lit('U')}, ${lit('G')}) AND name NOT LIKE ${lit('##%')} AND name NOT LIKE ${lit('NT %')} AND principal_id > 1`);
+    parts.push(tsql`SELECT name, is_disabled FROM sys.server_principals WHERE type IN (${lit('S')}, ${lit('U')}, ${lit('G')}) AND name NOT LIKE ${lit('##%')} AND name NOT LIKE ${lit('NT %')} AND principal_id > 1`);
   }
   return joinTsql(parts, ';\n');
 }
@@ -148,6 +150,7 @@ async function readServer(config: MirrorbookConfig, connections: PairConnections
       ? {
           certificates: certificates.map((c) => ({ name: String(c.name), expiry: asDate(c.expiry_date)?.toISOString() ?? '' })).filter((c) => c.expiry !== ''),
           logins: logins.map((l) => String(l.name)).sort(),
+          disabled: logins.filter((l) => Number(l.is_disabled) === 1).map((l) => String(l.name)).sort(),
         }
       : undefined;
     return { ...base, reachable: true, answerMs, endpointState: (endpoints[0]?.state_desc as string | undefined) ?? null, databases, ...(inventory ? { inventory } : {}) };

@@ -9,6 +9,7 @@ import { configWarningsCheck, tlsCheck } from './checks/config-warnings.js';
 import { databasesCheck } from './checks/databases.js';
 import { endpointsCheck } from './checks/endpoints.js';
 import { peerCertificatesCheck } from './checks/peer-certificates.js';
+import { peerLoginsCheck } from './checks/peer-logins.js';
 import { filestreamCheck } from './checks/filestream.js';
 import { mirroredElsewhereCheck } from './checks/mirrored-elsewhere.js';
 import { mirrorReadsBackupsCheck } from './checks/mirror-reads-backups.js';
@@ -34,5 +35,6 @@ export const CHECKS: readonly PreflightCheck[] = [
   certificateDatesCheck,
   endpointsCheck,
   peerCertificatesCheck,
+  peerLoginsCheck,
   agentJobsCheck,
 ];

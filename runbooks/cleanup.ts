@@ -2,14 +2,16 @@
 // uses the certificate and the grants), then per peer its certificate, user and login, then the
 // instance's own certificate. The master key stays: other features may depend on it. The run
 // anchors (steps/run-anchor.ts) stay too unless asked for (`--drop-anchors`): they are the servers'
-// record of every run, which `audit verify` cross-checks the store with.
+// record of every run, which `audit verify` cross-checks the store with. The seeding backup files
+// the runs wrote go only when asked for (`--remove-backups`), last, after a typed count.
 import type { MirrorbookConfig } from '../config/types.js';
 import { endpointNameOf, partners } from '../config/types.js';
 import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
 import { dropObject } from '../steps/drop-object.js';
 import { dropAnchors } from '../steps/run-anchor.js';
+import { removeRunBackupFiles, type RunBackupFile } from '../steps/remove-backup-files.js';
 
-export function cleanup(config: MirrorbookConfig, options: { dropAnchors?: boolean } = {}): RunbookDefinition {
+export function cleanup(config: MirrorbookConfig, options: { dropAnchors?: boolean; backupFiles?: RunBackupFile[] } = {}): RunbookDefinition {
   const servers = partners(config);
   const steps: StepDefinition[] = [];
   const dbs = config.databases;
@@ -25,6 +27,10 @@ export function cleanup(config: MirrorbookConfig, options: { dropAnchors?: boole
       steps.push(dropObject(server.role, 'login', config.auth.serviceAccount, dbs));
     }
     if (options.dropAnchors) steps.push(dropAnchors(server.role));
+  }
+  for (const target of ['principal', 'mirror'] as const) {
+    const files = (options.backupFiles ?? []).filter((f) => f.target === target);
+    if (files.length > 0) steps.push(removeRunBackupFiles(target, files));
   }
   return { name: 'cleanup', title: 'Remove the mirroring endpoints, certificates, users and logins (after disable)', steps };
 }

@@ -4,6 +4,7 @@ import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
 import { cleanup } from './cleanup.js';
+import type { RunBackupFile } from '../steps/remove-backup-files.js';
 import { certificateSetup, certificateSetupSteps } from './certificate-setup.js';
 import { disable } from './disable.js';
 import { domainSetup, domainSetupSteps } from './domain-setup.js';
@@ -12,6 +13,7 @@ import { failback, failover } from './failover.js';
 import { promote, resumeSessions } from './promote.js';
 import { restore, restoreSteps } from './restore.js';
 import { syncLogins } from '../steps/sync-logins.js';
+import { copyAgentJobs } from '../steps/agent-jobs.js';
 import { addWitnessProcedure, removeWitnessProcedure, setSafetyProcedure, suspendProcedure } from './session-mode.js';
 import { isProcedureName, procedureHint, type ProcedureName } from './procedures.js';
 
@@ -21,6 +23,8 @@ export interface RunbookOptions {
   now?: Date;
   /** cleanup: also drop the run anchors on both partners (`run cleanup --drop-anchors`). */
   dropAnchors?: boolean;
+  /** cleanup: also delete these seeding backup files the store's runs wrote (`run cleanup --remove-backups`). */
+  backupFiles?: RunBackupFile[];
 }
 
 export { PROCEDURES, type ProcedureName } from './procedures.js';
@@ -52,8 +56,9 @@ const BUILDERS: Record<ProcedureName, Builder> = {
   'set-safety-off': (config) => setSafetyProcedure(config, 'OFF'),
   suspend: (config) => suspendProcedure(config),
   'sync-logins': (config) => ({ name: 'sync-logins', title: 'Application logins on both partners with the same SIDs, passwords, default databases and server roles', steps: [syncLogins(config.databases, 'principal'), syncLogins(config.databases, 'mirror')] }),
+  'copy-agent-jobs': (config) => ({ name: 'copy-agent-jobs', title: 'SQL Agent jobs touching the mirrored databases on both partners (copies created disabled)', steps: [copyAgentJobs(config.databases, 'mirror'), copyAgentJobs(config.databases, 'principal')] }),
   disable: (config) => disable(config),
-  cleanup: (config, _now, options) => cleanup(config, options.dropAnchors ? { dropAnchors: true } : {}),
+  cleanup: (config, _now, options) => cleanup(config, { ...(options.dropAnchors ? { dropAnchors: true } : {}), ...(options.backupFiles ? { backupFiles: options.backupFiles } : {}) }),
 };
 
 export function getRunbook(name: string, config: MirrorbookConfig, options: RunbookOptions = {}): RunbookDefinition {

@@ -18,6 +18,7 @@ export const PROCEDURES = [
   { name: 'promote', summary: 'forced service on the mirror after the principal is lost (data loss)', next: [['the new principal serves; the old one is lost', 'status'], ['once the old principal is back: it becomes the mirror', 'run resume-session']] },
   { name: 'resume-session', summary: 'resume suspended sessions after the old principal is back', next: [...CHECK.slice(0, 1), ['the configured principal back as principal', 'run failback']] },
   { name: 'sync-logins', summary: "the logins the mirrored databases' users map to, on both partners with the same SIDs (also in setup and failover)", next: CHECK.slice(0, 1) },
+  { name: 'copy-agent-jobs', summary: 'opt-in: the SQL Agent jobs touching the mirrored databases, scripted from msdb and created disabled on the other partner', next: CHECK.slice(0, 1) },
   { name: 'add-witness', summary: "the witness's security, then SET WITNESS on every database (automatic failover)", next: CHECK.slice(0, 1) },
   { name: 'remove-witness', summary: 'SET WITNESS OFF on whichever partner answers', next: CHECK.slice(0, 1) },
   { name: 'set-safety-full', summary: 'SAFETY FULL on a live session (high safety), then wait for SYNCHRONIZED', next: CHECK.slice(0, 1) },

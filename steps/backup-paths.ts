@@ -42,3 +42,17 @@ export function mirrorCopyPathOf(backup: BackupConfig, path: string): string {
 
 /** What a SQLCMD script (plan --format sqlcmd) names its seeding files: it has no run id. */
 export const SCRIPT_RUN_ID = 'script';
+
+/** The database, kind and file of a seeding BACKUP statement as a run sent it (fullBackupStatement,
+ * logBackupStatement), read back from the audit trail; undefined for any other statement. */
+export function seedBackupOf(sql: string): { database: string; kind: 'full' | 'log'; path: string } | undefined {
+  const m = /^BACKUP (DATABASE|LOG) \[((?:[^\]]|\]\])+)\] TO DISK = N'((?:[^']|'')*)' WITH /.exec(sql);
+  if (!m) return undefined;
+  return { database: m[2]!.replaceAll(']]', ']'), kind: m[1] === 'DATABASE' ? 'full' : 'log', path: m[3]!.replaceAll("''", "'") };
+}
+
+/** Whether `path` is a file that run `runId` names its seeding backups by (never another's). */
+export function isRunSeedFile(path: string, database: string, runId: string): boolean {
+  const name = baseName(path).toLowerCase();
+  return name === `${database}${SEED_FILE_MARK}${runId}.bak`.toLowerCase() || name === `${database}${SEED_FILE_MARK}${runId}.trn`.toLowerCase();
+}

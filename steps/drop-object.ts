@@ -23,19 +23,24 @@ const DROP: Record<DroppableKind, (name: string) => Statement> = {
 
 const SESSIONS = tsql`SELECT DB_NAME(database_id) AS name, ${lit('a mirroring session')} AS used_by FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL`;
 const WITNESSED = tsql`SELECT database_name AS name, ${lit('a mirroring session it witnesses')} AS used_by FROM sys.database_mirroring_witnesses`;
-const REPLICAS = tsql`SELECT name, ${lit('an availability group replica')} AS used_by FROM sys.databases WHERE group_database_id IS NOT NULL`;
+// The instance's own replica of each availability group: its endpoint_url is this instance's
+// DATABASE_MIRRORING endpoint ("the database mirroring endpoint that is used by connections between
+// primary and secondary replicas", learn.microsoft.com: sys.availability_replicas).
+const REPLICAS = tsql`SELECT ag.name AS group_name, ar.endpoint_url FROM sys.availability_replicas ar JOIN sys.availability_groups ag ON ag.group_id = ar.group_id WHERE ar.replica_server_name = @@SERVERNAME`;
 
 /** Who else talks through the instance's one DATABASE_MIRRORING endpoint: every mirroring session
- * (any database, configured or not), every session it witnesses, every availability-group
- * database (2012+; AG replicas use the same endpoint). */
+ * (any database, configured or not), every session it witnesses, every availability group with a
+ * replica here (2012+). */
 async function endpointUsers(ctx: StepContext, target: SqlTarget): Promise<string[]> {
   const users: string[] = [];
-  for (const query of [SESSIONS, WITNESSED, REPLICAS]) {
-    try {
-      users.push(...(await rows<{ name: string; used_by: string }>(ctx, target, query)).map((r) => `${r.name} (${r.used_by})`));
-    } catch (error) {
-      if (query !== REPLICAS) throw error; // before 2012 there is no group_database_id, and no AG
-    }
+  for (const query of [SESSIONS, WITNESSED]) {
+    users.push(...(await rows<{ name: string; used_by: string }>(ctx, target, query)).map((r) => `${r.name} (${r.used_by})`));
+  }
+  try {
+    users.push(...(await rows<{ group_name: string; endpoint_url: string | null }>(ctx, target, REPLICAS)).map((r) => `availability group ${r.group_name} (its replica here, endpoint_url ${r.endpoint_url ?? 'unknown'})`));
+  } catch (error) {
+    // Before 2012 there is no sys.availability_replicas (Msg 208), and no availability group.
+    if ((error as { number?: number }).number !== 208) throw error;
   }
   return users;
 }
@@ -50,7 +55,7 @@ export function dropObject(target: SqlTarget, kind: DroppableKind, name: string,
       if (users.length > 0) {
         throw new CheckFailedError(
           `endpoint ${name} on the ${target} still carries ${users.join(', ')}: dropping it would cut them off`,
-          'cleanup drops the endpoint only when nothing uses it: remove those sessions first (disable, or ALTER DATABASE … SET PARTNER OFF / SET WITNESS OFF on purpose; an availability group needs its own endpoint), or keep the endpoint and resume',
+          'cleanup drops the endpoint only when nothing uses it: remove those sessions first (disable, or ALTER DATABASE … SET PARTNER OFF / SET WITNESS OFF on purpose; an availability group keeps using it through its replica: remove the replica first, ALTER AVAILABILITY GROUP … REMOVE REPLICA ON …), or keep the endpoint and resume',
           false,
         );
       }

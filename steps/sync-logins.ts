@@ -22,6 +22,8 @@ export interface ServerLogin {
   defaultDatabase: string | null;
   passwordHash: Buffer | null;
   roles: string[];
+  /** sys.server_principals.is_disabled: a disabled login cannot log in (18456 state 7). */
+  disabled: boolean;
 }
 
 export interface ApplicationLogin extends ServerLogin {
@@ -31,14 +33,14 @@ export interface ApplicationLogin extends ServerLogin {
 
 export interface LoginDrift {
   login: string;
-  problem: 'missing' | 'sid' | 'password' | 'default-database' | 'roles';
+  problem: 'missing' | 'sid' | 'password' | 'default-database' | 'roles' | 'disabled';
   /** In words, never with a hash. */
   detail: string;
 }
 
 const usersQuery = (database: string) =>
-  tsql`SELECT dp.name AS user_name, sp.name AS login_name, sp.type, sp.sid, sp.default_database_name, LOGINPROPERTY(sp.name, ${lit('PasswordHash')}) AS password_hash FROM ${id('database', database)}.sys.database_principals dp JOIN sys.server_principals sp ON sp.sid = dp.sid WHERE dp.type IN (${lit('S')}, ${lit('U')}, ${lit('G')}) AND dp.principal_id > 4`;
-const loginsQuery = tsql`SELECT sp.name AS login_name, sp.type, sp.sid, sp.default_database_name, LOGINPROPERTY(sp.name, ${lit('PasswordHash')}) AS password_hash FROM sys.server_principals sp WHERE sp.type IN (${lit('S')}, ${lit('U')}, ${lit('G')})`;
+  tsql`SELECT dp.name AS user_name, sp.name AS login_name, sp.type, sp.sid, sp.default_database_name, sp.is_disabled, LOGINPROPERTY(sp.name, ${lit('PasswordHash')}) AS password_hash FROM ${id('database', database)}.sys.database_principals dp JOIN sys.server_principals sp ON sp.sid = dp.sid WHERE dp.type IN (${lit('S')}, ${lit('U')}, ${lit('G')}) AND dp.principal_id > 4`;
+const loginsQuery = tsql`SELECT sp.name AS login_name, sp.type, sp.sid, sp.default_database_name, sp.is_disabled, LOGINPROPERTY(sp.name, ${lit('PasswordHash')}) AS password_hash FROM sys.server_principals sp WHERE sp.type IN (${lit('S')}, ${lit('U')}, ${lit('G')})`;
 const rolesQuery = tsql`SELECT r.name AS role_name, m.name AS login_name FROM sys.server_role_members rm JOIN sys.server_principals r ON r.principal_id = rm.role_principal_id JOIN sys.server_principals m ON m.principal_id = rm.member_principal_id`;
 
 const buffer = (value: unknown): Buffer | null => (Buffer.isBuffer(value) ? value : value instanceof Uint8Array ? Buffer.from(value) : null);
@@ -62,6 +64,7 @@ function toLogin(row: Record<string, unknown>, roles: Map<string, string[]>): Se
     defaultDatabase: row.default_database_name == null ? null : String(row.default_database_name),
     passwordHash: buffer(row.password_hash),
     roles: roles.get(name.toLowerCase()) ?? [],
+    disabled: row.is_disabled === true || Number(row.is_disabled) === 1,
   };
 }
 
@@ -105,6 +108,9 @@ export function loginDrift(wanted: ApplicationLogin[], present: ServerLogin[]): 
     if (login.defaultDatabase && !(there.defaultDatabase && same(there.defaultDatabase, login.defaultDatabase))) {
       drift.push({ login: login.name, problem: 'default-database', detail: `login ${login.name} defaults to ${there.defaultDatabase ?? 'nothing'}, not ${login.defaultDatabase}` });
     }
+    // Disabled here while it logs in where the databases are served: after a failover the
+    // application is refused (18456 state 7). One disabled on purpose at the source is left alone.
+    if (there.disabled && !login.disabled) drift.push({ login: login.name, problem: 'disabled', detail: `login ${login.name} is disabled (users ${login.users.join(', ')} cannot log in after a failover)` });
     const missingRoles = login.roles.filter((r) => !there.roles.some((t) => same(t, r)));
     if (missingRoles.length > 0) drift.push({ login: login.name, problem: 'roles', detail: `login ${login.name} is not in ${missingRoles.join(', ')}` });
   }
@@ -131,6 +137,7 @@ function fixes(login: ApplicationLogin, drift: LoginDrift[]): Statement[] {
   } else {
     if (problems.has('password') && login.passwordHash) statements.push(tsql`USE master; ALTER LOGIN ${name} WITH PASSWORD = ${secretHex(login.passwordHash)} HASHED`);
     if (problems.has('default-database') && login.defaultDatabase) statements.push(tsql`USE master; ALTER LOGIN ${name} WITH DEFAULT_DATABASE = ${defaultDatabaseName(login.defaultDatabase)}`);
+    if (problems.has('disabled')) statements.push(tsql`USE master; ALTER LOGIN ${name} ENABLE`);
   }
   if (problems.has('missing') || problems.has('roles')) {
     for (const role of login.roles) statements.push(tsql`EXEC sp_addsrvrolemember ${lit(login.name)}, ${lit(role)}`);
@@ -190,7 +197,7 @@ export function syncLogins(databases: string[], target: Partner): StepDefinition
       }
     },
     verify: probe,
-    plan: () => [{ target, tsql: tsql`-- per login the users of the mirrored databases map to, missing or different here: CREATE LOGIN … WITH PASSWORD = 0x… HASHED, SID = 0x…, DEFAULT_DATABASE = … (Windows logins: FROM WINDOWS); ALTER LOGIN …; EXEC sp_addsrvrolemember …` }],
+    plan: () => [{ target, tsql: tsql`-- per login the users of the mirrored databases map to, missing or different here: CREATE LOGIN … WITH PASSWORD = 0x… HASHED, SID = 0x…, DEFAULT_DATABASE = … (Windows logins: FROM WINDOWS); ALTER LOGIN … (ENABLE where it is disabled here only); EXEC sp_addsrvrolemember …` }],
     script: () => ({
       statements: [],
       byHand: `the application logins the users of ${databases.join(', ')} map to must exist on the ${target} with the same SID and password hash before the steps after this one: run 'mirrorbook run sync-logins' at this point, or script each login on the serving partner (SID and LOGINPROPERTY(name, 'PasswordHash'), as Microsoft's sp_help_revlogin does) and run that on the ${target}`,

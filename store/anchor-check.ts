@@ -10,7 +10,7 @@ import { readHead } from './audit-verify.js';
 import { storeIdOf } from './store-identity.js';
 import type { Finding, RunAnchor } from './types.js';
 
-export function anchorFindings(db: Database.Database, anchors: readonly RunAnchor[]): { findings: Finding[]; notes: string[] } {
+export function anchorFindings(db: Database.Database, anchors: readonly RunAnchor[], readOn: readonly string[] = []): { findings: Finding[]; notes: string[] } {
   const head = readHead(db) ?? undefined;
   const headSeq = head?.seq ?? 0;
   const ours = storeIdOf(db);
@@ -36,10 +36,76 @@ export function anchorFindings(db: Database.Database, anchors: readonly RunAncho
       findings.push({ problem: 'anchor', runId: a.runId, detail: `${what} records record ${a.headSeq} as ${a.headHash}; the store's record ${a.headSeq} is not that one: the chain was rewritten` });
     }
   }
-  const notes = [...others].map(([id, o]) => {
+  const missing = missingAnchors(db, anchors, readOn);
+  findings.push(...missing.findings);
+  const notes = [...missing.notes, ...[...others].map(([id, o]) => {
     const runs = [...o.runs];
     return `${[...o.servers].join(', ')} ${o.servers.size === 1 ? 'holds' : 'hold'} ${runs.length} run anchor${runs.length === 1 ? '' : 's'} of another store (id ${id}, host ${o.host}), not this store's to account for: ${runs.slice(0, 5).join(', ')}${runs.length > 5 ? ` and ${runs.length - 5} more` : ''}`;
-  });
+  })];
+  return { findings, notes };
+}
+
+/** Per run and server, what the store's own records say of the run there. */
+const RUNS_ON_SERVERS = `SELECT a.run_id AS runId, r.status, a.server,
+    max(a.kind = 'statement' AND (a.result = 'ok' OR (a.result = 'error' AND a.error_number IS NOT NULL))) AS reached,
+    max(a.kind = 'intent') AS changed,
+    max(CASE WHEN a.kind = 'anchor' AND a.result = 'written' THEN a.seq END) AS writtenSeq,
+    max(CASE WHEN a.kind = 'anchor' AND a.result <> 'written' THEN a.message END) AS notWritten,
+    (SELECT min(seq) FROM audit s WHERE s.run_id = a.run_id AND s.kind = 'run-start') AS startSeq
+  FROM audit a JOIN runs r ON r.id = a.run_id
+  WHERE a.kind IN ('statement', 'intent', 'anchor') AND a.server IS NOT NULL
+  GROUP BY a.run_id, a.server`;
+
+/** The anchors tables dropped on purpose (run cleanup --drop-anchors, confirmed): where, and when. */
+const ANCHORS_DROPPED = `SELECT server, max(seq) AS seq FROM audit
+  WHERE kind = 'outcome' AND result = 'ok' AND step_id LIKE 'cleanup.%.run-anchors' AND server IS NOT NULL GROUP BY server`;
+
+interface RunOnServer {
+  runId: string;
+  status: string;
+  server: string;
+  reached: number;
+  changed: number;
+  writtenSeq: number | null;
+  notWritten: string | null;
+  startSeq: number | null;
+}
+
+/** Every run of this store that reached a server whose anchors were read, with no anchor there.
+ * As an auditor weighs it: an anchor the store wrote that the server no longer holds is evidence
+ * removed; a finished (done) run that changed the server and never got its anchor there leaves
+ * that change unrecorded outside the file (`resume` of the run writes it) — both exit 1. A run
+ * still running, interrupted or failed is anchored when it ends, and a run that only read the
+ * server, one older than this store's first anchor, or one whose anchors a confirmed
+ * `cleanup --drop-anchors` removed, is a note. */
+function missingAnchors(db: Database.Database, anchors: readonly RunAnchor[], readOn: readonly string[]): { findings: Finding[]; notes: string[] } {
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  if (readOn.length === 0) return { findings, notes };
+  const key = (server: string) => server.toUpperCase();
+  const read = new Set(readOn.map(key));
+  const held = new Set(anchors.map((a) => `${a.runId}\n${key(a.server)}`));
+  const dropped = new Map((db.prepare(ANCHORS_DROPPED).all() as { server: string; seq: number }[]).map((d) => [key(d.server), d.seq]));
+  const firstAnchor = (db.prepare("SELECT min(seq) FROM audit WHERE kind = 'anchor'").pluck().get() as number | null) ?? Infinity;
+  for (const r of db.prepare(RUNS_ON_SERVERS).all() as RunOnServer[]) {
+    if (!r.reached || !read.has(key(r.server)) || held.has(`${r.runId}\n${key(r.server)}`)) continue;
+    const run = `run ${r.runId} (${r.status})`;
+    const droppedAt = dropped.get(key(r.server));
+    if (r.writtenSeq !== null && droppedAt !== undefined && droppedAt > r.writtenSeq) {
+      notes.push(`${run}: its anchor on ${r.server} went with the anchors table, dropped on purpose by \`run cleanup --drop-anchors\` (record ${droppedAt})`);
+    } else if (r.writtenSeq !== null) {
+      findings.push({ problem: 'anchor', runId: r.runId, detail: `${run}: the anchor the store recorded writing on ${r.server} (record ${r.writtenSeq}) is gone from ${r.server}: the server's record of the run was removed` });
+    } else if ((r.startSeq ?? 0) < firstAnchor) {
+      notes.push(`${run} has no anchor on ${r.server}: it ran before this store anchored runs`);
+    } else if (r.status !== 'done') {
+      notes.push(`${run} has no anchor on ${r.server} yet: a run is anchored when it ends, \`mirrorbook resume ${r.runId}\` ends it`);
+    } else if (!r.changed) {
+      notes.push(`${run} read ${r.server} but left no anchor there${r.notWritten ? ` (${r.notWritten})` : ''}; \`mirrorbook resume ${r.runId}\` writes it`);
+    } else {
+      const why = r.notWritten ?? 'its process ended before it anchored the run';
+      findings.push({ problem: 'anchor', runId: r.runId, detail: `${run} changed ${r.server}, which holds no anchor of it: ${why}; \`mirrorbook resume ${r.runId}\` writes it` });
+    }
+  }
   return { findings, notes };
 }
 

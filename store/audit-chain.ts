@@ -18,14 +18,24 @@ export const AUDIT_COLUMNS = [
 const HASHED_COLUMNS = AUDIT_COLUMNS.slice(0, 16);
 /** A record written before schema 9 has no pid and was hashed without one: its canonical form
  * stays what it was, so old chains verify; a record with a pid has it hashed as a 17th field (and
- * blanking it breaks the link like any other edit). */
-const CANONICAL = `CASE WHEN pid IS NULL THEN json_array(${HASHED_COLUMNS.join(', ')}) ELSE json_array(${HASHED_COLUMNS.join(', ')}, pid) END`;
+ * blanking it breaks the link like any other edit). A store verified as an older build left it
+ * (never migrated) may have no pid column at all. */
+const canonical = (pidColumn: boolean): string => pidColumn
+  ? `CASE WHEN pid IS NULL THEN json_array(${HASHED_COLUMNS.join(', ')}) ELSE json_array(${HASHED_COLUMNS.join(', ')}, pid) END`
+  : `json_array(${HASHED_COLUMNS.join(', ')})`;
 export const SELECT_AUDIT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit`;
-export const SELECT_CHAIN = `SELECT seq, prev_hash, hash, ${CANONICAL} FROM audit`;
+
+/** Whether the audit table has the pid column (schema 9 on). */
+export const hasPidColumn = (db: Database.Database): boolean =>
+  db.prepare("SELECT 1 FROM pragma_table_info('audit') WHERE name = 'pid'").get() !== undefined;
+
+/** seq, prev_hash, hash and the canonical fields of the records selected. */
+export const selectChain = (pidColumn: boolean): string => `SELECT seq, prev_hash, hash, ${canonical(pidColumn)} FROM audit`;
+
 /** The text a record's hash covers, built by SQLite: prev_hash, a newline, the canonical fields.
  * NULL when prev_hash holds a newline (only an edit puts one there): so a text that starts with
  * the expected hash followed by a newline has exactly that prev_hash. */
-export const CHAINED_TEXT = `CASE WHEN instr(prev_hash, char(10)) = 0 THEN prev_hash || char(10) || ${CANONICAL} END`;
+export const chainedText = (pidColumn: boolean): string => `CASE WHEN instr(prev_hash, char(10)) = 0 THEN prev_hash || char(10) || ${canonical(pidColumn)} END`;
 
 /** One NDJSON line per record, built by SQLite: the same object JSON.stringify(AuditRecord) gives. */
 export const SELECT_AUDIT_JSON = `SELECT json_object('seq', seq, 'ts', ts, 'runId', run_id, 'kind', kind, 'operator', operator,

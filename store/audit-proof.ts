@@ -16,6 +16,8 @@ export interface ProofOptions {
   walBytes: number;
   /** The anchors read from the servers, when they were (store/anchor-check.ts). */
   anchors?: readonly RunAnchor[];
+  /** The servers those anchors were read from (all of them, with or without anchors). */
+  anchorsReadOn?: readonly string[];
   /** The private view `db` reads (nobody writes it): the integrity check runs beside the walk on it. */
   viewPath?: string;
 }
@@ -51,7 +53,7 @@ export function proveDb(db: Database.Database, options: ProofOptions): StoreProo
     }
     findings.push(...lostWalFindings(db, options.walBytes), ...storeIdFindings(db));
     if (options.anchors) {
-      const anchored = anchorFindings(db, options.anchors);
+      const anchored = anchorFindings(db, options.anchors, options.anchorsReadOn);
       findings.push(...anchored.findings);
       notes.push(...anchored.notes);
     }

@@ -150,7 +150,9 @@ class Legacy {
 
   constructor(db: Database.Database) {
     const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tie_start'").get();
-    if (table) for (const row of db.prepare('SELECT tbl, first_id FROM tie_start').all() as { tbl: string; first_id: number }[]) this.first.set(row.tbl, row.first_id);
+    // A store older than schema 3, verified as it is: none of its rows were tied.
+    if (!table) for (const t of ['runs', 'intents', 'outcomes', 'step_states']) this.first.set(t, Infinity);
+    else for (const row of db.prepare('SELECT tbl, first_id FROM tie_start').all() as { tbl: string; first_id: number }[]) this.first.set(row.tbl, row.first_id);
   }
 
   skip(table: string, id: number): boolean {

@@ -2,7 +2,7 @@
 // store's key (audit.key) every record from the first keyed one on, and the head, must carry the
 // key's HMAC: a chain rebuilt without the key fails even though every SHA-256 link holds.
 import type Database from 'better-sqlite3';
-import { CHAINED_TEXT, GENESIS_HASH, KEYED, SELECT_CHAIN, chainHash, hasherOf, type ChainRow } from './audit-chain.js';
+import { GENESIS_HASH, KEYED, chainHash, chainedText, hasPidColumn, hasherOf, selectChain, type ChainRow } from './audit-chain.js';
 import { TIED } from './audit-ties.js';
 import type { AuditProblem, AuditVerification } from './types.js';
 
@@ -34,7 +34,7 @@ export function readHead(db: Database.Database): { seq: number; hash: string } |
 /** Per record, in seq order, SQLite builds the hashed text and JavaScript only hashes and compares:
  * a function called from the scan, not a row iterator, so no row array is made per record.
  * `tied` marks the records a table row is tied to (store/audit-ties.ts), read in the same pass. */
-const walkQuery = (tied: string) => `SELECT seq FROM audit WHERE chain_link(seq, ${CHAINED_TEXT}, hash, ${tied}) = 0 ORDER BY seq LIMIT 1`;
+const walkQuery = (pidColumn: boolean, tied: string) => `SELECT seq FROM audit WHERE chain_link(seq, ${chainedText(pidColumn)}, hash, ${tied}) = 0 ORDER BY seq LIMIT 1`;
 
 type Link = (seq: number, text: string | null, hash: string | null, tied: number) => 0 | 1;
 /** The connection's chain_link function calls the walk in progress. */
@@ -54,6 +54,7 @@ function linkFunction(db: Database.Database): { link: Link } {
 export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditVerification {
   const head = readHead(db) ?? undefined;
   const { key, tied } = walk;
+  const pidColumn = hasPidColumn(db);
   const sha256 = hasherOf();
   const hmac = key ? hasherOf(key) : undefined;
   let count = 0;
@@ -91,7 +92,7 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
     return 1;
   };
   try {
-    db.prepare(walkQuery(tied ? TIED : '0')).get();
+    db.prepare(walkQuery(pidColumn, tied ? TIED : '0')).get();
   } finally {
     slot.link = () => 0;
   }
@@ -101,7 +102,7 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
     return bad(count, at, beyondHead, 'inserted', `record ${beyondHead} comes after the last record the store wrote (seq ${head!.seq})`);
   }
   if (brokenAt !== undefined) {
-    const row = db.prepare(`${SELECT_CHAIN} WHERE seq = ?`).raw().get(brokenAt) as ChainRow;
+    const row = db.prepare(`${selectChain(pidColumn)} WHERE seq = ?`).raw().get(brokenAt) as ChainRow;
     return diagnose(db, count, at, { row, expectedSeq, expectedPrev }, key);
   }
   const lastSeq = expectedSeq - 1;

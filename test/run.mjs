@@ -6,7 +6,8 @@
 // files by wall time with the CPU time each used (its processes included): where the time goes.
 // Usage: node test/run.mjs [substring …]   (only files whose path contains one of the substrings)
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 
@@ -52,9 +53,11 @@ function runFile(file) {
   return new Promise((resolve) => {
     const started = Date.now();
     const args = batch ? ['test/helpers/unit-batch.mjs', ...batch] : [file];
+    // What a lab command remembers (cli/last-lab.ts) stays with this file: not in the home, not shared.
+    const stateHome = mkdtempSync(join(tmpdir(), 'mirrorbook-state-'));
     const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/helpers/cpu-time.mjs', ...args], {
       cwd: root,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', MIRRORBOOK_STATE_HOME: stateHome },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -69,6 +72,7 @@ function runFile(file) {
     }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      rmSync(stateHome, { recursive: true, force: true });
       const text = stripVTControlCharacters(out);
       const num = (label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(text)?.[1] ?? NaN);
       const total = num('Total');

@@ -27,7 +27,7 @@ export async function verifyCommand(ctx: CommandContext, options: { expectHead?:
   // Refused before any server is asked: no store, or not one.
   if (!existsSync(paths.store)) proveStoreFile(paths.store);
   const servers = options.local ? undefined : await readAnchors(ctx, paths.config);
-  const proof = proveStoreFile(paths.store, { ...(key ? { key } : {}), ...(servers?.reached.length ? { anchors: servers.anchors } : {}) });
+  const proof = proveStoreFile(paths.store, { ...(key ? { key } : {}), ...(servers?.reached.length ? { anchors: servers.anchors, anchorsReadOn: servers.reached } : {}) });
   const findings: Finding[] = [...proof.findings];
   const head = proof.chain.head;
   if (expectHead !== undefined && head.hash !== expectHead) {

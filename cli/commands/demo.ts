@@ -10,6 +10,7 @@ import type { Command, CommandContext } from '../command.js';
 import { optionText } from '../command.js';
 import { currentInvocation, selfCommand } from '../self-command.js';
 import { formatTries } from '../next-steps.js';
+import { rememberLab } from '../last-lab.js';
 import { DEMO_DOES, TOUR, tourLine } from '../tour.js';
 
 const PROCEDURES = ['setup', 'failover'] as const;
@@ -36,6 +37,8 @@ const command: Command = async (ctx) => {
     say(`mirrorbook demo: starting a simulated SQL Server pair in ${labDir} …`);
     const { status } = await startLabProcess({ dir: labDir });
     labPid = status.pid;
+    // A lab that outlives the demo is the one the next lab command without --dir finds.
+    if (keep || !made) rememberLab(ctx.env, labDir);
     say(`  ${status.instances.map((i) => `${i.name} on 127.0.0.1:${i.port}`).join(', ')}; config ${config}\n`);
     const flags = { ...ctx.flags, config };
     const { default: run } = await import('./run.js');

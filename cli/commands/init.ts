@@ -11,7 +11,6 @@ import { UsageError, optionText } from '../command.js';
 import { identifierProblem } from '../../config/identifier.js';
 import { parseConfig } from '../../config/load.js';
 import { renderConfig, type ConfigAnswers, type ServerAnswers } from '../../config/template.js';
-import { resolvePaths } from '../paths.js';
 
 const SECRET_REF = /^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/;
 const HOST_PORT = /^([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:]+\])(?::(\d{1,5}))?$/;
@@ -71,7 +70,8 @@ const command: Command = async (ctx) => {
     ctx.stdout.write(readFileSync(GRANTS, 'utf8'));
     return 0;
   }
-  const output = resolve(ctx.cwd, optionText(ctx, 'output') ?? resolvePaths(ctx.flags, ctx.env, ctx.cwd).config);
+  // Never the config of a lab found for a command without --config: init writes one for real servers.
+  const output = resolve(ctx.cwd, optionText(ctx, 'output') ?? ctx.flags.config ?? ctx.env.MIRRORBOOK_CONFIG ?? 'mirrorbook.yaml');
   if (existsSync(output) && !ctx.options.force) throw new UsageError(`${output} exists; nothing was written`, 'pass --force to replace it, or --output FILE to write another file');
   const missing = REQUIRED.filter(([flag]) => optionText(ctx, flag) === undefined);
   const interactive = process.stdin.isTTY === true && ctx.stderr.isTTY === true;

@@ -1,11 +1,13 @@
 // mirrorbook lab start|stop|status|fault|log|sessions|service-account|host|copy|behaviour — the simulated SQL Server
-// site, served by a process of its own from a lab directory (--dir, default beside the store).
+// site, served by a process of its own from a lab directory: --dir, else the lab the previous lab
+// command used (cli/last-lab.ts), else the per-user default (cli/paths.ts says the whole order).
 
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import type { Command, CommandContext } from '../command.js';
 import { optionText, UsageError } from '../command.js';
 import { nearest } from '../../config/nearest.js';
 import { resolvePaths } from '../paths.js';
+import { LabGoneError, defaultLabDir, isLabDir, rememberLab } from '../last-lab.js';
 import { asInvokedHere } from '../as-invoked.js';
 import { sendControl, findRunningLab, LabNotRunningError } from '../../lab/control/control-client.js';
 import { ControlError, type FaultKind, type HostChange } from '../../lab/control/control-protocol.js';
@@ -23,6 +25,8 @@ const FAULTS: readonly FaultKind[] = ['down', 'up', 'isolate', 'heal', 'slow', '
 
 interface LabArgs {
   dir: string;
+  /** The remembered lab is gone: `start` begins a new one in the default place, the rest say so. */
+  gone: boolean;
   positional: string[];
   witness: boolean;
   follow: boolean;
@@ -34,14 +38,18 @@ interface LabArgs {
 function parseLabArgs(ctx: CommandContext): LabArgs {
   const text = (name: string): string | undefined => optionText(ctx, name);
   const [dir, version, edition, site] = [text('dir'), text('version'), text('edition'), text('site')];
-  const labDirPath = resolvePaths({ ...(ctx.flags.config ? { config: ctx.flags.config } : {}), ...(ctx.flags.store ? { store: ctx.flags.store } : {}), ...(dir ? { labDir: dir } : {}) }, ctx.env, ctx.cwd).labDir;
-  return { dir: labDirPath, positional: ctx.positionals, witness: ctx.options.witness === true, follow: ctx.options.follow === true, ...(version ? { version } : {}), ...(edition ? { edition } : {}), ...(site ? { site } : {}) };
+  const paths = resolvePaths({ ...(ctx.flags.config ? { config: ctx.flags.config } : {}), ...(ctx.flags.store ? { store: ctx.flags.store } : {}), ...(dir ? { labDir: dir } : {}) }, ctx.env, ctx.cwd);
+  const gone = paths.labFrom === 'last' && !isLabDir(paths.labDir);
+  // A lab named on the command line is the one the next command without --dir finds.
+  if (paths.labFrom === 'dir' && isLabDir(paths.labDir)) rememberLab(ctx.env, paths.labDir);
+  return { dir: paths.labDir, gone, positional: ctx.positionals, witness: ctx.options.witness === true, follow: ctx.options.follow === true, ...(version ? { version } : {}), ...(edition ? { edition } : {}), ...(site ? { site } : {}) };
 }
 
 const command: Command = async (ctx) => {
   const args = parseLabArgs(ctx);
   const [sub, ...rest] = args.positional;
   try {
+    if (args.gone && sub !== 'start' && sub !== undefined && SUBCOMMANDS.includes(sub)) throw new LabGoneError(args.dir);
     switch (sub) {
       case 'start': return await start(ctx, args, rest);
       case 'stop': return await stop(ctx, args, rest);
@@ -88,13 +96,17 @@ async function start(ctx: CommandContext, args: LabArgs, rest: string[]): Promis
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  const gone = args.gone ? args.dir : undefined;
+  if (gone !== undefined) args = { ...args, dir: defaultLabDir(ctx.env) };
   const existing = existsSync(labDir(args.dir).state);
   const { started, status } = await startLabProcess({ dir: args.dir, ...(args.witness ? { witness: true } : {}), ...(version ? { version } : {}), ...(edition ? { edition } : {}), ...(site ? { site } : {}) });
   if (ctx.flags.json) {
     ctx.stdout.write(JSON.stringify({ started, ...status }) + '\n');
     return 0;
   }
+  rememberLab(ctx.env, status.dir);
   const ignored = existing && (args.witness || version || edition || site) ? ' (--witness/--version/--edition/--site apply only to a new lab; this directory already holds one)' : '';
+  if (gone !== undefined) ctx.stdout.write(`the lab last used, in ${gone}, is gone: a new one starts here\n`);
   ctx.stdout.write(started ? `lab started in ${status.dir} (pid ${status.pid})${ignored}\n` : `lab already running in ${status.dir} (pid ${status.pid})\n`);
   ctx.stdout.write(describeLab(status));
   return 0;
@@ -103,7 +115,7 @@ async function start(ctx: CommandContext, args: LabArgs, rest: string[]): Promis
 async function stop(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
   expectArgs(rest, 0, '');
   const { wasRunning } = await stopLabProcess(args.dir);
-  ctx.stdout.write(wasRunning ? `lab in ${args.dir} stopped; its state is kept (mirrorbook lab start --dir ${args.dir} resumes it)\n` : `no lab is running in ${args.dir}\n`);
+  ctx.stdout.write(asInvokedHere(ctx)(wasRunning ? `lab in ${args.dir} stopped; its state is kept (mirrorbook lab start --dir ${args.dir} resumes it)\n` : `no lab is running in ${args.dir}\n`));
   return 0;
 }
 

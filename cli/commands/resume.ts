@@ -22,12 +22,12 @@ const command: Command = async (ctx) => {
     const asked = ctx.positionals[0];
     const finished = asked ? session.store.runs.get(asked) : session.store.runs.list({ limit: 1 })[0];
     if (finished?.status === 'done') {
-      const procedure = await loadProcedure(finished.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd, now: new Date(finished.startedAt), ...shapedBy(finished) });
+      const procedure = await loadProcedure(finished.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd, now: new Date(finished.startedAt), ...shapedBy(finished, storePath) });
       await anchorMissedRunEnd({ ...session.options, procedure }, finished);
     }
     const run = findRunToResume(session.store, asked, session.options.commandFor);
     procedureName = run.procedure;
-    const procedure = await loadProcedure(run.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd, now: new Date(run.startedAt), ...shapedBy(run) });
+    const procedure = await loadProcedure(run.procedure, { configPath: session.configPath, env: ctx.env, cwd: ctx.cwd, now: new Date(run.startedAt), ...shapedBy(run, storePath) });
     // The config's warnings at every start, a resume's too (the full preflight is run's).
     for (const finding of (await procedure.preflight?.(false)) ?? []) {
       session.options.listener?.({ type: 'note', ts: new Date().toISOString(), runId: run.id, text: `⚠ ${finding.server}: ${finding.found}${finding.hint ? ` — ${finding.hint}` : ''}` });
@@ -41,7 +41,9 @@ const command: Command = async (ctx) => {
 };
 export default command;
 
-/** What the run's own command line asked for that shapes its procedure (`run cleanup --drop-anchors`):
- * the resume rebuilds the same definition. */
-const shapedBy = (run: { procedure: string; argv: string[] }): { dropAnchors?: true } =>
-  run.procedure === 'cleanup' && run.argv.includes('--drop-anchors') ? { dropAnchors: true } : {};
+/** What the run's own command line asked for that shapes its procedure (`run cleanup --drop-anchors
+ * --remove-backups`): the resume rebuilds the same definition. */
+const shapedBy = (run: { procedure: string; argv: string[] }, storePath: string): { dropAnchors?: true; removeBackupsOf?: string } => {
+  if (run.procedure !== 'cleanup') return {};
+  return { ...(run.argv.includes('--drop-anchors') ? { dropAnchors: true } : {}), ...(run.argv.includes('--remove-backups') ? { removeBackupsOf: storePath } : {}) };
+};

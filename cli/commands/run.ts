@@ -12,7 +12,10 @@ const command: Command = async (ctx) => {
   const { resolvePaths } = await import('../paths.js');
   const dropAnchors = ctx.options['drop-anchors'] === true;
   if (dropAnchors && name !== 'cleanup') throw new UsageError(`--drop-anchors belongs to cleanup, not ${name}`, 'the run anchors are removed only by `mirrorbook run cleanup --drop-anchors` (after disable)');
-  const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd, ...(dropAnchors ? { dropAnchors } : {}) });
+  const removeBackups = ctx.options['remove-backups'] === true;
+  if (removeBackups && name !== 'cleanup') throw new UsageError(`--remove-backups belongs to cleanup, not ${name}`, 'the seeding backup files are deleted only by `mirrorbook run cleanup --remove-backups` (after disable)');
+  const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
+  const procedure = await loadProcedure(name, { configPath: paths.config, env: ctx.env, cwd: ctx.cwd, ...(dropAnchors ? { dropAnchors } : {}), ...(removeBackups ? { removeBackupsOf: paths.store } : {}) });
   const approved = optionText(ctx, 'plan-hash');
   if (approved !== undefined) {
     // A change approved is the change run: the plan as it would run now must be the one reviewed.

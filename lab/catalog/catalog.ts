@@ -1,6 +1,7 @@
 // The SqlCatalog of one statement: catalog views, DMVs, msdb history, scalar functions and
 // variables of the instance the session is connected to.
 
+import { sysAvailabilityGroups, sysAvailabilityReplicas } from './availability-groups.js';
 import { sysDmExecConnections } from './connections.js';
 import type { Relation, SqlCatalog, Typed } from '../sql/catalog.js';
 import type { DatabaseState } from '../model.js';
@@ -12,13 +13,17 @@ import { sysDatabaseMirroring, sysDatabaseRecoveryStatus, sysDatabases, sysDmDat
 import { sysDatabaseMirroringWitnesses, sysDmDbMirroringConnections, sysDmExecRequests, sysDmExecSessions, sysDmServerServices } from './dmvs.js';
 import { sysDatabaseMirroringEndpoints, sysEndpoints, sysTcpEndpoints } from './endpoints.js';
 import { scalarFunction, variable } from './functions.js';
-import { msdbBackupmediafamily, msdbBackupset, msdbRestorehistory, msdbSysjobs, msdbSysjobsteps } from './msdb.js';
+import { msdbBackupmediafamily, msdbBackupset, msdbRestorehistory, msdbSysjobs, msdbSysjobschedules, msdbSysjobsteps, msdbSysschedules } from './msdb.js';
 import { userTableRelation } from '../storage/user-tables.js';
 import { sysDmOsPerformanceCounters } from './performance-counters.js';
 import { sysDmOsVolumeStats } from './volumes.js';
+import { readTable, serverView } from './view-permissions.js';
+import { fnMyPermissions } from './permission-functions.js';
 import { sysCertificates, sysDatabasePrincipals, sysServerPermissions, sysServerPrincipals, sysServerRoleMembers, sysSymmetricKeys } from './security.js';
 
 type ServerView = (ctx: CatalogContext) => Relation;
+/** A view some versions do not have: undefined there (Msg 208). */
+type VersionedView = (ctx: CatalogContext) => Relation | undefined;
 type DatabaseView = (ctx: CatalogContext, database: DatabaseState) => Relation;
 
 const SERVER_VIEWS: Record<string, ServerView> = {
@@ -47,6 +52,11 @@ const SERVER_VIEWS: Record<string, ServerView> = {
   dm_database_encryption_keys: sysDmDatabaseEncryptionKeys,
 };
 
+const VERSIONED_VIEWS: Record<string, VersionedView> = {
+  availability_groups: sysAvailabilityGroups,
+  availability_replicas: sysAvailabilityReplicas,
+};
+
 const DATABASE_VIEWS: Record<string, DatabaseView> = {
   certificates: sysCertificates,
   symmetric_keys: sysSymmetricKeys,
@@ -60,6 +70,8 @@ const MSDB_TABLES: Record<string, ServerView> = {
   restorehistory: msdbRestorehistory,
   sysjobs: msdbSysjobs,
   sysjobsteps: msdbSysjobsteps,
+  sysschedules: msdbSysschedules,
+  sysjobschedules: msdbSysjobschedules,
 };
 
 /** Resolves ['db', 'schema', 'name'] (db and schema optional) to a view; undefined → Msg 208. */
@@ -77,15 +89,17 @@ export function resolveTable(ctx: CatalogContext, parts: string[]): Relation | u
   }
   if (schema === 'sys') {
     const server = SERVER_VIEWS[name];
-    if (server) return server(ctx);
+    if (server) return serverView(ctx, name, server);
+    const versioned = VERSIONED_VIEWS[name];
+    if (versioned) return versioned(ctx);
     const perDatabase = DATABASE_VIEWS[name];
     if (perDatabase) return perDatabase(ctx, database);
     return undefined;
   }
   if (schema !== 'dbo') return undefined;
   const created = userTableRelation(database, name);
-  if (created) return created;
-  if (database.name.toLowerCase() === 'msdb') return MSDB_TABLES[name]?.(ctx);
+  if (created) return readTable(ctx, database, name, created);
+  if (database.name.toLowerCase() === 'msdb') return readTable(ctx, database, name, MSDB_TABLES[name]?.(ctx));
   return undefined;
 }
 
@@ -101,6 +115,7 @@ export function createCatalog(ctx: CatalogContext, extras: CatalogExtras): SqlCa
     table: (parts) => resolveTable(ctx, parts),
     scalarFunction: (name, args) => extras.scalarFunction?.(name, args) ?? scalarFunction(ctx, name, args),
     variable: (name) => extras.variable(name) ?? variable(ctx, name),
+    tableFunction: (parts) => (parts.length === 1 || parts.at(-2)?.toLowerCase() === 'sys') && parts.at(-1)?.toLowerCase() === 'fn_my_permissions' ? (args) => fnMyPermissions(ctx, args) : undefined,
     now: () => serverClock(ctx.lab, ctx.instance.name, ctx.now()),
   };
 }

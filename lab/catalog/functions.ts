@@ -13,6 +13,9 @@ import { editionName, engineEdition, productVersion, versionFacts, versionString
 import type { CatalogContext } from './context.js';
 import { COLLATION } from './databases.js';
 import { loginById } from './security.js';
+import { permissionFunction } from './permission-functions.js';
+import { hasServerPermission } from '../instance/effective-permissions.js';
+import { sessionLogin } from '../instance/scope.js';
 
 const INT: SqlType = { type: 'int' };
 const SYSNAME: SqlType = { type: 'nvarchar', length: 128 };
@@ -166,6 +169,8 @@ export function scalarFunction(ctx: CatalogContext, name: string, args: Typed[])
       // Only the property a login migration needs (learn.microsoft.com: LOGINPROPERTY).
       const login = Object.values(instance.logins).find((candidate) => candidate.name.toLowerCase() === argText(args, 0)?.toLowerCase());
       if (argText(args, 1)?.toLowerCase() !== 'passwordhash') return typed(null, { type: 'varbinary', length: 256 });
+      // PasswordHash needs CONTROL SERVER; without it the answer is NULL.
+      if (!hasServerPermission(instance, sessionLogin(ctx), 'CONTROL SERVER')) return typed(null, { type: 'varbinary', length: 256 });
       return typed(login?.passwordHash ? passwordHashBytes(login.passwordHash) : null, { type: 'varbinary', length: 256 });
     }
     case 'IS_SRVROLEMEMBER': {
@@ -178,7 +183,7 @@ export function scalarFunction(ctx: CatalogContext, name: string, args: Typed[])
     case 'APP_NAME':
       return text(session.appName);
     default:
-      return undefined;
+      return permissionFunction(ctx, name, args);
   }
 }
 

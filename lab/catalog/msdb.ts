@@ -152,7 +152,7 @@ export function msdbSysjobs(ctx: CatalogContext): Relation {
   ];
   const job = ctx.instance.dbmMonitor?.job;
   const rows: SqlValue[][] = job ? [[job.jobId, 0, MONITOR_JOB_NAME, 1, null, 1, 0, date(job.createdAt), date(job.createdAt), 1]] : [];
-  for (const other of ctx.instance.agentJobs ?? []) rows.push([other.jobId, 0, other.name, other.enabled ? 1 : 0, null, 1, 0, date(other.createdAt), date(other.createdAt), 1]);
+  for (const other of ctx.instance.agentJobs ?? []) rows.push([other.jobId, 0, other.name, other.enabled ? 1 : 0, other.description ?? null, 1, 0, date(other.createdAt), date(other.createdAt), 1]);
   return { columns, rows };
 }
 
@@ -161,4 +161,18 @@ export function msdbSysjobs(ctx: CatalogContext): Relation {
 export function msdbSysjobsteps(ctx: CatalogContext): Relation {
   const columns = [uniqueidentifier('job_id'), int('step_id'), nvarchar('step_name', 128, false), nvarchar('subsystem', 40, false), nvarchar('command', 4000), nvarchar('database_name', 128)];
   return { columns, rows: (ctx.instance.agentJobs ?? []).flatMap((job) => job.steps.map((step) => [job.jobId, step.stepId, step.stepName, step.subsystem, step.command, step.databaseName] as SqlValue[])) };
+}
+
+/** msdb.dbo.sysschedules of the site's jobs (sp_add_jobschedule): the documented columns that say
+ * when a job runs. */
+export function msdbSysschedules(ctx: CatalogContext): Relation {
+  const columns = [int('schedule_id'), nvarchar('name', 128, false), int('enabled'), int('freq_type'), int('freq_interval'), int('freq_subday_type'), int('freq_subday_interval'), int('active_start_time')];
+  const rows = (ctx.instance.agentJobs ?? []).flatMap((job) => (job.schedules ?? []).map((s): SqlValue[] => [s.scheduleId, s.name, s.enabled ? 1 : 0, s.freqType, s.freqInterval, s.freqSubdayType, s.freqSubdayInterval, s.activeStartTime]));
+  return { columns, rows };
+}
+
+/** msdb.dbo.sysjobschedules: which schedule each job runs on. */
+export function msdbSysjobschedules(ctx: CatalogContext): Relation {
+  const columns = [int('schedule_id'), uniqueidentifier('job_id')];
+  return { columns, rows: (ctx.instance.agentJobs ?? []).flatMap((job) => (job.schedules ?? []).map((s): SqlValue[] => [s.scheduleId, job.jobId])) };
 }

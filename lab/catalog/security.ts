@@ -4,7 +4,7 @@
 import type { Certificate, DatabaseState, InstanceState, Login } from '../model.js';
 import type { Relation } from '../sql/catalog.js';
 import type { SqlValue } from '../tds/handler.js';
-import { PERMISSION_NAMES } from '../instance/permissions.js';
+import { permissionName } from '../instance/permission-codes.js';
 import { FIXED_SERVER_ROLES } from '../instance/server-roles.js';
 import { atLeast } from '../instance/version.js';
 import { bit, char, date, datetime, hex, int, nvarchar, sysname, tinyint, uniqueidentifier, varbinary } from './columns.js';
@@ -149,7 +149,7 @@ export function sysServerPermissions(ctx: CatalogContext): Relation {
   for (const permission of ctx.instance.serverPermissions) {
     rows.push([
       permission.class, permission.class === 105 ? 'ENDPOINT' : 'SERVER', permission.majorId, 0, permission.granteePrincipalId, permission.grantorPrincipalId,
-      permission.type.padEnd(4), PERMISSION_NAMES[permission.type] ?? permission.type, permission.state, PERMISSION_STATES[permission.state],
+      permission.type.padEnd(4), permissionName(permission.type, permission.class), permission.state, PERMISSION_STATES[permission.state],
     ]);
   }
   return { columns, rows };

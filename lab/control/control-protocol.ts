@@ -19,6 +19,9 @@ export type ControlRequest =
   | { op: 'disconnect'; instance: string; program: string }
   /** Copies a file as an administrator on the instance's host would (local or UNC paths). */
   | { op: 'copy'; instance: string; from: string; to: string }
+  /** The site has an Always On availability group with a replica on the instance (and on `otherReplicas`,
+   * server name → endpoint URL); without `endpointUrl` the group is removed. */
+  | { op: 'availability-group'; instance: string; name: string; endpointUrl?: string; otherReplicas?: Record<string, string> }
   /** Without name/value: the instance's switches; with them: set one (all instances when instance is '*'). */
   | { op: 'behaviour'; instance: string; name?: string; value?: string };
 

@@ -7,6 +7,7 @@ import { appendFileSync, mkdirSync, openSync, closeSync, readFileSync, unlinkSyn
 import type { Edition, InstanceState, LabState, SqlVersionName } from '../model.js';
 import { createSite, siteRoles } from '../site.js';
 import { buildGuideSite } from '../guide-site.js';
+import { newGuid } from '../instance/principals.js';
 import type { SiteKind } from './lab-options.js';
 import { restartService } from '../instance/service.js';
 import { backupDirectory } from '../instance/database.js';
@@ -289,6 +290,18 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
           if (error instanceof FileSystemError) throw new ControlError(`cannot copy ${request.from} to ${request.to} on ${instance.host}: ${error.message}`, 'paths are as seen from that host: a local path (D:\\Jobs\\x.trn) or a share (\\\\HOST\\share\\x.trn)');
           throw error;
         }
+      }
+      case 'availability-group': {
+        const instance = instanceNamed(request.instance);
+        const others = (instance.availabilityGroups ?? []).filter((g) => g.name.toLowerCase() !== request.name.toLowerCase());
+        if (request.endpointUrl !== undefined) {
+          const replicas = [[instance.name, request.endpointUrl], ...Object.entries(request.otherReplicas ?? {})].map(([serverName, endpointUrl]) => ({ replicaId: newGuid(), serverName: serverName!, endpointUrl: endpointUrl! }));
+          others.push({ groupId: newGuid(), name: request.name, replicas });
+        }
+        instance.availabilityGroups = others;
+        changed();
+        flush();
+        return instance.availabilityGroups;
       }
       case 'behaviour': {
         const targets = request.instance === '*' ? Object.values(lab.instances) : [instanceNamed(request.instance)];

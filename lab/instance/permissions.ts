@@ -5,23 +5,9 @@ import { SqlError } from '../errors.js';
 import type { ServerPermission } from '../model.js';
 import type { ExecEnv } from '../server/env.js';
 import { findLogin } from './principals.js';
+import { FIXED_SERVER_ROLES } from './server-roles.js';
 import { notFound, sessionLogin } from './scope.js';
-
-export const PERMISSION_CODES: Record<string, string> = {
-  CONNECT: 'CO',
-  ALTER: 'AL',
-  CONTROL: 'CL',
-  'TAKE OWNERSHIP': 'TO',
-  'VIEW DEFINITION': 'VW',
-  'CONNECT SQL': 'COSQ',
-  'VIEW SERVER STATE': 'VWSS',
-  'ALTER ANY ENDPOINT': 'ALHE',
-  'CREATE ENDPOINT': 'CRHE',
-  'ALTER ANY LOGIN': 'ALLG',
-  'ALTER ANY DATABASE': 'ALDB',
-};
-
-export const PERMISSION_NAMES: Record<string, string> = Object.fromEntries(Object.entries(PERMISSION_CODES).map(([name, code]) => [code, name]));
+import { PERMISSION_CODES } from './permission-codes.js';
 
 export interface PermissionRequest {
   action: 'GRANT' | 'REVOKE' | 'DENY';
@@ -49,14 +35,16 @@ export function changePermission(env: ExecEnv, request: PermissionRequest): void
   }
   const grantor = sessionLogin(env)?.principalId ?? 1;
   for (const name of request.principals) {
-    const login = findLogin(env.instance.logins, name);
-    if (!login) throw notFound('find', 'login', name);
+    // The server role public (principal_id 2) holds what every login holds: a DENY to it denies
+    // everyone but sysadmin ("DENY Server Permissions", learn.microsoft.com).
+    const granteeId = name.toLowerCase() === 'public' ? FIXED_SERVER_ROLES.public : findLogin(env.instance.logins, name)?.principalId;
+    if (granteeId === undefined) throw notFound('find', 'login', name);
     const others = env.instance.serverPermissions.filter(
-      (existing) => !(existing.class === permissionClass && existing.majorId === majorId && existing.granteePrincipalId === login.principalId && existing.type === code),
+      (existing) => !(existing.class === permissionClass && existing.majorId === majorId && existing.granteePrincipalId === granteeId && existing.type === code),
     );
     if (request.action !== 'REVOKE') {
       const state = request.action === 'DENY' ? 'D' : request.withGrantOption ? 'W' : 'G';
-      others.push({ class: permissionClass, majorId, granteePrincipalId: login.principalId, grantorPrincipalId: grantor, type: code, state });
+      others.push({ class: permissionClass, majorId, granteePrincipalId: granteeId, grantorPrincipalId: grantor, type: code, state });
     }
     env.instance.serverPermissions = others;
   }

@@ -27,6 +27,6 @@ export function notFound(verb: 'find' | 'drop' | 'alter' | 'add', kind: string, 
   return new SqlError(15151, `Cannot ${verb} the ${kind} '${name}', because it does not exist or you do not have permission.`);
 }
 
-export function sessionLogin(env: ExecEnv) {
+export function sessionLogin(env: Pick<ExecEnv, 'instance' | 'session'>) {
   return findByName(env.instance.logins, env.session.login)?.[1];
 }

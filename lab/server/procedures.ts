@@ -8,7 +8,9 @@ import { parseBatch } from '../sql/parse.js';
 import { toText } from '../sql/convert.js';
 import type { SqlValue } from '../tds/handler.js';
 import { FileSystemError, makeDirectory } from '../storage/files.js';
-import { addServerRoleMember, dropServerRoleMember } from '../instance/server-roles.js';
+import { addServerRoleMember, dropServerRoleMember, isRoleMember } from '../instance/server-roles.js';
+import { isDatabaseRoleMember } from '../instance/effective-permissions.js';
+import { findDatabase, sessionLogin } from '../instance/scope.js';
 import { int, nvarchar, datetime, smallint } from '../catalog/columns.js';
 import { sysDmExecSessions } from '../catalog/dmvs.js';
 import type { BatchContext } from './batch.js';
@@ -16,14 +18,15 @@ import { BatchAborted, runStatements } from './batch.js';
 import type { ExecEnv } from './env.js';
 import { BatchVariables } from '../sql/variables.js';
 import { writeErrorLog } from '../mirroring/errorlog.js';
-import { isSysadmin, requireSysadmin } from '../instance/authorization.js';
+import { isSysadmin, requireServerRoleMembership, requireSysadmin } from '../instance/authorization.js';
 import { addMonitoring, changeMonitoring, dropMonitoring, resultRows, updatedWithin, updateStatus } from '../mirroring/monitor-status.js';
 import { evaluateExpression } from '../sql/evaluate.js';
 import { catalogContext, catalogFor } from './catalog-context.js';
 import { parseMode, parseOwner, release, tryAcquire, type AppLockRequest } from './applocks.js';
 import { datatypeInfo } from './datatype-info.js';
 import { cycleErrorLogNow, enumErrorLogs, readErrorLog, spWho2 } from './session-procedures.js';
-import { xpFileExist, xpFixedDrives } from './host-procedures.js';
+import { agentProcedure } from '../instance/agent-jobs.js';
+import { xpDeleteFile, xpFileExist, xpFixedDrives } from './host-procedures.js';
 import { spConfigure } from '../instance/configuration.js';
 
 interface Arguments {
@@ -69,6 +72,7 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       const args = evaluateArguments(ctx, stmt);
       const login = text(args, 0, '@loginame') ?? '';
       const role = text(args, 1, '@rolename') ?? '';
+      requireServerRoleMembership(env, role);
       if (name === 'sp_addsrvrolemember') addServerRoleMember(env, role, login);
       else dropServerRoleMember(env, role, login);
       break;
@@ -97,6 +101,11 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
     case 'xp_fixeddrives':
       xpFixedDrives(ctx, env);
       break;
+    case 'xp_delete_file': {
+      const args = evaluateArguments(ctx, stmt);
+      xpDeleteFile(env, Number(args.positional[0]?.value ?? 0), text(args, 1, '@path') ?? '');
+      break;
+    }
     case 'xp_logevent':
       logEvent(env, ctx, evaluateArguments(ctx, stmt));
       break;
@@ -114,6 +123,7 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       break;
     case 'sp_readerrorlog':
     case 'xp_readerrorlog': {
+      requireErrorLogReader(env, name);
       const args = evaluateArguments(ctx, stmt);
       const number = (index: number, name: string) => Number(text(args, index, name) ?? 0);
       const search = [text(args, 2, '@p3'), text(args, 3, '@p4')].filter((s): s is string => s !== null && s !== '');
@@ -133,6 +143,17 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
     case 'sp_dbmmonitordropmonitoring':
       dbmMonitoring(env, ctx, name, evaluateArguments(ctx, stmt));
       break;
+    case 'sp_add_job':
+    case 'sp_add_jobstep':
+    case 'sp_add_jobschedule':
+    case 'sp_add_jobserver':
+    case 'sp_update_job': {
+      requireSysadmin(env);
+      const args = evaluateArguments(ctx, stmt);
+      agentProcedure(ctx.instance, name, (param) => text(args, -1, param), ctx.runtime.now());
+      env.changed();
+      break;
+    }
     case 'sp_dbmmonitorupdate':
       requireSysadmin(env);
       updateStatus(ctx.instance, text(evaluateArguments(ctx, stmt), 0, '@database_name'), ctx.runtime.now());
@@ -149,6 +170,17 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
   ctx.last.error = 0;
   ctx.emit({ kind: 'done', command: 'execute' });
 }
+
+/** "sp_readerrorlog": securityadmin (15003 names the role); xp_readerrorlog is refused as any
+ * extended procedure the login may not execute (229). */
+function requireErrorLogReader(env: ExecEnv, name: string): void {
+  if (isSysadmin(env) || isRoleMember(env.instance, env.session.login, 'securityadmin')) return;
+  if (name === 'sp_readerrorlog') throw new SqlError(15003, 'Only members of the securityadmin role can execute this stored procedure.');
+  throw executeDenied(name);
+}
+
+const executeDenied = (procedure: string): SqlError =>
+  new SqlError(229, `The EXECUTE permission was denied on the object '${procedure}', database 'mssqlsystemresource', schema 'sys'.`, { class: 14 });
 
 /** The lock's identity from the arguments, or undefined when they do not validate (-999). */
 function appLockOf(ctx: BatchContext, args: Arguments, withMode: boolean): AppLockRequest | undefined {
@@ -237,7 +269,8 @@ function spWho(ctx: BatchContext): void {
  * 2,048 characters, severity INFORMATIONAL (default), WARNING or ERROR; sysadmin or db_owner in master.
  * https://learn.microsoft.com/sql/relational-databases/system-stored-procedures/xp-logevent-transact-sql */
 function logEvent(env: ExecEnv, ctx: BatchContext, args: Arguments): void {
-  requireSysadmin(env);
+  const master = findDatabase(env.instance, 'master');
+  if (!isSysadmin(env) && !(master && isDatabaseRoleMember(env.instance, sessionLogin(env), master, 'db_owner'))) throw executeDenied('xp_logevent');
   const number = Number(text(args, 0, '@error_number') ?? NaN);
   const message = text(args, 1, '@message') ?? '';
   const severity = (text(args, 2, '@severity') ?? 'INFORMATIONAL').toUpperCase();

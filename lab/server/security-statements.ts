@@ -2,13 +2,15 @@
 
 import { SqlError } from '../errors.js';
 import type {
-  AlterEndpointStatement, AlterLoginStatement, AlterServerRoleStatement, BackupCertificateStatement, CreateCertificateStatement,
+  AlterEndpointStatement, AlterLoginStatement, AlterRoleStatement, AlterServerRoleStatement, BackupCertificateStatement, CreateCertificateStatement,
   CreateEndpointStatement, CreateLoginStatement, CreateUserStatement, MirroringEndpointOptions, PermissionStatement,
 } from '../sql/ast.js';
 import { backupCertificate, createCertificate, type CreateCertificateRequest } from '../instance/certificates.js';
 import { alterEndpoint, createEndpoint, type EndpointOptions } from '../instance/endpoint.js';
 import { alterLogin, createLogin } from '../instance/logins.js';
 import { changePermission } from '../instance/permissions.js';
+import { PERMISSION_CODES } from '../instance/permission-codes.js';
+import { alterDatabaseRole, changeDatabasePermission } from '../instance/database-permissions.js';
 import { addServerRoleMember, dropServerRoleMember } from '../instance/server-roles.js';
 import { createUser } from '../instance/users.js';
 import { atLeast } from '../instance/version.js';
@@ -106,17 +108,30 @@ export function executeCreateUser(env: ExecEnv, stmt: CreateUserStatement): void
   });
 }
 
+/** ON ENDPOINT:: and server permissions (in master) go to the server; ON OBJECT:: / dbo.table and
+ * database permissions to the current database's users. */
 export function executePermission(env: ExecEnv, stmt: PermissionStatement): void {
-  let endpoint: string | null = null;
-  if (stmt.on) {
-    if (stmt.on.class !== 'ENDPOINT') {
-      throw new SqlError(102, `Incorrect syntax near '${stmt.on.class}'. (The lab simulates server and endpoint permissions only.)`, { class: 15 });
-    }
-    endpoint = stmt.on.name[stmt.on.name.length - 1] ?? '';
+  const on = stmt.on;
+  if (on && on.class !== 'ENDPOINT' && on.class !== 'OBJECT') {
+    throw new SqlError(102, `Incorrect syntax near '${on.class}'. (The lab simulates server, endpoint, database and table permissions.)`, { class: 15 });
   }
   for (const permission of stmt.permissions) {
+    if (on?.class === 'OBJECT' || (!on && !isServerPermission(permission))) {
+      changeDatabasePermission(env, stmt.action, permission, on ? on.name : null, stmt.principals);
+      continue;
+    }
+    const endpoint = on ? (on.name[on.name.length - 1] ?? '') : null;
     changePermission(env, { action: stmt.action, permission, endpoint, principals: stmt.principals, withGrantOption: stmt.withGrantOption });
   }
+}
+
+/** A server permission (managed from master only, 4621); ALTER, CONTROL, CONNECT … alone are database permissions. */
+function isServerPermission(permission: string): boolean {
+  return PERMISSION_CODES[permission] !== undefined && !['ALTER', 'CONTROL', 'CONNECT', 'VIEW DEFINITION', 'TAKE OWNERSHIP'].includes(permission);
+}
+
+export function executeAlterRole(env: ExecEnv, stmt: AlterRoleStatement): void {
+  alterDatabaseRole(env, stmt.role, stmt.action, stmt.member);
 }
 
 export function executeAlterServerRole(env: ExecEnv, stmt: AlterServerRoleStatement): void {

@@ -14,7 +14,7 @@ import { dropLogin } from '../instance/logins.js';
 import { dropUser } from '../instance/users.js';
 import { currentDatabase } from '../instance/scope.js';
 import { useDatabase } from '../instance/use-database.js';
-import { requireAlterDatabase, requireBackupPermission, requireRestorePermission, requireSysadmin } from '../instance/authorization.js';
+import { authorize } from '../instance/authorization.js';
 import { executeAlterDatabase } from '../storage/alter-database.js';
 import { createDatabaseEncryptionKey, dropDatabaseEncryptionKey } from '../storage/database-encryption.js';
 import { reconfigure } from '../instance/configuration.js';
@@ -30,7 +30,7 @@ import { executeProcedure } from './procedures.js';
 import { catalogFor } from './catalog-context.js';
 import {
   executeAlterEndpoint, executeAlterLogin, executeAlterServerRole, executeBackupCertificate, executeCreateCertificate, executeCreateEndpoint,
-  executeCreateLogin, executeCreateUser, executePermission,
+  executeCreateLogin, executeCreateUser, executePermission, executeAlterRole,
 } from './security-statements.js';
 
 const done = (ctx: BatchContext): void => ctx.emit({ kind: 'done', command: 'other' });
@@ -45,19 +45,6 @@ function backupOutsideTransaction(ctx: BatchContext, command: string): void {
       followUps: [new SqlError(3013, `${command} is terminating abnormally.`)],
     });
   }
-}
-
-const SYSADMIN_ONLY = new Set<Statement['kind']>([
-  'createMasterKey', 'dropMasterKey', 'createCertificate', 'backupCertificate', 'dropCertificate', 'createEndpoint', 'alterEndpoint', 'dropEndpoint',
-  'createLogin', 'alterLogin', 'dropLogin', 'createUser', 'dropUser', 'permission', 'alterServerRole', 'createDatabase', 'dropDatabase',
-  'createDatabaseEncryptionKey', 'dropDatabaseEncryptionKey', 'reconfigure',
-]);
-
-function authorize(env: ExecEnv, statement: Statement): void {
-  if (SYSADMIN_ONLY.has(statement.kind)) requireSysadmin(env);
-  else if (statement.kind === 'backup') requireBackupPermission(env, statement.database, statement.target === 'LOG' ? 'BACKUP LOG' : 'BACKUP DATABASE');
-  else if (statement.kind === 'restore') requireRestorePermission(env, statement.database, statement.target === 'LOG' ? 'RESTORE LOG' : 'RESTORE DATABASE');
-  else if (statement.kind === 'alterDatabase') requireAlterDatabase(env, statement.name);
 }
 
 export async function executeStatement(ctx: BatchContext, statement: Statement, env: ExecEnv): Promise<void> {
@@ -182,6 +169,9 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
       return done(ctx);
     case 'alterServerRole':
       executeAlterServerRole(env, statement);
+      return done(ctx);
+    case 'alterRole':
+      executeAlterRole(env, statement);
       return done(ctx);
     case 'createDatabase':
       notInTransaction(ctx, 'CREATE DATABASE');

@@ -105,8 +105,8 @@ export function sessionFunction(ctx: BatchContext, name: string): Typed | undefi
 /** Statements that write: refused in an uncommittable transaction. */
 const WRITES = new Set<Statement['kind']>([
   'createMasterKey', 'dropMasterKey', 'createCertificate', 'backupCertificate', 'dropCertificate', 'createEndpoint', 'alterEndpoint', 'dropEndpoint',
-  'createLogin', 'alterLogin', 'dropLogin', 'createUser', 'dropUser', 'permission', 'alterServerRole', 'createDatabase', 'dropDatabase',
-  'alterDatabase', 'backup', 'restore', 'createTable', 'alterTableAdd', 'dropTable', 'insert',
+  'createLogin', 'alterLogin', 'dropLogin', 'createUser', 'dropUser', 'permission', 'alterServerRole', 'alterRole', 'createDatabase', 'dropDatabase',
+  'alterDatabase', 'backup', 'restore', 'createTable', 'alterTableAdd', 'dropTable', 'insert', 'createDatabaseEncryptionKey', 'dropDatabaseEncryptionKey', 'reconfigure',
 ]);
 
 export const uncommittable = (): SqlError =>

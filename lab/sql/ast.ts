@@ -312,6 +312,9 @@ export interface AlterServerRoleStatement {
   member: string;
 }
 
+/** ALTER ROLE role ADD | DROP MEMBER user (a database role). */
+export interface AlterRoleStatement { kind: 'alterRole'; line: number; role: string; action: 'ADD' | 'DROP'; member: string }
+
 // ------------------------------------------------------------------------------------------------
 // Databases, mirroring options
 
@@ -493,6 +496,7 @@ export type Statement =
   | DropUserStatement
   | PermissionStatement
   | AlterServerRoleStatement
+  | AlterRoleStatement
   | CreateDatabaseStatement
   | CreateDatabaseEncryptionKeyStatement
   | DropDatabaseEncryptionKeyStatement

@@ -26,6 +26,9 @@ export interface SqlCatalog {
   /** '@@SERVERNAME', '@@VERSION', '@@SPID' … and declared '@variables' / sp_executesql parameters
    * (names as written, compare case-insensitively); undefined → Msg 137. */
   variable(name: string): Typed | undefined;
+  /** A table-valued function that takes its arguments' values (fn_my_permissions(NULL, 'SERVER')),
+   * or undefined when `name` is none: then the relation lists every row (see TableRef.args). */
+  tableFunction?(name: string[]): ((args: Typed[]) => Relation) | undefined;
   /** The lab clock (GETDATE, GETUTCDATE, SYSUTCDATETIME when the host does not supply them). */
   now(): Date;
 }

@@ -1,7 +1,7 @@
 // Logins, users, GRANT/DENY/REVOKE, server role membership.
 
 import type {
-  AlterLoginAction, AlterLoginStatement, AlterServerRoleStatement, CreateLoginStatement, CreateUserStatement,
+  AlterLoginAction, AlterLoginStatement, AlterRoleStatement, AlterServerRoleStatement, CreateLoginStatement, CreateUserStatement,
   DropLoginStatement, DropUserStatement, LoginOptions, PermissionStatement,
 } from './ast.js';
 import type { Cursor } from './cursor.js';
@@ -155,4 +155,12 @@ export function parseAlterServerRole(c: Cursor, line: number): AlterServerRoleSt
   const action = c.expectOneOf('ADD', 'DROP');
   c.expectWord('MEMBER');
   return { kind: 'alterServerRole', line, role, action, member: c.identifier() };
+}
+
+export function parseAlterRole(c: Cursor, line: number): AlterRoleStatement {
+  c.expectWord('ROLE');
+  const role = c.identifier();
+  const action = c.expectOneOf('ADD', 'DROP');
+  c.expectWord('MEMBER');
+  return { kind: 'alterRole', line, role, action, member: c.identifier() };
 }

@@ -13,7 +13,7 @@ import { parseAlterDatabase, parseCreateDatabase, parseCreateDatabaseEncryptionK
 import { parseAlterEndpoint, parseCreateEndpoint, parseDropEndpoint } from './parse-endpoint.js';
 import { condition } from './parse-expression.js';
 import {
-  parseAlterLogin, parseAlterServerRole, parseCreateLogin, parseCreateUser, parseDropLogin, parseDropUser, parsePermission,
+  parseAlterLogin, parseAlterRole, parseAlterServerRole, parseCreateLogin, parseCreateUser, parseDropLogin, parseDropUser, parsePermission,
 } from './parse-security.js';
 import { parseSelectBody } from './parse-select.js';
 import { parseRaiserror, parseThrow } from './parse-raise.js';
@@ -170,6 +170,8 @@ function alter(c: Cursor, line: number): Statement {
       return parseAlterDatabase(c, line);
     case 'SERVER':
       return parseAlterServerRole(c, line);
+    case 'ROLE':
+      return parseAlterRole(c, line);
     case 'TABLE':
       return parseAlterTableAdd(c, line);
     default:

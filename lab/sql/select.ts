@@ -103,6 +103,12 @@ function bindSources(statement: SelectStatement, catalog: SqlCatalog): BoundSour
   if (!statement.from) return [];
   const refs = [statement.from, ...statement.joins.map((j) => j.table)];
   const bound = refs.map((ref): BoundSource => {
+    const fn = ref.args ? catalog.tableFunction?.(ref.name) : undefined;
+    if (fn && ref.args) {
+      const values = ref.args.map((arg): Typed => evaluate(arg, { catalog, sources: [], row: [] }));
+      const result = fn(values);
+      return { source: { table: ref.name, columns: result.columns, ...(ref.alias !== undefined ? { alias: ref.alias } : {}) }, rows: result.rows, padded: false };
+    }
     const relation = catalog.table(ref.name);
     if (!relation) throw new SqlError(208, `Invalid object name '${ref.name.join('.')}'.`);
     const source: Source = { table: ref.name, columns: relation.columns, ...(ref.alias !== undefined ? { alias: ref.alias } : {}) };

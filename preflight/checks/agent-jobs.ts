@@ -1,9 +1,10 @@
 // SQL Server Agent jobs that touch the mirrored databases (a step running in one of them, or whose
 // command names one), listed on both partners. Jobs live in msdb, which is not mirrored: a backup
 // or maintenance job that exists only on the principal stops after a failover, and one on the
-// mirror fails while its database is RESTORING. mirrorbook lists them; it does not copy jobs (a DBA
-// scripts them on purpose: SSMS "Script Job as", or dbatools Copy-DbaAgentJob).
+// mirror fails while its database is RESTORING. mirrorbook lists them; `run copy-agent-jobs` copies
+// them when asked (steps/agent-jobs.ts), as dbatools Copy-DbaAgentJob does.
 // learn.microsoft.com: dbo.sysjobs, dbo.sysjobsteps (msdb).
+import { databasesTouched } from '../../steps/agent-jobs.js';
 import { tsql } from '../../steps/tsql.js';
 import { ok, partnersOf, warn, type Finding, type PreflightCheck } from '../check.js';
 
@@ -19,15 +20,10 @@ interface JobStepRow {
   command: string | null;
 }
 
-/** The configured databases a step touches: it runs in one, or its command names one as a word. */
-export function databasesTouched(step: Pick<JobStepRow, 'database_name' | 'command'>, databases: string[]): string[] {
-  return databases.filter((d) => (step.database_name ?? '').toLowerCase() === d.toLowerCase() || new RegExp(`(^|[^\\w])\\[?${d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\]?([^\\w]|$)`, 'i').test(step.command ?? ''));
-}
-
 export const agentJobsCheck: PreflightCheck = {
   id: ID,
   title: 'SQL Agent jobs that touch the mirrored databases, on both partners (msdb is not mirrored)',
-  procedures: ['setup', 'enable', 'failover', 'failback', 'sync-logins'],
+  procedures: ['setup', 'enable', 'failover', 'failback', 'sync-logins', 'copy-agent-jobs'],
   async run(ctx) {
     const found = new Map<string, { instance: string; jobs: Map<string, { enabled: boolean; touches: Set<string> }> }>();
     for (const server of partnersOf(ctx)) {
@@ -51,7 +47,7 @@ export const agentJobsCheck: PreflightCheck = {
         continue;
       }
       findings.push(warn(ID, instance, `jobs touching the databases: ${listed.join(', ')}; not on ${[...new Set(missing.map((m) => m.on))].join(', ')}: ${missing.map((m) => `'${m.name}'`).join(', ')}`,
-        `msdb is not mirrored: after a failover these jobs do not run where the databases are served. Script them to the other partner (SSMS "Script Job as", or dbatools Copy-DbaAgentJob) and let each job step skip when its database is not the principal (sys.database_mirroring.mirroring_role = 1); mirrorbook does not copy jobs`));
+        `msdb is not mirrored: after a failover these jobs do not run where the databases are served. 'mirrorbook run copy-agent-jobs' copies them there, disabled (enable them after a failover), or script them yourself (SSMS "Script Job as", dbatools Copy-DbaAgentJob) and let each job step skip when its database is not the principal (sys.database_mirroring.mirroring_role = 1)`));
     }
     return findings;
   },

@@ -27,6 +27,14 @@ export const REPO_ROOT = resolve(new URL('../..', import.meta.url).pathname);
 // killed at its time limit leaves no lab behind (lab/process.ts watches this pid).
 process.env.MIRRORBOOK_LAB_WATCH_PID ??= String(process.pid);
 
+// A state directory of this test's own: the lab a `lab` command remembers (cli/last-lab.ts) never
+// reaches the user's home or another test running beside it.
+if (process.env.MIRRORBOOK_STATE_HOME === undefined) {
+  const home = mkdtempSync(join(tmpdir(), 'mirrorbook-state-'));
+  process.env.MIRRORBOOK_STATE_HOME = home;
+  process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+}
+
 /** How a client encrypts: mssql plain / encrypt + trust / encrypt + CA check / TDS 8.0 strict. */
 export type EncryptionMode = 'plain' | 'trust' | 'ca' | 'strict';
 

@@ -98,13 +98,13 @@ test('server roles: ALTER SERVER ROLE and sp_addsrvrolemember show in sys.server
   assert.equal((await s.query(`SELECT IS_SRVROLEMEMBER('sysadmin', 'CORP\\svc_sql')`)).resultSets[0]?.rows, [[0]]);
 });
 
-test('a login that is not sysadmin (the peer\'s endpoint login) connects but may change nothing: 15247, 262, 5011', async () => {
+test('a login that is not sysadmin (the peer\'s endpoint login) connects but may change nothing: 15247, 15151, 262, 5011', async () => {
   const { s, lab } = await principal();
   await s.query(`CREATE LOGIN MIRROR_login WITH PASSWORD = 'Ml!login2025'`);
   const peer = await inProcessInstance(lab, 'SQLPRI01').login('MIRROR_login', 'Ml!login2025');
   if (!('query' in peer)) throw new Error(peer.message);
   assert.equal(numbers(await peer.query(`CREATE LOGIN sneaky WITH PASSWORD = 'Sn!eaky2025'`)), [15247]);
-  assert.equal(numbers(await peer.query(`GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO MIRROR_login`)), [15247]);
+  assert.equal(numbers(await peer.query(`GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO MIRROR_login`)), [15151]);
   assert.equal(numbers(await peer.query(`BACKUP DATABASE Patriot TO DISK = 'C:\\Temp\\p.dat'`)), [262, 3013]);
   assert.equal(numbers(await peer.query(`ALTER DATABASE Patriot SET RECOVERY SIMPLE`)), [5011, 5069]);
   assert.equal(lab.instances['SQLPRI01']!.databases['Patriot']!.recoveryModel, 'FULL');

@@ -1,5 +1,7 @@
 // The table of hostile and mistaken inputs — config files, identifiers carrying T-SQL, ports, paths,
-// dates, weak passwords, bad command lines — run through the built CLI against one lab. Each must
+// dates, weak passwords, bad command lines — run against one lab: in this process, as cli/main.ts
+// runs a command line (all of it is refused before any connection), with every tenth case and the
+// positive control through the built CLI in a process of its own. Each must
 // exit 2, name the field or argument, and send no batch to either instance (batch-log line counts
 // before and after). A positive control proves the same command does reach the lab when the input
 // is good, so the "no batch" check can fail. The table is split over test files (one lab each) by
@@ -11,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startTestLab, type TestLab } from '../helpers/lab.js';
-import { batchCounts, requireDist, runDist, total } from './support.js';
+import { batchCounts, requireDist, runDist, runInProcess, total } from './support.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the cases mutate arbitrary paths of a parsed YAML config
 type Config = Record<string, any>;
@@ -255,7 +257,7 @@ export function hostileTable(only: Group): void {
       const before = batchCounts(lab.dir);
       const own = (flag: string) => c.args?.includes(flag) === true;
     const args = [...(c.args ?? FAILOVER), ...(own('--config') ? [] : ['--config', configPath]), ...(own('--store') ? [] : ['--store', store])];
-      const out = await runDist(args, { env: { MB_PROOF_WEAK: 'weakpassword' } });
+      const out = await (index % 10 === 1 ? runDist : runInProcess)(args, { env: { MB_PROOF_WEAK: 'weakpassword' } });
       const said = out.stderr + out.stdout;
       assert.is(out.code, 2, `exit ${out.code}:\n${said}`);
       const expected = c.expect;

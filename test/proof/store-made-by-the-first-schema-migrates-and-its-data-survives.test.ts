@@ -1,6 +1,7 @@
 // A store the first released schema (migration 1) wrote is opened by this build: the read commands
-// show it, the first writing open migrates it, and every run, journal entry, snapshot and audit
-// record survives with the hash chain intact and continuing.
+// show it, `audit verify` proves it as it is (no pid column, no chain head, no tied tables: named,
+// not a crash), the first writing open migrates it, and every run, journal entry, snapshot and
+// audit record survives with the hash chain intact and continuing.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import Database from 'better-sqlite3';
@@ -47,6 +48,18 @@ test('the read commands (runs, show, audit verify, audit export) work on it', as
   const exported = await runDist(['audit', '--format', 'ndjson', '--store', path]);
   assert.is(exported.code, 0, exported.stderr);
   assert.equal(exported.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { message: string }).message), V1_AUDIT_MESSAGES);
+});
+
+test('audit verify proves it as it is, before anything migrated it: the chain is walked, schema 1 is named (exit 1), nothing is written', async () => {
+  requireDist();
+  const path = join(dir, 'as-it-is.db');
+  writeFirstSchemaStore(path);
+  const verify = await runDist(['audit', 'verify', '--local', '--store', path]);
+  assert.is(verify.code, 1, verify.stdout + verify.stderr);
+  assert.match(verify.stderr, '(3 records checked before it)');
+  assert.match(verify.stderr, 'the store is at schema version 1, which keeps no chain head');
+  assert.not.match(verify.stderr, 'internal error');
+  assert.is(schemaVersion(path), 1, 'verify migrated nothing');
 });
 
 test('opening it for writing migrates it; the data survives and the chain continues', () => {

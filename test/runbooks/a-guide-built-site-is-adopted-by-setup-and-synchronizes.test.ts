@@ -40,7 +40,9 @@ test('check: setup realigns the RC4 endpoints (⚠); RC4 against AES is ✗ for 
 });
 
 test('a refused handshake: setup stops at SET PARTNER with the reason the mirror\'s error log gives (28034), then resumes to SYNCHRONIZED on AES', async () => {
-  await pair.sql('SQLMIR01', 'ALTER LOGIN PRINCIPAL_login DISABLE');
+  // A hardening script denied CONNECT on the endpoint to public: PRINCIPAL_login keeps its GRANT
+  // (so setup finds its grant done), but the DENY to public wins over it.
+  await pair.sql('SQLMIR01', 'USE master; DENY CONNECT ON ENDPOINT::Endpoint_Mirroring TO public');
   const run = await pair.mb('run', 'setup', '--yes');
   assert.is(run.code, 1, run.stdout.slice(-3000) + run.stderr);
   const said = run.stdout + run.stderr;
@@ -52,7 +54,7 @@ test('a refused handshake: setup stops at SET PARTNER with the reason the mirror
   for (const realigned of ['principal.endpoint-encryption', 'mirror.endpoint-encryption']) assert.is(steps.get(realigned), 'done', realigned);
   assert.is(steps.get('principal.endpoint-encryption-live'), 'already done', 'no session ran: nothing to confirm');
 
-  await pair.sql('SQLMIR01', 'ALTER LOGIN PRINCIPAL_login ENABLE');
+  await pair.sql('SQLMIR01', 'USE master; REVOKE CONNECT ON ENDPOINT::Endpoint_Mirroring FROM public');
   const resumed = await pair.mb('resume', '--yes');
   assert.is(resumed.code, 0, resumed.stdout.slice(-3000) + resumed.stderr);
   for (const d of ['Patriot', 'PatriotArchive']) await pair.waitFor('SQLMIR01', d, 'SYNCHRONIZED', 'MIRROR');

@@ -1,6 +1,7 @@
 // cleanup and the instance's one mirroring endpoint: while any session (even of a database the
-// config does not list) still runs through it, cleanup refuses before asking anything and sends no
-// DROP; once nothing uses it, it is dropped only when the operator types its name.
+// config does not list) or an availability group's replica (sys.availability_replicas.endpoint_url)
+// still runs through it, cleanup refuses before asking anything, names it and sends no DROP; once
+// nothing uses it, it is dropped only when the operator types its name.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,22 @@ test('a session the config does not list still uses the endpoint: cleanup refuse
   assert.match(cleanup.stdout + cleanup.stderr, /endpoint Endpoint_Mirroring on the principal still carries Patriot \(a mirroring session\): dropping it would cut them off/);
   assert.equal(await drops(), []);
   assert.equal(await endpoints('SQLPRI01'), ['Endpoint_Mirroring']);
+});
+
+test('an availability group has a replica on the principal: cleanup refuses naming the group and its endpoint_url', async () => {
+  writeFileSync(pair.config, original);
+  const disable = await pair.mb('run', 'disable', '--yes', '--confirm', 'SQLPRI01');
+  assert.is(disable.code, 0, disable.stdout.slice(-2000) + disable.stderr);
+  await pair.lab.control({ op: 'availability-group', instance: 'SQLPRI01', name: 'PatriotReports', endpointUrl: 'TCP://sqlpri01.lab.local:1430', otherReplicas: { SQLREP01: 'TCP://sqlrep01.lab.local:5022' } });
+  const replicas = await pair.sql('SQLPRI01', 'SELECT ar.replica_server_name, ar.endpoint_url FROM sys.availability_replicas ar JOIN sys.availability_groups ag ON ag.group_id = ar.group_id ORDER BY ar.replica_server_name');
+  assert.equal(replicas, [{ replica_server_name: 'SQLPRI01', endpoint_url: 'TCP://sqlpri01.lab.local:1430' }, { replica_server_name: 'SQLREP01', endpoint_url: 'TCP://sqlrep01.lab.local:5022' }]);
+  const cleanup = await pair.mb('run', 'cleanup', '--yes', '--confirm', 'Endpoint_Mirroring');
+  assert.is(cleanup.code, 1, cleanup.stdout.slice(-2000));
+  assert.match(cleanup.stdout + cleanup.stderr, /endpoint Endpoint_Mirroring on the principal still carries availability group PatriotReports \(its replica here, endpoint_url TCP:\/\/sqlpri01\.lab\.local:1430\): dropping it would cut them off/);
+  assert.match(cleanup.stdout + cleanup.stderr, /ALTER AVAILABILITY GROUP … REMOVE REPLICA ON/);
+  assert.equal(await drops(), []);
+  assert.equal(await endpoints('SQLPRI01'), ['Endpoint_Mirroring']);
+  await pair.lab.control({ op: 'availability-group', instance: 'SQLPRI01', name: 'PatriotReports' });
 });
 
 test('nothing uses it any more: without the typed name cleanup stops before the DROP; with it the endpoints go', async () => {

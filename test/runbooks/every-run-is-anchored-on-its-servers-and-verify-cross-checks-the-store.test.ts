@@ -3,7 +3,8 @@
 // every reachable partner: an older copy of the store put back, or a chain rebuilt without the key,
 // is named with its run (exit 1); another store's anchors on the same pair are a note naming its
 // host, not missing runs, while a store whose id was changed is named; with no server reachable it
-// says so (exit 5). (cleanup and --drop-anchors: a-pair-lives-…-disable-cleanup.test.ts)
+// says so (exit 5); an anchors table dropped behind the store's back names every run anchored
+// there (exit 1). (cleanup and --drop-anchors: a-pair-lives-…-disable-cleanup.test.ts)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
@@ -123,6 +124,16 @@ test("another store's runs on the same pair are a note naming its host, not runs
   } finally {
     if (existsSync(mine)) moveStore(mine, store);
   }
+});
+
+test('the anchors table dropped on one server behind the store\'s back: each run anchored there is named with that server (exit 1)', async () => {
+  await pair.sql('SQLMIR01', 'DROP TABLE msdb.dbo.mirrorbook_run_anchors');
+  const verify = await pair.mb('audit', 'verify');
+  assert.is(verify.code, 1, verify.stdout + verify.stderr);
+  for (const runId of runIds) {
+    assert.match(verify.stderr, new RegExp(`\\(run ${runId}\\): anchor — run ${runId} \\(done\\): the anchor the store recorded writing on SQLMIR01 \\(record \\d+\\) is gone from SQLMIR01`));
+  }
+  assert.not.match(verify.stderr, 'is gone from SQLPRI01');
 });
 
 test('with no server reachable: intact locally, anchors not checked (exit 5)', async () => {

@@ -20,7 +20,8 @@ export interface Terminal {
 /** `command` runs in the repository with CI unset; its exit code ends up on screen as EXIT=<n>. */
 export function openTerminal(command: string, options: { env?: Record<string, string>; width?: number; height?: number } = {}): Terminal {
   const name = `mb-ui-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+  const state = process.env.MIRRORBOOK_STATE_HOME ? { MIRRORBOOK_STATE_HOME: process.env.MIRRORBOOK_STATE_HOME } : {};
+  const env = Object.entries({ ...state, ...options.env }).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
   const shell = `cd ${shellQuote(REPO_ROOT)} && env -u CI NO_COLOR=1 ${env} ${command}; echo EXIT=$?; sleep 600`;
   execFileSync(TMUX, ['new-session', '-d', '-s', name, '-x', String(options.width ?? 110), '-y', String(options.height ?? 45), shell]);
   const screen = (): string => {

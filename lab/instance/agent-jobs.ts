@@ -1,0 +1,65 @@
+// The SQL Server Agent procedures in msdb that create and change jobs, as a DBA (or a script such
+// as SSMS "Script Job as → CREATE" or dbatools Copy-DbaAgentJob) sends them:
+//   sp_add_job @job_name [, @enabled = 1] [, @description]          — 14261 when the name exists
+//   sp_add_jobstep @job_name, @step_name [, @step_id] [, @subsystem = 'TSQL'] [, @command] [, @database_name]
+//   sp_add_jobschedule @job_name, @name [, @enabled = 1] [, @freq_type = 0] [, @freq_interval = 0]
+//     [, @freq_subday_type = 0] [, @freq_subday_interval = 0] [, @active_start_time = 0]
+//   sp_add_jobserver @job_name [, @server_name = '(local)']
+//   sp_update_job @job_name [, @enabled] [, @description]
+// A job named that does not exist is 14262. Jobs are rows only (msdb.dbo.sysjobs, sysjobsteps,
+// sysschedules, sysjobschedules): nothing runs them. learn.microsoft.com: sp_add_job, sp_add_jobstep,
+// sp_add_jobschedule, sp_add_jobserver, sp_update_job; dbo.sysjobs, dbo.sysjobsteps, dbo.sysschedules.
+import { SqlError } from '../errors.js';
+import type { AgentJob, InstanceState } from '../model.js';
+import { newGuid } from './principals.js';
+
+export type AgentArgument = (name: string) => string | null;
+
+const jobNamed = (instance: InstanceState, name: string | null): AgentJob => {
+  const job = (instance.agentJobs ?? []).find((j) => j.name.toLowerCase() === (name ?? '').toLowerCase());
+  if (!job) throw new SqlError(14262, `The specified @job_name ('${name ?? ''}') does not exist.`);
+  return job;
+};
+
+const number = (value: string | null, fallback: number): number => (value === null || value === '' ? fallback : Number(value));
+
+/** Runs one of the Agent procedures above; `arg` reads a parameter by its @name. */
+export function agentProcedure(instance: InstanceState, procedure: string, arg: AgentArgument, now: Date): void {
+  switch (procedure) {
+    case 'sp_add_job': {
+      const name = arg('@job_name') ?? '';
+      if ((instance.agentJobs ?? []).some((j) => j.name.toLowerCase() === name.toLowerCase())) throw new SqlError(14261, `The specified @name ('${name}') already exists.`);
+      instance.agentJobs = [...(instance.agentJobs ?? []), { jobId: newGuid(), name, enabled: number(arg('@enabled'), 1) === 1, description: arg('@description'), createdAt: now.toISOString(), steps: [], schedules: [] }];
+      return;
+    }
+    case 'sp_add_jobstep': {
+      const job = jobNamed(instance, arg('@job_name'));
+      const stepId = number(arg('@step_id'), job.steps.length + 1);
+      const subsystem = (arg('@subsystem') ?? 'TSQL').toUpperCase();
+      job.steps.push({ stepId, stepName: arg('@step_name') ?? '', subsystem: subsystem === 'CMDEXEC' ? 'CmdExec' : subsystem === 'POWERSHELL' ? 'PowerShell' : 'TSQL', command: arg('@command') ?? '', databaseName: arg('@database_name') ?? 'master' });
+      job.steps.sort((a, b) => a.stepId - b.stepId);
+      return;
+    }
+    case 'sp_add_jobschedule': {
+      const job = jobNamed(instance, arg('@job_name'));
+      const scheduleId = 1 + Math.max(0, ...(instance.agentJobs ?? []).flatMap((j) => (j.schedules ?? []).map((s) => s.scheduleId)));
+      (job.schedules ??= []).push({
+        scheduleId, name: arg('@name') ?? '', enabled: number(arg('@enabled'), 1) === 1, freqType: number(arg('@freq_type'), 0), freqInterval: number(arg('@freq_interval'), 0),
+        freqSubdayType: number(arg('@freq_subday_type'), 0), freqSubdayInterval: number(arg('@freq_subday_interval'), 0), activeStartTime: number(arg('@active_start_time'), 0),
+      });
+      return;
+    }
+    case 'sp_add_jobserver':
+      jobNamed(instance, arg('@job_name'));
+      return;
+    case 'sp_update_job': {
+      const job = jobNamed(instance, arg('@job_name'));
+      const enabled = arg('@enabled');
+      if (enabled !== null) job.enabled = Number(enabled) === 1;
+      const description = arg('@description');
+      if (description !== null) job.description = description;
+      return;
+    }
+  }
+}
+
