@@ -62,14 +62,16 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   plan: {
     summary: 'show every step and its exact T-SQL per server; changes nothing',
-    usage: ['plan <procedure> [--offline] [--json | --chart | --format sqlcmd]'],
+    usage: ['plan <procedure> [--offline] [--json | --chart | --format sqlcmd]', 'plan cleanup [--drop-anchors] [--remove-backups]'],
     about: 'Every step of the procedure, the server it runs on, whether it is manual or destructive, its\nretries and time limit, and the exact T-SQL (secrets masked). Against the live pair it probes each\nstep (reads only) and marks it already done / will change / blocked by a preflight check that is ✗;\n--offline plans from the config alone. Changes nothing. With --chart: the procedure and the chart\nevery step runs, as Mermaid diagrams (Markdown). With --format sqlcmd: the same statements as a\nscript for SSMS in SQLCMD mode (:CONNECT per server, GO, a comment per step, secrets as $(…)\nvariables the DBA sets when running it) — for a change board, or to run by hand.',
     options: {
       offline: { type: 'boolean', help: 'do not connect: the plan from the config alone' },
       chart: { type: 'boolean', help: 'the procedure and the step chart as Mermaid diagrams' },
       format: { type: 'string', value: 'FORMAT', help: 'text (default) or sqlcmd: a script for SSMS SQLCMD mode / sqlcmd -i' },
+      'drop-anchors': { type: 'boolean', help: 'cleanup only: the plan of `run cleanup --drop-anchors`' },
+      'remove-backups': { type: 'boolean', help: "cleanup only: the plan of `run cleanup --remove-backups` (the files this store's runs wrote, one xp_delete_file each)" },
     },
-    common: ['config', 'json'],
+    common: ['config', 'store', 'json'],
     maxPositionals: 1,
     examples: [['what a full setup will do, statement by statement', 'plan setup'], ['the plan of a failover for another pair', 'plan failover --config /etc/mirrorbook/patriot.yaml'], ['the plan and its definition hash as JSON', 'plan promote --json'], ['draw the procedure and the step chart', 'plan setup --chart > setup.md'], ['the setup as a SQLCMD script for the change board', 'plan setup --format sqlcmd > setup.sql']],
     more: PROCEDURES,

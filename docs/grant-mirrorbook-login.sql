@@ -1,103 +1,82 @@
 -- The least privileges of the mirrorbook login (instead of sysadmin), per procedure.
--- Run on EVERY server of the pair (principal, mirror, witness) as a sysadmin, in SSMS or sqlcmd.
--- Printed by `mirrorbook init --grants`; README.md ("The mirrorbook login's privileges") has the
--- table per procedure. Each grant names the learn.microsoft.com page whose Permissions section
--- asks for it. Replace [mirrorbook] everywhere if the login has another name.
+-- Run on EVERY server of the pair (principal, mirror, witness) as a sysadmin, in SSMS or sqlcmd;
+-- the last part (each mirrored database) on the principal only. Printed by
+-- `mirrorbook init --grants` from steps/login-privileges.ts, the list `mirrorbook check` compares
+-- the login against and README.md's table ("The mirrorbook login's privileges") shows. Each grant
+-- names the learn.microsoft.com page whose Permissions section asks for it. Replace [mirrorbook]
+-- everywhere if the login has another name.
 --
 -- One login, the same on every server: a database user maps to its login by SID, and the users in
 -- the mirrored databases travel to the mirror in the backups. Use a Windows login (the same SID
 -- everywhere), or create the SQL login on the other servers with the SID it has on the principal:
---   SELECT SID_BINARY(N'mirrorbook');                                    -- on the principal
---   CREATE LOGIN [mirrorbook] WITH PASSWORD = N'…', SID = 0x…;           -- on the others
--- Not granted here, on purpose: sysadmin, CONTROL SERVER (see sync-logins below) and securityadmin.
+--   SELECT SUSER_SID(N'mirrorbook');                                        -- on the principal
+--   CREATE LOGIN [mirrorbook] WITH PASSWORD = N'…', SID = 0x…;              -- on the others
+-- Not granted here, on purpose: sysadmin, CONTROL SERVER and securityadmin. sync-logins copies SQL
+-- logins with their password hash, which only CONTROL SERVER reads before SQL Server 2022 (from
+-- 2022: GRANT VIEW ANY CRYPTOGRAPHICALLY SECURED DEFINITION); without it, create the application
+-- logins on the mirror by hand (same SID and password) and sync-logins finds them done. failover's
+-- application check reads the error log's 18456 lines (sp_readerrorlog: securityadmin); without it
+-- the check reports what it found in sys.dm_exec_sessions.
 
 USE master;
 GO
 IF SUSER_ID(N'mirrorbook') IS NULL RAISERROR(N'create the login [mirrorbook] first (see the top of this script)', 16, 1);
 GO
 
--- ── every procedure: reading the pair ────────────────────────────────────────────────────────────
--- sys.dm_exec_sessions (other sessions), sys.dm_exec_requests (backup/restore progress),
--- sys.dm_os_performance_counters (the mirroring queues), sys.dm_server_services (domain-setup):
--- "sys.dm_exec_sessions", "sys.dm_os_performance_counters", "sys.dm_server_services" → VIEW SERVER STATE
+-- ── the server ──
+-- VIEW SERVER STATE (every procedure; every server): DMVs: other sessions, backup/restore progress, the mirroring counters, sys.dm_server_services — "sys.dm_exec_sessions", "sys.dm_os_performance_counters", "sys.dm_server_services"
 GRANT VIEW SERVER STATE TO [mirrorbook];
--- sys.database_mirroring, sys.certificates, sys.endpoints, sys.server_principals of objects the
--- login neither owns nor has a permission on ("Metadata Visibility Configuration")
+-- VIEW ANY DEFINITION (every procedure; every server): catalog views of objects it neither owns nor has a permission on (mirroring, certificates, endpoints, logins) — "Metadata Visibility Configuration"
 GRANT VIEW ANY DEFINITION TO [mirrorbook];
-GO
-
--- ── certificate-setup, domain-setup, add-witness, cleanup: the mirroring endpoint ─────────────────
--- "CREATE ENDPOINT": CREATE ENDPOINT (or sysadmin)
+-- CREATE ENDPOINT (setup, certificate-setup, domain-setup, add-witness; every server): CREATE ENDPOINT — "CREATE ENDPOINT"
 GRANT CREATE ENDPOINT TO [mirrorbook];
--- "ALTER ENDPOINT", "DROP ENDPOINT", "GRANT Endpoint Permissions" (CONNECT to the peer's login):
--- ALTER ANY ENDPOINT
+-- ALTER ANY ENDPOINT (setup, certificate-setup, domain-setup, add-witness, cleanup; every server): ALTER / DROP ENDPOINT, GRANT CONNECT ON ENDPOINT to the peer — "ALTER ENDPOINT", "DROP ENDPOINT", "GRANT Endpoint Permissions"
 GRANT ALTER ANY ENDPOINT TO [mirrorbook];
-GO
-
--- ── certificate-setup, sync-logins, cleanup: logins ──────────────────────────────────────────────
--- "CREATE LOGIN", "ALTER LOGIN", "DROP LOGIN": ALTER ANY LOGIN
+-- ALTER ANY LOGIN (setup, certificate-setup, domain-setup, add-witness, sync-logins, failover, failback, cleanup; every server): CREATE / ALTER / DROP LOGIN (peer logins; sync-logins, also in setup, failover, failback) — "CREATE LOGIN", "ALTER LOGIN", "DROP LOGIN"
 GRANT ALTER ANY LOGIN TO [mirrorbook];
--- sync-logins (also the first step of setup's end, failover and failback) copies SQL logins with
--- their password hash: reading it needs CONTROL SERVER, or from SQL Server 2022 VIEW ANY
--- CRYPTOGRAPHICALLY SECURED DEFINITION ("sys.sql_logins"). On 2022 and later:
--- GRANT VIEW ANY CRYPTOGRAPHICALLY SECURED DEFINITION TO [mirrorbook];
--- Before 2022 only CONTROL SERVER reads it (nearly sysadmin): either grant it knowingly, or create
--- the application logins on the mirror by hand (same SID and password) and sync-logins finds them done.
--- It also adds those logins to the server roles they have on the principal, which needs
--- membership in each of those roles ("ALTER SERVER ROLE").
-GO
-
--- ── every procedure that changes a database (restore, enable, failover/failback, promote,
---    resume-session, suspend, set-safety-*, add/remove-witness, disable) ──────────────────────────
--- "ALTER DATABASE Database Mirroring" (SET PARTNER, WITNESS, SAFETY, FAILOVER, FORCE_SERVICE_…) and
--- "ALTER DATABASE SET Options" (RECOVERY FULL): ALTER on the database. ALTER ANY DATABASE gives it on
--- every database, including a mirror copy in RESTORING, where no database user can be checked.
+-- ALTER ANY DATABASE (setup, restore, enable, failover, failback, promote, resume-session, suspend, set-safety-full, set-safety-off, add-witness, remove-witness, disable; the partners): ALTER DATABASE … SET RECOVERY / PARTNER / WITNESS / SAFETY / FAILOVER / FORCE_SERVICE_ALLOW_DATA_LOSS, also on a mirror copy in RESTORING — "ALTER DATABASE Database Mirroring", "ALTER DATABASE SET Options"
 GRANT ALTER ANY DATABASE TO [mirrorbook];
--- "RESTORE Statements" (restore, and disable's RESTORE … WITH RECOVERY): over an existing database
--- sysadmin or dbcreator — db_owner does not count, its membership cannot be read while the database
--- is being restored; a new database needs CREATE DATABASE, which dbcreator has.
+-- dbcreator (setup, restore, disable; the partners): RESTORE over an existing database (sysadmin or dbcreator; db_owner does not count) or a new one (CREATE DATABASE) — "RESTORE Statements"
 ALTER SERVER ROLE [dbcreator] ADD MEMBER [mirrorbook];
 GO
 
--- ── master: master key, certificates and users (certificate-setup, cleanup) and the run anchors ──
--- "CREATE MASTER KEY": CONTROL on the database; "CREATE CERTIFICATE": CREATE CERTIFICATE (and
--- IMPERSONATE on the user named in AUTHORIZATION); "BACKUP CERTIFICATE": CONTROL on the
--- certificate; "CREATE USER": ALTER ANY USER; "xp_logevent" (each run's anchor in the error log):
--- membership in db_owner of master. db_owner of master covers all of these.
+-- ── master ──
+USE master;
+GO
+-- db_owner in master (every procedure; every server): the run anchor in the error log (xp_logevent); CREATE MASTER KEY, CREATE / BACKUP CERTIFICATE, CREATE USER in master — "xp_logevent", "CREATE MASTER KEY", "CREATE CERTIFICATE", "BACKUP CERTIFICATE", "CREATE USER"
 IF DATABASE_PRINCIPAL_ID(N'mirrorbook') IS NULL CREATE USER [mirrorbook] FOR LOGIN [mirrorbook];
 ALTER ROLE [db_owner] ADD MEMBER [mirrorbook];
 GO
 
--- ── msdb: backup history (restore, enable) and the run anchors (every run) ───────────────────────
+-- ── msdb ──
 USE msdb;
 GO
+-- msdb db_datareader (every procedure; every server): backup history (msdb.dbo.backupset, backupmediafamily, restorehistory) — "backupset (Transact-SQL)"
 IF DATABASE_PRINCIPAL_ID(N'mirrorbook') IS NULL CREATE USER [mirrorbook] FOR LOGIN [mirrorbook];
--- msdb.dbo.backupset / backupmediafamily / restorehistory: SELECT
 ALTER ROLE [db_datareader] ADD MEMBER [mirrorbook];
--- The anchors table, created here so the login needs no CREATE TABLE in msdb (mirrorbook creates it
--- on first use only when it is missing; the same columns as steps/run-anchor.ts).
+-- INSERT on msdb.dbo.mirrorbook_run_anchors (every procedure; every server): the run anchor row (the table created here, so the login needs no CREATE TABLE in msdb) — "INSERT (Transact-SQL)"
+IF DATABASE_PRINCIPAL_ID(N'mirrorbook') IS NULL CREATE USER [mirrorbook] FOR LOGIN [mirrorbook];
 IF NOT EXISTS (SELECT 1 FROM msdb.sys.tables WHERE name = N'mirrorbook_run_anchors')
   CREATE TABLE dbo.mirrorbook_run_anchors (
     run_id nvarchar(64) NOT NULL, procedure_name nvarchar(128) NOT NULL, operator nvarchar(256) NOT NULL,
     started_at datetime2(3) NOT NULL, ended_at datetime2(3) NULL, outcome nvarchar(32) NOT NULL,
     head_seq bigint NOT NULL, head_hash varchar(80) NOT NULL, store_host nvarchar(256) NOT NULL,
-    written_at datetime2(3) NOT NULL);
+    written_at datetime2(3) NOT NULL, store_id varchar(64) NULL);
 GRANT SELECT, INSERT ON dbo.mirrorbook_run_anchors TO [mirrorbook];
 GO
 
--- ── each mirrored database, on the principal (the user travels to the mirror in the backup) ──────
--- "BACKUP": BACKUP DATABASE and BACKUP LOG (db_backupoperator). Repeat for every database.
+-- ── Patriot, on the principal only (repeat for every mirrored database) ──
 USE [Patriot];
 GO
-IF DATABASE_PRINCIPAL_ID(N'mirrorbook') IS NULL CREATE USER [mirrorbook] FOR LOGIN [mirrorbook];
-ALTER ROLE [db_backupoperator] ADD MEMBER [mirrorbook];
-GO
-USE [PatriotArchive];
-GO
+-- db_backupoperator in Patriot (setup, restore; the principal): BACKUP DATABASE and BACKUP LOG of each mirrored database (the user travels to the mirror in the backup) — "BACKUP (Transact-SQL)"
 IF DATABASE_PRINCIPAL_ID(N'mirrorbook') IS NULL CREATE USER [mirrorbook] FOR LOGIN [mirrorbook];
 ALTER ROLE [db_backupoperator] ADD MEMBER [mirrorbook];
 GO
 
--- Optional: failover's application check shows the last 18456 lines of the new principal's error
--- log (sp_readerrorlog needs securityadmin, which can grant itself more: not granted; without it
--- the check says what it found in sys.dm_exec_sessions and leaves the log to you).
+-- ── PatriotArchive, on the principal only (repeat for every mirrored database) ──
+USE [PatriotArchive];
+GO
+-- db_backupoperator in PatriotArchive (setup, restore; the principal): BACKUP DATABASE and BACKUP LOG of each mirrored database (the user travels to the mirror in the backup) — "BACKUP (Transact-SQL)"
+IF DATABASE_PRINCIPAL_ID(N'mirrorbook') IS NULL CREATE USER [mirrorbook] FOR LOGIN [mirrorbook];
+ALTER ROLE [db_backupoperator] ADD MEMBER [mirrorbook];
+GO

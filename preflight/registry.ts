@@ -14,7 +14,7 @@ import { filestreamCheck } from './checks/filestream.js';
 import { mirroredElsewhereCheck } from './checks/mirrored-elsewhere.js';
 import { mirrorReadsBackupsCheck } from './checks/mirror-reads-backups.js';
 import { mirrorSpaceAndPathsCheck } from './checks/mirror-space-and-paths.js';
-import { permissionsCheck } from './checks/permissions.js';
+import { loginPrivilegesCheck } from './checks/login-privileges.js';
 import { reachableCheck } from './checks/reachable.js';
 import { tdeCheck } from './checks/tde.js';
 import { versionEditionCheck } from './checks/version-edition.js';
@@ -24,7 +24,7 @@ export const CHECKS: readonly PreflightCheck[] = [
   tlsCheck,
   reachableCheck,
   versionEditionCheck,
-  permissionsCheck,
+  loginPrivilegesCheck,
   databasesCheck,
   mirroredElsewhereCheck,
   availabilityGroupCheck,

@@ -9,9 +9,15 @@
 import type { RunAnchor } from '../store/types.js';
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { firstRow, type SqlTarget } from './step.js';
-import { lit, tsql, type Statement } from './tsql.js';
+import { lit, Statement, tsql } from './tsql.js';
 
 export const ANCHOR_TABLE = 'msdb.dbo.mirrorbook_run_anchors';
+/** The table's columns; the least-privilege grant script creates it with these too (login-privileges.ts). */
+export const ANCHOR_COLUMNS = `
+    run_id nvarchar(64) NOT NULL, procedure_name nvarchar(128) NOT NULL, operator nvarchar(256) NOT NULL,
+    started_at datetime2(3) NOT NULL, ended_at datetime2(3) NULL, outcome nvarchar(32) NOT NULL,
+    head_seq bigint NOT NULL, head_hash varchar(80) NOT NULL, store_host nvarchar(256) NOT NULL,
+    written_at datetime2(3) NOT NULL, store_id varchar(64) NULL`;
 /** The error number of the error-log line: user-defined numbers are above 50,000. */
 export const ANCHOR_EVENT = 60411;
 
@@ -22,11 +28,7 @@ const sqlTime = (iso: string): string => iso.replace(/Z$/, '');
 export function anchorStatement(a: Omit<RunAnchor, 'server' | 'writtenAt'>): Statement {
   const line = `mirrorbook run ${a.runId} (${a.procedure}) by ${a.operator}: ${a.outcome}; audit head seq ${a.headSeq} ${a.headHash}`;
   return tsql`IF NOT EXISTS (SELECT 1 FROM msdb.sys.tables WHERE name = N'mirrorbook_run_anchors')
-  CREATE TABLE msdb.dbo.mirrorbook_run_anchors (
-    run_id nvarchar(64) NOT NULL, procedure_name nvarchar(128) NOT NULL, operator nvarchar(256) NOT NULL,
-    started_at datetime2(3) NOT NULL, ended_at datetime2(3) NULL, outcome nvarchar(32) NOT NULL,
-    head_seq bigint NOT NULL, head_hash varchar(80) NOT NULL, store_host nvarchar(256) NOT NULL,
-    written_at datetime2(3) NOT NULL, store_id varchar(64) NULL);
+  CREATE TABLE msdb.dbo.mirrorbook_run_anchors (${new Statement(ANCHOR_COLUMNS, () => ANCHOR_COLUMNS)});
 INSERT INTO msdb.dbo.mirrorbook_run_anchors (run_id, procedure_name, operator, started_at, ended_at, outcome, head_seq, head_hash, store_host, written_at, store_id)
   VALUES (${lit(a.runId)}, ${lit(text(a.procedure, 128))}, ${lit(text(a.operator, 256))}, ${lit(sqlTime(a.startedAt))}, ${a.endedAt === null ? tsql`NULL` : lit(sqlTime(a.endedAt))}, ${lit(a.outcome)}, ${a.headSeq}, ${lit(a.headHash)}, ${lit(text(a.storeHost, 256))}, SYSUTCDATETIME(), ${a.storeId === null ? tsql`NULL` : lit(a.storeId)});
 EXEC master.dbo.xp_logevent ${ANCHOR_EVENT}, ${lit(text(line, 2048))}, ${lit('INFORMATIONAL')};`;

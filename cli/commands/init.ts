@@ -2,15 +2,16 @@
 // by asking for what the flags left out. Secrets are only references (env:NAME / file:PATH).
 // Without a terminal, missing values are a usage error naming every flag (exit 2). An existing
 // file is kept unless --force. `init --grants` prints the T-SQL that gives the mirrorbook login
-// the least privileges the procedures need (docs/grant-mirrorbook-login.sql).
+// the least privileges the procedures need (steps/login-privileges.ts; docs/grant-mirrorbook-login.sql).
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
 import { UsageError, optionText } from '../command.js';
 import { identifierProblem } from '../../config/identifier.js';
 import { parseConfig } from '../../config/load.js';
 import { renderConfig, type ConfigAnswers, type ServerAnswers } from '../../config/template.js';
+import { grantScript } from '../../steps/login-privileges.js';
 
 const SECRET_REF = /^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/;
 const HOST_PORT = /^([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:]+\])(?::(\d{1,5}))?$/;
@@ -22,8 +23,6 @@ const REQUIRED = [
   ['backup-dir', "where the principal writes backups, e.g. 'D:\\Backup'"],
 ] as const;
 
-/** docs/ beside package.json: one level up from dist/ (the bundle), two from cli/commands/ (the source). */
-const GRANTS = new URL(`${import.meta.url.includes('/cli/commands/') ? '../../' : '../'}docs/grant-mirrorbook-login.sql`, import.meta.url);
 
 type Ask = (question: string, fallback?: string) => Promise<string>;
 
@@ -67,7 +66,7 @@ async function terminalAsk(ctx: CommandContext): Promise<{ ask: Ask; close(): vo
 
 const command: Command = async (ctx) => {
   if (ctx.options.grants) {
-    ctx.stdout.write(readFileSync(GRANTS, 'utf8'));
+    ctx.stdout.write(grantScript());
     return 0;
   }
   // Never the config of a lab found for a command without --config: init writes one for real servers.

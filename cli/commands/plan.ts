@@ -14,7 +14,9 @@ const command: Command = async (ctx) => {
   if (!name) throw new UsageError('plan needs a procedure name', procedureHint(undefined));
   const { loadProcedure } = await import('../load-procedure.js');
   const { hashDefinition, summarizeDefinition } = await import('../../machines/definition-hash.js');
-  const procedure = await loadProcedure(name, { configPath: resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, env: ctx.env, cwd: ctx.cwd });
+  const { cleanupShape } = await import('../cleanup-options.js');
+  const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
+  const procedure = await loadProcedure(name, { configPath: paths.config, env: ctx.env, cwd: ctx.cwd, ...cleanupShape(ctx, name, paths.store) });
   const summary = summarizeDefinition(procedure.runbook);
   if (ctx.options.chart) {
     const { chartMarkdown } = await import('../../machines/chart.js');

@@ -10,12 +10,9 @@ const command: Command = async (ctx) => {
   const { loadProcedure } = await import('../load-procedure.js');
   const { startRun } = await import('../../machines/engine.js');
   const { resolvePaths } = await import('../paths.js');
-  const dropAnchors = ctx.options['drop-anchors'] === true;
-  if (dropAnchors && name !== 'cleanup') throw new UsageError(`--drop-anchors belongs to cleanup, not ${name}`, 'the run anchors are removed only by `mirrorbook run cleanup --drop-anchors` (after disable)');
-  const removeBackups = ctx.options['remove-backups'] === true;
-  if (removeBackups && name !== 'cleanup') throw new UsageError(`--remove-backups belongs to cleanup, not ${name}`, 'the seeding backup files are deleted only by `mirrorbook run cleanup --remove-backups` (after disable)');
+  const { cleanupShape } = await import('../cleanup-options.js');
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
-  const procedure = await loadProcedure(name, { configPath: paths.config, env: ctx.env, cwd: ctx.cwd, ...(dropAnchors ? { dropAnchors } : {}), ...(removeBackups ? { removeBackupsOf: paths.store } : {}) });
+  const procedure = await loadProcedure(name, { configPath: paths.config, env: ctx.env, cwd: ctx.cwd, ...cleanupShape(ctx, name, paths.store) });
   const approved = optionText(ctx, 'plan-hash');
   if (approved !== undefined) {
     // A change approved is the change run: the plan as it would run now must be the one reviewed.

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
+import { privilegeTable } from '../../steps/login-privileges.js';
 import { REPO_ROOT, cliCommand, runCli } from '../helpers/lab.js';
 import { openTerminal, shellQuote } from '../ui/tmux.js';
 
@@ -94,12 +95,13 @@ test('on a terminal it asks for what the flags left out, offering defaults', asy
   assert.equal(config.databases, ['Patriot', 'PatriotArchive']);
 });
 
-test('--grants prints the committed least-privilege script', async () => {
+test('--grants prints the committed least-privilege script, made from the same list as the README table', async () => {
   const result = await runCli(['init', '--grants']);
   assert.is(result.code, 0, result.stderr);
   assert.is(result.stdout, readFileSync(join(REPO_ROOT, 'docs', 'grant-mirrorbook-login.sql'), 'utf8'));
   for (const grant of ['GRANT VIEW SERVER STATE', 'GRANT CREATE ENDPOINT', 'GRANT ALTER ANY ENDPOINT', 'GRANT ALTER ANY LOGIN', 'GRANT ALTER ANY DATABASE', 'ALTER SERVER ROLE [dbcreator] ADD MEMBER']) assert.ok(result.stdout.includes(grant), grant);
   assert.not.match(result.stdout, /^\s*(ALTER SERVER ROLE \[sysadmin\]|GRANT CONTROL SERVER)/m);
+  assert.ok(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8').includes(privilegeTable()), "README.md's privilege table is privilegeTable() (steps/login-privileges.ts)");
 });
 
 test.run();

@@ -40,6 +40,14 @@ test('setup wrote four seeding files named after its run; a DBA made two of a si
   assert.is(await exists(ours[3]!), 0);
 });
 
+test('plan cleanup --remove-backups shows one xp_delete_file per file the audit trail records, and nothing else', async () => {
+  const plan = await pair.mb('plan', 'cleanup', '--remove-backups', '--offline');
+  assert.is(plan.code, 0, plan.stdout + plan.stderr);
+  for (const path of ours) assert.ok(plan.stdout.includes(`EXEC master.dbo.xp_delete_file 0, N'${path}'`), `${path} is planned`);
+  for (const name of foreign) assert.not.ok(plan.stdout.includes(name), `${name} is not the run's`);
+  assert.not.match((await pair.mb('plan', 'cleanup', '--offline')).stdout, /xp_delete_file/, 'without the option nothing is deleted');
+});
+
 test('cleanup --remove-backups lists the three left with their sizes and stops for the typed count', async () => {
   const disable = await pair.mb('run', 'disable', '--yes', '--confirm', 'SQLPRI01');
   assert.is(disable.code, 0, disable.stdout.slice(-2000) + disable.stderr);
