@@ -44,7 +44,9 @@ function linkFunction(db: Database.Database): { link: Link } {
   let current = walks.get(db);
   if (!current) {
     const slot = { link: (() => 0) as Link };
-    db.function('chain_link', { deterministic: false, directOnly: true }, (seq, text, hash, tied) => slot.link(seq as number, text as string | null, hash as string | null, tied as number));
+    db.function('chain_link', { deterministic: false, directOnly: true }, (seq, text, hash, tied) =>
+      // A hash that is not text (only an edit of the file stores one) is a break like a wrong one.
+      slot.link(seq as number, typeof text === 'string' ? text : null, typeof hash === 'string' ? hash : null, tied as number));
     walks.set(db, slot);
     current = slot;
   }
@@ -123,8 +125,8 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
 
 function diagnose(db: Database.Database, count: number, at: { seq: number; hash: string }, { row, expectedSeq, expectedPrev }: Break, key: Buffer | undefined): AuditVerification {
   const seq = row[SEQ];
-  // The schema says NOT NULL, but whoever edits the file can null a field: a break, not a crash.
-  const hash = row[HASH] ?? '';
+  // The schema says NOT NULL TEXT, but whoever edits the file can store anything: a break, not a crash.
+  const hash = typeof row[HASH] === 'string' ? row[HASH] : '';
   const selfValid = chainHash(row[PREV_HASH], row[CANONICAL], hash.startsWith(KEYED) ? key : undefined) === hash;
   if (row[PREV_HASH] === expectedPrev) {
     const what = seq !== expectedSeq ? `its seq was changed to ${seq}` : 'its content no longer matches its hash';

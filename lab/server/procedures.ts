@@ -27,6 +27,7 @@ import { datatypeInfo } from './datatype-info.js';
 import { cycleErrorLogNow, enumErrorLogs, readErrorLog, spWho2 } from './session-procedures.js';
 import { agentProcedure } from '../instance/agent-jobs.js';
 import { xpDeleteFile, xpFileExist, xpFixedDrives } from './host-procedures.js';
+import { spConfigure } from '../instance/configuration.js';
 
 interface Arguments {
   positional: Typed[];
@@ -74,6 +75,12 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       requireServerRoleMembership(env, role);
       if (name === 'sp_addsrvrolemember') addServerRoleMember(env, role, login);
       else dropServerRoleMember(env, role, login);
+      break;
+    }
+    case 'sp_configure': {
+      const args = evaluateArguments(ctx, stmt);
+      const value = text(args, 1, '@configvalue');
+      spConfigure(env, text(args, 0, '@configname') ?? '', value === null ? null : Number(value));
       break;
     }
     case 'xp_create_subdir': {
