@@ -50,6 +50,7 @@ test('GRANT, DENY and REVOKE of a server permission: sys.server_permissions, HAS
   assert.equal(numbers(await ops.query(`ALTER ENDPOINT Endpoint_Mirroring STATE = STOPPED`)), [], 'the creator owns the endpoint');
   assert.equal(numbers(await ops.query(`GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO ops`)), [], 'CONTROL on its own endpoint');
   assert.equal(numbers(await ops.query(`GRANT VIEW SERVER STATE TO ops`)), [4613], 'a server permission needs CONTROL SERVER to grant');
+  assert.equal(numbers(await admin.query(`USE master; GRANT VIEW ANY NONSENSE TO mirrorbook`)), [15151], 'an unknown permission is refused, never stored');
 });
 
 test('ALTER ANY ENDPOINT: ALTER and GRANT CONNECT on an endpoint someone else owns; without it 15151', async () => {
