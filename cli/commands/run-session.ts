@@ -20,7 +20,7 @@ export interface Session {
   close(): void;
 }
 
-export async function openSession(ctx: CommandContext): Promise<Session> {
+export async function openSession(ctx: CommandContext, show: { brief?: boolean } = {}): Promise<Session> {
   const { openStore } = await import('../../store/index.js');
   const { currentWho, stopRunNow } = await import('../../machines/engine.js');
   const { commandLineOperator, terminalOperator } = await import('../../machines/operators.js');
@@ -62,7 +62,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     ? ink.listener
     : ctx.flags.json
       ? (await import('../../ui/ndjson-reporter.js')).ndjsonReporter(ctx.stdout)
-      : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout, { verbose: ctx.flags.verbose });
+      : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout, { verbose: ctx.flags.verbose, brief: show.brief === true });
   const { asInvokedHere, eventAsInvoked } = await import('../as-invoked.js');
   const asInvoked = asInvokedHere(ctx);
   const listener: EngineEventListener = (event) => {
