@@ -130,7 +130,10 @@ test('database roles and object permissions: msdb SELECT (229), INSERT on a tabl
   assert.equal(numbers(await ops.query(`BACKUP DATABASE Patriot TO DISK = 'E:\\Backup\\ops.bak'`)), []);
 });
 
-test('the error log needs securityadmin: sp_readerrorlog is 15003, xp_readerrorlog 229; sysadmin is unchanged', async () => {
+test('the error log needs securityadmin (sp_readerrorlog 15003, xp_readerrorlog 229), the mirroring monitor table dbm_monitor in msdb (229); sysadmin is unchanged', async () => {
+  assert.equal(numbers(await ops.query(`EXEC msdb.dbo.sp_dbmmonitorresults N'Patriot', 0, 0`)), [229]);
+  await admin.query(`USE msdb; ALTER ROLE dbm_monitor ADD MEMBER ops`);
+  assert.equal(numbers(await ops.query(`EXEC msdb.dbo.sp_dbmmonitorresults N'Patriot', 0, 0`)), [32039], 'allowed: Patriot is simply not mirrored');
   assert.equal(numbers(await ops.query(`EXEC sp_readerrorlog`)), [15003]);
   assert.equal(numbers(await ops.query(`EXEC xp_readerrorlog`)), [229]);
   assert.equal(numbers(await admin.query(`EXEC sp_readerrorlog`)), []);
