@@ -9,7 +9,7 @@ import { procedureTable } from '../runbooks/procedures.js';
 
 /** The options every command accepts (cli/main.ts turns them into GlobalFlags). */
 export const COMMON_OPTIONS = {
-  config: { type: 'string', value: 'FILE', help: 'config file (env MIRRORBOOK_CONFIG; default ./mirrorbook.yaml, else the last-used lab'"'"'s)' },
+  config: { type: 'string', value: 'FILE', help: "config file (env MIRRORBOOK_CONFIG; default ./mirrorbook.yaml, else the last-used lab's)" },
   store: { type: 'string', value: 'FILE', help: 'state store (default .mirrorbook/state.db beside the config, env MIRRORBOOK_STORE)' },
   json: { type: 'boolean', help: 'JSON on stdout (NDJSON events for runs), no colour' },
   plain: { type: 'boolean', help: 'plain timestamped lines even on a terminal' },
