@@ -9,7 +9,7 @@ import { procedureTable } from '../runbooks/procedures.js';
 
 /** The options every command accepts (cli/main.ts turns them into GlobalFlags). */
 export const COMMON_OPTIONS = {
-  config: { type: 'string', value: 'FILE', help: 'config file (default ./mirrorbook.yaml, env MIRRORBOOK_CONFIG)' },
+  config: { type: 'string', value: 'FILE', help: "config file (env MIRRORBOOK_CONFIG; default ./mirrorbook.yaml, else the last-used lab's)" },
   store: { type: 'string', value: 'FILE', help: 'state store (default .mirrorbook/state.db beside the config, env MIRRORBOOK_STORE)' },
   json: { type: 'boolean', help: 'JSON on stdout (NDJSON events for runs), no colour' },
   plain: { type: 'boolean', help: 'plain timestamped lines even on a terminal' },
@@ -63,7 +63,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   plan: {
     summary: 'show every step and its exact T-SQL per server; changes nothing',
     usage: ['plan <procedure> [--offline] [--json | --chart | --format sqlcmd]', 'plan cleanup [--drop-anchors] [--remove-backups]'],
-    about: 'Every step of the procedure, the server it runs on, whether it is manual or destructive, its\nretries and time limit, and the exact T-SQL (secrets masked). Against the live pair it probes each\nstep (reads only) and marks it already done / will change / blocked by a preflight check that is ✗;\n--offline plans from the config alone. Changes nothing. With --chart: the procedure and the chart\nevery step runs, as Mermaid diagrams (Markdown). With --format sqlcmd: the same statements as a\nscript for SSMS in SQLCMD mode (:CONNECT per server, GO, a comment per step, secrets as $(…)\nvariables the DBA sets when running it) — for a change board, or to run by hand.',
+    about: 'Every step of the procedure, the server it runs on, whether it is manual or destructive, its\nretries and time limit, and the exact T-SQL (secrets masked). Against the live pair it probes each\nstep (reads only) and marks it already done / will change / blocked by the ✗ preflight checks that\nconcern it (its server, its database, what it needs);\n--offline plans from the config alone. Changes nothing. With --chart: the procedure and the chart\nevery step runs, as Mermaid diagrams (Markdown). With --format sqlcmd: the same statements as a\nscript for SSMS in SQLCMD mode (:CONNECT per server, GO, a comment per step, secrets as $(…)\nvariables the DBA sets when running it) — for a change board, or to run by hand.',
     options: {
       offline: { type: 'boolean', help: 'do not connect: the plan from the config alone' },
       chart: { type: 'boolean', help: 'the procedure and the step chart as Mermaid diagrams' },

@@ -96,6 +96,16 @@ export type FileEntry =
   | { kind: 'private-key'; path: string; pvkBase64: string }
   | { kind: 'data'; path: string; database: string; logicalName: string; sizeMB: number };
 
+/** A database file: 'D' rows data, 'L' log, 'S' FILESTREAM data (a folder, in its filegroup). */
+export interface DatabaseFile {
+  logicalName: string;
+  physicalName: string;
+  type: 'D' | 'L' | 'S';
+  sizeMB: number;
+  /** The FILESTREAM filegroup of an 'S' file. */
+  filegroup?: string;
+}
+
 export interface BackupSet {
   /** 1-based position in the media (RESTORE … WITH FILE = n). */
   position: number;
@@ -111,7 +121,7 @@ export interface BackupSet {
   startedAt: string;
   finishedAt: string;
   /** Logical file names and where they lived on the source (for MOVE and FILELISTONLY). */
-  files: { logicalName: string; physicalName: string; type: 'D' | 'L'; sizeMB: number }[];
+  files: DatabaseFile[];
   /** Committed transactions contained up to lastLsn (for counting what a restore brings). */
   committedTransactions: number;
   /** Optional extras (lab/storage): RESTORE HEADERONLY columns and the 3154 relationship check. */
@@ -171,6 +181,9 @@ export interface InstanceState {
   /** Server Properties → Database Settings → default locations (SERVERPROPERTY('InstanceDefaultDataPath'
    * / 'InstanceDefaultLogPath')); absent: the instance's DATA folder. */
   defaultPaths?: { data: string; log: string };
+  /** sp_configure 'filestream access level' as configured and as running (after RECONFIGURE);
+   * absent: 0, FILESTREAM disabled (the default). */
+  filestreamAccessLevel?: { config: number; run: number };
   /** msdb's database mirroring monitor: its status table and its Agent job (lab/mirroring/monitor-status). */
   dbmMonitor?: DbmMonitor;
 }
@@ -295,7 +308,7 @@ export interface DatabaseState {
   recoveryForkGuid: string;
   /** Simulated size; backup and restore durations grow with it. */
   sizeMB: number;
-  files: { logicalName: string; physicalName: string; type: 'D' | 'L'; sizeMB: number }[];
+  files: DatabaseFile[];
   log: DatabaseLog;
   users: Record<string, DatabaseUser>;
   certificates: Record<string, Certificate>;

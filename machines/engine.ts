@@ -262,6 +262,7 @@ function prepare(options: RunOptions, run: RunRecord, hash: string, serverLock: 
     ...(options.listener ? { listener: options.listener } : {}),
     ...(options.procedure.onCheckpoint ? { onCheckpoint: options.procedure.onCheckpoint } : {}),
     ...(serverLock?.ensure ? { holdPair: () => serverLock.ensure!() } : {}),
+    ...(serverLock?.holdOn ? { holdOn: (role: 'principal' | 'mirror') => serverLock.holdOn!(role) } : {}),
   });
   return { rt, live, machine: compileRunbook(rt), run, hash, options, targets };
 }

@@ -48,6 +48,9 @@ export interface ServerLock {
   /** Before each change: still held (a dropped connection's lock is taken again: returns where);
    * throws when it cannot be. */
   ensure?(): Promise<string[]>;
+  /** Before a change goes to a partner the run did not lock at its start (it did not answer then):
+   * takes the lock there; returns its instance when it was taken now. */
+  holdOn?(role: 'principal' | 'mirror'): Promise<string | undefined>;
   release(): Promise<void>;
 }
 

@@ -21,6 +21,8 @@ export interface RunRuntime {
   emit(event: EventBody): void;
   /** Before each change: the pair's lock on the servers is still this run's (engine.ts). */
   holdPair?: () => Promise<string[]>;
+  /** Before a change goes to a partner: the pair's lock is held there too (engine.ts). */
+  holdOn?: (role: 'principal' | 'mirror') => Promise<string | undefined>;
   /** Every write of the run (journal, audit, checkpoint) goes through here. */
   durability: Durability;
   /** When each step began, for step-finished durations: its first intent when an earlier

@@ -114,6 +114,9 @@ export interface StepDefinition {
   skippable?: { why: string };
   retry?: RetryPolicy;
   timeoutMs?: number;
+  /** What a waiting step waits for and how long it goes on, as `plan` shows it. A setting, not the
+   * change: left out of the definition hash. */
+  waits?: string;
   probe(ctx: StepContext): Promise<ProbeResult>;
   apply(ctx: StepContext): Promise<void>;
   verify(ctx: StepContext): Promise<ProbeResult>;

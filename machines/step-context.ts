@@ -28,6 +28,16 @@ export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: numbe
       const server = targets.serverName(target);
       rt.emit({ type: 'statement', stepId: step.id, target, ...(server ? { server } : {}), sql: statement.masked });
       const base = { kind: 'statement' as const, runId: rt.runId, stepId: step.id, attempt, target, server: server ?? null, sql: statement.masked };
+      if (target !== 'witness' && rt.holdOn && changesServer(statement.masked)) {
+        // A partner that did not answer when the run started gets no change before the pair's
+        // lock is this run's there too.
+        const taken = await rt.holdOn(target);
+        if (taken) {
+          const text = `the pair's lock was taken on ${taken}, which answers again, before the first change sent to it`;
+          rt.durability.record({ kind: 'note', runId: rt.runId, stepId: step.id, attempt, message: text });
+          rt.emit({ type: 'note', stepId: step.id, text });
+        }
+      }
       if (phase === 'apply' && changesServer(statement.masked) && !(named ??= plannedSql(step) ?? '').includes(statement.masked)) {
         // Built from what the apply read (a partner's certificate bytes, someone else's log backup),
         // so the intent does not name it: durable before it is sent, or a crash now would leave a

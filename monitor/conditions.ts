@@ -207,8 +207,11 @@ function certificates(servers: ServerSample[], input: ConditionInput): Condition
   const found: Condition[] = [];
   const windowMs = input.config.monitor.certificateWarningDays * 86_400_000;
   for (const server of servers) {
-    for (const c of input.inventory.get(server.instance)?.certificates ?? []) {
-      const left = Date.parse(c.expiry) - input.now.getTime();
+    const inventory = input.inventory.get(server.instance);
+    // By the server's clock (a server whose clock is ahead refuses the certificate sooner).
+    const now = input.now.getTime() + (inventory?.clockSkewMs ?? 0);
+    for (const c of inventory?.certificates ?? []) {
+      const left = Date.parse(c.expiry) - now;
       if (left > windowMs) continue;
       const days = Math.floor(left / 86_400_000);
       found.push({

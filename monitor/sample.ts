@@ -32,6 +32,9 @@ export interface DatabaseSample extends MirroringCounters {
 export interface Inventory {
   /** Certificates in master (the endpoint's own and its peers'). */
   certificates: { name: string; expiry: string }[];
+  /** How far the server's clock is ahead of this machine's (ms, negative when behind): expiry is
+   * judged by the server's clock. */
+  clockSkewMs?: number;
   /** Server logins an application could use (not system ones). */
   logins: string[];
   /** Those of them that are disabled (is_disabled): refused at login (18456 state 7). */
@@ -74,7 +77,8 @@ function pollBatch(databases: string[], inventory: boolean): Statement {
     tsql`SELECT state_desc FROM sys.database_mirroring_endpoints`,
   ];
   if (inventory) {
-    parts.push(tsql`SELECT name, expiry_date FROM master.sys.certificates WHERE name NOT LIKE ${lit('##%')}`);
+    // The server's clock with them: an endpoint judges its certificate by that clock, not ours.
+    parts.push(tsql`SELECT name, expiry_date, SYSUTCDATETIME() AS server_now FROM master.sys.certificates WHERE name NOT LIKE ${lit('##%')}`);
     parts.push(tsql`SELECT name, is_disabled FROM sys.server_principals WHERE type IN (${lit('S')}, ${lit('U')}, ${lit('G')}) AND name NOT LIKE ${lit('##%')} AND name NOT LIKE ${lit('NT %')} AND principal_id > 1`);
   }
   return joinTsql(parts, ';\n');
@@ -107,6 +111,11 @@ function countersOf(rows: { instance_name: string; counter_name: string; cntr_va
     found.set(key, entry);
   }
   return found;
+}
+
+function skewOf(certificates: Record<string, unknown>[]): { clockSkewMs?: number } {
+  const serverNow = asDate(certificates[0]?.server_now);
+  return serverNow ? { clockSkewMs: serverNow.getTime() - Date.now() } : {};
 }
 
 class NoAnswer extends Error {}
@@ -149,6 +158,7 @@ async function readServer(config: MirrorbookConfig, connections: PairConnections
     const inventory: Inventory | undefined = certificates && logins
       ? {
           certificates: certificates.map((c) => ({ name: String(c.name), expiry: asDate(c.expiry_date)?.toISOString() ?? '' })).filter((c) => c.expiry !== ''),
+          ...skewOf(certificates),
           logins: logins.map((l) => String(l.name)).sort(),
           disabled: logins.filter((l) => Number(l.is_disabled) === 1).map((l) => String(l.name)).sort(),
         }

@@ -1,6 +1,8 @@
 // SQL Server error numbers → what an operator can do about them. The message SQL Server sends says
 // what failed; the hint says where to look next, in the order a DBA would check.
 
+const LACKS = 'mirrorbook check <procedure> names each privilege the login lacks on each server, with its GRANT; mirrorbook init --grants prints them all.';
+
 const HINTS: Record<number, string> = {
   1418: 'the partner\'s mirroring endpoint could not be reached or refused the connection. Check on both partners: the endpoint exists and is STARTED (sys.database_mirroring_endpoints), the peer\'s login has CONNECT on it (sys.server_permissions), the port in the mirroring address is the endpoint\'s LISTENER_PORT, the firewall lets that port through, and (certificate auth) each side holds the other\'s certificate and neither has expired. The partner\'s ERRORLOG names the exact handshake error (28034, 28035, 28024 …).',
   1412: 'the mirror copy is missing log: a log backup was taken on the principal and not restored on the mirror. Restore every log backup since the full backup, in order, WITH NORECOVERY on the mirror (msdb.dbo.backupset on the principal lists them) — enable does this itself when msdb lists them and the mirror can read the files (otherwise copy them where it reads backups and resume); when the mirror copy is not from our full backup, run the restore procedure again.',
@@ -56,9 +58,14 @@ const HINTS: Record<number, string> = {
   28048: 'Windows authentication between the endpoints failed: the SQL Server services must run as domain accounts with logins on each other (domain-setup), or use certificate authentication (certificate-setup).',
   28080: 'the peer\'s endpoint does not serve this role: ALTER ENDPOINT … FOR DATABASE_MIRRORING (ROLE = ALL) on it (WITNESS for a witness, PARTNER or ALL for a partner).',
   18456: 'login failed: check pair.*.login and the password source in the config.',
-  229: 'the mirrorbook login lacks a permission this statement needs: grant it (mirrorbook plan <procedure> shows every statement and its server) or use a login that has it.',
-  262: 'the mirrorbook login lacks a permission in this database: grant it, or use a login that has it.',
-  15247: 'the mirrorbook login lacks the permission for this action: grant it (mirrorbook plan <procedure> shows every statement and its server) or use a login that has it.',
+  229: `the mirrorbook login lacks a permission this statement needs: ${LACKS}`,
+  262: `the mirrorbook login lacks a permission in this database: ${LACKS}`,
+  15247: `the mirrorbook login lacks the permission for this action: ${LACKS}`,
+  297: `the mirrorbook login lacks VIEW SERVER STATE: ${LACKS}`,
+  300: `the mirrorbook login lacks VIEW SERVER STATE: ${LACKS}`,
+  4613: `the mirrorbook login may not grant this server permission: ${LACKS}`,
+  3110: `RESTORE over an existing database needs dbcreator (db_owner does not count): ${LACKS}`,
+  15003: 'reading the error log needs securityadmin, which mirrorbook does not ask for: read the ERRORLOG yourself, or run with a login that has it.',
   916: 'the login has no user in this database: its database user belongs to a login with another SID (an orphaned user after a restore or failover) — run sync-logins, which copies logins with their SIDs.',
   911: 'the database does not exist on this instance: check the databases list.',
   927: 'the database is in the middle of a restore (RESTORING).',
@@ -70,7 +77,7 @@ const HINTS: Record<number, string> = {
  * a path, an edition, an expired certificate): resuming helps only after that fix. The others
  * (busy, not caught up yet, partners reconnecting) may pass by themselves. */
 const FIX_FIRST: ReadonlySet<number> = new Set([
-  18456, 229, 262, 15247, 1452, 1464, 1465, 1473, 3117, 3154, 3201, 4208, 4312, 7890, 911, 916, 15116, 15118,
+  18456, 229, 262, 15247, 297, 300, 4613, 3110, 15003, 1452, 1464, 1465, 1473, 3117, 3154, 3201, 4208, 4312, 7890, 911, 916, 15116, 15118,
   15151, 15208, 15240, 28024, 28025, 28027, 28034, 28055,
 ]);
 

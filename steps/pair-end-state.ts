@@ -7,7 +7,7 @@ import { ConnectionError } from './connection.js';
 import { readDatabase, type DatabaseStateRow } from './database-state.js';
 import { pollIntervalMs } from './poll-interval.js';
 import { CheckFailedError, pause } from './step.js';
-import { syncWaitMs } from './wait-synchronized.js';
+import { syncWaitLimit, syncWaitMs } from './wait-synchronized.js';
 
 type Partner = 'principal' | 'mirror';
 const other = (p: Partner): Partner => (p === 'principal' ? 'mirror' : 'principal');
@@ -70,6 +70,7 @@ function endStateStep(id: string, title: string, target: Partner, read: (ctx: St
     id,
     title,
     target,
+    waits: `for the pair to settle there, at most ${syncWaitLimit()}`,
     probe,
     async apply(ctx) {
       const waitMs = syncWaitMs();

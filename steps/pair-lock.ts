@@ -32,6 +32,11 @@ export interface HeldPairLock {
    * whose connection dropped is taken again on a new one (returned: where); throws PairLocked when
    * another run took it meanwhile, PairLockLost when that partner cannot be reached again. */
   ensure(): Promise<string[]>;
+  /** Before a change goes to `role`: a partner that did not answer when the run started (promote
+   * with the principal gone, disable with a partner lost) is locked now, the first time a change is
+   * bound for it; returns its instance then. Throws PairLocked (with a hint) when another run took
+   * the pair there meanwhile, PairLockLost when it does not answer. */
+  holdOn(role: PartnerRole): Promise<string | undefined>;
   release(): Promise<void>;
 }
 
@@ -61,6 +66,8 @@ const releaseLock = (pairKey: string) => tsql`EXEC sp_releaseapplock @Resource =
 
 export class PairLocked extends Error {
   override readonly name = 'PairLocked';
+  /** Set when the run already holds the pair elsewhere (a partner that came back mid-run). */
+  hint?: string;
   constructor(readonly holder: PairLockHolder | undefined, readonly instance: string, readonly pairKey: string) {
     super(holder
       ? `pair ${pairKey} is locked on ${instance} by another run: ${holder.owner} on ${holder.host} (pid ${holder.pid}), running '${holder.procedure}' as run ${holder.runId} since ${holder.since}`
@@ -73,9 +80,11 @@ export class PairLocked extends Error {
 export class PairLockLost extends Error {
   override readonly name = 'PairLockLost';
   readonly hint: string;
-  constructor(readonly instance: string, cause: Error) {
-    super(`the connection holding the pair's lock on ${instance} dropped and ${instance} cannot be reached again: ${cause.message}`);
-    this.hint = `no further change was sent; once ${instance} answers ('mirrorbook status' shows it), resume the run: it takes the lock again`;
+  constructor(readonly instance: string, cause: Error, neverHeld = false) {
+    super(neverHeld
+      ? `${instance} did not answer when the run started, so the run does not hold the pair's lock there, and it cannot be reached to take it: ${cause.message}`
+      : `the connection holding the pair's lock on ${instance} dropped and ${instance} cannot be reached again: ${cause.message}`);
+    this.hint = `no change was sent to ${instance}; once it answers ('mirrorbook status' shows it), retry or resume: the lock is taken there first`;
   }
 }
 
@@ -160,5 +169,19 @@ export async function takePairLock(config: MirrorbookConfig, record: PairLockRec
     }
     return retaken;
   };
-  return { instances: held.map((h) => h.instance), ensure, release };
+  const holdOn = async (role: PartnerRole): Promise<string | undefined> => {
+    if (held.some((h) => h.role === role)) return undefined;
+    try {
+      const entry = await lockOn(config, role, record);
+      held.push(entry);
+      return entry.instance;
+    } catch (error) {
+      if (error instanceof ConnectionError && error.unreachable) throw new PairLockLost(config.pair[role]!.instance, error, true);
+      if (error instanceof PairLocked) {
+        error.hint = `this run holds the pair on ${held.map((h) => h.instance).join(', ') || 'no partner'} but another run took it on ${error.instance} while it was away: nothing was sent to ${error.instance}; stop this run (abort) and let that one finish, or retry once it has`;
+      }
+      throw error;
+    }
+  };
+  return { instances: held.map((h) => h.instance), ensure, holdOn, release };
 }

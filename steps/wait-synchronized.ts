@@ -67,6 +67,12 @@ export class QueueProgress {
   }
 }
 
+/** The limit of a wait as plan shows it: "5 min (MIRRORBOOK_SYNC_WAIT_MS)". */
+export function syncWaitLimit(env: NodeJS.ProcessEnv = process.env): string {
+  const ms = syncWaitMs(env);
+  return `${ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`} (MIRRORBOOK_SYNC_WAIT_MS)`;
+}
+
 function eta(seconds: number | undefined): string {
   if (seconds === undefined) return '';
   return seconds < 90 ? `, about ${seconds} s to go` : `, about ${Math.ceil(seconds / 60)} min to go`;
@@ -114,6 +120,7 @@ export function waitSynchronized(database: string, pollMs = pollIntervalMs()): S
     database,
     title: `Wait until ${database} is SYNCHRONIZED`,
     target: 'principal',
+    waits: `for ${database} SYNCHRONIZED as long as the send and redo queues shrink; stops with a hint after ${syncWaitLimit()} without progress`,
     probe,
     async apply(ctx) {
       const waitMs = syncWaitMs();

@@ -12,7 +12,8 @@ export interface PromptAnswers {
   answer(value: Answer): void;
 }
 
-export function inkOperator(options: { name: string; store: RunStore; signal: AbortSignal; confirm?: string }): Operator & PromptAnswers {
+export function inkOperator(options: { name: string; store: RunStore; signal: AbortSignal; confirm?: string; say?: (text: string) => string }): Operator & PromptAnswers {
+  const say = options.say ?? ((text: string) => text);
   let pending: { resolve: (value: Answer) => void; reject: (error: unknown) => void } | undefined;
   const ask = <T extends Answer>(prompt: Prompt): Promise<T> =>
     new Promise<T>((resolve, reject) => {
@@ -36,14 +37,16 @@ export function inkOperator(options: { name: string; store: RunStore; signal: Ab
     });
   return {
     name: options.name,
-    confirmManual: (step: StepDefinition) => ask<boolean>({ kind: 'manual', stepId: step.id, title: step.title, instructions: step.manual?.instructions ?? step.title }),
+    confirmManual: (step: StepDefinition) => ask<boolean>({ kind: 'manual', stepId: step.id, title: step.title, instructions: say(step.manual?.instructions ?? step.title) }),
     confirmDestructive: async (step: StepDefinition, consequences = step.destructive!.consequences) => {
       const expected = step.destructive!.confirmText;
       if (options.confirm === expected) return true;
-      return ask<boolean>({ kind: 'destructive', stepId: step.id, title: step.title, expected, consequences, typed: '' });
+      return ask<boolean>({ kind: 'destructive', stepId: step.id, title: step.title, expected, consequences: say(consequences), typed: '' });
     },
-    onFailure: (step: StepDefinition, error: SqlErrorInfo | Error, choices: Choice[]) =>
-      ask<Choice>({ kind: 'failure', stepId: step.id, title: step.title, error: summarizeError(error), choices }),
+    onFailure: (step: StepDefinition, error: SqlErrorInfo | Error, choices: Choice[]) => {
+      const summary = summarizeError(error);
+      return ask<Choice>({ kind: 'failure', stepId: step.id, title: step.title, error: { ...summary, message: say(summary.message), ...(summary.hint !== undefined ? { hint: say(summary.hint) } : {}) }, choices });
+    },
     confirmSkip: async (step: StepDefinition) => {
       const reason = await ask<string | false>({ kind: 'skip', stepId: step.id, title: step.title, expected: skipConfirmText(step), typed: '', confirmed: false });
       return reason === false ? undefined : reason;

@@ -21,6 +21,9 @@ export interface InkRunOptions {
   interrupt(): void;
   confirm?: string;
   yes?: boolean;
+  /** The words of a question (instructions, consequences, a failure's hint) as the operator reads
+   * them: commands named the way mirrorbook was started (cli/as-invoked.ts). */
+  say?: (text: string) => string;
 }
 
 export interface InkRun {
@@ -36,7 +39,7 @@ export interface InkRun {
 export function startInkRun(options: InkRunOptions): InkRun {
   const store = createRunStore();
   const keys = options.stdin.isTTY === true && typeof options.stdin.setRawMode === 'function';
-  const operator = keys ? inkOperator({ name: options.operatorName, store, signal: options.signal, ...(options.confirm !== undefined ? { confirm: options.confirm } : {}) }) : undefined;
+  const operator = keys ? inkOperator({ name: options.operatorName, store, signal: options.signal, ...(options.confirm !== undefined ? { confirm: options.confirm } : {}), ...(options.say ? { say: options.say } : {}) }) : undefined;
   const answer = operator ? operator.answer : () => {};
   const instance = render(
     <ColorContext.Provider value={options.color}>

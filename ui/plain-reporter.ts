@@ -2,7 +2,8 @@
 // sent, each step's result, progress and waits; a read already shown in this run (the polling of a
 // wait, a backup's progress query, a verify repeating its probe, the same state query of the next
 // step) is counted instead and summarised when the step ends, and a probe that finds the step
-// already done says so on the step's own line — `--verbose` prints every one.
+// already done says so on the step's own line — `--verbose` prints every one. `brief` (the demo's
+// piped page) keeps each step's result, the notes, the waits and the prompts, and no T-SQL.
 
 import type { EngineEvent, EngineEventListener } from '../machines/events.js';
 import { onlyReads } from '../machines/statement-kind.js';
@@ -89,10 +90,19 @@ function summariser(): (event: EngineEvent) => { show: boolean; repeats: number 
   };
 }
 
-export function plainReporter(out: NodeJS.WritableStream, options: { verbose?: boolean } = {}): EngineEventListener {
+/** What a brief page leaves out: where each step starts, its probe and its T-SQL (the result line
+ * says what it found or did), and percentages (a wait's state stays). */
+function briefly(event: EngineEvent): boolean {
+  if (event.type === 'step-started' || event.type === 'step-probed' || event.type === 'statement') return false;
+  return event.type !== 'progress' || event.percent === undefined;
+}
+
+export function plainReporter(out: NodeJS.WritableStream, options: { verbose?: boolean; brief?: boolean } = {}): EngineEventListener {
   const summarise = options.verbose ? undefined : summariser();
   return (event) => {
-    const { show, repeats } = summarise?.(event) ?? { show: true, repeats: 0 };
+    if (options.brief && !briefly(event)) return;
+    const counted = summarise?.(event) ?? { show: true, repeats: 0 };
+    const { show, repeats } = options.brief ? { show: counted.show, repeats: 0 } : counted;
     if (!show) return;
     const text = formatEvent(event, event.type === 'step-finished' ? repeats : 0);
     if (text === undefined) return;

@@ -35,17 +35,18 @@ const command: Command = async (ctx) => {
   process.on('exit', onExit);
   try {
     say(`mirrorbook demo: starting a simulated SQL Server pair in ${labDir} …`);
-    const { status } = await startLabProcess({ dir: labDir });
+    const { status } = await startLabProcess({ dir: labDir, witness: true });
     labPid = status.pid;
     // A lab that outlives the demo is the one the next lab command without --dir finds.
     if (keep || !made) rememberLab(ctx.env, labDir);
     say(`  ${status.instances.map((i) => `${i.name} on 127.0.0.1:${i.port}`).join(', ')}; config ${config}\n`);
     const flags = { ...ctx.flags, config };
-    const { default: run } = await import('./run.js');
+    const { runProcedure } = await import('./run.js');
     let code = 0;
     for (const procedure of PROCEDURES) {
       say(`\n── mirrorbook run ${procedure} --config ${config}`);
-      code = await run({ ...ctx, positionals: [procedure], options: {}, flags });
+      // Piped, a page rather than a log: each step's result, the waits, the notes (ui/plain-reporter.ts).
+      code = await runProcedure({ ...ctx, positionals: [procedure], options: {}, flags }, procedure, { brief: true });
       if (code !== 0) break;
     }
     if (code === 0) say('\n' + nextSteps(ctx, labDir, keep, made));

@@ -54,6 +54,8 @@ const command: Command = async (ctx) => {
     const mark = live && 'marks' in live ? live.marks[i] : undefined;
     if (mark) lines.push(mark.state === 'already-done' ? `    = already done: ${mark.detail}` : mark.state === 'will-change' ? `    + will change: ${mark.detail}` : `    ✗ blocked${mark.checks?.length ? ` by check ${mark.checks.join(', ')}` : ''}: ${mark.detail}`);
     if (step.manualInstructions) lines.push(`      you do: ${say(step.manualInstructions)}`);
+    const waits = procedure.runbook.steps[i]?.waits;
+    if (waits) lines.push(`      waits ${waits}`);
     for (const statement of step.statements) {
       const [first, ...rest] = statement.sql.split('\n');
       lines.push(`      ${statement.target}> ${first}`, ...rest.map((l) => `      ${' '.repeat(statement.target.length)}  ${l}`));

@@ -20,7 +20,7 @@ export interface Session {
   close(): void;
 }
 
-export async function openSession(ctx: CommandContext): Promise<Session> {
+export async function openSession(ctx: CommandContext, show: { brief?: boolean } = {}): Promise<Session> {
   const { openStore } = await import('../../store/index.js');
   const { currentWho, stopRunNow } = await import('../../machines/engine.js');
   const { commandLineOperator, terminalOperator } = await import('../../machines/operators.js');
@@ -50,10 +50,12 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     },
   });
   const signal = ctx.signals.signal;
+  const { asInvokedHere, eventAsInvoked } = await import('../as-invoked.js');
+  const asInvoked = asInvokedHere(ctx);
 
   // Ink (the run view) only on a real terminal; it is imported only then.
   ink = mode === 'ink'
-    ? (await import('../../ui/ink-run.js')).startInkRun({ operatorName: who.operator, stdout: ctx.stdout, stdin: process.stdin, stderr: ctx.stderr, color: ctx.flags.color, signal, interrupt: () => process.emit('SIGINT', 'SIGINT'), yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
+    ? (await import('../../ui/ink-run.js')).startInkRun({ operatorName: who.operator, stdout: ctx.stdout, stdin: process.stdin, stderr: ctx.stderr, color: ctx.flags.color, signal, interrupt: () => process.emit('SIGINT', 'SIGINT'), yes: ctx.flags.yes, say: asInvoked, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
     : undefined;
   const operator: Operator = ink?.operator ?? (interactive
     ? terminalOperator({ name: who.operator, input: process.stdin, output: ctx.stdout, yes: ctx.flags.yes, signal, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
@@ -62,9 +64,7 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     ? ink.listener
     : ctx.flags.json
       ? (await import('../../ui/ndjson-reporter.js')).ndjsonReporter(ctx.stdout)
-      : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout, { verbose: ctx.flags.verbose });
-  const { asInvokedHere, eventAsInvoked } = await import('../as-invoked.js');
-  const asInvoked = asInvokedHere(ctx);
+      : (await import('../../ui/plain-reporter.js')).plainReporter(ctx.stdout, { verbose: ctx.flags.verbose, brief: show.brief === true });
   const listener: EngineEventListener = (event) => {
     runId ??= event.runId;
     reporter(eventAsInvoked(event, asInvoked));

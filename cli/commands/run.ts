@@ -1,11 +1,20 @@
-import type { Command } from '../command.js';
+import type { Command, CommandContext } from '../command.js';
 import { optionText, UsageError } from '../command.js';
 import { procedureHint } from '../../runbooks/procedures.js';
 import { openSession } from './run-session.js';
 import { nextStepsAfter } from '../next-steps.js';
 
-const command: Command = async (ctx) => {
-  const [name] = ctx.positionals;
+/** How a run shows itself besides the run view: `brief` plain lines (step results, notes, waits —
+ * the demo's piped page, ui/plain-reporter.ts) and the "what next" after it (the demo prints its own). */
+export interface RunShow {
+  brief?: boolean;
+  nextSteps?: boolean;
+}
+
+const command: Command = async (ctx) => runProcedure(ctx, ctx.positionals[0], { nextSteps: true });
+export default command;
+
+export async function runProcedure(ctx: CommandContext, name: string | undefined, show: RunShow): Promise<number> {
   if (!name) throw new UsageError('run needs a procedure name', procedureHint(undefined));
   const { loadProcedure } = await import('../load-procedure.js');
   const { startRun } = await import('../../machines/engine.js');
@@ -27,14 +36,13 @@ const command: Command = async (ctx) => {
   const { openStore } = await import('../../store/index.js');
   openStore(resolvePaths(ctx.flags, ctx.env, ctx.cwd).store).close();
   // The engine takes the pair's lock, then runs the preflight (machines/engine.ts: preflightUnderLock).
-  const session = await openSession(ctx);
+  const session = await openSession(ctx, { brief: show.brief === true });
   let result;
   try {
     result = await startRun({ ...session.options, procedure });
   } finally {
     session.close();
   }
-  if (result.status === 'done' && !ctx.flags.json) ctx.stdout.write(nextStepsAfter(ctx, name) ?? '');
+  if (show.nextSteps && result.status === 'done' && !ctx.flags.json) ctx.stdout.write(nextStepsAfter(ctx, name) ?? '');
   return result.exitCode;
-};
-export default command;
+}

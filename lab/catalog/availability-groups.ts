@@ -1,5 +1,5 @@
 // sys.availability_groups and sys.availability_replicas (2012 and later): the site's Always On
-// availability groups, as the lab was told of them (lab control 'availability-group'; nothing
+// availability groups, as the lab was told of them (control op 'availability-group'; nothing
 // replicates). A replica's endpoint_url is "the user-specified database mirroring endpoint that is
 // used by connections between primary and secondary replicas" — the same one DATABASE_MIRRORING
 // endpoint a mirroring session uses, which is why cleanup must not drop it from under a replica.

@@ -67,6 +67,9 @@ export function sysDatabases(ctx: CatalogContext): Relation {
   return { columns, rows };
 }
 
+/** sys.master_files type, type_desc and data_space_id (0 for the log; a FILESTREAM filegroup is the lab's second). */
+const FILE_TYPES = { D: [0, 'ROWS', 1], L: [1, 'LOG', 0], S: [2, 'FILESTREAM', 2] } as const;
+
 export function sysMasterFiles(ctx: CatalogContext): Relation {
   const columns = [
     int('database_id'), int('file_id'), uniqueidentifier('file_guid', true), tinyint('type'), nvarchar('type_desc', 60), int('data_space_id'),
@@ -76,9 +79,10 @@ export function sysMasterFiles(ctx: CatalogContext): Relation {
   for (const database of byId(ctx.instance)) {
     database.files.forEach((file, index) => {
       const state = DATABASE_STATES[database.state];
+      const [type, typeDesc, dataSpace] = FILE_TYPES[file.type];
       rows.push([
-        database.databaseId, index + 1, null, file.type === 'D' ? 0 : 1, file.type === 'D' ? 'ROWS' : 'LOG', file.type === 'D' ? 1 : 0,
-        file.logicalName, file.physicalName, state, database.state, Math.round(file.sizeMB * 128), -1, file.type === 'D' ? 8192 : 10, file.type === 'L' && database.isSystem,
+        database.databaseId, index + 1, null, type, typeDesc, dataSpace,
+        file.logicalName, file.physicalName, state, database.state, Math.round(file.sizeMB * 128), -1, file.type === 'D' ? 8192 : file.type === 'S' ? 0 : 10, file.type === 'L' && database.isSystem,
       ]);
     });
   }

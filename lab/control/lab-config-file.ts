@@ -44,7 +44,20 @@ export function labConfig(dir: LabDir, input: LabConfigInput): Record<string, un
   };
 }
 
+/** The service account of the lab's domain LAB that the domain config's endpoints authenticate as. */
+export const LAB_SERVICE_ACCOUNT = 'LAB\\sqlmirror';
+
+/** The same pair with Windows authentication between the partners (auth.mode: domain): what
+ * `domain-setup` rehearses once both services run as LAB\sqlmirror (`lab service-account`). The
+ * witness is left out: its endpoint keeps the certificate setup of the main config. */
+export function labDomainConfig(dir: LabDir, input: LabConfigInput): Record<string, unknown> {
+  const config = labConfig(dir, input);
+  const { witness: _witness, ...pair } = config.pair as Record<string, unknown>;
+  return { ...config, pair, auth: { mode: 'domain', serviceAccount: LAB_SERVICE_ACCOUNT } };
+}
+
 export function writeLabConfig(dir: LabDir, input: LabConfigInput): void {
-  const text = `# Written by \`mirrorbook lab start\` for the lab in ${dir.root}.\n` + YAML.stringify(labConfig(dir, input));
-  writeFileAtomic(dir.config, text, 0o644);
+  const header = `# Written by \`mirrorbook lab start\` for the lab in ${dir.root}.\n`;
+  writeFileAtomic(dir.config, header + YAML.stringify(labConfig(dir, input)), 0o644);
+  writeFileAtomic(dir.domainConfig, `${header}# Windows authentication between the partners: both services must run as ${LAB_SERVICE_ACCOUNT} (lab service-account).\n` + YAML.stringify(labDomainConfig(dir, input)), 0o644);
 }

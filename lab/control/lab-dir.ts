@@ -14,6 +14,8 @@ export interface LabDir {
   credentials: string;
   /** A ready config for the pair. */
   config: string;
+  /** The same pair with auth.mode: domain (lab/control/lab-config-file.ts). */
+  domainConfig: string;
   /** Batch logs, one NDJSON file per instance. */
   logs: string;
   /** stdout/stderr of the lab process. */
@@ -30,6 +32,7 @@ export function labDir(root: string): LabDir {
     lock: join(root, 'lab.lock'),
     credentials: join(root, 'credentials'),
     config: join(root, 'mirrorbook.yaml'),
+    domainConfig: join(root, 'mirrorbook-domain.yaml'),
     logs: join(root, 'logs'),
     processLog: join(root, 'lab-process.log'),
     tlsCert: join(root, 'tls-cert.pem'),

@@ -106,6 +106,10 @@ export function authorize(env: ExecEnv, statement: Statement): void {
     case 'createDatabase':
       if (!serverPermission(env, 'CREATE ANY DATABASE')) throw denied('CREATE DATABASE', 'master');
       return;
+    case 'reconfigure':
+      // RECONFIGURE: ALTER SETTINGS (sysadmin and serveradmin have it).
+      if (!serverPermission(env, 'ALTER SETTINGS')) throw noPermission();
+      return;
     case 'dropDatabase':
       for (const name of statement.names) {
         const db = database(env, name);

@@ -5,7 +5,8 @@
 
 import type { DatabasePermission, DatabaseUser } from '../model.js';
 import type { ExecEnv } from '../server/env.js';
-import { FIXED_DATABASE_ROLES } from './effective-permissions.js';
+import { SqlError } from '../errors.js';
+import { DATABASE_PERMISSION_NAMES, FIXED_DATABASE_ROLES } from './effective-permissions.js';
 import { findByName } from './principals.js';
 import { currentDatabase, notFound } from './scope.js';
 
@@ -15,9 +16,16 @@ function user(env: ExecEnv, name: string, verb: 'find' | 'add' | 'drop'): Databa
   return found;
 }
 
+/** Database and object permissions the lab knows; any other name is refused, never stored. */
+const KNOWN = new Set<string>([
+  ...DATABASE_PERMISSION_NAMES, 'EXECUTE', 'REFERENCES', 'CREATE VIEW', 'CREATE PROCEDURE', 'CREATE FUNCTION', 'CREATE SCHEMA', 'ALTER ANY SCHEMA',
+  'ALTER ANY APPLICATION ROLE', 'CHECKPOINT', 'TAKE OWNERSHIP',
+]);
+
 export function changeDatabasePermission(
   env: ExecEnv, action: 'GRANT' | 'DENY' | 'REVOKE', permission: string, object: string[] | null, principals: string[],
 ): void {
+  if (!KNOWN.has(permission)) throw new SqlError(15151, `Cannot find the permission '${permission}', because it does not exist or you do not have permission.`);
   const objectKey = object === null ? null : `dbo.${(object.at(-1) ?? '').toLowerCase()}`;
   for (const name of principals) {
     const grantee = user(env, name, 'find');

@@ -94,7 +94,8 @@ const DATABASE_ROLE_DENIES: Record<string, readonly string[]> = {
   db_denydatawriter: ['INSERT', 'UPDATE', 'DELETE'],
 };
 
-export const FIXED_DATABASE_ROLES = ['db_owner', ...Object.keys(DATABASE_ROLE_PERMISSIONS), ...Object.keys(DATABASE_ROLE_DENIES)];
+/** dbm_monitor (msdb) reads the Database Mirroring Monitor's status table ("Database Mirroring Monitor"). */
+export const FIXED_DATABASE_ROLES = ['db_owner', ...Object.keys(DATABASE_ROLE_PERMISSIONS), ...Object.keys(DATABASE_ROLE_DENIES), 'dbm_monitor'];
 
 /** A server permission that covers a database permission on every database. */
 const DATABASE_FROM_SERVER: Record<string, string> = {

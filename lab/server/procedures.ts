@@ -27,6 +27,7 @@ import { datatypeInfo } from './datatype-info.js';
 import { cycleErrorLogNow, enumErrorLogs, readErrorLog, spWho2 } from './session-procedures.js';
 import { agentProcedure } from '../instance/agent-jobs.js';
 import { xpDeleteFile, xpFileExist, xpFixedDrives } from './host-procedures.js';
+import { spConfigure } from '../instance/configuration.js';
 
 interface Arguments {
   positional: Typed[];
@@ -74,6 +75,12 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
       requireServerRoleMembership(env, role);
       if (name === 'sp_addsrvrolemember') addServerRoleMember(env, role, login);
       else dropServerRoleMember(env, role, login);
+      break;
+    }
+    case 'sp_configure': {
+      const args = evaluateArguments(ctx, stmt);
+      const value = text(args, 1, '@configvalue');
+      spConfigure(env, text(args, 0, '@configname') ?? '', value === null ? null : Number(value));
       break;
     }
     case 'xp_create_subdir': {
@@ -289,6 +296,11 @@ function dbmMonitoring(env: ExecEnv, ctx: BatchContext, name: string, args: Argu
 /** sp_dbmmonitorresults database_name [, rows_to_return [, update_status]]: the status table's rows
  * (msdb's own procedure names its parameters @mode and @update_table; both spellings are read). */
 function dbmMonitorResults(env: ExecEnv, ctx: BatchContext, args: Arguments): void {
+  // "sp_dbmmonitorresults" (Permissions): sysadmin, or dbm_monitor in msdb to read the table.
+  const msdb = findDatabase(env.instance, 'msdb');
+  if (!isSysadmin(env) && !(msdb && isDatabaseRoleMember(env.instance, sessionLogin(env), msdb, 'dbm_monitor'))) {
+    throw new SqlError(229, "The EXECUTE permission was denied on the object 'sp_dbmmonitorresults', database 'msdb', schema 'dbo'.", { class: 14 });
+  }
   const columns = [
     nvarchar('database_name', 128), int('role'), int('mirroring_state'), int('witness_status'), int('log_generation_rate', true), int('unsent_log', true), int('send_rate', true),
     int('unrestored_log', true), int('recovery_rate', true), int('transaction_delay', true), int('transactions_per_sec', true), int('average_delay', true), datetime('time_recorded'),

@@ -17,6 +17,7 @@ import { useDatabase } from '../instance/use-database.js';
 import { authorize } from '../instance/authorization.js';
 import { executeAlterDatabase } from '../storage/alter-database.js';
 import { createDatabaseEncryptionKey, dropDatabaseEncryptionKey } from '../storage/database-encryption.js';
+import { reconfigure } from '../instance/configuration.js';
 import { addColumns, createTable, dropTable, insertRows } from '../storage/user-tables.js';
 import { executeBackup, executeCreateDatabase, executeDropDatabase, executeRestore, executeRestoreInfo } from '../storage/statements.js';
 import type { BatchContext } from './batch.js';
@@ -175,6 +176,9 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
     case 'createDatabase':
       notInTransaction(ctx, 'CREATE DATABASE');
       executeCreateDatabase(env, statement);
+      return done(ctx);
+    case 'reconfigure':
+      reconfigure(env);
       return done(ctx);
     case 'createDatabaseEncryptionKey':
       createDatabaseEncryptionKey(env, statement.algorithm, statement.certificate);

@@ -106,7 +106,7 @@ export function sessionFunction(ctx: BatchContext, name: string): Typed | undefi
 const WRITES = new Set<Statement['kind']>([
   'createMasterKey', 'dropMasterKey', 'createCertificate', 'backupCertificate', 'dropCertificate', 'createEndpoint', 'alterEndpoint', 'dropEndpoint',
   'createLogin', 'alterLogin', 'dropLogin', 'createUser', 'dropUser', 'permission', 'alterServerRole', 'alterRole', 'createDatabase', 'dropDatabase',
-  'alterDatabase', 'backup', 'restore', 'createTable', 'alterTableAdd', 'dropTable', 'insert', 'createDatabaseEncryptionKey', 'dropDatabaseEncryptionKey',
+  'alterDatabase', 'backup', 'restore', 'createTable', 'alterTableAdd', 'dropTable', 'insert', 'createDatabaseEncryptionKey', 'dropDatabaseEncryptionKey', 'reconfigure',
 ]);
 
 export const uncommittable = (): SqlError =>

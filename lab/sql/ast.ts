@@ -318,13 +318,19 @@ export interface AlterRoleStatement { kind: 'alterRole'; line: number; role: str
 // ------------------------------------------------------------------------------------------------
 // Databases, mirroring options
 
-/** `CREATE DATABASE name [ON (NAME = logical, FILENAME = 'path') [, …] AS SNAPSHOT OF source]`. */
+export interface FileSpec { logicalName: string; fileName: string }
+
+/** `CREATE DATABASE name [ON (NAME = logical, FILENAME = 'path') [, …] AS SNAPSHOT OF source]`, or
+ * with its files: `ON [PRIMARY] (…) [, …] [, FILEGROUP fg CONTAINS FILESTREAM (…) [, …]] LOG ON (…) [, …]`. */
 export interface CreateDatabaseStatement {
   kind: 'createDatabase';
   line: number;
   name: string;
-  snapshot?: { source: string; files: { logicalName: string; fileName: string }[] };
+  snapshot?: { source: string; files: FileSpec[] };
+  files?: { data: FileSpec[]; filestream?: { filegroup: string; files: FileSpec[] }; log: FileSpec[] };
 }
+/** `RECONFIGURE [WITH OVERRIDE]`: sp_configure's changes take effect. */
+export interface ReconfigureStatement { kind: 'reconfigure'; line: number }
 /** `CREATE DATABASE ENCRYPTION KEY WITH ALGORITHM = … ENCRYPTION BY SERVER CERTIFICATE name` (in the current database). */
 export interface CreateDatabaseEncryptionKeyStatement {
   kind: 'createDatabaseEncryptionKey';
@@ -494,6 +500,7 @@ export type Statement =
   | CreateDatabaseStatement
   | CreateDatabaseEncryptionKeyStatement
   | DropDatabaseEncryptionKeyStatement
+  | ReconfigureStatement
   | DropDatabaseStatement
   | AlterDatabaseStatement
   | BackupStatement

@@ -2,7 +2,7 @@
 
 import type {
   AlterDatabaseAction, AlterDatabaseStatement, CreateDatabaseEncryptionKeyStatement, CreateDatabaseStatement, DropDatabaseEncryptionKeyStatement,
-  DropDatabaseStatement, Termination,
+  DropDatabaseStatement, FileSpec, Termination,
 } from './ast.js';
 import type { Cursor } from './cursor.js';
 
@@ -10,8 +10,26 @@ export function parseCreateDatabase(c: Cursor, line: number): CreateDatabaseStat
   c.expectWord('DATABASE');
   const name = c.identifier();
   if (!c.acceptWord('ON')) return { kind: 'createDatabase', line, name };
-  // Only the database-snapshot form takes file specifications here.
-  const files: { logicalName: string; fileName: string }[] = [];
+  const primary = c.acceptWord('PRIMARY');
+  const data = fileSpecs(c);
+  if (!primary && c.acceptWord('AS')) {
+    c.expectWord('SNAPSHOT', 'OF');
+    return { kind: 'createDatabase', line, name, snapshot: { source: c.identifier(), files: data } };
+  }
+  let filestream: { filegroup: string; files: FileSpec[] } | undefined;
+  if (c.acceptOp(',')) {
+    c.expectWord('FILEGROUP');
+    const filegroup = c.identifier();
+    c.expectWord('CONTAINS', 'FILESTREAM');
+    filestream = { filegroup, files: fileSpecs(c) };
+  }
+  c.expectWord('LOG', 'ON');
+  return { kind: 'createDatabase', line, name, files: { data, ...(filestream ? { filestream } : {}), log: fileSpecs(c) } };
+}
+
+/** `(NAME = logical, FILENAME = 'path') [, (…)]`; SIZE, MAXSIZE and FILEGROWTH are not modelled (102). */
+function fileSpecs(c: Cursor): FileSpec[] {
+  const files: FileSpec[] = [];
   do {
     c.expectOp('(');
     c.expectWord('NAME');
@@ -22,9 +40,8 @@ export function parseCreateDatabase(c: Cursor, line: number): CreateDatabaseStat
     c.equals();
     files.push({ logicalName, fileName: c.string() });
     c.expectOp(')');
-  } while (c.acceptOp(','));
-  c.expectWord('AS', 'SNAPSHOT', 'OF');
-  return { kind: 'createDatabase', line, name, snapshot: { source: c.identifier(), files } };
+  } while (c.isOp(',') && c.isOp('(', 1) && c.acceptOp(','));
+  return files;
 }
 
 /** `CREATE DATABASE ENCRYPTION KEY WITH ALGORITHM = … ENCRYPTION BY SERVER CERTIFICATE name`; an

@@ -72,6 +72,10 @@ function statementAt(c: Cursor): Statement {
       return parseTransaction(c);
     case 'WAITFOR':
       return parseWaitfor(c);
+    case 'RECONFIGURE':
+      c.next();
+      if (c.acceptWord('WITH')) c.expectWord('OVERRIDE');
+      return { kind: 'reconfigure', line };
     case 'INSERT':
       return parseInsert(c);
     case 'EXEC':

@@ -1,13 +1,15 @@
 // CREATE / DROP DATABASE and the ALTER DATABASE options that belong to storage: recovery model,
 // ONLINE / OFFLINE. Database names compare case-insensitively (default collation).
 
-import type { DatabaseState, HostState, InstanceState, LabState } from '../model.js';
+import type { DatabaseFile, DatabaseState, HostState, InstanceState, LabState } from '../model.js';
+import type { CreateDatabaseStatement } from '../sql/ast.js';
 import type { ExecEnv } from '../server/env.js';
 import { SqlError } from '../errors.js';
 import { attachDatabase, defaultPaths, nextDatabaseId, newDatabaseState } from '../instance/database.js';
 import { cannotAlterDatabase, inMirroringSession } from './messages.js';
 import { liveSessionsUsing } from '../server/sessions.js';
 import { snapshotsOf } from './snapshots.js';
+import { filestreamLevel } from '../instance/configuration.js';
 
 export function findDatabase(instance: InstanceState, name: string): DatabaseState | undefined {
   const upper = name.toUpperCase();
@@ -33,8 +35,11 @@ export function removeDatabase(lab: LabState, instance: InstanceState, database:
   delete instance.databases[database.name];
 }
 
-export function createDatabase(env: ExecEnv, name: string, sizeMB = 8): DatabaseState {
+/** CREATE DATABASE: in the default folders, or with the files `layout` names — a FILESTREAM
+ * filegroup only while the instance runs with 'filestream access level' above 0 (5591). */
+export function createDatabase(env: ExecEnv, name: string, sizeMB = 8, layout?: CreateDatabaseStatement['files']): DatabaseState {
   if (findDatabase(env.instance, name)) throw new SqlError(1801, `Database '${name}' already exists. Choose a different database name.`);
+  if (layout?.filestream && filestreamLevel(env.instance).run === 0) throw new SqlError(5591, 'FILESTREAM feature is disabled.');
   const database = newDatabaseState({
     name,
     databaseId: nextDatabaseId(env.instance),
@@ -45,6 +50,7 @@ export function createDatabase(env: ExecEnv, name: string, sizeMB = 8): Database
   });
   const logDirectory = defaultPaths(env.instance).log;
   for (const file of database.files) if (file.type === 'L') file.physicalName = `${logDirectory}\\${file.physicalName.slice(file.physicalName.lastIndexOf('\\') + 1)}`;
+  if (layout) database.files = filesOf(layout, database.files);
   const host = hostOf(env.lab, env.instance);
   const clash = database.files.find((f) => host.files[f.physicalName.toUpperCase()]);
   if (clash) {
@@ -55,6 +61,16 @@ export function createDatabase(env: ExecEnv, name: string, sizeMB = 8): Database
   attachDatabase(host, env.instance, database);
   env.changed();
   return database;
+}
+
+/** The files a CREATE DATABASE names: the first data file and the log keep the default sizes. */
+function filesOf(layout: NonNullable<CreateDatabaseStatement['files']>, defaults: DatabaseFile[]): DatabaseFile[] {
+  const size = (type: 'D' | 'L', first: boolean) => (first ? defaults.find((f) => f.type === type)?.sizeMB ?? 1 : 1);
+  return [
+    ...layout.data.map((f, i): DatabaseFile => ({ logicalName: f.logicalName, physicalName: f.fileName, type: 'D', sizeMB: size('D', i === 0) })),
+    ...(layout.filestream?.files ?? []).map((f): DatabaseFile => ({ logicalName: f.logicalName, physicalName: f.fileName, type: 'S', sizeMB: 0, filegroup: layout.filestream!.filegroup })),
+    ...layout.log.map((f, i): DatabaseFile => ({ logicalName: f.logicalName, physicalName: f.fileName, type: 'L', sizeMB: size('L', i === 0) })),
+  ];
 }
 
 export function dropDatabase(env: ExecEnv, name: string, ifExists = false): void {

@@ -19,7 +19,7 @@ function singleDisk(disks: string[], command: string): string {
 
 export function executeCreateDatabase(env: ExecEnv, stmt: CreateDatabaseStatement): void {
   if (stmt.snapshot) createSnapshot(env, stmt.name, stmt.snapshot);
-  else createDatabase(env, stmt.name);
+  else createDatabase(env, stmt.name, undefined, stmt.files);
 }
 
 export function executeDropDatabase(env: ExecEnv, stmt: DropDatabaseStatement): void {

@@ -3,7 +3,7 @@
 // start `backdateDays` before now (this machine's clock): a server whose clock is further behind
 // would hold a certificate not valid yet.
 import { joinTsql, lit, tsql } from '../../steps/tsql.js';
-import { fail, ok, partnersOf, SETUP_PROCEDURES, warn, type Finding, type PreflightCheck } from '../check.js';
+import { fail, ok, reachable, SETUP_PROCEDURES, warn, type Finding, type PreflightCheck } from '../check.js';
 
 const ID = 'certificate-dates';
 const DAY_MS = 86_400_000;
@@ -29,7 +29,8 @@ export const certificateDatesCheck: PreflightCheck = {
     const findings: Finding[] = [];
     const names = Object.values(auth.names).map((n) => n.certificate);
     const list = joinTsql(names.map((n) => tsql`${lit(n)}`), ', ');
-    for (const server of partnersOf(ctx)) {
+    // The witness too: its endpoint authenticates with a certificate of its own in certificate mode.
+    for (const server of reachable(ctx)) {
       const now = server.facts.utcNow;
       const instance = server.config.instance;
       const rows = await ctx.rows<{ name: string; start_date: Date; expiry_date: Date }>(server.role, tsql`SELECT name, start_date, expiry_date FROM master.sys.certificates WHERE name IN (${list})`);

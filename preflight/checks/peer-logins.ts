@@ -32,6 +32,11 @@ export const peerLoginsCheck: PreflightCheck = {
         const [row] = await ctx.rows<{ is_disabled: unknown }>(server.role, tsql`SELECT is_disabled FROM sys.server_principals WHERE name = ${lit(login)}`);
         if (!row || Number(row.is_disabled) !== 1) continue;
         const fix = auth.mode === 'certificate' ? 'certificate-setup' : 'domain-setup';
+        // On the witness it costs automatic failover (no quorum from it), not the session: ⚠.
+        if (!setup && server.role === 'witness') {
+          findings.push(warn(ID, server.config.instance, `login ${login}, which a partner connects to the witness as, is disabled: the witness cannot see that partner, and automatic failover needs it`, `ALTER LOGIN [${login}] ENABLE on ${server.config.instance}, or run add-witness (it enables it, audited)`));
+          continue;
+        }
         findings.push(setup
           ? warn(ID, server.config.instance, `login ${login}, which a peer's endpoint connects as, is disabled`, `the setup enables it (ALTER LOGIN [${login}] ENABLE, audited): a peer connecting as a disabled login is refused (18456 state 7)`)
           : fail(ID, server.config.instance, `login ${login}, which a peer's endpoint connects as, is disabled: the peer's handshake is refused (18456 state 7) and the session cannot reconnect`, `ALTER LOGIN [${login}] ENABLE on ${server.config.instance}, or run ${fix} (it enables it, audited)`));

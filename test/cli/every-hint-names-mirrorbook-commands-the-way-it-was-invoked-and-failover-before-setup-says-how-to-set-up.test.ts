@@ -8,6 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asInvoked } from '../../cli/as-invoked.js';
+import { inkOperator } from '../../ui/ink-operator.js';
+import { createRunStore } from '../../ui/run-store.js';
+import { stepDefinition } from '../ui/run-view-harness.js';
 import { runCli, startTestLab, type TestLab } from '../helpers/lab.js';
 
 /** What npm puts in the environment of `npx mirrorbook …` (npm exec). */
@@ -30,6 +33,19 @@ test('asInvoked rewrites each named command once, and leaves other words alone',
   assert.is(asInvoked('the mirrorbook login lacks it; see mirrorbook.yaml; mirrorbook: error', self), 'the mirrorbook login lacks it; see mirrorbook.yaml; mirrorbook: error');
   assert.is(asInvoked('`mirrorbook lab start` then mirrorbook status', 'node dist/cli.js'), '`node dist/cli.js lab start` then node dist/cli.js status');
   assert.is(asInvoked('mirrorbook plan setup', 'mirrorbook'), 'mirrorbook plan setup');
+});
+
+test("the run view's failure panel says the hint's command as invoked", async () => {
+  const store = createRunStore({ frameMs: 0 });
+  const controller = new AbortController();
+  const operator = inkOperator({ name: 'dba', store, signal: controller.signal, say: (text) => asInvoked(text, 'npx mirrorbook') });
+  const failed = Object.assign(new Error('login Patriot is missing on the mirror'), { hint: "run 'mirrorbook run sync-logins', then retry" });
+  const choice = operator.onFailure(stepDefinition('partner'), failed, ['retry', 'abort']);
+  const prompt = store.getState().prompt;
+  assert.is(prompt?.kind, 'failure');
+  assert.is(prompt?.kind === 'failure' ? prompt.error.hint : undefined, "run 'npx mirrorbook run sync-logins', then retry");
+  operator.answer('abort');
+  assert.is(await choice, 'abort');
 });
 
 test('failover before setup: "mirroring is not set up", how to set it up as invoked, exit 1, nothing changed', async () => {

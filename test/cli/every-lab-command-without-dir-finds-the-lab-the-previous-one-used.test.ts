@@ -65,6 +65,8 @@ test('the lab removed: commands say it is gone and what to do; lab start begins 
   assert.match(fresh.stdout, `lab started in ${join(state, 'lab')}`);
   const status = await mb('lab', 'status');
   assert.match(status.stdout, `lab running in ${join(state, 'lab')}`);
+  const partners = await mb('status');
+  assert.is(partners.code, 0, `status finds the new lab's config: ${partners.stderr}`);
   assert.is((await mb('lab', 'stop')).code, 0);
 });
 

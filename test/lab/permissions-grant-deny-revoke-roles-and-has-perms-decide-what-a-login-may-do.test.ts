@@ -50,6 +50,7 @@ test('GRANT, DENY and REVOKE of a server permission: sys.server_permissions, HAS
   assert.equal(numbers(await ops.query(`ALTER ENDPOINT Endpoint_Mirroring STATE = STOPPED`)), [], 'the creator owns the endpoint');
   assert.equal(numbers(await ops.query(`GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO ops`)), [], 'CONTROL on its own endpoint');
   assert.equal(numbers(await ops.query(`GRANT VIEW SERVER STATE TO ops`)), [4613], 'a server permission needs CONTROL SERVER to grant');
+  assert.equal(numbers(await admin.query(`USE master; GRANT VIEW ANY NONSENSE TO mirrorbook`)), [15151], 'an unknown permission is refused, never stored');
 });
 
 test('ALTER ANY ENDPOINT: ALTER and GRANT CONNECT on an endpoint someone else owns; without it 15151', async () => {
@@ -129,7 +130,10 @@ test('database roles and object permissions: msdb SELECT (229), INSERT on a tabl
   assert.equal(numbers(await ops.query(`BACKUP DATABASE Patriot TO DISK = 'E:\\Backup\\ops.bak'`)), []);
 });
 
-test('the error log needs securityadmin: sp_readerrorlog is 15003, xp_readerrorlog 229; sysadmin is unchanged', async () => {
+test('the error log needs securityadmin (sp_readerrorlog 15003, xp_readerrorlog 229), the mirroring monitor table dbm_monitor in msdb (229); sysadmin is unchanged', async () => {
+  assert.equal(numbers(await ops.query(`EXEC msdb.dbo.sp_dbmmonitorresults N'Patriot', 0, 0`)), [229]);
+  await admin.query(`USE msdb; ALTER ROLE dbm_monitor ADD MEMBER ops`);
+  assert.equal(numbers(await ops.query(`EXEC msdb.dbo.sp_dbmmonitorresults N'Patriot', 0, 0`)), [32039], 'allowed: Patriot is simply not mirrored');
   assert.equal(numbers(await ops.query(`EXEC sp_readerrorlog`)), [15003]);
   assert.equal(numbers(await ops.query(`EXEC xp_readerrorlog`)), [229]);
   assert.equal(numbers(await admin.query(`EXEC sp_readerrorlog`)), []);

@@ -1,6 +1,7 @@
 // FreeTDS ODBC through pyodbc — a client nobody here wrote — in manual-commit mode: parameterised
 // queries (NVARCHAR, INT, and a string long enough to go as NTEXT) and commit/rollback through
-// transaction-manager requests that begin the next transaction at once; under TDS 7.1 too.
+// transaction-manager requests that begin the next transaction at once; TRY…CATCH in a parameterised
+// query; under TDS 7.1 too.
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -44,6 +45,13 @@ for (const tdsVersion of ['7.4', '7.1']) {
     assert.equal(await c.run('commit'), { ok: true });
     assert.equal(await c.run('rollback'), { ok: true }, 'the commit began the next transaction');
     assert.ok(await loginExists(c, `${name}_kept`));
+  });
+
+  test(`TDS ${tdsVersion}: a parameterised TRY…CATCH answers from its CATCH block inside the open transaction (XACT_STATE 1)`, async () => {
+    const c = await open(tdsVersion);
+    const caught = await c.run('query', `BEGIN TRY EXEC sp_addsrvrolemember ?, N'sysadmin' END TRY BEGIN CATCH SELECT ERROR_NUMBER() AS n, XACT_STATE() AS xs END CATCH`, 'nobody');
+    assert.equal(caught, { rows: [[15151, 1]] });
+    assert.equal(await c.run('rollback'), { ok: true });
   });
 }
 

@@ -1,5 +1,5 @@
 // One monitor against a witness pair set up by `run setup`, through what a witness site goes through:
-// a stopped endpoint, a certificate about to expire, the witness lost and back, quorum lost (mirror
+// a stopped endpoint, a certificate about to expire (by the server's clock), the witness lost and back, quorum lost (mirror
 // and witness gone), a planned failover and back (one role-change event each), then the principal
 // lost: the witness fails over to the mirror, the monitor raises exactly one role-change event
 // (automatic failover) and never tells anyone to promote while a partner serves.
@@ -58,6 +58,21 @@ test('a certificate expiring within the window is a warning naming its date; dro
   await waitForEvent(since, 'cleared', 'certificate:SQLPRI01:Soon_cert');
   // The endpoint certificates setup made expire far beyond the window: never raised.
   assert.equal(events(since()).filter((e) => e.kind === 'certificate-expiring').map((e) => e.key), ['certificate:SQLPRI01:Soon_cert', 'certificate:SQLPRI01:Soon_cert']);
+});
+
+test("a certificate is judged by its server's clock: outside the window here, inside it where the clock runs ahead", async () => {
+  const since = from();
+  const expiry = new Date(Date.now() + 50 * 86_400_000).toISOString().slice(0, 10);
+  await pair.sql('SQLPRI01', `USE master; CREATE CERTIFICATE Later_cert WITH SUBJECT = 'expires later', EXPIRY_DATE = '${expiry.replaceAll('-', '')}'`);
+  await pair.lab.cli('fault', 'SQLPRI01', 'clock', '+25d');
+  try {
+    const raised = await waitForEvent(since, 'raised', 'certificate:SQLPRI01:Later_cert');
+    assert.match(raised.message, new RegExp(`certificate Later_cert on SQLPRI01 expires on ${expiry} \\(in (24|25) days\\)`));
+  } finally {
+    await pair.lab.cli('fault', 'SQLPRI01', 'clock', '0');
+  }
+  await waitForEvent(since, 'cleared', 'certificate:SQLPRI01:Later_cert');
+  await pair.sql('SQLPRI01', 'USE master; DROP CERTIFICATE Later_cert');
 });
 
 test('the witness lost is a warning (no automatic failover meanwhile); back, it clears once', async () => {

@@ -3,7 +3,9 @@
 // Speed: the built CLI (dist/cli.js, which `npm test` builds first) starts far faster than through
 // tsx; simulated backups take 5 ms per GB and waits poll every 50 ms (MIRRORBOOK_POLL_MS) — the
 // tests prove order, outcomes and recovery, not durations.
+import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, cliCommand, startTestLab, waitFor, type CliResult, type TestLab, type TestLabOptions } from '../helpers/lab.js';
 
@@ -99,4 +101,28 @@ export function outcomes(stdout: string): Map<string, string> {
   const found = new Map<string, string>();
   for (const m of stdout.matchAll(/^\S+ step (\S+): (already done|done|FAILED|skipped)/gm)) found.set(m[1]!, m[2]!);
   return found;
+}
+
+/** Every batch the partners received, as the lab's batch logs keep them (oldest first per instance). */
+export function partnerBatches(pair: PairLab): { instance: string; sql: string; app: string }[] {
+  return ['SQLPRI01', 'SQLMIR01'].flatMap((i) => readFileSync(join(pair.lab.dir, 'logs', `${i}.ndjson`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { instance: string; sql: string; app: string }));
+}
+
+/** Statements that change a server's objects or data; the pair's lock (sp_getapplock) and reads do not. */
+const CHANGE = /^\s*(CREATE|ALTER|BACKUP|RESTORE|DROP|GRANT|DENY|REVOKE|USE\s+\S+\s*;\s*(CREATE|ALTER|BACKUP|RESTORE|DROP|GRANT))/i;
+
+/** The changes among the batches after the first `count` (partnerBatches): what a refused run must not send. */
+function changesAfter(pair: PairLab, count: number): string[] {
+  return partnerBatches(pair).slice(count).filter((b) => CHANGE.test(b.sql)).map((b) => `${b.instance}: ${b.sql}`);
+}
+
+/** `run setup` refused by `failed` ✗ preflight rows: exit 1, the servers read, not one change sent to either. */
+export async function setupRefusedWithNoChange(pair: PairLab, failed = 1): Promise<CliResult> {
+  const before = partnerBatches(pair).length;
+  const run = await pair.mb('run', 'setup', '--yes', '--confirm', 'SQLMIR01');
+  assert.is(run.code, 1, run.stdout + run.stderr);
+  assert.match(run.stderr, new RegExp(`preflight: ${failed} check\\(s\\) failed`));
+  assert.ok(partnerBatches(pair).length > before, 'the preflight read the servers');
+  assert.equal(changesAfter(pair, before), [], 'no change reached a server');
+  return run;
 }

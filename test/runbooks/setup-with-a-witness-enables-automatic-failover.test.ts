@@ -33,4 +33,15 @@ test('setup with a witness ends SYNCHRONIZED with the witness CONNECTED', async 
   assert.is(healthy.code, 0, healthy.stdout);
 });
 
+test("a partner's login disabled on the witness: ⚠ before a failover (it costs automatic failover, not the session), and add-witness enables it", async () => {
+  await pair.sql('SQLWIT01', 'ALTER LOGIN [PRINCIPAL_login] DISABLE');
+  const check = await pair.mb('check', 'failover');
+  assert.is(check.code, 0, check.stdout);
+  assert.match(check.stdout, /peer-logins\s+SQLWIT01\s+⚠\s+login PRINCIPAL_login, which a partner connects to the witness as, is disabled[^\n]*— ALTER LOGIN \[PRINCIPAL_login\] ENABLE on SQLWIT01, or run add-witness/);
+  const add = await pair.mb('run', 'add-witness', '--yes');
+  assert.is(add.code, 0, add.stdout.slice(-3000) + add.stderr);
+  assert.match(add.stdout, /step witness\.login\.PRINCIPAL_login: done/);
+  assert.is((await pair.sql('SQLWIT01', "SELECT is_disabled FROM sys.server_principals WHERE name = N'PRINCIPAL_login'"))[0]?.is_disabled, 0);
+});
+
 test.run();

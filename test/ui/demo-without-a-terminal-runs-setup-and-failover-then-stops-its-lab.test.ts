@@ -21,6 +21,14 @@ test('demo in a pipe: a lab, setup and failover in plain lines, what to try next
       assert.ok(result.stdout.includes(cmd), `suggests ${cmd}`);
     }
     assert.not.match(result.stdout, /[╭▶]|\x1b\[/, 'plain output without a terminal');
+    // A readable page: each step's result once, no T-SQL, no poll repeated.
+    const lines = result.stdout.split('\n');
+    assert.ok(lines.length < 200, `the piped demo is a page, not a log: ${lines.length} lines`);
+    assert.not.match(result.stdout, /^[\d:.]+ +SQL\w+> /m, 'no statement lines');
+    const engineLines = lines.filter((line) => /^\d\d:\d\d:\d\d\.\d{3} /.test(line)).map((line) => line.slice(13));
+    const repeated = engineLines.filter((line, i) => engineLines.indexOf(line) !== i);
+    assert.equal(repeated, [], 'no line of the runs is repeated');
+    assert.match(result.stdout, /step principal\.backup-full\.Patriot: done \([\d.]+ m?s\) — backup of Patriot written/, 'each step says what it did');
     assert.is(findRunningLab(join(dir, 'lab')), null, 'the lab is stopped');
     assert.ok(existsSync(join(dir, 'lab', 'state.json')), 'its state is kept for lab start --dir');
   } finally {
