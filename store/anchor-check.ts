@@ -109,12 +109,12 @@ function missingAnchors(db: Database.Database, anchors: readonly RunAnchor[], re
   return { findings, notes };
 }
 
-/** The id in store_identity must be the one this store's own (hashed) anchor records name. */
-export function storeIdFindings(db: Database.Database): Finding[] {
+/** The id in store_identity must be the one this store's own (hashed) anchor records name: given
+ * them as the chain walk read them (store/audit-ties.ts). */
+export function storeIdFindings(db: Database.Database, anchorRecords: readonly { seq: number; runId: string | null; storeId: string }[]): Finding[] {
   const ours = storeIdOf(db);
   if (ours === null) return [];
-  const other = db.prepare(`SELECT seq, run_id AS runId, json_extract(data, '$.storeId') AS id FROM audit
-    WHERE kind = 'anchor' AND json_valid(data) AND json_extract(data, '$.storeId') IS NOT NULL AND json_extract(data, '$.storeId') <> ? LIMIT 1`).get(ours) as { seq: number; runId: string | null; id: string } | undefined;
+  const other = anchorRecords.find((r) => r.storeId !== ours);
   if (!other) return [];
-  return [{ problem: 'anchor', ...(other.runId ? { runId: other.runId } : {}), detail: `record ${other.seq} anchored its run as store ${other.id}, but the store now calls itself ${ours}: its id was changed` }];
+  return [{ problem: 'anchor', ...(other.runId ? { runId: other.runId } : {}), detail: `record ${other.seq} anchored its run as store ${other.storeId}, but the store now calls itself ${ours}: its id was changed` }];
 }

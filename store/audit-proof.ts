@@ -51,7 +51,7 @@ export function proveDb(db: Database.Database, options: ProofOptions): StoreProo
       findings.push(...tied.findings);
       notes.push(...tied.notes);
     }
-    findings.push(...lostWalFindings(db, options.walBytes), ...storeIdFindings(db));
+    findings.push(...lostWalFindings(db, options.walBytes), ...storeIdFindings(db, ties.anchorStoreIds));
     if (options.anchors) {
       const anchored = anchorFindings(db, options.anchors, options.anchorsReadOn);
       findings.push(...anchored.findings);

@@ -10,8 +10,9 @@ import type { Finding } from './types.js';
  * records never reach JavaScript as objects): so the tables are checked against exactly the
  * records the walk verified, in the same read transaction. For intents, outcomes and steps the
  * key's name in the data is a cheap first filter (json_extract here cost a fifth of the walk);
- * `record` keeps only those whose data has it as a number, as before. */
-export const TIED = `CASE kind WHEN 'run-start' THEN 1 WHEN 'run-end' THEN 1 WHEN 'resume' THEN 1
+ * `record` keeps only those whose data has it as a number, as before. The anchor records come
+ * along for the store id they name (store/anchor-check.ts storeIdFindings). */
+export const TIED = `CASE kind WHEN 'run-start' THEN 1 WHEN 'run-end' THEN 1 WHEN 'resume' THEN 1 WHEN 'anchor' THEN 1
   WHEN 'intent' THEN instr(data, '"intentId"') WHEN 'outcome' THEN instr(data, '"intentId"')
   WHEN 'step' THEN instr(data, '"stepStateId"') ELSE 0 END`;
 
@@ -44,7 +45,11 @@ export class Ties {
     } else if (kind === 'intent' && typeof data.intentId === 'number') this.intents.set(data.intentId, fields);
     else if (kind === 'outcome' && typeof data.intentId === 'number') this.outcomes.set(data.intentId, fields);
     else if (kind === 'step' && typeof data.stepStateId === 'number') this.steps.set(data.stepStateId, fields);
+    else if (kind === 'anchor' && typeof data.storeId === 'string') this.anchorStoreIds.push({ seq: fields[F.seq] as number, runId, storeId: data.storeId });
   }
+
+  /** The store id each anchor record of the verified chain names, in seq order. */
+  readonly anchorStoreIds: { seq: number; runId: string | null; storeId: string }[] = [];
 
   check(db: Database.Database): { findings: Finding[]; notes: string[] } {
     const findings: Finding[] = [];
