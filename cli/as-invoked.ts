@@ -6,8 +6,7 @@
 import type { CommandContext } from './command.js';
 import { COMMANDS } from './command-table.js';
 import { currentInvocation, selfCommand } from './self-command.js';
-import type { EngineEvent } from '../machines/events.js';
-import type { ErrorSummary } from '../machines/events.js';
+import type { EngineEvent, ErrorSummary } from '../machines/events.js';
 import type { Finding } from '../preflight/check.js';
 
 /** `text` with every `mirrorbook <command>` written as `self <command>`; one already written that

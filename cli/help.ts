@@ -49,8 +49,9 @@ environment: MIRRORBOOK_CONFIG, MIRRORBOOK_STORE, NO_COLOR; MIRRORBOOK_RUNBOOKS=
   procedures from a module exporting names() and load() instead of the built-in ones (tests,
   rehearsals; see machines/procedure-source.ts); MIRRORBOOK_POLL_MS (10–60000, default 1000)
   sets how often waits and backup/restore progress poll the servers; MIRRORBOOK_SYNC_WAIT_MS
-  (100–3600000, default 300000) how long a wait for SYNCHRONIZED goes on while the queues do not
-  shrink before it stops with a hint (while they shrink it goes on, with an ETA);
+  (100–3600000) overrides the config's waits.withoutProgressSeconds (default 300): how long a
+  wait for SYNCHRONIZED goes on while the queues do not shrink before it stops with a hint (while
+  they shrink it goes on, with an ETA);
   MIRRORBOOK_READ_TIMEOUT_MS (100–120000, default 120000) how long a probe or verify may wait
   for a server's answer before the step fails with a hint
 

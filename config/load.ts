@@ -15,7 +15,7 @@ import { CONFIG_FILE_LIMIT, readBoundedFile } from './bounded-file.js';
 import { readAuditSection } from './audit-key.js';
 import type { AuthConfig, BackupConfig, EndpointConfig, MirrorbookConfig, PartnerRole, PeerNames, ServerConfig } from './types.js';
 
-const TOP_KEYS = ['preset', 'pair', 'databases', 'endpoint', 'auth', 'backup', 'secrets', 'safety', 'applicationPrograms', 'audit', 'monitor'] as const;
+const TOP_KEYS = ['preset', 'pair', 'databases', 'endpoint', 'auth', 'backup', 'secrets', 'safety', 'applicationPrograms', 'audit', 'monitor', 'waits'] as const;
 const SERVER_KEYS = ['server', 'host', 'port', 'instance', 'login', 'password', 'encrypt', 'trustServerCertificate', 'caFile', 'mirroringAddress'] as const;
 const ROLES: PartnerRole[] = ['principal', 'mirror', 'witness'];
 const MIRRORING_ADDRESS = /^TCP:\/\/(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
@@ -91,6 +91,8 @@ function readConfig(raw: unknown, path: string, issues: Issues, env: NodeJS.Proc
     ? programsRaw.map((p, i) => str(p, `applicationPrograms[${i}]`, issues, { pattern: /^.{1,128}$/su, allowed: 'a LIKE pattern of at most 128 characters' })).filter((p): p is string => p !== undefined)
     : patriot ? PATRIOT.applicationPrograms : [];
   const monitor = readMonitor(top.monitor, issues, sources);
+  const waitsRaw = mapping(top.waits, 'waits', ['withoutProgressSeconds'], issues) ?? {};
+  const waits = { withoutProgressSeconds: int(waitsRaw.withoutProgressSeconds, 'waits.withoutProgressSeconds', issues, 10, 3600) ?? 300 };
 
   if (servers.principal && servers.mirror) {
     const seen = new Map<string, PartnerRole>();
@@ -117,6 +119,7 @@ function readConfig(raw: unknown, path: string, issues: Issues, env: NodeJS.Proc
     ...(audit?.key ? { audit: { key: audit.key } } : {}),
     warnings,
     monitor,
+    waits,
   };
 }
 

@@ -92,6 +92,9 @@ export interface MirrorbookConfig {
   /** Things that are allowed but a DBA should know (RC4 chosen, witness with SAFETY OFF …). */
   warnings: string[];
   monitor: MonitorConfig;
+  /** `waits:` — how long a wait for SYNCHRONIZED (and a failover's end-state check) goes on while
+   * nothing moves: the queues do not shrink, the state does not change. */
+  waits: { withoutProgressSeconds: number };
 }
 
 export function partners(config: MirrorbookConfig): ServerConfig[] {

@@ -4,7 +4,7 @@
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
 import { setPartner, setSafety, setWitness, startSession } from '../steps/set-partner.js';
-import { waitSynchronized } from '../steps/wait-synchronized.js';
+import { syncWaitLimit, waitSynchronized } from '../steps/wait-synchronized.js';
 
 export function enableSteps(config: MirrorbookConfig): StepDefinition[] {
   const { principal, mirror, witness } = config.pair;
@@ -12,7 +12,7 @@ export function enableSteps(config: MirrorbookConfig): StepDefinition[] {
   for (const database of config.databases) {
     steps.push(setPartner('mirror', database, principal.mirroringAddress), startSession(config.backup, database, principal.mirroringAddress, mirror.mirroringAddress));
   }
-  for (const database of config.databases) steps.push(waitSynchronized(database));
+  for (const database of config.databases) steps.push(waitSynchronized(database, syncWaitLimit(config)));
   if (witness) for (const database of config.databases) steps.push(setWitness(database, witness.mirroringAddress));
   if (config.safety === 'OFF') for (const database of config.databases) steps.push(setSafety(database, 'OFF'));
   return steps;

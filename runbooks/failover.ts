@@ -7,6 +7,7 @@ import type { RunbookDefinition } from '../machines/runbook.js';
 import { verifyApplicationReady } from '../steps/application-ready.js';
 import { checkReadyForFailover, failoverDatabase } from '../steps/failover.js';
 import { verifySwapEndState } from '../steps/pair-end-state.js';
+import { syncWaitLimit } from '../steps/wait-synchronized.js';
 import { syncLogins } from '../steps/sync-logins.js';
 
 function swap(config: MirrorbookConfig, to: 'principal' | 'mirror'): RunbookDefinition {
@@ -18,7 +19,7 @@ function swap(config: MirrorbookConfig, to: 'principal' | 'mirror'): RunbookDefi
       syncLogins(config.databases, to),
       checkReadyForFailover(config.databases, to, instances),
       ...config.databases.map((d) => failoverDatabase(d, to, instances, config.databases)),
-      verifySwapEndState(config.databases, to, instances),
+      verifySwapEndState(config.databases, to, instances, syncWaitLimit(config)),
       verifyApplicationReady(config.databases, to, instances[to], config.applicationPrograms),
     ],
   };

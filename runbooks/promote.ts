@@ -4,7 +4,7 @@ import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
 import { verifyApplicationReady } from '../steps/application-ready.js';
 import { checkPrincipalLost, forceService, resumeSession } from '../steps/force-service.js';
-import { waitSynchronized } from '../steps/wait-synchronized.js';
+import { syncWaitLimit, waitSynchronized } from '../steps/wait-synchronized.js';
 import { acceptDiscardedLog, preserveOldCopies } from '../steps/forced-service-loss.js';
 import { verifyPromoteEndState } from '../steps/pair-end-state.js';
 
@@ -17,7 +17,7 @@ export function promote(config: MirrorbookConfig): RunbookDefinition {
     steps: [
       checkPrincipalLost(config.databases, mirror, principal),
       forceService(config.databases, mirror, config.pair.witness !== undefined),
-      verifyPromoteEndState(config.databases, { principal, mirror }),
+      verifyPromoteEndState(config.databases, { principal, mirror }, syncWaitLimit(config)),
       verifyApplicationReady(config.databases, 'mirror', mirror, config.applicationPrograms),
     ],
   };
@@ -34,7 +34,7 @@ export function resumeSessions(config: MirrorbookConfig): RunbookDefinition {
       preserveOldCopies(config.databases, { principal: config.backup.directory, ...(config.backup.mirrorDirectory ? { mirror: config.backup.mirrorDirectory } : {}) }),
       acceptDiscardedLog(config.databases),
       ...config.databases.map((d) => resumeSession(d)),
-      ...config.databases.map((d) => waitSynchronized(d)),
+      ...config.databases.map((d) => waitSynchronized(d, syncWaitLimit(config))),
     ],
   };
 }

@@ -4,7 +4,7 @@ import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
 import { addWitness, changeSafety, suspendSession } from '../steps/session-mode.js';
-import { waitSynchronized } from '../steps/wait-synchronized.js';
+import { syncWaitLimit, waitSynchronized } from '../steps/wait-synchronized.js';
 import { removeWitness } from '../steps/witness.js';
 
 /** The witness's own security (certificates or Windows logins, endpoint, CONNECT) comes from the
@@ -15,7 +15,7 @@ export function addWitnessProcedure(config: MirrorbookConfig, authSteps: Runbook
   return {
     name: 'add-witness',
     title: `Add the witness ${witness.instance} (high safety with automatic failover)`,
-    steps: [...authSteps, ...config.databases.map((d) => waitSynchronized(d)), ...config.databases.map((d) => addWitness(d, witness.mirroringAddress))],
+    steps: [...authSteps, ...config.databases.map((d) => waitSynchronized(d, syncWaitLimit(config))), ...config.databases.map((d) => addWitness(d, witness.mirroringAddress))],
   };
 }
 
@@ -28,7 +28,7 @@ export function setSafetyProcedure(config: MirrorbookConfig, safety: 'FULL' | 'O
   return {
     name: `set-safety-${safety.toLowerCase()}`,
     title: safety === 'FULL' ? 'SAFETY FULL (high-safety mode): commits wait for the mirror' : 'SAFETY OFF (high-performance mode, Enterprise only): commits do not wait; a forced service may lose data',
-    steps: safety === 'FULL' ? [...steps, ...config.databases.map((d) => waitSynchronized(d))] : steps,
+    steps: safety === 'FULL' ? [...steps, ...config.databases.map((d) => waitSynchronized(d, syncWaitLimit(config)))] : steps,
   };
 }
 

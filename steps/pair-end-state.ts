@@ -7,7 +7,7 @@ import { ConnectionError } from './connection.js';
 import { readDatabase, type DatabaseStateRow } from './database-state.js';
 import { pollIntervalMs } from './poll-interval.js';
 import { CheckFailedError, pause } from './step.js';
-import { syncWaitLimit, syncWaitMs } from './wait-synchronized.js';
+import type { WaitLimit } from './wait-synchronized.js';
 
 type Partner = 'principal' | 'mirror';
 const other = (p: Partner): Partner => (p === 'principal' ? 'mirror' : 'principal');
@@ -61,7 +61,7 @@ async function promoteProblems(ctx: StepContext, databases: string[], instances:
   return problems;
 }
 
-function endStateStep(id: string, title: string, target: Partner, read: (ctx: StepContext) => Promise<Problem[]>, holds: string, hint: string): StepDefinition {
+function endStateStep(id: string, title: string, target: Partner, read: (ctx: StepContext) => Promise<Problem[]>, holds: string, hint: string, limit: WaitLimit): StepDefinition {
   const probe = async (ctx: StepContext) => {
     const problems = await read(ctx);
     return problems.length === 0 ? { done: true, detail: holds } : { done: false, detail: problems.map((p) => p.text).join('; ') };
@@ -70,10 +70,10 @@ function endStateStep(id: string, title: string, target: Partner, read: (ctx: St
     id,
     title,
     target,
-    waits: `for the pair to settle there, at most ${syncWaitLimit()}`,
+    waits: `for the pair to settle there, at most ${limit.shown}`,
     probe,
     async apply(ctx) {
-      const waitMs = syncWaitMs();
+      const waitMs = limit.ms;
       const deadline = Date.now() + waitMs;
       for (;;) {
         const problems = await read(ctx);
@@ -89,7 +89,7 @@ function endStateStep(id: string, title: string, target: Partner, read: (ctx: St
   };
 }
 
-export function verifySwapEndState(databases: string[], to: Partner, instances: Record<Partner, string>): StepDefinition {
+export function verifySwapEndState(databases: string[], to: Partner, instances: Record<Partner, string>, limit: WaitLimit): StepDefinition {
   return endStateStep(
     `failover-to-${to}.end-state`,
     `Verify the pair: every database PRINCIPAL and SYNCHRONIZED on ${instances[to]}, MIRROR on ${instances[other(to)]}`,
@@ -97,10 +97,11 @@ export function verifySwapEndState(databases: string[], to: Partner, instances: 
     (ctx) => swapProblems(ctx, databases, to, instances),
     `every database is PRINCIPAL SYNCHRONIZED on ${instances[to]}`,
     `look at mirrorbook status: another run may be moving the pair (check the lock with mirrorbook status), or a database stayed behind — resume this run once the pair has settled; it moves only what is still on ${instances[other(to)]}`,
+    limit,
   );
 }
 
-export function verifyPromoteEndState(databases: string[], instances: Record<Partner, string>): StepDefinition {
+export function verifyPromoteEndState(databases: string[], instances: Record<Partner, string>, limit: WaitLimit): StepDefinition {
   return endStateStep(
     'promote.end-state',
     `Verify the pair: exactly one principal (${instances.mirror}) for every database`,
@@ -108,5 +109,6 @@ export function verifyPromoteEndState(databases: string[], instances: Record<Par
     (ctx) => promoteProblems(ctx, databases, instances),
     `${instances.mirror} is the only principal for every database`,
     `two copies accepting writes lose data: fence ${instances.principal} at once (stop its SQL Server service or its network), then decide which copy to keep with mirrorbook status`,
+    limit,
   );
 }

@@ -1,7 +1,8 @@
 // After SET PARTNER the session is SYNCHRONIZING until the mirror has caught up. The wait is bounded
 // by progress, not by the clock: it goes on as long as the send and redo queues shrink (a large
 // database takes as long as it takes), shows them with an ETA from the rate they shrink at, and
-// stops with a hint once they have not moved for MIRRORBOOK_SYNC_WAIT_MS (default 5 min).
+// stops with a hint once they have not moved for the config's waits.withoutProgressSeconds (5 min).
+import type { MirrorbookConfig } from '../config/types.js';
 import { envDurationMs } from '../machines/env-duration.js';
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { readDatabase } from './database-state.js';
@@ -67,10 +68,19 @@ export class QueueProgress {
   }
 }
 
-/** The limit of a wait as plan shows it: "5 min (MIRRORBOOK_SYNC_WAIT_MS)". */
-export function syncWaitLimit(env: NodeJS.ProcessEnv = process.env): string {
-  const ms = syncWaitMs(env);
-  return `${ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`} (MIRRORBOOK_SYNC_WAIT_MS)`;
+/** How long a wait goes on without progress, and where that comes from (plan shows both). */
+export interface WaitLimit {
+  ms: number;
+  /** "5 min (waits.withoutProgressSeconds)" */
+  shown: string;
+}
+
+/** The config's `waits.withoutProgressSeconds` (default 5 min); MIRRORBOOK_SYNC_WAIT_MS overrides it
+ * for rehearsals and tests (100 ms – 60 min). */
+export function syncWaitLimit(config: Pick<MirrorbookConfig, 'waits'>, env: NodeJS.ProcessEnv = process.env): WaitLimit {
+  const fromEnv = envDurationMs(env, 'MIRRORBOOK_SYNC_WAIT_MS', 100, MAX_STALL_MS, -1);
+  const [ms, source] = fromEnv === -1 ? [config.waits.withoutProgressSeconds * 1000, 'waits.withoutProgressSeconds'] : [fromEnv, 'MIRRORBOOK_SYNC_WAIT_MS'];
+  return { ms, shown: `${ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`} (${source})` };
 }
 
 function eta(seconds: number | undefined): string {
@@ -93,13 +103,7 @@ async function servingState(ctx: StepContext, database: string) {
 /** How long DISCONNECTED may last, in polls, before the wait gives up: at the default 1 s poll,
  * twice the partner timeout (10 s) — a session that reconnects by itself does so within it. */
 const DISCONNECTED_POLLS = 20;
-const DEFAULT_STALL_MS = 5 * 60_000;
 const MAX_STALL_MS = 60 * 60_000;
-
-/** How long a wait goes on without progress (MIRRORBOOK_SYNC_WAIT_MS: default 5 min, at most 60). */
-export function syncWaitMs(env: NodeJS.ProcessEnv = process.env): number {
-  return envDurationMs(env, 'MIRRORBOOK_SYNC_WAIT_MS', 100, MAX_STALL_MS, DEFAULT_STALL_MS);
-}
 
 /** The wait as a script does it: poll while SYNCHRONIZING, then fail the batch unless SYNCHRONIZED
  * (a SUSPENDED or DISCONNECTED session stops the script instead of waiting for ever). */
@@ -109,7 +113,7 @@ function waitLoop(database: string) {
 IF NOT EXISTS (${row} AND mirroring_state_desc = N'SYNCHRONIZED') RAISERROR(N'%s is not SYNCHRONIZED: see sys.database_mirroring and the error logs of both partners', 16, 1, ${lit(database)});`;
 }
 
-export function waitSynchronized(database: string, pollMs = pollIntervalMs()): StepDefinition {
+export function waitSynchronized(database: string, limit: WaitLimit, pollMs = pollIntervalMs()): StepDefinition {
   const probe = async (ctx: StepContext) => {
     const { row } = await servingState(ctx, database);
     const state = row?.mirroring_state_desc ?? 'not mirrored';
@@ -120,10 +124,10 @@ export function waitSynchronized(database: string, pollMs = pollIntervalMs()): S
     database,
     title: `Wait until ${database} is SYNCHRONIZED`,
     target: 'principal',
-    waits: `for ${database} SYNCHRONIZED as long as the send and redo queues shrink; stops with a hint after ${syncWaitLimit()} without progress`,
+    waits: `for ${database} SYNCHRONIZED as long as the send and redo queues shrink; stops with a hint after ${limit.shown} without progress`,
     probe,
     async apply(ctx) {
-      const waitMs = syncWaitMs();
+      const waitMs = limit.ms;
       const progress = new QueueProgress(Date.now());
       let supportsQueues = true;
       let shown: string | undefined;

@@ -96,17 +96,17 @@ async function start(ctx: CommandContext, args: LabArgs, rest: string[]): Promis
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const gone = args.gone ? args.dir : undefined;
-  if (gone !== undefined) args = { ...args, dir: defaultLabDir(ctx.env) };
-  const existing = existsSync(labDir(args.dir).state);
-  const { started, status } = await startLabProcess({ dir: args.dir, ...(args.witness ? { witness: true } : {}), ...(version ? { version } : {}), ...(edition ? { edition } : {}), ...(site ? { site } : {}) });
+  // The remembered lab is gone: a new one in the default place rather than in a removed directory.
+  const dir = args.gone ? defaultLabDir(ctx.env) : args.dir;
+  const existing = existsSync(labDir(dir).state);
+  const { started, status } = await startLabProcess({ dir, ...(args.witness ? { witness: true } : {}), ...(version ? { version } : {}), ...(edition ? { edition } : {}), ...(site ? { site } : {}) });
+  rememberLab(ctx.env, status.dir);
   if (ctx.flags.json) {
     ctx.stdout.write(JSON.stringify({ started, ...status }) + '\n');
     return 0;
   }
-  rememberLab(ctx.env, status.dir);
   const ignored = existing && (args.witness || version || edition || site) ? ' (--witness/--version/--edition/--site apply only to a new lab; this directory already holds one)' : '';
-  if (gone !== undefined) ctx.stdout.write(`the lab last used, in ${gone}, is gone: a new one starts here\n`);
+  if (args.gone) ctx.stdout.write(`the lab last used, in ${args.dir}, is gone: a new one starts here\n`);
   ctx.stdout.write(started ? `lab started in ${status.dir} (pid ${status.pid})${ignored}\n` : `lab already running in ${status.dir} (pid ${status.pid})\n`);
   ctx.stdout.write(describeLab(status));
   return 0;

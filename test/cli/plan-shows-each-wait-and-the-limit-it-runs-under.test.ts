@@ -1,9 +1,10 @@
 // `plan` shows what each waiting step waits for and the limit it runs under: the wait for
 // SYNCHRONIZED goes on while the queues shrink and stops after the limit without progress (5 min,
-// or what MIRRORBOOK_SYNC_WAIT_MS says); a failover's end-state check waits at most that long.
+// the config's waits.withoutProgressSeconds, or MIRRORBOOK_SYNC_WAIT_MS over both for rehearsals);
+// a failover's end-state check waits at most that long.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/lab.js';
@@ -23,10 +24,21 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 const plan = (procedure: string, extra: Record<string, string> = {}) => runCli(['plan', procedure, '--offline', '--config', config], { ...env, ...extra });
 
-test('the wait for SYNCHRONIZED shows its limit: 5 min by default, MIRRORBOOK_SYNC_WAIT_MS when set', async () => {
+test('the wait for SYNCHRONIZED shows its limit: 5 min by default, the config\'s when given, MIRRORBOOK_SYNC_WAIT_MS over both', async () => {
   const byDefault = await plan('setup');
   assert.is(byDefault.code, 0, byDefault.stderr);
-  assert.match(byDefault.stdout, /Wait until Patriot is SYNCHRONIZED[^\n]*\n {6}waits for Patriot SYNCHRONIZED as long as the send and redo queues shrink; stops with a hint after 5 min \(MIRRORBOOK_SYNC_WAIT_MS\) without progress/);
+  assert.match(byDefault.stdout, /Wait until Patriot is SYNCHRONIZED[^\n]*\n {6}waits for Patriot SYNCHRONIZED as long as the send and redo queues shrink; stops with a hint after 5 min \(waits\.withoutProgressSeconds\) without progress/);
+  const configured = join(dir, 'waits.yaml');
+  writeFileSync(configured, `${readFileSync(config, 'utf8')}waits: { withoutProgressSeconds: 1200 }\n`);
+  const fromConfig = await runCli(['plan', 'setup', '--offline', '--config', configured], env);
+  assert.is(fromConfig.code, 0, fromConfig.stderr);
+  assert.match(fromConfig.stdout, 'stops with a hint after 20 min (waits.withoutProgressSeconds) without progress');
+  const overridden = await runCli(['plan', 'setup', '--offline', '--config', configured], { ...env, MIRRORBOOK_SYNC_WAIT_MS: '90000' });
+  assert.match(overridden.stdout, 'stops with a hint after 90 s (MIRRORBOOK_SYNC_WAIT_MS) without progress');
+  writeFileSync(configured, `${readFileSync(config, 'utf8')}waits: { withoutProgressSeconds: 5 }\n`);
+  const tooShort = await runCli(['plan', 'setup', '--offline', '--config', configured], env);
+  assert.is(tooShort.code, 2, tooShort.stdout);
+  assert.match(tooShort.stderr, 'waits.withoutProgressSeconds');
   const set = await plan('set-safety-full', { MIRRORBOOK_SYNC_WAIT_MS: '90000' });
   assert.is(set.code, 0, set.stderr);
   assert.is(set.stdout.split('after 90 s (MIRRORBOOK_SYNC_WAIT_MS) without progress').length - 1, 2, set.stdout);
