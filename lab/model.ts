@@ -450,6 +450,8 @@ export interface AvailabilityGroup {
   name: string;
   /** Every replica of the group; the one whose serverName is this instance is the local one. */
   replicas: { replicaId: string; serverName: string; endpointUrl: string }[];
+  /** This instance's databases in the group: sys.databases.group_database_id is set for them. */
+  databases?: { name: string; groupDatabaseId: string }[];
 }
 
 /** One msdb.dbo.sysjobs row with its sysjobsteps (learn.microsoft.com: dbo.sysjobs, dbo.sysjobsteps). */

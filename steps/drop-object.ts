@@ -25,8 +25,13 @@ const SESSIONS = tsql`SELECT DB_NAME(database_id) AS name, ${lit('a mirroring se
 const WITNESSED = tsql`SELECT database_name AS name, ${lit('a mirroring session it witnesses')} AS used_by FROM sys.database_mirroring_witnesses`;
 // The instance's own replica of each availability group: its endpoint_url is this instance's
 // DATABASE_MIRRORING endpoint ("the database mirroring endpoint that is used by connections between
-// primary and secondary replicas", learn.microsoft.com: sys.availability_replicas).
-const REPLICAS = tsql`SELECT ag.name AS group_name, ar.endpoint_url FROM sys.availability_replicas ar JOIN sys.availability_groups ag ON ag.group_id = ar.group_id WHERE ar.replica_server_name = @@SERVERNAME`;
+// primary and secondary replicas", learn.microsoft.com: sys.availability_replicas). Matched without
+// regard to case against both @@SERVERNAME and SERVERPROPERTY('ServerName'): after a rename the two
+// can differ until the service restarts, and either may be what the group was created with.
+const REPLICAS = tsql`SELECT ag.name AS group_name, ar.endpoint_url FROM sys.availability_replicas ar JOIN sys.availability_groups ag ON ag.group_id = ar.group_id WHERE UPPER(ar.replica_server_name) IN (UPPER(@@SERVERNAME), UPPER(CAST(SERVERPROPERTY('ServerName') AS nvarchar(128))))`;
+// A database that belongs to an availability group here (sys.databases.group_database_id, 2012+):
+// it needs the endpoint even when the replica rows above do not name this instance.
+const GROUP_DATABASES = tsql`SELECT name, ${lit('an availability group database')} AS used_by FROM sys.databases WHERE group_database_id IS NOT NULL`;
 
 /** Who else talks through the instance's one DATABASE_MIRRORING endpoint: every mirroring session
  * (any database, configured or not), every session it witnesses, every availability group with a
@@ -38,9 +43,12 @@ async function endpointUsers(ctx: StepContext, target: SqlTarget): Promise<strin
   }
   try {
     users.push(...(await rows<{ group_name: string; endpoint_url: string | null }>(ctx, target, REPLICAS)).map((r) => `availability group ${r.group_name} (its replica here, endpoint_url ${r.endpoint_url ?? 'unknown'})`));
+    users.push(...(await rows<{ name: string; used_by: string }>(ctx, target, GROUP_DATABASES)).map((r) => `${r.name} (${r.used_by})`));
   } catch (error) {
-    // Before 2012 there is no sys.availability_replicas (Msg 208), and no availability group.
-    if ((error as { number?: number }).number !== 208) throw error;
+    // Before 2012 there is no sys.availability_replicas (Msg 208) nor sys.databases.group_database_id
+    // (Msg 207), and no availability group.
+    const number = (error as { number?: number }).number;
+    if (number !== 208 && number !== 207) throw error;
   }
   return users;
 }

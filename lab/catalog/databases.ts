@@ -46,7 +46,7 @@ export function sysDatabases(ctx: CatalogContext): Relation {
     bit('is_in_standby', true), bit('is_cleanly_shutdown', true), tinyint('recovery_model', true), nvarchar('recovery_model_desc', 60),
     bit('is_master_key_encrypted_by_server', true), bit('is_trustworthy_on', true), bit('is_broker_enabled', true),
     tinyint('log_reuse_wait', true), nvarchar('log_reuse_wait_desc', 60), uniqueidentifier('service_broker_guid', true), bit('is_encrypted', true),
-    // Set for a database in an availability group (2012+); the lab has none.
+    // Set for a database in an availability group (2012+): those the lab was told of (control op 'availability-group').
     ...(atLeast(ctx.instance.version, '2012') ? [uniqueidentifier('group_database_id', true)] : []),
   ];
   const rows = byId(ctx.instance).map((database): SqlValue[] => {
@@ -61,11 +61,14 @@ export function sysDatabases(ctx: CatalogContext): Relation {
       false, false, RECOVERY_MODELS[database.recoveryModel], database.recoveryModel,
       database.masterKey !== null, database.name === 'msdb', database.name === 'msdb',
       wait, waitDesc, database.familyGuid, database.encryptionKey?.encrypted === true,
-      ...(atLeast(ctx.instance.version, '2012') ? [null] : []),
+      ...(atLeast(ctx.instance.version, '2012') ? [groupDatabaseId(ctx, database.name)] : []),
     ];
   });
   return { columns, rows };
 }
+
+const groupDatabaseId = (ctx: CatalogContext, name: string): string | null =>
+  (ctx.instance.availabilityGroups ?? []).flatMap((g) => g.databases ?? []).find((d) => d.name.toLowerCase() === name.toLowerCase())?.groupDatabaseId ?? null;
 
 /** sys.master_files type, type_desc and data_space_id (0 for the log; a FILESTREAM filegroup is the lab's second). */
 const FILE_TYPES = { D: [0, 'ROWS', 1], L: [1, 'LOG', 0], S: [2, 'FILESTREAM', 2] } as const;

@@ -21,7 +21,7 @@ export type ControlRequest =
   | { op: 'copy'; instance: string; from: string; to: string }
   /** The site has an Always On availability group with a replica on the instance (and on `otherReplicas`,
    * server name → endpoint URL); without `endpointUrl` the group is removed. */
-  | { op: 'availability-group'; instance: string; name: string; endpointUrl?: string; otherReplicas?: Record<string, string> }
+  | { op: 'availability-group'; instance: string; name: string; endpointUrl?: string; otherReplicas?: Record<string, string>; replicaServerName?: string; databases?: string[] }
   /** Without name/value: the instance's switches; with them: set one (all instances when instance is '*'). */
   | { op: 'behaviour'; instance: string; name?: string; value?: string };
 

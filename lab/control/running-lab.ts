@@ -295,8 +295,8 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
         const instance = instanceNamed(request.instance);
         const others = (instance.availabilityGroups ?? []).filter((g) => g.name.toLowerCase() !== request.name.toLowerCase());
         if (request.endpointUrl !== undefined) {
-          const replicas = [[instance.name, request.endpointUrl], ...Object.entries(request.otherReplicas ?? {})].map(([serverName, endpointUrl]) => ({ replicaId: newGuid(), serverName: serverName!, endpointUrl: endpointUrl! }));
-          others.push({ groupId: newGuid(), name: request.name, replicas });
+          const replicas = [[request.replicaServerName ?? instance.name, request.endpointUrl], ...Object.entries(request.otherReplicas ?? {})].map(([serverName, endpointUrl]) => ({ replicaId: newGuid(), serverName: serverName!, endpointUrl: endpointUrl! }));
+          others.push({ groupId: newGuid(), name: request.name, replicas, ...(request.databases ? { databases: request.databases.map((name) => ({ name, groupDatabaseId: newGuid() })) } : {}) });
         }
         instance.availabilityGroups = others;
         changed();

@@ -52,6 +52,23 @@ test('an availability group has a replica on the principal: cleanup refuses nami
   await pair.lab.control({ op: 'availability-group', instance: 'SQLPRI01', name: 'PatriotReports' });
 });
 
+test('a local replica spelt in another case, or a database in a group (group_database_id) whose replica name no longer matches, still refuses the drop', async () => {
+  writeFileSync(pair.config, original);
+  await pair.lab.control({ op: 'availability-group', instance: 'SQLPRI01', name: 'LowerCase', endpointUrl: 'TCP://sqlpri01.lab.local:5022', replicaServerName: 'sqlpri01' });
+  const lower = await pair.mb('run', 'cleanup', '--yes', '--confirm', 'Endpoint_Mirroring');
+  assert.is(lower.code, 1, lower.stdout.slice(-2000));
+  assert.match(lower.stdout + lower.stderr, /still carries availability group LowerCase \(its replica here/);
+  await pair.lab.control({ op: 'availability-group', instance: 'SQLPRI01', name: 'LowerCase' });
+  await pair.lab.control({ op: 'availability-group', instance: 'SQLPRI01', name: 'Renamed', endpointUrl: 'TCP://oldhost.lab.local:5022', replicaServerName: 'OLDHOST', databases: ['Patriot'] });
+  const renamed = await pair.mb('resume', '--yes', '--confirm', 'Endpoint_Mirroring');
+  assert.is(renamed.code, 1, renamed.stdout.slice(-2000));
+  assert.match(renamed.stdout + renamed.stderr, /still carries Patriot \(an availability group database\)/);
+  assert.not.match(renamed.stdout + renamed.stderr, /availability group Renamed/);
+  assert.equal(await drops(), []);
+  assert.equal(await endpoints('SQLPRI01'), ['Endpoint_Mirroring']);
+  await pair.lab.control({ op: 'availability-group', instance: 'SQLPRI01', name: 'Renamed' });
+});
+
 test('nothing uses it any more: without the typed name cleanup stops before the DROP; with it the endpoints go', async () => {
   writeFileSync(pair.config, original);
   const disable = await pair.mb('run', 'disable', '--yes', '--confirm', 'SQLPRI01');
