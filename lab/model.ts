@@ -461,9 +461,25 @@ export interface AgentJob {
   enabled: boolean;
   description?: string | null;
   createdAt: string;
-  steps: { stepId: number; stepName: string; subsystem: 'TSQL' | 'CmdExec' | 'PowerShell'; command: string; databaseName: string | null }[];
+  steps: AgentJobStep[];
   /** msdb.dbo.sysschedules rows attached to the job (sysjobschedules), from sp_add_jobschedule. */
   schedules?: AgentSchedule[];
+}
+
+/** One msdb.dbo.sysjobsteps row. The flow and retry fields are optional for lab states saved before
+ * they were modelled; lab/instance/agent-jobs.ts STEP_DEFAULTS fills them as sp_add_jobstep would. */
+export interface AgentJobStep {
+  stepId: number;
+  stepName: string;
+  subsystem: 'TSQL' | 'CmdExec' | 'PowerShell';
+  command: string;
+  databaseName: string | null;
+  onSuccessAction?: number;
+  onSuccessStepId?: number;
+  onFailAction?: number;
+  onFailStepId?: number;
+  retryAttempts?: number;
+  retryInterval?: number;
 }
 
 export interface AgentSchedule {
@@ -475,6 +491,12 @@ export interface AgentSchedule {
   freqSubdayType: number;
   freqSubdayInterval: number;
   activeStartTime: number;
+  /** Optional for states saved before they were modelled: SCHEDULE_DEFAULTS (lab/instance/agent-jobs.ts). */
+  freqRelativeInterval?: number;
+  freqRecurrenceFactor?: number;
+  activeStartDate?: number;
+  activeEndDate?: number;
+  activeEndTime?: number;
 }
 
 export interface ErrorLogLine {

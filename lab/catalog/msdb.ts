@@ -14,6 +14,7 @@ import { bit, date, datetime, int, lsn, nvarchar, numeric, tinyint, uniqueidenti
 import type { CatalogContext } from './context.js';
 import { compatibilityLevel } from './databases.js';
 import { MONITOR_JOB_NAME } from '../mirroring/monitor-status.js';
+import { SCHEDULE_DEFAULTS, STEP_DEFAULTS } from '../instance/agent-jobs.js';
 
 interface HistoryEntry {
   set: BackupSet;
@@ -159,15 +160,23 @@ export function msdbSysjobs(ctx: CatalogContext): Relation {
 /** msdb.dbo.sysjobsteps of the site's own jobs (InstanceState.agentJobs): job_id, step_id,
  * step_name, subsystem, command, database_name, as documented for sysjobsteps. */
 export function msdbSysjobsteps(ctx: CatalogContext): Relation {
-  const columns = [uniqueidentifier('job_id'), int('step_id'), nvarchar('step_name', 128, false), nvarchar('subsystem', 40, false), nvarchar('command', 4000), nvarchar('database_name', 128)];
-  return { columns, rows: (ctx.instance.agentJobs ?? []).flatMap((job) => job.steps.map((step) => [job.jobId, step.stepId, step.stepName, step.subsystem, step.command, step.databaseName] as SqlValue[])) };
+  const columns = [uniqueidentifier('job_id'), int('step_id'), nvarchar('step_name', 128, false), nvarchar('subsystem', 40, false), nvarchar('command', 4000), nvarchar('database_name', 128),
+    tinyint('on_success_action'), int('on_success_step_id'), tinyint('on_fail_action'), int('on_fail_step_id'), int('retry_attempts'), int('retry_interval')];
+  return { columns, rows: (ctx.instance.agentJobs ?? []).flatMap((job) => job.steps.map((given) => {
+    const step = { ...STEP_DEFAULTS, ...given };
+    return [job.jobId, step.stepId, step.stepName, step.subsystem, step.command, step.databaseName, step.onSuccessAction, step.onSuccessStepId, step.onFailAction, step.onFailStepId, step.retryAttempts, step.retryInterval] as SqlValue[];
+  })) };
 }
 
 /** msdb.dbo.sysschedules of the site's jobs (sp_add_jobschedule): the documented columns that say
  * when a job runs. */
 export function msdbSysschedules(ctx: CatalogContext): Relation {
-  const columns = [int('schedule_id'), nvarchar('name', 128, false), int('enabled'), int('freq_type'), int('freq_interval'), int('freq_subday_type'), int('freq_subday_interval'), int('active_start_time')];
-  const rows = (ctx.instance.agentJobs ?? []).flatMap((job) => (job.schedules ?? []).map((s): SqlValue[] => [s.scheduleId, s.name, s.enabled ? 1 : 0, s.freqType, s.freqInterval, s.freqSubdayType, s.freqSubdayInterval, s.activeStartTime]));
+  const columns = [int('schedule_id'), nvarchar('name', 128, false), int('enabled'), int('freq_type'), int('freq_interval'), int('freq_subday_type'), int('freq_subday_interval'), int('active_start_time'),
+    int('freq_relative_interval'), int('freq_recurrence_factor'), int('active_start_date'), int('active_end_date'), int('active_end_time')];
+  const rows = (ctx.instance.agentJobs ?? []).flatMap((job) => (job.schedules ?? []).map((given): SqlValue[] => {
+    const s = { ...SCHEDULE_DEFAULTS, activeStartDate: 0, ...given };
+    return [s.scheduleId, s.name, s.enabled ? 1 : 0, s.freqType, s.freqInterval, s.freqSubdayType, s.freqSubdayInterval, s.activeStartTime, s.freqRelativeInterval, s.freqRecurrenceFactor, s.activeStartDate, s.activeEndDate, s.activeEndTime];
+  }));
   return { columns, rows };
 }
 

@@ -2,15 +2,19 @@
 // as SSMS "Script Job as → CREATE" or dbatools Copy-DbaAgentJob) sends them:
 //   sp_add_job @job_name [, @enabled = 1] [, @description]          — 14261 when the name exists
 //   sp_add_jobstep @job_name, @step_name [, @step_id] [, @subsystem = 'TSQL'] [, @command] [, @database_name]
+//     [, @on_success_action = 1 (quit with success)] [, @on_success_step_id = 0]
+//     [, @on_fail_action = 2 (quit with failure)] [, @on_fail_step_id = 0] [, @retry_attempts = 0] [, @retry_interval = 0]
 //   sp_add_jobschedule @job_name, @name [, @enabled = 1] [, @freq_type = 0] [, @freq_interval = 0]
-//     [, @freq_subday_type = 0] [, @freq_subday_interval = 0] [, @active_start_time = 0]
+//     [, @freq_subday_type = 0] [, @freq_subday_interval = 0] [, @freq_relative_interval = 0]
+//     [, @freq_recurrence_factor = 0] [, @active_start_date = NULL: today] [, @active_end_date = 99991231]
+//     [, @active_start_time = 000000] [, @active_end_time = 235959]
 //   sp_add_jobserver @job_name [, @server_name = '(local)']
 //   sp_update_job @job_name [, @enabled] [, @description]
 // A job named that does not exist is 14262. Jobs are rows only (msdb.dbo.sysjobs, sysjobsteps,
 // sysschedules, sysjobschedules): nothing runs them. learn.microsoft.com: sp_add_job, sp_add_jobstep,
 // sp_add_jobschedule, sp_add_jobserver, sp_update_job; dbo.sysjobs, dbo.sysjobsteps, dbo.sysschedules.
 import { SqlError } from '../errors.js';
-import type { AgentJob, InstanceState } from '../model.js';
+import type { AgentJob, AgentJobStep, AgentSchedule, InstanceState } from '../model.js';
 import { newGuid } from './principals.js';
 
 export type AgentArgument = (name: string) => string | null;
@@ -20,6 +24,19 @@ const jobNamed = (instance: InstanceState, name: string | null): AgentJob => {
   if (!job) throw new SqlError(14262, `The specified @job_name ('${name ?? ''}') does not exist.`);
   return job;
 };
+
+/** sp_add_jobstep's documented defaults for what a step does next (on_success_action 1 = quit
+ * reporting success: a job whose steps omit it stops after its first step). */
+export const STEP_DEFAULTS: Required<Pick<AgentJobStep, 'onSuccessAction' | 'onSuccessStepId' | 'onFailAction' | 'onFailStepId' | 'retryAttempts' | 'retryInterval'>> = {
+  onSuccessAction: 1, onSuccessStepId: 0, onFailAction: 2, onFailStepId: 0, retryAttempts: 0, retryInterval: 0,
+};
+
+/** sp_add_jobschedule's documented defaults (active_start_date: the day it is added). */
+export const SCHEDULE_DEFAULTS: Required<Pick<AgentSchedule, 'freqRelativeInterval' | 'freqRecurrenceFactor' | 'activeEndDate' | 'activeEndTime'>> = {
+  freqRelativeInterval: 0, freqRecurrenceFactor: 0, activeEndDate: 99991231, activeEndTime: 235959,
+};
+
+const yyyymmdd = (at: Date): number => Number(at.toISOString().slice(0, 10).replaceAll('-', ''));
 
 const number = (value: string | null, fallback: number): number => (value === null || value === '' ? fallback : Number(value));
 
@@ -36,7 +53,10 @@ export function agentProcedure(instance: InstanceState, procedure: string, arg: 
       const job = jobNamed(instance, arg('@job_name'));
       const stepId = number(arg('@step_id'), job.steps.length + 1);
       const subsystem = (arg('@subsystem') ?? 'TSQL').toUpperCase();
-      job.steps.push({ stepId, stepName: arg('@step_name') ?? '', subsystem: subsystem === 'CMDEXEC' ? 'CmdExec' : subsystem === 'POWERSHELL' ? 'PowerShell' : 'TSQL', command: arg('@command') ?? '', databaseName: arg('@database_name') ?? 'master' });
+      job.steps.push({ stepId, stepName: arg('@step_name') ?? '', subsystem: subsystem === 'CMDEXEC' ? 'CmdExec' : subsystem === 'POWERSHELL' ? 'PowerShell' : 'TSQL', command: arg('@command') ?? '', databaseName: arg('@database_name') ?? 'master',
+        onSuccessAction: number(arg('@on_success_action'), STEP_DEFAULTS.onSuccessAction), onSuccessStepId: number(arg('@on_success_step_id'), STEP_DEFAULTS.onSuccessStepId),
+        onFailAction: number(arg('@on_fail_action'), STEP_DEFAULTS.onFailAction), onFailStepId: number(arg('@on_fail_step_id'), STEP_DEFAULTS.onFailStepId),
+        retryAttempts: number(arg('@retry_attempts'), STEP_DEFAULTS.retryAttempts), retryInterval: number(arg('@retry_interval'), STEP_DEFAULTS.retryInterval) });
       job.steps.sort((a, b) => a.stepId - b.stepId);
       return;
     }
@@ -46,6 +66,8 @@ export function agentProcedure(instance: InstanceState, procedure: string, arg: 
       (job.schedules ??= []).push({
         scheduleId, name: arg('@name') ?? '', enabled: number(arg('@enabled'), 1) === 1, freqType: number(arg('@freq_type'), 0), freqInterval: number(arg('@freq_interval'), 0),
         freqSubdayType: number(arg('@freq_subday_type'), 0), freqSubdayInterval: number(arg('@freq_subday_interval'), 0), activeStartTime: number(arg('@active_start_time'), 0),
+        freqRelativeInterval: number(arg('@freq_relative_interval'), SCHEDULE_DEFAULTS.freqRelativeInterval), freqRecurrenceFactor: number(arg('@freq_recurrence_factor'), SCHEDULE_DEFAULTS.freqRecurrenceFactor),
+        activeStartDate: number(arg('@active_start_date'), yyyymmdd(now)), activeEndDate: number(arg('@active_end_date'), SCHEDULE_DEFAULTS.activeEndDate), activeEndTime: number(arg('@active_end_time'), SCHEDULE_DEFAULTS.activeEndTime),
       });
       return;
     }

@@ -60,7 +60,7 @@ test('a different job of the same name on the mirror is refused with the differe
   assert.is(refused.code, 1, refused.stdout.slice(-2000));
   const said = refused.stdout + refused.stderr;
   // A command may carry a password: the difference names it by digest (steps/tsql.ts textDigest).
-  assert.ok(said.includes(`job 'Patriot - nightly check' on the mirror is not the one on the principal: its steps differ (1 here, 1 there; step 1: '1 check TSQL in master: command ${textDigest('DBCC CHECKDB (PatriotArchive)')}' against '1 check TSQL in master: command ${textDigest('DBCC CHECKDB (master)')}')`), said.slice(-2000));
+  assert.ok(said.includes(`job 'Patriot - nightly check' on the mirror is not the one on the principal: its steps differ (1 here, 1 there; step 1: '1 check TSQL in master: command ${textDigest('DBCC CHECKDB (PatriotArchive)')}; on success 1/0, on failure 2/0, retry 0x0 min' against '1 check TSQL in master: command ${textDigest('DBCC CHECKDB (master)')}; on success 1/0, on failure 2/0, retry 0x0 min')`), said.slice(-2000));
   assert.match(said, /mirrorbook never overwrites a job[^\n]*sp_delete_job/);
   const mirrorJob = await pair.sql('SQLMIR01', "SELECT s.command FROM msdb.dbo.sysjobs j JOIN msdb.dbo.sysjobsteps s ON s.job_id = j.job_id WHERE j.name = N'Patriot - nightly check'");
   assert.equal(mirrorJob, [{ command: 'DBCC CHECKDB (master)' }]);

@@ -42,7 +42,7 @@ test('the job is copied with its command, which appears nowhere mirrorbook write
 });
 
 test('two jobs whose commands differ are told apart by digest, not by text', () => {
-  const job = (command: string): AgentJobDefinition => ({ name: 'j', enabled: true, description: null, schedules: [], steps: [{ stepId: 1, stepName: 's', subsystem: 'CmdExec', command, databaseName: null }] });
+  const job = (command: string): AgentJobDefinition => ({ name: 'j', enabled: true, description: null, schedules: [], steps: [{ stepId: 1, stepName: 's', subsystem: 'CmdExec', command, databaseName: null, onSuccessAction: 1, onSuccessStepId: 0, onFailAction: 2, onFailStepId: 0, retryAttempts: 0, retryInterval: 0 }] });
   const [difference] = jobDifferences(job(COMMAND), job('sqlcmd -P other'));
   assert.ok(difference?.includes(textDigest(COMMAND)) && difference.includes(textDigest('sqlcmd -P other')), difference);
   assert.not.ok(difference?.includes(PASSWORD), difference);
