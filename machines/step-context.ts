@@ -26,7 +26,6 @@ export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: numbe
     sql: async (target, statement) => {
       const targets = rt.targets();
       const server = targets.serverName(target);
-      rt.emit({ type: 'statement', stepId: step.id, target, ...(server ? { server } : {}), sql: statement.masked });
       const base = { kind: 'statement' as const, runId: rt.runId, stepId: step.id, attempt, target, server: server ?? null, sql: statement.masked };
       if (target !== 'witness' && rt.holdOn && changesServer(statement.masked)) {
         // A partner that did not answer when the run started gets no change before the pair's
@@ -38,6 +37,8 @@ export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: numbe
           rt.emit({ type: 'note', stepId: step.id, text });
         }
       }
+      // Announced once nothing can stop it being sent (a lock another run holds there would).
+      rt.emit({ type: 'statement', stepId: step.id, target, ...(server ? { server } : {}), sql: statement.masked });
       if (phase === 'apply' && changesServer(statement.masked) && !(named ??= plannedSql(step) ?? '').includes(statement.masked)) {
         // Built from what the apply read (a partner's certificate bytes, someone else's log backup),
         // so the intent does not name it: durable before it is sent, or a crash now would leave a

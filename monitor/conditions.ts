@@ -200,7 +200,7 @@ function loginDrift(partners: ServerSample[], input: ConditionInput): Condition[
     ...(disabledOnB.length ? [`${disabledOnB.join(', ')} disabled on ${b.s.instance}`] : []),
     ...(disabledOnA.length ? [`${disabledOnA.join(', ')} disabled on ${a.s.instance}`] : []),
   ];
-  return [{ key: 'login-drift', kind: 'login-drift', severity: 'warning', message: `logins differ between the partners: ${parts.join('; ')}`, advice: "create the missing logins with the same SID on the other partner and enable those disabled on one side only ('mirrorbook run sync-logins' does both), or applications fail to log in after a failover" }];
+  return [{ key: 'login-drift', kind: 'login-drift', severity: 'warning', message: `logins differ between the partners: ${parts.join('; ')}`, advice: "make the partner that does not serve the databases hold every login the serving one has, with the same SID, enabled where it is enabled there ('mirrorbook run sync-logins' does that, from the serving partner; a login disabled on the serving partner only is left to you), or applications fail to log in after a failover" }];
 }
 
 function certificates(servers: ServerSample[], input: ConditionInput): Condition[] {

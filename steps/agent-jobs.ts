@@ -7,12 +7,14 @@
 // sp_add_jobserver, DISABLED there: its databases are a mirror on that side (RESTORING), so an
 // enabled copy would only fail; a failover is when the DBA enables it (and disables the old one).
 // Idempotent by comparison: the same job already there is done; a different job of that name is
-// refused with the difference, never overwritten. learn.microsoft.com: dbo.sysjobs, dbo.sysjobsteps,
+// refused with the difference, never overwritten. A step's command is sent as a secret text: CmdExec
+// and PowerShell steps carry passwords, so the audit, output and differences show its SHA-256 prefix
+// and length only (steps/tsql.ts secretText). learn.microsoft.com: dbo.sysjobs, dbo.sysjobsteps,
 // dbo.sysschedules, sp_add_job, sp_add_jobstep, sp_add_jobschedule, sp_add_jobserver.
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { readablePartner } from './sync-logins.js';
 import { CheckFailedError, rows } from './step.js';
-import { lit, tsql, type Statement } from './tsql.js';
+import { lit, secretText, textDigest, tsql, type Statement } from './tsql.js';
 
 type Partner = 'principal' | 'mirror';
 
@@ -70,7 +72,7 @@ async function readJobs(ctx: StepContext, target: Partner): Promise<Map<string, 
 
 /** What differs between two definitions of a job, in words (empty: the same job). */
 export function jobDifferences(wanted: AgentJobDefinition, there: AgentJobDefinition): string[] {
-  const stepText = (s: JobStep) => `${s.stepId} ${s.stepName} ${s.subsystem.toUpperCase()} in ${(s.databaseName ?? 'master').toLowerCase()}: ${s.command}`;
+  const stepText = (s: JobStep) => `${s.stepId} ${s.stepName} ${s.subsystem.toUpperCase()} in ${(s.databaseName ?? 'master').toLowerCase()}: command ${textDigest(s.command)}`;
   const scheduleText = (s: JobSchedule) => `${s.name} ${s.enabled ? 'on' : 'off'} type ${s.freqType}/${s.freqInterval} sub ${s.freqSubdayType}/${s.freqSubdayInterval} at ${s.activeStartTime}`;
   const differences: string[] = [];
   const steps = [wanted.steps.map(stepText), there.steps.map(stepText)];
@@ -91,7 +93,7 @@ export function createJobStatements(job: AgentJobDefinition): Statement[] {
   const name = lit(job.name);
   return [
     tsql`EXEC msdb.dbo.sp_add_job @job_name = ${name}, @enabled = 0, @description = ${lit(job.description ?? '')}`,
-    ...job.steps.map((s) => tsql`EXEC msdb.dbo.sp_add_jobstep @job_name = ${name}, @step_id = ${s.stepId}, @step_name = ${lit(s.stepName)}, @subsystem = ${lit(s.subsystem)}, @command = ${lit(s.command)}, @database_name = ${lit(s.databaseName ?? 'master')}`),
+    ...job.steps.map((s) => tsql`EXEC msdb.dbo.sp_add_jobstep @job_name = ${name}, @step_id = ${s.stepId}, @step_name = ${lit(s.stepName)}, @subsystem = ${lit(s.subsystem)}, @command = ${secretText(s.command)}, @database_name = ${lit(s.databaseName ?? 'master')}`),
     ...job.schedules.map((s) => tsql`EXEC msdb.dbo.sp_add_jobschedule @job_name = ${name}, @name = ${lit(s.name)}, @enabled = ${s.enabled ? 1 : 0}, @freq_type = ${s.freqType}, @freq_interval = ${s.freqInterval}, @freq_subday_type = ${s.freqSubdayType}, @freq_subday_interval = ${s.freqSubdayInterval}, @active_start_time = ${s.activeStartTime}`),
     tsql`EXEC msdb.dbo.sp_add_jobserver @job_name = ${name}, @server_name = ${lit('(local)')}`,
   ];

@@ -41,6 +41,7 @@ function loginStep(target: SqlTarget, name: string, kind: 'login' | 'windows-log
         await ctx.sql(target, create);
         return;
       }
+      if (!found.disabled) return;
       if (found.type !== expectedType) {
         throw new CheckFailedError(
           `login ${name} on the ${target} is a ${found.type}, not the ${expectedType} the endpoint needs, and it is disabled`,

@@ -134,6 +134,8 @@ function fixes(login: ApplicationLogin, drift: LoginDrift[]): Statement[] {
     } else {
       statements.push(login.defaultDatabase ? tsql`USE master; CREATE LOGIN ${name} FROM WINDOWS WITH DEFAULT_DATABASE = ${defaultDatabaseName(login.defaultDatabase)}` : tsql`USE master; CREATE LOGIN ${name} FROM WINDOWS`);
     }
+    // Created as the source has it: one disabled there on purpose stays disabled here.
+    if (login.disabled) statements.push(tsql`USE master; ALTER LOGIN ${name} DISABLE`);
   } else {
     if (problems.has('password') && login.passwordHash) statements.push(tsql`USE master; ALTER LOGIN ${name} WITH PASSWORD = ${secretHex(login.passwordHash)} HASHED`);
     if (problems.has('default-database') && login.defaultDatabase) statements.push(tsql`USE master; ALTER LOGIN ${name} WITH DEFAULT_DATABASE = ${defaultDatabaseName(login.defaultDatabase)}`);

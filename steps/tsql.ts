@@ -4,6 +4,7 @@
 // and nested statements. A plain string in a hole is a bug and throws: nothing from config or
 // input reaches SQL Server raw.
 import type { ScriptVariableOf, Tsql } from '../machines/runbook.js';
+import { createHash } from 'node:crypto';
 import { MASK, Secret } from '../config/secret.js';
 import { identifierProblem, type IdentifierKind } from '../config/identifier.js';
 
@@ -79,7 +80,36 @@ export function secretHex(bytes: Uint8Array): SecretBinary {
   return new SecretBinary(bytes);
 }
 
-export type TsqlValue = Identifier | Literal | Keyword | Secret | SecretBinary | Statement | number;
+/** A text read from a server that may hold a secret (an Agent job step's command: CmdExec/PowerShell
+ * steps carry `-P` passwords and connection strings): masked as its SHA-256 prefix and length, so
+ * the audit can still tell two texts apart without holding either. */
+class SecretText {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return textDigest(this.#value);
+  }
+  toJSON(): string {
+    return textDigest(this.#value);
+  }
+}
+
+/** `****sha256:1a2b3c4d5e6f/42 chars`: what shows of a secret text. */
+export function textDigest(value: string): string {
+  return `${MASK}sha256:${createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 12)}/${value.length} chars`;
+}
+
+export function secretText(value: string): SecretText {
+  if (/[\x00]/.test(value)) throw new Error('a T-SQL literal cannot contain NUL');
+  return new SecretText(value);
+}
+
+export type TsqlValue = Identifier | Literal | Keyword | Secret | SecretBinary | SecretText | Statement | number;
 
 export class Statement implements Tsql {
   readonly masked: string;
@@ -124,6 +154,10 @@ function render(value: TsqlValue, reveal: Rendering): string {
   if (value instanceof SecretBinary) {
     if (typeof reveal === 'object') throw new Error('a password hash read at run time cannot be scripted');
     return reveal ? value.reveal() : `0x${MASK}`;
+  }
+  if (value instanceof SecretText) {
+    if (typeof reveal === 'object') throw new Error('a text read at run time cannot be scripted');
+    return reveal ? quoteLiteral(value.reveal()) : `N'${textDigest(value.reveal())}'`;
   }
   if (value instanceof Statement) return reveal === true ? value.reveal() : reveal ? value.scripted(reveal.nameOf) : value.masked;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);

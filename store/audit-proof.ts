@@ -3,7 +3,7 @@
 // went missing. Read-only: it is run on a private view (store/private-view.ts).
 import type Database from 'better-sqlite3';
 import { verifyChain } from './audit-verify.js';
-import { integrityCheck, type IntegrityLines } from './integrity-check.js';
+import { integrityCheck, type IntegrityLines, type PendingCheck } from './integrity-check.js';
 import { Ties } from './audit-ties.js';
 import { lostWalFindings } from './wal-guard.js';
 import { schemaVersion } from './migrate.js';
@@ -39,7 +39,15 @@ const SCHEMA_OBJECTS: { version: number; type: 'table' | 'trigger'; name: string
 
 export function proveDb(db: Database.Database, options: ProofOptions): StoreProof {
   const integrity = integrityCheck(db, options.viewPath);
-  // One read transaction: the tables and records checked after the walk are the ones it verified.
+  try {
+    return proveInTransaction(db, options, integrity);
+  } finally {
+    integrity.dispose();
+  }
+}
+
+/** One read transaction: the tables and records checked after the walk are the ones it verified. */
+function proveInTransaction(db: Database.Database, options: ProofOptions, integrity: PendingCheck): StoreProof {
   return db.transaction((): StoreProof => {
     const schema = schemaFindings(db);
     const ties = new Ties();

@@ -1,7 +1,7 @@
 // SQLite's full integrity check (integrity_check: every page, record, index entry and NOT NULL /
 // CHECK constraint; quick_check skips the index contents). On a million records it costs about a
-// second of CPU, as much as half the chain walk: where the file is a private view nobody writes
-// (store/private-view.ts), a second read-only connection runs it in a worker thread beside the walk,
+// second of CPU, as much as half the chain walk: where the file is a private view (store/private-view.ts;
+// a hard link while the WAL is empty, which a concurrent checkpoint could still change), a second read-only connection runs it in a worker thread beside the walk,
 // and the caller waits for its answer synchronously. Anywhere else it runs inline.
 import type Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
@@ -51,15 +51,22 @@ Atomics.notify(flag, 0);
 /** Below this size the check takes less than a worker costs to start (~0.1 s CPU, ~9 MB). */
 const BESIDE_MIN_BYTES = 32 * 1024 * 1024;
 
+/** A check under way: `lines()` waits for its answer; `dispose()` ends a worker whose answer is no
+ * longer wanted (the caller failed first), so it neither keeps the process alive nor reads on. */
+export interface PendingCheck {
+  lines(): IntegrityLines;
+  dispose(): void;
+}
+
 /** The check of `db`: beside the caller's work when `viewPath` is a private view worth it, else inline. */
-export function integrityCheck(db: Database.Database, viewPath: string | undefined): { lines(): IntegrityLines } {
+export function integrityCheck(db: Database.Database, viewPath: string | undefined): PendingCheck {
   if (viewPath !== undefined && statSync(viewPath).size >= BESIDE_MIN_BYTES) return integrityCheckBeside(db, viewPath);
-  return { lines: () => integrityCheckInline(db) };
+  return { lines: () => integrityCheckInline(db), dispose: () => {} };
 }
 
 /** Starts the check of `path` in a worker; `lines()` waits for it. If the worker cannot start or
  * the check fails to run there, `lines()` runs it on `db` instead, so its error is the inline one. */
-export function integrityCheckBeside(db: Database.Database, path: string): { lines(): IntegrityLines } {
+export function integrityCheckBeside(db: Database.Database, path: string): PendingCheck {
   let worker: Worker;
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
@@ -67,19 +74,23 @@ export function integrityCheckBeside(db: Database.Database, path: string): { lin
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     worker = new Worker(WORKER, { eval: true, workerData: { port: port2, flag, driver, path, maxLines: MAX_LINES, cachePages: SCAN_CACHE_PAGES }, transferList: [port2] });
   } catch {
-    return { lines: () => integrityCheckInline(db) };
+    return { lines: () => integrityCheckInline(db), dispose: () => {} };
   }
+  const dispose = (): void => {
+    port1.close();
+    void worker.terminate();
+  };
   return {
+    dispose,
     lines() {
       // Once running, the worker always answers (its check is inside try/catch).
       if (Atomics.wait(flag, 0, NOT_STARTED, START_WAIT_MS) === 'timed-out') {
-        void worker.terminate();
+        dispose();
         return integrityCheckInline(db);
       }
       Atomics.wait(flag, 0, RUNNING);
       const answer = receiveMessageOnPort(port1)?.message as { lines?: IntegrityLines } | undefined;
-      port1.close();
-      void worker.terminate();
+      dispose();
       return answer?.lines ?? integrityCheckInline(db);
     },
   };

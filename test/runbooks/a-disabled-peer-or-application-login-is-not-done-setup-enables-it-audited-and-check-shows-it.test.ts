@@ -80,4 +80,13 @@ test('setup again: nothing to enable, every step already done', async () => {
   assert.is((await pair.mb('monitor', '--once')).code, 0, 'no drift left');
 });
 
+test('a login disabled on purpose where the databases are served is created disabled on the partner, not enabled', async () => {
+  await pair.sql('SQLPRI01', "USE master; CREATE LOGIN [PatriotReports] WITH PASSWORD = N'Rep0rts-Login#2026'; ALTER LOGIN [PatriotReports] DISABLE");
+  await pair.sql('SQLPRI01', 'USE Patriot; CREATE USER [PatriotReports] FOR LOGIN [PatriotReports]');
+  const sync = await pair.mb('run', 'sync-logins', '--yes');
+  assert.is(sync.code, 0, sync.stdout.slice(-2000) + sync.stderr);
+  assert.is(await disabled('SQLMIR01', 'PatriotReports'), 1);
+  assert.is((await enables()).length, 2, 'nothing more was enabled');
+});
+
 test.run();
