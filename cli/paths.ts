@@ -18,6 +18,14 @@ export interface Paths {
   labDir: string;
   /** Where labDir came from: `last` — the lab the previous lab command used (it may be gone). */
   labFrom: 'dir' | 'config' | 'last' | 'store' | 'default';
+  /** Where config came from: given (--config, MIRRORBOOK_CONFIG), ./mirrorbook.yaml, or a lab's. */
+  configFrom: 'given' | 'here' | 'lab';
+}
+
+/** The line a command that changes servers prints when nothing named its config and a lab's was
+ * taken: an operator who meant real servers sees at once that the run went to the lab. */
+export function labConfigNotice(paths: Paths): string {
+  return paths.configFrom === 'lab' ? `mirrorbook: no --config and no mirrorbook.yaml here: using the lab's config ${paths.config} (give --config for real servers)\n` : '';
 }
 
 export function resolvePaths(options: { config?: string; store?: string; labDir?: string }, env: NodeJS.ProcessEnv, cwd: string): Paths {
@@ -59,5 +67,6 @@ export function resolvePaths(options: { config?: string; store?: string; labDir?
     },
     labDir,
     labFrom,
+    configFrom: given !== undefined ? 'given' : config === here ? 'here' : 'lab',
   };
 }

@@ -12,7 +12,7 @@ import type { SqlTargets } from '../machines/sql-targets.js';
 
 /** The seeding backup files the store's runs on this pair wrote (read-only; no store: none). */
 async function readRunBackupFiles(storePath: string, pairKey: string) {
-  if (!existsSync(storePath)) return [];
+  if (!existsSync(storePath)) return { files: [], keptRuns: [] };
   const [{ openStore }, { runBackupFiles }] = await Promise.all([import('../store/index.js'), import('./run-backup-files.js')]);
   const store = openStore(storePath, { readonly: true });
   try {

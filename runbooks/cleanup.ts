@@ -9,9 +9,23 @@ import { endpointNameOf, partners } from '../config/types.js';
 import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
 import { dropObject } from '../steps/drop-object.js';
 import { dropAnchors } from '../steps/run-anchor.js';
-import { removeRunBackupFiles, type RunBackupFile } from '../steps/remove-backup-files.js';
+import { removeRunBackupFiles, type RunBackupFiles } from '../steps/remove-backup-files.js';
 
-export function cleanup(config: MirrorbookConfig, options: { dropAnchors?: boolean; backupFiles?: RunBackupFile[] } = {}): RunbookDefinition {
+/** Each file goes on the partner whose configured instance wrote it (case-insensitive, as
+ * @@SERVERNAME compares): the roles in the config may have swapped since. What stays is told on
+ * the principal's step, which is there even when nothing is to go. */
+function removeBackupSteps(config: MirrorbookConfig, written: RunBackupFiles): StepDefinition[] {
+  const roles = ['principal', 'mirror'] as const;
+  const roleOf = (server: string | null) => roles.find((role) => server !== null && config.pair[role].instance.toLowerCase() === server.toLowerCase());
+  const unmatched = written.files.filter((f) => roleOf(f.server) === undefined);
+  return roles.flatMap((target) => {
+    const files = written.files.filter((f) => roleOf(f.server) === target);
+    const leftAlone = target === 'principal' ? { keptRuns: written.keptRuns, unmatched } : { keptRuns: [], unmatched: [] };
+    return files.length > 0 || leftAlone.keptRuns.length + leftAlone.unmatched.length > 0 ? [removeRunBackupFiles(target, files, leftAlone)] : [];
+  });
+}
+
+export function cleanup(config: MirrorbookConfig, options: { dropAnchors?: boolean; backupFiles?: RunBackupFiles } = {}): RunbookDefinition {
   const servers = partners(config);
   const steps: StepDefinition[] = [];
   const dbs = config.databases;
@@ -28,9 +42,6 @@ export function cleanup(config: MirrorbookConfig, options: { dropAnchors?: boole
     }
     if (options.dropAnchors) steps.push(dropAnchors(server.role));
   }
-  for (const target of ['principal', 'mirror'] as const) {
-    const files = (options.backupFiles ?? []).filter((f) => f.target === target);
-    if (files.length > 0) steps.push(removeRunBackupFiles(target, files));
-  }
+  if (options.backupFiles) steps.push(...removeBackupSteps(config, options.backupFiles));
   return { name: 'cleanup', title: 'Remove the mirroring endpoints, certificates, users and logins (after disable)', steps };
 }

@@ -4,7 +4,7 @@ import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
 import type { RunbookDefinition } from '../machines/runbook.js';
 import { cleanup } from './cleanup.js';
-import type { RunBackupFile } from '../steps/remove-backup-files.js';
+import type { RunBackupFiles } from '../steps/remove-backup-files.js';
 import { certificateSetup, certificateSetupSteps } from './certificate-setup.js';
 import { disable } from './disable.js';
 import { domainSetup, domainSetupSteps } from './domain-setup.js';
@@ -24,7 +24,7 @@ export interface RunbookOptions {
   /** cleanup: also drop the run anchors on both partners (`run cleanup --drop-anchors`). */
   dropAnchors?: boolean;
   /** cleanup: also delete these seeding backup files the store's runs wrote (`run cleanup --remove-backups`). */
-  backupFiles?: RunBackupFile[];
+  backupFiles?: RunBackupFiles;
 }
 
 export { PROCEDURES, type ProcedureName } from './procedures.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
-import { resolvePaths } from '../paths.js';
+import { labConfigNotice, resolvePaths } from '../paths.js';
 import { openSession } from './run-session.js';
 import { nextStepsAfter } from '../next-steps.js';
 import { currentInvocation, selfCommand } from '../self-command.js';
@@ -10,11 +10,13 @@ const command: Command = async (ctx) => {
   const { loadProcedure } = await import('../load-procedure.js');
   const { anchorMissedRunEnd, findRunToResume, resumeRun } = await import('../../machines/engine.js');
   // Where there is no store there is nothing to resume: create nothing.
-  const { store: storePath } = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
+  const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
+  const storePath = paths.store;
   if (!existsSync(storePath)) {
     const asked = ctx.positionals[0];
     throw new UsageError(`${asked === undefined ? 'no run to resume' : `no run '${asked}'`}: there is no store at ${storePath}`, `check --store / --config; start a run with '${selfCommand(currentInvocation(ctx.env, ctx.cwd))} run <procedure>'`);
   }
+  ctx.stderr.write(labConfigNotice(paths));
   const session = await openSession(ctx);
   let result;
   let procedureName = '';

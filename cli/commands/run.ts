@@ -20,7 +20,9 @@ export async function runProcedure(ctx: CommandContext, name: string | undefined
   const { startRun } = await import('../../machines/engine.js');
   const { resolvePaths } = await import('../paths.js');
   const { cleanupShape } = await import('../cleanup-options.js');
+  const { labConfigNotice } = await import('../paths.js');
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
+  ctx.stderr.write(labConfigNotice(paths));
   const procedure = await loadProcedure(name, { configPath: paths.config, env: ctx.env, cwd: ctx.cwd, ...cleanupShape(ctx, name, paths.store) });
   const approved = optionText(ctx, 'plan-hash');
   if (approved !== undefined) {

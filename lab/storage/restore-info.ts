@@ -68,6 +68,9 @@ export function restoreHeaderOnly(env: ExecEnv, disk: string): void {
       col('RecoveryForkID', { type: 'uniqueidentifier' }),
       col('IsCopyOnly', { type: 'bit' }),
       col('BackupTypeDescription', nvarchar(60)),
+      // "Byte count of the backup set. For uncompressed backups, this value is the same as
+      // BackupSize" (2008+; learn.microsoft.com: RESTORE HEADERONLY); the lab's compressed media take a third.
+      col('CompressedBackupSize', numeric(20)),
     ];
     const rows: SqlValue[][] = media.media.map((s: BackupSet) => [
       null,
@@ -88,6 +91,7 @@ export function restoreHeaderOnly(env: ExecEnv, disk: string): void {
       s.recoveryForkGuid,
       s.copyOnly ?? false,
       s.type === 'FULL' ? 'Database' : 'Transaction Log',
+      Math.round((s.compressed ? s.sizeMB / 3 : s.sizeMB) * 1_048_576),
     ]);
     env.emit({ kind: 'rows', columns, rows });
   });

@@ -1,5 +1,6 @@
 // `lab start --dir D` remembers D (a pointer in the user's state directory, cli/last-lab.ts): every
-// later lab command without --dir, and status / plan / run without --config, reach that lab; `lab
+// later lab command without --dir, and status / plan / run without --config, reach that lab (run
+// and resume say so: they change servers); `lab
 // start` without --dir brings the same lab back. When D is removed the pointer is stale: commands
 // say the lab is gone and what to do (exit 2), and `lab start` begins a new lab in the per-user
 // default directory, which the next commands then find.
@@ -42,6 +43,11 @@ test('after lab start --dir D, lab commands without --dir and status/plan withou
   const plan = await mb('plan', 'setup', '--offline');
   assert.is(plan.code, 0, plan.stderr);
   assert.match(plan.stdout, /on SQLMIR01\+SQLPRI01/);
+  // A command that changes servers says it took the lab's config: an operator who meant real
+  // servers sees it at once (failover before setup is refused, after the line).
+  const run = await mb('run', 'failover', '--yes');
+  assert.match(run.stderr, `no --config and no mirrorbook.yaml here: using the lab's config ${join(dir, 'mirrorbook.yaml')} (give --config for real servers)`);
+  assert.is.not(run.code, 0, 'failover before setup');
   const stopped = await mb('lab', 'stop');
   assert.match(stopped.stdout, `lab in ${dir} stopped`);
   const again = await mb('lab', 'start');
