@@ -58,8 +58,9 @@ export function parseHolder(row: { program_name: string | null; host_name: strin
   return { pairKey: m[1]!, runId: m[2]!, procedure: m[3]!, pid: Number(m[4]), owner: m[5]!, host: row.host_name ?? '?', instance, since };
 }
 
-/** Who holds a pair's lock on one partner: the sessions whose program name carries a record. */
-export const pairLockHoldersQuery = tsql`SELECT program_name, host_name, login_time FROM sys.dm_exec_sessions WHERE program_name LIKE ${lit(`${PROGRAM_PREFIX}%`)}`;
+/** Who holds a pair's lock on one partner: the sessions whose program name carries a record — not
+ * the asking one (a run refused carries its own record on the connection that asked). */
+export const pairLockHoldersQuery = tsql`SELECT program_name, host_name, login_time FROM sys.dm_exec_sessions WHERE program_name LIKE ${lit(`${PROGRAM_PREFIX}%`)} AND session_id <> @@SPID`;
 const getLock = (pairKey: string) => tsql`DECLARE @r int; EXEC @r = sp_getapplock @Resource = ${lit(lockResource(pairKey))}, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; SELECT @r AS r, @@SERVERNAME AS server_name`;
 const holdsLock = (pairKey: string) => tsql`SELECT APPLOCK_MODE('public', ${lit(lockResource(pairKey))}, 'Session') AS mode`;
 const releaseLock = (pairKey: string) => tsql`EXEC sp_releaseapplock @Resource = ${lit(lockResource(pairKey))}, @LockOwner = 'Session'`;
@@ -117,7 +118,7 @@ async function lockOn(config: MirrorbookConfig, role: PartnerRole, record: PairL
     }
     if ((row?.r ?? -999) < 0) {
       const sessions = await pool.request().query<{ program_name: string | null; host_name: string | null; login_time: Date }>(pairLockHoldersQuery.reveal());
-      const holder = sessions.recordset.map((s) => parseHolder(s, row!.server_name)).find((h) => h?.pairKey === pairKey);
+      const holder = sessions.recordset.map((s) => parseHolder(s, row!.server_name)).find((h) => h?.pairKey === pairKey && h.runId !== record.runId);
       throw new PairLocked(holder, row!.server_name, pairKey);
     }
     return { role, instance: row!.server_name, pool };
