@@ -2,6 +2,8 @@
 import type { Secret } from './secret.js';
 
 export type PartnerRole = 'principal' | 'mirror' | 'witness';
+/** The two partners of a mirroring session (the witness holds no copy of the databases). */
+export type Partner = Exclude<PartnerRole, 'witness'>;
 
 export interface ServerConfig {
   role: PartnerRole;

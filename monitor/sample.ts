@@ -6,6 +6,7 @@ import { partners } from '../config/types.js';
 import type { PairConnections } from '../steps/connection.js';
 import { databaseStateQuery, type DatabaseStateRow } from '../steps/database-state.js';
 import { asDate } from '../steps/certificate-dates.js';
+import { isTrue } from '../steps/step.js';
 import { joinTsql, lit, tsql, type Statement } from '../steps/tsql.js';
 
 /** Cumulative counters of the Database Mirroring performance object (rates come from two polls). */
@@ -160,7 +161,7 @@ async function readServer(config: MirrorbookConfig, connections: PairConnections
           certificates: certificates.map((c) => ({ name: String(c.name), expiry: asDate(c.expiry_date)?.toISOString() ?? '' })).filter((c) => c.expiry !== ''),
           ...skewOf(certificates),
           logins: logins.map((l) => String(l.name)).sort(),
-          disabled: logins.filter((l) => Number(l.is_disabled) === 1).map((l) => String(l.name)).sort(),
+          disabled: logins.filter((l) => isTrue(l.is_disabled)).map((l) => String(l.name)).sort(),
         }
       : undefined;
     return { ...base, reachable: true, answerMs, endpointState: (endpoints[0]?.state_desc as string | undefined) ?? null, databases, ...(inventory ? { inventory } : {}) };

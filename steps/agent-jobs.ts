@@ -18,8 +18,7 @@ import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { readablePartner } from './sync-logins.js';
 import { CheckFailedError, rows } from './step.js';
 import { lit, secretText, textDigest, tsql, type Statement } from './tsql.js';
-
-type Partner = 'principal' | 'mirror';
+import type { Partner } from '../config/types.js';
 
 interface JobStep {
   stepId: number;
@@ -132,8 +131,9 @@ async function compare(ctx: StepContext, databases: string[], target: Partner): 
   const found: Comparison = { source, missing: [], different: [], same: [] };
   for (const job of wanted) {
     const other = there.get(job.name.toLowerCase());
+    const differences = other ? jobDifferences(job, other) : [];
     if (!other) found.missing.push(job);
-    else if (jobDifferences(job, other).length > 0) found.different.push({ job, differences: jobDifferences(job, other) });
+    else if (differences.length > 0) found.different.push({ job, differences });
     else found.same.push(job.name);
   }
   return found;

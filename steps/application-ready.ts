@@ -6,8 +6,8 @@ import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { pollIntervalMs } from './poll-interval.js';
 import { CheckFailedError, pause, rows } from './step.js';
 import { id, joinTsql, lit, tsql } from './tsql.js';
+import type { Partner } from '../config/types.js';
 
-type Partner = 'principal' | 'mirror';
 
 /** How many polls the programs get to reconnect (their retry interval is seconds). */
 const RECONNECT_POLLS = 40;

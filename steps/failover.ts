@@ -6,8 +6,8 @@ import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { readDatabase, type DatabaseStateRow } from './database-state.js';
 import { CheckFailedError, pause } from './step.js';
 import { id, tsql } from './tsql.js';
+import type { Partner } from '../config/types.js';
 
-type Partner = 'principal' | 'mirror';
 const other = (p: Partner): Partner => (p === 'principal' ? 'mirror' : 'principal');
 
 async function roles(ctx: StepContext, databases: string[], from: Partner) {

@@ -8,8 +8,8 @@ import { readDatabase, type DatabaseStateRow } from './database-state.js';
 import { pollIntervalMs } from './poll-interval.js';
 import { CheckFailedError, pause } from './step.js';
 import type { WaitLimit } from './wait-synchronized.js';
+import type { Partner } from '../config/types.js';
 
-type Partner = 'principal' | 'mirror';
 const other = (p: Partner): Partner => (p === 'principal' ? 'mirror' : 'principal');
 
 interface Problem {

@@ -25,9 +25,9 @@ export interface PairLockHolder extends PairLockRecord {
   since: string;
 }
 
+/** The pair's lock as a run holds it: on every partner that answered when the run started (an
+ * unreachable one is skipped: promote after losing the principal), and on the others once they do. */
 export interface HeldPairLock {
-  /** The partners the lock is held on (an unreachable one is skipped: promote after losing the principal). */
-  instances: string[];
   /** Before each change: the lock is still this run's on every partner it was taken on. A lock
    * whose connection dropped is taken again on a new one (returned: where); throws PairLocked when
    * another run took it meanwhile, PairLockLost when that partner cannot be reached again. */
@@ -184,5 +184,5 @@ export async function takePairLock(config: MirrorbookConfig, record: PairLockRec
       throw error;
     }
   };
-  return { instances: held.map((h) => h.instance), ensure, holdOn, release };
+  return { ensure, holdOn, release };
 }

@@ -7,15 +7,14 @@
 // someone else made are never touched. Files of a run that can still be resumed stay. Before the
 // question each file still there is read with RESTORE HEADERONLY (it must still hold backups of that
 // database) and listed with its size on disk (CompressedBackupSize); the operator types how many go,
-// and the files removed must be exactly those listed. Removal is what the Maintenance Cleanup Task's "Delete specific file" of backup
-// files runs, as the service account: `xp_delete_file 0, N'…'`, which leaves anything that is not
-// a backup alone (learn.microsoft.com: Maintenance Cleanup Task). A file already gone is fine.
+// and the files removed must be exactly those listed. Removal is what the Maintenance Cleanup
+// Task's "Delete specific file" of backup files runs, as the service account: `xp_delete_file 0,
+// N'…'`, which leaves anything that is not a backup alone (learn.microsoft.com: Maintenance Cleanup Task). A file already gone is fine.
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { fileVisible } from './seed-source.js';
 import { CheckFailedError, rows } from './step.js';
-
-type Partner = 'principal' | 'mirror';
 import { lit, tsql, type Statement } from './tsql.js';
+import type { Partner } from '../config/types.js';
 
 /** One backup file a run of this store wrote (read from its audit trail by the CLI). */
 export interface RunBackupFile {

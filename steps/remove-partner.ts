@@ -5,8 +5,8 @@ import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { isMirrored, readDatabase } from './database-state.js';
 import { CheckFailedError } from './step.js';
 import { id, tsql } from './tsql.js';
+import type { Partner } from '../config/types.js';
 
-type Partner = 'principal' | 'mirror';
 const PARTNERS: Partner[] = ['principal', 'mirror'];
 
 async function readBoth(ctx: StepContext, database: string) {

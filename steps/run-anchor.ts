@@ -9,7 +9,7 @@
 import type { RunAnchor } from '../store/types.js';
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { firstRow, type SqlTarget } from './step.js';
-import { lit, Statement, tsql } from './tsql.js';
+import { constantSql, lit, tsql, type Statement } from './tsql.js';
 
 export const ANCHOR_TABLE = 'msdb.dbo.mirrorbook_run_anchors';
 /** The table's columns; the least-privilege grant script creates it with these too (login-privileges.ts). */
@@ -28,7 +28,7 @@ const sqlTime = (iso: string): string => iso.replace(/Z$/, '');
 export function anchorStatement(a: Omit<RunAnchor, 'server' | 'writtenAt'>): Statement {
   const line = `mirrorbook run ${a.runId} (${a.procedure}) by ${a.operator}: ${a.outcome}; audit head seq ${a.headSeq} ${a.headHash}`;
   return tsql`IF NOT EXISTS (SELECT 1 FROM msdb.sys.tables WHERE name = N'mirrorbook_run_anchors')
-  CREATE TABLE msdb.dbo.mirrorbook_run_anchors (${new Statement(ANCHOR_COLUMNS, () => ANCHOR_COLUMNS)});
+  CREATE TABLE msdb.dbo.mirrorbook_run_anchors (${constantSql(ANCHOR_COLUMNS)});
 INSERT INTO msdb.dbo.mirrorbook_run_anchors (run_id, procedure_name, operator, started_at, ended_at, outcome, head_seq, head_hash, store_host, written_at, store_id)
   VALUES (${lit(a.runId)}, ${lit(text(a.procedure, 128))}, ${lit(text(a.operator, 256))}, ${lit(sqlTime(a.startedAt))}, ${a.endedAt === null ? tsql`NULL` : lit(sqlTime(a.endedAt))}, ${lit(a.outcome)}, ${a.headSeq}, ${lit(a.headHash)}, ${lit(text(a.storeHost, 256))}, SYSUTCDATETIME(), ${a.storeId === null ? tsql`NULL` : lit(a.storeId)});
 EXEC master.dbo.xp_logevent ${ANCHOR_EVENT}, ${lit(text(line, 2048))}, ${lit('INFORMATIONAL')};`;

@@ -9,10 +9,10 @@
 import type { StepContext, StepDefinition } from '../machines/runbook.js';
 import { ConnectionError } from './connection.js';
 import { readDatabase } from './database-state.js';
-import { CheckFailedError, rows, type SqlTarget } from './step.js';
+import { CheckFailedError, isTrue, rows, type SqlTarget } from './step.js';
 import { hex, id, kw, lit, secretHex, tsql, type Statement } from './tsql.js';
+import type { Partner } from '../config/types.js';
 
-type Partner = 'principal' | 'mirror';
 export type Query = (target: Partner, statement: Statement) => Promise<Record<string, unknown>[]>;
 
 export interface ServerLogin {
@@ -64,7 +64,7 @@ function toLogin(row: Record<string, unknown>, roles: Map<string, string[]>): Se
     defaultDatabase: row.default_database_name == null ? null : String(row.default_database_name),
     passwordHash: buffer(row.password_hash),
     roles: roles.get(name.toLowerCase()) ?? [],
-    disabled: row.is_disabled === true || Number(row.is_disabled) === 1,
+    disabled: isTrue(row.is_disabled),
   };
 }
 

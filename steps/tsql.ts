@@ -177,6 +177,12 @@ export function tsql(strings: TemplateStringsArray, ...values: TsqlValue[]): Sta
   return new Statement(masked, () => assemble(strings, values, true), (nameOf) => assemble(strings, values, { nameOf }));
 }
 
+/** T-SQL written in mirrorbook's own code, with no value from outside in it (a column list, the
+ * expressions of the privilege list with their names already quoted): sent as it is. */
+export function constantSql(text: string): Statement {
+  return new Statement(text, () => text);
+}
+
 /** Joins statements or fragments with a separator (e.g. ', ' for a list of MOVE clauses). */
 export function joinTsql(parts: Statement[], separator: string): Statement {
   return new Statement(parts.map((p) => p.masked).join(separator), () => parts.map((p) => p.reveal()).join(separator), (nameOf) => parts.map((p) => p.scripted(nameOf)).join(separator));

@@ -7,8 +7,8 @@ import { ConnectionError } from './connection.js';
 import { readDatabase, type DatabaseStateRow } from './database-state.js';
 import { CheckFailedError } from './step.js';
 import { id, tsql, type Statement } from './tsql.js';
+import type { Partner } from '../config/types.js';
 
-type Partner = 'principal' | 'mirror';
 
 export const witnessOffStatement = (database: string): Statement => tsql`ALTER DATABASE ${id('database', database)} SET WITNESS OFF`;
 

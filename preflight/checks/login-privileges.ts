@@ -4,7 +4,7 @@
 // sysadmin holds everything. Each missing privilege is its own ✗ with the GRANT as the hint.
 // https://learn.microsoft.com/sql/t-sql/functions/has-perms-by-name-transact-sql
 import { requiredPrivileges } from '../../steps/login-privileges.js';
-import { Statement } from '../../steps/tsql.js';
+import { constantSql } from '../../steps/tsql.js';
 import { fail, ok, reachable, type Finding, type PreflightCheck } from '../check.js';
 
 const ID = 'login-privileges';
@@ -17,7 +17,7 @@ export const loginPrivilegesCheck: PreflightCheck = {
       const needed = requiredPrivileges(ctx.procedure, server.role, ctx.config.databases, server.config.login);
       const columns = needed.map((p, i) => `${p.held} AS p${i}`);
       const text = `SELECT SUSER_SNAME() AS login${columns.map((c) => `, ${c}`).join('')}`;
-      const row = (await ctx.rows<Record<string, unknown>>(server.role, new Statement(text, () => text)))[0] ?? {};
+      const row = (await ctx.rows<Record<string, unknown>>(server.role, constantSql(text)))[0] ?? {};
       const login = String(row['login'] ?? server.config.login);
       // NULL: nothing to hold it on (a database that is not there, which its own check reports).
       const missing = needed.filter((_, i) => row[`p${i}`] !== 1 && row[`p${i}`] !== null);

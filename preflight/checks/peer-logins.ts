@@ -10,6 +10,7 @@
 import { partners } from '../../config/types.js';
 import { databaseStateQuery, type DatabaseStateRow } from '../../steps/database-state.js';
 import { applicationLogins, loginDrift, serverLogins, type Query } from '../../steps/sync-logins.js';
+import { isTrue } from '../../steps/step.js';
 import { lit, tsql } from '../../steps/tsql.js';
 import { fail, ok, partnersOf, reachable, SETUP_PROCEDURES, warn, type Finding, type PreflightCheck } from '../check.js';
 
@@ -30,7 +31,7 @@ export const peerLoginsCheck: PreflightCheck = {
         : [auth.serviceAccount];
       for (const login of peerLogins) {
         const [row] = await ctx.rows<{ is_disabled: unknown }>(server.role, tsql`SELECT is_disabled FROM sys.server_principals WHERE name = ${lit(login)}`);
-        if (!row || Number(row.is_disabled) !== 1) continue;
+        if (!row || !isTrue(row.is_disabled)) continue;
         const fix = auth.mode === 'certificate' ? 'certificate-setup' : 'domain-setup';
         // On the witness it costs automatic failover (no quorum from it), not the session: ⚠.
         if (!setup && server.role === 'witness') {
