@@ -33,7 +33,14 @@ const root = resolve(new URL('..', import.meta.url).pathname);
 const cli = join(root, 'dist', 'cli.js');
 const usagePreload = join(root, 'bench', 'support', 'process-usage.mjs');
 
-interface Timed { ms: number; cpuMs: number; peakRss: number; status: number | null; stdout: string; stderr: string }
+interface Timed {
+  ms: number;
+  cpuMs: number;
+  peakRss: number;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the built CLI with stdout to `outFile` (or captured), timing the whole process. */
 function runCli(args: string[], outFile?: string): Timed {
@@ -43,11 +50,20 @@ function runCli(args: string[], outFile?: string): Timed {
     const started = performance.now();
     const result = spawnSync(process.execPath, ['--import', usagePreload, cli, ...args], {
       env: { ...process.env, BENCH_USAGE_FILE: usageFile, NO_COLOR: '1' },
-      stdio: ['ignore', out, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 20,
+      stdio: ['ignore', out, 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
     });
     const ms = performance.now() - started;
     const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { peakRss: number; userMs: number; systemMs: number };
-    return { ms, cpuMs: usage.userMs + usage.systemMs, peakRss: usage.peakRss, status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+    return {
+      ms,
+      cpuMs: usage.userMs + usage.systemMs,
+      peakRss: usage.peakRss,
+      status: result.status,
+      stdout: result.stdout ?? '',
+      stderr: result.stderr ?? '',
+    };
   } finally {
     if (typeof out === 'number') closeSync(out);
   }
@@ -70,7 +86,8 @@ try {
 
   const verify = () => {
     const t = runCli(['audit', 'verify', '--local', '--store', storePath]);
-    if (t.status !== 0 || !t.stdout.includes(`intact: ${RECORDS} records`)) throw new Error(`audit verify did not find ${RECORDS} intact records (exit ${t.status}): ${t.stdout}${t.stderr}`);
+    if (t.status !== 0 || !t.stdout.includes(`intact: ${RECORDS} records`))
+      throw new Error(`audit verify did not find ${RECORDS} intact records (exit ${t.status}): ${t.stdout}${t.stderr}`);
     return t;
   };
   const exportTo = (format: string) => {
@@ -79,10 +96,17 @@ try {
     if (t.status !== 0) throw new Error(`audit --format ${format} exited ${t.status}: ${t.stderr}`);
     return { ...t, file };
   };
-  const all: Record<string, () => Timed & { file?: string }> = { verify, ndjson: () => exportTo('ndjson'), csv: () => exportTo('csv'), md: () => exportTo('md') };
+  const all: Record<string, () => Timed & { file?: string }> = {
+    verify,
+    ndjson: () => exportTo('ndjson'),
+    csv: () => exportTo('csv'),
+    md: () => exportTo('md'),
+  };
   const operations = Object.fromEntries(Object.entries(all).filter(([name]) => ONLY === undefined || name === ONLY));
   if (Object.keys(operations).length === 0) throw new Error(`--only ${ONLY}: not one of ${Object.keys(all).join(', ')}`);
-  const samples = Object.fromEntries(Object.keys(operations).map((k) => [k, { ms: [] as number[], cpuMs: [] as number[], rss: [] as number[], load: [] as number[] }]));
+  const samples = Object.fromEntries(
+    Object.keys(operations).map((k) => [k, { ms: [] as number[], cpuMs: [] as number[], rss: [] as number[], load: [] as number[] }]),
+  );
   const sizes: Record<string, number> = {};
   for (let r = 0; r < RUNS; r++) {
     for (const [name, operation] of Object.entries(operations)) {
@@ -95,7 +119,8 @@ try {
         sizes[name] = statSync(t.file).size / 1e6;
         if (name === 'ndjson' && (await countLines(t.file)) !== RECORDS) throw new Error('the NDJSON export does not hold one line per record');
         if (name === 'csv' && (await countLines(t.file)) !== RECORDS + 1) throw new Error('the CSV export does not hold a header and one line per record');
-        if (name === 'md' && !readFileSync(t.file, 'utf8').includes(`Intact: ${RECORDS} records verified`)) throw new Error('the Markdown report does not say the chain is intact');
+        if (name === 'md' && !readFileSync(t.file, 'utf8').includes(`Intact: ${RECORDS} records verified`))
+          throw new Error('the Markdown report does not say the chain is intact');
       }
       if (t.file) rmSync(t.file);
     }
@@ -108,7 +133,8 @@ try {
   raw.prepare("UPDATE audit SET message = 'nothing happened here' WHERE seq = ?").run(victim);
   raw.close();
   const tampered = runCli(['audit', 'verify', '--local', '--store', storePath]);
-  if (tampered.status !== 1 || !tampered.stderr.includes(`BROKEN at record #${victim}`)) throw new Error(`verify missed the record edited at seq ${victim} (exit ${tampered.status}): ${tampered.stderr}`);
+  if (tampered.status !== 1 || !tampered.stderr.includes(`BROKEN at record #${victim}`))
+    throw new Error(`verify missed the record edited at seq ${victim} (exit ${tampered.status}): ${tampered.stderr}`);
 
   const lines = [
     `bench/audit: ${RECORDS.toLocaleString('en-US')} records (${storeMb.toFixed(0)} MB store on ${tmpdir()}), built CLI, output to a file; median of ${RUNS}, min–max; node ${process.version}, load ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`,
@@ -122,11 +148,21 @@ try {
     const rss = spread(s.rss.map((b) => b / 1e6));
     const load = spread(s.load);
     const label = name === 'verify' ? 'audit verify' : `audit --format ${name}`;
-    lines.push(`  ${label.padEnd(22)} wall ${describe(time, 's')}; CPU (user+sys, all threads) ${describe(cpu, 's')}; ${fmt(rate.median)} records/s; peak RSS ${fmt(rss.median)} MB (max ${fmt(rss.high)}); load ${fmt(load.low)}–${fmt(load.high)} before each${sizes[name] ? `; ${sizes[name]!.toFixed(0)} MB written` : ''}`);
-    report('audit', `${label}, ${RECORDS.toLocaleString('en-US')} records`, time, 's', `CPU ${fmt(cpu.median)} s, ${fmt(rate.median)} rec/s, peak RSS ${fmt(rss.high)} MB`);
+    lines.push(
+      `  ${label.padEnd(22)} wall ${describe(time, 's')}; CPU (user+sys, all threads) ${describe(cpu, 's')}; ${fmt(rate.median)} records/s; peak RSS ${fmt(rss.median)} MB (max ${fmt(rss.high)}); load ${fmt(load.low)}–${fmt(load.high)} before each${sizes[name] ? `; ${sizes[name]!.toFixed(0)} MB written` : ''}`,
+    );
+    report(
+      'audit',
+      `${label}, ${RECORDS.toLocaleString('en-US')} records`,
+      time,
+      's',
+      `CPU ${fmt(cpu.median)} s, ${fmt(rate.median)} rec/s, peak RSS ${fmt(rss.high)} MB`,
+    );
     if (name === 'verify' && RECORDS === 1_000_000) {
       const met = time.median <= GOAL_S && rss.high <= GOAL_RSS_MB;
-      lines.push(`  goal (issue #11: ≤ ${GOAL_S} s, peak RSS ≤ ${GOAL_RSS_MB} MB): ${met ? 'met' : 'NOT met'} by the wall median${time.median > GOAL_S && load.low > 2 ? ` (load ${fmt(load.low)}+ on ${cpus().length} cores: the wall time waited for a CPU; the CPU time ${fmt(cpu.median)} s is the figure the load does not set)` : ''}`);
+      lines.push(
+        `  goal (issue #11: ≤ ${GOAL_S} s, peak RSS ≤ ${GOAL_RSS_MB} MB): ${met ? 'met' : 'NOT met'} by the wall median${time.median > GOAL_S && load.low > 2 ? ` (load ${fmt(load.low)}+ on ${cpus().length} cores: the wall time waited for a CPU; the CPU time ${fmt(cpu.median)} s is the figure the load does not set)` : ''}`,
+      );
     }
   }
   lines.push(`  tamper check: record ${victim} edited behind the store's back → verify exits 1 naming #${victim} (${fmt(tampered.ms / 1000)} s)`);

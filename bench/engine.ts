@@ -34,7 +34,9 @@ function noopRunbook(count: number): RunbookDefinition {
     title: `No-op ${i}`,
     target: 'principal',
     probe: async () => ({ done: applied.has(`noop-${i}`) }),
-    apply: async () => { applied.add(`noop-${i}`); },
+    apply: async () => {
+      applied.add(`noop-${i}`);
+    },
     verify: async () => ({ done: applied.has(`noop-${i}`) }),
     plan: () => [],
   }));
@@ -56,13 +58,25 @@ async function plainLoop(runbook: RunbookDefinition): Promise<number> {
  * and the time spent inside the store. */
 function countCommits(store: Store, finished: () => number = () => 0): { count: number; ms: number; each: { step: number; ms: number }[] } {
   const counter = { count: 0, ms: 0, each: [] as { step: number; ms: number }[] };
-  const writers: [keyof Store, string][] = [['runs', 'create'], ['runs', 'setStatus'], ['journal', 'intent'], ['journal', 'outcome'], ['journal', 'step'], ['snapshots', 'save'], ['audit', 'append'], ['locks', 'acquire'], ['locks', 'release']];
+  const writers: [keyof Store, string][] = [
+    ['runs', 'create'],
+    ['runs', 'setStatus'],
+    ['journal', 'intent'],
+    ['journal', 'outcome'],
+    ['journal', 'step'],
+    ['snapshots', 'save'],
+    ['audit', 'append'],
+    ['locks', 'acquire'],
+    ['locks', 'release'],
+  ];
   let depth = 0;
   const transaction = store.transaction.bind(store);
   (store as { transaction: Store['transaction'] }).transaction = (fn, options) => {
     depth++;
     const t = performance.now();
-    try { return transaction(fn, options); } finally {
+    try {
+      return transaction(fn, options);
+    } finally {
       if (--depth === 0) {
         counter.count++;
         counter.ms += performance.now() - t;
@@ -76,13 +90,21 @@ function countCommits(store: Store, finished: () => number = () => 0): { count: 
     target[method] = (...args: unknown[]) => {
       if (depth === 0) counter.count++;
       const t = performance.now();
-      try { return original(...args); } finally { if (depth === 0) counter.ms += performance.now() - t; }
+      try {
+        return original(...args);
+      } finally {
+        if (depth === 0) counter.ms += performance.now() - t;
+      }
     };
   }
   return counter;
 }
 
-async function engineRun(runbook: RunbookDefinition, dir: string, index: number): Promise<{ wall: number; perStep: number[]; commits: number; storeMs: number; cpuMs: number; each: { step: number; ms: number }[] }> {
+async function engineRun(
+  runbook: RunbookDefinition,
+  dir: string,
+  index: number,
+): Promise<{ wall: number; perStep: number[]; commits: number; storeMs: number; cpuMs: number; each: { step: number; ms: number }[] }> {
   const store = openStore(join(dir, `bench-${index}.db`));
   const finishedAt: number[] = [];
   const commits = countCommits(store, () => finishedAt.length);
@@ -95,7 +117,8 @@ async function engineRun(runbook: RunbookDefinition, dir: string, index: number)
   const started = performance.now();
   const cpu = process.cpuUsage();
   const result = await startRun({
-    store, procedure,
+    store,
+    procedure,
     operator: commandLineOperator({ name: 'bench', yes: true }),
     who: { operator: 'bench', osUser: 'bench', host: 'bench' },
     signal: new AbortController().signal,
@@ -142,9 +165,30 @@ function fsyncLatency(dir: string): { median: number; p99: number } {
  * undefined without strace. */
 function fsyncsOfRun(steps: number, dir: string): number | undefined {
   const trace = join(dir, `strace-${steps}`);
-  const child = spawnSync('strace', ['-f', '-qq', '-e', 'trace=fsync,fdatasync', '-o', trace, process.execPath, '--import', 'tsx', new URL(import.meta.url).pathname, '--one-run', String(steps), '--dir', dir], { encoding: 'utf8' });
+  const child = spawnSync(
+    'strace',
+    [
+      '-f',
+      '-qq',
+      '-e',
+      'trace=fsync,fdatasync',
+      '-o',
+      trace,
+      process.execPath,
+      '--import',
+      'tsx',
+      new URL(import.meta.url).pathname,
+      '--one-run',
+      String(steps),
+      '--dir',
+      dir,
+    ],
+    { encoding: 'utf8' },
+  );
   if (child.error || child.status !== 0) return undefined;
-  return readFileSync(trace, 'utf8').split('\n').filter((line) => /\b(fsync|fdatasync)\(/.test(line)).length;
+  return readFileSync(trace, 'utf8')
+    .split('\n')
+    .filter((line) => /\b(fsync|fdatasync)\(/.test(line)).length;
 }
 
 /** Per applied step: the fsyncs of a run of STEPS steps less those of a run of none (opening the
@@ -163,7 +207,10 @@ async function checkpointGrowth(dir: string): Promise<string> {
   const steps = 2000;
   const run = await engineRun(noopRunbook(steps), dir, 9999);
   const median = (from: number, to: number): number => {
-    const xs = run.each.filter((c) => c.step >= from && c.step < to).map((c) => c.ms).sort((a, b) => a - b);
+    const xs = run.each
+      .filter((c) => c.step >= from && c.step < to)
+      .map((c) => c.ms)
+      .sort((a, b) => a - b);
     return percentile(xs, 50);
   };
   const early = median(0, 200);
@@ -222,8 +269,16 @@ if (oneRun !== -1) {
   process.exit(0);
 }
 
-const lines = [`bench/engine: ${STEPS}-step no-op runbook, ${RUNS} runs each, WAL + synchronous=FULL, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`];
-lines.push(...await measure(tmpdir(), 'store on disk (every commit is an fsync)', 'disk'));
-lines.push(`  load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-if (existsSync('/dev/shm')) lines.push(...await measure('/dev/shm', 'store on tmpfs (fsync is free: the engine and SQLite alone)', 'tmpfs'));
+const lines = [
+  `bench/engine: ${STEPS}-step no-op runbook, ${RUNS} runs each, WAL + synchronous=FULL, node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+];
+lines.push(...(await measure(tmpdir(), 'store on disk (every commit is an fsync)', 'disk')));
+lines.push(
+  `  load average after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+if (existsSync('/dev/shm')) lines.push(...(await measure('/dev/shm', 'store on tmpfs (fsync is free: the engine and SQLite alone)', 'tmpfs')));
 console.log(lines.join('\n'));

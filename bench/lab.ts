@@ -33,12 +33,15 @@ const modes: Array<[string, sql.config['options']]> = [
 
 function config(options: sql.config['options'], target = { port: listener.port, user: 'mirrorbook', password: PASSWORD }): sql.config {
   return {
-    server: 'localhost', ...target, database: 'master',
+    server: 'localhost',
+    ...target,
+    database: 'master',
     // One request per round trip: mssql's default validateConnection would add a SELECT 1 to each.
-    validateConnection: false, pool: { min: 1, max: 1 }, options,
+    validateConnection: false,
+    pool: { min: 1, max: 1 },
+    options,
   } as sql.config;
 }
-
 
 const rows: string[][] = [];
 for (const [name, options] of modes) {
@@ -113,8 +116,14 @@ async function connectionsPerSecond(target: sql.config): Promise<Spread> {
 const header = ['mode', 'query ms, median (p25–p75)', 'query p99 ms', 'connections/s (min–max)', 'fake handler, connections/s (min–max)'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-console.log(`bench/lab: TDS listener + real lab handler (SQLPRI01), in-process; ${QUERIES} × mssql query() of "${QUERY}"; ${CONNECTIONS} sequential connect+close in ${CONNECTION_BATCHES} batches; node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `bench/lab: TDS listener + real lab handler (SQLPRI01), in-process; ${QUERIES} × mssql query() of "${QUERY}"; ${CONNECTIONS} sequential connect+close in ${CONNECTION_BATCHES} batches; node ${process.version}; load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log(line(header));
 for (const row of rows) console.log(line(row));
 const median = (times: number[]) => fmt(spread(times).median);
-console.log(`lookup by database_id, plain: batch ${median(prepared.batch)} ms (p99 ${fmt(percentile(prepared.batch, 99))}), prepared sp_execute ${median(prepared.prepared)} ms (p99 ${fmt(percentile(prepared.prepared, 99))})`);
+console.log(
+  `lookup by database_id, plain: batch ${median(prepared.batch)} ms (p99 ${fmt(percentile(prepared.batch, 99))}), prepared sp_execute ${median(prepared.prepared)} ms (p99 ${fmt(percentile(prepared.prepared, 99))})`,
+);

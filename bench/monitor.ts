@@ -39,15 +39,20 @@ try {
     let cleared: () => void = () => {};
     const back = new Promise<void>((resolve) => (cleared = resolve));
     const running = runMonitor({
-      config, intervalMs: INTERVAL_MS, signal: stop.signal, channels: [{
-        name: 'bench',
-        send: (e) => {
-          if (e.key !== 'unreachable:SQLMIR01') return;
-          if (e.type === 'raised') seen(performance.now() - downAt);
-          if (e.type === 'cleared') cleared();
+      config,
+      intervalMs: INTERVAL_MS,
+      signal: stop.signal,
+      channels: [
+        {
+          name: 'bench',
+          send: (e) => {
+            if (e.key !== 'unreachable:SQLMIR01') return;
+            if (e.type === 'raised') seen(performance.now() - downAt);
+            if (e.type === 'cleared') cleared();
+          },
+          close: async () => {},
         },
-        close: async () => {},
-      }],
+      ],
     });
     await new Promise((resolve) => setTimeout(resolve, 1500 + Math.random() * INTERVAL_MS));
     downAt = performance.now();
@@ -60,7 +65,9 @@ try {
   }
   if (RUNS > 0) {
     const detection = spread(latencies.map((ms) => ms / 1000));
-    console.log(`lost partner reported after ${fmt(detection.median)} s (median of ${RUNS}, ${detection.kind} ${fmt(detection.low)}–${fmt(detection.high)} s) at a ${INTERVAL_MS / 1000} s interval; bound: interval + 2 s`);
+    console.log(
+      `lost partner reported after ${fmt(detection.median)} s (median of ${RUNS}, ${detection.kind} ${fmt(detection.low)}–${fmt(detection.high)} s) at a ${INTERVAL_MS / 1000} s interval; bound: interval + 2 s`,
+    );
     report('monitor', 'lost partner reported (1 s interval)', detection, 's');
   }
 
@@ -74,7 +81,11 @@ try {
   let polls = 0;
   const started = performance.now();
   await runMonitor({
-    config, store, intervalMs: SOAK_INTERVAL_MS, polls: POLLS, signal: new AbortController().signal,
+    config,
+    store,
+    intervalMs: SOAK_INTERVAL_MS,
+    polls: POLLS,
+    signal: new AbortController().signal,
     channels: [{ name: 'bench', send: () => {}, close: async () => {} }],
     onPoll: () => {
       if (++polls === 100) at100 = rss();
@@ -83,7 +94,9 @@ try {
   const atEnd = rss();
   const perPoll = (performance.now() - started) / POLLS;
   store.close();
-  console.log(`RSS after 100 polls ${fmt(at100)} MB, after ${POLLS} ${fmt(atEnd)} MB (×${fmt(atEnd / at100)}; bound ×1.2); ${fmt(perPoll)} ms per poll at a ${SOAK_INTERVAL_MS} ms interval`);
+  console.log(
+    `RSS after 100 polls ${fmt(at100)} MB, after ${POLLS} ${fmt(atEnd)} MB (×${fmt(atEnd / at100)}; bound ×1.2); ${fmt(perPoll)} ms per poll at a ${SOAK_INTERVAL_MS} ms interval`,
+  );
   report('monitor', `RSS after ${POLLS} polls ÷ after 100`, atEnd / at100, '×');
   report('monitor', `one poll of the pair and its interval (lab in process, ${SOAK_INTERVAL_MS} ms interval)`, perPoll, 'ms');
 } finally {

@@ -21,9 +21,16 @@ function wall(args: string[], expectExit: number): number {
 }
 
 try {
-  const measures: [string, string[]][] = [['status', ['status']], ['check setup', ['check', 'setup']]];
+  const measures: [string, string[]][] = [
+    ['status', ['status']],
+    ['check setup', ['check', 'setup']],
+  ];
   for (const [, args] of measures) wall(args, 0);
-  console.log(`bench/preflight: built CLI against a lab pair (2019 Enterprise, 2 databases), whole process, ${runs} runs each; node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `bench/preflight: built CLI against a lab pair (2019 Enterprise, 2 databases), whole process, ${runs} runs each; node ${process.version}; load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (const [name, args] of measures) {
     const times: number[] = [];
     for (let i = 0; i < runs; i++) times.push(wall(args, 0));

@@ -41,7 +41,13 @@ type Action = { kind: 'batch'; batch: BatchRecord } | { kind: 'wait'; database: 
 /** Every batch the lab's instances received, in the order they finished. */
 function batchLog(pair: PairLab): BatchRecord[] {
   const logs = join(pair.lab.dir, 'logs');
-  return readdirSync(logs).flatMap((f) => readFileSync(join(logs, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as BatchRecord))
+  return readdirSync(logs)
+    .flatMap((f) =>
+      readFileSync(join(logs, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as BatchRecord),
+    )
     .sort((a, b) => a.ts.localeCompare(b.ts));
 }
 
@@ -59,11 +65,18 @@ function script(pair: PairLab): { actions: Action[]; waited: number; waitMs: num
   if (!run) throw new Error('the setup run left no run in its store');
   const records = store.audit.forRun(run.id);
   store.close();
-  const waits = records.filter((r) => r.kind === 'intent' && /\.wait-synchronized\./.test(r.stepId ?? '')).map((intent) => {
-    const outcome = records.find((r) => r.kind === 'outcome' && r.stepId === intent.stepId && r.seq > intent.seq);
-    if (!outcome) throw new Error(`no outcome for ${intent.stepId}`);
-    return { database: intent.stepId!.slice(intent.stepId!.lastIndexOf('.wait-synchronized.') + '.wait-synchronized.'.length), from: intent.ts, to: outcome.ts, placed: false };
-  });
+  const waits = records
+    .filter((r) => r.kind === 'intent' && /\.wait-synchronized\./.test(r.stepId ?? ''))
+    .map((intent) => {
+      const outcome = records.find((r) => r.kind === 'outcome' && r.stepId === intent.stepId && r.seq > intent.seq);
+      if (!outcome) throw new Error(`no outcome for ${intent.stepId}`);
+      return {
+        database: intent.stepId!.slice(intent.stepId!.lastIndexOf('.wait-synchronized.') + '.wait-synchronized.'.length),
+        from: intent.ts,
+        to: outcome.ts,
+        placed: false,
+      };
+    });
   const actions: Action[] = [];
   let waited = 0;
   for (const batch of batches) {
@@ -82,7 +95,9 @@ function script(pair: PairLab): { actions: Action[]; waited: number; waitMs: num
 }
 
 async function mirroringState(pool: sql.ConnectionPool, database: string): Promise<string | null> {
-  const result = await pool.request().query<{ s: string | null }>(`SELECT mirroring_state_desc AS s FROM sys.database_mirroring WHERE database_id = DB_ID(N'${database}')`);
+  const result = await pool
+    .request()
+    .query<{ s: string | null }>(`SELECT mirroring_state_desc AS s FROM sys.database_mirroring WHERE database_id = DB_ID(N'${database}')`);
   return result.recordset[0]?.s ?? null;
 }
 
@@ -115,7 +130,9 @@ async function direct(pair: PairLab, actions: Action[]): Promise<{ ms: number; w
   const poolFor = async (instance: string) => {
     let pool = pools.get(instance);
     if (!pool) {
-      pool = await new sql.ConnectionPool(pair.lab.mssqlConfig(instance, 'trust', { pool: { min: 0, max: 2 }, requestTimeout: 0, options: { appName: 'bench-direct' } })).connect();
+      pool = await new sql.ConnectionPool(
+        pair.lab.mssqlConfig(instance, 'trust', { pool: { min: 0, max: 2 }, requestTimeout: 0, options: { appName: 'bench-direct' } }),
+      ).connect();
       pools.set(instance, pool);
     }
     return pool;
@@ -141,7 +158,10 @@ async function direct(pair: PairLab, actions: Action[]): Promise<{ ms: number; w
         if (!(error instanceof sql.RequestError)) throw error;
         failed = error;
       }
-      if (Boolean(failed) !== batch.errors.length > 0) throw new Error(`replayed batch ${failed ? `failed (${String(failed)})` : 'succeeded'} where the procedure's ${failed ? 'succeeded' : `failed (${batch.errors.join(', ')})`}: ${batch.sql.slice(0, 200)}`);
+      if (Boolean(failed) !== batch.errors.length > 0)
+        throw new Error(
+          `replayed batch ${failed ? `failed (${String(failed)})` : 'succeeded'} where the procedure's ${failed ? 'succeeded' : `failed (${batch.errors.join(', ')})`}: ${batch.sql.slice(0, 200)}`,
+        );
     }
   } finally {
     for (const pool of pools.values()) await pool.close();
@@ -150,7 +170,16 @@ async function direct(pair: PairLab, actions: Action[]): Promise<{ ms: number; w
 }
 
 const load = [loadavg()[0]!];
-interface Round { cli: number; cliWait: number; cliEdges: { before: number; after: number }; direct: number; directWait: number; directEdges: { before: number; after: number }; statements: number; polls: number }
+interface Round {
+  cli: number;
+  cliWait: number;
+  cliEdges: { before: number; after: number };
+  direct: number;
+  directWait: number;
+  directEdges: { before: number; after: number };
+  statements: number;
+  polls: number;
+}
 const rows: Round[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const first = await startPairLab();
@@ -177,7 +206,16 @@ for (let round = 0; round < ROUNDS; round++) {
     const straight = await direct(second, actions);
     const directEdges = edges(second, startedAt, Date.now());
     if (!(await allSynchronized(second))) throw new Error('the direct statements ended without every database SYNCHRONIZED');
-    rows.push({ cli: cliMs, cliWait, cliEdges, direct: straight.ms, directWait: straight.waitMs, directEdges, statements: actions.filter((a) => a.kind === 'batch').length, polls: waited });
+    rows.push({
+      cli: cliMs,
+      cliWait,
+      cliEdges,
+      direct: straight.ms,
+      directWait: straight.waitMs,
+      directEdges,
+      statements: actions.filter((a) => a.kind === 'batch').length,
+      polls: waited,
+    });
   } finally {
     await second.stop();
   }
@@ -195,22 +233,24 @@ const statements = range(rows.map((r) => r.statements));
 const polls = range(rows.map((r) => r.polls));
 const before = spread(rows.map((r) => r.cliEdges.before));
 const line = (label: string, value: string) => `  ${label.padEnd(58)} ${value}`;
-console.log([
-  `bench/procedure: setup (certificate auth, restore, enable; ${DATABASES.join(', ')}), a fresh lab pair per side, ${ROUNDS} rounds, backups at ${FAST_BACKUP_MS_PER_GB} ms/GB, polls every ${POLL_MS} ms; median, min–max; node ${process.version}; load ${fmt(Math.min(...load))}–${fmt(Math.max(...load))}`,
-  line('mirrorbook run setup --yes (built CLI, whole process)', describe(cli, 's')),
-  line(`the same ${statements} statements straight through mssql`, describe(straight, 's')),
-  line('ratio', describe(ratio, '×')),
-  `  outside the waits for SYNCHRONIZED (the CLI's ${polls} wait polls vs the same poll on the direct side):`,
-  line('  procedure', describe(cliBusy, 's')),
-  line('  direct', describe(straightBusy, 's')),
-  line('  ratio', describe(busyRatio, '×')),
-  '  before the lab saw the first batch (process start, config, connecting):',
-  line('  procedure', describe(before, 'ms')),
-  line('  direct', describe(spread(rows.map((r) => r.directEdges.before)), 'ms')),
-  '  after the last batch (closing, process exit):',
-  line('  procedure', describe(spread(rows.map((r) => r.cliEdges.after)), 'ms')),
-  line('  direct', describe(spread(rows.map((r) => r.directEdges.after)), 'ms')),
-].join('\n'));
+console.log(
+  [
+    `bench/procedure: setup (certificate auth, restore, enable; ${DATABASES.join(', ')}), a fresh lab pair per side, ${ROUNDS} rounds, backups at ${FAST_BACKUP_MS_PER_GB} ms/GB, polls every ${POLL_MS} ms; median, min–max; node ${process.version}; load ${fmt(Math.min(...load))}–${fmt(Math.max(...load))}`,
+    line('mirrorbook run setup --yes (built CLI, whole process)', describe(cli, 's')),
+    line(`the same ${statements} statements straight through mssql`, describe(straight, 's')),
+    line('ratio', describe(ratio, '×')),
+    `  outside the waits for SYNCHRONIZED (the CLI's ${polls} wait polls vs the same poll on the direct side):`,
+    line('  procedure', describe(cliBusy, 's')),
+    line('  direct', describe(straightBusy, 's')),
+    line('  ratio', describe(busyRatio, '×')),
+    '  before the lab saw the first batch (process start, config, connecting):',
+    line('  procedure', describe(before, 'ms')),
+    line('  direct', describe(spread(rows.map((r) => r.directEdges.before)), 'ms')),
+    '  after the last batch (closing, process exit):',
+    line('  procedure', describe(spread(rows.map((r) => r.cliEdges.after)), 'ms')),
+    line('  direct', describe(spread(rows.map((r) => r.directEdges.after)), 'ms')),
+  ].join('\n'),
+);
 report('procedure', 'run setup through the CLI', cli, 's');
 report('procedure', `same ${statements} statements straight through mssql`, straight, 's');
 report('procedure', 'ratio CLI / direct', ratio, '×');

@@ -14,7 +14,9 @@ import { readSummary, summaryTable } from './support/summary.js';
 const dir = new URL('.', import.meta.url).pathname;
 const root = join(dir, '..');
 const filter = process.argv[2];
-const benches = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'run.ts' && (!filter || f.includes(filter))).sort();
+const benches = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && (!filter || f.includes(filter)))
+  .sort();
 
 if (!freshBundle(root)) {
   const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
@@ -40,7 +42,13 @@ for (const file of benches) {
 
 const rows = readSummary(summary);
 rmSync(work, { recursive: true, force: true });
-console.log(`Summary — ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${startLoad.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
-console.log(`Times: ${took.join(', ')}. "spread" is p25–p75 for 10 samples or more, else min–max; "load" is the 1-minute load average when the figure was taken.`);
+console.log(
+  `Summary — ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${startLoad.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} at the end`,
+);
+console.log(
+  `Times: ${took.join(', ')}. "spread" is p25–p75 for 10 samples or more, else min–max; "load" is the 1-minute load average when the figure was taken.`,
+);
 console.log(summaryTable(rows));
 process.exit(failed ? 1 : 0);

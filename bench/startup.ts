@@ -20,8 +20,15 @@ const stub = join(out, 'react-devtools-core-stub.js');
 writeFileSync(stub, 'export default {};\n');
 await build({
   entryPoints: { 'ink-hello': join(root, 'bench/startup-entries/ink-hello.tsx'), 'run-view': join(root, 'bench/startup-entries/run-view.tsx') },
-  outdir: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', outExtension: { '.js': '.mjs' },
-  alias: { 'react-devtools-core': stub }, define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'warning',
+  outdir: out,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outExtension: { '.js': '.mjs' },
+  alias: { 'react-devtools-core': stub },
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'warning',
   banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
 });
 
@@ -55,12 +62,22 @@ const view = spread(samples.view);
 const bare = spread(samples.bare);
 const runsJson = spread(samples.runsJson);
 const overhead = spread(samples.view.map((v, i) => v - samples.hello[i]!));
-console.log(`bench/startup: ${runs} rounds, interleaved; ms from process start; node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `bench/startup: ${runs} rounds, interleaved; ms from process start; node ${process.version}; load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log(`  Ink hello-world, first frame   ${describe(hello, 'ms')}`);
 console.log(`  run view, first frame          ${describe(view, 'ms')}; over hello-world in the same round ${describe(overhead, 'ms')}`);
 console.log(`  node -e 0, whole process       ${describe(bare, 'ms')}`);
 console.log(`  runs --json, whole process     ${describe(runsJson, 'ms')}`);
 report('startup', 'Ink hello-world, first frame', hello, 'ms');
-report('startup', 'run view, first frame', view, 'ms', `${overhead.median < 0 ? '−' : '+'}${fmt(Math.abs(overhead.median))} ms against hello-world, same round`);
+report(
+  'startup',
+  'run view, first frame',
+  view,
+  'ms',
+  `${overhead.median < 0 ? '−' : '+'}${fmt(Math.abs(overhead.median))} ms against hello-world, same round`,
+);
 report('startup', 'node -e 0, whole process', bare, 'ms');
 report('startup', 'runs --json, whole process', runsJson, 'ms');

@@ -25,25 +25,41 @@ function node(args: string[], cwd = dir): { ms: number; startedAt: number } {
   return { ms: performance.now() - started, startedAt };
 }
 
-interface Batch { ts: string; app: string; sql?: string; spid: number }
+interface Batch {
+  ts: string;
+  app: string;
+  sql?: string;
+  spid: number;
+}
 const batchesOf = (instance: string): Batch[] =>
-  readFileSync(join(dir, 'lab', 'logs', `${instance}.ndjson`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Batch);
+  readFileSync(join(dir, 'lab', 'logs', `${instance}.ndjson`), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Batch);
 
 node([cli, 'lab', 'start', '--dir', join(dir, 'lab')]);
 try {
   const configPath = join(dir, 'lab', 'mirrorbook.yaml');
   const status = [cli, 'status', '--config', configPath, '--json'];
-  const config = parse(readFileSync(configPath, 'utf8')) as { pair: Record<'principal' | 'mirror', { server: string; port: number; instance: string; login: string; password: string; caFile: string }> };
+  const config = parse(readFileSync(configPath, 'utf8')) as {
+    pair: Record<'principal' | 'mirror', { server: string; port: number; instance: string; login: string; password: string; caFile: string }>;
+  };
   node(status);
   // What one status sent to each server, after the driver's own session set-up batch.
   const plan = Object.values(config.pair).map((p) => ({
-    server: p.server, port: p.port, user: p.login,
+    server: p.server,
+    port: p.port,
+    user: p.login,
     password: readFileSync(join(dir, 'lab', p.password.replace(/^file:/, '')), 'utf8').trim(),
     ca: join(dir, 'lab', p.caFile),
-    batches: batchesOf(p.instance).filter((b) => b.app === 'mirrorbook' && b.sql && !/^set ansi_nulls on/.test(b.sql)).map((b) => b.sql!),
+    batches: batchesOf(p.instance)
+      .filter((b) => b.app === 'mirrorbook' && b.sql && !/^set ansi_nulls on/.test(b.sql))
+      .map((b) => b.sql!),
   }));
   const script = join(dir, 'plain-status.mjs');
-  writeFileSync(script, `import { readFileSync } from 'node:fs';
+  writeFileSync(
+    script,
+    `import { readFileSync } from 'node:fs';
 import sql from ${JSON.stringify(join(root, 'node_modules/mssql/index.js'))};
 const plan = ${JSON.stringify(plan)};
 await Promise.all(plan.map(async (p) => {
@@ -51,7 +67,8 @@ await Promise.all(plan.map(async (p) => {
   for (const batch of p.batches) await pool.request().batch(batch);
   await pool.close();
 }));
-`);
+`,
+  );
   node([script]);
 
   const samples = { status: [] as number[], plain: [] as number[], first: [] as number[] };
@@ -59,7 +76,9 @@ await Promise.all(plan.map(async (p) => {
     const before = batchesOf('SQLPRI01').length;
     const run = node(status);
     samples.status.push(run.ms);
-    const first = batchesOf('SQLPRI01').slice(before).find((b) => b.app === 'mirrorbook');
+    const first = batchesOf('SQLPRI01')
+      .slice(before)
+      .find((b) => b.app === 'mirrorbook');
     if (first) samples.first.push(Date.parse(first.ts) - run.startedAt);
     samples.plain.push(node([script]).ms);
   }
@@ -67,7 +86,11 @@ await Promise.all(plan.map(async (p) => {
   const p = spread(samples.plain);
   const f = spread(samples.first);
   const ratio = s.median / p.median;
-  console.log(`bench/status-vs-mssql: ${runs} rounds, interleaved; node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `bench/status-vs-mssql: ${runs} rounds, interleaved; node ${process.version}; load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`  status --json, whole process          ${describe(s, 'ms')}`);
   console.log(`  plain mssql, same batches             ${describe(p, 'ms')}; status/plain ${fmt(ratio)}×`);
   console.log(`  first statement after process start   ${describe(f, 'ms')}`);

@@ -35,7 +35,10 @@ export function parseCommandLine(args: readonly string[], table: OptionTable, wh
   const positionals: string[] = [];
   for (const token of tokens) {
     if (token.kind === 'option-terminator') continue;
-    if (token.kind === 'positional') { positionals.push(unshield(token.value)); continue; }
+    if (token.kind === 'positional') {
+      positionals.push(unshield(token.value));
+      continue;
+    }
     const spec = table[token.name];
     if (!spec) throw unknownOption(token.rawName, table, where);
     if (spec.type === 'boolean') {

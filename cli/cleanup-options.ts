@@ -7,8 +7,16 @@ import type { LoadOptions } from '../machines/procedure-source.js';
 
 export function cleanupShape(ctx: CommandContext, name: string, storePath: string): Pick<LoadOptions, 'dropAnchors' | 'removeBackupsOf'> {
   const dropAnchors = ctx.options['drop-anchors'] === true;
-  if (dropAnchors && name !== 'cleanup') throw new UsageError(`--drop-anchors belongs to cleanup, not ${name}`, 'the run anchors are removed only by `mirrorbook run cleanup --drop-anchors` (after disable)');
+  if (dropAnchors && name !== 'cleanup')
+    throw new UsageError(
+      `--drop-anchors belongs to cleanup, not ${name}`,
+      'the run anchors are removed only by `mirrorbook run cleanup --drop-anchors` (after disable)',
+    );
   const removeBackups = ctx.options['remove-backups'] === true;
-  if (removeBackups && name !== 'cleanup') throw new UsageError(`--remove-backups belongs to cleanup, not ${name}`, 'the seeding backup files are deleted only by `mirrorbook run cleanup --remove-backups` (after disable)');
+  if (removeBackups && name !== 'cleanup')
+    throw new UsageError(
+      `--remove-backups belongs to cleanup, not ${name}`,
+      'the seeding backup files are deleted only by `mirrorbook run cleanup --remove-backups` (after disable)',
+    );
   return { ...(dropAnchors ? { dropAnchors } : {}), ...(removeBackups ? { removeBackupsOf: storePath } : {}) };
 }

@@ -39,7 +39,6 @@ export interface CommandContext {
  * 3 needs an operator · 4 pair locked · 5 done with a skipped step · 130/143 interrupted). */
 export type Command = (ctx: CommandContext) => Promise<number>;
 
-
 /** A command's own option given as text (undefined when absent). */
 export function optionText(ctx: CommandContext, name: string): string | undefined {
   const value = ctx.options[name];

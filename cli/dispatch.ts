@@ -56,7 +56,10 @@ function globalFlags(values: Record<string, string | true>, env: NodeJS.ProcessE
  * or invisible format characters (an escape sequence could rewrite what a reader sees). */
 function operatorName(value: string): string {
   if (/[\p{Cc}\p{Cf}]/u.test(value) || value.length > 128 || value.trim() !== value) {
-    throw new UsageError(`--operator ${JSON.stringify(value)} is not allowed`, 'give a plain name such as alice or CORP\\alice: at most 128 characters, no control or invisible characters, no leading or trailing space');
+    throw new UsageError(
+      `--operator ${JSON.stringify(value)} is not allowed`,
+      'give a plain name such as alice or CORP\\alice: at most 128 characters, no control or invisible characters, no leading or trailing space',
+    );
   }
   return value;
 }
@@ -72,7 +75,7 @@ export async function dispatch(args: string[], io: CommandIo): Promise<number> {
       io.stderr.write(`mirrorbook: ${say(error.message)}\n${error.hint ? `hint: ${say(error.hint)}\n` : ''}`);
       return error.exitCode;
     }
-    io.stderr.write(`mirrorbook: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    io.stderr.write(`mirrorbook: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 70;
   }
 }
@@ -107,7 +110,16 @@ async function command(args: string[], io: CommandIo): Promise<number> {
     throw new UsageError(`unexpected argument '${positionals[spec.maxPositionals]}'`, `usage: ${spec.usage.map((u) => `mirrorbook ${u}`).join(' | ')}`);
   }
   const options = Object.fromEntries(Object.entries(values).filter(([key]) => key in spec.options));
-  const ctx: CommandContext = { positionals, options, flags: globalFlags(values, io.env), stdout: io.stdout, stderr: io.stderr, env: io.env, cwd: io.cwd, signals: io.signals };
+  const ctx: CommandContext = {
+    positionals,
+    options,
+    flags: globalFlags(values, io.env),
+    stdout: io.stdout,
+    stderr: io.stderr,
+    env: io.env,
+    cwd: io.cwd,
+    signals: io.signals,
+  };
   const { default: run } = await spec.load();
   return run(ctx);
 }

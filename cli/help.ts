@@ -33,7 +33,9 @@ export function overallHelp(): string {
 usage: mirrorbook <command> [options]      mirrorbook <command> --help      mirrorbook --version
 
 commands:
-${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`).join('\n')}
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
 
 common options:
 ${optionLines(COMMON_OPTIONS).join('\n')}

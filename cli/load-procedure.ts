@@ -19,7 +19,11 @@ export async function loadProcedureSource(env: NodeJS.ProcessEnv, cwd: string): 
   if (modulePath) {
     const mod: unknown = await import(pathToFileURL(resolve(cwd, modulePath)).href);
     if (!isSource(mod)) {
-      throw new EngineRefusal(`MIRRORBOOK_RUNBOOKS=${modulePath} does not export names() and load()`, 'see machines/procedure-source.ts for the module contract', 2);
+      throw new EngineRefusal(
+        `MIRRORBOOK_RUNBOOKS=${modulePath} does not export names() and load()`,
+        'see machines/procedure-source.ts for the module contract',
+        2,
+      );
     }
     return mod;
   }

@@ -39,6 +39,19 @@ process.on('beforeExit', () => {
   process.exitCode = 70;
 });
 
-dispatch(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signals, finishesWithoutOutput: (yes) => { finishesWithoutOutput = yes; } })
-  .finally(() => { settled = true; })
-  .then((code) => { process.exitCode = code; });
+dispatch(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  signals,
+  finishesWithoutOutput: (yes) => {
+    finishesWithoutOutput = yes;
+  },
+})
+  .finally(() => {
+    settled = true;
+  })
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -25,7 +25,9 @@ export interface Paths {
 /** The line a command that changes servers prints when nothing named its config and a lab's was
  * taken: an operator who meant real servers sees at once that the run went to the lab. */
 export function labConfigNotice(paths: Paths): string {
-  return paths.configFrom === 'lab' ? `mirrorbook: no --config and no mirrorbook.yaml here: using the lab's config ${paths.config} (give --config for real servers)\n` : '';
+  return paths.configFrom === 'lab'
+    ? `mirrorbook: no --config and no mirrorbook.yaml here: using the lab's config ${paths.config} (give --config for real servers)\n`
+    : '';
 }
 
 export function resolvePaths(options: { config?: string; store?: string; labDir?: string }, env: NodeJS.ProcessEnv, cwd: string): Paths {
@@ -33,29 +35,31 @@ export function resolvePaths(options: { config?: string; store?: string; labDir?
   const here = resolve(cwd, 'mirrorbook.yaml');
   const localLab = resolve(cwd, '.mirrorbook', 'lab');
   const last = lastLab(env);
-  const config = given !== undefined
-    ? resolve(cwd, given)
-    : existsSync(here)
-      ? here
-      : last !== undefined && isLabDir(last)
-        ? join(last, 'mirrorbook.yaml')
-        : isLabDir(localLab)
-          ? join(localLab, 'mirrorbook.yaml')
-          : last !== undefined
-            ? undefined
-            : here;
+  const config =
+    given !== undefined
+      ? resolve(cwd, given)
+      : existsSync(here)
+        ? here
+        : last !== undefined && isLabDir(last)
+          ? join(last, 'mirrorbook.yaml')
+          : isLabDir(localLab)
+            ? join(localLab, 'mirrorbook.yaml')
+            : last !== undefined
+              ? undefined
+              : here;
   const storeGiven = options.store ?? env.MIRRORBOOK_STORE;
   const store = storeGiven !== undefined ? resolve(cwd, storeGiven) : config !== undefined ? join(dirname(config), '.mirrorbook', 'state.db') : undefined;
   const besideStore = store !== undefined ? join(dirname(store), 'lab') : localLab;
-  const [labDir, labFrom]: [string, Paths['labFrom']] = options.labDir !== undefined
-    ? [resolve(cwd, options.labDir), 'dir']
-    : config !== undefined && isLabDir(dirname(config))
-      ? [dirname(config), 'config']
-      : last !== undefined
-        ? [last, 'last']
-        : isLabDir(besideStore)
-          ? [besideStore, 'store']
-          : [defaultLabDir(env), 'default'];
+  const [labDir, labFrom]: [string, Paths['labFrom']] =
+    options.labDir !== undefined
+      ? [resolve(cwd, options.labDir), 'dir']
+      : config !== undefined && isLabDir(dirname(config))
+        ? [dirname(config), 'config']
+        : last !== undefined
+          ? [last, 'last']
+          : isLabDir(besideStore)
+            ? [besideStore, 'store']
+            : [defaultLabDir(env), 'default'];
   return {
     get config() {
       if (config === undefined) throw new LabGoneError(last!);

@@ -26,8 +26,13 @@ export const realProcedures: ProcedureSource = {
   names: () => PROCEDURES.map((p) => p.name),
   load: async (name, options) => {
     const config = loadConfig(options.configPath, { env: options.env });
-    const backupFiles = name === 'cleanup' && options.removeBackupsOf !== undefined ? await readRunBackupFiles(options.removeBackupsOf, pairName(config)) : undefined;
-    const runbook = getRunbook(name, config, { ...(options.now ? { now: options.now } : {}), ...(options.dropAnchors ? { dropAnchors: true } : {}), ...(backupFiles ? { backupFiles } : {}) });
+    const backupFiles =
+      name === 'cleanup' && options.removeBackupsOf !== undefined ? await readRunBackupFiles(options.removeBackupsOf, pairName(config)) : undefined;
+    const runbook = getRunbook(name, config, {
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.dropAnchors ? { dropAnchors: true } : {}),
+      ...(backupFiles ? { backupFiles } : {}),
+    });
     return {
       runbook,
       pairKey: pairName(config),
@@ -46,7 +51,9 @@ export const realProcedures: ProcedureSource = {
         const connections = new PairConnections(config);
         return {
           serverName: (target) => config.pair[target]?.instance,
-          connect: async (target) => { await connections.pool(target); },
+          connect: async (target) => {
+            await connections.pool(target);
+          },
           query: (target, statement, signal) => connections.query(target, statement, signal),
           close: () => connections.close(),
         };

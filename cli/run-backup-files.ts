@@ -12,7 +12,8 @@ export function runBackupFiles(store: Store, pairKey: string): RunBackupFiles {
   for (const run of store.runs.list().filter((r) => r.pairKey === pairKey)) {
     const files = new Map<string, RunBackupFile>();
     for (const record of store.audit.forRun(run.id)) {
-      if (record.kind !== 'statement' || record.result !== 'ok' || (record.target !== 'principal' && record.target !== 'mirror') || record.sql === null) continue;
+      if (record.kind !== 'statement' || record.result !== 'ok' || (record.target !== 'principal' && record.target !== 'mirror') || record.sql === null)
+        continue;
       const backup = seedBackupOf(record.sql);
       if (!backup || !isRunSeedFile(backup.path, backup.database, run.id)) continue;
       // The server that wrote it (its instance name then), not the role it had: roles swap.

@@ -18,7 +18,8 @@ export function liveness(run: RunRecord, lock: (LockInfo & { stale: boolean }) |
     return { status: run.status, ...(how ? { how } : {}) };
   }
   const held = lock?.runId === run.id ? lock : undefined;
-  if (held && !held.stale) return { status: 'running', how: held.host === host ? `by process ${held.pid}` : `by process ${held.pid} on ${held.host} (cannot be checked from here)` };
+  if (held && !held.stale)
+    return { status: 'running', how: held.host === host ? `by process ${held.pid}` : `by process ${held.pid} on ${held.host} (cannot be checked from here)` };
   const gone = held ? `process ${held.pid} on ${held.host}` : `its process`;
   return { status: 'interrupted', how: `${gone} ended without recording an end (killed, crashed or the host restarted)` };
 }

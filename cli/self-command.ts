@@ -18,9 +18,13 @@ export function currentInvocation(env: NodeJS.ProcessEnv, cwd: string): Invocati
 }
 
 export function selfCommand({ env, script, execArgv, cwd }: Invocation): string {
-  if (env.npm_lifecycle_event === 'npx' || env.npm_command === 'exec' || env.npm_command === 'run-script' || env.npm_command === 'start') return 'npx mirrorbook';
+  if (env.npm_lifecycle_event === 'npx' || env.npm_command === 'exec' || env.npm_command === 'run-script' || env.npm_command === 'start')
+    return 'npx mirrorbook';
   if (script === undefined) return 'mirrorbook';
-  const onPath = (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => resolve(d));
+  const onPath = (env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((d) => resolve(d));
   if (basename(script) === 'mirrorbook' && onPath.includes(dirname(resolve(script)))) return 'mirrorbook';
   const rel = relative(cwd, script);
   const imports = execArgv.flatMap((arg, i) => (arg === '--import' && execArgv[i + 1] ? [arg, execArgv[i + 1]!] : arg.startsWith('--import=') ? [arg] : []));

@@ -51,6 +51,8 @@ export function ownSignals(): CommandSignals & { release(): void } {
         if (at !== -1) claims.splice(at, 1);
       };
     },
-    release: () => { for (const [name, handler] of handlers) process.off(name, handler); },
+    release: () => {
+      for (const [name, handler] of handlers) process.off(name, handler);
+    },
   };
 }

@@ -66,7 +66,12 @@ export function sqlcmdScript(runbook: RunbookDefinition, config: MirrorbookConfi
       lines.push(...comment(`BY HAND, before the next step: ${step.manual.instructions}`));
       byHand.push(`before step ${i + 1}: ${step.manual.instructions}`);
     }
-    if (step.destructive) lines.push(...comment(`DESTRUCTIVE: ${step.destructive.consequences}. mirrorbook asks you to type '${step.destructive.confirmText}' here; in this script, running it is the confirmation.`));
+    if (step.destructive)
+      lines.push(
+        ...comment(
+          `DESTRUCTIVE: ${step.destructive.consequences}. mirrorbook asks you to type '${step.destructive.confirmText}' here; in this script, running it is the confirmation.`,
+        ),
+      );
     if (note) lines.push(...comment(`In this script: ${note}.`));
     if (alreadyDone) lines.push(...comment(`already done on the live pair when this script was written (${mark.detail}); left out:`));
     if (hand) {
@@ -75,7 +80,8 @@ export function sqlcmdScript(runbook: RunbookDefinition, config: MirrorbookConfi
     }
     for (const statement of statements) {
       const text = statement.tsql.scripted ? statement.tsql.scripted(nameOf) : statement.tsql.masked;
-      if (text.includes(MASK) || text.includes('0x…')) throw new Error(`step ${step.id} holds a value only a run knows and has no script: ${text.slice(0, 80)}`);
+      if (text.includes(MASK) || text.includes('0x…'))
+        throw new Error(`step ${step.id} holds a value only a run knows and has no script: ${text.slice(0, 80)}`);
       if (/^\s*--/.test(text) && !text.includes('\n')) continue;
       if (alreadyDone) {
         lines.push(...comment(text));
@@ -92,7 +98,11 @@ export function sqlcmdScript(runbook: RunbookDefinition, config: MirrorbookConfi
   const body = steps.join('\n');
   for (const match of body.matchAll(/\$\(([^)]*)\)/g)) {
     const known = ['Server', 'Login', 'Password'].some((part) => servers.some((s) => match[1] === `${ROLE_VARIABLE[s.role]}${part}`)) || used.has(match[1]!);
-    if (!known) throw new UsageError(`the script would contain '$(${match[1]})', which SQLCMD would replace`, 'a value in the config (a path or name) contains $( … ): SQLCMD expands it as a variable; rename it or run the procedure with mirrorbook run');
+    if (!known)
+      throw new UsageError(
+        `the script would contain '$(${match[1]})', which SQLCMD would replace`,
+        'a value in the config (a path or name) contains $( … ): SQLCMD expands it as a variable; rename it or run the procedure with mirrorbook run',
+      );
   }
   return [...header(runbook, config, options, used, byHand), body, '', `-- end of ${runbook.name}: ${runbook.steps.length} steps`, ''].join('\n');
 }

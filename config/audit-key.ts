@@ -46,7 +46,10 @@ export function readAuditKey(configPath: string, env: NodeJS.ProcessEnv): Buffer
   const issues = new Issues();
   const section = readAuditSection(audit, issues, { baseDir: dirname(configPath), env });
   if (!issues.empty) {
-    throw new UsageError(`${configPath}: invalid configuration\n${issues.list.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, 'nothing was executed; fix the fields above and run again');
+    throw new UsageError(
+      `${configPath}: invalid configuration\n${issues.list.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      'nothing was executed; fix the fields above and run again',
+    );
   }
   const key = section?.key;
   return key ? Buffer.from(key.reveal(), 'utf8') : undefined;

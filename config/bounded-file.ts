@@ -24,24 +24,30 @@ export function readBoundedFile(path: string, { limit, what, field, missingHint 
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UsageError(`${prefix}cannot read ${what} ${path} (${code})`,
-      code === 'ENOENT' ? missingHint : 'check the path and its permissions');
+    throw new UsageError(`${prefix}cannot read ${what} ${path} (${code})`, code === 'ENOENT' ? missingHint : 'check the path and its permissions');
   }
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) {
-      throw new UsageError(`${prefix}cannot read ${what} ${path}: it is ${kindOf(stat)}, not a regular file`, `point it at an ordinary file; devices, FIFOs and sockets are refused`);
+      throw new UsageError(
+        `${prefix}cannot read ${what} ${path}: it is ${kindOf(stat)}, not a regular file`,
+        `point it at an ordinary file; devices, FIFOs and sockets are refused`,
+      );
     }
     if (stat.size > limit) {
-      throw new UsageError(`${prefix}cannot read ${what} ${path}: it is ${stat.size} bytes, more than the ${limit} allowed`, `a ${what} is small; check the path names the right file`);
+      throw new UsageError(
+        `${prefix}cannot read ${what} ${path}: it is ${stat.size} bytes, more than the ${limit} allowed`,
+        `a ${what} is small; check the path names the right file`,
+      );
     }
     const buffer = Buffer.alloc(limit + 1);
     let length = 0;
-    for (let n = -1; n !== 0 && length <= limit;) {
+    for (let n = -1; n !== 0 && length <= limit; ) {
       n = readSync(fd, buffer, length, buffer.length - length, null);
       length += n;
     }
-    if (length > limit) throw new UsageError(`${prefix}cannot read ${what} ${path}: it grew past ${limit} bytes while it was read`, 'check nothing is writing to it');
+    if (length > limit)
+      throw new UsageError(`${prefix}cannot read ${what} ${path}: it grew past ${limit} bytes while it was read`, 'check nothing is writing to it');
     return buffer.subarray(0, length).toString('utf8');
   } finally {
     closeSync(fd);

@@ -15,7 +15,20 @@ import { CONFIG_FILE_LIMIT, readBoundedFile } from './bounded-file.js';
 import { readAuditSection } from './audit-key.js';
 import type { AuthConfig, BackupConfig, EndpointConfig, MirrorbookConfig, PartnerRole, PeerNames, ServerConfig } from './types.js';
 
-const TOP_KEYS = ['preset', 'pair', 'databases', 'endpoint', 'auth', 'backup', 'secrets', 'safety', 'applicationPrograms', 'audit', 'monitor', 'waits'] as const;
+const TOP_KEYS = [
+  'preset',
+  'pair',
+  'databases',
+  'endpoint',
+  'auth',
+  'backup',
+  'secrets',
+  'safety',
+  'applicationPrograms',
+  'audit',
+  'monitor',
+  'waits',
+] as const;
 const SERVER_KEYS = ['server', 'host', 'port', 'instance', 'login', 'password', 'encrypt', 'trustServerCertificate', 'caFile', 'mirroringAddress'] as const;
 const ROLES: PartnerRole[] = ['principal', 'mirror', 'witness'];
 const MIRRORING_ADDRESS = /^TCP:\/\/(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
@@ -29,7 +42,11 @@ export interface LoadOptions {
 }
 
 export function loadConfig(path: string, options: LoadOptions): MirrorbookConfig {
-  const text = readBoundedFile(path, { limit: CONFIG_FILE_LIMIT, what: 'config file', missingHint: 'pass --config FILE, set MIRRORBOOK_CONFIG, or run `mirrorbook lab start` to write one' });
+  const text = readBoundedFile(path, {
+    limit: CONFIG_FILE_LIMIT,
+    what: 'config file',
+    missingHint: 'pass --config FILE, set MIRRORBOOK_CONFIG, or run `mirrorbook lab start` to write one',
+  });
   return parseConfig(text, path, options);
 }
 
@@ -45,7 +62,10 @@ export function parseConfig(text: string, path: string, options: LoadOptions): M
     raw = doc.toJS() ?? {};
   } catch (error) {
     // yaml refuses alias expansion that would blow up memory ("billion laughs").
-    throw new UsageError(`${path}: not valid YAML: ${(error as Error).message}`, 'write the values out instead of repeating them through anchors and aliases (&name / *name)');
+    throw new UsageError(
+      `${path}: not valid YAML: ${(error as Error).message}`,
+      'write the values out instead of repeating them through anchors and aliases (&name / *name)',
+    );
   }
   const issues = new Issues();
   const config = readConfig(raw, resolve(path), issues, options.env);
@@ -88,8 +108,12 @@ function readConfig(raw: unknown, path: string, issues: Issues, env: NodeJS.Proc
   // program_name is nvarchar(128): a longer LIKE pattern matches nothing.
   const programsRaw = list(top.applicationPrograms, 'applicationPrograms', issues, 50);
   const applicationPrograms = programsRaw
-    ? programsRaw.map((p, i) => str(p, `applicationPrograms[${i}]`, issues, { pattern: /^.{1,128}$/su, allowed: 'a LIKE pattern of at most 128 characters' })).filter((p): p is string => p !== undefined)
-    : patriot ? PATRIOT.applicationPrograms : [];
+    ? programsRaw
+        .map((p, i) => str(p, `applicationPrograms[${i}]`, issues, { pattern: /^.{1,128}$/su, allowed: 'a LIKE pattern of at most 128 characters' }))
+        .filter((p): p is string => p !== undefined)
+    : patriot
+      ? PATRIOT.applicationPrograms
+      : [];
   const monitor = readMonitor(top.monitor, issues, sources);
   const waitsRaw = mapping(top.waits, 'waits', ['withoutProgressSeconds'], issues) ?? {};
   const waits = { withoutProgressSeconds: int(waitsRaw.withoutProgressSeconds, 'waits.withoutProgressSeconds', issues, 10, 3600) ?? 300 };
@@ -98,10 +122,15 @@ function readConfig(raw: unknown, path: string, issues: Issues, env: NodeJS.Proc
     const seen = new Map<string, PartnerRole>();
     for (const s of Object.values(servers)) {
       const other = seen.get(s.mirroringAddress.toUpperCase());
-      if (other) issues.add(`pair.${s.role}.mirroringAddress`, `is the same as pair.${other}.mirroringAddress; every partner and the witness need their own (error 1452/1429 otherwise)`);
+      if (other)
+        issues.add(
+          `pair.${s.role}.mirroringAddress`,
+          `is the same as pair.${other}.mirroringAddress; every partner and the witness need their own (error 1452/1429 otherwise)`,
+        );
       seen.set(s.mirroringAddress.toUpperCase(), s.role);
       const sameInstance = [...Object.values(servers)].find((o) => o !== s && o.instance.toUpperCase() === s.instance.toUpperCase());
-      if (sameInstance && s.role !== 'principal' && sameInstance.role === 'principal') issues.add(`pair.${s.role}.instance`, `is the same instance as pair.principal.instance; mirroring needs two instances`);
+      if (sameInstance && s.role !== 'principal' && sameInstance.role === 'principal')
+        issues.add(`pair.${s.role}.instance`, `is the same instance as pair.principal.instance; mirroring needs two instances`);
     }
   }
   if (!issues.empty || !endpoint || !servers.principal || !servers.mirror || !databases || !auth || !backup || !secrets) return undefined;
@@ -148,7 +177,11 @@ function readEndpoint(value: unknown, patriot: boolean, issues: Issues, warnings
   const algorithm = oneOf(raw.algorithm, 'endpoint.algorithm', ['AES', 'RC4', 'AES RC4', 'RC4 AES'] as const, issues) ?? 'AES';
   const allowRc4 = bool(raw.allowRc4, 'endpoint.allowRc4', issues) ?? false;
   if (algorithm.includes('RC4')) {
-    if (!allowRc4) issues.add('endpoint.algorithm', `${algorithm} uses RC4, which is deprecated and insecure; use AES, or set endpoint.allowRc4: true if an old peer really needs it`);
+    if (!allowRc4)
+      issues.add(
+        'endpoint.algorithm',
+        `${algorithm} uses RC4, which is deprecated and insecure; use AES, or set endpoint.allowRc4: true if an old peer really needs it`,
+      );
     else warnings.push(`endpoint.algorithm ${algorithm}: RC4 is deprecated and insecure (allowed by endpoint.allowRc4)`);
   }
   if (encryption === 'DISABLED') warnings.push('endpoint.encryption DISABLED: mirroring traffic travels unencrypted');
@@ -169,7 +202,13 @@ function readEndpointNames(value: unknown, issues: Issues): EndpointConfig['name
   return names;
 }
 
-function readServer(value: unknown, role: PartnerRole, endpointPort: number | undefined, issues: Issues, sources: { baseDir: string; env: NodeJS.ProcessEnv }): ServerConfig | undefined {
+function readServer(
+  value: unknown,
+  role: PartnerRole,
+  endpointPort: number | undefined,
+  issues: Issues,
+  sources: { baseDir: string; env: NodeJS.ProcessEnv },
+): ServerConfig | undefined {
   const path = `pair.${role}`;
   const raw = mapping(value, path, SERVER_KEYS, issues);
   if (!raw) return undefined;
@@ -192,25 +231,41 @@ function readServer(value: unknown, role: PartnerRole, endpointPort: number | un
     try {
       password = resolveSecret(raw.password, `${path}.password`, sources);
     } catch (error) {
-      issues.add(`${path}.password`, (error as Error).message.replace(`${path}.password: `, '') + ((error as UsageError).hint?.includes('env:NAME') ? ' (use env:NAME or file:PATH)' : ''));
+      issues.add(
+        `${path}.password`,
+        (error as Error).message.replace(`${path}.password: `, '') + ((error as UsageError).hint?.includes('env:NAME') ? ' (use env:NAME or file:PATH)' : ''),
+      );
     }
   }
   const encrypt = oneOf(raw.encrypt, `${path}.encrypt`, [false, true, 'strict'] as const, issues) ?? true;
   const trustServerCertificate = bool(raw.trustServerCertificate, `${path}.trustServerCertificate`, issues) ?? false;
   const caFileRaw = str(raw.caFile, `${path}.caFile`, issues);
   const caFile = caFileRaw === undefined ? undefined : isAbsolute(caFileRaw) ? caFileRaw : resolve(sources.baseDir, caFileRaw);
-  if (caFile !== undefined && !readableFile(caFile)) issues.add(`${path}.caFile`, `${caFile} is not a readable file; expected the PEM file of the CA that signed the server's certificate (relative to this config)`);
+  if (caFile !== undefined && !readableFile(caFile))
+    issues.add(
+      `${path}.caFile`,
+      `${caFile} is not a readable file; expected the PEM file of the CA that signed the server's certificate (relative to this config)`,
+    );
   // Trusting any certificate would silently make the CA file pointless: say so instead.
-  if (caFile !== undefined && trustServerCertificate) issues.add(`${path}.trustServerCertificate`, `true together with caFile ${caFile}: the CA would never be checked; remove trustServerCertificate to verify the server with ${caFile}`);
-  const addressRaw = str(need('mirroringAddress', 'TCP://host:port of this instance\'s mirroring endpoint'), `${path}.mirroringAddress`, issues);
+  if (caFile !== undefined && trustServerCertificate)
+    issues.add(
+      `${path}.trustServerCertificate`,
+      `true together with caFile ${caFile}: the CA would never be checked; remove trustServerCertificate to verify the server with ${caFile}`,
+    );
+  const addressRaw = str(need('mirroringAddress', "TCP://host:port of this instance's mirroring endpoint"), `${path}.mirroringAddress`, issues);
   let mirroringAddress: string | undefined;
   if (addressRaw !== undefined) {
     const match = MIRRORING_ADDRESS.exec(addressRaw);
-    if (!match) issues.add(`${path}.mirroringAddress`, `${quoted(addressRaw)} is not allowed; expected TCP://host:port (a host name, FQDN, IPv4 or [IPv6]; never the instance name)`);
+    if (!match)
+      issues.add(
+        `${path}.mirroringAddress`,
+        `${quoted(addressRaw)} is not allowed; expected TCP://host:port (a host name, FQDN, IPv4 or [IPv6]; never the instance name)`,
+      );
     else {
       const addressPort = Number(match[3]);
       if (addressPort < 1024 || addressPort > 32767) issues.add(`${path}.mirroringAddress`, `port ${addressPort} is outside 1024–32767`);
-      else if (endpointPort !== undefined && addressPort !== endpointPort) issues.add(`${path}.mirroringAddress`, `port ${addressPort} differs from endpoint.port ${endpointPort}; the address must name the endpoint's port`);
+      else if (endpointPort !== undefined && addressPort !== endpointPort)
+        issues.add(`${path}.mirroringAddress`, `port ${addressPort} differs from endpoint.port ${endpointPort}; the address must name the endpoint's port`);
       else mirroringAddress = addressRaw;
     }
   }
@@ -235,7 +290,8 @@ function readDatabases(value: unknown, patriot: boolean, issues: Issues): string
 
 function readAuth(value: unknown, patriot: boolean, issues: Issues): AuthConfig | undefined {
   const raw: Raw | undefined =
-    mapping(value, 'auth', ['mode', 'serviceAccount', 'certificates', 'logins', 'users', 'expiryYears', 'backdateDays', 'exchange'], issues) ?? (patriot ? {} : undefined);
+    mapping(value, 'auth', ['mode', 'serviceAccount', 'certificates', 'logins', 'users', 'expiryYears', 'backdateDays', 'exchange'], issues) ??
+    (patriot ? {} : undefined);
   if (!raw) {
     issues.add('auth', 'missing; expected { mode: domain, serviceAccount: DOMAIN\\name } or { mode: certificate }');
     return undefined;
@@ -274,15 +330,33 @@ function readAuth(value: unknown, patriot: boolean, issues: Issues): AuthConfig 
 }
 
 function readBackup(value: unknown, auth: AuthConfig | undefined, issues: Issues): BackupConfig | undefined {
-  const raw = mapping(value, 'backup', ['directory', 'mirrorReadsFrom', 'mirrorDirectory', 'principalReadsFrom', 'seed', 'mirrorDataPath', 'mirrorLogPath'], issues);
+  const raw = mapping(
+    value,
+    'backup',
+    ['directory', 'mirrorReadsFrom', 'mirrorDirectory', 'principalReadsFrom', 'seed', 'mirrorDataPath', 'mirrorLogPath'],
+    issues,
+  );
   if (!raw) {
     issues.add('backup', "missing; expected { directory: 'D:\\Backup', mirrorReadsFrom: '\\\\SQLPRI01\\Backup' }");
     return undefined;
   }
   const windowsPath = { pattern: WINDOWS_PATH, allowed: "a Windows path such as 'D:\\Backup' (single-quoted in YAML; no .. segment, no quote)" };
-  const uncPath = { pattern: UNC_PATH, allowed: "a UNC path such as '\\\\SQLPRI01\\Backup' (single-quoted in YAML; no .. segment, no quote, no \\\\?\\ device path)" };
-  const directory = str(required(raw.directory, 'backup.directory', "where the principal writes backups, e.g. 'D:\\Backup'", issues), 'backup.directory', issues, windowsPath);
-  const mirrorReadsFrom = str(required(raw.mirrorReadsFrom, 'backup.mirrorReadsFrom', "how the mirror reads that directory, e.g. '\\\\SQLPRI01\\Backup'", issues), 'backup.mirrorReadsFrom', issues, uncPath);
+  const uncPath = {
+    pattern: UNC_PATH,
+    allowed: "a UNC path such as '\\\\SQLPRI01\\Backup' (single-quoted in YAML; no .. segment, no quote, no \\\\?\\ device path)",
+  };
+  const directory = str(
+    required(raw.directory, 'backup.directory', "where the principal writes backups, e.g. 'D:\\Backup'", issues),
+    'backup.directory',
+    issues,
+    windowsPath,
+  );
+  const mirrorReadsFrom = str(
+    required(raw.mirrorReadsFrom, 'backup.mirrorReadsFrom', "how the mirror reads that directory, e.g. '\\\\SQLPRI01\\Backup'", issues),
+    'backup.mirrorReadsFrom',
+    issues,
+    uncPath,
+  );
   const mirrorDirectory = str(raw.mirrorDirectory, 'backup.mirrorDirectory', issues, windowsPath);
   const principalReadsFrom = str(raw.principalReadsFrom, 'backup.principalReadsFrom', issues, uncPath);
   const seed = oneOf(raw.seed, 'backup.seed', ['backup', 'existing'] as const, issues) ?? 'backup';
@@ -294,12 +368,22 @@ function readBackup(value: unknown, auth: AuthConfig | undefined, issues: Issues
   }
   if (!directory || !mirrorReadsFrom) return undefined;
   return {
-    directory, mirrorReadsFrom, seed, ...(mirrorDirectory ? { mirrorDirectory } : {}), ...(principalReadsFrom ? { principalReadsFrom } : {}),
-    ...(mirrorDataPath ? { mirrorDataPath } : {}), ...(mirrorLogPath ? { mirrorLogPath } : {}),
+    directory,
+    mirrorReadsFrom,
+    seed,
+    ...(mirrorDirectory ? { mirrorDirectory } : {}),
+    ...(principalReadsFrom ? { principalReadsFrom } : {}),
+    ...(mirrorDataPath ? { mirrorDataPath } : {}),
+    ...(mirrorLogPath ? { mirrorLogPath } : {}),
   };
 }
 
-function readSecrets(value: unknown, auth: AuthConfig | undefined, issues: Issues, sources: { baseDir: string; env: NodeJS.ProcessEnv }): MirrorbookConfig['secrets'] | undefined {
+function readSecrets(
+  value: unknown,
+  auth: AuthConfig | undefined,
+  issues: Issues,
+  sources: { baseDir: string; env: NodeJS.ProcessEnv },
+): MirrorbookConfig['secrets'] | undefined {
   const raw = mapping(value, 'secrets', ['masterKeyPassword', 'endpointLoginPassword'], issues) ?? {};
   const secrets: MirrorbookConfig['secrets'] = {};
   for (const key of ['masterKeyPassword', 'endpointLoginPassword'] as const) {

@@ -19,7 +19,19 @@ export const MONITOR_DEFAULTS: Omit<MonitorConfig, 'webhook' | 'exec'> = {
   errorLog: false,
 };
 
-const KEYS = ['intervalSeconds', 'connectTimeoutSeconds', 'thresholds', 'clearAfterPolls', 'slowAnswerMs', 'retentionHours', 'certificateWarningDays', 'inventorySeconds', 'webhook', 'exec', 'errorLog'] as const;
+const KEYS = [
+  'intervalSeconds',
+  'connectTimeoutSeconds',
+  'thresholds',
+  'clearAfterPolls',
+  'slowAnswerMs',
+  'retentionHours',
+  'certificateWarningDays',
+  'inventorySeconds',
+  'webhook',
+  'exec',
+  'errorLog',
+] as const;
 const THRESHOLD_KEYS = ['unsentLogKb', 'unrestoredLogKb', 'oldestUnsentMinutes', 'commitOverheadMs', 'catchUpSeconds'] as const;
 
 export function readMonitor(value: unknown, issues: Issues, sources: { baseDir: string; env: NodeJS.ProcessEnv }): MonitorConfig {

@@ -15,7 +15,10 @@ export class Secret {
   readonly #value: string;
 
   /** `source` says where the value came from ("env:MB_MASTER_KEY"); it is safe to show. */
-  constructor(value: string, readonly source: string = 'literal') {
+  constructor(
+    value: string,
+    readonly source: string = 'literal',
+  ) {
     this.#value = value;
   }
 
@@ -76,7 +79,12 @@ export function resolveSecret(raw: unknown, field: string, sources: SecretSource
     const path = raw.slice('file:'.length);
     if (path.length === 0) throw new UsageError(`${field}: "file:" needs a path`, SECRET_FORMS_HINT);
     const full = isAbsolute(path) ? path : resolve(sources.baseDir, path);
-    const content = readBoundedFile(full, { limit: SECRET_FILE_LIMIT, what: 'secret file', field, missingHint: 'check the path (relative to the config file) and its permissions' });
+    const content = readBoundedFile(full, {
+      limit: SECRET_FILE_LIMIT,
+      what: 'secret file',
+      field,
+      missingHint: 'check the path (relative to the config file) and its permissions',
+    });
     const value = content.replace(/\r?\n$/, '');
     if (value.length === 0) throw new UsageError(`${field}: secret file ${full} is empty`, 'write the secret into the file');
     return new Secret(value, raw);

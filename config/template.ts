@@ -59,7 +59,9 @@ export function renderConfig(answers: ConfigAnswers, writtenBy: string): string 
     'pair:',
     ...server('principal', answers.principal),
     ...server('mirror', answers.mirror),
-    ...(answers.witness ? server('witness', answers.witness) : ['  # witness:                        # optional: a third instance for automatic failover (same keys)']),
+    ...(answers.witness
+      ? server('witness', answers.witness)
+      : ['  # witness:                        # optional: a third instance for automatic failover (same keys)']),
     `databases: [${databases.map(q).join(', ')}]`,
     'backup:',
     `  directory: ${q(answers.backupDirectory)}          # where the principal writes the backups that seed the mirror (local to the principal)`,

@@ -108,7 +108,10 @@ export function partners(config: MirrorbookConfig): ServerConfig[] {
  * partners' instance names as @@SERVERNAME compares them (case-insensitive), in a fixed order, so
  * `instance: sqlpri01` or a config with the roles swapped after a failover names the same pair. */
 export function pairName(config: MirrorbookConfig): string {
-  return [config.pair.principal.instance, config.pair.mirror.instance].map((i) => i.toUpperCase()).sort().join('+');
+  return [config.pair.principal.instance, config.pair.mirror.instance]
+    .map((i) => i.toUpperCase())
+    .sort()
+    .join('+');
 }
 
 /** `monitor:` in mirrorbook.yaml — how often and against what the Mirroring Monitor raises alarms. */

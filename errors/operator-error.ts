@@ -3,7 +3,11 @@
 // else that reaches it is a bug (exit 70). Kept free of imports so every layer can use it.
 
 export class OperatorError extends Error {
-  constructor(message: string, readonly hint: string | undefined, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly hint: string | undefined,
+    readonly exitCode: number,
+  ) {
     super(message);
   }
 }

@@ -15,7 +15,8 @@ import type { SiteRoles } from './site.js';
 
 export const GUIDE_PASSWORD = 'Patriot12##';
 
-const mmddyyyy = (date: Date): string => `${String(date.getUTCMonth() + 1).padStart(2, '0')}/${String(date.getUTCDate()).padStart(2, '0')}/${date.getUTCFullYear()}`;
+const mmddyyyy = (date: Date): string =>
+  `${String(date.getUTCMonth() + 1).padStart(2, '0')}/${String(date.getUTCDate()).padStart(2, '0')}/${date.getUTCFullYear()}`;
 
 /** "Principal Endpoint" / "Mirror Endpoint" of the guide, for PRINCIPAL or MIRROR: the master key
  * under `password`, the certificate from `now` for 20 years, the RC4 endpoint, the certificate's
@@ -44,7 +45,8 @@ GO
 `;
 }
 
-const endpointScript = (prefix: 'PRINCIPAL' | 'MIRROR', now: Date): string => guideEndpointScript(prefix, { now, password: GUIDE_PASSWORD, certificateDirectory: 'C:\\Temp' });
+const endpointScript = (prefix: 'PRINCIPAL' | 'MIRROR', now: Date): string =>
+  guideEndpointScript(prefix, { now, password: GUIDE_PASSWORD, certificateDirectory: 'C:\\Temp' });
 
 /** "Principal User" / "Mirror User" of the guide: the login, user and certificate standing for the
  * other server, the certificate read from `certificateDirectory` (the guide's C:\Temp). */
@@ -77,9 +79,13 @@ async function runScript(lab: LabState, instance: string, login: { name: string;
   const session = await inProcessInstance(lab, instance, { now: () => now }).login(login.name, login.password, 'master');
   if (!('query' in session)) throw new Error(`the guide site: cannot log in to ${instance}: ${session.message}`);
   try {
-    for (const batch of script.split(/^GO$/m).map((b) => b.trim()).filter(Boolean)) {
+    for (const batch of script
+      .split(/^GO$/m)
+      .map((b) => b.trim())
+      .filter(Boolean)) {
       const result = await session.query(batch);
-      if (result.errors.length > 0) throw new Error(`the guide site: ${instance} refused "${batch.split('\n')[0]}": ${result.errors.map((e) => `${e.number} ${e.message}`).join('; ')}`);
+      if (result.errors.length > 0)
+        throw new Error(`the guide site: ${instance} refused "${batch.split('\n')[0]}": ${result.errors.map((e) => `${e.number} ${e.message}`).join('; ')}`);
     }
   } finally {
     session.close();
@@ -97,13 +103,23 @@ export async function buildGuideSite(lab: LabState, roles: SiteRoles, login: { n
   const principal = lab.instances[roles.principal]!;
   // The job that takes those backups exists on the principal only, as on a site that never
   // thought about the mirror: after a failover nothing backs up the databases.
-  principal.agentJobs = [{
-    jobId: randomUUID().toUpperCase(),
-    name: 'Patriot - nightly backup',
-    enabled: true,
-    createdAt: now.toISOString(),
-    steps: [{ stepId: 1, stepName: 'Back up Patriot and PatriotArchive', subsystem: 'TSQL', command: SITE_BACKUPS.replace(/\nGO/g, ';').trim(), databaseName: 'master' }],
-  }];
+  principal.agentJobs = [
+    {
+      jobId: randomUUID().toUpperCase(),
+      name: 'Patriot - nightly backup',
+      enabled: true,
+      createdAt: now.toISOString(),
+      steps: [
+        {
+          stepId: 1,
+          stepName: 'Back up Patriot and PatriotArchive',
+          subsystem: 'TSQL',
+          command: SITE_BACKUPS.replace(/\nGO/g, ';').trim(),
+          databaseName: 'master',
+        },
+      ],
+    },
+  ];
   const speed = principal.behaviour.backupMsPerGB;
   principal.behaviour.backupMsPerGB = 0; // the job ran before the lab started: no waiting now
   try {

@@ -102,7 +102,10 @@ export function addInstance(lab: LabState, spec: SiteOptions & { name: string; n
   if (sa) sa.isDisabled = true;
   for (const login of logins) instance.logins[login.name] = login;
   instance.serverRoleMembers['sysadmin'] = logins.filter((login) => login.name !== 'NT AUTHORITY\\SYSTEM').map((login) => login.name);
-  instance.errorLog.push({ ts: instance.service.lastStartupTime, text: `SQL Server is starting at normal priority base (=7). This is an informational message only. No user action is required.` });
+  instance.errorLog.push({
+    ts: instance.service.lastStartupTime,
+    text: `SQL Server is starting at normal priority base (=7). This is an informational message only. No user action is required.`,
+  });
   lab.instances[instance.name] = instance;
   lab.faults[instance.name] = { down: false, isolated: false, slowMs: 0 };
   return instance;
@@ -135,11 +138,30 @@ function seedPatriot(lab: LabState, instance: InstanceState, options: SiteOption
   const host = lab.hosts[instance.host] as HostState;
   const created = new Date(now.getTime() - 380 * DAY_MS);
   const seeds = [
-    { name: 'Patriot', sizeMB: options.sizesMB?.Patriot ?? 4096, recovery: options.recoveryModels?.Patriot ?? 'FULL', tps: 20, tables: { Signals: 18_400_000, Clients: 5_200, Activations: 2_950_000, EventLog: 7_600_000, Users: 140 } },
-    { name: 'PatriotArchive', sizeMB: options.sizesMB?.PatriotArchive ?? 6144, recovery: options.recoveryModels?.PatriotArchive ?? 'SIMPLE', tps: 4, tables: { ArchivedSignals: 96_000_000, ArchivedActivations: 11_300_000 } },
+    {
+      name: 'Patriot',
+      sizeMB: options.sizesMB?.Patriot ?? 4096,
+      recovery: options.recoveryModels?.Patriot ?? 'FULL',
+      tps: 20,
+      tables: { Signals: 18_400_000, Clients: 5_200, Activations: 2_950_000, EventLog: 7_600_000, Users: 140 },
+    },
+    {
+      name: 'PatriotArchive',
+      sizeMB: options.sizesMB?.PatriotArchive ?? 6144,
+      recovery: options.recoveryModels?.PatriotArchive ?? 'SIMPLE',
+      tps: 4,
+      tables: { ArchivedSignals: 96_000_000, ArchivedActivations: 11_300_000 },
+    },
   ] as const;
   for (const seed of seeds) {
-    const database = newDatabaseState({ name: seed.name, databaseId: nextDatabaseId(instance), dataDirectory: dataDirectory(instance), now: created, sizeMB: seed.sizeMB, recoveryModel: seed.recovery });
+    const database = newDatabaseState({
+      name: seed.name,
+      databaseId: nextDatabaseId(instance),
+      dataDirectory: dataDirectory(instance),
+      now: created,
+      sizeMB: seed.sizeMB,
+      recoveryModel: seed.recovery,
+    });
     database.tables = { ...seed.tables };
     database.workloadTps = seed.tps;
     database.committedTransactions = Object.values(seed.tables).reduce((sum, rows) => sum + rows, 0);

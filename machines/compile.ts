@@ -29,7 +29,11 @@ export function compileRunbook(rt: RunRuntime) {
         const step = stepAt(rt, context.position);
         const policy = step.retry!;
         const delay = policy.backoffMs * (policy.factor ?? 2) ** context.retries;
-        rt.emit({ type: 'note', stepId: step.id, text: `${context.error?.message ?? 'unknown failure'} — retry ${context.retries + 1} of ${policy.attempts - 1} in ${(delay / 1000).toFixed(1)} s` });
+        rt.emit({
+          type: 'note',
+          stepId: step.id,
+          text: `${context.error?.message ?? 'unknown failure'} — retry ${context.retries + 1} of ${policy.attempts - 1} in ${(delay / 1000).toFixed(1)} s`,
+        });
         return { retryAt: Date.now() + delay, retries: context.retries + 1 };
       }),
     },

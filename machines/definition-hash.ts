@@ -46,7 +46,18 @@ export function summarizeDefinition(runbook: RunbookDefinition): PinnedDefinitio
 export function hashDefinition(summary: PinnedDefinition): string {
   const canonical = JSON.stringify({
     name: summary.name,
-    steps: summary.steps.map((s) => [s.id, s.title, s.target, s.manual, s.destructive, s.manualInstructions ?? null, s.confirmText ?? null, s.retry ?? null, s.timeoutMs ?? null, s.statements.map((st) => [st.target, st.sql])]),
+    steps: summary.steps.map((s) => [
+      s.id,
+      s.title,
+      s.target,
+      s.manual,
+      s.destructive,
+      s.manualInstructions ?? null,
+      s.confirmText ?? null,
+      s.retry ?? null,
+      s.timeoutMs ?? null,
+      s.statements.map((st) => [st.target, st.sql]),
+    ]),
   });
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -78,8 +89,10 @@ export function describeDefinitionChanges(before: DefinitionSummary, after: Defi
     const n = newSteps.find((s) => s.id === id)!;
     if (o.title !== n.title) changes.push(`step '${id}': title "${o.title}" → "${n.title}"`);
     if (o.target !== n.target) changes.push(`step '${id}': target ${o.target} → ${n.target}`);
-    if (o.manual !== n.manual || (o.manualInstructions ?? '') !== (n.manualInstructions ?? '')) changes.push(`step '${id}': manual flag or instructions changed`);
-    if (o.destructive !== n.destructive || (o.confirmText ?? '') !== (n.confirmText ?? '')) changes.push(`step '${id}': destructive flag or confirmation text changed`);
+    if (o.manual !== n.manual || (o.manualInstructions ?? '') !== (n.manualInstructions ?? ''))
+      changes.push(`step '${id}': manual flag or instructions changed`);
+    if (o.destructive !== n.destructive || (o.confirmText ?? '') !== (n.confirmText ?? ''))
+      changes.push(`step '${id}': destructive flag or confirmation text changed`);
     if (JSON.stringify(o.retry ?? null) !== JSON.stringify(n.retry ?? null)) changes.push(`step '${id}': retry policy changed`);
     if ((o.timeoutMs ?? null) !== (n.timeoutMs ?? null)) changes.push(`step '${id}': timeout ${o.timeoutMs ?? 'none'} → ${n.timeoutMs ?? 'none'} ms`);
     const oSql = o.statements.map((s) => `${s.target}: ${s.sql}`);

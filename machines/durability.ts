@@ -84,23 +84,26 @@ export function createDurability(store: Store, runId: string, checkpoint: Checkp
     // is what carries the fsync making the earlier commits durable.
     const save = changed || (!staged.length && !also);
     const labels: string[] = [];
-    store.transaction(() => {
-      for (const item of staged) {
-        if ('audit' in item) store.audit.append(item.audit);
-        else if ('outcome' in item) {
-          store.journal.outcome(item.outcome);
-          labels.push(`outcome:${item.stepId}`);
-        } else {
-          store.journal.step(item.step);
-          labels.push(`step:${item.step.stepId}:${item.step.status}`);
+    store.transaction(
+      () => {
+        for (const item of staged) {
+          if ('audit' in item) store.audit.append(item.audit);
+          else if ('outcome' in item) {
+            store.journal.outcome(item.outcome);
+            labels.push(`outcome:${item.stepId}`);
+          } else {
+            store.journal.step(item.step);
+            labels.push(`step:${item.step.stepId}:${item.step.status}`);
+          }
         }
-      }
-      also?.(labels);
-      if (save) {
-        store.snapshots.save(runId, snapshot, checkpoint.definitionHash);
-        labels.push(`checkpoint:${checkpoint.name(snapshot)}`);
-      }
-    }, { sync });
+        also?.(labels);
+        if (save) {
+          store.snapshots.save(runId, snapshot, checkpoint.definitionHash);
+          labels.push(`checkpoint:${checkpoint.name(snapshot)}`);
+        }
+      },
+      { sync },
+    );
     staged = [];
     if (save) {
       savedCheckpoint = json;
@@ -112,7 +115,9 @@ export function createDurability(store: Store, runId: string, checkpoint: Checkp
 
   return {
     attempts: (stepId) => journal().get(stepId) ?? [],
-    record: (audit) => { staged.push({ audit: { ...audit, at: audit.at ?? new Date().toISOString() } }); },
+    record: (audit) => {
+      staged.push({ audit: { ...audit, at: audit.at ?? new Date().toISOString() } });
+    },
     async attempt<T>(intent: IntentInput, effect: () => Promise<T>, outcome: OutcomeOf<T>): Promise<T> {
       journal();
       let id = 0;
@@ -132,12 +137,16 @@ export function createDurability(store: Store, runId: string, checkpoint: Checkp
       return ended.value;
     },
     reconcile: (entry, outcome) => stageOutcome(entry.id, outcome),
-    finishStep: (state) => { staged.push({ step: state }); },
+    finishStep: (state) => {
+      staged.push({ step: state });
+    },
     restored: (snapshot) => {
       savedCheckpoint = JSON.stringify(snapshot);
       savedName = checkpoint.name(snapshot);
     },
-    checkpoint: (options) => { if (staged.length || options?.always) commit(false); },
+    checkpoint: (options) => {
+      if (staged.length || options?.always) commit(false);
+    },
     settle: () => commit(true),
     end: (also) => {
       commit(true, () => also(), true);
@@ -169,7 +178,13 @@ export function reopenRun(store: Store, run: RunRecord, previousPid: number): vo
   store.transaction(() => {
     store.runs.setStatus(run.id, 'running');
     if (run.status === 'running') {
-      store.audit.append({ kind: 'resume', runId: run.id, result: 'running', message: `the previous process (pid ${previousPid}) ended without finishing the run`, data: { from: 'running' } });
+      store.audit.append({
+        kind: 'resume',
+        runId: run.id,
+        result: 'running',
+        message: `the previous process (pid ${previousPid}) ended without finishing the run`,
+        data: { from: 'running' },
+      });
     }
   });
   store.wal.holdRun(run.id);

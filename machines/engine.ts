@@ -73,7 +73,9 @@ function lazyTargets(procedure: LoadedProcedure): RunTargets {
     opened: () => tracked?.targets,
     answered: () => tracked?.answered() ?? [],
     failing: () => tracked?.failing() ?? [],
-    close: async () => { await tracked?.targets.close(); },
+    close: async () => {
+      await tracked?.targets.close();
+    },
   };
 }
 
@@ -147,7 +149,10 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
         // A restored parked checkpoint is reported once on start, before RESUME is sent.
         if (snapshot.status === 'done' || (armed && snapshot.hasTag(PARKED))) resolve();
       },
-      error: (error) => { failure = error; resolve(); },
+      error: (error) => {
+        failure = error;
+        resolve();
+      },
     });
   });
   const restoring = begin.snapshot !== undefined;
@@ -169,7 +174,16 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
   armed = true;
   if (started.status === 'done') settle();
   else if (begin.position !== undefined || started.value === 'idle') {
-    actor.send({ type: 'START', position: begin.position ?? positionFromJournal(store, d.run, d.rt.runbook.steps.map((s) => s.id)) });
+    actor.send({
+      type: 'START',
+      position:
+        begin.position ??
+        positionFromJournal(
+          store,
+          d.run,
+          d.rt.runbook.steps.map((s) => s.id),
+        ),
+    });
   } else if (started.hasTag(PARKED)) {
     actor.send({ type: 'RESUME' });
   }
@@ -204,7 +218,14 @@ async function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: numbe
   const { store } = d.options;
   const error = outcome.error;
   if (error) {
-    d.rt.durability.record({ kind: 'note', runId: d.run.id, result: outcome.status, errorNumber: error.number ?? null, message: error.message, data: error.hint ? { hint: error.hint } : null });
+    d.rt.durability.record({
+      kind: 'note',
+      runId: d.run.id,
+      result: outcome.status,
+      errorNumber: error.number ?? null,
+      message: error.message,
+      data: error.hint ? { hint: error.hint } : null,
+    });
   }
   // One commit: what is still staged, the last checkpoint, the run-end record (the store writes
   // it with the status) and the lock's release.
@@ -223,13 +244,33 @@ async function finishRun(d: Drive, outcome: { status: RunStatus; exitCode: numbe
   const answered = reached.filter((target) => !failing.has(target));
   const notWaitedFor = reached.filter((target) => failing.has(target));
   await anchorRunEnd({
-    store, run: d.run, status: outcome.status, operator: d.options.who.operator, host: d.options.who.host,
-    targets: reached.length ? d.targets.get() : undefined, answered, skipped: notWaitedFor, ...(d.options.anchor ? { write: d.options.anchor } : {}),
+    store,
+    run: d.run,
+    status: outcome.status,
+    operator: d.options.who.operator,
+    host: d.options.who.host,
+    targets: reached.length ? d.targets.get() : undefined,
+    answered,
+    skipped: notWaitedFor,
+    ...(d.options.anchor ? { write: d.options.anchor } : {}),
   });
   const resumeCommand = outcome.status === 'done' || outcome.error?.resumable === false ? undefined : d.options.resumeCommand(d.run.id);
   const skipped = skippedSteps(store, d.run.id);
-  d.rt.emit({ type: 'run-finished', status: outcome.status === 'running' ? 'failed' : outcome.status, exitCode: outcome.exitCode, ...(skipped.length ? { skipped } : {}), ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) });
-  return { runId: d.run.id, status: outcome.status, exitCode: outcome.exitCode, ...(resumeCommand ? { resumeCommand } : {}), ...(outcome.error ? { error: outcome.error } : {}) };
+  d.rt.emit({
+    type: 'run-finished',
+    status: outcome.status === 'running' ? 'failed' : outcome.status,
+    exitCode: outcome.exitCode,
+    ...(skipped.length ? { skipped } : {}),
+    ...(resumeCommand ? { resumeCommand } : {}),
+    ...(outcome.error ? { error: outcome.error } : {}),
+  });
+  return {
+    runId: d.run.id,
+    status: outcome.status,
+    exitCode: outcome.exitCode,
+    ...(resumeCommand ? { resumeCommand } : {}),
+    ...(outcome.error ? { error: outcome.error } : {}),
+  };
 }
 
 /** The run's end could not be committed for lack of space: the smallest write that says so (the
@@ -239,7 +280,11 @@ function stoppedOnFullDisk(d: Drive, error: StoreError): StoreError {
   recordStopped(d.options.store, d.run, DISK_FULL_EXIT);
   const resumeCommand = d.options.resumeCommand(d.run.id);
   d.rt.emit({ type: 'run-finished', status: 'interrupted', exitCode: DISK_FULL_EXIT, resumeCommand, error: summarizeError(error) });
-  return new StoreError('disk-full', `${error.message}; run ${d.run.id} stopped where it stands`, `free space on that file system, then continue the run: ${resumeCommand}`);
+  return new StoreError(
+    'disk-full',
+    `${error.message}; run ${d.run.id} stopped where it stands`,
+    `free space on that file system, then continue the run: ${resumeCommand}`,
+  );
 }
 
 export { stopRunNow } from './durability.js';
@@ -270,8 +315,19 @@ function prepare(options: RunOptions, run: RunRecord, hash: string, serverLock: 
 function announce(d: Drive, resumed: boolean): void {
   const summary = summarizeDefinition(d.rt.runbook);
   d.rt.emit({
-    type: 'run-started', procedure: d.run.procedure, pair: d.run.pairKey, operator: d.options.who.operator, resumed,
-    steps: summary.steps.map((s) => ({ id: s.id, title: s.title, target: s.target, manual: s.manual, destructive: s.destructive, skippable: s.skippable === true })),
+    type: 'run-started',
+    procedure: d.run.procedure,
+    pair: d.run.pairKey,
+    operator: d.options.who.operator,
+    resumed,
+    steps: summary.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      target: s.target,
+      manual: s.manual,
+      destructive: s.destructive,
+      skippable: s.skippable === true,
+    })),
   });
 }
 
@@ -286,8 +342,16 @@ export async function startRun(options: RunOptions): Promise<RunResult> {
     try {
       await preflightUnderLock(options, runId);
       run = openRun(store, {
-        id: runId, procedure: procedure.runbook.name, pairKey: procedure.pairKey, definitionHash: hash, definition,
-        operator: who.operator, osUser: who.osUser, host: who.host, pid: process.pid, argv: options.argv ?? process.argv.slice(2),
+        id: runId,
+        procedure: procedure.runbook.name,
+        pairKey: procedure.pairKey,
+        definitionHash: hash,
+        definition,
+        operator: who.operator,
+        osUser: who.osUser,
+        host: who.host,
+        pid: process.pid,
+        argv: options.argv ?? process.argv.slice(2),
       });
     } catch (error) {
       store.locks.release(procedure.pairKey, runId);
@@ -308,24 +372,42 @@ async function preflightUnderLock(options: RunOptions, runId: string): Promise<v
   options.listener?.({ type: 'preflight', ts: new Date().toISOString(), runId, procedure: name, findings });
   const failed = findings.filter((f) => f.verdict === 'fail');
   if (failed.length) {
-    throw new EngineRefusal(`preflight: ${failed.length} check(s) failed (✗), nothing was changed`, `fix what the ✗ rows say ('mirrorbook check ${name}' shows them all), then run again`, 1);
+    throw new EngineRefusal(
+      `preflight: ${failed.length} check(s) failed (✗), nothing was changed`,
+      `fix what the ✗ rows say ('mirrorbook check ${name}' shows them all), then run again`,
+      1,
+    );
   }
   if (options.signal.aborted) {
     const signalName = String(options.signal.reason);
-    throw new EngineRefusal(`interrupted by ${signalName} during the preflight; nothing was changed`, `run 'mirrorbook run ${name}' again when ready`, EXIT.interrupted(signalName).exitCode);
+    throw new EngineRefusal(
+      `interrupted by ${signalName} during the preflight; nothing was changed`,
+      `run 'mirrorbook run ${name}' again when ready`,
+      EXIT.interrupted(signalName).exitCode,
+    );
   }
 }
 
 /** The local lock is the fast first check; the pair's lock on the servers (procedure.lockPair)
  * holds across workstations and stores. Taken after the local one, released when the run ends. */
-async function withServerLock<T>(options: RunOptions, runId: string, procedure: string, pairKey: string, body: (held: ServerLock | undefined) => Promise<T>): Promise<T> {
+async function withServerLock<T>(
+  options: RunOptions,
+  runId: string,
+  procedure: string,
+  pairKey: string,
+  body: (held: ServerLock | undefined) => Promise<T>,
+): Promise<T> {
   let held: ServerLock | undefined;
   try {
     held = await options.procedure.lockPair?.({ owner: options.who.operator, host: options.who.host, pid: process.pid, runId, procedure });
   } catch (error) {
     options.store.locks.release(pairKey, runId);
     if ((error as Error).name === 'PairLocked') {
-      throw new EngineRefusal((error as Error).message, `wait for that run to finish: its lock ends with its process, so no unlock is needed after a crash; '${(options.commandFor ?? plainCommand)('status')}' shows who holds it`, 4);
+      throw new EngineRefusal(
+        (error as Error).message,
+        `wait for that run to finish: its lock ends with its process, so no unlock is needed after a crash; '${(options.commandFor ?? plainCommand)('status')}' shows who holds it`,
+        4,
+      );
     }
     throw error;
   }
@@ -345,8 +427,15 @@ export async function anchorMissedRunEnd(options: RunOptions, run: RunRecord): P
   const targets = options.procedure.targets();
   try {
     await anchorRunEnd({
-      store: options.store, run, status: run.status, operator: run.operator, host: run.host, targets,
-      answered: missing, ...(options.anchor ? { write: options.anchor } : {}), ...(run.endedAt ? { endedAt: run.endedAt } : {}),
+      store: options.store,
+      run,
+      status: run.status,
+      operator: run.operator,
+      host: run.host,
+      targets,
+      answered: missing,
+      ...(options.anchor ? { write: options.anchor } : {}),
+      ...(run.endedAt ? { endedAt: run.endedAt } : {}),
     });
   } finally {
     await targets.close();
@@ -399,7 +488,11 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
         problem = `the checkpoint cannot be restored (${summarizeError(error).message})`;
       }
     }
-    const position = positionFromJournal(store, run, procedure.runbook.steps.map((s) => s.id));
+    const position = positionFromJournal(
+      store,
+      run,
+      procedure.runbook.steps.map((s) => s.id),
+    );
     const text = `${problem}; position rebuilt from the journal: continuing at ${procedure.runbook.steps[position]?.id ?? 'the end'}`;
     recordRunNote(store, run.id, text);
     d.rt.emit({ type: 'note', text });

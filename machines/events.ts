@@ -45,7 +45,26 @@ export type EngineEvent =
   | { type: 'note'; ts: string; runId: string; stepId?: string; text: string }
   | { type: 'manual-required'; ts: string; runId: string; stepId: string; instructions: string }
   | { type: 'confirm-required'; ts: string; runId: string; stepId: string; expected: string; consequences: string }
-  | { type: 'step-finished'; ts: string; runId: string; stepId: string; status: Exclude<StepStatus, 'pending' | 'running' | 'waiting'>; ms: number; /** ms counts from when an earlier, interrupted process began the step. */ acrossInterruption?: true; detail?: string; error?: ErrorSummary }
-  | { type: 'run-finished'; ts: string; runId: string; status: 'done' | 'failed' | 'interrupted' | 'needs-operator' | 'aborted'; exitCode: number; skipped?: string[]; resumeCommand?: string; error?: ErrorSummary };
+  | {
+      type: 'step-finished';
+      ts: string;
+      runId: string;
+      stepId: string;
+      status: Exclude<StepStatus, 'pending' | 'running' | 'waiting'>;
+      ms: number /** ms counts from when an earlier, interrupted process began the step. */;
+      acrossInterruption?: true;
+      detail?: string;
+      error?: ErrorSummary;
+    }
+  | {
+      type: 'run-finished';
+      ts: string;
+      runId: string;
+      status: 'done' | 'failed' | 'interrupted' | 'needs-operator' | 'aborted';
+      exitCode: number;
+      skipped?: string[];
+      resumeCommand?: string;
+      error?: ErrorSummary;
+    };
 
 export type EngineEventListener = (event: EngineEvent) => void;

@@ -31,9 +31,13 @@ export async function livePlan(procedure: LoadedProcedure): Promise<LivePlan> {
   try {
     for (const step of procedure.runbook.steps) {
       const ctx: StepContext = {
-        runId: 'plan', stepId: step.id, attempt: 1, signal,
+        runId: 'plan',
+        stepId: step.id,
+        attempt: 1,
+        signal,
         sql: async (target, statement) => {
-          if (changesServer(statement.masked)) throw new Error(`the probe of ${step.id} would send a change; not sent by plan: ${statement.masked.slice(0, 80)}`);
+          if (changesServer(statement.masked))
+            throw new Error(`the probe of ${step.id} would send a change; not sent by plan: ${statement.masked.slice(0, 80)}`);
           return targets.query(target, statement, signal);
         },
         progress: () => {},
@@ -48,7 +52,9 @@ export async function livePlan(procedure: LoadedProcedure): Promise<LivePlan> {
         // A probe that cannot answer yet because an earlier step has not run (no database on the
         // mirror before the restore) is a change to come, not a block.
         const waiting = marks.some((m) => m.state !== 'already-done');
-        mark = waiting ? { state: 'will-change', detail: `after the steps before it (${(error as Error).message})` } : { state: 'blocked', detail: (error as Error).message, checks };
+        mark = waiting
+          ? { state: 'will-change', detail: `after the steps before it (${(error as Error).message})` }
+          : { state: 'blocked', detail: (error as Error).message, checks };
       }
       if (mark.state === 'will-change' && checks.length) mark = { state: 'blocked', detail: mark.detail, checks };
       marks.push(mark);

@@ -12,13 +12,19 @@ export function commandLineOperator(options: { name: string; yes: boolean; confi
     name: options.name,
     confirmManual: async (step) => {
       if (options.yes) return true;
-      throw new NeedsOperator(`step '${step.id}' needs the operator: ${step.manual?.instructions ?? step.title}`, 'do what it asks, then resume with --yes (or run on a terminal)');
+      throw new NeedsOperator(
+        `step '${step.id}' needs the operator: ${step.manual?.instructions ?? step.title}`,
+        'do what it asks, then resume with --yes (or run on a terminal)',
+      );
     },
     confirmDestructive: async (step, consequences = step.destructive!.consequences) => {
       const expected = step.destructive!.confirmText;
       if (options.confirm === expected) return true;
       if (options.confirm === undefined) {
-        throw new NeedsOperator(`step '${step.id}' is destructive (${consequences}) and needs a typed confirmation`, `resume with --confirm '${expected}' (or run on a terminal)`);
+        throw new NeedsOperator(
+          `step '${step.id}' is destructive (${consequences}) and needs a typed confirmation`,
+          `resume with --confirm '${expected}' (or run on a terminal)`,
+        );
       }
       throw new NeedsOperator(`--confirm '${options.confirm}' does not match what step '${step.id}' asks for`, `it asks for '${expected}'`);
     },
@@ -29,7 +35,14 @@ export function commandLineOperator(options: { name: string; yes: boolean; confi
 }
 
 /** `signal` (the run's interrupt) closes a pending question so the process can exit. */
-export function terminalOperator(options: { name: string; input: NodeJS.ReadableStream; output: NodeJS.WritableStream; yes: boolean; confirm?: string; signal: AbortSignal }): Operator {
+export function terminalOperator(options: {
+  name: string;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  yes: boolean;
+  confirm?: string;
+  signal: AbortSignal;
+}): Operator {
   const askLine = async (question: string): Promise<string> => {
     const rl = createInterface({ input: options.input, output: options.output, terminal: false });
     try {

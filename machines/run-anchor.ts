@@ -68,25 +68,44 @@ export async function anchorRunEnd(end: RunEnd): Promise<void> {
   if (!write || !targets || end.answered.length + skipped.length === 0) return;
   const head = store.audit.head();
   const facts: AnchorFacts = {
-    runId: run.id, procedure: run.procedure, operator: end.operator, startedAt: run.startedAt,
-    endedAt: end.status === 'running' ? null : end.endedAt ?? new Date().toISOString(), outcome: end.status, headSeq: head.seq, headHash: head.hash, storeHost: end.host, storeId: store.id,
+    runId: run.id,
+    procedure: run.procedure,
+    operator: end.operator,
+    startedAt: run.startedAt,
+    endedAt: end.status === 'running' ? null : (end.endedAt ?? new Date().toISOString()),
+    outcome: end.status,
+    headSeq: head.seq,
+    headHash: head.hash,
+    storeHost: end.host,
+    storeId: store.id,
   };
   const waits = end.waits ?? { connectMs: CONNECT_WAIT_MS, anchorMs: ANCHOR_WAIT_MS };
-  const results = await Promise.all(end.answered.map(async (target) => {
-    try {
-      if (targets.connect) await within(waits.connectMs, 'could not connect', () => targets.connect!(target));
-      await within(waits.anchorMs, 'connected, but no answer', (signal) => write(targets, target, facts, signal));
-      return { target, error: undefined };
-    } catch (error) {
-      return { target, error: error instanceof Error ? error.message : String(error) };
-    }
-  }));
-  for (const target of skipped) results.push({ target, error: "skipped: the server did not answer this run's last statement to it; `resume` anchors the run there" });
+  const results = await Promise.all(
+    end.answered.map(async (target) => {
+      try {
+        if (targets.connect) await within(waits.connectMs, 'could not connect', () => targets.connect!(target));
+        await within(waits.anchorMs, 'connected, but no answer', (signal) => write(targets, target, facts, signal));
+        return { target, error: undefined };
+      } catch (error) {
+        return { target, error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+  for (const target of skipped)
+    results.push({ target, error: "skipped: the server did not answer this run's last statement to it; `resume` anchors the run there" });
   // The run was settled with its end; these records go into the main file too.
-  recordAfterEnd(store, results.map(({ target, error }) => ({
-    kind: 'anchor', runId: run.id, target, server: targets.serverName(target) ?? null, result: error ? 'not written' : 'written',
-    message: error ? `the run's anchor could not be written: ${error}` : null, data: { headSeq: head.seq, headHash: head.hash, storeId: store.id },
-  })));
+  recordAfterEnd(
+    store,
+    results.map(({ target, error }) => ({
+      kind: 'anchor',
+      runId: run.id,
+      target,
+      server: targets.serverName(target) ?? null,
+      result: error ? 'not written' : 'written',
+      message: error ? `the run's anchor could not be written: ${error}` : null,
+      data: { headSeq: head.seq, headHash: head.hash, storeId: store.id },
+    })),
+  );
 }
 
 /** `work` given `ms` from now, with a signal that fires then. The timer holds the process open
@@ -130,6 +149,11 @@ export function anchorsMissing(store: Store, run: RunRecord): SqlTarget[] {
   if (run.status === 'running') return [];
   const records = store.audit.forRun(run.id);
   const end = records.map((r) => r.kind).lastIndexOf('run-end');
-  const written = new Set(records.slice(end + 1).filter((r) => r.kind === 'anchor' && r.result === 'written').map((r) => r.target));
+  const written = new Set(
+    records
+      .slice(end + 1)
+      .filter((r) => r.kind === 'anchor' && r.result === 'written')
+      .map((r) => r.target),
+  );
   return reachedIn(records).filter((target) => !written.has(target));
 }

@@ -21,5 +21,8 @@ export const skipConfirmText = (step: StepDefinition): string => step.id;
 export const EXIT_DONE_WITH_SKIPS = 5;
 
 export function skippedSteps(store: Store, runId: string): string[] {
-  return store.journal.steps(runId).filter((s) => s.status === 'skipped').map((s) => s.stepId);
+  return store.journal
+    .steps(runId)
+    .filter((s) => s.status === 'skipped')
+    .map((s) => s.stepId);
 }

@@ -13,7 +13,8 @@
 const USE = /^\s*USE\s+\[?\w+\]?\s*;\s*/i;
 const READ = /^\s*(SELECT|SET)\b/i;
 const CATALOG_PROCEDURE = /^\s*EXEC(UTE)?\s+(\w+\.\w*\.)?sp_(who2?|help\w*)\b/i;
-const MEDIA_OR_HOST_READ = /^\s*(RESTORE\s+(HEADERONLY|FILELISTONLY|VERIFYONLY|LABELONLY)\b|EXEC(UTE)?\s+(master\.dbo\.|master\.sys\.|master\.\.)?xp_(fileexist|fixeddrives)\b)/i;
+const MEDIA_OR_HOST_READ =
+  /^\s*(RESTORE\s+(HEADERONLY|FILELISTONLY|VERIFYONLY|LABELONLY)\b|EXEC(UTE)?\s+(master\.dbo\.|master\.sys\.|master\.\.)?xp_(fileexist|fixeddrives)\b)/i;
 const MONITOR_RESULTS = /^\s*EXEC(UTE)?\s+(msdb\.dbo\.)?sp_dbmmonitorresults\s+N'(?:[^']|'')*'\s*,\s*\d+\s*,\s*0\s*$/i;
 
 export function changesServer(sql: string): boolean {

@@ -34,10 +34,25 @@ function beganAt(entries: readonly JournalEntry[]): { at: number; earlier: boole
 
 /** Records a step's final state and tells the listener. */
 function finish(rt: RunRuntime, step: StepDefinition, attempt: number, status: StepFinalStatus, detail?: string, error?: ErrorSummary): void {
-  rt.durability.finishStep({ runId: rt.runId, stepId: step.id, status, attempt, ...(detail ? { detail } : {}), ...(error ? { error: { ...(error.number !== undefined ? { number: error.number } : {}), message: error.message } } : {}) });
+  rt.durability.finishStep({
+    runId: rt.runId,
+    stepId: step.id,
+    status,
+    attempt,
+    ...(detail ? { detail } : {}),
+    ...(error ? { error: { ...(error.number !== undefined ? { number: error.number } : {}), message: error.message } } : {}),
+  });
   // A step restored in the middle (its probe ran in an earlier process) began with that process's intent.
   const began = rt.startedAt.get(step.id) ?? beganAt(rt.durability.attempts(step.id));
-  rt.emit({ type: 'step-finished', stepId: step.id, status, ms: Date.now() - began.at, ...(began.earlier ? { acrossInterruption: true } : {}), ...(detail ? { detail } : {}), ...(error ? { error } : {}) });
+  rt.emit({
+    type: 'step-finished',
+    stepId: step.id,
+    status,
+    ms: Date.now() - began.at,
+    ...(began.earlier ? { acrossInterruption: true } : {}),
+    ...(detail ? { detail } : {}),
+    ...(error ? { error } : {}),
+  });
 }
 
 /** Waits for a person or a timer: what is recorded becomes durable first. */
@@ -56,7 +71,10 @@ async function ask<T>(rt: RunRuntime, question: () => Promise<T>): Promise<T> {
   }
 }
 
-const needsOperator = (error: NeedsOperator): AnswerFact => ({ kind: 'stop', park: { reason: 'needs-operator', error: { message: error.message, hint: error.hint } } });
+const needsOperator = (error: NeedsOperator): AnswerFact => ({
+  kind: 'stop',
+  park: { reason: 'needs-operator', error: { message: error.message, hint: error.hint } },
+});
 
 function failure(step: StepDefinition, error: unknown): Failure {
   if (error instanceof Interrupted) throw error;
@@ -66,7 +84,16 @@ function failure(step: StepDefinition, error: unknown): Failure {
 async function probeStep(rt: RunRuntime, step: StepDefinition, attempt: number): Promise<{ done: boolean; detail: string }> {
   const result = await callStep(rt, step, attempt, 'probe', (ctx) => step.probe(ctx));
   const detail = probeDetail(result);
-  rt.durability.record({ kind: 'probe', runId: rt.runId, stepId: step.id, attempt, target: step.target, server: serverOf(rt, step) ?? null, result: result.done ? 'done' : 'not-done', message: detail });
+  rt.durability.record({
+    kind: 'probe',
+    runId: rt.runId,
+    stepId: step.id,
+    attempt,
+    target: step.target,
+    server: serverOf(rt, step) ?? null,
+    result: result.done ? 'done' : 'not-done',
+    message: detail,
+  });
   rt.emit({ type: 'step-probed', stepId: step.id, done: result.done, detail });
   return { done: result.done, detail };
 }
@@ -92,7 +119,7 @@ async function reconcile(rt: RunRuntime, step: StepDefinition, entry: JournalEnt
 /** No change goes out unless the pair's lock is still this run's: a lock whose connection dropped
  * is taken again (and that is recorded); when it cannot be, the step fails before it sends anything. */
 async function holdPair(rt: RunRuntime, step: StepDefinition): Promise<void> {
-  const retaken = await rt.holdPair?.() ?? [];
+  const retaken = (await rt.holdPair?.()) ?? [];
   if (!retaken.length) return;
   const text = `the pair's lock was taken again on ${retaken.join(', ')}: its connection had dropped`;
   rt.durability.record({ kind: 'note', runId: rt.runId, stepId: step.id, message: text });
@@ -136,7 +163,14 @@ export function stepActors(rt: RunRuntime) {
         ? await callStep(rt, defined, lastAttempt(rt.durability.attempts(defined.id)) + 1, 'probe', (ctx) => defined.destructive!.assess!(ctx))
         : defined.destructive!;
       if (assessed === null) {
-        rt.durability.record({ kind: 'confirmation', runId: rt.runId, stepId: defined.id, target: defined.target, result: 'confirmed', message: 'nothing at stake when assessed: not asked' });
+        rt.durability.record({
+          kind: 'confirmation',
+          runId: rt.runId,
+          stepId: defined.id,
+          target: defined.target,
+          result: 'confirmed',
+          message: 'nothing at stake when assessed: not asked',
+        });
         return { kind: 'confirmed' };
       }
       // The operator is asked about what is at stake now, not the step's general description.
@@ -148,8 +182,17 @@ export function stepActors(rt: RunRuntime) {
       rt.emit({ type: 'confirm-required', stepId: step.id, expected: destructive.confirmText, consequences });
       try {
         const confirmed = await ask(rt, () => rt.operator.confirmDestructive(step, consequences));
-        rt.durability.record({ kind: 'confirmation', runId: rt.runId, stepId: step.id, target: step.target, result: confirmed ? 'confirmed' : 'refused', message: `destructive step: ${destructive.consequences}` });
-        return confirmed ? { kind: 'confirmed' } : { kind: 'stop', park: { reason: 'aborted', error: { message: `the operator did not confirm '${step.title}'` } } };
+        rt.durability.record({
+          kind: 'confirmation',
+          runId: rt.runId,
+          stepId: step.id,
+          target: step.target,
+          result: confirmed ? 'confirmed' : 'refused',
+          message: `destructive step: ${destructive.consequences}`,
+        });
+        return confirmed
+          ? { kind: 'confirmed' }
+          : { kind: 'stop', park: { reason: 'aborted', error: { message: `the operator did not confirm '${step.title}'` } } };
       } catch (error) {
         if (error instanceof NeedsOperator) return needsOperator(error);
         throw error;
@@ -162,7 +205,13 @@ export function stepActors(rt: RunRuntime) {
       for (const stale of entries.filter((e) => e.outcome === null)) {
         rt.durability.reconcile(stale, { status: 'aborted', audit: { target: 'operator', message: 'the operator was asked again after an interruption' } });
       }
-      const intent = { runId: rt.runId, stepId: step.id, attempt: lastAttempt(entries) + 1, action: 'manual' as const, audit: { target: 'operator' as const, message: step.manual!.instructions } };
+      const intent = {
+        runId: rt.runId,
+        stepId: step.id,
+        attempt: lastAttempt(entries) + 1,
+        action: 'manual' as const,
+        audit: { target: 'operator' as const, message: step.manual!.instructions },
+      };
       try {
         const confirmed = await rt.durability.attempt(
           intent,
@@ -170,9 +219,16 @@ export function stepActors(rt: RunRuntime) {
             rt.emit({ type: 'manual-required', stepId: step.id, instructions: step.manual!.instructions });
             return ask(rt, () => rt.operator.confirmManual(step));
           },
-          (ended) => 'value' in ended
-            ? { status: ended.value ? 'ok' : 'aborted', audit: { target: 'operator', message: ended.value ? 'the operator reported the manual step done' : 'the operator stopped the run at a manual step' } }
-            : { status: 'aborted', audit: { target: 'operator', message: ended.error instanceof Error ? ended.error.message : String(ended.error) } },
+          (ended) =>
+            'value' in ended
+              ? {
+                  status: ended.value ? 'ok' : 'aborted',
+                  audit: {
+                    target: 'operator',
+                    message: ended.value ? 'the operator reported the manual step done' : 'the operator stopped the run at a manual step',
+                  },
+                }
+              : { status: 'aborted', audit: { target: 'operator', message: ended.error instanceof Error ? ended.error.message : String(ended.error) } },
         );
         return confirmed ? { kind: 'confirmed' } : { kind: 'stop', park: { reason: 'aborted', error: { message: `the operator stopped at '${step.title}'` } } };
       } catch (error) {
@@ -235,7 +291,17 @@ export function stepActors(rt: RunRuntime) {
         return failure(step, error);
       }
       const detail = probeDetail(result);
-      rt.durability.record({ kind: 'probe', runId: rt.runId, stepId: step.id, attempt, target: step.target, server: serverOf(rt, step) ?? null, result: result.done ? 'verified' : 'not-verified', message: detail, data: { phase: 'verify' } });
+      rt.durability.record({
+        kind: 'probe',
+        runId: rt.runId,
+        stepId: step.id,
+        attempt,
+        target: step.target,
+        server: serverOf(rt, step) ?? null,
+        result: result.done ? 'verified' : 'not-verified',
+        message: detail,
+        data: { phase: 'verify' },
+      });
       if (!result.done) return { kind: 'failure', error: { message: `'${step.title}' did not take effect: ${detail}` }, retryable: true };
       finish(rt, step, attempt, 'done', detail);
       return { kind: 'finished' };
@@ -258,11 +324,35 @@ export function stepActors(rt: RunRuntime) {
           throw e;
         }
         if (choice === 'skip' && !maySkip(step)) {
-          rt.durability.record({ kind: 'confirmation', runId: rt.runId, stepId: step.id, target: step.target, result: 'skip-refused', message: `'${step.title}' guards the pair and cannot be skipped: retry or stop` });
-          return { kind: 'stop', park: { reason: 'failed', error: { ...error, hint: `'${step.title}' guards the pair and cannot be skipped; fix the cause and resume${error.hint ? `. ${error.hint}` : ''}` } } };
+          rt.durability.record({
+            kind: 'confirmation',
+            runId: rt.runId,
+            stepId: step.id,
+            target: step.target,
+            result: 'skip-refused',
+            message: `'${step.title}' guards the pair and cannot be skipped: retry or stop`,
+          });
+          return {
+            kind: 'stop',
+            park: {
+              reason: 'failed',
+              error: {
+                ...error,
+                hint: `'${step.title}' guards the pair and cannot be skipped; fix the cause and resume${error.hint ? `. ${error.hint}` : ''}`,
+              },
+            },
+          };
         }
         if (choice === 'skip' && reason === undefined) continue;
-        rt.durability.record({ kind: 'confirmation', runId: rt.runId, stepId: step.id, target: step.target, result: choice, message: `after failure: ${error.message}`, ...(reason !== undefined ? { data: { reason } } : {}) });
+        rt.durability.record({
+          kind: 'confirmation',
+          runId: rt.runId,
+          stepId: step.id,
+          target: step.target,
+          result: choice,
+          message: `after failure: ${error.message}`,
+          ...(reason !== undefined ? { data: { reason } } : {}),
+        });
         if (choice === 'retry') return { kind: 'retry' };
         if (choice === 'skip') {
           finish(rt, step, attempt, 'skipped', `skipped by ${rt.operator.name} after a failure: ${reason}`);
@@ -274,10 +364,14 @@ export function stepActors(rt: RunRuntime) {
 
     backoffWait: fromPromise<void, StepInput>(async ({ input }) => {
       const wait = Math.max(0, (input.retryAt ?? 0) - Date.now());
-      await ask(rt, () => new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        rt.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
-      }));
+      await ask(
+        rt,
+        () =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, wait);
+            rt.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+          }),
+      );
     }),
   };
 }

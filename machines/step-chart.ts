@@ -67,8 +67,13 @@ export const WAITS = 'waits';
 export const COMMITS = 'commits';
 export const PARKED = 'parked';
 
-const unprovided = <T>(name: string) => fromPromise<T, StepInput>(async () => { throw new Error(`bug: actor ${name} is provided per run`); });
-const unprovidedGuard = (): boolean => { throw new Error('bug: runbook guards are provided per run'); };
+const unprovided = <T>(name: string) =>
+  fromPromise<T, StepInput>(async () => {
+    throw new Error(`bug: actor ${name} is provided per run`);
+  });
+const unprovidedGuard = (): boolean => {
+  throw new Error('bug: runbook guards are provided per run');
+};
 
 type Done<T> = { event: DoneActorEvent<T> };
 /** A guard on the kind of fact an actor returned, named after it (the chart's diagram shows it). */
@@ -110,7 +115,9 @@ export const stepChart = setup({
   actions: {
     enterNextStep: assign(({ context }) => ({ position: context.position + 1, mark: 0, retries: 0, retryAt: null, error: null, retryable: false, park: null })),
     /** Delay per the policy; provided per run (it reads the step's policy and says so). */
-    scheduleRetry: () => { throw new Error('bug: scheduleRetry is provided per run'); },
+    scheduleRetry: () => {
+      throw new Error('bug: scheduleRetry is provided per run');
+    },
   },
 }).createMachine({
   id: 'runbook',
@@ -142,11 +149,7 @@ export const stepChart = setup({
         },
         /** Not done: how this step acts. */
         acting: {
-          always: [
-            { guard: 'stepIsManual', target: 'manual' },
-            { guard: 'stepIsDestructive', target: 'confirm' },
-            { target: 'apply' },
-          ],
+          always: [{ guard: 'stepIsManual', target: 'manual' }, { guard: 'stepIsDestructive', target: 'confirm' }, { target: 'apply' }],
         },
         confirm: {
           tags: [WAITS],
@@ -181,7 +184,11 @@ export const stepChart = setup({
               { guard: applied, target: 'verify' },
               { guard: inPlace, target: 'verify' },
               // In doubt after a crash, not in place, destructive: asked again before it is sent again.
-              { guard: unconfirmed, target: 'confirm', actions: assign({ mark: ({ event }) => (event.output.kind === 'unconfirmed' ? event.output.mark : 0) }) },
+              {
+                guard: unconfirmed,
+                target: 'confirm',
+                actions: assign({ mark: ({ event }) => (event.output.kind === 'unconfirmed' ? event.output.mark : 0) }),
+              },
               { guard: failure, target: 'failing', actions: assign(({ event }) => failureOf(event.output)) },
             ],
             onError: { target: 'parked', actions: assign(({ event }) => ({ park: parkOf(event.error) })) },
@@ -201,10 +208,7 @@ export const stepChart = setup({
         },
         /** A probe, apply or verify failed: retried per the step's policy, or the operator decides. */
         failing: {
-          always: [
-            { guard: 'retryAllowed', target: 'backoff', actions: 'scheduleRetry' },
-            { target: 'failed' },
-          ],
+          always: [{ guard: 'retryAllowed', target: 'backoff', actions: 'scheduleRetry' }, { target: 'failed' }],
         },
         failed: {
           tags: [WAITS],
@@ -246,7 +250,14 @@ export const stepChart = setup({
 });
 
 function inputOf(context: RunContext): StepInput {
-  return { index: context.position, mark: context.mark, retries: context.retries, retryAt: context.retryAt, error: context.error, retryable: context.retryable };
+  return {
+    index: context.position,
+    mark: context.mark,
+    retries: context.retries,
+    retryAt: context.retryAt,
+    error: context.error,
+    retryable: context.retryable,
+  };
 }
 
 function failureOf(fact: ProbeFact | ApplyFact | VerifyFact): Partial<RunContext> {

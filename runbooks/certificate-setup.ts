@@ -27,7 +27,10 @@ function certificateFile(config: MirrorbookConfig, peer: PartnerRole, certificat
   const dir = peer === 'principal' ? backup.directory : backup.mirrorDirectory;
   const readBy = peer === 'principal' ? backup.mirrorReadsFrom : backup.principalReadsFrom;
   if (!dir || !readBy || peer === 'witness') {
-    throw new UsageError('auth.exchange: file supports a principal and a mirror only', 'use auth.exchange: binary with a witness (SQL Server 2012+), or set backup.mirrorDirectory and backup.principalReadsFrom');
+    throw new UsageError(
+      'auth.exchange: file supports a principal and a mirror only',
+      'use auth.exchange: binary with a witness (SQL Server 2012+), or set backup.mirrorDirectory and backup.principalReadsFrom',
+    );
   }
   const trim = (p: string) => p.replace(/\\+$/, '');
   return { writtenAt: `${trim(dir)}\\${certificate}.cer`, readFrom: `${trim(readBy)}\\${certificate}.cer` };
@@ -44,7 +47,8 @@ function scriptedCertificateFile(config: MirrorbookConfig, peer: PartnerRole, ta
 
 export function certificateSetupSteps(config: MirrorbookConfig, now: Date): StepDefinition[] {
   const { auth } = config;
-  if (auth.mode !== 'certificate') throw new UsageError('certificate-setup needs auth.mode: certificate', 'use domain-setup for auth.mode: domain, or change auth.mode');
+  if (auth.mode !== 'certificate')
+    throw new UsageError('certificate-setup needs auth.mode: certificate', 'use domain-setup for auth.mode: domain, or change auth.mode');
   const { masterKeyPassword, endpointLoginPassword } = config.secrets;
   if (!masterKeyPassword || !endpointLoginPassword) throw new UsageError('certificate-setup needs secrets.masterKeyPassword and secrets.endpointLoginPassword');
   const servers = partners(config);

@@ -34,7 +34,11 @@ export function cleanup(config: MirrorbookConfig, options: { dropAnchors?: boole
     if (config.auth.mode === 'certificate') {
       for (const peer of servers.filter((s) => s.role !== server.role)) {
         const names = config.auth.names[peer.role];
-        steps.push(dropObject(server.role, 'certificate', names.certificate, dbs), dropObject(server.role, 'user', names.user, dbs), dropObject(server.role, 'login', names.login, dbs));
+        steps.push(
+          dropObject(server.role, 'certificate', names.certificate, dbs),
+          dropObject(server.role, 'user', names.user, dbs),
+          dropObject(server.role, 'login', names.login, dbs),
+        );
       }
       steps.push(dropObject(server.role, 'certificate', config.auth.names[server.role].certificate, dbs));
     } else {

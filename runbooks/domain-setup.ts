@@ -12,7 +12,8 @@ import { serviceRunsAs } from '../steps/service-account.js';
 import { realignEncryption } from '../steps/endpoint-encryption.js';
 
 export function domainSetupSteps(config: MirrorbookConfig): StepDefinition[] {
-  if (config.auth.mode !== 'domain') throw new UsageError('domain-setup needs auth.mode: domain with auth.serviceAccount', 'use certificate-setup for auth.mode: certificate');
+  if (config.auth.mode !== 'domain')
+    throw new UsageError('domain-setup needs auth.mode: domain with auth.serviceAccount', 'use certificate-setup for auth.mode: certificate');
   const account = config.auth.serviceAccount;
   const servers = partners(config);
   const steps: StepDefinition[] = servers.map((s) => serviceRunsAs(s.role, s.instance, account));

@@ -10,7 +10,10 @@ export function enableSteps(config: MirrorbookConfig): StepDefinition[] {
   const { principal, mirror, witness } = config.pair;
   const steps: StepDefinition[] = [];
   for (const database of config.databases) {
-    steps.push(setPartner('mirror', database, principal.mirroringAddress), startSession(config.backup, database, principal.mirroringAddress, mirror.mirroringAddress));
+    steps.push(
+      setPartner('mirror', database, principal.mirroringAddress),
+      startSession(config.backup, database, principal.mirroringAddress, mirror.mirroringAddress),
+    );
   }
   for (const database of config.databases) steps.push(waitSynchronized(database, syncWaitLimit(config)));
   if (witness) for (const database of config.databases) steps.push(setWitness(database, witness.mirroringAddress));

@@ -55,10 +55,19 @@ const BUILDERS: Record<ProcedureName, Builder> = {
   'set-safety-full': (config) => setSafetyProcedure(config, 'FULL'),
   'set-safety-off': (config) => setSafetyProcedure(config, 'OFF'),
   suspend: (config) => suspendProcedure(config),
-  'sync-logins': (config) => ({ name: 'sync-logins', title: 'Application logins on both partners with the same SIDs, passwords, default databases and server roles', steps: [syncLogins(config.databases, 'principal'), syncLogins(config.databases, 'mirror')] }),
-  'copy-agent-jobs': (config) => ({ name: 'copy-agent-jobs', title: 'SQL Agent jobs touching the mirrored databases on both partners (copies created disabled)', steps: [copyAgentJobs(config.databases, 'mirror'), copyAgentJobs(config.databases, 'principal')] }),
+  'sync-logins': (config) => ({
+    name: 'sync-logins',
+    title: 'Application logins on both partners with the same SIDs, passwords, default databases and server roles',
+    steps: [syncLogins(config.databases, 'principal'), syncLogins(config.databases, 'mirror')],
+  }),
+  'copy-agent-jobs': (config) => ({
+    name: 'copy-agent-jobs',
+    title: 'SQL Agent jobs touching the mirrored databases on both partners (copies created disabled)',
+    steps: [copyAgentJobs(config.databases, 'mirror'), copyAgentJobs(config.databases, 'principal')],
+  }),
   disable: (config) => disable(config),
-  cleanup: (config, _now, options) => cleanup(config, { ...(options.dropAnchors ? { dropAnchors: true } : {}), ...(options.backupFiles ? { backupFiles: options.backupFiles } : {}) }),
+  cleanup: (config, _now, options) =>
+    cleanup(config, { ...(options.dropAnchors ? { dropAnchors: true } : {}), ...(options.backupFiles ? { backupFiles: options.backupFiles } : {}) }),
 };
 
 export function getRunbook(name: string, config: MirrorbookConfig, options: RunbookOptions = {}): RunbookDefinition {

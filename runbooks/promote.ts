@@ -31,7 +31,10 @@ export function resumeSessions(config: MirrorbookConfig): RunbookDefinition {
     name: 'resume-session',
     title: 'Resume the suspended sessions once the old principal is back (it becomes the mirror)',
     steps: [
-      preserveOldCopies(config.databases, { principal: config.backup.directory, ...(config.backup.mirrorDirectory ? { mirror: config.backup.mirrorDirectory } : {}) }),
+      preserveOldCopies(config.databases, {
+        principal: config.backup.directory,
+        ...(config.backup.mirrorDirectory ? { mirror: config.backup.mirrorDirectory } : {}),
+      }),
       acceptDiscardedLog(config.databases),
       ...config.databases.map((d) => resumeSession(d)),
       ...config.databases.map((d) => waitSynchronized(d, syncWaitLimit(config))),

@@ -11,23 +11,38 @@ import { removeWitness } from '../steps/witness.js';
  * config's setup steps, which find whatever already exists done; then SET WITNESS per database. */
 export function addWitnessProcedure(config: MirrorbookConfig, authSteps: RunbookDefinition['steps']): RunbookDefinition {
   const witness = config.pair.witness;
-  if (!witness) throw new UsageError('add-witness needs pair.witness in the config', 'add the witness server (server, port, instance, login, password, mirroringAddress) under pair.witness, then run add-witness');
+  if (!witness)
+    throw new UsageError(
+      'add-witness needs pair.witness in the config',
+      'add the witness server (server, port, instance, login, password, mirroringAddress) under pair.witness, then run add-witness',
+    );
   return {
     name: 'add-witness',
     title: `Add the witness ${witness.instance} (high safety with automatic failover)`,
-    steps: [...authSteps, ...config.databases.map((d) => waitSynchronized(d, syncWaitLimit(config))), ...config.databases.map((d) => addWitness(d, witness.mirroringAddress))],
+    steps: [
+      ...authSteps,
+      ...config.databases.map((d) => waitSynchronized(d, syncWaitLimit(config))),
+      ...config.databases.map((d) => addWitness(d, witness.mirroringAddress)),
+    ],
   };
 }
 
 export function removeWitnessProcedure(config: MirrorbookConfig): RunbookDefinition {
-  return { name: 'remove-witness', title: 'Remove the witness (SET WITNESS OFF on either partner): no automatic failover afterwards', steps: config.databases.map((d) => removeWitness(d)) };
+  return {
+    name: 'remove-witness',
+    title: 'Remove the witness (SET WITNESS OFF on either partner): no automatic failover afterwards',
+    steps: config.databases.map((d) => removeWitness(d)),
+  };
 }
 
 export function setSafetyProcedure(config: MirrorbookConfig, safety: 'FULL' | 'OFF'): RunbookDefinition {
   const steps = config.databases.map((d) => changeSafety(d, safety));
   return {
     name: `set-safety-${safety.toLowerCase()}`,
-    title: safety === 'FULL' ? 'SAFETY FULL (high-safety mode): commits wait for the mirror' : 'SAFETY OFF (high-performance mode, Enterprise only): commits do not wait; a forced service may lose data',
+    title:
+      safety === 'FULL'
+        ? 'SAFETY FULL (high-safety mode): commits wait for the mirror'
+        : 'SAFETY OFF (high-performance mode, Enterprise only): commits do not wait; a forced service may lose data',
     steps: safety === 'FULL' ? [...steps, ...config.databases.map((d) => waitSynchronized(d, syncWaitLimit(config)))] : steps,
   };
 }

@@ -62,25 +62,53 @@ const JOB_SCHEDULES = tsql`SELECT j.name AS job_name, sc.name, sc.enabled, sc.fr
 
 /** The configured databases a step touches: it runs in one, or its command names one as a word. */
 export function databasesTouched(step: { database_name: string | null; command: string | null }, databases: string[]): string[] {
-  return databases.filter((d) => (step.database_name ?? '').toLowerCase() === d.toLowerCase() || new RegExp(`(^|[^\\w])\\[?${d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\]?([^\\w]|$)`, 'i').test(step.command ?? ''));
+  return databases.filter(
+    (d) =>
+      (step.database_name ?? '').toLowerCase() === d.toLowerCase() ||
+      new RegExp(`(^|[^\\w])\\[?${d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\]?([^\\w]|$)`, 'i').test(step.command ?? ''),
+  );
 }
 
 async function readJobs(ctx: StepContext, target: Partner): Promise<Map<string, AgentJobDefinition>> {
   const jobs = new Map<string, AgentJobDefinition>();
   for (const r of await rows<Record<string, unknown>>(ctx, target, JOB_STEPS)) {
     const name = String(r.job_name);
-    const job = jobs.get(name.toLowerCase()) ?? { name, enabled: Number(r.enabled) === 1, description: r.description == null ? null : String(r.description), steps: [], schedules: [] };
-    job.steps.push({ stepId: Number(r.step_id), stepName: String(r.step_name), subsystem: String(r.subsystem), command: String(r.command ?? ''), databaseName: r.database_name == null ? null : String(r.database_name),
-      onSuccessAction: Number(r.on_success_action), onSuccessStepId: Number(r.on_success_step_id), onFailAction: Number(r.on_fail_action), onFailStepId: Number(r.on_fail_step_id),
-      retryAttempts: Number(r.retry_attempts), retryInterval: Number(r.retry_interval) });
+    const job = jobs.get(name.toLowerCase()) ?? {
+      name,
+      enabled: Number(r.enabled) === 1,
+      description: r.description == null ? null : String(r.description),
+      steps: [],
+      schedules: [],
+    };
+    job.steps.push({
+      stepId: Number(r.step_id),
+      stepName: String(r.step_name),
+      subsystem: String(r.subsystem),
+      command: String(r.command ?? ''),
+      databaseName: r.database_name == null ? null : String(r.database_name),
+      onSuccessAction: Number(r.on_success_action),
+      onSuccessStepId: Number(r.on_success_step_id),
+      onFailAction: Number(r.on_fail_action),
+      onFailStepId: Number(r.on_fail_step_id),
+      retryAttempts: Number(r.retry_attempts),
+      retryInterval: Number(r.retry_interval),
+    });
     jobs.set(name.toLowerCase(), job);
   }
   for (const r of await rows<Record<string, unknown>>(ctx, target, JOB_SCHEDULES)) {
     jobs.get(String(r.job_name).toLowerCase())?.schedules.push({
-      name: String(r.name), enabled: Number(r.enabled) === 1, freqType: Number(r.freq_type), freqInterval: Number(r.freq_interval),
-      freqSubdayType: Number(r.freq_subday_type), freqSubdayInterval: Number(r.freq_subday_interval), activeStartTime: Number(r.active_start_time),
-      freqRelativeInterval: Number(r.freq_relative_interval), freqRecurrenceFactor: Number(r.freq_recurrence_factor), activeStartDate: Number(r.active_start_date),
-      activeEndDate: Number(r.active_end_date), activeEndTime: Number(r.active_end_time),
+      name: String(r.name),
+      enabled: Number(r.enabled) === 1,
+      freqType: Number(r.freq_type),
+      freqInterval: Number(r.freq_interval),
+      freqSubdayType: Number(r.freq_subday_type),
+      freqSubdayInterval: Number(r.freq_subday_interval),
+      activeStartTime: Number(r.active_start_time),
+      freqRelativeInterval: Number(r.freq_relative_interval),
+      freqRecurrenceFactor: Number(r.freq_recurrence_factor),
+      activeStartDate: Number(r.active_start_date),
+      activeEndDate: Number(r.active_end_date),
+      activeEndTime: Number(r.active_end_time),
     });
   }
   for (const job of jobs.values()) job.steps.sort((a, b) => a.stepId - b.stepId);
@@ -89,13 +117,17 @@ async function readJobs(ctx: StepContext, target: Partner): Promise<Map<string, 
 
 /** What differs between two definitions of a job, in words (empty: the same job). */
 export function jobDifferences(wanted: AgentJobDefinition, there: AgentJobDefinition): string[] {
-  const stepText = (s: JobStep) => `${s.stepId} ${s.stepName} ${s.subsystem.toUpperCase()} in ${(s.databaseName ?? 'master').toLowerCase()}: command ${textDigest(s.command)}; on success ${s.onSuccessAction}/${s.onSuccessStepId}, on failure ${s.onFailAction}/${s.onFailStepId}, retry ${s.retryAttempts}x${s.retryInterval} min`;
-  const scheduleText = (s: JobSchedule) => `${s.name} ${s.enabled ? 'on' : 'off'} type ${s.freqType}/${s.freqInterval} sub ${s.freqSubdayType}/${s.freqSubdayInterval} relative ${s.freqRelativeInterval} every ${s.freqRecurrenceFactor} from ${s.activeStartDate} ${s.activeStartTime} to ${s.activeEndDate} ${s.activeEndTime}`;
+  const stepText = (s: JobStep) =>
+    `${s.stepId} ${s.stepName} ${s.subsystem.toUpperCase()} in ${(s.databaseName ?? 'master').toLowerCase()}: command ${textDigest(s.command)}; on success ${s.onSuccessAction}/${s.onSuccessStepId}, on failure ${s.onFailAction}/${s.onFailStepId}, retry ${s.retryAttempts}x${s.retryInterval} min`;
+  const scheduleText = (s: JobSchedule) =>
+    `${s.name} ${s.enabled ? 'on' : 'off'} type ${s.freqType}/${s.freqInterval} sub ${s.freqSubdayType}/${s.freqSubdayInterval} relative ${s.freqRelativeInterval} every ${s.freqRecurrenceFactor} from ${s.activeStartDate} ${s.activeStartTime} to ${s.activeEndDate} ${s.activeEndTime}`;
   const differences: string[] = [];
   const steps = [wanted.steps.map(stepText), there.steps.map(stepText)];
-  if (steps[0]!.join('\n') !== steps[1]!.join('\n')) differences.push(`its steps differ (${wanted.steps.length} here, ${there.steps.length} there${firstDifference(steps[0]!, steps[1]!)})`);
+  if (steps[0]!.join('\n') !== steps[1]!.join('\n'))
+    differences.push(`its steps differ (${wanted.steps.length} here, ${there.steps.length} there${firstDifference(steps[0]!, steps[1]!)})`);
   const schedules = [wanted.schedules.map(scheduleText).sort(), there.schedules.map(scheduleText).sort()];
-  if (schedules[0]!.join('\n') !== schedules[1]!.join('\n')) differences.push(`its schedules differ (${schedules[0]!.join(', ') || 'none'} against ${schedules[1]!.join(', ') || 'none'})`);
+  if (schedules[0]!.join('\n') !== schedules[1]!.join('\n'))
+    differences.push(`its schedules differ (${schedules[0]!.join(', ') || 'none'} against ${schedules[1]!.join(', ') || 'none'})`);
   return differences;
 }
 
@@ -110,8 +142,14 @@ export function createJobStatements(job: AgentJobDefinition): Statement[] {
   const name = lit(job.name);
   return [
     tsql`EXEC msdb.dbo.sp_add_job @job_name = ${name}, @enabled = 0, @description = ${lit(job.description ?? '')}`,
-    ...job.steps.map((s) => tsql`EXEC msdb.dbo.sp_add_jobstep @job_name = ${name}, @step_id = ${s.stepId}, @step_name = ${lit(s.stepName)}, @subsystem = ${lit(s.subsystem)}, @command = ${secretText(s.command)}, @database_name = ${lit(s.databaseName ?? 'master')}, @on_success_action = ${s.onSuccessAction}, @on_success_step_id = ${s.onSuccessStepId}, @on_fail_action = ${s.onFailAction}, @on_fail_step_id = ${s.onFailStepId}, @retry_attempts = ${s.retryAttempts}, @retry_interval = ${s.retryInterval}`),
-    ...job.schedules.map((s) => tsql`EXEC msdb.dbo.sp_add_jobschedule @job_name = ${name}, @name = ${lit(s.name)}, @enabled = ${s.enabled ? 1 : 0}, @freq_type = ${s.freqType}, @freq_interval = ${s.freqInterval}, @freq_subday_type = ${s.freqSubdayType}, @freq_subday_interval = ${s.freqSubdayInterval}, @freq_relative_interval = ${s.freqRelativeInterval}, @freq_recurrence_factor = ${s.freqRecurrenceFactor}, @active_start_date = ${s.activeStartDate}, @active_end_date = ${s.activeEndDate}, @active_start_time = ${s.activeStartTime}, @active_end_time = ${s.activeEndTime}`),
+    ...job.steps.map(
+      (s) =>
+        tsql`EXEC msdb.dbo.sp_add_jobstep @job_name = ${name}, @step_id = ${s.stepId}, @step_name = ${lit(s.stepName)}, @subsystem = ${lit(s.subsystem)}, @command = ${secretText(s.command)}, @database_name = ${lit(s.databaseName ?? 'master')}, @on_success_action = ${s.onSuccessAction}, @on_success_step_id = ${s.onSuccessStepId}, @on_fail_action = ${s.onFailAction}, @on_fail_step_id = ${s.onFailStepId}, @retry_attempts = ${s.retryAttempts}, @retry_interval = ${s.retryInterval}`,
+    ),
+    ...job.schedules.map(
+      (s) =>
+        tsql`EXEC msdb.dbo.sp_add_jobschedule @job_name = ${name}, @name = ${lit(s.name)}, @enabled = ${s.enabled ? 1 : 0}, @freq_type = ${s.freqType}, @freq_interval = ${s.freqInterval}, @freq_subday_type = ${s.freqSubdayType}, @freq_subday_interval = ${s.freqSubdayInterval}, @freq_relative_interval = ${s.freqRelativeInterval}, @freq_recurrence_factor = ${s.freqRecurrenceFactor}, @active_start_date = ${s.activeStartDate}, @active_end_date = ${s.activeEndDate}, @active_start_time = ${s.activeStartTime}, @active_end_time = ${s.activeEndTime}`,
+    ),
     tsql`EXEC msdb.dbo.sp_add_jobserver @job_name = ${name}, @server_name = ${lit('(local)')}`,
   ];
 }
@@ -126,7 +164,9 @@ interface Comparison {
 async function compare(ctx: StepContext, databases: string[], target: Partner): Promise<Comparison | undefined> {
   const source = await readablePartner(ctx, databases);
   if (source === target) return undefined;
-  const wanted = [...(await readJobs(ctx, source)).values()].filter((job) => job.steps.some((s) => databasesTouched({ database_name: s.databaseName, command: s.command }, databases).length > 0));
+  const wanted = [...(await readJobs(ctx, source)).values()].filter((job) =>
+    job.steps.some((s) => databasesTouched({ database_name: s.databaseName, command: s.command }, databases).length > 0),
+  );
   const there = await readJobs(ctx, target);
   const found: Comparison = { source, missing: [], different: [], same: [] };
   for (const job of wanted) {
@@ -144,8 +184,21 @@ export function copyAgentJobs(databases: string[], target: Partner): StepDefinit
     const found = await compare(ctx, databases, target);
     if (!found) return { done: true, detail: `the ${target} serves the databases: its jobs are the source` };
     const { missing, different, same } = found;
-    if (missing.length === 0 && different.length === 0) return { done: true, detail: same.length > 0 ? `the ${target} has the same ${same.length} job(s) touching ${databases.join(', ')}: ${same.map((n) => `'${n}'`).join(', ')}` : `no SQL Agent job on the ${found.source} touches ${databases.join(', ')}` };
-    return { done: false, detail: [...missing.map((j) => `'${j.name}' is not on the ${target}`), ...different.map((d) => `'${d.job.name}' on the ${target} is another job: ${d.differences.join('; ')}`)].join('; ') };
+    if (missing.length === 0 && different.length === 0)
+      return {
+        done: true,
+        detail:
+          same.length > 0
+            ? `the ${target} has the same ${same.length} job(s) touching ${databases.join(', ')}: ${same.map((n) => `'${n}'`).join(', ')}`
+            : `no SQL Agent job on the ${found.source} touches ${databases.join(', ')}`,
+      };
+    return {
+      done: false,
+      detail: [
+        ...missing.map((j) => `'${j.name}' is not on the ${target}`),
+        ...different.map((d) => `'${d.job.name}' on the ${target} is another job: ${d.differences.join('; ')}`),
+      ].join('; '),
+    };
   };
   return {
     id: `agent-jobs.${target}`,
@@ -163,11 +216,18 @@ export function copyAgentJobs(databases: string[], target: Partner): StepDefinit
         );
       }
       for (const job of found.missing) {
-        ctx.note(`job '${job.name}' (${job.steps.length} step(s), ${job.schedules.length} schedule(s)) copied from the ${found.source}, disabled on the ${target}: enable it there after a failover`);
+        ctx.note(
+          `job '${job.name}' (${job.steps.length} step(s), ${job.schedules.length} schedule(s)) copied from the ${found.source}, disabled on the ${target}: enable it there after a failover`,
+        );
         for (const statement of createJobStatements(job)) await ctx.sql(target, statement);
       }
     },
     verify: probe,
-    plan: () => [{ target, tsql: tsql`-- per job touching the mirrored databases that this partner lacks, scripted from msdb on the serving partner: EXEC msdb.dbo.sp_add_job … @enabled = 0; sp_add_jobstep …; sp_add_jobschedule …; sp_add_jobserver …` }],
+    plan: () => [
+      {
+        target,
+        tsql: tsql`-- per job touching the mirrored databases that this partner lacks, scripted from msdb on the serving partner: EXEC msdb.dbo.sp_add_job … @enabled = 0; sp_add_jobstep …; sp_add_jobschedule …; sp_add_jobserver …`,
+      },
+    ],
   };
 }

@@ -8,7 +8,6 @@ import { CheckFailedError, pause, rows } from './step.js';
 import { id, joinTsql, lit, tsql } from './tsql.js';
 import type { Partner } from '../config/types.js';
 
-
 /** How many polls the programs get to reconnect (their retry interval is seconds). */
 const RECONNECT_POLLS = 40;
 
@@ -16,8 +15,17 @@ const orphansQuery = (database: string) =>
   tsql`SELECT dp.name AS user_name, dp.sid FROM ${id('database', database)}.sys.database_principals dp LEFT JOIN sys.server_principals sp ON sp.sid = dp.sid WHERE dp.type IN (${lit('S')}, ${lit('U')}, ${lit('G')}) AND dp.principal_id > 4 AND dp.sid IS NOT NULL AND sp.sid IS NULL`;
 
 function sessionsQuery(databases: string[], programs: string[]) {
-  const inDatabases = joinTsql(databases.map((d) => tsql`DB_ID(${lit(d)})`), ', ');
-  const programMatch = programs.length > 0 ? tsql` AND (${joinTsql(programs.map((p) => tsql`program_name LIKE ${lit(p)}`), ' OR ')})` : tsql``;
+  const inDatabases = joinTsql(
+    databases.map((d) => tsql`DB_ID(${lit(d)})`),
+    ', ',
+  );
+  const programMatch =
+    programs.length > 0
+      ? tsql` AND (${joinTsql(
+          programs.map((p) => tsql`program_name LIKE ${lit(p)}`),
+          ' OR ',
+        )})`
+      : tsql``;
   return tsql`SELECT session_id, program_name, login_name, DB_NAME(database_id) AS database_name FROM sys.dm_exec_sessions WHERE session_id <> @@SPID AND database_id IN (${inDatabases})${programMatch}`;
 }
 
@@ -36,7 +44,10 @@ async function orphans(ctx: StepContext, on: Partner, databases: string[]): Prom
 async function failedLogins(ctx: StepContext, on: Partner): Promise<string[]> {
   try {
     const lines = await rows<{ Text: string }>(ctx, on, errorLogQuery);
-    return lines.map((l) => String(l.Text)).filter((t) => t.includes('18456') || /Login failed/i.test(t)).slice(-3);
+    return lines
+      .map((l) => String(l.Text))
+      .filter((t) => t.includes('18456') || /Login failed/i.test(t))
+      .slice(-3);
   } catch {
     return []; // the error log is not readable with this login: the hint says where to look
   }
@@ -49,7 +60,10 @@ export function verifyApplicationReady(databases: string[], on: Partner, instanc
     if (orphaned.length > 0) return { done: false, detail: `users without a login on ${instance}: ${orphaned.join(', ')}` };
     const connected = await rows<{ session_id: number; program_name: string }>(ctx, on, sessions);
     return connected.length > 0
-      ? { done: true, detail: `every user maps to a login on ${instance}; connected: ${connected.map((s) => `${s.program_name} (session ${s.session_id})`).join(', ')}` }
+      ? {
+          done: true,
+          detail: `every user maps to a login on ${instance}; connected: ${connected.map((s) => `${s.program_name} (session ${s.session_id})`).join(', ')}`,
+        }
       : { done: false, detail: `every user maps to a login on ${instance}; no application session yet` };
   };
   return {
@@ -68,7 +82,9 @@ export function verifyApplicationReady(databases: string[], on: Partner, instanc
       for (let poll = 0; poll < RECONNECT_POLLS; poll++) {
         const connected = await rows<{ session_id: number; program_name: string; database_name: string }>(ctx, on, sessions);
         if (connected.length > 0) {
-          ctx.note(`the application reconnected to ${instance}: ${connected.map((s) => `${s.program_name} in ${s.database_name} (session ${s.session_id})`).join(', ')}`);
+          ctx.note(
+            `the application reconnected to ${instance}: ${connected.map((s) => `${s.program_name} in ${s.database_name} (session ${s.session_id})`).join(', ')}`,
+          );
           return;
         }
         await pause(pollMs, ctx.signal);
@@ -80,12 +96,19 @@ export function verifyApplicationReady(databases: string[], on: Partner, instanc
           'the programs reach the new principal but their login is refused: run sync-logins, check the password and default database of the application login, then restart the Patriot services',
         );
       }
-      ctx.note(`no application session (${programs.join(', ') || 'any program'}) is connected to ${instance} yet and its error log shows no failed login: if the Patriot services are running, check that their connection string names ${instance} (Failover Partner) — mirrorbook connection-string prints it`);
+      ctx.note(
+        `no application session (${programs.join(', ') || 'any program'}) is connected to ${instance} yet and its error log shows no failed login: if the Patriot services are running, check that their connection string names ${instance} (Failover Partner) — mirrorbook connection-string prints it`,
+      );
     },
     verify: async (ctx) => {
       const orphaned = await orphans(ctx, on, databases);
-      return orphaned.length === 0 ? { done: true, detail: `every user maps to a login on ${instance}` } : { done: false, detail: `users without a login: ${orphaned.join(', ')}` };
+      return orphaned.length === 0
+        ? { done: true, detail: `every user maps to a login on ${instance}` }
+        : { done: false, detail: `users without a login: ${orphaned.join(', ')}` };
     },
-    plan: () => [{ target: on, tsql: orphansQuery(databases[0]!) }, { target: on, tsql: sessions }],
+    plan: () => [
+      { target: on, tsql: orphansQuery(databases[0]!) },
+      { target: on, tsql: sessions },
+    ],
   };
 }

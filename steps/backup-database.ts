@@ -35,7 +35,11 @@ async function backupTaken(ctx: StepContext, database: string, path: string, typ
 
 /** Whether the database's log is being backed up already (a chain COPY_ONLY must leave alone). */
 async function hasBackupChain(ctx: StepContext, database: string): Promise<boolean> {
-  const row = await firstRow<{ lsn: unknown }>(ctx, 'principal', tsql`SELECT r.last_log_backup_lsn AS lsn FROM sys.database_recovery_status r WHERE r.database_id = DB_ID(${lit(database)})`);
+  const row = await firstRow<{ lsn: unknown }>(
+    ctx,
+    'principal',
+    tsql`SELECT r.last_log_backup_lsn AS lsn FROM sys.database_recovery_status r WHERE r.database_id = DB_ID(${lit(database)})`,
+  );
   return row?.lsn !== null && row?.lsn !== undefined;
 }
 
@@ -87,16 +91,31 @@ export function backupFull(backup: BackupConfig, database: string): StepDefiniti
       await refuseForeignFile(ctx, path);
       const copyOnly = await hasBackupChain(ctx, database);
       if (copyOnly) ctx.note(`${database} has a backup chain: the full backup is COPY_ONLY, so the site's differential base and log chain stay as they are`);
-      await withProgress(ctx, 'principal', `BACKUP DATABASE ${database}`, ctx.sql('principal', fullBackupStatement(database, path, copyOnly, await editionCompresses(ctx))));
+      await withProgress(
+        ctx,
+        'principal',
+        `BACKUP DATABASE ${database}`,
+        ctx.sql('principal', fullBackupStatement(database, path, copyOnly, await editionCompresses(ctx))),
+      );
     },
     async verify(ctx) {
       return (await backupTaken(ctx, database, pathOf(ctx), 'D'))
         ? { done: true, detail: `backup of ${database} written to ${pathOf(ctx)}` }
         : { done: false, detail: `msdb.dbo.backupset has no full backup of ${database} at ${pathOf(ctx)}` };
     },
-    plan: () => [{ target: 'principal', tsql: tsql`${planNote}\n${fullBackupStatement(database, seedBackupPath(backup, database, 'full', RUN_ID_PLACEHOLDER), false, true)}` }],
+    plan: () => [
+      {
+        target: 'principal',
+        tsql: tsql`${planNote}\n${fullBackupStatement(database, seedBackupPath(backup, database, 'full', RUN_ID_PLACEHOLDER), false, true)}`,
+      },
+    ],
     script: () => ({
-      statements: [{ target: 'principal', tsql: tsql`BACKUP DATABASE ${id('database', database)} TO DISK = ${lit(seedBackupPath(backup, database, 'full', SCRIPT_RUN_ID))} WITH FORMAT, INIT, CHECKSUM, STATS = 10` }],
+      statements: [
+        {
+          target: 'principal',
+          tsql: tsql`BACKUP DATABASE ${id('database', database)} TO DISK = ${lit(seedBackupPath(backup, database, 'full', SCRIPT_RUN_ID))} WITH FORMAT, INIT, CHECKSUM, STATS = 10`,
+        },
+      ],
       note: `a run names the file after itself and takes it COPY_ONLY where ${database} has a backup chain (and compressed where the edition can); a script cannot tell, so it overwrites its own file and takes a plain full backup`,
     }),
   };
@@ -120,14 +139,31 @@ export function backupLog(backup: BackupConfig, database: string): StepDefinitio
       const path = pathOf(ctx);
       await refuseForeignFile(ctx, path);
       const full = await runFullBackup(ctx, backup, database);
-      await withProgress(ctx, 'principal', `BACKUP LOG ${database}`, ctx.sql('principal', logBackupStatement(database, path, full?.copyOnly ?? false, await editionCompresses(ctx))));
+      await withProgress(
+        ctx,
+        'principal',
+        `BACKUP LOG ${database}`,
+        ctx.sql('principal', logBackupStatement(database, path, full?.copyOnly ?? false, await editionCompresses(ctx))),
+      );
     },
     async verify(ctx) {
       return (await backupTaken(ctx, database, pathOf(ctx), 'L'))
         ? { done: true, detail: `log backup of ${database} written to ${pathOf(ctx)}` }
         : { done: false, detail: `msdb.dbo.backupset has no log backup of ${database} at ${pathOf(ctx)}` };
     },
-    plan: () => [{ target: 'principal', tsql: tsql`-- COPY_ONLY when the full backup was\n${logBackupStatement(database, seedBackupPath(backup, database, 'log', RUN_ID_PLACEHOLDER), false, true)}` }],
-    script: () => ({ statements: [{ target: 'principal', tsql: tsql`BACKUP LOG ${id('database', database)} TO DISK = ${lit(seedBackupPath(backup, database, 'log', SCRIPT_RUN_ID))} WITH INIT, CHECKSUM, STATS = 10` }] }),
+    plan: () => [
+      {
+        target: 'principal',
+        tsql: tsql`-- COPY_ONLY when the full backup was\n${logBackupStatement(database, seedBackupPath(backup, database, 'log', RUN_ID_PLACEHOLDER), false, true)}`,
+      },
+    ],
+    script: () => ({
+      statements: [
+        {
+          target: 'principal',
+          tsql: tsql`BACKUP LOG ${id('database', database)} TO DISK = ${lit(seedBackupPath(backup, database, 'log', SCRIPT_RUN_ID))} WITH INIT, CHECKSUM, STATS = 10`,
+        },
+      ],
+    }),
   };
 }

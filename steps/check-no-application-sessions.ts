@@ -14,13 +14,30 @@ interface SessionRow {
 }
 
 export function checkNoApplicationSessions(databases: string[], programs: string[]): StepDefinition {
-  const inDatabases = joinTsql(databases.map((d) => tsql`DB_ID(${lit(d)})`), ', ');
-  const programMatch = programs.length > 0 ? tsql` OR ${joinTsql(programs.map((p) => tsql`program_name LIKE ${lit(p)}`), ' OR ')}` : tsql``;
+  const inDatabases = joinTsql(
+    databases.map((d) => tsql`DB_ID(${lit(d)})`),
+    ', ',
+  );
+  const programMatch =
+    programs.length > 0
+      ? tsql` OR ${joinTsql(
+          programs.map((p) => tsql`program_name LIKE ${lit(p)}`),
+          ' OR ',
+        )}`
+      : tsql``;
   const query = tsql`SELECT session_id, program_name, host_name, login_name, DB_NAME(database_id) AS database_name FROM sys.dm_exec_sessions WHERE session_id <> @@SPID AND (database_id IN (${inDatabases})${programMatch})`;
   const probe = async (ctx: StepContext) => {
     const sessions = await rows<SessionRow>(ctx, 'mirror', query);
-    if (sessions.length === 0) return { done: true, detail: 'no application is connected to the mirror\'s databases' };
-    return { done: false, detail: sessions.map((s) => `${s.program_name ?? '?'} from ${s.host_name ?? '?'} as ${s.login_name ?? '?'}${s.database_name ? ` in ${s.database_name}` : ''} (session ${s.session_id})`).join('; ') };
+    if (sessions.length === 0) return { done: true, detail: "no application is connected to the mirror's databases" };
+    return {
+      done: false,
+      detail: sessions
+        .map(
+          (s) =>
+            `${s.program_name ?? '?'} from ${s.host_name ?? '?'} as ${s.login_name ?? '?'}${s.database_name ? ` in ${s.database_name}` : ''} (session ${s.session_id})`,
+        )
+        .join('; '),
+    };
   };
   return {
     id: 'mirror.no-application-sessions',
@@ -38,6 +55,13 @@ export function checkNoApplicationSessions(databases: string[], programs: string
     },
     verify: probe,
     plan: () => [{ target: 'mirror', tsql: query }],
-    script: () => ({ statements: [{ target: 'mirror', tsql: tsql`IF EXISTS (${query}) RAISERROR(N'applications are connected to the mirror: stop the Patriot services (and any other client) on the backup server first', 16, 1);` }] }),
+    script: () => ({
+      statements: [
+        {
+          target: 'mirror',
+          tsql: tsql`IF EXISTS (${query}) RAISERROR(N'applications are connected to the mirror: stop the Patriot services (and any other client) on the backup server first', 16, 1);`,
+        },
+      ],
+    }),
   };
 }

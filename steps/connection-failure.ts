@@ -42,19 +42,49 @@ export function classifyConnectionFailure(error: unknown, role: PartnerRole, ser
   const text = messages.join(' ');
   const at = `${server.server}:${server.port}`;
   if (codes.includes('ELOGIN') || /Login failed/i.test(text)) {
-    return { kind: 'login', unreachable: false, what: `${server.instance} refused the login ${server.login} (error 18456)`, hint: `check pair.${role}.login and its password source in the config; the server's ERRORLOG says which (wrong password, disabled login, SQL authentication off)` };
+    return {
+      kind: 'login',
+      unreachable: false,
+      what: `${server.instance} refused the login ${server.login} (error 18456)`,
+      hint: `check pair.${role}.login and its password source in the config; the server's ERRORLOG says which (wrong password, disabled login, SQL authentication off)`,
+    };
   }
   if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
-    return { kind: 'unknown-host', unreachable: true, what: `the host name ${server.server} is not known (DNS)`, hint: `check pair.${role}.server: a name this machine resolves (nslookup ${server.server}) or an IP address` };
+    return {
+      kind: 'unknown-host',
+      unreachable: true,
+      what: `the host name ${server.server} is not known (DNS)`,
+      hint: `check pair.${role}.server: a name this machine resolves (nslookup ${server.server}) or an IP address`,
+    };
   }
   if (codes.includes('ECONNREFUSED')) {
-    return { kind: 'refused', unreachable: true, what: `nothing accepts connections on ${at} (connection refused)`, hint: `check that ${server.instance} is running and reachable: nothing listens on port ${server.port} (SQL Server Configuration Manager: TCP/IP enabled, the instance's static port), or fix pair.${role}.port` };
+    return {
+      kind: 'refused',
+      unreachable: true,
+      what: `nothing accepts connections on ${at} (connection refused)`,
+      hint: `check that ${server.instance} is running and reachable: nothing listens on port ${server.port} (SQL Server Configuration Manager: TCP/IP enabled, the instance's static port), or fix pair.${role}.port`,
+    };
   }
   if (codes.some((c) => TLS_CODE.test(c)) || /certificate|TLS|SSL/i.test(text)) {
-    return { kind: 'tls', unreachable: false, what: `TLS with ${at} failed: ${messages.at(-1) ?? 'certificate not accepted'}`, hint: `give pair.${role}.caFile (the CA or the server's certificate, and connect by the name it is issued to), or set trustServerCertificate: true knowingly; encrypt: ${String(server.encrypt)} is in use` };
+    return {
+      kind: 'tls',
+      unreachable: false,
+      what: `TLS with ${at} failed: ${messages.at(-1) ?? 'certificate not accepted'}`,
+      hint: `give pair.${role}.caFile (the CA or the server's certificate, and connect by the name it is issued to), or set trustServerCertificate: true knowingly; encrypt: ${String(server.encrypt)} is in use`,
+    };
   }
   if (codes.includes('ETIMEOUT') || codes.includes('ETIMEDOUT')) {
-    return { kind: 'no-answer', unreachable: true, what: `${at} did not answer in time`, hint: `check that ${server.instance} is running and reachable: a firewall may drop this machine's packets to port ${server.port}` };
+    return {
+      kind: 'no-answer',
+      unreachable: true,
+      what: `${at} did not answer in time`,
+      hint: `check that ${server.instance} is running and reachable: a firewall may drop this machine's packets to port ${server.port}`,
+    };
   }
-  return { kind: 'other', unreachable: true, what: messages[0] ?? String(error), hint: `check that ${server.instance} is running and reachable on port ${server.port}, and pair.${role}.login/password` };
+  return {
+    kind: 'other',
+    unreachable: true,
+    what: messages[0] ?? String(error),
+    hint: `check that ${server.instance} is running and reachable on port ${server.port}, and pair.${role}.login/password`,
+  };
 }

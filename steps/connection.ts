@@ -24,7 +24,11 @@ export class SqlStatementError extends OperatorError implements SqlErrorInfo {
   readonly fixFirst?: true;
 
   constructor(info: SqlErrorInfo, all: SqlErrorInfo[] = [info]) {
-    super(info.message, all.map((e) => hintFor(e.number)).find((h) => h !== undefined), 1);
+    super(
+      info.message,
+      all.map((e) => hintFor(e.number)).find((h) => h !== undefined),
+      1,
+    );
     this.name = 'SqlStatementError';
     this.number = info.number;
     if (info.class !== undefined) this.class = info.class;
@@ -41,7 +45,12 @@ export class ConnectionError extends OperatorError {
   declare readonly hint: string;
   /** `unreachable`: nothing answered (down, cut off); false when the server answered and refused
    * (a login failure, another instance) — it is up. */
-  constructor(message: string, readonly role: PartnerRole, hint: string, readonly unreachable = false) {
+  constructor(
+    message: string,
+    readonly role: PartnerRole,
+    hint: string,
+    readonly unreachable = false,
+  ) {
     super(message, hint, 1);
     this.name = 'ConnectionError';
   }
@@ -56,17 +65,37 @@ export class ConnectionError extends OperatorError {
 /** Connected, but to an instance other than the configured one: refused before anything runs. */
 export class WrongServerError extends ConnectionError {
   constructor(role: PartnerRole, expected: string, actual: string, where: string) {
-    super(`${where} is ${actual}, but pair.${role}.instance says ${expected}`, role, `check pair.${role}.server/port in the config: nothing was run on ${actual}`);
+    super(
+      `${where} is ${actual}, but pair.${role}.instance says ${expected}`,
+      role,
+      `check pair.${role}.server/port in the config: nothing was run on ${actual}`,
+    );
     this.name = 'WrongServerError';
   }
 }
 
 /** Converts whatever mssql threw into SqlStatementError when SQL Server answered. */
 export function toSqlError(error: unknown, server?: string): unknown {
-  const e = error as { number?: unknown; class?: number; state?: number; lineNumber?: number; message?: string; precedingErrors?: unknown[]; originalError?: unknown; serverName?: string };
+  const e = error as {
+    number?: unknown;
+    class?: number;
+    state?: number;
+    lineNumber?: number;
+    message?: string;
+    precedingErrors?: unknown[];
+    originalError?: unknown;
+    serverName?: string;
+  };
   const infoOf = (x: typeof e): SqlErrorInfo | undefined =>
     typeof x?.number === 'number'
-      ? { number: x.number, message: String(x.message ?? ''), ...(x.class !== undefined ? { class: x.class } : {}), ...(x.state !== undefined ? { state: x.state } : {}), ...(x.lineNumber !== undefined ? { lineNumber: x.lineNumber } : {}), ...(server ? { server } : {}) }
+      ? {
+          number: x.number,
+          message: String(x.message ?? ''),
+          ...(x.class !== undefined ? { class: x.class } : {}),
+          ...(x.state !== undefined ? { state: x.state } : {}),
+          ...(x.lineNumber !== undefined ? { lineNumber: x.lineNumber } : {}),
+          ...(server ? { server } : {}),
+        }
       : undefined;
   const info = infoOf(e) ?? infoOf(e?.originalError as typeof e);
   if (!info) return error;
@@ -117,7 +146,10 @@ export function poolConfig(server: ServerConfig, options: ConnectionOptions): Po
 export class PairConnections {
   readonly #pools = new Map<PartnerRole, Promise<ConnectionPool>>();
 
-  constructor(private readonly config: MirrorbookConfig, private readonly options: ConnectionOptions = {}) {}
+  constructor(
+    private readonly config: MirrorbookConfig,
+    private readonly options: ConnectionOptions = {},
+  ) {}
 
   server(role: PartnerRole): ServerConfig {
     const server = this.config.pair[role];

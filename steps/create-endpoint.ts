@@ -40,7 +40,10 @@ export function algorithmDesc(endpoint: Pick<EndpointConfig, 'encryption' | 'alg
 
 /** The algorithms an endpoint can use ([] for DISABLED), and whether it also talks unencrypted. */
 export function algorithmsOf(desc: string): { algorithms: string[]; plain: boolean } {
-  const parts = String(desc).split(',').map((p) => p.trim().toUpperCase()).filter(Boolean);
+  const parts = String(desc)
+    .split(',')
+    .map((p) => p.trim().toUpperCase())
+    .filter(Boolean);
   return { algorithms: parts.filter((p) => p !== 'NONE'), plain: parts.includes('NONE') };
 }
 
@@ -62,22 +65,27 @@ export function endpointDifferences(found: EndpointRow, target: SqlTarget, endpo
   if (Number(found.port) !== endpoint.port) problems.push(`it listens on port ${found.port}, the config says ${endpoint.port}`);
   const isCertificate = String(found.connection_auth_desc).startsWith('CERTIFICATE');
   if (auth.kind === 'certificate' && (!isCertificate || (found.certificate_name ?? '').toLowerCase() !== auth.certificate.toLowerCase())) {
-    problems.push(`it authenticates with ${found.connection_auth_desc}${found.certificate_name ? ` ${found.certificate_name}` : ''}, the config says CERTIFICATE ${auth.certificate}`);
+    problems.push(
+      `it authenticates with ${found.connection_auth_desc}${found.certificate_name ? ` ${found.certificate_name}` : ''}, the config says CERTIFICATE ${auth.certificate}`,
+    );
   }
   if (auth.kind === 'windows' && isCertificate) problems.push(`it authenticates with ${found.connection_auth_desc}, the config says WINDOWS`);
-  if (!servesRole(found.role_desc, target)) problems.push(`its ROLE is ${found.role_desc}, the ${target} needs ${target === 'witness' ? 'WITNESS or ALL' : 'PARTNER or ALL'}`);
+  if (!servesRole(found.role_desc, target))
+    problems.push(`its ROLE is ${found.role_desc}, the ${target} needs ${target === 'witness' ? 'WITNESS or ALL' : 'PARTNER or ALL'}`);
   return problems;
 }
 
 /** The statement that fixes the first difference, for a hint. */
 export function endpointFix(found: EndpointRow, target: SqlTarget, endpoint: EndpointConfig): string {
-  if (found.name.toLowerCase() !== endpointNameOf(endpoint, target).toLowerCase()) return `to adopt it, set endpoint.names.${target}: ${found.name} in the config`;
+  if (found.name.toLowerCase() !== endpointNameOf(endpoint, target).toLowerCase())
+    return `to adopt it, set endpoint.names.${target}: ${found.name} in the config`;
   if (!servesRole(found.role_desc, target)) return `ALTER ENDPOINT [${found.name}] FOR DATABASE_MIRRORING (ROLE = ALL)`;
   return `change the config to match it, or fix the endpoint — e.g. ALTER ENDPOINT [${found.name}] AS TCP (LISTENER_PORT = ${endpoint.port})`;
 }
 
 export function createEndpoint(target: SqlTarget, endpoint: EndpointConfig, auth: EndpointAuth) {
-  const authentication = auth.kind === 'certificate' ? tsql`AUTHENTICATION = CERTIFICATE ${id('certificate', auth.certificate)}` : tsql`AUTHENTICATION = WINDOWS NEGOTIATE`;
+  const authentication =
+    auth.kind === 'certificate' ? tsql`AUTHENTICATION = CERTIFICATE ${id('certificate', auth.certificate)}` : tsql`AUTHENTICATION = WINDOWS NEGOTIATE`;
   const role = kw(target === 'witness' ? 'WITNESS' : 'ALL');
   const name = endpointNameOf(endpoint, target);
   return sqlStep({
@@ -97,8 +105,14 @@ export function createEndpoint(target: SqlTarget, endpoint: EndpointConfig, auth
           `only one mirroring endpoint is allowed per instance: ${endpointFix(found, target, endpoint)} (an ALTER restarts it; do it outside a live session) and resume`,
         );
       }
-      const realign = found.encryption_algorithm_desc.toUpperCase() === algorithmDesc(endpoint) ? '' : ` (encryption ${found.encryption_algorithm_desc}, the config says ${algorithmDesc(endpoint)}: realigned by the encryption steps)`;
-      return { done: true, detail: `endpoint ${found.name} on port ${found.port}, ${found.state_desc}, ROLE ${found.role_desc}, ${found.connection_auth_desc}, ${found.encryption_algorithm_desc}${realign}` };
+      const realign =
+        found.encryption_algorithm_desc.toUpperCase() === algorithmDesc(endpoint)
+          ? ''
+          : ` (encryption ${found.encryption_algorithm_desc}, the config says ${algorithmDesc(endpoint)}: realigned by the encryption steps)`;
+      return {
+        done: true,
+        detail: `endpoint ${found.name} on port ${found.port}, ${found.state_desc}, ROLE ${found.role_desc}, ${found.connection_auth_desc}, ${found.encryption_algorithm_desc}${realign}`,
+      };
     },
   });
 }
@@ -114,7 +128,9 @@ export function startEndpoint(target: SqlTarget, endpoint: EndpointConfig) {
     async probe(ctx) {
       const found = await readEndpoint(ctx, target);
       if (!found) return { done: false, detail: 'no mirroring endpoint' };
-      return found.state_desc === 'STARTED' ? { done: true, detail: `endpoint ${found.name} STARTED` } : { done: false, detail: `endpoint ${found.name} is ${found.state_desc}` };
+      return found.state_desc === 'STARTED'
+        ? { done: true, detail: `endpoint ${found.name} STARTED` }
+        : { done: false, detail: `endpoint ${found.name} is ${found.state_desc}` };
     },
   });
 }

@@ -57,9 +57,21 @@ function loginStep(target: SqlTarget, name: string, kind: 'login' | 'windows-log
 }
 
 export function createSqlLogin(target: SqlTarget, name: string, password: Secret): StepDefinition {
-  return loginStep(target, name, 'login', tsql`USE master; CREATE LOGIN ${id('login', name)} WITH PASSWORD = ${password}`, `Create login ${name} on the ${target}`);
+  return loginStep(
+    target,
+    name,
+    'login',
+    tsql`USE master; CREATE LOGIN ${id('login', name)} WITH PASSWORD = ${password}`,
+    `Create login ${name} on the ${target}`,
+  );
 }
 
 export function createWindowsLogin(target: SqlTarget, account: string): StepDefinition {
-  return loginStep(target, account, 'windows-login', tsql`USE master; CREATE LOGIN ${id('windows-login', account)} FROM WINDOWS`, `Create login ${account} (the SQL Server service account) on the ${target}`);
+  return loginStep(
+    target,
+    account,
+    'windows-login',
+    tsql`USE master; CREATE LOGIN ${id('windows-login', account)} FROM WINDOWS`,
+    `Create login ${account} (the SQL Server service account) on the ${target}`,
+  );
 }

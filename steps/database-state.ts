@@ -20,7 +20,10 @@ export interface DatabaseStateRow {
 }
 
 export function databaseStateQuery(databases: string[]): Statement {
-  const names = joinTsql(databases.map((d) => tsql`${lit(d)}`), ', ');
+  const names = joinTsql(
+    databases.map((d) => tsql`${lit(d)}`),
+    ', ',
+  );
   return tsql`SELECT d.name, d.state_desc, d.recovery_model_desc, m.mirroring_guid, m.mirroring_state_desc, m.mirroring_role_desc, m.mirroring_safety_level_desc, m.mirroring_partner_name, m.mirroring_partner_instance, m.mirroring_witness_name, m.mirroring_witness_state_desc, m.mirroring_role_sequence FROM sys.databases d LEFT JOIN sys.database_mirroring m ON m.database_id = d.database_id WHERE d.name IN (${names})`;
 }
 

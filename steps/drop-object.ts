@@ -42,7 +42,11 @@ async function endpointUsers(ctx: StepContext, target: SqlTarget): Promise<strin
     users.push(...(await rows<{ name: string; used_by: string }>(ctx, target, query)).map((r) => `${r.name} (${r.used_by})`));
   }
   try {
-    users.push(...(await rows<{ group_name: string; endpoint_url: string | null }>(ctx, target, REPLICAS)).map((r) => `availability group ${r.group_name} (its replica here, endpoint_url ${r.endpoint_url ?? 'unknown'})`));
+    users.push(
+      ...(await rows<{ group_name: string; endpoint_url: string | null }>(ctx, target, REPLICAS)).map(
+        (r) => `availability group ${r.group_name} (its replica here, endpoint_url ${r.endpoint_url ?? 'unknown'})`,
+      ),
+    );
     users.push(...(await rows<{ name: string; used_by: string }>(ctx, target, GROUP_DATABASES)).map((r) => `${r.name} (${r.used_by})`));
   } catch (error) {
     // Before 2012 there is no sys.availability_replicas (Msg 208) nor sys.databases.group_database_id
@@ -75,12 +79,22 @@ export function dropObject(target: SqlTarget, kind: DroppableKind, name: string,
     title: `Drop ${kind} ${name} on the ${target}`,
     target,
     // The instance's one mirroring endpoint: dropped only when the operator types its name.
-    ...(kind === 'endpoint' ? { destructive: { confirmText: name, consequences: `DROP ENDPOINT removes the only DATABASE_MIRRORING endpoint of the ${target}: no mirroring session or availability-group replica can use this instance until one is created again` } } : {}),
+    ...(kind === 'endpoint'
+      ? {
+          destructive: {
+            confirmText: name,
+            consequences: `DROP ENDPOINT removes the only DATABASE_MIRRORING endpoint of the ${target}: no mirroring session or availability-group replica can use this instance until one is created again`,
+          },
+        }
+      : {}),
     probe,
     async apply(ctx) {
       for (const database of databases) {
         if (isMirrored(await readDatabase(ctx, target, database))) {
-          throw new CheckFailedError(`${database} is still mirrored on the ${target}`, 'run disable first; the endpoint and its security objects carry the session');
+          throw new CheckFailedError(
+            `${database} is still mirrored on the ${target}`,
+            'run disable first; the endpoint and its security objects carry the session',
+          );
         }
       }
       await ctx.sql(target, statement);

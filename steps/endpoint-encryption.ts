@@ -51,23 +51,40 @@ export function endpointEncryptionSteps(target: SqlTarget, instance: string, end
     },
     async probe(ctx) {
       const found = await readEndpoint(ctx, target);
-      if (!found || matches(found.encryption_algorithm_desc)) return { done: true, detail: found ? `endpoint ${found.name} already uses ${wanted}` : 'no mirroring endpoint' };
+      if (!found || matches(found.encryption_algorithm_desc))
+        return { done: true, detail: found ? `endpoint ${found.name} already uses ${wanted}` : 'no mirroring endpoint' };
       const sessions = await sessionsOn(ctx, target);
-      if (sessions.length === 0) return { done: true, detail: `endpoint ${found.name} uses ${found.encryption_algorithm_desc}; no mirroring session runs on ${instance}, so the next step changes it to ${wanted} without asking` };
-      return { done: false, detail: `endpoint ${found.name} uses ${found.encryption_algorithm_desc}, the config says ${wanted}, and ${sessions.join(', ')} mirror through it` };
+      if (sessions.length === 0)
+        return {
+          done: true,
+          detail: `endpoint ${found.name} uses ${found.encryption_algorithm_desc}; no mirroring session runs on ${instance}, so the next step changes it to ${wanted} without asking`,
+        };
+      return {
+        done: false,
+        detail: `endpoint ${found.name} uses ${found.encryption_algorithm_desc}, the config says ${wanted}, and ${sessions.join(', ')} mirror through it`,
+      };
     },
     async apply(ctx) {
       const found = await readEndpoint(ctx, target);
       if (!found || accepts(found.encryption_algorithm_desc, endpoint)) return;
       const statement = tsql`ALTER ENDPOINT ${id('endpoint', found.name)} FOR DATABASE_MIRRORING (${widened(found.encryption_algorithm_desc, endpoint)})`;
-      ctx.note(`endpoint ${found.name} on ${instance}: ${found.encryption_algorithm_desc} → accepts ${wanted} too, so the session keeps a common algorithm while the partners change one at a time`);
+      ctx.note(
+        `endpoint ${found.name} on ${instance}: ${found.encryption_algorithm_desc} → accepts ${wanted} too, so the session keeps a common algorithm while the partners change one at a time`,
+      );
       await ctx.sql(target, statement);
     },
     async verify(ctx) {
       const found = await readEndpoint(ctx, target);
-      return found && accepts(found.encryption_algorithm_desc, endpoint) ? { done: true, detail: `endpoint ${found.name} accepts ${wanted} (${found.encryption_algorithm_desc})` } : { done: false, detail: `endpoint uses ${found?.encryption_algorithm_desc ?? 'nothing'}` };
+      return found && accepts(found.encryption_algorithm_desc, endpoint)
+        ? { done: true, detail: `endpoint ${found.name} accepts ${wanted} (${found.encryption_algorithm_desc})` }
+        : { done: false, detail: `endpoint uses ${found?.encryption_algorithm_desc ?? 'nothing'}` };
     },
-    plan: () => [{ target, tsql: tsql`-- only while a mirroring session runs on this instance and the endpoint does not use the configured encryption yet: ALTER ENDPOINT ${id('endpoint', name)} FOR DATABASE_MIRRORING (ENCRYPTION = REQUIRED ALGORITHM <configured> <current>)` }],
+    plan: () => [
+      {
+        target,
+        tsql: tsql`-- only while a mirroring session runs on this instance and the endpoint does not use the configured encryption yet: ALTER ENDPOINT ${id('endpoint', name)} FOR DATABASE_MIRRORING (ENCRYPTION = REQUIRED ALGORITHM <configured> <current>)`,
+      },
+    ],
   };
 
   const narrow: StepDefinition = {
@@ -77,14 +94,18 @@ export function endpointEncryptionSteps(target: SqlTarget, instance: string, end
     async probe(ctx) {
       const found = await readEndpoint(ctx, target);
       if (!found) return { done: false, detail: 'no mirroring endpoint' };
-      return matches(found.encryption_algorithm_desc) ? { done: true, detail: `endpoint ${found.name} uses ${found.encryption_algorithm_desc}` } : { done: false, detail: `endpoint ${found.name} uses ${found.encryption_algorithm_desc}, the config says ${wanted}` };
+      return matches(found.encryption_algorithm_desc)
+        ? { done: true, detail: `endpoint ${found.name} uses ${found.encryption_algorithm_desc}` }
+        : { done: false, detail: `endpoint ${found.name} uses ${found.encryption_algorithm_desc}, the config says ${wanted}` };
     },
     async apply(ctx) {
       await ctx.sql(target, finalStatement);
     },
     async verify(ctx) {
       const found = await readEndpoint(ctx, target);
-      return found && matches(found.encryption_algorithm_desc) ? { done: true, detail: `endpoint ${found.name} uses ${wanted}` } : { done: false, detail: `endpoint uses ${found?.encryption_algorithm_desc ?? 'nothing'}` };
+      return found && matches(found.encryption_algorithm_desc)
+        ? { done: true, detail: `endpoint ${found.name} uses ${wanted}` }
+        : { done: false, detail: `endpoint uses ${found?.encryption_algorithm_desc ?? 'nothing'}` };
     },
     plan: () => [{ target, tsql: finalStatement }],
   };

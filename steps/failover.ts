@@ -22,8 +22,17 @@ export function checkReadyForFailover(databases: string[], to: Partner, instance
   const probe = async (ctx: StepContext) => {
     const seen = await roles(ctx, databases, from);
     const pending = seen.filter((s) => s.row?.mirroring_role_desc === 'PRINCIPAL');
-    if (pending.length === 0 && seen.every((s) => s.row?.mirroring_role_desc === 'MIRROR')) return { done: true, detail: `every database already has ${instances[to]} as principal` };
-    return { done: false, detail: seen.map((s) => `${s.database}: ${s.row?.mirroring_role_desc ? `${s.row.mirroring_role_desc} ${s.row.mirroring_state_desc ?? ''} SAFETY ${s.row.mirroring_safety_level_desc ?? ''}` : 'not mirrored'}`).join('; ') };
+    if (pending.length === 0 && seen.every((s) => s.row?.mirroring_role_desc === 'MIRROR'))
+      return { done: true, detail: `every database already has ${instances[to]} as principal` };
+    return {
+      done: false,
+      detail: seen
+        .map(
+          (s) =>
+            `${s.database}: ${s.row?.mirroring_role_desc ? `${s.row.mirroring_role_desc} ${s.row.mirroring_state_desc ?? ''} SAFETY ${s.row.mirroring_safety_level_desc ?? ''}` : 'not mirrored'}`,
+        )
+        .join('; '),
+    };
   };
   return {
     id: `failover-to-${to}.ready`,
@@ -42,8 +51,13 @@ export function checkReadyForFailover(databases: string[], to: Partner, instance
       }
       const problems = seen
         .filter((s) => s.row?.mirroring_role_desc !== 'MIRROR')
-        .filter((s) => !(s.row?.mirroring_role_desc === 'PRINCIPAL' && s.row.mirroring_state_desc === 'SYNCHRONIZED' && s.row.mirroring_safety_level_desc === 'FULL'))
-        .map((s) => `${s.database} is ${!s.row ? 'missing' : s.row.mirroring_role_desc ? `${s.row.mirroring_role_desc} ${s.row.mirroring_state_desc ?? ''} SAFETY ${s.row.mirroring_safety_level_desc ?? ''}` : 'not mirrored'} on ${instances[from]}`);
+        .filter(
+          (s) => !(s.row?.mirroring_role_desc === 'PRINCIPAL' && s.row.mirroring_state_desc === 'SYNCHRONIZED' && s.row.mirroring_safety_level_desc === 'FULL'),
+        )
+        .map(
+          (s) =>
+            `${s.database} is ${!s.row ? 'missing' : s.row.mirroring_role_desc ? `${s.row.mirroring_role_desc} ${s.row.mirroring_state_desc ?? ''} SAFETY ${s.row.mirroring_safety_level_desc ?? ''}` : 'not mirrored'} on ${instances[from]}`,
+        );
       if (problems.length > 0) {
         const disconnected = seen.some((s) => s.row?.mirroring_state_desc === 'DISCONNECTED');
         throw new CheckFailedError(
@@ -81,7 +95,9 @@ export function failoverDatabase(database: string, to: Partner, instances: Recor
         const moved: string[] = [];
         for (const d of all) if ((await readDatabase(ctx, to, d).catch(() => undefined))?.mirroring_role_desc === 'PRINCIPAL') moved.push(d);
         if (moved.length > 0) {
-          ctx.note(`databases are split: ${moved.join(', ')} already on ${instances[to]}, ${database} still on ${instances[from]}. Resume this run to move the rest (or run failback to bring them all back)`);
+          ctx.note(
+            `databases are split: ${moved.join(', ')} already on ${instances[to]}, ${database} still on ${instances[from]}. Resume this run to move the rest (or run failback to bring them all back)`,
+          );
         }
         throw error;
       }

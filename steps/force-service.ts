@@ -63,7 +63,9 @@ export function checkPrincipalLost(databases: string[], mirrorInstance: string, 
 /** What the mirror could see of the loss before forcing: its last monitor sample's unsent log. */
 async function visibleLoss(ctx: StepContext, database: string): Promise<string> {
   try {
-    const sample = (await rows<{ unsent_log: number | null; time_recorded: unknown }>(ctx, 'mirror', tsql`EXEC msdb.dbo.sp_dbmmonitorresults ${lit(database)}, 0, 0`))[0];
+    const sample = (
+      await rows<{ unsent_log: number | null; time_recorded: unknown }>(ctx, 'mirror', tsql`EXEC msdb.dbo.sp_dbmmonitorresults ${lit(database)}, 0, 0`)
+    )[0];
     if (sample?.unsent_log != null) {
       const at = sample.time_recorded instanceof Date ? sample.time_recorded.toISOString() : String(sample.time_recorded);
       return `the last monitor sample on the mirror (${at}) showed ${sample.unsent_log} KB of log not yet sent; anything the principal committed and did not send after that is lost too`;
@@ -82,9 +84,13 @@ export function forceService(databases: string[], mirrorInstance: string, witnes
   const probe = async (ctx: StepContext) => {
     const pending: string[] = [];
     for (const database of databases) if ((await readDatabase(ctx, 'mirror', database))?.mirroring_role_desc !== 'PRINCIPAL') pending.push(database);
-    return pending.length === 0 ? { done: true, detail: `${mirrorInstance} serves every database` } : { done: false, detail: `still mirror: ${pending.join(', ')}` };
+    return pending.length === 0
+      ? { done: true, detail: `${mirrorInstance} serves every database` }
+      : { done: false, detail: `still mirror: ${pending.join(', ')}` };
   };
-  const witnessNote = witnessConfigured ? `; a witness the mirror cannot see is removed on ${mirrorInstance} first (SET WITNESS OFF: no automatic failover until add-witness)` : '';
+  const witnessNote = witnessConfigured
+    ? `; a witness the mirror cannot see is removed on ${mirrorInstance} first (SET WITNESS OFF: no automatic failover until add-witness)`
+    : '';
   return {
     id: 'promote.force-service',
     title: `Force service on ${mirrorInstance} (ALLOW DATA LOSS) for ${databases.join(', ')}`,
@@ -100,7 +106,9 @@ export function forceService(databases: string[], mirrorInstance: string, witnes
         if (row?.mirroring_role_desc === 'PRINCIPAL') continue;
         const witness = lostWitness(row);
         if (witness) {
-          ctx.note(`the witness ${witness} of ${database} is lost too (${row?.mirroring_witness_state_desc ?? 'not connected'} on ${mirrorInstance}): forced service needs the witness OFF or connected to the mirror, so SET WITNESS OFF on ${mirrorInstance} first; run add-witness once it is back`);
+          ctx.note(
+            `the witness ${witness} of ${database} is lost too (${row?.mirroring_witness_state_desc ?? 'not connected'} on ${mirrorInstance}): forced service needs the witness OFF or connected to the mirror, so SET WITNESS OFF on ${mirrorInstance} first; run add-witness once it is back`,
+          );
           await ctx.sql('mirror', witnessOffStatement(database));
         }
         const loss = await visibleLoss(ctx, database);
@@ -109,10 +117,13 @@ export function forceService(databases: string[], mirrorInstance: string, witnes
       }
     },
     verify: probe,
-    plan: () => databases.flatMap((d, i) => [
-      ...(witnessConfigured ? [{ target: 'mirror' as const, tsql: tsql`-- only when the witness is not connected to the mirror: ${witnessOffStatement(d)}` }] : []),
-      { target: 'mirror' as const, tsql: statements[i]! },
-    ]),
+    plan: () =>
+      databases.flatMap((d, i) => [
+        ...(witnessConfigured
+          ? [{ target: 'mirror' as const, tsql: tsql`-- only when the witness is not connected to the mirror: ${witnessOffStatement(d)}` }]
+          : []),
+        { target: 'mirror' as const, tsql: statements[i]! },
+      ]),
   };
 }
 
@@ -125,7 +136,9 @@ export function resumeSession(database: string): StepDefinition {
     const found = await serving(ctx);
     if (!found) return { done: false, detail: `no partner serves ${database} as principal` };
     const state = found.row.mirroring_state_desc;
-    return state !== 'SUSPENDED' ? { done: true, detail: `${database} ${state} (principal: the configured ${found.partner})` } : { done: false, detail: `${database} SUSPENDED` };
+    return state !== 'SUSPENDED'
+      ? { done: true, detail: `${database} ${state} (principal: the configured ${found.partner})` }
+      : { done: false, detail: `${database} SUSPENDED` };
   };
   return {
     id: `resume-session.${database}`,
@@ -137,7 +150,10 @@ export function resumeSession(database: string): StepDefinition {
       const found = await serving(ctx);
       if (!found) throw new CheckFailedError(`no partner serves ${database} as principal`, 'check mirrorbook status; promote first if the principal is lost');
       if (found.row.mirroring_state_desc === 'DISCONNECTED') {
-        throw new CheckFailedError(`the other partner of ${database} is not connected yet`, 'bring the old principal back (start its SQL Server service; check that both endpoints are STARTED and the network passes the endpoint port between the partners) and wait until status shows SUSPENDED, then resume');
+        throw new CheckFailedError(
+          `the other partner of ${database} is not connected yet`,
+          'bring the old principal back (start its SQL Server service; check that both endpoints are STARTED and the network passes the endpoint port between the partners) and wait until status shows SUSPENDED, then resume',
+        );
       }
       ctx.note(`resuming ${database} on the configured ${found.partner}: the other copy is rolled back to the failover point`);
       await ctx.sql(found.partner, statement);

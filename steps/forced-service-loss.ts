@@ -66,7 +66,12 @@ export async function estimateLoss(ctx: StepContext, database: string): Promise<
   const oldEndOfLog = lsnOf(theirs.end_of_log_lsn);
   if (failoverLsn === null || oldEndOfLog === null || oldEndOfLog <= failoverLsn) return null;
   return {
-    database, serving: serving.partner, old, failoverLsn, oldEndOfLog, distance: oldEndOfLog - failoverLsn,
+    database,
+    serving: serving.partner,
+    old,
+    failoverLsn,
+    oldEndOfLog,
+    distance: oldEndOfLog - failoverLsn,
     oldOnline: theirs.role === 'PRINCIPAL' && theirs.state_desc === 'ONLINE',
   };
 }
@@ -101,7 +106,11 @@ interface Preservation {
 }
 
 async function snapshotsSupported(ctx: StepContext, target: SqlTarget): Promise<boolean> {
-  const row = await firstRow<{ engine_edition: number; version: string }>(ctx, target, tsql`SELECT CAST(SERVERPROPERTY(${lit('EngineEdition')}) AS int) AS engine_edition, CAST(SERVERPROPERTY(${lit('ProductVersion')}) AS nvarchar(128)) AS version`);
+  const row = await firstRow<{ engine_edition: number; version: string }>(
+    ctx,
+    target,
+    tsql`SELECT CAST(SERVERPROPERTY(${lit('EngineEdition')}) AS int) AS engine_edition, CAST(SERVERPROPERTY(${lit('ProductVersion')}) AS nvarchar(128)) AS version`,
+  );
   if (!row) return false;
   const [major = 0, , build = 0] = String(row.version).split('.').map(Number);
   // Enterprise and Developer always; every edition from SQL Server 2016 SP1 (13.0.4001).
@@ -110,9 +119,25 @@ async function snapshotsSupported(ctx: StepContext, target: SqlTarget): Promise<
 
 async function alreadyPreserved(ctx: StepContext, p: Preservation, backupFile: string): Promise<boolean> {
   if (p.kind === 'snapshot') {
-    return (await rows(ctx, p.estimate.old, tsql`SELECT name FROM sys.databases WHERE name = ${lit(p.name)} AND source_database_id = DB_ID(${lit(p.estimate.database)})`)).length > 0;
+    return (
+      (
+        await rows(
+          ctx,
+          p.estimate.old,
+          tsql`SELECT name FROM sys.databases WHERE name = ${lit(p.name)} AND source_database_id = DB_ID(${lit(p.estimate.database)})`,
+        )
+      ).length > 0
+    );
   }
-  return (await rows(ctx, p.estimate.old, tsql`SELECT f.physical_device_name FROM msdb.dbo.backupmediafamily f JOIN msdb.dbo.backupset s ON s.media_set_id = f.media_set_id WHERE s.database_name = ${lit(p.estimate.database)} AND f.physical_device_name = ${lit(backupFile)}`)).length > 0;
+  return (
+    (
+      await rows(
+        ctx,
+        p.estimate.old,
+        tsql`SELECT f.physical_device_name FROM msdb.dbo.backupmediafamily f JOIN msdb.dbo.backupset s ON s.media_set_id = f.media_set_id WHERE s.database_name = ${lit(p.estimate.database)} AND f.physical_device_name = ${lit(backupFile)}`,
+      )
+    ).length > 0
+  );
 }
 
 function backupFileOf(directory: string, name: string): string {
@@ -120,9 +145,19 @@ function backupFileOf(directory: string, name: string): string {
 }
 
 async function snapshotStatement(ctx: StepContext, p: Preservation): Promise<Statement> {
-  const files = await rows<{ name: string; physical_name: string }>(ctx, p.estimate.old, tsql`SELECT name, physical_name FROM sys.master_files WHERE database_id = DB_ID(${lit(p.estimate.database)}) AND type = 0`);
-  if (files.length === 0) throw new CheckFailedError(`the old principal lists no data files for ${p.estimate.database}`, 'check sys.master_files on the old principal; preserve the database by hand (a COPY_ONLY backup) before resuming');
-  const specs = files.map((f, i) => tsql`(NAME = ${id('database', f.name)}, FILENAME = ${lit(`${f.physical_name.replace(/[\\/][^\\/]*$/, '')}\\${p.name}_${i + 1}.ss`)})`);
+  const files = await rows<{ name: string; physical_name: string }>(
+    ctx,
+    p.estimate.old,
+    tsql`SELECT name, physical_name FROM sys.master_files WHERE database_id = DB_ID(${lit(p.estimate.database)}) AND type = 0`,
+  );
+  if (files.length === 0)
+    throw new CheckFailedError(
+      `the old principal lists no data files for ${p.estimate.database}`,
+      'check sys.master_files on the old principal; preserve the database by hand (a COPY_ONLY backup) before resuming',
+    );
+  const specs = files.map(
+    (f, i) => tsql`(NAME = ${id('database', f.name)}, FILENAME = ${lit(`${f.physical_name.replace(/[\\/][^\\/]*$/, '')}\\${p.name}_${i + 1}.ss`)})`,
+  );
   return tsql`CREATE DATABASE ${id('database', p.name)} ON ${joinTsql(specs, ', ')} AS SNAPSHOT OF ${id('database', p.estimate.database)}`;
 }
 
@@ -157,18 +192,31 @@ export function preserveOldCopies(databases: string[], backupDirectories: Partia
     probe,
     async apply(ctx) {
       for (const p of (await pending(ctx)).todo) {
-        ctx.note(`${describeLoss(p.estimate)}; keeping it as ${p.kind === 'snapshot' ? 'database snapshot' : 'COPY_ONLY backup'} ${p.name} on the old principal before it rejoins the session`);
+        ctx.note(
+          `${describeLoss(p.estimate)}; keeping it as ${p.kind === 'snapshot' ? 'database snapshot' : 'COPY_ONLY backup'} ${p.name} on the old principal before it rejoins the session`,
+        );
         if (p.kind === 'snapshot') {
           await ctx.sql(p.estimate.old, await snapshotStatement(ctx, p));
           continue;
         }
         const directory = backupDirectories[p.estimate.old];
-        if (!directory) throw new CheckFailedError(`no backup directory is configured for the ${p.estimate.old}, and its edition has no database snapshots`, 'set backup.directory / backup.mirrorDirectory in the config, or back the database up by hand (COPY_ONLY) before resuming');
-        await ctx.sql(p.estimate.old, tsql`BACKUP DATABASE ${id('database', p.estimate.database)} TO DISK = ${lit(backupFileOf(directory, p.name))} WITH COPY_ONLY`);
+        if (!directory)
+          throw new CheckFailedError(
+            `no backup directory is configured for the ${p.estimate.old}, and its edition has no database snapshots`,
+            'set backup.directory / backup.mirrorDirectory in the config, or back the database up by hand (COPY_ONLY) before resuming',
+          );
+        await ctx.sql(
+          p.estimate.old,
+          tsql`BACKUP DATABASE ${id('database', p.estimate.database)} TO DISK = ${lit(backupFileOf(directory, p.name))} WITH COPY_ONLY`,
+        );
       }
     },
     verify: probe,
-    plan: () => databases.map((d) => ({ target: 'principal' as const, tsql: tsql`-- on the old principal, only when it holds log the new principal lacks and has not rejoined yet: CREATE DATABASE <database>_before_resume_<run> ON (…) AS SNAPSHOT OF ${id('database', d)} (else BACKUP DATABASE … WITH COPY_ONLY)` })),
+    plan: () =>
+      databases.map((d) => ({
+        target: 'principal' as const,
+        tsql: tsql`-- on the old principal, only when it holds log the new principal lacks and has not rejoined yet: CREATE DATABASE <database>_before_resume_<run> ON (…) AS SNAPSHOT OF ${id('database', d)} (else BACKUP DATABASE … WITH COPY_ONLY)`,
+      })),
   };
 }
 
@@ -176,7 +224,8 @@ export function preserveOldCopies(databases: string[], backupDirectories: Partia
 async function keptAs(ctx: StepContext, e: LossEstimate): Promise<string> {
   if (e.oldOnline) return 'is preserved on the old principal before it rejoins (previous step)';
   const snapshots = await rows<{ name: string }>(ctx, e.old, tsql`SELECT name FROM sys.databases WHERE source_database_id = DB_ID(${lit(e.database)})`);
-  if (snapshots.length > 0) return `was preserved earlier as snapshot ${snapshots.map((r) => r.name).join(', ')} (as it was then: anything the old principal committed after it is not in it)`;
+  if (snapshots.length > 0)
+    return `was preserved earlier as snapshot ${snapshots.map((r) => r.name).join(', ')} (as it was then: anything the old principal committed after it is not in it)`;
   return 'is NOT preserved: the old copy has rejoined the session, and SQL Server can neither snapshot nor back up a suspended mirror. To keep it, stop here, remove mirroring and recover the old copy ("Managing the Potential Data Loss")';
 }
 
@@ -187,7 +236,9 @@ export function acceptDiscardedLog(databases: string[]): StepDefinition {
   let confirmed: string | undefined;
   const probe = async (ctx: StepContext) => {
     const found = await estimates(ctx, databases);
-    return found.length === 0 ? { done: true, detail: 'the old principal holds no log past the failover point: resuming discards nothing' } : { done: false, detail: found.map(describeLoss).join('; ') };
+    return found.length === 0
+      ? { done: true, detail: 'the old principal holds no log past the failover point: resuming discards nothing' }
+      : { done: false, detail: found.map(describeLoss).join('; ') };
   };
   const assess = async (ctx: StepContext) => {
     const found = await estimates(ctx, databases);
@@ -214,7 +265,10 @@ export function acceptDiscardedLog(databases: string[]): StepDefinition {
       const found = await estimates(ctx, databases);
       const now = found.length === 0 ? undefined : lossConfirmText(found);
       if (now !== undefined && now !== confirmed) {
-        throw new CheckFailedError(`what resuming discards changed after it was confirmed (${confirmed ?? 'nothing confirmed'} → ${now})`, 'run resume-session again and confirm the new amount');
+        throw new CheckFailedError(
+          `what resuming discards changed after it was confirmed (${confirmed ?? 'nothing confirmed'} → ${now})`,
+          'run resume-session again and confirm the new amount',
+        );
       }
       ctx.note(`the operator accepted: ${now ?? 'nothing left to discard'}`);
     },

@@ -4,7 +4,7 @@
 const LACKS = 'mirrorbook check <procedure> names each privilege the login lacks on each server, with its GRANT; mirrorbook init --grants prints them all.';
 
 const HINTS: Record<number, string> = {
-  1418: 'the partner\'s mirroring endpoint could not be reached or refused the connection. Check on both partners: the endpoint exists and is STARTED (sys.database_mirroring_endpoints), the peer\'s login has CONNECT on it (sys.server_permissions), the port in the mirroring address is the endpoint\'s LISTENER_PORT, the firewall lets that port through, and (certificate auth) each side holds the other\'s certificate and neither has expired. The partner\'s ERRORLOG names the exact handshake error (28034, 28035, 28024 …).',
+  1418: "the partner's mirroring endpoint could not be reached or refused the connection. Check on both partners: the endpoint exists and is STARTED (sys.database_mirroring_endpoints), the peer's login has CONNECT on it (sys.server_permissions), the port in the mirroring address is the endpoint's LISTENER_PORT, the firewall lets that port through, and (certificate auth) each side holds the other's certificate and neither has expired. The partner's ERRORLOG names the exact handshake error (28034, 28035, 28024 …).",
   1412: 'the mirror copy is missing log: a log backup was taken on the principal and not restored on the mirror. Restore every log backup since the full backup, in order, WITH NORECOVERY on the mirror (msdb.dbo.backupset on the principal lists them) — enable does this itself when msdb lists them and the mirror can read the files (otherwise copy them where it reads backups and resume); when the mirror copy is not from our full backup, run the restore procedure again.',
   1478: 'the mirror copy does not have enough log: restore the missing log backup(s) taken on the principal, in order, WITH NORECOVERY on the mirror (msdb.dbo.backupset on the principal lists them) — enable does this itself when msdb lists them and the mirror can read the files (otherwise copy them where it reads backups and resume); when the mirror copy is not from our full backup, run the restore procedure again.',
   1416: 'the database is not (yet) configured for mirroring on the partner: run SET PARTNER on the mirror first, then on the principal.',
@@ -46,17 +46,25 @@ const HINTS: Record<number, string> = {
   15118: 'the password is not complex enough for the Windows password policy.',
   15208: 'the certificate file is missing or unreadable by the SQL Server service account: check the UNC path and share permissions.',
   15240: 'the certificate file already exists or the folder is not writable by the service account.',
-  28034: 'the peer\'s login has no CONNECT permission on the endpoint, or is disabled: GRANT CONNECT ON ENDPOINT::… TO the peer login (certificate-setup / domain-setup) and ALTER LOGIN … ENABLE; with certificates, the login is the one whose user owns (AUTHORIZATION) the peer\'s certificate.',
-  28024: 'a certificate bound to the endpoint login has expired: create a new certificate with a later EXPIRY_DATE on that instance and import it on the peers.',
+  28034:
+    "the peer's login has no CONNECT permission on the endpoint, or is disabled: GRANT CONNECT ON ENDPOINT::… TO the peer login (certificate-setup / domain-setup) and ALTER LOGIN … ENABLE; with certificates, the login is the one whose user owns (AUTHORIZATION) the peer's certificate.",
+  28024:
+    'a certificate bound to the endpoint login has expired: create a new certificate with a later EXPIRY_DATE on that instance and import it on the peers.',
   28025: 'a certificate bound to the endpoint login has expired: create a new certificate and import it on the peers.',
   28055: 'the endpoint certificate is not valid now (expired, not yet valid, or its private key is not protected by the master key).',
-  28027: 'the endpoints share no encryption algorithm (a guide-built endpoint uses RC4, a new one AES): run setup again — it realigns every endpoint to endpoint.algorithm with ALTER ENDPOINT … FOR DATABASE_MIRRORING (ENCRYPTION = REQUIRED ALGORITHM AES), asking first while a session runs — or keep RC4 on both with endpoint.algorithm: RC4 and allowRc4: true.',
-  28035: 'the accepting instance does not hold the peer\'s certificate (or holds another one): import the peer\'s current certificate into master there (certificate-setup does, comparing thumbprints).',
-  28036: 'the endpoint names a certificate that no longer exists in master: recreate the certificate, or ALTER ENDPOINT … FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE <an existing one>).',
-  28022: 'the endpoint certificate is not valid yet (its START_DATE is ahead of the server clock): create it with a START_DATE in the past (mirrorbook backdates by auth.backdateDays) or fix the clock.',
+  28027:
+    'the endpoints share no encryption algorithm (a guide-built endpoint uses RC4, a new one AES): run setup again — it realigns every endpoint to endpoint.algorithm with ALTER ENDPOINT … FOR DATABASE_MIRRORING (ENCRYPTION = REQUIRED ALGORITHM AES), asking first while a session runs — or keep RC4 on both with endpoint.algorithm: RC4 and allowRc4: true.',
+  28035:
+    "the accepting instance does not hold the peer's certificate (or holds another one): import the peer's current certificate into master there (certificate-setup does, comparing thumbprints).",
+  28036:
+    'the endpoint names a certificate that no longer exists in master: recreate the certificate, or ALTER ENDPOINT … FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE <an existing one>).',
+  28022:
+    'the endpoint certificate is not valid yet (its START_DATE is ahead of the server clock): create it with a START_DATE in the past (mirrorbook backdates by auth.backdateDays) or fix the clock.',
   28023: 'the endpoint certificate has expired: create a new certificate with a later EXPIRY_DATE, point the endpoint at it, and import it on the peers.',
-  28048: 'Windows authentication between the endpoints failed: the SQL Server services must run as domain accounts with logins on each other (domain-setup), or use certificate authentication (certificate-setup).',
-  28080: 'the peer\'s endpoint does not serve this role: ALTER ENDPOINT … FOR DATABASE_MIRRORING (ROLE = ALL) on it (WITNESS for a witness, PARTNER or ALL for a partner).',
+  28048:
+    'Windows authentication between the endpoints failed: the SQL Server services must run as domain accounts with logins on each other (domain-setup), or use certificate authentication (certificate-setup).',
+  28080:
+    "the peer's endpoint does not serve this role: ALTER ENDPOINT … FOR DATABASE_MIRRORING (ROLE = ALL) on it (WITNESS for a witness, PARTNER or ALL for a partner).",
   18456: 'login failed: check pair.*.login and the password source in the config.',
   229: `the mirrorbook login lacks a permission this statement needs: ${LACKS}`,
   262: `the mirrorbook login lacks a permission in this database: ${LACKS}`,
@@ -77,8 +85,8 @@ const HINTS: Record<number, string> = {
  * a path, an edition, an expired certificate): resuming helps only after that fix. The others
  * (busy, not caught up yet, partners reconnecting) may pass by themselves. */
 const FIX_FIRST: ReadonlySet<number> = new Set([
-  18456, 229, 262, 15247, 297, 300, 4613, 3110, 15003, 1452, 1464, 1465, 1473, 3117, 3154, 3201, 4208, 4312, 7890, 911, 916, 15116, 15118,
-  15151, 15208, 15240, 28024, 28025, 28027, 28034, 28055,
+  18456, 229, 262, 15247, 297, 300, 4613, 3110, 15003, 1452, 1464, 1465, 1473, 3117, 3154, 3201, 4208, 4312, 7890, 911, 916, 15116, 15118, 15151, 15208, 15240,
+  28024, 28025, 28027, 28034, 28055,
 ]);
 
 export function needsFixFirst(errorNumber: number): boolean {

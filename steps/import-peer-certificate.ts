@@ -18,7 +18,9 @@ export interface PeerCertificate {
 
 function thumbprintHex(value: unknown): string {
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex').toUpperCase();
-  return String(value ?? '').replace(/^0x/i, '').toUpperCase();
+  return String(value ?? '')
+    .replace(/^0x/i, '')
+    .toUpperCase();
 }
 
 const ownerQuery = (certificate: string) =>
@@ -58,7 +60,8 @@ async function probeImported(ctx: StepContext, spec: PeerCertificate) {
  * the certificate instead — the file route (BACKUP CERTIFICATE on the peer, FROM FILE here). */
 export function importPeerCertificateFromBinary(spec: PeerCertificate, scriptRoute?: CertificateFile): StepDefinition {
   const read = tsql`SELECT CERTENCODED(CERT_ID(${lit(spec.certificate)})) AS der`;
-  const create = (der: Uint8Array) => tsql`USE master; CREATE CERTIFICATE ${id('certificate', spec.certificate)} AUTHORIZATION ${id('user', spec.user)} FROM BINARY = ${hex(der)}`;
+  const create = (der: Uint8Array) =>
+    tsql`USE master; CREATE CERTIFICATE ${id('certificate', spec.certificate)} AUTHORIZATION ${id('user', spec.user)} FROM BINARY = ${hex(der)}`;
   const planned = new Statement(
     `USE master; CREATE CERTIFICATE ${id('certificate', spec.certificate).quoted} AUTHORIZATION ${id('user', spec.user).quoted} FROM BINARY = 0x… /* CERTENCODED from the ${spec.peer} */`,
     () => {
@@ -82,7 +85,10 @@ export function importPeerCertificateFromBinary(spec: PeerCertificate, scriptRou
       }
       const row = await firstRow<{ der: Uint8Array | null }>(ctx, spec.peer, read);
       if (!row?.der || row.der.length === 0) {
-        throw new CheckFailedError(`the ${spec.peer} has no certificate ${spec.certificate}`, `run the ${spec.peer}'s certificate step first (certificate-setup creates it)`);
+        throw new CheckFailedError(
+          `the ${spec.peer} has no certificate ${spec.certificate}`,
+          `run the ${spec.peer}'s certificate step first (certificate-setup creates it)`,
+        );
       }
       await ctx.sql(spec.target, create(row.der));
     },
@@ -94,7 +100,10 @@ export function importPeerCertificateFromBinary(spec: PeerCertificate, scriptRou
     ...(scriptRoute
       ? {
           script: () => ({
-            statements: [{ target: spec.peer, tsql: backupCertificate(spec.certificate, scriptRoute) }, { target: spec.target, tsql: createFromFile(spec, scriptRoute) }],
+            statements: [
+              { target: spec.peer, tsql: backupCertificate(spec.certificate, scriptRoute) },
+              { target: spec.target, tsql: createFromFile(spec, scriptRoute) },
+            ],
             note: `a script cannot carry CERTENCODED bytes from one server to the other: the ${spec.peer} writes the certificate's public part to ${scriptRoute.writtenAt}, the ${spec.target} reads it as ${scriptRoute.readFrom}`,
           }),
         }
@@ -102,8 +111,10 @@ export function importPeerCertificateFromBinary(spec: PeerCertificate, scriptRou
   };
 }
 
-const backupCertificate = (certificate: string, file: CertificateFile) => tsql`USE master; BACKUP CERTIFICATE ${id('certificate', certificate)} TO FILE = ${lit(file.writtenAt)}`;
-const createFromFile = (spec: PeerCertificate, file: CertificateFile) => tsql`USE master; CREATE CERTIFICATE ${id('certificate', spec.certificate)} AUTHORIZATION ${id('user', spec.user)} FROM FILE = ${lit(file.readFrom)}`;
+const backupCertificate = (certificate: string, file: CertificateFile) =>
+  tsql`USE master; BACKUP CERTIFICATE ${id('certificate', certificate)} TO FILE = ${lit(file.writtenAt)}`;
+const createFromFile = (spec: PeerCertificate, file: CertificateFile) =>
+  tsql`USE master; CREATE CERTIFICATE ${id('certificate', spec.certificate)} AUTHORIZATION ${id('user', spec.user)} FROM FILE = ${lit(file.readFrom)}`;
 
 export interface CertificateFile {
   /** Path on the peer's host where BACKUP CERTIFICATE writes. */
@@ -120,7 +131,9 @@ export function exportCertificateToFile(peer: SqlTarget, certificate: string, fi
     target: peer,
     async probe(ctx) {
       const imported = await firstRow(ctx, importedOn.target, certificateQuery(certificate));
-      return imported ? { done: true, detail: `the ${importedOn.target} already holds ${certificate}; no file needed` } : { done: false, detail: `the ${importedOn.target} does not hold ${certificate} yet` };
+      return imported
+        ? { done: true, detail: `the ${importedOn.target} already holds ${certificate}; no file needed` }
+        : { done: false, detail: `the ${importedOn.target} does not hold ${certificate} yet` };
     },
     async apply(ctx) {
       try {

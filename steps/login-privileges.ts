@@ -29,7 +29,21 @@ export interface LoginPrivilege {
 }
 
 const SETUP = ['setup', 'certificate-setup', 'domain-setup', 'add-witness'];
-const DATABASE_CHANGES = ['setup', 'restore', 'enable', 'failover', 'failback', 'promote', 'resume-session', 'suspend', 'set-safety-full', 'set-safety-off', 'add-witness', 'remove-witness', 'disable'];
+const DATABASE_CHANGES = [
+  'setup',
+  'restore',
+  'enable',
+  'failover',
+  'failback',
+  'promote',
+  'resume-session',
+  'suspend',
+  'set-safety-full',
+  'set-safety-off',
+  'add-witness',
+  'remove-witness',
+  'disable',
+];
 
 const USER_IN_DATABASE = "IF DATABASE_PRINCIPAL_ID(N'{login}') IS NULL CREATE USER [{login}] FOR LOGIN [{login}];";
 
@@ -168,9 +182,13 @@ export function appliesTo(privilege: LoginPrivilege, procedure: string): boolean
 
 /** The privileges one server needs for a procedure, each with its name, check and grant filled in. */
 export function requiredPrivileges(
-  procedure: string, role: 'principal' | 'mirror' | 'witness', databases: readonly string[], login: string,
+  procedure: string,
+  role: 'principal' | 'mirror' | 'witness',
+  databases: readonly string[],
+  login: string,
 ): { name: string; held: string; grant: string }[] {
-  const onServer = (p: LoginPrivilege) => p.servers === 'every' || (p.servers === 'partners' && role !== 'witness') || (p.servers === 'principal' && role === 'principal');
+  const onServer = (p: LoginPrivilege) =>
+    p.servers === 'every' || (p.servers === 'partners' && role !== 'witness') || (p.servers === 'principal' && role === 'principal');
   return LOGIN_PRIVILEGES.filter((p) => appliesTo(p, procedure) && onServer(p)).flatMap((p) =>
     (p.grantIn === 'each' ? databases : ['']).map((database) => ({
       name: fill(p.name, login, database),
@@ -213,19 +231,36 @@ function procedureList(p: LoginPrivilege): string {
 /** docs/grant-mirrorbook-login.sql: the grants, server-level first, then master, msdb, each database. */
 export function grantScript(login = 'mirrorbook', databases: readonly string[] = ['Patriot', 'PatriotArchive']): string {
   const part = (p: LoginPrivilege, database = '') =>
-    [`-- ${fill(p.name, login, database)} (${procedureList(p)}; ${p.servers === 'every' ? 'every server' : p.servers === 'partners' ? 'the partners' : 'the principal'}): ${p.needs} — ${p.source}`, ...p.grant.map((line) => fill(line, login, database))].join('\n');
+    [
+      `-- ${fill(p.name, login, database)} (${procedureList(p)}; ${p.servers === 'every' ? 'every server' : p.servers === 'partners' ? 'the partners' : 'the principal'}): ${p.needs} — ${p.source}`,
+      ...p.grant.map((line) => fill(line, login, database)),
+    ].join('\n');
   const group = (grantIn: LoginPrivilege['grantIn']) => LOGIN_PRIVILEGES.filter((p) => p.grantIn === grantIn);
   const sections = [
-    `-- ── the server ──\n${group('server').map((p) => part(p)).join('\n')}\nGO`,
-    `-- ── master ──\nUSE master;\nGO\n${group('master').map((p) => part(p)).join('\n')}\nGO`,
-    `-- ── msdb ──\nUSE msdb;\nGO\n${group('msdb').map((p) => part(p)).join('\n')}\nGO`,
-    ...databases.map((database) => `-- ── ${database}, on the principal only (repeat for every mirrored database) ──\nUSE [${database.replaceAll(']', ']]')}];\nGO\n${group('each').map((p) => part(p, database)).join('\n')}\nGO`),
+    `-- ── the server ──\n${group('server')
+      .map((p) => part(p))
+      .join('\n')}\nGO`,
+    `-- ── master ──\nUSE master;\nGO\n${group('master')
+      .map((p) => part(p))
+      .join('\n')}\nGO`,
+    `-- ── msdb ──\nUSE msdb;\nGO\n${group('msdb')
+      .map((p) => part(p))
+      .join('\n')}\nGO`,
+    ...databases.map(
+      (database) =>
+        `-- ── ${database}, on the principal only (repeat for every mirrored database) ──\nUSE [${database.replaceAll(']', ']]')}];\nGO\n${group('each')
+          .map((p) => part(p, database))
+          .join('\n')}\nGO`,
+    ),
   ];
   return `${fill(SCRIPT_HEAD, login)}\n${sections.join('\n\n')}\n`;
 }
 
 /** README.md's table: one row per privilege, with the procedures that need it. */
 export function privilegeTable(): string {
-  const rows = LOGIN_PRIVILEGES.map((p) => `| ${p.name.replace('{database}', 'each mirrored database')} | ${procedureList(p)} | ${p.servers === 'every' ? 'every server' : p.servers === 'partners' ? 'the partners' : 'the principal'} | ${p.needs} | ${p.source} |`);
+  const rows = LOGIN_PRIVILEGES.map(
+    (p) =>
+      `| ${p.name.replace('{database}', 'each mirrored database')} | ${procedureList(p)} | ${p.servers === 'every' ? 'every server' : p.servers === 'partners' ? 'the partners' : 'the principal'} | ${p.needs} | ${p.source} |`,
+  );
   return ['| privilege | procedures | where | what needs it | source |', '|---|---|---|---|---|', ...rows].join('\n');
 }

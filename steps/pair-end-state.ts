@@ -39,10 +39,13 @@ async function swapProblems(ctx: StepContext, databases: string[], to: Partner, 
     const partner = await readIfReachable(ctx, other(to), database);
     const switching = partner !== 'unreachable' && partner?.mirroring_state_desc === 'PENDING_FAILOVER';
     if (!served?.mirroring_guid) problems.push({ text: `${database} is ${describe(served)} on ${instances[to]}`, lasting: true });
-    else if (served.mirroring_role_desc !== 'PRINCIPAL') problems.push({ text: `${database} is ${describe(served)} on ${instances[to]}, not PRINCIPAL`, lasting: !switching });
+    else if (served.mirroring_role_desc !== 'PRINCIPAL')
+      problems.push({ text: `${database} is ${describe(served)} on ${instances[to]}, not PRINCIPAL`, lasting: !switching });
     else if (served.mirroring_state_desc === 'SUSPENDED') problems.push({ text: `${database} is SUSPENDED on ${instances[to]}`, lasting: true });
-    else if (served.mirroring_state_desc !== 'SYNCHRONIZED') problems.push({ text: `${database} is ${describe(served)} on ${instances[to]}, not SYNCHRONIZED yet`, lasting: false });
-    else if (partner !== 'unreachable' && partner?.mirroring_role_desc === 'PRINCIPAL') problems.push({ text: `${database} is also PRINCIPAL on ${instances[other(to)]}`, lasting: true });
+    else if (served.mirroring_state_desc !== 'SYNCHRONIZED')
+      problems.push({ text: `${database} is ${describe(served)} on ${instances[to]}, not SYNCHRONIZED yet`, lasting: false });
+    else if (partner !== 'unreachable' && partner?.mirroring_role_desc === 'PRINCIPAL')
+      problems.push({ text: `${database} is also PRINCIPAL on ${instances[other(to)]}`, lasting: true });
   }
   return problems;
 }
@@ -52,7 +55,8 @@ async function promoteProblems(ctx: StepContext, databases: string[], instances:
   const problems: Problem[] = [];
   for (const database of databases) {
     const served = await readDatabase(ctx, 'mirror', database);
-    if (served?.mirroring_role_desc !== 'PRINCIPAL' || served.state_desc !== 'ONLINE') problems.push({ text: `${database} is ${describe(served)} on ${instances.mirror}, not PRINCIPAL ONLINE`, lasting: true });
+    if (served?.mirroring_role_desc !== 'PRINCIPAL' || served.state_desc !== 'ONLINE')
+      problems.push({ text: `${database} is ${describe(served)} on ${instances.mirror}, not PRINCIPAL ONLINE`, lasting: true });
     const old = await readIfReachable(ctx, 'principal', database);
     if (old !== 'unreachable' && old?.mirroring_role_desc === 'PRINCIPAL' && old.state_desc === 'ONLINE') {
       problems.push({ text: `${database} is also PRINCIPAL ONLINE on ${instances.principal}: two principals`, lasting: true });
@@ -61,7 +65,15 @@ async function promoteProblems(ctx: StepContext, databases: string[], instances:
   return problems;
 }
 
-function endStateStep(id: string, title: string, target: Partner, read: (ctx: StepContext) => Promise<Problem[]>, holds: string, hint: string, limit: WaitLimit): StepDefinition {
+function endStateStep(
+  id: string,
+  title: string,
+  target: Partner,
+  read: (ctx: StepContext) => Promise<Problem[]>,
+  holds: string,
+  hint: string,
+  limit: WaitLimit,
+): StepDefinition {
   const probe = async (ctx: StepContext) => {
     const problems = await read(ctx);
     return problems.length === 0 ? { done: true, detail: holds } : { done: false, detail: problems.map((p) => p.text).join('; ') };
@@ -79,7 +91,8 @@ function endStateStep(id: string, title: string, target: Partner, read: (ctx: St
         const problems = await read(ctx);
         if (problems.length === 0) return;
         const text = problems.map((p) => p.text).join('; ');
-        if (problems.some((p) => p.lasting) || Date.now() >= deadline) throw new CheckFailedError(`the pair is not where the procedure leaves it: ${text}`, hint);
+        if (problems.some((p) => p.lasting) || Date.now() >= deadline)
+          throw new CheckFailedError(`the pair is not where the procedure leaves it: ${text}`, hint);
         ctx.progress({ label: text });
         await pause(pollIntervalMs(), ctx.signal);
       }

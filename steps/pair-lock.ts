@@ -51,7 +51,10 @@ function programName(pairKey: string, r: PairLockRecord): string {
 }
 
 /** The holder's record from a session's program name, or undefined for another program. */
-export function parseHolder(row: { program_name: string | null; host_name: string | null; login_time: Date | string }, instance: string): PairLockHolder | undefined {
+export function parseHolder(
+  row: { program_name: string | null; host_name: string | null; login_time: Date | string },
+  instance: string,
+): PairLockHolder | undefined {
   const m = /^mirrorbook lock (\S+) (\S+) (\S+) pid (\d+) (.*)$/.exec(row.program_name ?? '');
   if (!m) return undefined;
   const since = row.login_time instanceof Date ? row.login_time.toISOString() : String(row.login_time);
@@ -61,7 +64,8 @@ export function parseHolder(row: { program_name: string | null; host_name: strin
 /** Who holds a pair's lock on one partner: the sessions whose program name carries a record — not
  * the asking one (a run refused carries its own record on the connection that asked). */
 export const pairLockHoldersQuery = tsql`SELECT program_name, host_name, login_time FROM sys.dm_exec_sessions WHERE program_name LIKE ${lit(`${PROGRAM_PREFIX}%`)} AND session_id <> @@SPID`;
-const getLock = (pairKey: string) => tsql`DECLARE @r int; EXEC @r = sp_getapplock @Resource = ${lit(lockResource(pairKey))}, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; SELECT @r AS r, @@SERVERNAME AS server_name`;
+const getLock = (pairKey: string) =>
+  tsql`DECLARE @r int; EXEC @r = sp_getapplock @Resource = ${lit(lockResource(pairKey))}, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; SELECT @r AS r, @@SERVERNAME AS server_name`;
 const holdsLock = (pairKey: string) => tsql`SELECT APPLOCK_MODE('public', ${lit(lockResource(pairKey))}, 'Session') AS mode`;
 const releaseLock = (pairKey: string) => tsql`EXEC sp_releaseapplock @Resource = ${lit(lockResource(pairKey))}, @LockOwner = 'Session'`;
 
@@ -69,10 +73,16 @@ export class PairLocked extends Error {
   override readonly name = 'PairLocked';
   /** Set when the run already holds the pair elsewhere (a partner that came back mid-run). */
   hint?: string;
-  constructor(readonly holder: PairLockHolder | undefined, readonly instance: string, readonly pairKey: string) {
-    super(holder
-      ? `pair ${pairKey} is locked on ${instance} by another run: ${holder.owner} on ${holder.host} (pid ${holder.pid}), running '${holder.procedure}' as run ${holder.runId} since ${holder.since}`
-      : `pair ${pairKey} is locked on ${instance} by another session (sp_getapplock on ${lockResource(pairKey)})`);
+  constructor(
+    readonly holder: PairLockHolder | undefined,
+    readonly instance: string,
+    readonly pairKey: string,
+  ) {
+    super(
+      holder
+        ? `pair ${pairKey} is locked on ${instance} by another run: ${holder.owner} on ${holder.host} (pid ${holder.pid}), running '${holder.procedure}' as run ${holder.runId} since ${holder.since}`
+        : `pair ${pairKey} is locked on ${instance} by another session (sp_getapplock on ${lockResource(pairKey)})`,
+    );
   }
 }
 
@@ -81,10 +91,16 @@ export class PairLocked extends Error {
 export class PairLockLost extends Error {
   override readonly name = 'PairLockLost';
   readonly hint: string;
-  constructor(readonly instance: string, cause: Error, neverHeld = false) {
-    super(neverHeld
-      ? `${instance} did not answer when the run started, so the run does not hold the pair's lock there, and it cannot be reached to take it: ${cause.message}`
-      : `the connection holding the pair's lock on ${instance} dropped and ${instance} cannot be reached again: ${cause.message}`);
+  constructor(
+    readonly instance: string,
+    cause: Error,
+    neverHeld = false,
+  ) {
+    super(
+      neverHeld
+        ? `${instance} did not answer when the run started, so the run does not hold the pair's lock there, and it cannot be reached to take it: ${cause.message}`
+        : `the connection holding the pair's lock on ${instance} dropped and ${instance} cannot be reached again: ${cause.message}`,
+    );
     this.hint = `no change was sent to ${instance}; once it answers ('mirrorbook status' shows it), retry or resume: the lock is taken there first`;
   }
 }
@@ -94,19 +110,32 @@ async function openLockConnection(config: MirrorbookConfig, role: PartnerRole, r
   const base = poolConfig(server, {});
   const mssql = (await import('mssql')).default;
   // One connection that stays: the lock belongs to it. min = max = 1 keeps it from being reaped.
-  const pool = new mssql.ConnectionPool({ ...base, pool: { max: 1, min: 1, idleTimeoutMillis: 2 ** 31 - 1 }, options: { ...base.options, appName: programName(pairName(config), record), workstationId: record.host } });
+  const pool = new mssql.ConnectionPool({
+    ...base,
+    pool: { max: 1, min: 1, idleTimeoutMillis: 2 ** 31 - 1 },
+    options: { ...base.options, appName: programName(pairName(config), record), workstationId: record.host },
+  });
   pool.on('error', () => {});
   try {
     await pool.connect();
   } catch (error) {
     const refused = (error as { code?: unknown }).code === 'ELOGIN';
-    throw new ConnectionError(`cannot connect to the ${role} ${server.instance} at ${server.server}:${server.port} to lock the pair: ${(error as Error).message}`, role, `check that ${server.instance} is running and reachable on port ${server.port}`, !refused);
+    throw new ConnectionError(
+      `cannot connect to the ${role} ${server.instance} at ${server.server}:${server.port} to lock the pair: ${(error as Error).message}`,
+      role,
+      `check that ${server.instance} is running and reachable on port ${server.port}`,
+      !refused,
+    );
   }
   return pool;
 }
 
 /** Opens a connection of its own to one partner and takes the lock on it, or refuses. */
-async function lockOn(config: MirrorbookConfig, role: PartnerRole, record: PairLockRecord): Promise<{ role: PartnerRole; instance: string; pool: ConnectionPool }> {
+async function lockOn(
+  config: MirrorbookConfig,
+  role: PartnerRole,
+  record: PairLockRecord,
+): Promise<{ role: PartnerRole; instance: string; pool: ConnectionPool }> {
   const pairKey = pairName(config);
   const server = config.pair[role]!;
   const pool = await openLockConnection(config, role, record);
@@ -134,10 +163,15 @@ export async function takePairLock(config: MirrorbookConfig, record: PairLockRec
   const held: { role: PartnerRole; instance: string; pool: ConnectionPool }[] = [];
   const release = async (): Promise<void> => {
     // Closing the connection releases its session lock; sp_releaseapplock first says so in the log.
-    await Promise.allSettled(held.map(async ({ pool }) => {
-      await pool.request().query(releaseLock(pairKey).reveal()).catch(() => {});
-      await pool.close();
-    }));
+    await Promise.allSettled(
+      held.map(async ({ pool }) => {
+        await pool
+          .request()
+          .query(releaseLock(pairKey).reveal())
+          .catch(() => {});
+        await pool.close();
+      }),
+    );
   };
   try {
     for (const role of ['principal', 'mirror'] as const) {
@@ -157,7 +191,13 @@ export async function takePairLock(config: MirrorbookConfig, record: PairLockRec
     for (const [index, entry] of held.entries()) {
       // A dropped connection either fails this read or is replaced by the pool with a new session,
       // which holds nothing: both mean the lock went with the old one.
-      const mode = await entry.pool.request().query<{ mode: string }>(holdsLock(pairKey).reveal()).then((r) => r.recordset[0]?.mode, () => undefined);
+      const mode = await entry.pool
+        .request()
+        .query<{ mode: string }>(holdsLock(pairKey).reveal())
+        .then(
+          (r) => r.recordset[0]?.mode,
+          () => undefined,
+        );
       if (mode === 'Exclusive') continue;
       await entry.pool.close().catch(() => {});
       try {

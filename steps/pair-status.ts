@@ -59,7 +59,10 @@ function toStatus(row: DatabaseStateRow, queues: Map<string, { send?: number; re
 }
 
 export async function readPairStatus(config: MirrorbookConfig, connections: PairConnections): Promise<PairStatus> {
-  const names = joinTsql(config.databases.map((d) => tsql`${lit(d)}`), ', ');
+  const names = joinTsql(
+    config.databases.map((d) => tsql`${lit(d)}`),
+    ', ',
+  );
   const queuesQuery = tsql`SELECT instance_name, counter_name, cntr_value FROM sys.dm_os_performance_counters WHERE object_name LIKE ${lit('%Database Mirroring%')} AND counter_name IN (${lit('Log Send Queue KB')}, ${lit('Redo Queue KB')}) AND instance_name IN (${names})`;
   const result: PartnerStatus[] = await Promise.all(
     partners(config).map(async (server): Promise<PartnerStatus> => {
@@ -87,9 +90,26 @@ export async function readPairStatus(config: MirrorbookConfig, connections: Pair
           const row = rows.find((r) => r.name.toLowerCase() === name.toLowerCase());
           return row
             ? toStatus(row, queues)
-            : { name, state: 'MISSING', recoveryModel: '', role: null, mirroringState: null, safety: null, partner: null, partnerInstance: null, witness: null, witnessState: null, sendQueueKb: null, redoQueueKb: null };
+            : {
+                name,
+                state: 'MISSING',
+                recoveryModel: '',
+                role: null,
+                mirroringState: null,
+                safety: null,
+                partner: null,
+                partnerInstance: null,
+                witness: null,
+                witnessState: null,
+                sendQueueKb: null,
+                redoQueueKb: null,
+              };
         });
-        const holders = ((await connections.query(server.role, pairLockHoldersQuery)).recordsets[0] ?? []) as { program_name: string | null; host_name: string | null; login_time: Date }[];
+        const holders = ((await connections.query(server.role, pairLockHoldersQuery)).recordsets[0] ?? []) as {
+          program_name: string | null;
+          host_name: string | null;
+          login_time: Date;
+        }[];
         const lock = holders.map((h) => parseHolder(h, server.instance)).find((h) => h?.pairKey === pairName(config));
         return { ...base, reachable: true, answerMs, databases: server.role === 'witness' ? [] : databases, ...(lock ? { lock } : {}) };
       } catch (error) {

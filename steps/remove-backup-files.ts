@@ -71,7 +71,11 @@ async function inspect(ctx: StepContext, target: Partner, files: RunBackupFile[]
       continue;
     }
     try {
-      const sets = await rows<{ DatabaseName: string; BackupSize: unknown; CompressedBackupSize?: unknown }>(ctx, target, tsql`RESTORE HEADERONLY FROM DISK = ${lit(file.path)}`);
+      const sets = await rows<{ DatabaseName: string; BackupSize: unknown; CompressedBackupSize?: unknown }>(
+        ctx,
+        target,
+        tsql`RESTORE HEADERONLY FROM DISK = ${lit(file.path)}`,
+      );
       const others = sets.filter((s) => s.DatabaseName.toLowerCase() !== file.database.toLowerCase());
       if (sets.length === 0 || others.length > 0) {
         found.foreign.push({ file, why: `it now holds backups of ${[...new Set(others.map((s) => s.DatabaseName))].join(', ') || 'nothing'}` });
@@ -87,7 +91,11 @@ async function inspect(ctx: StepContext, target: Partner, files: RunBackupFile[]
 
 const megabytes = (bytes: number): string => `${(bytes / 1_048_576).toFixed(1)} MB`;
 const confirmTextFor = (count: number): string => `delete ${count} backup file${count === 1 ? '' : 's'}`;
-const pathSet = (present: Inspected['present']): string => present.map((p) => p.file.path.toLowerCase()).sort().join('\n');
+const pathSet = (present: Inspected['present']): string =>
+  present
+    .map((p) => p.file.path.toLowerCase())
+    .sort()
+    .join('\n');
 
 export function removeRunBackupFiles(target: Partner, files: RunBackupFile[], leftAlone: LeftAlone = { keptRuns: [], unmatched: [] }): StepDefinition {
   // The exact files the operator was shown when confirming: apply removes those or asks again.
@@ -95,10 +103,14 @@ export function removeRunBackupFiles(target: Partner, files: RunBackupFile[], le
   const alone = describeLeftAlone(leftAlone);
   const probe = async (ctx: StepContext) => {
     const { present, gone, foreign } = await inspect(ctx, target, files);
-    const kept = (foreign.length > 0 ? `; kept, not the run's any more: ${foreign.map((f) => `${f.file.path} (${f.why})`).join(', ')}` : '') + (alone ? `; ${alone}` : '');
+    const kept =
+      (foreign.length > 0 ? `; kept, not the run's any more: ${foreign.map((f) => `${f.file.path} (${f.why})`).join(', ')}` : '') + (alone ? `; ${alone}` : '');
     return present.length === 0
       ? { done: true, detail: `none of the ${files.length} backup file(s) mirrorbook's runs wrote is left on the ${target} (${gone.length} gone)${kept}` }
-      : { done: false, detail: `${present.length} backup file(s) the runs wrote are still on the ${target}: ${present.map((p) => `${p.file.path} (${megabytes(p.bytes)})`).join(', ')}${kept}` };
+      : {
+          done: false,
+          detail: `${present.length} backup file(s) the runs wrote are still on the ${target}: ${present.map((p) => `${p.file.path} (${megabytes(p.bytes)})`).join(', ')}${kept}`,
+        };
   };
   return {
     id: `cleanup.${target}.backup-files`,

@@ -36,7 +36,8 @@ export function removePartners(databases: string[], pairName: string): StepDefin
     target: 'principal',
     destructive: {
       confirmText: pairName,
-      consequences: 'the mirroring sessions end: no more automatic or manual failover; the mirror copies stop receiving changes and must be re-seeded from new backups to mirror again',
+      consequences:
+        'the mirroring sessions end: no more automatic or manual failover; the mirror copies stop receiving changes and must be re-seeded from new backups to mirror again',
     },
     probe,
     async apply(ctx) {
@@ -66,7 +67,10 @@ export function recoverOldMirror(database: string): StepDefinition {
     const restoring = seen.filter((s) => s.row?.state_desc === 'RESTORING');
     const unknown = seen.filter((s) => !s.reachable);
     if (restoring.length === 0 && unknown.length === 0) return { done: true, detail: `no copy of ${database} is left RESTORING` };
-    return { done: false, detail: [...restoring.map((s) => `${database} RESTORING on the ${s.partner}`), ...unknown.map((s) => `the ${s.partner} cannot be asked`)].join(', ') };
+    return {
+      done: false,
+      detail: [...restoring.map((s) => `${database} RESTORING on the ${s.partner}`), ...unknown.map((s) => `the ${s.partner} cannot be asked`)].join(', '),
+    };
   };
   return {
     id: `disable.recover.${database}`,
@@ -78,7 +82,11 @@ export function recoverOldMirror(database: string): StepDefinition {
       const seen = await readBoth(ctx, database);
       for (const s of seen) {
         if (s.row?.state_desc !== 'RESTORING') continue;
-        if (isMirrored(s.row)) throw new CheckFailedError(`${database} on the ${s.partner} is still part of a mirroring session`, 'remove mirroring first (the previous step), then resume');
+        if (isMirrored(s.row))
+          throw new CheckFailedError(
+            `${database} on the ${s.partner} is still part of a mirroring session`,
+            'remove mirroring first (the previous step), then resume',
+          );
         await ctx.sql(s.partner, recover);
       }
       // Its copy may still be RESTORING: the step is not done until that partner answers — or the

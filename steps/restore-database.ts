@@ -21,7 +21,11 @@ export function confirmOverwriteMirrorCopies(databases: string[], mirrorInstance
     for (const database of databases) {
       const row = await readDatabase(ctx, 'mirror', database);
       if (!row || seeded(row)) continue;
-      const files = await rows<{ physical_name: string; size: number }>(ctx, 'mirror', tsql`SELECT physical_name, size FROM sys.master_files WHERE database_id = DB_ID(${lit(database)}) ORDER BY file_id`);
+      const files = await rows<{ physical_name: string; size: number }>(
+        ctx,
+        'mirror',
+        tsql`SELECT physical_name, size FROM sys.master_files WHERE database_id = DB_ID(${lit(database)}) ORDER BY file_id`,
+      );
       const mb = Math.round(files.reduce((sum, f) => sum + Number(f.size), 0) / 128);
       found.push(`${database} (${row.state_desc}, ${mb.toLocaleString('en-US')} MB: ${files.map((f) => f.physical_name).join(', ')})`);
     }
@@ -37,7 +41,9 @@ export function confirmOverwriteMirrorCopies(databases: string[], mirrorInstance
     },
     async probe(ctx) {
       const found = await existingOnline(ctx);
-      return found.length === 0 ? { done: true, detail: 'nothing on the mirror would be overwritten' } : { done: false, detail: `would replace: ${found.join(', ')}` };
+      return found.length === 0
+        ? { done: true, detail: 'nothing on the mirror would be overwritten' }
+        : { done: false, detail: `would replace: ${found.join(', ')}` };
     },
     async apply(ctx) {
       ctx.note(`operator accepted replacing ${(await existingOnline(ctx)).join(', ')} on ${mirrorInstance}`);
@@ -60,9 +66,10 @@ export function restoreFull(backup: BackupConfig, database: string): StepDefinit
     if (row?.state_desc === 'RESTORING') return { done: true, detail: `${database} on the mirror is RESTORING` };
     return { done: false, detail: row ? `${database} on the mirror is ${row.state_desc}` : `${database} does not exist on the mirror` };
   };
-  const planned = backup.seed === 'existing'
-    ? tsql`-- from the newest full backup msdb lists on the principal whose file is still there (through ${lit(backup.mirrorReadsFrom)}, or the copy in ${lit(mirrorCopyDirectory(backup))}); WITH MOVE to the mirror's folders where the principal's are missing there`
-    : tsql`-- through ${lit(backup.mirrorReadsFrom)}, or the copy in ${lit(mirrorCopyDirectory(backup))}; WITH MOVE to the mirror's folders where the principal's are missing there`;
+  const planned =
+    backup.seed === 'existing'
+      ? tsql`-- from the newest full backup msdb lists on the principal whose file is still there (through ${lit(backup.mirrorReadsFrom)}, or the copy in ${lit(mirrorCopyDirectory(backup))}); WITH MOVE to the mirror's folders where the principal's are missing there`
+      : tsql`-- through ${lit(backup.mirrorReadsFrom)}, or the copy in ${lit(mirrorCopyDirectory(backup))}; WITH MOVE to the mirror's folders where the principal's are missing there`;
   return {
     id: `mirror.restore-full.${database}`,
     database,
@@ -77,20 +84,31 @@ export function restoreFull(backup: BackupConfig, database: string): StepDefinit
       await withProgress(ctx, 'mirror', `RESTORE DATABASE ${database}`, ctx.sql('mirror', restoreFullStatement(database, path, full.position, clause)));
     },
     verify: probe,
-    plan: () => [{ target: 'mirror', tsql: tsql`${planned}\n${restoreFullStatement(database, mirrorPathOf(backup, seedBackupPath(backup, database, 'full', RUN_ID_PLACEHOLDER)), 1, tsql``)}` }],
+    plan: () => [
+      {
+        target: 'mirror',
+        tsql: tsql`${planned}\n${restoreFullStatement(database, mirrorPathOf(backup, seedBackupPath(backup, database, 'full', RUN_ID_PLACEHOLDER)), 1, tsql``)}`,
+      },
+    ],
     script: () => ({
-      statements: [{ target: 'mirror', tsql: restoreFullStatement(database, mirrorPathOf(backup, seedBackupPath(backup, database, 'full', SCRIPT_RUN_ID)), 1, tsql``) }],
+      statements: [
+        { target: 'mirror', tsql: restoreFullStatement(database, mirrorPathOf(backup, seedBackupPath(backup, database, 'full', SCRIPT_RUN_ID)), 1, tsql``) },
+      ],
       note: `a run adds WITH MOVE to the mirror's folders when the principal's do not exist there; a script cannot look, so add MOVE clauses by hand on such a mirror`,
     }),
   };
 }
 
 export function restoreLogs(backup: BackupConfig, database: string): StepDefinition {
-  const planned = joinTsql([tsql`-- for each log backup listed by msdb.dbo.backupset on the principal after the full backup, in LSN order:`, plannedLogRestore(backup, database)], '\n');
+  const planned = joinTsql(
+    [tsql`-- for each log backup listed by msdb.dbo.backupset on the principal after the full backup, in LSN order:`, plannedLogRestore(backup, database)],
+    '\n',
+  );
 
   // SET PARTNER done on the mirror but refused by the principal (1478/1412: a log backup missing):
   // the mirror copy must leave the half-made session before more log can be restored (3104).
-  const halfConfigured = async (ctx: StepContext, row: DatabaseStateRow | undefined) => isMirrored(row) && !isMirrored(await readDatabase(ctx, 'principal', database));
+  const halfConfigured = async (ctx: StepContext, row: DatabaseStateRow | undefined) =>
+    isMirrored(row) && !isMirrored(await readDatabase(ctx, 'principal', database));
   const probe = async (ctx: StepContext) => {
     const row = await readDatabase(ctx, 'mirror', database);
     if (isMirrored(row) && !(await halfConfigured(ctx, row))) return { done: true, detail: `${database} is already mirrored` };
@@ -111,19 +129,26 @@ export function restoreLogs(backup: BackupConfig, database: string): StepDefinit
     probe,
     async apply(ctx) {
       if (await halfConfigured(ctx, await readDatabase(ctx, 'mirror', database))) {
-        ctx.note(`${database} on the mirror had SET PARTNER without a session (the principal refused it); removing that first so the missing log can be restored`);
+        ctx.note(
+          `${database} on the mirror had SET PARTNER without a session (the principal refused it); removing that first so the missing log can be restored`,
+        );
         await ctx.sql('mirror', tsql`ALTER DATABASE ${id('database', database)} SET PARTNER OFF`);
       }
       const logs = await logBackupsAfterFull(ctx, backup, database);
       if (logs.length === 0) {
-        throw new CheckFailedError(`there is no log backup of ${database} after its full backup`, 'run the restore procedure again from the start: it takes the log backup');
+        throw new CheckFailedError(
+          `there is no log backup of ${database} after its full backup`,
+          'run the restore procedure again from the start: it takes the log backup',
+        );
       }
       const applied = await restoreLogBackups(ctx, backup, database, logs);
       ctx.note(`restored ${applied} of ${logs.length} log backup(s) of ${database}`);
     },
     async verify(ctx) {
       const row = await readDatabase(ctx, 'mirror', database);
-      return seeded(row) ? { done: true, detail: `${database} on the mirror is RESTORING with every log backup applied` } : { done: false, detail: `${database} on the mirror is ${row?.state_desc ?? 'missing'}` };
+      return seeded(row)
+        ? { done: true, detail: `${database} on the mirror is RESTORING with every log backup applied` }
+        : { done: false, detail: `${database} on the mirror is ${row?.state_desc ?? 'missing'}` };
     },
     plan: () => [
       { target: 'principal', tsql: logBackupsQuery(database) },

@@ -93,7 +93,9 @@ export function dropAnchors(target: SqlTarget): StepDefinition {
       consequences: `every run's record on this server goes: \`audit verify\` can no longer cross-check the store with it (an older copy of the store put back would go unnoticed); the error-log lines stay`,
     },
     probe,
-    apply: async (ctx) => { await ctx.sql(target, statement); },
+    apply: async (ctx) => {
+      await ctx.sql(target, statement);
+    },
     verify: probe,
     plan: () => [{ target, tsql: statement }],
   };

@@ -66,17 +66,27 @@ async function refuseUnreachableShare(ctx: StepContext, backup: BackupConfig, fi
 }
 
 export function copySeedBackups(backup: BackupConfig, database: string, principal: string, mirror: string): StepDefinition {
-  const names = backup.seed === 'existing'
-    ? `the newest full backup of ${database} and every log backup after it (msdb.dbo.backupset on ${principal} lists them)`
-    : `${database}${SEED_FILE_MARK}${RUN_ID_PLACEHOLDER}.bak and ${database}${SEED_FILE_MARK}${RUN_ID_PLACEHOLDER}.trn (and any log backup a job took since)`;
+  const names =
+    backup.seed === 'existing'
+      ? `the newest full backup of ${database} and every log backup after it (msdb.dbo.backupset on ${principal} lists them)`
+      : `${database}${SEED_FILE_MARK}${RUN_ID_PLACEHOLDER}.bak and ${database}${SEED_FILE_MARK}${RUN_ID_PLACEHOLDER}.trn (and any log backup a job took since)`;
   const probe = async (ctx: StepContext) => {
     const row = await readDatabase(ctx, 'mirror', database);
     if (isMirrored(row) || row?.state_desc === 'RESTORING') return { done: true, detail: `${database} on the mirror is already seeded` };
     const { missing, bad, verified } = await copyState(ctx, backup, database);
     if (missing.length === 0 && bad.length === 0) {
-      return { done: true, detail: verified.length === 0 ? `the mirror reads every backup of ${database} through ${backup.mirrorReadsFrom}` : `RESTORE HEADERONLY and VERIFYONLY passed for ${verified.join(', ')} on ${mirror}` };
+      return {
+        done: true,
+        detail:
+          verified.length === 0
+            ? `the mirror reads every backup of ${database} through ${backup.mirrorReadsFrom}`
+            : `RESTORE HEADERONLY and VERIFYONLY passed for ${verified.join(', ')} on ${mirror}`,
+      };
     }
-    return { done: false, detail: [...missing.map((f) => `copy ${f.path} from ${principal} to ${mirrorCopyPathOf(backup, f.path)} on ${mirror}`), ...bad].join('; ') };
+    return {
+      done: false,
+      detail: [...missing.map((f) => `copy ${f.path} from ${principal} to ${mirrorCopyPathOf(backup, f.path)} on ${mirror}`), ...bad].join('; '),
+    };
   };
   return {
     id: `mirror.copy-seed-backups.${database}`,
@@ -98,7 +108,15 @@ export function copySeedBackups(backup: BackupConfig, database: string, principa
       if (verified.length > 0) ctx.note(`RESTORE HEADERONLY and VERIFYONLY passed for ${verified.join(', ')} on ${mirror}`);
     },
     verify: probe,
-    script: () => ({ statements: [], byHand: `where the mirror's service account cannot read ${backup.mirrorReadsFrom}, copy the script's backup files of ${database} to ${mirrorCopyDirectory(backup)} on ${mirror} and change the RESTORE statements below to read them there` }),
-    plan: () => [{ target: 'mirror', tsql: tsql`-- for each backup file the mirror cannot read through ${lit(backup.mirrorReadsFrom)}: RESTORE HEADERONLY and RESTORE VERIFYONLY of the copy in ${lit(mirrorCopyDirectory(backup))}` }],
+    script: () => ({
+      statements: [],
+      byHand: `where the mirror's service account cannot read ${backup.mirrorReadsFrom}, copy the script's backup files of ${database} to ${mirrorCopyDirectory(backup)} on ${mirror} and change the RESTORE statements below to read them there`,
+    }),
+    plan: () => [
+      {
+        target: 'mirror',
+        tsql: tsql`-- for each backup file the mirror cannot read through ${lit(backup.mirrorReadsFrom)}: RESTORE HEADERONLY and RESTORE VERIFYONLY of the copy in ${lit(mirrorCopyDirectory(backup))}`,
+      },
+    ],
   };
 }

@@ -72,8 +72,14 @@ export async function seedFull(ctx: StepContext, backup: BackupConfig, database:
   const full = backup.seed === 'existing' ? await newestUsableFull(ctx, database) : await runFullBackup(ctx, backup, database);
   if (full) return full;
   throw backup.seed === 'existing'
-    ? new CheckFailedError(`msdb on the principal lists no full backup of ${database} whose file is still there`, 'take a full backup of it (or set backup.seed: backup so that mirrorbook takes one), then resume')
-    : new CheckFailedError(`msdb on the principal has no record of this run's full backup of ${database}`, 'run the procedure from its start so that the full backup is taken first');
+    ? new CheckFailedError(
+        `msdb on the principal lists no full backup of ${database} whose file is still there`,
+        'take a full backup of it (or set backup.seed: backup so that mirrorbook takes one), then resume',
+      )
+    : new CheckFailedError(
+        `msdb on the principal has no record of this run's full backup of ${database}`,
+        'run the procedure from its start so that the full backup is taken first',
+      );
 }
 
 /** Every log backup that ends after `afterLsn`, oldest first (a scheduled job's too). */
@@ -114,8 +120,11 @@ async function folderExists(ctx: StepContext, folder: string): Promise<boolean> 
 
 /** The mirror's default data and log folders (SERVERPROPERTY, 2012+; before that master's folder). */
 export async function mirrorDefaultPaths(ctx: StepContext): Promise<{ data: string; log: string }> {
-  const row = await firstRow<{ d: string | null; l: string | null; m: string | null }>(ctx, 'mirror',
-    tsql`SELECT CAST(SERVERPROPERTY('InstanceDefaultDataPath') AS nvarchar(260)) AS d, CAST(SERVERPROPERTY('InstanceDefaultLogPath') AS nvarchar(260)) AS l, (SELECT TOP 1 physical_name FROM sys.master_files WHERE database_id = 1 AND file_id = 1) AS m`);
+  const row = await firstRow<{ d: string | null; l: string | null; m: string | null }>(
+    ctx,
+    'mirror',
+    tsql`SELECT CAST(SERVERPROPERTY('InstanceDefaultDataPath') AS nvarchar(260)) AS d, CAST(SERVERPROPERTY('InstanceDefaultLogPath') AS nvarchar(260)) AS l, (SELECT TOP 1 physical_name FROM sys.master_files WHERE database_id = 1 AND file_id = 1) AS m`,
+  );
   const fallback = row?.m ? folderOf(row.m) : 'C:\\';
   const trim = (p: string | null | undefined) => (p ? p.replace(/\\+$/, '') : fallback);
   return { data: trim(row?.d), log: trim(row?.l ?? row?.d) };
@@ -132,7 +141,10 @@ export async function movesFor(ctx: StepContext, backup: BackupConfig, mirrorPat
   const logPath = backup.mirrorLogPath ?? defaults.log;
   const moves = files.map((f) => ({ logical: f.LogicalName, to: `${f.Type === 'L' ? logPath : dataPath}\\${baseName(f.PhysicalName)}`, from: f.PhysicalName }));
   return {
-    clause: joinTsql(moves.map((m) => tsql`, MOVE ${lit(m.logical)} TO ${lit(m.to)}`), ''),
+    clause: joinTsql(
+      moves.map((m) => tsql`, MOVE ${lit(m.logical)} TO ${lit(m.to)}`),
+      '',
+    ),
     moved: moves.map((m) => `${m.from} → ${m.to}`),
   };
 }

@@ -10,7 +10,11 @@ import { id, lit, tsql, type Statement } from './tsql.js';
 
 async function served(ctx: StepContext, database: string): Promise<{ partner: 'principal' | 'mirror'; row: DatabaseStateRow }> {
   const found = await servingPartner(ctx, database);
-  if (!found) throw new CheckFailedError(`no partner serves ${database} as principal in a mirroring session`, 'check mirrorbook status: set up mirroring first (setup), or promote if the principal is lost');
+  if (!found)
+    throw new CheckFailedError(
+      `no partner serves ${database} as principal in a mirroring session`,
+      'check mirrorbook status: set up mirroring first (setup), or promote if the principal is lost',
+    );
   return found;
 }
 
@@ -64,13 +68,19 @@ export function changeSafety(database: string, safety: 'FULL' | 'OFF'): StepDefi
   return modeStep(database, {
     id: `set-safety-${safety.toLowerCase()}.${database}`,
     title: `SET PARTNER SAFETY ${safety} for ${database} on the partner that serves it`,
-    statement: safety === 'FULL' ? tsql`ALTER DATABASE ${id('database', database)} SET PARTNER SAFETY FULL` : tsql`ALTER DATABASE ${id('database', database)} SET PARTNER SAFETY OFF`,
+    statement:
+      safety === 'FULL'
+        ? tsql`ALTER DATABASE ${id('database', database)} SET PARTNER SAFETY FULL`
+        : tsql`ALTER DATABASE ${id('database', database)} SET PARTNER SAFETY OFF`,
     done: (row) => row.mirroring_safety_level_desc === safety,
     describe: (row) => `SAFETY ${row.mirroring_safety_level_desc ?? 'unknown'}, ${row.mirroring_state_desc ?? ''}`.trim(),
     async precheck(ctx, _partner, row) {
       if (safety !== 'OFF') return;
       await refuseWithoutAsyncMirroring(ctx, database);
-      if (row.mirroring_witness_name) ctx.note(`${database} keeps its witness ${row.mirroring_witness_name} with SAFETY OFF: SQL Server recommends removing the witness in high-performance mode (remove-witness) — a witness there only adds the risk of losing quorum`);
+      if (row.mirroring_witness_name)
+        ctx.note(
+          `${database} keeps its witness ${row.mirroring_witness_name} with SAFETY OFF: SQL Server recommends removing the witness in high-performance mode (remove-witness) — a witness there only adds the risk of losing quorum`,
+        );
     },
   });
 }
@@ -83,7 +93,9 @@ export function suspendSession(database: string): StepDefinition {
     done: (row) => row.mirroring_state_desc === 'SUSPENDED',
     describe: (row) => row.mirroring_state_desc ?? 'not mirrored',
     async precheck(ctx) {
-      ctx.note(`suspending ${database}: the principal keeps serving, its log cannot be truncated until the session is resumed (resume-session), and the mirror falls behind meanwhile`);
+      ctx.note(
+        `suspending ${database}: the principal keeps serving, its log cannot be truncated until the session is resumed (resume-session), and the mirror falls behind meanwhile`,
+      );
     },
   });
 }
@@ -91,16 +103,22 @@ export function suspendSession(database: string): StepDefinition {
 /** SET WITNESS on the serving partner; it needs SAFETY FULL (a witness is for high safety with
  * automatic failover) and a caught-up mirror (1426). */
 export function addWitness(database: string, witnessAddress: string): StepDefinition {
-  return withHandshakeReasons(modeStep(database, {
-    id: `add-witness.${database}`,
-    title: `SET WITNESS for ${database} → ${witnessAddress}`,
-    statement: tsql`ALTER DATABASE ${id('database', database)} SET WITNESS = ${lit(witnessAddress)}`,
-    done: (row) => (row.mirroring_witness_name ?? '').toUpperCase() === witnessAddress.toUpperCase(),
-    describe: (row) => (row.mirroring_witness_name ? `witness ${row.mirroring_witness_name} ${row.mirroring_witness_state_desc ?? ''}`.trim() : 'no witness'),
-    async precheck(_ctx, _partner, row) {
-      if (row.mirroring_safety_level_desc !== 'FULL') {
-        throw new CheckFailedError(`${database} runs with SAFETY ${row.mirroring_safety_level_desc}: a witness is for high safety with automatic failover`, 'run set-safety-full first, then add-witness');
-      }
-    },
-  }), ['principal', 'mirror', 'witness']);
+  return withHandshakeReasons(
+    modeStep(database, {
+      id: `add-witness.${database}`,
+      title: `SET WITNESS for ${database} → ${witnessAddress}`,
+      statement: tsql`ALTER DATABASE ${id('database', database)} SET WITNESS = ${lit(witnessAddress)}`,
+      done: (row) => (row.mirroring_witness_name ?? '').toUpperCase() === witnessAddress.toUpperCase(),
+      describe: (row) => (row.mirroring_witness_name ? `witness ${row.mirroring_witness_name} ${row.mirroring_witness_state_desc ?? ''}`.trim() : 'no witness'),
+      async precheck(_ctx, _partner, row) {
+        if (row.mirroring_safety_level_desc !== 'FULL') {
+          throw new CheckFailedError(
+            `${database} runs with SAFETY ${row.mirroring_safety_level_desc}: a witness is for high safety with automatic failover`,
+            'run set-safety-full first, then add-witness',
+          );
+        }
+      },
+    }),
+    ['principal', 'mirror', 'witness'],
+  );
 }

@@ -11,10 +11,17 @@ import { id, lit, tsql } from './tsql.js';
 export function setPartner(target: 'mirror' | 'principal', database: string, partnerAddress: string) {
   const probe = async (ctx: StepContext) => {
     const row = await readDatabase(ctx, target, database);
-    if (!row) throw new CheckFailedError(`database ${database} does not exist on the ${target}`, target === 'mirror' ? 'run the restore procedure first' : 'check the databases list in the config');
+    if (!row)
+      throw new CheckFailedError(
+        `database ${database} does not exist on the ${target}`,
+        target === 'mirror' ? 'run the restore procedure first' : 'check the databases list in the config',
+      );
     if (!isMirrored(row)) {
       if (target === 'mirror' && row.state_desc !== 'RESTORING') {
-        throw new CheckFailedError(`${database} on the mirror is ${row.state_desc}, not RESTORING`, 'restore the full and log backups WITH NORECOVERY (the restore procedure), then resume');
+        throw new CheckFailedError(
+          `${database} on the mirror is ${row.state_desc}, not RESTORING`,
+          'restore the full and log backups WITH NORECOVERY (the restore procedure), then resume',
+        );
       }
       return { done: false, detail: `${database} is not mirrored on the ${target}` };
     }
@@ -24,7 +31,10 @@ export function setPartner(target: 'mirror' | 'principal', database: string, par
         `check pair.*.mirroringAddress; to rebuild, remove that session first (disable)`,
       );
     }
-    return { done: true, detail: `${database} on the ${target}: partner ${row.mirroring_partner_name}, ${row.mirroring_role_desc}, ${row.mirroring_state_desc}` };
+    return {
+      done: true,
+      detail: `${database} on the ${target}: partner ${row.mirroring_partner_name}, ${row.mirroring_role_desc}, ${row.mirroring_state_desc}`,
+    };
   };
   return sqlStep({
     id: `${target}.set-partner.${database}`,
@@ -70,7 +80,8 @@ export function startSession(backup: BackupConfig, database: string, principalAd
   return {
     ...base,
     async apply(ctx) {
-      if (!isMirrored(await readDatabase(ctx, 'mirror', database))) await catchUp(ctx, `${database} on the mirror is not in the partner state (an earlier attempt stopped half-way)`);
+      if (!isMirrored(await readDatabase(ctx, 'mirror', database)))
+        await catchUp(ctx, `${database} on the mirror is not in the partner state (an earlier attempt stopped half-way)`);
       await explainHandshake(ctx, ['principal', 'mirror'], async () => {
         try {
           await ctx.sql('principal', onPrincipal);
@@ -84,26 +95,37 @@ export function startSession(backup: BackupConfig, database: string, principalAd
     },
     plan: () => [
       ...base.plan(),
-      { target: 'mirror', tsql: tsql`-- only if the principal answers 1478/1412 (a log backup taken since the restore): SET PARTNER OFF here, RESTORE LOG each missing backup WITH NORECOVERY, SET PARTNER again; then the principal's SET PARTNER once more` },
+      {
+        target: 'mirror',
+        tsql: tsql`-- only if the principal answers 1478/1412 (a log backup taken since the restore): SET PARTNER OFF here, RESTORE LOG each missing backup WITH NORECOVERY, SET PARTNER again; then the principal's SET PARTNER once more`,
+      },
     ],
-    script: () => ({ statements: base.plan(), byHand: 'if the principal answers 1478 or 1412, a log backup was taken since the restore: on the mirror SET PARTNER OFF, RESTORE LOG each missing backup WITH NORECOVERY, SET PARTNER again, then run this batch once more' }),
+    script: () => ({
+      statements: base.plan(),
+      byHand:
+        'if the principal answers 1478 or 1412, a log backup was taken since the restore: on the mirror SET PARTNER OFF, RESTORE LOG each missing backup WITH NORECOVERY, SET PARTNER again, then run this batch once more',
+    }),
   };
 }
 
 export function setWitness(database: string, witnessAddress: string) {
-  return withHandshakeReasons(sqlStep({
-    id: `principal.set-witness.${database}`,
-    database,
-    title: `SET WITNESS for ${database} on the principal → ${witnessAddress}`,
-    target: 'principal',
-    statements: [tsql`ALTER DATABASE ${id('database', database)} SET WITNESS = ${lit(witnessAddress)}`],
-    async probe(ctx) {
-      const row = await readDatabase(ctx, 'principal', database);
-      const witness = row?.mirroring_witness_name ?? null;
-      if (witness && witness.toUpperCase() === witnessAddress.toUpperCase()) return { done: true, detail: `witness ${witness} (${row?.mirroring_witness_state_desc})` };
-      return { done: false, detail: witness ? `witness is ${witness}` : 'no witness' };
-    },
-  }), ['principal', 'mirror', 'witness']);
+  return withHandshakeReasons(
+    sqlStep({
+      id: `principal.set-witness.${database}`,
+      database,
+      title: `SET WITNESS for ${database} on the principal → ${witnessAddress}`,
+      target: 'principal',
+      statements: [tsql`ALTER DATABASE ${id('database', database)} SET WITNESS = ${lit(witnessAddress)}`],
+      async probe(ctx) {
+        const row = await readDatabase(ctx, 'principal', database);
+        const witness = row?.mirroring_witness_name ?? null;
+        if (witness && witness.toUpperCase() === witnessAddress.toUpperCase())
+          return { done: true, detail: `witness ${witness} (${row?.mirroring_witness_state_desc})` };
+        return { done: false, detail: witness ? `witness is ${witness}` : 'no witness' };
+      },
+    }),
+    ['principal', 'mirror', 'witness'],
+  );
 }
 
 export function setSafety(database: string, safety: 'FULL' | 'OFF') {
@@ -112,10 +134,16 @@ export function setSafety(database: string, safety: 'FULL' | 'OFF') {
     database,
     title: `SET PARTNER SAFETY ${safety} for ${database} on the principal`,
     target: 'principal',
-    statements: [safety === 'FULL' ? tsql`ALTER DATABASE ${id('database', database)} SET PARTNER SAFETY FULL` : tsql`ALTER DATABASE ${id('database', database)} SET PARTNER SAFETY OFF`],
+    statements: [
+      safety === 'FULL'
+        ? tsql`ALTER DATABASE ${id('database', database)} SET PARTNER SAFETY FULL`
+        : tsql`ALTER DATABASE ${id('database', database)} SET PARTNER SAFETY OFF`,
+    ],
     async probe(ctx) {
       const row = await readDatabase(ctx, 'principal', database);
-      return row?.mirroring_safety_level_desc === safety ? { done: true, detail: `SAFETY ${safety}` } : { done: false, detail: `SAFETY ${row?.mirroring_safety_level_desc ?? 'unknown'}` };
+      return row?.mirroring_safety_level_desc === safety
+        ? { done: true, detail: `SAFETY ${safety}` }
+        : { done: false, detail: `SAFETY ${row?.mirroring_safety_level_desc ?? 'unknown'}` };
     },
   });
 }

@@ -13,8 +13,14 @@ export function setRecoveryFull(database: string) {
     async probe(ctx) {
       const db = await readDatabase(ctx, 'principal', database);
       if (!db) throw new CheckFailedError(`database ${database} does not exist on the principal`, 'check the databases list in the config and pair.principal');
-      if (db.state_desc !== 'ONLINE') throw new CheckFailedError(`database ${database} is ${db.state_desc} on the principal`, 'the principal copy must be ONLINE; check you have the right server as principal');
-      return db.recovery_model_desc === 'FULL' ? { done: true, detail: `${database} uses FULL recovery` } : { done: false, detail: `${database} uses ${db.recovery_model_desc} recovery` };
+      if (db.state_desc !== 'ONLINE')
+        throw new CheckFailedError(
+          `database ${database} is ${db.state_desc} on the principal`,
+          'the principal copy must be ONLINE; check you have the right server as principal',
+        );
+      return db.recovery_model_desc === 'FULL'
+        ? { done: true, detail: `${database} uses FULL recovery` }
+        : { done: false, detail: `${database} uses ${db.recovery_model_desc} recovery` };
     },
   });
 }

@@ -10,7 +10,11 @@ export type SqlTarget = Exclude<Target, 'operator'>;
 export class CheckFailedError extends OperatorError {
   declare readonly hint: string;
   /** `resumable: false` when the state found needs another procedure first, not a resume. */
-  constructor(message: string, hint: string, readonly resumable?: false) {
+  constructor(
+    message: string,
+    hint: string,
+    readonly resumable?: false,
+  ) {
     super(message, hint, 1);
     this.name = 'CheckFailedError';
   }

@@ -106,11 +106,20 @@ export function loginDrift(wanted: ApplicationLogin[], present: ServerLogin[]): 
       drift.push({ login: login.name, problem: 'password', detail: `login ${login.name} has another password` });
     }
     if (login.defaultDatabase && !(there.defaultDatabase && same(there.defaultDatabase, login.defaultDatabase))) {
-      drift.push({ login: login.name, problem: 'default-database', detail: `login ${login.name} defaults to ${there.defaultDatabase ?? 'nothing'}, not ${login.defaultDatabase}` });
+      drift.push({
+        login: login.name,
+        problem: 'default-database',
+        detail: `login ${login.name} defaults to ${there.defaultDatabase ?? 'nothing'}, not ${login.defaultDatabase}`,
+      });
     }
     // Disabled here while it logs in where the databases are served: after a failover the
     // application is refused (18456 state 7). One disabled on purpose at the source is left alone.
-    if (there.disabled && !login.disabled) drift.push({ login: login.name, problem: 'disabled', detail: `login ${login.name} is disabled (users ${login.users.join(', ')} cannot log in after a failover)` });
+    if (there.disabled && !login.disabled)
+      drift.push({
+        login: login.name,
+        problem: 'disabled',
+        detail: `login ${login.name} is disabled (users ${login.users.join(', ')} cannot log in after a failover)`,
+      });
     const missingRoles = login.roles.filter((r) => !there.roles.some((t) => same(t, r)));
     if (missingRoles.length > 0) drift.push({ login: login.name, problem: 'roles', detail: `login ${login.name} is not in ${missingRoles.join(', ')}` });
   }
@@ -129,16 +138,28 @@ function fixes(login: ApplicationLogin, drift: LoginDrift[]): Statement[] {
   const defaultDatabase = login.defaultDatabase ? tsql`, DEFAULT_DATABASE = ${defaultDatabaseName(login.defaultDatabase)}` : tsql``;
   if (problems.has('missing')) {
     if (login.type === 'S') {
-      if (!login.passwordHash) throw new CheckFailedError(`the password hash of login ${login.name} cannot be read`, 'the mirrorbook login needs CONTROL SERVER (sysadmin) on the serving partner to read LOGINPROPERTY(…, PasswordHash)');
-      statements.push(tsql`USE master; CREATE LOGIN ${name} WITH PASSWORD = ${secretHex(login.passwordHash)} HASHED, SID = ${hex(login.sid)}${defaultDatabase}`);
+      if (!login.passwordHash)
+        throw new CheckFailedError(
+          `the password hash of login ${login.name} cannot be read`,
+          'the mirrorbook login needs CONTROL SERVER (sysadmin) on the serving partner to read LOGINPROPERTY(…, PasswordHash)',
+        );
+      statements.push(
+        tsql`USE master; CREATE LOGIN ${name} WITH PASSWORD = ${secretHex(login.passwordHash)} HASHED, SID = ${hex(login.sid)}${defaultDatabase}`,
+      );
     } else {
-      statements.push(login.defaultDatabase ? tsql`USE master; CREATE LOGIN ${name} FROM WINDOWS WITH DEFAULT_DATABASE = ${defaultDatabaseName(login.defaultDatabase)}` : tsql`USE master; CREATE LOGIN ${name} FROM WINDOWS`);
+      statements.push(
+        login.defaultDatabase
+          ? tsql`USE master; CREATE LOGIN ${name} FROM WINDOWS WITH DEFAULT_DATABASE = ${defaultDatabaseName(login.defaultDatabase)}`
+          : tsql`USE master; CREATE LOGIN ${name} FROM WINDOWS`,
+      );
     }
     // Created as the source has it: one disabled there on purpose stays disabled here.
     if (login.disabled) statements.push(tsql`USE master; ALTER LOGIN ${name} DISABLE`);
   } else {
-    if (problems.has('password') && login.passwordHash) statements.push(tsql`USE master; ALTER LOGIN ${name} WITH PASSWORD = ${secretHex(login.passwordHash)} HASHED`);
-    if (problems.has('default-database') && login.defaultDatabase) statements.push(tsql`USE master; ALTER LOGIN ${name} WITH DEFAULT_DATABASE = ${defaultDatabaseName(login.defaultDatabase)}`);
+    if (problems.has('password') && login.passwordHash)
+      statements.push(tsql`USE master; ALTER LOGIN ${name} WITH PASSWORD = ${secretHex(login.passwordHash)} HASHED`);
+    if (problems.has('default-database') && login.defaultDatabase)
+      statements.push(tsql`USE master; ALTER LOGIN ${name} WITH DEFAULT_DATABASE = ${defaultDatabaseName(login.defaultDatabase)}`);
     if (problems.has('disabled')) statements.push(tsql`USE master; ALTER LOGIN ${name} ENABLE`);
   }
   if (problems.has('missing') || problems.has('roles')) {
@@ -157,10 +178,16 @@ export async function readablePartner(ctx: StepContext, databases: string[]): Pr
     });
     if (row?.state_desc === 'ONLINE' && row.mirroring_role_desc !== 'MIRROR') return partner;
   }
-  throw new CheckFailedError(`neither partner has ${databases[0]} ONLINE`, 'the logins are read from the partner that serves the databases: bring it up (or promote the mirror) and run again');
+  throw new CheckFailedError(
+    `neither partner has ${databases[0]} ONLINE`,
+    'the logins are read from the partner that serves the databases: bring it up (or promote the mirror) and run again',
+  );
 }
 
-export const stepQuery = (ctx: StepContext): Query => (target, statement) => rows(ctx, target, statement);
+export const stepQuery =
+  (ctx: StepContext): Query =>
+  (target, statement) =>
+    rows(ctx, target, statement);
 
 export function syncLogins(databases: string[], target: Partner): StepDefinition {
   const plan = async (ctx: StepContext) => {
@@ -194,12 +221,22 @@ export function syncLogins(databases: string[], target: Partner): StepDefinition
       for (const login of wanted) {
         const statements = fixes(login, drift);
         if (statements.length === 0) continue;
-        ctx.note(`login ${login.name} on the ${target} (${drift.filter((d) => d.login === login.name).map((d) => d.problem).join(', ')}), as on the ${source}; users: ${login.users.join(', ')}`);
+        ctx.note(
+          `login ${login.name} on the ${target} (${drift
+            .filter((d) => d.login === login.name)
+            .map((d) => d.problem)
+            .join(', ')}), as on the ${source}; users: ${login.users.join(', ')}`,
+        );
         for (const statement of statements) await ctx.sql(target as SqlTarget, statement);
       }
     },
     verify: probe,
-    plan: () => [{ target, tsql: tsql`-- per login the users of the mirrored databases map to, missing or different here: CREATE LOGIN … WITH PASSWORD = 0x… HASHED, SID = 0x…, DEFAULT_DATABASE = … (Windows logins: FROM WINDOWS); ALTER LOGIN … (ENABLE where it is disabled here only); EXEC sp_addsrvrolemember …` }],
+    plan: () => [
+      {
+        target,
+        tsql: tsql`-- per login the users of the mirrored databases map to, missing or different here: CREATE LOGIN … WITH PASSWORD = 0x… HASHED, SID = 0x…, DEFAULT_DATABASE = … (Windows logins: FROM WINDOWS); ALTER LOGIN … (ENABLE where it is disabled here only); EXEC sp_addsrvrolemember …`,
+      },
+    ],
     script: () => ({
       statements: [],
       byHand: `the application logins the users of ${databases.join(', ')} map to must exist on the ${target} with the same SID and password hash before the steps after this one: run 'mirrorbook run sync-logins' at this point, or script each login on the serving partner (SID and LOGINPROPERTY(name, 'PasswordHash'), as Microsoft's sp_help_revlogin does) and run that on the ${target}`,

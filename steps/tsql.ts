@@ -174,7 +174,11 @@ function assemble(strings: readonly string[], values: readonly TsqlValue[], reve
 
 export function tsql(strings: TemplateStringsArray, ...values: TsqlValue[]): Statement {
   const masked = assemble(strings, values, false);
-  return new Statement(masked, () => assemble(strings, values, true), (nameOf) => assemble(strings, values, { nameOf }));
+  return new Statement(
+    masked,
+    () => assemble(strings, values, true),
+    (nameOf) => assemble(strings, values, { nameOf }),
+  );
 }
 
 /** T-SQL written in mirrorbook's own code, with no value from outside in it (a column list, the
@@ -185,5 +189,9 @@ export function constantSql(text: string): Statement {
 
 /** Joins statements or fragments with a separator (e.g. ', ' for a list of MOVE clauses). */
 export function joinTsql(parts: Statement[], separator: string): Statement {
-  return new Statement(parts.map((p) => p.masked).join(separator), () => parts.map((p) => p.reveal()).join(separator), (nameOf) => parts.map((p) => p.scripted(nameOf)).join(separator));
+  return new Statement(
+    parts.map((p) => p.masked).join(separator),
+    () => parts.map((p) => p.reveal()).join(separator),
+    (nameOf) => parts.map((p) => p.scripted(nameOf)).join(separator),
+  );
 }

@@ -29,7 +29,9 @@ export async function readQueues(ctx: StepContext, serving: 'principal' | 'mirro
   const send = await readCounter(ctx, serving, database, 'Log Send Queue KB');
   const redo = await readCounter(ctx, other, database, 'Redo Queue KB');
   if (send === undefined && redo === undefined) return undefined;
-  const label = [send === undefined ? undefined : `Log Send Queue ${send} KB`, redo === undefined ? undefined : `Redo Queue ${redo} KB`].filter(Boolean).join(', ');
+  const label = [send === undefined ? undefined : `Log Send Queue ${send} KB`, redo === undefined ? undefined : `Redo Queue ${redo} KB`]
+    .filter(Boolean)
+    .join(', ');
   return { label, totalKB: (send ?? 0) + (redo ?? 0) };
 }
 
@@ -139,8 +141,13 @@ export function waitSynchronized(database: string, limit: WaitLimit, pollMs = po
         if (state === 'SYNCHRONIZED') return;
         if (state !== lastState) progress.moved(Date.now());
         lastState = state ?? undefined;
-        if (!state) throw new CheckFailedError(`${database} is not mirrored on the principal`, 'run enable (SET PARTNER on the mirror, then the principal) first');
-        if (state === 'SUSPENDED') throw new CheckFailedError(`the session of ${database} is SUSPENDED`, 'look at the ERRORLOG of both partners for the cause, then ALTER DATABASE … SET PARTNER RESUME on the principal and resume');
+        if (!state)
+          throw new CheckFailedError(`${database} is not mirrored on the principal`, 'run enable (SET PARTNER on the mirror, then the principal) first');
+        if (state === 'SUSPENDED')
+          throw new CheckFailedError(
+            `the session of ${database} is SUSPENDED`,
+            'look at the ERRORLOG of both partners for the cause, then ALTER DATABASE … SET PARTNER RESUME on the principal and resume',
+          );
         // Measured in time, not polls: a poll against a partner that drops packets can take seconds.
         disconnectedSince = state === 'DISCONNECTED' ? (disconnectedSince ?? Date.now()) : undefined;
         if (disconnectedSince !== undefined && Date.now() - disconnectedSince >= DISCONNECTED_POLLS * pollMs) {
@@ -160,7 +167,7 @@ export function waitSynchronized(database: string, limit: WaitLimit, pollMs = po
         if (progress.stalledFor(Date.now()) >= waitMs) {
           throw new CheckFailedError(
             `${database} ${state}${queues ? ` — ${queues.label}` : ''}: the queues have not shrunk for ${Math.round(waitMs / 1000)} s`,
-            'the mirror is not catching up: check the network between the partners (throughput, latency), the mirror\'s disk (Redo Queue) and the principal\'s workload (Log Send Queue); resume to keep waiting (MIRRORBOOK_SYNC_WAIT_MS sets how long the queues may stand still, at most 60 min)',
+            "the mirror is not catching up: check the network between the partners (throughput, latency), the mirror's disk (Redo Queue) and the principal's workload (Log Send Queue); resume to keep waiting (MIRRORBOOK_SYNC_WAIT_MS sets how long the queues may stand still, at most 60 min)",
           );
         }
         await pause(pollMs, ctx.signal);

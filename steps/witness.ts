@@ -9,7 +9,6 @@ import { CheckFailedError } from './step.js';
 import { id, tsql, type Statement } from './tsql.js';
 import type { Partner } from '../config/types.js';
 
-
 export const witnessOffStatement = (database: string): Statement => tsql`ALTER DATABASE ${id('database', database)} SET WITNESS OFF`;
 
 /** A witness set on this copy that the copy cannot see: forced service there would be 1431. */
@@ -38,7 +37,12 @@ export function removeWitness(database: string): StepDefinition {
     if (seen.length === 0) return { done: false, detail: 'neither partner answers' };
     return witnessed.length === 0
       ? { done: true, detail: `${database}: no witness on ${seen.map((s) => `the ${s.partner}`).join(' or ')}` }
-      : { done: false, detail: witnessed.map((s) => `${database} on the ${s.partner}: witness ${s.row?.mirroring_witness_name} ${s.row?.mirroring_witness_state_desc ?? ''}`.trim()).join('; ') };
+      : {
+          done: false,
+          detail: witnessed
+            .map((s) => `${database} on the ${s.partner}: witness ${s.row?.mirroring_witness_name} ${s.row?.mirroring_witness_state_desc ?? ''}`.trim())
+            .join('; '),
+        };
   };
   return {
     id: `remove-witness.${database}`,
@@ -50,13 +54,23 @@ export function removeWitness(database: string): StepDefinition {
       const seen = await views(ctx, database);
       const on = seen.find((s) => s.partner === 'principal' && s.row?.mirroring_witness_name) ?? seen.find((s) => s.row?.mirroring_witness_name);
       if (!on) {
-        if (seen.length === 0) throw new CheckFailedError(`neither partner of ${database} answers`, 'start at least one partner (the witness is removed on whichever partner is reached), then resume');
+        if (seen.length === 0)
+          throw new CheckFailedError(
+            `neither partner of ${database} answers`,
+            'start at least one partner (the witness is removed on whichever partner is reached), then resume',
+          );
         return;
       }
-      if (on.partner === 'mirror') ctx.note(`the principal does not answer: SET WITNESS OFF for ${database} on the mirror (allowed on either partner; the principal takes it over when they reconnect)`);
+      if (on.partner === 'mirror')
+        ctx.note(
+          `the principal does not answer: SET WITNESS OFF for ${database} on the mirror (allowed on either partner; the principal takes it over when they reconnect)`,
+        );
       await ctx.sql(on.partner, statement);
     },
     verify: probe,
-    plan: () => [{ target: 'principal', tsql: statement }, { target: 'mirror', tsql: tsql`-- only when the principal does not answer: ${statement}` }],
+    plan: () => [
+      { target: 'principal', tsql: statement },
+      { target: 'mirror', tsql: tsql`-- only when the principal does not answer: ${statement}` },
+    ],
   };
 }

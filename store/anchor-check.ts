@@ -27,21 +27,36 @@ export function anchorFindings(db: Database.Database, anchors: readonly RunAncho
       other.runs.add(a.runId);
       others.set(a.storeId!, other);
     } else if (foreign) {
-      findings.push({ problem: 'anchor', runId: a.runId, detail: `${what} was written by store ${a.storeId} on ${a.storeHost}, yet this store (${ours}) holds the run: the store's id was changed` });
+      findings.push({
+        problem: 'anchor',
+        runId: a.runId,
+        detail: `${what} was written by store ${a.storeId} on ${a.storeHost}, yet this store (${ours}) holds the run: the store's id was changed`,
+      });
     } else if (!runExists.get(a.runId)) {
       findings.push({ problem: 'anchor', runId: a.runId, detail: `${what}: the store has no such run` });
     } else if (headSeq < a.headSeq) {
-      findings.push({ problem: 'anchor', runId: a.runId, detail: `${what} records the audit head at seq ${a.headSeq}, but the store ends at seq ${headSeq}: the store is older than the servers' last anchor (an older copy put back?)` });
+      findings.push({
+        problem: 'anchor',
+        runId: a.runId,
+        detail: `${what} records the audit head at seq ${a.headSeq}, but the store ends at seq ${headSeq}: the store is older than the servers' last anchor (an older copy put back?)`,
+      });
     } else if (hashAt.get(a.headSeq) !== a.headHash) {
-      findings.push({ problem: 'anchor', runId: a.runId, detail: `${what} records record ${a.headSeq} as ${a.headHash}; the store's record ${a.headSeq} is not that one: the chain was rewritten` });
+      findings.push({
+        problem: 'anchor',
+        runId: a.runId,
+        detail: `${what} records record ${a.headSeq} as ${a.headHash}; the store's record ${a.headSeq} is not that one: the chain was rewritten`,
+      });
     }
   }
   const missing = missingAnchors(db, anchors, readOn);
   findings.push(...missing.findings);
-  const notes = [...missing.notes, ...[...others].map(([id, o]) => {
-    const runs = [...o.runs];
-    return `${[...o.servers].join(', ')} ${o.servers.size === 1 ? 'holds' : 'hold'} ${runs.length} run anchor${runs.length === 1 ? '' : 's'} of another store (id ${id}, host ${o.host}), not this store's to account for: ${runs.slice(0, 5).join(', ')}${runs.length > 5 ? ` and ${runs.length - 5} more` : ''}`;
-  })];
+  const notes = [
+    ...missing.notes,
+    ...[...others].map(([id, o]) => {
+      const runs = [...o.runs];
+      return `${[...o.servers].join(', ')} ${o.servers.size === 1 ? 'holds' : 'hold'} ${runs.length} run anchor${runs.length === 1 ? '' : 's'} of another store (id ${id}, host ${o.host}), not this store's to account for: ${runs.slice(0, 5).join(', ')}${runs.length > 5 ? ` and ${runs.length - 5} more` : ''}`;
+    }),
+  ];
   return { findings, notes };
 }
 
@@ -94,7 +109,11 @@ function missingAnchors(db: Database.Database, anchors: readonly RunAnchor[], re
     if (r.writtenSeq !== null && droppedAt !== undefined && droppedAt > r.writtenSeq) {
       notes.push(`${run}: its anchor on ${r.server} went with the anchors table, dropped on purpose by \`run cleanup --drop-anchors\` (record ${droppedAt})`);
     } else if (r.writtenSeq !== null) {
-      findings.push({ problem: 'anchor', runId: r.runId, detail: `${run}: the anchor the store recorded writing on ${r.server} (record ${r.writtenSeq}) is gone from ${r.server}: the server's record of the run was removed` });
+      findings.push({
+        problem: 'anchor',
+        runId: r.runId,
+        detail: `${run}: the anchor the store recorded writing on ${r.server} (record ${r.writtenSeq}) is gone from ${r.server}: the server's record of the run was removed`,
+      });
     } else if ((r.startSeq ?? 0) < firstAnchor) {
       notes.push(`${run} has no anchor on ${r.server}: it ran before this store anchored runs`);
     } else if (r.status !== 'done') {
@@ -103,7 +122,11 @@ function missingAnchors(db: Database.Database, anchors: readonly RunAnchor[], re
       notes.push(`${run} read ${r.server} but left no anchor there${r.notWritten ? ` (${r.notWritten})` : ''}; \`mirrorbook resume ${r.runId}\` writes it`);
     } else {
       const why = r.notWritten ?? 'its process ended before it anchored the run';
-      findings.push({ problem: 'anchor', runId: r.runId, detail: `${run} changed ${r.server}, which holds no anchor of it: ${why}; \`mirrorbook resume ${r.runId}\` writes it` });
+      findings.push({
+        problem: 'anchor',
+        runId: r.runId,
+        detail: `${run} changed ${r.server}, which holds no anchor of it: ${why}; \`mirrorbook resume ${r.runId}\` writes it`,
+      });
     }
   }
   return { findings, notes };
@@ -116,5 +139,11 @@ export function storeIdFindings(db: Database.Database, anchorRecords: readonly {
   if (ours === null) return [];
   const other = anchorRecords.find((r) => r.storeId !== ours);
   if (!other) return [];
-  return [{ problem: 'anchor', ...(other.runId ? { runId: other.runId } : {}), detail: `record ${other.seq} anchored its run as store ${other.storeId}, but the store now calls itself ${ours}: its id was changed` }];
+  return [
+    {
+      problem: 'anchor',
+      ...(other.runId ? { runId: other.runId } : {}),
+      detail: `record ${other.seq} anchored its run as store ${other.storeId}, but the store now calls itself ${ours}: its id was changed`,
+    },
+  ];
 }

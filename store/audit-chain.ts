@@ -11,8 +11,25 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Every field the hash covers, in hashing order, then the two chain fields, then the pid of the
  * writing process (schema 9), hashed after the others. `data` is JSON text. */
 export const AUDIT_COLUMNS = [
-  'seq', 'ts', 'run_id', 'kind', 'operator', 'os_user', 'host', 'target', 'server', 'step_id', 'attempt',
-  'sql', 'result', 'error_number', 'message', 'data', 'prev_hash', 'hash', 'pid',
+  'seq',
+  'ts',
+  'run_id',
+  'kind',
+  'operator',
+  'os_user',
+  'host',
+  'target',
+  'server',
+  'step_id',
+  'attempt',
+  'sql',
+  'result',
+  'error_number',
+  'message',
+  'data',
+  'prev_hash',
+  'hash',
+  'pid',
 ] as const;
 
 const HASHED_COLUMNS = AUDIT_COLUMNS.slice(0, 16);
@@ -20,14 +37,14 @@ const HASHED_COLUMNS = AUDIT_COLUMNS.slice(0, 16);
  * stays what it was, so old chains verify; a record with a pid has it hashed as a 17th field (and
  * blanking it breaks the link like any other edit). A store verified as an older build left it
  * (never migrated) may have no pid column at all. */
-const canonical = (pidColumn: boolean): string => pidColumn
-  ? `CASE WHEN pid IS NULL THEN json_array(${HASHED_COLUMNS.join(', ')}) ELSE json_array(${HASHED_COLUMNS.join(', ')}, pid) END`
-  : `json_array(${HASHED_COLUMNS.join(', ')})`;
+const canonical = (pidColumn: boolean): string =>
+  pidColumn
+    ? `CASE WHEN pid IS NULL THEN json_array(${HASHED_COLUMNS.join(', ')}) ELSE json_array(${HASHED_COLUMNS.join(', ')}, pid) END`
+    : `json_array(${HASHED_COLUMNS.join(', ')})`;
 export const SELECT_AUDIT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit`;
 
 /** Whether the audit table has the pid column (schema 9 on). */
-export const hasPidColumn = (db: Database.Database): boolean =>
-  db.prepare("SELECT 1 FROM pragma_table_info('audit') WHERE name = 'pid'").get() !== undefined;
+export const hasPidColumn = (db: Database.Database): boolean => db.prepare("SELECT 1 FROM pragma_table_info('audit') WHERE name = 'pid'").get() !== undefined;
 
 /** seq, prev_hash, hash and the canonical fields of the records selected. */
 export const selectChain = (pidColumn: boolean): string => `SELECT seq, prev_hash, hash, ${canonical(pidColumn)} FROM audit`;
@@ -47,18 +64,34 @@ export const SELECT_AUDIT_JSON = `SELECT json_object('seq', seq, 'ts', ts, 'runI
  * Numbers and hashes never need quoting. */
 const UNQUOTED = new Set<string>(['seq', 'ts', 'attempt', 'error_number', 'prev_hash', 'hash', 'pid']);
 const NEEDS_QUOTES = `'*[",' || char(10) || char(13) || ']*'`;
-const csvField = (column: string) => UNQUOTED.has(column)
-  ? `coalesce(${column}, '')`
-  : `CASE WHEN ${column} IS NULL THEN '' WHEN ${column} GLOB ${NEEDS_QUOTES} THEN '"' || replace(${column}, '"', '""') || '"' ELSE ${column} END`;
+const csvField = (column: string) =>
+  UNQUOTED.has(column)
+    ? `coalesce(${column}, '')`
+    : `CASE WHEN ${column} IS NULL THEN '' WHEN ${column} GLOB ${NEEDS_QUOTES} THEN '"' || replace(${column}, '"', '""') || '"' ELSE ${column} END`;
 
 /** One CSV line per record (without its CRLF), columns in AUDIT_COLUMNS order, built by SQLite. */
 export const SELECT_AUDIT_CSV = `SELECT ${AUDIT_COLUMNS.map(csvField).join(" || ',' || ")} FROM audit`;
 
 export type AuditRow = [
-  seq: number, ts: string, runId: string | null, kind: string, operator: string, osUser: string, host: string,
-  target: string | null, server: string | null, stepId: string | null, attempt: number | null, sql: string | null,
-  result: string | null, errorNumber: number | null, message: string | null, data: string | null,
-  prevHash: string, hash: string, pid: number | null,
+  seq: number,
+  ts: string,
+  runId: string | null,
+  kind: string,
+  operator: string,
+  osUser: string,
+  host: string,
+  target: string | null,
+  server: string | null,
+  stepId: string | null,
+  attempt: number | null,
+  sql: string | null,
+  result: string | null,
+  errorNumber: number | null,
+  message: string | null,
+  data: string | null,
+  prevHash: string,
+  hash: string,
+  pid: number | null,
 ];
 export const PREV_HASH = 16;
 export const HASH = 17;

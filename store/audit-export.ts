@@ -11,8 +11,25 @@ import type { AuditRecord, ExportFormat, RunRecord, StepState, StoreProof } from
 type Write = (chunk: string) => void;
 
 const COLUMNS = [
-  'seq', 'ts', 'runId', 'kind', 'operator', 'osUser', 'host', 'target', 'server', 'stepId', 'attempt',
-  'sql', 'result', 'errorNumber', 'message', 'data', 'prevHash', 'hash', 'pid',
+  'seq',
+  'ts',
+  'runId',
+  'kind',
+  'operator',
+  'osUser',
+  'host',
+  'target',
+  'server',
+  'stepId',
+  'attempt',
+  'sql',
+  'result',
+  'errorNumber',
+  'message',
+  'data',
+  'prevHash',
+  'hash',
+  'pid',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 export function exportAudit(db: Database.Database, format: ExportFormat, options: { runId?: string }, write: Write, prove: () => StoreProof): number {
@@ -52,22 +69,24 @@ function buffered(write: Write): { write: Write; flush(): void } {
 }
 
 function lines(db: Database.Database, select: string, runId: string | undefined): IterableIterator<string> {
-  return (runId === undefined
-    ? db.prepare(`${select} ORDER BY seq`).pluck().iterate()
-    : db.prepare(`${select} WHERE run_id = ? ORDER BY seq`).pluck().iterate(runId)) as IterableIterator<string>;
+  return (
+    runId === undefined ? db.prepare(`${select} ORDER BY seq`).pluck().iterate() : db.prepare(`${select} WHERE run_id = ? ORDER BY seq`).pluck().iterate(runId)
+  ) as IterableIterator<string>;
 }
 
 function auditRows(db: Database.Database, runId: string | undefined): IterableIterator<AuditRow> {
-  return (runId === undefined
-    ? db.prepare(`${SELECT_AUDIT} ORDER BY seq`).raw().iterate()
-    : db.prepare(`${SELECT_AUDIT} WHERE run_id = ? ORDER BY seq`).raw().iterate(runId)) as IterableIterator<AuditRow>;
+  return (
+    runId === undefined
+      ? db.prepare(`${SELECT_AUDIT} ORDER BY seq`).raw().iterate()
+      : db.prepare(`${SELECT_AUDIT} WHERE run_id = ? ORDER BY seq`).raw().iterate(runId)
+  ) as IterableIterator<AuditRow>;
 }
 
-
 function markdownReport(db: Database.Database, runId: string | undefined, write: Write, prove: () => StoreProof): number {
-  const runs = runId === undefined
-    ? (db.prepare('SELECT * FROM runs ORDER BY rowid').all() as RunRow[])
-    : (db.prepare('SELECT * FROM runs WHERE id = ?').all(runId) as RunRow[]);
+  const runs =
+    runId === undefined
+      ? (db.prepare('SELECT * FROM runs ORDER BY rowid').all() as RunRow[])
+      : (db.prepare('SELECT * FROM runs WHERE id = ?').all(runId) as RunRow[]);
   write(runId === undefined ? '# mirrorbook audit report\n\n' : `# mirrorbook audit report — run ${runId}\n\n`);
   let count = 0;
   for (const row of runs) count += runSection(db, runRecordOf(row), write);
@@ -76,10 +95,12 @@ function markdownReport(db: Database.Database, runId: string | undefined, write:
   const proof = prove();
   const verification = proof.chain;
   write('## Audit chain verification\n\n');
-  write(verification.ok
-    ? `Intact: ${verification.count} records verified, each linked to the one before it by ${verification.head.hash.startsWith(KEYED) ? 'HMAC-SHA-256 (audit key)' : 'SHA-256'}. Head: seq ${verification.head.seq}, \`${verification.head.hash}\`.\n`
-    : `**BROKEN** at seq ${verification.firstBad.seq} (${verification.firstBad.problem}): ${cell(verification.firstBad.detail)}. ` +
-      `${verification.count} records before it verified.\n`);
+  write(
+    verification.ok
+      ? `Intact: ${verification.count} records verified, each linked to the one before it by ${verification.head.hash.startsWith(KEYED) ? 'HMAC-SHA-256 (audit key)' : 'SHA-256'}. Head: seq ${verification.head.seq}, \`${verification.head.hash}\`.\n`
+      : `**BROKEN** at seq ${verification.firstBad.seq} (${verification.firstBad.problem}): ${cell(verification.firstBad.detail)}. ` +
+          `${verification.count} records before it verified.\n`,
+  );
   if (proof.findings.length > 0) {
     write(`\n**The store does not match its chain** (the sections above may show altered values):\n\n`);
     for (const f of proof.findings) write(`- ${f.problem}: ${cell(f.detail)}\n`);
@@ -93,12 +114,14 @@ function markdownReport(db: Database.Database, runId: string | undefined, write:
  * runs row cannot put another operator or command on the report. */
 function runSection(db: Database.Database, run: RunRecord, write: Write): number {
   const startRow = db.prepare(`${SELECT_AUDIT} WHERE run_id = ? AND kind = 'run-start' ORDER BY seq LIMIT 1`).raw().get(run.id) as AuditRow | undefined;
-  const lastRow = db.prepare(`${SELECT_AUDIT} WHERE run_id = ? AND kind IN ('run-end', 'resume') ORDER BY seq DESC LIMIT 1`).raw().get(run.id) as AuditRow | undefined;
+  const lastRow = db.prepare(`${SELECT_AUDIT} WHERE run_id = ? AND kind IN ('run-end', 'resume') ORDER BY seq DESC LIMIT 1`).raw().get(run.id) as
+    | AuditRow
+    | undefined;
   const start = startRow && auditRecordOf(startRow);
   const last = lastRow && auditRecordOf(lastRow);
   const data = (start?.data ?? {}) as { procedure?: string; pairKey?: string; pid?: number; argv?: string[]; definitionHash?: string };
   const ended = last?.kind === 'run-end';
-  const exitCode = ended ? (last.data as { exitCode?: number | null } | null)?.exitCode ?? null : null;
+  const exitCode = ended ? ((last.data as { exitCode?: number | null } | null)?.exitCode ?? null) : null;
   const missing = '(no audit record)';
   write(`## Run ${run.id}\n\n| | |\n|---|---|\n`);
   const header: [string, string][] = [
@@ -114,10 +137,23 @@ function runSection(db: Database.Database, run: RunRecord, write: Write): number
   for (const [k, v] of header) write(`| ${k} | ${cell(v)} |\n`);
 
   const states = new Map<string, StepState>();
-  for (const s of db.prepare('SELECT step_id, status, attempt, detail, error_number, error_message, at FROM step_states WHERE run_id = ? ORDER BY id')
-    .iterate(run.id) as IterableIterator<{ step_id: string; status: StepState['status']; attempt: number; detail: string | null; error_number: number | null; error_message: string | null; at: string }>) {
+  for (const s of db
+    .prepare('SELECT step_id, status, attempt, detail, error_number, error_message, at FROM step_states WHERE run_id = ? ORDER BY id')
+    .iterate(run.id) as IterableIterator<{
+    step_id: string;
+    status: StepState['status'];
+    attempt: number;
+    detail: string | null;
+    error_number: number | null;
+    error_message: string | null;
+    at: string;
+  }>) {
     states.set(s.step_id, {
-      runId: run.id, stepId: s.step_id, status: s.status, attempt: s.attempt, at: s.at,
+      runId: run.id,
+      stepId: s.step_id,
+      status: s.status,
+      attempt: s.attempt,
+      at: s.at,
       ...(s.detail === null ? {} : { detail: s.detail }),
       ...(s.error_message === null ? {} : { error: { ...(s.error_number === null ? {} : { number: s.error_number }), message: s.error_message } }),
     });
@@ -126,8 +162,10 @@ function runSection(db: Database.Database, run: RunRecord, write: Write): number
   run.definition.steps.forEach((step, i) => {
     const state = states.get(step.id);
     const flags = [step.manual ? 'manual' : '', step.destructive ? 'destructive' : ''].filter(Boolean).join(', ');
-    const detail = state?.error ? `${state.error.number === undefined ? '' : `error ${state.error.number}: `}${state.error.message}` : state?.detail ?? '';
-    write(`| ${i + 1} | ${cell(`${step.title} (\`${step.id}\`)${flags ? ` — ${flags}` : ''}`)} | ${step.target} | ${state?.status ?? 'not run'} | ${state?.attempt ?? ''} | ${cell(detail)} |\n`);
+    const detail = state?.error ? `${state.error.number === undefined ? '' : `error ${state.error.number}: `}${state.error.message}` : (state?.detail ?? '');
+    write(
+      `| ${i + 1} | ${cell(`${step.title} (\`${step.id}\`)${flags ? ` — ${flags}` : ''}`)} | ${step.target} | ${state?.status ?? 'not run'} | ${state?.attempt ?? ''} | ${cell(detail)} |\n`,
+    );
   });
 
   const statements: AuditRecord[] = [];
@@ -139,7 +177,7 @@ function runSection(db: Database.Database, run: RunRecord, write: Write): number
     const r = auditRecordOf(row);
     count += 1;
     const server = r.server ?? r.target ?? '';
-    const result = r.errorNumber === null ? r.result ?? '' : `${r.result ?? 'error'} ${r.errorNumber}`;
+    const result = r.errorNumber === null ? (r.result ?? '') : `${r.result ?? 'error'} ${r.errorNumber}`;
     write(`| ${r.seq} | ${r.ts} | ${r.kind} | ${cell(r.stepId ?? '')} | ${cell(server)} | ${cell(result)} | ${cell(r.message ?? '')} |\n`);
     if (r.sql !== null) statements.push(r);
     const intentId = intentIdOf(r);
@@ -156,15 +194,24 @@ function runSection(db: Database.Database, run: RunRecord, write: Write): number
     const result = outcome?.result ?? (r.kind === 'intent' ? 'in doubt (no outcome recorded)' : '—');
     const errorNumber = outcome?.errorNumber ?? null;
     const message = outcome?.message ?? null;
-    write(`- seq ${r.seq}, ${r.ts}, step \`${r.stepId ?? '—'}\` on ${where || '—'}: **${result}**` +
-      `${errorNumber === null ? '' : ` — error ${errorNumber}`}${message ? ` — ${visible(message.replaceAll('\n', ' '))}` : ''}\n\n`);
-    write(`  \`\`\`sql\n${visible(r.sql!).split('\n').map((l) => `  ${l}`).join('\n')}\n  \`\`\`\n\n`);
+    write(
+      `- seq ${r.seq}, ${r.ts}, step \`${r.stepId ?? '—'}\` on ${where || '—'}: **${result}**` +
+        `${errorNumber === null ? '' : ` — error ${errorNumber}`}${message ? ` — ${visible(message.replaceAll('\n', ' '))}` : ''}\n\n`,
+    );
+    write(
+      `  \`\`\`sql\n${visible(r.sql!)
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n')}\n  \`\`\`\n\n`,
+    );
   }
 
   write('\n### Confirmations and notes\n\n');
   if (remarks.length === 0) write('None.\n');
   for (const r of remarks) {
-    write(`- ${r.ts} ${r.kind} by ${r.operator} (${r.osUser}@${r.host})${r.stepId ? ` at step \`${r.stepId}\`` : ''}: ${visible((r.message ?? r.result ?? '').replaceAll('\n', ' '))}\n`);
+    write(
+      `- ${r.ts} ${r.kind} by ${r.operator} (${r.osUser}@${r.host})${r.stepId ? ` at step \`${r.stepId}\`` : ''}: ${visible((r.message ?? r.result ?? '').replaceAll('\n', ' '))}\n`,
+    );
   }
   write('\n');
   return count;
@@ -175,7 +222,9 @@ function outsideRuns(db: Database.Database, write: Write): number {
   for (const row of db.prepare(`${SELECT_AUDIT} WHERE run_id IS NULL ORDER BY seq`).raw().iterate() as IterableIterator<AuditRow>) {
     if (count === 0) write('## Records outside any run\n\n| seq | time | kind | who | result | message |\n|---|---|---|---|---|---|\n');
     const r = auditRecordOf(row);
-    write(`| ${r.seq} | ${r.ts} | ${r.kind} | ${cell(`${r.operator} (${r.osUser}@${r.host})`)} | ${cell(r.result ?? '')} | ${cell(`${r.message ?? ''} ${r.data === null ? '' : JSON.stringify(r.data)}`.trim())} |\n`);
+    write(
+      `| ${r.seq} | ${r.ts} | ${r.kind} | ${cell(`${r.operator} (${r.osUser}@${r.host})`)} | ${cell(r.result ?? '')} | ${cell(`${r.message ?? ''} ${r.data === null ? '' : JSON.stringify(r.data)}`.trim())} |\n`,
+    );
     count += 1;
   }
   if (count > 0) write('\n');
@@ -188,5 +237,8 @@ function intentIdOf(r: AuditRecord): number | undefined {
 }
 
 function cell(text: string): string {
-  return text.split(/\r?\n/).map((line) => visible(line).replaceAll('\\', '\\\\').replaceAll('|', '\\|')).join('<br>');
+  return text
+    .split(/\r?\n/)
+    .map((line) => visible(line).replaceAll('\\', '\\\\').replaceAll('|', '\\|'))
+    .join('<br>');
 }

@@ -76,18 +76,27 @@ function integrityFindings(lines: IntegrityLines): Finding[] {
 
 function schemaFindings(db: Database.Database): Finding[] {
   const version = schemaVersion(db);
-  const present = new Set((db.prepare("SELECT type || ':' || name FROM sqlite_master WHERE type IN ('table', 'trigger')").pluck().all() as string[]));
+  const present = new Set(db.prepare("SELECT type || ':' || name FROM sqlite_master WHERE type IN ('table', 'trigger')").pluck().all() as string[]);
   const findings: Finding[] = [];
   const ahead = SCHEMA_OBJECTS.filter((o) => o.version > version && present.has(`${o.type}:${o.name}`));
   if (ahead.length > 0) {
-    findings.push({ problem: 'schema', detail: `schema_migrations says version ${version}, but the store holds ${ahead.map((o) => `${o.type} ${o.name}`).join(', ')} of version ${Math.max(...ahead.map((o) => o.version))}: its schema history was rolled back` });
+    findings.push({
+      problem: 'schema',
+      detail: `schema_migrations says version ${version}, but the store holds ${ahead.map((o) => `${o.type} ${o.name}`).join(', ')} of version ${Math.max(...ahead.map((o) => o.version))}: its schema history was rolled back`,
+    });
   }
   const missing = SCHEMA_OBJECTS.filter((o) => o.version <= version && !present.has(`${o.type}:${o.name}`) && o.name !== 'audit_head');
   if (missing.length > 0) {
-    findings.push({ problem: 'schema', detail: `${missing.map((o) => `${o.type} ${o.name}`).join(', ')} of schema version ${version} ${missing.length === 1 ? 'is' : 'are'} gone: someone removed what keeps the records append-only` });
+    findings.push({
+      problem: 'schema',
+      detail: `${missing.map((o) => `${o.type} ${o.name}`).join(', ')} of schema version ${version} ${missing.length === 1 ? 'is' : 'are'} gone: someone removed what keeps the records append-only`,
+    });
   }
   if (version < 2) {
-    findings.push({ problem: 'schema', detail: `the store is at schema version ${version}, which keeps no chain head: records cut off its end cannot be detected from the file` });
+    findings.push({
+      problem: 'schema',
+      detail: `the store is at schema version ${version}, which keeps no chain head: records cut off its end cannot be detected from the file`,
+    });
   }
   return findings;
 }

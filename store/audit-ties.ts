@@ -16,7 +16,21 @@ export const TIED = `CASE kind WHEN 'run-start' THEN 1 WHEN 'run-end' THEN 1 WHE
   WHEN 'intent' THEN instr(data, '"intentId"') WHEN 'outcome' THEN instr(data, '"intentId"')
   WHEN 'step' THEN instr(data, '"stepStateId"') ELSE 0 END`;
 
-const F = { seq: 0, ts: 1, runId: 2, kind: 3, operator: 4, osUser: 5, host: 6, stepId: 9, attempt: 10, result: 12, errorNumber: 13, message: 14, data: 15 } as const;
+const F = {
+  seq: 0,
+  ts: 1,
+  runId: 2,
+  kind: 3,
+  operator: 4,
+  osUser: 5,
+  host: 6,
+  stepId: 9,
+  attempt: 10,
+  result: 12,
+  errorNumber: 13,
+  message: 14,
+  data: 15,
+} as const;
 
 interface RunFacts {
   start?: unknown[];
@@ -63,7 +77,9 @@ export class Ties {
 
   private checkRuns(db: Database.Database, findings: Finding[], legacy: Legacy): void {
     const seen = new Set<string>();
-    for (const row of db.prepare('SELECT rowid, id, procedure, pair_key, definition_hash, definition, operator, os_user, host, pid, argv, status, exit_code FROM runs').iterate() as IterableIterator<Record<string, unknown>>) {
+    for (const row of db
+      .prepare('SELECT rowid, id, procedure, pair_key, definition_hash, definition, operator, os_user, host, pid, argv, status, exit_code FROM runs')
+      .iterate() as IterableIterator<Record<string, unknown>>) {
       const runId = row.id as string;
       seen.add(runId);
       if (legacy.skip('runs', row.rowid as number)) continue;
@@ -75,7 +91,9 @@ export class Ties {
       const start = facts.start;
       const data = dataOf(start);
       const differs: string[] = [];
-      const expect = (name: string, table: unknown, record: unknown) => { if (record !== undefined && table !== record) differs.push(name); };
+      const expect = (name: string, table: unknown, record: unknown) => {
+        if (record !== undefined && table !== record) differs.push(name);
+      };
       expect('operator', row.operator, start[F.operator]);
       expect('os user', row.os_user, start[F.osUser]);
       expect('host', row.host, start[F.host]);
@@ -89,61 +107,140 @@ export class Ties {
       const status = last === undefined || last[F.kind] === 'resume' ? 'running' : last[F.result];
       expect('status', row.status, status);
       if (last !== undefined && last[F.kind] === 'run-end') expect('exit code', row.exit_code, dataOf(last).exitCode ?? null);
-      if (differs.length > 0) findings.push({ problem: 'untied', runId, detail: `run ${runId}: ${differs.join(', ')} in the runs table differ from the audit trail` });
+      if (differs.length > 0)
+        findings.push({ problem: 'untied', runId, detail: `run ${runId}: ${differs.join(', ')} in the runs table differ from the audit trail` });
     }
     for (const [runId, facts] of this.runs) {
-      if (facts.start && !seen.has(runId)) findings.push({ problem: 'untied', runId, detail: `run ${runId} has a run-start record (seq ${String(facts.start[F.seq])}) but no row in the runs table` });
+      if (facts.start && !seen.has(runId))
+        findings.push({
+          problem: 'untied',
+          runId,
+          detail: `run ${runId} has a run-start record (seq ${String(facts.start[F.seq])}) but no row in the runs table`,
+        });
     }
   }
 
   private checkIntents(db: Database.Database, findings: Finding[], legacy: Legacy): void {
     const seen = new Set<number>();
-    for (const row of db.prepare('SELECT id, run_id, step_id, attempt, action FROM intents').iterate() as IterableIterator<{ id: number; run_id: string; step_id: string; attempt: number; action: string }>) {
+    for (const row of db.prepare('SELECT id, run_id, step_id, attempt, action FROM intents').iterate() as IterableIterator<{
+      id: number;
+      run_id: string;
+      step_id: string;
+      attempt: number;
+      action: string;
+    }>) {
       seen.add(row.id);
       if (legacy.skip('intents', row.id)) continue;
       const record = this.intents.get(row.id);
-      if (!record) findings.push({ problem: 'untied', runId: row.run_id, detail: `journal intent ${row.id} (run ${row.run_id}, step ${row.step_id}) has no intent record in the audit trail` });
-      else if (record[F.runId] !== row.run_id || record[F.stepId] !== row.step_id || record[F.attempt] !== row.attempt || dataOf(record).action !== row.action) {
-        findings.push({ problem: 'untied', runId: row.run_id, detail: `journal intent ${row.id} (run ${row.run_id}) differs from its audit record seq ${String(record[F.seq])}` });
+      if (!record)
+        findings.push({
+          problem: 'untied',
+          runId: row.run_id,
+          detail: `journal intent ${row.id} (run ${row.run_id}, step ${row.step_id}) has no intent record in the audit trail`,
+        });
+      else if (
+        record[F.runId] !== row.run_id ||
+        record[F.stepId] !== row.step_id ||
+        record[F.attempt] !== row.attempt ||
+        dataOf(record).action !== row.action
+      ) {
+        findings.push({
+          problem: 'untied',
+          runId: row.run_id,
+          detail: `journal intent ${row.id} (run ${row.run_id}) differs from its audit record seq ${String(record[F.seq])}`,
+        });
       }
     }
     for (const [id, record] of this.intents) {
-      if (!seen.has(id)) findings.push({ problem: 'untied', runId: record[F.runId] as string, detail: `audit record seq ${String(record[F.seq])} is the intent of journal entry ${id}, which is gone from the journal` });
+      if (!seen.has(id))
+        findings.push({
+          problem: 'untied',
+          runId: record[F.runId] as string,
+          detail: `audit record seq ${String(record[F.seq])} is the intent of journal entry ${id}, which is gone from the journal`,
+        });
     }
   }
 
   private checkOutcomes(db: Database.Database, findings: Finding[], legacy: Legacy): void {
     const seen = new Set<number>();
-    for (const row of db.prepare('SELECT o.intent_id, i.run_id, o.status, o.error_number, o.message FROM outcomes o LEFT JOIN intents i ON i.id = o.intent_id').iterate() as IterableIterator<{ intent_id: number; run_id: string | null; status: string; error_number: number | null; message: string | null }>) {
+    for (const row of db
+      .prepare('SELECT o.intent_id, i.run_id, o.status, o.error_number, o.message FROM outcomes o LEFT JOIN intents i ON i.id = o.intent_id')
+      .iterate() as IterableIterator<{ intent_id: number; run_id: string | null; status: string; error_number: number | null; message: string | null }>) {
       seen.add(row.intent_id);
       if (legacy.skip('outcomes', row.intent_id)) continue;
       const record = this.outcomes.get(row.intent_id);
       const runId = row.run_id ?? undefined;
-      if (!record) findings.push({ problem: 'untied', ...(runId ? { runId } : {}), detail: `the outcome of journal intent ${row.intent_id}${runId ? ` (run ${runId})` : ''} has no outcome record in the audit trail` });
+      if (!record)
+        findings.push({
+          problem: 'untied',
+          ...(runId ? { runId } : {}),
+          detail: `the outcome of journal intent ${row.intent_id}${runId ? ` (run ${runId})` : ''} has no outcome record in the audit trail`,
+        });
       else if (record[F.result] !== row.status || record[F.errorNumber] !== row.error_number || (row.message !== null && record[F.message] !== row.message)) {
-        findings.push({ problem: 'untied', ...(runId ? { runId } : {}), detail: `the outcome of journal intent ${row.intent_id}${runId ? ` (run ${runId})` : ''} differs from its audit record seq ${String(record[F.seq])}` });
+        findings.push({
+          problem: 'untied',
+          ...(runId ? { runId } : {}),
+          detail: `the outcome of journal intent ${row.intent_id}${runId ? ` (run ${runId})` : ''} differs from its audit record seq ${String(record[F.seq])}`,
+        });
       }
     }
     for (const [id, record] of this.outcomes) {
-      if (!seen.has(id)) findings.push({ problem: 'untied', runId: record[F.runId] as string, detail: `audit record seq ${String(record[F.seq])} is the outcome of journal intent ${id}, which has no outcome in the journal` });
+      if (!seen.has(id))
+        findings.push({
+          problem: 'untied',
+          runId: record[F.runId] as string,
+          detail: `audit record seq ${String(record[F.seq])} is the outcome of journal intent ${id}, which has no outcome in the journal`,
+        });
     }
   }
 
   private checkSteps(db: Database.Database, findings: Finding[], legacy: Legacy): void {
     const seen = new Set<number>();
-    for (const row of db.prepare('SELECT id, run_id, step_id, status, attempt, detail, error_number, error_message FROM step_states').iterate() as IterableIterator<{ id: number; run_id: string; step_id: string; status: string; attempt: number; detail: string | null; error_number: number | null; error_message: string | null }>) {
+    for (const row of db
+      .prepare('SELECT id, run_id, step_id, status, attempt, detail, error_number, error_message FROM step_states')
+      .iterate() as IterableIterator<{
+      id: number;
+      run_id: string;
+      step_id: string;
+      status: string;
+      attempt: number;
+      detail: string | null;
+      error_number: number | null;
+      error_message: string | null;
+    }>) {
       seen.add(row.id);
       if (legacy.skip('step_states', row.id)) continue;
       const record = this.steps.get(row.id);
       const data = record ? dataOf(record) : {};
-      if (!record) findings.push({ problem: 'untied', runId: row.run_id, detail: `step state ${row.id} (run ${row.run_id}, step ${row.step_id}: ${row.status}) has no step record in the audit trail` });
-      else if (record[F.runId] !== row.run_id || record[F.stepId] !== row.step_id || record[F.result] !== row.status || record[F.attempt] !== row.attempt
-        || record[F.errorNumber] !== row.error_number || (data.detail ?? null) !== row.detail || (data.error ?? null) !== row.error_message) {
-        findings.push({ problem: 'untied', runId: row.run_id, detail: `step state ${row.id} (run ${row.run_id}, step ${row.step_id}) differs from its audit record seq ${String(record[F.seq])}` });
+      if (!record)
+        findings.push({
+          problem: 'untied',
+          runId: row.run_id,
+          detail: `step state ${row.id} (run ${row.run_id}, step ${row.step_id}: ${row.status}) has no step record in the audit trail`,
+        });
+      else if (
+        record[F.runId] !== row.run_id ||
+        record[F.stepId] !== row.step_id ||
+        record[F.result] !== row.status ||
+        record[F.attempt] !== row.attempt ||
+        record[F.errorNumber] !== row.error_number ||
+        (data.detail ?? null) !== row.detail ||
+        (data.error ?? null) !== row.error_message
+      ) {
+        findings.push({
+          problem: 'untied',
+          runId: row.run_id,
+          detail: `step state ${row.id} (run ${row.run_id}, step ${row.step_id}) differs from its audit record seq ${String(record[F.seq])}`,
+        });
       }
     }
     for (const [id, record] of this.steps) {
-      if (!seen.has(id)) findings.push({ problem: 'untied', runId: record[F.runId] as string, detail: `audit record seq ${String(record[F.seq])} records step state ${id}, which is gone from the journal` });
+      if (!seen.has(id))
+        findings.push({
+          problem: 'untied',
+          runId: record[F.runId] as string,
+          detail: `audit record seq ${String(record[F.seq])} records step state ${id}, which is gone from the journal`,
+        });
     }
   }
 }
@@ -157,7 +254,8 @@ class Legacy {
     const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tie_start'").get();
     // A store older than schema 3, verified as it is: none of its rows were tied.
     if (!table) for (const t of ['runs', 'intents', 'outcomes', 'step_states']) this.first.set(t, Infinity);
-    else for (const row of db.prepare('SELECT tbl, first_id FROM tie_start').all() as { tbl: string; first_id: number }[]) this.first.set(row.tbl, row.first_id);
+    else
+      for (const row of db.prepare('SELECT tbl, first_id FROM tie_start').all() as { tbl: string; first_id: number }[]) this.first.set(row.tbl, row.first_id);
   }
 
   skip(table: string, id: number): boolean {
@@ -167,7 +265,9 @@ class Legacy {
   }
 
   notes(): string[] {
-    return [...this.skipped].map(([table, n]) => `${n} ${table} rows were written before this store tied its tables to the audit trail (schema 3) and are not checked`);
+    return [...this.skipped].map(
+      ([table, n]) => `${n} ${table} rows were written before this store tied its tables to the audit trail (schema 3) and are not checked`,
+    );
   }
 }
 

@@ -34,7 +34,8 @@ export function readHead(db: Database.Database): { seq: number; hash: string } |
 /** Per record, in seq order, SQLite builds the hashed text and JavaScript only hashes and compares:
  * a function called from the scan, not a row iterator, so no row array is made per record.
  * `tied` marks the records a table row is tied to (store/audit-ties.ts), read in the same pass. */
-const walkQuery = (pidColumn: boolean, tied: string) => `SELECT seq FROM audit WHERE chain_link(seq, ${chainedText(pidColumn)}, hash, ${tied}) = 0 ORDER BY seq LIMIT 1`;
+const walkQuery = (pidColumn: boolean, tied: string) =>
+  `SELECT seq FROM audit WHERE chain_link(seq, ${chainedText(pidColumn)}, hash, ${tied}) = 0 ORDER BY seq LIMIT 1`;
 
 type Link = (seq: number, text: string | null, hash: string | null, tied: number) => 0 | 1;
 /** The connection's chain_link function calls the walk in progress. */
@@ -46,7 +47,8 @@ function linkFunction(db: Database.Database): { link: Link } {
     const slot = { link: (() => 0) as Link };
     db.function('chain_link', { deterministic: false, directOnly: true }, (seq, text, hash, tied) =>
       // A hash that is not text (only an edit of the file stores one) is a break like a wrong one.
-      slot.link(seq as number, typeof text === 'string' ? text : null, typeof hash === 'string' ? hash : null, tied as number));
+      slot.link(seq as number, typeof text === 'string' ? text : null, typeof hash === 'string' ? hash : null, tied as number),
+    );
     walks.set(db, slot);
     current = slot;
   }
@@ -78,13 +80,23 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
       return 0;
     }
     const at = expectedPrev.length;
-    if (text === null || hash === null || seq !== expectedSeq || !text.startsWith(expectedPrev) || text.charCodeAt(at) !== NEWLINE || (keyed ? hmac! : sha256)(text) !== hash) {
+    if (
+      text === null ||
+      hash === null ||
+      seq !== expectedSeq ||
+      !text.startsWith(expectedPrev) ||
+      text.charCodeAt(at) !== NEWLINE ||
+      (keyed ? hmac! : sha256)(text) !== hash
+    ) {
       brokenAt = seq;
       return 0;
     }
     if (keyed) firstKeyed ??= seq;
     else if (firstKeyed !== undefined) {
-      unsigned = { seq, detail: `record ${seq} is not signed with the audit key although record ${firstKeyed} before it is: the chain was rebuilt without the key` };
+      unsigned = {
+        seq,
+        detail: `record ${seq} is not signed with the audit key although record ${firstKeyed} before it is: the chain was rebuilt without the key`,
+      };
       return 0;
     }
     if (isTied) tied!(text.slice(at + 1));
@@ -104,12 +116,21 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
     return bad(count, at, beyondHead, 'inserted', `record ${beyondHead} comes after the last record the store wrote (seq ${head!.seq})`);
   }
   if (brokenAt !== undefined) {
-    const row = db.prepare(`${selectChain(pidColumn)} WHERE seq = ?`).raw().get(brokenAt) as ChainRow;
+    const row = db
+      .prepare(`${selectChain(pidColumn)} WHERE seq = ?`)
+      .raw()
+      .get(brokenAt) as ChainRow;
     return diagnose(db, count, at, { row, expectedSeq, expectedPrev }, key);
   }
   const lastSeq = expectedSeq - 1;
   if (!head && lastSeq > 0) {
-    return bad(count, at, lastSeq + 1, 'deleted', `the chain head (the store's note of its last record) is gone, so records after seq ${lastSeq} may have been cut off`);
+    return bad(
+      count,
+      at,
+      lastSeq + 1,
+      'deleted',
+      `the chain head (the store's note of its last record) is gone, so records after seq ${lastSeq} may have been cut off`,
+    );
   }
   if (head && head.seq > lastSeq) {
     return bad(count, at, lastSeq + 1, 'deleted', `the chain ends at seq ${lastSeq} but the store wrote up to seq ${head.seq}`);
@@ -118,12 +139,24 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
     return bad(count, at, lastSeq, 'edited', `record ${lastSeq} does not match the hash the store recorded when it wrote it`);
   }
   if (key && lastSeq > 0 && !expectedPrev.startsWith(KEYED)) {
-    return bad(count, at, lastSeq, 'unsigned', `the last record (seq ${lastSeq}) is not signed with the audit key: the chain was rebuilt without the key, or nothing was written since the key was configured`);
+    return bad(
+      count,
+      at,
+      lastSeq,
+      'unsigned',
+      `the last record (seq ${lastSeq}) is not signed with the audit key: the chain was rebuilt without the key, or nothing was written since the key was configured`,
+    );
   }
   return { ok: true, count, head: at };
 }
 
-function diagnose(db: Database.Database, count: number, at: { seq: number; hash: string }, { row, expectedSeq, expectedPrev }: Break, key: Buffer | undefined): AuditVerification {
+function diagnose(
+  db: Database.Database,
+  count: number,
+  at: { seq: number; hash: string },
+  { row, expectedSeq, expectedPrev }: Break,
+  key: Buffer | undefined,
+): AuditVerification {
   const seq = row[SEQ];
   // The schema says NOT NULL TEXT, but whoever edits the file can store anything: a break, not a crash.
   const hash = typeof row[HASH] === 'string' ? row[HASH] : '';
@@ -137,7 +170,13 @@ function diagnose(db: Database.Database, count: number, at: { seq: number; hash:
     return bad(count, at, seq, 'reordered', `record at seq ${seq} was written after record ${predecessor} but now precedes it`);
   }
   if (predecessor !== undefined && predecessor < expectedSeq - 1) {
-    return bad(count, at, predecessor + 1, 'inserted', `records after seq ${predecessor} are not part of the chain: record at seq ${seq} was written right after ${predecessor}`);
+    return bad(
+      count,
+      at,
+      predecessor + 1,
+      'inserted',
+      `records after seq ${predecessor} are not part of the chain: record at seq ${seq} was written right after ${predecessor}`,
+    );
   }
   if (predecessor === undefined && selfValid && seq > expectedSeq) {
     const missing = seq - expectedSeq === 1 ? `record ${expectedSeq} is` : `records ${expectedSeq}–${seq - 1} are`;

@@ -11,7 +11,18 @@ import { auditRecordOf } from './audit-record.js';
 import type { AuditHead, AuditInput, AuditKind, AuditRecord, Store } from './types.js';
 
 const KINDS: ReadonlySet<AuditKind> = new Set([
-  'run-start', 'run-end', 'probe', 'intent', 'outcome', 'statement', 'confirmation', 'note', 'unlock', 'resume', 'step', 'anchor',
+  'run-start',
+  'run-end',
+  'probe',
+  'intent',
+  'outcome',
+  'statement',
+  'confirmation',
+  'note',
+  'unlock',
+  'resume',
+  'step',
+  'anchor',
 ]);
 
 export function createAudit(db: Database.Database, options: { key?: Buffer; walBytes: number; viewPath?: string }): Store['audit'] {
@@ -19,7 +30,9 @@ export function createAudit(db: Database.Database, options: { key?: Buffer; walB
   const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
   const runOperator = db.prepare('SELECT operator FROM runs WHERE id = ?').pluck();
   const insert = db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`);
-  const moveHead = db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash');
+  const moveHead = db.prepare(
+    'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+  );
   const byRun = db.prepare(`${SELECT_AUDIT} WHERE run_id = ? ORDER BY seq`).raw();
   // A run's operator never changes: asked once per run, not once per record.
   const operators = new Map<string, string | undefined>();

@@ -72,7 +72,11 @@ export function integrityCheckBeside(db: Database.Database, path: string): Pendi
   const flag = new Int32Array(new SharedArrayBuffer(4));
   try {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    worker = new Worker(WORKER, { eval: true, workerData: { port: port2, flag, driver, path, maxLines: MAX_LINES, cachePages: SCAN_CACHE_PAGES }, transferList: [port2] });
+    worker = new Worker(WORKER, {
+      eval: true,
+      workerData: { port: port2, flag, driver, path, maxLines: MAX_LINES, cachePages: SCAN_CACHE_PAGES },
+      transferList: [port2],
+    });
   } catch {
     return { lines: () => integrityCheckInline(db), dispose: () => {} };
   }

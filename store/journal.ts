@@ -42,9 +42,7 @@ function entryOf(row: EntryRow): JournalEntry {
     attempt: row.attempt,
     action: row.action,
     intentAt: row.at,
-    outcome: row.outcome_status === null
-      ? null
-      : { status: row.outcome_status, at: row.outcome_at!, errorNumber: row.error_number, message: row.message },
+    outcome: row.outcome_status === null ? null : { status: row.outcome_status, at: row.outcome_at!, errorNumber: row.error_number, message: row.message },
   };
 }
 
@@ -76,8 +74,15 @@ export function createJournal(db: Database.Database, audit: Store['audit']): Sto
     const id = Number(insertIntent.run(e.runId, e.stepId, e.attempt, e.action, nowIso()).lastInsertRowid);
     const a = e.audit ?? {};
     audit.append({
-      kind: 'intent', runId: e.runId, stepId: e.stepId, attempt: e.attempt,
-      target: a.target, server: a.server, sql: a.sql, operator: a.operator, message: a.message,
+      kind: 'intent',
+      runId: e.runId,
+      stepId: e.stepId,
+      attempt: e.attempt,
+      target: a.target,
+      server: a.server,
+      sql: a.sql,
+      operator: a.operator,
+      message: a.message,
       data: { intentId: id, action: e.action, ...(a.data === undefined ? {} : { detail: a.data }) },
     });
     return id;
@@ -94,9 +99,18 @@ export function createJournal(db: Database.Database, audit: Store['audit']): Sto
     insertOutcome.run(e.intentId, e.status, e.error?.number ?? null, message, at);
     const a = e.audit ?? {};
     audit.append({
-      kind: 'outcome', at, runId: entry.run_id, stepId: entry.step_id, attempt: entry.attempt,
-      target: a.target, server: a.server, sql: a.sql, operator: a.operator,
-      result: e.status, errorNumber: e.error?.number ?? null, message: message ?? a.message ?? null,
+      kind: 'outcome',
+      at,
+      runId: entry.run_id,
+      stepId: entry.step_id,
+      attempt: entry.attempt,
+      target: a.target,
+      server: a.server,
+      sql: a.sql,
+      operator: a.operator,
+      result: e.status,
+      errorNumber: e.error?.number ?? null,
+      message: message ?? a.message ?? null,
       data: { intentId: e.intentId, action: entry.action, ...(a.data === undefined ? {} : { detail: a.data }) },
     });
   });
@@ -109,7 +123,13 @@ export function createJournal(db: Database.Database, audit: Store['audit']): Sto
     const at = nowIso();
     const id = Number(insertStep.run(e.runId, e.stepId, e.status, e.attempt, detail, e.error?.number ?? null, error, at).lastInsertRowid);
     audit.append({
-      kind: 'step', at, runId: e.runId, stepId: e.stepId, attempt: e.attempt, result: e.status, errorNumber: e.error?.number ?? null,
+      kind: 'step',
+      at,
+      runId: e.runId,
+      stepId: e.stepId,
+      attempt: e.attempt,
+      result: e.status,
+      errorNumber: e.error?.number ?? null,
       data: { stepStateId: id, detail, error },
     });
   });

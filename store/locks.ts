@@ -48,7 +48,10 @@ export function createLocks(db: Database.Database, audit: Store['audit']): Store
       takeOver.run(l.owner, l.host, l.pid, nowIso(), l.pairKey, l.runId);
       if (!sameProcess) {
         audit.append({
-          kind: 'note', runId: l.runId, operator: l.owner, host: l.host,
+          kind: 'note',
+          runId: l.runId,
+          operator: l.owner,
+          host: l.host,
           message: `lock on ${l.pairKey} taken back from dead process ${holder.pid} on ${holder.host}`,
           data: { previous: holder },
         });
@@ -64,8 +67,13 @@ export function createLocks(db: Database.Database, audit: Store['audit']): Store
     const stale = isStale(holder);
     remove.run(pairKey, holder.runId);
     audit.append({
-      kind: 'unlock', runId: null, operator: by.operator, osUser: by.osUser, host: by.host,
-      message: by.reason ?? null, result: stale ? 'stale' : 'forced',
+      kind: 'unlock',
+      runId: null,
+      operator: by.operator,
+      osUser: by.osUser,
+      host: by.host,
+      message: by.reason ?? null,
+      result: stale ? 'stale' : 'forced',
       data: { pairKey, holder },
     });
     return holder;

@@ -22,8 +22,11 @@ export function refuseForeignDatabase(db: Database.Database, path: string): void
   if (schemaVersion(db) > 0) return;
   const foreign = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1").get();
   if (foreign) {
-    throw new StoreError('not-a-database', `${path} is an SQLite database of something else, not a mirrorbook store`,
-      'point --store / MIRRORBOOK_STORE at the state.db mirrorbook created (or at a path that does not exist yet)');
+    throw new StoreError(
+      'not-a-database',
+      `${path} is an SQLite database of something else, not a mirrorbook store`,
+      'point --store / MIRRORBOOK_STORE at the state.db mirrorbook created (or at a path that does not exist yet)',
+    );
   }
 }
 

@@ -61,10 +61,14 @@ export function refuseNonStore(file: string): void {
   if (stat.isDirectory()) {
     throw new StoreError('cannot-open', `the store ${file} is a directory`, `point --store / MIRRORBOOK_STORE at a file, e.g. ${file}/state.db`);
   }
-  if (!stat.isFile()) throw new StoreError('cannot-open', `the store ${file} is not a regular file`, 'point --store / MIRRORBOOK_STORE at the state.db mirrorbook created');
+  if (!stat.isFile())
+    throw new StoreError('cannot-open', `the store ${file} is not a regular file`, 'point --store / MIRRORBOOK_STORE at the state.db mirrorbook created');
   if (stat.size === 0) {
-    throw new StoreError('corrupt', `the store ${file} is empty (0 bytes): its history is gone or it was never a store`,
-      `nothing was created over it; if a crash emptied it, restore it from a backup (the servers' anchors name the runs it held: \`mirrorbook audit verify\`); to start afresh, move it aside`);
+    throw new StoreError(
+      'corrupt',
+      `the store ${file} is empty (0 bytes): its history is gone or it was never a store`,
+      `nothing was created over it; if a crash emptied it, restore it from a backup (the servers' anchors name the runs it held: \`mirrorbook audit verify\`); to start afresh, move it aside`,
+    );
   }
 }
 
@@ -90,8 +94,11 @@ function prepareFile(file: string, readonly: boolean): void {
     writable = false;
   }
   if (!writable) {
-    throw new StoreError('read-only', `the store ${file} is read-only (mode ${(mode & 0o777).toString(8)})`,
-      `read commands (runs, show, audit) open it read-only and work; to run or resume, make it writable: chmod u+w ${file}`);
+    throw new StoreError(
+      'read-only',
+      `the store ${file} is read-only (mode ${(mode & 0o777).toString(8)})`,
+      `read commands (runs, show, audit) open it read-only and work; to run or resume, make it writable: chmod u+w ${file}`,
+    );
   }
 }
 
@@ -111,7 +118,12 @@ function configure(db: Database.Database, file: string, readonly: boolean): void
   refuseForeignDatabase(db, file);
   if (!readonly) {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal') throw new StoreError('cannot-open', `the store could not switch to WAL (journal mode is ${String(mode)})`, 'keep the store on a local file system (WAL needs shared memory; network shares do not provide it)');
+    if (mode !== 'wal')
+      throw new StoreError(
+        'cannot-open',
+        `the store could not switch to WAL (journal mode is ${String(mode)})`,
+        'keep the store on a local file system (WAL needs shared memory; network shares do not provide it)',
+      );
   }
   db.pragma('synchronous = FULL');
   // A WAL checkpoint costs two fsyncs (the log, then the database); at SQLite's default of 1,000
@@ -123,7 +135,11 @@ function configure(db: Database.Database, file: string, readonly: boolean): void
 
 function assemble(db: Database.Database, file: string, options: OpenOptions, view: PrivateView | undefined): Store {
   const readonly = view !== undefined;
-  const audit = createAudit(db, { ...(options.auditKey ? { key: options.auditKey } : {}), walBytes: view?.walBytes ?? walSize(file), ...(view ? { viewPath: view.path } : {}) });
+  const audit = createAudit(db, {
+    ...(options.auditKey ? { key: options.auditKey } : {}),
+    walBytes: view?.walBytes ?? walSize(file),
+    ...(view ? { viewPath: view.path } : {}),
+  });
   const wal = createWalGuard(db);
   const store: Store = {
     path: file,
@@ -140,23 +156,25 @@ function assemble(db: Database.Database, file: string, options: OpenOptions, vie
       db.close();
       view?.dispose();
     },
-    info: () => guarded(file, () => ({
-      schemaVersion: schemaVersion(db),
-      journalMode: String(db.pragma('journal_mode', { simple: true })),
-      synchronous: Number(db.pragma('synchronous', { simple: true })),
-      foreignKeys: Number(db.pragma('foreign_keys', { simple: true })) === 1,
-      busyTimeoutMs: Number(db.pragma('busy_timeout', { simple: true })),
-    })),
-    transaction: <T>(fn: () => T, options?: { sync?: boolean }): T => guarded(file, () => {
-      if (options?.sync !== false || db.inTransaction) return db.transaction(fn).immediate();
-      // WAL keeps commit order: this commit becomes durable with the next synchronous one.
-      db.pragma('synchronous = NORMAL');
-      try {
-        return db.transaction(fn).immediate();
-      } finally {
-        db.pragma('synchronous = FULL');
-      }
-    }),
+    info: () =>
+      guarded(file, () => ({
+        schemaVersion: schemaVersion(db),
+        journalMode: String(db.pragma('journal_mode', { simple: true })),
+        synchronous: Number(db.pragma('synchronous', { simple: true })),
+        foreignKeys: Number(db.pragma('foreign_keys', { simple: true })) === 1,
+        busyTimeoutMs: Number(db.pragma('busy_timeout', { simple: true })),
+      })),
+    transaction: <T>(fn: () => T, options?: { sync?: boolean }): T =>
+      guarded(file, () => {
+        if (options?.sync !== false || db.inTransaction) return db.transaction(fn).immediate();
+        // WAL keeps commit order: this commit becomes durable with the next synchronous one.
+        db.pragma('synchronous = NORMAL');
+        try {
+          return db.transaction(fn).immediate();
+        } finally {
+          db.pragma('synchronous = FULL');
+        }
+      }),
     runs: createRuns(db, audit),
     journal: createJournal(db, audit),
     snapshots: createSnapshots(db),

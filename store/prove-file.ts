@@ -11,7 +11,10 @@ import { guarded } from './sqlite-errors.js';
 import { SCAN_CACHE_PAGES } from './integrity-check.js';
 import { StoreError, type RunAnchor, type StoreProof } from './types.js';
 
-export function proveStoreFile(path: string, options: { key?: Buffer; anchors?: readonly RunAnchor[]; anchorsReadOn?: readonly string[] } = {}): StoreProof & { schemaVersion: number } {
+export function proveStoreFile(
+  path: string,
+  options: { key?: Buffer; anchors?: readonly RunAnchor[]; anchorsReadOn?: readonly string[] } = {},
+): StoreProof & { schemaVersion: number } {
   const file = resolve(path);
   return guarded(file, () => {
     refuseNonStore(file);
@@ -24,9 +27,22 @@ export function proveStoreFile(path: string, options: { key?: Buffer; anchors?: 
         const version = schemaVersion(db);
         const known = migrations.at(-1)!.version;
         if (version > known) {
-          throw new StoreError('too-new', `the store ${file} has schema version ${version}, newer than this mirrorbook understands (${known})`, 'verify it with the mirrorbook version that wrote it (or newer)');
+          throw new StoreError(
+            'too-new',
+            `the store ${file} has schema version ${version}, newer than this mirrorbook understands (${known})`,
+            'verify it with the mirrorbook version that wrote it (or newer)',
+          );
         }
-        return { ...proveDb(db, { ...(options.key ? { key: options.key } : {}), ...(options.anchors ? { anchors: options.anchors } : {}), ...(options.anchorsReadOn ? { anchorsReadOn: options.anchorsReadOn } : {}), walBytes: view.walBytes, viewPath: view.path }), schemaVersion: version };
+        return {
+          ...proveDb(db, {
+            ...(options.key ? { key: options.key } : {}),
+            ...(options.anchors ? { anchors: options.anchors } : {}),
+            ...(options.anchorsReadOn ? { anchorsReadOn: options.anchorsReadOn } : {}),
+            walBytes: view.walBytes,
+            viewPath: view.path,
+          }),
+          schemaVersion: version,
+        };
       } finally {
         db.close();
       }

@@ -88,8 +88,20 @@ export function createRuns(db: Database.Database, audit: Store['audit']): Store[
       started_at: nowIso(),
     });
     audit.append({
-      kind: 'run-start', runId: run.id, operator: run.operator, osUser: run.osUser, host: run.host, pid: run.pid,
-      data: { procedure: run.procedure, pairKey: run.pairKey, definitionHash: run.definitionHash, definitionSha: sha256(definition ?? ''), pid: run.pid, argv: run.argv },
+      kind: 'run-start',
+      runId: run.id,
+      operator: run.operator,
+      osUser: run.osUser,
+      host: run.host,
+      pid: run.pid,
+      data: {
+        procedure: run.procedure,
+        pairKey: run.pairKey,
+        definitionHash: run.definitionHash,
+        definitionSha: sha256(definition ?? ''),
+        pid: run.pid,
+        argv: run.argv,
+      },
     });
     return get(run.id)!;
   });

@@ -37,6 +37,9 @@ function canonicalJson(value: unknown): string {
 }
 
 function refused(field: string, what: string): StoreError {
-  return new StoreError('secret-refused', `refused to store ${field}: it carries ${what}`,
-    'pass masked text only (Tsql.masked, String(secret)); this is a mirrorbook bug — please report it');
+  return new StoreError(
+    'secret-refused',
+    `refused to store ${field}: it carries ${what}`,
+    'pass masked text only (Tsql.masked, String(secret)); this is a mirrorbook bug — please report it',
+  );
 }

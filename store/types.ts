@@ -110,8 +110,18 @@ export interface JournalEntry {
 }
 
 export type AuditKind =
-  | 'run-start' | 'run-end' | 'probe' | 'intent' | 'outcome' | 'statement'
-  | 'confirmation' | 'note' | 'unlock' | 'resume' | 'step' | 'anchor';
+  | 'run-start'
+  | 'run-end'
+  | 'probe'
+  | 'intent'
+  | 'outcome'
+  | 'statement'
+  | 'confirmation'
+  | 'note'
+  | 'unlock'
+  | 'resume'
+  | 'step'
+  | 'anchor';
 
 export interface AuditInput {
   kind: AuditKind;
@@ -365,8 +375,17 @@ export interface OpenOptions {
 }
 
 export type StoreErrorCode =
-  | 'corrupt' | 'not-a-database' | 'locked' | 'read-only' | 'needs-migration' | 'disk-full' | 'too-new'
-  | 'cannot-open' | 'secret-refused' | 'unknown-run' | 'unknown-intent';
+  | 'corrupt'
+  | 'not-a-database'
+  | 'locked'
+  | 'read-only'
+  | 'needs-migration'
+  | 'disk-full'
+  | 'too-new'
+  | 'cannot-open'
+  | 'secret-refused'
+  | 'unknown-run'
+  | 'unknown-intent';
 
 /** The exit code of a full disk: not bad usage — the same command works once there is space. */
 export const DISK_FULL_EXIT = 6;
@@ -376,7 +395,11 @@ export const DISK_FULL_EXIT = 6;
 export class StoreError extends OperatorError {
   override readonly name = 'StoreError';
   declare readonly hint: string;
-  constructor(readonly code: StoreErrorCode, message: string, hint: string) {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    hint: string,
+  ) {
     super(message, hint, code === 'disk-full' ? DISK_FULL_EXIT : 2);
   }
 }

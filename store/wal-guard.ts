@@ -44,10 +44,17 @@ export function lostWalFindings(db: Database.Database, walBytes: number): Findin
   if (!table || walBytes > 0) return [];
   const host = currentHost();
   const findings: Finding[] = [];
-  for (const row of db.prepare('SELECT run_id, pid, host, head_seq, taken_at FROM unsettled_runs ORDER BY taken_at').all() as { run_id: string; pid: number; host: string; head_seq: number; taken_at: string }[]) {
+  for (const row of db.prepare('SELECT run_id, pid, host, head_seq, taken_at FROM unsettled_runs ORDER BY taken_at').all() as {
+    run_id: string;
+    pid: number;
+    host: string;
+    head_seq: number;
+    taken_at: string;
+  }[]) {
     if (row.host === host && processAlive(row.pid)) continue;
     findings.push({
-      problem: 'wal-lost', runId: row.run_id,
+      problem: 'wal-lost',
+      runId: row.run_id,
       detail: `run ${row.run_id}: its process (pid ${row.pid} on ${row.host}, since ${row.taken_at}) ended without settling the store and no WAL file is left beside it: what the run wrote after seq ${row.head_seq} may be lost`,
     });
   }

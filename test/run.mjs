@@ -31,7 +31,8 @@ const files = findTests(join(root, 'test'))
 
 /** What makes a test file need a process of its own: it (or a test helper it imports) starts
  * processes, or changes what the whole process shares (environment, signal handlers, exit). */
-const OWN_PROCESS = /child_process|startTestLab|Harness|pair-lab|tmux|runDist|requireDist|spawn|\bfork\(|process\.env\.\w+\s*=|delete process\.env|process\.on\(|process\.kill|process\.exit|worker_threads|\.\.\/\.\.\/cli\//;
+const OWN_PROCESS =
+  /child_process|startTestLab|Harness|pair-lab|tmux|runDist|requireDist|spawn|\bfork\(|process\.env\.\w+\s*=|delete process\.env|process\.on\(|process\.kill|process\.exit|worker_threads|\.\.\/\.\.\/cli\//;
 
 /** The test-side files `file` imports, itself included (the product code they reach starts nothing by itself). */
 function testSources(file, seen = new Set()) {
@@ -68,7 +69,9 @@ function runFile(file) {
     const timeoutMs = batch ? FILE_TIMEOUT_MS * 2 : FILE_TIMEOUT_MS;
     const timer = setTimeout(() => {
       out += `\n[test/run] ${label} did not finish within ${timeoutMs} ms; killed\n`;
-      try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
     }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -79,7 +82,8 @@ function runFile(file) {
       const passed = num('Passed');
       const skipped = num('Skipped') || 0;
       let failed;
-      if (Number.isNaN(total) || Number.isNaN(passed)) failed = 1; // no summary: crashed or hung
+      if (Number.isNaN(total) || Number.isNaN(passed))
+        failed = 1; // no summary: crashed or hung
       else failed = total - passed - skipped;
       if (code !== 0 && failed === 0) failed = 1; // exit code says something went wrong after the summary
       const cpuMs = Number(/\[cpu-ms\] (\d+)/.exec(text)?.[1] ?? NaN);
@@ -100,7 +104,13 @@ async function worker() {
     results.push(r);
     const mark = r.failed ? 'FAIL' : 'ok  ';
     console.log(`${mark} ${r.file}  ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}  (${(r.ms / 1000).toFixed(1)} s)`);
-    if (r.failed) console.log(r.text.split('\n').map((l) => '     | ' + l).join('\n'));
+    if (r.failed)
+      console.log(
+        r.text
+          .split('\n')
+          .map((l) => '     | ' + l)
+          .join('\n'),
+      );
   }
 }
 await Promise.all(Array.from({ length: CONCURRENCY }, worker));

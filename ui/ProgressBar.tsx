@@ -4,7 +4,13 @@ import { useColor } from './theme.js';
 /** Backup, restore and synchronisation progress: a bar when there is a percentage, else the label. */
 export function ProgressBar({ percent, label, width }: { percent?: number; label?: string; width: number }) {
   const color = useColor();
-  if (percent === undefined) return <Text dimColor wrap="truncate-end">  {label ?? ''}</Text>;
+  if (percent === undefined)
+    return (
+      <Text dimColor wrap="truncate-end">
+        {' '}
+        {label ?? ''}
+      </Text>
+    );
   const clamped = Math.max(0, Math.min(100, percent));
   const barWidth = Math.max(10, Math.min(40, width - 30));
   const filled = Math.round((clamped / 100) * barWidth);

@@ -12,7 +12,9 @@ export function PromptPanel({ prompt, step, keys }: { prompt: Prompt; step: Step
     case 'manual':
       return (
         <Box flexDirection="column" borderStyle="round" borderColor={color('yellow')} paddingX={1}>
-          <Text bold color={color('yellow')}>Manual step: {prompt.title}</Text>
+          <Text bold color={color('yellow')}>
+            Manual step: {prompt.title}
+          </Text>
           <Text>{prompt.instructions}</Text>
           <Text dimColor>{keys ? 'Press Enter when it is done (mirrorbook then checks it) · a or Esc stops the run' : 'waiting for the operator'}</Text>
         </Box>
@@ -20,18 +22,31 @@ export function PromptPanel({ prompt, step, keys }: { prompt: Prompt; step: Step
     case 'destructive':
       return (
         <Box flexDirection="column" borderStyle="round" borderColor={color('red')} paddingX={1}>
-          <Text bold color={color('red')}>Destructive: {prompt.title}</Text>
+          <Text bold color={color('red')}>
+            Destructive: {prompt.title}
+          </Text>
           <Text>{prompt.consequences}</Text>
-          <Text>Type <Text bold>{prompt.expected}</Text> and press Enter to go ahead · Esc stops the run</Text>
-          {prompt.refused !== undefined ? <Text color={color('red')}>'{prompt.refused}' is not '{prompt.expected}': nothing was done. Type it again.</Text> : null}
-          <Text>&gt; {prompt.typed}<Text inverse> </Text></Text>
+          <Text>
+            Type <Text bold>{prompt.expected}</Text> and press Enter to go ahead · Esc stops the run
+          </Text>
+          {prompt.refused !== undefined ? (
+            <Text color={color('red')}>
+              '{prompt.refused}' is not '{prompt.expected}': nothing was done. Type it again.
+            </Text>
+          ) : null}
+          <Text>
+            &gt; {prompt.typed}
+            <Text inverse> </Text>
+          </Text>
         </Box>
       );
     case 'failure': {
       const hint = prompt.error.hint ?? step?.error?.hint;
       return (
         <Box flexDirection="column" borderStyle="round" borderColor={color('red')} paddingX={1}>
-          <Text bold color={color('red')}>✖ {prompt.title} failed</Text>
+          <Text bold color={color('red')}>
+            ✖ {prompt.title} failed
+          </Text>
           <Text>{errorLine(prompt.error)}</Text>
           {hint ? <Text color={color('yellow')}>hint: {hint}</Text> : null}
           <Text>{prompt.choices.map((c) => CHOICE_LABEL[c]).join('   ')}</Text>
@@ -42,12 +57,25 @@ export function PromptPanel({ prompt, step, keys }: { prompt: Prompt; step: Step
     case 'skip':
       return (
         <Box flexDirection="column" borderStyle="round" borderColor={color('yellow')} paddingX={1}>
-          <Text bold color={color('yellow')}>Skip: {prompt.title}</Text>
-          {prompt.confirmed
-            ? <Text>Why is it safe to skip? The reason goes to the audit. Enter records it · Esc does not skip</Text>
-            : <Text>Type <Text bold>{prompt.expected}</Text> and press Enter to skip it · Esc does not skip</Text>}
-          {prompt.refused !== undefined ? <Text color={color('red')}>'{prompt.refused}' is not '{prompt.expected}': nothing was skipped. Type it again.</Text> : null}
-          <Text>&gt; {prompt.typed}<Text inverse> </Text></Text>
+          <Text bold color={color('yellow')}>
+            Skip: {prompt.title}
+          </Text>
+          {prompt.confirmed ? (
+            <Text>Why is it safe to skip? The reason goes to the audit. Enter records it · Esc does not skip</Text>
+          ) : (
+            <Text>
+              Type <Text bold>{prompt.expected}</Text> and press Enter to skip it · Esc does not skip
+            </Text>
+          )}
+          {prompt.refused !== undefined ? (
+            <Text color={color('red')}>
+              '{prompt.refused}' is not '{prompt.expected}': nothing was skipped. Type it again.
+            </Text>
+          ) : null}
+          <Text>
+            &gt; {prompt.typed}
+            <Text inverse> </Text>
+          </Text>
         </Box>
       );
   }

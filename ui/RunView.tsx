@@ -36,7 +36,13 @@ export function RunView({ store, answer, interrupt, keys }: RunViewProps) {
     <Box flexDirection="column">
       <Static items={items}>
         {(item) => (
-          <Box key={item.key}>{'header' in item ? <RunHeader header={state.header!} total={state.steps.length} /> : <PrintedLine state={state} printed={item.printed} columns={columns} />}</Box>
+          <Box key={item.key}>
+            {'header' in item ? (
+              <RunHeader header={state.header!} total={state.steps.length} />
+            ) : (
+              <PrintedLine state={state} printed={item.printed} columns={columns} />
+            )}
+          </Box>
         )}
       </Static>
       {state.finished ? <RunSummary state={state} finished={state.finished} /> : <LiveArea state={state} columns={columns} keys={keys} />}
@@ -45,7 +51,13 @@ export function RunView({ store, answer, interrupt, keys }: RunViewProps) {
 }
 
 function PrintedLine({ state, printed, columns }: { state: RunViewState; printed: Printed; columns: number }) {
-  if (printed.kind === 'note') return <Text dimColor wrap="truncate-end">  note: {printed.text}</Text>;
+  if (printed.kind === 'note')
+    return (
+      <Text dimColor wrap="truncate-end">
+        {' '}
+        note: {printed.text}
+      </Text>
+    );
   const step = stepById(state, printed.id);
   return step ? <StepLine step={step} columns={columns} /> : null;
 }
@@ -57,13 +69,25 @@ function LiveArea({ state, columns, keys }: { state: RunViewState; columns: numb
   const upcoming = open.filter((s) => s.status === 'pending');
   return (
     <Box flexDirection="column" marginTop={state.printed.length ? 0 : 0}>
-      {active.map((step) => <LiveStep key={step.id} step={step} live={state.live?.stepId === step.id ? state.live : undefined} columns={columns} label={(server, configured) => serverLabel(state, server, configured)} />)}
+      {active.map((step) => (
+        <LiveStep
+          key={step.id}
+          step={step}
+          live={state.live?.stepId === step.id ? state.live : undefined}
+          columns={columns}
+          label={(server, configured) => serverLabel(state, server, configured)}
+        />
+      ))}
       {state.prompt ? <PromptPanel prompt={state.prompt} step={stepById(state, state.prompt.stepId)} keys={keys} /> : null}
       {upcoming.slice(0, UPCOMING).map((step) => (
-        <Text key={step.id} dimColor wrap="truncate-end">{ICON.pending} {cut(step.title, columns - 5 - step.target.length)} [{step.target}]</Text>
+        <Text key={step.id} dimColor wrap="truncate-end">
+          {ICON.pending} {cut(step.title, columns - 5 - step.target.length)} [{step.target}]
+        </Text>
       ))}
-      {upcoming.length > UPCOMING ? <Text dimColor>  … and {upcoming.length - UPCOMING} more</Text> : null}
-      {state.interrupting ? <Text color={color('yellow')}>{state.interrupting}: stopping the running step and writing the checkpoint (Ctrl-C again to force)</Text> : null}
+      {upcoming.length > UPCOMING ? <Text dimColor> … and {upcoming.length - UPCOMING} more</Text> : null}
+      {state.interrupting ? (
+        <Text color={color('yellow')}>{state.interrupting}: stopping the running step and writing the checkpoint (Ctrl-C again to force)</Text>
+      ) : null}
     </Box>
   );
 }

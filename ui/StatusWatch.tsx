@@ -53,8 +53,13 @@ function Partner({ partner, frame }: { partner: PartnerStatus; frame: StatusWatc
         {partner.reachable ? <Text color={color(slow ? 'yellow' : 'gray')}> answered in {partner.answerMs ?? '—'} ms</Text> : null}
         {slow ? <Text color={color('yellow')}> — slow to answer (limit {frame.slowAnswerMs} ms)</Text> : null}
       </Text>
-      {partner.reachable ? null : <Text color={color('red')}>  UNREACHABLE: {partner.error}</Text>}
-      {partner.lock ? <Text color={color('yellow')}>  locked by {partner.lock.owner} on {partner.lock.host}: run {partner.lock.runId} '{partner.lock.procedure}' since {partner.lock.since}</Text> : null}
+      {partner.reachable ? null : <Text color={color('red')}> UNREACHABLE: {partner.error}</Text>}
+      {partner.lock ? (
+        <Text color={color('yellow')}>
+          {' '}
+          locked by {partner.lock.owner} on {partner.lock.host}: run {partner.lock.runId} '{partner.lock.procedure}' since {partner.lock.since}
+        </Text>
+      ) : null}
       {partner.databases.map((d) => {
         const q = queueOf(d);
         const series = frame.queues.get(`${partner.instance}/${d.name}`) ?? [];
@@ -62,7 +67,9 @@ function Partner({ partner, frame }: { partner: PartnerStatus; frame: StatusWatc
         const stateColor = state === 'SYNCHRONIZED' ? 'green' : state === 'SYNCHRONIZING' ? 'cyan' : 'red';
         return (
           <Text key={d.name} wrap="truncate-end">
-            {'  '}{d.name.padEnd(16)} {dash(d.role).padEnd(9)} <Text color={color(stateColor)}>{dash(state).padEnd(14)}</Text> {dash(d.safety).padEnd(4)}{d.witness ? ` witness ${dash(d.witnessState)}` : ''}
+            {'  '}
+            {d.name.padEnd(16)} {dash(d.role).padEnd(9)} <Text color={color(stateColor)}>{dash(state).padEnd(14)}</Text> {dash(d.safety).padEnd(4)}
+            {d.witness ? ` witness ${dash(d.witnessState)}` : ''}
             {q ? ` ${q.label} ${sparkline(series, SPARK_WIDTH).padEnd(SPARK_WIDTH)} ${q.kb} KB` : ''}
           </Text>
         );
@@ -77,7 +84,9 @@ export function StatusWatch({ frame }: { frame: StatusWatchFrame }) {
       <Text>
         mirroring status at {frame.status.at} — every {frame.intervalS} s, Ctrl-C to stop
       </Text>
-      {frame.status.partners.map((p) => <Partner key={p.instance} partner={p} frame={frame} />)}
+      {frame.status.partners.map((p) => (
+        <Partner key={p.instance} partner={p} frame={frame} />
+      ))}
     </Box>
   );
 }

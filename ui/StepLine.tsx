@@ -19,8 +19,16 @@ export function StepLine({ step, columns }: { step: StepView; columns: number })
         {cut(step.title, columns - 2 - facts.length)}
         <Text dimColor>{facts}</Text>
       </Text>
-      {step.detail ? <Text dimColor wrap="truncate-end">{'  ' + cut(step.detail, columns - 2)}</Text> : null}
-      {step.error ? <Text color={color('red')} wrap="truncate-end">{'  ' + errorLine(step.error)}</Text> : null}
+      {step.detail ? (
+        <Text dimColor wrap="truncate-end">
+          {'  ' + cut(step.detail, columns - 2)}
+        </Text>
+      ) : null}
+      {step.error ? (
+        <Text color={color('red')} wrap="truncate-end">
+          {'  ' + errorLine(step.error)}
+        </Text>
+      ) : null}
     </Box>
   );
 }

@@ -12,12 +12,21 @@ export interface PromptAnswers {
   answer(value: Answer): void;
 }
 
-export function inkOperator(options: { name: string; store: RunStore; signal: AbortSignal; confirm?: string; say?: (text: string) => string }): Operator & PromptAnswers {
+export function inkOperator(options: {
+  name: string;
+  store: RunStore;
+  signal: AbortSignal;
+  confirm?: string;
+  say?: (text: string) => string;
+}): Operator & PromptAnswers {
   const say = options.say ?? ((text: string) => text);
   let pending: { resolve: (value: Answer) => void; reject: (error: unknown) => void } | undefined;
   const ask = <T extends Answer>(prompt: Prompt): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      if (options.signal.aborted) { reject(abortError(options.signal)); return; }
+      if (options.signal.aborted) {
+        reject(abortError(options.signal));
+        return;
+      }
       const onAbort = (): void => {
         pending = undefined;
         options.store.dispatch({ type: 'prompt', prompt: undefined });
@@ -37,7 +46,8 @@ export function inkOperator(options: { name: string; store: RunStore; signal: Ab
     });
   return {
     name: options.name,
-    confirmManual: (step: StepDefinition) => ask<boolean>({ kind: 'manual', stepId: step.id, title: step.title, instructions: say(step.manual?.instructions ?? step.title) }),
+    confirmManual: (step: StepDefinition) =>
+      ask<boolean>({ kind: 'manual', stepId: step.id, title: step.title, instructions: say(step.manual?.instructions ?? step.title) }),
     confirmDestructive: async (step: StepDefinition, consequences = step.destructive!.consequences) => {
       const expected = step.destructive!.confirmText;
       if (options.confirm === expected) return true;
@@ -45,10 +55,23 @@ export function inkOperator(options: { name: string; store: RunStore; signal: Ab
     },
     onFailure: (step: StepDefinition, error: SqlErrorInfo | Error, choices: Choice[]) => {
       const summary = summarizeError(error);
-      return ask<Choice>({ kind: 'failure', stepId: step.id, title: step.title, error: { ...summary, message: say(summary.message), ...(summary.hint !== undefined ? { hint: say(summary.hint) } : {}) }, choices });
+      return ask<Choice>({
+        kind: 'failure',
+        stepId: step.id,
+        title: step.title,
+        error: { ...summary, message: say(summary.message), ...(summary.hint !== undefined ? { hint: say(summary.hint) } : {}) },
+        choices,
+      });
     },
     confirmSkip: async (step: StepDefinition) => {
-      const reason = await ask<string | false>({ kind: 'skip', stepId: step.id, title: step.title, expected: skipConfirmText(step), typed: '', confirmed: false });
+      const reason = await ask<string | false>({
+        kind: 'skip',
+        stepId: step.id,
+        title: step.title,
+        expected: skipConfirmText(step),
+        typed: '',
+        confirmed: false,
+      });
       return reason === false ? undefined : reason;
     },
     answer: (value) => pending?.resolve(value),

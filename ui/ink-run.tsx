@@ -39,7 +39,15 @@ export interface InkRun {
 export function startInkRun(options: InkRunOptions): InkRun {
   const store = createRunStore();
   const keys = options.stdin.isTTY === true && typeof options.stdin.setRawMode === 'function';
-  const operator = keys ? inkOperator({ name: options.operatorName, store, signal: options.signal, ...(options.confirm !== undefined ? { confirm: options.confirm } : {}), ...(options.say ? { say: options.say } : {}) }) : undefined;
+  const operator = keys
+    ? inkOperator({
+        name: options.operatorName,
+        store,
+        signal: options.signal,
+        ...(options.confirm !== undefined ? { confirm: options.confirm } : {}),
+        ...(options.say ? { say: options.say } : {}),
+      })
+    : undefined;
   const answer = operator ? operator.answer : () => {};
   const instance = render(
     <ColorContext.Provider value={options.color}>

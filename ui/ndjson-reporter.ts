@@ -3,5 +3,7 @@
 import type { EngineEventListener } from '../machines/events.js';
 
 export function ndjsonReporter(out: NodeJS.WritableStream): EngineEventListener {
-  return (event) => { out.write(JSON.stringify(event) + '\n'); };
+  return (event) => {
+    out.write(JSON.stringify(event) + '\n');
+  };
 }

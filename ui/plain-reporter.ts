@@ -44,9 +44,16 @@ export function formatEvent(event: EngineEvent, repeats = 0): string | undefined
     case 'step-finished':
       return `step ${event.stepId}: ${MARK[event.status]} (${formatMs(event.ms)}${event.acrossInterruption ? ' since it began, before the interruption' : ''}${repeats ? `; ${repeats} repeated read${repeats === 1 ? '' : 's'}` : ''})${event.detail ? ` — ${event.detail}` : ''}${event.error ? ` — ${event.error.number !== undefined ? `error ${event.error.number}: ` : ''}${event.error.message}${event.error.hint ? `\n  hint: ${event.error.hint}` : ''}` : ''}`;
     case 'run-finished': {
-      const lines = [`run ${event.runId}: ${event.status}${event.skipped ? ` WITH ${event.skipped.length} SKIPPED STEP(S): ${event.skipped.join(', ')}` : ''} (exit ${event.exitCode})`];
-      if (event.error) lines.push(`  ${event.error.number !== undefined ? `error ${event.error.number}: ` : ''}${event.error.message}`, ...(event.error.hint ? [`  hint: ${event.error.hint}`] : []));
-      if (event.resumeCommand) lines.push(event.error?.fixFirst ? `once that is fixed (hint above), continue: ${event.resumeCommand}` : `to continue: ${event.resumeCommand}`);
+      const lines = [
+        `run ${event.runId}: ${event.status}${event.skipped ? ` WITH ${event.skipped.length} SKIPPED STEP(S): ${event.skipped.join(', ')}` : ''} (exit ${event.exitCode})`,
+      ];
+      if (event.error)
+        lines.push(
+          `  ${event.error.number !== undefined ? `error ${event.error.number}: ` : ''}${event.error.message}`,
+          ...(event.error.hint ? [`  hint: ${event.error.hint}`] : []),
+        );
+      if (event.resumeCommand)
+        lines.push(event.error?.fixFirst ? `once that is fixed (hint above), continue: ${event.resumeCommand}` : `to continue: ${event.resumeCommand}`);
       return lines.join('\n');
     }
   }

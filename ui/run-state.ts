@@ -99,7 +99,9 @@ export function reduceRunView(state: RunViewState, action: RunViewAction): RunVi
     case 'prompt':
       return action.prompt ? { ...state, prompt: action.prompt } : withoutPrompt(state);
     case 'typed':
-      return state.prompt?.kind === 'destructive' || state.prompt?.kind === 'skip' ? { ...state, prompt: { ...state.prompt, typed: action.text, refused: action.refused } } : state;
+      return state.prompt?.kind === 'destructive' || state.prompt?.kind === 'skip'
+        ? { ...state, prompt: { ...state.prompt, typed: action.text, refused: action.refused } }
+        : state;
     case 'skip-confirmed':
       return state.prompt?.kind === 'skip' ? { ...state, prompt: { ...state.prompt, typed: '', confirmed: true } } : state;
     case 'interrupting':
@@ -132,7 +134,17 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
       return {
         ...state,
         ...(earlier ? { printed: [...state.printed, { kind: 'note' as const, text: `${earlier} step(s) finished before this resume` }] } : {}),
-        steps: steps.map((s) => (s.id === event.stepId ? { ...s, status: 'running' as const, attempt: event.attempt, startedAt: s.startedAt ?? time(event.ts), ...(event.server ? { server: event.server } : {}) } : s)),
+        steps: steps.map((s) =>
+          s.id === event.stepId
+            ? {
+                ...s,
+                status: 'running' as const,
+                attempt: event.attempt,
+                startedAt: s.startedAt ?? time(event.ts),
+                ...(event.server ? { server: event.server } : {}),
+              }
+            : s,
+        ),
         live: { stepId: event.stepId, ...(event.server ? { server: event.server } : {}) },
       };
     }
@@ -152,11 +164,26 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
     case 'role':
       return event.server ? { ...state, roles: { ...state.roles, [event.server]: { configured: event.target, now: event.role } } } : state;
     case 'progress':
-      return { ...state, live: { ...state.live, stepId: event.stepId, progress: { ...(event.percent !== undefined ? { percent: event.percent } : {}), ...(event.label !== undefined ? { label: event.label } : {}) } } };
+      return {
+        ...state,
+        live: {
+          ...state.live,
+          stepId: event.stepId,
+          progress: { ...(event.percent !== undefined ? { percent: event.percent } : {}), ...(event.label !== undefined ? { label: event.label } : {}) },
+        },
+      };
     case 'step-probed':
       return { ...state, steps: updateStep(state, event.stepId, (s) => ({ ...s, ...(event.detail ? { detail: event.detail } : {}) })) };
     case 'preflight':
-      return { ...state, printed: [...state.printed, ...event.findings.filter((f) => f.verdict !== 'ok').map((f) => ({ kind: 'note' as const, text: `${MARK[f.verdict]} ${f.check} ${f.server}: ${f.found}${f.hint ? ` — ${f.hint}` : ''}` }))] };
+      return {
+        ...state,
+        printed: [
+          ...state.printed,
+          ...event.findings
+            .filter((f) => f.verdict !== 'ok')
+            .map((f) => ({ kind: 'note' as const, text: `${MARK[f.verdict]} ${f.check} ${f.server}: ${f.found}${f.hint ? ` — ${f.hint}` : ''}` })),
+        ],
+      };
     case 'note':
       return { ...state, printed: [...state.printed, { kind: 'note', ...(event.stepId ? { stepId: event.stepId } : {}), text: event.text }] };
     case 'manual-required':
@@ -165,7 +192,13 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
     case 'step-finished': {
       const steps = updateStep(state, event.stepId, (s) => {
         const { error: _previous, ...rest } = s;
-        return { ...rest, status: event.status, ms: event.ms, ...(event.detail ? { detail: event.detail } : {}), ...(event.error ? { error: event.error } : {}) };
+        return {
+          ...rest,
+          status: event.status,
+          ms: event.ms,
+          ...(event.detail ? { detail: event.detail } : {}),
+          ...(event.error ? { error: event.error } : {}),
+        };
       });
       // A failed step may be retried: only what is final goes to the printed-once list.
       const final = event.status !== 'failed';
@@ -173,7 +206,14 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
       return { ...state, steps, printed, ...(state.live?.stepId === event.stepId ? { live: undefined } : {}) };
     }
     case 'run-finished': {
-      const finished: Finished = { status: event.status, exitCode: event.exitCode, at: time(event.ts), ...(event.skipped ? { skipped: event.skipped } : {}), ...(event.resumeCommand ? { resumeCommand: event.resumeCommand } : {}), ...(event.error ? { error: event.error } : {}) };
+      const finished: Finished = {
+        status: event.status,
+        exitCode: event.exitCode,
+        at: time(event.ts),
+        ...(event.skipped ? { skipped: event.skipped } : {}),
+        ...(event.resumeCommand ? { resumeCommand: event.resumeCommand } : {}),
+        ...(event.error ? { error: event.error } : {}),
+      };
       const { live: _live, ...rest } = state;
       return { ...rest, finished };
     }

@@ -17,7 +17,10 @@ export function createRunStore(options: { frameMs?: number } = {}): RunStore {
   const listeners = new Set<() => void>();
   let timer: NodeJS.Timeout | undefined;
   const notify = (): void => {
-    if (timer) { clearTimeout(timer); timer = undefined; }
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
     for (const listener of listeners) listener();
   };
   const dispatch = (action: RunViewAction): void => {
@@ -32,7 +35,9 @@ export function createRunStore(options: { frameMs?: number } = {}): RunStore {
     event: (event) => dispatch({ type: 'event', event }),
     subscribe: (listener) => {
       listeners.add(listener);
-      return () => { listeners.delete(listener); };
+      return () => {
+        listeners.delete(listener);
+      };
     },
   };
 }

@@ -8,7 +8,9 @@ export function useColumns(): number {
   useEffect(() => {
     const onResize = (): void => setColumns(stdout.columns || 80);
     stdout.on('resize', onResize);
-    return () => { stdout.off('resize', onResize); };
+    return () => {
+      stdout.off('resize', onResize);
+    };
   }, [stdout]);
   return columns;
 }

@@ -14,14 +14,29 @@ export interface PromptKeysOptions {
 }
 
 export function usePromptKeys({ store, answer, interrupt, active }: PromptKeysOptions): void {
-  useInput((input, key) => {
-    if (key.ctrl && input === 'c') { interrupt(); return; }
-    if (key.return) { onKey(store, answer, '\r'); return; }
-    if (key.escape) { onKey(store, answer, '\x1b'); return; }
-    if (key.backspace || key.delete) { onKey(store, answer, '\x7f'); return; }
-    if (key.ctrl || key.meta) return;
-    for (const ch of input) onKey(store, answer, ch);
-  }, { isActive: active });
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') {
+        interrupt();
+        return;
+      }
+      if (key.return) {
+        onKey(store, answer, '\r');
+        return;
+      }
+      if (key.escape) {
+        onKey(store, answer, '\x1b');
+        return;
+      }
+      if (key.backspace || key.delete) {
+        onKey(store, answer, '\x7f');
+        return;
+      }
+      if (key.ctrl || key.meta) return;
+      for (const ch of input) onKey(store, answer, ch);
+    },
+    { isActive: active },
+  );
 }
 
 /** One key against the current prompt (read from the store: several keys may arrive before a render).

@@ -15,20 +15,44 @@ const RECORDS_PER_RUN = 10_000;
 const PER_TRANSACTION = 10_000;
 
 const definition: DefinitionSummary = {
-  name: 'restore', title: 'Seed the mirror', steps: [
-    { id: 'mirror.restore-log.Patriot', title: 'Restore the log backup on the mirror', target: 'mirror', manual: false, destructive: false,
-      statements: [{ target: 'mirror', sql: "RESTORE LOG [Patriot] FROM DISK = N'\\\\SQLPRI01\\Backup\\Patriot_log.trn' WITH NORECOVERY" }] },
+  name: 'restore',
+  title: 'Seed the mirror',
+  steps: [
+    {
+      id: 'mirror.restore-log.Patriot',
+      title: 'Restore the log backup on the mirror',
+      target: 'mirror',
+      manual: false,
+      destructive: false,
+      statements: [{ target: 'mirror', sql: "RESTORE LOG [Patriot] FROM DISK = N'\\\\SQLPRI01\\Backup\\Patriot_log.trn' WITH NORECOVERY" }],
+    },
   ],
 };
 
 /** The records a procedure writes, in the proportions it writes them: probe, intent, statement, outcome. */
 function record(runId: string, i: number): AuditInput {
-  const common = { runId, target: i % 2 ? 'principal' as const : 'mirror' as const, server: i % 2 ? 'SQLPRI01' : 'SQLMIR01', stepId: `mirror.restore-log.Patriot-${i % 97}`, attempt: 1 };
+  const common = {
+    runId,
+    target: i % 2 ? ('principal' as const) : ('mirror' as const),
+    server: i % 2 ? 'SQLPRI01' : 'SQLMIR01',
+    stepId: `mirror.restore-log.Patriot-${i % 97}`,
+    attempt: 1,
+  };
   switch (i % 4) {
-    case 0: return { ...common, kind: 'probe', result: 'not-done', message: `Patriot RESTORING, last restored LSN ${41000000 + i}`, data: { done: false } };
-    case 1: return { ...common, kind: 'intent', result: 'apply' };
-    case 2: return { ...common, kind: 'statement', sql: `RESTORE LOG [Patriot] FROM DISK = N'\\\\SQLPRI01\\Backup\\Patriot_log_${i}.trn' WITH NORECOVERY, STATS = 10`, result: 'ok', data: { ms: i % 1000, rows: 0 } };
-    default: return { ...common, kind: 'outcome', result: 'ok', message: 'restored, "Patriot" still RESTORING, 1 row, done' };
+    case 0:
+      return { ...common, kind: 'probe', result: 'not-done', message: `Patriot RESTORING, last restored LSN ${41000000 + i}`, data: { done: false } };
+    case 1:
+      return { ...common, kind: 'intent', result: 'apply' };
+    case 2:
+      return {
+        ...common,
+        kind: 'statement',
+        sql: `RESTORE LOG [Patriot] FROM DISK = N'\\\\SQLPRI01\\Backup\\Patriot_log_${i}.trn' WITH NORECOVERY, STATS = 10`,
+        result: 'ok',
+        data: { ms: i % 1000, rows: 0 },
+      };
+    default:
+      return { ...common, kind: 'outcome', result: 'ok', message: 'restored, "Patriot" still RESTORING, 1 row, done' };
   }
 }
 
@@ -48,7 +72,18 @@ export function fillAudit(path: string, count: number, throughApi: number): Fill
   // Each run's creation writes its run-start record: records 1..runs.
   store.transaction(() => {
     for (let r = 0; r < runs; r++) {
-      store.runs.create({ id: runIdOf(r * RECORDS_PER_RUN), procedure: 'restore', pairKey: 'SQLPRI01|SQLMIR01', definitionHash: 'bench', definition, operator: 'bench', osUser: 'bench', host: 'bench', pid: process.pid, argv: ['run', 'restore'] });
+      store.runs.create({
+        id: runIdOf(r * RECORDS_PER_RUN),
+        procedure: 'restore',
+        pairKey: 'SQLPRI01|SQLMIR01',
+        definitionHash: 'bench',
+        definition,
+        operator: 'bench',
+        osUser: 'bench',
+        host: 'bench',
+        pid: process.pid,
+        argv: ['run', 'restore'],
+      });
     }
   });
   const apiRecords = Math.min(throughApi, count - runs);
@@ -74,9 +109,25 @@ export function fillAudit(path: string, count: number, throughApi: number): Fill
     for (; k < end; k++) {
       const r = record(runIdOf(k), k);
       const row: AuditRow = [
-        head.seq + 1, new Date().toISOString(), r.runId ?? null, r.kind, 'bench', 'bench', 'bench', r.target ?? null, r.server ?? null,
-        r.stepId ?? null, r.attempt ?? null, r.sql ?? null, r.result ?? null, r.errorNumber ?? null, r.message ?? null,
-        r.data === undefined ? null : JSON.stringify(r.data), head.hash, '', process.pid,
+        head.seq + 1,
+        new Date().toISOString(),
+        r.runId ?? null,
+        r.kind,
+        'bench',
+        'bench',
+        'bench',
+        r.target ?? null,
+        r.server ?? null,
+        r.stepId ?? null,
+        r.attempt ?? null,
+        r.sql ?? null,
+        r.result ?? null,
+        r.errorNumber ?? null,
+        r.message ?? null,
+        r.data === undefined ? null : JSON.stringify(r.data),
+        head.hash,
+        '',
+        process.pid,
       ];
       row[HASH] = chainHash(head.hash, JSON.stringify(hashedFields(row)));
       insert.run(row);

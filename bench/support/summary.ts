@@ -30,16 +30,28 @@ export function report(bench: string, measure: string, s: Spread | number, unit:
 
 export function readSummary(file: string): SummaryRow[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as SummaryRow);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as SummaryRow);
 }
 
 export function summaryTable(rows: readonly SummaryRow[]): string {
   const header = ['bench', 'measure', 'median', 'spread', 'n', 'load', 'note'];
   const cells = rows.map((r) => [
-    r.bench, r.measure, `${fmt(r.median)} ${r.unit}`,
-    r.kind === 'single' ? '' : `${r.kind} ${fmt(r.low)}–${fmt(r.high)}`, String(r.n), r.load.toFixed(1), r.note ?? '',
+    r.bench,
+    r.measure,
+    `${fmt(r.median)} ${r.unit}`,
+    r.kind === 'single' ? '' : `${r.kind} ${fmt(r.low)}–${fmt(r.high)}`,
+    String(r.n),
+    r.load.toFixed(1),
+    r.note ?? '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

@@ -18,7 +18,10 @@ export const ANCHORS_NOT_CHECKED = 5;
 export async function verifyCommand(ctx: CommandContext, options: { expectHead?: string; local: boolean }): Promise<number> {
   const expectHead = options.expectHead;
   if (expectHead !== undefined && !/^(hmac:)?[0-9a-f]{64}$/.test(expectHead)) {
-    throw new UsageError(`--expect-head ${JSON.stringify(expectHead.slice(0, 80))} is not a chain hash`, 'give the 64 hex digits (hmac:… with a key) that `audit verify` printed as the head');
+    throw new UsageError(
+      `--expect-head ${JSON.stringify(expectHead.slice(0, 80))} is not a chain hash`,
+      'give the 64 hex digits (hmac:… with a key) that `audit verify` printed as the head',
+    );
   }
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
   const key = await auditKeyOf(ctx);
@@ -27,7 +30,10 @@ export async function verifyCommand(ctx: CommandContext, options: { expectHead?:
   // Refused before any server is asked: no store, or not one.
   if (!existsSync(paths.store)) proveStoreFile(paths.store);
   const servers = options.local ? undefined : await readAnchors(ctx, paths.config);
-  const proof = proveStoreFile(paths.store, { ...(key ? { key } : {}), ...(servers?.reached.length ? { anchors: servers.anchors, anchorsReadOn: servers.reached } : {}) });
+  const proof = proveStoreFile(paths.store, {
+    ...(key ? { key } : {}),
+    ...(servers?.reached.length ? { anchors: servers.anchors, anchorsReadOn: servers.reached } : {}),
+  });
   const findings: Finding[] = [...proof.findings];
   const head = proof.chain.head;
   if (expectHead !== undefined && head.hash !== expectHead) {
@@ -49,7 +55,9 @@ function report(ctx: CommandContext, proof: StoreProof, findings: Finding[], anc
   const { chain } = proof;
   const headLine = `head: seq ${chain.head.seq} ${chain.head.hash}\n`;
   if (chain.ok && findings.length === 0) {
-    ctx.stdout.write(`audit trail intact: ${chain.count} records, hash chain verified; SQLite integrity check ok; runs, intents, outcomes and step states match the chain\n${headLine}`);
+    ctx.stdout.write(
+      `audit trail intact: ${chain.count} records, hash chain verified; SQLite integrity check ok; runs, intents, outcomes and step states match the chain\n${headLine}`,
+    );
     for (const note of proof.notes) ctx.stdout.write(`note: ${note}\n`);
     ctx.stdout.write(`${anchorsChecked ? anchors : `intact locally, ${anchors}`}\n`);
     return;
@@ -95,22 +103,26 @@ async function readAnchors(ctx: CommandContext, configPath: string): Promise<Ser
   const { PairConnections } = await import('../../steps/connection.js');
   const { anchorsFrom, readAnchorsStatement } = await import('../../steps/run-anchor.js');
   const connections = new PairConnections(config);
-  const answers = await Promise.all(partners(config).map(async (server) => {
-    try {
-      await connections.pool(server.role);
-      const limit = anchorReadMs(ctx.env);
-      const signal = AbortSignal.timeout(limit);
-      const answer = await Promise.race([
-        connections.query(server.role, readAnchorsStatement, signal),
-        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`connected, but no answer within ${limit / 1000} s`)), { once: true })),
-      ]);
-      return { server, anchors: anchorsFrom(server.instance, answer.recordsets[0] ?? []) };
-    } catch (error) {
-      // 208: the table is not there yet — no run has anchored on this server.
-      if ((error as { number?: unknown }).number === 208) return { server, anchors: [] };
-      return { server, error: (error as Error).message };
-    }
-  }));
+  const answers = await Promise.all(
+    partners(config).map(async (server) => {
+      try {
+        await connections.pool(server.role);
+        const limit = anchorReadMs(ctx.env);
+        const signal = AbortSignal.timeout(limit);
+        const answer = await Promise.race([
+          connections.query(server.role, readAnchorsStatement, signal),
+          new Promise<never>((_, reject) =>
+            signal.addEventListener('abort', () => reject(new Error(`connected, but no answer within ${limit / 1000} s`)), { once: true }),
+          ),
+        ]);
+        return { server, anchors: anchorsFrom(server.instance, answer.recordsets[0] ?? []) };
+      } catch (error) {
+        // 208: the table is not there yet — no run has anchored on this server.
+        if ((error as { number?: unknown }).number === 208) return { server, anchors: [] };
+        return { server, error: (error as Error).message };
+      }
+    }),
+  );
   // In the pair's order (principal, mirror, witness), whichever answered first.
   const result: Servers = { anchors: [], reached: [], unreached: [] };
   for (const answer of answers) {

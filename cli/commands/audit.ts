@@ -21,12 +21,16 @@ const command: Command = async (ctx) => {
     return verifyCommand(ctx, { ...(expectHead !== undefined ? { expectHead } : {}), local });
   }
   if (expectHead !== undefined || local) throw new UsageError('--expect-head and --local belong to audit verify', USAGE);
-  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format ${format} is not known`, 'use --format ndjson, csv or md');
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format ${format} is not known`, 'use --format ndjson, csv or md');
   const { store, path } = await openExistingStore(ctx, { readonly: true, auditKey: true });
-  if (!store) throw new UsageError(`${runId === undefined ? 'nothing to export' : `no run '${runId}'`}: there is no store at ${path}`, 'check --store / --config');
+  if (!store)
+    throw new UsageError(`${runId === undefined ? 'nothing to export' : `no run '${runId}'`}: there is no store at ${path}`, 'check --store / --config');
   try {
     if (runId !== undefined && !store.runs.get(runId)) throw new UsageError(`no run '${runId}' in ${path}`, "list runs with 'mirrorbook runs'");
-    store.audit.export((format ?? 'ndjson') as (typeof FORMATS)[number], runId !== undefined ? { runId } : {}, (chunk) => { ctx.stdout.write(chunk); });
+    store.audit.export((format ?? 'ndjson') as (typeof FORMATS)[number], runId !== undefined ? { runId } : {}, (chunk) => {
+      ctx.stdout.write(chunk);
+    });
     return 0;
   } finally {
     store.close();

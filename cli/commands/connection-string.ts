@@ -61,12 +61,20 @@ const command: Command = async (ctx) => {
   const { principal, mirror } = config.pair;
   const warning = jdbcPortWarning(format, mirror);
   const patriot = patriotDataServiceSettings(principal, mirror);
-  const result = databases.map((database) => ({ database, format, connectionString: connectionString(format, principal, mirror, database), patriotDataService: patriot, ...(warning ? { warning } : {}) }));
+  const result = databases.map((database) => ({
+    database,
+    format,
+    connectionString: connectionString(format, principal, mirror, database),
+    patriotDataService: patriot,
+    ...(warning ? { warning } : {}),
+  }));
   if (ctx.flags.json) {
     ctx.stdout.write(result.map((r) => JSON.stringify(r)).join('\n') + '\n');
   } else {
     ctx.stdout.write(result.map((r) => `${r.database}: ${r.connectionString}`).join('\n') + '\n');
-    ctx.stdout.write(`Patriot Configurator → Data Service settings: SQL Server = ${patriot.sqlServer}, SQL Failover Server = ${patriot.sqlFailoverServer} (then restart the Data Service)\n`);
+    ctx.stdout.write(
+      `Patriot Configurator → Data Service settings: SQL Server = ${patriot.sqlServer}, SQL Failover Server = ${patriot.sqlFailoverServer} (then restart the Data Service)\n`,
+    );
     if (warning) ctx.stdout.write(`⚠ ${warning}\n`);
   }
   return 0;

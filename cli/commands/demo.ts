@@ -22,16 +22,30 @@ const command: Command = async (ctx) => {
   const labDir = join(root, 'lab');
   const config = join(labDir, 'mirrorbook.yaml');
   const keep = ctx.options.keep === true;
-  const say = (line: string): void => { if (!ctx.flags.json) ctx.stdout.write(line + '\n'); };
+  const say = (line: string): void => {
+    if (!ctx.flags.json) ctx.stdout.write(line + '\n');
+  };
 
   const { startLabProcess, stopLabProcess } = await import('../../lab/control/launch.js');
   const { SIGNAL_EXIT } = await import('../signals.js');
   let labPid: number | undefined;
   // A forced exit (second Ctrl-C) cannot wait for an orderly stop: the lab gets SIGTERM on the way out.
-  const onExit = (): void => { if (labPid !== undefined && !keep) try { process.kill(labPid, 'SIGTERM'); } catch { /* already gone */ } };
+  const onExit = (): void => {
+    if (labPid !== undefined && !keep)
+      try {
+        process.kill(labPid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+  };
   // During a run the run claims the signals over this (it checkpoints and returns 130); between
   // runs a signal stops the demo here.
-  const release = ctx.signals.claim({ first: (name) => { onExit(); process.exit(SIGNAL_EXIT[name]); } });
+  const release = ctx.signals.claim({
+    first: (name) => {
+      onExit();
+      process.exit(SIGNAL_EXIT[name]);
+    },
+  });
   process.on('exit', onExit);
   try {
     say(`mirrorbook demo: starting a simulated SQL Server pair in ${labDir} …`);
@@ -72,6 +86,7 @@ function nextSteps(ctx: CommandContext, labDir: string, keep: boolean, made: boo
   const dir = keep || !made ? labDir : join(tmpdir(), 'mb-demo', 'lab');
   const rest = TOUR.slice(DEMO_DOES).map((stop) => [stop.why, `${mb} ${tourLine(stop, dir)}`] as const);
   if (keep) return `The pair is mirrored, SQLMIR01 is the principal and the lab is still running. Try next:\n${formatTries(rest)}`;
-  if (!made) return `The pair is mirrored and SQLMIR01 is the principal. Try next:\n${formatTries([['bring the same lab back (the demo stops it on the way out)', `${mb} lab start --dir ${dir}`], ...rest])}`;
+  if (!made)
+    return `The pair is mirrored and SQLMIR01 is the principal. Try next:\n${formatTries([['bring the same lab back (the demo stops it on the way out)', `${mb} lab start --dir ${dir}`], ...rest])}`;
   return `The pair was mirrored and SQLMIR01 became the principal; the demo removes its lab on the way out. Try next — keep a pair:\n  ${mb} demo --keep --dir ${dirname(dir)}\nthen:\n${formatTries(rest)}`;
 }

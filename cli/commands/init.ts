@@ -23,28 +23,42 @@ const REQUIRED = [
   ['backup-dir', "where the principal writes backups, e.g. 'D:\\Backup'"],
 ] as const;
 
-
 type Ask = (question: string, fallback?: string) => Promise<string>;
 
 function hostPort(flag: string, value: string): { host: string; port: number } {
   const match = HOST_PORT.exec(value.trim());
   const port = Number(match?.[3] ?? 1433);
-  if (!match || port < 1 || port > 65535) throw new UsageError(`--${flag} ${JSON.stringify(value)} is not HOST[:PORT]`, `e.g. --${flag} sqlpri01.corp.local or --${flag} sqlpri01.corp.local:1433`);
+  if (!match || port < 1 || port > 65535)
+    throw new UsageError(`--${flag} ${JSON.stringify(value)} is not HOST[:PORT]`, `e.g. --${flag} sqlpri01.corp.local or --${flag} sqlpri01.corp.local:1433`);
   return { host: match[1]!, port };
 }
 
 function secretRef(flag: string, value: string): string {
-  if (!SECRET_REF.test(value)) throw new UsageError(`--${flag} must say where the secret comes from, not be the secret`, `write env:NAME (an environment variable) or file:PATH (relative to the config); the value itself never goes into the config`);
+  if (!SECRET_REF.test(value))
+    throw new UsageError(
+      `--${flag} must say where the secret comes from, not be the secret`,
+      `write env:NAME (an environment variable) or file:PATH (relative to the config); the value itself never goes into the config`,
+    );
   return value;
 }
 
 /** SQL Server's default instance answers @@SERVERNAME with the host's name, upper-cased. */
 const instanceOf = (host: string): string => (host.startsWith('[') ? host : host.split('.')[0]!.toUpperCase());
 
-async function serverAnswers(ctx: CommandContext, role: 'principal' | 'mirror' | 'witness', given: string, login: string, password: string | undefined): Promise<ServerAnswers> {
+async function serverAnswers(
+  ctx: CommandContext,
+  role: 'principal' | 'mirror' | 'witness',
+  given: string,
+  login: string,
+  password: string | undefined,
+): Promise<ServerAnswers> {
   const { host, port } = hostPort(role, given);
   const instance = optionText(ctx, `${role}-instance`) ?? instanceOf(host);
-  if (/['"\p{Cc}]/u.test(instance) || instance.length > 128) throw new UsageError(`--${role}-instance ${JSON.stringify(instance)} is not an instance name`, 'give what SELECT @@SERVERNAME answers on that server, e.g. SQLPRI01 or SQLPRI01\\PATRIOT');
+  if (/['"\p{Cc}]/u.test(instance) || instance.length > 128)
+    throw new UsageError(
+      `--${role}-instance ${JSON.stringify(instance)} is not an instance name`,
+      'give what SELECT @@SERVERNAME answers on that server, e.g. SQLPRI01 or SQLPRI01\\PATRIOT',
+    );
   const caFile = optionText(ctx, 'ca-file');
   return { host, port, instance, login, password: password ?? `env:MB_${instance.replace(/\W/g, '_').toUpperCase()}_PASSWORD`, ...(caFile ? { caFile } : {}) };
 }
@@ -71,31 +85,48 @@ const command: Command = async (ctx) => {
   }
   // Never the config of a lab found for a command without --config: init writes one for real servers.
   const output = resolve(ctx.cwd, optionText(ctx, 'output') ?? ctx.flags.config ?? ctx.env.MIRRORBOOK_CONFIG ?? 'mirrorbook.yaml');
-  if (existsSync(output) && !ctx.options.force) throw new UsageError(`${output} exists; nothing was written`, 'pass --force to replace it, or --output FILE to write another file');
+  if (existsSync(output) && !ctx.options.force)
+    throw new UsageError(`${output} exists; nothing was written`, 'pass --force to replace it, or --output FILE to write another file');
   const missing = REQUIRED.filter(([flag]) => optionText(ctx, flag) === undefined);
   const interactive = process.stdin.isTTY === true && ctx.stderr.isTTY === true;
   if (missing.length > 0 && !interactive) {
-    throw new UsageError(`init needs ${missing.map(([flag]) => `--${flag}`).join(', ')}`, `${missing.map(([flag, what]) => `--${flag}: ${what}`).join('; ')} (or run init on a terminal to be asked)`);
+    throw new UsageError(
+      `init needs ${missing.map(([flag]) => `--${flag}`).join(', ')}`,
+      `${missing.map(([flag, what]) => `--${flag}: ${what}`).join('; ')} (or run init on a terminal to be asked)`,
+    );
   }
   const prompt = missing.length > 0 ? await terminalAsk(ctx) : undefined;
   try {
-    const value = async (flag: string, question: string, fallback?: string): Promise<string> => optionText(ctx, flag) ?? (prompt ? prompt.ask(question, fallback) : (fallback ?? ''));
+    const value = async (flag: string, question: string, fallback?: string): Promise<string> =>
+      optionText(ctx, flag) ?? (prompt ? prompt.ask(question, fallback) : (fallback ?? ''));
     const principalAt = await value('principal', 'principal server (HOST[:PORT])');
     const mirrorAt = await value('mirror', 'mirror server (HOST[:PORT])');
     const witnessAt = optionText(ctx, 'witness');
     const login = optionText(ctx, 'login') ?? 'mirrorbook';
-    if (identifierProblem('login', login) && identifierProblem('windows-login', login)) throw new UsageError(`--login ${JSON.stringify(login)}: ${identifierProblem('login', login)}`, 'the login mirrorbook connects as, e.g. mirrorbook');
+    if (identifierProblem('login', login) && identifierProblem('windows-login', login))
+      throw new UsageError(`--login ${JSON.stringify(login)}: ${identifierProblem('login', login)}`, 'the login mirrorbook connects as, e.g. mirrorbook');
     const password = optionText(ctx, 'password');
     if (password !== undefined) secretRef('password', password);
     const databasesText = await value('databases', 'databases to mirror (comma-separated)', 'Patriot, PatriotArchive');
-    const databases = databasesText.split(',').map((d) => d.trim()).filter(Boolean);
+    const databases = databasesText
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean);
     for (const database of databases) {
       const problem = identifierProblem('database', database);
-      if (problem) throw new UsageError(`--databases: ${JSON.stringify(database)} ${problem}`, 'give the names as SQL Server shows them in sys.databases, comma-separated');
+      if (problem)
+        throw new UsageError(
+          `--databases: ${JSON.stringify(database)} ${problem}`,
+          'give the names as SQL Server shows them in sys.databases, comma-separated',
+        );
     }
     const backupDirectory = await value('backup-dir', "backup folder on the principal (e.g. 'D:\\Backup')");
     const principal = await serverAnswers(ctx, 'principal', principalAt, login, password);
-    const backupShare = await value('backup-share', "that folder as the mirror reads it (UNC)", `\\\\${principal.host}\\${backupDirectory.replace(/\\+$/, '').split('\\').pop()}`);
+    const backupShare = await value(
+      'backup-share',
+      'that folder as the mirror reads it (UNC)',
+      `\\\\${principal.host}\\${backupDirectory.replace(/\\+$/, '').split('\\').pop()}`,
+    );
     const serviceAccount = optionText(ctx, 'service-account');
     const answers: ConfigAnswers = {
       principal,
@@ -111,7 +142,9 @@ const command: Command = async (ctx) => {
     const text = renderConfig(answers, 'mirrorbook init');
     checkShape(answers, output);
     writeFileSync(output, text, { mode: 0o644 });
-    ctx.stdout.write(`wrote ${output}\nnext: set the secrets it names (${secretNames(answers).join(', ')}), then 'mirrorbook check setup${output === resolve(ctx.cwd, 'mirrorbook.yaml') ? '' : ` --config ${output}`}'\nthe mirrorbook login's least privileges: 'mirrorbook init --grants' (T-SQL to run on each server)\n`);
+    ctx.stdout.write(
+      `wrote ${output}\nnext: set the secrets it names (${secretNames(answers).join(', ')}), then 'mirrorbook check setup${output === resolve(ctx.cwd, 'mirrorbook.yaml') ? '' : ` --config ${output}`}'\nthe mirrorbook login's least privileges: 'mirrorbook init --grants' (T-SQL to run on each server)\n`,
+    );
     return 0;
   } finally {
     prompt?.close();
@@ -127,7 +160,11 @@ function checkShape(answers: ConfigAnswers, output: string): void {
     env[name] = `Stand-in!${ref.length}Passw0rd#${n}`;
     return `env:${name}`;
   };
-  const server = (s: ServerAnswers) => ({ ...s, password: standIn(s.password), ...(s.caFile ? { caFile: isAbsolute(s.caFile) ? s.caFile : resolve(dirname(output), s.caFile) } : {}) });
+  const server = (s: ServerAnswers) => ({
+    ...s,
+    password: standIn(s.password),
+    ...(s.caFile ? { caFile: isAbsolute(s.caFile) ? s.caFile : resolve(dirname(output), s.caFile) } : {}),
+  });
   const stand: ConfigAnswers = {
     ...answers,
     principal: server(answers.principal),
@@ -139,13 +176,22 @@ function checkShape(answers: ConfigAnswers, output: string): void {
   try {
     parseConfig(renderConfig(stand, 'mirrorbook init'), output, { env });
   } catch (error) {
-    if (error instanceof UsageError) throw new UsageError(`the values given would not make a valid config; nothing was written\n${error.message.split('\n').slice(1).join('\n')}`, 'fix the flags named by the fields above (mirrorbook init --help)');
+    if (error instanceof UsageError)
+      throw new UsageError(
+        `the values given would not make a valid config; nothing was written\n${error.message.split('\n').slice(1).join('\n')}`,
+        'fix the flags named by the fields above (mirrorbook init --help)',
+      );
     throw error;
   }
 }
 
 function secretNames(answers: ConfigAnswers): string[] {
-  const refs = [answers.principal.password, answers.mirror.password, answers.witness?.password, ...(answers.serviceAccount ? [] : [answers.masterKeyPassword, answers.endpointLoginPassword])];
+  const refs = [
+    answers.principal.password,
+    answers.mirror.password,
+    answers.witness?.password,
+    ...(answers.serviceAccount ? [] : [answers.masterKeyPassword, answers.endpointLoginPassword]),
+  ];
   return [...new Set(refs.filter((r): r is string => r !== undefined))];
 }
 

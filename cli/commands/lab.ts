@@ -38,11 +38,24 @@ interface LabArgs {
 function parseLabArgs(ctx: CommandContext): LabArgs {
   const text = (name: string): string | undefined => optionText(ctx, name);
   const [dir, version, edition, site] = [text('dir'), text('version'), text('edition'), text('site')];
-  const paths = resolvePaths({ ...(ctx.flags.config ? { config: ctx.flags.config } : {}), ...(ctx.flags.store ? { store: ctx.flags.store } : {}), ...(dir ? { labDir: dir } : {}) }, ctx.env, ctx.cwd);
+  const paths = resolvePaths(
+    { ...(ctx.flags.config ? { config: ctx.flags.config } : {}), ...(ctx.flags.store ? { store: ctx.flags.store } : {}), ...(dir ? { labDir: dir } : {}) },
+    ctx.env,
+    ctx.cwd,
+  );
   const gone = paths.labFrom === 'last' && !isLabDir(paths.labDir);
   // A lab named on the command line is the one the next command without --dir finds.
   if (paths.labFrom === 'dir' && isLabDir(paths.labDir)) rememberLab(ctx.env, paths.labDir);
-  return { dir: paths.labDir, gone, positional: ctx.positionals, witness: ctx.options.witness === true, follow: ctx.options.follow === true, ...(version ? { version } : {}), ...(edition ? { edition } : {}), ...(site ? { site } : {}) };
+  return {
+    dir: paths.labDir,
+    gone,
+    positional: ctx.positionals,
+    witness: ctx.options.witness === true,
+    follow: ctx.options.follow === true,
+    ...(version ? { version } : {}),
+    ...(edition ? { edition } : {}),
+    ...(site ? { site } : {}),
+  };
 }
 
 const command: Command = async (ctx) => {
@@ -51,18 +64,30 @@ const command: Command = async (ctx) => {
   try {
     if (args.gone && sub !== 'start' && sub !== undefined && SUBCOMMANDS.includes(sub)) throw new LabGoneError(args.dir);
     switch (sub) {
-      case 'start': return await start(ctx, args, rest);
-      case 'stop': return await stop(ctx, args, rest);
-      case 'status': return await status(ctx, args, rest);
-      case 'fault': return await fault(ctx, args, rest);
-      case 'workload': return await workload(ctx, args, rest);
-      case 'log': return await log(ctx, args, rest);
-      case 'sessions': return await sessions(ctx, args, rest);
-      case 'service-account': return await serviceAccount(ctx, args, rest);
-      case 'host': return await host(ctx, args, rest);
-      case 'copy': return await copy(ctx, args, rest);
-      case 'behaviour': return await behaviour(ctx, args, rest);
-      case undefined: throw new UsageError('lab needs a subcommand', USAGE);
+      case 'start':
+        return await start(ctx, args, rest);
+      case 'stop':
+        return await stop(ctx, args, rest);
+      case 'status':
+        return await status(ctx, args, rest);
+      case 'fault':
+        return await fault(ctx, args, rest);
+      case 'workload':
+        return await workload(ctx, args, rest);
+      case 'log':
+        return await log(ctx, args, rest);
+      case 'sessions':
+        return await sessions(ctx, args, rest);
+      case 'service-account':
+        return await serviceAccount(ctx, args, rest);
+      case 'host':
+        return await host(ctx, args, rest);
+      case 'copy':
+        return await copy(ctx, args, rest);
+      case 'behaviour':
+        return await behaviour(ctx, args, rest);
+      case undefined:
+        throw new UsageError('lab needs a subcommand', USAGE);
       default: {
         const near = nearest(sub, SUBCOMMANDS);
         throw new UsageError(`unknown lab subcommand '${sub}'`, `${near ? `did you mean 'lab ${near}'? ` : ''}${USAGE}`);
@@ -99,13 +124,22 @@ async function start(ctx: CommandContext, args: LabArgs, rest: string[]): Promis
   // The remembered lab is gone: a new one in the default place rather than in a removed directory.
   const dir = args.gone ? defaultLabDir(ctx.env) : args.dir;
   const existing = existsSync(labDir(dir).state);
-  const { started, status } = await startLabProcess({ dir, ...(args.witness ? { witness: true } : {}), ...(version ? { version } : {}), ...(edition ? { edition } : {}), ...(site ? { site } : {}) });
+  const { started, status } = await startLabProcess({
+    dir,
+    ...(args.witness ? { witness: true } : {}),
+    ...(version ? { version } : {}),
+    ...(edition ? { edition } : {}),
+    ...(site ? { site } : {}),
+  });
   rememberLab(ctx.env, status.dir);
   if (ctx.flags.json) {
     ctx.stdout.write(JSON.stringify({ started, ...status }) + '\n');
     return 0;
   }
-  const ignored = existing && (args.witness || version || edition || site) ? ' (--witness/--version/--edition/--site apply only to a new lab; this directory already holds one)' : '';
+  const ignored =
+    existing && (args.witness || version || edition || site)
+      ? ' (--witness/--version/--edition/--site apply only to a new lab; this directory already holds one)'
+      : '';
   if (args.gone) ctx.stdout.write(`the lab last used, in ${args.dir}, is gone: a new one starts here\n`);
   ctx.stdout.write(started ? `lab started in ${status.dir} (pid ${status.pid})${ignored}\n` : `lab already running in ${status.dir} (pid ${status.pid})\n`);
   ctx.stdout.write(describeLab(status));
@@ -115,7 +149,11 @@ async function start(ctx: CommandContext, args: LabArgs, rest: string[]): Promis
 async function stop(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
   expectArgs(rest, 0, '');
   const { wasRunning } = await stopLabProcess(args.dir);
-  ctx.stdout.write(asInvokedHere(ctx)(wasRunning ? `lab in ${args.dir} stopped; its state is kept (mirrorbook lab start --dir ${args.dir} resumes it)\n` : `no lab is running in ${args.dir}\n`));
+  ctx.stdout.write(
+    asInvokedHere(ctx)(
+      wasRunning ? `lab in ${args.dir} stopped; its state is kept (mirrorbook lab start --dir ${args.dir} resumes it)\n` : `no lab is running in ${args.dir}\n`,
+    ),
+  );
   return 0;
 }
 
@@ -134,15 +172,22 @@ async function status(ctx: CommandContext, args: LabArgs, rest: string[]): Promi
 async function fault(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
   const [instance, kind, msText] = rest;
   if (!instance) throw new UsageError('missing the instance name', USAGE);
-  if (!kind || !FAULTS.includes(kind as FaultKind)) throw new UsageError(kind ? `unknown fault '${kind}'; expected one of ${FAULTS.join(', ')}` : 'missing the fault kind', USAGE);
+  if (!kind || !FAULTS.includes(kind as FaultKind))
+    throw new UsageError(kind ? `unknown fault '${kind}'; expected one of ${FAULTS.join(', ')}` : 'missing the fault kind', USAGE);
   let ms: number | undefined;
   if (kind === 'slow') {
-    if (msText === undefined || !/^\d+$/.test(msText)) throw new UsageError(`slow needs a delay in milliseconds, e.g. 'lab fault ${instance} slow 200' (0 clears it)${msText === undefined ? '' : `; found '${msText}'`}`);
+    if (msText === undefined || !/^\d+$/.test(msText))
+      throw new UsageError(
+        `slow needs a delay in milliseconds, e.g. 'lab fault ${instance} slow 200' (0 clears it)${msText === undefined ? '' : `; found '${msText}'`}`,
+      );
     ms = Number(msText);
     expectArgs(rest, 3, '');
   } else if (kind === 'clock') {
     ms = msText === undefined ? undefined : clockOffsetMs(msText);
-    if (ms === undefined) throw new UsageError(`clock needs an offset from the real time: +400d ahead, -3d behind, 90m, 2h, 30s; 0 sets the real time${msText === undefined ? '' : `; found '${msText}'`}`);
+    if (ms === undefined)
+      throw new UsageError(
+        `clock needs an offset from the real time: +400d ahead, -3d behind, 90m, 2h, 30s; 0 sets the real time${msText === undefined ? '' : `; found '${msText}'`}`,
+      );
     expectArgs(rest, 3, '');
   } else expectArgs(rest, 2, '');
   const result = await sendControl<InstanceStatus>(args.dir, { op: 'fault', instance, fault: kind as FaultKind, ...(ms === undefined ? {} : { ms }) });
@@ -154,11 +199,20 @@ async function fault(ctx: CommandContext, args: LabArgs, rest: string[]): Promis
 async function workload(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
   const [instance, tpsText, database] = rest;
   if (!instance) throw new UsageError('missing the instance name', USAGE);
-  if (tpsText === undefined || !/^\d+(\.\d+)?$/.test(tpsText) || Number(tpsText) > 100_000) throw new UsageError(`the workload needs transactions per second (0–100000), e.g. 'lab workload ${instance} 200'${tpsText === undefined ? '' : `; found '${tpsText}'`}`, USAGE);
+  if (tpsText === undefined || !/^\d+(\.\d+)?$/.test(tpsText) || Number(tpsText) > 100_000)
+    throw new UsageError(
+      `the workload needs transactions per second (0–100000), e.g. 'lab workload ${instance} 200'${tpsText === undefined ? '' : `; found '${tpsText}'`}`,
+      USAGE,
+    );
   expectArgs(rest, database === undefined ? 2 : 3, '');
   const result = await sendControl<Record<string, number>>(args.dir, { op: 'workload', instance, tps: Number(tpsText), ...(database ? { database } : {}) });
   if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
-  else ctx.stdout.write(`${instance}: ${Object.entries(result).map(([d, tps]) => `${d} ${tps} tps`).join(', ')}\n`);
+  else
+    ctx.stdout.write(
+      `${instance}: ${Object.entries(result)
+        .map(([d, tps]) => `${d} ${tps} tps`)
+        .join(', ')}\n`,
+    );
   return 0;
 }
 
@@ -190,7 +244,14 @@ async function log(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<
       void busy.then(resolve);
     };
     const release = ctx.signals.claim();
-    ctx.signals.signal.addEventListener('abort', () => { release(); end(); }, { once: true });
+    ctx.signals.signal.addEventListener(
+      'abort',
+      () => {
+        release();
+        end();
+      },
+      { once: true },
+    );
     if (ctx.signals.signal.aborted) end();
     const poll = (): void => void (busy = busy.then(printFrom));
     poll();
@@ -214,7 +275,8 @@ async function sessions(ctx: CommandContext, args: LabArgs, rest: string[]): Pro
     return 0;
   }
   if (programs.length === 0) ctx.stdout.write('no simulated client programs\n');
-  for (const p of programs) ctx.stdout.write(`${String(p.spid).padStart(5)}  ${p.programName.padEnd(28)} ${p.loginName}@${p.hostName}  db=${p.database}  since ${p.loginTime}\n`);
+  for (const p of programs)
+    ctx.stdout.write(`${String(p.spid).padStart(5)}  ${p.programName.padEnd(28)} ${p.loginName}@${p.hostName}  db=${p.database}  since ${p.loginTime}\n`);
   return 0;
 }
 
@@ -223,14 +285,18 @@ async function serviceAccount(ctx: CommandContext, args: LabArgs, rest: string[]
   const [instance, account, password] = rest as [string, string, string?];
   const result = await sendControl<InstanceStatus>(args.dir, { op: 'service-account', instance, account, ...(password !== undefined ? { password } : {}) });
   if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
-  else if (!result.up) ctx.stdout.write(`${result.name}: service account set to ${result.serviceAccount}; the instance is down, the account applies when it starts (lab fault ${result.name} up)\n`);
+  else if (!result.up)
+    ctx.stdout.write(
+      `${result.name}: service account set to ${result.serviceAccount}; the instance is down, the account applies when it starts (lab fault ${result.name} up)\n`,
+    );
   else ctx.stdout.write(`${result.name}: service now runs as ${result.serviceAccount}; restarted at ${result.lastStartupTime} (connections were dropped)\n`);
   return 0;
 }
 
 async function host(ctx: CommandContext, args: LabArgs, rest: string[]): Promise<number> {
   const [instance, kind, ...values] = rest;
-  if (!instance || !kind) throw new UsageError('missing the instance and what to change', 'e.g. lab host * workgroup, lab host SQLMIR01 paths D:\\SQLData L:\\SQLLogs');
+  if (!instance || !kind)
+    throw new UsageError('missing the instance and what to change', 'e.g. lab host * workgroup, lab host SQLMIR01 paths D:\\SQLData L:\\SQLLogs');
   const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
   const changes: Record<string, () => HostChange> = {
     workgroup: () => ({ kind: 'workgroup' }),
@@ -243,7 +309,11 @@ async function host(ctx: CommandContext, args: LabArgs, rest: string[]): Promise
   const change = changes[kind];
   if (!change) throw new UsageError(`unknown host change '${kind}'`, `expected one of ${Object.keys(changes).join(', ')}`);
   const result = await sendControl<unknown[]>(args.dir, { op: 'host', instance, change: change() });
-  ctx.stdout.write(ctx.flags.json ? JSON.stringify(result) + '\n' : `${(result as { host: string }[]).map((h) => h.host).join(', ')}: ${kind} ${values.join(' ')}\n`.replace(/ \n$/, '\n'));
+  ctx.stdout.write(
+    ctx.flags.json
+      ? JSON.stringify(result) + '\n'
+      : `${(result as { host: string }[]).map((h) => h.host).join(', ')}: ${kind} ${values.join(' ')}\n`.replace(/ \n$/, '\n'),
+  );
   return 0;
 }
 
@@ -261,9 +331,19 @@ async function behaviour(ctx: CommandContext, args: LabArgs, rest: string[]): Pr
   if (!instance) throw new UsageError('missing the instance name (or * for all)', USAGE);
   if (name !== undefined && value === undefined) throw new UsageError(`behaviour ${name} needs a value`, USAGE);
   if (rest.length > 3) throw new UsageError(`unexpected argument '${rest[3]}'`, USAGE);
-  const result = await sendControl<Record<string, Record<string, unknown>>>(args.dir, { op: 'behaviour', instance, ...(name !== undefined ? { name, value: value! } : {}) });
+  const result = await sendControl<Record<string, Record<string, unknown>>>(args.dir, {
+    op: 'behaviour',
+    instance,
+    ...(name !== undefined ? { name, value: value! } : {}),
+  });
   if (ctx.flags.json) ctx.stdout.write(JSON.stringify(result) + '\n');
-  else for (const [instanceName, switches] of Object.entries(result)) ctx.stdout.write(`${instanceName}: ${Object.entries(switches).map(([k, v]) => `${k}=${String(v)}`).join('  ')}\n`);
+  else
+    for (const [instanceName, switches] of Object.entries(result))
+      ctx.stdout.write(
+        `${instanceName}: ${Object.entries(switches)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join('  ')}\n`,
+      );
   return 0;
 }
 
@@ -292,14 +372,23 @@ function describeClock(ms: number): string {
 }
 
 function describeFaults(i: InstanceStatus): string {
-  const parts = [i.up ? 'up' : 'down', ...(i.faults.isolated ? ['isolated'] : []), ...(i.faults.slowMs ? [`slow ${i.faults.slowMs} ms`] : []), ...(i.faults.clockOffsetMs ? [describeClock(i.faults.clockOffsetMs)] : [])];
+  const parts = [
+    i.up ? 'up' : 'down',
+    ...(i.faults.isolated ? ['isolated'] : []),
+    ...(i.faults.slowMs ? [`slow ${i.faults.slowMs} ms`] : []),
+    ...(i.faults.clockOffsetMs ? [describeClock(i.faults.clockOffsetMs)] : []),
+  ];
   return parts.join(', ');
 }
 
 function describeLab(status: LabStatus): string {
-  const lines = status.instances.map((i) =>
-    `  ${i.role.padEnd(9)} ${i.name.padEnd(10)} tds 127.0.0.1:${String(i.port).padEnd(5)} ${describeFaults(i).padEnd(10)} login ${i.login} (password in ${i.passwordFile})  mirroring ${i.mirroringAddress}  ${i.version} ${i.edition}`);
-  const losses = status.dataLoss.map((loss) => `  data loss   ${loss.database} on ${loss.instance}: ${loss.transactions} committed transactions (${loss.reason} at ${loss.at})`);
+  const lines = status.instances.map(
+    (i) =>
+      `  ${i.role.padEnd(9)} ${i.name.padEnd(10)} tds 127.0.0.1:${String(i.port).padEnd(5)} ${describeFaults(i).padEnd(10)} login ${i.login} (password in ${i.passwordFile})  mirroring ${i.mirroringAddress}  ${i.version} ${i.edition}`,
+  );
+  const losses = status.dataLoss.map(
+    (loss) => `  data loss   ${loss.database} on ${loss.instance}: ${loss.transactions} committed transactions (${loss.reason} at ${loss.at})`,
+  );
   return [
     ...lines,
     ...losses,

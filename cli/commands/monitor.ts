@@ -31,12 +31,14 @@ function monitorArgs(ctx: CommandContext): MonitorArgs {
   const args: MonitorArgs = { history, once: options.once === true, check: options.check === true, csv: options.csv === true, limit: 20 };
   const historyOnly = ['since', 'db', 'limit', 'csv'].filter((o) => options[o] !== undefined);
   if (!history && historyOnly.length) throw new UsageError(`--${historyOnly[0]} belongs to \`monitor history\``, USAGE);
-  if (history && (args.once || args.check || options.interval || options.exec || options.listen)) throw new UsageError('`monitor history` only takes --since, --db, --limit, --json and --csv', USAGE);
+  if (history && (args.once || args.check || options.interval || options.exec || options.listen))
+    throw new UsageError('`monitor history` only takes --since, --db, --limit, --json and --csv', USAGE);
   if (args.once && args.check) throw new UsageError('give --once or --check, not both', USAGE);
   const interval = optionText(ctx, 'interval');
   if (interval !== undefined) {
     const value = Number(interval);
-    if (!Number.isFinite(value) || value < 0.2 || value > 86_400) throw new UsageError(`--interval ${interval}: expected seconds between 0.2 and 86400 (1 or more outside rehearsals)`, USAGE);
+    if (!Number.isFinite(value) || value < 0.2 || value > 86_400)
+      throw new UsageError(`--interval ${interval}: expected seconds between 0.2 and 86400 (1 or more outside rehearsals)`, USAGE);
     args.intervalS = value;
   }
   const exec = optionText(ctx, 'exec');
@@ -99,7 +101,19 @@ async function oneShot(ctx: CommandContext, args: MonitorArgs, config: Mirrorboo
     const raised = monitor.book.raised;
     for (const e of events.filter((x) => x.type === 'notice')) print(ctx, e);
     for (const a of raised) {
-      const e: MonitorEvent = { type: 'raised', key: a.key, kind: a.kind, severity: a.severity, at: sample.at, pair: monitor.pair, message: a.message, advice: a.advice, ...(a.database ? { database: a.database } : {}), ...(a.instance ? { instance: a.instance } : {}), roles: [] };
+      const e: MonitorEvent = {
+        type: 'raised',
+        key: a.key,
+        kind: a.kind,
+        severity: a.severity,
+        at: sample.at,
+        pair: monitor.pair,
+        message: a.message,
+        advice: a.advice,
+        ...(a.database ? { database: a.database } : {}),
+        ...(a.instance ? { instance: a.instance } : {}),
+        roles: [],
+      };
       print(ctx, e);
     }
     if (raised.length === 0 && !ctx.flags.json) ctx.stdout.write(`${sample.at} OK    all databases healthy\n`);
@@ -130,9 +144,11 @@ async function service(ctx: CommandContext, args: MonitorArgs, config: Mirrorboo
   if (exec) channels.push((await import('../../monitor/channels/exec.js')).execChannel(exec, warn, ctx.env));
   if (config.monitor.webhook) channels.push((await import('../../monitor/channels/webhook.js')).webhookChannel(config.monitor.webhook, warn));
   if (config.monitor.errorLog) channels.push((await import('../../monitor/channels/error-log.js')).errorLogChannel(config, warn));
-  const metrics = args.listen ? await (await import('../../monitor/metrics.js')).startMetrics(args.listen.host, args.listen.port).catch((error: Error) => {
-    throw new UsageError(`--listen ${args.listen!.host}:${args.listen!.port}: ${error.message}`, 'choose a free port, or an address of this host');
-  }) : undefined;
+  const metrics = args.listen
+    ? await (await import('../../monitor/metrics.js')).startMetrics(args.listen.host, args.listen.port).catch((error: Error) => {
+        throw new UsageError(`--listen ${args.listen!.host}:${args.listen!.port}: ${error.message}`, 'choose a free port, or an address of this host');
+      })
+    : undefined;
   const store = openStore(resolvePaths(ctx.flags, ctx.env, ctx.cwd).store);
   const intervalS = args.intervalS ?? config.monitor.intervalSeconds;
   // Stopped by SIGTERM (the service manager), SIGINT or SIGHUP (cli/signals.ts): exit 143 / 130 / 129.
@@ -145,7 +161,11 @@ async function service(ctx: CommandContext, args: MonitorArgs, config: Mirrorboo
   let healthy: boolean | undefined;
   try {
     await runMonitor({
-      config, store, channels, intervalMs: intervalS * 1000, signal: stop.signal,
+      config,
+      store,
+      channels,
+      intervalMs: intervalS * 1000,
+      signal: stop.signal,
       onPoll: (result) => {
         metrics?.update(result.sample, result.figures, result.alarms);
         const now = result.alarms.length === 0;
@@ -171,8 +191,10 @@ async function history(ctx: CommandContext, args: MonitorArgs, config: Mirrorboo
   const { openStore } = await import('../../store/index.js');
   const { pairName } = await import('../../config/types.js');
   const since = args.since === undefined ? undefined : parseSince(args.since);
-  if (args.since !== undefined && since === undefined) throw new UsageError(`--since ${args.since}: expected 90s, 30m, 2h, 7d or an ISO date such as 2026-12-01T08:00:00Z`, USAGE);
-  if (args.db && !config.databases.some((d) => d.toLowerCase() === args.db!.toLowerCase())) throw new UsageError(`--db ${args.db}: not a database of this config (${config.databases.join(', ')})`, USAGE);
+  if (args.since !== undefined && since === undefined)
+    throw new UsageError(`--since ${args.since}: expected 90s, 30m, 2h, 7d or an ISO date such as 2026-12-01T08:00:00Z`, USAGE);
+  if (args.db && !config.databases.some((d) => d.toLowerCase() === args.db!.toLowerCase()))
+    throw new UsageError(`--db ${args.db}: not a database of this config (${config.databases.join(', ')})`, USAGE);
   const store = openStore(resolvePaths(ctx.flags, ctx.env, ctx.cwd).store, { readonly: true });
   try {
     const rows = store.monitor.samples({ pair: pairName(config), ...(since ? { since } : {}), ...(args.db ? { database: args.db } : {}) });

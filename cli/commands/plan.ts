@@ -24,7 +24,8 @@ const command: Command = async (ctx) => {
     return 0;
   }
   const format = optionText(ctx, 'format') ?? 'text';
-  if (format !== 'text' && format !== 'sqlcmd') throw new UsageError(`--format ${format} is not a plan format`, 'use --format text (default) or --format sqlcmd (a script for SSMS in SQLCMD mode)');
+  if (format !== 'text' && format !== 'sqlcmd')
+    throw new UsageError(`--format ${format} is not a plan format`, 'use --format text (default) or --format sqlcmd (a script for SSMS in SQLCMD mode)');
   const live = ctx.options.offline === true ? undefined : await livePlanOrOffline(procedure);
   if (format === 'sqlcmd') {
     const { loadConfig } = await import('../../config/load.js');
@@ -35,24 +36,58 @@ const command: Command = async (ctx) => {
     return 0;
   }
   if (ctx.flags.json) {
-    ctx.stdout.write(JSON.stringify({ procedure: summary.name, title: summary.title, pair: procedure.pairKey, definitionHash: hashDefinition(summary), steps: summary.steps.map((s, i) => (live && 'marks' in live ? { ...s, live: live.marks[i] } : s)), ...(live && 'marks' in live ? { blocking: live.blocking } : live ? { offline: live.offline } : {}) }) + '\n');
+    ctx.stdout.write(
+      JSON.stringify({
+        procedure: summary.name,
+        title: summary.title,
+        pair: procedure.pairKey,
+        definitionHash: hashDefinition(summary),
+        steps: summary.steps.map((s, i) => (live && 'marks' in live ? { ...s, live: live.marks[i] } : s)),
+        ...(live && 'marks' in live ? { blocking: live.blocking } : live ? { offline: live.offline } : {}),
+      }) + '\n',
+    );
     return 0;
   }
   const hash = hashDefinition(summary);
   const { asInvokedHere } = await import('../as-invoked.js');
   const say = asInvokedHere(ctx);
-  const lines = [`${summary.title} (${summary.name}) on ${procedure.pairKey} — ${summary.steps.length} steps, nothing is changed by this plan`, say(`plan hash ${hash}: 'mirrorbook run ${summary.name} --plan-hash ${hash}' runs exactly this plan`), ''];
+  const lines = [
+    `${summary.title} (${summary.name}) on ${procedure.pairKey} — ${summary.steps.length} steps, nothing is changed by this plan`,
+    say(`plan hash ${hash}: 'mirrorbook run ${summary.name} --plan-hash ${hash}' runs exactly this plan`),
+    '',
+  ];
   if (live && 'offline' in live) lines.splice(1, 0, `(config only: ${live.offline})`);
   if (live && 'marks' in live) {
     const count = (state: string) => live.marks.filter((m) => m.state === state).length;
-    lines.splice(1, 0, `probed the servers (reads only): ${count('already-done')} already done · ${count('will-change')} will change · ${count('blocked')} blocked`);
-    if (live.blocking.length) lines.splice(2, 0, `run refuses to start while a check is ✗ (mirrorbook check ${summary.name}): ${[...new Set(live.blocking.map((f) => `${f.check} (${f.server})`))].join(', ')}`);
+    lines.splice(
+      1,
+      0,
+      `probed the servers (reads only): ${count('already-done')} already done · ${count('will-change')} will change · ${count('blocked')} blocked`,
+    );
+    if (live.blocking.length)
+      lines.splice(
+        2,
+        0,
+        `run refuses to start while a check is ✗ (mirrorbook check ${summary.name}): ${[...new Set(live.blocking.map((f) => `${f.check} (${f.server})`))].join(', ')}`,
+      );
   }
   summary.steps.forEach((step, i) => {
-    const marks = [step.manual ? 'MANUAL' : '', step.destructive ? `DESTRUCTIVE — asks you to type '${step.confirmText}'` : '', step.retry ? `retries ${step.retry.attempts - 1}×` : '', step.timeoutMs ? `timeout ${step.timeoutMs / 1000} s` : ''].filter(Boolean);
+    const marks = [
+      step.manual ? 'MANUAL' : '',
+      step.destructive ? `DESTRUCTIVE — asks you to type '${step.confirmText}'` : '',
+      step.retry ? `retries ${step.retry.attempts - 1}×` : '',
+      step.timeoutMs ? `timeout ${step.timeoutMs / 1000} s` : '',
+    ].filter(Boolean);
     lines.push(`${String(i + 1).padStart(2)}. ${step.title}  [${step.id}] on ${step.target}${marks.length ? `  (${marks.join(', ')})` : ''}`);
     const mark = live && 'marks' in live ? live.marks[i] : undefined;
-    if (mark) lines.push(mark.state === 'already-done' ? `    = already done: ${mark.detail}` : mark.state === 'will-change' ? `    + will change: ${mark.detail}` : `    ✗ blocked${mark.checks?.length ? ` by check ${mark.checks.join(', ')}` : ''}: ${mark.detail}`);
+    if (mark)
+      lines.push(
+        mark.state === 'already-done'
+          ? `    = already done: ${mark.detail}`
+          : mark.state === 'will-change'
+            ? `    + will change: ${mark.detail}`
+            : `    ✗ blocked${mark.checks?.length ? ` by check ${mark.checks.join(', ')}` : ''}: ${mark.detail}`,
+      );
     if (step.manualInstructions) lines.push(`      you do: ${say(step.manualInstructions)}`);
     const waits = procedure.runbook.steps[i]?.waits;
     if (waits) lines.push(`      waits ${waits}`);

@@ -36,7 +36,13 @@ export async function openSession(ctx: CommandContext, show: { brief?: boolean }
   let runId: string | undefined;
   let ink: InkRun | undefined;
   // Writes to a terminal that was closed (SIGHUP) fail; the run's end must not depend on them.
-  const say = (text: string): void => { try { ctx.stderr.write(text); } catch { /* nobody is reading */ } };
+  const say = (text: string): void => {
+    try {
+      ctx.stderr.write(text);
+    } catch {
+      /* nobody is reading */
+    }
+  };
   const releaseSignals = ctx.signals.claim({
     first: (name) => {
       if (ink) ink.interrupting(name === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
@@ -46,7 +52,9 @@ export async function openSession(ctx: CommandContext, show: { brief?: boolean }
     force: (name) => {
       ink?.close();
       const stopped = runId !== undefined && stopRunNow(store, runId, SIGNAL_EXIT[name]);
-      say(`\nmirrorbook: forced exit; ${stopped ? `run ${runId} recorded as interrupted — continue it with: ${resumeCommandFor(ctx, runId!)}` : 'the last checkpoint stands — resume to reconcile'}\n`);
+      say(
+        `\nmirrorbook: forced exit; ${stopped ? `run ${runId} recorded as interrupted — continue it with: ${resumeCommandFor(ctx, runId!)}` : 'the last checkpoint stands — resume to reconcile'}\n`,
+      );
     },
   });
   const signal = ctx.signals.signal;
@@ -54,12 +62,33 @@ export async function openSession(ctx: CommandContext, show: { brief?: boolean }
   const asInvoked = asInvokedHere(ctx);
 
   // Ink (the run view) only on a real terminal; it is imported only then.
-  ink = mode === 'ink'
-    ? (await import('../../ui/ink-run.js')).startInkRun({ operatorName: who.operator, stdout: ctx.stdout, stdin: process.stdin, stderr: ctx.stderr, color: ctx.flags.color, signal, interrupt: () => process.emit('SIGINT', 'SIGINT'), yes: ctx.flags.yes, say: asInvoked, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
-    : undefined;
-  const operator: Operator = ink?.operator ?? (interactive
-    ? terminalOperator({ name: who.operator, input: process.stdin, output: ctx.stdout, yes: ctx.flags.yes, signal, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) })
-    : commandLineOperator({ name: who.operator, yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) }));
+  ink =
+    mode === 'ink'
+      ? (await import('../../ui/ink-run.js')).startInkRun({
+          operatorName: who.operator,
+          stdout: ctx.stdout,
+          stdin: process.stdin,
+          stderr: ctx.stderr,
+          color: ctx.flags.color,
+          signal,
+          interrupt: () => process.emit('SIGINT', 'SIGINT'),
+          yes: ctx.flags.yes,
+          say: asInvoked,
+          ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}),
+        })
+      : undefined;
+  const operator: Operator =
+    ink?.operator ??
+    (interactive
+      ? terminalOperator({
+          name: who.operator,
+          input: process.stdin,
+          output: ctx.stdout,
+          yes: ctx.flags.yes,
+          signal,
+          ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}),
+        })
+      : commandLineOperator({ name: who.operator, yes: ctx.flags.yes, ...(ctx.flags.confirm !== undefined ? { confirm: ctx.flags.confirm } : {}) }));
   const reporter: EngineEventListener = ink
     ? ink.listener
     : ctx.flags.json
@@ -75,7 +104,17 @@ export async function openSession(ctx: CommandContext, show: { brief?: boolean }
   return {
     store,
     configPath: paths.config,
-    options: { store, operator, who, signal, listener, argv: process.argv.slice(2), resumeCommand: (id) => resumeCommandFor(ctx, id), commandFor: (args) => commandLine(ctx, args), anchor },
+    options: {
+      store,
+      operator,
+      who,
+      signal,
+      listener,
+      argv: process.argv.slice(2),
+      resumeCommand: (id) => resumeCommandFor(ctx, id),
+      commandFor: (args) => commandLine(ctx, args),
+      anchor,
+    },
     close: () => {
       ink?.close();
       releaseSignals();
@@ -87,7 +126,10 @@ export async function openSession(ctx: CommandContext, show: { brief?: boolean }
 /** For the history commands: the store as it is, never created; undefined when there is none yet.
  * `migrate`: a store an older build wrote is migrated once (runs, show); the audit commands read
  * the evidence as it is and never write it. */
-export async function openExistingStore(ctx: CommandContext, options: { readonly: boolean; migrate?: boolean; auditKey?: boolean }): Promise<{ store: Store; path: string } | { store: undefined; path: string }> {
+export async function openExistingStore(
+  ctx: CommandContext,
+  options: { readonly: boolean; migrate?: boolean; auditKey?: boolean },
+): Promise<{ store: Store; path: string } | { store: undefined; path: string }> {
   const { existsSync } = await import('node:fs');
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
   if (!existsSync(paths.store)) return { store: undefined, path: paths.store };

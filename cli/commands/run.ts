@@ -31,7 +31,10 @@ export async function runProcedure(ctx: CommandContext, name: string | undefined
     const { hashDefinition, summarizeDefinition } = await import('../../machines/definition-hash.js');
     const now = hashDefinition(summarizeDefinition(procedure.runbook));
     if (now !== approved.toLowerCase()) {
-      throw new UsageError(`the plan of '${name}' no longer hashes to ${approved}: it is ${now} now; nothing was run`, `compare 'mirrorbook plan ${name}' with the plan that was approved (the config, the procedure or the date of certificates changed); have the new plan approved and run it with --plan-hash ${now}`);
+      throw new UsageError(
+        `the plan of '${name}' no longer hashes to ${approved}: it is ${now} now; nothing was run`,
+        `compare 'mirrorbook plan ${name}' with the plan that was approved (the config, the procedure or the date of certificates changed); have the new plan approved and run it with --plan-hash ${now}`,
+      );
     }
   }
   // A store that cannot be used is a usage error (exit 2) before any server is read.

@@ -25,7 +25,22 @@ const command: Command = async (ctx) => {
     if (ctx.flags.json) {
       for (const run of runs) {
         const { status, how } = live.get(run.id)!;
-        ctx.stdout.write(JSON.stringify({ id: run.id, procedure: run.procedure, pair: run.pairKey, status, ...(status !== run.status ? { recordedStatus: run.status } : {}), ...(how ? { how } : {}), skipped: skippedIn(run.id), exitCode: run.exitCode, operator: run.operator, host: run.host, startedAt: run.startedAt, endedAt: run.endedAt }) + '\n');
+        ctx.stdout.write(
+          JSON.stringify({
+            id: run.id,
+            procedure: run.procedure,
+            pair: run.pairKey,
+            status,
+            ...(status !== run.status ? { recordedStatus: run.status } : {}),
+            ...(how ? { how } : {}),
+            skipped: skippedIn(run.id),
+            exitCode: run.exitCode,
+            operator: run.operator,
+            host: run.host,
+            startedAt: run.startedAt,
+            endedAt: run.endedAt,
+          }) + '\n',
+        );
       }
       return 0;
     }
@@ -39,9 +54,28 @@ const command: Command = async (ctx) => {
       const skipped = skippedIn(r.id).length;
       return `${status === r.status ? status : `${status} (process gone)`}${skipped ? `, ${skipped} skipped` : ''}`;
     };
-    for (const r of runs) rows.push([r.id, r.procedure, r.pairKey, statusOf(r), r.exitCode === null ? '' : String(r.exitCode), r.operator, r.startedAt.replace('T', ' ').slice(0, 19), r.endedAt ? r.endedAt.replace('T', ' ').slice(0, 19) : '']);
+    for (const r of runs)
+      rows.push([
+        r.id,
+        r.procedure,
+        r.pairKey,
+        statusOf(r),
+        r.exitCode === null ? '' : String(r.exitCode),
+        r.operator,
+        r.startedAt.replace('T', ' ').slice(0, 19),
+        r.endedAt ? r.endedAt.replace('T', ' ').slice(0, 19) : '',
+      ]);
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-    ctx.stdout.write(rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n');
+    ctx.stdout.write(
+      rows
+        .map((row) =>
+          row
+            .map((cell, c) => cell.padEnd(widths[c]!))
+            .join('  ')
+            .trimEnd(),
+        )
+        .join('\n') + '\n',
+    );
     return 0;
   } finally {
     store.close();

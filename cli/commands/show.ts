@@ -18,7 +18,14 @@ const command: Command = async (ctx) => {
     const finished = new Map(store.journal.steps(run.id).map((s) => [s.stepId, s]));
     const journal = store.journal.forRun(run.id);
     const audit = store.audit.forRun(run.id);
-    const steps = run.definition.steps.map((s) => ({ id: s.id, title: s.title, target: s.target, status: finished.get(s.id)?.status ?? 'pending', detail: finished.get(s.id)?.detail, attempts: journal.filter((j) => j.stepId === s.id).length }));
+    const steps = run.definition.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      target: s.target,
+      status: finished.get(s.id)?.status ?? 'pending',
+      detail: finished.get(s.id)?.detail,
+      attempts: journal.filter((j) => j.stepId === s.id).length,
+    }));
     const live = livenessIn(store, run, currentHost());
     if (ctx.flags.json) {
       ctx.stdout.write(JSON.stringify({ run, liveness: live, steps, journal, audit }) + '\n');
@@ -28,10 +35,18 @@ const command: Command = async (ctx) => {
     const out: string[] = [
       `run ${run.id}: ${run.procedure} on ${run.pairKey} — ${live.status}${skipped.length ? ` WITH ${skipped.length} SKIPPED STEP(S)` : ''}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}${live.how ? `, ${live.how}` : ''}`,
       `  by ${run.operator} (${run.osUser}@${run.host}, pid ${run.pid}); started ${run.startedAt}${run.endedAt ? `, ended ${run.endedAt}` : ''}`,
-      '', 'steps:',
-      ...steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.status.padEnd(12)} ${s.id} [${s.target}]${s.attempts ? ` ${s.attempts} attempt(s)` : ''}${s.detail ? ` — ${s.detail}` : ''}`),
-      '', 'audit timeline:',
-      ...audit.flatMap((a, i) => [...(i === 0 || writer(a) !== writer(audit[i - 1]!) ? [`  (written by ${writer(a)})`] : []), `  #${a.seq} ${a.ts} ${a.kind}${a.stepId ? ` ${a.stepId}` : ''}${a.server ? ` @${a.server}` : a.target ? ` @${a.target}` : ''}${a.result ? ` → ${a.result}` : ''}${a.errorNumber !== null ? ` (error ${a.errorNumber})` : ''}${a.message ? ` — ${a.message}` : ''}${a.sql ? `\n      ${a.sql.replace(/\n/g, '\n      ')}` : ''}`]),
+      '',
+      'steps:',
+      ...steps.map(
+        (s, i) =>
+          `  ${String(i + 1).padStart(2)}. ${s.status.padEnd(12)} ${s.id} [${s.target}]${s.attempts ? ` ${s.attempts} attempt(s)` : ''}${s.detail ? ` — ${s.detail}` : ''}`,
+      ),
+      '',
+      'audit timeline:',
+      ...audit.flatMap((a, i) => [
+        ...(i === 0 || writer(a) !== writer(audit[i - 1]!) ? [`  (written by ${writer(a)})`] : []),
+        `  #${a.seq} ${a.ts} ${a.kind}${a.stepId ? ` ${a.stepId}` : ''}${a.server ? ` @${a.server}` : a.target ? ` @${a.target}` : ''}${a.result ? ` → ${a.result}` : ''}${a.errorNumber !== null ? ` (error ${a.errorNumber})` : ''}${a.message ? ` — ${a.message}` : ''}${a.sql ? `\n      ${a.sql.replace(/\n/g, '\n      ')}` : ''}`,
+      ]),
     ];
     ctx.stdout.write(out.join('\n') + '\n');
     return 0;

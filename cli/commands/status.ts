@@ -13,7 +13,8 @@ function intervalOf(ctx: CommandContext): number {
   const text = optionText(ctx, 'interval');
   if (text === undefined) return 2;
   const value = Number(text);
-  if (!Number.isFinite(value) || value < 0.2 || value > 3600) throw new UsageError(`--interval ${text} is not allowed`, 'give a number of seconds between 0.2 and 3600');
+  if (!Number.isFinite(value) || value < 0.2 || value > 3600)
+    throw new UsageError(`--interval ${text} is not allowed`, 'give a number of seconds between 0.2 and 3600');
   return value;
 }
 
@@ -23,9 +24,12 @@ export function renderStatus(status: PairStatus): string {
   const lines: string[] = [`mirroring status at ${status.at}`];
   for (const p of status.partners) {
     lines.push('', `${p.instance} (configured ${p.role}, ${p.address})${p.reachable ? '' : ` UNREACHABLE: ${p.error}`}`);
-    if (p.lock) lines.push(`  locked by ${p.lock.owner} on ${p.lock.host} (pid ${p.lock.pid}): run ${p.lock.runId} '${p.lock.procedure}' since ${p.lock.since}`);
+    if (p.lock)
+      lines.push(`  locked by ${p.lock.owner} on ${p.lock.host} (pid ${p.lock.pid}): run ${p.lock.runId} '${p.lock.procedure}' since ${p.lock.since}`);
     if (p.databases.length === 0) continue;
-    lines.push(`  ${'database'.padEnd(18)} ${'role'.padEnd(10)} ${'state'.padEnd(16)} ${'safety'.padEnd(7)} ${'witness'.padEnd(14)} ${'send KB'.padStart(8)} ${'redo KB'.padStart(8)}  db state`);
+    lines.push(
+      `  ${'database'.padEnd(18)} ${'role'.padEnd(10)} ${'state'.padEnd(16)} ${'safety'.padEnd(7)} ${'witness'.padEnd(14)} ${'send KB'.padStart(8)} ${'redo KB'.padStart(8)}  db state`,
+    );
     for (const d of p.databases) {
       lines.push(
         `  ${d.name.padEnd(18)} ${dash(d.role).padEnd(10)} ${dash(d.mirroringState ?? (d.role ? null : 'not mirrored')).padEnd(16)} ${dash(d.safety).padEnd(7)} ${dash(d.witness ? d.witnessState : null).padEnd(14)} ${dash(d.sendQueueKb).padStart(8)} ${dash(d.redoQueueKb).padStart(8)}  ${d.state}`,

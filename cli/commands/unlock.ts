@@ -27,17 +27,27 @@ const command: Command = async (ctx) => {
     const held = store.locks.get(pairKey);
     if (held && !held.stale && held.pid !== process.pid) {
       if (ctx.options.force !== true) {
-        throw new LockHeldError(`pair ${pairKey} is held by ${held.owner} on ${held.host} (pid ${held.pid}, run ${held.runId}, '${held.procedure}' since ${held.acquiredAt}), which may still be running`, `wait for it, or if you know it is gone: ${commandLine(ctx, `unlock --pair ${pairKey} --force --reason '…'`)} (audited)`);
+        throw new LockHeldError(
+          `pair ${pairKey} is held by ${held.owner} on ${held.host} (pid ${held.pid}, run ${held.runId}, '${held.procedure}' since ${held.acquiredAt}), which may still be running`,
+          `wait for it, or if you know it is gone: ${commandLine(ctx, `unlock --pair ${pairKey} --force --reason '…'`)} (audited)`,
+        );
       }
       ctx.stderr.write(`warning: process ${held.pid} on ${held.host} may still be running run ${held.runId}; released by --force\n`);
     }
-    const removed = store.locks.forceUnlock(pairKey, { operator: who.operator, osUser: who.osUser, host: who.host, ...(reason !== undefined ? { reason } : {}) });
+    const removed = store.locks.forceUnlock(pairKey, {
+      operator: who.operator,
+      osUser: who.osUser,
+      host: who.host,
+      ...(reason !== undefined ? { reason } : {}),
+    });
     if (!removed) {
       ctx.stdout.write(`pair ${pairKey} was not locked\n`);
       return 0;
     }
-    ctx.stdout.write(`released the lock on ${pairKey} held by ${removed.owner} on ${removed.host} (pid ${removed.pid}, run ${removed.runId}, '${removed.procedure}' since ${removed.acquiredAt}); recorded in the audit trail\n` +
-      `continue that run with '${resumeCommandFor(ctx, removed.runId)}'\n`);
+    ctx.stdout.write(
+      `released the lock on ${pairKey} held by ${removed.owner} on ${removed.host} (pid ${removed.pid}, run ${removed.runId}, '${removed.procedure}' since ${removed.acquiredAt}); recorded in the audit trail\n` +
+        `continue that run with '${resumeCommandFor(ctx, removed.runId)}'\n`,
+    );
     return 0;
   } finally {
     store.close();

@@ -115,7 +115,10 @@ export function createCatalog(ctx: CatalogContext, extras: CatalogExtras): SqlCa
     table: (parts) => resolveTable(ctx, parts),
     scalarFunction: (name, args) => extras.scalarFunction?.(name, args) ?? scalarFunction(ctx, name, args),
     variable: (name) => extras.variable(name) ?? variable(ctx, name),
-    tableFunction: (parts) => (parts.length === 1 || parts.at(-2)?.toLowerCase() === 'sys') && parts.at(-1)?.toLowerCase() === 'fn_my_permissions' ? (args) => fnMyPermissions(ctx, args) : undefined,
+    tableFunction: (parts) =>
+      (parts.length === 1 || parts.at(-2)?.toLowerCase() === 'sys') && parts.at(-1)?.toLowerCase() === 'fn_my_permissions'
+        ? (args) => fnMyPermissions(ctx, args)
+        : undefined,
     now: () => serverClock(ctx.lab, ctx.instance.name, ctx.now()),
   };
 }

@@ -2,7 +2,9 @@
 
 import type { Column } from '../tds/handler.js';
 
-const make = (sqlType: Column['sqlType']) => (name: string, nullable = false): Column => ({ name, sqlType, nullable });
+const make =
+  (sqlType: Column['sqlType']) =>
+  (name: string, nullable = false): Column => ({ name, sqlType, nullable });
 
 export const int = make({ type: 'int' });
 export const smallint = make({ type: 'smallint' });
@@ -18,7 +20,11 @@ export const lsn = make({ type: 'numeric', precision: 25, scale: 0 });
 export const nvarchar = (name: string, length: number, nullable = true): Column => ({ name, sqlType: { type: 'nvarchar', length }, nullable });
 export const char = (name: string, length: number, nullable = false): Column => ({ name, sqlType: { type: 'char', length }, nullable });
 export const varbinary = (name: string, length: number, nullable = true): Column => ({ name, sqlType: { type: 'varbinary', length }, nullable });
-export const numeric = (name: string, precision: number, scale: number, nullable = true): Column => ({ name, sqlType: { type: 'numeric', precision, scale }, nullable });
+export const numeric = (name: string, precision: number, scale: number, nullable = true): Column => ({
+  name,
+  sqlType: { type: 'numeric', precision, scale },
+  nullable,
+});
 
 export const date = (iso: string | null | undefined): Date | null => (iso ? new Date(iso) : null);
 export const guid = (value: string | null | undefined): string | null => value ?? null;

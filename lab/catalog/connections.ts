@@ -13,15 +13,35 @@ const TSQL_DEFAULT_TCP = 4;
 
 export function sysDmExecConnections(ctx: CatalogContext): Relation {
   const columns = [
-    int('session_id'), int('most_recent_session_id'), datetime('connect_time', false), nvarchar('net_transport', 40, false), nvarchar('protocol_type', 40),
-    int('protocol_version'), int('endpoint_id'), nvarchar('encrypt_option', 40, false), nvarchar('auth_scheme', 40, false), int('net_packet_size'),
+    int('session_id'),
+    int('most_recent_session_id'),
+    datetime('connect_time', false),
+    nvarchar('net_transport', 40, false),
+    nvarchar('protocol_type', 40),
+    int('protocol_version'),
+    int('endpoint_id'),
+    nvarchar('encrypt_option', 40, false),
+    nvarchar('auth_scheme', 40, false),
+    int('net_packet_size'),
     nvarchar('client_net_address', 48),
   ];
   const rows: SqlValue[][] = ctx.sessions().map((live) => {
     const s = live.info;
     // Login-only encryption (FreeTDS) protects the password, not the session.
     const encrypted = s.encryption === 'tls' || s.encryption === 'strict';
-    return [s.spid, s.spid, live.loginTime, 'TCP', 'TSQL', s.tdsVersion ?? TDS_7_4, TSQL_DEFAULT_TCP, encrypted ? 'TRUE' : 'FALSE', 'SQL', s.packetSize ?? 4096, '127.0.0.1'];
+    return [
+      s.spid,
+      s.spid,
+      live.loginTime,
+      'TCP',
+      'TSQL',
+      s.tdsVersion ?? TDS_7_4,
+      TSQL_DEFAULT_TCP,
+      encrypted ? 'TRUE' : 'FALSE',
+      'SQL',
+      s.packetSize ?? 4096,
+      '127.0.0.1',
+    ];
   });
   rows.sort((a, b) => (a[0] as number) - (b[0] as number));
   return { columns, rows };

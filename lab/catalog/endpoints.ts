@@ -25,7 +25,16 @@ const STATES = { STARTED: 0, STOPPED: 1, DISABLED: 2 } as const;
 
 function builtIn(): EndpointRow[] {
   const tsql = (name: string, id: number, protocol: [number, string], state: MirroringEndpoint['state'] = 'STARTED', isAdmin = false): EndpointRow => ({
-    name, id, principalId: 1, protocol, type: [2, 'TSQL'], state, isAdmin, port: 0, dynamic: true, ip: null,
+    name,
+    id,
+    principalId: 1,
+    protocol,
+    type: [2, 'TSQL'],
+    state,
+    isAdmin,
+    port: 0,
+    dynamic: true,
+    ip: null,
   });
   return [
     tsql('Dedicated Admin Connection', 1, [2, 'TCP'], 'STARTED', true),
@@ -41,19 +50,44 @@ function endpointRows(instance: InstanceState): EndpointRow[] {
   const e = instance.endpoint;
   if (e) {
     rows.push({
-      name: e.name, id: e.endpointId, principalId: e.ownerPrincipalId, protocol: [2, 'TCP'], type: [4, 'DATABASE_MIRRORING'],
-      state: e.state, isAdmin: false, port: e.port, dynamic: false, ip: e.listenerIp.toUpperCase() === 'ALL' ? null : e.listenerIp,
+      name: e.name,
+      id: e.endpointId,
+      principalId: e.ownerPrincipalId,
+      protocol: [2, 'TCP'],
+      type: [4, 'DATABASE_MIRRORING'],
+      state: e.state,
+      isAdmin: false,
+      port: e.port,
+      dynamic: false,
+      ip: e.listenerIp.toUpperCase() === 'ALL' ? null : e.listenerIp,
     });
   }
   return rows;
 }
 
 const baseColumns = (): Column[] => [
-  sysname('name'), int('endpoint_id'), int('principal_id', true), tinyint('protocol'), nvarchar('protocol_desc', 60), tinyint('type'), nvarchar('type_desc', 60),
-  tinyint('state', true), nvarchar('state_desc', 60), bit('is_admin_endpoint'),
+  sysname('name'),
+  int('endpoint_id'),
+  int('principal_id', true),
+  tinyint('protocol'),
+  nvarchar('protocol_desc', 60),
+  tinyint('type'),
+  nvarchar('type_desc', 60),
+  tinyint('state', true),
+  nvarchar('state_desc', 60),
+  bit('is_admin_endpoint'),
 ];
 const baseValues = (row: EndpointRow): SqlValue[] => [
-  row.name, row.id, row.principalId, row.protocol[0], row.protocol[1], row.type[0], row.type[1], STATES[row.state], row.state, row.isAdmin,
+  row.name,
+  row.id,
+  row.principalId,
+  row.protocol[0],
+  row.protocol[1],
+  row.type[0],
+  row.type[1],
+  STATES[row.state],
+  row.state,
+  row.isAdmin,
 ];
 
 export function sysEndpoints(ctx: CatalogContext): Relation {
@@ -93,8 +127,15 @@ export function encryptionAlgorithm(endpoint: Pick<MirroringEndpoint, 'encryptio
 
 export function sysDatabaseMirroringEndpoints(ctx: CatalogContext): Relation {
   const columns = [
-    ...baseColumns(), tinyint('role', true), nvarchar('role_desc', 60), bit('is_encryption_enabled'), tinyint('connection_auth'), nvarchar('connection_auth_desc', 60),
-    int('certificate_id'), tinyint('encryption_algorithm'), nvarchar('encryption_algorithm_desc', 60),
+    ...baseColumns(),
+    tinyint('role', true),
+    nvarchar('role_desc', 60),
+    bit('is_encryption_enabled'),
+    tinyint('connection_auth'),
+    nvarchar('connection_auth_desc', 60),
+    int('certificate_id'),
+    tinyint('encryption_algorithm'),
+    nvarchar('encryption_algorithm_desc', 60),
   ];
   const e = ctx.instance.endpoint;
   const row = endpointRows(ctx.instance).find((candidate) => candidate.type[1] === 'DATABASE_MIRRORING');

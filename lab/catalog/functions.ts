@@ -46,34 +46,60 @@ export function serverProperty(ctx: CatalogContext, property: string): Typed {
   const i = ctx.instance;
   const facts = versionFacts(i.version);
   switch (property.toLowerCase()) {
-    case 'productversion': return text(productVersion(i.version));
-    case 'productmajorversion': return atLeast(i.version, '2012') ? text(String(facts.major)) : text(null);
-    case 'productminorversion': return atLeast(i.version, '2012') ? text(String(facts.minor)) : text(null);
-    case 'productbuild': return atLeast(i.version, '2012') ? text(String(facts.build)) : text(null);
-    case 'productlevel': return text(facts.level);
-    case 'productupdatelevel': return text(null);
-    case 'edition': return text(editionName(i.edition));
-    case 'editionid': return typed(({ Enterprise: 1804890536, Standard: -1534726760, Developer: -2117995310, Express: -1592396055 })[i.edition], { type: 'bigint' });
-    case 'engineedition': return int(engineEdition(i.edition));
-    case 'machinename': return text(i.host);
-    case 'servername': return text(i.name);
-    case 'instancename': return text(i.name.includes('\\') ? (i.name.split('\\')[1] ?? null) : null);
-    case 'computernamephysicalnetbios': return text(i.host);
-    case 'ishadrenabled': return atLeast(i.version, '2012') ? int(0) : text(null);
-    case 'isclustered': return int(0);
-    case 'isintegratedsecurityonly': return int(0);
-    case 'issingleuser': return int(0);
-    case 'isfulltextinstalled': return int(1);
-    case 'collation': return text(COLLATION);
-    case 'lcid': return int(1033);
-    case 'processid': return int(i.service.status === 'Running' ? i.service.processId : null);
-    case 'resourceversion': return text(productVersion(i.version));
-    case 'buildclrversion': return text('v4.0.30319');
+    case 'productversion':
+      return text(productVersion(i.version));
+    case 'productmajorversion':
+      return atLeast(i.version, '2012') ? text(String(facts.major)) : text(null);
+    case 'productminorversion':
+      return atLeast(i.version, '2012') ? text(String(facts.minor)) : text(null);
+    case 'productbuild':
+      return atLeast(i.version, '2012') ? text(String(facts.build)) : text(null);
+    case 'productlevel':
+      return text(facts.level);
+    case 'productupdatelevel':
+      return text(null);
+    case 'edition':
+      return text(editionName(i.edition));
+    case 'editionid':
+      return typed({ Enterprise: 1804890536, Standard: -1534726760, Developer: -2117995310, Express: -1592396055 }[i.edition], { type: 'bigint' });
+    case 'engineedition':
+      return int(engineEdition(i.edition));
+    case 'machinename':
+      return text(i.host);
+    case 'servername':
+      return text(i.name);
+    case 'instancename':
+      return text(i.name.includes('\\') ? (i.name.split('\\')[1] ?? null) : null);
+    case 'computernamephysicalnetbios':
+      return text(i.host);
+    case 'ishadrenabled':
+      return atLeast(i.version, '2012') ? int(0) : text(null);
+    case 'isclustered':
+      return int(0);
+    case 'isintegratedsecurityonly':
+      return int(0);
+    case 'issingleuser':
+      return int(0);
+    case 'isfulltextinstalled':
+      return int(1);
+    case 'collation':
+      return text(COLLATION);
+    case 'lcid':
+      return int(1033);
+    case 'processid':
+      return int(i.service.status === 'Running' ? i.service.processId : null);
+    case 'resourceversion':
+      return text(productVersion(i.version));
+    case 'buildclrversion':
+      return text('v4.0.30319');
     // SERVERPROPERTY (Transact-SQL): the default data/log folders, with their trailing backslash,
     // from SQL Server 2012 on (NULL before).
-    case 'instancedefaultdatapath': return atLeast(i.version, '2012') ? text(`${defaultPaths(i).data}\\`) : text(null);
-    case 'instancedefaultlogpath': return atLeast(i.version, '2012') ? text(`${defaultPaths(i).log}\\`) : text(null);
-    default: return text(null);
+    case 'instancedefaultdatapath':
+      return atLeast(i.version, '2012') ? text(`${defaultPaths(i).data}\\`) : text(null);
+    case 'instancedefaultlogpath':
+      return atLeast(i.version, '2012') ? text(`${defaultPaths(i).log}\\`) : text(null);
+    default:
+      return text(null);
   }
 }
 
@@ -81,15 +107,24 @@ function databasePropertyEx(ctx: CatalogContext, databaseName: string | null, pr
   const database = databaseName === null ? undefined : findDatabase(ctx.instance, databaseName);
   if (!database || property === null) return text(null);
   switch (property.toLowerCase()) {
-    case 'status': return text(database.state);
-    case 'recovery': return text(database.recoveryModel);
-    case 'updateability': return text(database.snapshotOf === undefined ? 'READ_WRITE' : 'READ_ONLY');
-    case 'useraccess': return text(database.userAccess ?? 'MULTI_USER');
-    case 'collation': return text(database.state === 'RESTORING' ? null : COLLATION);
-    case 'version': return int(database.state === 'ONLINE' ? 904 : null);
-    case 'isautoclose': return int(0);
-    case 'isautoshrink': return int(0);
-    default: return text(null);
+    case 'status':
+      return text(database.state);
+    case 'recovery':
+      return text(database.recoveryModel);
+    case 'updateability':
+      return text(database.snapshotOf === undefined ? 'READ_WRITE' : 'READ_ONLY');
+    case 'useraccess':
+      return text(database.userAccess ?? 'MULTI_USER');
+    case 'collation':
+      return text(database.state === 'RESTORING' ? null : COLLATION);
+    case 'version':
+      return int(database.state === 'ONLINE' ? 904 : null);
+    case 'isautoclose':
+      return int(0);
+    case 'isautoshrink':
+      return int(0);
+    default:
+      return text(null);
   }
 }
 
@@ -127,7 +162,16 @@ export function scalarFunction(ctx: CatalogContext, name: string, args: Typed[])
     case 'APPLOCK_MODE': {
       // APPLOCK_MODE(principal, resource, owner): the mode this session holds, 'NoLock' if none.
       const owner = parseOwner(argText(args, 2));
-      const held = owner ? heldMode({ instance: instance.name, spid: session.spid, database: session.database, principal: argText(args, 0) ?? 'public', resource: argText(args, 1) ?? '', owner }) : 'NoLock';
+      const held = owner
+        ? heldMode({
+            instance: instance.name,
+            spid: session.spid,
+            database: session.database,
+            principal: argText(args, 0) ?? 'public',
+            resource: argText(args, 1) ?? '',
+            owner,
+          })
+        : 'NoLock';
       return typed(held, nvarchar(32));
     }
     case 'SERVERPROPERTY': {
@@ -190,17 +234,25 @@ export function scalarFunction(ctx: CatalogContext, name: string, args: Typed[])
 export function variable(ctx: CatalogContext, name: string): Typed | undefined {
   const instance = ctx.instance;
   switch (name.toUpperCase()) {
-    case '@@SERVERNAME': return typed(instance.name, SYSNAME);
-    case '@@SERVICENAME': return typed(instance.name.includes('\\') ? (instance.name.split('\\')[1] ?? 'MSSQLSERVER') : 'MSSQLSERVER', SYSNAME);
-    case '@@VERSION': return typed(versionString(instance.version, instance.edition), nvarchar(300));
-    case '@@SPID': return typed(ctx.session.spid, { type: 'smallint' });
-    case '@@LANGUAGE': return typed('us_english', SYSNAME);
-    case '@@LANGID': return typed(0, { type: 'smallint' });
-    case '@@MAX_PRECISION': return typed(38, { type: 'tinyint' });
+    case '@@SERVERNAME':
+      return typed(instance.name, SYSNAME);
+    case '@@SERVICENAME':
+      return typed(instance.name.includes('\\') ? (instance.name.split('\\')[1] ?? 'MSSQLSERVER') : 'MSSQLSERVER', SYSNAME);
+    case '@@VERSION':
+      return typed(versionString(instance.version, instance.edition), nvarchar(300));
+    case '@@SPID':
+      return typed(ctx.session.spid, { type: 'smallint' });
+    case '@@LANGUAGE':
+      return typed('us_english', SYSNAME);
+    case '@@LANGID':
+      return typed(0, { type: 'smallint' });
+    case '@@MAX_PRECISION':
+      return typed(38, { type: 'tinyint' });
     case '@@MICROSOFTVERSION': {
       const facts = versionFacts(instance.version);
       return int(facts.major * 16_777_216 + facts.minor * 65_536 + facts.build);
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }

@@ -92,13 +92,35 @@ function mediaSetIds(entries: HistoryEntry[]): Map<string, number> {
 
 export function msdbBackupset(ctx: CatalogContext): Relation {
   const columns = [
-    int('backup_set_id'), uniqueidentifier('backup_set_uuid'), int('media_set_id'), int('position', true), nvarchar('name', 128), nvarchar('description', 255),
-    nvarchar('user_name', 128), tinyint('software_major_version', true), datetime('backup_start_date', true), datetime('backup_finish_date', true),
-    char('type', 1, true), { ...lsn('first_lsn'), nullable: true }, { ...lsn('last_lsn'), nullable: true }, { ...lsn('checkpoint_lsn'), nullable: true },
-    { ...lsn('database_backup_lsn'), nullable: true }, datetime('database_creation_date', true), tinyint('compatibility_level', true),
-    nvarchar('database_name', 128), nvarchar('server_name', 128), nvarchar('machine_name', 128), nvarchar('recovery_model', 60),
-    numeric('backup_size', 20, 0), numeric('compressed_backup_size', 20, 0), bit('is_copy_only', true), uniqueidentifier('database_guid', true),
-    uniqueidentifier('family_guid', true), uniqueidentifier('first_recovery_fork_guid', true), uniqueidentifier('last_recovery_fork_guid', true), bit('has_backup_checksums', true),
+    int('backup_set_id'),
+    uniqueidentifier('backup_set_uuid'),
+    int('media_set_id'),
+    int('position', true),
+    nvarchar('name', 128),
+    nvarchar('description', 255),
+    nvarchar('user_name', 128),
+    tinyint('software_major_version', true),
+    datetime('backup_start_date', true),
+    datetime('backup_finish_date', true),
+    char('type', 1, true),
+    { ...lsn('first_lsn'), nullable: true },
+    { ...lsn('last_lsn'), nullable: true },
+    { ...lsn('checkpoint_lsn'), nullable: true },
+    { ...lsn('database_backup_lsn'), nullable: true },
+    datetime('database_creation_date', true),
+    tinyint('compatibility_level', true),
+    nvarchar('database_name', 128),
+    nvarchar('server_name', 128),
+    nvarchar('machine_name', 128),
+    nvarchar('recovery_model', 60),
+    numeric('backup_size', 20, 0),
+    numeric('compressed_backup_size', 20, 0),
+    bit('is_copy_only', true),
+    uniqueidentifier('database_guid', true),
+    uniqueidentifier('family_guid', true),
+    uniqueidentifier('first_recovery_fork_guid', true),
+    uniqueidentifier('last_recovery_fork_guid', true),
+    bit('has_backup_checksums', true),
   ];
   const entries = history(ctx);
   const media = mediaSetIds(entries);
@@ -106,11 +128,35 @@ export function msdbBackupset(ctx: CatalogContext): Relation {
     const bytes = Math.round(set.sizeMB * 1024 * 1024);
     const server = restored ? (set.serverName ?? null) : ctx.instance.name;
     return [
-      index + 1, `${set.databaseGuid.slice(0, 24)}${String(index + 1).padStart(12, '0')}`, media.get(path.toUpperCase()) ?? 0, set.position, null, null,
-      ctx.session.login, versionFacts(ctx.instance.version).major, date(set.startedAt), date(set.finishedAt),
-      set.type === 'FULL' ? 'D' : 'L', set.firstLsn, set.lastLsn, set.type === 'FULL' ? set.firstLsn : set.databaseBackupLsn, set.databaseBackupLsn,
-      date(database.createDate), compatibilityLevel(ctx.instance), set.database, server, server?.split('\\')[0] ?? null, set.recoveryModel ?? database.recoveryModel,
-      bytes, set.compressed ? Math.round(bytes / 3) : bytes, set.copyOnly ?? false, set.databaseGuid, set.familyGuid ?? database.familyGuid, set.recoveryForkGuid, set.recoveryForkGuid, false,
+      index + 1,
+      `${set.databaseGuid.slice(0, 24)}${String(index + 1).padStart(12, '0')}`,
+      media.get(path.toUpperCase()) ?? 0,
+      set.position,
+      null,
+      null,
+      ctx.session.login,
+      versionFacts(ctx.instance.version).major,
+      date(set.startedAt),
+      date(set.finishedAt),
+      set.type === 'FULL' ? 'D' : 'L',
+      set.firstLsn,
+      set.lastLsn,
+      set.type === 'FULL' ? set.firstLsn : set.databaseBackupLsn,
+      set.databaseBackupLsn,
+      date(database.createDate),
+      compatibilityLevel(ctx.instance),
+      set.database,
+      server,
+      server?.split('\\')[0] ?? null,
+      set.recoveryModel ?? database.recoveryModel,
+      bytes,
+      set.compressed ? Math.round(bytes / 3) : bytes,
+      set.copyOnly ?? false,
+      set.databaseGuid,
+      set.familyGuid ?? database.familyGuid,
+      set.recoveryForkGuid,
+      set.recoveryForkGuid,
+      false,
     ];
   });
   return { columns, rows };
@@ -118,8 +164,15 @@ export function msdbBackupset(ctx: CatalogContext): Relation {
 
 export function msdbBackupmediafamily(ctx: CatalogContext): Relation {
   const columns = [
-    int('media_set_id'), tinyint('family_sequence_number'), uniqueidentifier('media_family_id', true), int('media_count', true), nvarchar('logical_device_name', 128),
-    nvarchar('physical_device_name', 260), tinyint('device_type', true), int('physical_block_size', true), tinyint('mirror'),
+    int('media_set_id'),
+    tinyint('family_sequence_number'),
+    uniqueidentifier('media_family_id', true),
+    int('media_count', true),
+    nvarchar('logical_device_name', 128),
+    nvarchar('physical_device_name', 260),
+    tinyint('device_type', true),
+    int('physical_block_size', true),
+    tinyint('mirror'),
   ];
   const entries = history(ctx);
   const rows: SqlValue[][] = [];
@@ -132,13 +185,32 @@ export function msdbBackupmediafamily(ctx: CatalogContext): Relation {
 
 export function msdbRestorehistory(ctx: CatalogContext): Relation {
   const columns = [
-    int('restore_history_id'), datetime('restore_date', true), nvarchar('destination_database_name', 128), nvarchar('user_name', 128), int('backup_set_id'),
-    char('restore_type', 1, true), bit('replace', true), bit('recovery', true), bit('restart', true), datetime('stop_at', true),
+    int('restore_history_id'),
+    datetime('restore_date', true),
+    nvarchar('destination_database_name', 128),
+    nvarchar('user_name', 128),
+    int('backup_set_id'),
+    char('restore_type', 1, true),
+    bit('replace', true),
+    bit('recovery', true),
+    bit('restart', true),
+    datetime('stop_at', true),
   ];
   const rows: SqlValue[][] = [];
   history(ctx).forEach((entry, index) => {
     if (!entry.restored) return;
-    rows.push([rows.length + 1, date(entry.set.finishedAt), entry.database.name, ctx.session.login, index + 1, entry.set.type === 'FULL' ? 'D' : 'L', false, false, false, null]);
+    rows.push([
+      rows.length + 1,
+      date(entry.set.finishedAt),
+      entry.database.name,
+      ctx.session.login,
+      index + 1,
+      entry.set.type === 'FULL' ? 'D' : 'L',
+      false,
+      false,
+      false,
+      null,
+    ]);
   });
   return { columns, rows };
 }
@@ -148,35 +220,103 @@ export function msdbRestorehistory(ctx: CatalogContext): Relation {
  * documented for sysjobs. */
 export function msdbSysjobs(ctx: CatalogContext): Relation {
   const columns = [
-    uniqueidentifier('job_id'), int('originating_server_id'), nvarchar('name', 128, false), tinyint('enabled'), nvarchar('description', 512), int('start_step_id'),
-    int('category_id'), datetime('date_created'), datetime('date_modified'), int('version_number'),
+    uniqueidentifier('job_id'),
+    int('originating_server_id'),
+    nvarchar('name', 128, false),
+    tinyint('enabled'),
+    nvarchar('description', 512),
+    int('start_step_id'),
+    int('category_id'),
+    datetime('date_created'),
+    datetime('date_modified'),
+    int('version_number'),
   ];
   const job = ctx.instance.dbmMonitor?.job;
   const rows: SqlValue[][] = job ? [[job.jobId, 0, MONITOR_JOB_NAME, 1, null, 1, 0, date(job.createdAt), date(job.createdAt), 1]] : [];
-  for (const other of ctx.instance.agentJobs ?? []) rows.push([other.jobId, 0, other.name, other.enabled ? 1 : 0, other.description ?? null, 1, 0, date(other.createdAt), date(other.createdAt), 1]);
+  for (const other of ctx.instance.agentJobs ?? [])
+    rows.push([other.jobId, 0, other.name, other.enabled ? 1 : 0, other.description ?? null, 1, 0, date(other.createdAt), date(other.createdAt), 1]);
   return { columns, rows };
 }
 
 /** msdb.dbo.sysjobsteps of the site's own jobs (InstanceState.agentJobs): job_id, step_id,
  * step_name, subsystem, command, database_name, as documented for sysjobsteps. */
 export function msdbSysjobsteps(ctx: CatalogContext): Relation {
-  const columns = [uniqueidentifier('job_id'), int('step_id'), nvarchar('step_name', 128, false), nvarchar('subsystem', 40, false), nvarchar('command', 4000), nvarchar('database_name', 128),
-    tinyint('on_success_action'), int('on_success_step_id'), tinyint('on_fail_action'), int('on_fail_step_id'), int('retry_attempts'), int('retry_interval')];
-  return { columns, rows: (ctx.instance.agentJobs ?? []).flatMap((job) => job.steps.map((given) => {
-    const step = { ...STEP_DEFAULTS, ...given };
-    return [job.jobId, step.stepId, step.stepName, step.subsystem, step.command, step.databaseName, step.onSuccessAction, step.onSuccessStepId, step.onFailAction, step.onFailStepId, step.retryAttempts, step.retryInterval] as SqlValue[];
-  })) };
+  const columns = [
+    uniqueidentifier('job_id'),
+    int('step_id'),
+    nvarchar('step_name', 128, false),
+    nvarchar('subsystem', 40, false),
+    nvarchar('command', 4000),
+    nvarchar('database_name', 128),
+    tinyint('on_success_action'),
+    int('on_success_step_id'),
+    tinyint('on_fail_action'),
+    int('on_fail_step_id'),
+    int('retry_attempts'),
+    int('retry_interval'),
+  ];
+  return {
+    columns,
+    rows: (ctx.instance.agentJobs ?? []).flatMap((job) =>
+      job.steps.map((given) => {
+        const step = { ...STEP_DEFAULTS, ...given };
+        return [
+          job.jobId,
+          step.stepId,
+          step.stepName,
+          step.subsystem,
+          step.command,
+          step.databaseName,
+          step.onSuccessAction,
+          step.onSuccessStepId,
+          step.onFailAction,
+          step.onFailStepId,
+          step.retryAttempts,
+          step.retryInterval,
+        ] as SqlValue[];
+      }),
+    ),
+  };
 }
 
 /** msdb.dbo.sysschedules of the site's jobs (sp_add_jobschedule): the documented columns that say
  * when a job runs. */
 export function msdbSysschedules(ctx: CatalogContext): Relation {
-  const columns = [int('schedule_id'), nvarchar('name', 128, false), int('enabled'), int('freq_type'), int('freq_interval'), int('freq_subday_type'), int('freq_subday_interval'), int('active_start_time'),
-    int('freq_relative_interval'), int('freq_recurrence_factor'), int('active_start_date'), int('active_end_date'), int('active_end_time')];
-  const rows = (ctx.instance.agentJobs ?? []).flatMap((job) => (job.schedules ?? []).map((given): SqlValue[] => {
-    const s = { ...SCHEDULE_DEFAULTS, activeStartDate: 0, ...given };
-    return [s.scheduleId, s.name, s.enabled ? 1 : 0, s.freqType, s.freqInterval, s.freqSubdayType, s.freqSubdayInterval, s.activeStartTime, s.freqRelativeInterval, s.freqRecurrenceFactor, s.activeStartDate, s.activeEndDate, s.activeEndTime];
-  }));
+  const columns = [
+    int('schedule_id'),
+    nvarchar('name', 128, false),
+    int('enabled'),
+    int('freq_type'),
+    int('freq_interval'),
+    int('freq_subday_type'),
+    int('freq_subday_interval'),
+    int('active_start_time'),
+    int('freq_relative_interval'),
+    int('freq_recurrence_factor'),
+    int('active_start_date'),
+    int('active_end_date'),
+    int('active_end_time'),
+  ];
+  const rows = (ctx.instance.agentJobs ?? []).flatMap((job) =>
+    (job.schedules ?? []).map((given): SqlValue[] => {
+      const s = { ...SCHEDULE_DEFAULTS, activeStartDate: 0, ...given };
+      return [
+        s.scheduleId,
+        s.name,
+        s.enabled ? 1 : 0,
+        s.freqType,
+        s.freqInterval,
+        s.freqSubdayType,
+        s.freqSubdayInterval,
+        s.activeStartTime,
+        s.freqRelativeInterval,
+        s.freqRecurrenceFactor,
+        s.activeStartDate,
+        s.activeEndDate,
+        s.activeEndTime,
+      ];
+    }),
+  );
   return { columns, rows };
 }
 

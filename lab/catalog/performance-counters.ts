@@ -35,7 +35,8 @@ export function sysDmOsPerformanceCounters(ctx: CatalogContext): Relation {
       ['Transaction Delay', c.transactionDelayMs, RATE],
       ['Mirrored Write Transactions/sec', c.mirroredTransactions, RATE],
       ['Log Send Flow Control Time (ms)', 0, RATE],
-    ] as const) rows.push([mirroringObject, pad(counter), pad(instance), value, type]);
+    ] as const)
+      rows.push([mirroringObject, pad(counter), pad(instance), value, type]);
   };
   for (const database of Object.values(ctx.instance.databases)) {
     const m = database.mirroring;

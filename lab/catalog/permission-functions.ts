@@ -9,8 +9,14 @@ import type { DatabaseState, Login } from '../model.js';
 import type { Relation, Typed } from '../sql/catalog.js';
 import type { SqlValue } from '../tds/handler.js';
 import {
-  DATABASE_PERMISSION_NAMES, hasDatabasePermission, hasEndpointPermission, hasServerPermission, isDatabaseRoleMember, isSysadminLogin,
-  myDatabasePermissions, myServerPermissions,
+  DATABASE_PERMISSION_NAMES,
+  hasDatabasePermission,
+  hasEndpointPermission,
+  hasServerPermission,
+  isDatabaseRoleMember,
+  isSysadminLogin,
+  myDatabasePermissions,
+  myServerPermissions,
 } from '../instance/effective-permissions.js';
 import { findDatabase, sessionLogin } from '../instance/scope.js';
 import { mappedUser } from '../instance/database-access.js';
@@ -41,7 +47,8 @@ function hasPermsByName(ctx: CatalogContext, login: Login | undefined, securable
     case 'DATABASE': {
       const database = findDatabase(instance, securable ?? ctx.session.database);
       if (!database) return null;
-      if (permission === 'CONTROL') return isDatabaseRoleMember(instance, login, database, 'db_owner') || hasServerPermission(instance, login, 'CONTROL SERVER') ? 1 : 0;
+      if (permission === 'CONTROL')
+        return isDatabaseRoleMember(instance, login, database, 'db_owner') || hasServerPermission(instance, login, 'CONTROL SERVER') ? 1 : 0;
       if (permission === 'CONNECT') return isSysadminLogin(instance, login) || (login !== undefined && mappedUser(database, login) !== undefined) ? 1 : 0;
       return hasDatabasePermission(instance, login, database, permission) ? 1 : 0;
     }
@@ -107,13 +114,19 @@ export function fnMyPermissions(ctx: CatalogContext, args: Typed[]): Relation {
     case 'ENDPOINT': {
       const endpoint = ctx.instance.endpoint;
       if (!endpoint || securable?.toLowerCase() !== endpoint.name.toLowerCase()) return { columns, rows: [] };
-      return rows(endpoint.name, (['ALTER', 'CONNECT', 'CONTROL'] as const).filter((p) => hasEndpointPermission(ctx.instance, login, p)));
+      return rows(
+        endpoint.name,
+        (['ALTER', 'CONNECT', 'CONTROL'] as const).filter((p) => hasEndpointPermission(ctx.instance, login, p)),
+      );
     }
     case 'OBJECT': {
       const object = securable === null ? undefined : objectOf(ctx, securable);
       if (!object) return { columns, rows: [] };
       const held = DATABASE_PERMISSION_NAMES.filter((p) => ['SELECT', 'INSERT', 'UPDATE', 'DELETE'].includes(p));
-      return rows(securable!, held.filter((p) => hasDatabasePermission(ctx.instance, login, object.database, p, `dbo.${object.table}`)));
+      return rows(
+        securable!,
+        held.filter((p) => hasDatabasePermission(ctx.instance, login, object.database, p, `dbo.${object.table}`)),
+      );
     }
     default:
       return { columns, rows: [] };

@@ -34,9 +34,21 @@ function stringSid(sid: Buffer): string {
 
 export function sysCertificates(ctx: CatalogContext, database: DatabaseState): Relation {
   const columns = [
-    sysname('name'), int('certificate_id'), int('principal_id', true), char('pvt_key_encryption_type', 2), nvarchar('pvt_key_encryption_type_desc', 60),
-    bit('is_active_for_begin_dialog', true), nvarchar('issuer_name', 442), nvarchar('cert_serial_number', 64), varbinary('sid', 85), nvarchar('string_sid', 128),
-    nvarchar('subject', 4000), datetime('expiry_date', true), datetime('start_date', true), varbinary('thumbprint', 32, false), nvarchar('attested_by', 260),
+    sysname('name'),
+    int('certificate_id'),
+    int('principal_id', true),
+    char('pvt_key_encryption_type', 2),
+    nvarchar('pvt_key_encryption_type_desc', 60),
+    bit('is_active_for_begin_dialog', true),
+    nvarchar('issuer_name', 442),
+    nvarchar('cert_serial_number', 64),
+    varbinary('sid', 85),
+    nvarchar('string_sid', 128),
+    nvarchar('subject', 4000),
+    datetime('expiry_date', true),
+    datetime('start_date', true),
+    varbinary('thumbprint', 32, false),
+    nvarchar('attested_by', 260),
     datetime('pvt_key_last_backup_date', true),
   ];
   const withKeyLength = atLeast(ctx.instance.version, '2016');
@@ -46,9 +58,21 @@ export function sysCertificates(ctx: CatalogContext, database: DatabaseState): R
     .map((c): SqlValue[] => {
       const sid = certificateSid(c);
       const row: SqlValue[] = [
-        c.name, c.certificateId, c.principalId, c.privateKeyEncryption, KEY_ENCRYPTION[c.privateKeyEncryption],
-        true, c.issuer, serialText(c.serialHex), sid, stringSid(sid),
-        c.subject, date(c.expiryDate), date(c.startDate), Buffer.from(c.thumbprintHex, 'hex'), null,
+        c.name,
+        c.certificateId,
+        c.principalId,
+        c.privateKeyEncryption,
+        KEY_ENCRYPTION[c.privateKeyEncryption],
+        true,
+        c.issuer,
+        serialText(c.serialHex),
+        sid,
+        stringSid(sid),
+        c.subject,
+        date(c.expiryDate),
+        date(c.startDate),
+        Buffer.from(c.thumbprintHex, 'hex'),
+        null,
         date(c.pvtKeyLastBackupDate),
       ];
       if (withKeyLength) row.push(publicKeyBits(c));
@@ -64,20 +88,58 @@ function publicKeyBits(certificate: Certificate): number {
 
 export function sysSymmetricKeys(ctx: CatalogContext, database: DatabaseState): Relation {
   const columns = [
-    sysname('name'), int('principal_id', true), int('symmetric_key_id'), int('key_length'), char('key_algorithm', 2), nvarchar('algorithm_desc', 60),
-    datetime('create_date'), datetime('modify_date'), uniqueidentifier('key_guid', true), varbinary('key_thumbprint', 32), nvarchar('provider_type', 60),
-    uniqueidentifier('cryptographic_provider_guid', true), varbinary('cryptographic_provider_algid', 8000),
+    sysname('name'),
+    int('principal_id', true),
+    int('symmetric_key_id'),
+    int('key_length'),
+    char('key_algorithm', 2),
+    nvarchar('algorithm_desc', 60),
+    datetime('create_date'),
+    datetime('modify_date'),
+    uniqueidentifier('key_guid', true),
+    varbinary('key_thumbprint', 32),
+    nvarchar('provider_type', 60),
+    uniqueidentifier('cryptographic_provider_guid', true),
+    varbinary('cryptographic_provider_algid', 8000),
   ];
   const rows: SqlValue[][] = [];
   const aes = atLeast(ctx.instance.version, '2012');
   if (database.masterKey) {
     const key = database.masterKey;
     const isAes = key.algorithm === 'AES_256';
-    rows.push(['##MS_DatabaseMasterKey##', 1, 101, isAes ? 256 : 128, isAes ? 'A3' : 'D3', key.algorithm, date(key.createDate), date(key.createDate), key.keyGuid, null, null, null, null]);
+    rows.push([
+      '##MS_DatabaseMasterKey##',
+      1,
+      101,
+      isAes ? 256 : 128,
+      isAes ? 'A3' : 'D3',
+      key.algorithm,
+      date(key.createDate),
+      date(key.createDate),
+      key.keyGuid,
+      null,
+      null,
+      null,
+      null,
+    ]);
   }
   if (database.name === 'master') {
     const installed = date(database.createDate);
-    rows.push(['##MS_ServiceMasterKey##', 1, 102, aes ? 256 : 128, aes ? 'A3' : 'D3', aes ? 'AES_256' : 'TRIPLE_DES', installed, installed, database.familyGuid, null, null, null, null]);
+    rows.push([
+      '##MS_ServiceMasterKey##',
+      1,
+      102,
+      aes ? 256 : 128,
+      aes ? 'A3' : 'D3',
+      aes ? 'AES_256' : 'TRIPLE_DES',
+      installed,
+      installed,
+      database.familyGuid,
+      null,
+      null,
+      null,
+      null,
+    ]);
   }
   return { columns, rows };
 }
@@ -86,9 +148,19 @@ const LOGIN_TYPES: Record<Login['type'], string> = { S: 'SQL_LOGIN', U: 'WINDOWS
 
 export function sysServerPrincipals(ctx: CatalogContext): Relation {
   const columns = [
-    sysname('name'), int('principal_id'), varbinary('sid', 85), char('type', 1), nvarchar('type_desc', 60), int('is_disabled', true),
-    datetime('create_date'), datetime('modify_date'), sysname('default_database_name', true), sysname('default_language_name', true),
-    int('credential_id', true), int('owning_principal_id', true), bit('is_fixed_role'),
+    sysname('name'),
+    int('principal_id'),
+    varbinary('sid', 85),
+    char('type', 1),
+    nvarchar('type_desc', 60),
+    int('is_disabled', true),
+    datetime('create_date'),
+    datetime('modify_date'),
+    sysname('default_database_name', true),
+    sysname('default_language_name', true),
+    int('credential_id', true),
+    int('owning_principal_id', true),
+    bit('is_fixed_role'),
   ];
   const installed = date(ctx.instance.databases['master']?.createDate);
   const rows: SqlValue[][] = [];
@@ -97,8 +169,19 @@ export function sysServerPrincipals(ctx: CatalogContext): Relation {
   }
   for (const login of Object.values(ctx.instance.logins)) {
     rows.push([
-      login.name, login.principalId, hex(login.sidHex), login.type, LOGIN_TYPES[login.type], login.isDisabled ? 1 : 0,
-      date(login.createDate), date(login.createDate), login.defaultDatabase, login.defaultLanguage ?? 'us_english', null, null, false,
+      login.name,
+      login.principalId,
+      hex(login.sidHex),
+      login.type,
+      LOGIN_TYPES[login.type],
+      login.isDisabled ? 1 : 0,
+      date(login.createDate),
+      date(login.createDate),
+      login.defaultDatabase,
+      login.defaultLanguage ?? 'us_english',
+      null,
+      null,
+      false,
     ]);
   }
   rows.sort((a, b) => (a[1] as number) - (b[1] as number));
@@ -106,29 +189,71 @@ export function sysServerPrincipals(ctx: CatalogContext): Relation {
 }
 
 const FIXED_DATABASE_ROLES: [string, number][] = [
-  ['public', 0], ['db_owner', 16384], ['db_accessadmin', 16385], ['db_securityadmin', 16386], ['db_ddladmin', 16387],
-  ['db_backupoperator', 16389], ['db_datareader', 16390], ['db_datawriter', 16391], ['db_denydatareader', 16392], ['db_denydatawriter', 16393],
+  ['public', 0],
+  ['db_owner', 16384],
+  ['db_accessadmin', 16385],
+  ['db_securityadmin', 16386],
+  ['db_ddladmin', 16387],
+  ['db_backupoperator', 16389],
+  ['db_datareader', 16390],
+  ['db_datawriter', 16391],
+  ['db_denydatareader', 16392],
+  ['db_denydatawriter', 16393],
 ];
 
 export function sysDatabasePrincipals(ctx: CatalogContext, database: DatabaseState): Relation {
   const columns = [
-    sysname('name'), int('principal_id'), char('type', 1), nvarchar('type_desc', 60), sysname('default_schema_name', true), datetime('create_date'),
-    datetime('modify_date'), int('owning_principal_id', true), varbinary('sid', 85), bit('is_fixed_role'), int('authentication_type'), nvarchar('authentication_type_desc', 60),
+    sysname('name'),
+    int('principal_id'),
+    char('type', 1),
+    nvarchar('type_desc', 60),
+    sysname('default_schema_name', true),
+    datetime('create_date'),
+    datetime('modify_date'),
+    int('owning_principal_id', true),
+    varbinary('sid', 85),
+    bit('is_fixed_role'),
+    int('authentication_type'),
+    nvarchar('authentication_type_desc', 60),
   ];
   const created = date(database.createDate);
   const rows: SqlValue[][] = [];
   for (const user of Object.values(database.users)) {
     const login = user.loginSidHex ? Object.values(ctx.instance.logins).find((candidate) => candidate.sidHex === user.loginSidHex) : undefined;
-    const auth: [number, string] = user.name === 'guest' || !user.loginSidHex ? [0, 'NONE'] : login?.type === 'U' || user.type === 'U' ? [3, 'WINDOWS'] : [1, 'INSTANCE'];
+    const auth: [number, string] =
+      user.name === 'guest' || !user.loginSidHex ? [0, 'NONE'] : login?.type === 'U' || user.type === 'U' ? [3, 'WINDOWS'] : [1, 'INSTANCE'];
     rows.push([
-      user.name, user.principalId, user.type, user.type === 'U' ? 'WINDOWS_USER' : user.type === 'C' ? 'CERTIFICATE_MAPPED_USER' : 'SQL_USER',
-      'dbo', date(user.createDate), date(user.createDate), null, hex(user.loginSidHex), false, auth[0], auth[1],
+      user.name,
+      user.principalId,
+      user.type,
+      user.type === 'U' ? 'WINDOWS_USER' : user.type === 'C' ? 'CERTIFICATE_MAPPED_USER' : 'SQL_USER',
+      'dbo',
+      date(user.createDate),
+      date(user.createDate),
+      null,
+      hex(user.loginSidHex),
+      false,
+      auth[0],
+      auth[1],
     ]);
   }
   rows.push(['INFORMATION_SCHEMA', 3, 'S', 'SQL_USER', null, created, created, null, null, false, 0, 'NONE']);
   rows.push(['sys', 4, 'S', 'SQL_USER', null, created, created, null, null, false, 0, 'NONE']);
   for (const [role, id] of FIXED_DATABASE_ROLES) {
-    rows.push([role, id, 'R', 'DATABASE_ROLE', null, created, created, 1, Buffer.from([1, 5, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, id & 0xff]), role !== 'public', 0, 'NONE']);
+    rows.push([
+      role,
+      id,
+      'R',
+      'DATABASE_ROLE',
+      null,
+      created,
+      created,
+      1,
+      Buffer.from([1, 5, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, id & 0xff]),
+      role !== 'public',
+      0,
+      'NONE',
+    ]);
   }
   rows.sort((a, b) => (a[1] as number) - (b[1] as number));
   return { columns, rows };
@@ -138,8 +263,16 @@ const PERMISSION_STATES = { G: 'GRANT', W: 'GRANT_WITH_GRANT_OPTION', D: 'DENY' 
 
 export function sysServerPermissions(ctx: CatalogContext): Relation {
   const columns = [
-    tinyint('class'), nvarchar('class_desc', 60), int('major_id'), int('minor_id'), int('grantee_principal_id'), int('grantor_principal_id'),
-    char('type', 4), nvarchar('permission_name', 128), char('state', 1), nvarchar('state_desc', 60),
+    tinyint('class'),
+    nvarchar('class_desc', 60),
+    int('major_id'),
+    int('minor_id'),
+    int('grantee_principal_id'),
+    int('grantor_principal_id'),
+    char('type', 4),
+    nvarchar('permission_name', 128),
+    char('state', 1),
+    nvarchar('state_desc', 60),
   ];
   const rows: SqlValue[][] = [];
   // What every instance has: public may connect to the TSQL endpoints, each login may CONNECT SQL.
@@ -148,8 +281,16 @@ export function sysServerPermissions(ctx: CatalogContext): Relation {
   for (const login of Object.values(ctx.instance.logins)) rows.push([100, 'SERVER', 0, 0, login.principalId, 1, 'COSQ', 'CONNECT SQL', 'G', 'GRANT']);
   for (const permission of ctx.instance.serverPermissions) {
     rows.push([
-      permission.class, permission.class === 105 ? 'ENDPOINT' : 'SERVER', permission.majorId, 0, permission.granteePrincipalId, permission.grantorPrincipalId,
-      permission.type.padEnd(4), permissionName(permission.type, permission.class), permission.state, PERMISSION_STATES[permission.state],
+      permission.class,
+      permission.class === 105 ? 'ENDPOINT' : 'SERVER',
+      permission.majorId,
+      0,
+      permission.granteePrincipalId,
+      permission.grantorPrincipalId,
+      permission.type.padEnd(4),
+      permissionName(permission.type, permission.class),
+      permission.state,
+      PERMISSION_STATES[permission.state],
     ]);
   }
   return { columns, rows };

@@ -11,9 +11,19 @@ import type { CatalogContext } from './context.js';
 
 export function sysDmOsVolumeStats(ctx: CatalogContext): Relation {
   const columns = [
-    int('database_id'), int('file_id'), nvarchar('volume_mount_point', 512), nvarchar('volume_id', 512), nvarchar('logical_volume_name', 512),
-    nvarchar('file_system_type', 512), bigint('total_bytes'), bigint('available_bytes'), tinyint('supports_compression'), tinyint('supports_alternate_streams'),
-    tinyint('supports_sparse_files'), tinyint('is_read_only'), tinyint('is_compressed'),
+    int('database_id'),
+    int('file_id'),
+    nvarchar('volume_mount_point', 512),
+    nvarchar('volume_id', 512),
+    nvarchar('logical_volume_name', 512),
+    nvarchar('file_system_type', 512),
+    bigint('total_bytes'),
+    bigint('available_bytes'),
+    tinyint('supports_compression'),
+    tinyint('supports_alternate_streams'),
+    tinyint('supports_sparse_files'),
+    tinyint('is_read_only'),
+    tinyint('is_compressed'),
   ];
   const host = hostOf(ctx.lab, ctx.instance);
   const rows: SqlValue[][] = [];
@@ -22,8 +32,21 @@ export function sysDmOsVolumeStats(ctx: CatalogContext): Relation {
       const volume = volumeOf(host, file.physicalName);
       if (!volume) return;
       const drive = driveOf(file.physicalName);
-      rows.push([database.databaseId, index + 1, `${drive}\\`, `\\\\?\\Volume{${host.name}-${drive.slice(0, 1)}}\\`, drive === 'C:' ? 'OS' : 'SQL', 'NTFS',
-        Math.round(volume.totalMB * MB), Math.round(volume.freeMB * MB), 1, 1, 1, 0, 0]);
+      rows.push([
+        database.databaseId,
+        index + 1,
+        `${drive}\\`,
+        `\\\\?\\Volume{${host.name}-${drive.slice(0, 1)}}\\`,
+        drive === 'C:' ? 'OS' : 'SQL',
+        'NTFS',
+        Math.round(volume.totalMB * MB),
+        Math.round(volume.freeMB * MB),
+        1,
+        1,
+        1,
+        0,
+        0,
+      ]);
     });
   }
   return { columns, rows };

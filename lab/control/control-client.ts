@@ -24,7 +24,13 @@ export async function sendControl<T = unknown>(root: string, request: ControlReq
   const body = JSON.stringify(request);
   const response = await new Promise<ControlResponse>((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port: endpoint.port, path: '/control', method: 'POST', headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port: endpoint.port,
+        path: '/control',
+        method: 'POST',
+        headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');

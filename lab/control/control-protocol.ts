@@ -21,7 +21,15 @@ export type ControlRequest =
   | { op: 'copy'; instance: string; from: string; to: string }
   /** The site has an Always On availability group with a replica on the instance (and on `otherReplicas`,
    * server name → endpoint URL); without `endpointUrl` the group is removed. */
-  | { op: 'availability-group'; instance: string; name: string; endpointUrl?: string; otherReplicas?: Record<string, string>; replicaServerName?: string; databases?: string[] }
+  | {
+      op: 'availability-group';
+      instance: string;
+      name: string;
+      endpointUrl?: string;
+      otherReplicas?: Record<string, string>;
+      replicaServerName?: string;
+      databases?: string[];
+    }
   /** Without name/value: the instance's switches; with them: set one (all instances when instance is '*'). */
   | { op: 'behaviour'; instance: string; name?: string; value?: string };
 
@@ -41,7 +49,11 @@ export type ControlResponse = { ok: true; result: unknown } | { ok: false; error
 export class ControlError extends Error {
   /** `usage`: the request named something the lab does not have (an instance, a switch, a value):
    * the CLI exits 2, as for any bad argument. */
-  constructor(message: string, readonly hint?: string, readonly usage = false) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+    readonly usage = false,
+  ) {
     super(message);
     this.name = 'ControlError';
   }

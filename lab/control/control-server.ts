@@ -36,8 +36,9 @@ export async function startControlServer(handle: (request: ControlRequest) => Pr
         try {
           reply(200, { ok: true, result: await handle(request) });
         } catch (error) {
-          if (error instanceof ControlError) reply(200, { ok: false, error: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.usage ? { usage: true } : {}) });
-          else reply(500, { ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+          if (error instanceof ControlError)
+            reply(200, { ok: false, error: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.usage ? { usage: true } : {}) });
+          else reply(500, { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
         }
       },
       (error: unknown) => reply(400, { ok: false, error: String(error) }),
@@ -50,10 +51,11 @@ export async function startControlServer(handle: (request: ControlRequest) => Pr
   return {
     port: (server.address() as AddressInfo).port,
     token,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -48,7 +48,9 @@ export function changeHost(lab: LabState, instance: InstanceState, change: HostC
       }
       const key = `${drive}:`;
       addDirectory(host, key);
-      const usedByFiles = Object.values(host.files).filter((f) => f.path.toUpperCase().startsWith(key)).reduce((sum, f) => sum + (f.kind === 'data' ? f.sizeMB : 0), 0);
+      const usedByFiles = Object.values(host.files)
+        .filter((f) => f.path.toUpperCase().startsWith(key))
+        .reduce((sum, f) => sum + (f.kind === 'data' ? f.sizeMB : 0), 0);
       windows.volumes[key] = { totalMB: change.totalGB! * 1024, otherUsedMB: Math.max(0, (change.totalGB! - change.freeGB!) * 1024 - usedByFiles) };
       break;
     }

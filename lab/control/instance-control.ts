@@ -32,7 +32,8 @@ export function applyFault(lab: LabState, instance: InstanceState, kind: FaultKi
       fault.slowMs = ms;
       return;
     case 'clock':
-      if (ms === undefined || !Number.isInteger(ms) || Math.abs(ms) > MAX_CLOCK_OFFSET_MS) throw new ControlError('clock needs an offset in milliseconds within ±100 years (0 sets the real time)', undefined, true);
+      if (ms === undefined || !Number.isInteger(ms) || Math.abs(ms) > MAX_CLOCK_OFFSET_MS)
+        throw new ControlError('clock needs an offset in milliseconds within ±100 years (0 sets the real time)', undefined, true);
       if (ms === 0) delete fault.clockOffsetMs;
       else fault.clockOffsetMs = ms;
       return;
@@ -104,7 +105,16 @@ function firstUserDatabase(instance: InstanceState): string {
 export function setWorkload(instance: InstanceState, tps: number, database?: string): Record<string, number> {
   if (!Number.isFinite(tps) || tps < 0 || tps > 100_000) throw new ControlError('the workload needs transactions per second between 0 and 100000');
   const targets = Object.values(instance.databases).filter((d) => !d.isSystem && (database === undefined || d.name.toLowerCase() === database.toLowerCase()));
-  if (targets.length === 0) throw new ControlError(`${instance.name} has no user database${database ? ` named ${database}` : ''}`, `databases: ${Object.values(instance.databases).filter((d) => !d.isSystem).map((d) => d.name).join(', ') || 'none'}`);
+  if (targets.length === 0)
+    throw new ControlError(
+      `${instance.name} has no user database${database ? ` named ${database}` : ''}`,
+      `databases: ${
+        Object.values(instance.databases)
+          .filter((d) => !d.isSystem)
+          .map((d) => d.name)
+          .join(', ') || 'none'
+      }`,
+    );
   for (const d of targets) d.workloadTps = tps;
   return Object.fromEntries(targets.map((d) => [d.name, d.workloadTps]));
 }

@@ -17,7 +17,12 @@ export function onSessionsThrownOut(drop: (instanceName: string, spids: number[]
   return onClientsDisconnected((event) => drop(event.instance, liveSessionsUsing(event.instance, event.database, event.exceptSpid ?? 0)));
 }
 
-export function listen(options: { instance: InstanceState; handler: SqlHandler; tls: { key: string | Buffer; cert: string | Buffer }; delayMs: () => number }): Promise<TdsListener> {
+export function listen(options: {
+  instance: InstanceState;
+  handler: SqlHandler;
+  tls: { key: string | Buffer; cert: string | Buffer };
+  delayMs: () => number;
+}): Promise<TdsListener> {
   const { major, minor, build } = versionFacts(options.instance.version);
   return startTdsListener({
     host: '127.0.0.1',

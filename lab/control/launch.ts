@@ -42,14 +42,19 @@ export async function startLabProcess(options: StartOptions): Promise<StartResul
   mkdirSync(dir.root, { recursive: true, mode: 0o700 });
   const out = openSync(dir.processLog, 'a');
   const { args, cwd } = options.labProcess ? { args: [options.labProcess], cwd: dirname(options.labProcess) } : labProcessArgs();
-  const child = spawn(process.execPath, [
-    ...args,
-    '--dir', dir.root,
-    ...(options.witness ? ['--witness'] : []),
-    ...(options.version ? ['--version', options.version] : []),
-    ...(options.edition ? ['--edition', options.edition] : []),
-    ...(options.site ? ['--site', options.site] : []),
-  ], { cwd, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(
+    process.execPath,
+    [
+      ...args,
+      '--dir',
+      dir.root,
+      ...(options.witness ? ['--witness'] : []),
+      ...(options.version ? ['--version', options.version] : []),
+      ...(options.edition ? ['--edition', options.edition] : []),
+      ...(options.site ? ['--site', options.site] : []),
+    ],
+    { cwd, detached: true, stdio: ['ignore', out, out] },
+  );
   closeSync(out);
   let exitCode: number | null = null;
   child.once('exit', (code, signal) => (exitCode = code ?? (signal ? 128 : 1)));

@@ -61,7 +61,10 @@ export interface RunningLab {
 }
 
 export class LabAlreadyRunningError extends ControlError {
-  constructor(readonly pid: number, root: string) {
+  constructor(
+    readonly pid: number,
+    root: string,
+  ) {
     super(`a lab is already running in ${root} (pid ${pid})`, `stop it with: mirrorbook lab stop --dir ${root}`);
     this.name = 'LabAlreadyRunningError';
   }
@@ -108,14 +111,19 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   };
 
   const listeners = new Map<string, TdsListener>();
-  const handlers = new Map(Object.values(lab.instances).map((instance) => [instance.name, createInstanceHandler({
-    lab,
-    instanceName: instance.name,
-    now,
-    changed,
-    logBatch: (record: BatchRecord) => appendFileSync(batchLogPath(dir, instance.name), JSON.stringify(record) + '\n'),
-    fault: () => faultOf(lab, instance.name),
-  })]));
+  const handlers = new Map(
+    Object.values(lab.instances).map((instance) => [
+      instance.name,
+      createInstanceHandler({
+        lab,
+        instanceName: instance.name,
+        now,
+        changed,
+        logBatch: (record: BatchRecord) => appendFileSync(batchLogPath(dir, instance.name), JSON.stringify(record) + '\n'),
+        fault: () => faultOf(lab, instance.name),
+      }),
+    ]),
+  );
 
   const startListener = async (instance: InstanceState): Promise<void> => {
     try {
@@ -133,7 +141,11 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
       log(`${instance.name} listening on 127.0.0.1:${listener.port}`);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') throw new ControlError(`port ${instance.tdsPort} of ${instance.name} is in use by another process`, `free the port, or start a fresh lab in another --dir`);
+      if (code === 'EADDRINUSE')
+        throw new ControlError(
+          `port ${instance.tdsPort} of ${instance.name} is in use by another process`,
+          `free the port, or start a fresh lab in another --dir`,
+        );
       throw error;
     }
   };
@@ -211,7 +223,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
       if (advanceLab(lab, now())) changed();
     } catch (error) {
       // A simulation bug must not take the whole lab (and its clients) down: report it and go on.
-      log(`advanceLab failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      log(`advanceLab failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
   };
 
@@ -259,12 +271,17 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
         const hosts = targets.map((instance) => changeHost(lab, instance, request.change));
         changed();
         flush();
-        return [...new Set(hosts)].map((host) => ({ host: host.name, windows: { ...host.windows, localAccounts: Object.keys(host.windows?.localAccounts ?? {}) } }));
+        return [...new Set(hosts)].map((host) => ({
+          host: host.name,
+          windows: { ...host.windows, localAccounts: Object.keys(host.windows?.localAccounts ?? {}) },
+        }));
       }
       case 'disconnect': {
         const instance = instanceNamed(request.instance);
         const listener = listeners.get(instance.name);
-        const spids = liveSessions(instance.name).filter((s) => s.info.appName.startsWith(request.program)).map((s) => s.info.spid);
+        const spids = liveSessions(instance.name)
+          .filter((s) => s.info.appName.startsWith(request.program))
+          .map((s) => s.info.spid);
         const dropped = listener ? spids.filter((spid) => listener.dropSession(spid)) : [];
         log(`${instance.name}: sessions ${dropped.join(', ') || '(none)'} of '${request.program}' disconnected`);
         return { dropped };
@@ -287,7 +304,11 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
           flush();
           return { host: instance.host, path: copied.path };
         } catch (error) {
-          if (error instanceof FileSystemError) throw new ControlError(`cannot copy ${request.from} to ${request.to} on ${instance.host}: ${error.message}`, 'paths are as seen from that host: a local path (D:\\Jobs\\x.trn) or a share (\\\\HOST\\share\\x.trn)');
+          if (error instanceof FileSystemError)
+            throw new ControlError(
+              `cannot copy ${request.from} to ${request.to} on ${instance.host}: ${error.message}`,
+              'paths are as seen from that host: a local path (D:\\Jobs\\x.trn) or a share (\\\\HOST\\share\\x.trn)',
+            );
           throw error;
         }
       }
@@ -295,8 +316,15 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
         const instance = instanceNamed(request.instance);
         const others = (instance.availabilityGroups ?? []).filter((g) => g.name.toLowerCase() !== request.name.toLowerCase());
         if (request.endpointUrl !== undefined) {
-          const replicas = [[request.replicaServerName ?? instance.name, request.endpointUrl], ...Object.entries(request.otherReplicas ?? {})].map(([serverName, endpointUrl]) => ({ replicaId: newGuid(), serverName: serverName!, endpointUrl: endpointUrl! }));
-          others.push({ groupId: newGuid(), name: request.name, replicas, ...(request.databases ? { databases: request.databases.map((name) => ({ name, groupDatabaseId: newGuid() })) } : {}) });
+          const replicas = [[request.replicaServerName ?? instance.name, request.endpointUrl], ...Object.entries(request.otherReplicas ?? {})].map(
+            ([serverName, endpointUrl]) => ({ replicaId: newGuid(), serverName: serverName!, endpointUrl: endpointUrl! }),
+          );
+          others.push({
+            groupId: newGuid(),
+            name: request.name,
+            replicas,
+            ...(request.databases ? { databases: request.databases.map((name) => ({ name, groupDatabaseId: newGuid() })) } : {}),
+          });
         }
         instance.availabilityGroups = others;
         changed();

@@ -27,13 +27,23 @@ const jobNamed = (instance: InstanceState, name: string | null): AgentJob => {
 
 /** sp_add_jobstep's documented defaults for what a step does next (on_success_action 1 = quit
  * reporting success: a job whose steps omit it stops after its first step). */
-export const STEP_DEFAULTS: Required<Pick<AgentJobStep, 'onSuccessAction' | 'onSuccessStepId' | 'onFailAction' | 'onFailStepId' | 'retryAttempts' | 'retryInterval'>> = {
-  onSuccessAction: 1, onSuccessStepId: 0, onFailAction: 2, onFailStepId: 0, retryAttempts: 0, retryInterval: 0,
+export const STEP_DEFAULTS: Required<
+  Pick<AgentJobStep, 'onSuccessAction' | 'onSuccessStepId' | 'onFailAction' | 'onFailStepId' | 'retryAttempts' | 'retryInterval'>
+> = {
+  onSuccessAction: 1,
+  onSuccessStepId: 0,
+  onFailAction: 2,
+  onFailStepId: 0,
+  retryAttempts: 0,
+  retryInterval: 0,
 };
 
 /** sp_add_jobschedule's documented defaults (active_start_date: the day it is added). */
 export const SCHEDULE_DEFAULTS: Required<Pick<AgentSchedule, 'freqRelativeInterval' | 'freqRecurrenceFactor' | 'activeEndDate' | 'activeEndTime'>> = {
-  freqRelativeInterval: 0, freqRecurrenceFactor: 0, activeEndDate: 99991231, activeEndTime: 235959,
+  freqRelativeInterval: 0,
+  freqRecurrenceFactor: 0,
+  activeEndDate: 99991231,
+  activeEndTime: 235959,
 };
 
 const yyyymmdd = (at: Date): number => Number(at.toISOString().slice(0, 10).replaceAll('-', ''));
@@ -45,18 +55,39 @@ export function agentProcedure(instance: InstanceState, procedure: string, arg: 
   switch (procedure) {
     case 'sp_add_job': {
       const name = arg('@job_name') ?? '';
-      if ((instance.agentJobs ?? []).some((j) => j.name.toLowerCase() === name.toLowerCase())) throw new SqlError(14261, `The specified @name ('${name}') already exists.`);
-      instance.agentJobs = [...(instance.agentJobs ?? []), { jobId: newGuid(), name, enabled: number(arg('@enabled'), 1) === 1, description: arg('@description'), createdAt: now.toISOString(), steps: [], schedules: [] }];
+      if ((instance.agentJobs ?? []).some((j) => j.name.toLowerCase() === name.toLowerCase()))
+        throw new SqlError(14261, `The specified @name ('${name}') already exists.`);
+      instance.agentJobs = [
+        ...(instance.agentJobs ?? []),
+        {
+          jobId: newGuid(),
+          name,
+          enabled: number(arg('@enabled'), 1) === 1,
+          description: arg('@description'),
+          createdAt: now.toISOString(),
+          steps: [],
+          schedules: [],
+        },
+      ];
       return;
     }
     case 'sp_add_jobstep': {
       const job = jobNamed(instance, arg('@job_name'));
       const stepId = number(arg('@step_id'), job.steps.length + 1);
       const subsystem = (arg('@subsystem') ?? 'TSQL').toUpperCase();
-      job.steps.push({ stepId, stepName: arg('@step_name') ?? '', subsystem: subsystem === 'CMDEXEC' ? 'CmdExec' : subsystem === 'POWERSHELL' ? 'PowerShell' : 'TSQL', command: arg('@command') ?? '', databaseName: arg('@database_name') ?? 'master',
-        onSuccessAction: number(arg('@on_success_action'), STEP_DEFAULTS.onSuccessAction), onSuccessStepId: number(arg('@on_success_step_id'), STEP_DEFAULTS.onSuccessStepId),
-        onFailAction: number(arg('@on_fail_action'), STEP_DEFAULTS.onFailAction), onFailStepId: number(arg('@on_fail_step_id'), STEP_DEFAULTS.onFailStepId),
-        retryAttempts: number(arg('@retry_attempts'), STEP_DEFAULTS.retryAttempts), retryInterval: number(arg('@retry_interval'), STEP_DEFAULTS.retryInterval) });
+      job.steps.push({
+        stepId,
+        stepName: arg('@step_name') ?? '',
+        subsystem: subsystem === 'CMDEXEC' ? 'CmdExec' : subsystem === 'POWERSHELL' ? 'PowerShell' : 'TSQL',
+        command: arg('@command') ?? '',
+        databaseName: arg('@database_name') ?? 'master',
+        onSuccessAction: number(arg('@on_success_action'), STEP_DEFAULTS.onSuccessAction),
+        onSuccessStepId: number(arg('@on_success_step_id'), STEP_DEFAULTS.onSuccessStepId),
+        onFailAction: number(arg('@on_fail_action'), STEP_DEFAULTS.onFailAction),
+        onFailStepId: number(arg('@on_fail_step_id'), STEP_DEFAULTS.onFailStepId),
+        retryAttempts: number(arg('@retry_attempts'), STEP_DEFAULTS.retryAttempts),
+        retryInterval: number(arg('@retry_interval'), STEP_DEFAULTS.retryInterval),
+      });
       job.steps.sort((a, b) => a.stepId - b.stepId);
       return;
     }
@@ -64,10 +95,19 @@ export function agentProcedure(instance: InstanceState, procedure: string, arg: 
       const job = jobNamed(instance, arg('@job_name'));
       const scheduleId = 1 + Math.max(0, ...(instance.agentJobs ?? []).flatMap((j) => (j.schedules ?? []).map((s) => s.scheduleId)));
       (job.schedules ??= []).push({
-        scheduleId, name: arg('@name') ?? '', enabled: number(arg('@enabled'), 1) === 1, freqType: number(arg('@freq_type'), 0), freqInterval: number(arg('@freq_interval'), 0),
-        freqSubdayType: number(arg('@freq_subday_type'), 0), freqSubdayInterval: number(arg('@freq_subday_interval'), 0), activeStartTime: number(arg('@active_start_time'), 0),
-        freqRelativeInterval: number(arg('@freq_relative_interval'), SCHEDULE_DEFAULTS.freqRelativeInterval), freqRecurrenceFactor: number(arg('@freq_recurrence_factor'), SCHEDULE_DEFAULTS.freqRecurrenceFactor),
-        activeStartDate: number(arg('@active_start_date'), yyyymmdd(now)), activeEndDate: number(arg('@active_end_date'), SCHEDULE_DEFAULTS.activeEndDate), activeEndTime: number(arg('@active_end_time'), SCHEDULE_DEFAULTS.activeEndTime),
+        scheduleId,
+        name: arg('@name') ?? '',
+        enabled: number(arg('@enabled'), 1) === 1,
+        freqType: number(arg('@freq_type'), 0),
+        freqInterval: number(arg('@freq_interval'), 0),
+        freqSubdayType: number(arg('@freq_subday_type'), 0),
+        freqSubdayInterval: number(arg('@freq_subday_interval'), 0),
+        activeStartTime: number(arg('@active_start_time'), 0),
+        freqRelativeInterval: number(arg('@freq_relative_interval'), SCHEDULE_DEFAULTS.freqRelativeInterval),
+        freqRecurrenceFactor: number(arg('@freq_recurrence_factor'), SCHEDULE_DEFAULTS.freqRecurrenceFactor),
+        activeStartDate: number(arg('@active_start_date'), yyyymmdd(now)),
+        activeEndDate: number(arg('@active_end_date'), SCHEDULE_DEFAULTS.activeEndDate),
+        activeEndTime: number(arg('@active_end_time'), SCHEDULE_DEFAULTS.activeEndTime),
       });
       return;
     }
@@ -84,4 +124,3 @@ export function agentProcedure(instance: InstanceState, procedure: string, arg: 
     }
   }
 }
-

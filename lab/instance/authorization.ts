@@ -17,9 +17,7 @@ import { SqlError } from '../errors.js';
 import type { DatabaseState } from '../model.js';
 import type { Statement } from '../sql/ast.js';
 import type { ExecEnv } from '../server/env.js';
-import {
-  hasDatabasePermission, hasEndpointPermission, hasServerPermission, isDatabaseRoleMember, isSysadminLogin,
-} from './effective-permissions.js';
+import { hasDatabasePermission, hasEndpointPermission, hasServerPermission, isDatabaseRoleMember, isSysadminLogin } from './effective-permissions.js';
 import { findDatabase, sessionLogin } from './scope.js';
 import { isRoleMember } from './server-roles.js';
 
@@ -67,7 +65,8 @@ export function authorize(env: ExecEnv, statement: Statement): void {
       return;
     case 'alterEndpoint':
     case 'dropEndpoint':
-      if (!hasEndpointPermission(env.instance, sessionLogin(env), 'ALTER')) throw cannot(statement.kind === 'alterEndpoint' ? 'alter' : 'drop', 'endpoint', statement.name);
+      if (!hasEndpointPermission(env.instance, sessionLogin(env), 'ALTER'))
+        throw cannot(statement.kind === 'alterEndpoint' ? 'alter' : 'drop', 'endpoint', statement.name);
       return;
     case 'permission':
       return authorizePermission(env, statement, current);
@@ -120,16 +119,23 @@ export function authorize(env: ExecEnv, statement: Statement): void {
       return;
     case 'alterDatabase':
       if (!databasePermission(env, database(env, statement.name), 'ALTER')) {
-        throw new SqlError(5011, `User does not have permission to alter database '${statement.name}', the database does not exist, or the database is not in a state that allows access checks.`, {
-          class: 14,
-          followUps: [new SqlError(5069, 'ALTER DATABASE statement failed.')],
-        });
+        throw new SqlError(
+          5011,
+          `User does not have permission to alter database '${statement.name}', the database does not exist, or the database is not in a state that allows access checks.`,
+          {
+            class: 14,
+            followUps: [new SqlError(5069, 'ALTER DATABASE statement failed.')],
+          },
+        );
       }
       return;
     case 'backup': {
       const command = statement.target === 'LOG' ? 'BACKUP LOG' : 'BACKUP DATABASE';
       if (!databasePermission(env, database(env, statement.database), command)) {
-        throw new SqlError(262, `${command} permission denied in database '${statement.database}'.`, { class: 14, followUps: [new SqlError(3013, `${command} is terminating abnormally.`)] });
+        throw new SqlError(262, `${command} permission denied in database '${statement.database}'.`, {
+          class: 14,
+          followUps: [new SqlError(3013, `${command} is terminating abnormally.`)],
+        });
       }
       return;
     }
@@ -137,10 +143,15 @@ export function authorize(env: ExecEnv, statement: Statement): void {
       // "RESTORE Statements" (Permissions): over an existing database sysadmin or dbcreator (or its
       // owner, sa here); a new database needs CREATE DATABASE.
       const exists = database(env, statement.database) !== undefined;
-      const allowed = exists ? isRoleMember(env.instance, env.session.login, 'dbcreator') || serverPermission(env, 'CONTROL SERVER') : serverPermission(env, 'CREATE ANY DATABASE');
+      const allowed = exists
+        ? isRoleMember(env.instance, env.session.login, 'dbcreator') || serverPermission(env, 'CONTROL SERVER')
+        : serverPermission(env, 'CREATE ANY DATABASE');
       if (!allowed) {
         const command = statement.target === 'LOG' ? 'RESTORE LOG' : 'RESTORE DATABASE';
-        throw new SqlError(3110, `User does not have permission to RESTORE database '${statement.database}'.`, { class: 14, followUps: [new SqlError(3013, `${command} is terminating abnormally.`)] });
+        throw new SqlError(3110, `User does not have permission to RESTORE database '${statement.database}'.`, {
+          class: 14,
+          followUps: [new SqlError(3013, `${command} is terminating abnormally.`)],
+        });
       }
       return;
     }
@@ -162,12 +173,14 @@ export function authorize(env: ExecEnv, statement: Statement): void {
 function authorizePermission(env: ExecEnv, statement: Extract<Statement, { kind: 'permission' }>, current: DatabaseState | undefined): void {
   const on = statement.on;
   if (on?.class === 'ENDPOINT') {
-    if (!hasEndpointPermission(env.instance, sessionLogin(env), 'CONTROL') && !serverPermission(env, 'ALTER ANY ENDPOINT')) throw cannot('find', 'endpoint', on.name.at(-1) ?? '');
+    if (!hasEndpointPermission(env.instance, sessionLogin(env), 'CONTROL') && !serverPermission(env, 'ALTER ANY ENDPOINT'))
+      throw cannot('find', 'endpoint', on.name.at(-1) ?? '');
     return;
   }
   if (on) {
     // An object's permissions: its database's owner (db_owner) or db_securityadmin.
-    if (!control(env, current) && !isDatabaseRoleMember(env.instance, sessionLogin(env), current!, 'db_securityadmin')) throw cannot('find', 'object', on.name.join('.'));
+    if (!control(env, current) && !isDatabaseRoleMember(env.instance, sessionLogin(env), current!, 'db_securityadmin'))
+      throw cannot('find', 'object', on.name.join('.'));
     return;
   }
   if (env.session.database.toLowerCase() === 'master' && isServerPermissionName(statement.permissions)) {
@@ -189,7 +202,12 @@ export function requireServerRoleMembership(env: ExecEnv, role: string): void {
 }
 
 /** SELECT / INSERT on dbo.<table>: 229 names the object, its database and schema. */
-export function requireObjectPermission(env: Pick<ExecEnv, 'instance' | 'session'>, db: DatabaseState | undefined, table: string, permission: 'SELECT' | 'INSERT'): void {
+export function requireObjectPermission(
+  env: Pick<ExecEnv, 'instance' | 'session'>,
+  db: DatabaseState | undefined,
+  table: string,
+  permission: 'SELECT' | 'INSERT',
+): void {
   const login = sessionLogin(env);
   if (!db || isSysadminLogin(env.instance, login) || hasDatabasePermission(env.instance, login, db, permission, `dbo.${table.toLowerCase()}`)) return;
   throw new SqlError(229, `The ${permission} permission was denied on the object '${table}', database '${db.name}', schema 'dbo'.`, { class: 14 });

@@ -115,7 +115,13 @@ function owner(env: ExecEnv, database: DatabaseState, authorization: string | un
   return user.principalId;
 }
 
-function selfSigned(env: ExecEnv, request: CreateCertificateRequest, source: Extract<CertificateSource, { kind: 'new' }>, ownerId: number, now: Date): Certificate {
+function selfSigned(
+  env: ExecEnv,
+  request: CreateCertificateRequest,
+  source: Extract<CertificateSource, { kind: 'new' }>,
+  ownerId: number,
+  now: Date,
+): Certificate {
   if (source.subject.length < 1) {
     throw new SqlError(15212, `Invalid certificate subject. The certificate subject must have between 1 and ${MAX_SUBJECT} characters.`);
   }
@@ -152,7 +158,8 @@ function selfSigned(env: ExecEnv, request: CreateCertificateRequest, source: Ext
 /** 15213–15215: the certificate is still created; the warning's class is a behaviour switch. */
 function validityWarnings(env: ExecEnv, start: Date, expiry: Date, now: Date): void {
   const warnings: [number, string][] = [];
-  if (expiry < start) warnings.push([15213, 'Warning: The certificate you created has an invalid validity period; its expiration date precedes its start date.']);
+  if (expiry < start)
+    warnings.push([15213, 'Warning: The certificate you created has an invalid validity period; its expiration date precedes its start date.']);
   else if (expiry < now) warnings.push([15214, 'Warning: The certificate you created has expired.']);
   if (start > now) warnings.push([15215, 'Warning: The certificate you created is not yet valid; its start date is in the future.']);
   for (const [number, message] of warnings) {
@@ -185,7 +192,8 @@ function importPrivateKey(env: ExecEnv, spec: PrivateKeySpec, certificate: Parse
     }
   }
   const result = unsealPrivateKey(blob, spec.decryptionPassword ?? '');
-  if (!result.ok && result.reason === 'invalid') throw spec.binary ? new SqlError(15297, 'The certificate, asymmetric key, or private key data is invalid.') : invalidFile();
+  if (!result.ok && result.reason === 'invalid')
+    throw spec.binary ? new SqlError(15297, 'The certificate, asymmetric key, or private key data is invalid.') : invalidFile();
   if (!result.ok) throw new SqlError(15465, 'The private key password is invalid.');
   if (!keyMatchesCertificate(result.privateKeyPem, certificate.publicKeyPem)) {
     throw new SqlError(15474, 'The private key does not match the public key in the certificate.');
@@ -218,7 +226,10 @@ export function backupCertificate(env: ExecEnv, request: BackupCertificateReques
 
 function writeNew(env: ExecEnv, path: string, content: { kind: 'certificate'; derBase64: string } | { kind: 'private-key'; pvkBase64: string }): void {
   const full = absolute(env, path);
-  const cannotWrite = new SqlError(15240, `Cannot write into file '${full}'. Verify that you have write permissions, that the file path is valid, and that the file does not already exist.`);
+  const cannotWrite = new SqlError(
+    15240,
+    `Cannot write into file '${full}'. Verify that you have write permissions, that the file path is valid, and that the file does not already exist.`,
+  );
   try {
     readFile(env.lab, env.instance, full);
     throw cannotWrite;
@@ -239,7 +250,10 @@ export function dropCertificate(env: ExecEnv, name: string): void {
   if (!found) throw notFound('drop', 'certificate', name);
   const endpoint = env.instance.endpoint;
   if (database.name === 'master' && endpoint?.auth.some((method) => method.kind === 'CERTIFICATE' && method.certificate.toLowerCase() === name.toLowerCase())) {
-    throw new SqlError(15352, `The certificate cannot be dropped because one or more entities are either signed or encrypted using it. To continue, correct the problem and then retry the operation.`);
+    throw new SqlError(
+      15352,
+      `The certificate cannot be dropped because one or more entities are either signed or encrypted using it. To continue, correct the problem and then retry the operation.`,
+    );
   }
   if (database.name === 'master') assertNotProtectingAKey(env.instance, found[1]);
   delete database.certificates[found[0]];

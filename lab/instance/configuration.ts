@@ -34,10 +34,21 @@ export function spConfigure(env: ExecEnv, name: string, value: number | null): v
     return;
   }
   // Changing an option needs ALTER SETTINGS (sysadmin and serveradmin have it).
-  if (!hasServerPermission(env.instance, sessionLogin(env), 'ALTER SETTINGS')) throw new SqlError(15247, 'User does not have permission to perform this action.');
-  if (!Number.isInteger(value) || value < 0 || value > 2) throw new SqlError(15129, `'${value}' is not a valid value for configuration option '${FILESTREAM}'.`);
+  if (!hasServerPermission(env.instance, sessionLogin(env), 'ALTER SETTINGS'))
+    throw new SqlError(15247, 'User does not have permission to perform this action.');
+  if (!Number.isInteger(value) || value < 0 || value > 2)
+    throw new SqlError(15129, `'${value}' is not a valid value for configuration option '${FILESTREAM}'.`);
   env.instance.filestreamAccessLevel = { config: value, run: level.run };
-  env.emit({ kind: 'message', message: { number: 15457, state: 1, class: 10, message: `Configuration option '${FILESTREAM}' changed from ${level.config} to ${value}. Run the RECONFIGURE statement to install.`, line: env.line } });
+  env.emit({
+    kind: 'message',
+    message: {
+      number: 15457,
+      state: 1,
+      class: 10,
+      message: `Configuration option '${FILESTREAM}' changed from ${level.config} to ${value}. Run the RECONFIGURE statement to install.`,
+      line: env.line,
+    },
+  });
   env.changed();
 }
 

@@ -21,5 +21,7 @@ export function canUseDatabase(instance: InstanceState, login: Login | undefined
 }
 
 export function cannotAccess(login: string, database: string): SqlError {
-  return new SqlError(916, `The server principal "${login}" is not able to access the database "${database}" under the current security context.`, { class: 14 });
+  return new SqlError(916, `The server principal "${login}" is not able to access the database "${database}" under the current security context.`, {
+    class: 14,
+  });
 }

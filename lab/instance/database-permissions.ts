@@ -18,12 +18,25 @@ function user(env: ExecEnv, name: string, verb: 'find' | 'add' | 'drop'): Databa
 
 /** Database and object permissions the lab knows; any other name is refused, never stored. */
 const KNOWN = new Set<string>([
-  ...DATABASE_PERMISSION_NAMES, 'EXECUTE', 'REFERENCES', 'CREATE VIEW', 'CREATE PROCEDURE', 'CREATE FUNCTION', 'CREATE SCHEMA', 'ALTER ANY SCHEMA',
-  'ALTER ANY APPLICATION ROLE', 'CHECKPOINT', 'TAKE OWNERSHIP',
+  ...DATABASE_PERMISSION_NAMES,
+  'EXECUTE',
+  'REFERENCES',
+  'CREATE VIEW',
+  'CREATE PROCEDURE',
+  'CREATE FUNCTION',
+  'CREATE SCHEMA',
+  'ALTER ANY SCHEMA',
+  'ALTER ANY APPLICATION ROLE',
+  'CHECKPOINT',
+  'TAKE OWNERSHIP',
 ]);
 
 export function changeDatabasePermission(
-  env: ExecEnv, action: 'GRANT' | 'DENY' | 'REVOKE', permission: string, object: string[] | null, principals: string[],
+  env: ExecEnv,
+  action: 'GRANT' | 'DENY' | 'REVOKE',
+  permission: string,
+  object: string[] | null,
+  principals: string[],
 ): void {
   if (!KNOWN.has(permission)) throw new SqlError(15151, `Cannot find the permission '${permission}', because it does not exist or you do not have permission.`);
   const objectKey = object === null ? null : `dbo.${(object.at(-1) ?? '').toLowerCase()}`;

@@ -35,8 +35,18 @@ export function newDatabaseState(spec: {
   isSystem?: boolean;
 }): DatabaseState {
   const createDate = spec.now.toISOString();
-  const logicalData = spec.name === 'master' ? 'master' : spec.name === 'tempdb' ? 'tempdev' : spec.name === 'model' ? 'modeldev' : spec.name === 'msdb' ? 'MSDBData' : spec.name;
-  const logicalLog = spec.name === 'master' ? 'mastlog' : spec.name === 'tempdb' ? 'templog' : spec.name === 'model' ? 'modellog' : spec.name === 'msdb' ? 'MSDBLog' : `${spec.name}_log`;
+  const logicalData =
+    spec.name === 'master' ? 'master' : spec.name === 'tempdb' ? 'tempdev' : spec.name === 'model' ? 'modeldev' : spec.name === 'msdb' ? 'MSDBData' : spec.name;
+  const logicalLog =
+    spec.name === 'master'
+      ? 'mastlog'
+      : spec.name === 'tempdb'
+        ? 'templog'
+        : spec.name === 'model'
+          ? 'modellog'
+          : spec.name === 'msdb'
+            ? 'MSDBLog'
+            : `${spec.name}_log`;
   const physical = (suffix: string, ext: string): string => `${spec.dataDirectory}\\${spec.name === 'msdb' ? 'MSDB' : spec.name}${suffix}.${ext}`;
   const logMB = Math.max(1, Math.round(spec.sizeMB / 4));
   const guid = newGuid();
@@ -55,7 +65,14 @@ export function newDatabaseState(spec: {
       { logicalName: logicalData, physicalName: physical(spec.name === 'msdb' ? 'Data' : '', 'mdf'), type: 'D', sizeMB: spec.sizeMB - logMB },
       { logicalName: logicalLog, physicalName: physical(spec.name === 'msdb' ? 'Log' : '_log', 'ldf'), type: 'L', sizeMB: logMB },
     ],
-    log: { endLsn: 37_000_000_000_000 + spec.databaseId * 1_000_000, lastFullBackupLsn: null, lastLogBackupLsn: null, logChainStarted: false, restoredThroughLsn: null, restoredFromFullLsn: null },
+    log: {
+      endLsn: 37_000_000_000_000 + spec.databaseId * 1_000_000,
+      lastFullBackupLsn: null,
+      lastLogBackupLsn: null,
+      logChainStarted: false,
+      restoredThroughLsn: null,
+      restoredFromFullLsn: null,
+    },
     users: builtInUsers(createDate),
     certificates: {},
     masterKey: null,
@@ -70,7 +87,13 @@ export function newDatabaseState(spec: {
 export function attachDatabase(host: HostState, instance: InstanceState, database: DatabaseState): void {
   instance.databases[database.name] = database;
   for (const file of database.files) {
-    host.files[file.physicalName.toUpperCase()] = { kind: 'data', path: file.physicalName, database: database.name, logicalName: file.logicalName, sizeMB: file.sizeMB };
+    host.files[file.physicalName.toUpperCase()] = {
+      kind: 'data',
+      path: file.physicalName,
+      database: database.name,
+      logicalName: file.logicalName,
+      sizeMB: file.sizeMB,
+    };
   }
 }
 

@@ -33,9 +33,24 @@ const SERVER_IMPLIED_BY: Record<string, readonly string[]> = {
 
 /** Every server permission fn_my_permissions lists, in the order SQL Server's docs name them. */
 export const SERVER_PERMISSION_NAMES = [
-  'ADMINISTER BULK OPERATIONS', 'ALTER ANY CONNECTION', 'ALTER ANY DATABASE', 'ALTER ANY ENDPOINT', 'ALTER ANY LINKED SERVER', 'ALTER ANY LOGIN',
-  'ALTER ANY SERVER ROLE', 'ALTER RESOURCES', 'ALTER SERVER STATE', 'ALTER SETTINGS', 'CONNECT SQL', 'CONTROL SERVER', 'CREATE ANY DATABASE',
-  'CREATE ENDPOINT', 'SHUTDOWN', 'VIEW ANY DATABASE', 'VIEW ANY DEFINITION', 'VIEW SERVER STATE',
+  'ADMINISTER BULK OPERATIONS',
+  'ALTER ANY CONNECTION',
+  'ALTER ANY DATABASE',
+  'ALTER ANY ENDPOINT',
+  'ALTER ANY LINKED SERVER',
+  'ALTER ANY LOGIN',
+  'ALTER ANY SERVER ROLE',
+  'ALTER RESOURCES',
+  'ALTER SERVER STATE',
+  'ALTER SETTINGS',
+  'CONNECT SQL',
+  'CONTROL SERVER',
+  'CREATE ANY DATABASE',
+  'CREATE ENDPOINT',
+  'SHUTDOWN',
+  'VIEW ANY DATABASE',
+  'VIEW ANY DEFINITION',
+  'VIEW SERVER STATE',
 ] as const;
 
 export function isSysadminLogin(instance: InstanceState, login: Login | undefined): boolean {
@@ -73,7 +88,9 @@ export function hasEndpointPermission(instance: InstanceState, login: Login | un
   if (isSysadminLogin(instance, login) || endpoint.ownerPrincipalId === login.principalId) return true;
   const ids = serverPrincipals(instance, login);
   const states = (name: string) =>
-    instance.serverPermissions.filter((p) => p.class === 105 && p.majorId === endpoint.endpointId && ids.has(p.granteePrincipalId) && p.type === PERMISSION_CODES[name]).map((p) => p.state);
+    instance.serverPermissions
+      .filter((p) => p.class === 105 && p.majorId === endpoint.endpointId && ids.has(p.granteePrincipalId) && p.type === PERMISSION_CODES[name])
+      .map((p) => p.state);
   if (states(permission).includes('D')) return false;
   const onEndpoint = [permission, 'CONTROL'].some((name) => states(name).some((state) => state !== 'D'));
   if (onEndpoint || hasServerPermission(instance, login, 'CONTROL SERVER')) return true;
@@ -116,7 +133,11 @@ export function isDatabaseRoleMember(instance: InstanceState, login: Login | und
 
 /** A database permission (on the database when `object` is null, else on dbo.object). */
 export function hasDatabasePermission(
-  instance: InstanceState, login: Login | undefined, database: DatabaseState, permission: string, object: string | null = null,
+  instance: InstanceState,
+  login: Login | undefined,
+  database: DatabaseState,
+  permission: string,
+  object: string | null = null,
 ): boolean {
   if (!login) return false;
   if (isSysadminLogin(instance, login) || hasServerPermission(instance, login, 'CONTROL SERVER')) return true;
@@ -138,8 +159,21 @@ export function myServerPermissions(instance: InstanceState, login: Login | unde
 
 /** Database permissions fn_my_permissions(db, 'DATABASE') considers. */
 export const DATABASE_PERMISSION_NAMES = [
-  'ALTER', 'ALTER ANY ROLE', 'ALTER ANY USER', 'BACKUP DATABASE', 'BACKUP LOG', 'CONNECT', 'CONTROL', 'CREATE CERTIFICATE', 'CREATE DATABASE',
-  'CREATE TABLE', 'DELETE', 'INSERT', 'SELECT', 'UPDATE', 'VIEW DEFINITION',
+  'ALTER',
+  'ALTER ANY ROLE',
+  'ALTER ANY USER',
+  'BACKUP DATABASE',
+  'BACKUP LOG',
+  'CONNECT',
+  'CONTROL',
+  'CREATE CERTIFICATE',
+  'CREATE DATABASE',
+  'CREATE TABLE',
+  'DELETE',
+  'INSERT',
+  'SELECT',
+  'UPDATE',
+  'VIEW DEFINITION',
 ] as const;
 
 export function myDatabasePermissions(instance: InstanceState, login: Login | undefined, database: DatabaseState): string[] {

@@ -32,7 +32,10 @@ export interface CreateEndpointRequest extends EndpointOptions {
 
 export function createEndpoint(env: ExecEnv, request: CreateEndpointRequest): MirroringEndpoint {
   if (env.instance.endpoint) {
-    throw new SqlError(7862, 'An endpoint of the requested type already exists.  Only one endpoint of this type is supported.  Use ALTER ENDPOINT or DROP the existing endpoint and execute the CREATE ENDPOINT statement.');
+    throw new SqlError(
+      7862,
+      'An endpoint of the requested type already exists.  Only one endpoint of this type is supported.  Use ALTER ENDPOINT or DROP the existing endpoint and execute the CREATE ENDPOINT statement.',
+    );
   }
   if (request.port === undefined) throw new SqlError(7807, `An error ('0x80070057') occurred while attempting to register the endpoint '${request.name}'.`);
   const ownerLogin = request.authorization === undefined ? sessionLogin(env) : findLogin(env.instance.logins, request.authorization);
@@ -70,7 +73,9 @@ export function alterEndpoint(env: ExecEnv, name: string, options: EndpointOptio
 export function dropEndpoint(env: ExecEnv, name: string): void {
   const endpoint = env.instance.endpoint;
   if (!endpoint || endpoint.name.toLowerCase() !== name.toLowerCase()) throw notFound('drop', 'endpoint', name);
-  env.instance.serverPermissions = env.instance.serverPermissions.filter((permission) => !(permission.class === 105 && permission.majorId === endpoint.endpointId));
+  env.instance.serverPermissions = env.instance.serverPermissions.filter(
+    (permission) => !(permission.class === 105 && permission.majorId === endpoint.endpointId),
+  );
   env.instance.endpoint = null;
   env.changed();
 }
@@ -96,7 +101,8 @@ function applyOptions(env: ExecEnv, endpoint: MirroringEndpoint, options: Endpoi
   }
   if (options.encryption !== undefined) {
     endpoint.encryption = options.encryption.mode;
-    endpoint.algorithms = options.encryption.mode === 'DISABLED' ? [] : options.encryption.algorithms?.length ? options.encryption.algorithms : [defaultAlgorithm(env)];
+    endpoint.algorithms =
+      options.encryption.mode === 'DISABLED' ? [] : options.encryption.algorithms?.length ? options.encryption.algorithms : [defaultAlgorithm(env)];
   }
   if (options.role !== undefined) endpoint.role = options.role;
   if (options.state !== undefined) endpoint.state = options.state;
@@ -107,13 +113,19 @@ function checkPort(env: ExecEnv, name: string, port: number): void {
     throw new SqlError(7888, `The port number ${port} is not valid for endpoint '${name}'. Valid port numbers are ${MIN_PORT} through ${MAX_PORT}.`);
   }
   if (port === TSQL_PORT) {
-    throw new SqlError(7874, 'An endpoint already exists with the bindings specified. Only one endpoint supported for a specific binding. Use ALTER ENDPOINT or DROP the existing endpoint and execute the CREATE ENDPOINT statement.');
+    throw new SqlError(
+      7874,
+      'An endpoint already exists with the bindings specified. Only one endpoint supported for a specific binding. Use ALTER ENDPOINT or DROP the existing endpoint and execute the CREATE ENDPOINT statement.',
+    );
   }
   const neighbour = Object.values(env.lab.instances).find(
     (other) => other !== env.instance && other.host.toUpperCase() === env.instance.host.toUpperCase() && other.endpoint?.port === port,
   );
   if (neighbour) {
-    throw new SqlError(7890, `An error occurred while attempting to register the endpoint '${name}'. One or more of the ports specified in the CREATE ENDPOINT statement may be bound to another process. Attempt the statement again with a different port or use netstat to find the application currently using the port and resolve the conflict.`);
+    throw new SqlError(
+      7890,
+      `An error occurred while attempting to register the endpoint '${name}'. One or more of the ports specified in the CREATE ENDPOINT statement may be bound to another process. Attempt the statement again with a different port or use netstat to find the application currently using the port and resolve the conflict.`,
+    );
   }
 }
 

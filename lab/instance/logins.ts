@@ -39,14 +39,18 @@ export function createLogin(env: ExecEnv, request: CreateLoginRequest): Login {
     if (request.name.includes('\\')) {
       throw new SqlError(15407, `'${request.name}' is not a valid Windows NT name. Give the complete name: <domain\\username>.`);
     }
-    if (request.password === undefined && request.passwordHash === undefined) throw new SqlError(102, `Incorrect syntax near '${request.name}'.`, { class: 15 });
+    if (request.password === undefined && request.passwordHash === undefined)
+      throw new SqlError(102, `Incorrect syntax near '${request.name}'.`, { class: 15 });
     // A hash carries no password to check against the policy.
     if (request.password !== undefined && request.checkPolicy !== false) checkPasswordPolicy(request.password);
   }
   const storedHash = request.passwordHash === undefined ? undefined : storedPasswordHash(request.passwordHash);
   if (request.sid !== undefined) checkNewSid(env, request.sid);
   if (request.defaultDatabase !== undefined && !findDatabase(env.instance, request.defaultDatabase)) {
-    throw new SqlError(15010, `The database '${request.defaultDatabase}' does not exist. Supply a valid database name. To see available databases, use sys.databases.`);
+    throw new SqlError(
+      15010,
+      `The database '${request.defaultDatabase}' does not exist. Supply a valid database name. To see available databases, use sys.databases.`,
+    );
   }
   const login = newLogin(env.lab, {
     name: request.name,
@@ -110,11 +114,17 @@ export function dropLogin(env: ExecEnv, name: string): void {
     throw new SqlError(15141, 'The server principal owns one or more endpoint(s) and cannot be dropped.');
   }
   if (env.instance.serverPermissions.some((permission) => permission.grantorPrincipalId === login.principalId)) {
-    throw new SqlError(15173, `Server principal '${login.name}' has granted one or more permission(s). Revoke the permission(s) before dropping the server principal.`);
+    throw new SqlError(
+      15173,
+      `Server principal '${login.name}' has granted one or more permission(s). Revoke the permission(s) before dropping the server principal.`,
+    );
   }
   const mapped = Object.values(env.instance.databases).some((database) => Object.values(database.users).some((user) => user.loginSidHex === login.sidHex));
   if (mapped) {
-    throw new SqlError(15175, `Login '${login.name}' is aliased or mapped to a user in one or more database(s). Drop the user or alias before dropping the login.`);
+    throw new SqlError(
+      15175,
+      `Login '${login.name}' is aliased or mapped to a user in one or more database(s). Drop the user or alias before dropping the login.`,
+    );
   }
   env.instance.serverPermissions = env.instance.serverPermissions.filter((permission) => permission.granteePrincipalId !== login.principalId);
   for (const members of Object.values(env.instance.serverRoleMembers)) {

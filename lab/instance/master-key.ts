@@ -28,7 +28,7 @@ export function dropMasterKey(env: ExecEnv): void {
   if (!database.masterKey) throw notFound('drop', 'master key', '##MS_DatabaseMasterKey##');
   const protectedCertificate = Object.values(database.certificates).find((certificate) => certificate.privateKeyEncryption === 'MK');
   if (protectedCertificate) {
-    throw new SqlError(15580, 'Cannot drop master key because certificate \'' + protectedCertificate.name + '\' is encrypted by it.');
+    throw new SqlError(15580, "Cannot drop master key because certificate '" + protectedCertificate.name + "' is encrypted by it.");
   }
   database.masterKey = null;
   env.changed();

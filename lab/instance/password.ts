@@ -64,6 +64,9 @@ export function checkPasswordPolicy(password: string): void {
   }
   const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((pattern) => pattern.test(password)).length;
   if (classes < 3) {
-    throw new SqlError(15118, `Password validation failed. The password does not meet the operating system policy requirements because it is not complex enough.`);
+    throw new SqlError(
+      15118,
+      `Password validation failed. The password does not meet the operating system policy requirements because it is not complex enough.`,
+    );
   }
 }

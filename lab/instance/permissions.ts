@@ -40,7 +40,8 @@ export function changePermission(env: ExecEnv, request: PermissionRequest): void
     const granteeId = name.toLowerCase() === 'public' ? FIXED_SERVER_ROLES.public : findLogin(env.instance.logins, name)?.principalId;
     if (granteeId === undefined) throw notFound('find', 'login', name);
     const others = env.instance.serverPermissions.filter(
-      (existing) => !(existing.class === permissionClass && existing.majorId === majorId && existing.granteePrincipalId === granteeId && existing.type === code),
+      (existing) =>
+        !(existing.class === permissionClass && existing.majorId === majorId && existing.granteePrincipalId === granteeId && existing.type === code),
     );
     if (request.action !== 'REVOKE') {
       const state = request.action === 'DENY' ? 'D' : request.withGrantOption ? 'W' : 'G';

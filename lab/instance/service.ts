@@ -22,17 +22,19 @@ export const ARCHIVED_ERROR_LOGS = 6;
 export function cycleErrorLog(instance: InstanceState, now: Date, opening: string): void {
   const ts = now.toISOString();
   instance.errorLogArchives = [{ closedAt: ts, lines: instance.errorLog }, ...(instance.errorLogArchives ?? [])].slice(0, ARCHIVED_ERROR_LOGS);
-  const [banner = '', ...rest] = versionString(instance.version, instance.edition).split('\n').map((line) => line.trim()).filter(Boolean);
-  instance.errorLog = [
-    { ts, text: banner },
-    ...rest.filter((line) => /copyright/i.test(line)).map((text) => ({ ts, text })),
-    { ts, text: opening },
-  ];
+  const [banner = '', ...rest] = versionString(instance.version, instance.edition)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  instance.errorLog = [{ ts, text: banner }, ...rest.filter((line) => /copyright/i.test(line)).map((text) => ({ ts, text })), { ts, text: opening }];
 }
 
 export function stopService(instance: InstanceState, now: Date): void {
   instance.service.status = 'Stopped';
-  instance.errorLog.push({ ts: now.toISOString(), text: 'SQL Server is terminating in response to a \'stop\' request from Service Control Manager. This is an informational message only. No user action is required.' });
+  instance.errorLog.push({
+    ts: now.toISOString(),
+    text: "SQL Server is terminating in response to a 'stop' request from Service Control Manager. This is an informational message only. No user action is required.",
+  });
 }
 
 /** Services.msc → Log On → This account, then the restart the change requires. */

@@ -52,8 +52,7 @@ function build(year: number, month: number, day: number, time = ''): Date {
   const seconds = Number(t[3] ?? 0);
   const millis = Math.round(Number(`0.${t[4] ?? '0'}`) * 1000);
   const date = new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds, millis));
-  const valid =
-    year >= 1753 && year <= 9999 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hours < 24 && minutes < 60 && seconds < 60;
+  const valid = year >= 1753 && year <= 9999 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hours < 24 && minutes < 60 && seconds < 60;
   if (!valid) throw new SqlError(242, 'The conversion of a varchar data type to a datetime data type resulted in an out-of-range value.');
   return date;
 }

@@ -21,11 +21,17 @@ export function stateError(database: DatabaseState): SqlError | null {
     return new SqlError(954, `The database "${database.name}" cannot be opened. It is acting as a mirror database.`, { class: 14 });
   }
   if (database.mirroring?.quorumLost) {
-    return new SqlError(955, `Database ${database.name} is enabled for Database Mirroring, but the database lacks quorum: the database cannot be opened.  Check the partner and witness connections if configured.`, { class: 14 });
+    return new SqlError(
+      955,
+      `Database ${database.name} is enabled for Database Mirroring, but the database lacks quorum: the database cannot be opened.  Check the partner and witness connections if configured.`,
+      { class: 14 },
+    );
   }
-  if (database.state === 'RESTORING') return new SqlError(927, `Database '${database.name}' cannot be opened. It is in the middle of a restore.`, { class: 14 });
+  if (database.state === 'RESTORING')
+    return new SqlError(927, `Database '${database.name}' cannot be opened. It is in the middle of a restore.`, { class: 14 });
   if (database.state === 'OFFLINE') return new SqlError(942, `Database '${database.name}' cannot be opened because it is offline.`, { class: 14 });
-  if (database.state === 'RECOVERING') return new SqlError(922, `Database '${database.name}' is being recovered. Waiting until recovery is finished.`, { class: 14 });
+  if (database.state === 'RECOVERING')
+    return new SqlError(922, `Database '${database.name}' is being recovered. Waiting until recovery is finished.`, { class: 14 });
   return null;
 }
 

@@ -221,7 +221,12 @@ function ship(lab: LabState, principal: Side, mirror: Side, now: Date, dtMs: num
   const caughtUp = hardened >= sendable;
   const m = principal.mirroring;
   const reportsSynchronized = m.safety === 'FULL' || principal.instance.behaviour.asyncReportsSynchronized;
-  if (m.state === 'SYNCHRONIZING' && caughtUp && reportsSynchronized && now.getTime() - Date.parse(m.synchronizingSince ?? now.toISOString()) >= SYNCHRONIZED_AFTER_MS) {
+  if (
+    m.state === 'SYNCHRONIZING' &&
+    caughtUp &&
+    reportsSynchronized &&
+    now.getTime() - Date.parse(m.synchronizingSince ?? now.toISOString()) >= SYNCHRONIZED_AFTER_MS
+  ) {
     m.state = 'SYNCHRONIZED';
     mirror.mirroring.state = 'SYNCHRONIZED';
   } else if (m.state === 'SYNCHRONIZED' && (!caughtUp || !reportsSynchronized)) {
@@ -292,7 +297,12 @@ function failOverAutomatically(lab: LabState, side: Side, now: Date): void {
 function logRefusedReconnect(lab: LabState, side: Side, peer: InstanceState, now: Date): void {
   const refusal = partnersLink(lab, side.instance, peer, now);
   const log = refusal?.loggedBy;
-  if (!refusal || !log || log.errorLog.some((line) => line.text === refusal.text && Date.parse(line.ts) >= Date.parse(side.mirroring.disconnectedSince ?? line.ts))) return;
+  if (
+    !refusal ||
+    !log ||
+    log.errorLog.some((line) => line.text === refusal.text && Date.parse(line.ts) >= Date.parse(side.mirroring.disconnectedSince ?? line.ts))
+  )
+    return;
   writeHandshakeFailure(refusal, now);
 }
 

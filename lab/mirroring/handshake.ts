@@ -44,18 +44,32 @@ function clientOf(instance: InstanceState): string {
 }
 
 function loginFailed(acceptor: InstanceState, initiator: InstanceState, user: string, inner: string, number: number): HandshakeRefusal {
-  return { loggedBy: acceptor, number, text: `Database Mirroring login attempt by user '${user}.' failed with error: 'Connection handshake failed. ${inner}'.  ${clientOf(initiator)}` };
+  return {
+    loggedBy: acceptor,
+    number,
+    text: `Database Mirroring login attempt by user '${user}.' failed with error: 'Connection handshake failed. ${inner}'.  ${clientOf(initiator)}`,
+  };
 }
 
 function localFailure(instance: InstanceState, peer: InstanceState, inner: string, number: number): HandshakeRefusal {
-  return { loggedBy: instance, number, text: `Database Mirroring login attempt failed with error: 'Connection handshake failed. ${inner}'.  ${clientOf(peer)}` };
+  return {
+    loggedBy: instance,
+    number,
+    text: `Database Mirroring login attempt failed with error: 'Connection handshake failed. ${inner}'.  ${clientOf(peer)}`,
+  };
 }
 
 function hasConnect(instance: InstanceState, login: Login): boolean {
   const endpoint = instance.endpoint;
   if (!endpoint) return false;
   if ((instance.serverRoleMembers.sysadmin ?? []).some((m) => m.toUpperCase() === login.name.toUpperCase())) return true;
-  const grants = instance.serverPermissions.filter((p) => p.class === 105 && p.majorId === endpoint.endpointId && p.type.trim() === 'CO' && (p.granteePrincipalId === login.principalId || p.granteePrincipalId === 2));
+  const grants = instance.serverPermissions.filter(
+    (p) =>
+      p.class === 105 &&
+      p.majorId === endpoint.endpointId &&
+      p.type.trim() === 'CO' &&
+      (p.granteePrincipalId === login.principalId || p.granteePrincipalId === 2),
+  );
   return grants.some((p) => p.state !== 'D') && !grants.some((p) => p.state === 'D');
 }
 
@@ -95,22 +109,52 @@ function certificateWindow(cert: Certificate, now: Date): 'valid' | 'not-yet' | 
  * the acceptor its copy of the peer's. */
 function authenticateWithCertificate(lab: LabState, initiator: InstanceState, acceptor: InstanceState, now: Date): HandshakeRefusal | null {
   const own = endpointCertificate(initiator);
-  if (!own) return localFailure(initiator, acceptor, 'The certificate used by this endpoint was not found: Certificate expired. Use DBCC CHECKDB in master database to verify the metadata integrity of the endpoints. State 85.', 28036);
+  if (!own)
+    return localFailure(
+      initiator,
+      acceptor,
+      'The certificate used by this endpoint was not found: Certificate expired. Use DBCC CHECKDB in master database to verify the metadata integrity of the endpoints. State 85.',
+      28036,
+    );
   if (own.privateKeyPem === null || own.privateKeyEncryption !== 'MK') {
-    return localFailure(initiator, acceptor, `The certificate '${own.name}' is not valid for endpoint authentication. The certificate must have a private key encrypted with the database master key and current UTC date has to be between the certificate start date and the certificate expiration date. State 102.`, 28055);
+    return localFailure(
+      initiator,
+      acceptor,
+      `The certificate '${own.name}' is not valid for endpoint authentication. The certificate must have a private key encrypted with the database master key and current UTC date has to be between the certificate start date and the certificate expiration date. State 102.`,
+      28055,
+    );
   }
   const window = certificateWindow(own, serverClock(lab, initiator.name, now));
   if (window !== 'valid') {
-    return localFailure(initiator, acceptor, window === 'expired' ? 'The certificate used by this endpoint has expired. State 96.' : 'The certificate used by this endpoint is not yet valid. State 95.', window === 'expired' ? 28023 : 28022);
+    return localFailure(
+      initiator,
+      acceptor,
+      window === 'expired'
+        ? 'The certificate used by this endpoint has expired. State 96.'
+        : 'The certificate used by this endpoint is not yet valid. State 95.',
+      window === 'expired' ? 28023 : 28022,
+    );
   }
   const master = acceptor.databases.master;
   const imported = master && Object.values(master.certificates).find((c) => c.thumbprintHex === own.thumbprintHex);
   if (!master || !imported) {
-    return loginFailed(acceptor, initiator, initiator.service.account, 'The certificate used by the peer is invalid due to the following reason: Certificate not found. State 89.', 28035);
+    return loginFailed(
+      acceptor,
+      initiator,
+      initiator.service.account,
+      'The certificate used by the peer is invalid due to the following reason: Certificate not found. State 89.',
+      28035,
+    );
   }
   const importedWindow = certificateWindow(imported, serverClock(lab, acceptor.name, now));
   if (importedWindow !== 'valid') {
-    return loginFailed(acceptor, initiator, imported.name, importedWindow === 'expired' ? 'The certificate used by the peer has expired. State 98.' : 'The certificate used by the peer is not yet valid. State 97.', importedWindow === 'expired' ? 28025 : 28024);
+    return loginFailed(
+      acceptor,
+      initiator,
+      imported.name,
+      importedWindow === 'expired' ? 'The certificate used by the peer has expired. State 98.' : 'The certificate used by the peer is not yet valid. State 97.',
+      importedWindow === 'expired' ? 28025 : 28024,
+    );
   }
   const owner = Object.values(master.users).find((u) => u.principalId === imported.principalId);
   const login = owner?.loginSidHex ? Object.values(acceptor.logins).find((l) => l.sidHex === owner.loginSidHex) : undefined;
@@ -141,7 +185,13 @@ export function connect(lab: LabState, initiator: InstanceState, acceptor: Insta
   const into = acceptor.endpoint;
   if (!out || out.state !== 'STARTED' || !into || into.state !== 'STARTED') return silent;
   if (!servesRole(into, acceptorRole)) {
-    return loginFailed(acceptor, initiator, initiator.service.account, `The endpoint is not configured for the ${acceptorRole === 'WITNESS' ? 'witness' : 'partner'} role. State 80.`, 28080);
+    return loginFailed(
+      acceptor,
+      initiator,
+      initiator.service.account,
+      `The endpoint is not configured for the ${acceptorRole === 'WITNESS' ? 'witness' : 'partner'} role. State 80.`,
+      28080,
+    );
   }
   const encryption = encryptionRefusal(initiator, acceptor);
   if (encryption) return encryption;

@@ -81,7 +81,13 @@ function rowOf(database: DatabaseState, previous: DbmMonitorRow | undefined, now
   const m = database.mirroring!;
   const c = m.counters ?? { bytesSent: 0, bytesRedone: 0, transactionDelayMs: 0, mirroredTransactions: 0 };
   const principal = m.role === 'PRINCIPAL';
-  const at = { endLsn: database.log.endLsn, bytesSent: c.bytesSent, bytesRedone: c.bytesRedone, transactionDelayMs: c.transactionDelayMs, mirroredTransactions: c.mirroredTransactions };
+  const at = {
+    endLsn: database.log.endLsn,
+    bytesSent: c.bytesSent,
+    bytesRedone: c.bytesRedone,
+    transactionDelayMs: c.transactionDelayMs,
+    mirroredTransactions: c.mirroredTransactions,
+  };
   // Rates since the preceding row, when it was taken in the same role (else unavailable: NULL).
   const before = previous && previous.role === (principal ? 1 : 2) ? previous : undefined;
   const seconds = before ? (now.getTime() - Date.parse(before.timeRecorded)) / 1000 : 0;

@@ -43,7 +43,8 @@ export function partnersLink(lab: LabState, a: InstanceState, b: InstanceState, 
  * down, isolated, endpoint stopped — ends them, and reconnecting needs the full handshake. */
 export function sessionLinked(lab: LabState, side: Side, peer: InstanceState, now: Date): boolean {
   const peerCopy = findDatabase(peer, side.database.name)?.mirroring;
-  const connected = side.mirroring.established && side.mirroring.state !== 'DISCONNECTED' && peerCopy?.guid === side.mirroring.guid && peerCopy.state !== 'DISCONNECTED';
+  const connected =
+    side.mirroring.established && side.mirroring.state !== 'DISCONNECTED' && peerCopy?.guid === side.mirroring.guid && peerCopy.state !== 'DISCONNECTED';
   if (!connected) return partnersLink(lab, side.instance, peer, now) === null;
   return reachable(lab, side.instance, peer) && side.instance.endpoint?.state === 'STARTED' && peer.endpoint?.state === 'STARTED';
 }
@@ -78,7 +79,12 @@ export function disconnectClients(lab: LabState, side: Side, reason: ClientsDisc
   announceClientsDisconnected({ instance: side.instance.name, database: side.database.name, programSpids: leaving.map((p) => p.spid), reason });
 }
 
-const roleChangeReason = { FAILOVER: 'manual failover', AUTOMATIC: 'automatic failover', FORCE_SERVICE: 'forced service', RETURN: 'a failover while this instance was away' } as const;
+const roleChangeReason = {
+  FAILOVER: 'manual failover',
+  AUTOMATIC: 'automatic failover',
+  FORCE_SERVICE: 'forced service',
+  RETURN: 'a failover while this instance was away',
+} as const;
 
 /** This copy becomes the writable one: redo finishes, the database opens, the workload follows. */
 export function becomePrincipal(side: Side, peer: DatabaseState | null, now: Date, why: keyof typeof roleChangeReason): void {
@@ -94,7 +100,12 @@ export function becomePrincipal(side: Side, peer: DatabaseState | null, now: Dat
   mirroring.failoverLsn = database.log.endLsn;
   mirroring.quorumLost = false;
   if (was !== 'PRINCIPAL') {
-    writeErrorLog(side.instance, now, `The mirrored database "${database.name}" is changing roles from "MIRROR" to "PRINCIPAL" because the mirroring session or availability group failed over due to ${roleChangeReason[why]}. This is an informational message only. No user action is required.`, 1480);
+    writeErrorLog(
+      side.instance,
+      now,
+      `The mirrored database "${database.name}" is changing roles from "MIRROR" to "PRINCIPAL" because the mirroring session or availability group failed over due to ${roleChangeReason[why]}. This is an informational message only. No user action is required.`,
+      1480,
+    );
   }
 }
 
@@ -111,7 +122,12 @@ export function becomeMirror(lab: LabState, side: Side, now: Date, why: keyof ty
   mirroring.quorumLost = false;
   mirroring.forced = false;
   if (was !== 'MIRROR') {
-    writeErrorLog(side.instance, now, `The mirrored database "${database.name}" is changing roles from "PRINCIPAL" to "MIRROR" because the mirroring session or availability group failed over due to ${roleChangeReason[why]}. This is an informational message only. No user action is required.`, 1480);
+    writeErrorLog(
+      side.instance,
+      now,
+      `The mirrored database "${database.name}" is changing roles from "PRINCIPAL" to "MIRROR" because the mirroring session or availability group failed over due to ${roleChangeReason[why]}. This is an informational message only. No user action is required.`,
+      1480,
+    );
   }
 }
 
@@ -126,7 +142,8 @@ export function startSynchronizing(lab: LabState, principal: Side, mirror: Side,
     const undone = transactionsBetween(common, m.log.endLsn);
     const alreadyCounted = principal.mirroring.lostTransactions ?? 0;
     const later = Math.max(0, undone - alreadyCounted);
-    if (later > 0) recordDataLoss(lab, { at: now.toISOString(), database: m.name, instance: mirror.instance.name, transactions: later, reason: 'RESUME_ROLLBACK' });
+    if (later > 0)
+      recordDataLoss(lab, { at: now.toISOString(), database: m.name, instance: mirror.instance.name, transactions: later, reason: 'RESUME_ROLLBACK' });
     m.committedTransactions = Math.max(0, m.committedTransactions - undone);
     m.log.endLsn = common;
   }
@@ -159,7 +176,12 @@ export function endMirroring(side: Side, now: Date): void {
     database.log.restoredFromFullLsn = database.log.restoredFromFullLsn ?? database.log.lastFullBackupLsn;
   }
   database.mirroring = null;
-  writeErrorLog(side.instance, now, `Database mirroring has been terminated for database '${database.name}'. This is an informational message only. No user action is required.`, 1443);
+  writeErrorLog(
+    side.instance,
+    now,
+    `Database mirroring has been terminated for database '${database.name}'. This is an informational message only. No user action is required.`,
+    1443,
+  );
 }
 
 export function newMirroring(partnerName: string, role: MirroringState['role'], state: MirroringState['state']): MirroringState {

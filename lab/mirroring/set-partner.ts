@@ -75,9 +75,26 @@ function startAsPrincipal(env: ExecEnv, database: DatabaseState, address: string
   remote.synchronizingSince = started;
   remote.failoverLsn = restored;
   const mine = newMirroring(address, 'PRINCIPAL', 'SYNCHRONIZING');
-  Object.assign(mine, { guid: remote.guid, established: true, partnerInstance: target.name, synchronizingSince: started, hardenedLsn: restored, failoverLsn: restored });
+  Object.assign(mine, {
+    guid: remote.guid,
+    established: true,
+    partnerInstance: target.name,
+    synchronizingSince: started,
+    hardenedLsn: restored,
+    failoverLsn: restored,
+  });
   database.mirroring = mine;
-  writeErrorLog(env.instance, now, `Database mirroring is active with database '${database.name}' as the principal copy. This is an informational message only. No user action is required.`, 1440);
-  writeErrorLog(target, now, `Database mirroring is active with database '${database.name}' as the mirror copy. This is an informational message only. No user action is required.`, 1441);
+  writeErrorLog(
+    env.instance,
+    now,
+    `Database mirroring is active with database '${database.name}' as the principal copy. This is an informational message only. No user action is required.`,
+    1440,
+  );
+  writeErrorLog(
+    target,
+    now,
+    `Database mirroring is active with database '${database.name}' as the mirror copy. This is an informational message only. No user action is required.`,
+    1441,
+  );
   env.changed();
 }

@@ -14,7 +14,9 @@ export function loadLabState(dir: string): LabState | null {
   if (!existsSync(path)) return null;
   const state = JSON.parse(readFileSync(path, 'utf8')) as LabState;
   if (state.version !== LAB_STATE_VERSION) {
-    throw new Error(`${path} is lab state version ${String(state.version)}; this mirrorbook reads version ${LAB_STATE_VERSION} (start a fresh lab in another --dir)`);
+    throw new Error(
+      `${path} is lab state version ${String(state.version)}; this mirrorbook reads version ${LAB_STATE_VERSION} (start a fresh lab in another --dir)`,
+    );
   }
   return state;
 }

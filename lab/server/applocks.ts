@@ -53,7 +53,8 @@ export interface AppLockRequest {
   owner: AppLockOwner;
 }
 
-const lockKey = (r: Pick<AppLockRequest, 'database' | 'principal' | 'resource'>): string => `${r.database.toLowerCase()}\u0000${r.principal.toLowerCase()}\u0000${r.resource.slice(0, RESOURCE_MAX)}`;
+const lockKey = (r: Pick<AppLockRequest, 'database' | 'principal' | 'resource'>): string =>
+  `${r.database.toLowerCase()}\u0000${r.principal.toLowerCase()}\u0000${r.resource.slice(0, RESOURCE_MAX)}`;
 
 export function parseMode(value: string | null): AppLockMode | undefined {
   return MODES.find((m) => m.toLowerCase() === value?.toLowerCase());
@@ -91,7 +92,11 @@ export function release(r: Omit<AppLockRequest, 'mode'>): boolean {
 
 /** APPLOCK_MODE: the mode the session holds, 'NoLock' when none. */
 export function heldMode(r: Omit<AppLockRequest, 'mode'>): AppLockMode | 'NoLock' {
-  return locksOf(r.instance).get(lockKey(r))?.find((g) => g.spid === r.spid && g.owner === r.owner)?.mode ?? 'NoLock';
+  return (
+    locksOf(r.instance)
+      .get(lockKey(r))
+      ?.find((g) => g.spid === r.spid && g.owner === r.owner)?.mode ?? 'NoLock'
+  );
 }
 
 /** The session logged off: its session locks go (and its transaction's, which ended with it). */

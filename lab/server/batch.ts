@@ -65,11 +65,16 @@ export interface BatchContext {
 
 export function sessionVariable(ctx: BatchContext, name: string): Typed | undefined {
   switch (name.toUpperCase()) {
-    case '@@TRANCOUNT': return { value: ctx.settings.transaction.trancount, type: { type: 'int' } };
-    case '@@ROWCOUNT': return { value: ctx.last.rowCount, type: { type: 'int' } };
-    case '@@ERROR': return { value: ctx.last.error, type: { type: 'int' } };
-    case '@@LANGUAGE': return { value: sessionLanguage(ctx), type: { type: 'nvarchar', length: 128 } };
-    default: return ctx.variables.get(name);
+    case '@@TRANCOUNT':
+      return { value: ctx.settings.transaction.trancount, type: { type: 'int' } };
+    case '@@ROWCOUNT':
+      return { value: ctx.last.rowCount, type: { type: 'int' } };
+    case '@@ERROR':
+      return { value: ctx.last.error, type: { type: 'int' } };
+    case '@@LANGUAGE':
+      return { value: sessionLanguage(ctx), type: { type: 'nvarchar', length: 128 } };
+    default:
+      return ctx.variables.get(name);
   }
 }
 
@@ -91,10 +96,13 @@ export function makeEnv(ctx: BatchContext, line: number): ExecEnv {
 export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(signal.reason ?? new Error('aborted'));
@@ -111,9 +119,18 @@ export function report(ctx: BatchContext, error: SqlError, line: number): void {
 }
 
 const COMMANDS: Partial<Record<Statement['kind'], string>> = {
-  select: 'SELECT', use: 'USE', backup: 'BACKUP DATABASE', restore: 'RESTORE DATABASE', restoreInfo: 'RESTORE HEADERONLY',
-  alterDatabase: 'ALTER DATABASE', createDatabase: 'CREATE DATABASE', dropDatabase: 'DROP DATABASE', waitfor: 'WAITFOR', exec: 'EXECUTE',
-  createTable: 'CREATE TABLE', insert: 'INSERT',
+  select: 'SELECT',
+  use: 'USE',
+  backup: 'BACKUP DATABASE',
+  restore: 'RESTORE DATABASE',
+  restoreInfo: 'RESTORE HEADERONLY',
+  alterDatabase: 'ALTER DATABASE',
+  createDatabase: 'CREATE DATABASE',
+  dropDatabase: 'DROP DATABASE',
+  waitfor: 'WAITFOR',
+  exec: 'EXECUTE',
+  createTable: 'CREATE TABLE',
+  insert: 'INSERT',
 };
 
 function commandOf(statement: Statement): string {

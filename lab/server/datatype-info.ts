@@ -6,13 +6,41 @@ import type { Column, SqlValue } from '../tds/handler.js';
 import { int, nvarchar, smallint } from '../catalog/columns.js';
 
 const COLUMNS: Column[] = [
-  nvarchar('TYPE_NAME', 128, false), smallint('DATA_TYPE'), int('PRECISION'), nvarchar('LITERAL_PREFIX', 32), nvarchar('LITERAL_SUFFIX', 32),
-  nvarchar('CREATE_PARAMS', 32), smallint('NULLABLE'), smallint('CASE_SENSITIVE'), smallint('SEARCHABLE'), smallint('UNSIGNED_ATTRIBUTE'),
-  smallint('MONEY'), smallint('AUTO_INCREMENT'), nvarchar('LOCAL_TYPE_NAME', 128), smallint('MINIMUM_SCALE'), smallint('MAXIMUM_SCALE'),
-  smallint('SQL_DATA_TYPE'), smallint('SQL_DATETIME_SUB'), int('NUM_PREC_RADIX'), smallint('INTERVAL_PRECISION'), smallint('USERTYPE'),
+  nvarchar('TYPE_NAME', 128, false),
+  smallint('DATA_TYPE'),
+  int('PRECISION'),
+  nvarchar('LITERAL_PREFIX', 32),
+  nvarchar('LITERAL_SUFFIX', 32),
+  nvarchar('CREATE_PARAMS', 32),
+  smallint('NULLABLE'),
+  smallint('CASE_SENSITIVE'),
+  smallint('SEARCHABLE'),
+  smallint('UNSIGNED_ATTRIBUTE'),
+  smallint('MONEY'),
+  smallint('AUTO_INCREMENT'),
+  nvarchar('LOCAL_TYPE_NAME', 128),
+  smallint('MINIMUM_SCALE'),
+  smallint('MAXIMUM_SCALE'),
+  smallint('SQL_DATA_TYPE'),
+  smallint('SQL_DATETIME_SUB'),
+  int('NUM_PREC_RADIX'),
+  smallint('INTERVAL_PRECISION'),
+  smallint('USERTYPE'),
 ];
 
-type TypeRow = [name: string, dataType: number, precision: number, prefix: string | null, suffix: string | null, params: string | null, caseSensitive: number, searchable: number, unsigned: number | null, scale: [number, number] | null, radix: number | null];
+type TypeRow = [
+  name: string,
+  dataType: number,
+  precision: number,
+  prefix: string | null,
+  suffix: string | null,
+  params: string | null,
+  caseSensitive: number,
+  searchable: number,
+  unsigned: number | null,
+  scale: [number, number] | null,
+  radix: number | null,
+];
 
 const CHARACTER = ["'", "'"] as const;
 const TYPES: TypeRow[] = [
@@ -40,9 +68,29 @@ const TYPES: TypeRow[] = [
 
 /** `dataType` 0 (or NULL) lists every type; otherwise the types of that ODBC type code. */
 export function datatypeInfo(dataType: number): { columns: Column[]; rows: SqlValue[][] } {
-  const rows = TYPES.filter((t) => dataType === 0 || t[1] === dataType).map(([name, code, precision, prefix, suffix, params, caseSensitive, searchable, unsigned, scale, radix]): SqlValue[] => [
-    name, code, precision, prefix, suffix, params, 1, caseSensitive, searchable, unsigned, 0, unsigned === null ? null : 0, name, scale?.[0] ?? null, scale?.[1] ?? null,
-    code === 93 ? 9 : code, code === 93 ? 3 : null, radix, null, null,
-  ]);
+  const rows = TYPES.filter((t) => dataType === 0 || t[1] === dataType).map(
+    ([name, code, precision, prefix, suffix, params, caseSensitive, searchable, unsigned, scale, radix]): SqlValue[] => [
+      name,
+      code,
+      precision,
+      prefix,
+      suffix,
+      params,
+      1,
+      caseSensitive,
+      searchable,
+      unsigned,
+      0,
+      unsigned === null ? null : 0,
+      name,
+      scale?.[0] ?? null,
+      scale?.[1] ?? null,
+      code === 93 ? 9 : code,
+      code === 93 ? 3 : null,
+      radix,
+      null,
+      null,
+    ],
+  );
   return { columns: COLUMNS, rows };
 }

@@ -16,7 +16,8 @@ export function setDateLanguage(ctx: BatchContext, option: 'LANGUAGE' | 'DATEFOR
     return;
   }
   const language = findLanguage(value);
-  if (!language) throw new SqlError(2740, `SET LANGUAGE failed because '${value.toLowerCase()}' is not an official language name or a language alias on this SQL Server.`);
+  if (!language)
+    throw new SqlError(2740, `SET LANGUAGE failed because '${value.toLowerCase()}' is not an official language name or a language alias on this SQL Server.`);
   ctx.settings.options.set('LANGUAGE', language.name);
   ctx.settings.options.delete('DATEFORMAT');
 }

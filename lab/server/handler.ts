@@ -48,7 +48,10 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
     return live;
   };
   const scopeOf = (session: SessionInfo): TransactionScope => ({
-    instance: instance(), transaction: settingsOf(session.spid).transaction, live: liveOf(session), changed: () => runtime.changed(),
+    instance: instance(),
+    transaction: settingsOf(session.spid).transaction,
+    live: liveOf(session),
+    changed: () => runtime.changed(),
   });
   const advance = (): void => {
     if (runtime.advance) runtime.advance(runtime.lab, runtime.now());
@@ -62,8 +65,13 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
       runtime.changed();
       if (result.ok) {
         liveOf({
-          spid: result.spid, login: request.user, hostName: request.hostName, appName: request.appName,
-          clientLibrary: request.clientLibrary, database: result.database, encryption: 'off',
+          spid: result.spid,
+          login: request.user,
+          hostName: request.hostName,
+          appName: request.appName,
+          clientLibrary: request.clientLibrary,
+          database: result.database,
+          encryption: 'off',
         });
       }
       return result;
@@ -119,8 +127,16 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
         live.lastRequestEnd = runtime.now();
         live.running = null;
         runtime.logBatch({
-          ts: runtime.now().toISOString(), instance: runtime.instanceName, spid: session.spid, login: session.login, app: session.appName,
-          host: session.hostName, database: databaseAtStart, sql: redactPasswords(request.sql), rpc: request.rpc, errors: ctx.errors,
+          ts: runtime.now().toISOString(),
+          instance: runtime.instanceName,
+          spid: session.spid,
+          login: session.login,
+          app: session.appName,
+          host: session.hostName,
+          database: databaseAtStart,
+          sql: redactPasswords(request.sql),
+          rpc: request.rpc,
+          errors: ctx.errors,
         });
       }
     },

@@ -43,7 +43,11 @@ export function xpFileExist(ctx: BatchContext, env: ExecEnv, stmt: ExecStatement
     ctx.variables.assign(output.value.name, value);
     return;
   }
-  ctx.emit({ kind: 'rows', columns: [int('File Exists'), int('File is a Directory'), int('Parent Directory Exists')], rows: [[exists ? 1 : 0, directory ? 1 : 0, parentExists ? 1 : 0]] });
+  ctx.emit({
+    kind: 'rows',
+    columns: [int('File Exists'), int('File is a Directory'), int('Parent Directory Exists')],
+    rows: [[exists ? 1 : 0, directory ? 1 : 0, parentExists ? 1 : 0]],
+  });
 }
 
 export function xpFixedDrives(ctx: BatchContext, env: ExecEnv): void {

@@ -26,7 +26,11 @@ export interface InProcessInstance {
   login(user: string, password: string, database?: string): Promise<InProcessSession | SqlMessage>;
 }
 
-export function inProcessInstance(lab: LabState, instanceName: string, options: Partial<Pick<InstanceRuntime, 'now' | 'changed' | 'advance'>> & { fault?: () => FaultState } = {}): InProcessInstance {
+export function inProcessInstance(
+  lab: LabState,
+  instanceName: string,
+  options: Partial<Pick<InstanceRuntime, 'now' | 'changed' | 'advance'>> & { fault?: () => FaultState } = {},
+): InProcessInstance {
   const batches: BatchRecord[] = [];
   const handler = createInstanceHandler({
     lab,
@@ -41,9 +45,25 @@ export function inProcessInstance(lab: LabState, instanceName: string, options: 
     handler,
     batches,
     async login(user, password, database = '') {
-      const result = await handler.login({ user, password, database, hostName: 'TESTHOST', appName: 'lab-test', clientLibrary: 'in-process', serverName: instanceName });
+      const result = await handler.login({
+        user,
+        password,
+        database,
+        hostName: 'TESTHOST',
+        appName: 'lab-test',
+        clientLibrary: 'in-process',
+        serverName: instanceName,
+      });
       if (!result.ok) return result.error;
-      const session: SessionInfo = { spid: result.spid, login: user, hostName: 'TESTHOST', appName: 'lab-test', clientLibrary: 'in-process', database: result.database, encryption: 'off' };
+      const session: SessionInfo = {
+        spid: result.spid,
+        login: user,
+        hostName: 'TESTHOST',
+        appName: 'lab-test',
+        clientLibrary: 'in-process',
+        database: result.database,
+        encryption: 'off',
+      };
       return {
         session,
         async query(sql, params = new Map()) {

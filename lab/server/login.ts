@@ -52,10 +52,13 @@ function databaseRefusal(requested: string): Refusal {
 
 export function authenticate(lab: LabState, instance: InstanceState, request: LoginRequest, down: boolean, now: Date): LoginResult {
   // A stopped service writes no error log; the client's connection is simply refused.
-  if (down || instance.service.status !== 'Running') return refuse(undefined, request.user, { state: 1, reason: 'Server is in single user mode or is shutting down.' }, now);
+  if (down || instance.service.status !== 'Running')
+    return refuse(undefined, request.user, { state: 1, reason: 'Server is in single user mode or is shutting down.' }, now);
   const login = findLogin(instance.logins, request.user);
-  if (!login || login.type !== 'S' || login.passwordHash === null) return refuse(instance, request.user, { state: 5, reason: 'Could not find a login matching the name provided.' }, now);
-  if (!verifyPassword(request.password, login.passwordHash)) return refuse(instance, request.user, { state: 8, reason: 'Password did not match that for the login provided.' }, now);
+  if (!login || login.type !== 'S' || login.passwordHash === null)
+    return refuse(instance, request.user, { state: 5, reason: 'Could not find a login matching the name provided.' }, now);
+  if (!verifyPassword(request.password, login.passwordHash))
+    return refuse(instance, request.user, { state: 8, reason: 'Password did not match that for the login provided.' }, now);
   if (login.isDisabled) return refuse(instance, request.user, { state: 7, reason: 'The account is disabled.' }, now);
   const requested = request.database.trim();
   const databaseName = requested === '' ? login.defaultDatabase : requested;
@@ -66,5 +69,11 @@ export function authenticate(lab: LabState, instance: InstanceState, request: Lo
   if (database && !canUseDatabase(instance, login, database)) return refuse(instance, request.user, databaseRefusal(requested), now);
   const facts = versionFacts(instance.version);
   const spid = lab.nextIds.spid++;
-  return { ok: true, spid, database: database?.name ?? 'master', serverName: instance.name, version: { major: facts.major, minor: facts.minor, build: facts.build } };
+  return {
+    ok: true,
+    spid,
+    database: database?.name ?? 'master',
+    serverName: instance.name,
+    version: { major: facts.major, minor: facts.minor, build: facts.build },
+  };
 }

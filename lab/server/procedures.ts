@@ -215,7 +215,16 @@ function releaseAppLock(ctx: BatchContext, args: Arguments): number {
   const request = appLockOf(ctx, args, false);
   if (!request) return -999;
   if (release(request)) return 0;
-  ctx.emit({ kind: 'message', message: { number: 1223, state: 1, class: 16, message: `Cannot release the application lock (Database Principal: '${request.principal}', Resource: '${request.resource}') because it is not currently held.`, line: 1 } });
+  ctx.emit({
+    kind: 'message',
+    message: {
+      number: 1223,
+      state: 1,
+      class: 16,
+      message: `Cannot release the application lock (Database Principal: '${request.principal}', Resource: '${request.resource}') because it is not currently held.`,
+      line: 1,
+    },
+  });
   ctx.errors.push(1223);
   return -999;
 }
@@ -258,9 +267,29 @@ async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<voi
 
 function spWho(ctx: BatchContext): void {
   const sessions = sysDmExecSessions(catalogContext(ctx));
-  const columns = [smallint('spid'), smallint('ecid'), nvarchar('status', 30, false), nvarchar('loginame', 128), nvarchar('hostname', 128), nvarchar('blk', 5), nvarchar('dbname', 128), nvarchar('cmd', 16, false), int('request_id')];
+  const columns = [
+    smallint('spid'),
+    smallint('ecid'),
+    nvarchar('status', 30, false),
+    nvarchar('loginame', 128),
+    nvarchar('hostname', 128),
+    nvarchar('blk', 5),
+    nvarchar('dbname', 128),
+    nvarchar('cmd', 16, false),
+    int('request_id'),
+  ];
   const byId = new Map(Object.values(ctx.instance.databases).map((database) => [database.databaseId, database.name]));
-  const rows: SqlValue[][] = sessions.rows.map((row) => [row[0] ?? null, 0, row[8] ?? null, row[7] ?? null, row[2] ?? null, '  0', byId.get(row[19] as number) ?? null, row[8] === 'running' ? 'SELECT' : 'AWAITING COMMAND', 0]);
+  const rows: SqlValue[][] = sessions.rows.map((row) => [
+    row[0] ?? null,
+    0,
+    row[8] ?? null,
+    row[7] ?? null,
+    row[2] ?? null,
+    '  0',
+    byId.get(row[19] as number) ?? null,
+    row[8] === 'running' ? 'SELECT' : 'AWAITING COMMAND',
+    0,
+  ]);
   ctx.emit({ kind: 'rows', columns, rows });
 }
 
@@ -274,7 +303,13 @@ function logEvent(env: ExecEnv, ctx: BatchContext, args: Arguments): void {
   const number = Number(text(args, 0, '@error_number') ?? NaN);
   const message = text(args, 1, '@message') ?? '';
   const severity = (text(args, 2, '@severity') ?? 'INFORMATIONAL').toUpperCase();
-  if (!Number.isInteger(number) || number <= 50_000 || number > 2_147_483_647 || message.length > 2048 || !['INFORMATIONAL', 'WARNING', 'ERROR'].includes(severity)) {
+  if (
+    !Number.isInteger(number) ||
+    number <= 50_000 ||
+    number > 2_147_483_647 ||
+    message.length > 2048 ||
+    !['INFORMATIONAL', 'WARNING', 'ERROR'].includes(severity)
+  ) {
     // The documented outcome of bad arguments is the return code 1 (failure); nothing is logged.
     return;
   }
@@ -302,9 +337,21 @@ function dbmMonitorResults(env: ExecEnv, ctx: BatchContext, args: Arguments): vo
     throw new SqlError(229, "The EXECUTE permission was denied on the object 'sp_dbmmonitorresults', database 'msdb', schema 'dbo'.", { class: 14 });
   }
   const columns = [
-    nvarchar('database_name', 128), int('role'), int('mirroring_state'), int('witness_status'), int('log_generation_rate', true), int('unsent_log', true), int('send_rate', true),
-    int('unrestored_log', true), int('recovery_rate', true), int('transaction_delay', true), int('transactions_per_sec', true), int('average_delay', true), datetime('time_recorded'),
-    datetime('time_behind', true), datetime('local_time'),
+    nvarchar('database_name', 128),
+    int('role'),
+    int('mirroring_state'),
+    int('witness_status'),
+    int('log_generation_rate', true),
+    int('unsent_log', true),
+    int('send_rate', true),
+    int('unrestored_log', true),
+    int('recovery_rate', true),
+    int('transaction_delay', true),
+    int('transactions_per_sec', true),
+    int('average_delay', true),
+    datetime('time_recorded'),
+    datetime('time_behind', true),
+    datetime('local_time'),
   ];
   const databaseName = text(args, 0, '@database_name');
   const database = Object.values(ctx.instance.databases).find((candidate) => candidate.name.toLowerCase() === databaseName?.toLowerCase());
@@ -321,8 +368,21 @@ function dbmMonitorResults(env: ExecEnv, ctx: BatchContext, args: Arguments): vo
     kind: 'rows',
     columns,
     rows: resultRows(ctx.instance, database.name, rowsToReturn, now).map((r): SqlValue[] => [
-      r.database, r.role, r.mirroringState, r.witnessStatus, r.logGenerationRate, r.unsentLog, r.sendRate, r.unrestoredLog, r.recoveryRate,
-      r.transactionDelay, r.transactionsPerSec, r.averageDelay, when(r.timeRecorded), when(r.timeBehind), when(r.localTime),
+      r.database,
+      r.role,
+      r.mirroringState,
+      r.witnessStatus,
+      r.logGenerationRate,
+      r.unsentLog,
+      r.sendRate,
+      r.unrestoredLog,
+      r.recoveryRate,
+      r.transactionDelay,
+      r.transactionsPerSec,
+      r.averageDelay,
+      when(r.timeRecorded),
+      when(r.timeBehind),
+      when(r.localTime),
     ]),
   });
 }

@@ -37,7 +37,10 @@ export function executeRaiserror(ctx: BatchContext, statement: RaiserrorStatemen
   let state = Number(evaluateExpression(statement.state, catalog).value ?? 1);
   const args = statement.args.map((arg) => evaluateExpression(arg, catalog));
   if (typeof message.value === 'number') {
-    throw new SqlError(18054, `Error ${message.value}, severity ${severity}, state ${state} was raised, but no message with that error number was found in sys.messages. If error is larger than 50000, make sure the user-defined message is added using sp_addmessage.`);
+    throw new SqlError(
+      18054,
+      `Error ${message.value}, severity ${severity}, state ${state} was raised, but no message with that error number was found in sys.messages. If error is larger than 50000, make sure the user-defined message is added using sp_addmessage.`,
+    );
   }
   if (severity > 18 && !statement.options.includes('LOG')) {
     throw new SqlError(2754, 'Error severity levels greater than 18 can only be specified by members of the sysadmin role, using the WITH LOG option.');
@@ -62,12 +65,21 @@ export function executeThrow(ctx: BatchContext, statement: ThrowStatement): neve
     const caught = errorToRethrow(ctx);
     if (!caught) throw new SqlError(10704, 'To rethrow an error, a THROW statement must be used inside a CATCH clause.', { class: 15 });
     // THROW; raises the caught error again as it was: number, severity, state and text.
-    throw new RaisedError(caught.number, caught.message, { class: caught.class, state: caught.state, honoursXactAbort: true, endsBatch: true, followUps: caught.followUps });
+    throw new RaisedError(caught.number, caught.message, {
+      class: caught.class,
+      state: caught.state,
+      honoursXactAbort: true,
+      endsBatch: true,
+      followUps: caught.followUps,
+    });
   }
   const catalog = catalogFor(ctx);
   const number = Number(evaluateExpression(statement.error.number, catalog).value);
   if (!(number >= 50000 && number <= 2147483647)) {
-    throw new SqlError(35100, `Error number ${number} in the THROW statement is outside the valid range. Specify an error number in the valid range of 50000 to 2147483647.`);
+    throw new SqlError(
+      35100,
+      `Error number ${number} in the THROW statement is outside the valid range. Specify an error number in the valid range of 50000 to 2147483647.`,
+    );
   }
   const state = Number(evaluateExpression(statement.error.state, catalog).value);
   const text = toText(evaluateExpression(statement.error.message, catalog));

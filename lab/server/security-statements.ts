@@ -2,8 +2,17 @@
 
 import { SqlError } from '../errors.js';
 import type {
-  AlterEndpointStatement, AlterLoginStatement, AlterRoleStatement, AlterServerRoleStatement, BackupCertificateStatement, CreateCertificateStatement,
-  CreateEndpointStatement, CreateLoginStatement, CreateUserStatement, MirroringEndpointOptions, PermissionStatement,
+  AlterEndpointStatement,
+  AlterLoginStatement,
+  AlterRoleStatement,
+  AlterServerRoleStatement,
+  BackupCertificateStatement,
+  CreateCertificateStatement,
+  CreateEndpointStatement,
+  CreateLoginStatement,
+  CreateUserStatement,
+  MirroringEndpointOptions,
+  PermissionStatement,
 } from '../sql/ast.js';
 import { backupCertificate, createCertificate, type CreateCertificateRequest } from '../instance/certificates.js';
 import { alterEndpoint, createEndpoint, type EndpointOptions } from '../instance/endpoint.js';
@@ -46,7 +55,11 @@ export function executeBackupCertificate(env: ExecEnv, stmt: BackupCertificateSt
   backupCertificate(env, stmt.privateKey ? { name: stmt.name, file: stmt.file, privateKey: stmt.privateKey } : { name: stmt.name, file: stmt.file });
 }
 
-function endpointOptions(mirroring: MirroringEndpointOptions | undefined, tcp: { port?: number; ip?: string } | undefined, state: EndpointOptions['state']): EndpointOptions {
+function endpointOptions(
+  mirroring: MirroringEndpointOptions | undefined,
+  tcp: { port?: number; ip?: string } | undefined,
+  state: EndpointOptions['state'],
+): EndpointOptions {
   const options: EndpointOptions = {};
   if (state !== undefined) options.state = state;
   if (tcp?.port !== undefined) options.port = tcp.port;
@@ -72,11 +85,16 @@ export function executeAlterEndpoint(env: ExecEnv, stmt: AlterEndpointStatement)
 
 export function executeCreateLogin(env: ExecEnv, stmt: CreateLoginStatement): void {
   const source = stmt.source;
-  if (source.kind === 'certificate') throw new SqlError(102, `Incorrect syntax near 'CERTIFICATE'. (Certificate-mapped logins are not simulated by the lab.)`, { class: 15 });
+  if (source.kind === 'certificate')
+    throw new SqlError(102, `Incorrect syntax near 'CERTIFICATE'. (Certificate-mapped logins are not simulated by the lab.)`, { class: 15 });
   const options = source.options;
   createLogin(env, {
     name: stmt.name,
-    ...(source.kind === 'password' ? (typeof source.password === 'string' ? { password: source.password } : { passwordHash: source.password.hashed }) : { fromWindows: true }),
+    ...(source.kind === 'password'
+      ? typeof source.password === 'string'
+        ? { password: source.password }
+        : { passwordHash: source.password.hashed }
+      : { fromWindows: true }),
     ...(options.defaultDatabase !== undefined ? { defaultDatabase: options.defaultDatabase } : {}),
     ...(options.defaultLanguage !== undefined ? { defaultLanguage: options.defaultLanguage } : {}),
     ...(options.sid !== undefined ? { sid: options.sid } : {}),

@@ -24,15 +24,40 @@ function lastBatch(value: SqlValue): string | null {
 export function spWho2(ctx: BatchContext): void {
   const sessions = sysDmExecSessions(catalogContext(ctx));
   const columns = [
-    char('SPID', 5), nvarchar('Status', 30, false), nvarchar('Login', 128), nvarchar('HostName', 128), char('BlkBy', 5), nvarchar('DBName', 128),
-    nvarchar('Command', 16, false), int('CPUTime'), int('DiskIO'), nvarchar('LastBatch', 14), nvarchar('ProgramName', 128), char('SPID', 5), int('REQUESTID'),
+    char('SPID', 5),
+    nvarchar('Status', 30, false),
+    nvarchar('Login', 128),
+    nvarchar('HostName', 128),
+    char('BlkBy', 5),
+    nvarchar('DBName', 128),
+    nvarchar('Command', 16, false),
+    int('CPUTime'),
+    int('DiskIO'),
+    nvarchar('LastBatch', 14),
+    nvarchar('ProgramName', 128),
+    char('SPID', 5),
+    int('REQUESTID'),
   ];
   const byId = new Map(Object.values(ctx.instance.databases).map((database) => [database.databaseId, database.name]));
   const rows: SqlValue[][] = sessions.rows.map((row) => {
     const spid = String(row[0]).padEnd(5);
     const status = String(row[8] ?? 'sleeping').toUpperCase();
     const io = Number(row[13] ?? 0) + Number(row[14] ?? 0);
-    return [spid, status, row[7] ?? null, row[2] ?? null, '  .  ', byId.get(row[19] as number) ?? null, status === 'RUNNING' ? 'SELECT' : 'AWAITING COMMAND', row[9] ?? 0, io, lastBatch(row[11] ?? null), row[3] ?? null, spid, 0];
+    return [
+      spid,
+      status,
+      row[7] ?? null,
+      row[2] ?? null,
+      '  .  ',
+      byId.get(row[19] as number) ?? null,
+      status === 'RUNNING' ? 'SELECT' : 'AWAITING COMMAND',
+      row[9] ?? 0,
+      io,
+      lastBatch(row[11] ?? null),
+      row[3] ?? null,
+      spid,
+      0,
+    ];
   });
   ctx.emit({ kind: 'rows', columns, rows });
 }
@@ -56,9 +81,16 @@ export function readErrorLog(ctx: BatchContext, filter: ErrorLogFilter): void {
   const columns = [datetime('LogDate'), nvarchar('ProcessInfo', 12), nvarchar('Text', 4000)];
   const wanted = filter.search.map((s) => s.toLowerCase());
   const rows: SqlValue[][] = lines
-    .map((line) => (line.processInfo !== undefined
-      ? [new Date(line.ts), line.processInfo, line.text]
-      : [new Date(line.ts), line.number !== undefined ? 'spid' : 'Server', line.number !== undefined ? `Error: ${line.number}. ${line.text}` : line.text]) as SqlValue[])
+    .map(
+      (line) =>
+        (line.processInfo !== undefined
+          ? [new Date(line.ts), line.processInfo, line.text]
+          : [
+              new Date(line.ts),
+              line.number !== undefined ? 'spid' : 'Server',
+              line.number !== undefined ? `Error: ${line.number}. ${line.text}` : line.text,
+            ]) as SqlValue[],
+    )
     .filter((row) => wanted.every((s) => String(row[2]).toLowerCase().includes(s)));
   ctx.emit({ kind: 'rows', columns, rows });
 }
@@ -67,7 +99,10 @@ export function readErrorLog(ctx: BatchContext, filter: ErrorLogFilter): void {
  * says it is being cycled, the new one that it was reinitialized. */
 export function cycleErrorLogNow(ctx: BatchContext): void {
   const now = ctx.runtime.now();
-  ctx.instance.errorLog.push({ ts: now.toISOString(), text: 'Attempting to cycle error log. This is an informational message only; no user action is required.' });
+  ctx.instance.errorLog.push({
+    ts: now.toISOString(),
+    text: 'Attempting to cycle error log. This is an informational message only; no user action is required.',
+  });
   cycleErrorLog(ctx.instance, now, 'The error log has been reinitialized. See the previous log for older entries.');
   ctx.runtime.changed();
 }

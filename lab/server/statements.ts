@@ -29,8 +29,16 @@ import type { ExecEnv } from './env.js';
 import { executeProcedure } from './procedures.js';
 import { catalogFor } from './catalog-context.js';
 import {
-  executeAlterEndpoint, executeAlterLogin, executeAlterServerRole, executeBackupCertificate, executeCreateCertificate, executeCreateEndpoint,
-  executeCreateLogin, executeCreateUser, executePermission, executeAlterRole,
+  executeAlterEndpoint,
+  executeAlterLogin,
+  executeAlterServerRole,
+  executeBackupCertificate,
+  executeCreateCertificate,
+  executeCreateEndpoint,
+  executeCreateLogin,
+  executeCreateUser,
+  executePermission,
+  executeAlterRole,
 } from './security-statements.js';
 
 const done = (ctx: BatchContext): void => ctx.emit({ kind: 'done', command: 'other' });
@@ -216,7 +224,11 @@ export async function executeStatement(ctx: BatchContext, statement: Statement, 
       return done(ctx);
     case 'insert': {
       const catalog = catalogFor(ctx);
-      const count = insertRows(env, statement, statement.rows.map((row) => row.map((expr) => evaluateExpression(expr, catalog))));
+      const count = insertRows(
+        env,
+        statement,
+        statement.rows.map((row) => row.map((expr) => evaluateExpression(expr, catalog))),
+      );
       ctx.last = { rowCount: count, error: 0 };
       ctx.emit(ctx.settings.nocount ? { kind: 'done', command: 'insert' } : { kind: 'done', command: 'insert', rowCount: count });
       return;

@@ -88,25 +88,57 @@ const INT = { type: 'int' } as const;
 export function sessionFunction(ctx: BatchContext, name: string): Typed | undefined {
   const current = ctx.handling.caught.at(-1);
   switch (name) {
-    case 'ERROR_NUMBER': return { value: current?.error.number ?? null, type: INT };
-    case 'ERROR_SEVERITY': return { value: current?.error.class ?? null, type: INT };
-    case 'ERROR_STATE': return { value: current?.error.state ?? null, type: INT };
-    case 'ERROR_LINE': return { value: current?.line ?? null, type: INT };
-    case 'ERROR_MESSAGE': return { value: current?.error.message ?? null, type: { type: 'nvarchar', length: 4000 } };
-    case 'ERROR_PROCEDURE': return { value: current?.procedure ?? null, type: { type: 'nvarchar', length: 128 } };
+    case 'ERROR_NUMBER':
+      return { value: current?.error.number ?? null, type: INT };
+    case 'ERROR_SEVERITY':
+      return { value: current?.error.class ?? null, type: INT };
+    case 'ERROR_STATE':
+      return { value: current?.error.state ?? null, type: INT };
+    case 'ERROR_LINE':
+      return { value: current?.line ?? null, type: INT };
+    case 'ERROR_MESSAGE':
+      return { value: current?.error.message ?? null, type: { type: 'nvarchar', length: 4000 } };
+    case 'ERROR_PROCEDURE':
+      return { value: current?.procedure ?? null, type: { type: 'nvarchar', length: 128 } };
     case 'XACT_STATE': {
       const t = ctx.settings.transaction;
       return { value: t.trancount === 0 ? 0 : t.doomed ? -1 : 1, type: { type: 'smallint' } };
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
 /** Statements that write: refused in an uncommittable transaction. */
 const WRITES = new Set<Statement['kind']>([
-  'createMasterKey', 'dropMasterKey', 'createCertificate', 'backupCertificate', 'dropCertificate', 'createEndpoint', 'alterEndpoint', 'dropEndpoint',
-  'createLogin', 'alterLogin', 'dropLogin', 'createUser', 'dropUser', 'permission', 'alterServerRole', 'alterRole', 'createDatabase', 'dropDatabase',
-  'alterDatabase', 'backup', 'restore', 'createTable', 'alterTableAdd', 'dropTable', 'insert', 'createDatabaseEncryptionKey', 'dropDatabaseEncryptionKey', 'reconfigure',
+  'createMasterKey',
+  'dropMasterKey',
+  'createCertificate',
+  'backupCertificate',
+  'dropCertificate',
+  'createEndpoint',
+  'alterEndpoint',
+  'dropEndpoint',
+  'createLogin',
+  'alterLogin',
+  'dropLogin',
+  'createUser',
+  'dropUser',
+  'permission',
+  'alterServerRole',
+  'alterRole',
+  'createDatabase',
+  'dropDatabase',
+  'alterDatabase',
+  'backup',
+  'restore',
+  'createTable',
+  'alterTableAdd',
+  'dropTable',
+  'insert',
+  'createDatabaseEncryptionKey',
+  'dropDatabaseEncryptionKey',
+  'reconfigure',
 ]);
 
 export const uncommittable = (): SqlError =>

@@ -107,13 +107,22 @@ export interface SelectStatement {
 // ------------------------------------------------------------------------------------------------
 // Session, variables, control flow
 
-export interface UseStatement { kind: 'use'; line: number; database: string }
+export interface UseStatement {
+  kind: 'use';
+  line: number;
+  database: string;
+}
 
 /** Any SET <session option>: `SET ANSI_NULLS ON` → options ['ANSI_NULLS'], value 'ON';
  * `SET TRANSACTION ISOLATION LEVEL READ COMMITTED` → options ['TRANSACTION ISOLATION LEVEL'],
  * value 'READ COMMITTED'; `SET QUOTED_IDENTIFIER, ANSI_NULLS ON` → two options; `SET TEXTSIZE
  * 2147483647` → value '2147483647'; `SET DATEFORMAT mdy` → value 'MDY'. Upper-cased. */
-export interface SetOptionStatement { kind: 'setOption'; line: number; options: string[]; value: string }
+export interface SetOptionStatement {
+  kind: 'setOption';
+  line: number;
+  options: string[];
+  value: string;
+}
 
 export interface DeclareStatement {
   kind: 'declare';
@@ -121,27 +130,65 @@ export interface DeclareStatement {
   variables: { name: string; type: DataType; init?: Expr }[];
 }
 
-export interface SetVariableStatement { kind: 'setVariable'; line: number; name: string; value: Expr }
+export interface SetVariableStatement {
+  kind: 'setVariable';
+  line: number;
+  name: string;
+  value: Expr;
+}
 
-export interface PrintStatement { kind: 'print'; line: number; value: Expr }
+export interface PrintStatement {
+  kind: 'print';
+  line: number;
+  value: Expr;
+}
 
 /** `IF [NOT] EXISTS (…)` arrives as condition { kind: 'exists' } (wrapped in 'not'). */
-export interface IfStatement { kind: 'if'; line: number; condition: Expr; then: Statement; else?: Statement }
+export interface IfStatement {
+  kind: 'if';
+  line: number;
+  condition: Expr;
+  then: Statement;
+  else?: Statement;
+}
 
-export interface BlockStatement { kind: 'block'; line: number; statements: Statement[] }
+export interface BlockStatement {
+  kind: 'block';
+  line: number;
+  statements: Statement[];
+}
 
 /** BEGIN TRY … END TRY BEGIN CATCH … END CATCH (learn.microsoft.com/sql/t-sql/language-elements/try-catch-transact-sql). */
-export interface TryCatchStatement { kind: 'tryCatch'; line: number; tryBlock: Statement[]; catchBlock: Statement[] }
+export interface TryCatchStatement {
+  kind: 'tryCatch';
+  line: number;
+  tryBlock: Statement[];
+  catchBlock: Statement[];
+}
 
 /** WHILE condition statement (learn.microsoft.com/sql/t-sql/language-elements/while-transact-sql);
  * BREAK and CONTINUE are not simulated (Msg 102). */
-export interface WhileStatement { kind: 'while'; line: number; condition: Expr; body: Statement }
+export interface WhileStatement {
+  kind: 'while';
+  line: number;
+  condition: Expr;
+  body: Statement;
+}
 
 /** WAITFOR DELAY 'hh:mm[:ss[.mmm]]' or WAITFOR TIME '…'; `value` is a string literal or a variable. */
-export interface WaitforStatement { kind: 'waitfor'; line: number; mode: 'DELAY' | 'TIME'; value: Expr }
+export interface WaitforStatement {
+  kind: 'waitfor';
+  line: number;
+  mode: 'DELAY' | 'TIME';
+  value: Expr;
+}
 
 /** One EXEC argument: `value` null means DEFAULT. Bare identifiers (EXEC p Patriot) are strings. */
-export interface ExecArgument { name?: string; value: Expr | null; output: boolean }
+export interface ExecArgument {
+  name?: string;
+  value: Expr | null;
+  output: boolean;
+}
 
 export interface ExecStatement {
   kind: 'exec';
@@ -163,10 +210,24 @@ export interface TransactionStatement {
 // ------------------------------------------------------------------------------------------------
 // Master key and certificates
 
-export interface CreateMasterKeyStatement { kind: 'createMasterKey'; line: number; password: string }
-export interface DropMasterKeyStatement { kind: 'dropMasterKey'; line: number }
-export interface OpenMasterKeyStatement { kind: 'openMasterKey'; line: number; password: string }
-export interface CloseMasterKeyStatement { kind: 'closeMasterKey'; line: number }
+export interface CreateMasterKeyStatement {
+  kind: 'createMasterKey';
+  line: number;
+  password: string;
+}
+export interface DropMasterKeyStatement {
+  kind: 'dropMasterKey';
+  line: number;
+}
+export interface OpenMasterKeyStatement {
+  kind: 'openMasterKey';
+  line: number;
+  password: string;
+}
+export interface CloseMasterKeyStatement {
+  kind: 'closeMasterKey';
+  line: number;
+}
 
 /** WITH PRIVATE KEY ( … ) when importing a certificate. */
 export interface PrivateKeyImport {
@@ -199,7 +260,11 @@ export interface BackupCertificateStatement {
   privateKey?: { file: string; encryptionPassword: string; decryptionPassword?: string };
 }
 
-export interface DropCertificateStatement { kind: 'dropCertificate'; line: number; name: string }
+export interface DropCertificateStatement {
+  kind: 'dropCertificate';
+  line: number;
+  name: string;
+}
 
 // ------------------------------------------------------------------------------------------------
 // Endpoints
@@ -207,9 +272,7 @@ export interface DropCertificateStatement { kind: 'dropCertificate'; line: numbe
 export type EndpointState = 'STARTED' | 'STOPPED' | 'DISABLED';
 
 /** In the order written, which is the order tried. Plain WINDOWS is NEGOTIATE. */
-export type EndpointAuthentication =
-  | { kind: 'WINDOWS'; protocol: 'NTLM' | 'KERBEROS' | 'NEGOTIATE' }
-  | { kind: 'CERTIFICATE'; certificate: string };
+export type EndpointAuthentication = { kind: 'WINDOWS'; protocol: 'NTLM' | 'KERBEROS' | 'NEGOTIATE' } | { kind: 'CERTIFICATE'; certificate: string };
 
 export interface EndpointEncryption {
   mode: 'DISABLED' | 'SUPPORTED' | 'REQUIRED';
@@ -248,7 +311,11 @@ export interface AlterEndpointStatement {
   mirroring?: MirroringEndpointOptions;
 }
 
-export interface DropEndpointStatement { kind: 'dropEndpoint'; line: number; name: string }
+export interface DropEndpointStatement {
+  kind: 'dropEndpoint';
+  line: number;
+  name: string;
+}
 
 // ------------------------------------------------------------------------------------------------
 // Logins, users, permissions, roles
@@ -268,7 +335,12 @@ export type LoginSource =
   | { kind: 'windows'; options: LoginOptions }
   | { kind: 'certificate'; certificate: string };
 
-export interface CreateLoginStatement { kind: 'createLogin'; line: number; name: string; source: LoginSource }
+export interface CreateLoginStatement {
+  kind: 'createLogin';
+  line: number;
+  name: string;
+  source: LoginSource;
+}
 
 export type AlterLoginAction =
   | { kind: 'enable' }
@@ -276,8 +348,17 @@ export type AlterLoginAction =
   /** ALTER LOGIN x WITH PASSWORD = '…' [OLD_PASSWORD = '…'] [, CHECK_POLICY = …] [, NAME = …] */
   | { kind: 'with'; password?: string | { hashed: Buffer }; oldPassword?: string; newName?: string; options: LoginOptions };
 
-export interface AlterLoginStatement { kind: 'alterLogin'; line: number; name: string; action: AlterLoginAction }
-export interface DropLoginStatement { kind: 'dropLogin'; line: number; name: string }
+export interface AlterLoginStatement {
+  kind: 'alterLogin';
+  line: number;
+  name: string;
+  action: AlterLoginAction;
+}
+export interface DropLoginStatement {
+  kind: 'dropLogin';
+  line: number;
+  name: string;
+}
 
 export type UserSource =
   | { kind: 'login'; login: string }
@@ -285,8 +366,18 @@ export type UserSource =
   /** CREATE USER x — maps to the login of the same name. */
   | { kind: 'implicit' };
 
-export interface CreateUserStatement { kind: 'createUser'; line: number; name: string; source: UserSource; defaultSchema?: string }
-export interface DropUserStatement { kind: 'dropUser'; line: number; name: string }
+export interface CreateUserStatement {
+  kind: 'createUser';
+  line: number;
+  name: string;
+  source: UserSource;
+  defaultSchema?: string;
+}
+export interface DropUserStatement {
+  kind: 'dropUser';
+  line: number;
+  name: string;
+}
 
 /** GRANT | DENY | REVOKE. `permissions` upper-cased, words joined by one space: 'CONNECT',
  * 'CONNECT SQL', 'ALTER ANY ENDPOINT'. `on` is absent for server/database-scope permissions;
@@ -313,12 +404,21 @@ export interface AlterServerRoleStatement {
 }
 
 /** ALTER ROLE role ADD | DROP MEMBER user (a database role). */
-export interface AlterRoleStatement { kind: 'alterRole'; line: number; role: string; action: 'ADD' | 'DROP'; member: string }
+export interface AlterRoleStatement {
+  kind: 'alterRole';
+  line: number;
+  role: string;
+  action: 'ADD' | 'DROP';
+  member: string;
+}
 
 // ------------------------------------------------------------------------------------------------
 // Databases, mirroring options
 
-export interface FileSpec { logicalName: string; fileName: string }
+export interface FileSpec {
+  logicalName: string;
+  fileName: string;
+}
 
 /** `CREATE DATABASE name [ON (NAME = logical, FILENAME = 'path') [, …] AS SNAPSHOT OF source]`, or
  * with its files: `ON [PRIMARY] (…) [, …] [, FILEGROUP fg CONTAINS FILESTREAM (…) [, …]] LOG ON (…) [, …]`. */
@@ -330,7 +430,10 @@ export interface CreateDatabaseStatement {
   files?: { data: FileSpec[]; filestream?: { filegroup: string; files: FileSpec[] }; log: FileSpec[] };
 }
 /** `RECONFIGURE [WITH OVERRIDE]`: sp_configure's changes take effect. */
-export interface ReconfigureStatement { kind: 'reconfigure'; line: number }
+export interface ReconfigureStatement {
+  kind: 'reconfigure';
+  line: number;
+}
 /** `CREATE DATABASE ENCRYPTION KEY WITH ALGORITHM = … ENCRYPTION BY SERVER CERTIFICATE name` (in the current database). */
 export interface CreateDatabaseEncryptionKeyStatement {
   kind: 'createDatabaseEncryptionKey';
@@ -338,8 +441,16 @@ export interface CreateDatabaseEncryptionKeyStatement {
   algorithm: 'AES_128' | 'AES_192' | 'AES_256' | 'TRIPLE_DES_3KEY';
   certificate: string;
 }
-export interface DropDatabaseEncryptionKeyStatement { kind: 'dropDatabaseEncryptionKey'; line: number }
-export interface DropDatabaseStatement { kind: 'dropDatabase'; line: number; names: string[]; ifExists: boolean }
+export interface DropDatabaseEncryptionKeyStatement {
+  kind: 'dropDatabaseEncryptionKey';
+  line: number;
+}
+export interface DropDatabaseStatement {
+  kind: 'dropDatabase';
+  line: number;
+  names: string[];
+  ifExists: boolean;
+}
 
 export type AlterDatabaseAction =
   | { kind: 'recovery'; model: 'FULL' | 'SIMPLE' | 'BULK_LOGGED' }
@@ -356,10 +467,7 @@ export type AlterDatabaseAction =
   /** SET ENCRYPTION ON | OFF (Transparent Data Encryption). */
   | { kind: 'encryption'; on: boolean };
 
-export type Termination =
-  | { kind: 'rollbackImmediate' }
-  | { kind: 'rollbackAfter'; seconds: number }
-  | { kind: 'noWait' };
+export type Termination = { kind: 'rollbackImmediate' } | { kind: 'rollbackAfter'; seconds: number } | { kind: 'noWait' };
 
 export interface AlterDatabaseStatement {
   kind: 'alterDatabase';
@@ -448,16 +556,38 @@ export interface AlterTableAddStatement {
 }
 
 /** DROP TABLE name */
-export interface DropTableStatement { kind: 'dropTable'; line: number; table: string[] }
+export interface DropTableStatement {
+  kind: 'dropTable';
+  line: number;
+  table: string[];
+}
 
 /** INSERT [INTO] name (columns) VALUES (…)[, (…)] */
-export interface InsertStatement { kind: 'insert'; line: number; table: string[]; columns: string[]; rows: Expr[][] }
+export interface InsertStatement {
+  kind: 'insert';
+  line: number;
+  table: string[];
+  columns: string[];
+  rows: Expr[][];
+}
 
 /** RAISERROR (msg, severity, state [, args …]) [WITH LOG | NOWAIT | SETERROR …] */
-export interface RaiserrorStatement { kind: 'raiserror'; line: number; message: Expr; severity: Expr; state: Expr; args: Expr[]; options: ('LOG' | 'NOWAIT' | 'SETERROR')[] }
+export interface RaiserrorStatement {
+  kind: 'raiserror';
+  line: number;
+  message: Expr;
+  severity: Expr;
+  state: Expr;
+  args: Expr[];
+  options: ('LOG' | 'NOWAIT' | 'SETERROR')[];
+}
 
 /** THROW [number, message, state] */
-export interface ThrowStatement { kind: 'throw'; line: number; error?: { number: Expr; message: Expr; state: Expr } }
+export interface ThrowStatement {
+  kind: 'throw';
+  line: number;
+  error?: { number: Expr; message: Expr; state: Expr };
+}
 
 export type Statement =
   | SelectStatement

@@ -22,21 +22,32 @@ export function convert(from: Typed, to: SqlType, style?: number): SqlValue {
   const value = from.value;
   if (value === null) return null;
   switch (to.type) {
-    case 'int': case 'bigint': case 'smallint': case 'tinyint':
+    case 'int':
+    case 'bigint':
+    case 'smallint':
+    case 'tinyint':
       return toInteger(from, to.type);
     case 'bit':
       return toBit(from);
-    case 'float': case 'real':
+    case 'float':
+    case 'real':
       return toFloat(from);
-    case 'decimal': case 'numeric':
+    case 'decimal':
+    case 'numeric':
       return toDecimal(from, to.precision, to.scale);
-    case 'datetime': case 'datetime2': case 'datetimeoffset':
+    case 'datetime':
+    case 'datetime2':
+    case 'datetimeoffset':
       return toDateTime(from, to.type === 'datetime');
     case 'uniqueidentifier':
       return toGuid(from);
-    case 'varchar': case 'nvarchar': case 'char': case 'nchar':
+    case 'varchar':
+    case 'nvarchar':
+    case 'char':
+    case 'nchar':
       return truncate(toText(from, style), lengthOf(to));
-    case 'varbinary': case 'binary':
+    case 'varbinary':
+    case 'binary':
       return truncateBytes(toBytes(from, to), lengthOf(to));
   }
 }
@@ -163,7 +174,10 @@ function floatText(v: number): string {
   if (v === 0) return '0';
   const abs = Math.abs(v);
   if (abs >= 1e-4 && abs < 1e15) return String(Number(v.toPrecision(15)));
-  return v.toExponential(15).replace(/\.?0+e/, 'e').replace(/e\+?(-?)(\d)$/, 'e$10$2');
+  return v
+    .toExponential(15)
+    .replace(/\.?0+e/, 'e')
+    .replace(/e\+?(-?)(\d)$/, 'e$10$2');
 }
 
 function pad(n: number, width = 2): string {
@@ -177,17 +191,32 @@ function dateText(d: Date, type: SqlType, style?: number): string {
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   const fraction = type.type === 'datetime' ? pad(d.getUTCMilliseconds(), 3) : `${pad(d.getUTCMilliseconds(), 3)}0000`;
   switch (style) {
-    case 101: return `${pad(mo)}/${pad(day)}/${y}`;
-    case 102: return `${y}.${pad(mo)}.${pad(day)}`;
-    case 103: return `${pad(day)}/${pad(mo)}/${y}`;
-    case 108: return time;
-    case 111: return `${y}/${pad(mo)}/${pad(day)}`;
-    case 112: return `${y}${pad(mo)}${pad(day)}`;
-    case 23: return `${y}-${pad(mo)}-${pad(day)}`;
-    case 20: case 120: return `${y}-${pad(mo)}-${pad(day)} ${time}`;
-    case 21: case 121: return `${y}-${pad(mo)}-${pad(day)} ${time}.${fraction}`;
-    case 126: case 127: return `${y}-${pad(mo)}-${pad(day)}T${time}${d.getUTCMilliseconds() ? `.${pad(d.getUTCMilliseconds(), 3)}` : ''}`;
-    case undefined: case 0: case 100:
+    case 101:
+      return `${pad(mo)}/${pad(day)}/${y}`;
+    case 102:
+      return `${y}.${pad(mo)}.${pad(day)}`;
+    case 103:
+      return `${pad(day)}/${pad(mo)}/${y}`;
+    case 108:
+      return time;
+    case 111:
+      return `${y}/${pad(mo)}/${pad(day)}`;
+    case 112:
+      return `${y}${pad(mo)}${pad(day)}`;
+    case 23:
+      return `${y}-${pad(mo)}-${pad(day)}`;
+    case 20:
+    case 120:
+      return `${y}-${pad(mo)}-${pad(day)} ${time}`;
+    case 21:
+    case 121:
+      return `${y}-${pad(mo)}-${pad(day)} ${time}.${fraction}`;
+    case 126:
+    case 127:
+      return `${y}-${pad(mo)}-${pad(day)}T${time}${d.getUTCMilliseconds() ? `.${pad(d.getUTCMilliseconds(), 3)}` : ''}`;
+    case undefined:
+    case 0:
+    case 100:
       if (type.type !== 'datetime') return `${y}-${pad(mo)}-${pad(day)} ${time}.${fraction}`;
       {
         const h = d.getUTCHours() % 12 || 12;

@@ -6,7 +6,8 @@ import { SqlSyntaxError, syntaxErrorAt, type Token } from './lexer.js';
 
 /** T-SQL reserved keywords: never a bare identifier (GO is here on purpose: sent to the server, it
  * is an error, not a batch separator). */
-const RESERVED = new Set(`ADD ALL ALTER AND ANY AS ASC AUTHORIZATION BACKUP BEGIN BETWEEN BREAK BROWSE BULK BY
+const RESERVED = new Set(
+  `ADD ALL ALTER AND ANY AS ASC AUTHORIZATION BACKUP BEGIN BETWEEN BREAK BROWSE BULK BY
 CASCADE CASE CHECK CHECKPOINT CLOSE CLUSTERED COALESCE COLLATE COLUMN COMMIT COMPUTE CONSTRAINT CONTAINS
 CONTAINSTABLE CONTINUE CONVERT CREATE CROSS CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER
 CURSOR DATABASE DBCC DEALLOCATE DECLARE DEFAULT DELETE DENY DESC DISK DISTINCT DISTRIBUTED DOUBLE DROP DUMP
@@ -18,7 +19,8 @@ PERCENT PIVOT PLAN PRECISION PRIMARY PRINT PROC PROCEDURE PUBLIC RAISERROR READ 
 REFERENCES REPLICATION RESTORE RESTRICT RETURN REVERT REVOKE RIGHT ROLLBACK ROWCOUNT ROWGUIDCOL RULE SAVE
 SCHEMA SECURITYAUDIT SELECT SESSION_USER SET SETUSER SHUTDOWN SOME STATISTICS SYSTEM_USER TABLE TABLESAMPLE
 TEXTSIZE THEN TO TOP TRAN TRANSACTION TRIGGER TRUNCATE TRY_CONVERT TSEQUAL UNION UNIQUE UNPIVOT UPDATE
-UPDATETEXT USE USER VALUES VARYING VIEW WAITFOR WHEN WHERE WHILE WITH WRITETEXT GO`.split(/\s+/));
+UPDATETEXT USE USER VALUES VARYING VIEW WAITFOR WHEN WHERE WHILE WITH WRITETEXT GO`.split(/\s+/),
+);
 
 /** How deep expressions and statements may nest before Msg 191, well inside Node's stack. */
 const MAX_NESTING = 200;
@@ -50,7 +52,11 @@ export class Cursor {
   /** Runs one level of nesting (a parenthesis, NOT, IF …); too deep is SQL Server's Msg 191. */
   nested<T>(parse: () => T): T {
     if (this.depth + 1 > MAX_NESTING) {
-      throw new SqlSyntaxError(191, 'Some part of your SQL statement is nested too deeply. Rewrite the query or break it up into smaller queries.', this.peek().line);
+      throw new SqlSyntaxError(
+        191,
+        'Some part of your SQL statement is nested too deeply. Rewrite the query or break it up into smaller queries.',
+        this.peek().line,
+      );
     }
     this.depth++;
     try {
@@ -204,4 +210,3 @@ export class Cursor {
     return { name, params };
   }
 }
-

@@ -10,8 +10,23 @@ import { convert, toText } from './convert.js';
 import { AGGREGATES, builtin } from './functions.js';
 import { runSelect } from './select.js';
 import {
-  BIGINT, FLOAT, INT, isBinary, isCharacter, isDateTime, isExactDecimal, isInteger, isUnicode, lengthOf, numeric, nvarchar,
-  sqlTypeOf, typeName, varbinary, varchar, widen,
+  BIGINT,
+  FLOAT,
+  INT,
+  isBinary,
+  isCharacter,
+  isDateTime,
+  isExactDecimal,
+  isInteger,
+  isUnicode,
+  lengthOf,
+  numeric,
+  nvarchar,
+  sqlTypeOf,
+  typeName,
+  varbinary,
+  varchar,
+  widen,
 } from './types.js';
 
 /** A value with its type; `untyped` marks a bare NULL literal, which takes the type of its company. */
@@ -185,9 +200,15 @@ export function arithmetic(op: '+' | '-' | '*' | '/' | '%', a: Val, b: Val): Val
   const y = Number(convert(b, type));
   let value: number;
   switch (op) {
-    case '+': value = x + y; break;
-    case '-': value = x - y; break;
-    case '*': value = x * y; break;
+    case '+':
+      value = x + y;
+      break;
+    case '-':
+      value = x - y;
+      break;
+    case '*':
+      value = x * y;
+      break;
     case '/':
       if (y === 0) throw new SqlError(8134, 'Divide by zero error encountered.');
       value = isInteger(type) ? Math.trunc(x / y) : x / y;
@@ -254,8 +275,13 @@ function concatenate(a: Val, b: Val): Val {
   const la = lengthOf(a.type);
   const lb = lengthOf(b.type);
   const length = la === -1 || lb === -1 ? -1 : la + lb;
-  const type: SqlType = unicode ? (length === -1 || length > 4000 ? { type: 'nvarchar', length: length === -1 ? -1 : 4000 } : nvarchar(length))
-    : (length === -1 || length > 8000 ? { type: 'varchar', length: length === -1 ? -1 : 8000 } : varchar(length));
+  const type: SqlType = unicode
+    ? length === -1 || length > 4000
+      ? { type: 'nvarchar', length: length === -1 ? -1 : 4000 }
+      : nvarchar(length)
+    : length === -1 || length > 8000
+      ? { type: 'varchar', length: length === -1 ? -1 : 8000 }
+      : varchar(length);
   if (a.value === null || b.value === null) return { value: null, type };
   return { value: toText(a) + toText(b), type };
 }
@@ -306,7 +332,10 @@ function typeOfQuietly(expr: Expr, env: RowEnv): Val | undefined {
 function call(expr: Extract<Expr, { kind: 'call' }>, env: RowEnv): Val {
   const name = expr.name.toUpperCase();
   if (expr.schema.length > 0) {
-    throw new SqlError(4121, `Cannot find either column "${expr.schema.at(-1)}" or the user-defined function or aggregate "${[...expr.schema, expr.name].join('.')}", or the name is ambiguous.`);
+    throw new SqlError(
+      4121,
+      `Cannot find either column "${expr.schema.at(-1)}" or the user-defined function or aggregate "${[...expr.schema, expr.name].join('.')}", or the name is ambiguous.`,
+    );
   }
   if (AGGREGATES.has(name)) return aggregate(name, expr, env);
   const args = expr.args.map((a) => evaluate(a, env));
@@ -323,7 +352,10 @@ export function isAggregate(expr: Expr): boolean {
 
 function aggregate(name: string, expr: Extract<Expr, { kind: 'call' }>, env: RowEnv): Val {
   if (!env.group) {
-    throw new SqlError(147, 'An aggregate may not appear in the WHERE clause unless it is in a subquery contained in a HAVING clause or a select list, and the column being aggregated is an outer reference.');
+    throw new SqlError(
+      147,
+      'An aggregate may not appear in the WHERE clause unless it is in a subquery contained in a HAVING clause or a select list, and the column being aggregated is an outer reference.',
+    );
   }
   if (expr.star) {
     if (name !== 'COUNT' && name !== 'COUNT_BIG') throw new SqlError(102, "Incorrect syntax near '*'.", { class: 15 });
@@ -351,8 +383,13 @@ function aggregate(name: string, expr: Extract<Expr, { kind: 'call' }>, env: Row
       if (isCharacter(probe.type) || isBinary(probe.type) || isDateTime(probe.type) || probe.type.type === 'bit') {
         throw new SqlError(8117, `Operand data type ${typeName(probe.type)} is invalid for ${name.toLowerCase()} operator.`);
       }
-      const type = isInteger(probe.type) ? (probe.type.type === 'bigint' ? BIGINT : INT)
-        : isExactDecimal(probe.type) ? numeric(38, name === 'AVG' ? Math.max((probe.type as { scale: number }).scale, 6) : (probe.type as { scale: number }).scale) : FLOAT;
+      const type = isInteger(probe.type)
+        ? probe.type.type === 'bigint'
+          ? BIGINT
+          : INT
+        : isExactDecimal(probe.type)
+          ? numeric(38, name === 'AVG' ? Math.max((probe.type as { scale: number }).scale, 6) : (probe.type as { scale: number }).scale)
+          : FLOAT;
       if (values.length === 0) return { value: null, type };
       const sum = values.reduce((acc, v) => acc + Number(v.value), 0);
       const value = name === 'SUM' ? sum : isInteger(type) ? Math.trunc(sum / values.length) : sum / values.length;
@@ -373,7 +410,10 @@ function scalarSubquery(query: SelectStatement, env: RowEnv): Val {
     throw new SqlError(116, 'Only one expression can be specified in the select list when the subquery is not introduced with EXISTS.');
   }
   if (result.rows.length > 1) {
-    throw new SqlError(512, 'Subquery returned more than 1 value. This is not permitted when the subquery follows =, !=, <, <= , >, >= or when the subquery is used as an expression.');
+    throw new SqlError(
+      512,
+      'Subquery returned more than 1 value. This is not permitted when the subquery follows =, !=, <, <= , >, >= or when the subquery is used as an expression.',
+    );
   }
   return { value: result.rows[0]?.[0] ?? null, type: result.columns[0]!.sqlType };
 }
@@ -405,12 +445,18 @@ export function truth(expr: Expr, env: RowEnv): boolean | null {
       const c = compare(evaluate(expr.left, env), evaluate(expr.right, env));
       if (c === null) return null;
       switch (expr.op) {
-        case '=': return c === 0;
-        case '<>': return c !== 0;
-        case '<': return c < 0;
-        case '>': return c > 0;
-        case '<=': return c <= 0;
-        case '>=': return c >= 0;
+        case '=':
+          return c === 0;
+        case '<>':
+          return c !== 0;
+        case '<':
+          return c < 0;
+        case '>':
+          return c > 0;
+        case '<=':
+          return c <= 0;
+        case '>=':
+          return c >= 0;
       }
       break;
     }
@@ -419,14 +465,26 @@ export function truth(expr: Expr, env: RowEnv): boolean | null {
       return expr.negated ? !isNull : isNull;
     }
     case 'in':
-      return negate(memberOf(evaluate(expr.operand, env), expr.list.map((e) => evaluate(e, env))), expr.negated);
+      return negate(
+        memberOf(
+          evaluate(expr.operand, env),
+          expr.list.map((e) => evaluate(e, env)),
+        ),
+        expr.negated,
+      );
     case 'inSelect': {
       const result = subqueryRows(expr.query, env);
       if (result.columns.length !== 1) {
         throw new SqlError(116, 'Only one expression can be specified in the select list when the subquery is not introduced with EXISTS.');
       }
       const type = result.columns[0]!.sqlType;
-      return negate(memberOf(evaluate(expr.operand, env), result.rows.map((r) => ({ value: r[0] ?? null, type }))), expr.negated);
+      return negate(
+        memberOf(
+          evaluate(expr.operand, env),
+          result.rows.map((r) => ({ value: r[0] ?? null, type })),
+        ),
+        expr.negated,
+      );
     }
     case 'like': {
       const operand = evaluate(expr.operand, env);
@@ -434,7 +492,8 @@ export function truth(expr: Expr, env: RowEnv): boolean | null {
       const escape = expr.escape ? evaluate(expr.escape, env) : undefined;
       if (operand.value === null || pattern.value === null || escape?.value === null) return null;
       const escapeText = escape ? toText(escape) : undefined;
-      if (escapeText !== undefined && escapeText.length !== 1) throw new SqlError(506, `The invalid escape character "${escapeText}" was specified in a LIKE predicate.`);
+      if (escapeText !== undefined && escapeText.length !== 1)
+        throw new SqlError(506, `The invalid escape character "${escapeText}" was specified in a LIKE predicate.`);
       return negate(like(toText(operand), toText(pattern), escapeText), expr.negated);
     }
     case 'between': {
@@ -472,17 +531,32 @@ function memberOf(operand: Val, list: Val[]): boolean | null {
 /** Any subexpression of `expr` (for walks such as the GROUP BY check). */
 export function children(expr: Expr): Expr[] {
   switch (expr.kind) {
-    case 'unary': case 'not': case 'isNull': return [expr.operand];
-    case 'arithmetic': case 'comparison': case 'and': case 'or': return [expr.left, expr.right];
-    case 'in': return [expr.operand, ...expr.list];
-    case 'inSelect': return [expr.operand];
-    case 'like': return [expr.operand, expr.pattern, ...(expr.escape ? [expr.escape] : [])];
-    case 'between': return [expr.operand, expr.low, expr.high];
-    case 'case': return [...(expr.operand ? [expr.operand] : []), ...expr.whens.flatMap((w) => [w.when, w.then]), ...(expr.else ? [expr.else] : [])];
-    case 'cast': return [expr.operand];
-    case 'convert': return [expr.operand, ...(expr.style ? [expr.style] : [])];
-    case 'call': return expr.args;
-    default: return [];
+    case 'unary':
+    case 'not':
+    case 'isNull':
+      return [expr.operand];
+    case 'arithmetic':
+    case 'comparison':
+    case 'and':
+    case 'or':
+      return [expr.left, expr.right];
+    case 'in':
+      return [expr.operand, ...expr.list];
+    case 'inSelect':
+      return [expr.operand];
+    case 'like':
+      return [expr.operand, expr.pattern, ...(expr.escape ? [expr.escape] : [])];
+    case 'between':
+      return [expr.operand, expr.low, expr.high];
+    case 'case':
+      return [...(expr.operand ? [expr.operand] : []), ...expr.whens.flatMap((w) => [w.when, w.then]), ...(expr.else ? [expr.else] : [])];
+    case 'cast':
+      return [expr.operand];
+    case 'convert':
+      return [expr.operand, ...(expr.style ? [expr.style] : [])];
+    case 'call':
+      return expr.args;
+    default:
+      return [];
   }
 }
-

@@ -40,10 +40,36 @@ function stringFunction(fn: (s: string, args: Typed[]) => string | null, count: 
 }
 
 const DATEPARTS: Record<string, string> = {
-  year: 'year', yy: 'year', yyyy: 'year', quarter: 'quarter', qq: 'quarter', q: 'quarter', month: 'month', mm: 'month', m: 'month',
-  dayofyear: 'dayofyear', dy: 'dayofyear', y: 'dayofyear', day: 'day', dd: 'day', d: 'day', week: 'week', wk: 'week', ww: 'week',
-  weekday: 'weekday', dw: 'weekday', hour: 'hour', hh: 'hour', minute: 'minute', mi: 'minute', n: 'minute',
-  second: 'second', ss: 'second', s: 'second', millisecond: 'millisecond', ms: 'millisecond',
+  year: 'year',
+  yy: 'year',
+  yyyy: 'year',
+  quarter: 'quarter',
+  qq: 'quarter',
+  q: 'quarter',
+  month: 'month',
+  mm: 'month',
+  m: 'month',
+  dayofyear: 'dayofyear',
+  dy: 'dayofyear',
+  y: 'dayofyear',
+  day: 'day',
+  dd: 'day',
+  d: 'day',
+  week: 'week',
+  wk: 'week',
+  ww: 'week',
+  weekday: 'weekday',
+  dw: 'weekday',
+  hour: 'hour',
+  hh: 'hour',
+  minute: 'minute',
+  mi: 'minute',
+  n: 'minute',
+  second: 'second',
+  ss: 'second',
+  s: 'second',
+  millisecond: 'millisecond',
+  ms: 'millisecond',
 };
 
 function datepart(arg: Typed | undefined, name: string): string {
@@ -57,7 +83,16 @@ function date(arg: Typed): Date | null {
   return arg.value === null ? null : (convert(arg, DATETIME) as Date);
 }
 
-const MS: Record<string, number> = { week: 604_800_000, day: 86_400_000, dayofyear: 86_400_000, weekday: 86_400_000, hour: 3_600_000, minute: 60_000, second: 1000, millisecond: 1 };
+const MS: Record<string, number> = {
+  week: 604_800_000,
+  day: 86_400_000,
+  dayofyear: 86_400_000,
+  weekday: 86_400_000,
+  hour: 3_600_000,
+  minute: 60_000,
+  second: 1000,
+  millisecond: 1,
+};
 
 function dateAdd(part: string, n: number, d: Date): Date {
   const r = new Date(d.getTime());
@@ -74,9 +109,12 @@ function dateAdd(part: string, n: number, d: Date): Date {
 function dateDiff(part: string, a: Date, b: Date): number {
   const months = (d: Date) => d.getUTCFullYear() * 12 + d.getUTCMonth();
   switch (part) {
-    case 'year': return b.getUTCFullYear() - a.getUTCFullYear();
-    case 'quarter': return Math.floor(months(b) / 3) - Math.floor(months(a) / 3);
-    case 'month': return months(b) - months(a);
+    case 'year':
+      return b.getUTCFullYear() - a.getUTCFullYear();
+    case 'quarter':
+      return Math.floor(months(b) / 3) - Math.floor(months(a) / 3);
+    case 'month':
+      return months(b) - months(a);
     case 'week': {
       const sunday = (d: Date) => Math.floor((Math.floor(d.getTime() / 86_400_000) + 4) / 7);
       return sunday(b) - sunday(a);
@@ -90,24 +128,37 @@ function dateDiff(part: string, a: Date, b: Date): number {
 
 function datePartOf(part: string, d: Date): number {
   switch (part) {
-    case 'year': return d.getUTCFullYear();
-    case 'quarter': return Math.floor(d.getUTCMonth() / 3) + 1;
-    case 'month': return d.getUTCMonth() + 1;
-    case 'dayofyear': return Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
-    case 'day': return d.getUTCDate();
-    case 'week': return dateDiff('week', new Date(Date.UTC(d.getUTCFullYear(), 0, 1)), d) + 1;
-    case 'weekday': return d.getUTCDay() + 1;
-    case 'hour': return d.getUTCHours();
-    case 'minute': return d.getUTCMinutes();
-    case 'second': return d.getUTCSeconds();
-    default: return d.getUTCMilliseconds();
+    case 'year':
+      return d.getUTCFullYear();
+    case 'quarter':
+      return Math.floor(d.getUTCMonth() / 3) + 1;
+    case 'month':
+      return d.getUTCMonth() + 1;
+    case 'dayofyear':
+      return Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+    case 'day':
+      return d.getUTCDate();
+    case 'week':
+      return dateDiff('week', new Date(Date.UTC(d.getUTCFullYear(), 0, 1)), d) + 1;
+    case 'weekday':
+      return d.getUTCDay() + 1;
+    case 'hour':
+      return d.getUTCHours();
+    case 'minute':
+      return d.getUTCMinutes();
+    case 'second':
+      return d.getUTCSeconds();
+    default:
+      return d.getUTCMilliseconds();
   }
 }
 
-const now = (type: SqlType): Builtin => (args, catalog, name) => {
-  arity(name, args, 0);
-  return typed(catalog.now(), type);
-};
+const now =
+  (type: SqlType): Builtin =>
+  (args, catalog, name) => {
+    arity(name, args, 0);
+    return typed(catalog.now(), type);
+  };
 
 const BUILTINS: Record<string, Builtin> = {
   ISNULL: (args, _c, name) => {
@@ -140,7 +191,10 @@ const BUILTINS: Record<string, Builtin> = {
     if (s.value === null || find.value === null || by.value === null) return typed(null, type);
     if (find.value === '') return typed(s.value, type);
     const pattern = new RegExp(find.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi');
-    return typed(s.value.replace(pattern, () => by.value!), type);
+    return typed(
+      s.value.replace(pattern, () => by.value!),
+      type,
+    );
   },
   SUBSTRING: stringFunction((s, args) => {
     const start = integer(args[1]!)!;
@@ -204,7 +258,7 @@ const BUILTINS: Record<string, Builtin> = {
     if (a.value === null || digits === null) return typed(null, a.type);
     const f = 10 ** digits;
     const n = Number(convert(a, FLOAT));
-    return typed(args[2] && integer(args[2]) ? Math.trunc(n * f) / f : Math.sign(n) * Math.round(Math.abs(n) * f) / f, a.type);
+    return typed(args[2] && integer(args[2]) ? Math.trunc(n * f) / f : (Math.sign(n) * Math.round(Math.abs(n) * f)) / f, a.type);
   },
   FLOOR: (args, _c, name) => {
     arity(name, args, 1);
@@ -230,7 +284,7 @@ const BUILTINS: Record<string, Builtin> = {
     const type = isCharacter(args[2]!.type) ? DATETIME : args[2]!.type;
     if (n === null || d === null) return typed(null, type);
     const result = dateAdd(part, n, d);
-    if (result.getUTCFullYear() < 1753 || result.getUTCFullYear() > 9999) throw new SqlError(517, 'Adding a value to a \'datetime\' column caused an overflow.');
+    if (result.getUTCFullYear() < 1753 || result.getUTCFullYear() > 9999) throw new SqlError(517, "Adding a value to a 'datetime' column caused an overflow.");
     return typed(result, type);
   },
   DATEDIFF: (args, _c, name) => {
@@ -271,4 +325,3 @@ export function builtin(name: string): Builtin | undefined {
 }
 
 export const AGGREGATES = new Set(['COUNT', 'COUNT_BIG', 'SUM', 'MIN', 'MAX', 'AVG']);
-

@@ -29,8 +29,41 @@ export function syntaxErrorAt(token: Token): SqlSyntaxError {
   return new SqlSyntaxError(102, `Incorrect syntax near '${token.text}'.`, token.line);
 }
 
-const OPERATORS = ['<>', '!=', '<=', '>=', '!<', '!>', '::', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
-  '(', ')', ',', ';', '.', '=', '<', '>', '+', '-', '*', '/', '%', '&', '|', '^', '~', ':'];
+const OPERATORS = [
+  '<>',
+  '!=',
+  '<=',
+  '>=',
+  '!<',
+  '!>',
+  '::',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '(',
+  ')',
+  ',',
+  ';',
+  '.',
+  '=',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '&',
+  '|',
+  '^',
+  '~',
+  ':',
+];
 
 const ASCII_LETTER = /[A-Za-z]/;
 // ASCII first: the Unicode property classes are only needed for the rare non-ASCII name.

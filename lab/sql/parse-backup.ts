@@ -40,22 +40,43 @@ export function parseBackup(c: Cursor, line: number): BackupStatement {
 
 function backupOption(c: Cursor, o: BackupOptions): void {
   const at = c.peek();
-  const option = c.expectOneOf('INIT', 'NOINIT', 'FORMAT', 'NOFORMAT', 'CHECKSUM', 'NO_CHECKSUM', 'COMPRESSION', 'NO_COMPRESSION',
-    'COPY_ONLY', 'STATS', 'NAME', 'DESCRIPTION', 'NORECOVERY', 'SKIP', 'NOSKIP', 'NOUNLOAD', 'NOREWIND');
+  const option = c.expectOneOf(
+    'INIT',
+    'NOINIT',
+    'FORMAT',
+    'NOFORMAT',
+    'CHECKSUM',
+    'NO_CHECKSUM',
+    'COMPRESSION',
+    'NO_COMPRESSION',
+    'COPY_ONLY',
+    'STATS',
+    'NAME',
+    'DESCRIPTION',
+    'NORECOVERY',
+    'SKIP',
+    'NOSKIP',
+    'NOUNLOAD',
+    'NOREWIND',
+  );
   switch (option) {
-    case 'INIT': case 'NOINIT':
+    case 'INIT':
+    case 'NOINIT':
       once(c, at, o, 'init');
       o.init = option === 'INIT';
       return;
-    case 'FORMAT': case 'NOFORMAT':
+    case 'FORMAT':
+    case 'NOFORMAT':
       once(c, at, o, 'format');
       o.format = option === 'FORMAT';
       return;
-    case 'CHECKSUM': case 'NO_CHECKSUM':
+    case 'CHECKSUM':
+    case 'NO_CHECKSUM':
       once(c, at, o, 'checksum');
       o.checksum = option === 'CHECKSUM';
       return;
-    case 'COMPRESSION': case 'NO_COMPRESSION':
+    case 'COMPRESSION':
+    case 'NO_COMPRESSION':
       once(c, at, o, 'compression');
       o.compression = option === 'COMPRESSION';
       return;
@@ -67,7 +88,8 @@ function backupOption(c: Cursor, o: BackupOptions): void {
       once(c, at, o, 'stats');
       o.stats = stats(c);
       return;
-    case 'NAME': case 'DESCRIPTION': {
+    case 'NAME':
+    case 'DESCRIPTION': {
       const key = option === 'NAME' ? 'name' : 'description';
       once(c, at, o, key);
       c.equals();
@@ -99,10 +121,10 @@ export function parseRestore(c: Cursor, line: number): RestoreStatement | Restor
 
 function restoreOption(c: Cursor, o: RestoreOptions): void {
   const at = c.peek();
-  const option = c.expectOneOf('RECOVERY', 'NORECOVERY', 'STANDBY', 'REPLACE', 'MOVE', 'FILE', 'STATS', 'CHECKSUM', 'NO_CHECKSUM',
-    'NOUNLOAD', 'NOREWIND');
+  const option = c.expectOneOf('RECOVERY', 'NORECOVERY', 'STANDBY', 'REPLACE', 'MOVE', 'FILE', 'STATS', 'CHECKSUM', 'NO_CHECKSUM', 'NOUNLOAD', 'NOREWIND');
   switch (option) {
-    case 'RECOVERY': case 'NORECOVERY':
+    case 'RECOVERY':
+    case 'NORECOVERY':
       once(c, at, o, 'recovery');
       o.recovery = option;
       return;
@@ -131,7 +153,8 @@ function restoreOption(c: Cursor, o: RestoreOptions): void {
       once(c, at, o, 'stats');
       o.stats = stats(c);
       return;
-    case 'CHECKSUM': case 'NO_CHECKSUM':
+    case 'CHECKSUM':
+    case 'NO_CHECKSUM':
       once(c, at, o, 'checksum');
       o.checksum = option === 'CHECKSUM';
       return;

@@ -1,8 +1,15 @@
 // Database master key and certificates: CREATE/DROP/OPEN/CLOSE MASTER KEY, CREATE/BACKUP/DROP CERTIFICATE.
 
 import type {
-  BackupCertificateStatement, CertificateSource, CloseMasterKeyStatement, CreateCertificateStatement,
-  CreateMasterKeyStatement, DropCertificateStatement, DropMasterKeyStatement, OpenMasterKeyStatement, PrivateKeyImport,
+  BackupCertificateStatement,
+  CertificateSource,
+  CloseMasterKeyStatement,
+  CreateCertificateStatement,
+  CreateMasterKeyStatement,
+  DropCertificateStatement,
+  DropMasterKeyStatement,
+  OpenMasterKeyStatement,
+  PrivateKeyImport,
 } from './ast.js';
 import type { Cursor } from './cursor.js';
 
@@ -143,9 +150,7 @@ export function parseBackupCertificate(c: Cursor, line: number): BackupCertifica
     } while (c.acceptOp(','));
     if (keyFile === undefined || encryptionPassword === undefined) throw c.fail();
     c.expectOp(')');
-    statement.privateKey = decryptionPassword === undefined
-      ? { file: keyFile, encryptionPassword }
-      : { file: keyFile, encryptionPassword, decryptionPassword };
+    statement.privateKey = decryptionPassword === undefined ? { file: keyFile, encryptionPassword } : { file: keyFile, encryptionPassword, decryptionPassword };
   }
   return statement;
 }

@@ -1,8 +1,14 @@
 // CREATE / DROP / ALTER DATABASE, including the mirroring options SET PARTNER and SET WITNESS.
 
 import type {
-  AlterDatabaseAction, AlterDatabaseStatement, CreateDatabaseEncryptionKeyStatement, CreateDatabaseStatement, DropDatabaseEncryptionKeyStatement,
-  DropDatabaseStatement, FileSpec, Termination,
+  AlterDatabaseAction,
+  AlterDatabaseStatement,
+  CreateDatabaseEncryptionKeyStatement,
+  CreateDatabaseStatement,
+  DropDatabaseEncryptionKeyStatement,
+  DropDatabaseStatement,
+  FileSpec,
+  Termination,
 } from './ast.js';
 import type { Cursor } from './cursor.js';
 
@@ -74,8 +80,15 @@ export function parseAlterDatabase(c: Cursor, line: number): AlterDatabaseStatem
   const action = alterAction(c);
   const statement: AlterDatabaseStatement = { kind: 'alterDatabase', line, name, action };
   // Mirroring options take no termination clause; SQL Server rejects one as a syntax error.
-  if (action.kind !== 'partner' && action.kind !== 'partnerOption' && action.kind !== 'partnerSafety'
-    && action.kind !== 'partnerTimeout' && action.kind !== 'witness' && action.kind !== 'witnessOff' && c.acceptWord('WITH')) {
+  if (
+    action.kind !== 'partner' &&
+    action.kind !== 'partnerOption' &&
+    action.kind !== 'partnerSafety' &&
+    action.kind !== 'partnerTimeout' &&
+    action.kind !== 'witness' &&
+    action.kind !== 'witnessOff' &&
+    c.acceptWord('WITH')
+  ) {
     statement.termination = termination(c);
   }
   return statement;

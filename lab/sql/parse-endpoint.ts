@@ -1,8 +1,14 @@
 // CREATE / ALTER / DROP ENDPOINT … FOR DATABASE_MIRRORING. Options come in any order, once each.
 
 import type {
-  AlterEndpointStatement, CreateEndpointStatement, DropEndpointStatement, EndpointAuthentication, EndpointEncryption,
-  EndpointState, MirroringEndpointOptions, TcpOptions,
+  AlterEndpointStatement,
+  CreateEndpointStatement,
+  DropEndpointStatement,
+  EndpointAuthentication,
+  EndpointEncryption,
+  EndpointState,
+  MirroringEndpointOptions,
+  TcpOptions,
 } from './ast.js';
 import type { Cursor } from './cursor.js';
 

@@ -1,8 +1,16 @@
 // Logins, users, GRANT/DENY/REVOKE, server role membership.
 
 import type {
-  AlterLoginAction, AlterLoginStatement, AlterRoleStatement, AlterServerRoleStatement, CreateLoginStatement, CreateUserStatement,
-  DropLoginStatement, DropUserStatement, LoginOptions, PermissionStatement,
+  AlterLoginAction,
+  AlterLoginStatement,
+  AlterRoleStatement,
+  AlterServerRoleStatement,
+  CreateLoginStatement,
+  CreateUserStatement,
+  DropLoginStatement,
+  DropUserStatement,
+  LoginOptions,
+  PermissionStatement,
 } from './ast.js';
 import type { Cursor } from './cursor.js';
 
@@ -34,7 +42,13 @@ export function parseCreateLogin(c: Cursor, line: number): CreateLoginStatement 
 function loginOption(c: Cursor, options: LoginOptions, allowed: string[]): void {
   const at = c.peek();
   const option = c.expectOneOf(...allowed);
-  const keys = { CHECK_POLICY: 'checkPolicy', CHECK_EXPIRATION: 'checkExpiration', DEFAULT_DATABASE: 'defaultDatabase', DEFAULT_LANGUAGE: 'defaultLanguage', SID: 'sid' } as const;
+  const keys = {
+    CHECK_POLICY: 'checkPolicy',
+    CHECK_EXPIRATION: 'checkExpiration',
+    DEFAULT_DATABASE: 'defaultDatabase',
+    DEFAULT_LANGUAGE: 'defaultLanguage',
+    SID: 'sid',
+  } as const;
   const key = keys[option as keyof typeof keys];
   if (options[key] !== undefined) throw c.fail(at);
   c.equals();

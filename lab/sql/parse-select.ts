@@ -118,7 +118,20 @@ function tableHints(c: Cursor): void {
   if (!(c.isWord('WITH') && c.isOp('(', 1))) return;
   c.next();
   c.next();
-  do c.expectOneOf('NOLOCK', 'READUNCOMMITTED', 'READCOMMITTED', 'READPAST', 'HOLDLOCK', 'ROWLOCK', 'PAGLOCK', 'TABLOCK', 'UPDLOCK', 'REPEATABLEREAD', 'SERIALIZABLE');
+  do
+    c.expectOneOf(
+      'NOLOCK',
+      'READUNCOMMITTED',
+      'READCOMMITTED',
+      'READPAST',
+      'HOLDLOCK',
+      'ROWLOCK',
+      'PAGLOCK',
+      'TABLOCK',
+      'UPDLOCK',
+      'REPEATABLEREAD',
+      'SERIALIZABLE',
+    );
   while (c.acceptOp(','));
   c.expectOp(')');
 }

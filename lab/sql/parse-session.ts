@@ -1,8 +1,16 @@
 // Session and batch plumbing: USE, SET, DECLARE, PRINT, WAITFOR, EXEC, transactions.
 
 import type {
-  DeclareStatement, ExecArgument, ExecStatement, Expr, PrintStatement, SetOptionStatement, SetVariableStatement,
-  TransactionStatement, UseStatement, WaitforStatement,
+  DeclareStatement,
+  ExecArgument,
+  ExecStatement,
+  Expr,
+  PrintStatement,
+  SetOptionStatement,
+  SetVariableStatement,
+  TransactionStatement,
+  UseStatement,
+  WaitforStatement,
 } from './ast.js';
 import type { Cursor } from './cursor.js';
 import { SqlSyntaxError } from './lexer.js';
@@ -14,13 +22,40 @@ export function parseUse(c: Cursor): UseStatement {
   return { kind: 'use', line, database: c.identifier() };
 }
 
-const ON_OFF_OPTIONS = new Set(['ANSI_NULLS', 'ANSI_PADDING', 'ANSI_WARNINGS', 'ANSI_NULL_DFLT_ON', 'ANSI_NULL_DFLT_OFF',
-  'ANSI_DEFAULTS', 'ARITHABORT', 'ARITHIGNORE', 'CONCAT_NULL_YIELDS_NULL', 'CURSOR_CLOSE_ON_COMMIT',
-  'IMPLICIT_TRANSACTIONS', 'NOCOUNT', 'NUMERIC_ROUNDABORT', 'QUOTED_IDENTIFIER', 'XACT_ABORT', 'NO_BROWSETABLE']);
+const ON_OFF_OPTIONS = new Set([
+  'ANSI_NULLS',
+  'ANSI_PADDING',
+  'ANSI_WARNINGS',
+  'ANSI_NULL_DFLT_ON',
+  'ANSI_NULL_DFLT_OFF',
+  'ANSI_DEFAULTS',
+  'ARITHABORT',
+  'ARITHIGNORE',
+  'CONCAT_NULL_YIELDS_NULL',
+  'CURSOR_CLOSE_ON_COMMIT',
+  'IMPLICIT_TRANSACTIONS',
+  'NOCOUNT',
+  'NUMERIC_ROUNDABORT',
+  'QUOTED_IDENTIFIER',
+  'XACT_ABORT',
+  'NO_BROWSETABLE',
+]);
 /** Real SET options that change what the server executes or returns; the lab does not do them, so
  * they are refused (102) rather than accepted and ignored. */
-const UNSUPPORTED_OPTIONS = new Set(['FMTONLY', 'NOEXEC', 'PARSEONLY', 'FORCEPLAN', 'SHOWPLAN_ALL', 'SHOWPLAN_TEXT', 'SHOWPLAN_XML',
-  'ROWCOUNT', 'STATISTICS', 'IDENTITY_INSERT', 'CONTEXT_INFO', 'OFFSETS']);
+const UNSUPPORTED_OPTIONS = new Set([
+  'FMTONLY',
+  'NOEXEC',
+  'PARSEONLY',
+  'FORCEPLAN',
+  'SHOWPLAN_ALL',
+  'SHOWPLAN_TEXT',
+  'SHOWPLAN_XML',
+  'ROWCOUNT',
+  'STATISTICS',
+  'IDENTITY_INSERT',
+  'CONTEXT_INFO',
+  'OFFSETS',
+]);
 const NUMBER_OPTIONS = new Set(['TEXTSIZE', 'LOCK_TIMEOUT', 'DATEFIRST', 'QUERY_GOVERNOR_COST_LIMIT']);
 const WORD_OPTIONS = new Set(['DATEFORMAT', 'LANGUAGE', 'DEADLOCK_PRIORITY']);
 const ISOLATION_LEVELS = [['READ', 'UNCOMMITTED'], ['READ', 'COMMITTED'], ['REPEATABLE', 'READ'], ['SNAPSHOT'], ['SERIALIZABLE']];

@@ -6,14 +6,32 @@ import { Cursor } from './cursor.js';
 import { tokenize } from './lexer.js';
 import { parseBackup, parseRestore } from './parse-backup.js';
 import {
-  parseBackupCertificate, parseCloseMasterKey, parseCreateCertificate, parseCreateMasterKey, parseDropCertificate,
-  parseDropMasterKey, parseOpenMasterKey,
+  parseBackupCertificate,
+  parseCloseMasterKey,
+  parseCreateCertificate,
+  parseCreateMasterKey,
+  parseDropCertificate,
+  parseDropMasterKey,
+  parseOpenMasterKey,
 } from './parse-certificate.js';
-import { parseAlterDatabase, parseCreateDatabase, parseCreateDatabaseEncryptionKey, parseDropDatabase, parseDropDatabaseEncryptionKey } from './parse-database.js';
+import {
+  parseAlterDatabase,
+  parseCreateDatabase,
+  parseCreateDatabaseEncryptionKey,
+  parseDropDatabase,
+  parseDropDatabaseEncryptionKey,
+} from './parse-database.js';
 import { parseAlterEndpoint, parseCreateEndpoint, parseDropEndpoint } from './parse-endpoint.js';
 import { condition } from './parse-expression.js';
 import {
-  parseAlterLogin, parseAlterRole, parseAlterServerRole, parseCreateLogin, parseCreateUser, parseDropLogin, parseDropUser, parsePermission,
+  parseAlterLogin,
+  parseAlterRole,
+  parseAlterServerRole,
+  parseCreateLogin,
+  parseCreateUser,
+  parseDropLogin,
+  parseDropUser,
+  parsePermission,
 } from './parse-security.js';
 import { parseSelectBody } from './parse-select.js';
 import { parseRaiserror, parseThrow } from './parse-raise.js';

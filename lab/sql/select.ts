@@ -30,8 +30,9 @@ export function runSelect(statement: SelectStatement, catalog: SqlCatalog, outer
     throw new SqlError(141, 'A SELECT statement that assigns a value to a variable must not be combined with data-retrieval operations.', { class: 15 });
   }
 
-  const grouped = statement.groupBy.length > 0 || [...statement.items.map(itemExpr), statement.having, ...statement.orderBy.map((o) => o.expr)]
-    .some((e) => e !== undefined && containsAggregate(e));
+  const grouped =
+    statement.groupBy.length > 0 ||
+    [...statement.items.map(itemExpr), statement.having, ...statement.orderBy.map((o) => o.expr)].some((e) => e !== undefined && containsAggregate(e));
   if (grouped) checkGrouping(statement);
   probe(statement, { ...base, row: nullRow, ...(grouped ? { group: [] } : {}) });
 
@@ -93,7 +94,11 @@ interface BoundSource {
 
 function argumentsMatch(ref: TableRef, columns: Column[], exposed: string): Expr | undefined {
   if (!ref.args) return undefined;
-  if (ref.args.length > columns.length) throw new SqlError(216, `Parameters supplied for object '${ref.name.join('.')}' which is not a function. If the parameters are intended as a table hint, a WITH keyword is required.`);
+  if (ref.args.length > columns.length)
+    throw new SqlError(
+      216,
+      `Parameters supplied for object '${ref.name.join('.')}' which is not a function. If the parameters are intended as a table hint, a WITH keyword is required.`,
+    );
   return ref.args
     .map((arg, k): Expr => ({ kind: 'comparison', op: '=', left: { kind: 'column', parts: [exposed, columns[k]!.name] }, right: arg }))
     .reduce((left, right) => ({ kind: 'and', left, right }));
@@ -107,7 +112,11 @@ function bindSources(statement: SelectStatement, catalog: SqlCatalog): BoundSour
     if (fn && ref.args) {
       const values = ref.args.map((arg): Typed => evaluate(arg, { catalog, sources: [], row: [] }));
       const result = fn(values);
-      return { source: { table: ref.name, columns: result.columns, ...(ref.alias !== undefined ? { alias: ref.alias } : {}) }, rows: result.rows, padded: false };
+      return {
+        source: { table: ref.name, columns: result.columns, ...(ref.alias !== undefined ? { alias: ref.alias } : {}) },
+        rows: result.rows,
+        padded: false,
+      };
     }
     const relation = catalog.table(ref.name);
     if (!relation) throw new SqlError(208, `Invalid object name '${ref.name.join('.')}'.`);
@@ -119,7 +128,10 @@ function bindSources(statement: SelectStatement, catalog: SqlCatalog): BoundSour
   exposed.forEach((name, i) => {
     const first = exposed.indexOf(name);
     if (first !== i) {
-      throw new SqlError(1013, `The objects "${refs[first]!.name.join('.')}" and "${refs[i]!.name.join('.')}" in the FROM clause have identical exposed names. Use correlation names to distinguish them.`);
+      throw new SqlError(
+        1013,
+        `The objects "${refs[first]!.name.join('.')}" and "${refs[i]!.name.join('.')}" in the FROM clause have identical exposed names. Use correlation names to distinguish them.`,
+      );
     }
   });
   statement.joins.forEach((join, i) => {
@@ -184,12 +196,16 @@ function checkGrouping(statement: SelectStatement): void {
   const check = (e: Expr): void => {
     if (keys.has(fingerprint(e)) || isAggregate(e)) return;
     if (e.kind === 'column') {
-      throw new SqlError(8120, `Column '${e.parts.join('.')}' is invalid in the select list because it is not contained in either an aggregate function or the GROUP BY clause.`);
+      throw new SqlError(
+        8120,
+        `Column '${e.parts.join('.')}' is invalid in the select list because it is not contained in either an aggregate function or the GROUP BY clause.`,
+      );
     }
     children(e).forEach(check);
   };
   for (const item of statement.items) {
-    if (item.kind === 'star') throw new SqlError(8120, "Column '*' is invalid in the select list because it is not contained in either an aggregate function or the GROUP BY clause.");
+    if (item.kind === 'star')
+      throw new SqlError(8120, "Column '*' is invalid in the select list because it is not contained in either an aggregate function or the GROUP BY clause.");
     check(item.expr);
   }
   if (statement.having) check(statement.having);
@@ -262,7 +278,7 @@ function outputShape(statement: SelectStatement, sources: BoundSource[]): Output
   return statement.items.flatMap((item): OutputColumn[] => {
     if (item.kind === 'star') return starColumns(item.qualifier, sources);
     const expr = item.expr;
-    const name = item.kind === 'assign' ? item.variable : item.alias ?? (expr.kind === 'column' ? expr.parts.at(-1)! : '');
+    const name = item.kind === 'assign' ? item.variable : (item.alias ?? (expr.kind === 'column' ? expr.parts.at(-1)! : ''));
     let nullable = true;
     if (expr.kind === 'column') {
       const found = findSourceColumn(expr.parts, sources);
@@ -288,12 +304,14 @@ function starColumns(qualifier: string[] | undefined, sources: BoundSource[]): O
   const chosen = sources.map((s, index) => ({ s, index })).filter(({ s }) => !qualifier || matchesQualifier(s.source, qualifier));
   if (qualifier && chosen.length === 0) throw new SqlError(4104, `The multi-part identifier "${qualifier.join('.')}" could not be bound.`);
   return chosen.flatMap(({ s, index }) =>
-    s.source.columns.map((column, k): OutputColumn => ({
-      name: column.name,
-      type: column.sqlType,
-      nullable: column.nullable || s.padded,
-      value: (env) => ({ value: env.row[index]?.[k] ?? null, type: column.sqlType }),
-    })),
+    s.source.columns.map(
+      (column, k): OutputColumn => ({
+        name: column.name,
+        type: column.sqlType,
+        nullable: column.nullable || s.padded,
+        value: (env) => ({ value: env.row[index]?.[k] ?? null, type: column.sqlType }),
+      }),
+    ),
   );
 }
 

@@ -16,8 +16,27 @@ export const varbinary = (length: number): SqlType => ({ type: 'varbinary', leng
 export const numeric = (precision: number, scale: number): SqlType => ({ type: 'numeric', precision: Math.min(Math.max(precision, 1), 38), scale });
 
 /** Highest first (SQL Server's data type precedence, for the types the lab has). */
-const PRECEDENCE: SqlType['type'][] = ['datetimeoffset', 'datetime2', 'datetime', 'float', 'real', 'decimal', 'numeric',
-  'bigint', 'int', 'smallint', 'tinyint', 'bit', 'uniqueidentifier', 'nvarchar', 'nchar', 'varchar', 'char', 'varbinary', 'binary'];
+const PRECEDENCE: SqlType['type'][] = [
+  'datetimeoffset',
+  'datetime2',
+  'datetime',
+  'float',
+  'real',
+  'decimal',
+  'numeric',
+  'bigint',
+  'int',
+  'smallint',
+  'tinyint',
+  'bit',
+  'uniqueidentifier',
+  'nvarchar',
+  'nchar',
+  'varchar',
+  'char',
+  'varbinary',
+  'binary',
+];
 
 export function precedence(type: SqlType): number {
   return PRECEDENCE.length - PRECEDENCE.indexOf(type.type);
@@ -46,27 +65,51 @@ export function sqlTypeOf(declared: DataType, defaultLength: 1 | 30 = 30): SqlTy
   const [p0, p1] = declared.params;
   const length = (fallback: number) => (p0 === 'max' ? -1 : (p0 ?? fallback));
   switch (declared.name) {
-    case 'int': case 'integer': return INT;
-    case 'bigint': return BIGINT;
-    case 'smallint': return { type: 'smallint' };
-    case 'tinyint': return { type: 'tinyint' };
-    case 'bit': return BIT;
-    case 'float': return FLOAT;
-    case 'real': return { type: 'real' };
-    case 'datetime': case 'smalldatetime': case 'date': return DATETIME;
-    case 'datetime2': return { type: 'datetime2', scale: typeof p0 === 'number' ? p0 : 7 };
-    case 'datetimeoffset': return { type: 'datetimeoffset', scale: typeof p0 === 'number' ? p0 : 7 };
-    case 'uniqueidentifier': return { type: 'uniqueidentifier' };
-    case 'decimal': case 'numeric': case 'money': case 'smallmoney': {
+    case 'int':
+    case 'integer':
+      return INT;
+    case 'bigint':
+      return BIGINT;
+    case 'smallint':
+      return { type: 'smallint' };
+    case 'tinyint':
+      return { type: 'tinyint' };
+    case 'bit':
+      return BIT;
+    case 'float':
+      return FLOAT;
+    case 'real':
+      return { type: 'real' };
+    case 'datetime':
+    case 'smalldatetime':
+    case 'date':
+      return DATETIME;
+    case 'datetime2':
+      return { type: 'datetime2', scale: typeof p0 === 'number' ? p0 : 7 };
+    case 'datetimeoffset':
+      return { type: 'datetimeoffset', scale: typeof p0 === 'number' ? p0 : 7 };
+    case 'uniqueidentifier':
+      return { type: 'uniqueidentifier' };
+    case 'decimal':
+    case 'numeric':
+    case 'money':
+    case 'smallmoney': {
       if (declared.name.endsWith('money')) return { type: 'decimal', precision: 19, scale: 4 };
       const precision = typeof p0 === 'number' ? p0 : 18;
       const scale = typeof p1 === 'number' ? p1 : 0;
-      if (precision < 1 || precision > 38 || scale > precision) throw new SqlError(2750, `Column or parameter #0: Specified column precision ${precision} is greater than the maximum precision of 38.`);
+      if (precision < 1 || precision > 38 || scale > precision)
+        throw new SqlError(2750, `Column or parameter #0: Specified column precision ${precision} is greater than the maximum precision of 38.`);
       return { type: declared.name === 'decimal' ? 'decimal' : 'numeric', precision, scale };
     }
-    case 'varchar': case 'char': case 'nvarchar': case 'nchar': case 'varbinary': case 'binary':
+    case 'varchar':
+    case 'char':
+    case 'nvarchar':
+    case 'nchar':
+    case 'varbinary':
+    case 'binary':
       return { type: declared.name, length: length(defaultLength) };
-    case 'sysname': return nvarchar(128);
+    case 'sysname':
+      return nvarchar(128);
     default:
       throw new SqlError(243, `Type ${declared.name} is not a defined system type.`);
   }

@@ -19,7 +19,10 @@ export function runUnion(statement: SelectStatement, catalog: SqlCatalog, outer?
   }
   for (const m of members) {
     if (m.result.columns.length !== first.columns.length) {
-      throw new SqlError(205, 'All queries combined using a UNION, INTERSECT or EXCEPT operator must have an equal number of expressions in their target lists.');
+      throw new SqlError(
+        205,
+        'All queries combined using a UNION, INTERSECT or EXCEPT operator must have an equal number of expressions in their target lists.',
+      );
     }
   }
   const columns: Column[] = first.columns.map((c, i) => ({

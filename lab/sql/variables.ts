@@ -26,7 +26,11 @@ export class BatchVariables {
     for (const v of statement.variables) {
       const key = v.name.toLowerCase();
       if (this.values.has(key)) {
-        throw new SqlError(134, `The variable name '${v.name}' has already been declared. Variable names must be unique within a query batch or stored procedure.`, { class: 15 });
+        throw new SqlError(
+          134,
+          `The variable name '${v.name}' has already been declared. Variable names must be unique within a query batch or stored procedure.`,
+          { class: 15 },
+        );
       }
       const type = sqlTypeOf(v.type, 1);
       this.values.set(key, { value: null, type });

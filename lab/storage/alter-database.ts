@@ -56,11 +56,19 @@ function setUserAccess(env: ExecEnv, name: string, access: 'SINGLE_USER' | 'REST
   const others = env.instance.programs.filter((p) => p.database.toUpperCase() === upper && p.spid !== spid);
   const live = liveSessionsUsing(env.instance.name, database.name, spid);
   if ((others.length > 0 || live.length > 0) && !rollback) {
-    throw new SqlError(5061, `ALTER DATABASE failed because a lock could not be placed on database '${database.name}'. Try again later.`, { followUps: [new SqlError(5069, 'ALTER DATABASE statement failed.')] });
+    throw new SqlError(5061, `ALTER DATABASE failed because a lock could not be placed on database '${database.name}'. Try again later.`, {
+      followUps: [new SqlError(5069, 'ALTER DATABASE statement failed.')],
+    });
   }
   env.instance.programs = env.instance.programs.filter((p) => !others.includes(p));
   if (live.length > 0 || others.length > 0) {
-    announceClientsDisconnected({ instance: env.instance.name, database: database.name, programSpids: others.map((p) => p.spid), reason: 'SINGLE_USER', exceptSpid: spid });
+    announceClientsDisconnected({
+      instance: env.instance.name,
+      database: database.name,
+      programSpids: others.map((p) => p.spid),
+      reason: 'SINGLE_USER',
+      exceptSpid: spid,
+    });
   }
   database.userAccess = access;
   env.changed();

@@ -40,9 +40,17 @@ function plan(env: ExecEnv, request: BackupRequest): BackupPlan {
   if (!database) throw databaseDoesNotExist(request.database);
   if (database.state === 'RESTORING') throw database.mirroring ? actingAsMirror(database.name) : middleOfRestore(database.name);
   if (database.state === 'OFFLINE') throw databaseOffline(database.name);
-  if (database.state !== 'ONLINE') throw new SqlError(945, `Database '${database.name}' cannot be opened due to inaccessible files or insufficient memory or disk space.  See the SQL Server errorlog for details.`, { class: 14 });
+  if (database.state !== 'ONLINE')
+    throw new SqlError(
+      945,
+      `Database '${database.name}' cannot be opened due to inaccessible files or insufficient memory or disk space.  See the SQL Server errorlog for details.`,
+      { class: 14 },
+    );
   if (request.log && database.recoveryModel === 'SIMPLE') {
-    throw new SqlError(4208, 'The statement BACKUP LOG is not allowed while the recovery model is SIMPLE. Use BACKUP DATABASE or change the recovery model using ALTER DATABASE.');
+    throw new SqlError(
+      4208,
+      'The statement BACKUP LOG is not allowed while the recovery model is SIMPLE. Use BACKUP DATABASE or change the recovery model using ALTER DATABASE.',
+    );
   }
   if (request.log && !database.log.logChainStarted) throw new SqlError(4214, 'BACKUP LOG cannot be performed because there is no current database backup.');
   if (request.log && request.noRecovery && database.mirroring) throw inMirroringSession(database.name);
@@ -57,7 +65,9 @@ function plan(env: ExecEnv, request: BackupRequest): BackupPlan {
   const directory = backupDirectory(env.instance);
   assertWritable(env.lab, env.instance, request.disk, directory);
   const keep = setsKeptOnWrite(env.lab, env.instance, request.disk, directory, request.init ?? false, request.format ?? false);
-  const firstLsn = request.log ? (database.log.lastLogBackupLsn ?? database.log.logChainStartLsn ?? database.log.lastFullBackupLsn ?? database.log.endLsn) : database.log.endLsn;
+  const firstLsn = request.log
+    ? (database.log.lastLogBackupLsn ?? database.log.logChainStartLsn ?? database.log.lastFullBackupLsn ?? database.log.endLsn)
+    : database.log.endLsn;
   const sizeMB = request.log ? Math.max(0.1, logKB(firstLsn, database.log.endLsn) / 1024) : database.sizeMB;
   return { database, sizeMB, firstLsn, keep };
 }
@@ -101,8 +111,7 @@ export async function backup(env: ExecEnv, request: BackupRequest): Promise<void
       if (request.log) {
         log.lastLogBackupLsn = set.lastLsn;
         log.bulkLoggedSinceLogBackup = database.recoveryModel === 'BULK_LOGGED';
-      }
-      else {
+      } else {
         log.lastFullBackupLsn = firstLsn;
         if (database.recoveryModel !== 'SIMPLE' && !log.logChainStarted) {
           log.logChainStarted = true;
@@ -122,4 +131,3 @@ export async function backup(env: ExecEnv, request: BackupRequest): Promise<void
     throw asTerminating(command, error, request.disk);
   }
 }
-

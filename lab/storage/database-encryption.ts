@@ -18,14 +18,20 @@ import { cannotAlterDatabase } from './messages.js';
 const SYSTEM = new Set(['MASTER', 'MODEL', 'TEMPDB', 'MSDB']);
 
 function systemDatabase(): SqlError {
-  return new SqlError(33102, "Cannot encrypt a system database. Database encryption operations cannot be performed for 'master', 'model', 'tempdb', 'msdb', or 'resource' databases.");
+  return new SqlError(
+    33102,
+    "Cannot encrypt a system database. Database encryption operations cannot be performed for 'master', 'model', 'tempdb', 'msdb', or 'resource' databases.",
+  );
 }
 
 /** Enterprise and Developer have TDE; Standard from SQL Server 2019 ("Editions and supported
  * features of SQL Server 2019"); Express never. */
 function assertEditionHasTde(instance: InstanceState): void {
   if (instance.edition === 'Express' || (instance.edition === 'Standard' && !atLeast(instance.version, '2019'))) {
-    throw new SqlError(33117, 'Transparent Data Encryption is not available in the edition of this SQL Server instance. See books online for more details on feature support in different SQL Server editions.');
+    throw new SqlError(
+      33117,
+      'Transparent Data Encryption is not available in the edition of this SQL Server instance. See books online for more details on feature support in different SQL Server editions.',
+    );
   }
 }
 
@@ -42,9 +48,18 @@ export function createDatabaseEncryptionKey(env: ExecEnv, algorithm: DatabaseEnc
   const certificate = findCertificate(masterDatabase(env.instance), certificateName);
   if (!certificate) throw notFound('find', 'certificate', certificateName);
   if (!usable(certificate)) {
-    throw new SqlError(33101, `Cannot use certificate '${certificate.name}', because its private key is not present or it is not protected by the database master key. SQL Server requires the ability to automatically access the private key of the certificate used for this operation.`);
+    throw new SqlError(
+      33101,
+      `Cannot use certificate '${certificate.name}', because its private key is not present or it is not protected by the database master key. SQL Server requires the ability to automatically access the private key of the certificate used for this operation.`,
+    );
   }
-  database.encryptionKey = { algorithm, encryptorThumbprintHex: certificate.thumbprintHex, createDate: env.now().toISOString(), encrypted: false, setDate: null };
+  database.encryptionKey = {
+    algorithm,
+    encryptorThumbprintHex: certificate.thumbprintHex,
+    createDate: env.now().toISOString(),
+    encrypted: false,
+    setDate: null,
+  };
   env.changed();
 }
 
@@ -53,7 +68,10 @@ export function dropDatabaseEncryptionKey(env: ExecEnv): void {
   if (SYSTEM.has(database.name.toUpperCase())) throw systemDatabase();
   if (!database.encryptionKey) throw new SqlError(33104, 'A database encryption key does not exist for this database.');
   if (database.encryptionKey.encrypted) {
-    throw new SqlError(33105, 'Cannot drop the database encryption key because it is currently in use. Database encryption needs to be turned off to be able to drop the database encryption key.');
+    throw new SqlError(
+      33105,
+      'Cannot drop the database encryption key because it is currently in use. Database encryption needs to be turned off to be able to drop the database encryption key.',
+    );
   }
   delete database.encryptionKey;
   env.changed();
@@ -64,7 +82,8 @@ export function setEncryption(env: ExecEnv, name: string, on: boolean): void {
   const database = findDatabase(env.instance, name);
   if (!database) throw cannotAlterDatabase(name);
   if (SYSTEM.has(database.name.toUpperCase())) throw systemDatabase();
-  if (database.state !== 'ONLINE') throw new SqlError(33118, 'Cannot enable or modify database encryption on a database that is read-only, has read-only files or is not recovered.');
+  if (database.state !== 'ONLINE')
+    throw new SqlError(33118, 'Cannot enable or modify database encryption on a database that is read-only, has read-only files or is not recovered.');
   const key = database.encryptionKey;
   if (!key) throw new SqlError(33106, 'Cannot change database encryption state because no database encryption key is set.');
   if (on && key.encrypted) throw new SqlError(33107, 'Cannot enable database encryption because it is already enabled.');
@@ -79,7 +98,8 @@ export function setEncryption(env: ExecEnv, name: string, on: boolean): void {
 export function assertCanOpenEncryptionKey(instance: InstanceState, key: DatabaseEncryptionKey | undefined): void {
   if (!key?.encrypted) return;
   const found = Object.values(masterDatabase(instance).certificates).find((c) => c.thumbprintHex.toLowerCase() === key.encryptorThumbprintHex.toLowerCase());
-  if (!found || !usable(found)) throw new SqlError(33111, `Cannot find server certificate with thumbprint '0x${key.encryptorThumbprintHex.toUpperCase()}'.`, { state: 3 });
+  if (!found || !usable(found))
+    throw new SqlError(33111, `Cannot find server certificate with thumbprint '0x${key.encryptorThumbprintHex.toUpperCase()}'.`, { state: 3 });
 }
 
 /** DROP CERTIFICATE in master of one that protects a database encryption key. */

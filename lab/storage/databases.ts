@@ -49,14 +49,19 @@ export function createDatabase(env: ExecEnv, name: string, sizeMB = 8, layout?: 
     recoveryModel: findDatabase(env.instance, 'model')?.recoveryModel ?? 'FULL',
   });
   const logDirectory = defaultPaths(env.instance).log;
-  for (const file of database.files) if (file.type === 'L') file.physicalName = `${logDirectory}\\${file.physicalName.slice(file.physicalName.lastIndexOf('\\') + 1)}`;
+  for (const file of database.files)
+    if (file.type === 'L') file.physicalName = `${logDirectory}\\${file.physicalName.slice(file.physicalName.lastIndexOf('\\') + 1)}`;
   if (layout) database.files = filesOf(layout, database.files);
   const host = hostOf(env.lab, env.instance);
   const clash = database.files.find((f) => host.files[f.physicalName.toUpperCase()]);
   if (clash) {
-    throw new SqlError(5170, `Cannot create file '${clash.physicalName}' because it already exists. Change the file path or the file name, and retry the operation.`, {
-      followUps: [new SqlError(1802, 'CREATE DATABASE failed. Some file names listed could not be created. Check related errors.')],
-    });
+    throw new SqlError(
+      5170,
+      `Cannot create file '${clash.physicalName}' because it already exists. Change the file path or the file name, and retry the operation.`,
+      {
+        followUps: [new SqlError(1802, 'CREATE DATABASE failed. Some file names listed could not be created. Check related errors.')],
+      },
+    );
   }
   attachDatabase(host, env.instance, database);
   env.changed();
@@ -65,10 +70,12 @@ export function createDatabase(env: ExecEnv, name: string, sizeMB = 8, layout?: 
 
 /** The files a CREATE DATABASE names: the first data file and the log keep the default sizes. */
 function filesOf(layout: NonNullable<CreateDatabaseStatement['files']>, defaults: DatabaseFile[]): DatabaseFile[] {
-  const size = (type: 'D' | 'L', first: boolean) => (first ? defaults.find((f) => f.type === type)?.sizeMB ?? 1 : 1);
+  const size = (type: 'D' | 'L', first: boolean) => (first ? (defaults.find((f) => f.type === type)?.sizeMB ?? 1) : 1);
   return [
     ...layout.data.map((f, i): DatabaseFile => ({ logicalName: f.logicalName, physicalName: f.fileName, type: 'D', sizeMB: size('D', i === 0) })),
-    ...(layout.filestream?.files ?? []).map((f): DatabaseFile => ({ logicalName: f.logicalName, physicalName: f.fileName, type: 'S', sizeMB: 0, filegroup: layout.filestream!.filegroup })),
+    ...(layout.filestream?.files ?? []).map(
+      (f): DatabaseFile => ({ logicalName: f.logicalName, physicalName: f.fileName, type: 'S', sizeMB: 0, filegroup: layout.filestream!.filegroup }),
+    ),
     ...layout.log.map((f, i): DatabaseFile => ({ logicalName: f.logicalName, physicalName: f.fileName, type: 'L', sizeMB: size('L', i === 0) })),
   ];
 }
@@ -83,7 +90,10 @@ export function dropDatabase(env: ExecEnv, name: string, ifExists = false): void
   const snapshot = snapshotsOf(env.instance, database.name)[0];
   if (snapshot) throw new SqlError(3709, `Cannot drop the database while the database snapshot "${snapshot}" refers to it. Drop that database first.`);
   if (database.mirroring) {
-    throw new SqlError(3743, `The database '${database.name}' is enabled for database mirroring. Database mirroring must be removed before you drop the database.`);
+    throw new SqlError(
+      3743,
+      `The database '${database.name}' is enabled for database mirroring. Database mirroring must be removed before you drop the database.`,
+    );
   }
   const inUse = env.session.database.toUpperCase() === database.name.toUpperCase() || sessionsUsing(env.instance, database.name, env.session.spid).length > 0;
   if (inUse && database.state === 'ONLINE') throw new SqlError(3702, `Cannot drop database "${database.name}" because it is currently in use.`);

@@ -56,7 +56,10 @@ export function hostReachable(lab: LabState, host: HostState): boolean {
 }
 
 function normaliseLocal(path: string): string {
-  const parts = path.replace(/\//g, '\\').split('\\').filter((p) => p !== '' && p !== '.');
+  const parts = path
+    .replace(/\//g, '\\')
+    .split('\\')
+    .filter((p) => p !== '' && p !== '.');
   const out: string[] = [];
   for (const p of parts) {
     if (p === '..') {
@@ -171,7 +174,9 @@ export function listDirectory(lab: LabState, from: Caller, path: string): { file
   const prefix = `${r.key}\\`;
   const direct = (k: string) => k.startsWith(prefix) && !k.slice(prefix.length).includes('\\');
   return {
-    files: Object.entries(r.host.files).filter(([k]) => direct(k)).map(([, e]) => e),
+    files: Object.entries(r.host.files)
+      .filter(([k]) => direct(k))
+      .map(([, e]) => e),
     directories: r.host.directories.filter(direct).map((d) => d.slice(prefix.length)),
   };
 }

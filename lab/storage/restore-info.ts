@@ -37,7 +37,7 @@ export function restoreFileListOnly(env: ExecEnv, disk: string, file?: number): 
       f.logicalName,
       f.physicalName,
       f.type,
-      f.type === 'D' ? 'PRIMARY' : f.type === 'S' ? f.filegroup ?? null : null,
+      f.type === 'D' ? 'PRIMARY' : f.type === 'S' ? (f.filegroup ?? null) : null,
       f.sizeMB * 1_048_576,
       35_184_372_080_640,
       BigInt(i + 1),

@@ -32,16 +32,25 @@ export interface RestoreRequest {
 const lsn = (n: number) => String(n);
 
 function configuredForMirroring(name: string): SqlError {
-  return new SqlError(3104, `RESTORE cannot operate on database '${name}' because it is configured for database mirroring or has joined an availability group. If you intend to restore the database, use ALTER DATABASE to remove mirroring or to remove the database from its availability group.`);
+  return new SqlError(
+    3104,
+    `RESTORE cannot operate on database '${name}' because it is configured for database mirroring or has joined an availability group. If you intend to restore the database, use ALTER DATABASE to remove mirroring or to remove the database from its availability group.`,
+  );
 }
 
 function wrongSetType(disk: string, set: BackupSet): SqlError {
-  return new SqlError(3135, `The backup set in file '${disk}' was created by ${set.type === 'LOG' ? 'BACKUP LOG' : 'BACKUP DATABASE'} and cannot be used for this restore operation.`);
+  return new SqlError(
+    3135,
+    `The backup set in file '${disk}' was created by ${set.type === 'LOG' ? 'BACKUP LOG' : 'BACKUP DATABASE'} and cannot be used for this restore operation.`,
+  );
 }
 
 function assertExclusive(env: ExecEnv, database: DatabaseState): void {
   if (database.state === 'ONLINE' && env.session.database.toUpperCase() === database.name.toUpperCase()) {
-    throw new SqlError(3102, `RESTORE cannot process database '${database.name}' because it is in use by this session. It is recommended that the master database be used when performing this operation.`);
+    throw new SqlError(
+      3102,
+      `RESTORE cannot process database '${database.name}' because it is in use by this session. It is recommended that the master database be used when performing this operation.`,
+    );
   }
   if (database.state === 'ONLINE' && sessionsUsing(env.instance, database.name, env.session.spid).length > 0) {
     throw new SqlError(3101, 'Exclusive access could not be obtained because the database is in use.');
@@ -73,9 +82,16 @@ function planDatabase(env: ExecEnv, request: RestoreRequest & { disk: string }):
       if (existing.familyGuid !== (set.familyGuid ?? set.databaseGuid)) {
         throw new SqlError(3154, `The backup set holds a backup of a database other than the existing '${existing.name}' database.`);
       }
-      const tailNotBackedUp = existing.state === 'ONLINE' && existing.recoveryModel !== 'SIMPLE' && existing.log.logChainStarted && existing.log.endLsn > (existing.log.lastLogBackupLsn ?? 0);
+      const tailNotBackedUp =
+        existing.state === 'ONLINE' &&
+        existing.recoveryModel !== 'SIMPLE' &&
+        existing.log.logChainStarted &&
+        existing.log.endLsn > (existing.log.lastLogBackupLsn ?? 0);
       if (tailNotBackedUp) {
-        throw new SqlError(3159, `The tail of the log for the database "${existing.name}" has not been backed up. Use BACKUP LOG WITH NORECOVERY to backup the log if it contains work you do not want to lose. Use the WITH REPLACE or WITH STOPAT clause of the RESTORE statement to just overwrite the contents of the log.`);
+        throw new SqlError(
+          3159,
+          `The tail of the log for the database "${existing.name}" has not been backed up. Use BACKUP LOG WITH NORECOVERY to backup the log if it contains work you do not want to lose. Use the WITH REPLACE or WITH STOPAT clause of the RESTORE statement to just overwrite the contents of the log.`,
+        );
       }
     }
   }
@@ -86,7 +102,10 @@ function planDatabase(env: ExecEnv, request: RestoreRequest & { disk: string }):
 function placeFiles(env: ExecEnv, request: RestoreRequest, set: BackupSet, existing: DatabaseState | undefined): BackupSet['files'] {
   for (const move of request.move ?? []) {
     if (!set.files.some((f) => f.logicalName.toUpperCase() === move.logicalName.toUpperCase())) {
-      throw new SqlError(3234, `Logical file '${move.logicalName}' is not part of database '${request.database}'. Use RESTORE FILELISTONLY to list the logical file names.`);
+      throw new SqlError(
+        3234,
+        `Logical file '${move.logicalName}' is not part of database '${request.database}'. Use RESTORE FILELISTONLY to list the logical file names.`,
+      );
     }
   }
   const host = hostOf(env.lab, env.instance);
@@ -110,9 +129,13 @@ function placeFiles(env: ExecEnv, request: RestoreRequest, set: BackupSet, exist
     const occupant = host.files[target.key];
     const ours = occupant?.kind === 'data' && existing && occupant.database.toUpperCase() === existing.name.toUpperCase();
     if (occupant && !ours && !request.replace) {
-      throw new SqlError(3142, `File "${file.logicalName}" cannot be restored over the existing "${file.physicalName}". Reissue the RESTORE statement using WITH REPLACE to overwrite pre-existing files, or WITH MOVE to identify an alternate location.`, {
-        followUps: [planningFailed()],
-      });
+      throw new SqlError(
+        3142,
+        `File "${file.logicalName}" cannot be restored over the existing "${file.physicalName}". Reissue the RESTORE statement using WITH REPLACE to overwrite pre-existing files, or WITH MOVE to identify an alternate location.`,
+        {
+          followUps: [planningFailed()],
+        },
+      );
     }
   }
   try {
@@ -150,7 +173,10 @@ function planLog(env: ExecEnv, request: RestoreRequest & { disk: string }): { se
   const set = readSet(env, request.disk, request.file);
   const database = findDatabase(env.instance, request.database);
   if (!database) {
-    throw new SqlError(3118, `The database "${request.database}" does not exist. RESTORE can only create a database when restoring either a full backup or a file backup of the primary file.`);
+    throw new SqlError(
+      3118,
+      `The database "${request.database}" does not exist. RESTORE can only create a database when restoring either a full backup or a file backup of the primary file.`,
+    );
   }
   if (set.type !== 'LOG') throw wrongSetType(request.disk, set);
   assertCanOpenEncryptionKey(env.instance, set.encryptionKey);
@@ -167,13 +193,22 @@ function planLog(env: ExecEnv, request: RestoreRequest & { disk: string }): { se
     throw new SqlError(4312, 'This log cannot be restored because a gap in the log chain was created. Use more recent data backups to bridge the gap.');
   }
   if (set.firstLsn > through) {
-    throw new SqlError(4305, `The log in this backup set begins at LSN ${lsn(set.firstLsn)}, which is too recent to apply to the database. An earlier log backup that includes LSN ${lsn(through)} can be restored.`);
+    throw new SqlError(
+      4305,
+      `The log in this backup set begins at LSN ${lsn(set.firstLsn)}, which is too recent to apply to the database. An earlier log backup that includes LSN ${lsn(through)} can be restored.`,
+    );
   }
   if (set.lastLsn <= through) {
-    throw new SqlError(4326, `The log in this backup set terminates at LSN ${lsn(set.lastLsn)}, which is too early to apply to the database. A more recent log backup that includes LSN ${lsn(through + 1)} can be restored.`);
+    throw new SqlError(
+      4326,
+      `The log in this backup set terminates at LSN ${lsn(set.lastLsn)}, which is too early to apply to the database. A more recent log backup that includes LSN ${lsn(through + 1)} can be restored.`,
+    );
   }
   if (set.recoveryForkGuid !== database.recoveryForkGuid) {
-    throw new SqlError(4330, 'This backup set cannot be applied because it is on a recovery path that is inconsistent with the database. The recovery path is the sequence of data and log backups that have brought the database to a particular recovery point. Find a compatible backup to restore, or restore the rest of the database to match a recovery point within this backup set, which will restore the database to a different point in time. For more information about recovery paths, see SQL Server Books Online.');
+    throw new SqlError(
+      4330,
+      'This backup set cannot be applied because it is on a recovery path that is inconsistent with the database. The recovery path is the sequence of data and log backups that have brought the database to a particular recovery point. Find a compatible backup to restore, or restore the rest of the database to match a recovery point within this backup set, which will restore the database to a different point in time. For more information about recovery paths, see SQL Server Books Online.',
+    );
   }
   assertExclusive(env, database);
   return { set, database };
@@ -277,4 +312,3 @@ function recoverOnly(env: ExecEnv, request: RestoreRequest): void {
   env.changed();
   env.info(3014, processedSummary('RESTORE DATABASE', 0, env.now().getTime() - started));
 }
-

@@ -33,7 +33,11 @@ export function defaultWindows(domain: string | null = DEFAULT_DOMAIN): HostWind
     localAccounts: {},
     sharePermissions: { BACKUP: ['Everyone'] },
     administrators: domain ? [`${domain}\\Domain Admins`] : [],
-    volumes: { 'C:': { totalMB: 120 * 1024, otherUsedMB: 48 * 1024 }, 'D:': { totalMB: 200 * 1024, otherUsedMB: 4 * 1024 }, 'E:': { totalMB: 500 * 1024, otherUsedMB: 60 * 1024 } },
+    volumes: {
+      'C:': { totalMB: 120 * 1024, otherUsedMB: 48 * 1024 },
+      'D:': { totalMB: 200 * 1024, otherUsedMB: 4 * 1024 },
+      'E:': { totalMB: 500 * 1024, otherUsedMB: 60 * 1024 },
+    },
   };
 }
 
@@ -63,7 +67,7 @@ function identityOn(lab: LabState, instance: InstanceState, target: HostState): 
     if (!domain || targetWindows.domain?.toUpperCase() !== domain.toUpperCase()) return { account: null, authenticated: false };
     return { account: `${domain}\\${instance.host}$`, authenticated: true };
   }
-  const [prefix, name] = account.includes('\\') ? account.split('\\', 2) as [string, string] : ['.', account];
+  const [prefix, name] = account.includes('\\') ? (account.split('\\', 2) as [string, string]) : ['.', account];
   const local = prefix === '.' || prefix.toUpperCase() === instance.host.toUpperCase();
   if (!local) {
     const sameDomain = targetWindows.domain !== null && targetWindows.domain.toUpperCase() === prefix.toUpperCase();

@@ -46,9 +46,13 @@ export function createSnapshot(env: ExecEnv, name: string, spec: NonNullable<Cre
   const host = hostOf(env.lab, env.instance);
   const clash = files.find((f) => host.files[f.physicalName.toUpperCase()]);
   if (clash) {
-    throw new SqlError(5170, `Cannot create file '${clash.physicalName}' because it already exists. Change the file path or the file name, and retry the operation.`, {
-      followUps: [new SqlError(1802, 'CREATE DATABASE failed. Some file names listed could not be created. Check related errors.')],
-    });
+    throw new SqlError(
+      5170,
+      `Cannot create file '${clash.physicalName}' because it already exists. Change the file path or the file name, and retry the operation.`,
+      {
+        followUps: [new SqlError(1802, 'CREATE DATABASE failed. Some file names listed could not be created. Check related errors.')],
+      },
+    );
   }
   const copy = structuredClone(source);
   const snapshot: DatabaseState = {
@@ -72,7 +76,9 @@ export function createSnapshot(env: ExecEnv, name: string, spec: NonNullable<Cre
 /** The names of the snapshots whose source is the database. */
 export function snapshotsOf(instance: InstanceState, database: string): string[] {
   const upper = database.toUpperCase();
-  return Object.values(instance.databases).filter((d) => d.snapshotOf?.toUpperCase() === upper).map((d) => d.name);
+  return Object.values(instance.databases)
+    .filter((d) => d.snapshotOf?.toUpperCase() === upper)
+    .map((d) => d.name);
 }
 
 export function readOnlyDatabase(database: DatabaseState): SqlError {

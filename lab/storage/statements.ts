@@ -45,7 +45,8 @@ export async function executeBackup(env: ExecEnv, stmt: BackupStatement): Promis
 export async function executeRestore(env: ExecEnv, stmt: RestoreStatement): Promise<void> {
   const log = stmt.target === 'LOG';
   const o = stmt.options;
-  if (o.recovery === 'STANDBY') throw new SqlError(3013, `${log ? 'RESTORE LOG' : 'RESTORE DATABASE'} is terminating abnormally. (WITH STANDBY is not simulated by the lab.)`);
+  if (o.recovery === 'STANDBY')
+    throw new SqlError(3013, `${log ? 'RESTORE LOG' : 'RESTORE DATABASE'} is terminating abnormally. (WITH STANDBY is not simulated by the lab.)`);
   await restore(env, {
     database: stmt.database,
     log,

@@ -33,14 +33,16 @@ function target(env: ExecEnv, parts: string[]): Target {
   const database = findDatabase(env.instance, databaseName);
   if (!database) throw new SqlError(2702, `Database '${databaseName}' does not exist.`);
   if (database.snapshotOf !== undefined) throw readOnlyDatabase(database);
-  if (schema.toLowerCase() !== 'dbo') throw new SqlError(2760, `The specified schema name "${schema}" either does not exist or you do not have permission to use it.`);
+  if (schema.toLowerCase() !== 'dbo')
+    throw new SqlError(2760, `The specified schema name "${schema}" either does not exist or you do not have permission to use it.`);
   return { database, name, written: parts.join('.') };
 }
 
-const columnsOf = (statement: CreateTableStatement | AlterTableAddStatement): UserTable['columns'] => statement.columns.map((c) => {
-  sqlTypeOf(c.type, 1);
-  return { name: c.name, type: c.type.name, params: c.type.params, nullable: c.nullable };
-});
+const columnsOf = (statement: CreateTableStatement | AlterTableAddStatement): UserTable['columns'] =>
+  statement.columns.map((c) => {
+    sqlTypeOf(c.type, 1);
+    return { name: c.name, type: c.type.name, params: c.type.params, nullable: c.nullable };
+  });
 
 export function createTable(env: ExecEnv, statement: CreateTableStatement): void {
   const { database, name } = target(env, statement.table);
@@ -63,7 +65,10 @@ export function addColumns(env: ExecEnv, statement: AlterTableAddStatement): voi
       throw new SqlError(2705, `Column names in each table must be unique. Column name '${column.name}' in table '${table.name}' is specified more than once.`);
     }
     if (!column.nullable && table.rows.length > 0) {
-      throw new SqlError(4901, `ALTER TABLE only allows columns to be added that can contain nulls, or have a DEFAULT definition specified, or the column being added is an identity or timestamp column, or alternatively if none of the previous conditions are satisfied the table must be empty to allow addition of this column. Column '${column.name}' cannot be added to non-empty table '${table.name}' because it does not satisfy these conditions.`);
+      throw new SqlError(
+        4901,
+        `ALTER TABLE only allows columns to be added that can contain nulls, or have a DEFAULT definition specified, or the column being added is an identity or timestamp column, or alternatively if none of the previous conditions are satisfied the table must be empty to allow addition of this column. Column '${column.name}' cannot be added to non-empty table '${table.name}' because it does not satisfy these conditions.`,
+      );
     }
   }
   table.columns.push(...added);
@@ -99,13 +104,25 @@ export function insertRows(env: ExecEnv, statement: InsertStatement, values: Typ
     return index;
   });
   const rows = values.map((row) => {
-    if (row.length < indexes.length) throw new SqlError(109, 'There are more columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.');
-    if (row.length > indexes.length) throw new SqlError(110, 'There are fewer columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.');
+    if (row.length < indexes.length)
+      throw new SqlError(
+        109,
+        'There are more columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.',
+      );
+    if (row.length > indexes.length)
+      throw new SqlError(
+        110,
+        'There are fewer columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.',
+      );
     const stored: UserTable['rows'][number] = table.columns.map(() => null);
-    indexes.forEach((column, i) => { stored[column] = jsonSafe(convert(row[i]!, typeOf(table.columns[column]!))); });
+    indexes.forEach((column, i) => {
+      stored[column] = jsonSafe(convert(row[i]!, typeOf(table.columns[column]!)));
+    });
     table.columns.forEach((column, i) => {
       if (!column.nullable && stored[i] === null) {
-        throw new SqlError(515, `Cannot insert the value NULL into column '${column.name}', table '${written}'; column does not allow nulls. INSERT fails.`, { state: 2 });
+        throw new SqlError(515, `Cannot insert the value NULL into column '${column.name}', table '${written}'; column does not allow nulls. INSERT fails.`, {
+          state: 2,
+        });
       }
     });
     return stored;
@@ -130,12 +147,14 @@ export function userTableRelation(database: DatabaseState, name: string): Relati
   const types = table.columns.map(typeOf);
   return {
     columns: table.columns.map((c, i) => ({ name: c.name, sqlType: types[i]!, nullable: c.nullable })),
-    rows: table.rows.map((row) => row.map((value, i): SqlValue => {
-      const type = types[i]!.type;
-      if (value === null) return null;
-      if (type === 'datetime' || type === 'datetime2' || type === 'datetimeoffset') return new Date(value as string);
-      if (type === 'varbinary' || type === 'binary') return Buffer.from(value as string, 'hex');
-      return value;
-    })),
+    rows: table.rows.map((row) =>
+      row.map((value, i): SqlValue => {
+        const type = types[i]!.type;
+        if (value === null) return null;
+        if (type === 'datetime' || type === 'datetime2' || type === 'datetimeoffset') return new Date(value as string);
+        if (type === 'varbinary' || type === 'binary') return Buffer.from(value as string, 'hex');
+        return value;
+      }),
+    ),
   };
 }

@@ -28,7 +28,9 @@ export interface Volume {
 export function volumes(host: HostState): Volume[] {
   const windows = hostWindows(host);
   return Object.entries(windows.volumes).map(([drive, v]) => {
-    const used = Object.values(host.files).filter((f) => driveOf(f.path) === drive).reduce((sum, f) => sum + entryMB(f), 0);
+    const used = Object.values(host.files)
+      .filter((f) => driveOf(f.path) === drive)
+      .reduce((sum, f) => sum + entryMB(f), 0);
     return { drive, totalMB: v.totalMB, freeMB: Math.max(0, v.totalMB - v.otherUsedMB - used) };
   });
 }
@@ -46,7 +48,10 @@ export function assertRoomFor(host: HostState, files: { physicalName: string; si
     if (!volume) continue;
     const available = volume.freeMB + freedMB(drive);
     if (mb > available) {
-      throw new SqlError(3257, `There is insufficient free space on disk volume '${drive}\\' to create the database. The database requires ${Math.round(mb * MB)} additional free bytes, while only ${Math.round(available * MB)} bytes are available.`);
+      throw new SqlError(
+        3257,
+        `There is insufficient free space on disk volume '${drive}\\' to create the database. The database requires ${Math.round(mb * MB)} additional free bytes, while only ${Math.round(available * MB)} bytes are available.`,
+      );
     }
   }
 }

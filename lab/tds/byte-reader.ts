@@ -6,7 +6,10 @@ import { TdsProtocolError } from './protocol-error.js';
 export class ByteReader {
   offset: number;
 
-  constructor(readonly buffer: Buffer, offset = 0) {
+  constructor(
+    readonly buffer: Buffer,
+    offset = 0,
+  ) {
     this.offset = offset;
   }
 

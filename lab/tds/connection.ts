@@ -7,9 +7,7 @@ import { ByteWriter } from './byte-writer.js';
 import { MessageAssembler, type IncomingMessage } from './message-assembler.js';
 import { parseLogin7 } from './login7.js';
 import { loginFailureTokens, loginSuccessTokens } from './login-reply.js';
-import {
-  DEFAULT_PACKET_SIZE, MAX_PACKET_SIZE, MIN_PACKET_SIZE, PacketCounter, PacketStatus, PacketType, toPackets,
-} from './packet.js';
+import { DEFAULT_PACKET_SIZE, MAX_PACKET_SIZE, MIN_PACKET_SIZE, PacketCounter, PacketStatus, PacketType, toPackets } from './packet.js';
 import { Encryption, answerEncryption, buildPreloginReply, parsePrelogin } from './prelogin.js';
 import { OversizedMessage, TdsProtocolError } from './protocol-error.js';
 import { parseRpc, parseSqlBatch, parseTransactionRequest, type TransactionRequest } from './requests.js';
@@ -67,13 +65,18 @@ export class TdsConnection {
   /** A protocol error is closing the connection. */
   private broken = false;
 
-  constructor(readonly socket: Socket, private readonly context: ConnectionContext) {
+  constructor(
+    readonly socket: Socket,
+    private readonly context: ConnectionContext,
+  ) {
     this.serverName = context.serverName;
     this.transport = new Transport(socket, context.tls, (chunk) => this.guard(() => this.tdsIncoming(chunk)));
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.guard(() => {
-      if (this.phase !== 'closed' && !this.broken) this.transport.incoming(chunk);
-    }));
+    socket.on('data', (chunk: Buffer) =>
+      this.guard(() => {
+        if (this.phase !== 'closed' && !this.broken) this.transport.incoming(chunk);
+      }),
+    );
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.closed());
   }
@@ -153,7 +156,11 @@ export class TdsConnection {
     if (message.ignored) return this.sendMessage(doneOnly(this.tdsVersion));
     switch (message.type) {
       case PacketType.sqlBatch:
-        return this.request(message, () => ({ run: { sql: parseSqlBatch(message.payload, this.tdsVersion), params: new Map<string, SqlValue>(), outputs: [] }, returnValues: [], rpc: false }));
+        return this.request(message, () => ({
+          run: { sql: parseSqlBatch(message.payload, this.tdsVersion), params: new Map<string, SqlValue>(), outputs: [] },
+          returnValues: [],
+          rpc: false,
+        }));
       case PacketType.rpc:
         return this.request(message, () => {
           const rpc = parseRpc(message.payload, this.tdsVersion);
@@ -223,7 +230,9 @@ export class TdsConnection {
     this.spid = result.spid;
     this.serverName = result.serverName || this.serverName;
     this.loginDatabase = result.database;
-    this.sendMessage(loginSuccessTokens({ database: result.database, packetSize, serverName: this.serverName, version: result.version, tdsVersion: this.tdsVersion }));
+    this.sendMessage(
+      loginSuccessTokens({ database: result.database, packetSize, serverName: this.serverName, version: result.version, tdsVersion: this.tdsVersion }),
+    );
     this.packetSize = packetSize;
     session.tdsVersion = this.tdsVersion;
     session.packetSize = packetSize;
@@ -232,7 +241,14 @@ export class TdsConnection {
   }
 
   private channel(): ResponseChannel {
-    return { packetSize: this.packetSize, spid: this.spid, counter: this.counter, serverName: this.serverName, tdsVersion: this.tdsVersion, send: (packets) => this.write(packets) };
+    return {
+      packetSize: this.packetSize,
+      spid: this.spid,
+      counter: this.counter,
+      serverName: this.serverName,
+      tdsVersion: this.tdsVersion,
+      send: (packets) => this.write(packets),
+    };
   }
 
   private async request(
@@ -256,7 +272,14 @@ export class TdsConnection {
         const run = parsed.run;
         if (run) {
           const outputs = new Map(run.outputs.map((o) => [o.name.toLowerCase(), o]));
-          const batch: BatchRequest = { session, sql: run.sql, params: run.params, rpc: parsed.rpc, signal: running.controller.signal, outputs: run.outputs.map((o) => o.name) };
+          const batch: BatchRequest = {
+            session,
+            sql: run.sql,
+            params: run.params,
+            rpc: parsed.rpc,
+            signal: running.controller.signal,
+            outputs: run.outputs.map((o) => o.name),
+          };
           await this.context.handler.execute(batch, (item) => {
             if (running.attention || this.phase === 'closed') return;
             const output = item.kind === 'output' ? outputs.get(item.name.toLowerCase()) : undefined;
@@ -385,7 +408,13 @@ function doneOnly(tdsVersion: number, status: number = DoneStatus.final): Buffer
 function asSqlMessage(error: unknown): SqlMessage {
   const e = error as { number?: unknown; class?: unknown; state?: unknown; message?: unknown; line?: unknown };
   if (error instanceof Error && typeof e.number === 'number' && typeof e.class === 'number') {
-    return { number: e.number, class: e.class, state: typeof e.state === 'number' ? e.state : 1, message: error.message, line: typeof e.line === 'number' ? e.line : 1 };
+    return {
+      number: e.number,
+      class: e.class,
+      state: typeof e.state === 'number' ? e.state : 1,
+      message: error.message,
+      line: typeof e.line === 'number' ? e.line : 1,
+    };
   }
   console.error('[lab/tds] handler failed:', error);
   return { number: 50000, class: 16, state: 1, line: 1, message: `Lab internal error: ${error instanceof Error ? error.message : String(error)}` };

@@ -4,10 +4,7 @@
 import type { SqlMessage } from './handler.js';
 import { ByteWriter } from './byte-writer.js';
 import { SQL_LATIN1_GENERAL_CP1_CI_AS } from './collation.js';
-import {
-  CurCmd, DoneStatus, EnvChangeType, Token,
-  writeDone, writeEnvChangeBytes, writeEnvChangeText, writeLoginAck, writeMessage,
-} from './tokens.js';
+import { CurCmd, DoneStatus, EnvChangeType, Token, writeDone, writeEnvChangeBytes, writeEnvChangeText, writeLoginAck, writeMessage } from './tokens.js';
 
 export function loginSuccessTokens(options: {
   database: string;

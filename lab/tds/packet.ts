@@ -26,8 +26,15 @@ export const MIN_PACKET_SIZE = 512;
 export const MAX_PACKET_SIZE = 32767;
 
 const CLIENT_TYPES = new Set<number>([
-  PacketType.sqlBatch, PacketType.rpc, PacketType.attention, PacketType.bulkLoad, PacketType.fedAuthToken,
-  PacketType.transactionManager, PacketType.login7, PacketType.sspi, PacketType.prelogin,
+  PacketType.sqlBatch,
+  PacketType.rpc,
+  PacketType.attention,
+  PacketType.bulkLoad,
+  PacketType.fedAuthToken,
+  PacketType.transactionManager,
+  PacketType.login7,
+  PacketType.sspi,
+  PacketType.prelogin,
 ]);
 
 export function isClientPacketType(type: number): boolean {

@@ -10,7 +10,10 @@ export class TdsProtocolError extends Error {
 
 /** A message over the size the connection allows (after login: 65,536 × the packet size). */
 export class OversizedMessage extends TdsProtocolError {
-  constructor(readonly bytes: number, readonly limit: number) {
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
     super(`message larger than ${limit} bytes`);
   }
 }

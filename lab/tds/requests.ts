@@ -31,15 +31,25 @@ export interface RpcParameter {
   sqlType: SqlType;
 }
 
-export type RpcCall =
-  | { ok: true; procedure: string; parameters: RpcParameter[] }
-  | { ok: false; error: SqlMessage };
+export type RpcCall = { ok: true; procedure: string; parameters: RpcParameter[] } | { ok: false; error: SqlMessage };
 
 /** Well-known procedures a client may call by ProcID instead of by name (2.2.6.6). */
 const PROC_NAMES: Record<number, string> = {
-  1: 'sp_cursor', 2: 'sp_cursoropen', 3: 'sp_cursorprepare', 4: 'sp_cursorexecute', 5: 'sp_cursorprepexec',
-  6: 'sp_cursorunprepare', 7: 'sp_cursorfetch', 8: 'sp_cursoroption', 9: 'sp_cursorclose', 10: 'sp_executesql',
-  11: 'sp_prepare', 12: 'sp_execute', 13: 'sp_prepexec', 14: 'sp_prepexecrpc', 15: 'sp_unprepare',
+  1: 'sp_cursor',
+  2: 'sp_cursoropen',
+  3: 'sp_cursorprepare',
+  4: 'sp_cursorexecute',
+  5: 'sp_cursorprepexec',
+  6: 'sp_cursorunprepare',
+  7: 'sp_cursorfetch',
+  8: 'sp_cursoroption',
+  9: 'sp_cursorclose',
+  10: 'sp_executesql',
+  11: 'sp_prepare',
+  12: 'sp_execute',
+  13: 'sp_prepexec',
+  14: 'sp_prepexecrpc',
+  15: 'sp_unprepare',
 };
 
 export function parseRpc(payload: Buffer, tdsVersion: number): RpcCall {

@@ -9,8 +9,17 @@ import type { ReturnValue } from './rpc-plan.js';
 import { ByteWriter } from './byte-writer.js';
 import { HEADER_LENGTH, PacketType, toPackets, type PacketCounter } from './packet.js';
 import {
-  CurCmd, DoneStatus, EnvChangeType, Token,
-  writeColMetadata, writeDone, writeEnvChangeText, writeMessage, writeReturnStatus, writeReturnValue, writeRow,
+  CurCmd,
+  DoneStatus,
+  EnvChangeType,
+  Token,
+  writeColMetadata,
+  writeDone,
+  writeEnvChangeText,
+  writeMessage,
+  writeReturnStatus,
+  writeReturnValue,
+  writeRow,
 } from './tokens.js';
 
 export interface ResponseChannel {

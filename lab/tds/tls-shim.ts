@@ -18,7 +18,10 @@ export class TlsShim extends Duplex {
   private flushScheduled = false;
   private readonly counter = new PacketCounter();
 
-  constructor(private readonly socket: Socket, options: { wrapHandshake: boolean }) {
+  constructor(
+    private readonly socket: Socket,
+    options: { wrapHandshake: boolean },
+  ) {
     super();
     this.wrapped = options.wrapHandshake;
   }

@@ -52,8 +52,15 @@ export function writeDone(w: ByteWriter, token: number, status: number, curCmd: 
 
 export function writeMessage(w: ByteWriter, message: SqlMessage, serverName: string): void {
   withLength(w, message.class <= 10 ? Token.info : Token.error, (b) =>
-    b.u32(message.number).u8(message.state).u8(message.class).usVarchar(message.message)
-      .bVarchar(serverName).bVarchar(message.procName ?? '').u32(message.line));
+    b
+      .u32(message.number)
+      .u8(message.state)
+      .u8(message.class)
+      .usVarchar(message.message)
+      .bVarchar(serverName)
+      .bVarchar(message.procName ?? '')
+      .u32(message.line),
+  );
 }
 
 /** ENVCHANGE with B_VARCHAR new/old values (database, language, packet size). */
@@ -69,8 +76,15 @@ export function writeEnvChangeBytes(w: ByteWriter, type: number, newValue: Uint8
 export function writeLoginAck(w: ByteWriter, version: { major: number; minor: number; build: number }, tdsVersion: number): void {
   withLength(w, Token.loginAck, (b) =>
     // TDS version is big-endian here although LOGIN7 sends it little-endian.
-    b.u8(1).u32be(tdsVersion).bVarchar('Microsoft SQL Server')
-      .u8(version.major).u8(version.minor).u8(version.build >> 8).u8(version.build & 0xff));
+    b
+      .u8(1)
+      .u32be(tdsVersion)
+      .bVarchar('Microsoft SQL Server')
+      .u8(version.major)
+      .u8(version.minor)
+      .u8(version.build >> 8)
+      .u8(version.build & 0xff),
+  );
 }
 
 /** UserType is 4 bytes from TDS 7.2 on, 2 before (MS-TDS 2.2.7.4). */

@@ -13,7 +13,20 @@ export class UnsupportedTypeError extends Error {
   }
 }
 
-const Fixed = { int1: 0x30, bit: 0x32, int2: 0x34, int4: 0x38, datetim4: 0x3a, flt4: 0x3b, money: 0x3c, datetime: 0x3d, flt8: 0x3e, money4: 0x7a, int8: 0x7f, null: 0x1f } as const;
+const Fixed = {
+  int1: 0x30,
+  bit: 0x32,
+  int2: 0x34,
+  int4: 0x38,
+  datetim4: 0x3a,
+  flt4: 0x3b,
+  money: 0x3c,
+  datetime: 0x3d,
+  flt8: 0x3e,
+  money4: 0x7a,
+  int8: 0x7f,
+  null: 0x1f,
+} as const;
 const LEGACY_DECIMAL = 0x37;
 const LEGACY_NUMERIC = 0x3f;
 const PLP_NULL = 0xffffffffffffffffn;
@@ -31,23 +44,43 @@ export function readParameterType(r: ByteReader): { read: ValueReader; sqlType: 
   const id = r.u8();
   const typed = (sqlType: SqlType, read: ValueReader) => ({ read, sqlType });
   switch (id) {
-    case Fixed.null: return typed({ type: 'int' }, () => null);
-    case Fixed.int1: return typed({ type: 'tinyint' }, (v) => v.u8());
-    case Fixed.bit: return typed({ type: 'bit' }, (v) => v.u8() !== 0);
-    case Fixed.int2: return typed({ type: 'smallint' }, (v) => v.i16());
-    case Fixed.int4: return typed({ type: 'int' }, (v) => v.i32());
-    case Fixed.int8: return typed({ type: 'bigint' }, (v) => v.i64());
-    case Fixed.flt4: return typed({ type: 'real' }, (v) => v.f32());
-    case Fixed.flt8: return typed({ type: 'float' }, (v) => v.f64());
-    case Fixed.money: return typed({ type: 'decimal', precision: 19, scale: 4 }, readMoney8);
-    case Fixed.money4: return typed({ type: 'decimal', precision: 10, scale: 4 }, (v) => v.i32() / 10_000);
-    case Fixed.datetime: return typed({ type: 'datetime' }, readDatetime);
-    case Fixed.datetim4: return typed({ type: 'datetime' }, readSmallDatetime);
-    case TypeId.intN: case TypeId.bitN: case TypeId.floatN: case TypeId.moneyN: case TypeId.datetimeN: case TypeId.guidN: {
+    case Fixed.null:
+      return typed({ type: 'int' }, () => null);
+    case Fixed.int1:
+      return typed({ type: 'tinyint' }, (v) => v.u8());
+    case Fixed.bit:
+      return typed({ type: 'bit' }, (v) => v.u8() !== 0);
+    case Fixed.int2:
+      return typed({ type: 'smallint' }, (v) => v.i16());
+    case Fixed.int4:
+      return typed({ type: 'int' }, (v) => v.i32());
+    case Fixed.int8:
+      return typed({ type: 'bigint' }, (v) => v.i64());
+    case Fixed.flt4:
+      return typed({ type: 'real' }, (v) => v.f32());
+    case Fixed.flt8:
+      return typed({ type: 'float' }, (v) => v.f64());
+    case Fixed.money:
+      return typed({ type: 'decimal', precision: 19, scale: 4 }, readMoney8);
+    case Fixed.money4:
+      return typed({ type: 'decimal', precision: 10, scale: 4 }, (v) => v.i32() / 10_000);
+    case Fixed.datetime:
+      return typed({ type: 'datetime' }, readDatetime);
+    case Fixed.datetim4:
+      return typed({ type: 'datetime' }, readSmallDatetime);
+    case TypeId.intN:
+    case TypeId.bitN:
+    case TypeId.floatN:
+    case TypeId.moneyN:
+    case TypeId.datetimeN:
+    case TypeId.guidN: {
       const length = r.u8();
       return typed(nullableType(id, length), (v) => readNullable(v, id));
     }
-    case TypeId.decimalN: case TypeId.numericN: case LEGACY_DECIMAL: case LEGACY_NUMERIC: {
+    case TypeId.decimalN:
+    case TypeId.numericN:
+    case LEGACY_DECIMAL:
+    case LEGACY_NUMERIC: {
       r.u8();
       const precision = r.u8();
       const scale = r.u8();
@@ -55,11 +88,16 @@ export function readParameterType(r: ByteReader): { read: ValueReader; sqlType: 
     }
     case TypeId.dateN:
       return typed({ type: 'datetime2', scale: 0 }, (v) => (v.u8() === 0 ? null : joinDate(v.uintN(3) - DAYS_0001_TO_1970, 0)));
-    case TypeId.timeN: case TypeId.datetime2N: case TypeId.datetimeOffsetN: {
+    case TypeId.timeN:
+    case TypeId.datetime2N:
+    case TypeId.datetimeOffsetN: {
       const scale = r.u8();
       return typed({ type: id === TypeId.datetimeOffsetN ? 'datetimeoffset' : 'datetime2', scale }, (v) => readTimeFamily(v, id, scale));
     }
-    case TypeId.nVarChar: case TypeId.nChar: case TypeId.bigVarChar: case TypeId.bigChar: {
+    case TypeId.nVarChar:
+    case TypeId.nChar:
+    case TypeId.bigVarChar:
+    case TypeId.bigChar: {
       const maxLength = r.u16();
       r.skip(5);
       const wide = id === TypeId.nVarChar || id === TypeId.nChar;
@@ -70,13 +108,16 @@ export function readParameterType(r: ByteReader): { read: ValueReader; sqlType: 
         return bytes === null ? null : decode(bytes);
       });
     }
-    case TypeId.bigVarBinary: case TypeId.bigBinary: {
+    case TypeId.bigVarBinary:
+    case TypeId.bigBinary: {
       const maxLength = r.u16();
       return typed({ type: 'varbinary', length: maxLength === 0xffff ? -1 : maxLength }, (v) => (maxLength === 0xffff ? readPlp(v) : readUShortBytes(v)));
     }
     // text/ntext/image (2.2.5.4.3): LONGLEN max size, collation for the text types; the value is a
     // LONGLEN length (0xFFFFFFFF for NULL) and the bytes. FreeTDS ODBC sends long strings this way.
-    case TypeId.text: case TypeId.nText: case TypeId.image: {
+    case TypeId.text:
+    case TypeId.nText:
+    case TypeId.image: {
       r.u32();
       if (id !== TypeId.image) r.skip(5);
       const read = (v: ByteReader): Buffer | null => {
@@ -96,12 +137,18 @@ export function readParameterType(r: ByteReader): { read: ValueReader; sqlType: 
 
 function nullableType(id: number, length: number): SqlType {
   switch (id) {
-    case TypeId.intN: return { type: length === 1 ? 'tinyint' : length === 2 ? 'smallint' : length === 8 ? 'bigint' : 'int' };
-    case TypeId.bitN: return { type: 'bit' };
-    case TypeId.floatN: return { type: length === 4 ? 'real' : 'float' };
-    case TypeId.moneyN: return { type: 'decimal', precision: 19, scale: 4 };
-    case TypeId.datetimeN: return { type: 'datetime' };
-    default: return { type: 'uniqueidentifier' };
+    case TypeId.intN:
+      return { type: length === 1 ? 'tinyint' : length === 2 ? 'smallint' : length === 8 ? 'bigint' : 'int' };
+    case TypeId.bitN:
+      return { type: 'bit' };
+    case TypeId.floatN:
+      return { type: length === 4 ? 'real' : 'float' };
+    case TypeId.moneyN:
+      return { type: 'decimal', precision: 19, scale: 4 };
+    case TypeId.datetimeN:
+      return { type: 'datetime' };
+    default:
+      return { type: 'uniqueidentifier' };
   }
 }
 

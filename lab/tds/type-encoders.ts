@@ -69,7 +69,10 @@ function shortMaxBytes(type: { type: string; length: number }): number | undefin
 
 export function writeTypeInfo(w: ByteWriter, sqlType: WireType): void {
   switch (sqlType.type) {
-    case 'tinyint': case 'smallint': case 'int': case 'bigint':
+    case 'tinyint':
+    case 'smallint':
+    case 'int':
+    case 'bigint':
       w.u8(TypeId.intN).u8(INT_BYTES[sqlType.type]);
       return;
     case 'bit':
@@ -87,21 +90,34 @@ export function writeTypeInfo(w: ByteWriter, sqlType: WireType): void {
     case 'uniqueidentifier':
       w.u8(TypeId.guidN).u8(16);
       return;
-    case 'decimal': case 'numeric':
-      w.u8(sqlType.type === 'decimal' ? TypeId.decimalN : TypeId.numericN).u8(decimalLength(sqlType.precision)).u8(sqlType.precision).u8(sqlType.scale);
+    case 'decimal':
+    case 'numeric':
+      w.u8(sqlType.type === 'decimal' ? TypeId.decimalN : TypeId.numericN)
+        .u8(decimalLength(sqlType.precision))
+        .u8(sqlType.precision)
+        .u8(sqlType.scale);
       return;
-    case 'datetime2': case 'datetimeoffset':
+    case 'datetime2':
+    case 'datetimeoffset':
       w.u8(sqlType.type === 'datetime2' ? TypeId.datetime2N : TypeId.datetimeOffsetN).u8(sqlType.scale);
       return;
-    case 'nvarchar': case 'nchar': case 'varchar': case 'char': {
+    case 'nvarchar':
+    case 'nchar':
+    case 'varchar':
+    case 'char': {
       const id = { nvarchar: TypeId.nVarChar, nchar: TypeId.nChar, varchar: TypeId.bigVarChar, char: TypeId.bigChar }[sqlType.type];
-      w.u8(id).u16(shortMaxBytes(sqlType) ?? 0xffff).bytes(SQL_LATIN1_GENERAL_CP1_CI_AS);
+      w.u8(id)
+        .u16(shortMaxBytes(sqlType) ?? 0xffff)
+        .bytes(SQL_LATIN1_GENERAL_CP1_CI_AS);
       return;
     }
-    case 'varbinary': case 'binary':
+    case 'varbinary':
+    case 'binary':
       w.u8(sqlType.type === 'varbinary' ? TypeId.bigVarBinary : TypeId.bigBinary).u16(shortMaxBytes(sqlType) ?? 0xffff);
       return;
-    case 'ntext': case 'text': case 'image':
+    case 'ntext':
+    case 'text':
+    case 'image':
       // Only TDS 7.1 clients get these, and 7.1's TableName is a bare US_VARCHAR (empty here).
       w.u8({ ntext: TypeId.nText, text: TypeId.text, image: TypeId.image }[sqlType.type]).u32(LARGE_TYPE_MAX);
       if (sqlType.type !== 'image') w.bytes(SQL_LATIN1_GENERAL_CP1_CI_AS);
@@ -112,7 +128,10 @@ export function writeTypeInfo(w: ByteWriter, sqlType: WireType): void {
 
 export function writeValue(w: ByteWriter, sqlType: WireType, value: SqlValue): void {
   switch (sqlType.type) {
-    case 'tinyint': case 'smallint': case 'int': case 'bigint': {
+    case 'tinyint':
+    case 'smallint':
+    case 'int':
+    case 'bigint': {
       if (value === null) return void w.u8(0);
       const bytes = INT_BYTES[sqlType.type];
       w.u8(bytes);
@@ -142,7 +161,8 @@ export function writeValue(w: ByteWriter, sqlType: WireType, value: SqlValue): v
       if (value === null) return void w.u8(0);
       w.u8(16).bytes(guidToBytes(String(value)));
       return;
-    case 'decimal': case 'numeric': {
+    case 'decimal':
+    case 'numeric': {
       if (value === null) return void w.u8(0);
       const length = decimalLength(sqlType.precision);
       const scaled = scaleDecimal(value, sqlType.scale);
@@ -154,7 +174,8 @@ export function writeValue(w: ByteWriter, sqlType: WireType, value: SqlValue): v
       }
       return;
     }
-    case 'datetime2': case 'datetimeoffset': {
+    case 'datetime2':
+    case 'datetimeoffset': {
       if (value === null) return void w.u8(0);
       const offsetBytes = sqlType.type === 'datetimeoffset' ? 2 : 0;
       w.u8(timeLength(sqlType.scale) + 3 + offsetBytes);
@@ -162,7 +183,12 @@ export function writeValue(w: ByteWriter, sqlType: WireType, value: SqlValue): v
       if (offsetBytes) w.i16(0);
       return;
     }
-    case 'nvarchar': case 'nchar': case 'varchar': case 'char': case 'varbinary': case 'binary': {
+    case 'nvarchar':
+    case 'nchar':
+    case 'varchar':
+    case 'char':
+    case 'varbinary':
+    case 'binary': {
       const maxBytes = shortMaxBytes(sqlType);
       const data = value === null ? null : padFixed(sqlType, toBytes(sqlType.type, value));
       if (maxBytes === undefined) return writePlp(w, data);
@@ -170,7 +196,9 @@ export function writeValue(w: ByteWriter, sqlType: WireType, value: SqlValue): v
       w.u16(data.length).bytes(data);
       return;
     }
-    case 'ntext': case 'text': case 'image': {
+    case 'ntext':
+    case 'text':
+    case 'image': {
       if (value === null) return void w.u8(0);
       const data = toBytes({ ntext: 'nvarchar', text: 'varchar', image: 'varbinary' }[sqlType.type], value);
       w.u8(TEXT_POINTER.length).bytes(TEXT_POINTER).bytes(TEXT_TIMESTAMP).u32(data.length).bytes(data);
@@ -283,6 +311,8 @@ export function guidToBytes(text: string): Buffer {
 }
 
 export function bytesToGuid(b: Buffer): string {
-  const ordered = Buffer.from([b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!, ...b.subarray(8, 16)]).toString('hex').toUpperCase();
+  const ordered = Buffer.from([b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!, ...b.subarray(8, 16)])
+    .toString('hex')
+    .toUpperCase();
   return `${ordered.slice(0, 8)}-${ordered.slice(8, 12)}-${ordered.slice(12, 16)}-${ordered.slice(16, 20)}-${ordered.slice(20)}`;
 }

@@ -38,7 +38,11 @@ test('SIGKILLed: runs and show say interrupted; the resume names the last proces
 
     // The resume finishes create-master-key (its work was done before the kill) and is killed too.
     const second = await killedAt(h, ['resume', '--yes', '--confirm', 'Patriot', '--json'], 'outcome:stop-patriot-services#1');
-    const finished = second.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; stepId?: string; ms?: number; acrossInterruption?: boolean }).find((e) => e.type === 'step-finished' && e.stepId === 'create-master-key');
+    const finished = second.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; stepId?: string; ms?: number; acrossInterruption?: boolean })
+      .find((e) => e.type === 'step-finished' && e.stepId === 'create-master-key');
     assert.ok(finished, second.stdout);
     assert.ok(finished!.ms! >= 400, `create-master-key took ${finished!.ms} ms; its apply worked 400 ms before the kill`);
     assert.is(finished!.acrossInterruption, true);
@@ -47,10 +51,10 @@ test('SIGKILLed: runs and show say interrupted; the resume names the last proces
     assert.is(last.code, 0, last.stdout + last.stderr);
     const records = h.withStore((store) => store.audit.forRun(row.id));
     const resumes = records.filter((a) => a.kind === 'resume' && a.message);
-    assert.equal(resumes.map((a) => a.message), [
-      `the previous process (pid ${first.pid}) ended without finishing the run`,
-      `the previous process (pid ${second.pid}) ended without finishing the run`,
-    ]);
+    assert.equal(
+      resumes.map((a) => a.message),
+      [`the previous process (pid ${first.pid}) ended without finishing the run`, `the previous process (pid ${second.pid}) ended without finishing the run`],
+    );
     // Every record names the process that wrote it: the first run, the resume killed, the last one.
     assert.is(records[0]!.pid, first.pid);
     assert.is(resumes[0]!.pid, second.pid);

@@ -64,7 +64,10 @@ test('a mistyped command, option, procedure or lab subcommand exits 2 and names 
 
 test('the parser: values inline or apart, a flag-looking value is a missing value, a switch takes none', () => {
   const table = { ...COMMON_OPTIONS, limit: { type: 'string', value: 'N', help: '' } } as const;
-  assert.equal(parseCommandLine(['--limit=3', 'x', '--json', '--config', 'a.yaml'], table, 'runs'), { values: { limit: '3', json: true, config: 'a.yaml' }, positionals: ['x'] });
+  assert.equal(parseCommandLine(['--limit=3', 'x', '--json', '--config', 'a.yaml'], table, 'runs'), {
+    values: { limit: '3', json: true, config: 'a.yaml' },
+    positionals: ['x'],
+  });
   assert.equal(parseCommandLine(['--confirm=-odd-name'], table, 'run').values, { confirm: '-odd-name' });
   const refused = (args: string[]): string => {
     try {

@@ -30,7 +30,10 @@ test('asInvoked rewrites each named command once, and leaves other words alone',
   const self = 'npx mirrorbook';
   assert.is(asInvoked("run 'mirrorbook run sync-logins' at this point", self), "run 'npx mirrorbook run sync-logins' at this point");
   assert.is(asInvoked('continue: npx mirrorbook resume 2026', self), 'continue: npx mirrorbook resume 2026');
-  assert.is(asInvoked('the mirrorbook login lacks it; see mirrorbook.yaml; mirrorbook: error', self), 'the mirrorbook login lacks it; see mirrorbook.yaml; mirrorbook: error');
+  assert.is(
+    asInvoked('the mirrorbook login lacks it; see mirrorbook.yaml; mirrorbook: error', self),
+    'the mirrorbook login lacks it; see mirrorbook.yaml; mirrorbook: error',
+  );
   assert.is(asInvoked('`mirrorbook lab start` then mirrorbook status', 'node dist/cli.js'), '`node dist/cli.js lab start` then node dist/cli.js status');
   assert.is(asInvoked('mirrorbook plan setup', 'mirrorbook'), 'mirrorbook plan setup');
 });

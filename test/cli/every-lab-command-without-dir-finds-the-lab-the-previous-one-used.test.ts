@@ -39,7 +39,13 @@ test('after lab start --dir D, lab commands without --dir and status/plan withou
   const partners = await mb('status', '--json');
   assert.is(partners.code, 0, partners.stderr);
   const seen = JSON.parse(partners.stdout) as { partners: { instance: string; reachable: boolean }[] };
-  assert.equal(seen.partners.map((p) => [p.instance, p.reachable]), [['SQLPRI01', true], ['SQLMIR01', true]]);
+  assert.equal(
+    seen.partners.map((p) => [p.instance, p.reachable]),
+    [
+      ['SQLPRI01', true],
+      ['SQLMIR01', true],
+    ],
+  );
   const plan = await mb('plan', 'setup', '--offline');
   assert.is(plan.code, 0, plan.stderr);
   assert.match(plan.stdout, /on SQLMIR01\+SQLPRI01/);

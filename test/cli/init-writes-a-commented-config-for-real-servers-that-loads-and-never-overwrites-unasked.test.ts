@@ -14,8 +14,24 @@ import { openTerminal, shellQuote } from '../ui/tmux.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mb-init-'));
 const file = join(work, 'mirrorbook.yaml');
-const flags = ['--principal', 'sqlpri01.corp.local', '--mirror', 'sqlmir01.corp.local:14333', '--backup-dir', 'D:\\Backup', '--databases', 'Patriot,PatriotArchive,Alarms', '--output', file];
-const env = { MB_SQLPRI01_PASSWORD: 'Pri-Passw0rd!23', MB_SQLMIR01_PASSWORD: 'Mir-Passw0rd!23', MB_MASTER_KEY_PASSWORD: 'Mk-Passw0rd!2345', MB_ENDPOINT_LOGIN_PASSWORD: 'Ep-Passw0rd!2345' };
+const flags = [
+  '--principal',
+  'sqlpri01.corp.local',
+  '--mirror',
+  'sqlmir01.corp.local:14333',
+  '--backup-dir',
+  'D:\\Backup',
+  '--databases',
+  'Patriot,PatriotArchive,Alarms',
+  '--output',
+  file,
+];
+const env = {
+  MB_SQLPRI01_PASSWORD: 'Pri-Passw0rd!23',
+  MB_SQLMIR01_PASSWORD: 'Mir-Passw0rd!23',
+  MB_MASTER_KEY_PASSWORD: 'Mk-Passw0rd!2345',
+  MB_ENDPOINT_LOGIN_PASSWORD: 'Ep-Passw0rd!2345',
+};
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -44,7 +60,10 @@ test('from flags: a commented file that config/load.ts reads with the values giv
   const result = await runCli(['init', ...flags]);
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, new RegExp(`wrote ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-  assert.match(result.stdout, /set the secrets it names \(env:MB_SQLPRI01_PASSWORD, env:MB_SQLMIR01_PASSWORD, env:MB_MASTER_KEY_PASSWORD, env:MB_ENDPOINT_LOGIN_PASSWORD\)/);
+  assert.match(
+    result.stdout,
+    /set the secrets it names \(env:MB_SQLPRI01_PASSWORD, env:MB_SQLMIR01_PASSWORD, env:MB_MASTER_KEY_PASSWORD, env:MB_ENDPOINT_LOGIN_PASSWORD\)/,
+  );
   const text = readFileSync(file, 'utf8');
   assert.match(text, /^ {4}instance: 'SQLPRI01' +# what SELECT @@SERVERNAME answers/m);
   assert.match(text, /^ {4}login: 'mirrorbook' +# the mirrorbook login: its least privileges are in docs\/grant-mirrorbook-login\.sql/m);
@@ -99,9 +118,20 @@ test('--grants prints the committed least-privilege script, made from the same l
   const result = await runCli(['init', '--grants']);
   assert.is(result.code, 0, result.stderr);
   assert.is(result.stdout, readFileSync(join(REPO_ROOT, 'docs', 'grant-mirrorbook-login.sql'), 'utf8'));
-  for (const grant of ['GRANT VIEW SERVER STATE', 'GRANT CREATE ENDPOINT', 'GRANT ALTER ANY ENDPOINT', 'GRANT ALTER ANY LOGIN', 'GRANT ALTER ANY DATABASE', 'ALTER SERVER ROLE [dbcreator] ADD MEMBER']) assert.ok(result.stdout.includes(grant), grant);
+  for (const grant of [
+    'GRANT VIEW SERVER STATE',
+    'GRANT CREATE ENDPOINT',
+    'GRANT ALTER ANY ENDPOINT',
+    'GRANT ALTER ANY LOGIN',
+    'GRANT ALTER ANY DATABASE',
+    'ALTER SERVER ROLE [dbcreator] ADD MEMBER',
+  ])
+    assert.ok(result.stdout.includes(grant), grant);
   assert.not.match(result.stdout, /^\s*(ALTER SERVER ROLE \[sysadmin\]|GRANT CONTROL SERVER)/m);
-  assert.ok(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8').includes(privilegeTable()), "README.md's privilege table is privilegeTable() (steps/login-privileges.ts)");
+  assert.ok(
+    readFileSync(join(REPO_ROOT, 'README.md'), 'utf8').includes(privilegeTable()),
+    "README.md's privilege table is privilegeTable() (steps/login-privileges.ts)",
+  );
 });
 
 test.run();

@@ -45,7 +45,9 @@ test('a claimed first signal aborts with its name and calls first; claims nest; 
 test('a second signal calls force and exits 128 + n; an unclaimed one exits at once', () => {
   const exits: (number | undefined)[] = [];
   const exit = process.exit;
-  process.exit = ((code?: number) => { exits.push(code); }) as typeof process.exit;
+  process.exit = ((code?: number) => {
+    exits.push(code);
+  }) as typeof process.exit;
   const owner = ownSignals();
   try {
     process.emit('SIGHUP', 'SIGHUP');

@@ -58,16 +58,41 @@ test('every printing command, read by head -1 and by a reader that is already go
   // Every printing form of every command; run, resume and demo change servers and finish without
   // output (the run above), and their --help is below with every other command's.
   const commands: string[][] = [
-    ['--help'], ['--version'], ['help', 'audit'], ...Object.keys(COMMANDS).map((name) => [name, '--help']),
-    ['check', 'failover', ...config], ['check', 'setup', '--json', ...config],
-    ['plan', 'setup', ...config], ['plan', 'setup', '--json', ...config], ['plan', 'setup', '--chart', '--offline', ...config], ['plan', 'setup', '--format', 'sqlcmd', ...config],
-    ['runs', ...store], ['runs', '--json', ...store], ['show', runId, ...store], ['show', runId, '--json', ...store], ['audit', ...store], ['audit', '--format', 'md', ...store], ['audit', '--format', 'csv', ...store], ['audit', 'verify', '--local', ...store],
+    ['--help'],
+    ['--version'],
+    ['help', 'audit'],
+    ...Object.keys(COMMANDS).map((name) => [name, '--help']),
+    ['check', 'failover', ...config],
+    ['check', 'setup', '--json', ...config],
+    ['plan', 'setup', ...config],
+    ['plan', 'setup', '--json', ...config],
+    ['plan', 'setup', '--chart', '--offline', ...config],
+    ['plan', 'setup', '--format', 'sqlcmd', ...config],
+    ['runs', ...store],
+    ['runs', '--json', ...store],
+    ['show', runId, ...store],
+    ['show', runId, '--json', ...store],
+    ['audit', ...store],
+    ['audit', '--format', 'md', ...store],
+    ['audit', '--format', 'csv', ...store],
+    ['audit', 'verify', '--local', ...store],
     ['unlock', '--pair', 'SQLMIR01+SQLPRI01', ...store],
-    ['status', ...config], ['status', '--json', ...config], ['monitor', '--once', ...config], ['monitor', '--check', ...config], ['monitor', 'history', ...config, ...store],
-    ['connection-string', ...config], ['connection-string', '--format', 'odbc', ...config],
-    ['lab', 'start', ...dir], ['lab', 'status', ...dir], ['lab', 'log', 'SQLPRI01', ...dir], ['lab', 'sessions', 'SQLPRI01', ...dir], ['lab', 'behaviour', '*', ...dir],
-    ['lab', 'workload', 'SQLPRI01', '0', ...dir], ['lab', 'fault', 'SQLMIR01', 'heal', ...dir],
-    ['init', '--grants'], ['init', '--principal', 'sqlpri01', '--mirror', 'sqlmir01', '--backup-dir', 'D:\\Backup', '--output', join(work, 'init.yaml'), '--force'],
+    ['status', ...config],
+    ['status', '--json', ...config],
+    ['monitor', '--once', ...config],
+    ['monitor', '--check', ...config],
+    ['monitor', 'history', ...config, ...store],
+    ['connection-string', ...config],
+    ['connection-string', '--format', 'odbc', ...config],
+    ['lab', 'start', ...dir],
+    ['lab', 'status', ...dir],
+    ['lab', 'log', 'SQLPRI01', ...dir],
+    ['lab', 'sessions', 'SQLPRI01', ...dir],
+    ['lab', 'behaviour', '*', ...dir],
+    ['lab', 'workload', 'SQLPRI01', '0', ...dir],
+    ['lab', 'fault', 'SQLMIR01', 'heal', ...dir],
+    ['init', '--grants'],
+    ['init', '--principal', 'sqlpri01', '--mirror', 'sqlmir01', '--backup-dir', 'D:\\Backup', '--output', join(work, 'init.yaml'), '--force'],
   ];
   const covered = new Set(commands.filter((args) => !args.includes('--help')).map((args) => args[0]));
   for (const name of Object.keys(COMMANDS)) assert.ok(covered.has(name) || COMMANDS[name]!.finishesWithoutOutput, `the pipe test covers mirrorbook ${name}`);
@@ -75,7 +100,14 @@ test('every printing command, read by head -1 and by a reader that is already go
   // status --watch prints until its reader goes away.
   const cases = [
     ...commands.map((args) => [args, 'head -c 0'] as const),
-    ...[['audit', ...store], ['lab', 'log', 'SQLPRI01', ...dir], ['--help'], ['plan', 'setup', ...config], ['show', runId, ...store], ['status', '--watch', '--interval', '0.2', ...config]].map((args) => [args, 'head -1'] as const),
+    ...[
+      ['audit', ...store],
+      ['lab', 'log', 'SQLPRI01', ...dir],
+      ['--help'],
+      ['plan', 'setup', ...config],
+      ['show', runId, ...store],
+      ['status', '--watch', '--interval', '0.2', ...config],
+    ].map((args) => [args, 'head -1'] as const),
   ];
   for (let i = 0; i < cases.length; i += 3) {
     const batch = cases.slice(i, i + 3);

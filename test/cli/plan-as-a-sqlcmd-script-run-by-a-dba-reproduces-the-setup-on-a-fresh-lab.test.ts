@@ -60,7 +60,7 @@ test('secrets appear only as SQLCMD variables, with commented :setvar placeholde
   assert.not.match(script, /\*\*\*\*|0x…/);
 });
 
-test('the certificates travel as files through the principal\'s backup folder; what no script can do is named', () => {
+test("the certificates travel as files through the principal's backup folder; what no script can do is named", () => {
   assert.match(script, /BACKUP CERTIFICATE \[MIRROR_cert\] TO FILE = N'\\\\SQLPRI01\\Backup\\MIRROR_cert\.cer'/);
   assert.match(script, /CREATE CERTIFICATE \[PRINCIPAL_cert\] AUTHORIZATION \[PRINCIPAL_user\] FROM FILE = N'\\\\SQLPRI01\\Backup\\PRINCIPAL_cert\.cer'/);
   assert.match(script, /^-- {3}• step \d+: the application logins .* 'mirrorbook run sync-logins'/m);
@@ -91,9 +91,14 @@ test('run as SQLCMD would, the script sets up the fresh pair: both databases SYN
   const result = await runSqlcmd(script, secrets);
   assert.ok(result.batches.length > 30, `${result.batches.length} batches`);
   const principal = await connect(lab, 'SQLPRI01');
-  const rows = await principal.run("SELECT DB_NAME(database_id) AS name, mirroring_role_desc AS role, mirroring_state_desc AS state FROM sys.database_mirroring WHERE DB_NAME(database_id) LIKE 'Patriot%' ORDER BY name");
+  const rows = await principal.run(
+    "SELECT DB_NAME(database_id) AS name, mirroring_role_desc AS role, mirroring_state_desc AS state FROM sys.database_mirroring WHERE DB_NAME(database_id) LIKE 'Patriot%' ORDER BY name",
+  );
   await principal.close();
-  assert.equal(rows.map((r) => `${r.name} ${r.role} ${r.state}`), ['Patriot PRINCIPAL SYNCHRONIZED', 'PatriotArchive PRINCIPAL SYNCHRONIZED']);
+  assert.equal(
+    rows.map((r) => `${r.name} ${r.role} ${r.state}`),
+    ['Patriot PRINCIPAL SYNCHRONIZED', 'PatriotArchive PRINCIPAL SYNCHRONIZED'],
+  );
 });
 
 test('planned again against the pair it set up, every change is already done and left as a comment', async () => {

@@ -55,7 +55,11 @@ test('the approved hash runs; a changed config is refused before any batch', asy
   try {
     const run = db.runs.latest()!;
     assert.is(run.definitionHash, authHash);
-    assert.is((db.audit.forRun(run.id).find((a) => a.kind === 'run-start')?.data as { definitionHash?: string } | null)?.definitionHash, authHash, 'the audit records the hash that ran');
+    assert.is(
+      (db.audit.forRun(run.id).find((a) => a.kind === 'run-start')?.data as { definitionHash?: string } | null)?.definitionHash,
+      authHash,
+      'the audit records the hash that ran',
+    );
   } finally {
     db.close();
   }

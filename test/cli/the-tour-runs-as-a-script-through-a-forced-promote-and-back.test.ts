@@ -34,7 +34,8 @@ test('every stop of the tour exits 0; promote forces service on SQLMIR01 while S
   for (const stop of TOUR) {
     const args = words(tourLine(stop, dir));
     if (args[0] === 'run') args.push('--yes');
-    if (stop.args.startsWith('lab fault SQLPRI01 down')) assert.match(await roles(), /SQLPRI01 \(configured principal[^\n]*\n[^\n]*\n\s+Patriot\s+PRINCIPAL/, 'SQLPRI01 is the principal when it is lost');
+    if (stop.args.startsWith('lab fault SQLPRI01 down'))
+      assert.match(await roles(), /SQLPRI01 \(configured principal[^\n]*\n[^\n]*\n\s+Patriot\s+PRINCIPAL/, 'SQLPRI01 is the principal when it is lost');
     const result = await runCli(args, env);
     assert.is(result.code, 0, `mirrorbook ${args.join(' ')}: exit ${result.code}\n${result.stdout.slice(-2500)}\n${result.stderr}`);
     if (args[0] === 'run') ran.push(args[1]!);
@@ -42,10 +43,18 @@ test('every stop of the tour exits 0; promote forces service on SQLMIR01 while S
     if (stop.args.startsWith('lab start')) assert.is((await runCli(['lab', 'behaviour', '*', 'backupMsPerGB', '5', '--dir', dir])).code, 0);
     if (stop.args.startsWith('run promote')) assert.match(result.stdout, /forced|FORCE_SERVICE_ALLOW_DATA_LOSS/i);
     if (stop.args.startsWith('run resume-session') && !ran.includes('suspend')) {
-      assert.match(await roles(), /SQLMIR01 \(configured mirror[^\n]*\n[^\n]*\n\s+Patriot\s+PRINCIPAL\s+SYNCHRONIZED/, 'after the recovery SQLMIR01 serves, SQLPRI01 mirrors, SYNCHRONIZED');
+      assert.match(
+        await roles(),
+        /SQLMIR01 \(configured mirror[^\n]*\n[^\n]*\n\s+Patriot\s+PRINCIPAL\s+SYNCHRONIZED/,
+        'after the recovery SQLMIR01 serves, SQLPRI01 mirrors, SYNCHRONIZED',
+      );
     }
     if (stop.args.startsWith('run enable')) {
-      assert.match(await roles(join(dir, 'mirrorbook-domain.yaml')), /SQLPRI01 \(configured principal[^\n]*\n[^\n]*\n\s+Patriot\s+PRINCIPAL\s+SYNCHRONIZED/, 'mirrored again, with Windows authentication');
+      assert.match(
+        await roles(join(dir, 'mirrorbook-domain.yaml')),
+        /SQLPRI01 \(configured principal[^\n]*\n[^\n]*\n\s+Patriot\s+PRINCIPAL\s+SYNCHRONIZED/,
+        'mirrored again, with Windows authentication',
+      );
     }
   }
   for (const procedure of PROCEDURE_NAMES) assert.ok(ran.includes(procedure), `the tour runs ${procedure}: add a stop to cli/tour.ts`);

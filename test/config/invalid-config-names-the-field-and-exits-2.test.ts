@@ -63,8 +63,19 @@ const cases: [string, string, string][] = [
   ['backup not UNC', VALID.replace("'\\\\SQLPRI01\\Backup'", "'D:\\Backup'"), 'backup.mirrorReadsFrom'],
   ['unknown preset', VALID.replace('preset: patriot', 'preset: acme'), 'preset: "acme" is not allowed'],
   ['broken YAML', 'pair: { principal: [\n', 'not valid YAML'],
-  ['CA file that is not there', VALID.replace('trustServerCertificate: true, mirroringAddress: "TCP://sqlmir01', 'trustServerCertificate: false, caFile: certs/missing-ca.pem, mirroringAddress: "TCP://sqlmir01'), 'pair.mirror.caFile: '],
-  ['one certificate name for both partners', VALID + 'auth: { mode: certificate, certificates: { principal: Shared_cert, mirror: shared_CERT } }\n', 'auth.certificates: gives two partners the same certificate name'],
+  [
+    'CA file that is not there',
+    VALID.replace(
+      'trustServerCertificate: true, mirroringAddress: "TCP://sqlmir01',
+      'trustServerCertificate: false, caFile: certs/missing-ca.pem, mirroringAddress: "TCP://sqlmir01',
+    ),
+    'pair.mirror.caFile: ',
+  ],
+  [
+    'one certificate name for both partners',
+    VALID + 'auth: { mode: certificate, certificates: { principal: Shared_cert, mirror: shared_CERT } }\n',
+    'auth.certificates: gives two partners the same certificate name',
+  ],
 ];
 
 for (const [name, text, expected] of cases) {

@@ -11,13 +11,18 @@ import { pairName } from '../../config/types.js';
 const dir = mkdtempSync(join(tmpdir(), 'mb-pair-key-'));
 writeFileSync(join(dir, 'sql.password'), 'Sql-Login-Pass1\n');
 const env = { MB_MK: 'Master-Key-Pass#2026', MB_EP: 'Endpoint-Login-Pass#1' } as NodeJS.ProcessEnv;
-const configWith = (principal: string, mirror: string) => parseConfig(`preset: patriot
+const configWith = (principal: string, mirror: string) =>
+  parseConfig(
+    `preset: patriot
 pair:
   principal: { server: 127.0.0.1, port: 50123, instance: ${principal}, login: mirrorbook, password: "file:sql.password", mirroringAddress: "TCP://a.lab.local:1430" }
   mirror: { server: 127.0.0.1, port: 50124, instance: ${mirror}, login: mirrorbook, password: "file:sql.password", mirroringAddress: "TCP://b.lab.local:1430" }
 secrets: { masterKeyPassword: "env:MB_MK", endpointLoginPassword: "env:MB_EP" }
 backup: { directory: 'D:\\Backup', mirrorReadsFrom: '\\\\SQLPRI01\\Backup' }
-`, join(dir, 'mirrorbook.yaml'), { env });
+`,
+    join(dir, 'mirrorbook.yaml'),
+    { env },
+  );
 
 test('lower-case names and swapped roles give the same pair key; another pair does not', () => {
   const key = pairName(configWith('SQLPRI01', 'SQLMIR01'));

@@ -25,19 +25,21 @@ test('only the change the plan does not name is durable before the server receiv
   const runbook: RunbookDefinition = {
     name: 'sending',
     title: 'one step sending a planned, a built and a read statement',
-    steps: [{
-      id: 'import-peer',
-      title: 'import the peer certificate',
-      target: 'mirror',
-      probe: async () => ({ done: false }),
-      apply: async (ctx) => {
-        await ctx.sql('mirror', sql(READ));
-        await ctx.sql('mirror', sql(BUILT));
-        await ctx.sql('mirror', sql(PLANNED));
+    steps: [
+      {
+        id: 'import-peer',
+        title: 'import the peer certificate',
+        target: 'mirror',
+        probe: async () => ({ done: false }),
+        apply: async (ctx) => {
+          await ctx.sql('mirror', sql(READ));
+          await ctx.sql('mirror', sql(BUILT));
+          await ctx.sql('mirror', sql(PLANNED));
+        },
+        verify: async () => ({ done: true }),
+        plan: () => [{ target: 'mirror', tsql: sql(PLANNED) }],
       },
-      verify: async () => ({ done: true }),
-      plan: () => [{ target: 'mirror', tsql: sql(PLANNED) }],
-    }],
+    ],
   };
   const procedure: LoadedProcedure = {
     runbook,
@@ -48,7 +50,13 @@ test('only the change the plan does not name is durable before the server receiv
         // What another process reading the store would find while the server runs the statement.
         const reader = openStore(path);
         try {
-          durableWhenSent.set(statement.masked, reader.audit.forRun(reader.runs.latest()!.id).filter((a) => a.kind === 'statement').map((a) => `${a.sql} ${a.result}`));
+          durableWhenSent.set(
+            statement.masked,
+            reader.audit
+              .forRun(reader.runs.latest()!.id)
+              .filter((a) => a.kind === 'statement')
+              .map((a) => `${a.sql} ${a.result}`),
+          );
         } finally {
           reader.close();
         }
@@ -59,16 +67,26 @@ test('only the change the plan does not name is durable before the server receiv
   };
   try {
     const result = await startRun({
-      store, procedure,
+      store,
+      procedure,
       operator: commandLineOperator({ name: 'test', yes: true }),
       who: { operator: 'test', osUser: 'test', host: 'test' },
       signal: new AbortController().signal,
       resumeCommand: (id) => `mirrorbook resume ${id}`,
     });
     assert.is(result.status, 'done');
-    assert.ok(durableWhenSent.get(BUILT)?.includes(`${BUILT} sending`), `the built statement is in the audit before it is sent: ${JSON.stringify(durableWhenSent.get(BUILT))}`);
-    assert.not.ok(durableWhenSent.get(PLANNED)?.some((line) => line.startsWith(PLANNED)), 'the planned statement is named by the intent: no record of its own before it is sent');
-    const statements = store.audit.forRun(store.runs.latest()!.id).filter((a) => a.kind === 'statement').map((a) => `${a.sql} ${a.result}`);
+    assert.ok(
+      durableWhenSent.get(BUILT)?.includes(`${BUILT} sending`),
+      `the built statement is in the audit before it is sent: ${JSON.stringify(durableWhenSent.get(BUILT))}`,
+    );
+    assert.not.ok(
+      durableWhenSent.get(PLANNED)?.some((line) => line.startsWith(PLANNED)),
+      'the planned statement is named by the intent: no record of its own before it is sent',
+    );
+    const statements = store.audit
+      .forRun(store.runs.latest()!.id)
+      .filter((a) => a.kind === 'statement')
+      .map((a) => `${a.sql} ${a.result}`);
     assert.equal(statements, [`${READ} ok`, `${BUILT} sending`, `${BUILT} ok`, `${PLANNED} ok`]);
     assert.ok(store.audit.verify().ok);
   } finally {

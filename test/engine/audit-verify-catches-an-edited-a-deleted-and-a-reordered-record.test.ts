@@ -45,7 +45,12 @@ test('--expect-head: the printed head passes, any other hash fails', async () =>
 const cases: [what: string, sql: string, seq: RegExp, problem: RegExp][] = [
   ['edited', "UPDATE audit SET message = 'nothing to see here' WHERE seq = 5", /#5\b/, /edited/],
   ['deleted', 'DELETE FROM audit WHERE seq = 7', /#[78]\b/, /deleted/],
-  ['reordered', 'UPDATE audit SET seq = -1 WHERE seq = 9; UPDATE audit SET seq = 9 WHERE seq = 10; UPDATE audit SET seq = 10 WHERE seq = -1', /#(9|10)\b/, /reordered|edited/],
+  [
+    'reordered',
+    'UPDATE audit SET seq = -1 WHERE seq = 9; UPDATE audit SET seq = 9 WHERE seq = 10; UPDATE audit SET seq = 10 WHERE seq = -1',
+    /#(9|10)\b/,
+    /reordered|edited/,
+  ],
 ];
 
 for (const [what, sql, seq, problem] of cases) {
@@ -65,7 +70,10 @@ test('exports: ndjson per run, csv with a header, a markdown report', async () =
   const runs = await h.run(['runs', '--json']);
   const runId = (JSON.parse(runs.stdout.split('\n')[0]!) as { id: string }).id;
   const ndjson = await h.run(['audit', '--run', runId, '--format', 'ndjson']);
-  const records = ndjson.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { runId: string; kind: string; sql: string | null });
+  const records = ndjson.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { runId: string; kind: string; sql: string | null });
   assert.ok(records.length > 10);
   assert.ok(records.every((r) => r.runId === runId));
   assert.ok(records.some((r) => r.kind === 'statement' && r.sql === "APPLY create-master-key PASSWORD = N'****'"));

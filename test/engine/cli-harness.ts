@@ -29,13 +29,24 @@ export class Harness {
   readonly storePath = join(this.dir, 'state.db');
 
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, MIRRORBOOK_RUNBOOKS: 'test/fixtures/runbooks/ledger.ts', MB_FIXTURE_DIR: this.fixtureDir, MIRRORBOOK_STORE: this.storePath, NO_COLOR: '1', ...extra };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      MIRRORBOOK_RUNBOOKS: 'test/fixtures/runbooks/ledger.ts',
+      MB_FIXTURE_DIR: this.fixtureDir,
+      MIRRORBOOK_STORE: this.storePath,
+      NO_COLOR: '1',
+      ...extra,
+    };
     delete env.MIRRORBOOK_CONFIG;
     return env;
   }
 
   start(args: string[], extraEnv: Record<string, string> = {}): Started {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { cwd: root, env: this.env(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+      cwd: root,
+      env: this.env(extraEnv),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
@@ -52,7 +63,9 @@ export class Harness {
   async waitForFile(name: string, started: Started): Promise<string> {
     const path = join(this.fixtureDir, name);
     let ended: Exit | undefined;
-    void started.exit.then((e) => { ended = e; });
+    void started.exit.then((e) => {
+      ended = e;
+    });
     for (;;) {
       if (existsSync(path)) {
         const text = readFileSync(path, 'utf8');

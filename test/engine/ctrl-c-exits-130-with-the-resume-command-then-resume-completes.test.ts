@@ -2,11 +2,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Harness, runIdOf } from './cli-harness.js';
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   test(`${signal} aborts the running statement, checkpoints, prints the resume command and exits ${code}`, async () => {
     const h = new Harness();
     try {
-      const started = h.start(['run', 'ledger', '--yes', '--confirm', 'Patriot', '--store', h.storePath], { MB_FIXTURE_WAIT_AT: 'apply-before:create-endpoint' });
+      const started = h.start(['run', 'ledger', '--yes', '--confirm', 'Patriot', '--store', h.storePath], {
+        MB_FIXTURE_WAIT_AT: 'apply-before:create-endpoint',
+      });
       await h.waitForFile('waiting-at', started);
       started.child.kill(signal);
       const exit = await started.exit;

@@ -16,17 +16,30 @@ test('the hash covers flags, retry and timeout, and the masked SQL only', () => 
   const base = hashDefinition(summarizeDefinition(runbook));
   const step = runbook.steps[3]!;
   assert.is.not(hashDefinition(summarizeDefinition({ ...runbook, steps: runbook.steps.map((s) => (s === step ? { ...s, timeoutMs: 5 } : s)) })), base);
-  assert.is.not(hashDefinition(summarizeDefinition({ ...runbook, steps: runbook.steps.map((s) => (s === step ? { ...s, retry: { attempts: 9, backoffMs: 1 } } : s)) })), base);
-  assert.is.not(hashDefinition(summarizeDefinition({ ...runbook, steps: runbook.steps.map((s) => (s === step ? { ...s, destructive: { confirmText: 'x', consequences: 'y' } } : s)) })), base);
+  assert.is.not(
+    hashDefinition(summarizeDefinition({ ...runbook, steps: runbook.steps.map((s) => (s === step ? { ...s, retry: { attempts: 9, backoffMs: 1 } } : s)) })),
+    base,
+  );
+  assert.is.not(
+    hashDefinition(
+      summarizeDefinition({ ...runbook, steps: runbook.steps.map((s) => (s === step ? { ...s, destructive: { confirmText: 'x', consequences: 'y' } } : s)) }),
+    ),
+    base,
+  );
   assert.not.ok(JSON.stringify(summarizeDefinition(runbook)).includes('Sup3r-Secret!'), 'the summary holds masked SQL');
 });
 
 test('changes are described the way an operator reads them', () => {
-  assert.equal(describeDefinitionChanges(original, summarizeDefinition(ledgerRunbook('renamed'))), ["step renamed: 'create-endpoint' is now 'create-endpoint-v2' (\"Create the mirroring endpoint\")"]);
-  assert.equal(describeDefinitionChanges(original, summarizeDefinition(ledgerRunbook('added'))), ["step added: 'set-partner' (\"Set the partner\")"]);
-  assert.equal(describeDefinitionChanges(summarizeDefinition(ledgerRunbook('added')), original), ["step removed: 'set-partner' (\"Set the partner\")"]);
+  assert.equal(describeDefinitionChanges(original, summarizeDefinition(ledgerRunbook('renamed'))), [
+    "step renamed: 'create-endpoint' is now 'create-endpoint-v2' (\"Create the mirroring endpoint\")",
+  ]);
+  assert.equal(describeDefinitionChanges(original, summarizeDefinition(ledgerRunbook('added'))), ['step added: \'set-partner\' ("Set the partner")']);
+  assert.equal(describeDefinitionChanges(summarizeDefinition(ledgerRunbook('added')), original), ['step removed: \'set-partner\' ("Set the partner")']);
   assert.match(describeDefinitionChanges(original, summarizeDefinition(ledgerRunbook('reordered'))).join('\n'), /steps reordered/);
-  assert.match(describeDefinitionChanges(original, summarizeDefinition(ledgerRunbook('sql'))).join('\n'), /planned T-SQL changed \(first difference: mirror: APPLY create-endpoint STATE = STARTED/);
+  assert.match(
+    describeDefinitionChanges(original, summarizeDefinition(ledgerRunbook('sql'))).join('\n'),
+    /planned T-SQL changed \(first difference: mirror: APPLY create-endpoint STATE = STARTED/,
+  );
 });
 
 test.run();

@@ -18,7 +18,8 @@ const tsql = (text: string): Tsql => ({ masked: text, reveal: () => text });
 function fillsUp(store: Store, full: () => boolean): void {
   const transaction = store.transaction.bind(store);
   (store as { transaction: Store['transaction'] }).transaction = (fn, options) => {
-    if (full()) throw new StoreError('disk-full', `the disk holding the store ${store.path} is full (database or disk is full)`, 'free space on that file system');
+    if (full())
+      throw new StoreError('disk-full', `the disk holding the store ${store.path} is full (database or disk is full)`, 'free space on that file system');
     return transaction(fn, options);
   };
 }
@@ -30,9 +31,14 @@ function setup(fullFrom: string, mode: 'once' | 'stays') {
   const applied = new Set<string>();
   let full = false;
   const step = (id: string): StepDefinition => ({
-    id, title: id, target: 'principal',
+    id,
+    title: id,
+    target: 'principal',
     probe: async () => ({ done: applied.has(id) }),
-    apply: async () => { applied.add(id); if (id === fullFrom) full = true; },
+    apply: async () => {
+      applied.add(id);
+      if (id === fullFrom) full = true;
+    },
     verify: async () => ({ done: applied.has(id) }),
     plan: () => [{ target: 'principal', tsql: tsql(`APPLY ${id}`) }],
   });
@@ -44,13 +50,28 @@ function setup(fullFrom: string, mode: 'once' | 'stays') {
   const runbook: RunbookDefinition = { name: 'fills', title: 'fills', steps: [step('one'), step('two'), step('three')] };
   const options: Omit<RunOptions, 'procedure'> & { procedure: RunOptions['procedure'] } = {
     store,
-    procedure: { runbook, pairKey: 'A+B', targets: () => ({ serverName: () => 'PRI', query: async () => ({ recordsets: [], rowsAffected: [1] }), close: async () => {} }) },
+    procedure: {
+      runbook,
+      pairKey: 'A+B',
+      targets: () => ({ serverName: () => 'PRI', query: async () => ({ recordsets: [], rowsAffected: [1] }), close: async () => {} }),
+    },
     operator: commandLineOperator({ name: 'test', yes: true }),
     who: { operator: 'test', osUser: 'test', host: 'test' },
     signal: new AbortController().signal,
     resumeCommand: (id) => `mirrorbook resume ${id}`,
   };
-  return { store, options, applied, free: () => { full = false; }, cleanup: () => { store.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    store,
+    options,
+    applied,
+    free: () => {
+      full = false;
+    },
+    cleanup: () => {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 test('space back before the end is committed: interrupted, exit 6, the resume command; resume completes', async () => {
@@ -74,7 +95,10 @@ test('space back before the end is committed: interrupted, exit 6, the resume co
 test('the disk stays full: a disk-full error (exit 6, not 2) whose hint is the resume command; the run is recorded interrupted', async () => {
   const t = setup('two', 'stays');
   try {
-    const error = await startRun(t.options).then(() => undefined, (e: unknown) => e);
+    const error = await startRun(t.options).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.instance(error, StoreError);
     assert.is((error as StoreError).code, 'disk-full');
     assert.is((error as StoreError).exitCode, 6);

@@ -12,10 +12,22 @@ import { ledgerLines, load, resetFixture } from '../fixtures/runbooks/ledger.js'
 function scriptedOperator(onFailure: 'retry' | 'skip' | 'abort', log: string[]): Operator {
   return {
     name: 'scripted',
-    confirmManual: async (step) => { log.push(`manual:${step.id}`); return true; },
-    confirmDestructive: async (step) => { log.push(`destructive:${step.id}`); return true; },
-    onFailure: async (step, error, choices) => { log.push(`failure:${step.id}:${choices.join('/')}:${(error as { number?: number }).number}`); return onFailure; },
-    confirmSkip: async (step) => { log.push(`skip:${step.id}`); return 'the endpoint was made by hand'; },
+    confirmManual: async (step) => {
+      log.push(`manual:${step.id}`);
+      return true;
+    },
+    confirmDestructive: async (step) => {
+      log.push(`destructive:${step.id}`);
+      return true;
+    },
+    onFailure: async (step, error, choices) => {
+      log.push(`failure:${step.id}:${choices.join('/')}:${(error as { number?: number }).number}`);
+      return onFailure;
+    },
+    confirmSkip: async (step) => {
+      log.push(`skip:${step.id}`);
+      return 'the endpoint was made by hand';
+    },
   };
 }
 
@@ -30,9 +42,12 @@ async function runInProcess(choice: 'retry' | 'skip' | 'abort', fail: string, sk
   const log: string[] = [];
   try {
     const result = await startRun({
-      store, procedure: await load(), operator: scriptedOperator(choice, log),
+      store,
+      procedure: await load(),
+      operator: scriptedOperator(choice, log),
       who: { operator: 'api-test', osUser: 'tester', host: 'localhost' },
-      signal: new AbortController().signal, listener: (e) => events.push(e),
+      signal: new AbortController().signal,
+      listener: (e) => events.push(e),
       resumeCommand: (id) => `mirrorbook resume ${id}`,
     });
     return { result, events, log, ledger: ledgerLines(join(dir, 'fx')), audit: store.audit.forRun(result.runId) };
@@ -77,7 +92,10 @@ test('a step that does not allow it is never skipped, whatever the operator answ
   assert.ok(log.includes('failure:create-endpoint:retry/abort:1418'), 'skip is not offered');
   assert.not.ok(log.includes('skip:create-endpoint'));
   assert.ok(audit.some((a) => a.kind === 'confirmation' && a.result === 'skip-refused'));
-  assert.not.ok(ledger.some((l) => l.endsWith('grant-connect')), 'nothing after it ran');
+  assert.not.ok(
+    ledger.some((l) => l.endsWith('grant-connect')),
+    'nothing after it ran',
+  );
 });
 
 test('the operator may abort: the run stops failed with the error and a resume command', async () => {

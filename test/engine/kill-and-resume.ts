@@ -62,12 +62,15 @@ export async function killAndResume(label: string, baseline: EndState): Promise<
       if (audit.filter((a) => a.kind === 'outcome').length !== intents) return `${label}: ${intents} intents but not as many outcome audit records`;
       // Statement records ride in the outcome's commit: an apply recorded ok has its statement audited.
       for (const ok of audit.filter((a) => a.kind === 'outcome' && a.result === 'ok' && a.target !== 'operator')) {
-        const sent = audit.some((a) => a.kind === 'statement' && a.stepId === ok.stepId && a.attempt === ok.attempt && a.result === 'ok' && a.sql?.startsWith('APPLY '));
+        const sent = audit.some(
+          (a) => a.kind === 'statement' && a.stepId === ok.stepId && a.attempt === ok.attempt && a.result === 'ok' && a.sql?.startsWith('APPLY '),
+        );
         if (!sent) return `${label}: the applied statement of ${ok.stepId} attempt ${ok.attempt} is not audited`;
       }
       for (const line of state.ledger) {
         const [server, fact] = line.split(' ');
-        if (!audit.some((a) => a.kind === 'intent' && a.server === server && a.sql?.startsWith(`APPLY ${fact}`))) return `${label}: ${line} applied without an intent naming its statement`;
+        if (!audit.some((a) => a.kind === 'intent' && a.server === server && a.sql?.startsWith(`APPLY ${fact}`)))
+          return `${label}: ${line} applied without an intent naming its statement`;
       }
       return undefined;
     });
@@ -80,12 +83,14 @@ export async function killAndResume(label: string, baseline: EndState): Promise<
 export async function killAtEach(labels: string[], baseline: EndState): Promise<string[]> {
   const problems: string[] = [];
   const queue = [...labels];
-  await Promise.all(Array.from({ length: 3 }, async () => {
-    for (let label = queue.shift(); label; label = queue.shift()) {
-      const problem = await killAndResume(label, baseline);
-      if (problem) problems.push(problem);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 3 }, async () => {
+      for (let label = queue.shift(); label; label = queue.shift()) {
+        const problem = await killAndResume(label, baseline);
+        if (problem) problems.push(problem);
+      }
+    }),
+  );
   return problems;
 }
 

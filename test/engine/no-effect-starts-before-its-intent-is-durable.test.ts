@@ -46,8 +46,10 @@ function effectsBeforeIntents(log: string[]): string[] {
   let written: string[] = [];
   for (const entry of log) {
     if (entry.startsWith('intent:')) written.push(entry.slice(7));
-    else if (entry === 'durable') { for (const s of written) durable.add(s); written = []; }
-    else if (entry === 'not durable') written = [];
+    else if (entry === 'durable') {
+      for (const s of written) durable.add(s);
+      written = [];
+    } else if (entry === 'not durable') written = [];
     else if (entry.startsWith('effect:')) {
       const step = entry.slice(7);
       if (!durable.has(step)) problems.push(`${entry} at #${log.indexOf(entry)} without a durable intent: ${log.join(' ')}`);
@@ -59,7 +61,9 @@ function effectsBeforeIntents(log: string[]): string[] {
 
 function runbook(log: string[], state: { applied: Set<string>; failures: number; hang?: AbortSignal }): RunbookDefinition {
   const step = (id: string, extra: Partial<StepDefinition> = {}): StepDefinition => ({
-    id, title: id, target: 'principal',
+    id,
+    title: id,
+    target: 'principal',
     probe: async () => ({ done: state.applied.has(id) }),
     apply: async (ctx) => {
       log.push(`effect:${id}`);
@@ -75,7 +79,8 @@ function runbook(log: string[], state: { applied: Set<string>; failures: number;
     ...extra,
   });
   return {
-    name: 'effects', title: 'effects',
+    name: 'effects',
+    title: 'effects',
     steps: [
       step('first'),
       step('flaky', { retry: { attempts: 3, backoffMs: 1 } }),
@@ -88,8 +93,15 @@ function runbook(log: string[], state: { applied: Set<string>; failures: number;
 function operator(log: string[], state: { applied: Set<string> }): Operator {
   return {
     name: 'test',
-    confirmManual: async () => { log.push('effect:manual'); state.applied.add('manual'); return true; },
-    confirmDestructive: async (step) => { log.push(`asked:${step.id}`); return true; },
+    confirmManual: async () => {
+      log.push('effect:manual');
+      state.applied.add('manual');
+      return true;
+    },
+    confirmDestructive: async (step) => {
+      log.push(`asked:${step.id}`);
+      return true;
+    },
     onFailure: async () => 'abort',
     confirmSkip: async () => undefined,
   };
@@ -114,12 +126,22 @@ test('every effect follows a durable intent of its step: a run with a retry, a m
     const intent = store.journal.intent.bind(store.journal);
     const outcome = store.journal.outcome.bind(store.journal);
     let dropIntent = 0;
-    store.journal.intent = (e) => { const id = intent(e); if (e.stepId === 'drop') dropIntent = id; return id; };
-    store.journal.outcome = (e) => { if (e.intentId !== dropIntent) outcome(e); };
+    store.journal.intent = (e) => {
+      const id = intent(e);
+      if (e.stepId === 'drop') dropIntent = id;
+      return id;
+    };
+    store.journal.outcome = (e) => {
+      if (e.intentId !== dropIntent) outcome(e);
+    };
     const first = await startRun({
-      ...base, store, signal: interrupt.signal,
+      ...base,
+      store,
+      signal: interrupt.signal,
       procedure: { runbook: runbook(log, state), pairKey: 'A+B', targets },
-      listener: (e) => { if (e.type === 'step-started' && e.stepId === 'drop') setTimeout(() => interrupt.abort('SIGINT'), 20); },
+      listener: (e) => {
+        if (e.type === 'step-started' && e.stepId === 'drop') setTimeout(() => interrupt.abort('SIGINT'), 20);
+      },
     });
     assert.is(first.status, 'interrupted');
     store.close();
@@ -128,9 +150,18 @@ test('every effect follows a durable intent of its step: a run with a retry, a m
     instrument(store, log);
     delete state.hang;
     const run = store.runs.get(first.runId)!;
-    const resumed = await resumeRun({ ...base, store, run, signal: new AbortController().signal, procedure: { runbook: runbook(log, state), pairKey: 'A+B', targets } });
+    const resumed = await resumeRun({
+      ...base,
+      store,
+      run,
+      signal: new AbortController().signal,
+      procedure: { runbook: runbook(log, state), pairKey: 'A+B', targets },
+    });
     assert.is(resumed.status, 'done');
-    assert.equal(log.filter((l) => l.startsWith('effect:')), ['effect:first', 'effect:flaky', 'effect:flaky', 'effect:manual', 'effect:drop', 'effect:drop']);
+    assert.equal(
+      log.filter((l) => l.startsWith('effect:')),
+      ['effect:first', 'effect:flaky', 'effect:flaky', 'effect:manual', 'effect:drop', 'effect:drop'],
+    );
     assert.equal(effectsBeforeIntents(log), []);
     assert.is(log.filter((l) => l === 'asked:drop').length, 2, 'the destructive step in doubt is confirmed again before it is sent again');
     assert.is(store.journal.inDoubt(run.id).length, 0);

@@ -8,7 +8,7 @@ import { changesServer as proofsClassifier } from '../proof/crash-statements.js'
 import type { EngineEvent } from '../../machines/events.js';
 
 const READS = [
-  'SELECT mirroring_state FROM sys.database_mirroring WHERE database_id = DB_ID(N\'Patriot\')',
+  "SELECT mirroring_state FROM sys.database_mirroring WHERE database_id = DB_ID(N'Patriot')",
   'USE [Patriot]; SELECT 1',
   'SET TEXTSIZE 2147483647',
   "EXEC msdb.dbo.sp_dbmmonitorresults N'Patriot', 0, 0",
@@ -34,11 +34,12 @@ test('the crash proofs use the same classifier as the engine', () => {
 });
 
 let ts = Date.parse('2026-11-25T20:00:00.000Z');
-const statement = (sql: string): EngineEvent => ({ type: 'statement', ts: new Date((ts += 10)).toISOString(), runId: 'r', stepId: 'force', target: 'mirror', sql }) as EngineEvent;
+const statement = (sql: string): EngineEvent =>
+  ({ type: 'statement', ts: new Date((ts += 10)).toISOString(), runId: 'r', stepId: 'force', target: 'mirror', sql }) as EngineEvent;
 
 test('the run view keeps a change on screen while the step polls with what the classifier calls reads', () => {
   let state: RunViewState = initialRunViewState;
-  const change = "ALTER DATABASE [Patriot] SET PARTNER FORCE_SERVICE_ALLOW_DATA_LOSS";
+  const change = 'ALTER DATABASE [Patriot] SET PARTNER FORCE_SERVICE_ALLOW_DATA_LOSS';
   state = reduceRunView(state, { type: 'event', event: statement(change) });
   for (const read of READS) {
     state = reduceRunView(state, { type: 'event', event: statement(read) });

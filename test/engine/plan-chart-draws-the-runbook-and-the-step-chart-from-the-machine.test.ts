@@ -9,14 +9,16 @@ test('the step chart diagram has every state of the machine and every guard that
   const states = Object.keys((stepChart.config.states as Record<string, { states?: object }>).step!.states!);
   assert.equal(states.sort(), ['acting', 'apply', 'backoff', 'confirm', 'failed', 'failing', 'manual', 'next', 'parked', 'probe', 'verify']);
   for (const state of states) assert.match(diagram, new RegExp(`^  ${state} --> `, 'm'), state);
-  for (const guard of ['stepIsManual', 'stepIsDestructive', 'retryAllowed', 'hasNextStep', 'not-done', 'unconfirmed', 'in-place']) assert.ok(diagram.includes(`: ${guard}`), guard);
+  for (const guard of ['stepIsManual', 'stepIsDestructive', 'retryAllowed', 'hasNextStep', 'not-done', 'unconfirmed', 'in-place'])
+    assert.ok(diagram.includes(`: ${guard}`), guard);
   assert.match(diagram, /^ {2}apply --> confirm: unconfirmed$/m, 'an attempt in doubt of a destructive step is confirmed again');
   assert.match(diagram, /^ {2}parked --> probe: RESUME$/m);
 });
 
 test('the runbook diagram lists the steps in order, marking the ones that wait for a person', () => {
   const markdown = chartMarkdown({
-    name: 'p', title: 'A "quoted" title',
+    name: 'p',
+    title: 'A "quoted" title',
     steps: [
       { id: 'a', title: 'First', target: 'principal', manual: false, destructive: false, statements: [] },
       { id: 'b', title: 'Second', target: 'operator', manual: true, destructive: false, statements: [] },

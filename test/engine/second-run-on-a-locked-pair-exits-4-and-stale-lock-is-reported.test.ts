@@ -39,7 +39,10 @@ test('a second run on a held pair exits 4 naming the holder; unlock of a live ho
       assert.ok(store.audit.verify().ok);
     });
     const exported = await h.run(['audit', '--format', 'ndjson']);
-    const records = exported.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; operator: string });
+    const records = exported.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { kind: string; operator: string });
     const unlocks = records.filter((r) => r.kind === 'unlock');
     assert.is(unlocks.length, 1);
     assert.is(unlocks[0]!.operator, 'night-dba');

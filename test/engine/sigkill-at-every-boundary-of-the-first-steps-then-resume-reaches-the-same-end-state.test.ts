@@ -6,7 +6,10 @@ test('SIGKILL at every boundary up to the destructive step (run start, manual st
   const { baseline, boundaries } = await uninterrupted();
   assert.equal(baseline.ledger, EXPECTED_LEDGER);
   for (const kind of ['checkpoint:', 'intent:', 'outcome:', 'step:', 'apply-before:', 'apply-after:']) {
-    assert.ok(boundaries.some((b) => b.startsWith(kind)), `boundary kind ${kind} traced`);
+    assert.ok(
+      boundaries.some((b) => b.startsWith(kind)),
+      `boundary kind ${kind} traced`,
+    );
   }
   const mine = boundaries.slice(0, firstBoundaryOf(boundaries, 2));
   assert.ok(mine.length >= 12, `${mine.length} boundaries`);

@@ -37,7 +37,11 @@ test('a failure that stays until fixed says so: the hint first, then the resume 
     assert.match(failed.stdout, /\nonce that is fixed \(hint above\), continue: npx mirrorbook resume \S+\n/);
     assert.not.match(failed.stdout, /to continue:/);
     const json = await h.run(['resume', '--json'], { MB_FIXTURE_FAIL: 'create-endpoint:3:15247' });
-    const finished = json.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; error?: { fixFirst?: boolean }; resumeCommand?: string }).find((e) => e.type === 'run-finished');
+    const finished = json.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; error?: { fixFirst?: boolean }; resumeCommand?: string })
+      .find((e) => e.type === 'run-finished');
     assert.is(finished?.error?.fixFirst, true);
     assert.match(finished?.resumeCommand ?? '', / resume \S+/);
   } finally {
@@ -59,7 +63,7 @@ test('a config error offers no resume: nothing ran', async () => {
   }
 });
 
-test('a pair held by a live run: wait, no resume; held by a run whose process is gone: that run\'s resume, as invoked', async () => {
+test("a pair held by a live run: wait, no resume; held by a run whose process is gone: that run's resume, as invoked", async () => {
   const h = new Harness();
   try {
     const holder = h.start(RUN, { MB_FIXTURE_WAIT_AT: 'apply-before:create-endpoint' });
@@ -67,7 +71,10 @@ test('a pair held by a live run: wait, no resume; held by a run whose process is
       await h.waitForFile('waiting-at', holder);
       const second = await h.run(RUN, NPX);
       assert.is(second.code, 4, second.stdout + second.stderr);
-      assert.match(second.stderr, /hint: wait for it to finish \(resuming or starting another run cannot help while it runs\); if you are sure it is gone, 'npx mirrorbook unlock --pair \S+'/);
+      assert.match(
+        second.stderr,
+        /hint: wait for it to finish \(resuming or starting another run cannot help while it runs\); if you are sure it is gone, 'npx mirrorbook unlock --pair \S+'/,
+      );
       assert.not.match(second.stdout + second.stderr, /resume \d/);
     } finally {
       holder.child.kill('SIGKILL');

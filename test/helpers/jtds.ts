@@ -39,7 +39,9 @@ function classDir(): string {
 export async function openJtds(port: number, user: string, password: string, properties = ''): Promise<JtdsConnection> {
   requireJtds();
   const url = `jdbc:jtds:sqlserver://127.0.0.1:${port}/master`;
-  const child: ChildProcessWithoutNullStreams = spawn('java', ['-cp', `${classDir()}:${JTDS_JAR}`, 'JtdsScript', url, user, password, properties], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessWithoutNullStreams = spawn('java', ['-cp', `${classDir()}:${JTDS_JAR}`, 'JtdsScript', url, user, password, properties], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout });

@@ -72,7 +72,13 @@ export interface CliResult {
 export async function startTestLab(options: TestLabOptions = {}): Promise<TestLab> {
   const madeDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'mirrorbook-lab-'));
-  const startOptions = { dir, ...(options.witness ? { witness: true } : {}), ...(options.version ? { version: options.version } : {}), ...(options.edition ? { edition: options.edition } : {}), ...(options.site ? { site: options.site } : {}) };
+  const startOptions = {
+    dir,
+    ...(options.witness ? { witness: true } : {}),
+    ...(options.version ? { version: options.version } : {}),
+    ...(options.edition ? { edition: options.edition } : {}),
+    ...(options.site ? { site: options.site } : {}),
+  };
   let running: RunningLab | null = null;
   let status: LabStatus;
   if (options.inProcess) {
@@ -83,7 +89,7 @@ export async function startTestLab(options: TestLabOptions = {}): Promise<TestLa
     const bundled = useBundle() ? { labProcess: join(REPO_ROOT, 'dist', 'lab-process.js') } : {};
     status = (await startLabProcess({ ...startOptions, ...bundled })).status;
   }
-  const control = <T,>(request: ControlRequest): Promise<T> => (running ? (running.control(request) as Promise<T>) : sendControl<T>(dir, request));
+  const control = <T>(request: ControlRequest): Promise<T> => (running ? (running.control(request) as Promise<T>) : sendControl<T>(dir, request));
   const instance = (name: string): InstanceStatus => {
     const found = status.instances.find((i) => i.name.toLowerCase() === name.toLowerCase());
     if (!found) throw new Error(`no instance ${name} in the test lab (${status.instances.map((i) => i.name).join(', ')})`);
@@ -106,7 +112,13 @@ export async function startTestLab(options: TestLabOptions = {}): Promise<TestLa
   };
 }
 
-export function mssqlConfigFor(instance: InstanceStatus, password: string, tlsCertFile: string, mode: EncryptionMode, extra: Partial<MssqlConfig> = {}): MssqlConfig {
+export function mssqlConfigFor(
+  instance: InstanceStatus,
+  password: string,
+  tlsCertFile: string,
+  mode: EncryptionMode,
+  extra: Partial<MssqlConfig> = {},
+): MssqlConfig {
   const ca = mode === 'ca' || mode === 'strict' ? readFileSync(tlsCertFile, 'utf8') : undefined;
   return {
     // The lab's certificate names localhost: CA verification needs that name.
@@ -165,7 +177,10 @@ export function runTsql(instance: InstanceStatus, password: string, input: strin
   const conf = join(confDir, 'freetds.conf');
   writeFileSync(conf, `[lab]\n\thost = 127.0.0.1\n\tport = ${instance.port}\n\ttds version = 7.4\n\tencryption = ${encryption}\n\tclient charset = UTF-8\n`);
   return new Promise((resolveRun, reject) => {
-    const child = spawn('tsql', ['-S', 'lab', '-U', instance.login, '-P', password], { env: { ...process.env, FREETDSCONF: conf }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('tsql', ['-S', 'lab', '-U', instance.login, '-P', password], {
+      env: { ...process.env, FREETDSCONF: conf },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -183,7 +198,12 @@ export function runTsql(instance: InstanceStatus, password: string, input: strin
 }
 
 /** Polls `check` until it returns a value (not undefined/false) or the deadline passes. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 20_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

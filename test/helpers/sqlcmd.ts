@@ -13,7 +13,10 @@ export interface SqlcmdResult {
 }
 
 export class SqlcmdError extends Error {
-  constructor(message: string, readonly batch?: string) {
+  constructor(
+    message: string,
+    readonly batch?: string,
+  ) {
     super(message);
   }
 }

@@ -15,7 +15,13 @@ test.after(async () => {
 
 const connect = () => new sql.ConnectionPool({ ...lab.mssqlConfig('SQLPRI01'), pool: { max: 1, min: 1 } }).connect();
 const getLock = async (pool: sql.ConnectionPool, resource: string, timeoutMs: number, owner = 'Session'): Promise<number> =>
-  (await pool.request().query(`DECLARE @r int; EXEC @r = sp_getapplock @Resource = N'${resource}', @LockMode = 'Exclusive', @LockOwner = '${owner}', @LockTimeout = ${timeoutMs}; SELECT @r AS r`)).recordset[0].r as number;
+  (
+    await pool
+      .request()
+      .query(
+        `DECLARE @r int; EXEC @r = sp_getapplock @Resource = N'${resource}', @LockMode = 'Exclusive', @LockOwner = '${owner}', @LockTimeout = ${timeoutMs}; SELECT @r AS r`,
+      )
+  ).recordset[0].r as number;
 
 test('an Exclusive session lock: 0 for the holder, -1 for another session at once, 1 once it is released by a logoff', async () => {
   const a = await connect();
@@ -29,7 +35,8 @@ test('an Exclusive session lock: 0 for the holder, -1 for another session at onc
     const bSpid = (await b.request().query('SELECT @@SPID AS s')).recordset[0].s as number;
     const waiting = getLock(b, 'mirrorbook:pair:X', 10_000);
     // Only once b's request waits does a log off.
-    while ((await a.request().query(`SELECT COUNT(*) AS n FROM sys.dm_exec_requests WHERE session_id = ${bSpid}`)).recordset[0].n === 0) await new Promise((r) => setTimeout(r, 10));
+    while ((await a.request().query(`SELECT COUNT(*) AS n FROM sys.dm_exec_requests WHERE session_id = ${bSpid}`)).recordset[0].n === 0)
+      await new Promise((r) => setTimeout(r, 10));
     await a.close();
     assert.is(await waiting, 1, 'granted after waiting for the holder to log off');
   } finally {
@@ -44,7 +51,10 @@ test('release: 0 for a held lock, -999 and Msg 1223 for one not held; Transactio
     assert.is(await getLock(a, 'r1', 0), 0);
     const released = await a.request().query("DECLARE @r int; EXEC @r = sp_releaseapplock @Resource = N'r1', @LockOwner = 'Session'; SELECT @r AS r");
     assert.is(released.recordset[0].r, 0);
-    const again = await a.request().query("DECLARE @r int; EXEC @r = sp_releaseapplock @Resource = N'r1', @LockOwner = 'Session'; SELECT @r AS r").catch((e: { number?: number }) => e);
+    const again = await a
+      .request()
+      .query("DECLARE @r int; EXEC @r = sp_releaseapplock @Resource = N'r1', @LockOwner = 'Session'; SELECT @r AS r")
+      .catch((e: { number?: number }) => e);
     assert.is((again as { number?: number }).number, 1223);
     assert.is(await getLock(a, 'r2', 0, 'Transaction'), -999);
   } finally {

@@ -26,7 +26,10 @@ test('a full then a log backup report pages and chain their LSNs', async () => {
   const lab = twoHostLab();
   const env = testEnv(lab, 'SQLPRI01');
   await backup(env, { database: 'Patriot', log: false, disk: 'C:\\Backup\\Patriot.dat', init: true });
-  assert.equal(env.messages.map((m) => m.number), [4035, 4035, 3014]);
+  assert.equal(
+    env.messages.map((m) => m.number),
+    [4035, 4035, 3014],
+  );
   assert.match(env.messages[2]!.message, /^BACKUP DATABASE successfully processed \d+ pages in \d+\.\d{3} seconds/);
   lab.instances.SQLPRI01!.databases.Patriot!.log.endLsn += 500;
   await backup(env, { database: 'Patriot', log: true, disk: 'C:\\Backup\\Patriot_log.dat' });
@@ -71,7 +74,10 @@ test('STATS reports every n percent and the database must exist', async () => {
   const lab = twoHostLab();
   const env = testEnv(lab, 'SQLPRI01');
   await backup(env, { database: 'Patriot', log: false, disk: 'C:\\Backup\\P.dat', stats: 25 });
-  assert.equal(env.messages.filter((m) => m.number === 3211).map((m) => m.message), ['25 percent processed.', '50 percent processed.', '75 percent processed.', '100 percent processed.']);
+  assert.equal(
+    env.messages.filter((m) => m.number === 3211).map((m) => m.message),
+    ['25 percent processed.', '50 percent processed.', '75 percent processed.', '100 percent processed.'],
+  );
   const f = await failure(() => backup(env, { database: 'Nope', log: false, disk: 'C:\\Backup\\N.dat' }));
   assert.is(f.number, 911);
   assert.equal(f.followUps, [3013]);

@@ -20,7 +20,9 @@ test('another session sees BACKUP DATABASE in sys.dm_exec_requests with a growin
   const seen: number[] = [];
   let columns: string[] = [];
   for (let polls = 0; polls < 400 && (seen.length === 0 || seen.at(-1)! < 100); polls++) {
-    const r = await watcher.query(`SELECT session_id, command, percent_complete, estimated_completion_time, status FROM sys.dm_exec_requests WHERE session_id <> @@SPID`);
+    const r = await watcher.query(
+      `SELECT session_id, command, percent_complete, estimated_completion_time, status FROM sys.dm_exec_requests WHERE session_id <> @@SPID`,
+    );
     columns = r.resultSets[0]!.columns.map((c) => `${c.name} ${c.sqlType.type}`);
     const row = r.resultSets[0]!.rows[0];
     if (!row) {
@@ -36,7 +38,10 @@ test('another session sees BACKUP DATABASE in sys.dm_exec_requests with a growin
   assert.equal(done.errors, []);
   assert.equal(columns, ['session_id smallint', 'command nvarchar', 'percent_complete real', 'estimated_completion_time bigint', 'status nvarchar']);
   assert.ok(seen.length >= 2, `saw progress ${seen.join(',')}`);
-  assert.ok(seen.some((p) => p > 0 && p < 100), `an intermediate percentage was visible: ${seen.join(',')}`);
+  assert.ok(
+    seen.some((p) => p > 0 && p < 100),
+    `an intermediate percentage was visible: ${seen.join(',')}`,
+  );
   for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! >= seen[i - 1]!, 'percent_complete never goes back');
   const after = await watcher.query(`SELECT COUNT(*) FROM sys.dm_exec_requests WHERE session_id = ${worker.session.spid}`);
   assert.equal(after.resultSets[0]?.rows, [[0]]);

@@ -33,7 +33,9 @@ test('sys.database_mirroring_witnesses on the witness; witness columns and conne
   assert.equal(links.resultSets[0]?.rows, [[4]], 'an outbound and an inbound connection to each partner');
 
   const p = await admin(lab, PRI, clock);
-  const dm = await p.query(`SELECT mirroring_witness_name, mirroring_witness_state, mirroring_witness_state_desc FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL`);
+  const dm = await p.query(
+    `SELECT mirroring_witness_name, mirroring_witness_state, mirroring_witness_state_desc FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL`,
+  );
   assert.equal(dm.resultSets[0]?.rows, [[address(WIT), 1, 'CONNECTED']]);
   const none = await p.query(`SELECT COUNT(*) FROM sys.database_mirroring_witnesses`);
   assert.equal(none.resultSets[0]?.rows, [[0]]);

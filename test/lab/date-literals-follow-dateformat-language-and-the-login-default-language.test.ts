@@ -50,16 +50,34 @@ test("a login's default language decides its sessions' order; unknown languages 
   const british = await session(lab, 'uk_dba', 'british');
   assert.is(await day(british, "SELECT CAST('01/02/2025' AS datetime)"), '2025-02-01');
   const dba = await session(lab, 'dba');
-  assert.equal((await dba.query('SET LANGUAGE klingon')).errors.map((e) => e.number), [2740]);
-  assert.equal((await dba.query('SET DATEFORMAT xyz')).errors.map((e) => e.number), [2741]);
-  assert.equal((await dba.query("CREATE LOGIN Late WITH PASSWORD = 'Str0ng!Passw0rd', DEFAULT_LANGUAGE = klingon")).errors.map((e) => e.number), [15033]);
-  assert.equal((await dba.query("CREATE LOGIN Brit WITH PASSWORD = 'Str0ng!Passw0rd', DEFAULT_LANGUAGE = british; SELECT default_language_name FROM sys.server_principals WHERE name = 'Brit'")).resultSets.at(-1)?.rows, [['british']]);
+  assert.equal(
+    (await dba.query('SET LANGUAGE klingon')).errors.map((e) => e.number),
+    [2740],
+  );
+  assert.equal(
+    (await dba.query('SET DATEFORMAT xyz')).errors.map((e) => e.number),
+    [2741],
+  );
+  assert.equal(
+    (await dba.query("CREATE LOGIN Late WITH PASSWORD = 'Str0ng!Passw0rd', DEFAULT_LANGUAGE = klingon")).errors.map((e) => e.number),
+    [15033],
+  );
+  assert.equal(
+    (
+      await dba.query(
+        "CREATE LOGIN Brit WITH PASSWORD = 'Str0ng!Passw0rd', DEFAULT_LANGUAGE = british; SELECT default_language_name FROM sys.server_principals WHERE name = 'Brit'",
+      )
+    ).resultSets.at(-1)?.rows,
+    [['british']],
+  );
 });
 
 test('CREATE CERTIFICATE reads its dates in the session order: the guide-style 01/02 is February under british', async () => {
   const lab = mirroringLab();
   const s = await session(lab, 'dba', 'british');
-  const r = await s.query("USE master; CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'M@sterKey!2025x'; CREATE CERTIFICATE Trap WITH SUBJECT = 'trap', START_DATE = '01/02/2025', EXPIRY_DATE = '01/02/2035'; SELECT start_date FROM sys.certificates WHERE name = 'Trap'");
+  const r = await s.query(
+    "USE master; CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'M@sterKey!2025x'; CREATE CERTIFICATE Trap WITH SUBJECT = 'trap', START_DATE = '01/02/2025', EXPIRY_DATE = '01/02/2035'; SELECT start_date FROM sys.certificates WHERE name = 'Trap'",
+  );
   assert.equal(r.errors, []);
   assert.is((r.resultSets.at(-1)!.rows[0]![0] as Date).toISOString().slice(0, 10), '2025-02-01');
 });

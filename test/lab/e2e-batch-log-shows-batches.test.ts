@@ -9,8 +9,21 @@ import { connect } from '../fixtures/lab/pair.js';
 
 let lab: TestLab;
 
-interface LogLine { ts: string; sql: string; spid: number; login: string; app: string; database: string; errors: number[] }
-const parse = (text: string): LogLine[] => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
+interface LogLine {
+  ts: string;
+  sql: string;
+  spid: number;
+  login: string;
+  app: string;
+  database: string;
+  errors: number[];
+}
+const parse = (text: string): LogLine[] =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LogLine);
 
 test.before(async () => {
   lab = await startTestLab();
@@ -35,7 +48,10 @@ test('every batch is logged with ts, sql, spid, login, app, database and error n
   const failed = lines.find((l) => l.sql.includes('NoSuchDatabase'));
   assert.equal(failed?.errors, [911]);
   const mirror = parse((await lab.cli('log', 'SQLMIR01')).stdout);
-  assert.not.ok(mirror.some((l) => l.sql.includes('marker-one')), 'a batch shows in the wrong instance log');
+  assert.not.ok(
+    mirror.some((l) => l.sql.includes('marker-one')),
+    'a batch shows in the wrong instance log',
+  );
 });
 
 test('a batch that carries a password is logged as SQL Server traces it: the whole text replaced by a comment', async () => {
@@ -44,14 +60,21 @@ test('a batch that carries a password is logged as SQL Server traces it: the who
   await session.close();
   const result = await lab.cli('log', 'SQLPRI01');
   assert.not.ok(result.stdout.includes('Secret!Word-2025'), 'the password is in the batch log');
-  assert.ok(parse(result.stdout).some((l) => l.sql === "-- 'password' was found in the text of this event.\n-- The text has been replaced with this comment for security reasons."));
+  assert.ok(
+    parse(result.stdout).some(
+      (l) => l.sql === "-- 'password' was found in the text of this event.\n-- The text has been replaced with this comment for security reasons.",
+    ),
+  );
 });
 
 test('lab log --follow prints batches as they arrive', async () => {
   const before = await connect(lab, 'SQLMIR01');
   await before.run("SELECT 'marker-before' AS m");
   await before.close();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), 'lab', 'log', 'SQLMIR01', '--follow', '--dir', lab.dir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), 'lab', 'log', 'SQLMIR01', '--follow', '--dir', lab.dir], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   try {

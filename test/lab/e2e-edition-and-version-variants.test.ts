@@ -20,7 +20,7 @@ test('Standard edition: SAFETY OFF is refused with 1473', async () => {
   }
 });
 
-test('SQL Server 2008 R2: CERTENCODED does not exist (195); the seed\'s file route works', async () => {
+test("SQL Server 2008 R2: CERTENCODED does not exist (195); the seed's file route works", async () => {
   const lab = await startTestLab({ version: '2008R2' });
   try {
     const pair = await connectPair(lab);

@@ -18,7 +18,7 @@ for (const mode of ['plain', 'trust', 'ca', 'strict'] as EncryptionMode[]) {
     const on = mode === 'strict' ? lab2022 : lab;
     const pool = await new sql.ConnectionPool(on.mssqlConfig('SQLPRI01', mode)).connect();
     try {
-      const rows = (await pool.request().query("SELECT @@SERVERNAME AS server, DB_NAME() AS db")).recordset;
+      const rows = (await pool.request().query('SELECT @@SERVERNAME AS server, DB_NAME() AS db')).recordset;
       assert.equal(rows[0], { server: 'SQLPRI01', db: 'master' });
       const batch = (await pool.request().batch("SELECT name FROM sys.databases WHERE name = 'Patriot'")).recordset;
       assert.is(batch[0]?.name, 'Patriot');
@@ -29,13 +29,19 @@ for (const mode of ['plain', 'trust', 'ca', 'strict'] as EncryptionMode[]) {
 }
 
 test('TDS 8.0 strict is refused by an instance older than SQL Server 2022', async () => {
-  const error = await new sql.ConnectionPool(lab.mssqlConfig('SQLPRI01', 'strict')).connect().then(() => null, (e: unknown) => e as Error);
+  const error = await new sql.ConnectionPool(lab.mssqlConfig('SQLPRI01', 'strict')).connect().then(
+    () => null,
+    (e: unknown) => e as Error,
+  );
   assert.ok(error, 'a 2019 instance does not speak TDS 8.0');
 });
 
 test('mssql with CA verification refuses a certificate it does not trust', async () => {
   const config = lab.mssqlConfig('SQLPRI01', 'trust', { server: 'localhost', options: { encrypt: true, trustServerCertificate: false } });
-  const error = await new sql.ConnectionPool(config).connect().then(() => null, (e: unknown) => e as Error);
+  const error = await new sql.ConnectionPool(config).connect().then(
+    () => null,
+    (e: unknown) => e as Error,
+  );
   assert.ok(error);
   assert.match(error.message, /certificate/i);
 });

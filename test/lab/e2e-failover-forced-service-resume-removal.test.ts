@@ -49,7 +49,8 @@ test('mirror cut off, then the principal lost: forced service makes the mirror P
   await lab.cli('fault', 'SQLMIR01', 'isolate');
   const pri = await open('SQLPRI01');
   await waitForState(pri, 'Patriot', 'DISCONNECTED');
-  const endOfLog = async () => Number((await pri.run("SELECT mirroring_end_of_log_lsn AS lsn FROM sys.database_mirroring WHERE database_id = DB_ID('Patriot')"))[0]?.lsn);
+  const endOfLog = async () =>
+    Number((await pri.run("SELECT mirroring_end_of_log_lsn AS lsn FROM sys.database_mirroring WHERE database_id = DB_ID('Patriot')"))[0]?.lsn);
   const cutOffAt = await endOfLog();
   await waitFor('the principal to commit while the mirror is cut off', async () => (await endOfLog()) > cutOffAt + 5);
   await lab.cli('fault', 'SQLPRI01', 'down');

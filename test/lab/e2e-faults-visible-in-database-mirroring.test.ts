@@ -24,7 +24,10 @@ test('down: the mirror refuses TDS connections and the principal reports DISCONN
   const before = await instanceStatus('SQLMIR01');
   const result = await lab.cli('fault', 'SQLMIR01', 'down');
   assert.is(result.code, 0, result.stderr);
-  const error = await new sql.ConnectionPool(lab.mssqlConfig('SQLMIR01')).connect().then(() => null, (e: unknown) => e as Error);
+  const error = await new sql.ConnectionPool(lab.mssqlConfig('SQLMIR01')).connect().then(
+    () => null,
+    (e: unknown) => e as Error,
+  );
   assert.ok(error, 'a down instance accepted a connection');
   assert.is((await instanceStatus('SQLMIR01')).up, false);
   await waitForState(principal, 'Patriot', 'DISCONNECTED');

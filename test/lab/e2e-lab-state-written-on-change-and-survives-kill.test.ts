@@ -42,7 +42,10 @@ test('in-process lab: same behaviour, and a second lab on the same directory is 
     const session = await connect(lab, 'SQLMIR01');
     assert.is((await session.run('SELECT @@SERVERNAME AS name'))[0]?.name, 'SQLMIR01');
     await session.close();
-    const second = await startTestLab({ inProcess: true, dir: lab.dir }).then(() => null, (e: unknown) => e as Error);
+    const second = await startTestLab({ inProcess: true, dir: lab.dir }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     assert.ok(second, 'two labs served one directory');
     assert.match(second.message, `a lab is already running in ${lab.dir}`);
   } finally {

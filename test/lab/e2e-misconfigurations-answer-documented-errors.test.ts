@@ -52,8 +52,12 @@ test('15232: a certificate name that exists', async () => {
 });
 
 test('7862: a second DATABASE_MIRRORING endpoint', async () => {
-  await expectError(principal, `CREATE ENDPOINT Endpoint_Mirroring2 STATE = STARTED AS TCP (LISTENER_PORT = 1431)
-FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE PRINCIPAL_cert, ENCRYPTION = REQUIRED ALGORITHM AES, ROLE = ALL)`, 7862);
+  await expectError(
+    principal,
+    `CREATE ENDPOINT Endpoint_Mirroring2 STATE = STARTED AS TCP (LISTENER_PORT = 1431)
+FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE PRINCIPAL_cert, ENCRYPTION = REQUIRED ALGORITHM AES, ROLE = ALL)`,
+    7862,
+  );
 });
 
 test('15151: backing up a certificate that does not exist', async () => {
@@ -131,9 +135,11 @@ test('927: using a database in the middle of a restore', async () => {
   await expectError(mirror, 'USE Patriot', 927);
 });
 
-test('1418: the mirror has not granted CONNECT to the principal\'s login (28034 in its error log)', async () => {
+test("1418: the mirror has not granted CONNECT to the principal's login (28034 in its error log)", async () => {
   await expectError(principal, `ALTER DATABASE Patriot SET PARTNER = '${c.mirrorAddress}'`, 1418);
-  await waitFor('28034 in the mirror\'s error log', () => /28034/.test(JSON.stringify(JSON.parse(readFileSync(join(lab.dir, 'state.json'), 'utf8')).instances.SQLMIR01.errorLog)));
+  await waitFor("28034 in the mirror's error log", () =>
+    /28034/.test(JSON.stringify(JSON.parse(readFileSync(join(lab.dir, 'state.json'), 'utf8')).instances.SQLMIR01.errorLog)),
+  );
   await mirror.run('USE master; GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO [PRINCIPAL_login]');
 });
 
@@ -191,7 +197,10 @@ test('102: syntax the lab does not understand is refused, never silently accepte
 
 test('18456: a wrong password', async () => {
   const config = lab.mssqlConfig('SQLPRI01', 'trust', { password: 'Wrong-Password-1' });
-  const error = await new sql.ConnectionPool(config).connect().then(() => null, (e: unknown) => e as Error);
+  const error = await new sql.ConnectionPool(config).connect().then(
+    () => null,
+    (e: unknown) => e as Error,
+  );
   assert.ok(error, 'login with a wrong password succeeded');
   assert.match(error.message, /Login failed for user 'mirrorbook'/);
 });

@@ -39,7 +39,7 @@ test('Principal User and Mirror User: the peer certificate is read from the othe
   await tsql('SQLMIR01', scripts.mirrorUser);
 });
 
-test('the imported certificates are the peers\' certificates (same thumbprint, no private key)', async () => {
+test("the imported certificates are the peers' certificates (same thumbprint, no private key)", async () => {
   const output = await tsql('SQLMIR01', `SELECT name, pvt_key_encryption_type FROM master.sys.certificates WHERE name LIKE '%_cert'\ngo\n`);
   assert.match(output, /PRINCIPAL_cert\s+NA/);
   assert.match(output, /MIRROR_cert\s+MK/);

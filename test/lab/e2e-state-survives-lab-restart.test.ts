@@ -22,12 +22,18 @@ test('set up mirroring, then stop the lab', async () => {
 test('lab start brings back the same instances, objects and session', async () => {
   const started = await lab.cli('start');
   assert.is(started.code, 0, started.stderr);
-  assert.equal((await lab.status()).instances.map((i) => i.port), ports);
+  assert.equal(
+    (await lab.status()).instances.map((i) => i.port),
+    ports,
+  );
   const principal = await connect(lab, 'SQLPRI01');
   const mirror = await connect(lab, 'SQLMIR01');
   try {
     const certs = await principal.run("SELECT name FROM master.sys.certificates WHERE name IN ('PRINCIPAL_cert', 'MIRROR_cert') ORDER BY name");
-    assert.equal(certs.map((r) => r.name), ['MIRROR_cert', 'PRINCIPAL_cert']);
+    assert.equal(
+      certs.map((r) => r.name),
+      ['MIRROR_cert', 'PRINCIPAL_cert'],
+    );
     const endpoint = await mirror.run('SELECT name, state_desc FROM sys.database_mirroring_endpoints');
     assert.equal(endpoint[0], { name: 'Endpoint_Mirroring', state_desc: 'STARTED' });
     const backups = await principal.run("SELECT COUNT(*) AS n FROM msdb.dbo.backupset WHERE database_name = 'Patriot'");

@@ -61,7 +61,10 @@ test('SET WITNESS on the principal: the witness is CONNECTED on both partners', 
     });
   }
   const seen = await witness.run('SELECT database_name, principal_server_name, mirror_server_name FROM sys.database_mirroring_witnesses');
-  assert.equal(seen.map((r) => r.database_name), ['Patriot']);
+  assert.equal(
+    seen.map((r) => r.database_name),
+    ['Patriot'],
+  );
 });
 
 test('principal down: the mirror becomes PRINCIPAL on its own', async () => {

@@ -44,14 +44,20 @@ test('a restart starts a new current log; the previous one is archive 1 and keep
   const s = await session(lab);
   const current = await texts(s, 0);
   assert.match(current[0]!, /^Microsoft SQL Server 2019/);
-  assert.ok(current.some((t) => /Copyright/.test(t)), current.join('\n'));
+  assert.ok(
+    current.some((t) => /Copyright/.test(t)),
+    current.join('\n'),
+  );
   assert.match(current.at(-1)!, /SQL Server is starting at normal priority base/);
   assert.not.ok(current.includes('before the restart'));
   const previous = await texts(s, 1);
   assert.ok(previous.includes('before the restart'));
   assert.match(previous.at(-1)!, /terminating in response to a 'stop' request/);
   const missing = await s.query('EXEC sp_readerrorlog 2');
-  assert.equal(missing.errors.map((e) => e.number), [22004]);
+  assert.equal(
+    missing.errors.map((e) => e.number),
+    [22004],
+  );
 });
 
 test('sp_cycle_errorlog cycles like a restart, keeps six archives, xp_enumerrorlogs lists them; both need sysadmin', async () => {
@@ -68,14 +74,26 @@ test('sp_cycle_errorlog cycles like a restart, keeps six archives, xp_enumerrorl
   assert.ok((await texts(s, 1)).includes('mark 8'));
   assert.match((await texts(s, 1)).at(-1)!, /Attempting to cycle error log/);
   assert.ok((await texts(s, 6)).includes('mark 3'));
-  assert.equal((await s.query('EXEC sp_readerrorlog 7')).errors.map((e) => e.number), [22004]);
+  assert.equal(
+    (await s.query('EXEC sp_readerrorlog 7')).errors.map((e) => e.number),
+    [22004],
+  );
   const listed = await s.query('EXEC xp_enumerrorlogs');
   assert.equal(listed.errors, []);
-  assert.equal(listed.resultSets[0]?.columns.map((c) => c.name), ['Archive #', 'Date', 'Log File Size (Byte)']);
-  assert.equal(listed.resultSets[0]?.rows.map((row) => row[0]), [0, 1, 2, 3, 4, 5, 6]);
+  assert.equal(
+    listed.resultSets[0]?.columns.map((c) => c.name),
+    ['Archive #', 'Date', 'Log File Size (Byte)'],
+  );
+  assert.equal(
+    listed.resultSets[0]?.rows.map((row) => row[0]),
+    [0, 1, 2, 3, 4, 5, 6],
+  );
 
   const app = await session(lab, false);
-  assert.equal((await app.query('EXEC sp_cycle_errorlog')).errors.map((e) => e.number), [15247]);
+  assert.equal(
+    (await app.query('EXEC sp_cycle_errorlog')).errors.map((e) => e.number),
+    [15247],
+  );
 });
 
 test('the lab process started again starts every instance again: a new current log, the old one archived', async () => {

@@ -25,12 +25,17 @@ test('a syntax error fails the whole batch before any statement runs', async () 
 
 test('a statement error is reported with its line and the batch goes on; each statement ends with a DONE', async () => {
   const { s, lab } = await session();
-  const r = await s.query(`CREATE LOGIN a WITH PASSWORD = 'Aa!pass2025'\nCREATE LOGIN a WITH PASSWORD = 'Aa!pass2025'\nCREATE LOGIN b WITH PASSWORD = 'Bb!pass2025'`);
+  const r = await s.query(
+    `CREATE LOGIN a WITH PASSWORD = 'Aa!pass2025'\nCREATE LOGIN a WITH PASSWORD = 'Aa!pass2025'\nCREATE LOGIN b WITH PASSWORD = 'Bb!pass2025'`,
+  );
   assert.equal(numbers(r), [15025]);
   assert.is(r.errors[0]?.line, 2);
   assert.ok(lab.instances['SQLPRI01']!.logins['b']);
   const dones = r.items.filter((i): i is Extract<ResponseItem, { kind: 'done' }> => i.kind === 'done');
-  assert.equal(dones.map((d) => Boolean(d.error)), [false, true, false]);
+  assert.equal(
+    dones.map((d) => Boolean(d.error)),
+    [false, true, false],
+  );
 });
 
 test('USE of a missing database (911) aborts the batch; restoring 927 and mirror 954 databases cannot be used', async () => {
@@ -43,8 +48,21 @@ test('USE of a missing database (911) aborts the batch; restoring 927 and mirror
   const restoring = await s.query(`USE PatriotArchive`);
   assert.equal([restoring.errors[0]?.number, restoring.errors[0]?.class], [927, 14]);
   lab.instances['SQLPRI01']!.databases['PatriotArchive']!.mirroring = {
-    guid: 'G', role: 'MIRROR', roleSequence: 1, state: 'SYNCHRONIZED', safety: 'FULL', safetySequence: 1, partnerName: 'TCP://SQLMIR01:1430',
-    partnerInstance: 'SQLMIR01', witnessName: null, witnessState: null, failoverLsn: 1, timeoutSeconds: 10, sendQueueKB: 0, redoQueueKB: 0, established: true,
+    guid: 'G',
+    role: 'MIRROR',
+    roleSequence: 1,
+    state: 'SYNCHRONIZED',
+    safety: 'FULL',
+    safetySequence: 1,
+    partnerName: 'TCP://SQLMIR01:1430',
+    partnerInstance: 'SQLMIR01',
+    witnessName: null,
+    witnessState: null,
+    failoverLsn: 1,
+    timeoutSeconds: 10,
+    sendQueueKB: 0,
+    redoQueueKB: 0,
+    established: true,
   };
   assert.equal(numbers(await s.query(`USE PatriotArchive`)), [954]);
   const used = await s.query(`USE Patriot; SELECT DB_NAME()`);
@@ -54,9 +72,14 @@ test('USE of a missing database (911) aborts the batch; restoring 927 and mirror
 
 test('ALTER DATABASE in a user transaction is 226; BACKUP is 3021 then 3013; @@TRANCOUNT follows BEGIN/COMMIT', async () => {
   const { s } = await session();
-  const r = await s.query(`BEGIN TRAN; ALTER DATABASE Patriot SET RECOVERY FULL; BACKUP DATABASE Patriot TO DISK = 'C:\\Temp\\p.dat'; SELECT @@TRANCOUNT; COMMIT; SELECT @@TRANCOUNT`);
+  const r = await s.query(
+    `BEGIN TRAN; ALTER DATABASE Patriot SET RECOVERY FULL; BACKUP DATABASE Patriot TO DISK = 'C:\\Temp\\p.dat'; SELECT @@TRANCOUNT; COMMIT; SELECT @@TRANCOUNT`,
+  );
   assert.equal(numbers(r), [226, 3021, 3013]);
-  assert.equal(r.resultSets.map((rs) => rs.rows), [[[1]], [[0]]]);
+  assert.equal(
+    r.resultSets.map((rs) => rs.rows),
+    [[[1]], [[0]]],
+  );
   assert.equal(numbers(await s.query(`COMMIT`)), [3902]);
 });
 
@@ -70,7 +93,10 @@ test('DECLARE / SET / SELECT @v, IF and PRINT; sp_executesql with typed paramete
     EXEC sp_executesql N'SELECT name FROM sys.databases WHERE database_id = @id', N'@id int', @id = 5`);
   assert.equal(numbers(r), []);
   assert.ok(r.messages.some((m) => m.class === 0 && m.message === 'user database'));
-  assert.equal(r.resultSets.map((rs) => rs.rows), [[[105]], [['Patriot']]]);
+  assert.equal(
+    r.resultSets.map((rs) => rs.rows),
+    [[[105]], [['Patriot']]],
+  );
   const undeclared = await s.query(`SELECT @nope; CREATE LOGIN after_error WITH PASSWORD = 'Ae!pass2025'`);
   assert.equal(numbers(undeclared), [137]);
 });
@@ -92,13 +118,22 @@ test('ATTENTION stops the running statement and the rest of the batch', async ()
   const controller = new AbortController();
   const items: ResponseItem[] = [];
   const running = instance.handler.execute(
-    { session: s.session, sql: `WAITFOR DELAY '00:10:00'; CREATE LOGIN late WITH PASSWORD = 'La!pass2025'`, params: new Map(), rpc: false, signal: controller.signal },
+    {
+      session: s.session,
+      sql: `WAITFOR DELAY '00:10:00'; CREATE LOGIN late WITH PASSWORD = 'La!pass2025'`,
+      params: new Map(),
+      rpc: false,
+      signal: controller.signal,
+    },
     (item) => items.push(item),
   );
   controller.abort();
   await running;
   assert.is(lab.instances['SQLPRI01']!.logins['late'], undefined);
-  assert.equal(items.filter((i) => i.kind === 'message'), []);
+  assert.equal(
+    items.filter((i) => i.kind === 'message'),
+    [],
+  );
 });
 
 test('the simulation is brought up to the clock before each batch', async () => {
@@ -119,15 +154,23 @@ test('a session whose database became a mirror copy is killed: 596 at severity 2
   await s.query(`USE Patriot`);
   lab.instances['SQLPRI01']!.databases['Patriot']!.state = 'RESTORING';
   const r = await s.query(`CREATE LOGIN ghost WITH PASSWORD = 'Gh!ost2025'`);
-  assert.equal(r.errors.map((e) => [e.number, e.class]), [[596, 21]]);
+  assert.equal(
+    r.errors.map((e) => [e.number, e.class]),
+    [[596, 21]],
+  );
   assert.is(lab.instances['SQLPRI01']!.logins['ghost'], undefined);
 });
 
 test('WHILE repeats its statement until the condition is false; a condition false at once runs nothing', async () => {
   const { s } = await session();
-  const r = await s.query(`DECLARE @n int = 0\nWHILE @n < 3 BEGIN SET @n = @n + 1; PRINT CONCAT('pass ', @n) END\nWHILE EXISTS (SELECT 1 FROM sys.databases WHERE name = 'NoSuchDb') PRINT 'never'\nSELECT @n AS n`);
+  const r = await s.query(
+    `DECLARE @n int = 0\nWHILE @n < 3 BEGIN SET @n = @n + 1; PRINT CONCAT('pass ', @n) END\nWHILE EXISTS (SELECT 1 FROM sys.databases WHERE name = 'NoSuchDb') PRINT 'never'\nSELECT @n AS n`,
+  );
   assert.equal(numbers(r), []);
-  assert.equal(r.messages.map((m) => m.message), ['pass 1', 'pass 2', 'pass 3']);
+  assert.equal(
+    r.messages.map((m) => m.message),
+    ['pass 1', 'pass 2', 'pass 3'],
+  );
   assert.equal(r.resultSets[0]?.rows, [[3]]);
   assert.equal(numbers(await s.query('WHILE 1 = 1 BREAK')), [102]);
 });

@@ -18,7 +18,10 @@ test('wrong password, unknown login, disabled login and Windows login over SQL a
   const instance = inProcessInstance(lab, 'SQLPRI01');
   const wrong = refusal(await instance.login('mirrorbook', 'not-it'));
   assert.equal([wrong.number, wrong.class, wrong.state, wrong.message], [18456, 14, 1, "Login failed for user 'mirrorbook'."]);
-  assert.match(logText(lab), /Error: 18456, Severity: 14, State: 8\.\nLogin failed for user 'mirrorbook'\. Reason: Password did not match that for the login provided\. \[CLIENT: 127\.0\.0\.1\]/);
+  assert.match(
+    logText(lab),
+    /Error: 18456, Severity: 14, State: 8\.\nLogin failed for user 'mirrorbook'\. Reason: Password did not match that for the login provided\. \[CLIENT: 127\.0\.0\.1\]/,
+  );
   assert.equal([refusal(await instance.login('nobody', PASSWORD)).number], [18456]);
   assert.equal([refusal(await instance.login('sa', PASSWORD)).number], [18456]);
   assert.equal([refusal(await instance.login('NT AUTHORITY\\SYSTEM', '')).number], [18456]);
@@ -28,9 +31,20 @@ test('wrong password, unknown login, disabled login and Windows login over SQL a
 test('a database the login cannot open is 4060 then 18456 state 1; the error log says state 38 and which database', async () => {
   const lab = createSite({ adminPassword: PASSWORD });
   const instance = inProcessInstance(lab, 'SQLPRI01');
-  const result = await instance.handler.login({ user: 'mirrorbook', password: PASSWORD, database: 'NoSuchDb', hostName: 'h', appName: 'a', clientLibrary: 'c', serverName: 'SQLPRI01' });
+  const result = await instance.handler.login({
+    user: 'mirrorbook',
+    password: PASSWORD,
+    database: 'NoSuchDb',
+    hostName: 'h',
+    appName: 'a',
+    clientLibrary: 'c',
+    serverName: 'SQLPRI01',
+  });
   assert.ok(!result.ok);
-  assert.equal(result.before?.map((m) => [m.number, m.class, m.message]), [[4060, 11, 'Cannot open database "NoSuchDb" requested by the login. The login failed.']]);
+  assert.equal(
+    result.before?.map((m) => [m.number, m.class, m.message]),
+    [[4060, 11, 'Cannot open database "NoSuchDb" requested by the login. The login failed.']],
+  );
   assert.equal([result.error.number, result.error.state], [18456, 1]);
   assert.match(logText(lab), /State: 38\.\nLogin failed for user 'mirrorbook'\. Reason: Failed to open the explicitly specified database 'NoSuchDb'\./);
 });

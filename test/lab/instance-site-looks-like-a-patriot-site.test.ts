@@ -20,8 +20,12 @@ test('by default: SQLPRI01 holds Patriot (FULL) and PatriotArchive (SIMPLE) with
   const p = await connect(lab, 'SQLPRI01');
   const dbs = await p.query(`SELECT name, database_id, recovery_model_desc, state_desc FROM sys.databases ORDER BY database_id`);
   assert.equal(dbs.resultSets[0]?.rows, [
-    ['master', 1, 'SIMPLE', 'ONLINE'], ['tempdb', 2, 'SIMPLE', 'ONLINE'], ['model', 3, 'FULL', 'ONLINE'], ['msdb', 4, 'SIMPLE', 'ONLINE'],
-    ['Patriot', 5, 'FULL', 'ONLINE'], ['PatriotArchive', 6, 'SIMPLE', 'ONLINE'],
+    ['master', 1, 'SIMPLE', 'ONLINE'],
+    ['tempdb', 2, 'SIMPLE', 'ONLINE'],
+    ['model', 3, 'FULL', 'ONLINE'],
+    ['msdb', 4, 'SIMPLE', 'ONLINE'],
+    ['Patriot', 5, 'FULL', 'ONLINE'],
+    ['PatriotArchive', 6, 'SIMPLE', 'ONLINE'],
   ]);
   const patriot = lab.instances['SQLPRI01']!.databases['Patriot']!;
   assert.ok(patriot.sizeMB >= 2048 && patriot.workloadTps > 0 && Object.keys(patriot.tables).length > 0);
@@ -34,7 +38,13 @@ test('by default: SQLPRI01 holds Patriot (FULL) and PatriotArchive (SIMPLE) with
 });
 
 test('options: witness, recovery models, version and edition', async () => {
-  const lab = createSite({ adminPassword: PASSWORD, witness: true, version: '2008R2', edition: 'Standard', recoveryModels: { Patriot: 'SIMPLE', PatriotArchive: 'FULL' } });
+  const lab = createSite({
+    adminPassword: PASSWORD,
+    witness: true,
+    version: '2008R2',
+    edition: 'Standard',
+    recoveryModels: { Patriot: 'SIMPLE', PatriotArchive: 'FULL' },
+  });
   assert.equal(Object.keys(lab.instances), ['SQLPRI01', 'SQLMIR01', 'SQLWIT01']);
   const p = await connect(lab, 'SQLPRI01');
   const r = await p.query(`SELECT recovery_model_desc FROM sys.databases WHERE name IN ('Patriot', 'PatriotArchive') ORDER BY name;
@@ -51,7 +61,9 @@ test('server identity: @@SERVERNAME, MachineName, ServerName, InstanceName, IsHa
   const m = await connect(lab, 'SQLMIR01');
   const r = await m.query(`SELECT @@SERVERNAME, SERVERPROPERTY('MachineName'), SERVERPROPERTY('ServerName'), SERVERPROPERTY('InstanceName'),
     SERVERPROPERTY('IsHadrEnabled'), SERVERPROPERTY('Collation'), SERVERPROPERTY('ProductMajorVersion'), @@SERVICENAME, @@SPID, SUSER_SNAME(), DB_ID('master'), DB_NAME(1)`);
-  assert.equal(r.resultSets[0]?.rows, [['SQLMIR01', 'SQLMIR01', 'SQLMIR01', null, 0, 'SQL_Latin1_General_CP1_CI_AS', '15', 'MSSQLSERVER', m.session.spid, 'mirrorbook', 1, 'master']]);
+  assert.equal(r.resultSets[0]?.rows, [
+    ['SQLMIR01', 'SQLMIR01', 'SQLMIR01', null, 0, 'SQL_Latin1_General_CP1_CI_AS', '15', 'MSSQLSERVER', m.session.spid, 'mirrorbook', 1, 'master'],
+  ]);
 });
 
 test('the SQL Server service: name, account, start time; a service-account change restarts it', async () => {
@@ -71,7 +83,10 @@ test('the Patriot services are connected sessions on the principal until stopped
   const lab = createSite({ adminPassword: PASSWORD });
   const p = await connect(lab, 'SQLPRI01');
   const query = `SELECT program_name, login_name, DB_NAME(database_id) FROM sys.dm_exec_sessions WHERE program_name LIKE 'Patriot%' ORDER BY session_id`;
-  assert.equal((await p.query(query)).resultSets[0]?.rows, [['Patriot Data Service', 'Patriot', 'Patriot'], ['Patriot Task Service', 'Patriot', 'Patriot']]);
+  assert.equal((await p.query(query)).resultSets[0]?.rows, [
+    ['Patriot Data Service', 'Patriot', 'Patriot'],
+    ['Patriot Task Service', 'Patriot', 'Patriot'],
+  ]);
   const mine = await p.query(`SELECT program_name, login_name, status FROM sys.dm_exec_sessions WHERE session_id = @@SPID`);
   assert.equal(mine.resultSets[0]?.rows, [['lab-test', 'mirrorbook', 'running']]);
   assert.is(stopClientPrograms(lab.instances['SQLPRI01']!, 'Patriot Data Service'), 1);

@@ -12,11 +12,15 @@ test.before(async () => {
   lab = await startTestLab();
 });
 
-const programs = async (instance: string): Promise<ClientProgram[]> => JSON.parse((await lab.cli('sessions', instance, 'list', '--json')).stdout) as ClientProgram[];
+const programs = async (instance: string): Promise<ClientProgram[]> =>
+  JSON.parse((await lab.cli('sessions', instance, 'list', '--json')).stdout) as ClientProgram[];
 
 test('the principal runs the Patriot services; sys.dm_exec_sessions shows them', async () => {
   const names = (await programs('SQLPRI01')).map((p) => p.programName);
-  assert.ok(names.some((n) => n.startsWith('Patriot')), names.join(', '));
+  assert.ok(
+    names.some((n) => n.startsWith('Patriot')),
+    names.join(', '),
+  );
   const session = await connect(lab, 'SQLPRI01');
   const rows = await session.run("SELECT program_name FROM sys.dm_exec_sessions WHERE program_name LIKE 'Patriot%'");
   await session.close();
@@ -36,7 +40,10 @@ test('stop and start a program on an instance', async () => {
 });
 
 test('an instance, a behaviour switch or a value the lab does not have exits 2 naming it', async () => {
-  for (const [args, said] of [[['fault', 'SQLPRI99', 'down'], "no instance named 'SQLPRI99'"], [['behaviour', 'SQLPRI01', 'noSuchSwitch', '1'], "no behaviour switch 'noSuchSwitch'"]] as const) {
+  for (const [args, said] of [
+    [['fault', 'SQLPRI99', 'down'], "no instance named 'SQLPRI99'"],
+    [['behaviour', 'SQLPRI01', 'noSuchSwitch', '1'], "no behaviour switch 'noSuchSwitch'"],
+  ] as const) {
     const result = await lab.cli(...args);
     assert.is(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
     assert.match(result.stderr, said);
@@ -45,12 +52,17 @@ test('an instance, a behaviour switch or a value the lab does not have exits 2 n
 
 test('service-account changes the account and restarts the instance', async () => {
   const session = await connect(lab, 'SQLPRI01');
-  const before = (await session.run("SELECT service_account, last_startup_time, @@SPID AS spid FROM sys.dm_server_services WHERE servicename LIKE 'SQL Server (%'"))[0];
+  const before = (
+    await session.run("SELECT service_account, last_startup_time, @@SPID AS spid FROM sys.dm_server_services WHERE servicename LIKE 'SQL Server (%'")
+  )[0];
   const result = await lab.cli('service-account', 'SQLPRI01', 'LAB\\sqlsvc');
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, 'LAB\\sqlsvc');
   // The pool reconnects on its own after a drop: a new spid (or an error) shows the old connection is gone.
-  const spidAfter = await session.run('SELECT @@SPID AS spid').then((rows) => rows[0]?.spid, () => 'dropped');
+  const spidAfter = await session.run('SELECT @@SPID AS spid').then(
+    (rows) => rows[0]?.spid,
+    () => 'dropped',
+  );
   assert.is.not(spidAfter, before?.spid, 'the connection survived a service restart');
   await session.close().catch(() => {});
   const fresh = await connect(lab, 'SQLPRI01');

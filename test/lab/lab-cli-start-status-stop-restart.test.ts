@@ -26,14 +26,19 @@ test('lab start returns once every instance accepts TDS connections, and says wh
   assert.match(result.stdout, join(dir, 'mirrorbook.yaml'));
   first = await status();
   assert.is(first.running, true);
-  assert.equal(first.instances.map((i) => i.name), ['SQLPRI01', 'SQLMIR01']);
+  assert.equal(
+    first.instances.map((i) => i.name),
+    ['SQLPRI01', 'SQLMIR01'],
+  );
   for (const instance of first.instances) {
     assert.is(instance.up, true);
     assert.is(instance.host, '127.0.0.1');
     assert.ok(instance.port > 0);
     assert.is(instance.login, 'mirrorbook');
     assert.match(instance.mirroringAddress, /^TCP:\/\/sqlpri01|^TCP:\/\/sqlmir01/);
-    const pool = await new sql.ConnectionPool(mssqlConfigFor(instance, readFileSync(instance.passwordFile, 'utf8').trim(), first.tlsCertFile, 'trust')).connect();
+    const pool = await new sql.ConnectionPool(
+      mssqlConfigFor(instance, readFileSync(instance.passwordFile, 'utf8').trim(), first.tlsCertFile, 'trust'),
+    ).connect();
     const rows = (await pool.request().query('SELECT @@SERVERNAME AS name')).recordset;
     assert.is(rows[0].name, instance.name);
     await pool.close();
@@ -41,7 +46,12 @@ test('lab start returns once every instance accepts TDS connections, and says wh
 });
 
 test('secrets and the control file are readable by their owner only', () => {
-  for (const file of [join(dir, 'control.json'), ...first.instances.map((i) => i.passwordFile), join(dir, 'credentials', 'master-key.password'), join(dir, 'credentials', 'endpoint-login.password')]) {
+  for (const file of [
+    join(dir, 'control.json'),
+    ...first.instances.map((i) => i.passwordFile),
+    join(dir, 'credentials', 'master-key.password'),
+    join(dir, 'credentials', 'endpoint-login.password'),
+  ]) {
     assert.is(statSync(file).mode & 0o777, 0o600, file);
   }
   assert.is(statSync(join(dir, 'credentials')).mode & 0o777, 0o700);
@@ -78,7 +88,10 @@ test('lab start again serves the same instances on the same ports', async () => 
   assert.is(result.code, 0, result.stderr);
   const again = await status();
   assert.is.not(again.pid, first.pid);
-  assert.equal(again.instances.map((i) => [i.name, i.port]), first.instances.map((i) => [i.name, i.port]));
+  assert.equal(
+    again.instances.map((i) => [i.name, i.port]),
+    first.instances.map((i) => [i.name, i.port]),
+  );
 });
 
 test('SIGTERM stops the lab cleanly', async () => {

@@ -20,13 +20,27 @@ async function admin(lab: LabState, name: string, clock: Clock): Promise<InProce
   return s;
 }
 
-interface Connection { accept: boolean; connectTime: Date; sent: number; received: number; sends: number; receives: number }
+interface Connection {
+  accept: boolean;
+  connectTime: Date;
+  sent: number;
+  received: number;
+  sends: number;
+  receives: number;
+}
 
 async function connections(s: InProcessSession): Promise<Connection[]> {
-  const r = await s.query('SELECT is_accept, connect_time, total_bytes_sent, total_bytes_received, total_sends, total_receives FROM sys.dm_db_mirroring_connections ORDER BY is_accept');
+  const r = await s.query(
+    'SELECT is_accept, connect_time, total_bytes_sent, total_bytes_received, total_sends, total_receives FROM sys.dm_db_mirroring_connections ORDER BY is_accept',
+  );
   assert.equal(r.errors, []);
   return (r.resultSets[0]?.rows ?? []).map(([accept, connectTime, sent, received, sends, receives]) => ({
-    accept: accept as boolean, connectTime: connectTime as Date, sent: Number(sent), received: Number(received), sends: Number(sends), receives: Number(receives),
+    accept: accept as boolean,
+    connectTime: connectTime as Date,
+    sent: Number(sent),
+    received: Number(received),
+    sends: Number(sends),
+    receives: Number(receives),
   }));
 }
 

@@ -12,7 +12,14 @@ test('manual failover swaps roles, bumps role_sequence and disconnects clients',
   const early = await failure(() => failover(envAt(lab, PRI, clock), 'Patriot'));
   assert.is(early.number, 1422, 'not SYNCHRONIZED yet');
   clock.advance(10_000);
-  lab.instances[PRI]!.programs.push({ spid: 80, programName: 'Patriot', hostName: 'APP01', loginName: 'patriot', database: 'Patriot', loginTime: clock.now.toISOString() });
+  lab.instances[PRI]!.programs.push({
+    spid: 80,
+    programName: 'Patriot',
+    hostName: 'APP01',
+    loginName: 'patriot',
+    database: 'Patriot',
+    loginTime: clock.now.toISOString(),
+  });
   const events: { instance: string; programSpids: number[] }[] = [];
   const off = onClientsDisconnected((e) => events.push(e));
   const onMirror = await failure(() => failover(envAt(lab, MIR, clock), 'Patriot'));

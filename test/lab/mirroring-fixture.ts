@@ -35,7 +35,16 @@ function certificate(name: string, id: number, principalId: number, withKey: boo
 }
 
 function login(name: string, principalId: number, type: Login['type']): Login {
-  return { name, principalId, sidHex: `SID-${name.toUpperCase()}`, type, passwordHash: null, isDisabled: false, createDate: new Date(T0).toISOString(), defaultDatabase: 'master' };
+  return {
+    name,
+    principalId,
+    sidHex: `SID-${name.toUpperCase()}`,
+    type,
+    passwordHash: null,
+    isDisabled: false,
+    createDate: new Date(T0).toISOString(),
+    defaultDatabase: 'master',
+  };
 }
 
 function grantConnect(i: InstanceState, l: Login): void {
@@ -45,7 +54,13 @@ function grantConnect(i: InstanceState, l: Login): void {
 
 export function mirroringLab(options: { auth?: 'WINDOWS' | 'CERTIFICATE'; witness?: boolean; edition?: InstanceState['edition'] } = {}): LabState {
   const auth = options.auth ?? 'CERTIFICATE';
-  const lab: LabState = { version: 1, nextIds: { spid: 60, databaseId: 10, principalId: 300, certificateId: 300, endpointId: 65536 }, hosts: {}, instances: {}, faults: {} };
+  const lab: LabState = {
+    version: 1,
+    nextIds: { spid: 60, databaseId: 10, principalId: 300, certificateId: 300, endpointId: 65536 },
+    hosts: {},
+    instances: {},
+    faults: {},
+  };
   const names = options.witness ? [PRI, MIR, WIT] : [PRI, MIR];
   const role = (n: string) => (n === PRI ? 'PRINCIPAL' : n === MIR ? 'MIRROR' : 'WITNESS');
   names.forEach((name, index) => {
@@ -56,10 +71,16 @@ export function mirroringLab(options: { auth?: 'WINDOWS' | 'CERTIFICATE'; witnes
     lab.faults[name] = { down: false, isolated: false, slowMs: 0 };
     attachDatabase(lab.hosts[name]!, i, database('master', 1, { isSystem: true, recoveryModel: 'SIMPLE', workloadTps: 0, users: {}, tables: {} }));
     i.endpoint = {
-      name: 'Endpoint_Mirroring', endpointId: 65536, ownerPrincipalId: 1, state: 'STARTED', port: 1430, listenerIp: 'ALL',
+      name: 'Endpoint_Mirroring',
+      endpointId: 65536,
+      ownerPrincipalId: 1,
+      state: 'STARTED',
+      port: 1430,
+      listenerIp: 'ALL',
       role: name === WIT ? 'WITNESS' : 'PARTNER',
       auth: auth === 'WINDOWS' ? [{ kind: 'WINDOWS', protocol: 'NEGOTIATE' }] : [{ kind: 'CERTIFICATE', certificate: `${role(name)}_cert` }],
-      encryption: 'REQUIRED', algorithms: ['AES'],
+      encryption: 'REQUIRED',
+      algorithms: ['AES'],
     };
     if (auth === 'CERTIFICATE') i.databases.master!.certificates[`${role(name)}_cert`] = certificate(`${role(name)}_cert`, 256, 1, true);
   });
@@ -74,7 +95,13 @@ export function mirroringLab(options: { auth?: 'WINDOWS' | 'CERTIFICATE'; witnes
         const l = login(`${role(peer)}_login`, nextId++, 'S');
         grantConnect(i, l);
         const master = i.databases.master!;
-        master.users[`${role(peer)}_user`] = { name: `${role(peer)}_user`, principalId: nextId, type: 'S', loginSidHex: l.sidHex, createDate: new Date(T0).toISOString() };
+        master.users[`${role(peer)}_user`] = {
+          name: `${role(peer)}_user`,
+          principalId: nextId,
+          type: 'S',
+          loginSidHex: l.sidHex,
+          createDate: new Date(T0).toISOString(),
+        };
         master.certificates[`${role(peer)}_cert`] = certificate(`${role(peer)}_cert`, 257 + nextId, nextId++, false);
       }
     }

@@ -24,7 +24,10 @@ test('missing CONNECT on the mirror: 1418 here, 28034 in the mirror errorlog', a
   assert.is(f.number, 1418);
   assert.match(f.message, `The server network address "${address(MIR)}" can not be reached or does not exist.`);
   assert.ok(logged(MIR).includes(28034));
-  assert.match(lab.instances[MIR]!.errorLog.find((l) => l.number === 28034)!.text, "The login 'PRINCIPAL_login' does not have CONNECT permission on the endpoint. State 84.");
+  assert.match(
+    lab.instances[MIR]!.errorLog.find((l) => l.number === 28034)!.text,
+    "The login 'PRINCIPAL_login' does not have CONNECT permission on the endpoint. State 84.",
+  );
   assert.is(mirroringOf(lab, PRI), null);
 });
 
@@ -51,7 +54,10 @@ test('a stopped endpoint or a wrong port: 1418 with nobody to log it', async () 
   assert.is(stopped.f.number, 1418);
   const wrongPort = await principalSetPartner({}, () => {}, 'TCP://sqlmir01.lab.local:5022');
   assert.is(wrongPort.f.number, 1418);
-  assert.equal(wrongPort.logged(MIR).filter((n) => (n ?? 0) > 28000), []);
+  assert.equal(
+    wrongPort.logged(MIR).filter((n) => (n ?? 0) > 28000),
+    [],
+  );
 });
 
 test('an expired endpoint certificate: 28023 logged by the instance that owns it', async () => {

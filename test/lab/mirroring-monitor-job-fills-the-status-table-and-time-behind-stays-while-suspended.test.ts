@@ -66,7 +66,10 @@ test('suspended: time_behind stays at the suspension, the send rate is 0 and the
   const suspended = resultRows(principal, 'Patriot', 6, clock.now).reverse();
   for (const r of suspended) {
     assert.is(r.mirroringState, 0, 'SUSPENDED');
-    assert.ok(Math.abs(Date.parse(r.timeBehind!) - suspendedAt) <= 1000, `time_behind ${r.timeBehind} is the suspension (${new Date(suspendedAt).toISOString()})`);
+    assert.ok(
+      Math.abs(Date.parse(r.timeBehind!) - suspendedAt) <= 1000,
+      `time_behind ${r.timeBehind} is the suspension (${new Date(suspendedAt).toISOString()})`,
+    );
   }
   for (const r of suspended.slice(1)) assert.is(r.sendRate, 0);
   assert.ok(suspended.at(-1)!.unsentLog! > suspended[0]!.unsentLog!, 'the unsent log grows');

@@ -53,7 +53,15 @@ test('deterministic for a given sequence of times; false when nothing changed', 
     clock.advance(4_100, 900);
     const p = lab.instances[PRI]!.databases.Patriot!;
     const m = lab.instances[MIR]!.databases.Patriot!;
-    runs.push([p.log.endLsn, p.committedTransactions, m.log.endLsn, m.log.restoredThroughLsn, mirroringOf(lab, PRI)!.sendQueueKB, mirroringOf(lab, MIR)!.redoQueueKB, mirroringOf(lab, PRI)!.state]);
+    runs.push([
+      p.log.endLsn,
+      p.committedTransactions,
+      m.log.endLsn,
+      m.log.restoredThroughLsn,
+      mirroringOf(lab, PRI)!.sendQueueKB,
+      mirroringOf(lab, MIR)!.redoQueueKB,
+      mirroringOf(lab, PRI)!.state,
+    ]);
     assert.is(advanceLab(lab, clock.now), false, 'same time again: nothing to do');
   }
   assert.equal(runs[0], runs[1]);

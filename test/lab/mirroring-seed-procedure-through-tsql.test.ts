@@ -22,7 +22,11 @@ async function session(lab: LabState, name: string, clock: { now: Date }): Promi
 
 async function run(s: InProcessSession, sql: string): Promise<void> {
   const result = await s.query(sql);
-  assert.equal(result.errors.map((e) => `${e.number}: ${e.message}`), [], sql);
+  assert.equal(
+    result.errors.map((e) => `${e.number}: ${e.message}`),
+    [],
+    sql,
+  );
 }
 
 /** Outbound config on `me`, then the peer's certificate file, login, user and CONNECT. */
@@ -30,18 +34,24 @@ async function configure(sessions: Record<string, InProcessSession>, me: string,
   const s = sessions[me]!;
   await run(s, `USE master; CREATE MASTER KEY ENCRYPTION BY PASSWORD = '${PASSWORD}';`);
   await run(s, `CREATE CERTIFICATE ${role}_cert WITH SUBJECT = '${role} certificate', START_DATE = '20250101', EXPIRY_DATE = '20450101';`);
-  await run(s, `CREATE ENDPOINT Endpoint_Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 1430, LISTENER_IP = ALL)
-     FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE ${role}_cert, ENCRYPTION = REQUIRED ALGORITHM AES, ROLE = ALL);`);
+  await run(
+    s,
+    `CREATE ENDPOINT Endpoint_Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 1430, LISTENER_IP = ALL)
+     FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE ${role}_cert, ENCRYPTION = REQUIRED ALGORITHM AES, ROLE = ALL);`,
+  );
   await run(s, `BACKUP CERTIFICATE ${role}_cert TO FILE = '\\\\${peer}\\Backup\\${role}_cert.cer';`);
 }
 
 async function trust(lab: LabState, sessions: Record<string, InProcessSession>, me: string, peerRole: string) {
   const dir = backupDirectory(lab.instances[me]!);
-  await run(sessions[me]!, `USE master;
+  await run(
+    sessions[me]!,
+    `USE master;
     CREATE LOGIN ${peerRole}_login WITH PASSWORD = '${PASSWORD}';
     CREATE USER ${peerRole}_user FOR LOGIN ${peerRole}_login;
     CREATE CERTIFICATE ${peerRole}_cert AUTHORIZATION ${peerRole}_user FROM FILE = '${dir}\\${peerRole}_cert.cer';
-    GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO [${peerRole}_login];`);
+    GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO [${peerRole}_login];`,
+  );
 }
 
 async function alter(lab: LabState, instance: string, clock: { now: Date }, sql: string) {
@@ -70,12 +80,17 @@ test('certificates, endpoints, logins by T-SQL; backup/restore; SET PARTNER mirr
   // The principal has not imported the mirror's certificate yet: the mirror's connection back fails.
   const refused = await failure(() => alter(lab, 'SQLPRI01', clock, "ALTER DATABASE Patriot SET PARTNER = 'TCP://sqlmir01.lab.local:1430'"));
   assert.is(refused.number, 1418);
-  assert.ok(lab.instances.SQLPRI01!.errorLog.some((l) => l.number === 28035), 'the principal logs the unknown peer certificate');
+  assert.ok(
+    lab.instances.SQLPRI01!.errorLog.some((l) => l.number === 28035),
+    'the principal logs the unknown peer certificate',
+  );
 
   await trust(lab, sessions, 'SQLPRI01', 'MIRROR');
   await alter(lab, 'SQLPRI01', clock, "ALTER DATABASE Patriot SET PARTNER = 'TCP://sqlmir01.lab.local:1430'");
   for (let i = 1; i <= 10; i++) advanceLab(lab, new Date(T0.getTime() + i * 1000));
-  const state = await sessions.SQLPRI01.query("SELECT mirroring_state_desc, mirroring_role_desc FROM sys.database_mirroring WHERE database_id = DB_ID('Patriot')");
+  const state = await sessions.SQLPRI01.query(
+    "SELECT mirroring_state_desc, mirroring_role_desc FROM sys.database_mirroring WHERE database_id = DB_ID('Patriot')",
+  );
   assert.equal(state.resultSets[0]!.rows, [['SYNCHRONIZED', 'PRINCIPAL']]);
   for (const s of Object.values(sessions)) s.close();
 });

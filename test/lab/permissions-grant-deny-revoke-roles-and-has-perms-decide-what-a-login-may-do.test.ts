@@ -36,7 +36,9 @@ test('GRANT, DENY and REVOKE of a server permission: sys.server_permissions, HAS
   assert.equal(numbers(await ops.query(endpoint)), [262]);
   assert.equal(await value(ops, `SELECT HAS_PERMS_BY_NAME(NULL, NULL, 'CREATE ENDPOINT')`), 0);
   await admin.query('GRANT CREATE ENDPOINT TO ops');
-  const rows = await admin.query(`SELECT p.permission_name, p.state_desc FROM sys.server_permissions p JOIN sys.server_principals l ON l.principal_id = p.grantee_principal_id WHERE l.name = 'ops' AND p.type = 'CRHE'`);
+  const rows = await admin.query(
+    `SELECT p.permission_name, p.state_desc FROM sys.server_permissions p JOIN sys.server_principals l ON l.principal_id = p.grantee_principal_id WHERE l.name = 'ops' AND p.type = 'CRHE'`,
+  );
   assert.equal(rows.resultSets[0]?.rows, [['CREATE ENDPOINT', 'GRANT']]);
   assert.equal(await value(ops, `SELECT HAS_PERMS_BY_NAME(NULL, NULL, 'CREATE ENDPOINT')`), 1);
   assert.ok((await ops.query(`SELECT permission_name FROM fn_my_permissions(NULL, 'SERVER')`)).resultSets[0]?.rows.some((r) => r[0] === 'CREATE ENDPOINT'));
@@ -44,7 +46,14 @@ test('GRANT, DENY and REVOKE of a server permission: sys.server_permissions, HAS
   assert.equal(await value(ops, `SELECT HAS_PERMS_BY_NAME(NULL, NULL, 'CREATE ENDPOINT')`), 0, 'DENY wins');
   assert.equal(numbers(await ops.query(endpoint)), [262]);
   await admin.query('REVOKE CREATE ENDPOINT FROM ops');
-  assert.equal(await value(admin, `SELECT COUNT(*) FROM sys.server_permissions p JOIN sys.server_principals l ON l.principal_id = p.grantee_principal_id WHERE l.name = 'ops'`), 1, 'only CONNECT SQL is left');
+  assert.equal(
+    await value(
+      admin,
+      `SELECT COUNT(*) FROM sys.server_permissions p JOIN sys.server_principals l ON l.principal_id = p.grantee_principal_id WHERE l.name = 'ops'`,
+    ),
+    1,
+    'only CONNECT SQL is left',
+  );
   await admin.query('GRANT CREATE ENDPOINT TO ops');
   assert.equal(numbers(await ops.query(endpoint)), []);
   assert.equal(numbers(await ops.query(`ALTER ENDPOINT Endpoint_Mirroring STATE = STOPPED`)), [], 'the creator owns the endpoint');
@@ -89,7 +98,9 @@ test('logins and databases: ALTER ANY LOGIN (15247 before), ALTER ANY DATABASE (
   assert.equal(numbers(await ops.query(`RESTORE DATABASE Patriot FROM DISK = 'E:\\Backup\\none.bak' WITH REPLACE`)), [3110, 3013]);
   assert.equal(numbers(await ops.query(`EXEC sp_addsrvrolemember 'ops', 'dbcreator'`)), [15151], 'only a member of the role may add to it');
   await admin.query(`ALTER SERVER ROLE dbcreator ADD MEMBER ops`);
-  const members = await admin.query(`SELECT r.name FROM sys.server_role_members m JOIN sys.server_principals r ON r.principal_id = m.role_principal_id JOIN sys.server_principals l ON l.principal_id = m.member_principal_id WHERE l.name = 'ops'`);
+  const members = await admin.query(
+    `SELECT r.name FROM sys.server_role_members m JOIN sys.server_principals r ON r.principal_id = m.role_principal_id JOIN sys.server_principals l ON l.principal_id = m.member_principal_id WHERE l.name = 'ops'`,
+  );
   assert.equal(members.resultSets[0]?.rows, [['dbcreator']]);
   assert.equal(await value(ops, `SELECT IS_SRVROLEMEMBER('dbcreator')`), 1);
   assert.equal(numbers(await ops.query(`CREATE DATABASE OpsScratch`)), []);
@@ -100,7 +111,9 @@ test('logins and databases: ALTER ANY LOGIN (15247 before), ALTER ANY DATABASE (
 test('CONTROL SERVER implies every server permission but is not sysadmin; a DENY still applies to it', async () => {
   await admin.query(`CREATE LOGIN boss WITH PASSWORD = '${OPS_PASSWORD}'; GRANT CONTROL SERVER TO boss; DENY ALTER ANY LOGIN TO boss`);
   const boss = await login('boss', OPS_PASSWORD);
-  const r = await boss.query(`SELECT IS_SRVROLEMEMBER('sysadmin'), HAS_PERMS_BY_NAME(NULL, NULL, 'VIEW ANY DEFINITION'), HAS_PERMS_BY_NAME(NULL, NULL, 'ALTER ANY LOGIN'), HAS_PERMS_BY_NAME('master', 'DATABASE', 'CONTROL')`);
+  const r = await boss.query(
+    `SELECT IS_SRVROLEMEMBER('sysadmin'), HAS_PERMS_BY_NAME(NULL, NULL, 'VIEW ANY DEFINITION'), HAS_PERMS_BY_NAME(NULL, NULL, 'ALTER ANY LOGIN'), HAS_PERMS_BY_NAME('master', 'DATABASE', 'CONTROL')`,
+  );
   assert.equal(r.resultSets[0]?.rows, [[0, 1, 0, 1]]);
   assert.equal(numbers(await boss.query(`CREATE LOGIN nope WITH PASSWORD = 'N0pe!pass#2025'`)), [15247]);
   boss.close();
@@ -108,7 +121,10 @@ test('CONTROL SERVER implies every server permission but is not sysadmin; a DENY
 
 test('database roles and object permissions: msdb SELECT (229), INSERT on a table (229), xp_logevent (db_owner of master, 229), CREATE CERTIFICATE (262), BACKUP (db_backupoperator, 262)', async () => {
   assert.equal(numbers(await ops.query(`SELECT COUNT(*) FROM msdb.dbo.backupset`)), [229]);
-  assert.equal(numbers(await admin.query(`USE msdb; CREATE USER ops FOR LOGIN ops; ALTER ROLE db_datareader ADD MEMBER ops; CREATE TABLE dbo.anchors (id int NOT NULL)`)), []);
+  assert.equal(
+    numbers(await admin.query(`USE msdb; CREATE USER ops FOR LOGIN ops; ALTER ROLE db_datareader ADD MEMBER ops; CREATE TABLE dbo.anchors (id int NOT NULL)`)),
+    [],
+  );
   assert.equal(numbers(await ops.query(`SELECT COUNT(*) FROM msdb.dbo.backupset`)), []);
   assert.equal(await value(ops, `USE msdb; SELECT IS_ROLEMEMBER('db_datareader')`), 1);
   assert.equal(numbers(await ops.query(`INSERT INTO msdb.dbo.anchors (id) VALUES (1)`)), [229]);
@@ -122,11 +138,18 @@ test('database roles and object permissions: msdb SELECT (229), INSERT on a tabl
   assert.equal(numbers(await ops.query(`USE master; CREATE CERTIFICATE c1 ENCRYPTION BY PASSWORD = 'C3rt!pass#2025' WITH SUBJECT = 'c1'`)), [262]);
   await admin.query(`USE master; CREATE USER ops FOR LOGIN ops; ALTER ROLE db_owner ADD MEMBER ops`);
   assert.equal(await value(ops, `SELECT HAS_PERMS_BY_NAME('master', 'DATABASE', 'CONTROL')`), 1);
-  assert.equal(numbers(await ops.query(`USE master; EXEC xp_logevent 60000, 'anchor'; CREATE CERTIFICATE c1 ENCRYPTION BY PASSWORD = 'C3rt!pass#2025' WITH SUBJECT = 'c1'`)), []);
+  assert.equal(
+    numbers(
+      await ops.query(`USE master; EXEC xp_logevent 60000, 'anchor'; CREATE CERTIFICATE c1 ENCRYPTION BY PASSWORD = 'C3rt!pass#2025' WITH SUBJECT = 'c1'`),
+    ),
+    [],
+  );
 
   assert.equal(numbers(await ops.query(`BACKUP DATABASE Patriot TO DISK = 'E:\\Backup\\ops.bak'`)), [262, 3013]);
   await admin.query(`USE Patriot; CREATE USER ops FOR LOGIN ops; ALTER ROLE db_backupoperator ADD MEMBER ops`);
-  assert.ok((await ops.query(`SELECT permission_name FROM fn_my_permissions('Patriot', 'DATABASE')`)).resultSets[0]!.rows.some((row) => row[0] === 'BACKUP DATABASE'));
+  assert.ok(
+    (await ops.query(`SELECT permission_name FROM fn_my_permissions('Patriot', 'DATABASE')`)).resultSets[0]!.rows.some((row) => row[0] === 'BACKUP DATABASE'),
+  );
   assert.equal(numbers(await ops.query(`BACKUP DATABASE Patriot TO DISK = 'E:\\Backup\\ops.bak'`)), []);
 });
 

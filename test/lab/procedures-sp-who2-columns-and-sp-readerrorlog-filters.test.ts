@@ -18,7 +18,10 @@ test('sp_who2: SPID, Status, Login, HostName, BlkBy, DBName, Command, CPUTime, D
   const s = await session();
   const r = await s.query('EXEC sp_who2');
   assert.equal(r.errors, []);
-  assert.equal(r.resultSets[0]?.columns.map((c) => c.name), ['SPID', 'Status', 'Login', 'HostName', 'BlkBy', 'DBName', 'Command', 'CPUTime', 'DiskIO', 'LastBatch', 'ProgramName', 'SPID', 'REQUESTID']);
+  assert.equal(
+    r.resultSets[0]?.columns.map((c) => c.name),
+    ['SPID', 'Status', 'Login', 'HostName', 'BlkBy', 'DBName', 'Command', 'CPUTime', 'DiskIO', 'LastBatch', 'ProgramName', 'SPID', 'REQUESTID'],
+  );
   const mine = r.resultSets[0]!.rows.find((row) => String(row[0]).trim() === String(s.session.spid));
   assert.ok(mine, 'this session is listed');
   assert.equal([mine[2], mine[3], mine[5], mine[10]], ['mirrorbook', 'TESTHOST', 'master', 'lab-test']);
@@ -33,10 +36,16 @@ test('sp_readerrorlog 0, 1, search1, search2 returns only the lines holding both
   const all = await s.query('EXEC sp_readerrorlog');
   assert.ok(all.resultSets[0]!.rows.length >= 4);
   const failed = await s.query("EXEC sp_readerrorlog 0, 1, N'Login failed', N'nobody'");
-  assert.equal(failed.resultSets[0]?.rows.map((row) => row[2]), ["Login failed for user 'nobody'. Reason: Could not find a login matching the name provided. [CLIENT: 127.0.0.1]"]);
+  assert.equal(
+    failed.resultSets[0]?.rows.map((row) => row[2]),
+    ["Login failed for user 'nobody'. Reason: Could not find a login matching the name provided. [CLIENT: 127.0.0.1]"],
+  );
   const oneString = await s.query("EXEC sp_readerrorlog 0, 1, N'LOGIN FAILED'");
   assert.is(oneString.resultSets[0]?.rows.length, 2, 'case-insensitive, one line per failed login');
-  assert.equal((await s.query('EXEC sp_readerrorlog 1')).errors.map((e) => e.number), [22004]);
+  assert.equal(
+    (await s.query('EXEC sp_readerrorlog 1')).errors.map((e) => e.number),
+    [22004],
+  );
   s.close();
 });
 

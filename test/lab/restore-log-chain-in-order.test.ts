@@ -75,7 +75,14 @@ test('restoring over another or a live database needs REPLACE (3154, 3159); sess
   lab.instances.SQLPRI01!.databases.Patriot!.log.endLsn += 100;
   const tail = await failure(() => restore(pri, { database: 'Patriot', log: false, disk: 'C:\\Backup\\Patriot.dat', recovery: true }));
   assert.is(tail.number, 3159);
-  lab.instances.SQLPRI01!.programs.push({ spid: 70, programName: 'Patriot', hostName: 'APP01', loginName: 'patriot', database: 'Patriot', loginTime: '2026-03-01T09:00:00Z' });
+  lab.instances.SQLPRI01!.programs.push({
+    spid: 70,
+    programName: 'Patriot',
+    hostName: 'APP01',
+    loginName: 'patriot',
+    database: 'Patriot',
+    loginTime: '2026-03-01T09:00:00Z',
+  });
   const busy = await failure(() => restore(pri, { database: 'Patriot', log: false, disk: 'C:\\Backup\\Patriot.dat', recovery: true, replace: true }));
   assert.is(busy.number, 3101);
   lab.instances.SQLPRI01!.programs = [];
@@ -86,16 +93,45 @@ test('restoring over another or a live database needs REPLACE (3154, 3159); sess
 test('MOVE: unknown logical name 3234, missing directory 5133 + 3156, valid MOVE lands the files', async () => {
   const lab = await seeded();
   const pri = testEnv(lab, 'SQLPRI01');
-  const unknown = await failure(() => restore(pri, { database: 'Copy', log: false, disk: '\\\\SQLMIR01\\Backup\\Patriot.dat', recovery: true, move: [{ logicalName: 'Nope', physicalName: 'C:\\Data\\x.mdf' }] }));
+  const unknown = await failure(() =>
+    restore(pri, {
+      database: 'Copy',
+      log: false,
+      disk: '\\\\SQLMIR01\\Backup\\Patriot.dat',
+      recovery: true,
+      move: [{ logicalName: 'Nope', physicalName: 'C:\\Data\\x.mdf' }],
+    }),
+  );
   assert.is(unknown.number, 3234);
   const badDir = await failure(() =>
-    restore(pri, { database: 'Copy', log: false, disk: '\\\\SQLMIR01\\Backup\\Patriot.dat', recovery: true, move: [{ logicalName: 'Patriot', physicalName: 'F:\\Data\\Copy.mdf' }, { logicalName: 'Patriot_log', physicalName: 'C:\\Data\\Copy_log.ldf' }] }),
+    restore(pri, {
+      database: 'Copy',
+      log: false,
+      disk: '\\\\SQLMIR01\\Backup\\Patriot.dat',
+      recovery: true,
+      move: [
+        { logicalName: 'Patriot', physicalName: 'F:\\Data\\Copy.mdf' },
+        { logicalName: 'Patriot_log', physicalName: 'C:\\Data\\Copy_log.ldf' },
+      ],
+    }),
   );
   assert.is(badDir.number, 5133);
   assert.equal(badDir.followUps, [3156, 3119, 3013]);
-  await restore(pri, { database: 'Copy', log: false, disk: '\\\\SQLMIR01\\Backup\\Patriot.dat', recovery: true, move: [{ logicalName: 'patriot', physicalName: 'C:\\Data\\Copy.mdf' }, { logicalName: 'Patriot_log', physicalName: 'C:\\Data\\Copy_log.ldf' }] });
+  await restore(pri, {
+    database: 'Copy',
+    log: false,
+    disk: '\\\\SQLMIR01\\Backup\\Patriot.dat',
+    recovery: true,
+    move: [
+      { logicalName: 'patriot', physicalName: 'C:\\Data\\Copy.mdf' },
+      { logicalName: 'Patriot_log', physicalName: 'C:\\Data\\Copy_log.ldf' },
+    ],
+  });
   const copy = lab.instances.SQLPRI01!.databases.Copy!;
-  assert.equal(copy.files.map((f) => f.physicalName), ['C:\\Data\\Copy.mdf', 'C:\\Data\\Copy_log.ldf']);
+  assert.equal(
+    copy.files.map((f) => f.physicalName),
+    ['C:\\Data\\Copy.mdf', 'C:\\Data\\Copy_log.ldf'],
+  );
   assert.ok(lab.hosts.SQLPRI01!.files['C:\\DATA\\COPY.MDF']);
 });
 

@@ -19,7 +19,10 @@ test('full + log backup to the mirror share, restore WITH NORECOVERY in order, p
   const pri = await session(lab, 'SQLPRI01');
   const full = await pri.query("BACKUP DATABASE Patriot TO DISK = N'\\\\SQLMIR01\\Backup\\Patriot.dat' WITH INIT, STATS = 50");
   assert.equal(full.errors, []);
-  assert.equal(full.messages.filter((m) => m.number === 3211).map((m) => m.message), ['50 percent processed.', '100 percent processed.']);
+  assert.equal(
+    full.messages.filter((m) => m.number === 3211).map((m) => m.message),
+    ['50 percent processed.', '100 percent processed.'],
+  );
   assert.ok(full.messages.some((m) => m.number === 3014));
   const log = await pri.query("BACKUP LOG Patriot TO DISK = N'\\\\SQLMIR01\\Backup\\Patriot_log.dat' WITH INIT");
   assert.equal(log.errors, []);
@@ -27,7 +30,10 @@ test('full + log backup to the mirror share, restore WITH NORECOVERY in order, p
   const dir = backupDirectory(lab.instances.SQLMIR01!);
   const mir = await session(lab, 'SQLMIR01');
   const files = await mir.query(`RESTORE FILELISTONLY FROM DISK = N'${dir}\\Patriot.dat'`);
-  assert.equal(files.resultSets[0]!.rows.map((r) => r[0]), ['Patriot', 'Patriot_log']);
+  assert.equal(
+    files.resultSets[0]!.rows.map((r) => r[0]),
+    ['Patriot', 'Patriot_log'],
+  );
 
   const watcher = await session(lab, 'SQLMIR01');
   const restoring = mir.query(`RESTORE DATABASE Patriot FROM DISK = N'${dir}\\Patriot.dat' WITH NORECOVERY, STATS = 10`);
@@ -46,7 +52,10 @@ test('full + log backup to the mirror share, restore WITH NORECOVERY in order, p
   const first = await mir.query(`RESTORE LOG Patriot FROM DISK = N'${dir}\\Patriot_log.dat' WITH NORECOVERY`);
   assert.equal(first.errors, []);
   const again = await mir.query(`RESTORE LOG Patriot FROM DISK = N'${dir}\\Patriot_log.dat' WITH NORECOVERY`);
-  assert.equal(again.errors.map((e) => e.number), [4326, 3013]);
+  assert.equal(
+    again.errors.map((e) => e.number),
+    [4326, 3013],
+  );
   const state = await mir.query("SELECT state_desc FROM sys.databases WHERE name = 'Patriot'");
   assert.equal(state.resultSets[0]!.rows, [['RESTORING']]);
   for (const s of [pri, mir, watcher]) s.close();
@@ -57,7 +66,10 @@ test('RESTORE over the live principal is refused while the Patriot services use 
   const pri = await session(lab, 'SQLPRI01');
   await pri.query("BACKUP DATABASE Patriot TO DISK = N'E:\\Backup\\Patriot.dat' WITH INIT");
   const busy = await pri.query("RESTORE DATABASE Patriot FROM DISK = N'E:\\Backup\\Patriot.dat' WITH REPLACE");
-  assert.equal(busy.errors.map((e) => e.number), [3101, 3013]);
+  assert.equal(
+    busy.errors.map((e) => e.number),
+    [3101, 3013],
+  );
   pri.close();
 });
 

@@ -98,7 +98,8 @@ test('BACKUP CERTIFICATE writes DER that FROM FILE reads back over a UNC share; 
   assert.equal(numbers(await p.query(`BACKUP CERTIFICATE PRINCIPAL_cert TO FILE = 'Q:\\no\\such\\dir\\x.cer'`)), [15240]);
   const local = await m.query(`SELECT physical_name FROM sys.master_files WHERE name = 'master'`);
   assert.ok(local.resultSets[0]);
-  const r = await m.query(`CREATE CERTIFICATE PRINCIPAL_cert FROM FILE = '${'C:\\Program Files\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQL\\Backup'}\\PRINCIPAL_cert.cer';
+  const r =
+    await m.query(`CREATE CERTIFICATE PRINCIPAL_cert FROM FILE = '${'C:\\Program Files\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQL\\Backup'}\\PRINCIPAL_cert.cer';
     SELECT subject, pvt_key_encryption_type, pvt_key_encryption_type_desc FROM sys.certificates WHERE name = 'PRINCIPAL_cert'`);
   assert.equal(numbers(r), []);
   assert.equal(r.resultSets[0]?.rows, [['PRINCIPAL certificate', 'NA', 'NO_PRIVATE_KEY']]);
@@ -109,7 +110,9 @@ test('a user that owns a certificate cannot be dropped (15138); the certificate 
   await p.query(`CREATE LOGIN MIRROR_login WITH PASSWORD = 'Ml!login2025'; CREATE USER MIRROR_user FOR LOGIN MIRROR_login;
     CREATE CERTIFICATE owned AUTHORIZATION MIRROR_user WITH SUBJECT = 'owned'`);
   assert.equal(numbers(await p.query(`DROP USER MIRROR_user`)), [15138]);
-  await p.query(`CREATE CERTIFICATE ep WITH SUBJECT = 'ep'; CREATE ENDPOINT e STATE = STARTED AS TCP (LISTENER_PORT = 7022) FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE ep)`);
+  await p.query(
+    `CREATE CERTIFICATE ep WITH SUBJECT = 'ep'; CREATE ENDPOINT e STATE = STARTED AS TCP (LISTENER_PORT = 7022) FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE ep)`,
+  );
   assert.equal(numbers(await p.query(`DROP CERTIFICATE ep`)), [15352]);
   assert.equal(numbers(await p.query(`DROP CERTIFICATE owned; DROP USER MIRROR_user; DROP CERTIFICATE owned`)), [15151]);
 });
@@ -119,9 +122,12 @@ test('the private key travels with BACKUP … WITH PRIVATE KEY; a wrong password
   await p.query(`CREATE CERTIFICATE k WITH SUBJECT = 'k', EXPIRY_DATE = '20450101';
     BACKUP CERTIFICATE k TO FILE = '\\\\SQLMIR01\\Backup\\k.cer' WITH PRIVATE KEY (FILE = '\\\\SQLMIR01\\Backup\\k.pvk', ENCRYPTION BY PASSWORD = 'Pvk!pass2025')`);
   const dir = 'C:\\Program Files\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQL\\Backup';
-  const wrong = await m.query(`CREATE CERTIFICATE k FROM FILE = '${dir}\\k.cer' WITH PRIVATE KEY (FILE = '${dir}\\k.pvk', DECRYPTION BY PASSWORD = 'Wrong!pass1')`);
+  const wrong = await m.query(
+    `CREATE CERTIFICATE k FROM FILE = '${dir}\\k.cer' WITH PRIVATE KEY (FILE = '${dir}\\k.pvk', DECRYPTION BY PASSWORD = 'Wrong!pass1')`,
+  );
   assert.equal(numbers(wrong), [15465]);
-  const right = await m.query(`CREATE CERTIFICATE k FROM FILE = '${dir}\\k.cer' WITH PRIVATE KEY (FILE = '${dir}\\k.pvk', DECRYPTION BY PASSWORD = 'Pvk!pass2025');
+  const right =
+    await m.query(`CREATE CERTIFICATE k FROM FILE = '${dir}\\k.cer' WITH PRIVATE KEY (FILE = '${dir}\\k.pvk', DECRYPTION BY PASSWORD = 'Pvk!pass2025');
     SELECT pvt_key_encryption_type FROM sys.certificates WHERE name = 'k'`);
   assert.equal(numbers(right), []);
   assert.equal(right.resultSets[0]?.rows, [['MK']]);

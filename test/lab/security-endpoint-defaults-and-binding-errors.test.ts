@@ -26,7 +26,7 @@ test('defaults: STATE STOPPED, ENCRYPTION REQUIRED with AES (2016+), WINDOWS NEG
   assert.equal(r.resultSets[1]?.rows, [[1430, false, null]]);
 });
 
-test('SQL Server 2014 defaults to RC4; the seed\'s explicit RC4 and a SUPPORTED AES RC4 list map to their codes', async () => {
+test("SQL Server 2014 defaults to RC4; the seed's explicit RC4 and a SUPPORTED AES RC4 list map to their codes", async () => {
   const old = await principal('2014');
   await old.s.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ENCRYPTION = REQUIRED)`);
   assert.equal((await old.s.query(ENDPOINT_VIEW)).resultSets[0]?.rows[0]?.slice(6), [1, 'RC4']);
@@ -34,10 +34,17 @@ test('SQL Server 2014 defaults to RC4; the seed\'s explicit RC4 and a SUPPORTED 
   await s.query(`CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'Mk!Strong2025'; CREATE CERTIFICATE PRINCIPAL_cert WITH SUBJECT = 'p', EXPIRY_DATE = '20450101';
     CREATE ENDPOINT Endpoint_Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 1430, LISTENER_IP = ALL)
     FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE PRINCIPAL_cert, ENCRYPTION = REQUIRED ALGORITHM RC4, ROLE = ALL)`);
-  const seed = (await s.query(`${ENDPOINT_VIEW}; SELECT CERT_ID('PRINCIPAL_cert')`));
+  const seed = await s.query(`${ENDPOINT_VIEW}; SELECT CERT_ID('PRINCIPAL_cert')`);
   assert.equal(seed.resultSets[0]?.rows[0], ['Endpoint_Mirroring', 'STARTED', 'ALL', true, 'CERTIFICATE', seed.resultSets[1]?.rows[0]?.[0], 1, 'RC4']);
-  await s.query(`ALTER ENDPOINT Endpoint_Mirroring FOR DATABASE_MIRRORING (AUTHENTICATION = WINDOWS KERBEROS CERTIFICATE PRINCIPAL_cert, ENCRYPTION = SUPPORTED ALGORITHM AES RC4)`);
-  assert.equal((await s.query(ENDPOINT_VIEW)).resultSets[0]?.rows[0]?.slice(4), ['KERBEROS, CERTIFICATE', seed.resultSets[1]?.rows[0]?.[0], 8, 'NONE, AES, RC4']);
+  await s.query(
+    `ALTER ENDPOINT Endpoint_Mirroring FOR DATABASE_MIRRORING (AUTHENTICATION = WINDOWS KERBEROS CERTIFICATE PRINCIPAL_cert, ENCRYPTION = SUPPORTED ALGORITHM AES RC4)`,
+  );
+  assert.equal((await s.query(ENDPOINT_VIEW)).resultSets[0]?.rows[0]?.slice(4), [
+    'KERBEROS, CERTIFICATE',
+    seed.resultSets[1]?.rows[0]?.[0],
+    8,
+    'NONE, AES, RC4',
+  ]);
   await s.query(`ALTER ENDPOINT Endpoint_Mirroring FOR DATABASE_MIRRORING (ENCRYPTION = DISABLED)`);
   assert.equal((await s.query(ENDPOINT_VIEW)).resultSets[0]?.rows[0]?.slice(3), [false, 'KERBEROS, CERTIFICATE', seed.resultSets[1]?.rows[0]?.[0], 0, 'NONE']);
 });
@@ -69,7 +76,11 @@ test('two instances on one host cannot listen on the same port: 7890', async () 
   assert.equal(numbers(await named.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5023) FOR DATABASE_MIRRORING (ROLE = ALL)`)), []);
   const other = await inProcessInstance(lab, 'SQLMIR01').login('mirrorbook', PASSWORD);
   if (!('query' in other)) throw new Error(other.message);
-  assert.equal(numbers(await other.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = ALL)`)), [], 'another host may use the port');
+  assert.equal(
+    numbers(await other.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = ALL)`)),
+    [],
+    'another host may use the port',
+  );
 });
 
 test('ALTER ENDPOINT starts it; ALTER/DROP of an unknown endpoint is 15151; endpoint DDL in a transaction is 226', async () => {

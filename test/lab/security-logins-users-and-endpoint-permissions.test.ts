@@ -98,7 +98,7 @@ test('server roles: ALTER SERVER ROLE and sp_addsrvrolemember show in sys.server
   assert.equal((await s.query(`SELECT IS_SRVROLEMEMBER('sysadmin', 'CORP\\svc_sql')`)).resultSets[0]?.rows, [[0]]);
 });
 
-test('a login that is not sysadmin (the peer\'s endpoint login) connects but may change nothing: 15247, 15151, 262, 5011', async () => {
+test("a login that is not sysadmin (the peer's endpoint login) connects but may change nothing: 15247, 15151, 262, 5011", async () => {
   const { s, lab } = await principal();
   await s.query(`CREATE LOGIN MIRROR_login WITH PASSWORD = 'Ml!login2025'`);
   const peer = await inProcessInstance(lab, 'SQLPRI01').login('MIRROR_login', 'Ml!login2025');

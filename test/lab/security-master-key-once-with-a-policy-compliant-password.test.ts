@@ -48,7 +48,9 @@ test('a self-signed certificate without a master key is 15581', async () => {
 
 test('SQL Server 2008 R2 makes a TRIPLE_DES master key', async () => {
   const { s } = await connect('2008R2');
-  const r = await s.query(`CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'Mk!Strong2025'; SELECT algorithm_desc, key_algorithm FROM sys.symmetric_keys WHERE symmetric_key_id = 101`);
+  const r = await s.query(
+    `CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'Mk!Strong2025'; SELECT algorithm_desc, key_algorithm FROM sys.symmetric_keys WHERE symmetric_key_id = 101`,
+  );
   assert.equal(r.resultSets[0]?.rows, [['TRIPLE_DES', 'D3']]);
 });
 

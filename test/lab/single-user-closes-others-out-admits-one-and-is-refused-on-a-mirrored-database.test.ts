@@ -11,7 +11,11 @@ import { SqlError } from '../../lab/errors.js';
 import { PRI, envAt, mirroredLab } from './mirroring-fixture.js';
 
 type Failure = { number?: number; precedingErrors?: Array<{ number?: number }> };
-const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: Failure) => error);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: Failure) => error,
+  );
 
 test('SINGLE_USER: refused while others are in it, kept WITH ROLLBACK IMMEDIATE, one connection at a time, MULTI_USER reopens', async () => {
   const lab = await startTestLab({ inProcess: true });
@@ -25,7 +29,11 @@ test('SINGLE_USER: refused while others are in it, kept WITH ROLLBACK IMMEDIATE,
     assert.is((await admin.request().query("SELECT user_access_desc FROM sys.databases WHERE name = 'Patriot'")).recordset[0].user_access_desc, 'MULTI_USER');
 
     await admin.request().batch('ALTER DATABASE Patriot SET SINGLE_USER WITH ROLLBACK IMMEDIATE');
-    const state = (await admin.request().query("SELECT user_access_desc, CAST(DATABASEPROPERTYEX('Patriot', 'UserAccess') AS nvarchar(20)) AS prop FROM sys.databases WHERE name = 'Patriot'")).recordset[0];
+    const state = (
+      await admin
+        .request()
+        .query("SELECT user_access_desc, CAST(DATABASEPROPERTYEX('Patriot', 'UserAccess') AS nvarchar(20)) AS prop FROM sys.databases WHERE name = 'Patriot'")
+    ).recordset[0];
     assert.equal([state.user_access_desc, state.prop], ['SINGLE_USER', 'SINGLE_USER']);
     // The other connection (and the Patriot services) were closed without warning.
     const inPatriot = (await admin.request().query("SELECT session_id FROM sys.dm_exec_sessions WHERE database_id = DB_ID('Patriot')")).recordset;
@@ -51,9 +59,18 @@ test('SINGLE_USER: refused while others are in it, kept WITH ROLLBACK IMMEDIATE,
 
 test('a database in a mirroring session refuses SINGLE_USER with 1468 and stays MULTI_USER', async () => {
   const { lab, clock } = await mirroredLab();
-  const error = await Promise.resolve(executeAlterDatabase(envAt(lab, PRI, clock), {
-    kind: 'alterDatabase', line: 1, name: 'Patriot', action: { kind: 'userAccess', access: 'SINGLE_USER' }, termination: { kind: 'rollbackImmediate' },
-  })).then(() => null, (e: unknown) => e);
+  const error = await Promise.resolve(
+    executeAlterDatabase(envAt(lab, PRI, clock), {
+      kind: 'alterDatabase',
+      line: 1,
+      name: 'Patriot',
+      action: { kind: 'userAccess', access: 'SINGLE_USER' },
+      termination: { kind: 'rollbackImmediate' },
+    }),
+  ).then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof SqlError);
   assert.is(error.number, 1468);
   assert.is(lab.instances[PRI]!.databases.Patriot!.userAccess, undefined);

@@ -54,7 +54,13 @@ test('values take the declared type: truncation, conversion, NULL until assigned
 });
 
 test('sp_executesql parameters are variables typed by their value', () => {
-  const v = new BatchVariables(new Map<string, string | number | null>([['@name', 'Patriot'], ['@n', 7], ['@none', null]]));
+  const v = new BatchVariables(
+    new Map<string, string | number | null>([
+      ['@name', 'Patriot'],
+      ['@n', 7],
+      ['@none', null],
+    ]),
+  );
   assert.equal(v.get('@NAME'), { value: 'Patriot', type: { type: 'nvarchar', length: 7 } });
   assert.equal(v.get('@n'), { value: 7, type: { type: 'int' } });
   assert.is(v.get('@none')?.value, null);

@@ -1,3 +1,4 @@
+// biome-ignore-all format: one case a line is the table a reader scans
 // Every statement form of mirroring-facts.md sections 0 and 1 (and the task's list) → its node.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -18,17 +18,29 @@ const shape = (m: { number: number; class: number; state: number; message: strin
 test('RAISERROR: 50000 at the severity and state given, printf arguments, the batch goes on; severity 10 is informational', async () => {
   const s = await session();
   const r = await s.query(`RAISERROR('Database %s is %d%% behind', 16, 3, N'Patriot', 42)\nRAISERROR('just so you know', 10, 1)\nSELECT @@ERROR AS e`);
-  assert.equal(r.messages.map(shape), [[50000, 16, 3, 'Database Patriot is 42% behind', 1], [50000, 10, 1, 'just so you know', 2]]);
+  assert.equal(r.messages.map(shape), [
+    [50000, 16, 3, 'Database Patriot is 42% behind', 1],
+    [50000, 10, 1, 'just so you know', 2],
+  ]);
   assert.equal(r.resultSets[0]?.rows, [[0]]);
   s.close();
 });
 
 test('RAISERROR above 18 needs WITH LOG (2754); WITH LOG writes the error log; a message number without sp_addmessage is 18054', async () => {
   const s = await session();
-  assert.equal((await s.query(`RAISERROR('fatal', 19, 1)`)).errors.map((e) => e.number), [2754]);
-  assert.equal((await s.query(`RAISERROR('logged for the DBA', 16, 1) WITH LOG`)).errors.map((e) => e.number), [50000]);
+  assert.equal(
+    (await s.query(`RAISERROR('fatal', 19, 1)`)).errors.map((e) => e.number),
+    [2754],
+  );
+  assert.equal(
+    (await s.query(`RAISERROR('logged for the DBA', 16, 1) WITH LOG`)).errors.map((e) => e.number),
+    [50000],
+  );
   assert.ok(lab.instances['SQLPRI01']!.errorLog.some((line) => line.text === 'logged for the DBA'));
-  assert.equal((await s.query(`RAISERROR(50001, 16, 1)`)).errors.map((e) => e.number), [18054]);
+  assert.equal(
+    (await s.query(`RAISERROR(50001, 16, 1)`)).errors.map((e) => e.number),
+    [18054],
+  );
   s.close();
 });
 
@@ -37,8 +49,14 @@ test('THROW: severity 16, the number and state given, the batch ends; below 5000
   const r = await s.query(`THROW 51000, 'The mirror is not synchronized.', 2;\nSELECT 'not reached'`);
   assert.equal(r.errors.map(shape), [[51000, 16, 2, 'The mirror is not synchronized.', 1]]);
   assert.equal(r.resultSets, []);
-  assert.equal((await s.query(`THROW 49999, 'low', 1`)).errors.map((e) => e.number), [35100]);
-  assert.equal((await s.query(`THROW`)).errors.map((e) => e.number), [10704]);
+  assert.equal(
+    (await s.query(`THROW 49999, 'low', 1`)).errors.map((e) => e.number),
+    [35100],
+  );
+  assert.equal(
+    (await s.query(`THROW`)).errors.map((e) => e.number),
+    [10704],
+  );
   s.close();
 });
 

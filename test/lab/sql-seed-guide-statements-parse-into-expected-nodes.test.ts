@@ -12,19 +12,26 @@ test('principal endpoint script: master key, USE + certificate, endpoint, certif
     [
       { kind: 'use', line: 1, database: 'master' },
       {
-        kind: 'createCertificate', line: 2, name: 'PRINCIPAL_cert',
+        kind: 'createCertificate',
+        line: 2,
+        name: 'PRINCIPAL_cert',
         source: { kind: 'new', subject: 'PRINCIPAL certificate', startDate: '11/25/2026', expiryDate: '11/25/2046' },
       },
     ],
-    [{
-      kind: 'createEndpoint', line: 1, name: 'Endpoint_Mirroring', state: 'STARTED',
-      tcp: { port: 1430, ip: 'ALL' },
-      mirroring: {
-        authentication: [{ kind: 'CERTIFICATE', certificate: 'PRINCIPAL_cert' }],
-        encryption: { mode: 'REQUIRED', algorithms: ['RC4'] },
-        role: 'ALL',
+    [
+      {
+        kind: 'createEndpoint',
+        line: 1,
+        name: 'Endpoint_Mirroring',
+        state: 'STARTED',
+        tcp: { port: 1430, ip: 'ALL' },
+        mirroring: {
+          authentication: [{ kind: 'CERTIFICATE', certificate: 'PRINCIPAL_cert' }],
+          encryption: { mode: 'REQUIRED', algorithms: ['RC4'] },
+          role: 'ALL',
+        },
       },
-    }],
+    ],
     [{ kind: 'backupCertificate', line: 1, name: 'PRINCIPAL_cert', file: 'C:\\Temp\\PRINCIPAL_cert.cer' }],
   ]);
 });
@@ -32,11 +39,16 @@ test('principal endpoint script: master key, USE + certificate, endpoint, certif
 test('mirror endpoint script names the mirror certificate throughout', () => {
   const batches = parseScript(MIRROR_ENDPOINT);
   assert.equal(batches[1]![1], {
-    kind: 'createCertificate', line: 2, name: 'MIRROR_cert',
+    kind: 'createCertificate',
+    line: 2,
+    name: 'MIRROR_cert',
     source: { kind: 'new', subject: 'MIRROR certificate', startDate: '11/25/2026', expiryDate: '11/25/2046' },
   });
   const endpoint = batches[2]![0]!;
-  assert.is(endpoint.kind === 'createEndpoint' && endpoint.mirroring.authentication?.[0]?.kind === 'CERTIFICATE' && endpoint.mirroring.authentication[0].certificate, 'MIRROR_cert');
+  assert.is(
+    endpoint.kind === 'createEndpoint' && endpoint.mirroring.authentication?.[0]?.kind === 'CERTIFICATE' && endpoint.mirroring.authentication[0].certificate,
+    'MIRROR_cert',
+  );
   assert.equal(batches[3], [{ kind: 'backupCertificate', line: 1, name: 'MIRROR_cert', file: 'C:\\Temp\\MIRROR_cert.cer' }]);
 });
 
@@ -47,14 +59,28 @@ test('principal user script: login, user, imported certificate, CONNECT on the e
       { kind: 'createLogin', line: 2, name: 'MIRROR_login', source: { kind: 'password', password: 'Patriot12##', options: {} } },
     ],
     [{ kind: 'createUser', line: 1, name: 'MIRROR_user', source: { kind: 'login', login: 'MIRROR_login' } }],
-    [{
-      kind: 'createCertificate', line: 1, name: 'MIRROR_cert', authorization: 'MIRROR_user',
-      source: { kind: 'file', path: 'C:\\Temp\\MIRROR_cert.cer' },
-    }],
-    [{
-      kind: 'permission', line: 1, action: 'GRANT', permissions: ['CONNECT'], on: { class: 'ENDPOINT', name: ['Endpoint_Mirroring'] },
-      principals: ['MIRROR_login'], withGrantOption: false, grantOptionFor: false, cascade: false,
-    }],
+    [
+      {
+        kind: 'createCertificate',
+        line: 1,
+        name: 'MIRROR_cert',
+        authorization: 'MIRROR_user',
+        source: { kind: 'file', path: 'C:\\Temp\\MIRROR_cert.cer' },
+      },
+    ],
+    [
+      {
+        kind: 'permission',
+        line: 1,
+        action: 'GRANT',
+        permissions: ['CONNECT'],
+        on: { class: 'ENDPOINT', name: ['Endpoint_Mirroring'] },
+        principals: ['MIRROR_login'],
+        withGrantOption: false,
+        grantOptionFor: false,
+        cascade: false,
+      },
+    ],
   ]);
 });
 

@@ -18,7 +18,8 @@ async function session(): Promise<InProcessSession> {
   if (!('query' in s)) throw new Error(s.message);
   return s;
 }
-const ERROR_ROW = 'SELECT ERROR_NUMBER() AS n, ERROR_SEVERITY() AS sev, ERROR_STATE() AS st, ERROR_LINE() AS line, ERROR_PROCEDURE() AS proc_name, ERROR_MESSAGE() AS msg';
+const ERROR_ROW =
+  'SELECT ERROR_NUMBER() AS n, ERROR_SEVERITY() AS sev, ERROR_STATE() AS st, ERROR_LINE() AS line, ERROR_PROCEDURE() AS proc_name, ERROR_MESSAGE() AS msg';
 
 let lab: TestLab | undefined;
 test.after(async () => {
@@ -37,7 +38,10 @@ BEGIN CATCH
 END CATCH
 SELECT 'after' AS step, ERROR_NUMBER() AS outside`);
   assert.equal(r.errors, [], 'a caught error is not sent to the client');
-  assert.equal(r.resultSets.map((set) => set.rows), [[['before']], [[50000, 16, 7, 3, null, 'The mirror is not synchronized.']], [['after', null]]]);
+  assert.equal(
+    r.resultSets.map((set) => set.rows),
+    [[['before']], [[50000, 16, 7, 3, null, 'The mirror is not synchronized.']], [['after', null]]],
+  );
   s.close();
 });
 
@@ -76,7 +80,10 @@ BEGIN CATCH
   SELECT ERROR_NUMBER() AS n, ERROR_MESSAGE() AS m, ERROR_STATE() AS st;
 END CATCH`);
   assert.equal(r.errors, []);
-  assert.equal(r.resultSets.map((set) => set.rows), [[['inner']], [['in the catch']], [['inner']], [[50000, 'from the inner catch', 3]]]);
+  assert.equal(
+    r.resultSets.map((set) => set.rows),
+    [[['inner']], [['in the catch']], [['inner']], [[50000, 'from the inner catch', 3]]],
+  );
   s.close();
 });
 
@@ -90,8 +97,14 @@ BEGIN CATCH
   THROW;
 END CATCH
 SELECT 'not reached'`);
-  assert.equal(r.errors.map((e) => [e.number, e.class, e.state]), [[15151, 16, 1]]);
-  assert.equal(r.messages.map((m) => m.message), ['logging it', r.errors[0]!.message]);
+  assert.equal(
+    r.errors.map((e) => [e.number, e.class, e.state]),
+    [[15151, 16, 1]],
+  );
+  assert.equal(
+    r.messages.map((m) => m.message),
+    ['logging it', r.errors[0]!.message],
+  );
   assert.equal(r.resultSets, []);
   s.close();
 });
@@ -99,11 +112,17 @@ SELECT 'not reached'`);
 test('not caught: severity 10 or less passes as a message; a name-resolution error at the TRY level is sent and ends the batch, but from sp_executesql it is caught; a syntax error fails the batch', async () => {
   const s = await session();
   const info = await s.query(`BEGIN TRY RAISERROR('only information', 10, 1); SELECT 'still in TRY' AS s; END TRY BEGIN CATCH SELECT 'caught' AS s; END CATCH`);
-  assert.equal(info.messages.map((m) => [m.number, m.class]), [[50000, 10]]);
+  assert.equal(
+    info.messages.map((m) => [m.number, m.class]),
+    [[50000, 10]],
+  );
   assert.equal(info.resultSets[0]?.rows, [['still in TRY']]);
 
   const sameLevel = await s.query(`BEGIN TRY SELECT * FROM dbo.NoSuchTable; END TRY BEGIN CATCH SELECT 'caught' AS s; END CATCH\nSELECT 'after' AS s`);
-  assert.equal(sameLevel.errors.map((e) => e.number), [208]);
+  assert.equal(
+    sameLevel.errors.map((e) => e.number),
+    [208],
+  );
   assert.equal(sameLevel.resultSets, []);
 
   const lower = await s.query(`BEGIN TRY EXEC sp_executesql N'SELECT * FROM dbo.NoSuchTable'; END TRY BEGIN CATCH ${ERROR_ROW}; END CATCH`);
@@ -111,18 +130,31 @@ test('not caught: severity 10 or less passes as a message; a name-resolution err
   assert.equal(lower.resultSets[0]?.rows, [[208, 16, 1, 1, null, "Invalid object name 'dbo.NoSuchTable'."]]);
 
   const syntax = await s.query(`BEGIN TRY SELEKT 1; END TRY BEGIN CATCH SELECT 'caught' AS s; END CATCH`);
-  assert.equal(syntax.errors.map((e) => e.number), [102]);
+  assert.equal(
+    syntax.errors.map((e) => e.number),
+    [102],
+  );
   assert.equal(syntax.resultSets, []);
 
   const between = await s.query(`BEGIN TRY SELECT 1 AS one; END TRY SELECT 2 AS two; BEGIN CATCH SELECT 3 AS three; END CATCH`);
-  assert.equal(between.errors.map((e) => e.number), [102], 'nothing may come between END TRY and BEGIN CATCH');
+  assert.equal(
+    between.errors.map((e) => e.number),
+    [102],
+    'nothing may come between END TRY and BEGIN CATCH',
+  );
   s.close();
 });
 
 test('XACT_STATE(): 0 with no transaction, 1 committable; under XACT_ABORT a caught error dooms it (-1): writes and COMMIT are 3930, a savepoint rollback 3931, ROLLBACK ends it', async () => {
   const s = await session();
-  const ok = await s.query(`BEGIN TRAN; BEGIN TRY RAISERROR('x', 16, 1); END TRY BEGIN CATCH SELECT XACT_STATE() AS xs, @@TRANCOUNT AS tc; END CATCH COMMIT; SELECT XACT_STATE() AS xs`);
-  assert.equal(ok.resultSets.map((set) => set.rows), [[[1, 1]], [[0]]], 'without XACT_ABORT the transaction stays committable');
+  const ok = await s.query(
+    `BEGIN TRAN; BEGIN TRY RAISERROR('x', 16, 1); END TRY BEGIN CATCH SELECT XACT_STATE() AS xs, @@TRANCOUNT AS tc; END CATCH COMMIT; SELECT XACT_STATE() AS xs`,
+  );
+  assert.equal(
+    ok.resultSets.map((set) => set.rows),
+    [[[1, 1]], [[0]]],
+    'without XACT_ABORT the transaction stays committable',
+  );
 
   const commit = await s.query(`SET XACT_ABORT ON;
 BEGIN TRAN;
@@ -135,8 +167,15 @@ BEGIN CATCH
   COMMIT;
   SELECT 'not reached' AS s;
 END CATCH`);
-  assert.equal(commit.resultSets.map((set) => set.rows), [[[-1, 1]]]);
-  assert.equal(commit.errors.map((e) => e.number), [3930], 'COMMIT of a doomed transaction is refused, and XACT_ABORT ends the batch');
+  assert.equal(
+    commit.resultSets.map((set) => set.rows),
+    [[[-1, 1]]],
+  );
+  assert.equal(
+    commit.errors.map((e) => e.number),
+    [3930],
+    'COMMIT of a doomed transaction is refused, and XACT_ABORT ends the batch',
+  );
   const gone = await s.query(`SELECT @@TRANCOUNT AS tc, (SELECT COUNT(*) FROM sys.server_principals WHERE name = 'doomed_login') AS logins`);
   assert.equal(gone.resultSets[0]?.rows, [[0, 0]], 'rolled back: the login created in the TRY is gone');
 
@@ -155,7 +194,11 @@ BEGIN CATCH
   SELECT XACT_STATE() AS xs, @@TRANCOUNT AS tc;
 END CATCH`);
   assert.equal(statements.resultSets[0]?.rows, [[-1, 1]]);
-  assert.equal(statements.errors.map((e) => e.number), [3930, 3931, 3930, 3998], 'write 3930, savepoint 3931, COMMIT 3930, then rolled back at the batch end');
+  assert.equal(
+    statements.errors.map((e) => e.number),
+    [3930, 3931, 3930, 3998],
+    'write 3930, savepoint 3931, COMMIT 3930, then rolled back at the batch end',
+  );
   const after = await s.query(`SELECT XACT_STATE() AS xs, (SELECT COUNT(*) FROM sys.server_principals WHERE name = 'another_login') AS logins`);
   assert.equal(after.resultSets[0]?.rows, [[0, 0]]);
   await s.query('SET XACT_ABORT OFF');
@@ -166,7 +209,10 @@ test('an uncommittable transaction left open at the end of the batch is rolled b
   const s = await session();
   const r = await s.query(`SET XACT_ABORT ON; BEGIN TRAN; BEGIN TRY THROW 50001, 'x', 1; END TRY BEGIN CATCH SELECT XACT_STATE() AS xs; END CATCH`);
   assert.equal(r.resultSets[0]?.rows, [[-1]]);
-  assert.equal(r.errors.map((e) => e.number), [3998]);
+  assert.equal(
+    r.errors.map((e) => e.number),
+    [3998],
+  );
   assert.equal((await s.query('SELECT @@TRANCOUNT AS tc')).resultSets[0]?.rows, [[0]]);
   s.close();
 });
@@ -180,9 +226,19 @@ test('through FreeTDS tsql and the mssql driver: the CATCH block answers, nothin
 
   const pool = await new sql.ConnectionPool(lab.mssqlConfig('SQLPRI01', 'trust')).connect();
   try {
-    const result = await pool.request().query(`SET XACT_ABORT ON; BEGIN TRAN; BEGIN TRY THROW 51000, 'boom', 4; END TRY BEGIN CATCH SELECT ERROR_NUMBER() AS n, ERROR_STATE() AS st, XACT_STATE() AS xs; ROLLBACK; END CATCH`);
+    const result = await pool
+      .request()
+      .query(
+        `SET XACT_ABORT ON; BEGIN TRAN; BEGIN TRY THROW 51000, 'boom', 4; END TRY BEGIN CATCH SELECT ERROR_NUMBER() AS n, ERROR_STATE() AS st, XACT_STATE() AS xs; ROLLBACK; END CATCH`,
+      );
     assert.equal(result.recordset, [{ n: 51000, st: 4, xs: -1 }]);
-    const rethrown = await pool.request().query(`BEGIN TRY THROW 51000, 'boom', 4; END TRY BEGIN CATCH THROW; END CATCH`).then(() => undefined, (error: Error & { number?: number; state?: number }) => error);
+    const rethrown = await pool
+      .request()
+      .query(`BEGIN TRY THROW 51000, 'boom', 4; END TRY BEGIN CATCH THROW; END CATCH`)
+      .then(
+        () => undefined,
+        (error: Error & { number?: number; state?: number }) => error,
+      );
     assert.equal([rethrown?.number, rethrown?.state], [51000, 4]);
   } finally {
     await pool.close();

@@ -19,7 +19,11 @@ test('IIF and CONCAT on 2008 R2: Msg 195 on their line and nothing runs; on 2012
   const old = await session('2008R2');
   for (const sql of ["SELECT 1 AS before\nSELECT IIF(1 = 1, 'a', 'b')", "SELECT 1 AS before\nSELECT CONCAT('a', 1)"]) {
     const r = await old.query(sql);
-    assert.equal(r.errors.map((e) => [e.number, e.class, e.line]), [[195, 15, 2]], sql);
+    assert.equal(
+      r.errors.map((e) => [e.number, e.class, e.line]),
+      [[195, 15, 2]],
+      sql,
+    );
     assert.equal(r.resultSets, [], 'a compile error fails the whole batch');
   }
   assert.equal((await old.query("SELECT 'IIF(' AS text_is_fine")).errors, []);

@@ -24,7 +24,14 @@ test('CREATE DATABASE puts its files on the host; a second one is 1801; DROP rem
 test('DROP refuses a database in use (3702); OFFLINE/ONLINE; SIMPLE breaks the log chain', async () => {
   const lab = twoHostLab();
   const env = testEnv(lab, 'SQLPRI01');
-  lab.instances.SQLPRI01!.programs.push({ spid: 70, programName: 'Patriot', hostName: 'APP01', loginName: 'patriot', database: 'Patriot', loginTime: '2026-03-01T09:00:00Z' });
+  lab.instances.SQLPRI01!.programs.push({
+    spid: 70,
+    programName: 'Patriot',
+    hostName: 'APP01',
+    loginName: 'patriot',
+    database: 'Patriot',
+    loginTime: '2026-03-01T09:00:00Z',
+  });
   assert.is((await failure(() => dropDatabase(env, 'Patriot'))).number, 3702);
   lab.instances.SQLPRI01!.programs = [];
   setOnline(env, 'Patriot', false);
@@ -57,7 +64,13 @@ test('HEADERONLY lists every set of the media; VERIFYONLY checks a position', as
   assert.ok(rows && rows.kind === 'rows');
   if (rows?.kind !== 'rows') return;
   const col = (name: string) => rows.columns.findIndex((c) => c.name === name);
-  assert.equal(rows.rows.map((r) => [r[col('Position')], r[col('BackupTypeDescription')]]), [[1, 'Database'], [2, 'Transaction Log']]);
+  assert.equal(
+    rows.rows.map((r) => [r[col('Position')], r[col('BackupTypeDescription')]]),
+    [
+      [1, 'Database'],
+      [2, 'Transaction Log'],
+    ],
+  );
   restoreVerifyOnly(env, 'C:\\Backup\\p.bak', 2);
   assert.ok(env.messages.some((m) => m.number === 3262 && m.message === 'The backup set on file 2 is valid.'));
   const missing = await failure(() => restoreVerifyOnly(env, 'C:\\Backup\\p.bak', 3));

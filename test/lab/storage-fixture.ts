@@ -39,7 +39,13 @@ export function instance(name: string, host: string, tdsPort: number): InstanceS
     tdsPort,
     version: '2019',
     edition: 'Enterprise',
-    service: { serviceName: 'MSSQLSERVER', account: `LAB\\svc_${host.toLowerCase()}`, status: 'Running', processId: 4000 + tdsPort, lastStartupTime: '2026-01-01T00:00:00.000Z' },
+    service: {
+      serviceName: 'MSSQLSERVER',
+      account: `LAB\\svc_${host.toLowerCase()}`,
+      status: 'Running',
+      processId: 4000 + tdsPort,
+      lastStartupTime: '2026-01-01T00:00:00.000Z',
+    },
     logins: {},
     serverRoleMembers: {},
     databases: {},
@@ -59,7 +65,10 @@ export function twoHostLab(): LabState {
     instances: {},
     faults: {},
   };
-  for (const [host, port] of [['SQLPRI01', 14331], ['SQLMIR01', 14332]] as const) {
+  for (const [host, port] of [
+    ['SQLPRI01', 14331],
+    ['SQLMIR01', 14332],
+  ] as const) {
     lab.hosts[host] = { name: host, files: {}, shares: { BACKUP: 'C:\\Backup' }, directories: ['C:\\BACKUP', 'C:\\DATA', 'C:\\TEMP'] };
     lab.instances[host] = instance(host, host, port);
     lab.faults[host] = { down: false, isolated: false, slowMs: 0 };
@@ -89,7 +98,15 @@ export function testEnv(lab: LabState, instanceName: string, options: { spid?: n
   const env: TestEnv = {
     lab,
     instance: lab.instances[instanceName]!,
-    session: { spid: options.spid ?? 55, login: 'sa', hostName: 'test', appName: 'uvu', clientLibrary: 'test', database: options.database ?? 'master', encryption: 'off' },
+    session: {
+      spid: options.spid ?? 55,
+      login: 'sa',
+      hostName: 'test',
+      appName: 'uvu',
+      clientLibrary: 'test',
+      database: options.database ?? 'master',
+      encryption: 'off',
+    },
     line: 1,
     emit: (item) => {
       items.push(item);

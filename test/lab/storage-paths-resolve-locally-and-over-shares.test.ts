@@ -20,7 +20,10 @@ test('a UNC path reaches the other host through its share, FQDN included', () =>
   assert.is(r.host.name, 'SQLMIR01');
   assert.is(r.localPath, 'C:\\Backup\\x.cer');
   assert.ok(fileExists(lab, 'SQLMIR01', 'C:\\BACKUP\\X.CER'));
-  assert.equal(listDirectory(lab, 'SQLMIR01', 'C:\\Backup').files.map((f) => f.path), ['C:\\Backup\\x.cer']);
+  assert.equal(
+    listDirectory(lab, 'SQLMIR01', 'C:\\Backup').files.map((f) => f.path),
+    ['C:\\Backup\\x.cer'],
+  );
 });
 
 function osError(fn: () => unknown): number {
@@ -35,16 +38,38 @@ function osError(fn: () => unknown): number {
 
 test('errors an OS would give', () => {
   const lab = twoHostLab();
-  assert.is(osError(() => readFile(lab, 'SQLPRI01', 'C:\\Temp\\none.cer')), 2);
-  assert.is(osError(() => writeFile(lab, 'SQLPRI01', 'C:\\NoSuchDir\\a.cer', cert)), 3);
-  assert.is(osError(() => readFile(lab, 'SQLPRI01', '\\\\NOHOST\\backup\\a.bak')), 53);
-  assert.is(osError(() => readFile(lab, 'SQLPRI01', '\\\\SQLMIR01\\noshare\\a.bak')), 67);
+  assert.is(
+    osError(() => readFile(lab, 'SQLPRI01', 'C:\\Temp\\none.cer')),
+    2,
+  );
+  assert.is(
+    osError(() => writeFile(lab, 'SQLPRI01', 'C:\\NoSuchDir\\a.cer', cert)),
+    3,
+  );
+  assert.is(
+    osError(() => readFile(lab, 'SQLPRI01', '\\\\NOHOST\\backup\\a.bak')),
+    53,
+  );
+  assert.is(
+    osError(() => readFile(lab, 'SQLPRI01', '\\\\SQLMIR01\\noshare\\a.bak')),
+    67,
+  );
   lab.faults.SQLMIR01!.down = true;
-  assert.is(osError(() => writeFile(lab, 'SQLPRI01', '\\\\SQLMIR01\\backup\\a.cer', cert)), 53);
+  assert.is(
+    osError(() => writeFile(lab, 'SQLPRI01', '\\\\SQLMIR01\\backup\\a.cer', cert)),
+    53,
+  );
   lab.faults.SQLMIR01!.down = false;
   lab.faults.SQLMIR01!.isolated = true;
-  assert.is(osError(() => writeFile(lab, 'SQLPRI01', '\\\\SQLMIR01\\backup\\a.cer', cert)), 53);
-  assert.is(osError(() => writeFile(lab, 'SQLMIR01', '\\\\SQLMIR01\\backup\\a.cer', cert)), 0, 'own share stays reachable');
+  assert.is(
+    osError(() => writeFile(lab, 'SQLPRI01', '\\\\SQLMIR01\\backup\\a.cer', cert)),
+    53,
+  );
+  assert.is(
+    osError(() => writeFile(lab, 'SQLMIR01', '\\\\SQLMIR01\\backup\\a.cer', cert)),
+    0,
+    'own share stays reachable',
+  );
 });
 
 test('makeDirectory creates every level', () => {

@@ -41,7 +41,10 @@ test('dates: datetime rounds to 1/300 s, datetime2 keeps its scale, time and dat
 });
 
 test('uniqueidentifier stores its first three groups little-endian', () => {
-  assert.equal([...guidToBytes('00112233-4455-6677-8899-AABBCCDDEEFF')], [0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]);
+  assert.equal(
+    [...guidToBytes('00112233-4455-6677-8899-AABBCCDDEEFF')],
+    [0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff],
+  );
   assert.is(roundTrip({ type: 'uniqueidentifier' }, '{00112233-4455-6677-8899-aabbccddeeff}'), '00112233-4455-6677-8899-AABBCCDDEEFF');
 });
 
@@ -78,16 +81,24 @@ test('LOGIN7 fields and the obfuscated password are read back', () => {
 
 test('the assembler joins packets split anywhere, lets ATTENTION through between them, and enforces its limit', () => {
   const assembler = new MessageAssembler(() => 10_000);
-  const wire = Buffer.concat([
-    packet(0x01, 0x00, Buffer.from('abc')),
-    packet(0x06, 0x01, Buffer.alloc(0)),
-    packet(0x01, 0x01, Buffer.from('def')),
-  ]);
+  const wire = Buffer.concat([packet(0x01, 0x00, Buffer.from('abc')), packet(0x06, 0x01, Buffer.alloc(0)), packet(0x01, 0x01, Buffer.from('def'))]);
   const messages = [...wire].flatMap((byte) => assembler.push(Buffer.from([byte])));
-  assert.equal(messages.map((m) => [m.type, m.payload.toString()]), [[0x06, ''], [0x01, 'abcdef']]);
+  assert.equal(
+    messages.map((m) => [m.type, m.payload.toString()]),
+    [
+      [0x06, ''],
+      [0x01, 'abcdef'],
+    ],
+  );
   const small = new MessageAssembler(() => 5);
-  assert.throws(() => small.push(packet(0x01, 0x00, Buffer.alloc(6))), (e: unknown) => e instanceof TdsProtocolError);
-  assert.throws(() => new MessageAssembler(() => 100).push(Buffer.concat([packet(0x01, 0, Buffer.from('a')), packet(0x03, 1, Buffer.from('b'))])), /inside a 0x1 message/);
+  assert.throws(
+    () => small.push(packet(0x01, 0x00, Buffer.alloc(6))),
+    (e: unknown) => e instanceof TdsProtocolError,
+  );
+  assert.throws(
+    () => new MessageAssembler(() => 100).push(Buffer.concat([packet(0x01, 0, Buffer.from('a')), packet(0x03, 1, Buffer.from('b'))])),
+    /inside a 0x1 message/,
+  );
 });
 
 test.run();

@@ -17,7 +17,8 @@ async function open(tdsVersion: string): Promise<OdbcConnection> {
   assert.equal(c.connected, { connected: true });
   return c;
 }
-const loginExists = async (c: OdbcConnection, name: string) => ((await c.run('query', 'SELECT name FROM sys.server_principals WHERE name = ?', name)).rows ?? []).length === 1;
+const loginExists = async (c: OdbcConnection, name: string) =>
+  ((await c.run('query', 'SELECT name FROM sys.server_principals WHERE name = ?', name)).rows ?? []).length === 1;
 
 test.before(async () => {
   lab = await startTestLab({ inProcess: true });
@@ -30,7 +31,9 @@ test.after(async () => {
 for (const tdsVersion of ['7.4', '7.1']) {
   test(`TDS ${tdsVersion}: NVARCHAR, INT and long-string parameters bind and come back`, async () => {
     const c = await open(tdsVersion);
-    assert.equal(await c.run('query', 'SELECT name FROM sys.databases WHERE name = ? OR database_id = ? ORDER BY database_id', 'Patriot', 1), { rows: [['master'], ['Patriot']] });
+    assert.equal(await c.run('query', 'SELECT name FROM sys.databases WHERE name = ? OR database_id = ? ORDER BY database_id', 'Patriot', 1), {
+      rows: [['master'], ['Patriot']],
+    });
     const long = 'é'.repeat(6000);
     assert.equal(await c.run('query', 'SELECT LEN(?) AS n, ? AS s', long, 'short'), { rows: [[6000, 'short']] });
   });
@@ -49,7 +52,11 @@ for (const tdsVersion of ['7.4', '7.1']) {
 
   test(`TDS ${tdsVersion}: a parameterised TRY…CATCH answers from its CATCH block inside the open transaction (XACT_STATE 1)`, async () => {
     const c = await open(tdsVersion);
-    const caught = await c.run('query', `BEGIN TRY EXEC sp_addsrvrolemember ?, N'sysadmin' END TRY BEGIN CATCH SELECT ERROR_NUMBER() AS n, XACT_STATE() AS xs END CATCH`, 'nobody');
+    const caught = await c.run(
+      'query',
+      `BEGIN TRY EXEC sp_addsrvrolemember ?, N'sysadmin' END TRY BEGIN CATCH SELECT ERROR_NUMBER() AS n, XACT_STATE() AS xs END CATCH`,
+      'nobody',
+    );
     assert.equal(caught, { rows: [[15151, 1]] });
     assert.equal(await c.run('rollback'), { ok: true });
   });

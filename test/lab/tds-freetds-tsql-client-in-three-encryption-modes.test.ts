@@ -46,9 +46,28 @@ function runTsql(serverName: string, script: string): Promise<{ out: string; err
   });
 }
 
-const SCRIPT = ['select multi', 'go', 'raise error', 'go', 'select types', 'go', 'use otherdb', 'go', 'select db_name()', 'go', 'progress then rows', 'go', 'exit', ''].join('\n');
+const SCRIPT = [
+  'select multi',
+  'go',
+  'raise error',
+  'go',
+  'select types',
+  'go',
+  'use otherdb',
+  'go',
+  'select db_name()',
+  'go',
+  'progress then rows',
+  'go',
+  'exit',
+  '',
+].join('\n');
 
-for (const [encryption, expected] of [['off', 'off'], ['request', 'login-only'], ['require', 'tls']] as const) {
+for (const [encryption, expected] of [
+  ['off', 'off'],
+  ['request', 'login-only'],
+  ['require', 'tls'],
+] as const) {
   test(`tsql with encryption = ${encryption}: logs in (${expected}), renders results, prints errors as Msg N (severity S, state T)`, async () => {
     const before = server.handler.batches.length;
     const { out, err, code } = await runTsql(`lab_${encryption}`, SCRIPT);
@@ -58,7 +77,17 @@ for (const [encryption, expected] of [['off', 'off'], ['request', 'login-only'],
     const typesRow = out.split('\n').find((line) => line.startsWith('-2147483648\t'));
     assert.ok(typesRow, out);
     const cells = typesRow.split('\t');
-    assert.equal(cells.slice(0, 9), ['-2147483648', '-32768', '255', '-9223372036854775808', '1', '1.5000000000000001e+300', '0.5', '12345678.90', '123456789012345678901234.5678']);
+    assert.equal(cells.slice(0, 9), [
+      '-2147483648',
+      '-32768',
+      '255',
+      '-9223372036854775808',
+      '1',
+      '1.5000000000000001e+300',
+      '0.5',
+      '12345678.90',
+      '123456789012345678901234.5678',
+    ]);
     assert.equal(cells.slice(9, 15), ['héllo ✓', 'café €', 'ab   ', 'xy   ', '000102ff', '09000000']);
     // tsql converts UTF-16 as it reads: about one run in three, when a network read ends inside a
     // UTF-16 code unit of the 40,000-byte PLP value, it prints that one character as two U+FFFD
@@ -66,7 +95,13 @@ for (const [encryption, expected] of [['off', 'off'], ['request', 'login-only'],
     // else — a lost, added or moved character — still fails.
     const big = cells[15] ?? '';
     assert.ok(big === BIG_TEXT || big.replace('\uFFFD\uFFFD', 'é') === BIG_TEXT, `nvarchar(max) arrives whole (${big.length} characters)`);
-    assert.equal(cells.slice(18), ['Feb 29 2024 11:59PM', 'Feb  3 2001 04:05AM', 'Jan  1 2000 12:00AM', 'Jun 15 2030 12:00PM', '6F9619FF-8B86-D011-B42D-00C04FC964FF']);
+    assert.equal(cells.slice(18), [
+      'Feb 29 2024 11:59PM',
+      'Feb  3 2001 04:05AM',
+      'Jan  1 2000 12:00AM',
+      'Jun 15 2030 12:00PM',
+      '6F9619FF-8B86-D011-B42D-00C04FC964FF',
+    ]);
     assert.match(out, /(?:^|> )db\notherdb\n/m, 'USE switched the session database');
     assert.match(err, /50 percent processed\./, 'a message streamed ahead of its response');
     assert.match(out, /(?:^|> )done\nyes\n\(1 row affected\)/m, 'the rows after it');

@@ -22,11 +22,17 @@ test.after(async () => {
 
 test('jTDS without TLS sends LOGIN7 first and is logged in, unencrypted', async () => {
   assert.equal(plain.connected, ['CONNECTED']);
-  assert.equal(await plain.run('Q', 'SELECT encrypt_option FROM sys.dm_exec_connections WHERE session_id = @@SPID'), ['COLS\tencrypt_option:nvarchar', 'ROW\tFALSE']);
+  assert.equal(await plain.run('Q', 'SELECT encrypt_option FROM sys.dm_exec_connections WHERE session_id = @@SPID'), [
+    'COLS\tencrypt_option:nvarchar',
+    'ROW\tFALSE',
+  ]);
 });
 
-test('the login speaks the TDS version jTDS asked for (7.1 = 0x71000001), not the instance\'s 7.4', async () => {
-  assert.equal(await plain.run('Q', 'SELECT protocol_version FROM sys.dm_exec_connections WHERE session_id = @@SPID'), ['COLS\tprotocol_version:int', `ROW\t${0x71000001}`]);
+test("the login speaks the TDS version jTDS asked for (7.1 = 0x71000001), not the instance's 7.4", async () => {
+  assert.equal(await plain.run('Q', 'SELECT protocol_version FROM sys.dm_exec_connections WHERE session_id = @@SPID'), [
+    'COLS\tprotocol_version:int',
+    `ROW\t${0x71000001}`,
+  ]);
 });
 
 test('TDS 7.1: datetime2 arrives as nvarchar and nvarchar(max) as ntext, values intact', async () => {
@@ -53,7 +59,10 @@ test('PRINT reaches jTDS as a warning; an error as SQLException with its number'
 // The last cases reconnect the same JVM with other URL properties.
 test('jTDS with ssl=require negotiates TLS in PRELOGIN and runs batches over it', async () => {
   assert.equal(await plain.run('CONNECT', ';ssl=require'), ['CONNECTED']);
-  assert.equal(await plain.run('Q', 'SELECT encrypt_option FROM sys.dm_exec_connections WHERE session_id = @@SPID'), ['COLS\tencrypt_option:nvarchar', 'ROW\tTRUE']);
+  assert.equal(await plain.run('Q', 'SELECT encrypt_option FROM sys.dm_exec_connections WHERE session_id = @@SPID'), [
+    'COLS\tencrypt_option:nvarchar',
+    'ROW\tTRUE',
+  ]);
   assert.equal(await plain.run('P', 'SELECT name FROM sys.databases WHERE database_id = ?', 'i:4'), ['COLS\tname:nvarchar', 'ROW\tmsdb']);
 });
 

@@ -18,7 +18,10 @@ for (const mode of MODES) {
     const progress: string[] = [];
     request.on('info', (info: { message: string }) => progress.push(info.message));
     const before = server.handler.aborted.length;
-    const running = request.batch('waitfor progress').then(() => undefined, (e: unknown) => e);
+    const running = request.batch('waitfor progress').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     // The progress message is streamed before the statement ends: cancel once it has arrived.
     await waitFor(() => progress.length > 0, 'the streamed progress message');
     request.cancel();
@@ -33,7 +36,13 @@ for (const mode of MODES) {
   test(`${mode}: requestTimeout → ATTENTION → ETIMEOUT, connection reusable`, async () => {
     const pool = await server.connect(mode, { pool: { min: 0, max: 1 }, requestTimeout: 300 });
     const before = server.handler.aborted.length;
-    const error = await pool.request().query('waitfor silent').then(() => undefined, (e: unknown) => e as { code?: string });
+    const error = await pool
+      .request()
+      .query('waitfor silent')
+      .then(
+        () => undefined,
+        (e: unknown) => e as { code?: string },
+      );
     assert.is(error?.code, 'ETIMEOUT');
     assert.is(server.handler.aborted.length, before + 1);
     assert.equal((await pool.request().query('select multi')).rowsAffected, [1, 2, 3]);
@@ -49,7 +58,10 @@ test('cancel while the "slow" fault delays the response never runs the handler',
   try {
     const request = pool.request();
     const reads = server.delay.reads;
-    const running = request.batch('select multi').then(() => undefined, (e: unknown) => e as { code?: string });
+    const running = request.batch('select multi').then(
+      () => undefined,
+      (e: unknown) => e as { code?: string },
+    );
     await waitFor(() => server.delay.reads > reads, 'the request to reach the listener');
     request.cancel();
     assert.is((await running)?.code, 'ECANCEL');

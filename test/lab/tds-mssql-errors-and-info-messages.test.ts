@@ -44,7 +44,10 @@ for (const mode of MODES) {
     const infos: Array<{ number: number; message: string; class: number }> = [];
     request.on('info', (info: { number: number; message: string; class: number }) => infos.push(info));
     await request.batch('print info');
-    assert.equal(infos.map((i) => [i.number, i.message, i.class]), [[0, 'Hello from the lab.', 0]]);
+    assert.equal(
+      infos.map((i) => [i.number, i.message, i.class]),
+      [[0, 'Hello from the lab.', 0]],
+    );
   });
 }
 

@@ -25,7 +25,8 @@ function lastParams(): Map<string, unknown> {
 for (const mode of MODES) {
   test(`${mode}: sp_executesql parameters of every type reach the handler decoded`, async () => {
     const pool = await server.connect(mode);
-    const request = pool.request()
+    const request = pool
+      .request()
       .input('i', sql.Int, -123456)
       .input('si', sql.SmallInt, -300)
       .input('ti', sql.TinyInt, 200)
@@ -88,7 +89,11 @@ for (const mode of MODES) {
 
 test('a stored procedure RPC by name reaches the handler as EXEC text with its parameters', async () => {
   const pool = await server.connect('plain');
-  const error = await pool.request().input('database_name', sql.NVarChar(128), 'Patriot').execute('msdb.dbo.sp_dbmmonitorresults').catch((e: unknown) => e);
+  const error = await pool
+    .request()
+    .input('database_name', sql.NVarChar(128), 'Patriot')
+    .execute('msdb.dbo.sp_dbmmonitorresults')
+    .catch((e: unknown) => e);
   const batch = server.handler.batches.at(-1);
   assert.is(batch?.sql, 'EXEC msdb.dbo.sp_dbmmonitorresults @database_name = @database_name');
   assert.is(batch?.params.get('@database_name'), 'Patriot');

@@ -29,7 +29,10 @@ for (const mode of MODES) {
   test(`${mode}: a wrong password fails with ELOGIN and 18456's message, and the socket is closed`, async () => {
     const open = server.listener.connectionCount();
     const pool = new sql.ConnectionPool(server.config(mode, { password: 'wrong' }));
-    const error = await pool.connect().then(() => undefined, (e: unknown) => e as { code?: string; message?: string });
+    const error = await pool.connect().then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; message?: string },
+    );
     assert.is(error?.code, 'ELOGIN');
     assert.is(error?.message, "Login failed for user 'sa'.");
     await waitFor(() => server.listener.connectionCount() === open, 'the failed connection to close');
@@ -53,7 +56,10 @@ test('closing the client calls handler.disconnect with the session; dropConnecti
     assert.is(own.listener.connectionCount(), 1);
     own.listener.dropConnections();
     await waitFor(() => own.listener.connectionCount() === 0, 'dropped connections');
-    assert.ok(own.handler.disconnected.some((s) => s.spid === otherSpid), 'the dropped session was disconnected');
+    assert.ok(
+      own.handler.disconnected.some((s) => s.spid === otherSpid),
+      'the dropped session was disconnected',
+    );
   } finally {
     await own.close();
   }

@@ -44,7 +44,10 @@ for (const mode of MODES) {
     const result = await pool.request().query('select types');
     assert.is(result.recordset.length, 2);
     checkTypes(result.recordset[0] as Record<string, unknown>, mode);
-    assert.ok(Object.values(result.recordset[1] as object).every((v) => v === null), 'second row is all NULL');
+    assert.ok(
+      Object.values(result.recordset[1] as object).every((v) => v === null),
+      'second row is all NULL',
+    );
     const columns = result.recordset.columns;
     assert.is(columns.nv?.length, 100, 'nvarchar(50) declares 100 bytes, as SQL Server does');
     assert.is(columns.d?.precision, 10);

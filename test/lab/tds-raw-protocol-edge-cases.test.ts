@@ -122,7 +122,10 @@ test('responses are split at the negotiated packet size', async () => {
   const reply = (await client.next())!;
   assert.ok(reply.packets.length > 80, `a ~70 KB response in 512-byte packets (${reply.packets.length})`);
   assert.ok(reply.packets.every((p) => p.length <= 512));
-  assert.ok(reply.packets.slice(0, -1).every((p) => p[1] === 0), 'only the last packet carries EOM');
+  assert.ok(
+    reply.packets.slice(0, -1).every((p) => p[1] === 0),
+    'only the last packet carries EOM',
+  );
   client.close();
 });
 

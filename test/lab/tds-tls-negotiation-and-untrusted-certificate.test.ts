@@ -16,7 +16,10 @@ test.after(async () => {
 
 test('TDS 8.0: TLS 1.3 with ALPN tds/8.0 from the first byte, then PRELOGIN inside TLS answered NOT_SUP', async () => {
   const socket: TLSSocket = await new Promise((resolve, reject) => {
-    const s = tlsConnect({ host: '127.0.0.1', port: server.listener.port, servername: 'localhost', ca: loadLabTlsCredentials().cert, ALPNProtocols: ['tds/8.0'] }, () => resolve(s));
+    const s = tlsConnect(
+      { host: '127.0.0.1', port: server.listener.port, servername: 'localhost', ca: loadLabTlsCredentials().cert, ALPNProtocols: ['tds/8.0'] },
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
   try {
@@ -44,10 +47,16 @@ test('TDS 8.0: TLS 1.3 with ALPN tds/8.0 from the first byte, then PRELOGIN insi
 for (const encrypt of [true, 'strict'] as const) {
   test(`encrypt: ${String(encrypt)} without the lab CA fails client-side with ESOCKET; the listener keeps serving`, async () => {
     const pool = new sql.ConnectionPool({
-      server: 'localhost', port: server.listener.port, user: 'sa', password: 'Passw0rd!',
+      server: 'localhost',
+      port: server.listener.port,
+      user: 'sa',
+      password: 'Passw0rd!',
       options: { encrypt: encrypt as boolean, trustServerCertificate: false },
     });
-    const error = await pool.connect().then(() => undefined, (e: unknown) => e as { code?: string; message?: string });
+    const error = await pool.connect().then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; message?: string },
+    );
     assert.is(error?.code, 'ESOCKET');
     assert.match(String(error?.message), /self[- ]signed certificate/);
     const good = await server.connect('tls-verify');

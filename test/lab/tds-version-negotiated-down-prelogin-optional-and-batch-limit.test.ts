@@ -28,7 +28,13 @@ class VersionedHandler extends FakeHandler {
 
 const listeners: TdsListener[] = [];
 async function listener(major: number): Promise<TdsListener> {
-  const started = await startTdsListener({ port: 0, serverName: 'VERSIONED', handler: new VersionedHandler(major), tls: loadLabTlsCredentials(), version: { major, minor: 0, build: 6000 } });
+  const started = await startTdsListener({
+    port: 0,
+    serverName: 'VERSIONED',
+    handler: new VersionedHandler(major),
+    tls: loadLabTlsCredentials(),
+    version: { major, minor: 0, build: 6000 },
+  });
   listeners.push(started);
   return started;
 }
@@ -54,7 +60,12 @@ async function loginWith(l: TdsListener, tdsVersion: number, prelogin = true, pa
 test('a 7.4 client on 2008 R2 speaks 7.3B; on 2012+ 7.4; a 7.1 or 7.2 client gets its own version everywhere', async () => {
   const r2 = await listener(10);
   const modern = await listener(15);
-  for (const [l, asked, expected] of [[r2, 0x74000004, 0x730b0003], [modern, 0x74000004, 0x74000004], [r2, 0x71000001, 0x71000001], [modern, 0x72090002, 0x72090002]] as const) {
+  for (const [l, asked, expected] of [
+    [r2, 0x74000004, 0x730b0003],
+    [modern, 0x74000004, 0x74000004],
+    [r2, 0x71000001, 0x71000001],
+    [modern, 0x72090002, 0x72090002],
+  ] as const) {
     const { client, version } = await loginWith(l, asked);
     assert.is(version.toString(16), expected.toString(16), `asked 0x${asked.toString(16)}`);
     client.close();
@@ -71,7 +82,10 @@ test('LOGIN7 without PRELOGIN is logged in; TDS 7.1 batches without ALL_HEADERS 
 });
 
 test('a TLS handshake where PRELOGIN belongs (TDS 8.0) is refused before 2022 and accepted by 2022', async () => {
-  for (const [major, accepted] of [[15, false], [16, true]] as const) {
+  for (const [major, accepted] of [
+    [15, false],
+    [16, true],
+  ] as const) {
     const l = await listener(major);
     const reply = await new Promise<'closed' | 'answered'>((resolve) => {
       const socket = connect(l.port, '127.0.0.1', () => socket.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00])));
@@ -101,10 +115,18 @@ test('a 17 MiB batch runs (SQL Server allows 65,536 × 4096 bytes); past 65,536 
 test('an instance closes a connection whose batch passes 65,536 × its packet size and writes why in its error log (the client is sent nothing)', async () => {
   const lab = await startTestLab({ inProcess: true });
   try {
-    const big = await new sql.ConnectionPool(lab.mssqlConfig('SQLPRI01', 'trust', { options: { packetSize: 512, encrypt: true, trustServerCertificate: true } })).connect();
+    const big = await new sql.ConnectionPool(
+      lab.mssqlConfig('SQLPRI01', 'trust', { options: { packetSize: 512, encrypt: true, trustServerCertificate: true } }),
+    ).connect();
     big.on('error', () => undefined);
     // 65,536 × 512 bytes is 32 MiB: 17 million UTF-16 characters pass it.
-    const failed = await big.request().query(`SELECT '${'x'.repeat(17_000_000)}'`).then(() => undefined, (error: Error) => error);
+    const failed = await big
+      .request()
+      .query(`SELECT '${'x'.repeat(17_000_000)}'`)
+      .then(
+        () => undefined,
+        (error: Error) => error,
+      );
     assert.ok(failed, 'the oversized batch did not run');
     assert.not.match(failed!.message, /^Incorrect syntax|Msg \d+/);
     await big.close().catch(() => undefined);

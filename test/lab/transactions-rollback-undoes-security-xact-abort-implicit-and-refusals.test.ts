@@ -57,7 +57,14 @@ test('ROLLBACK undoes CREATE TABLE and INSERT; to a savepoint it undoes only the
   const s = await session();
   assert.equal((await s.query(`USE msdb; BEGIN TRAN; CREATE TABLE tx_table (a int); INSERT INTO tx_table (a) VALUES (1); ROLLBACK`)).errors, []);
   assert.is(primary().databases['msdb']!.userTables?.['tx_table'], undefined);
-  assert.equal((await s.query(`CREATE TABLE kept_table (a int); BEGIN TRAN; INSERT INTO kept_table (a) VALUES (1); SAVE TRAN one; INSERT INTO kept_table (a) VALUES (2); ROLLBACK TRAN one; COMMIT`)).errors, []);
+  assert.equal(
+    (
+      await s.query(
+        `CREATE TABLE kept_table (a int); BEGIN TRAN; INSERT INTO kept_table (a) VALUES (1); SAVE TRAN one; INSERT INTO kept_table (a) VALUES (2); ROLLBACK TRAN one; COMMIT`,
+      )
+    ).errors,
+    [],
+  );
   assert.equal(primary().databases['msdb']!.userTables?.['kept_table']?.rows, [[1]]);
   s.close();
 });
@@ -65,7 +72,10 @@ test('ROLLBACK undoes CREATE TABLE and INSERT; to a savepoint it undoes only the
 test('COMMIT keeps the work; nested BEGINs count; ROLLBACK to a savepoint undoes only what followed it', async () => {
   const s = await session();
   assert.equal(await scalar(s, `BEGIN TRAN; BEGIN TRAN; CREATE LOGIN kept WITH PASSWORD = 'Kept!2025x'; COMMIT; SELECT @@TRANCOUNT`), 1);
-  assert.equal(await scalar(s, `SAVE TRANSACTION before_second; CREATE LOGIN undone WITH PASSWORD = 'Undo!2025x'; ROLLBACK TRANSACTION before_second; SELECT @@TRANCOUNT`), 1);
+  assert.equal(
+    await scalar(s, `SAVE TRANSACTION before_second; CREATE LOGIN undone WITH PASSWORD = 'Undo!2025x'; ROLLBACK TRANSACTION before_second; SELECT @@TRANCOUNT`),
+    1,
+  );
   assert.ok(primary().logins['kept']);
   assert.is(primary().logins['undone'], undefined);
   assert.equal(numbers(await s.query('ROLLBACK TRANSACTION no_such_savepoint')), [6401]);
@@ -82,7 +92,9 @@ test('SET XACT_ABORT ON: a run-time error rolls the transaction back and ends th
   assert.equal(numbers(off), [15025]);
   assert.equal(off.resultSets[0]?.rows, [[1]], 'without XACT_ABORT the batch goes on inside the transaction');
   await s.query('ROLLBACK');
-  const on = await s.query(`SET XACT_ABORT ON; BEGIN TRAN; CREATE LOGIN xa2 WITH PASSWORD = 'Xa2!pass2025'; CREATE LOGIN xa2 WITH PASSWORD = 'Xa2!pass2025'; SELECT 'not reached'`);
+  const on = await s.query(
+    `SET XACT_ABORT ON; BEGIN TRAN; CREATE LOGIN xa2 WITH PASSWORD = 'Xa2!pass2025'; CREATE LOGIN xa2 WITH PASSWORD = 'Xa2!pass2025'; SELECT 'not reached'`,
+  );
   assert.equal(numbers(on), [15025]);
   assert.equal(on.resultSets, [], 'the batch ended at the error');
   assert.equal(await scalar(s, 'SELECT @@TRANCOUNT'), 0);
@@ -124,7 +136,10 @@ test('inside a transaction ALTER DATABASE … SET PARTNER, CREATE ENDPOINT, CREA
   const s = await session();
   await s.query('BEGIN TRAN');
   assert.equal(numbers(await s.query(`ALTER DATABASE Patriot SET PARTNER = 'TCP://sqlmir01.lab.local:5022'`)), [226]);
-  assert.equal(numbers(await s.query(`CREATE ENDPOINT Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = PARTNER)`)), [226]);
+  assert.equal(
+    numbers(await s.query(`CREATE ENDPOINT Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = PARTNER)`)),
+    [226],
+  );
   assert.equal(numbers(await s.query(`CREATE DATABASE InTx`)), [226]);
   assert.equal(numbers(await s.query(`BACKUP DATABASE Patriot TO DISK = 'C:\\Temp\\p.bak'`)), [3021, 3013]);
   assert.equal(numbers(await s.query(`RESTORE DATABASE Patriot FROM DISK = 'C:\\Temp\\p.bak'`)), [3021, 3013]);

@@ -21,12 +21,21 @@ async function session() {
 }
 
 const anchor = {
-  runId: '20261203-230000-ab12', procedure: 'failover', operator: "o'brien", startedAt: '2026-12-03T23:00:00.123Z', endedAt: '2026-12-03T23:01:02.456Z',
-  outcome: 'done', headSeq: 4242, headHash: 'a'.repeat(64), storeHost: 'ops01', storeId: '0123456789abcdef0123456789abcdef',
+  runId: '20261203-230000-ab12',
+  procedure: 'failover',
+  operator: "o'brien",
+  startedAt: '2026-12-03T23:00:00.123Z',
+  endedAt: '2026-12-03T23:01:02.456Z',
+  outcome: 'done',
+  headSeq: 4242,
+  headHash: 'a'.repeat(64),
+  storeHost: 'ops01',
+  storeId: '0123456789abcdef0123456789abcdef',
 };
 
 type Session = Awaited<ReturnType<typeof session>>['s'];
-const rowsOf = (read: Awaited<ReturnType<Session['query']>>) => read.resultSets[0]!.rows.map((row) => Object.fromEntries(read.resultSets[0]!.columns.map((c, i) => [c.name, row[i]])));
+const rowsOf = (read: Awaited<ReturnType<Session['query']>>) =>
+  read.resultSets[0]!.rows.map((row) => Object.fromEntries(read.resultSets[0]!.columns.map((c, i) => [c.name, row[i]])));
 
 test('the anchor batch creates the table once, inserts a row each time and logs a line', async () => {
   const { s, lab } = await session();
@@ -37,10 +46,13 @@ test('the anchor batch creates the table once, inserts a row each time and logs 
   const read = await s.query(readAnchorsStatement.reveal());
   const rows = read.resultSets[0]!.rows.map((row) => Object.fromEntries(read.resultSets[0]!.columns.map((c, i) => [c.name, row[i]])));
   const anchors = anchorsFrom('SQLPRI01', rows);
-  assert.equal(anchors.map((a) => [a.runId, a.operator, a.outcome, a.headSeq, a.headHash, a.startedAt, a.endedAt]), [
-    [anchor.runId, "o'brien", 'done', 4242, 'a'.repeat(64), '2026-12-03T23:00:00.123Z', '2026-12-03T23:01:02.456Z'],
-    ['20261203-231000-cd34', "o'brien", 'interrupted', 4300, 'a'.repeat(64), '2026-12-03T23:00:00.123Z', null],
-  ]);
+  assert.equal(
+    anchors.map((a) => [a.runId, a.operator, a.outcome, a.headSeq, a.headHash, a.startedAt, a.endedAt]),
+    [
+      [anchor.runId, "o'brien", 'done', 4242, 'a'.repeat(64), '2026-12-03T23:00:00.123Z', '2026-12-03T23:01:02.456Z'],
+      ['20261203-231000-cd34', "o'brien", 'interrupted', 4300, 'a'.repeat(64), '2026-12-03T23:00:00.123Z', null],
+    ],
+  );
   const listed = await s.query(`SELECT name FROM msdb.sys.tables WHERE name = N'mirrorbook_run_anchors'`);
   assert.equal(listed.resultSets[0]!.rows, [['mirrorbook_run_anchors']]);
   const log = lab.instances['SQLPRI01']!.errorLog.filter((l) => l.number === ANCHOR_EVENT);
@@ -52,21 +64,38 @@ test('the anchor batch creates the table once, inserts a row each time and logs 
 
 test('a table an earlier build created, without store_id: the column is added, old rows read as no store, the anchor is written', async () => {
   const { s, lab } = await session();
-  const legacy = anchorStatement(anchor).reveal().replace(', store_id varchar(64) NULL', '').replace(', store_id)', ')').replace(/, N'0123456789abcdef0123456789abcdef'\);/, ');');
+  const legacy = anchorStatement(anchor)
+    .reveal()
+    .replace(', store_id varchar(64) NULL', '')
+    .replace(', store_id)', ')')
+    .replace(/, N'0123456789abcdef0123456789abcdef'\);/, ');');
   assert.equal(numbers(await s.query(legacy)), [], legacy);
   const sent: string[] = [];
-  await writeAnchor(async (statement) => {
-    sent.push(statement.reveal().split('\n')[0]!);
-    const result = await s.query(statement.reveal());
-    const error = result.errors[0];
-    if (error) throw new SqlStatementError({ number: error.number, message: error.message });
-    return result;
-  }, { ...anchor, runId: '20261203-232000-ef56' });
+  await writeAnchor(
+    async (statement) => {
+      sent.push(statement.reveal().split('\n')[0]!);
+      const result = await s.query(statement.reveal());
+      const error = result.errors[0];
+      if (error) throw new SqlStatementError({ number: error.number, message: error.message });
+      return result;
+    },
+    { ...anchor, runId: '20261203-232000-ef56' },
+  );
   assert.equal(sent.length, 3, 'the batch, ALTER TABLE … ADD store_id, the batch again');
   assert.match(sent[1]!, 'ALTER TABLE msdb.dbo.mirrorbook_run_anchors ADD store_id varchar(64) NULL');
   const anchors = anchorsFrom('SQLPRI01', rowsOf(await s.query(readAnchorsStatement.reveal())));
-  assert.equal(anchors.map((a) => [a.runId, a.storeId]), [[anchor.runId, null], ['20261203-232000-ef56', anchor.storeId]]);
-  assert.is(lab.instances['SQLPRI01']!.errorLog.filter((l) => l.number === ANCHOR_EVENT && l.text.includes('20261203-232000-ef56')).length, 1, 'one error-log line for the anchor written');
+  assert.equal(
+    anchors.map((a) => [a.runId, a.storeId]),
+    [
+      [anchor.runId, null],
+      ['20261203-232000-ef56', anchor.storeId],
+    ],
+  );
+  assert.is(
+    lab.instances['SQLPRI01']!.errorLog.filter((l) => l.number === ANCHOR_EVENT && l.text.includes('20261203-232000-ef56')).length,
+    1,
+    'one error-log line for the anchor written',
+  );
 });
 
 test('ALTER TABLE ADD and DROP TABLE fail as SQL Server does: 2705, 4901, 3701, 208', async () => {
@@ -75,9 +104,14 @@ test('ALTER TABLE ADD and DROP TABLE fail as SQL Server does: 2705, 4901, 3701, 
   assert.equal(numbers(await s.query(`ALTER TABLE msdb.dbo.t ADD a int NULL`)), [2705]);
   assert.equal(numbers(await s.query(`ALTER TABLE msdb.dbo.t ADD b int NOT NULL`)), [4901]);
   assert.equal(numbers(await s.query(`ALTER TABLE msdb.dbo.nope ADD b int NULL`)), [208]);
-  const added = await s.query(`ALTER TABLE msdb.dbo.t ADD b nvarchar(10) NULL, c int NULL; INSERT msdb.dbo.t (a, b) VALUES (2, N'two'); SELECT a, b, c FROM msdb.dbo.t`);
+  const added = await s.query(
+    `ALTER TABLE msdb.dbo.t ADD b nvarchar(10) NULL, c int NULL; INSERT msdb.dbo.t (a, b) VALUES (2, N'two'); SELECT a, b, c FROM msdb.dbo.t`,
+  );
   assert.equal(numbers(added), []);
-  assert.equal(added.resultSets[0]!.rows, [[1, null, null], [2, 'two', null]]);
+  assert.equal(added.resultSets[0]!.rows, [
+    [1, null, null],
+    [2, 'two', null],
+  ]);
   assert.equal(numbers(await s.query(`DROP TABLE msdb.dbo.t`)), []);
   assert.equal(numbers(await s.query(`SELECT a FROM msdb.dbo.t`)), [208]);
   assert.equal(numbers(await s.query(`DROP TABLE msdb.dbo.t`)), [3701]);
@@ -96,7 +130,10 @@ test('CREATE TABLE and INSERT fail as SQL Server does: 2714, 208, 207, 109, 110,
   assert.equal(numbers(await s.query(`CREATE TABLE msdb.dbo.u (a notatype)`)), [243]);
   const ok = await s.query(`INSERT msdb.dbo.t (a, b) VALUES (1, N'one'), (2, NULL); SELECT a, b FROM msdb.dbo.t`);
   assert.equal(numbers(ok), []);
-  assert.equal(ok.resultSets[0]!.rows, [[1, 'one'], [2, null]]);
+  assert.equal(ok.resultSets[0]!.rows, [
+    [1, 'one'],
+    [2, null],
+  ]);
 });
 
 test.run();

@@ -8,7 +8,11 @@ import sql from 'mssql';
 import { startTestLab, type TestLab } from '../helpers/lab.js';
 
 type Failure = { number?: number; message?: string };
-const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: Failure) => `${error.number} ${error.message}`);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: Failure) => `${error.number} ${error.message}`,
+  );
 
 let lab: TestLab;
 let pri: sql.ConnectionPool;
@@ -16,7 +20,8 @@ let mir: sql.ConnectionPool;
 const LOCAL = 'Scratch.bak';
 const SHARED = '\\\\SQLPRI01\\Backup\\Shared.bak';
 
-const exists = async (pool: sql.ConnectionPool, path: string) => Number((await pool.request().query(`EXEC master.dbo.xp_fileexist N'${path}'`)).recordset[0]?.['File Exists']);
+const exists = async (pool: sql.ConnectionPool, path: string) =>
+  Number((await pool.request().query(`EXEC master.dbo.xp_fileexist N'${path}'`)).recordset[0]?.['File Exists']);
 const remove = (pool: sql.ConnectionPool, path: string) => pool.request().batch(`EXEC master.dbo.xp_delete_file 0, N'${path}'`);
 
 test.before(async () => {
@@ -33,7 +38,10 @@ test.after(async () => {
 });
 
 test('a backup on its own host goes; deleting it again is error 2', async () => {
-  const path = String((await pri.request().query("SELECT TOP 1 f.physical_device_name AS p FROM msdb.dbo.backupmediafamily f WHERE f.physical_device_name LIKE N'%Scratch.bak'")).recordset[0]?.p);
+  const path = String(
+    (await pri.request().query("SELECT TOP 1 f.physical_device_name AS p FROM msdb.dbo.backupmediafamily f WHERE f.physical_device_name LIKE N'%Scratch.bak'"))
+      .recordset[0]?.p,
+  );
   assert.is(await exists(pri, path), 1);
   await remove(pri, path);
   assert.is(await exists(pri, path), 0);
@@ -41,7 +49,9 @@ test('a backup on its own host goes; deleting it again is error 2', async () => 
 });
 
 test('a file that is not a backup (a database file) is left alone, without an error', async () => {
-  const mdf = String((await pri.request().query("SELECT physical_name AS p FROM sys.master_files WHERE database_id = DB_ID(N'Scratch') AND type = 0")).recordset[0]?.p);
+  const mdf = String(
+    (await pri.request().query("SELECT physical_name AS p FROM sys.master_files WHERE database_id = DB_ID(N'Scratch') AND type = 0")).recordset[0]?.p,
+  );
   await remove(pri, mdf);
   assert.is(await exists(pri, mdf), 1);
 });
@@ -63,7 +73,9 @@ test("over the share: refused (error 5) to the mirror's anonymous workgroup acco
 
 test('only sysadmin may run it', async () => {
   await pri.request().batch("CREATE LOGIN Reporter WITH PASSWORD = N'Rep0rter-Pa55!'");
-  const reporter = await new sql.ConnectionPool(lab.mssqlConfig('SQLPRI01', 'trust', { user: 'Reporter', password: 'Rep0rter-Pa55!', pool: { min: 0, max: 1 } })).connect();
+  const reporter = await new sql.ConnectionPool(
+    lab.mssqlConfig('SQLPRI01', 'trust', { user: 'Reporter', password: 'Rep0rter-Pa55!', pool: { min: 0, max: 1 } }),
+  ).connect();
   try {
     assert.match(String(await failure(remove(reporter, 'C:\\Temp\\x.bak'))), /^15247 /);
   } finally {

@@ -57,7 +57,12 @@ test('a certificate expiring within the window is a warning naming its date; dro
   await pair.sql('SQLPRI01', 'USE master; DROP CERTIFICATE Soon_cert');
   await waitForEvent(since, 'cleared', 'certificate:SQLPRI01:Soon_cert');
   // The endpoint certificates setup made expire far beyond the window: never raised.
-  assert.equal(events(since()).filter((e) => e.kind === 'certificate-expiring').map((e) => e.key), ['certificate:SQLPRI01:Soon_cert', 'certificate:SQLPRI01:Soon_cert']);
+  assert.equal(
+    events(since())
+      .filter((e) => e.kind === 'certificate-expiring')
+      .map((e) => e.key),
+    ['certificate:SQLPRI01:Soon_cert', 'certificate:SQLPRI01:Soon_cert'],
+  );
 });
 
 test("a certificate is judged by its server's clock: outside the window here, inside it where the clock runs ahead", async () => {
@@ -119,7 +124,12 @@ test('a planned failover and the failback are one role-change event each', async
   assert.match(back.message, /^Patriot: planned failover — SQLPRI01 \(principal\) serves in place of SQLMIR01/);
   await healthyAgain();
   await waitForEvent(since, 'cleared', 'state:Patriot');
-  assert.equal(events(since()).filter((e) => e.kind === 'role-change').map((e) => e.key), ['role-change:Patriot:SQLMIR01', 'role-change:Patriot:SQLPRI01']);
+  assert.equal(
+    events(since())
+      .filter((e) => e.kind === 'role-change')
+      .map((e) => e.key),
+    ['role-change:Patriot:SQLMIR01', 'role-change:Patriot:SQLPRI01'],
+  );
   noPromote(events(since()));
 });
 

@@ -11,25 +11,65 @@ import { nameOf } from '../../monitor/roles.js';
 import type { DatabaseSample, PairSample, ServerSample } from '../../monitor/sample.js';
 
 const db = (over: Partial<DatabaseSample> = {}): DatabaseSample => ({
-  name: 'Patriot', state: 'ONLINE', role: 'PRINCIPAL', mirroringState: 'SYNCHRONIZED', safety: 'FULL', partnerInstance: null, witness: null, witnessState: null,
-  sendQueueKb: 0, redoQueueKb: 0, bytesSent: 0, bytesRedone: 0, transactionDelayMs: 0, mirroredTransactions: 0, ...over,
+  name: 'Patriot',
+  state: 'ONLINE',
+  role: 'PRINCIPAL',
+  mirroringState: 'SYNCHRONIZED',
+  safety: 'FULL',
+  partnerInstance: null,
+  witness: null,
+  witnessState: null,
+  sendQueueKb: 0,
+  redoQueueKb: 0,
+  bytesSent: 0,
+  bytesRedone: 0,
+  transactionDelayMs: 0,
+  mirroredTransactions: 0,
+  ...over,
 });
 const server = (instance: string, configuredRole: ServerSample['configuredRole'], databases: DatabaseSample[] | null): ServerSample => ({
-  configuredRole, instance, address: 'x', reachable: databases !== null, answerMs: databases ? 5 : null, endpointState: databases ? 'STARTED' : null, databases: databases ?? [],
+  configuredRole,
+  instance,
+  address: 'x',
+  reachable: databases !== null,
+  answerMs: databases ? 5 : null,
+  endpointState: databases ? 'STARTED' : null,
+  databases: databases ?? [],
   ...(databases ? {} : { error: 'ECONNREFUSED' }),
 });
 let clock = Date.parse('2026-12-01T08:00:00Z');
 const sample = (...servers: ServerSample[]): PairSample => ({ at: new Date((clock += 1000)).toISOString(), servers });
 const healthy = () => sample(server('SQLPRI01', 'principal', [db()]), server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING' })]));
-const linkDown = () => sample(server('SQLPRI01', 'principal', [db({ mirroringState: 'DISCONNECTED' })]), server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING', mirroringState: 'DISCONNECTED' })]));
-const resyncing = () => sample(server('SQLPRI01', 'principal', [db({ mirroringState: 'SYNCHRONIZING' })]), server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING', mirroringState: 'SYNCHRONIZING' })]));
+const linkDown = () =>
+  sample(
+    server('SQLPRI01', 'principal', [db({ mirroringState: 'DISCONNECTED' })]),
+    server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING', mirroringState: 'DISCONNECTED' })]),
+  );
+const resyncing = () =>
+  sample(
+    server('SQLPRI01', 'principal', [db({ mirroringState: 'SYNCHRONIZING' })]),
+    server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING', mirroringState: 'SYNCHRONIZING' })]),
+  );
 
 const monitor = { ...MONITOR_DEFAULTS, thresholds: { ...MONITOR_DEFAULTS.thresholds } };
 function judge(s: PairSample, raised: ReadonlySet<string> = new Set(), previous?: PairSample): Condition[] {
-  return conditionsOf({ sample: s, figures: figuresOf(s, previous, ['Patriot'], new Map()), config: { databases: ['Patriot'], monitor, peerLogins: [] }, lastRoles: {}, raised, inventory: new Map(), now: new Date(s.at) });
+  return conditionsOf({
+    sample: s,
+    figures: figuresOf(s, previous, ['Patriot'], new Map()),
+    config: { databases: ['Patriot'], monitor, peerLogins: [] },
+    lastRoles: {},
+    raised,
+    inventory: new Map(),
+    now: new Date(s.at),
+  });
 }
 function book(persisted: Map<string, RaisedAlarm> = new Map(), clearAfter = 3): AlarmBook {
-  return new AlarmBook([...persisted.values()].map((a) => ({ ...a })), clearAfter, { save: (a) => persisted.set(a.key, { ...a }), remove: (k) => persisted.delete(k) }, 'SQLPRI01+SQLMIR01');
+  return new AlarmBook(
+    [...persisted.values()].map((a) => ({ ...a })),
+    clearAfter,
+    { save: (a) => persisted.set(a.key, { ...a }), remove: (k) => persisted.delete(k) },
+    'SQLPRI01+SQLMIR01',
+  );
 }
 
 test('a healthy pair raises nothing', () => {
@@ -39,8 +79,12 @@ test('a healthy pair raises nothing', () => {
 test('a flapping link raises one alarm and clears it once, after clearAfterPolls quiet polls', () => {
   const b = book();
   const events = [];
-  for (const s of [healthy(), linkDown(), resyncing(), linkDown(), resyncing(), linkDown(), healthy(), healthy(), healthy(), healthy()]) events.push(...b.update(judge(s), s.at, []));
-  assert.equal(events.map((e) => `${e.type} ${e.key}`), ['raised state:Patriot', 'cleared state:Patriot']);
+  for (const s of [healthy(), linkDown(), resyncing(), linkDown(), resyncing(), linkDown(), healthy(), healthy(), healthy(), healthy()])
+    events.push(...b.update(judge(s), s.at, []));
+  assert.equal(
+    events.map((e) => `${e.type} ${e.key}`),
+    ['raised state:Patriot', 'cleared state:Patriot'],
+  );
 });
 
 test('a restarted monitor neither raises again what it had raised nor forgets to clear it', () => {
@@ -50,7 +94,10 @@ test('a restarted monitor neither raises again what it had raised nor forgets to
   const second = book(persisted);
   assert.equal(second.update(judge(linkDown()), 'b', []), [], 'no second raise after the restart');
   const after = [healthy(), healthy(), healthy()].flatMap((s) => second.update(judge(s), s.at, []));
-  assert.equal(after.map((e) => e.type), ['cleared']);
+  assert.equal(
+    after.map((e) => e.type),
+    ['cleared'],
+  );
   assert.is(persisted.size, 0);
 });
 
@@ -74,18 +121,32 @@ test('a lost mirror after a failover is named as the mirror, and nobody is told 
 });
 
 test('the principal gone without a witness: promote is the advice; with a connected witness: automatic failover is expected', () => {
-  const alone = sample(server('SQLPRI01', 'principal', null), server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING', mirroringState: 'DISCONNECTED' })]));
+  const alone = sample(
+    server('SQLPRI01', 'principal', null),
+    server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING', mirroringState: 'DISCONNECTED' })]),
+  );
   assert.match(judge(alone).find((c) => c.key === 'unreachable:SQLPRI01')!.advice, /mirrorbook run promote/);
-  const watched = sample(server('SQLPRI01', 'principal', null), server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING', mirroringState: 'DISCONNECTED', witness: 'TCP://w:1430', witnessState: 'CONNECTED' })]));
+  const watched = sample(
+    server('SQLPRI01', 'principal', null),
+    server('SQLMIR01', 'mirror', [
+      db({ role: 'MIRROR', state: 'RESTORING', mirroringState: 'DISCONNECTED', witness: 'TCP://w:1430', witnessState: 'CONNECTED' }),
+    ]),
+  );
   const advice = judge(watched).find((c) => c.key === 'unreachable:SQLPRI01')!.advice;
   assert.match(advice, /witness should fail over/);
   assert.not.match(advice, /promote/);
 });
 
 test('two principals are critical; a principal that lost mirror and witness has lost quorum', () => {
-  const split = sample(server('SQLPRI01', 'principal', [db({ mirroringState: 'DISCONNECTED' })]), server('SQLMIR01', 'mirror', [db({ mirroringState: 'DISCONNECTED' })]));
+  const split = sample(
+    server('SQLPRI01', 'principal', [db({ mirroringState: 'DISCONNECTED' })]),
+    server('SQLMIR01', 'mirror', [db({ mirroringState: 'DISCONNECTED' })]),
+  );
   assert.is(judge(split).find((c) => c.kind === 'two-principals')?.severity, 'critical');
-  const alone = sample(server('SQLPRI01', 'principal', [db({ mirroringState: 'DISCONNECTED', witness: 'TCP://w:1430', witnessState: 'DISCONNECTED' })]), server('SQLMIR01', 'mirror', null));
+  const alone = sample(
+    server('SQLPRI01', 'principal', [db({ mirroringState: 'DISCONNECTED', witness: 'TCP://w:1430', witnessState: 'DISCONNECTED' })]),
+    server('SQLMIR01', 'mirror', null),
+  );
   assert.is(judge(alone).find((c) => c.kind === 'quorum-lost')?.severity, 'critical');
 });
 
@@ -93,7 +154,10 @@ test('role changes are told apart: planned failover, automatic failover by the w
   const last = { Patriot: 'SQLPRI01' };
   const planned = sample(server('SQLPRI01', 'principal', [db({ role: 'MIRROR', state: 'RESTORING' })]), server('SQLMIR01', 'mirror', [db()]));
   assert.is(roleChanges(planned, { ...last }, ['Patriot'], {})[0]?.cause, 'planned failover');
-  const automatic = sample(server('SQLPRI01', 'principal', null), server('SQLMIR01', 'mirror', [db({ mirroringState: 'DISCONNECTED', witness: 'TCP://w:1430', witnessState: 'CONNECTED' })]));
+  const automatic = sample(
+    server('SQLPRI01', 'principal', null),
+    server('SQLMIR01', 'mirror', [db({ mirroringState: 'DISCONNECTED', witness: 'TCP://w:1430', witnessState: 'CONNECTED' })]),
+  );
   assert.is(roleChanges(automatic, { ...last }, ['Patriot'], {})[0]?.cause, 'automatic failover');
   const forced = sample(server('SQLPRI01', 'principal', null), server('SQLMIR01', 'mirror', [db({ mirroringState: 'DISCONNECTED' })]));
   const notice = roleChanges(forced, { ...last }, ['Patriot'], {})[0]!;
@@ -103,17 +167,31 @@ test('role changes are told apart: planned failover, automatic failover by the w
 });
 
 test('a threshold raised at its limit clears only below 80% of it', () => {
-  const queued = (kb: number) => sample(server('SQLPRI01', 'principal', [db({ sendQueueKb: kb })]), server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING' })]));
+  const queued = (kb: number) =>
+    sample(server('SQLPRI01', 'principal', [db({ sendQueueKb: kb })]), server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING' })]));
   const key = 'threshold:unsentLogKb:Patriot';
   const limit = monitor.thresholds.unsentLogKb;
   assert.ok(judge(queued(limit + 1)).some((c) => c.key === key));
-  assert.ok(judge(queued(limit * 0.9), new Set([key])).some((c) => c.key === key), 'still raised at 90%');
-  assert.not.ok(judge(queued(limit * 0.9)).some((c) => c.key === key), 'not raised at 90% when it was not');
-  assert.not.ok(judge(queued(limit * 0.7), new Set([key])).some((c) => c.key === key), 'cleared at 70%');
+  assert.ok(
+    judge(queued(limit * 0.9), new Set([key])).some((c) => c.key === key),
+    'still raised at 90%',
+  );
+  assert.not.ok(
+    judge(queued(limit * 0.9)).some((c) => c.key === key),
+    'not raised at 90% when it was not',
+  );
+  assert.not.ok(
+    judge(queued(limit * 0.7), new Set([key])).some((c) => c.key === key),
+    'cleared at 70%',
+  );
 });
 
 test('rates come from the cumulative counters of two polls on the same server', () => {
-  const at = (bytes: number, queue: number) => sample(server('SQLPRI01', 'principal', [db({ bytesSent: bytes, sendQueueKb: queue, mirroredTransactions: bytes / 1024, transactionDelayMs: bytes / 512 })]), server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING' })]));
+  const at = (bytes: number, queue: number) =>
+    sample(
+      server('SQLPRI01', 'principal', [db({ bytesSent: bytes, sendQueueKb: queue, mirroredTransactions: bytes / 1024, transactionDelayMs: bytes / 512 })]),
+      server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING' })]),
+    );
   const a = at(0, 0);
   const b = at(10 * 1024, 5);
   const [f] = figuresOf(b, a, ['Patriot'], new Map());

@@ -53,14 +53,24 @@ test('a lost mirror reaches every channel once; a restart with it raised neither
 
   const first = pair.cli(args, { env });
   monitors.push(first);
-  await waitFor('a first poll on /metrics', async () => /mirrorbook_server_up\{instance="SQLMIR01",configured_role="mirror",current_role="mirror"\} 1/.test(await scrape()), 30_000);
+  await waitFor(
+    'a first poll on /metrics',
+    async () => /mirrorbook_server_up\{instance="SQLMIR01",configured_role="mirror",current_role="mirror"\} 1/.test(await scrape()),
+    30_000,
+  );
   await pair.lab.control({ op: 'fault', instance: 'SQLMIR01', fault: 'down' });
   const raised = await waitForEvent(first.output, 'raised', 'unreachable:SQLMIR01');
   assert.match(raised.message, /^SQLMIR01 \(mirror\) is unreachable/);
   assert.is(raised.severity, 'critical');
 
-  const stdinJson = () => readFileSync(execLog, 'utf8').split('\n').find((l) => l.startsWith('{') && l.includes('unreachable:SQLMIR01'));
-  await waitFor('the exec command to run', () => existsSync(execLog) && readFileSync(execLog, 'utf8').includes('raised unreachable:SQLMIR01 critical') && stdinJson() !== undefined);
+  const stdinJson = () =>
+    readFileSync(execLog, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('{') && l.includes('unreachable:SQLMIR01'));
+  await waitFor(
+    'the exec command to run',
+    () => existsSync(execLog) && readFileSync(execLog, 'utf8').includes('raised unreachable:SQLMIR01 critical') && stdinJson() !== undefined,
+  );
   assert.is(JSON.parse(stdinJson()!).type, 'raised', 'the event as JSON on stdin');
 
   const metrics = await scrape();

@@ -19,8 +19,26 @@ test.after(async () => {
   await pair?.stop();
 });
 
-interface HistoryRow { at: string; instance: string; database: string | null; role: string | null; mirroringState: string | null; unsentLogKb: number | null; unrestoredLogKb: number | null; sendRateKbps: number | null; oldestUnsentMinutes: number | null }
-interface ResultRow { role: number; mirroring_state: number; unsent_log: number | null; unrestored_log: number | null; send_rate: number | null; time_recorded: Date; time_behind: Date | null }
+interface HistoryRow {
+  at: string;
+  instance: string;
+  database: string | null;
+  role: string | null;
+  mirroringState: string | null;
+  unsentLogKb: number | null;
+  unrestoredLogKb: number | null;
+  sendRateKbps: number | null;
+  oldestUnsentMinutes: number | null;
+}
+interface ResultRow {
+  role: number;
+  mirroring_state: number;
+  unsent_log: number | null;
+  unrestored_log: number | null;
+  send_rate: number | null;
+  time_recorded: Date;
+  time_behind: Date | null;
+}
 const STATES = ['SUSPENDED', 'DISCONNECTED', 'SYNCHRONIZING', 'PENDING_FAILOVER', 'SYNCHRONIZED'];
 /** The seeded site's workload on Patriot: 20 transactions a second of 4 KB of log each. */
 const LOG_KB_PER_SECOND = 80;
@@ -28,7 +46,11 @@ const LOG_KB_PER_SECOND = 80;
 async function history(): Promise<HistoryRow[]> {
   const result = await pair.mb('monitor', 'history', '--since', '10m', '--db', 'Patriot', '--json');
   assert.is(result.code, 0, result.stderr);
-  return result.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as HistoryRow).filter((r) => r.database === 'Patriot');
+  return result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as HistoryRow)
+    .filter((r) => r.database === 'Patriot');
 }
 
 test('sp_dbmmonitoraddmonitoring creates the Database Mirroring Monitor Job', async () => {
@@ -71,8 +93,11 @@ test('through a suspension, monitor history and sp_dbmmonitorresults agree row f
     assert.is(h.sendRateKbps, 0);
     const behindS = (r.time_recorded.getTime() - r.time_behind!.getTime()) / 1000;
     assert.ok(Math.abs(r.time_behind!.getTime() - suspendedAt) <= 1500, `time_behind ${r.time_behind!.toISOString()} is the suspension`);
-    assert.ok(Math.abs(h.oldestUnsentMinutes! * 60 - behindS) <= apartS + 1.5, `oldest unsent ${h.oldestUnsentMinutes} min vs time_recorded − time_behind ${behindS} s`);
-    assert.is(r.unrestored_log, null, 'the redo side is the mirror\'s');
+    assert.ok(
+      Math.abs(h.oldestUnsentMinutes! * 60 - behindS) <= apartS + 1.5,
+      `oldest unsent ${h.oldestUnsentMinutes} min vs time_recorded − time_behind ${behindS} s`,
+    );
+    assert.is(r.unrestored_log, null, "the redo side is the mirror's");
   }
   for (const r of mirrorRows) {
     const { h } = nearest('SQLMIR01', r.time_recorded);
@@ -80,7 +105,7 @@ test('through a suspension, monitor history and sp_dbmmonitorresults agree row f
     assert.is(h.role, 'MIRROR');
     assert.is(h.mirroringState, STATES[r.mirroring_state]);
     assert.is(h.unrestoredLogKb, r.unrestored_log, 'the mirror has redone all it received');
-    assert.is(r.unsent_log, null, 'the send side is the principal\'s');
+    assert.is(r.unsent_log, null, "the send side is the principal's");
     assert.is(r.time_behind, null, 'meaningful only on the principal');
   }
   assert.ok(principalRows[0]!.unsent_log! > principalRows.at(-1)!.unsent_log!, 'the unsent log grows while suspended');

@@ -29,7 +29,10 @@ export async function startMonitorLab(options: { witness?: boolean; monitorYaml?
 }
 
 export function events(stdout: string): MonitorEventJson[] {
-  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as MonitorEventJson);
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as MonitorEventJson);
 }
 
 export function count(stdout: string, type: string, key: string): number {
@@ -39,7 +42,9 @@ export function count(stdout: string, type: string, key: string): number {
 /** Waits until the monitor's output holds an event of `type` for `key`. */
 export function waitForEvent(output: () => string, type: string, key: string, timeoutMs = 30_000): Promise<MonitorEventJson> {
   let found: MonitorEventJson | undefined;
-  return waitFor(`${type} ${key}`, () => (found = events(output()).find((e) => e.type === type && e.key === key)) !== undefined, timeoutMs, 50).then(() => found!);
+  return waitFor(`${type} ${key}`, () => (found = events(output()).find((e) => e.type === type && e.key === key)) !== undefined, timeoutMs, 50).then(
+    () => found!,
+  );
 }
 
 export async function freePort(): Promise<number> {

@@ -11,7 +11,8 @@ import { waitFor } from '../helpers/lab.js';
 
 let pair: PairLab;
 let monitor: RunningCli;
-const THRESHOLDS = '  clearAfterPolls: 3\n  thresholds: { unsentLogKb: 100, unrestoredLogKb: 1500, oldestUnsentMinutes: 0.05, commitOverheadMs: 100, catchUpSeconds: 0 }';
+const THRESHOLDS =
+  '  clearAfterPolls: 3\n  thresholds: { unsentLogKb: 100, unrestoredLogKb: 1500, oldestUnsentMinutes: 0.05, commitOverheadMs: 100, catchUpSeconds: 0 }';
 test.before(async () => {
   pair = await startMonitorLab({ monitorYaml: THRESHOLDS });
   monitor = pair.cli(['monitor', '--interval', '0.2', '--json']);
@@ -32,8 +33,10 @@ test('a busy principal and a slow link cross the commit overhead, unsent and unr
   }
   await lab('fault', 'SQLMIR01', 'heal');
   await lab('workload', 'SQLPRI01', '20', 'Patriot');
-  for (const metric of ['commitOverheadMs', 'unsentLogKb', 'unrestoredLogKb']) await waitForEvent(monitor.output, 'cleared', `threshold:${metric}:Patriot`, 60_000);
-  for (const metric of ['commitOverheadMs', 'unsentLogKb', 'unrestoredLogKb']) assert.is(count(monitor.output(), 'raised', `threshold:${metric}:Patriot`), 1, metric);
+  for (const metric of ['commitOverheadMs', 'unsentLogKb', 'unrestoredLogKb'])
+    await waitForEvent(monitor.output, 'cleared', `threshold:${metric}:Patriot`, 60_000);
+  for (const metric of ['commitOverheadMs', 'unsentLogKb', 'unrestoredLogKb'])
+    assert.is(count(monitor.output(), 'raised', `threshold:${metric}:Patriot`), 1, metric);
 });
 
 test('a suspended session: critical, send rate 0, unsent log and its age over their thresholds; resumed, all clear', async () => {
@@ -41,7 +44,12 @@ test('a suspended session: critical, send rate 0, unsent log and its age over th
   // The slow link of the test before may have left Patriot SYNCHRONIZING (a warning): once it is
   // SYNCHRONIZED again, only what this suspension raises is read.
   await pair.waitFor('SQLPRI01', 'Patriot', 'SYNCHRONIZED');
-  await waitFor('the state alarm of the test before to clear', async () => count(monitor.output(), 'raised', 'state:Patriot') === count(monitor.output(), 'cleared', 'state:Patriot'), 60_000, 50);
+  await waitFor(
+    'the state alarm of the test before to clear',
+    async () => count(monitor.output(), 'raised', 'state:Patriot') === count(monitor.output(), 'cleared', 'state:Patriot'),
+    60_000,
+    50,
+  );
   const mark = monitor.output().length;
   const since = () => monitor.output().slice(mark);
   await pair.sql('SQLPRI01', 'ALTER DATABASE Patriot SET PARTNER SUSPEND');
@@ -52,7 +60,11 @@ test('a suspended session: critical, send rate 0, unsent log and its age over th
   await waitForEvent(since, 'raised', 'threshold:oldestUnsentMinutes:Patriot', 60_000);
   await waitForEvent(since, 'raised', 'threshold:unsentLogKb:Patriot', 60_000);
   const history = await pair.mb('monitor', 'history', '--since', '2m', '--db', 'Patriot', '--json');
-  const principalRows = history.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.database === 'Patriot' && r.role === 'PRINCIPAL' && r.mirroringState === 'SUSPENDED' && r.sendRateKbps !== null);
+  const principalRows = history.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((r) => r.database === 'Patriot' && r.role === 'PRINCIPAL' && r.mirroringState === 'SUSPENDED' && r.sendRateKbps !== null);
   assert.ok(principalRows.length > 2, 'history holds the suspended polls');
   // The first suspended poll's rate still spans the moment before the suspension.
   for (const r of principalRows.slice(1)) assert.is(r.sendRateKbps, 0, 'nothing is sent while suspended');

@@ -16,7 +16,10 @@ test.after(async () => {
 test('check setup on 2008 R2: ✗ CERTENCODED needs 2012 with the fix; run setup sends no change; auth.exchange: file passes', async () => {
   const check = await pair.mb('check', 'setup');
   assert.is(check.code, 1, check.stdout + check.stderr);
-  assert.match(check.stdout, /version-edition\s+SQLPRI01\s+✗\s+SQL Server 2008 R2 \(10\.50\.\S+\) .*CERTENCODED \(auth\.exchange: binary\) needs SQL Server 2012 or later\s+— set auth\.exchange: file/);
+  assert.match(
+    check.stdout,
+    /version-edition\s+SQLPRI01\s+✗\s+SQL Server 2008 R2 \(10\.50\.\S+\) .*CERTENCODED \(auth\.exchange: binary\) needs SQL Server 2012 or later\s+— set auth\.exchange: file/,
+  );
   const run = await pair.mb('run', 'setup', '--yes', '--confirm', 'SQLMIR01');
   assert.is(run.code, 1);
   const keys = await pair.sql('SQLPRI01', "SELECT name FROM master.sys.symmetric_keys WHERE name = '##MS_DatabaseMasterKey##'");

@@ -20,7 +20,10 @@ test.before(async () => {
   // One login with the same SID everywhere, as the script's head says; the application login made
   // on the mirror by hand (its password hash needs CONTROL SERVER, which the script does not give).
   await pair.sql('SQLPRI01', `CREATE LOGIN ${LOGIN} WITH PASSWORD = N'${PASSWORD}'`);
-  const [login] = await pair.sql('SQLPRI01', `SELECT SUSER_SID(N'${LOGIN}') AS sid, SUSER_SID(N'Patriot') AS app_sid, LOGINPROPERTY(N'Patriot', 'PasswordHash') AS app_hash`);
+  const [login] = await pair.sql(
+    'SQLPRI01',
+    `SELECT SUSER_SID(N'${LOGIN}') AS sid, SUSER_SID(N'Patriot') AS app_sid, LOGINPROPERTY(N'Patriot', 'PasswordHash') AS app_hash`,
+  );
   const hex = (b: unknown) => `0x${(b as Buffer).toString('hex')}`;
   for (const other of ['SQLMIR01', 'SQLWIT01']) await pair.sql(other, `CREATE LOGIN ${LOGIN} WITH PASSWORD = N'${PASSWORD}', SID = ${hex(login!['sid'])}`);
   await pair.sql('SQLMIR01', `CREATE LOGIN Patriot WITH PASSWORD = ${hex(login!['app_hash'])} HASHED, SID = ${hex(login!['app_sid'])}`);
@@ -42,7 +45,12 @@ test.after(async () => {
 });
 
 function batches(): { instance: string; login: string; app: string; sql: string }[] {
-  return ['SQLPRI01', 'SQLMIR01', 'SQLWIT01'].flatMap((i) => readFileSync(join(pair.lab.dir, 'logs', `${i}.ndjson`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { instance: string; login: string; app: string; sql: string }));
+  return ['SQLPRI01', 'SQLMIR01', 'SQLWIT01'].flatMap((i) =>
+    readFileSync(join(pair.lab.dir, 'logs', `${i}.ndjson`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { instance: string; login: string; app: string; sql: string }),
+  );
 }
 
 test('one grant missing on the mirror: check names it there with its GRANT; run setup is refused with no change sent', async () => {
@@ -52,14 +60,25 @@ test('one grant missing on the mirror: check names it there with its GRANT; run 
   assert.match(check.stdout, /login-privileges\s+SQLMIR01\s+✗\s+mb_least lacks ALTER ANY ENDPOINT/);
   assert.match(check.stdout, /GRANT ALTER ANY ENDPOINT TO \[mb_least\];/);
   assert.match(check.stdout, /login-privileges\s+SQLPRI01\s+✔\s+mb_least holds the \d+ privileges setup needs here/);
-  const findings = (JSON.parse((await pair.mb('check', 'setup', '--json')).stdout) as { findings: { check: string; server: string; verdict: string }[] }).findings;
-  assert.equal(findings.filter((f) => f.check === 'login-privileges' && f.verdict === 'fail').map((f) => f.server), ['SQLMIR01']);
+  const findings = (JSON.parse((await pair.mb('check', 'setup', '--json')).stdout) as { findings: { check: string; server: string; verdict: string }[] })
+    .findings;
+  assert.equal(
+    findings.filter((f) => f.check === 'login-privileges' && f.verdict === 'fail').map((f) => f.server),
+    ['SQLMIR01'],
+  );
 
   const before = batches().length;
   const run = await pair.mb('run', 'setup', '--yes', '--confirm', 'SQLMIR01');
   assert.is(run.code, 1, run.stdout + run.stderr);
   assert.match(run.stderr, /preflight: 1 check\(s\) failed/);
-  assert.equal(batches().slice(before).filter((b) => CHANGE.test(b.sql)).map((b) => `${b.instance}: ${b.sql}`), [], 'no change reached a server');
+  assert.equal(
+    batches()
+      .slice(before)
+      .filter((b) => CHANGE.test(b.sql))
+      .map((b) => `${b.instance}: ${b.sql}`),
+    [],
+    'no change reached a server',
+  );
   await pair.sql('SQLMIR01', `GRANT ALTER ANY ENDPOINT TO ${LOGIN}`);
 });
 
@@ -76,10 +95,18 @@ test('with exactly the script: check passes, setup reaches SYNCHRONIZED, add-wit
   assert.is(failover.code, 0, failover.stdout + failover.stderr);
   await pair.waitFor('SQLMIR01', 'Patriot', 'SYNCHRONIZED', 'PRINCIPAL');
   await pair.waitFor('SQLMIR01', 'PatriotArchive', 'SYNCHRONIZED', 'PRINCIPAL');
-  const [witnessState] = await pair.sql('SQLMIR01', `SELECT mirroring_witness_state_desc AS w FROM sys.database_mirroring WHERE database_id = DB_ID(N'Patriot')`);
+  const [witnessState] = await pair.sql(
+    'SQLMIR01',
+    `SELECT mirroring_witness_state_desc AS w FROM sys.database_mirroring WHERE database_id = DB_ID(N'Patriot')`,
+  );
   assert.is(witnessState!['w'], 'CONNECTED', 'the witness the least-privileged login added watches the session');
-  const sent = batches().slice(before).filter((b) => b.app === 'mirrorbook');
-  assert.ok(sent.some((b) => /SET PARTNER FAILOVER/i.test(b.sql)), 'the runs sent their changes');
+  const sent = batches()
+    .slice(before)
+    .filter((b) => b.app === 'mirrorbook');
+  assert.ok(
+    sent.some((b) => /SET PARTNER FAILOVER/i.test(b.sql)),
+    'the runs sent their changes',
+  );
   assert.equal([...new Set(sent.map((b) => b.login))], [LOGIN], 'every batch of the runs came from the least-privileged login');
   const [sysadmin] = await pair.sql('SQLPRI01', `SELECT IS_SRVROLEMEMBER('sysadmin', N'${LOGIN}') AS s`);
   assert.is(sysadmin!['s'], 0);

@@ -5,7 +5,6 @@ import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setupRefusedWithNoChange, startPairLab, type PairLab } from '../runbooks/pair-lab.js';
 
-
 let pair: PairLab;
 let original: string;
 test.before(async () => {
@@ -16,12 +15,14 @@ test.after(async () => {
   await pair?.stop();
 });
 
-
 function withDatabases(names: string[]): void {
   writeFileSync(pair.config, `${original}databases:\n${names.map((n) => `  - "${n}"`).join('\n')}\n`);
 }
 
-for (const [label, name, shown] of [['misspelt', 'Patriott', /no database 'Patriott'; there is 'Patriot'/], ['homoglyph', 'P\u0430triot', /no database 'P\u0430triot' \(non-ASCII: U\+0430 at 2\); there is 'Patriot'/]] as const) {
+for (const [label, name, shown] of [
+  ['misspelt', 'Patriott', /no database 'Patriott'; there is 'Patriot'/],
+  ['homoglyph', 'P\u0430triot', /no database 'P\u0430triot' \(non-ASCII: U\+0430 at 2\); there is 'Patriot'/],
+] as const) {
   test(`a ${label} database name: check shows it ✗ with the near name; run setup is refused and sends no change`, async () => {
     withDatabases([name, 'PatriotArchive']);
     const check = await pair.mb('check', 'setup');

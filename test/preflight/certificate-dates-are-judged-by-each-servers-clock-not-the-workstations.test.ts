@@ -15,13 +15,22 @@ const expiry = Date.now() + 60 * DAY;
 test.before(async () => {
   pair = await startPairLab();
   // The mirror's own endpoint certificate (the lab config's name), valid for two months on the real clock.
-  await pair.sql('SQLMIR01', `USE master; CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'Clock#Master#Key#2026'; CREATE CERTIFICATE MIRROR_cert WITH SUBJECT = 'mirror', START_DATE = '${isoDay(start)}', EXPIRY_DATE = '${isoDay(expiry)}'`);
+  await pair.sql(
+    'SQLMIR01',
+    `USE master; CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'Clock#Master#Key#2026'; CREATE CERTIFICATE MIRROR_cert WITH SUBJECT = 'mirror', START_DATE = '${isoDay(start)}', EXPIRY_DATE = '${isoDay(expiry)}'`,
+  );
 });
 test.after(async () => {
   await pair?.stop();
 });
 
-interface Finding { check: string; server: string; verdict: string; found: string; hint?: string }
+interface Finding {
+  check: string;
+  server: string;
+  verdict: string;
+  found: string;
+  hint?: string;
+}
 
 async function certificateRows(): Promise<Finding[]> {
   const result = await pair.mb('check', 'setup', '--json');
@@ -35,7 +44,10 @@ async function clock(offset: string): Promise<void> {
 
 test('on the real clock the certificate is ✔ on SQLMIR01', async () => {
   const rows = await certificateRows();
-  assert.equal(rows.map((r) => r.verdict), ['ok']);
+  assert.equal(
+    rows.map((r) => r.verdict),
+    ['ok'],
+  );
   assert.match(rows[0]!.found, new RegExp(`MIRROR_cert: valid ${isoDay(start)} to ${isoDay(expiry)} by SQLMIR01's clock`));
   assert.not.match(rows[0]!.found, /this machine/);
 });
@@ -57,9 +69,17 @@ test('three days behind: the certificate is not valid yet by SQLMIR01, ✗ namin
   const rows = await certificateRows();
   const row = rows.find((r) => r.found.startsWith('MIRROR_cert'));
   assert.is(row?.verdict, 'fail', JSON.stringify(rows));
-  assert.match(row!.found, new RegExp(`MIRROR_cert is not valid until ${isoDay(start)} 00:00Z by SQLMIR01's clock ${isoDay(Date.now() - 3 * DAY)} \\d\\d:\\d\\dZ \\(this machine: ${isoDay(Date.now())} \\d\\d:\\d\\dZ\\)`));
+  assert.match(
+    row!.found,
+    new RegExp(
+      `MIRROR_cert is not valid until ${isoDay(start)} 00:00Z by SQLMIR01's clock ${isoDay(Date.now() - 3 * DAY)} \\d\\d:\\d\\dZ \\(this machine: ${isoDay(Date.now())} \\d\\d:\\d\\dZ\\)`,
+    ),
+  );
   assert.match(row!.hint!, /correct SQLMIR01's clock/);
-  assert.ok(rows.some((r) => r.verdict === 'fail' && /the server clock is 3 days behind this machine's/.test(r.found)), 'setup would create certificates not valid there either');
+  assert.ok(
+    rows.some((r) => r.verdict === 'fail' && /the server clock is 3 days behind this machine's/.test(r.found)),
+    'setup would create certificates not valid there either',
+  );
   const check = await pair.mb('check', 'setup');
   assert.is(check.code, 1);
   assert.match(check.stdout, /certificate-dates\s+SQLMIR01\s+✗\s+MIRROR_cert is not valid until/);
@@ -68,14 +88,25 @@ test('three days behind: the certificate is not valid yet by SQLMIR01, ✗ namin
 test('forty days ahead: it expires within 30 days by SQLMIR01 (⚠ with both dates), though this machine gives it sixty', async () => {
   await clock('+40d');
   const rows = await certificateRows();
-  assert.equal(rows.map((r) => r.verdict), ['warn']);
-  assert.match(rows[0]!.found, new RegExp(`MIRROR_cert expires ${isoDay(expiry)} 00:00Z, within 30 days by SQLMIR01's clock ${isoDay(Date.now() + 40 * DAY)} .* \\(this machine: ${isoDay(Date.now())}`));
+  assert.equal(
+    rows.map((r) => r.verdict),
+    ['warn'],
+  );
+  assert.match(
+    rows[0]!.found,
+    new RegExp(
+      `MIRROR_cert expires ${isoDay(expiry)} 00:00Z, within 30 days by SQLMIR01's clock ${isoDay(Date.now() + 40 * DAY)} .* \\(this machine: ${isoDay(Date.now())}`,
+    ),
+  );
 });
 
 test('ninety days ahead: it has expired by SQLMIR01 (✗), and CREATE CERTIFICATE there starts from that clock', async () => {
   await clock('+90d');
   const rows = await certificateRows();
-  assert.equal(rows.map((r) => r.verdict), ['fail']);
+  assert.equal(
+    rows.map((r) => r.verdict),
+    ['fail'],
+  );
   assert.match(rows[0]!.found, new RegExp(`MIRROR_cert expired ${isoDay(expiry)} 00:00Z by SQLMIR01's clock ${isoDay(Date.now() + 90 * DAY)}`));
   await pair.sql('SQLMIR01', "USE master; CREATE CERTIFICATE clock_probe WITH SUBJECT = 'probe'");
   const [probe] = await pair.sql('SQLMIR01', "SELECT start_date FROM master.sys.certificates WHERE name = 'clock_probe'");
@@ -84,7 +115,10 @@ test('ninety days ahead: it has expired by SQLMIR01 (✗), and CREATE CERTIFICAT
 
 test('clock 0 gives the host the real time back and the certificate is ✔ again; a malformed offset exits 2', async () => {
   await clock('0');
-  assert.equal((await certificateRows()).map((r) => r.verdict), ['ok']);
+  assert.equal(
+    (await certificateRows()).map((r) => r.verdict),
+    ['ok'],
+  );
   const bad = await pair.lab.cli('fault', 'SQLMIR01', 'clock', 'tomorrow');
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /clock needs an offset from the real time: \+400d ahead, -3d behind/);

@@ -16,7 +16,10 @@ test.after(async () => {
   await pair?.stop();
 });
 
-const logLines = (instance: string): number => readFileSync(join(pair.lab.dir, 'logs', `${instance}.ndjson`), 'utf8').split('\n').filter(Boolean).length;
+const logLines = (instance: string): number =>
+  readFileSync(join(pair.lab.dir, 'logs', `${instance}.ndjson`), 'utf8')
+    .split('\n')
+    .filter(Boolean).length;
 
 test('before the setup: no endpoint yet is ✔ for setup; after it the endpoints match the config and the peer certificates agree', async () => {
   const before = await pair.mb('check', 'certificate-setup');
@@ -45,21 +48,42 @@ test('RC4 on the mirror and AES on the principal: a failover is refused with the
   // Only the lock and the preflight's reads reached the servers.
   const { changesServer } = await import('../../machines/statement-kind.js');
   for (const [i, instance] of ['SQLPRI01', 'SQLMIR01'].entries()) {
-    const added = readFileSync(join(pair.lab.dir, 'logs', `${instance}.ndjson`), 'utf8').split('\n').filter(Boolean).slice(lines[i]).map((l) => (JSON.parse(l) as { sql: string }).sql);
-    assert.equal(added.filter((sql) => changesServer(sql) && !/sp_(get|release)applock/.test(sql)), [], `no change on ${instance}`);
+    const added = readFileSync(join(pair.lab.dir, 'logs', `${instance}.ndjson`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(lines[i])
+      .map((l) => (JSON.parse(l) as { sql: string }).sql);
+    assert.equal(
+      added.filter((sql) => changesServer(sql) && !/sp_(get|release)applock/.test(sql)),
+      [],
+      `no change on ${instance}`,
+    );
   }
 });
 
 test('a stale copy of the peer certificate (the principal recreated its own) is ✗ on the partner holding it', async () => {
-  const name = (await pair.sql('SQLPRI01', "SELECT c.name FROM master.sys.certificates c JOIN sys.database_mirroring_endpoints e ON e.certificate_id = c.certificate_id"))[0]!.name as string;
+  const name = (
+    await pair.sql('SQLPRI01', 'SELECT c.name FROM master.sys.certificates c JOIN sys.database_mirroring_endpoints e ON e.certificate_id = c.certificate_id')
+  )[0]!.name as string;
   const endpoint = (await pair.sql('SQLMIR01', 'SELECT name FROM sys.database_mirroring_endpoints'))[0]!.name as string;
   await pair.sql('SQLMIR01', `ALTER ENDPOINT [${endpoint}] FOR DATABASE_MIRRORING (ENCRYPTION = REQUIRED ALGORITHM AES)`);
   // The mirror's copy replaced by another certificate under the same name.
-  const owner = (await pair.sql('SQLMIR01', `SELECT dp.name FROM master.sys.certificates c JOIN master.sys.database_principals dp ON dp.principal_id = c.principal_id WHERE c.name = N'${name}'`))[0]?.name as string | undefined;
-  await pair.sql('SQLMIR01', `USE master; DROP CERTIFICATE [${name}]; CREATE CERTIFICATE [${name}] ${owner ? `AUTHORIZATION [${owner}] ` : ''}WITH SUBJECT = N'someone else', EXPIRY_DATE = '20991231'`);
+  const owner = (
+    await pair.sql(
+      'SQLMIR01',
+      `SELECT dp.name FROM master.sys.certificates c JOIN master.sys.database_principals dp ON dp.principal_id = c.principal_id WHERE c.name = N'${name}'`,
+    )
+  )[0]?.name as string | undefined;
+  await pair.sql(
+    'SQLMIR01',
+    `USE master; DROP CERTIFICATE [${name}]; CREATE CERTIFICATE [${name}] ${owner ? `AUTHORIZATION [${owner}] ` : ''}WITH SUBJECT = N'someone else', EXPIRY_DATE = '20991231'`,
+  );
   const check = await pair.mb('check', 'failover');
   assert.is(check.code, 1, check.stdout + check.stderr);
-  assert.match(check.stdout, new RegExp(`peer-certificates\\s+SQLMIR01\\s+✗\\s+its copy of ${name} \\(thumbprint 0x[0-9a-f]+…\\) is not the certificate SQLPRI01 uses`));
+  assert.match(
+    check.stdout,
+    new RegExp(`peer-certificates\\s+SQLMIR01\\s+✗\\s+its copy of ${name} \\(thumbprint 0x[0-9a-f]+…\\) is not the certificate SQLPRI01 uses`),
+  );
   assert.match(check.stdout, /DROP CERTIFICATE/);
 });
 

@@ -47,14 +47,21 @@ test('a CA that did not sign the server certificate (a man in the middle) is ref
   assert.is(keys.length, 0, 'nothing was created');
 });
 
-test('a man in the middle on the principal\'s address with its own certificate for the lab\'s name is refused: no login reaches it, nothing is sent', async () => {
+test("a man in the middle on the principal's address with its own certificate for the lab's name is refused: no login reaches it, nothing is sent", async () => {
   const fixture = (name: string) => readFileSync(new URL(`../fixtures/tls/${name}`, import.meta.url), 'utf8');
   const logins: LoginRequest[] = [];
   const impostor = await startTdsListener({
-    port: 0, serverName: 'SQLPRI01', tls: { key: fixture('impostor-key.pem'), cert: fixture('impostor-cert.pem') },
+    port: 0,
+    serverName: 'SQLPRI01',
+    tls: { key: fixture('impostor-key.pem'), cert: fixture('impostor-cert.pem') },
     handler: {
-      login: (request) => { logins.push(request); return { ok: false, error: { number: 18456, state: 1, class: 14, message: 'captured', line: 1 } }; },
-      execute: async () => { throw new Error('the impostor got a batch'); },
+      login: (request) => {
+        logins.push(request);
+        return { ok: false, error: { number: 18456, state: 1, class: 14, message: 'captured', line: 1 } };
+      },
+      execute: async () => {
+        throw new Error('the impostor got a batch');
+      },
       transaction: () => undefined,
       disconnect: () => {},
     },
@@ -76,7 +83,9 @@ test('a man in the middle on the principal\'s address with its own certificate f
 });
 
 test('trustServerCertificate: true and encrypt: false are ⚠ at check and at the start of a run', async () => {
-  edit((t) => t.replace('caFile: tls-cert.pem', 'trustServerCertificate: true').replace(/(mirror:[\s\S]*?)encrypt: true\n\s*caFile: tls-cert.pem/, '$1encrypt: false'));
+  edit((t) =>
+    t.replace('caFile: tls-cert.pem', 'trustServerCertificate: true').replace(/(mirror:[\s\S]*?)encrypt: true\n\s*caFile: tls-cert.pem/, '$1encrypt: false'),
+  );
   const check = await pair.mb('check', 'failover');
   assert.match(check.stdout, /tls\s+SQLPRI01\s+⚠\s+pair\.principal\.trustServerCertificate: true/);
   assert.match(check.stdout, /tls\s+SQLMIR01\s+⚠\s+pair\.mirror\.encrypt: false/);

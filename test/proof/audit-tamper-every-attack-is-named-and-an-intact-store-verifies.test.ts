@@ -42,7 +42,10 @@ test.before(async () => {
   const config = join(h.dir, 'keyed.yaml');
   writeFileSync(config, 'audit:\n  key: env:MB_AUDIT_KEY\n');
   const keyedStore = join(h.dir, 'keyed-run.db');
-  const again = await h.run(['run', 'ledger', '--yes', '--confirm', 'Patriot', '--config', config, '--store', keyedStore], { MB_AUDIT_KEY: KEY, MB_FIXTURE_DIR: join(h.dir, 'fx-keyed') });
+  const again = await h.run(['run', 'ledger', '--yes', '--confirm', 'Patriot', '--config', config, '--store', keyedStore], {
+    MB_AUDIT_KEY: KEY,
+    MB_FIXTURE_DIR: join(h.dir, 'fx-keyed'),
+  });
   assert.is(again.code, 0, again.stderr);
   keyed = join(h.dir, 'keyed.db');
   copyFileSync(keyedStore, keyed);
@@ -61,15 +64,25 @@ test('the untouched store proves intact: integrity, chain, tables tied, head pri
 });
 
 test('the tail cut and audit_head moved back to the new end: the run whose end was cut is named', () => {
-  const found = attacked('cut-tail', pristine, (f) => tamper(f, `DELETE FROM audit WHERE seq > (SELECT max(seq) - 6 FROM audit);
-    UPDATE audit_head SET seq = (SELECT max(seq) FROM audit), hash = (SELECT hash FROM audit ORDER BY seq DESC LIMIT 1)`));
+  const found = attacked('cut-tail', pristine, (f) =>
+    tamper(
+      f,
+      `DELETE FROM audit WHERE seq > (SELECT max(seq) - 6 FROM audit);
+    UPDATE audit_head SET seq = (SELECT max(seq) FROM audit), hash = (SELECT hash FROM audit ORDER BY seq DESC LIMIT 1)`,
+    ),
+  );
   assert.match(found, `[run ${runId}]`);
   assert.match(found, /untied/);
 });
 
 test('the tail cut, audit_head dropped and schema_migrations rolled back: named, not migrated', () => {
-  const found = attacked('rolled-back', pristine, (f) => tamper(f, `DELETE FROM audit WHERE seq > 10; DROP TABLE audit_head;
-    DELETE FROM schema_migrations WHERE version > 1`));
+  const found = attacked('rolled-back', pristine, (f) =>
+    tamper(
+      f,
+      `DELETE FROM audit WHERE seq > 10; DROP TABLE audit_head;
+    DELETE FROM schema_migrations WHERE version > 1`,
+    ),
+  );
   assert.match(found, /schema_migrations says version 1/);
   assert.match(found, /#11 deleted/);
 });
@@ -90,10 +103,15 @@ test('the records of one step deleted and the chain renumbered and rebuilt: the 
 });
 
 test('a chain rebuilt from scratch without the key fails when audit.key is configured', () => {
-  const found = attacked('rebuilt', keyed, (f) => {
-    tamper(f, "DELETE FROM audit WHERE step_id = 'create-endpoint'; DELETE FROM step_states WHERE step_id = 'create-endpoint'");
-    rechain(f);
-  }, KEY);
+  const found = attacked(
+    'rebuilt',
+    keyed,
+    (f) => {
+      tamper(f, "DELETE FROM audit WHERE step_id = 'create-endpoint'; DELETE FROM step_states WHERE step_id = 'create-endpoint'");
+      rechain(f);
+    },
+    KEY,
+  );
   assert.match(found, /unsigned/);
   assert.match(found, /not signed with the audit key/);
   const withoutKey = problems(proveStoreFile(keyed));
@@ -113,14 +131,21 @@ test('a step state rewritten, an outcome rewritten: named with their run', () =>
 });
 
 test('a record moved before an earlier one, and a record inserted: named by seq', () => {
-  const reordered = attacked('reordered', pristine, (f) => tamper(f, 'UPDATE audit SET seq = -1 WHERE seq = 9; UPDATE audit SET seq = 9 WHERE seq = 10; UPDATE audit SET seq = 10 WHERE seq = -1'));
+  const reordered = attacked('reordered', pristine, (f) =>
+    tamper(f, 'UPDATE audit SET seq = -1 WHERE seq = 9; UPDATE audit SET seq = 9 WHERE seq = 10; UPDATE audit SET seq = 10 WHERE seq = -1'),
+  );
   assert.match(reordered, /#(9|10) (reordered|edited)/);
-  const inserted = attacked('inserted', pristine, (f) => tamper(f, `UPDATE audit SET seq = -(seq + 1) WHERE seq >= 12; UPDATE audit SET seq = -seq WHERE seq < 0;
-    INSERT INTO audit SELECT 12, ts, run_id, kind, operator, os_user, host, target, server, step_id, attempt, 'DROP DATABASE [Patriot]', result, error_number, message, data, prev_hash, hash, pid FROM audit WHERE seq = 11`));
+  const inserted = attacked('inserted', pristine, (f) =>
+    tamper(
+      f,
+      `UPDATE audit SET seq = -(seq + 1) WHERE seq >= 12; UPDATE audit SET seq = -seq WHERE seq < 0;
+    INSERT INTO audit SELECT 12, ts, run_id, kind, operator, os_user, host, target, server, step_id, attempt, 'DROP DATABASE [Patriot]', result, error_number, message, data, prev_hash, hash, pid FROM audit WHERE seq = 11`,
+    ),
+  );
   assert.match(inserted, /#1[123] (inserted|edited|deleted)/);
 });
 
-test('an older copy put back: the run the servers anchored after it is named; another store\'s anchors are only a note', async () => {
+test("an older copy put back: the run the servers anchored after it is named; another store's anchors are only a note", async () => {
   const later = await h.run(['run', 'ledger', '--yes', '--confirm', 'Patriot']);
   assert.is(later.code, 0, later.stderr);
   const { laterRun, head, storeId } = h.withStore((s) => ({ laterRun: s.runs.list()[0]!.id, head: s.audit.head(), storeId: s.id! }));
@@ -130,17 +155,28 @@ test('an older copy put back: the run the servers anchored after it is named; an
   db.close();
   assert.is(copyId, storeId, 'a copy of the store keeps its id');
   const anchor = (over: Partial<RunAnchor>): RunAnchor => ({
-    server: 'SQLPRI01', runId: laterRun, procedure: 'ledger', operator: 'alice', startedAt: '2026-12-04T05:00:00.000Z', endedAt: '2026-12-04T05:01:00.000Z',
-    outcome: 'done', headSeq: head.seq, headHash: head.hash, storeHost: 'ops01', storeId, writtenAt: '2026-12-04T05:01:00.000Z', ...over,
+    server: 'SQLPRI01',
+    runId: laterRun,
+    procedure: 'ledger',
+    operator: 'alice',
+    startedAt: '2026-12-04T05:00:00.000Z',
+    endedAt: '2026-12-04T05:01:00.000Z',
+    outcome: 'done',
+    headSeq: head.seq,
+    headHash: head.hash,
+    storeHost: 'ops01',
+    storeId,
+    writtenAt: '2026-12-04T05:01:00.000Z',
+    ...over,
   });
   const rolledBack = proveStoreFile(pristine, { anchors: [anchor({})] });
   assert.match(problems(rolledBack), `anchor [run ${laterRun}]: SQLPRI01's anchor of run ${laterRun} (ledger by alice, done`);
   assert.match(problems(rolledBack), 'the store has no such run');
   const older = proveStoreFile(pristine, { anchors: [anchor({ runId })] });
   assert.match(problems(older), `the store ends at seq`);
-  assert.match(problems(older), 'older than the servers\' last anchor');
+  assert.match(problems(older), "older than the servers' last anchor");
   const other = proveStoreFile(pristine, { anchors: [anchor({ storeId: 'f'.repeat(32), storeHost: 'ops02' })] });
-  assert.is(problems(other), '', 'another store\'s run is not this store\'s to account for');
+  assert.is(problems(other), '', "another store's run is not this store's to account for");
   assert.match(other.notes.join('\n'), `SQLPRI01 holds 1 run anchor of another store (id ${'f'.repeat(32)}, host ops02)`);
   const legacy = proveStoreFile(pristine, { anchors: [anchor({ storeId: null })] });
   assert.match(problems(legacy), 'the store has no such run', 'an anchor written before store ids is held to the store');

@@ -10,7 +10,9 @@ import { Harness } from '../engine/cli-harness.js';
 
 function fingerprint(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const name of readdirSync(dir).filter((n) => n.startsWith('state.db')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.startsWith('state.db'))
+    .sort()) {
     const path = join(dir, name);
     const s = statSync(path);
     files[name] = `${s.size} ${(s.mode & 0o777).toString(8)} ${s.mtimeMs} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;

@@ -19,10 +19,21 @@ const path = join(dir, 'state.db');
 const readOn = ['SQLPRI01', 'SQLMIR01'];
 let anchors: RunAnchor[] = [];
 
-function run(store: Store, id: string, { status, changes = [], reads = [], anchored = [], notAnchored = [] }: { status: RunStatus; changes?: string[]; reads?: string[]; anchored?: string[]; notAnchored?: string[] }): void {
+function run(
+  store: Store,
+  id: string,
+  {
+    status,
+    changes = [],
+    reads = [],
+    anchored = [],
+    notAnchored = [],
+  }: { status: RunStatus; changes?: string[]; reads?: string[]; anchored?: string[]; notAnchored?: string[] },
+): void {
   store.runs.create({ ...runInput(id, 'SQLPRI01|SQLMIR01'), definition });
-  const target = (server: string) => (server === 'SQLPRI01' ? 'principal' as const : 'mirror' as const);
-  for (const server of [...reads, ...changes]) store.audit.append({ kind: 'statement', runId: id, target: target(server), server, sql: 'SELECT 1', result: 'ok' });
+  const target = (server: string) => (server === 'SQLPRI01' ? ('principal' as const) : ('mirror' as const));
+  for (const server of [...reads, ...changes])
+    store.audit.append({ kind: 'statement', runId: id, target: target(server), server, sql: 'SELECT 1', result: 'ok' });
   for (const server of changes) {
     store.audit.append({ kind: 'intent', runId: id, target: target(server), server, sql: 'ALTER DATABASE [Patriot] SET PARTNER RESUME', result: 'apply' });
     store.audit.append({ kind: 'statement', runId: id, target: target(server), server, sql: 'ALTER DATABASE [Patriot] SET PARTNER RESUME', result: 'ok' });
@@ -30,10 +41,38 @@ function run(store: Store, id: string, { status, changes = [], reads = [], ancho
   if (status !== 'running') store.runs.setStatus(id, status, status === 'done' ? 0 : 1);
   const head = store.audit.head();
   for (const server of anchored) {
-    store.audit.append({ kind: 'anchor', runId: id, target: target(server), server, result: 'written', data: { headSeq: head.seq, headHash: head.hash, storeId: store.id } });
-    anchors.push({ server, runId: id, procedure: 'certificate-setup', operator: 'alice', startedAt: '2026-12-04T08:00:00.000Z', endedAt: '2026-12-04T08:01:00.000Z', outcome: status, headSeq: head.seq, headHash: head.hash, storeHost: 'dbhost', storeId: store.id, writtenAt: '2026-12-04T08:01:00.000Z' });
+    store.audit.append({
+      kind: 'anchor',
+      runId: id,
+      target: target(server),
+      server,
+      result: 'written',
+      data: { headSeq: head.seq, headHash: head.hash, storeId: store.id },
+    });
+    anchors.push({
+      server,
+      runId: id,
+      procedure: 'certificate-setup',
+      operator: 'alice',
+      startedAt: '2026-12-04T08:00:00.000Z',
+      endedAt: '2026-12-04T08:01:00.000Z',
+      outcome: status,
+      headSeq: head.seq,
+      headHash: head.hash,
+      storeHost: 'dbhost',
+      storeId: store.id,
+      writtenAt: '2026-12-04T08:01:00.000Z',
+    });
   }
-  for (const server of notAnchored) store.audit.append({ kind: 'anchor', runId: id, target: target(server), server, result: 'not written', message: "the run's anchor could not be written: connected, but no answer within 5 s" });
+  for (const server of notAnchored)
+    store.audit.append({
+      kind: 'anchor',
+      runId: id,
+      target: target(server),
+      server,
+      result: 'not written',
+      message: "the run's anchor could not be written: connected, but no answer within 5 s",
+    });
 }
 
 function found(proof: StoreProof): { findings: string; notes: string } {
@@ -64,14 +103,23 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('an anchor the store wrote, gone from the server: evidence removed, named with the run, the server and the record', () => {
   const { findings } = found(proveStoreFile(path, { anchors, anchorsReadOn: readOn }));
-  assert.match(findings, /anchor \[run removed\]: run removed \(done\): the anchor the store recorded writing on SQLMIR01 \(record \d+\) is gone from SQLMIR01: the server's record of the run was removed/);
+  assert.match(
+    findings,
+    /anchor \[run removed\]: run removed \(done\): the anchor the store recorded writing on SQLMIR01 \(record \d+\) is gone from SQLMIR01: the server's record of the run was removed/,
+  );
   assert.not.match(findings, 'run removed (done): the anchor the store recorded writing on SQLPRI01');
 });
 
 test('a done run that changed a server and never got its anchor there: named, with why and the resume that writes it', () => {
   const { findings } = found(proveStoreFile(path, { anchors, anchorsReadOn: readOn }));
-  assert.match(findings, "anchor [run never-written]: run never-written (done) changed SQLMIR01, which holds no anchor of it: the run's anchor could not be written: connected, but no answer within 5 s; `mirrorbook resume never-written` writes it");
-  assert.match(findings, 'anchor [run killed-before-anchoring]: run killed-before-anchoring (done) changed SQLPRI01, which holds no anchor of it: its process ended before it anchored the run; `mirrorbook resume killed-before-anchoring` writes it');
+  assert.match(
+    findings,
+    "anchor [run never-written]: run never-written (done) changed SQLMIR01, which holds no anchor of it: the run's anchor could not be written: connected, but no answer within 5 s; `mirrorbook resume never-written` writes it",
+  );
+  assert.match(
+    findings,
+    'anchor [run killed-before-anchoring]: run killed-before-anchoring (done) changed SQLPRI01, which holds no anchor of it: its process ended before it anchored the run; `mirrorbook resume killed-before-anchoring` writes it',
+  );
   assert.is(findings.split('\n').length, 3, findings);
 });
 
@@ -93,15 +141,33 @@ test('anchors dropped on purpose by a confirmed cleanup --drop-anchors: a note n
   const store = openStore(path);
   try {
     store.runs.create({ ...runInput('cleanup-run', 'SQLPRI01|SQLMIR01'), procedure: 'cleanup', definition });
-    store.audit.append({ kind: 'outcome', runId: 'cleanup-run', stepId: 'cleanup.mirror.run-anchors', target: 'mirror', server: 'SQLMIR01', sql: 'DROP TABLE msdb.dbo.mirrorbook_run_anchors', result: 'ok' });
-    store.audit.append({ kind: 'statement', runId: 'cleanup-run', target: 'mirror', server: 'SQLMIR01', sql: 'DROP TABLE msdb.dbo.mirrorbook_run_anchors', result: 'ok' });
+    store.audit.append({
+      kind: 'outcome',
+      runId: 'cleanup-run',
+      stepId: 'cleanup.mirror.run-anchors',
+      target: 'mirror',
+      server: 'SQLMIR01',
+      sql: 'DROP TABLE msdb.dbo.mirrorbook_run_anchors',
+      result: 'ok',
+    });
+    store.audit.append({
+      kind: 'statement',
+      runId: 'cleanup-run',
+      target: 'mirror',
+      server: 'SQLMIR01',
+      sql: 'DROP TABLE msdb.dbo.mirrorbook_run_anchors',
+      result: 'ok',
+    });
     store.runs.setStatus('cleanup-run', 'done', 0);
   } finally {
     store.close();
   }
   const onMirror = anchors.filter((a) => a.server !== 'SQLMIR01');
   const { findings, notes } = found(proveStoreFile(path, { anchors: onMirror, anchorsReadOn: readOn }));
-  assert.match(notes, /run anchored \(done\): its anchor on SQLMIR01 went with the anchors table, dropped on purpose by `run cleanup --drop-anchors` \(record \d+\)/);
+  assert.match(
+    notes,
+    /run anchored \(done\): its anchor on SQLMIR01 went with the anchors table, dropped on purpose by `run cleanup --drop-anchors` \(record \d+\)/,
+  );
   assert.not.match(findings, 'the anchor the store recorded writing on SQLMIR01');
 });
 

@@ -37,7 +37,10 @@ export type CatalogDump = Record<string, Record<string, unknown[]>>;
 export async function dumpCatalog(lab: TestLab, instances: string[]): Promise<CatalogDump> {
   const dump: CatalogDump = {};
   for (const instance of instances) {
-    const pool = await new mssql.ConnectionPool({ ...lab.mssqlConfig(instance), options: { ...lab.mssqlConfig(instance).options, appName: 'crash-matrix' } }).connect();
+    const pool = await new mssql.ConnectionPool({
+      ...lab.mssqlConfig(instance),
+      options: { ...lab.mssqlConfig(instance).options, appName: 'crash-matrix' },
+    }).connect();
     try {
       dump[instance] = {};
       for (const [view, query] of Object.entries(QUERIES)) dump[instance][view] = [...(await pool.request().query(query)).recordset];

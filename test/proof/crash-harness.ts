@@ -85,14 +85,25 @@ function side(name: Side['name'], halt: Halt | undefined, pair: PairLab, bundle:
     const exit = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
     return { child, exit };
   };
-  return { name, ...(halt ? { halt } : {}), ...(options.part ? { part: options.part.join('/') } : {}), pair, store, crashDir, start, cli: (...args) => start(args).exit };
+  return {
+    name,
+    ...(halt ? { halt } : {}),
+    ...(options.part ? { part: options.part.join('/') } : {}),
+    pair,
+    store,
+    crashDir,
+    start,
+    cli: (...args) => start(args).exit,
+  };
 }
 
 /** Every statement that changes a server which mirrorbook sent to `instance`, in order. */
 export function received(pair: PairLab, instance: string): Received[] {
   const file = join(pair.lab.dir, 'logs', `${instance}.ndjson`);
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean)
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
     .map((line) => JSON.parse(line) as { ts: string; app: string; sql?: string; errors?: unknown[] })
     .filter((b) => b.app === 'mirrorbook' && typeof b.sql === 'string' && changesServer(b.sql))
     .map((b) => ({ instance, ts: b.ts, sql: comparable(b.sql!) }));
@@ -128,7 +139,10 @@ async function crashChain(s: Side, procedure: string, confirm?: string): Promise
       child.kill('SIGKILL');
       const out = await exit;
       const after = kills.length ? `after the kill at ${kills[kills.length - 1]!.key}` : 'without a kill';
-      return { kills, problem: `${procedure} (${s.name}): \`${args.join(' ')}\` ${after} neither reached a boundary nor ended in ${STUCK_MS / 1000} s:\n${tail(out.stdout)}\n${tail(out.stderr)}` };
+      return {
+        kills,
+        problem: `${procedure} (${s.name}): \`${args.join(' ')}\` ${after} neither reached a boundary nor ended in ${STUCK_MS / 1000} s:\n${tail(out.stdout)}\n${tail(out.stderr)}`,
+      };
     }
     const key = existsSync(halted) ? readFileSync(halted, 'utf8') : '';
     if (key) {
@@ -144,7 +158,10 @@ async function crashChain(s: Side, procedure: string, confirm?: string): Promise
     // Killed right after the run's last commit: the run is over and a resume says so.
     if (n > 0 && /already finished/.test(result.stderr) && latestRunStatus(s) === 'done') return { kills };
     const after = kills.length ? `after the kill at ${kills[kills.length - 1]!.key}` : 'without a kill';
-    return { kills, problem: `${procedure} (${s.name}): \`${args.join(' ')}\` ${after} exited ${result.code}:\n${tail(result.stdout)}\n${tail(result.stderr)}` };
+    return {
+      kills,
+      problem: `${procedure} (${s.name}): \`${args.join(' ')}\` ${after} exited ${result.code}:\n${tail(result.stdout)}\n${tail(result.stderr)}`,
+    };
   }
   return { kills, problem: `${procedure} (${s.name}): still halting after 1000 kills` };
 }
@@ -161,7 +178,8 @@ function latestRunStatus(s: Side): string | undefined {
 /** Statements one side received more (or less) often than the other, each named with the kill
  * that preceded its extra copy. */
 function receivedDifferences(crashed: Received[], expected: Received[], kills: Chain['kills']): string[] {
-  const count = (list: Received[]) => list.reduce((m, r) => m.set(`${r.instance}: ${r.sql}`, (m.get(`${r.instance}: ${r.sql}`) ?? 0) + 1), new Map<string, number>());
+  const count = (list: Received[]) =>
+    list.reduce((m, r) => m.set(`${r.instance}: ${r.sql}`, (m.get(`${r.instance}: ${r.sql}`) ?? 0) + 1), new Map<string, number>());
   const got = count(crashed);
   const want = count(expected);
   const problems: string[] = [];
@@ -225,7 +243,9 @@ export async function startMatrix(options: MatrixOptions = {}): Promise<Matrix> 
   const halts = options.halts ?? ['commit', 'statement'];
   const [bundle, ...pairs] = await Promise.all([buildCrashBundle(), ...[undefined, ...halts].map(() => startPairLab())]);
   const uninterrupted = side('uninterrupted', undefined, pairs[0]!, bundle, options);
-  const crashed = halts.map((halt, i) => side(halt === 'commit' ? 'killed at every commit' : 'killed inside every apply', halt, pairs[i + 1]!, bundle, options));
+  const crashed = halts.map((halt, i) =>
+    side(halt === 'commit' ? 'killed at every commit' : 'killed inside every apply', halt, pairs[i + 1]!, bundle, options),
+  );
   const sides = [uninterrupted, ...crashed];
   const instances = ['SQLPRI01', 'SQLMIR01'];
   const marks = (s: Side) => new Map(instances.map((i) => [i, received(s.pair, i).length]));

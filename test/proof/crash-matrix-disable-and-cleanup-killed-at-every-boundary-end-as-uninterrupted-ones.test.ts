@@ -17,13 +17,19 @@ test.after(async () => {
 
 test('disable killed at every boundary ends as the uninterrupted disable', async () => {
   const { problems, kills } = await matrix.procedure('disable', { confirm: 'SQLPRI01' });
-  assert.ok(kills.some((k) => k.startsWith('sent:')), `kills inside applies: ${kills.join(' ')}`);
+  assert.ok(
+    kills.some((k) => k.startsWith('sent:')),
+    `kills inside applies: ${kills.join(' ')}`,
+  );
   assert.equal(problems, [], `after ${kills.length} kills:\n${problems.join('\n')}`);
 });
 
 test('cleanup killed at every boundary ends as the uninterrupted cleanup', async () => {
   const { problems, kills } = await matrix.procedure('cleanup', { confirm: 'Endpoint_Mirroring' });
-  assert.ok(kills.some((k) => k.startsWith('sent:')), `kills inside applies: ${kills.join(' ')}`);
+  assert.ok(
+    kills.some((k) => k.startsWith('sent:')),
+    `kills inside applies: ${kills.join(' ')}`,
+  );
   assert.equal(problems, [], `after ${kills.length} kills:\n${problems.join('\n')}`);
 });
 

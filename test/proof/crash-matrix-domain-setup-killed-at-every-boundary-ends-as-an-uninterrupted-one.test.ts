@@ -19,7 +19,10 @@ test.after(async () => {
 
 test('domain-setup killed at every boundary ends as the uninterrupted domain-setup', async () => {
   const { problems, kills } = await matrix.procedure('domain-setup');
-  assert.ok(kills.some((k) => k.startsWith('sent:')), `kills inside applies: ${kills.join(' ')}`);
+  assert.ok(
+    kills.some((k) => k.startsWith('sent:')),
+    `kills inside applies: ${kills.join(' ')}`,
+  );
   assert.equal(problems, [], `after ${kills.length} kills:\n${problems.join('\n')}`);
 });
 

@@ -18,7 +18,10 @@ test.after(async () => {
 for (const procedure of ['failover', 'failback']) {
   test(`${procedure} killed at every boundary ends as the uninterrupted ${procedure}`, async () => {
     const { problems, kills } = await matrix.procedure(procedure);
-    assert.ok(kills.some((k) => k.startsWith('sent:')), `kills inside applies: ${kills.join(' ')}`);
+    assert.ok(
+      kills.some((k) => k.startsWith('sent:')),
+      `kills inside applies: ${kills.join(' ')}`,
+    );
     assert.equal(problems, [], `after ${kills.length} kills:\n${problems.join('\n')}`);
   });
 }

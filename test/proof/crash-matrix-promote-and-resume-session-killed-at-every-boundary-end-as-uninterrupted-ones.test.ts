@@ -22,7 +22,10 @@ test('promote killed at every boundary ends as the uninterrupted promote', async
     for (const d of DATABASES) await side.pair.waitFor('SQLMIR01', d, 'DISCONNECTED');
   });
   const { problems, kills } = await matrix.procedure('promote', { confirm: 'SQLMIR01', instances: ['SQLMIR01'] });
-  assert.ok(kills.some((k) => k.startsWith('sent:')), `kills inside applies: ${kills.join(' ')}`);
+  assert.ok(
+    kills.some((k) => k.startsWith('sent:')),
+    `kills inside applies: ${kills.join(' ')}`,
+  );
   assert.equal(problems, [], `after ${kills.length} kills:\n${problems.join('\n')}`);
 });
 
@@ -32,7 +35,10 @@ test('resume-session killed at every boundary ends as the uninterrupted resume-s
     for (const d of DATABASES) await side.pair.waitFor('SQLPRI01', d, 'SUSPENDED', 'MIRROR');
   });
   const { problems, kills } = await matrix.procedure('resume-session');
-  assert.ok(kills.some((k) => k.startsWith('sent:')), `kills inside applies: ${kills.join(' ')}`);
+  assert.ok(
+    kills.some((k) => k.startsWith('sent:')),
+    `kills inside applies: ${kills.join(' ')}`,
+  );
   assert.equal(problems, [], `after ${kills.length} kills:\n${problems.join('\n')}`);
 });
 

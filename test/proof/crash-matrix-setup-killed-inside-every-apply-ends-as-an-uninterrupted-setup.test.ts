@@ -18,7 +18,11 @@ test.after(async () => {
 
 test('setup killed inside every apply ends as the uninterrupted setup', async () => {
   const { problems, kills } = await matrix.procedure('setup');
-  for (const step of ['certificate', 'backup-full', 'restore-logs', 'set-partner']) assert.ok(kills.some((k) => k.startsWith('sent:') && k.includes(`.${step}`)), `no kill inside a ${step} apply: ${kills.join(' ')}`);
+  for (const step of ['certificate', 'backup-full', 'restore-logs', 'set-partner'])
+    assert.ok(
+      kills.some((k) => k.startsWith('sent:') && k.includes(`.${step}`)),
+      `no kill inside a ${step} apply: ${kills.join(' ')}`,
+    );
   assert.equal(problems, [], `after ${kills.length} kills:\n${problems.join('\n')}`);
 });
 

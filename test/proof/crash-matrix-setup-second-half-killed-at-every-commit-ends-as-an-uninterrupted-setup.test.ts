@@ -19,7 +19,11 @@ test.after(async () => {
 
 test('setup killed after every commit of its second half of steps ends as the uninterrupted setup', async () => {
   const { problems, kills } = await matrix.procedure('setup');
-  for (const kind of ['intent:', 'outcome:']) assert.ok(kills.some((k) => k.startsWith(kind)), `no kill at a ${kind} commit: ${kills.join(' ')}`);
+  for (const kind of ['intent:', 'outcome:'])
+    assert.ok(
+      kills.some((k) => k.startsWith(kind)),
+      `no kill at a ${kind} commit: ${kills.join(' ')}`,
+    );
   assert.equal(problems, [], `after ${kills.length} kills:\n${problems.join('\n')}`);
 });
 

@@ -76,7 +76,11 @@ function inStepRange(label: string): boolean {
   const to = Math.floor((k * stepIndex.size) / n) - 1;
   const checkpoint = /^checkpoint:(?:\{"s(\d+)"|"(idle|done)")/.exec(label);
   const index = checkpoint
-    ? checkpoint[1] !== undefined ? Number(checkpoint[1]) : checkpoint[2] === 'idle' ? 0 : stepIndex.size - 1
+    ? checkpoint[1] !== undefined
+      ? Number(checkpoint[1])
+      : checkpoint[2] === 'idle'
+        ? 0
+        : stepIndex.size - 1
     : stepIndex.get(/^(?:intent|outcome|reconciled|step|sent):(.*?)(?::[\w-]+)?$/.exec(label)?.[1] ?? '');
   return index !== undefined && index >= from && index <= to;
 }

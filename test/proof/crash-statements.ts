@@ -8,14 +8,16 @@ export { changesServer } from '../../machines/statement-kind.js';
  * filled in at apply time comes from ("0x… /* CERTENCODED from the mirror *\/"). */
 export function comparable(sql: string): string {
   if (isAnchor(sql)) return ANCHOR;
-  return sql
-    .replace(/\s*\/\*[\s\S]*?\*\//g, '')
-    .replace(/PASSWORD\s*=\s*N?'(?:[^']|'')*'/gi, "PASSWORD = N'****'")
-    .replace(/0x[0-9A-F]+/gi, '0x…')
-    .replace(/N'\d{8}'/g, "N'<date>'")
-    // Seeding files are named after the run (steps/backup-paths.ts): one run id per lab.
-    .replace(/_mirrorbook_\d{8}-\d{6}-[0-9a-f]{4}/g, '_mirrorbook_<run id>')
-    .trim();
+  return (
+    sql
+      .replace(/\s*\/\*[\s\S]*?\*\//g, '')
+      .replace(/PASSWORD\s*=\s*N?'(?:[^']|'')*'/gi, "PASSWORD = N'****'")
+      .replace(/0x[0-9A-F]+/gi, '0x…')
+      .replace(/N'\d{8}'/g, "N'<date>'")
+      // Seeding files are named after the run (steps/backup-paths.ts): one run id per lab.
+      .replace(/_mirrorbook_\d{8}-\d{6}-[0-9a-f]{4}/g, '_mirrorbook_<run id>')
+      .trim()
+  );
 }
 
 /** A run's anchor (steps/run-anchor.ts) holds the run id, times and audit head, which differ on

@@ -99,7 +99,10 @@ export async function failingCell(pair: FaultPair, cell: Cell, spec: FailingCell
   assert.not.match(output, STACK_LINE, `${name}: no stack trace`);
   assert.match(failed.stdout, spec.message, `${name}: the error names what failed\n${failed.stdout.slice(-3000)}`);
   const hints = failed.stdout.split('\n').filter((line) => line.startsWith('  hint: '));
-  assert.ok(hints.some((line) => spec.hint.test(line)), `${name}: a hint matching ${String(spec.hint)}\n${hints.join('\n')}\n${failed.stdout.slice(-2000)}`);
+  assert.ok(
+    hints.some((line) => spec.hint.test(line)),
+    `${name}: a hint matching ${String(spec.hint)}\n${hints.join('\n')}\n${failed.stdout.slice(-2000)}`,
+  );
   // A failure that stays until fixed (a path, a login …) says so before the same command.
   const resume = /^(?:to continue|once that is fixed \(hint above\), continue): (\S.* resume (\S+) --config (\S+) --store (\S+))$/m.exec(failed.stdout);
   assert.ok(resume, `${name}: the exact resume command is printed`);
@@ -110,7 +113,10 @@ export async function failingCell(pair: FaultPair, cell: Cell, spec: FailingCell
   const before = await show(pair, runId!, name);
   assert.is(before.run.status, 'failed', `${name}: run recorded as failed`);
   assert.is(before.run.exitCode, 1, name);
-  assert.ok(before.steps.some((s) => s.status === 'failed'), `${name}: the failed step is recorded`);
+  assert.ok(
+    before.steps.some((s) => s.status === 'failed'),
+    `${name}: the failed step is recorded`,
+  );
   assertNoIntentLost(before, name);
 
   await spec.heal();
@@ -121,7 +127,11 @@ export async function failingCell(pair: FaultPair, cell: Cell, spec: FailingCell
   assertNoIntentLost(after, name);
   // The chain verified now covers the failed run's records, kept exactly as they were.
   const kept = after.audit.slice(0, before.audit.length).map((a) => a.hash);
-  assert.equal(kept, before.audit.map((a) => a.hash), `${name}: the records of the failed run are kept as they were`);
+  assert.equal(
+    kept,
+    before.audit.map((a) => a.hash),
+    `${name}: the records of the failed run are kept as they were`,
+  );
   await assertAuditIntact(pair, name);
   await spec.endState();
 }
@@ -178,7 +188,11 @@ export async function witnessLostDuringSetup(pair: FaultPair, cell: Cell, fault:
     heal: () => pair.fault(cell.target, heal),
     endState: async () => {
       const rows = await pair.sql('SQLPRI01', 'SELECT mirroring_witness_state_desc AS w FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL');
-      assert.equal(rows.map((r) => r.w), ['CONNECTED', 'CONNECTED'], cellName(cell));
+      assert.equal(
+        rows.map((r) => r.w),
+        ['CONNECTED', 'CONNECTED'],
+        cellName(cell),
+      );
     },
   });
 }
@@ -201,8 +215,16 @@ export async function waitAll(pair: FaultPair, partner: Partner, state: string, 
 /** Fails the cell if the matrix missed a procedure or a phase for a fault kind. */
 export function assertCoverage(cells: Cell[], fault: FaultKind, procedures: readonly string[], phases: readonly Phase[]): void {
   const ofKind = cells.filter((c) => c.fault === fault);
-  for (const p of procedures) assert.ok(ofKind.some((c) => c.procedure === p), `${fault}: no cell for ${p}`);
-  for (const p of phases) assert.ok(ofKind.some((c) => c.phase === p), `${fault}: no cell at phase ${p}`);
+  for (const p of procedures)
+    assert.ok(
+      ofKind.some((c) => c.procedure === p),
+      `${fault}: no cell for ${p}`,
+    );
+  for (const p of phases)
+    assert.ok(
+      ofKind.some((c) => c.phase === p),
+      `${fault}: no cell at phase ${p}`,
+    );
 }
 
 /** Every database has `role` on `partner` now (what the status of the pair says). */

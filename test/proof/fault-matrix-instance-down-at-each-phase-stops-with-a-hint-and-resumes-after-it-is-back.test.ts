@@ -7,7 +7,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendFileSync } from 'node:fs';
-import { assertCoverage, cellName, failingCell, refusedCell, FAST_BACKUP_MS_PER_GB, INSTANCE, rolesAre, startFaultPair, waitAll, witnessLostDuringSetup, type Cell, type FaultPair } from './fault-cells.js';
+import {
+  assertCoverage,
+  cellName,
+  failingCell,
+  refusedCell,
+  FAST_BACKUP_MS_PER_GB,
+  INSTANCE,
+  rolesAre,
+  startFaultPair,
+  waitAll,
+  witnessLostDuringSetup,
+  type Cell,
+  type FaultPair,
+} from './fault-cells.js';
 
 const CELLS = {
   certificateSetup: { procedure: 'certificate-setup', target: 'principal', fault: 'down', phase: 'connect' },
@@ -43,8 +56,12 @@ test(cellName(CELLS.certificateSetup), async () => {
     heal: () => pair.fault(cell.target, 'up'),
     endState: async () => {
       for (const instance of ['SQLPRI01', 'SQLMIR01']) {
-        const endpoints = await pair.sql(instance, "SELECT state_desc AS s FROM sys.database_mirroring_endpoints");
-        assert.equal(endpoints.map((e) => e.s), ['STARTED'], `${cellName(cell)}: endpoint on ${instance}`);
+        const endpoints = await pair.sql(instance, 'SELECT state_desc AS s FROM sys.database_mirroring_endpoints');
+        assert.equal(
+          endpoints.map((e) => e.s),
+          ['STARTED'],
+          `${cellName(cell)}: endpoint on ${instance}`,
+        );
       }
     },
   });
@@ -69,7 +86,11 @@ test(cellName(CELLS.restore), async () => {
     },
     endState: async () => {
       const copies = await pair.sql('SQLMIR01', "SELECT name, state_desc AS s FROM sys.databases WHERE name IN ('Patriot', 'PatriotArchive') ORDER BY name");
-      assert.equal(copies.map((c) => `${String(c.name)} ${String(c.s)}`), ['Patriot RESTORING', 'PatriotArchive RESTORING'], cellName(cell));
+      assert.equal(
+        copies.map((c) => `${String(c.name)} ${String(c.s)}`),
+        ['Patriot RESTORING', 'PatriotArchive RESTORING'],
+        cellName(cell),
+      );
     },
   });
 });
@@ -164,8 +185,15 @@ test(cellName(CELLS.disable), async () => {
     resumeArgs: ['--confirm', 'SQLPRI01'],
     endState: async () => {
       for (const instance of ['SQLPRI01', 'SQLMIR01']) {
-        const copies = await pair.sql(instance, "SELECT d.name, d.state_desc AS s, m.mirroring_guid AS g FROM sys.databases d JOIN sys.database_mirroring m ON m.database_id = d.database_id WHERE d.name IN ('Patriot', 'PatriotArchive') ORDER BY d.name");
-        assert.equal(copies.map((c) => `${String(c.name)} ${String(c.s)} ${String(c.g)}`), ['Patriot ONLINE null', 'PatriotArchive ONLINE null'], `${cellName(cell)}: ${instance}`);
+        const copies = await pair.sql(
+          instance,
+          "SELECT d.name, d.state_desc AS s, m.mirroring_guid AS g FROM sys.databases d JOIN sys.database_mirroring m ON m.database_id = d.database_id WHERE d.name IN ('Patriot', 'PatriotArchive') ORDER BY d.name",
+        );
+        assert.equal(
+          copies.map((c) => `${String(c.name)} ${String(c.s)} ${String(c.g)}`),
+          ['Patriot ONLINE null', 'PatriotArchive ONLINE null'],
+          `${cellName(cell)}: ${instance}`,
+        );
       }
     },
   });
@@ -200,7 +228,11 @@ test(`${cellName(CELLS.domainSetup)}, then ${cellName(CELLS.setup)}`, async () =
       heal: () => domain.fault(cell.target, 'up'),
       endState: async () => {
         const endpoints = await domain.sql('SQLWIT01', 'SELECT connection_auth_desc AS a FROM sys.database_mirroring_endpoints');
-        assert.equal(endpoints.map((e) => e.a), ['NEGOTIATE'], cellName(cell));
+        assert.equal(
+          endpoints.map((e) => e.a),
+          ['NEGOTIATE'],
+          cellName(cell),
+        );
       },
     });
 
@@ -213,7 +245,12 @@ test(`${cellName(CELLS.domainSetup)}, then ${cellName(CELLS.setup)}`, async () =
 // A partner down before the probe is found by the preflight, before any run starts: those cells
 // are the connect ones. The probe phase is covered by the isolate and slow matrices.
 test('the table covers every procedure and every phase a down partner can reach', () => {
-  assertCoverage(Object.values(CELLS), 'down', ['domain-setup', 'certificate-setup', 'restore', 'enable', 'setup', 'failover', 'failback', 'promote', 'resume-session', 'disable', 'cleanup'], ['connect', 'apply', 'wait']);
+  assertCoverage(
+    Object.values(CELLS),
+    'down',
+    ['domain-setup', 'certificate-setup', 'restore', 'enable', 'setup', 'failover', 'failback', 'promote', 'resume-session', 'disable', 'cleanup'],
+    ['connect', 'apply', 'wait'],
+  );
 });
 
 test.run();

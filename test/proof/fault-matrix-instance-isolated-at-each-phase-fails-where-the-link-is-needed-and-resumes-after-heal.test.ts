@@ -7,7 +7,19 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendFileSync } from 'node:fs';
-import { assertCoverage, cellName, failingCell, INSTANCE, passingCell, rolesAre, startFaultPair, waitAll, witnessLostDuringSetup, type Cell, type FaultPair } from './fault-cells.js';
+import {
+  assertCoverage,
+  cellName,
+  failingCell,
+  INSTANCE,
+  passingCell,
+  rolesAre,
+  startFaultPair,
+  waitAll,
+  witnessLostDuringSetup,
+  type Cell,
+  type FaultPair,
+} from './fault-cells.js';
 
 const CELLS = {
   certificateSetup: { procedure: 'certificate-setup', target: 'mirror', fault: 'isolate', phase: 'connect' },
@@ -42,8 +54,14 @@ test(`${cellName(CELLS.certificateSetup)}: completes (certificates travel throug
   const run = await pair.run('run', 'certificate-setup', '--yes');
   await pair.fault(cell.target, 'heal');
   await passingCell(pair, cell, run, async () => {
-    const grants = await pair.sql('SQLMIR01', "SELECT p.name FROM sys.server_permissions s JOIN sys.server_principals p ON p.principal_id = s.grantee_principal_id WHERE s.class_desc = 'ENDPOINT' AND s.permission_name = 'CONNECT'");
-    assert.ok(grants.some((g) => g.name === 'PRINCIPAL_login'), cellName(cell));
+    const grants = await pair.sql(
+      'SQLMIR01',
+      "SELECT p.name FROM sys.server_permissions s JOIN sys.server_principals p ON p.principal_id = s.grantee_principal_id WHERE s.class_desc = 'ENDPOINT' AND s.permission_name = 'CONNECT'",
+    );
+    assert.ok(
+      grants.some((g) => g.name === 'PRINCIPAL_login'),
+      cellName(cell),
+    );
   });
 });
 
@@ -57,7 +75,11 @@ test(cellName(CELLS.restore), async () => {
     heal: heal(cell),
     endState: async () => {
       const copies = await pair.sql('SQLMIR01', "SELECT name, state_desc AS s FROM sys.databases WHERE name IN ('Patriot', 'PatriotArchive') ORDER BY name");
-      assert.equal(copies.map((c) => `${String(c.name)} ${String(c.s)}`), ['Patriot RESTORING', 'PatriotArchive RESTORING'], cellName(cell));
+      assert.equal(
+        copies.map((c) => `${String(c.name)} ${String(c.s)}`),
+        ['Patriot RESTORING', 'PatriotArchive RESTORING'],
+        cellName(cell),
+      );
     },
   });
 });
@@ -168,8 +190,15 @@ test(`${cellName(CELLS.disable)}: completes (SET PARTNER OFF and RECOVERY are T-
   await pair.fault(cell.target, 'heal');
   await passingCell(pair, cell, run, async () => {
     for (const instance of ['SQLPRI01', 'SQLMIR01']) {
-      const copies = await pair.sql(instance, "SELECT d.name, d.state_desc AS s, m.mirroring_guid AS g FROM sys.databases d JOIN sys.database_mirroring m ON m.database_id = d.database_id WHERE d.name IN ('Patriot', 'PatriotArchive') ORDER BY d.name");
-      assert.equal(copies.map((c) => `${String(c.name)} ${String(c.s)} ${String(c.g)}`), ['Patriot ONLINE null', 'PatriotArchive ONLINE null'], `${cellName(cell)}: ${instance}`);
+      const copies = await pair.sql(
+        instance,
+        "SELECT d.name, d.state_desc AS s, m.mirroring_guid AS g FROM sys.databases d JOIN sys.database_mirroring m ON m.database_id = d.database_id WHERE d.name IN ('Patriot', 'PatriotArchive') ORDER BY d.name",
+      );
+      assert.equal(
+        copies.map((c) => `${String(c.name)} ${String(c.s)} ${String(c.g)}`),
+        ['Patriot ONLINE null', 'PatriotArchive ONLINE null'],
+        `${cellName(cell)}: ${instance}`,
+      );
     }
   });
 });
@@ -180,7 +209,8 @@ test(`${cellName(CELLS.cleanup)}: completes`, async () => {
   const run = await pair.run('run', 'cleanup', '--yes', '--confirm', 'Endpoint_Mirroring');
   await pair.fault(cell.target, 'heal');
   await passingCell(pair, cell, run, async () => {
-    for (const instance of ['SQLPRI01', 'SQLMIR01']) assert.equal(await pair.sql(instance, 'SELECT name FROM sys.database_mirroring_endpoints'), [], `${cellName(cell)}: ${instance}`);
+    for (const instance of ['SQLPRI01', 'SQLMIR01'])
+      assert.equal(await pair.sql(instance, 'SELECT name FROM sys.database_mirroring_endpoints'), [], `${cellName(cell)}: ${instance}`);
   });
 });
 
@@ -194,7 +224,11 @@ test(`${cellName(CELLS.domainSetup)}: completes`, async () => {
   await pair.fault(cell.target, 'heal');
   await passingCell(pair, cell, run, async () => {
     const endpoints = await pair.sql('SQLMIR01', 'SELECT state_desc AS s FROM sys.database_mirroring_endpoints');
-    assert.equal(endpoints.map((e) => e.s), ['STARTED'], cellName(cell));
+    assert.equal(
+      endpoints.map((e) => e.s),
+      ['STARTED'],
+      cellName(cell),
+    );
   });
 });
 
@@ -226,7 +260,12 @@ test(`${cellName(CELLS.witness)}, on a pair with a witness`, async () => {
 });
 
 test('the table covers every procedure and every phase', () => {
-  assertCoverage(Object.values(CELLS), 'isolate', ['domain-setup', 'certificate-setup', 'restore', 'enable', 'setup', 'failover', 'failback', 'promote', 'resume-session', 'disable', 'cleanup'], ['connect', 'probe', 'apply', 'wait']);
+  assertCoverage(
+    Object.values(CELLS),
+    'isolate',
+    ['domain-setup', 'certificate-setup', 'restore', 'enable', 'setup', 'failover', 'failback', 'promote', 'resume-session', 'disable', 'cleanup'],
+    ['connect', 'probe', 'apply', 'wait'],
+  );
 });
 
 test.run();

@@ -50,7 +50,11 @@ test(`${cellName(CELLS.certificateSetup)}: completes`, async () => {
   await slowButFine(cell, ['run', 'certificate-setup', '--yes'], async () => {
     for (const instance of ['SQLPRI01', 'SQLMIR01']) {
       const endpoints = await pair.sql(instance, 'SELECT state_desc AS s FROM sys.database_mirroring_endpoints');
-      assert.equal(endpoints.map((e) => e.s), ['STARTED'], `${cellName(cell)}: ${instance}`);
+      assert.equal(
+        endpoints.map((e) => e.s),
+        ['STARTED'],
+        `${cellName(cell)}: ${instance}`,
+      );
     }
   });
 });
@@ -59,7 +63,11 @@ test(`${cellName(CELLS.restore)}: completes`, async () => {
   const cell = CELLS.restore;
   await slowButFine(cell, ['run', 'restore', '--yes'], async () => {
     const copies = await pair.sql('SQLMIR01', "SELECT name, state_desc AS s FROM sys.databases WHERE name IN ('Patriot', 'PatriotArchive') ORDER BY name");
-    assert.equal(copies.map((c) => `${String(c.name)} ${String(c.s)}`), ['Patriot RESTORING', 'PatriotArchive RESTORING'], cellName(cell));
+    assert.equal(
+      copies.map((c) => `${String(c.name)} ${String(c.s)}`),
+      ['Patriot RESTORING', 'PatriotArchive RESTORING'],
+      cellName(cell),
+    );
   });
 });
 
@@ -104,8 +112,15 @@ test(`${cellName(CELLS.disable)}: completes`, async () => {
   const cell = CELLS.disable;
   await slowButFine(cell, ['run', 'disable', '--yes', '--confirm', 'SQLPRI01'], async () => {
     for (const instance of ['SQLPRI01', 'SQLMIR01']) {
-      const copies = await pair.sql(instance, "SELECT d.name, d.state_desc AS s, m.mirroring_guid AS g FROM sys.databases d JOIN sys.database_mirroring m ON m.database_id = d.database_id WHERE d.name IN ('Patriot', 'PatriotArchive') ORDER BY d.name");
-      assert.equal(copies.map((c) => `${String(c.name)} ${String(c.s)} ${String(c.g)}`), ['Patriot ONLINE null', 'PatriotArchive ONLINE null'], `${cellName(cell)}: ${instance}`);
+      const copies = await pair.sql(
+        instance,
+        "SELECT d.name, d.state_desc AS s, m.mirroring_guid AS g FROM sys.databases d JOIN sys.database_mirroring m ON m.database_id = d.database_id WHERE d.name IN ('Patriot', 'PatriotArchive') ORDER BY d.name",
+      );
+      assert.equal(
+        copies.map((c) => `${String(c.name)} ${String(c.s)} ${String(c.g)}`),
+        ['Patriot ONLINE null', 'PatriotArchive ONLINE null'],
+        `${cellName(cell)}: ${instance}`,
+      );
     }
   });
 });
@@ -113,7 +128,8 @@ test(`${cellName(CELLS.disable)}: completes`, async () => {
 test(`${cellName(CELLS.cleanup)}: completes`, async () => {
   const cell = CELLS.cleanup;
   await slowButFine(cell, ['run', 'cleanup', '--yes', '--confirm', 'Endpoint_Mirroring'], async () => {
-    for (const instance of ['SQLPRI01', 'SQLMIR01']) assert.equal(await pair.sql(instance, 'SELECT name FROM sys.database_mirroring_endpoints'), [], `${cellName(cell)}: ${instance}`);
+    for (const instance of ['SQLPRI01', 'SQLMIR01'])
+      assert.equal(await pair.sql(instance, 'SELECT name FROM sys.database_mirroring_endpoints'), [], `${cellName(cell)}: ${instance}`);
   });
 });
 
@@ -124,7 +140,11 @@ test(`${cellName(CELLS.domainSetup)}: completes`, async () => {
   for (const instance of [INSTANCE.principal, INSTANCE.mirror]) await pair.lab.control({ op: 'service-account', instance, account: 'LAB\\sqlmirror' });
   await slowButFine(cell, ['run', 'domain-setup', '--yes'], async () => {
     const endpoints = await pair.sql('SQLMIR01', 'SELECT state_desc AS s FROM sys.database_mirroring_endpoints');
-    assert.equal(endpoints.map((e) => e.s), ['STARTED'], cellName(cell));
+    assert.equal(
+      endpoints.map((e) => e.s),
+      ['STARTED'],
+      cellName(cell),
+    );
   });
 });
 
@@ -146,7 +166,12 @@ test(`${cellName(CELLS.setup)}: the wait runs out with a hint`, async () => {
 });
 
 test('the table covers every procedure and every phase', () => {
-  assertCoverage(Object.values(CELLS), 'slow', ['domain-setup', 'certificate-setup', 'restore', 'enable', 'setup', 'failover', 'failback', 'promote', 'resume-session', 'disable', 'cleanup'], ['connect', 'probe', 'apply', 'wait']);
+  assertCoverage(
+    Object.values(CELLS),
+    'slow',
+    ['domain-setup', 'certificate-setup', 'restore', 'enable', 'setup', 'failover', 'failback', 'promote', 'resume-session', 'disable', 'cleanup'],
+    ['connect', 'probe', 'apply', 'wait'],
+  );
 });
 
 test.run();

@@ -1,3 +1,4 @@
+// biome-ignore-all format: one case a line is the table a reader scans
 // The table of hostile and mistaken inputs — config files, identifiers carrying T-SQL, ports, paths,
 // dates, weak passwords, bad command lines — run against one lab: in this process, as cli/main.ts
 // runs a command line (all of it is refused before any connection), with every tenth case and the

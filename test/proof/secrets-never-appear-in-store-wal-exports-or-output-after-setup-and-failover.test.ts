@@ -99,7 +99,9 @@ test('no secret reaches the store, its WAL, the exports or the output', async ()
     const forms = [Buffer.from(secret, 'utf8'), Buffer.from(secret, 'utf16le')];
     for (const file of files) {
       const bytes = readFileSync(file);
-      forms.forEach((form, i) => { if (bytes.includes(form)) leaks.push(`${secret.slice(0, 4)}… (${i ? 'UTF-16LE' : 'UTF-8'}) in ${file}`); });
+      forms.forEach((form, i) => {
+        if (bytes.includes(form)) leaks.push(`${secret.slice(0, 4)}… (${i ? 'UTF-16LE' : 'UTF-8'}) in ${file}`);
+      });
     }
     for (const [label, out] of outputs) {
       if ((out.stdout + out.stderr).includes(secret)) leaks.push(`${secret.slice(0, 4)}… in the output of ${label}`);
@@ -109,12 +111,22 @@ test('no secret reaches the store, its WAL, the exports or the output', async ()
 
   // The scan can find them: the servers did receive the master key and endpoint passwords (the lab
   // redacts them in its batch logs, as its state keeps only their hashes).
-  const state = JSON.parse(readFileSync(join(lab.dir, 'state.json'), 'utf8')) as { instances: Record<string, { databases: Record<string, { masterKey: { passwordHash?: string } | null }>; logins: Record<string, { passwordHash: string | null }> }> };
+  const state = JSON.parse(readFileSync(join(lab.dir, 'state.json'), 'utf8')) as {
+    instances: Record<
+      string,
+      { databases: Record<string, { masterKey: { passwordHash?: string } | null }>; logins: Record<string, { passwordHash: string | null }> }
+    >;
+  };
   const principal = state.instances.SQLPRI01!;
   assert.ok(verifyPassword(MASTER_KEY, principal.databases.master!.masterKey!.passwordHash!), 'the master key password reached the server');
-  assert.ok(Object.values(principal.logins).some((l) => l.passwordHash !== null && verifyPassword(ENDPOINT_LOGIN, l.passwordHash)), 'the endpoint login password reached the server');
-  const received = filesUnder(join(lab.dir, 'logs')).map((f) => readFileSync(f, 'utf8')).join('\n');
-  assert.not.ok(received.includes(MASTER_KEY) || received.includes(ENDPOINT_LOGIN), 'the lab\'s batch logs redact them');
+  assert.ok(
+    Object.values(principal.logins).some((l) => l.passwordHash !== null && verifyPassword(ENDPOINT_LOGIN, l.passwordHash)),
+    'the endpoint login password reached the server',
+  );
+  const received = filesUnder(join(lab.dir, 'logs'))
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+  assert.not.ok(received.includes(MASTER_KEY) || received.includes(ENDPOINT_LOGIN), "the lab's batch logs redact them");
   assert.ok(setup.stdout.includes("'****'"), 'the JSON events show it masked');
 });
 

@@ -46,7 +46,10 @@ function mb(store: string): Promise<CliResult> {
 function history(store: string): { runs: unknown[]; audit: number } {
   const db = new Database(store, { readonly: true });
   try {
-    return { runs: db.prepare('SELECT id, status, exit_code, updated_at, ended_at FROM runs ORDER BY id').all(), audit: (db.prepare('SELECT count(*) AS n FROM audit').get() as { n: number }).n };
+    return {
+      runs: db.prepare('SELECT id, status, exit_code, updated_at, ended_at FROM runs ORDER BY id').all(),
+      audit: (db.prepare('SELECT count(*) AS n FROM audit').get() as { n: number }).n,
+    };
   } finally {
     db.close();
   }
@@ -87,17 +90,27 @@ test('a corrupted store: exit 2, "corrupted" with a recovery hint, file untouche
 test('a store held by another process in BEGIN EXCLUSIVE: exit 2 "locked" once the wait runs out, no run written', async () => {
   const store = copyOfBase('locked');
   const before = history(store);
-  const holder: ChildProcess = spawn(process.execPath, ['-e', `
+  const holder: ChildProcess = spawn(
+    process.execPath,
+    [
+      '-e',
+      `
     const Database = require('better-sqlite3');
     const db = new Database(process.argv[1]);
     db.exec('BEGIN EXCLUSIVE');
     db.prepare("UPDATE runs SET updated_at = updated_at").run();
     process.stdout.write('locked\\n');
     process.stdin.on('data', () => { db.exec('ROLLBACK'); db.close(); process.exit(0); });
-  `, store], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  `,
+      store,
+    ],
+    { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   try {
     await new Promise<void>((resolve, reject) => {
-      holder.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('locked')) resolve(); });
+      holder.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('locked')) resolve();
+      });
       holder.on('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
     });
     const out = await refused(store, /is locked by another process/);

@@ -47,7 +47,13 @@ test('the read commands (runs, show, audit verify, audit export) work on it', as
   assert.match(verify.stdout, `${V1_AUDIT_MESSAGES.length} records`);
   const exported = await runDist(['audit', '--format', 'ndjson', '--store', path]);
   assert.is(exported.code, 0, exported.stderr);
-  assert.equal(exported.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { message: string }).message), V1_AUDIT_MESSAGES);
+  assert.equal(
+    exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { message: string }).message),
+    V1_AUDIT_MESSAGES,
+  );
 });
 
 test('audit verify proves it as it is, before anything migrated it: the chain is walked, schema 1 is named (exit 1), nothing is written', async () => {
@@ -74,10 +80,16 @@ test('opening it for writing migrates it; the data survives and the chain contin
     assert.is(run!.operator, V1_RUN.operator);
     assert.is(run!.pairKey, V1_RUN.pairKey);
     assert.equal(run!.definition, V1_RUN.definition as unknown as typeof run.definition);
-    assert.equal(store.journal.steps(V1_RUN.id).map((s) => [s.stepId, s.status, s.detail]), [['master-key', 'done', 'created']]);
+    assert.equal(
+      store.journal.steps(V1_RUN.id).map((s) => [s.stepId, s.status, s.detail]),
+      [['master-key', 'done', 'created']],
+    );
     assert.is(store.journal.forRun(V1_RUN.id).length, 1);
     assert.ok(store.snapshots.load(V1_RUN.id), 'the snapshot survives');
-    assert.equal(store.audit.forRun(V1_RUN.id).map((a) => a.message), V1_AUDIT_MESSAGES);
+    assert.equal(
+      store.audit.forRun(V1_RUN.id).map((a) => a.message),
+      V1_AUDIT_MESSAGES,
+    );
     const verified = store.audit.verify();
     assert.ok(verified.ok, JSON.stringify(verified));
     assert.is(verified.count, V1_AUDIT_MESSAGES.length);

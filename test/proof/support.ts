@@ -41,7 +41,12 @@ export async function runInProcess(args: string[], options: { env?: NodeJS.Proce
   delete env.MIRRORBOOK_RUNBOOKS;
   const text = { stdout: '', stderr: '' };
   const capture = (into: keyof typeof text) =>
-    new Writable({ write(chunk: Buffer | string, _encoding, done) { text[into] += chunk.toString(); done(); } }) as unknown as NodeJS.WriteStream;
+    new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        text[into] += chunk.toString();
+        done();
+      },
+    }) as unknown as NodeJS.WriteStream;
   const signals = ownSignals();
   try {
     const code = await dispatch(args, { stdout: capture('stdout'), stderr: capture('stderr'), env, cwd: options.cwd ?? REPO_ROOT, signals });

@@ -13,9 +13,12 @@ export function tamper(file: string, sql: string): void {
 
 /** Renumbers the records 1..n in their order and recomputes every link and the head without a key. */
 export function rechain(file: string): void {
-  tamper(file, `CREATE TEMP TABLE renumber AS SELECT seq AS old, row_number() OVER (ORDER BY seq) AS new FROM audit;
+  tamper(
+    file,
+    `CREATE TEMP TABLE renumber AS SELECT seq AS old, row_number() OVER (ORDER BY seq) AS new FROM audit;
     UPDATE audit SET seq = -(SELECT new FROM renumber WHERE old = audit.seq);
-    UPDATE audit SET seq = -seq;`);
+    UPDATE audit SET seq = -seq;`,
+  );
   const db = new Database(file);
   const rows = db.prepare(`${SELECT_AUDIT} ORDER BY seq`).raw().all() as AuditRow[];
   const update = db.prepare('UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?');

@@ -23,10 +23,16 @@ test.after(async () => {
   await pair?.stop();
 });
 
-const disabled = async (instance: string, login: string) => (await pair.sql(instance, `SELECT is_disabled FROM sys.server_principals WHERE name = N'${login}'`))[0]?.is_disabled;
+const disabled = async (instance: string, login: string) =>
+  (await pair.sql(instance, `SELECT is_disabled FROM sys.server_principals WHERE name = N'${login}'`))[0]?.is_disabled;
 const enables = async () => {
   const audit = await pair.mb('audit', '--format', 'ndjson');
-  return audit.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; sql: string | null; server: string | null; result: string | null }).filter((r) => r.kind === 'statement' && r.result === 'ok' && /ALTER LOGIN .* ENABLE/.test(r.sql ?? '')).map((r) => `${r.server}: ${r.sql}`);
+  return audit.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { kind: string; sql: string | null; server: string | null; result: string | null })
+    .filter((r) => r.kind === 'statement' && r.result === 'ok' && /ALTER LOGIN .* ENABLE/.test(r.sql ?? ''))
+    .map((r) => `${r.server}: ${r.sql}`);
 };
 
 test('disabled on the principal: the peer login; on the mirror: the application login Patriot', async () => {
@@ -41,7 +47,10 @@ test('check failover: the disabled peer login is ✗ with the fix, the applicati
   assert.is(check.code, 1, check.stdout + check.stderr);
   assert.match(check.stdout, new RegExp(`peer-logins\\s+SQLPRI01\\s+✗\\s+login ${peerLogin}, which a peer's endpoint connects as, is disabled`));
   assert.match(check.stdout, new RegExp(`ALTER LOGIN \\[${peerLogin}\\] ENABLE on SQLPRI01, or run certificate-setup`));
-  assert.match(check.stdout, /peer-logins\s+SQLMIR01\s+⚠\s+login Patriot is disabled \(users Patriot\.Patriot, PatriotArchive\.Patriot cannot log in after a failover\)/);
+  assert.match(
+    check.stdout,
+    /peer-logins\s+SQLMIR01\s+⚠\s+login Patriot is disabled \(users Patriot\.Patriot, PatriotArchive\.Patriot cannot log in after a failover\)/,
+  );
 });
 
 test('monitor: the application login disabled on one partner only is login drift (a warning)', async () => {

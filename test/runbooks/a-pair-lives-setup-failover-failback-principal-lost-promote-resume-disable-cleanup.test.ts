@@ -12,7 +12,10 @@ test.before(async () => {
   pair = await startPairLab();
   const setup = await pair.mb('run', 'setup', '--yes');
   if (setup.code !== 0) throw new Error(setup.stdout.slice(-2000) + setup.stderr);
-  for (const [procedure, principal] of [['failover', 'SQLMIR01'], ['failback', 'SQLPRI01']] as const) {
+  for (const [procedure, principal] of [
+    ['failover', 'SQLMIR01'],
+    ['failback', 'SQLPRI01'],
+  ] as const) {
     const moved = await pair.mb('run', procedure, '--yes');
     if (moved.code !== 0) throw new Error(`${procedure}: ${moved.stdout.slice(-2000)}${moved.stderr}`);
     for (const d of DATABASES) await pair.waitFor(principal, d, 'SYNCHRONIZED', 'PRINCIPAL');
@@ -70,19 +73,34 @@ test('the run anchors stay through cleanup; --drop-anchors removes them only whe
   assert.is(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, '--drop-anchors belongs to cleanup');
   const anchorsOn = async (instance: string) => (await pair.sql(instance, 'SELECT run_id FROM msdb.dbo.mirrorbook_run_anchors')).map((r) => String(r.run_id));
-  const runs = (await pair.mb('runs', '--json')).stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id);
+  const runs = (await pair.mb('runs', '--json')).stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { id: string }).id);
   // Newest first: the two cleanups, …, the setup (every one of them reached both partners).
-  for (const instance of ['SQLPRI01', 'SQLMIR01']) for (const id of [runs[0]!, runs[1]!, runs.at(-1)!]) assert.ok((await anchorsOn(instance)).includes(id), `${instance} still holds the anchor of ${id} after two cleanups`);
+  for (const instance of ['SQLPRI01', 'SQLMIR01'])
+    for (const id of [runs[0]!, runs[1]!, runs.at(-1)!])
+      assert.ok((await anchorsOn(instance)).includes(id), `${instance} still holds the anchor of ${id} after two cleanups`);
   const unconfirmed = await pair.mb('run', 'cleanup', '--drop-anchors', '--yes');
   assert.is(unconfirmed.code, 3, unconfirmed.stdout.slice(-2000) + unconfirmed.stderr);
   const stopped = (JSON.parse((await pair.mb('runs', '--json')).stdout.split('\n')[0]!) as { id: string }).id;
   assert.ok((await anchorsOn('SQLPRI01')).includes(runs.at(-1)!), 'nothing dropped without the typed confirmation');
   const dropped = await pair.mb('resume', stopped, '--yes', '--confirm', 'mirrorbook_run_anchors');
   assert.is(dropped.code, 0, dropped.stdout.slice(-2000) + dropped.stderr);
-  for (const instance of ['SQLPRI01', 'SQLMIR01']) assert.equal(await anchorsOn(instance), [stopped], `${instance}: only the anchor of the run that dropped them`);
-  const audit = (await pair.mb('audit', '--run', stopped)).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; sql: string | null });
-  assert.ok(audit.some((r) => r.kind === 'run-start' && JSON.stringify(r).includes('--drop-anchors')), 'the run-start record carries --drop-anchors');
-  assert.ok(audit.some((r) => r.kind === 'statement' && r.sql?.includes('DROP TABLE msdb.dbo.mirrorbook_run_anchors')), 'the DROP TABLE is audited');
+  for (const instance of ['SQLPRI01', 'SQLMIR01'])
+    assert.equal(await anchorsOn(instance), [stopped], `${instance}: only the anchor of the run that dropped them`);
+  const audit = (await pair.mb('audit', '--run', stopped)).stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { kind: string; sql: string | null });
+  assert.ok(
+    audit.some((r) => r.kind === 'run-start' && JSON.stringify(r).includes('--drop-anchors')),
+    'the run-start record carries --drop-anchors',
+  );
+  assert.ok(
+    audit.some((r) => r.kind === 'statement' && r.sql?.includes('DROP TABLE msdb.dbo.mirrorbook_run_anchors')),
+    'the DROP TABLE is audited',
+  );
 });
 
 test.run();

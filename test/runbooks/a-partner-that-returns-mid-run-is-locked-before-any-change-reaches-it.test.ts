@@ -31,7 +31,10 @@ test.after(async () => {
 });
 
 function mirrorBatches(): { app: string; sql: string }[] {
-  return readFileSync(join(pair.lab.dir, 'logs', 'SQLMIR01.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { app: string; sql: string });
+  return readFileSync(join(pair.lab.dir, 'logs', 'SQLMIR01.ndjson'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { app: string; sql: string });
 }
 
 const RECOVER = /RESTORE DATABASE \[Patriot\] WITH RECOVERY/;
@@ -40,13 +43,22 @@ const RECOVER = /RESTORE DATABASE \[Patriot\] WITH RECOVERY/;
 async function mirrorBack(): Promise<void> {
   const up = await pair.lab.cli('fault', 'SQLMIR01', 'up');
   assert.is(up.code, 0, up.stderr);
-  await waitFor('SQLMIR01 answers, its copies no longer mirrored', async () => {
-    const rows = await pair.sql('SQLMIR01', "SELECT mirroring_guid FROM sys.database_mirroring WHERE database_id IN (DB_ID('Patriot'), DB_ID('PatriotArchive'))").catch(() => undefined);
-    return rows !== undefined && rows.every((r) => r.mirroring_guid === null);
-  }, 30_000, 100);
+  await waitFor(
+    'SQLMIR01 answers, its copies no longer mirrored',
+    async () => {
+      const rows = await pair
+        .sql('SQLMIR01', "SELECT mirroring_guid FROM sys.database_mirroring WHERE database_id IN (DB_ID('Patriot'), DB_ID('PatriotArchive'))")
+        .catch(() => undefined);
+      return rows !== undefined && rows.every((r) => r.mirroring_guid === null);
+    },
+    30_000,
+    100,
+  );
 }
 
-async function disable(onFailure: (step: StepDefinition, error: SqlErrorInfo | Error, n: number) => Promise<'retry' | 'abort'>): Promise<{ result: RunResult; events: EngineEvent[] }> {
+async function disable(
+  onFailure: (step: StepDefinition, error: SqlErrorInfo | Error, n: number) => Promise<'retry' | 'abort'>,
+): Promise<{ result: RunResult; events: EngineEvent[] }> {
   const procedure = await loadProcedure('disable', { configPath: pair.config, env: { ...process.env, MIRRORBOOK_POLL_MS: '50' }, cwd: REPO_ROOT });
   let failures = 0;
   const operator: Operator = {
@@ -60,8 +72,13 @@ async function disable(onFailure: (step: StepDefinition, error: SqlErrorInfo | E
   const events: EngineEvent[] = [];
   try {
     const result = await startRun({
-      store, procedure, operator, who: { operator: 'dba1', osUser: 'dba1', host: 'WS1' },
-      signal: new AbortController().signal, listener: (e) => events.push(e), resumeCommand: (id) => `mirrorbook resume ${id}`,
+      store,
+      procedure,
+      operator,
+      who: { operator: 'dba1', osUser: 'dba1', host: 'WS1' },
+      signal: new AbortController().signal,
+      listener: (e) => events.push(e),
+      resumeCommand: (id) => `mirrorbook resume ${id}`,
     });
     return { result, events };
   } finally {
@@ -81,8 +98,16 @@ test('another run took the pair on the returning mirror: nothing is sent to it, 
       await mirrorBack();
       // A DBA on another workstation starts a run on the pair and locks the mirror first.
       const pairKey = (await loadProcedure('disable', { configPath: pair.config, env: process.env, cwd: REPO_ROOT })).pairKey;
-      other = await new mssql.ConnectionPool(pair.lab.mssqlConfig('SQLMIR01', 'trust', { options: { appName: `mirrorbook lock ${pairKey} run-ws2 failover pid 4242 dba2`, trustServerCertificate: true } })).connect();
-      const taken = await other.request().query(`DECLARE @r int; EXEC @r = sp_getapplock @Resource = '${lockResource(pairKey)}', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; SELECT @r AS r`);
+      other = await new mssql.ConnectionPool(
+        pair.lab.mssqlConfig('SQLMIR01', 'trust', {
+          options: { appName: `mirrorbook lock ${pairKey} run-ws2 failover pid 4242 dba2`, trustServerCertificate: true },
+        }),
+      ).connect();
+      const taken = await other
+        .request()
+        .query(
+          `DECLARE @r int; EXEC @r = sp_getapplock @Resource = '${lockResource(pairKey)}', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; SELECT @r AS r`,
+        );
       assert.is(taken.recordset[0]?.r, 0);
       return 'retry';
     }
@@ -93,7 +118,13 @@ test('another run took the pair on the returning mirror: nothing is sent to it, 
   assert.ok(refusal, 'the retry failed');
   assert.match(refusal!.message, /locked on SQLMIR01 by another run: dba2 .*\(pid 4242\), running 'failover' as run run-ws2/);
   assert.match((refusal as { hint?: string }).hint ?? '', /nothing was sent to SQLMIR01/);
-  assert.equal(mirrorBatches().slice(before).filter((b) => RECOVER.test(b.sql)), [], 'no change reached the mirror');
+  assert.equal(
+    mirrorBatches()
+      .slice(before)
+      .filter((b) => RECOVER.test(b.sql)),
+    [],
+    'no change reached the mirror',
+  );
   const [copy] = await pair.sql('SQLMIR01', "SELECT state_desc FROM sys.databases WHERE name = 'Patriot'");
   assert.is(copy!.state_desc, 'RESTORING');
   await other!.close();
@@ -109,7 +140,10 @@ test('the mirror returns mid-run: the lock is taken there before the first chang
   });
   assert.is(result.status, 'done', JSON.stringify(result.error));
   const notes = events.flatMap((e) => (e.type === 'note' ? [e.text] : []));
-  assert.ok(notes.some((t) => /the pair's lock was taken on SQLMIR01, which answers again, before the first change sent to it/.test(t)), notes.join('\n'));
+  assert.ok(
+    notes.some((t) => /the pair's lock was taken on SQLMIR01, which answers again, before the first change sent to it/.test(t)),
+    notes.join('\n'),
+  );
   const sent = mirrorBatches().slice(before);
   const locked = sent.findIndex((b) => b.app.startsWith('mirrorbook lock ') && /sp_getapplock/.test(b.sql));
   const recovered = sent.findIndex((b) => RECOVER.test(b.sql));

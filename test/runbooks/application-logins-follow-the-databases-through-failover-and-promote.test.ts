@@ -34,11 +34,15 @@ async function loginAs(instance: string, user: string, database: string): Promis
 const errorLog = async (instance: string) => (await pair.sql(instance, 'EXEC sp_readerrorlog 0, 1')).map((r) => String(r.Text)).join('\n');
 
 async function createAppLogin(instance: string, name: string): Promise<void> {
-  await pair.sql(instance, `CREATE LOGIN [${name}] WITH PASSWORD = N'${APP_PASSWORD}', DEFAULT_DATABASE = [Patriot]; EXEC sp_addsrvrolemember N'${name}', N'bulkadmin'`);
+  await pair.sql(
+    instance,
+    `CREATE LOGIN [${name}] WITH PASSWORD = N'${APP_PASSWORD}', DEFAULT_DATABASE = [Patriot]; EXEC sp_addsrvrolemember N'${name}', N'bulkadmin'`,
+  );
   await pair.sql(instance, `USE Patriot; CREATE USER [${name}] FOR LOGIN [${name}]`);
 }
 
-const sidOf = async (instance: string, login: string) => (await pair.sql(instance, `SELECT sid FROM sys.server_principals WHERE name = N'${login}'`))[0]?.sid as Buffer | undefined;
+const sidOf = async (instance: string, login: string) =>
+  (await pair.sql(instance, `SELECT sid FROM sys.server_principals WHERE name = N'${login}'`))[0]?.sid as Buffer | undefined;
 
 test('setup copies the Patriot login to the mirror with its SID, and never prints its hash', async () => {
   const hash = (await pair.sql('SQLPRI01', "SELECT LOGINPROPERTY('Patriot', 'PasswordHash') AS h"))[0]!.h as Buffer;
@@ -87,12 +91,21 @@ test('principal lost after sync-logins: promote checks the users and sees the se
   assert.match(await errorLog('SQLMIR01'), /Login failed for user 'LateApp'\. Reason: Failed to open the explicitly specified database 'Patriot'\./);
   const pool = await new mssql.ConnectionPool(pair.lab.mssqlConfig('SQLMIR01', 'trust', { user: 'LateApp', password: APP_PASSWORD })).connect();
   try {
-    const refused = await pool.request().query('USE Patriot').then(() => 0, (e: { number?: number }) => e.number);
+    const refused = await pool
+      .request()
+      .query('USE Patriot')
+      .then(
+        () => 0,
+        (e: { number?: number }) => e.number,
+      );
     assert.is(refused, 916);
   } finally {
     await pool.close();
   }
-  const sessions = await pair.sql('SQLMIR01', "SELECT program_name FROM sys.dm_exec_sessions WHERE program_name LIKE 'Patriot%' AND database_id = DB_ID('Patriot')");
+  const sessions = await pair.sql(
+    'SQLMIR01',
+    "SELECT program_name FROM sys.dm_exec_sessions WHERE program_name LIKE 'Patriot%' AND database_id = DB_ID('Patriot')",
+  );
   assert.ok(sessions.length >= 2, 'both Patriot services reconnected through the failover partner');
 });
 

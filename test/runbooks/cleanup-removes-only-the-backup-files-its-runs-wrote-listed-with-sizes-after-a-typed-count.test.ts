@@ -26,7 +26,12 @@ test.after(async () => {
 const exists = async (path: string) => Number((await pair.sql('SQLPRI01', `EXEC master.dbo.xp_fileexist N'${path}'`))[0]?.['File Exists']);
 const deletes = async () => {
   const audit = await pair.mb('audit', '--format', 'ndjson');
-  return audit.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; sql: string | null; result: string | null }).filter((r) => r.kind === 'statement' && r.result === 'ok' && /xp_delete_file/.test(r.sql ?? '')).map((r) => r.sql);
+  return audit.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { kind: string; sql: string | null; result: string | null })
+    .filter((r) => r.kind === 'statement' && r.result === 'ok' && /xp_delete_file/.test(r.sql ?? ''))
+    .map((r) => r.sql);
 };
 
 test('setup wrote four seeding files named after its run; a DBA made two of a similar name', async () => {
@@ -69,7 +74,13 @@ test('with the count typed: the three go, audited; the similar names stay; a sec
   assert.is(outcomes(resumed.stdout).get('cleanup.principal.backup-files'), 'done');
   for (const path of ours) assert.is(await exists(path), 0, path);
   for (const name of foreign) assert.is(await exists(`${directory}\\${name}`), 1, name);
-  assert.equal((await deletes()).sort(), ours.slice(0, 3).map((p) => `EXEC master.dbo.xp_delete_file 0, N'${p}'`).sort());
+  assert.equal(
+    (await deletes()).sort(),
+    ours
+      .slice(0, 3)
+      .map((p) => `EXEC master.dbo.xp_delete_file 0, N'${p}'`)
+      .sort(),
+  );
   const again = await pair.mb('run', 'cleanup', '--remove-backups', '--yes');
   assert.is(again.code, 0, again.stdout.slice(-2000) + again.stderr);
   assert.is(outcomes(again.stdout).get('cleanup.principal.backup-files'), 'already done');

@@ -22,13 +22,22 @@ test.after(async () => {
 
 test('the job is copied with its command, which appears nowhere mirrorbook writes', async () => {
   const job = "N'Patriot - archive'";
-  await pair.sql('SQLPRI01', `EXEC msdb.dbo.sp_add_job @job_name = ${job}; EXEC msdb.dbo.sp_add_jobstep @job_name = ${job}, @step_name = N'archive', @subsystem = N'CmdExec', @command = N'${COMMAND.replaceAll("'", "''")}'`);
+  await pair.sql(
+    'SQLPRI01',
+    `EXEC msdb.dbo.sp_add_job @job_name = ${job}; EXEC msdb.dbo.sp_add_jobstep @job_name = ${job}, @step_name = N'archive', @subsystem = N'CmdExec', @command = N'${COMMAND.replaceAll("'", "''")}'`,
+  );
   const setup = await pair.mb('run', 'setup', '--yes');
   assert.is(setup.code, 0, setup.stdout.slice(-2000) + setup.stderr);
   const copy = await pair.mb('run', 'copy-agent-jobs', '--yes');
   assert.is(copy.code, 0, copy.stdout.slice(-2000) + copy.stderr);
   assert.is(outcomes(copy.stdout).get('agent-jobs.mirror'), 'done');
-  assert.equal(await pair.sql('SQLMIR01', "SELECT s.command FROM msdb.dbo.sysjobs j JOIN msdb.dbo.sysjobsteps s ON s.job_id = j.job_id WHERE j.name = N'Patriot - archive'"), [{ command: COMMAND }]);
+  assert.equal(
+    await pair.sql(
+      'SQLMIR01',
+      "SELECT s.command FROM msdb.dbo.sysjobs j JOIN msdb.dbo.sysjobsteps s ON s.job_id = j.job_id WHERE j.name = N'Patriot - archive'",
+    ),
+    [{ command: COMMAND }],
+  );
   const json = await pair.mb('run', 'copy-agent-jobs', '--yes', '--json');
   const exports = await Promise.all(['ndjson', 'csv', 'md'].map((format) => pair.mb('audit', '--format', format)));
   assert.ok(exports[2]!.stdout.includes(textDigest(COMMAND)), 'the audit holds the command as its digest');
@@ -42,7 +51,27 @@ test('the job is copied with its command, which appears nowhere mirrorbook write
 });
 
 test('two jobs whose commands differ are told apart by digest, not by text', () => {
-  const job = (command: string): AgentJobDefinition => ({ name: 'j', enabled: true, description: null, schedules: [], steps: [{ stepId: 1, stepName: 's', subsystem: 'CmdExec', command, databaseName: null, onSuccessAction: 1, onSuccessStepId: 0, onFailAction: 2, onFailStepId: 0, retryAttempts: 0, retryInterval: 0 }] });
+  const job = (command: string): AgentJobDefinition => ({
+    name: 'j',
+    enabled: true,
+    description: null,
+    schedules: [],
+    steps: [
+      {
+        stepId: 1,
+        stepName: 's',
+        subsystem: 'CmdExec',
+        command,
+        databaseName: null,
+        onSuccessAction: 1,
+        onSuccessStepId: 0,
+        onFailAction: 2,
+        onFailStepId: 0,
+        retryAttempts: 0,
+        retryInterval: 0,
+      },
+    ],
+  });
   const [difference] = jobDifferences(job(COMMAND), job('sqlcmd -P other'));
   assert.ok(difference?.includes(textDigest(COMMAND)) && difference.includes(textDigest('sqlcmd -P other')), difference);
   assert.not.ok(difference?.includes(PASSWORD), difference);

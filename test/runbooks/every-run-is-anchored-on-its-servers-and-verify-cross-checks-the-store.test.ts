@@ -37,9 +37,16 @@ test('each run is anchored on both partners: a row in msdb and a line in the err
   runIds.push(await latestRunId());
   for (const instance of ['SQLPRI01', 'SQLMIR01']) {
     const rows = await pair.sql(instance, 'SELECT run_id, procedure_name, outcome, head_seq, head_hash FROM msdb.dbo.mirrorbook_run_anchors');
-    assert.equal(rows.map((r) => [r.run_id, r.procedure_name, r.outcome]), runIds.map((id) => [id, 'certificate-setup', 'done']), instance);
+    assert.equal(
+      rows.map((r) => [r.run_id, r.procedure_name, r.outcome]),
+      runIds.map((id) => [id, 'certificate-setup', 'done']),
+      instance,
+    );
     const log = await pair.sql(instance, 'EXEC xp_readerrorlog');
-    assert.ok(log.some((l) => String(l.Text).includes(`mirrorbook run ${runIds[1]} (certificate-setup)`)), `${instance}: the error log names the run`);
+    assert.ok(
+      log.some((l) => String(l.Text).includes(`mirrorbook run ${runIds[1]} (certificate-setup)`)),
+      `${instance}: the error log names the run`,
+    );
   }
   const verify = await pair.mb('audit', 'verify');
   assert.is(verify.code, 0, verify.stdout + verify.stderr);
@@ -92,7 +99,12 @@ test('a server slow to log in is still checked: the read limit counts from the c
 
 const moveStore = (from: string, to: string): void => {
   for (const suffix of ['', '-wal', '-shm']) rmSync(to + suffix, { force: true });
-  for (const suffix of ['', '-wal', '-shm']) try { renameSync(from + suffix, to + suffix); } catch { /* no -wal / -shm */ }
+  for (const suffix of ['', '-wal', '-shm'])
+    try {
+      renameSync(from + suffix, to + suffix);
+    } catch {
+      /* no -wal / -shm */
+    }
 };
 
 test("another store's runs on the same pair are a note naming its host, not runs this store lacks; a changed store id is named", async () => {
@@ -108,7 +120,10 @@ test("another store's runs on the same pair are a note naming its host, not runs
     moveStore(mine, store);
     const verify = await pair.mb('audit', 'verify');
     assert.is(verify.code, 0, verify.stdout + verify.stderr);
-    assert.match(verify.stdout, `note: SQLPRI01, SQLMIR01 hold 1 run anchor of another store (id ${otherId}, host ${hostname()}), not this store's to account for: ${otherRun}`);
+    assert.match(
+      verify.stdout,
+      `note: SQLPRI01, SQLMIR01 hold 1 run anchor of another store (id ${otherId}, host ${hostname()}), not this store's to account for: ${otherRun}`,
+    );
     const current = join(pair.lab.dir, 'current.db');
     copyFileSync(store, current);
     try {
@@ -126,12 +141,17 @@ test("another store's runs on the same pair are a note naming its host, not runs
   }
 });
 
-test('the anchors table dropped on one server behind the store\'s back: each run anchored there is named with that server (exit 1)', async () => {
+test("the anchors table dropped on one server behind the store's back: each run anchored there is named with that server (exit 1)", async () => {
   await pair.sql('SQLMIR01', 'DROP TABLE msdb.dbo.mirrorbook_run_anchors');
   const verify = await pair.mb('audit', 'verify');
   assert.is(verify.code, 1, verify.stdout + verify.stderr);
   for (const runId of runIds) {
-    assert.match(verify.stderr, new RegExp(`\\(run ${runId}\\): anchor — run ${runId} \\(done\\): the anchor the store recorded writing on SQLMIR01 \\(record \\d+\\) is gone from SQLMIR01`));
+    assert.match(
+      verify.stderr,
+      new RegExp(
+        `\\(run ${runId}\\): anchor — run ${runId} \\(done\\): the anchor the store recorded writing on SQLMIR01 \\(record \\d+\\) is gone from SQLMIR01`,
+      ),
+    );
   }
   assert.not.match(verify.stderr, 'is gone from SQLPRI01');
 });

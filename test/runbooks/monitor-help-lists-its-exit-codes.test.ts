@@ -13,7 +13,13 @@ const missingConfig = join(empty, 'absent.yaml');
 test('monitor --help lists every exit code with its meaning', async () => {
   const help = await runCli(['monitor', '--help', '--config', missingConfig]);
   assert.is(help.code, 0, help.stderr);
-  for (const [code, meaning] of [['0', 'healthy'], ['10', 'warning'], ['11', 'critical'], ['12', 'no server of the pair reachable'], ['2', 'bad usage or config']]) {
+  for (const [code, meaning] of [
+    ['0', 'healthy'],
+    ['10', 'warning'],
+    ['11', 'critical'],
+    ['12', 'no server of the pair reachable'],
+    ['2', 'bad usage or config'],
+  ]) {
     assert.match(help.stdout, new RegExp(`^\\s+${code}\\s+${meaning}`, 'm'), `exit ${code}`);
   }
 });

@@ -20,34 +20,59 @@ let swappedConfig: string;
 test.before(async () => {
   pair = await startPairLab();
   lowerCaseConfig = join(pair.lab.dir, 'lower-case.yaml');
-  writeFileSync(lowerCaseConfig, readFileSync(pair.config, 'utf8').replace('instance: SQLPRI01', 'instance: sqlpri01').replace('instance: SQLMIR01', 'instance: sqlmir01'));
+  writeFileSync(
+    lowerCaseConfig,
+    readFileSync(pair.config, 'utf8').replace('instance: SQLPRI01', 'instance: sqlpri01').replace('instance: SQLMIR01', 'instance: sqlmir01'),
+  );
   swappedConfig = join(pair.lab.dir, 'swapped.yaml');
   // The roles as they are after a failover, the instances in lower case: the same pair.
-  writeFileSync(swappedConfig, readFileSync(lowerCaseConfig, 'utf8').replace(/^(\s+)principal:/m, '$1@@role:').replace(/^(\s+)mirror:/m, '$1principal:').replace(/^(\s+)@@role:/m, '$1mirror:'));
+  writeFileSync(
+    swappedConfig,
+    readFileSync(lowerCaseConfig, 'utf8')
+      .replace(/^(\s+)principal:/m, '$1@@role:')
+      .replace(/^(\s+)mirror:/m, '$1principal:')
+      .replace(/^(\s+)@@role:/m, '$1mirror:'),
+  );
 });
 test.after(async () => {
   await pair?.stop();
 });
 
-interface Cli { reached: Promise<void>; done: Promise<CliResult>; kill(): void }
+interface Cli {
+  reached: Promise<void>;
+  done: Promise<CliResult>;
+  kill(): void;
+}
 
 /** The CLI with a store of its own (one per DBA), the normal, lower-case or swapped config. */
 function mb(store: string, config: string, args: string[], until = /(?!)/): Cli {
-  const child = spawn(process.execPath, [...cliCommand(), ...args, '--config', config, '--store', join(pair.lab.dir, `store-${store}.db`), '--plain', '--operator', `dba-${store}`], {
-    cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1', MIRRORBOOK_POLL_MS: '50' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...cliCommand(), ...args, '--config', config, '--store', join(pair.lab.dir, `store-${store}.db`), '--plain', '--operator', `dba-${store}`],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NO_COLOR: '1', MIRRORBOOK_POLL_MS: '50' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   let hit = (): void => {};
   const reached = new Promise<void>((resolve) => (hit = resolve));
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); if (until.test(stdout)) hit(); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (until.test(stdout)) hit();
+  });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 137 : 1), stdout, stderr })));
   return { reached: Promise.race([reached, done.then(() => undefined)]), done, kill: () => void child.kill('SIGKILL') };
 }
 
 function changes(instance: string, pattern: RegExp): number {
-  return readFileSync(join(pair.lab.dir, 'logs', `${instance}.ndjson`), 'utf8').split('\n').filter(Boolean).filter((l) => pattern.test((JSON.parse(l) as { sql: string }).sql)).length;
+  return readFileSync(join(pair.lab.dir, 'logs', `${instance}.ndjson`), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .filter((l) => pattern.test((JSON.parse(l) as { sql: string }).sql)).length;
 }
 
 test('two stores race setup: the second (lower-case names) exits 4 naming the holder; status shows it; each change is sent once', async () => {
@@ -57,10 +82,17 @@ test('two stores race setup: the second (lower-case names) exits 4 naming the ho
   await first.reached;
   const second = await mb('B', lowerCaseConfig, ['run', 'setup', '--yes', '--confirm', 'SQLMIR01']).done;
   assert.is(second.code, 4, second.stdout + second.stderr);
-  assert.match(second.stderr, /pair SQLMIR01\+SQLPRI01 is locked on SQLPRI01 by another run: dba-A on \S+ \(pid \d+\), running 'setup' as run \d{8}-\d{6}-[0-9a-f]{4} since \d{4}-/);
+  assert.match(
+    second.stderr,
+    /pair SQLMIR01\+SQLPRI01 is locked on SQLPRI01 by another run: dba-A on \S+ \(pid \d+\), running 'setup' as run \d{8}-\d{6}-[0-9a-f]{4} since \d{4}-/,
+  );
   const swapped = await mb('A', swappedConfig, ['run', 'setup', '--yes', '--confirm', 'SQLMIR01']).done;
   assert.is(swapped.code, 4, swapped.stdout + swapped.stderr);
-  assert.match(swapped.stderr, /pair SQLMIR01\+SQLPRI01 is locked by another run: dba-A on \S+ \(pid \d+\), running 'setup'/, 'one store, roles swapped and names in lower case: one lock row');
+  assert.match(
+    swapped.stderr,
+    /pair SQLMIR01\+SQLPRI01 is locked by another run: dba-A on \S+ \(pid \d+\), running 'setup'/,
+    'one store, roles swapped and names in lower case: one lock row',
+  );
   const status = await pair.mb('status');
   assert.match(status.stdout, /locked by dba-A on \S+ \(pid \d+\): run \d{8}-\d{6}-[0-9a-f]{4} 'setup' since \d{4}-/);
   await pair.lab.control({ op: 'behaviour', instance: '*', name: 'backupMsPerGB', value: FAST_BACKUP_MS_PER_GB });
@@ -86,7 +118,13 @@ test('a killed holder leaves no lock behind: another store runs without unlock',
 
 test('a failback while another workstation holds the pair for a failover is refused (exit 4); once released it runs and ends verified', async () => {
   // The other workstation's failover, holding the pair's lock as a run does (its own connections).
-  const other = await takePairLock(loadConfig(pair.config, { env: process.env }), { owner: 'dba-elsewhere', host: 'ws-02', pid: 4242, runId: '20261203-230000-beef', procedure: 'failover' });
+  const other = await takePairLock(loadConfig(pair.config, { env: process.env }), {
+    owner: 'dba-elsewhere',
+    host: 'ws-02',
+    pid: 4242,
+    runId: '20261203-230000-beef',
+    procedure: 'failover',
+  });
   const refused = await mb('D', pair.config, ['run', 'failback', '--yes']).done;
   assert.is(refused.code, 4, refused.stdout.slice(-1500) + refused.stderr);
   assert.match(refused.stderr, /locked on SQLPRI01 by another run: dba-elsewhere on ws-02 \(pid 4242\), running 'failover' as run 20261203-230000-beef/);
@@ -119,7 +157,13 @@ test('a failover from one store and a failback from another started together: ex
   const winner = failover.code === 4 ? 'failback' : 'failover';
   const won = winner === 'failover' ? failover : failback;
   assert.is(won.code, 0, won.stdout.slice(-1500) + won.stderr);
-  assert.match(refused[0]!.stderr, new RegExp(`locked on SQL(PRI|MIR)01 by another run: dba-${winner === 'failover' ? 'E' : 'F'} on \\S+ \\(pid \\d+\\), running '${winner}' as run \\S+ since `), refused[0]!.stderr);
+  assert.match(
+    refused[0]!.stderr,
+    new RegExp(
+      `locked on SQL(PRI|MIR)01 by another run: dba-${winner === 'failover' ? 'E' : 'F'} on \\S+ \\(pid \\d+\\), running '${winner}' as run \\S+ since `,
+    ),
+    refused[0]!.stderr,
+  );
   assert.not.match(refused[0]!.stdout, /^\S+ starting /m, 'the refused run started nothing');
   // The failback found the principal where it belongs (already done); the failover sent one per database.
   assert.is(failovers() - before, winner === 'failover' ? DATABASES : 0);
@@ -145,14 +189,22 @@ test('a run whose dropped lock was taken by another session meanwhile sends no f
   // (its record in its program name, as a run's).
   const mssql = (await import('mssql')).default;
   const base = pair.lab.mssqlConfig('SQLPRI01');
-  const other = await new mssql.ConnectionPool({ ...base, pool: { max: 1, min: 1 }, options: { ...base.options, appName: 'mirrorbook lock SQLMIR01+SQLPRI01 20261204-050000-cafe failback pid 777 dba-elsewhere' } }).connect();
+  const other = await new mssql.ConnectionPool({
+    ...base,
+    pool: { max: 1, min: 1 },
+    options: { ...base.options, appName: 'mirrorbook lock SQLMIR01+SQLPRI01 20261204-050000-cafe failback pid 777 dba-elsewhere' },
+  }).connect();
   try {
     const run = mb('E', pair.config, ['run', next, '--yes'], new RegExp(`^\\S+ starting ${next}`, 'm'));
     await run.reached;
     // Slowed from here: the drop and the other session's lock come before the run's first change.
     await slow(150);
     await pair.lab.control({ op: 'disconnect', instance: 'SQLPRI01', program: 'mirrorbook lock ' });
-    const got = await other.request().query<{ r: number }>("DECLARE @r int; EXEC @r = sp_getapplock @Resource = N'mirrorbook:pair:SQLMIR01+SQLPRI01', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; SELECT @r AS r");
+    const got = await other
+      .request()
+      .query<{ r: number }>(
+        "DECLARE @r int; EXEC @r = sp_getapplock @Resource = N'mirrorbook:pair:SQLMIR01+SQLPRI01', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; SELECT @r AS r",
+      );
     assert.is(got.recordset[0]?.r, 0, 'the lock was free once the connection dropped');
     const done = await run.done;
     await slow(0);

@@ -37,7 +37,11 @@ export interface RunningCli {
 }
 
 export interface StatusJson {
-  partners: { instance: string; reachable: boolean; databases: { name: string; state: string; role: string | null; mirroringState: string | null; safety: string | null }[] }[];
+  partners: {
+    instance: string;
+    reachable: boolean;
+    databases: { name: string; state: string; role: string | null; mirroringState: string | null; safety: string | null }[];
+  }[];
 }
 
 export async function startPairLab(options: TestLabOptions = {}): Promise<PairLab> {
@@ -67,13 +71,18 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
-    return { reached: Promise.race([reached, done.then(() => undefined)]), done, output: () => stdout, interrupt: (signal: NodeJS.Signals = 'SIGINT') => void child.kill(signal) };
+    return {
+      reached: Promise.race([reached, done.then(() => undefined)]),
+      done,
+      output: () => stdout,
+      interrupt: (signal: NodeJS.Signals = 'SIGINT') => void child.kill(signal),
+    };
   }
   const sql = async (instance: string, text: string) => {
     const mssql = (await import('mssql')).default;
     const pool = await new mssql.ConnectionPool(lab.mssqlConfig(instance)).connect();
     try {
-      return [...(await pool.request().query(text)).recordset ?? []] as Record<string, unknown>[];
+      return [...((await pool.request().query(text)).recordset ?? [])] as Record<string, unknown>[];
     } finally {
       await pool.close();
     }
@@ -87,10 +96,18 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     sql,
     status,
     waitFor: async (instance, database, state, role) => {
-      await waitFor(`${database} ${state}${role ? ` ${role}` : ''} on ${instance}`, async () => {
-        const found = await sql(instance, `SELECT m.mirroring_state_desc AS s, m.mirroring_role_desc AS r FROM sys.database_mirroring m WHERE m.database_id = DB_ID(N'${database}')`);
-        return found[0]?.s === state && (role === undefined || found[0]?.r === role);
-      }, 60_000, 200);
+      await waitFor(
+        `${database} ${state}${role ? ` ${role}` : ''} on ${instance}`,
+        async () => {
+          const found = await sql(
+            instance,
+            `SELECT m.mirroring_state_desc AS s, m.mirroring_role_desc AS r FROM sys.database_mirroring m WHERE m.database_id = DB_ID(N'${database}')`,
+          );
+          return found[0]?.s === state && (role === undefined || found[0]?.r === role);
+        },
+        60_000,
+        200,
+      );
     },
     stop: () => lab.stop(),
   };
@@ -105,7 +122,12 @@ export function outcomes(stdout: string): Map<string, string> {
 
 /** Every batch the partners received, as the lab's batch logs keep them (oldest first per instance). */
 export function partnerBatches(pair: PairLab): { instance: string; sql: string; app: string }[] {
-  return ['SQLPRI01', 'SQLMIR01'].flatMap((i) => readFileSync(join(pair.lab.dir, 'logs', `${i}.ndjson`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { instance: string; sql: string; app: string }));
+  return ['SQLPRI01', 'SQLMIR01'].flatMap((i) =>
+    readFileSync(join(pair.lab.dir, 'logs', `${i}.ndjson`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { instance: string; sql: string; app: string }),
+  );
 }
 
 /** Statements that change a server's objects or data; the pair's lock (sp_getapplock) and reads do not. */
@@ -113,7 +135,10 @@ const CHANGE = /^\s*(CREATE|ALTER|BACKUP|RESTORE|DROP|GRANT|DENY|REVOKE|USE\s+\S
 
 /** The changes among the batches after the first `count` (partnerBatches): what a refused run must not send. */
 function changesAfter(pair: PairLab, count: number): string[] {
-  return partnerBatches(pair).slice(count).filter((b) => CHANGE.test(b.sql)).map((b) => `${b.instance}: ${b.sql}`);
+  return partnerBatches(pair)
+    .slice(count)
+    .filter((b) => CHANGE.test(b.sql))
+    .map((b) => `${b.instance}: ${b.sql}`);
 }
 
 /** `run setup` refused by `failed` ✗ preflight rows: exit 1, the servers read, not one change sent to either. */

@@ -15,7 +15,6 @@ test.after(async () => {
   await pair?.stop();
 });
 
-
 test('plan setup and plan --json list the steps and change nothing', async () => {
   const before = await Promise.all(['SQLPRI01', 'SQLMIR01'].map((i) => pair.lab.cli('log', i)));
   const plan = await pair.mb('plan', 'setup');
@@ -30,7 +29,11 @@ test('plan setup and plan --json list the steps and change nothing', async () =>
   const after = await Promise.all(['SQLPRI01', 'SQLMIR01'].map((i) => pair.lab.cli('log', i)));
   for (const [i, log] of after.entries()) {
     // The live plan probes (reads); the one classifier says whether any batch could change a server.
-    const added = log.stdout.slice(before[i]!.stdout.length).split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { sql: string }).sql);
+    const added = log.stdout
+      .slice(before[i]!.stdout.length)
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => (JSON.parse(l) as { sql: string }).sql);
     assert.ok(added.length > 0, 'the live plan read the servers');
     assert.equal(added.filter(changesServer), [], 'plan sent a change');
   }
@@ -42,7 +45,10 @@ test('against the live pair each step is marked already done, will change or blo
   assert.match(fresh.stdout, /\[principal\.master-key\] on principal\n\s+\+ will change: no master key in master/);
   const blocked = await pair.mb('plan', 'failover', '--json');
   const steps = (JSON.parse(blocked.stdout) as { steps: { id: string; live: { state: string; checks?: string[] } }[] }).steps;
-  assert.ok(steps.every((s) => s.live.state === 'blocked'), 'nothing is mirrored yet: the failover is blocked');
+  assert.ok(
+    steps.every((s) => s.live.state === 'blocked'),
+    'nothing is mirrored yet: the failover is blocked',
+  );
   assert.ok(steps.some((s) => s.live.checks?.some((c) => c.startsWith('database (SQLMIR01)'))));
   const auth = await pair.mb('run', 'certificate-setup', '--yes');
   assert.is(auth.code, 0, auth.stdout.slice(-1500) + auth.stderr);

@@ -11,7 +11,12 @@ import { concerns } from '../../preflight/concerns.js';
 import type { Finding } from '../../preflight/check.js';
 import type { StepDefinition } from '../../machines/runbook.js';
 
-interface PlanStep { id: string; target: string; statements: { target: string }[]; live: { state: string; checks?: string[] } }
+interface PlanStep {
+  id: string;
+  target: string;
+  statements: { target: string }[];
+  live: { state: string; checks?: string[] };
+}
 
 let pair: PairLab;
 test.before(async () => {
@@ -59,8 +64,14 @@ test('a mirror whose clock is days behind blocks the steps that send to the mirr
 
 test("what a step needs: the mirror's access to the backups concerns the restores and the copy, of the database it names", () => {
   const step = (id: string, database?: string): StepDefinition => ({
-    id, title: id, target: 'mirror', ...(database ? { database } : {}),
-    probe: async () => ({ done: false }), apply: async () => {}, verify: async () => ({ done: true }), plan: () => [],
+    id,
+    title: id,
+    target: 'mirror',
+    ...(database ? { database } : {}),
+    probe: async () => ({ done: false }),
+    apply: async () => {},
+    verify: async () => ({ done: true }),
+    plan: () => [],
   });
   const share: Finding = { check: 'mirror-reads-backups', server: 'SQLMIR01', role: 'mirror', verdict: 'fail', found: 'cannot read', hint: 'grant' };
   assert.ok(concerns(share, step('mirror.restore-full.Patriot', 'Patriot')));

@@ -24,7 +24,10 @@ const planOf = (name: string, c = config) =>
   getRunbook(name, c, { now }).steps.flatMap((s) => s.plan().map((p) => ({ step: s.id, target: p.target, sql: p.tsql.masked })));
 
 const withWitness = parseConfig(
-  base().replace('secrets:', '  witness: { server: 127.0.0.1, port: 50125, instance: SQLWIT01, login: mirrorbook, password: "file:sql.password", mirroringAddress: "TCP://sqlwit01.lab.local:1430" }\nsecrets:'),
+  base().replace(
+    'secrets:',
+    '  witness: { server: 127.0.0.1, port: 50125, instance: SQLWIT01, login: mirrorbook, password: "file:sql.password", mirroringAddress: "TCP://sqlwit01.lab.local:1430" }\nsecrets:',
+  ),
   join(dir, 'mirrorbook.yaml'),
   { env },
 );
@@ -41,17 +44,31 @@ test('every procedure builds, with unique step ids and no secret in its plan', (
 });
 
 test('add-witness without pair.witness is bad usage naming the field; with one it ends in SET WITNESS per database', () => {
-  assert.throws(() => getRunbook('add-witness', config, { now }), (e: unknown) => e instanceof UsageError && /pair\.witness/.test(e.message));
+  assert.throws(
+    () => getRunbook('add-witness', config, { now }),
+    (e: unknown) => e instanceof UsageError && /pair\.witness/.test(e.message),
+  );
   const sql = planOf('add-witness', withWitness).map((p) => p.sql);
-  assert.ok(sql.some((s) => s.endsWith("ALTER DATABASE [Patriot] SET WITNESS = N'TCP://sqlwit01.lab.local:1430'")), sql.join('\n'));
+  assert.ok(
+    sql.some((s) => s.endsWith("ALTER DATABASE [Patriot] SET WITNESS = N'TCP://sqlwit01.lab.local:1430'")),
+    sql.join('\n'),
+  );
 });
 
 test('certificate-setup: seed names, AES, 20-year explicit dates backdated a day, binary exchange', () => {
   const plan = planOf('certificate-setup');
   const sql = plan.map((p) => `${p.target}: ${p.sql}`);
   assert.ok(sql.includes("principal: USE master; CREATE MASTER KEY ENCRYPTION BY PASSWORD = N'****'"));
-  assert.ok(sql.includes("principal: USE master; CREATE CERTIFICATE [PRINCIPAL_cert] WITH SUBJECT = N'PRINCIPAL mirroring certificate for SQLPRI01', START_DATE = N'20261124', EXPIRY_DATE = N'20461124'"));
-  assert.ok(sql.includes('mirror: CREATE ENDPOINT [Endpoint_Mirroring] STATE = STARTED AS TCP (LISTENER_PORT = 1430, LISTENER_IP = ALL) FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE [MIRROR_cert], ENCRYPTION = REQUIRED ALGORITHM AES, ROLE = ALL)'));
+  assert.ok(
+    sql.includes(
+      "principal: USE master; CREATE CERTIFICATE [PRINCIPAL_cert] WITH SUBJECT = N'PRINCIPAL mirroring certificate for SQLPRI01', START_DATE = N'20261124', EXPIRY_DATE = N'20461124'",
+    ),
+  );
+  assert.ok(
+    sql.includes(
+      'mirror: CREATE ENDPOINT [Endpoint_Mirroring] STATE = STARTED AS TCP (LISTENER_PORT = 1430, LISTENER_IP = ALL) FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE [MIRROR_cert], ENCRYPTION = REQUIRED ALGORITHM AES, ROLE = ALL)',
+    ),
+  );
   assert.ok(sql.includes("principal: USE master; CREATE LOGIN [MIRROR_login] WITH PASSWORD = N'****'"));
   assert.ok(sql.includes('principal: USE master; CREATE USER [MIRROR_user] FOR LOGIN [MIRROR_login]'));
   assert.ok(sql.includes("mirror: SELECT CERTENCODED(CERT_ID(N'MIRROR_cert')) AS der"));
@@ -68,18 +85,37 @@ test('certificate-setup with auth.exchange file: BACKUP CERTIFICATE → UNC → 
   const c = parseConfig(base('auth: { mode: certificate, exchange: file }\n'), join(dir, 'mirrorbook.yaml'), { env });
   const sql = planOf('certificate-setup', c).map((p) => `${p.target}: ${p.sql}`);
   assert.ok(sql.includes("principal: USE master; BACKUP CERTIFICATE [PRINCIPAL_cert] TO FILE = N'D:\\Backup\\PRINCIPAL_cert.cer'"));
-  assert.ok(sql.includes("mirror: USE master; CREATE CERTIFICATE [PRINCIPAL_cert] AUTHORIZATION [PRINCIPAL_user] FROM FILE = N'\\\\SQLPRI01\\Backup\\PRINCIPAL_cert.cer'"));
-  assert.ok(sql.includes("principal: USE master; CREATE CERTIFICATE [MIRROR_cert] AUTHORIZATION [MIRROR_user] FROM FILE = N'\\\\SQLMIR01\\Certs\\MIRROR_cert.cer'"));
+  assert.ok(
+    sql.includes(
+      "mirror: USE master; CREATE CERTIFICATE [PRINCIPAL_cert] AUTHORIZATION [PRINCIPAL_user] FROM FILE = N'\\\\SQLPRI01\\Backup\\PRINCIPAL_cert.cer'",
+    ),
+  );
+  assert.ok(
+    sql.includes("principal: USE master; CREATE CERTIFICATE [MIRROR_cert] AUTHORIZATION [MIRROR_user] FROM FILE = N'\\\\SQLMIR01\\Certs\\MIRROR_cert.cer'"),
+  );
 });
 
 test('restore: backups to files named after the run, COPY_ONLY/COMPRESSION decided on the server, restores on the mirror from the UNC path WITH NORECOVERY', () => {
   const sql = planOf('restore').map((p) => `${p.target}: ${p.sql}`);
   const lines = sql.flatMap((s) => s.split('\n').map((line, i) => (i === 0 ? line : `${s.slice(0, s.indexOf(':'))}: ${line}`)));
-  assert.ok(lines.includes("principal: BACKUP DATABASE [Patriot] TO DISK = N'D:\\Backup\\Patriot_mirrorbook_<run id>.bak' WITH CHECKSUM, COMPRESSION, STATS = 10"));
+  assert.ok(
+    lines.includes("principal: BACKUP DATABASE [Patriot] TO DISK = N'D:\\Backup\\Patriot_mirrorbook_<run id>.bak' WITH CHECKSUM, COMPRESSION, STATS = 10"),
+  );
   assert.ok(lines.includes('principal: -- COPY_ONLY when the database already has a backup chain; COMPRESSION where the edition creates compressed backups'));
-  assert.ok(lines.includes("principal: BACKUP LOG [PatriotArchive] TO DISK = N'D:\\Backup\\PatriotArchive_mirrorbook_<run id>.trn' WITH CHECKSUM, COMPRESSION, STATS = 10"));
-  assert.ok(lines.includes("mirror: RESTORE DATABASE [Patriot] FROM DISK = N'\\\\SQLPRI01\\Backup\\Patriot_mirrorbook_<run id>.bak' WITH FILE = 1, NORECOVERY, REPLACE, STATS = 10"));
-  assert.not.ok(sql.some((s) => /\bINIT\b|\bFORMAT\b|Patriot\.dat/.test(s)), 'never INIT/FORMAT, never the site\'s own file names');
+  assert.ok(
+    lines.includes(
+      "principal: BACKUP LOG [PatriotArchive] TO DISK = N'D:\\Backup\\PatriotArchive_mirrorbook_<run id>.trn' WITH CHECKSUM, COMPRESSION, STATS = 10",
+    ),
+  );
+  assert.ok(
+    lines.includes(
+      "mirror: RESTORE DATABASE [Patriot] FROM DISK = N'\\\\SQLPRI01\\Backup\\Patriot_mirrorbook_<run id>.bak' WITH FILE = 1, NORECOVERY, REPLACE, STATS = 10",
+    ),
+  );
+  assert.not.ok(
+    sql.some((s) => /\bINIT\b|\bFORMAT\b|Patriot\.dat/.test(s)),
+    "never INIT/FORMAT, never the site's own file names",
+  );
   assert.ok(sql.some((s) => s.startsWith('mirror: SELECT session_id, program_name') && s.includes("program_name LIKE N'Patriot%'")));
   const runbook = getRunbook('restore', config, { now });
   assert.ok(runbook.steps.find((s) => s.id === 'mirror.overwrite-existing-copies')?.destructive?.confirmText === 'SQLMIR01');
@@ -114,11 +150,17 @@ test('setup chains auth, restore and enable; domain mode uses the service accoun
   const sql = steps.flatMap((s) => s.plan().map((p) => p.tsql.masked));
   assert.ok(sql.includes('USE master; CREATE LOGIN [CORP\\svc-sql] FROM WINDOWS'));
   assert.ok(sql.some((s) => s.includes('AUTHENTICATION = WINDOWS NEGOTIATE')));
-  assert.throws(() => getRunbook('certificate-setup', domain), (e: unknown) => e instanceof UsageError);
+  assert.throws(
+    () => getRunbook('certificate-setup', domain),
+    (e: unknown) => e instanceof UsageError,
+  );
 });
 
 test('an unknown procedure is a usage error listing the procedures', () => {
-  assert.throws(() => getRunbook('failoverr', config), (e: unknown) => e instanceof UsageError && (e.hint ?? '').includes('failover'));
+  assert.throws(
+    () => getRunbook('failoverr', config),
+    (e: unknown) => e instanceof UsageError && (e.hint ?? '').includes('failover'),
+  );
 });
 
 test('the plan is stable for a given start time (pinned definitions)', () => {

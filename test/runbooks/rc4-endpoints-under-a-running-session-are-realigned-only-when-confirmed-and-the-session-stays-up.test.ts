@@ -17,14 +17,21 @@ test.after(async () => {
   await pair?.stop();
 });
 
-const algorithms = async () => Promise.all(['SQLPRI01', 'SQLMIR01'].map(async (i) => (await pair.sql(i, 'SELECT encryption_algorithm_desc AS a FROM sys.database_mirroring_endpoints'))[0]?.a));
+const algorithms = async () =>
+  Promise.all(
+    ['SQLPRI01', 'SQLMIR01'].map(async (i) => (await pair.sql(i, 'SELECT encryption_algorithm_desc AS a FROM sys.database_mirroring_endpoints'))[0]?.a),
+  );
 const endpointChanges = async () => {
   const audit = await pair.mb('audit', '--format', 'ndjson');
-  return audit.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; sql: string | null; result: string | null })
-    .filter((r) => r.kind === 'statement' && r.result === 'ok' && /^ALTER ENDPOINT/.test(r.sql ?? '')).map((r) => r.sql);
+  return audit.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { kind: string; sql: string | null; result: string | null })
+    .filter((r) => r.kind === 'statement' && r.result === 'ok' && /^ALTER ENDPOINT/.test(r.sql ?? ''))
+    .map((r) => r.sql);
 };
 
-test('with algorithm RC4 and allowRc4 the guide\'s endpoints are kept and the pair mirrors on RC4', async () => {
+test("with algorithm RC4 and allowRc4 the guide's endpoints are kept and the pair mirrors on RC4", async () => {
   writeFileSync(pair.config, `${original}endpoint: { algorithm: RC4, allowRc4: true }\n`);
   const setup = await pair.mb('run', 'setup', '--yes');
   assert.is(setup.code, 0, setup.stdout.slice(-3000) + setup.stderr);
@@ -37,7 +44,10 @@ test('moving to AES under the running session: refused without the typed name, t
   writeFileSync(pair.config, original);
   const unconfirmed = await pair.mb('run', 'certificate-setup', '--yes');
   assert.not.equal(unconfirmed.code, 0);
-  assert.match(unconfirmed.stdout + unconfirmed.stderr, /step 'principal\.endpoint-encryption-live' is destructive \(ALTER ENDPOINT restarts Endpoint_Mirroring on SQLPRI01 twice, to accept both algorithms and then only AES[^)]*\) and needs a typed confirmation/);
+  assert.match(
+    unconfirmed.stdout + unconfirmed.stderr,
+    /step 'principal\.endpoint-encryption-live' is destructive \(ALTER ENDPOINT restarts Endpoint_Mirroring on SQLPRI01 twice, to accept both algorithms and then only AES[^)]*\) and needs a typed confirmation/,
+  );
   assert.equal(await endpointChanges(), []);
   assert.equal(await algorithms(), ['RC4', 'RC4']);
 

@@ -19,19 +19,35 @@ const dir = mkdtempSync(join(tmpdir(), 'mb-remove-backups-'));
 writeFileSync(join(dir, 'sql.password'), 'Sql-Login-Pass1\n');
 const env = { MB_MK: 'Master-Key-Pass#2026', MB_EP: 'Endpoint-Login-Pass#1' } as NodeJS.ProcessEnv;
 // After a failover the operator swapped the roles in the yaml: SQLMIR01 is the principal now.
-const config = parseConfig(`preset: patriot
+const config = parseConfig(
+  `preset: patriot
 pair:
   principal: { server: 127.0.0.1, port: 50123, instance: sqlmir01, login: mirrorbook, password: "file:sql.password", mirroringAddress: "TCP://b.lab.local:1430" }
   mirror: { server: 127.0.0.1, port: 50124, instance: SQLPRI01, login: mirrorbook, password: "file:sql.password", mirroringAddress: "TCP://a.lab.local:1430" }
 secrets: { masterKeyPassword: "env:MB_MK", endpointLoginPassword: "env:MB_EP" }
 backup: { directory: 'D:\\Backup', mirrorReadsFrom: '\\\\SQLPRI01\\Backup' }
-`, join(dir, 'mirrorbook.yaml'), { env });
+`,
+  join(dir, 'mirrorbook.yaml'),
+  { env },
+);
 
 const t = tempStore();
 const key = pairName(config);
 const backup = (runId: string, server: string, target: 'principal' | 'mirror') =>
-  t.store.audit.append({ kind: 'statement', runId, target, server, result: 'ok', sql: `BACKUP DATABASE [Patriot] TO DISK = N'D:\\Backup\\Patriot_mirrorbook_${runId}.bak' WITH COPY_ONLY, COMPRESSION, INIT` });
-for (const [id, status] of [['r-done', 'done'], ['r-failed', 'failed'], ['r-waiting', 'needs-operator'], ['r-gone', 'done']] as const) {
+  t.store.audit.append({
+    kind: 'statement',
+    runId,
+    target,
+    server,
+    result: 'ok',
+    sql: `BACKUP DATABASE [Patriot] TO DISK = N'D:\\Backup\\Patriot_mirrorbook_${runId}.bak' WITH COPY_ONLY, COMPRESSION, INIT`,
+  });
+for (const [id, status] of [
+  ['r-done', 'done'],
+  ['r-failed', 'failed'],
+  ['r-waiting', 'needs-operator'],
+  ['r-gone', 'done'],
+] as const) {
   t.store.runs.create(runInput(id, key));
   t.store.runs.setStatus(id, status, status === 'done' ? 0 : 1);
 }
@@ -48,7 +64,10 @@ function pairWith(files: Record<string, Set<string>>) {
   const notes: string[] = [];
   const instanceOf = (target: string) => (target === 'principal' ? 'SQLMIR01' : 'SQLPRI01');
   const ctx = (): StepContext => ({
-    runId: 'r-cleanup', stepId: 's', attempt: 1, signal: new AbortController().signal,
+    runId: 'r-cleanup',
+    stepId: 's',
+    attempt: 1,
+    signal: new AbortController().signal,
     progress: () => undefined,
     note: (text) => notes.push(text),
     async sql(target, statement) {
@@ -58,7 +77,8 @@ function pairWith(files: Record<string, Set<string>>) {
       const path = /N'((?:[^']|'')*)'/.exec(sql)?.[1] ?? '';
       const here = files[server]!;
       if (sql.includes('xp_fileexist')) return { recordsets: [[{ 'File Exists': here.has(path) ? 1 : 0 }]], rowsAffected: [] };
-      if (sql.startsWith('RESTORE HEADERONLY')) return { recordsets: [[{ DatabaseName: 'Patriot', BackupSize: 30 * 1_048_576, CompressedBackupSize: 10 * 1_048_576 }]], rowsAffected: [] };
+      if (sql.startsWith('RESTORE HEADERONLY'))
+        return { recordsets: [[{ DatabaseName: 'Patriot', BackupSize: 30 * 1_048_576, CompressedBackupSize: 10 * 1_048_576 }]], rowsAffected: [] };
       if (sql.includes('xp_delete_file')) here.delete(path);
       return { recordsets: [], rowsAffected: [] };
     },
@@ -70,20 +90,31 @@ const stepsOf = (): StepDefinition[] => cleanup(config, { backupFiles: runBackup
 
 test('only the finished run gives up its file; the resumable runs are named in the plan with why', () => {
   const written = runBackupFiles(t.store, key);
-  assert.equal(written.files.map((f) => [f.runId, f.server]).sort(), [['r-done', 'SQLPRI01'], ['r-gone', 'SQLOLD01']]);
+  assert.equal(written.files.map((f) => [f.runId, f.server]).sort(), [
+    ['r-done', 'SQLPRI01'],
+    ['r-gone', 'SQLOLD01'],
+  ]);
   assert.equal(written.keptRuns.map((r) => `${r.runId} ${r.status}`).sort(), ['r-failed failed', 'r-waiting needs-operator']);
-  const titles = stepsOf().map((s) => s.title).join('\n');
+  const titles = stepsOf()
+    .map((s) => s.title)
+    .join('\n');
   assert.match(titles, /kept: the 1 file\(s\) of run r-failed \(certificate-setup, failed: it can still be resumed and would restore them\)/);
   assert.match(titles, /run r-waiting \(certificate-setup, needs-operator/);
   assert.match(titles, /kept: D:\\Backup\\Patriot_mirrorbook_r-gone\.bak \(written by SQLOLD01, which is neither partner in the config\)/);
 });
 
 test('the file SQLPRI01 wrote is planned, read and deleted on SQLPRI01 (the mirror in this config), never on SQLMIR01', async () => {
-  const mine = "D:\\Backup\\Patriot_mirrorbook_r-done.bak";
+  const mine = 'D:\\Backup\\Patriot_mirrorbook_r-done.bak';
   const steps = stepsOf();
-  assert.equal(steps.map((s) => s.id), ['cleanup.principal.backup-files', 'cleanup.mirror.backup-files']);
+  assert.equal(
+    steps.map((s) => s.id),
+    ['cleanup.principal.backup-files', 'cleanup.mirror.backup-files'],
+  );
   const onMirror = steps[1]!;
-  assert.equal(onMirror.plan!().map((p) => `${p.target}: ${p.tsql.masked}`), [`mirror: EXEC master.dbo.xp_delete_file 0, N'${mine}'`]);
+  assert.equal(
+    onMirror.plan!().map((p) => `${p.target}: ${p.tsql.masked}`),
+    [`mirror: EXEC master.dbo.xp_delete_file 0, N'${mine}'`],
+  );
   assert.equal(steps[0]!.plan!(), [], 'nothing is deleted on the principal: SQLOLD01 is not it');
   // The operator's own seed copy at the same path on the other server.
   const pair = pairWith({ SQLPRI01: new Set([mine]), SQLMIR01: new Set([mine]) });
@@ -92,12 +123,15 @@ test('the file SQLPRI01 wrote is planned, read and deleted on SQLPRI01 (the mirr
   assert.match(asked!.consequences, /10\.0 MB in all/, 'the size on disk is CompressedBackupSize');
   await onMirror.apply(pair.ctx());
   assert.ok(pair.sent.includes(`SQLPRI01: EXEC master.dbo.xp_delete_file 0, N'${mine}'`));
-  assert.not.ok(pair.sent.some((s) => s.startsWith('SQLMIR01')), pair.sent.join('\n'));
+  assert.not.ok(
+    pair.sent.some((s) => s.startsWith('SQLMIR01')),
+    pair.sent.join('\n'),
+  );
   assert.equal(pair.sent.filter((s) => s.includes('xp_delete_file')).length, 1);
 });
 
 test('the principal step deletes nothing and notes what stays', async () => {
-  const pair = pairWith({ SQLPRI01: new Set(), SQLMIR01: new Set(["D:\\Backup\\Patriot_mirrorbook_r-gone.bak"]) });
+  const pair = pairWith({ SQLPRI01: new Set(), SQLMIR01: new Set(['D:\\Backup\\Patriot_mirrorbook_r-gone.bak']) });
   const step = stepsOf()[0]!;
   const probed = await step.probe(pair.ctx());
   assert.ok(probed.done);
@@ -106,10 +140,15 @@ test('the principal step deletes nothing and notes what stays', async () => {
 });
 
 test('a file that appeared after the confirmation: apply deletes nothing and asks again', async () => {
-  const config2 = cleanup(config, { backupFiles: { files: [
-    { runId: 'r-done', server: 'SQLPRI01', database: 'Patriot', kind: 'full', path: 'D:\\Backup\\Patriot_mirrorbook_r-done.bak' },
-    { runId: 'r-done', server: 'SQLPRI01', database: 'Patriot', kind: 'log', path: 'D:\\Backup\\Patriot_mirrorbook_r-done.trn' },
-  ], keptRuns: [] } });
+  const config2 = cleanup(config, {
+    backupFiles: {
+      files: [
+        { runId: 'r-done', server: 'SQLPRI01', database: 'Patriot', kind: 'full', path: 'D:\\Backup\\Patriot_mirrorbook_r-done.bak' },
+        { runId: 'r-done', server: 'SQLPRI01', database: 'Patriot', kind: 'log', path: 'D:\\Backup\\Patriot_mirrorbook_r-done.trn' },
+      ],
+      keptRuns: [],
+    },
+  });
   const step = config2.steps.find((s) => s.id === 'cleanup.mirror.backup-files')!;
   const shown = new Set(['D:\\Backup\\Patriot_mirrorbook_r-done.bak']);
   const pair = pairWith({ SQLPRI01: shown, SQLMIR01: new Set() });
@@ -118,10 +157,16 @@ test('a file that appeared after the confirmation: apply deletes nothing and ask
   // the count is still one, the file is not the one shown.
   shown.delete('D:\\Backup\\Patriot_mirrorbook_r-done.bak');
   shown.add('D:\\Backup\\Patriot_mirrorbook_r-done.trn');
-  const refused = await step.apply(pair.ctx()).then(() => undefined, (error: Error & { hint?: string }) => error);
+  const refused = await step.apply(pair.ctx()).then(
+    () => undefined,
+    (error: Error & { hint?: string }) => error,
+  );
   assert.ok(refused, 'apply refuses');
   assert.match(refused!.message, /not shown: D:\\Backup\\Patriot_mirrorbook_r-done\.trn/);
-  assert.not.ok(pair.sent.some((s) => s.includes('xp_delete_file')), pair.sent.join('\n'));
+  assert.not.ok(
+    pair.sent.some((s) => s.includes('xp_delete_file')),
+    pair.sent.join('\n'),
+  );
 });
 
 test.after(() => t.cleanup());

@@ -41,7 +41,12 @@ test('the mirror going down during the restore fails the step; the restore resum
 });
 
 const fullBackupOf = async (database: string): Promise<string> =>
-  (await pair.sql('SQLPRI01', `SELECT TOP 1 f.physical_device_name AS p FROM msdb.dbo.backupset b JOIN msdb.dbo.backupmediafamily f ON f.media_set_id = b.media_set_id WHERE b.database_name = '${database}' AND b.type = 'D' ORDER BY b.backup_finish_date DESC`))[0]!.p as string;
+  (
+    await pair.sql(
+      'SQLPRI01',
+      `SELECT TOP 1 f.physical_device_name AS p FROM msdb.dbo.backupset b JOIN msdb.dbo.backupmediafamily f ON f.media_set_id = b.media_set_id WHERE b.database_name = '${database}' AND b.type = 'D' ORDER BY b.backup_finish_date DESC`,
+    )
+  )[0]!.p as string;
 
 test('a log backup a job takes mid-setup: the principal answers 1478/1412, enable restores it on the mirror and starts the session', async () => {
   const jobFile = (await fullBackupOf('Patriot')).replace(/[^\\]+$/, 'Patriot_job_2005.trn');

@@ -22,13 +22,25 @@ test.after(async () => {
 });
 
 const endOfLog = async (instance: string, database: string) =>
-  BigInt(String((await pair.sql(instance, `SELECT CAST(mirroring_end_of_log_lsn AS varchar(30)) AS lsn FROM sys.database_mirroring WHERE database_id = DB_ID('${database}')`))[0]?.lsn));
+  BigInt(
+    String(
+      (
+        await pair.sql(
+          instance,
+          `SELECT CAST(mirroring_end_of_log_lsn AS varchar(30)) AS lsn FROM sys.database_mirroring WHERE database_id = DB_ID('${database}')`,
+        )
+      )[0]?.lsn,
+    ),
+  );
 
 test('the old principal commits alone, is lost, and promote forces service on the mirror', async () => {
   await pair.lab.control({ op: 'fault', instance: 'SQLMIR01', fault: 'isolate' });
   for (const d of DATABASES) await pair.waitFor('SQLPRI01', d, 'DISCONNECTED', 'PRINCIPAL');
   await pair.sql('SQLPRI01', 'CREATE TABLE Patriot.dbo.LateAlarms (id int NOT NULL, zone nvarchar(20) NULL)');
-  await pair.sql('SQLPRI01', `INSERT INTO Patriot.dbo.LateAlarms (id, zone) VALUES ${Array.from({ length: ROWS }, (_, i) => `(${i + 1}, N'zone ${i + 1}')`).join(', ')}`);
+  await pair.sql(
+    'SQLPRI01',
+    `INSERT INTO Patriot.dbo.LateAlarms (id, zone) VALUES ${Array.from({ length: ROWS }, (_, i) => `(${i + 1}, N'zone ${i + 1}')`).join(', ')}`,
+  );
   for (const d of DATABASES) {
     const cutOffAt = await endOfLog('SQLPRI01', d);
     await waitFor(`${d} to commit on the cut-off principal`, async () => (await endOfLog('SQLPRI01', d)) > cutOffAt + 200n);
@@ -53,7 +65,10 @@ test('resume-session keeps the old copies as snapshots while they are still apar
   assert.match(askedFor(refused.stdout + refused.stderr), /^discard Patriot \d+, PatriotArchive \d+$/);
   for (const d of DATABASES) await pair.waitFor('SQLMIR01', d, 'SUSPENDED', 'PRINCIPAL');
 
-  const snapshots = await pair.sql('SQLPRI01', 'SELECT name, DB_NAME(source_database_id) AS source, is_read_only FROM sys.databases WHERE source_database_id IS NOT NULL');
+  const snapshots = await pair.sql(
+    'SQLPRI01',
+    'SELECT name, DB_NAME(source_database_id) AS source, is_read_only FROM sys.databases WHERE source_database_id IS NOT NULL',
+  );
   assert.equal(snapshots.map((s) => s.source).sort(), [...DATABASES].sort());
   const patriot = snapshots.find((s) => s.source === 'Patriot')!;
   assert.is(patriot.is_read_only, true);

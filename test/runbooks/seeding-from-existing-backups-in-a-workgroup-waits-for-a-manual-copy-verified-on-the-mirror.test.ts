@@ -32,11 +32,12 @@ test('check: the mirror cannot read the share, seeding will stop for a manual co
   assert.match(check.stdout, /mirror-reads-backups.*cannot read \\\\SQLPRI01\\Backup\\Patriot\.dat: seeding will stop at a manual step/);
 });
 
-test('setup stops at the manual copy; after the copy it verifies the files and seeds from the site\'s own backups', async () => {
+test("setup stops at the manual copy; after the copy it verifies the files and seeds from the site's own backups", async () => {
   const stopped = await pair.mb('run', 'setup', '--yes');
   assert.not.equal(stopped.code, 0, stopped.stdout.slice(-2000));
   assert.match(stopped.stdout + stopped.stderr, /Copy the newest full backup of Patriot and every log backup after it|copy \S*Patriot\.dat from SQLPRI01 to /);
-  for (const file of FILES) await pair.lab.control({ op: 'copy', instance: 'SQLMIR01', from: `\\\\SQLPRI01\\C$\\${BACKUP_DIR.slice(3)}\\${file}`, to: `${BACKUP_DIR}\\${file}` });
+  for (const file of FILES)
+    await pair.lab.control({ op: 'copy', instance: 'SQLMIR01', from: `\\\\SQLPRI01\\C$\\${BACKUP_DIR.slice(3)}\\${file}`, to: `${BACKUP_DIR}\\${file}` });
   const resumed = await pair.mb('resume', '--yes');
   assert.is(resumed.code, 0, resumed.stdout.slice(-3000) + resumed.stderr);
   assert.match(resumed.stdout, /RESTORE HEADERONLY and VERIFYONLY passed for .*\\Patriot\.dat, .*\\Patriot_log\.dat on SQLMIR01/);

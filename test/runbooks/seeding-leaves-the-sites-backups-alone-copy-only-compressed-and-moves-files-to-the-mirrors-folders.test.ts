@@ -29,22 +29,29 @@ test.after(async () => {
 });
 
 const header = async (path: string) => (await pair.sql('SQLPRI01', `RESTORE HEADERONLY FROM DISK = N'${path}'`)).map((r) => `${r.Position}:${r.LastLSN}`);
-const chain = async () => (await pair.sql('SQLPRI01', "SELECT last_log_backup_lsn AS l FROM sys.database_recovery_status WHERE database_id = DB_ID('Patriot')"))[0]?.l;
+const chain = async () =>
+  (await pair.sql('SQLPRI01', "SELECT last_log_backup_lsn AS l FROM sys.database_recovery_status WHERE database_id = DB_ID('Patriot')"))[0]?.l;
 
 test('check warns that Alarms needs WITH MOVE, naming the folders', async () => {
   const check = await pair.mb('check', 'setup');
-  assert.match(check.stdout, /mirror-space-and-paths.*Alarms: the principal's folders do not exist on the mirror; the restore will use WITH MOVE D:\\PatriotData\\Alarms\.mdf → E:\\SQLData\\Alarms\.mdf, D:\\PatriotLogs\\Alarms_log\.ldf → E:\\SQLLogs\\Alarms_log\.ldf/);
+  assert.match(
+    check.stdout,
+    /mirror-space-and-paths.*Alarms: the principal's folders do not exist on the mirror; the restore will use WITH MOVE D:\\PatriotData\\Alarms\.mdf → E:\\SQLData\\Alarms\.mdf, D:\\PatriotLogs\\Alarms_log\.ldf → E:\\SQLLogs\\Alarms_log\.ldf/,
+  );
   assert.match(check.stdout, /mirror-reads-backups.*the mirror reads \\\\SQLPRI01\\Backup/);
 });
 
-test('setup seeds from its own COPY_ONLY, compressed files; Patriot.dat and the log chain are untouched; Alarms lands in the mirror\'s folders', async () => {
+test("setup seeds from its own COPY_ONLY, compressed files; Patriot.dat and the log chain are untouched; Alarms lands in the mirror's folders", async () => {
   const siteHeader = await header(SITE_FILE);
   const siteChain = await chain();
   const run = await pair.mb('run', 'setup', '--yes');
   assert.is(run.code, 0, run.stdout.slice(-3000) + run.stderr);
-  assert.equal(await header(SITE_FILE), siteHeader, 'Patriot.dat holds exactly the site\'s backup set');
-  assert.is(await chain(), siteChain, 'the site\'s log chain goes on where its last log backup left it');
-  const ours = await pair.sql('SQLPRI01', "SELECT f.physical_device_name AS p, b.type AS t, b.is_copy_only AS c, b.backup_size AS s, b.compressed_backup_size AS z FROM msdb.dbo.backupset b JOIN msdb.dbo.backupmediafamily f ON f.media_set_id = b.media_set_id WHERE b.database_name = 'Patriot' AND f.physical_device_name LIKE '%_mirrorbook_%'");
+  assert.equal(await header(SITE_FILE), siteHeader, "Patriot.dat holds exactly the site's backup set");
+  assert.is(await chain(), siteChain, "the site's log chain goes on where its last log backup left it");
+  const ours = await pair.sql(
+    'SQLPRI01',
+    "SELECT f.physical_device_name AS p, b.type AS t, b.is_copy_only AS c, b.backup_size AS s, b.compressed_backup_size AS z FROM msdb.dbo.backupset b JOIN msdb.dbo.backupmediafamily f ON f.media_set_id = b.media_set_id WHERE b.database_name = 'Patriot' AND f.physical_device_name LIKE '%_mirrorbook_%'",
+  );
   assert.equal(ours.map((r) => r.t).sort(), ['D', 'L']);
   for (const r of ours) {
     assert.match(String(r.p), /\\Patriot_mirrorbook_\d{8}-\d{6}-[0-9a-f]{4}\.(bak|trn)$/);
@@ -54,10 +61,16 @@ test('setup seeds from its own COPY_ONLY, compressed files; Patriot.dat and the 
   assert.match(run.stdout, /Patriot has a backup chain: the full backup is COPY_ONLY/);
   // PatriotArchive had no chain (SIMPLE until setup set FULL): its full backup starts one.
   const archive = await pair.sql('SQLPRI01', "SELECT b.is_copy_only AS c FROM msdb.dbo.backupset b WHERE b.database_name = 'PatriotArchive' AND b.type = 'D'");
-  assert.equal(archive.map((r) => r.c), [false]);
+  assert.equal(
+    archive.map((r) => r.c),
+    [false],
+  );
   assert.match(run.stdout, /WITH MOVE D:\\PatriotData\\Alarms\.mdf → E:\\SQLData\\Alarms\.mdf/);
   const files = await pair.sql('SQLMIR01', "SELECT physical_name AS p FROM sys.master_files WHERE database_id = DB_ID('Alarms') ORDER BY file_id");
-  assert.equal(files.map((f) => f.p), ['E:\\SQLData\\Alarms.mdf', 'E:\\SQLLogs\\Alarms_log.ldf']);
+  assert.equal(
+    files.map((f) => f.p),
+    ['E:\\SQLData\\Alarms.mdf', 'E:\\SQLLogs\\Alarms_log.ldf'],
+  );
   await pair.waitFor('SQLPRI01', 'Alarms', 'SYNCHRONIZED', 'PRINCIPAL');
 });
 

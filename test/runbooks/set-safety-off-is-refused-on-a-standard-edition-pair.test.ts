@@ -19,15 +19,27 @@ test('set-safety-off on a Standard pair: ✗ in check naming the edition, the ru
   const check = await pair.mb('check', 'set-safety-off');
   assert.is(check.code, 1, check.stdout + check.stderr);
   for (const instance of ['SQLPRI01', 'SQLMIR01']) {
-    assert.match(check.stdout, new RegExp(`version-edition\\s+${instance}\\s+✗\\s+.*Standard Edition mirrors with SAFETY FULL only\\s+— keep the session in SAFETY FULL`));
+    assert.match(
+      check.stdout,
+      new RegExp(`version-edition\\s+${instance}\\s+✗\\s+.*Standard Edition mirrors with SAFETY FULL only\\s+— keep the session in SAFETY FULL`),
+    );
   }
   const run = await pair.mb('run', 'set-safety-off', '--yes');
   assert.is(run.code, 1, run.stdout + run.stderr);
   assert.match(run.stderr, /preflight: \d+ check\(s\) failed/);
   const audit = await pair.mb('audit', '--format', 'ndjson');
-  const sent = audit.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; sql: string | null });
-  assert.not.ok(sent.some((r) => r.kind === 'statement' && /SAFETY OFF/.test(r.sql ?? '')), 'no SET PARTNER SAFETY OFF was sent');
-  const rows = await pair.sql('SQLPRI01', 'SELECT mirroring_safety_level_desc AS safety, mirroring_state_desc AS state FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL');
+  const sent = audit.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { kind: string; sql: string | null });
+  assert.not.ok(
+    sent.some((r) => r.kind === 'statement' && /SAFETY OFF/.test(r.sql ?? '')),
+    'no SET PARTNER SAFETY OFF was sent',
+  );
+  const rows = await pair.sql(
+    'SQLPRI01',
+    'SELECT mirroring_safety_level_desc AS safety, mirroring_state_desc AS state FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL',
+  );
   assert.is(rows.length, 2);
   for (const row of rows) {
     assert.is(row.safety, 'FULL');

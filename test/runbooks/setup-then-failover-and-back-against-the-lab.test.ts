@@ -26,7 +26,12 @@ test('setup runs certificate-setup, restore and enable to SYNCHRONIZED', async (
   assert.match(run.stdout, /repeated reads were counted, not shown: --verbose shows every one/);
   const waiting = lines.filter((line) => / SYNCHRONIZING — /.test(line));
   assert.ok(waiting.length > 0, 'the wait shows its progress');
-  for (const line of waiting) assert.match(line, /\s Patriot(Archive)? SYNCHRONIZING — Log Send Queue \d+ KB, Redo Queue \d+ KB(, about \d+ (s|min) to go)?$/, 'one value per queue, and an ETA once they shrink');
+  for (const line of waiting)
+    assert.match(
+      line,
+      /\s Patriot(Archive)? SYNCHRONIZING — Log Send Queue \d+ KB, Redo Queue \d+ KB(, about \d+ (s|min) to go)?$/,
+      'one value per queue, and an ETA once they shrink',
+    );
   const s = await pair.status();
   for (const d of DATABASES) {
     assert.is(roleOf(s, 'SQLPRI01', d)?.role, 'PRINCIPAL');
@@ -60,7 +65,10 @@ test('connection-string names the Failover Partner', async () => {
   const jdbc = await pair.mb('connection-string', '--database', 'Patriot', '--format', 'jdbc');
   assert.is(jdbc.code, 0, jdbc.stderr);
   assert.match(jdbc.stdout, /failoverPartner=[^;,:]+;/);
-  assert.match(jdbc.stdout, /⚠ JDBC's failoverPartner cannot carry a port: after a failover the driver looks for \S+ on 1433, but the mirror listens on \d+\. Fix one of: make the mirror listen on 1433/);
+  assert.match(
+    jdbc.stdout,
+    /⚠ JDBC's failoverPartner cannot carry a port: after a failover the driver looks for \S+ on 1433, but the mirror listens on \d+\. Fix one of: make the mirror listen on 1433/,
+  );
 });
 
 test('failover moves every database to the mirror; failback moves them back', async () => {

@@ -37,7 +37,10 @@ test("a partner's login disabled on the witness: ⚠ before a failover (it costs
   await pair.sql('SQLWIT01', 'ALTER LOGIN [PRINCIPAL_login] DISABLE');
   const check = await pair.mb('check', 'failover');
   assert.is(check.code, 0, check.stdout);
-  assert.match(check.stdout, /peer-logins\s+SQLWIT01\s+⚠\s+login PRINCIPAL_login, which a partner connects to the witness as, is disabled[^\n]*— ALTER LOGIN \[PRINCIPAL_login\] ENABLE on SQLWIT01, or run add-witness/);
+  assert.match(
+    check.stdout,
+    /peer-logins\s+SQLWIT01\s+⚠\s+login PRINCIPAL_login, which a partner connects to the witness as, is disabled[^\n]*— ALTER LOGIN \[PRINCIPAL_login\] ENABLE on SQLWIT01, or run add-witness/,
+  );
   const add = await pair.mb('run', 'add-witness', '--yes');
   assert.is(add.code, 0, add.stdout.slice(-3000) + add.stderr);
   assert.match(add.stdout, /step witness\.login\.PRINCIPAL_login: done/);

@@ -14,7 +14,11 @@ test.after(async () => {
   await pair?.stop();
 });
 
-const documents = (stdout: string): StatusJson[] => stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as StatusJson);
+const documents = (stdout: string): StatusJson[] =>
+  stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as StatusJson);
 const mirrorReachable = (s: StatusJson) => s.partners.find((p) => p.instance === 'SQLMIR01')?.reachable;
 
 test('a watch shows the mirror going down in a later refresh and stops on Ctrl-C', async () => {

@@ -34,7 +34,11 @@ test('restore over an ONLINE database on the mirror names it with its size and f
   assert.ok(prompt, run.stdout);
   assert.ok(prompt.includes(`Found now: would replace: ${named}`), prompt);
   assert.not.ok(prompt.includes('PatriotArchive'), 'only what exists is named');
-  assert.ok((run.stdout + run.stderr).includes(`is destructive (the databases on SQLMIR01 that are not mirror copies yet are replaced by the principal's backups (RESTORE … WITH REPLACE); their current contents are lost. Found now: would replace: ${named})`));
+  assert.ok(
+    (run.stdout + run.stderr).includes(
+      `is destructive (the databases on SQLMIR01 that are not mirror copies yet are replaced by the principal's backups (RESTORE … WITH REPLACE); their current contents are lost. Found now: would replace: ${named})`,
+    ),
+  );
 });
 
 test.run();

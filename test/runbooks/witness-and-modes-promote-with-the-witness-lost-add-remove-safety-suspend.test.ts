@@ -19,7 +19,10 @@ test.after(async () => {
 });
 
 const mirroring = (instance: string) =>
-  pair.sql(instance, "SELECT DB_NAME(database_id) AS name, mirroring_role_desc AS role, mirroring_state_desc AS state, mirroring_safety_level_desc AS safety, mirroring_witness_name AS witness, mirroring_witness_state_desc AS witness_state FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL");
+  pair.sql(
+    instance,
+    'SELECT DB_NAME(database_id) AS name, mirroring_role_desc AS role, mirroring_state_desc AS state, mirroring_safety_level_desc AS safety, mirroring_witness_name AS witness, mirroring_witness_state_desc AS witness_state FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL',
+  );
 
 test('principal and witness lost: promote removes the witness on the mirror, then forces service', async () => {
   await pair.lab.control({ op: 'fault', instance: 'SQLWIT01', fault: 'down' });
@@ -34,7 +37,10 @@ test('principal and witness lost: promote removes the witness on the mirror, the
     assert.is(row.witness, null);
   }
   const audit = await pair.mb('audit', '--format', 'ndjson');
-  const records = audit.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; sql: string | null; message: string | null; result: string | null });
+  const records = audit.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { kind: string; sql: string | null; message: string | null; result: string | null });
   const sent = (pattern: RegExp) => records.findIndex((r) => r.kind === 'statement' && pattern.test(r.sql ?? '') && r.result === 'ok');
   const witnessOff = sent(/^ALTER DATABASE \[Patriot\] SET WITNESS OFF$/);
   const forced = sent(/\[Patriot\] SET PARTNER FORCE_SERVICE_ALLOW_DATA_LOSS/);

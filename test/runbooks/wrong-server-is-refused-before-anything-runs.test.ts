@@ -18,7 +18,10 @@ test('a principal entry that reaches SQLMIR01 is refused, naming both servers', 
   const mirrorPort = pair.lab.instance('SQLMIR01').port;
   const principalPort = pair.lab.instance('SQLPRI01').port;
   // Copied from the mirror's entry: its port and its password file.
-  writeFileSync(pair.config, text.replace(`port: ${principalPort}`, `port: ${mirrorPort}`).replace('credentials/SQLPRI01.password', 'credentials/SQLMIR01.password'));
+  writeFileSync(
+    pair.config,
+    text.replace(`port: ${principalPort}`, `port: ${mirrorPort}`).replace('credentials/SQLPRI01.password', 'credentials/SQLMIR01.password'),
+  );
   const run = await pair.mb('run', 'certificate-setup', '--yes');
   assert.is(run.code, 1, run.stdout + run.stderr);
   assert.match(run.stdout + run.stderr, /is SQLMIR01, but pair\.principal\.instance says SQLPRI01/);

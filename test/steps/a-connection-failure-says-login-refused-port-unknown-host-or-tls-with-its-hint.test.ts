@@ -37,28 +37,37 @@ async function failure(change: (principal: Partner) => void): Promise<Connection
 }
 
 test('wrong login: 18456, the server is up, check the login and its password', async () => {
-  const e = await failure((p) => { p.login = 'nobody'; });
+  const e = await failure((p) => {
+    p.login = 'nobody';
+  });
   assert.match(e.message, /SQLPRI01 refused the login nobody \(error 18456\)/);
   assert.match(e.hint, /pair\.principal\.login and its password source/);
   assert.is(e.unreachable, false);
 });
 
 test('a port nothing listens on: refused, check the instance runs and the port', async () => {
-  const e = await failure((p) => { p.port = 1; });
+  const e = await failure((p) => {
+    p.port = 1;
+  });
   assert.match(e.message, /nothing accepts connections on localhost:1 \(connection refused\)/);
   assert.match(e.hint, /nothing listens on port 1 .*pair\.principal\.port/);
   assert.is(e.unreachable, true);
 });
 
 test('an unknown host: DNS, check the server name', async () => {
-  const e = await failure((p) => { p.server = 'sqlpri01.no-such-domain.invalid'; });
+  const e = await failure((p) => {
+    p.server = 'sqlpri01.no-such-domain.invalid';
+  });
   assert.match(e.message, /the host name sqlpri01\.no-such-domain\.invalid is not known \(DNS\)/);
   assert.match(e.hint, /pair\.principal\.server/);
 });
 
 test('a certificate not trusted: TLS, give caFile or trust it knowingly', async () => {
   // The lab's config verifies its certificate with caFile: without it, nothing vouches for it.
-  const e = await failure((p) => { delete p.caFile; p.trustServerCertificate = false; });
+  const e = await failure((p) => {
+    delete p.caFile;
+    p.trustServerCertificate = false;
+  });
   assert.match(e.message, /TLS with localhost:\d+ failed: .*certificate/);
   assert.match(e.hint, /pair\.principal\.caFile/);
 });

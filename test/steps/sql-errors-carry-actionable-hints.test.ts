@@ -21,7 +21,9 @@ test('the errors the procedures meet have hints an operator can act on', () => {
 
 test('a batch failing with 4305 then 3013 reports 4305 and its hint', () => {
   const error = Object.assign(new Error('RESTORE LOG is terminating abnormally.'), {
-    number: 3013, class: 16, state: 1,
+    number: 3013,
+    class: 16,
+    state: 1,
     precedingErrors: [Object.assign(new Error('The log in this backup set begins at LSN 42, which is too recent'), { number: 4305, class: 16, state: 1 })],
   });
   const mapped = toSqlError(error, 'SQLMIR01');
@@ -30,7 +32,10 @@ test('a batch failing with 4305 then 3013 reports 4305 and its hint', () => {
   assert.is(e.number, 4305);
   assert.is(e.server, 'SQLMIR01');
   assert.match(e.hint!, /order/);
-  assert.equal(e.all.map((x) => x.number), [4305, 3013]);
+  assert.equal(
+    e.all.map((x) => x.number),
+    [4305, 3013],
+  );
 });
 
 test('a non-SQL error passes through unchanged', () => {

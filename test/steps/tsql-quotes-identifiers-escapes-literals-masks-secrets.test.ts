@@ -9,8 +9,17 @@ test('identifiers are quoted and ] is doubled', () => {
 });
 
 test('identifiers that are not sane for their kind are refused', () => {
-  for (const [kind, name] of [['login', 'x]; DROP DATABASE Patriot --'], ['database', 'a\nb'], ['endpoint', 'x'.repeat(129)], ['database', 'tempdb'], ['certificate', '']] as const) {
-    assert.throws(() => id(kind, name), (e: unknown) => e instanceof InvalidIdentifierError);
+  for (const [kind, name] of [
+    ['login', 'x]; DROP DATABASE Patriot --'],
+    ['database', 'a\nb'],
+    ['endpoint', 'x'.repeat(129)],
+    ['database', 'tempdb'],
+    ['certificate', ''],
+  ] as const) {
+    assert.throws(
+      () => id(kind, name),
+      (e: unknown) => e instanceof InvalidIdentifierError,
+    );
   }
   assert.is(id('windows-login', 'CORP\\svc-sql').quoted, '[CORP\\svc-sql]');
 });

@@ -7,7 +7,15 @@ import * as assert from 'uvu/assert';
 import { createHash, createHmac } from 'node:crypto';
 import { KEYED, chainHash, hasherOf } from '../../store/audit-chain.js';
 
-const texts = ['', 'a', `${'0'.repeat(64)}\n[1,"2026-12-04T08:00:00.000Z","run-1","note"]`, 'Zürich 東京 🚀 \u2028', 'lone \ud800 surrogate \udc00', 'x'.repeat(5000), '€'.repeat(3000)];
+const texts = [
+  '',
+  'a',
+  `${'0'.repeat(64)}\n[1,"2026-12-04T08:00:00.000Z","run-1","note"]`,
+  'Zürich 東京 🚀 \u2028',
+  'lone \ud800 surrogate \udc00',
+  'x'.repeat(5000),
+  '€'.repeat(3000),
+];
 const keys = [0, 1, 32, 63, 64, 65, 200].map((n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + n) % 256)));
 
 test('every key length and text: the digest createHmac gives, prefixed hmac:', () => {
@@ -22,8 +30,19 @@ test('every key length and text: the digest createHmac gives, prefixed hmac:', (
 test('without a key: plain SHA-256; chainHash joins the previous hash and the canonical text with a newline', () => {
   for (const text of texts) assert.is(hasherOf()(text), createHash('sha256').update(text).digest('hex'));
   const key = Buffer.from('k3y');
-  assert.is(chainHash('a'.repeat(64), '[1]', key), KEYED + createHmac('sha256', key).update(`${'a'.repeat(64)}\n[1]`).digest('hex'));
-  assert.is(chainHash('a'.repeat(64), '[1]'), createHash('sha256').update(`${'a'.repeat(64)}\n[1]`).digest('hex'));
+  assert.is(
+    chainHash('a'.repeat(64), '[1]', key),
+    KEYED +
+      createHmac('sha256', key)
+        .update(`${'a'.repeat(64)}\n[1]`)
+        .digest('hex'),
+  );
+  assert.is(
+    chainHash('a'.repeat(64), '[1]'),
+    createHash('sha256')
+      .update(`${'a'.repeat(64)}\n[1]`)
+      .digest('hex'),
+  );
 });
 
 test('two keys used in turn do not share state', () => {

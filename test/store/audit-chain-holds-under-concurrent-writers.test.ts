@@ -13,7 +13,9 @@ test('two processes appending at the same time still leave one unbroken chain', 
   const script = join(t.dir, 'appender.ts');
   const go = join(t.dir, 'go');
   // Both writers open the store, say they are ready, and start together when the parent says go.
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { existsSync, writeFileSync } from 'node:fs';
     import { openStore } from ${JSON.stringify(new URL('../../store/index.ts', import.meta.url).pathname)};
     const name = process.argv[2];
@@ -26,13 +28,15 @@ test('two processes appending at the same time still leave one unbroken chain', 
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
     store.close();
-  `);
+  `,
+  );
   try {
-    const run = (name: string) => new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', script, name], { stdio: 'inherit' });
-      child.on('error', reject);
-      child.on('exit', resolve);
-    });
+    const run = (name: string) =>
+      new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', script, name], { stdio: 'inherit' });
+        child.on('error', reject);
+        child.on('exit', resolve);
+      });
     const writers = Promise.all([run('a'), run('b')]);
     while (!existsSync(join(t.dir, 'ready-a')) || !existsSync(join(t.dir, 'ready-b'))) await delay(10);
     writeFileSync(go, '');

@@ -12,7 +12,10 @@ test('an untouched trail verifies, each record linked to the one before', () => 
     t.store.runs.setStatus('run-1', 'done', 0);
     assert.equal(intactCount(t.store.audit.verify()), 22);
     const records = t.store.audit.forRun('run-1');
-    assert.equal(records.map((r) => r.kind), ['run-start', 'run-end']);
+    assert.equal(
+      records.map((r) => r.kind),
+      ['run-start', 'run-end'],
+    );
     assert.is(records[0]!.seq, 1);
     assert.is(records[1]!.seq, 22);
     assert.is(records[0]!.prevHash, '0'.repeat(64));
@@ -33,7 +36,13 @@ test('awkward text still verifies: control characters, quotes, non-BMP, lone sur
     assert.equal(intactCount(t.store.audit.verify()), awkward.length + 2);
     let ndjson = '';
     t.store.audit.export('ndjson', { runId: 'run-1' }, (c) => (ndjson += c));
-    assert.equal(ndjson.trim().split('\n').map((l) => JSON.parse(l)), JSON.parse(JSON.stringify(t.store.audit.forRun('run-1'))));
+    assert.equal(
+      ndjson
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      JSON.parse(JSON.stringify(t.store.audit.forRun('run-1'))),
+    );
   } finally {
     t.cleanup();
   }

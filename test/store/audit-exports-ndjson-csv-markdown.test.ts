@@ -6,13 +6,27 @@ import { runInput, tempStore, type TempStore } from './support.js';
 function recordedRun(t: TempStore): void {
   const { store } = t;
   store.runs.create(runInput());
-  const mk = store.journal.intent({ runId: 'run-1', stepId: 'master-key', attempt: 1, action: 'apply',
-    audit: { target: 'principal', server: 'SQLA', sql: "CREATE MASTER KEY ENCRYPTION BY PASSWORD = N'****'" } });
+  const mk = store.journal.intent({
+    runId: 'run-1',
+    stepId: 'master-key',
+    attempt: 1,
+    action: 'apply',
+    audit: { target: 'principal', server: 'SQLA', sql: "CREATE MASTER KEY ENCRYPTION BY PASSWORD = N'****'" },
+  });
   store.journal.outcome({ intentId: mk, status: 'ok' });
   store.journal.step({ runId: 'run-1', stepId: 'master-key', status: 'done', attempt: 1 });
-  const sp = store.journal.intent({ runId: 'run-1', stepId: 'set-partner', attempt: 1, action: 'apply',
-    audit: { target: 'principal', server: 'SQLA', sql: "ALTER DATABASE [Sales]\nSET PARTNER = N'TCP://mirror.lab:5022'" } });
-  store.journal.outcome({ intentId: sp, status: 'error', error: { number: 1418, message: 'The server network address "TCP://mirror.lab:5022" can not be reached, or does not exist.' } });
+  const sp = store.journal.intent({
+    runId: 'run-1',
+    stepId: 'set-partner',
+    attempt: 1,
+    action: 'apply',
+    audit: { target: 'principal', server: 'SQLA', sql: "ALTER DATABASE [Sales]\nSET PARTNER = N'TCP://mirror.lab:5022'" },
+  });
+  store.journal.outcome({
+    intentId: sp,
+    status: 'error',
+    error: { number: 1418, message: 'The server network address "TCP://mirror.lab:5022" can not be reached, or does not exist.' },
+  });
   store.journal.step({ runId: 'run-1', stepId: 'set-partner', status: 'failed', attempt: 1, error: { number: 1418, message: 'network address unreachable' } });
   store.audit.append({ kind: 'confirmation', runId: 'run-1', stepId: 'copy-backup', message: 'operator confirmed the backup was copied' });
   store.audit.append({ kind: 'note', runId: 'run-1', message: 'mirror endpoint, firewall "rule", checked' });
@@ -36,13 +50,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 1; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i += 1; }
-    else field += c;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 1;
+    } else field += c;
   }
   assert.is(field, '', 'CSV ends with CRLF');
   return rows;
@@ -56,7 +79,10 @@ test('NDJSON: one JSON record per line, the same records forRun returns', () => 
     const lines = text.split('\n');
     assert.is(lines.pop(), '');
     assert.is(lines.length, count);
-    assert.equal(lines.map((l) => JSON.parse(l)), JSON.parse(JSON.stringify(t.store.audit.forRun('run-1'))));
+    assert.equal(
+      lines.map((l) => JSON.parse(l)),
+      JSON.parse(JSON.stringify(t.store.audit.forRun('run-1'))),
+    );
     assert.is(exported(t, 'ndjson').count, count + 1, 'the unlock is outside the run');
   } finally {
     t.cleanup();
@@ -119,7 +145,7 @@ test('Markdown of the whole store lists records outside any run, such as forced 
   try {
     recordedRun(t);
     const { text, count } = exported(t, 'md');
-    assert.is(count, 11, "9 records and the 2 step states");
+    assert.is(count, 11, '9 records and the 2 step states');
     assert.match(text, '## Records outside any run');
     assert.match(text, /\| unlock \| bob \(bob@dbhost\) \| forced \| alice is on leave/);
   } finally {

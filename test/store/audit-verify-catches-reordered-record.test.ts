@@ -7,9 +7,12 @@ test('two records with swapped seq are caught at the first of them', () => {
   const t = tempStore();
   try {
     fillAudit(t.store, 10);
-    tamper(t.path, `UPDATE audit SET seq = -1 WHERE seq = 5;
+    tamper(
+      t.path,
+      `UPDATE audit SET seq = -1 WHERE seq = 5;
       UPDATE audit SET seq = 5 WHERE seq = 6;
-      UPDATE audit SET seq = 6 WHERE seq = -1;`);
+      UPDATE audit SET seq = 6 WHERE seq = -1;`,
+    );
     const v = t.store.audit.verify();
     assert.is(v.ok, false);
     if (v.ok) return;

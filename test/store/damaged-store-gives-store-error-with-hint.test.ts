@@ -59,7 +59,7 @@ test('a file that is not a database is a StoreError, not a stack trace', () => {
   }
 });
 
-test('another application\'s SQLite database is refused, not adopted', () => {
+test("another application's SQLite database is refused, not adopted", () => {
   const t = tempStore();
   try {
     const path = join(t.dir, 'inventory.db');

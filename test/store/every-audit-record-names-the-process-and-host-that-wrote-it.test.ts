@@ -23,7 +23,11 @@ test('records of this process and of another one name each its own pid and host;
       store.audit.append({ kind: 'note', runId: 'run-1', message: 'from a second process' });
       store.close();
       process.stdout.write(String(process.pid));`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url), env: { ...process.env, STORE: t.path }, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: new URL('../..', import.meta.url),
+      env: { ...process.env, STORE: t.path },
+      encoding: 'utf8',
+    });
     assert.is(child.status, 0, child.stderr);
     const childPid = Number(child.stdout);
     assert.ok(childPid > 0 && childPid !== process.pid);
@@ -31,22 +35,41 @@ test('records of this process and of another one name each its own pid and host;
     const store = openStore(t.path);
     try {
       const records = store.audit.forRun('run-1');
-      assert.equal(records.map((r) => [r.message ?? r.kind, r.pid, r.host]), [
-        ['run-start', process.pid, 'dbhost'],
-        ['from the test process', process.pid, hostname()],
-        ['from a second process', childPid, hostname()],
-      ]);
+      assert.equal(
+        records.map((r) => [r.message ?? r.kind, r.pid, r.host]),
+        [
+          ['run-start', process.pid, 'dbhost'],
+          ['from the test process', process.pid, hostname()],
+          ['from a second process', childPid, hostname()],
+        ],
+      );
       assert.ok(store.audit.verify().ok);
       let ndjson = '';
       store.audit.export('ndjson', { runId: 'run-1' }, (c) => (ndjson += c));
-      assert.equal(ndjson.trim().split('\n').map((l) => (JSON.parse(l) as { pid: number }).pid), [process.pid, process.pid, childPid]);
+      assert.equal(
+        ndjson
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { pid: number }).pid),
+        [process.pid, process.pid, childPid],
+      );
       let csv = '';
       store.audit.export('csv', { runId: 'run-1' }, (c) => (csv += c));
       // host comes before the quoted fields, pid is the last column.
-      const [header, ...rows] = csv.trim().split('\r\n').map((l) => l.split(','));
+      const [header, ...rows] = csv
+        .trim()
+        .split('\r\n')
+        .map((l) => l.split(','));
       const hostAt = header!.indexOf('host');
       assert.is(header!.at(-1), 'pid');
-      assert.equal(rows.map((r) => [r.at(-1), r[hostAt]]), [[String(process.pid), 'dbhost'], [String(process.pid), hostname()], [String(childPid), hostname()]]);
+      assert.equal(
+        rows.map((r) => [r.at(-1), r[hostAt]]),
+        [
+          [String(process.pid), 'dbhost'],
+          [String(process.pid), hostname()],
+          [String(childPid), hostname()],
+        ],
+      );
     } finally {
       store.close();
     }
@@ -55,7 +78,10 @@ test('records of this process and of another one name each its own pid and host;
   }
 });
 
-for (const [what, sql] of [['changed', 'UPDATE audit SET pid = pid + 1 WHERE seq = 2'], ['blanked', 'UPDATE audit SET pid = NULL WHERE seq = 2']] as const) {
+for (const [what, sql] of [
+  ['changed', 'UPDATE audit SET pid = pid + 1 WHERE seq = 2'],
+  ['blanked', 'UPDATE audit SET pid = NULL WHERE seq = 2'],
+] as const) {
   test(`a ${what} pid breaks the chain at its record`, () => {
     const t = tempStore();
     try {

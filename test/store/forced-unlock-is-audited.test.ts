@@ -6,12 +6,15 @@ test('a forced unlock removes the lock and leaves an unlock record naming who, w
   const t = tempStore();
   try {
     t.store.locks.acquire({ pairKey: 'SQLA|SQLB', runId: 'run-1', procedure: 'failover', owner: 'alice', host: 'other-host', pid: 4242 });
-    const removed = t.store.locks.forceUnlock('SQLA|SQLB', { operator: 'bob', osUser: 'bob', host: 'jumpbox', reason: 'alice\'s laptop died mid-run' });
+    const removed = t.store.locks.forceUnlock('SQLA|SQLB', { operator: 'bob', osUser: 'bob', host: 'jumpbox', reason: "alice's laptop died mid-run" });
     assert.is(removed?.owner, 'alice');
     assert.is(t.store.locks.get('SQLA|SQLB'), undefined);
     let ndjson = '';
     t.store.audit.export('ndjson', {}, (c) => (ndjson += c));
-    const [unlock] = ndjson.trim().split('\n').map((l) => JSON.parse(l));
+    const [unlock] = ndjson
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.is(unlock.kind, 'unlock');
     assert.is(unlock.runId, null);
     assert.is(unlock.operator, 'bob');

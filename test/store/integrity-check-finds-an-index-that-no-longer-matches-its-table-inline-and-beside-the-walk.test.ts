@@ -26,7 +26,10 @@ test('a sound store is ok both ways; a mismatched index fails both ways and veri
     raw.prepare("UPDATE sqlite_master SET sql = 'CREATE INDEX audit_by_run ON audit (seq, run_id)' WHERE name = 'audit_by_run'").run();
     raw.close();
 
-    for (const [file, sound] of [[t.path, true], [damaged, false]] as const) {
+    for (const [file, sound] of [
+      [t.path, true],
+      [damaged, false],
+    ] as const) {
       const db = new Database(file, { readonly: true });
       try {
         const inline = integrityCheckInline(db);

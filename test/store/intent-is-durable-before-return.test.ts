@@ -12,8 +12,13 @@ test('a second connection sees the intent and its audit record as soon as intent
   const other = new Database(t.path, { readonly: true });
   try {
     t.store.runs.create(runInput());
-    const id = t.store.journal.intent({ runId: 'run-1', stepId: 'set-partner', attempt: 1, action: 'apply',
-      audit: { target: 'principal', server: 'SQLA', sql: "ALTER DATABASE [Sales] SET PARTNER = N'TCP://mirror.lab:5022'" } });
+    const id = t.store.journal.intent({
+      runId: 'run-1',
+      stepId: 'set-partner',
+      attempt: 1,
+      action: 'apply',
+      audit: { target: 'principal', server: 'SQLA', sql: "ALTER DATABASE [Sales] SET PARTNER = N'TCP://mirror.lab:5022'" },
+    });
     const intent = other.prepare('SELECT step_id, attempt FROM intents WHERE id = ?').get(id);
     assert.equal(intent, { step_id: 'set-partner', attempt: 1 });
     const audited = other.prepare("SELECT kind, sql FROM audit WHERE kind = 'intent'").all();
@@ -30,12 +35,15 @@ test('an intent survives kill -9 of the writer right after intent() returns, and
   t.store.runs.create(runInput());
   t.store.close();
   const script = join(t.dir, 'writer.ts');
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { openStore } from ${JSON.stringify(new URL('../../store/index.ts', import.meta.url).pathname)};
     const store = openStore(${JSON.stringify(t.path)});
     store.journal.intent({ runId: 'run-1', stepId: 'master-key', attempt: 1, action: 'apply' });
     process.kill(process.pid, 'SIGKILL');
-  `);
+  `,
+  );
   try {
     const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });

@@ -23,11 +23,31 @@ function versionOneStore(path: string): void {
   raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   raw.exec(migrations[0]!.sql);
   raw.prepare("INSERT INTO schema_migrations VALUES (1, 'initial', '2026-01-01T00:00:00.000Z')").run();
-  raw.prepare(`INSERT INTO runs VALUES ('run-1', 'certificate-setup', 'SQLA|SQLB', 'sha256:abc', '{"name":"certificate-setup","title":"t","steps":[]}',
-    'alice', 'alice', 'dbhost', 1234, '["run"]', 'done', 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:01.000Z')`).run();
+  raw
+    .prepare(`INSERT INTO runs VALUES ('run-1', 'certificate-setup', 'SQLA|SQLB', 'sha256:abc', '{"name":"certificate-setup","title":"t","steps":[]}',
+    'alice', 'alice', 'dbhost', 1234, '["run"]', 'done', 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:01.000Z')`)
+    .run();
   // A record of schema 1: no pid column, hashed without one.
-  const row: unknown[] = [1, '2026-01-01T00:00:00.000Z', 'run-1', 'note', 'alice', 'alice', 'dbhost', null, null, null, null, null, null, null,
-    'written at version 1', null, GENESIS_HASH, ''];
+  const row: unknown[] = [
+    1,
+    '2026-01-01T00:00:00.000Z',
+    'run-1',
+    'note',
+    'alice',
+    'alice',
+    'dbhost',
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    'written at version 1',
+    null,
+    GENESIS_HASH,
+    '',
+  ];
   row[17] = hashOf(raw, row);
   raw.prepare(`INSERT INTO audit VALUES (${row.map(() => '?').join(', ')})`).run(row);
   raw.close();
@@ -39,7 +59,10 @@ test('opening a store again applies nothing twice', () => {
     t.store.close();
     openStore(t.path).close();
     openStore(t.path).close();
-    assert.equal(appliedVersions(t.path), migrations.map((m) => m.version));
+    assert.equal(
+      appliedVersions(t.path),
+      migrations.map((m) => m.version),
+    );
   } finally {
     t.cleanup();
   }
@@ -54,12 +77,18 @@ test('a store written by an older build migrates forward and keeps its data', ()
     assert.equal(appliedVersions(path), [1]);
     const upgraded = openStore(path);
     assert.is(upgraded.info().schemaVersion, latest);
-    assert.equal(appliedVersions(path), migrations.map((m) => m.version));
+    assert.equal(
+      appliedVersions(path),
+      migrations.map((m) => m.version),
+    );
     assert.is(upgraded.runs.get('run-1')?.status, 'done');
     assert.equal(intactCount(upgraded.audit.verify()), 1);
     upgraded.audit.append({ kind: 'note', runId: 'run-1', message: 'written after the upgrade' });
     assert.equal(intactCount(upgraded.audit.verify()), 2);
-    assert.equal(upgraded.audit.forRun('run-1').map((r) => r.message), ['written at version 1', 'written after the upgrade']);
+    assert.equal(
+      upgraded.audit.forRun('run-1').map((r) => r.message),
+      ['written at version 1', 'written after the upgrade'],
+    );
     upgraded.close();
   } finally {
     t.cleanup();

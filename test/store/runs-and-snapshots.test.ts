@@ -31,8 +31,14 @@ test('latest finds the newest run, by pair and unfinished; list is newest first'
     assert.is(t.store.runs.latest({ pairKey: 'SQLA|SQLB', unfinished: true })?.id, 'run-1');
     assert.is(t.store.runs.latest({ pairKey: 'SQLA|SQLB' })?.id, 'run-3');
     assert.is(t.store.runs.latest({ pairKey: 'nothing' }), undefined);
-    assert.equal(t.store.runs.list().map((r) => r.id), ['run-3', 'run-2', 'run-1']);
-    assert.equal(t.store.runs.list({ limit: 2 }).map((r) => r.id), ['run-3', 'run-2']);
+    assert.equal(
+      t.store.runs.list().map((r) => r.id),
+      ['run-3', 'run-2', 'run-1'],
+    );
+    assert.equal(
+      t.store.runs.list({ limit: 2 }).map((r) => r.id),
+      ['run-3', 'run-2'],
+    );
   } finally {
     t.cleanup();
   }
@@ -58,9 +64,18 @@ test('status changes are audited: run-end when it stops, resume when it runs aga
 test('an unknown run is a StoreError, not a foreign-key crash', () => {
   const t = tempStore();
   try {
-    assert.throws(() => t.store.runs.setStatus('ghost', 'done', 0), (e: unknown) => e instanceof StoreError && e.code === 'unknown-run');
-    assert.throws(() => t.store.journal.intent({ runId: 'ghost', stepId: 'x', attempt: 1, action: 'apply' }), (e: unknown) => e instanceof StoreError && e.code === 'unknown-run');
-    assert.throws(() => t.store.journal.outcome({ intentId: 99, status: 'ok' }), (e: unknown) => e instanceof StoreError && e.code === 'unknown-intent');
+    assert.throws(
+      () => t.store.runs.setStatus('ghost', 'done', 0),
+      (e: unknown) => e instanceof StoreError && e.code === 'unknown-run',
+    );
+    assert.throws(
+      () => t.store.journal.intent({ runId: 'ghost', stepId: 'x', attempt: 1, action: 'apply' }),
+      (e: unknown) => e instanceof StoreError && e.code === 'unknown-run',
+    );
+    assert.throws(
+      () => t.store.journal.outcome({ intentId: 99, status: 'ok' }),
+      (e: unknown) => e instanceof StoreError && e.code === 'unknown-intent',
+    );
   } finally {
     t.cleanup();
   }
@@ -74,7 +89,13 @@ test('the step journal keeps the latest final state per step, in first-finished 
     t.store.journal.step({ runId: 'run-1', stepId: 'set-partner', status: 'failed', attempt: 1, error: { number: 1418, message: 'unreachable' } });
     t.store.journal.step({ runId: 'run-1', stepId: 'set-partner', status: 'done', attempt: 2 });
     const steps = t.store.journal.steps('run-1');
-    assert.equal(steps.map((s) => [s.stepId, s.status, s.attempt]), [['master-key', 'already-done', 1], ['set-partner', 'done', 2]]);
+    assert.equal(
+      steps.map((s) => [s.stepId, s.status, s.attempt]),
+      [
+        ['master-key', 'already-done', 1],
+        ['set-partner', 'done', 2],
+      ],
+    );
     assert.is(steps[0]!.detail, 'master key exists');
   } finally {
     t.cleanup();
@@ -100,11 +121,15 @@ test('store.transaction commits all or nothing', () => {
   const t = tempStore();
   try {
     t.store.runs.create(runInput());
-    assert.throws(() => t.store.transaction(() => {
-      t.store.audit.append({ kind: 'note', runId: 'run-1', message: 'first' });
-      t.store.journal.intent({ runId: 'run-1', stepId: 'master-key', attempt: 1, action: 'apply' });
-      throw new Error('changed my mind');
-    }), /changed my mind/);
+    assert.throws(
+      () =>
+        t.store.transaction(() => {
+          t.store.audit.append({ kind: 'note', runId: 'run-1', message: 'first' });
+          t.store.journal.intent({ runId: 'run-1', stepId: 'master-key', attempt: 1, action: 'apply' });
+          throw new Error('changed my mind');
+        }),
+      /changed my mind/,
+    );
     assert.equal(t.store.journal.forRun('run-1'), []);
     assert.equal(intactCount(t.store.audit.verify()), 1);
   } finally {

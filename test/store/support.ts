@@ -22,7 +22,11 @@ export function tempStore(): TempStore {
     path,
     dir,
     cleanup() {
-      try { store.close(); } catch { /* already closed by the test */ }
+      try {
+        store.close();
+      } catch {
+        /* already closed by the test */
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -32,18 +36,38 @@ export const definition: DefinitionSummary = {
   name: 'certificate-setup',
   title: 'Certificate-based mirroring setup',
   steps: [
-    { id: 'master-key', title: 'Create the master key', target: 'principal', manual: false, destructive: false,
-      statements: [{ target: 'principal', sql: "CREATE MASTER KEY ENCRYPTION BY PASSWORD = N'****'" }] },
-    { id: 'set-partner', title: 'Set the partner on the principal', target: 'principal', manual: false, destructive: false,
-      statements: [{ target: 'principal', sql: "ALTER DATABASE [Sales] SET PARTNER = N'TCP://mirror.lab:5022'" }] },
+    {
+      id: 'master-key',
+      title: 'Create the master key',
+      target: 'principal',
+      manual: false,
+      destructive: false,
+      statements: [{ target: 'principal', sql: "CREATE MASTER KEY ENCRYPTION BY PASSWORD = N'****'" }],
+    },
+    {
+      id: 'set-partner',
+      title: 'Set the partner on the principal',
+      target: 'principal',
+      manual: false,
+      destructive: false,
+      statements: [{ target: 'principal', sql: "ALTER DATABASE [Sales] SET PARTNER = N'TCP://mirror.lab:5022'" }],
+    },
     { id: 'copy-backup', title: 'Copy the backup to the mirror', target: 'operator', manual: true, destructive: false, statements: [] },
   ],
 };
 
 export function runInput(id = 'run-1', pairKey = 'SQLA|SQLB'): RunInput {
   return {
-    id, procedure: 'certificate-setup', pairKey, definitionHash: 'sha256:abc', definition,
-    operator: 'alice', osUser: 'alice', host: 'dbhost', pid: process.pid, argv: ['run', 'certificate-setup'],
+    id,
+    procedure: 'certificate-setup',
+    pairKey,
+    definitionHash: 'sha256:abc',
+    definition,
+    operator: 'alice',
+    osUser: 'alice',
+    host: 'dbhost',
+    pid: process.pid,
+    argv: ['run', 'certificate-setup'],
   };
 }
 

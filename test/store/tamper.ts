@@ -11,7 +11,9 @@ export function fillAudit(store: Store, count: number): void {
 
 export function tamper(path: string, sql: string): void {
   const raw = new Database(path);
-  raw.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete; DROP TRIGGER IF EXISTS audit_head_forward; DROP TRIGGER IF EXISTS audit_head_no_delete;');
+  raw.exec(
+    'DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete; DROP TRIGGER IF EXISTS audit_head_forward; DROP TRIGGER IF EXISTS audit_head_no_delete;',
+  );
   raw.exec(sql);
   raw.close();
 }

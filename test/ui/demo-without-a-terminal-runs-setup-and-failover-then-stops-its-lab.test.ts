@@ -46,7 +46,11 @@ test('demo without --dir or --keep removes everything it created: its temporary 
     assert.ok(made?.startsWith(tmp), result.stdout.slice(0, 500));
     assert.match(result.stdout, /lab stopped and \S+ removed \(--keep keeps the pair running\)/);
     // (tsx, when the tests run from source, keeps its compile cache in TMPDIR: not the demo's.)
-    assert.equal(readdirSync(tmp).filter((name) => !name.startsWith('tsx-')), [], 'nothing the demo made is left');
+    assert.equal(
+      readdirSync(tmp).filter((name) => !name.startsWith('tsx-')),
+      [],
+      'nothing the demo made is left',
+    );
     const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     assert.not.ok(processes.includes(made!), 'no process serves the removed lab');
   } finally {

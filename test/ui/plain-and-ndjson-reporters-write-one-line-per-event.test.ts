@@ -6,9 +6,34 @@ import { ndjsonReporter } from '../../ui/ndjson-reporter.js';
 import type { EngineEvent } from '../../machines/events.js';
 
 const events: EngineEvent[] = [
-  { type: 'run-started', ts: '2026-11-25T20:00:00.000Z', runId: 'r1', procedure: 'enable', pair: 'SQLPRI01+SQLMIR01', operator: 'dba', resumed: false, steps: [] },
-  { type: 'statement', ts: '2026-11-25T20:00:00.250Z', runId: 'r1', stepId: 's', target: 'principal', server: 'SQLPRI01', sql: "ALTER DATABASE [Patriot]\n  SET PARTNER = N'TCP://sqlmir01:5022'" },
-  { type: 'step-finished', ts: '2026-11-25T20:00:01.000Z', runId: 'r1', stepId: 's', status: 'failed', ms: 750, error: { number: 1418, message: 'cannot be reached', hint: 'start the endpoint' } },
+  {
+    type: 'run-started',
+    ts: '2026-11-25T20:00:00.000Z',
+    runId: 'r1',
+    procedure: 'enable',
+    pair: 'SQLPRI01+SQLMIR01',
+    operator: 'dba',
+    resumed: false,
+    steps: [],
+  },
+  {
+    type: 'statement',
+    ts: '2026-11-25T20:00:00.250Z',
+    runId: 'r1',
+    stepId: 's',
+    target: 'principal',
+    server: 'SQLPRI01',
+    sql: "ALTER DATABASE [Patriot]\n  SET PARTNER = N'TCP://sqlmir01:5022'",
+  },
+  {
+    type: 'step-finished',
+    ts: '2026-11-25T20:00:01.000Z',
+    runId: 'r1',
+    stepId: 's',
+    status: 'failed',
+    ms: 750,
+    error: { number: 1418, message: 'cannot be reached', hint: 'start the endpoint' },
+  },
   { type: 'run-finished', ts: '2026-11-25T20:00:01.500Z', runId: 'r1', status: 'failed', exitCode: 1, resumeCommand: 'mirrorbook resume r1' },
 ];
 
@@ -31,10 +56,22 @@ test('plain: timestamped lines, T-SQL on one line, error number and hint, the re
 });
 
 test('plain: a read repeated in a step is counted on the step line, changes and new reads always shown; --verbose shows all', () => {
-  const poll = (ts: string, sql: string): EngineEvent => ({ type: 'statement', ts: `2026-11-25T20:00:0${ts}Z`, runId: 'r1', stepId: 'w', target: 'principal', server: 'SQLPRI01', sql });
+  const poll = (ts: string, sql: string): EngineEvent => ({
+    type: 'statement',
+    ts: `2026-11-25T20:00:0${ts}Z`,
+    runId: 'r1',
+    stepId: 'w',
+    target: 'principal',
+    server: 'SQLPRI01',
+    sql,
+  });
   const read = 'SELECT mirroring_state_desc FROM sys.database_mirroring';
   const step: EngineEvent[] = [
-    poll('1.000', read), poll('1.100', read), poll('1.200', read), poll('1.300', 'ALTER DATABASE [Patriot] SET PARTNER RESUME'), poll('1.400', read),
+    poll('1.000', read),
+    poll('1.100', read),
+    poll('1.200', read),
+    poll('1.300', 'ALTER DATABASE [Patriot] SET PARTNER RESUME'),
+    poll('1.400', read),
     { type: 'step-finished', ts: '2026-11-25T20:00:02.000Z', runId: 'r1', stepId: 'w', status: 'done', ms: 1000 },
     { type: 'run-finished', ts: '2026-11-25T20:00:02.100Z', runId: 'r1', status: 'done', exitCode: 0 },
   ];
@@ -82,7 +119,10 @@ test('plain: a read shown in an earlier step is counted, not shown again; a prob
 test('NDJSON: one parseable event per line, in order', () => {
   const lines = collect(ndjsonReporter).trim().split('\n');
   assert.is(lines.length, events.length);
-  assert.equal(lines.map((l) => JSON.parse(l)), events);
+  assert.equal(
+    lines.map((l) => JSON.parse(l)),
+    events,
+  );
 });
 
 test.run();

@@ -6,7 +6,9 @@ import { ev, STEPS } from './run-view-harness.js';
 test('a burst of statements and progress is one redraw; the start, a prompt and the end redraw at once', async () => {
   const store = createRunStore({ frameMs: 20 });
   let redraws = 0;
-  const unsubscribe = store.subscribe(() => { redraws++; });
+  const unsubscribe = store.subscribe(() => {
+    redraws++;
+  });
   store.event(ev('run-started', { procedure: 'setup', pair: 'P', operator: 'dba', resumed: false, steps: STEPS }));
   assert.is(redraws, 1, 'run-started at once');
   for (let i = 0; i < 200; i++) store.event(ev('progress', { stepId: 'backup', percent: i / 2 }));

@@ -2,7 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { STEPS, ev, frameWhere, renderRunView, settled, stepDefinition } from './run-view-harness.js';
 
-const error1418 = Object.assign(new Error("The server network address 'TCP://sqlmir01.lab.local:1430' can not be reached or does not exist."), { number: 1418, hint: 'check the endpoint on the mirror is STARTED' });
+const error1418 = Object.assign(new Error("The server network address 'TCP://sqlmir01.lab.local:1430' can not be reached or does not exist."), {
+  number: 1418,
+  hint: 'check the endpoint on the mirror is STARTED',
+});
 
 test('a failed step shows the error number, message and hint, and takes r / s / a', async () => {
   const ui = renderRunView();

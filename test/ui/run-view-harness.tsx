@@ -20,11 +20,16 @@ export function stepDefinition(id: string): StepDefinition {
   const s = STEPS.find((x) => x.id === id)!;
   const noop = async () => ({ done: true });
   return {
-    id: s.id, title: s.title, target: s.target,
+    id: s.id,
+    title: s.title,
+    target: s.target,
     ...(s.manual ? { manual: { instructions: 'Set the SQL Server service on SQLMIR01 to run as LAB\\svc-sql.' } } : {}),
     ...(s.destructive ? { destructive: { confirmText: 'Patriot', consequences: 'the copy of Patriot on SQLMIR01 is replaced' } } : {}),
     ...(s.skippable ? { skippable: { why: 'a fixture' } } : {}),
-    probe: noop, verify: noop, apply: async () => {}, plan: () => [],
+    probe: noop,
+    verify: noop,
+    apply: async () => {},
+    plan: () => [],
   };
 }
 
@@ -42,7 +47,14 @@ export function renderRunView(options: { keys?: boolean } = {}) {
   const keys = options.keys ?? true;
   const ui = render(
     <ColorContext.Provider value={false}>
-      <RunView store={store} answer={operator.answer} interrupt={() => { interrupts++; }} keys={keys} />
+      <RunView
+        store={store}
+        answer={operator.answer}
+        interrupt={() => {
+          interrupts++;
+        }}
+        keys={keys}
+      />
     </ColorContext.Provider>,
   );
   return { ...ui, store, operator, controller, interrupts: () => interrupts, emit: (e: EngineEvent) => store.event(e) };
@@ -62,7 +74,14 @@ export async function frameWhere(frame: () => string | undefined, check: (text: 
 /** Resolves whether `promise` settled within a few event-loop turns (for "still waiting" checks). */
 export async function settled(promise: Promise<unknown>): Promise<boolean> {
   let done = false;
-  promise.then(() => { done = true; }, () => { done = true; });
+  promise.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
   return done;
 }

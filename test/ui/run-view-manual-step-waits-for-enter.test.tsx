@@ -52,7 +52,10 @@ test('Ctrl-C asks for the interrupt, and the run signal closes the pending quest
     ui.stdin.write('\x03');
     assert.is(ui.interrupts(), 1);
     ui.controller.abort('SIGINT');
-    await answer.then(() => assert.unreachable('the question must not be answered'), (e: Error) => assert.is(e.name, 'AbortError'));
+    await answer.then(
+      () => assert.unreachable('the question must not be answered'),
+      (e: Error) => assert.is(e.name, 'AbortError'),
+    );
     await frameWhere(ui.lastFrame, (f) => !f.includes('Manual step'), 'the prompt gone');
   } finally {
     ui.cleanup();

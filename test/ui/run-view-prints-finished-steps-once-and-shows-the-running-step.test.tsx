@@ -7,7 +7,9 @@ test('header, a running step with its server, T-SQL and progress, then the finis
   try {
     ui.emit(ev('run-started', { procedure: 'setup', pair: 'SQLPRI01+SQLMIR01', operator: 'dba', resumed: false, steps: STEPS }));
     ui.emit(ev('step-started', { stepId: 'backup', attempt: 1, target: 'principal', server: 'SQLPRI01' }));
-    ui.emit(ev('statement', { stepId: 'backup', target: 'principal', server: 'SQLPRI01', sql: "BACKUP DATABASE [Patriot] TO DISK = N'C:\\Backup\\Patriot.bak'" }));
+    ui.emit(
+      ev('statement', { stepId: 'backup', target: 'principal', server: 'SQLPRI01', sql: "BACKUP DATABASE [Patriot] TO DISK = N'C:\\Backup\\Patriot.bak'" }),
+    );
     ui.emit(ev('statement', { stepId: 'backup', target: 'principal', server: 'SQLPRI01', sql: 'SELECT percent_complete FROM sys.dm_exec_requests' }));
     ui.emit(ev('progress', { stepId: 'backup', percent: 40, label: 'BACKUP DATABASE Patriot' }));
     const running = await frameWhere(ui.lastFrame, (f) => f.includes('40%'), 'the progress bar');
@@ -54,7 +56,17 @@ test('after a failover each server is named by the role a read found, not the co
 test('at 80 columns a finished step keeps its server, duration and state: the title is cut', async () => {
   const { render } = await import('ink-testing-library');
   const { StepLine } = await import('../../ui/StepLine.js');
-  const step = { id: 's', title: 'SET PARTNER SAFETY FULL for PatriotArchive on the partner that serves it now', target: 'principal' as const, manual: false, destructive: false, attempt: 1, status: 'already-done' as const, ms: 6100, server: 'SQLMIR01' };
+  const step = {
+    id: 's',
+    title: 'SET PARTNER SAFETY FULL for PatriotArchive on the partner that serves it now',
+    target: 'principal' as const,
+    manual: false,
+    destructive: false,
+    attempt: 1,
+    status: 'already-done' as const,
+    ms: 6100,
+    server: 'SQLMIR01',
+  };
   const ui = render(<StepLine step={step} columns={80} />);
   try {
     const line = (ui.lastFrame() ?? '').split('\n')[0]!;

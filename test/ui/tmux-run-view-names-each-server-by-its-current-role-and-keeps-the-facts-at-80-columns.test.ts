@@ -46,8 +46,14 @@ test('80 columns, after a failover: the wait names SQLPRI01 mirror and SQLMIR01 
       assert.ok(line.length <= 80, `${line.length} columns: ${line}`);
       assert.match(line, / \[SQL(PRI|MIR)01\] \d+(\.\d+)? (ms|s)( · already done)?$/, `server, duration and state kept: ${line}`);
     }
-    assert.ok(stepLines.some((line) => /^✔ SET PARTNER SAFETY FULL for Patriot.* \[SQLMIR01\]/.test(line)), `SAFETY FULL went to SQLMIR01, the principal now:\n${stepLines.join('\n')}`);
-    assert.ok(stepLines.some((line) => line.includes('… [')), `a long title is cut:\n${stepLines.join('\n')}`);
+    assert.ok(
+      stepLines.some((line) => /^✔ SET PARTNER SAFETY FULL for Patriot.* \[SQLMIR01\]/.test(line)),
+      `SAFETY FULL went to SQLMIR01, the principal now:\n${stepLines.join('\n')}`,
+    );
+    assert.ok(
+      stepLines.some((line) => line.includes('… [')),
+      `a long title is cut:\n${stepLines.join('\n')}`,
+    );
   } finally {
     term.kill();
   }

@@ -48,11 +48,22 @@ test('on a terminal: redrawn in place with queue sparklines; a slow partner is c
 
 test('piped: one JSON document per refresh, appended, each partner with its answer time', async () => {
   const watch = pair.cli(['status', '--watch', '--interval', '0.2']);
-  await waitFor('three refreshes', () => watch.output().split('\n').filter((l) => l.startsWith('{')).length >= 3, 30_000);
+  await waitFor(
+    'three refreshes',
+    () =>
+      watch
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{')).length >= 3,
+    30_000,
+  );
   watch.interrupt();
   const ended = await watch.done;
   assert.is(ended.code, 0, ended.stderr);
-  const documents = ended.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { at: string; partners: { instance: string; answerMs?: number }[] });
+  const documents = ended.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { at: string; partners: { instance: string; answerMs?: number }[] });
   assert.ok(documents.length >= 3);
   assert.ok(new Set(documents.map((d) => d.at)).size === documents.length, 'each refresh its own document');
   for (const p of documents[0]!.partners) assert.type(p.answerMs, 'number', p.instance);

@@ -21,7 +21,9 @@ export interface Terminal {
 export function openTerminal(command: string, options: { env?: Record<string, string>; width?: number; height?: number } = {}): Terminal {
   const name = `mb-ui-${process.pid}-${randomBytes(3).toString('hex')}`;
   const state = process.env.MIRRORBOOK_STATE_HOME ? { MIRRORBOOK_STATE_HOME: process.env.MIRRORBOOK_STATE_HOME } : {};
-  const env = Object.entries({ ...state, ...options.env }).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+  const env = Object.entries({ ...state, ...options.env })
+    .map(([k, v]) => `${k}=${shellQuote(v)}`)
+    .join(' ');
   const shell = `cd ${shellQuote(REPO_ROOT)} && env -u CI NO_COLOR=1 ${env} ${command}; echo EXIT=$?; sleep 600`;
   execFileSync(TMUX, ['new-session', '-d', '-s', name, '-x', String(options.width ?? 110), '-y', String(options.height ?? 45), shell]);
   const screen = (): string => {
@@ -42,10 +44,22 @@ export function openTerminal(command: string, options: { env?: Record<string, st
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    keys: (...keys) => { execFileSync(TMUX, ['send-keys', '-t', name, ...keys]); },
-    type: (text) => { execFileSync(TMUX, ['send-keys', '-t', name, '-l', text]); },
-    resize: (width, height) => { execFileSync(TMUX, ['resize-window', '-t', name, '-x', String(width), '-y', String(height)]); },
-    kill: () => { try { execFileSync(TMUX, ['kill-session', '-t', name], { stdio: 'ignore' }); } catch { /* already gone */ } },
+    keys: (...keys) => {
+      execFileSync(TMUX, ['send-keys', '-t', name, ...keys]);
+    },
+    type: (text) => {
+      execFileSync(TMUX, ['send-keys', '-t', name, '-l', text]);
+    },
+    resize: (width, height) => {
+      execFileSync(TMUX, ['resize-window', '-t', name, '-x', String(width), '-y', String(height)]);
+    },
+    kill: () => {
+      try {
+        execFileSync(TMUX, ['kill-session', '-t', name], { stdio: 'ignore' });
+      } catch {
+        /* already gone */
+      }
+    },
   };
 }
 
