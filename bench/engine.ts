@@ -1,5 +1,5 @@
 // Engine overhead with durable checkpoints (WAL, synchronous=FULL): per-step median and p99 over
-// runs of 200 no-op steps, and the wall time of that runbook against the same 200 no-ops called
+// runs of 200 no-op steps, and the wall time of that procedure against the same 200 no-ops called
 // in a plain loop, in the same process. The fsync latency of the same file system and the load
 // average are printed too. The fsyncs an applied step costs are counted (strace, when it is
 // installed: a run of N steps against a run of none), and the cost of a commit with its
@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { openStore } from '../store/index.js';
 import { startRun } from '../machines/engine.js';
 import { commandLineOperator } from '../machines/operators.js';
-import type { RunbookDefinition, StepContext, StepDefinition } from '../machines/runbook.js';
+import type { ProcedureDefinition, StepContext, StepDefinition } from '../machines/procedure.js';
 import type { Store } from '../store/types.js';
 import type { LoadedProcedure } from '../machines/procedure-source.js';
 import { describe, fmt, spread } from './support/stats.js';
@@ -27,7 +27,7 @@ const arg = (name: string, fallback: number): number => {
 const STEPS = arg('steps', 200);
 const RUNS = arg('runs', 10);
 
-function noopRunbook(count: number): RunbookDefinition {
+function noopProcedure(count: number): ProcedureDefinition {
   const applied = new Set<string>();
   const steps: StepDefinition[] = Array.from({ length: count }, (_, i) => ({
     id: `noop-${i}`,
@@ -43,10 +43,10 @@ function noopRunbook(count: number): RunbookDefinition {
   return { name: 'noop', title: `${count} no-op steps`, steps };
 }
 
-async function plainLoop(runbook: RunbookDefinition): Promise<number> {
+async function plainLoop(definition: ProcedureDefinition): Promise<number> {
   const ctx = {} as StepContext;
   const started = performance.now();
-  for (const step of runbook.steps) {
+  for (const step of definition.steps) {
     if ((await step.probe(ctx)).done) continue;
     await step.apply(ctx);
     await step.verify(ctx);
@@ -101,7 +101,7 @@ function countCommits(store: Store, finished: () => number = () => 0): { count: 
 }
 
 async function engineRun(
-  runbook: RunbookDefinition,
+  definition: ProcedureDefinition,
   dir: string,
   index: number,
 ): Promise<{ wall: number; perStep: number[]; commits: number; storeMs: number; cpuMs: number; each: { step: number; ms: number }[] }> {
@@ -109,7 +109,7 @@ async function engineRun(
   const finishedAt: number[] = [];
   const commits = countCommits(store, () => finishedAt.length);
   const procedure: LoadedProcedure = {
-    runbook,
+    definition,
     pairKey: `BENCH-${index}`,
     targets: () => ({ serverName: () => 'BENCH', query: async () => ({ recordsets: [], rowsAffected: [] }), close: async () => {} }),
   };
@@ -205,7 +205,7 @@ function fsyncsPerStep(dir: string): string {
 /** Commit cost (store time, checkpoint included) over the first and the last 200 steps of a 2,000-step run. */
 async function checkpointGrowth(dir: string): Promise<string> {
   const steps = 2000;
-  const run = await engineRun(noopRunbook(steps), dir, 9999);
+  const run = await engineRun(noopProcedure(steps), dir, 9999);
   const median = (from: number, to: number): number => {
     const xs = run.each
       .filter((c) => c.step >= from && c.step < to)
@@ -224,7 +224,7 @@ async function measure(where: string, label: string, key: string): Promise<strin
   const dir = mkdtempSync(join(where, 'mirrorbook-bench-'));
   try {
     const fsync = fsyncLatency(dir);
-    await engineRun(noopRunbook(20), dir, 0); // warm-up: JIT, SQLite page cache
+    await engineRun(noopProcedure(20), dir, 0); // warm-up: JIT, SQLite page cache
     const samples: number[] = [];
     const walls: number[] = [];
     const loops: number[] = [];
@@ -232,13 +232,13 @@ async function measure(where: string, label: string, key: string): Promise<strin
     let storeMs = 0;
     let cpuMs = 0;
     for (let r = 1; r <= RUNS; r++) {
-      const run = await engineRun(noopRunbook(STEPS), dir, r);
+      const run = await engineRun(noopProcedure(STEPS), dir, r);
       samples.push(...run.perStep);
       walls.push(run.wall);
       commits += run.commits;
       storeMs += run.storeMs;
       cpuMs += run.cpuMs;
-      loops.push(await plainLoop(noopRunbook(STEPS)));
+      loops.push(await plainLoop(noopProcedure(STEPS)));
     }
     samples.sort((a, b) => a - b);
     const perStep = spread(samples);
@@ -253,7 +253,7 @@ async function measure(where: string, label: string, key: string): Promise<strin
       `    per-step engine overhead: ${describe(perStep, 'ms')}, p99 ${fmt(p99)} ms (${(commits / RUNS / STEPS).toFixed(1)} commits per step, ${(storeMs / RUNS / STEPS).toFixed(3)} ms of it in the store)`,
       // CPU time does not count the waits for a busy machine's other processes (or for the disk).
       `    CPU time per step (whole run / steps, user + system): ${(cpuMs / RUNS / STEPS).toFixed(3)} ms`,
-      `    ${STEPS}-step runbook wall time: ${describe(wall, 'ms')} through the engine vs ${describe(loop, 'ms')} for the same no-ops in a plain loop`,
+      `    ${STEPS}-step procedure wall time: ${describe(wall, 'ms')} through the engine vs ${describe(loop, 'ms')} for the same no-ops in a plain loop`,
       `    ${await checkpointGrowth(dir)}`,
       `    ${fsyncsPerStep(dir)}`,
     ];
@@ -265,12 +265,12 @@ async function measure(where: string, label: string, key: string): Promise<strin
 const oneRun = process.argv.indexOf('--one-run');
 if (oneRun !== -1) {
   // A child of fsyncsOfRun, under strace.
-  await engineRun(noopRunbook(Number(process.argv[oneRun + 1])), process.argv[process.argv.indexOf('--dir') + 1]!, 10_000 + Number(process.argv[oneRun + 1]));
+  await engineRun(noopProcedure(Number(process.argv[oneRun + 1])), process.argv[process.argv.indexOf('--dir') + 1]!, 10_000 + Number(process.argv[oneRun + 1]));
   process.exit(0);
 }
 
 const lines = [
-  `bench/engine: ${STEPS}-step no-op runbook, ${RUNS} runs each, WAL + synchronous=FULL, node ${process.version}, load average ${loadavg()
+  `bench/engine: ${STEPS}-step no-op procedure, ${RUNS} runs each, WAL + synchronous=FULL, node ${process.version}, load average ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 ];

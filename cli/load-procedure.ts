@@ -1,4 +1,4 @@
-// The composition root of a run: a procedure name becomes a runbook (runbooks/) on the pair named
+// The composition root of a run: a procedure name becomes a procedure (runbooks/) on the pair named
 // in the config file, over mssql connections (steps/connection.ts, which loads mssql only when a
 // statement is sent) — or, with env MIRRORBOOK_RUNBOOKS, the procedures a module exports (tests,
 // rehearsals; contract in machines/procedure-source.ts).

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import { pairName } from '../config/types.js';
-import { getRunbook, PROCEDURES } from '../runbooks/index.js';
+import { buildProcedure, PROCEDURES } from '../runbooks/index.js';
 import { PairConnections } from '../steps/connection.js';
 import type { ProcedureSource } from '../machines/procedure-source.js';
 import type { SqlTargets } from '../machines/sql-targets.js';
@@ -28,13 +28,13 @@ export const realProcedures: ProcedureSource = {
     const config = loadConfig(options.configPath, { env: options.env });
     const backupFiles =
       name === 'cleanup' && options.removeBackupsOf !== undefined ? await readRunBackupFiles(options.removeBackupsOf, pairName(config)) : undefined;
-    const runbook = getRunbook(name, config, {
+    const definition = buildProcedure(name, config, {
       ...(options.now ? { now: options.now } : {}),
       ...(options.dropAnchors ? { dropAnchors: true } : {}),
       ...(backupFiles ? { backupFiles } : {}),
     });
     return {
-      runbook,
+      definition,
       pairKey: pairName(config),
       lockPair: async (record) => (await import('../steps/pair-lock.js')).takePairLock(config, record),
       preflight: async (online) => {

@@ -11,7 +11,7 @@ import { UsageError } from '../errors/operator-error.js';
 import { MASK } from '../config/secret.js';
 import type { MirrorbookConfig, PartnerRole } from '../config/types.js';
 import type { LiveMark } from '../machines/live-plan.js';
-import type { RunbookDefinition, ScriptedStep, ScriptVariableOf, StepDefinition } from '../machines/runbook.js';
+import type { ProcedureDefinition, ScriptedStep, ScriptVariableOf, StepDefinition } from '../machines/procedure.js';
 import { changesServer } from '../machines/statement-kind.js';
 
 export interface SqlcmdScriptOptions {
@@ -43,7 +43,7 @@ function scripted(step: StepDefinition): ScriptedStep & { changes: boolean } {
   return { statements: step.plan(), ...step.script?.(), changes: step.plan().some((s) => changesServer(s.tsql.masked)) };
 }
 
-export function sqlcmdScript(runbook: RunbookDefinition, config: MirrorbookConfig, options: SqlcmdScriptOptions): string {
+export function sqlcmdScript(definition: ProcedureDefinition, config: MirrorbookConfig, options: SqlcmdScriptOptions): string {
   const secrets = secretVariables(config);
   const used = new Map<string, string>();
   const nameOf: ScriptVariableOf = (secret) => {
@@ -56,12 +56,12 @@ export function sqlcmdScript(runbook: RunbookDefinition, config: MirrorbookConfi
   const steps: string[] = [];
   const byHand: string[] = [];
   let connected: string | undefined;
-  runbook.steps.forEach((step, i) => {
+  definition.steps.forEach((step, i) => {
     const mark = options.marks?.[i];
     const { statements, byHand: hand, note, changes } = scripted(step);
     const alreadyDone = mark?.state === 'already-done' && changes;
     const server = step.target === 'operator' ? 'you' : `${config.pair[step.target]?.instance ?? step.target} (${step.target})`;
-    const lines = ['', `-- ── Step ${i + 1}/${runbook.steps.length}: ${step.title}`, `-- [${step.id}] on ${server}`];
+    const lines = ['', `-- ── Step ${i + 1}/${definition.steps.length}: ${step.title}`, `-- [${step.id}] on ${server}`];
     if (step.manual) {
       lines.push(...comment(`BY HAND, before the next step: ${step.manual.instructions}`));
       byHand.push(`before step ${i + 1}: ${step.manual.instructions}`);
@@ -104,7 +104,7 @@ export function sqlcmdScript(runbook: RunbookDefinition, config: MirrorbookConfi
         'a value in the config (a path or name) contains $( … ): SQLCMD expands it as a variable; rename it or run the procedure with mirrorbook run',
       );
   }
-  return [...header(runbook, config, options, used, byHand), body, '', `-- end of ${runbook.name}: ${runbook.steps.length} steps`, ''].join('\n');
+  return [...header(definition, config, options, used, byHand), body, '', `-- end of ${definition.name}: ${definition.steps.length} steps`, ''].join('\n');
 }
 
 function connect(config: MirrorbookConfig, role: PartnerRole): string[] {
@@ -118,7 +118,13 @@ function connect(config: MirrorbookConfig, role: PartnerRole): string[] {
   ];
 }
 
-function header(runbook: RunbookDefinition, config: MirrorbookConfig, options: SqlcmdScriptOptions, secrets: Map<string, string>, byHand: string[]): string[] {
+function header(
+  definition: ProcedureDefinition,
+  config: MirrorbookConfig,
+  options: SqlcmdScriptOptions,
+  secrets: Map<string, string>,
+  byHand: string[],
+): string[] {
   const servers = (['principal', 'mirror', 'witness'] as const).flatMap((role) => (config.pair[role] ? [config.pair[role]] : []));
   const written = options.now.toISOString().replace('T', ' ').slice(0, 16);
   const state = options.marks
@@ -126,9 +132,9 @@ function header(runbook: RunbookDefinition, config: MirrorbookConfig, options: S
     : `written from the config alone at ${written} UTC (${options.offline ?? 'not probed'}): every step is in it`;
   const passwords = servers.map((s) => [`${ROLE_VARIABLE[s.role]}Password`, `pair.${s.role}.password; mirrorbook reads it from ${s.password.source}`] as const);
   return [
-    `-- ${runbook.title} (${runbook.name}) on ${options.pairKey}: ${runbook.steps.length} steps`,
-    `-- Written by: mirrorbook plan ${runbook.name} --format sqlcmd  (config ${config.path})`,
-    `-- plan hash ${options.hash}: 'mirrorbook run ${runbook.name} --plan-hash ${options.hash}' runs this same plan,`,
+    `-- ${definition.title} (${definition.name}) on ${options.pairKey}: ${definition.steps.length} steps`,
+    `-- Written by: mirrorbook plan ${definition.name} --format sqlcmd  (config ${config.path})`,
+    `-- plan hash ${options.hash}: 'mirrorbook run ${definition.name} --plan-hash ${options.hash}' runs this same plan,`,
     '-- with its probes, checkpoints and audit trail; this script is the same statements for SSMS.',
     `-- ${state}.`,
     '--',

@@ -1,4 +1,4 @@
-// The validated configuration every runbook and command works from (see load.ts for the file).
+// The validated configuration every procedure and command works from (see load.ts for the file).
 import type { Secret } from './secret.js';
 
 export type PartnerRole = 'principal' | 'mirror' | 'witness';

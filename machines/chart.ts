@@ -1,4 +1,4 @@
-// Mermaid diagrams for `mirrorbook plan <procedure> --chart`: the runbook's steps in order, and the
+// Mermaid diagrams for `mirrorbook plan <procedure> --chart`: the procedure's steps in order, and the
 // step chart every step runs, drawn from the machine's own definition (step-chart.ts) so the
 // picture cannot drift from what runs.
 
@@ -33,7 +33,7 @@ function guardName(guard: unknown): string | undefined {
 function targetName(target: TransitionConfig['target']): string {
   const first = Array.isArray(target) ? target[0] : target;
   if (first === undefined) return '[*]';
-  return first === '#runbook.done' ? 'done' : first.replace(/^\./, '');
+  return first === '#procedure.done' ? 'done' : first.replace(/^\./, '');
 }
 
 /** The step chart as a Mermaid state diagram: states, what each one's actor returns, which guard decides. */
@@ -60,8 +60,8 @@ export function stepChartMermaid(): string {
 
 const quote = (text: string): string => text.replace(/"/g, '#quot;');
 
-/** The runbook as a Mermaid flowchart: each step in order, where it runs, and whether it waits for a person. */
-export function runbookMermaid(summary: DefinitionSummary): string {
+/** The procedure as a Mermaid flowchart: each step in order, where it runs, and whether it waits for a person. */
+export function procedureMermaid(summary: DefinitionSummary): string {
   const lines = ['flowchart TD', `  start(["${quote(summary.title)}"])`];
   summary.steps.forEach((step, i) => {
     const marks = [step.manual ? 'MANUAL' : '', step.destructive ? 'DESTRUCTIVE' : ''].filter(Boolean).join(', ');
@@ -79,7 +79,7 @@ export function chartMarkdown(summary: DefinitionSummary): string {
     `# ${summary.title} (${summary.name})`,
     '',
     '```mermaid',
-    runbookMermaid(summary),
+    procedureMermaid(summary),
     '```',
     '',
     'Every step runs this chart (probe first: a step already in place is not applied again):',

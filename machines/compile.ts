@@ -1,5 +1,5 @@
 // Binds the step chart (step-chart.ts) to one run: its actors (step-actors.ts) and the guards and
-// actions that read the runbook. The chart stays one static machine whatever the runbook (its
+// actions that read the procedure. The chart stays one static machine whatever the procedure (its
 // position is in the context), so it builds in constant time and a checkpoint restores.
 
 import { assign } from 'xstate';
@@ -10,8 +10,8 @@ import { stepAt } from './run-runtime.js';
 
 export { checkpointName, PARKED } from './step-chart.js';
 
-export function compileRunbook(rt: RunRuntime) {
-  const { steps } = rt.runbook;
+export function compileProcedure(rt: RunRuntime) {
+  const { steps } = rt.definition;
   return stepChart.provide({
     actors: stepActors(rt),
     guards: {
@@ -40,4 +40,4 @@ export function compileRunbook(rt: RunRuntime) {
   });
 }
 
-export type RunbookMachine = ReturnType<typeof compileRunbook>;
+export type ProcedureMachine = ReturnType<typeof compileProcedure>;

@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { DefinitionStepSummary, DefinitionSummary } from '../store/types.js';
-import type { RunbookDefinition, StepDefinition } from './runbook.js';
+import type { ProcedureDefinition, StepDefinition } from './procedure.js';
 import { maySkip } from './skip-policy.js';
 
 export interface PinnedStepSummary extends DefinitionStepSummary {
@@ -38,8 +38,8 @@ function summarizeStep(step: StepDefinition): PinnedStepSummary {
   return summary;
 }
 
-export function summarizeDefinition(runbook: RunbookDefinition): PinnedDefinition {
-  return { name: runbook.name, title: runbook.title, steps: runbook.steps.map(summarizeStep) };
+export function summarizeDefinition(definition: ProcedureDefinition): PinnedDefinition {
+  return { name: definition.name, title: definition.title, steps: definition.steps.map(summarizeStep) };
 }
 
 /** Key order is fixed by construction, so JSON.stringify is canonical here. */

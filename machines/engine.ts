@@ -1,5 +1,5 @@
 // Runs and resumes runbooks: takes the pair's lock, pins the definition, drives the step chart
-// bound to the runbook (compile.ts), commits what its actors recorded as it moves (durability.ts)
+// bound to the procedure (compile.ts), commits what its actors recorded as it moves (durability.ts)
 // and ends the run with the status and exit code of the brief. The journal is the source of
 // truth; a broken checkpoint is rebuilt from it.
 
@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto';
 import type { RunRecord, RunStatus, Store } from '../store/types.js';
 import { DISK_FULL_EXIT, isDiskFull, StoreError } from '../store/types.js';
 import type { ErrorSummary, EngineEventListener } from './events.js';
-import type { Operator } from './runbook.js';
+import type { Operator } from './procedure.js';
 import type { LoadedProcedure, ServerLock } from './procedure-source.js';
 import type { SqlTarget, SqlTargets } from './sql-targets.js';
 import { anchorRunEnd, anchorsMissing, targetsReachedBy, trackTargets, type AnchorWriter } from './run-anchor.js';
-import { checkpointName, compileRunbook, PARKED, type RunbookMachine } from './compile.js';
+import { checkpointName, compileProcedure, PARKED, type ProcedureMachine } from './compile.js';
 import { COMMITS, type Park } from './step-chart.js';
 import { openRun, recordRunNote, recordStopped, reopenRun } from './durability.js';
 import { createRuntime, type RunRuntime } from './run-runtime.js';
@@ -108,7 +108,7 @@ interface Drive {
   rt: RunRuntime;
   /** The actor being driven: its persisted snapshot is the checkpoint. */
   live: { actor?: { getPersistedSnapshot(): unknown } };
-  machine: RunbookMachine;
+  machine: ProcedureMachine;
   run: RunRecord;
   hash: string;
   options: RunOptions;
@@ -118,7 +118,7 @@ interface Drive {
 /** Starts (or restores) the actor, commits what its transitions staged, resolves when it is done or parked. */
 async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?: number }): Promise<RunResult> {
   const { store } = d.options;
-  let actor: ReturnType<typeof createActor<RunbookMachine>>;
+  let actor: ReturnType<typeof createActor<ProcedureMachine>>;
   try {
     actor = createActor(d.machine, begin.snapshot ? { snapshot: begin.snapshot } : {});
   } catch (error) {
@@ -181,7 +181,7 @@ async function drive(d: Drive, begin: { snapshot?: Snapshot<unknown>; position?:
         positionFromJournal(
           store,
           d.run,
-          d.rt.runbook.steps.map((s) => s.id),
+          d.rt.definition.steps.map((s) => s.id),
         ),
     });
   } else if (started.hasTag(PARKED)) {
@@ -299,7 +299,7 @@ function prepare(options: RunOptions, run: RunRecord, hash: string, serverLock: 
     checkpointName: (snapshot) => checkpointName(snapshot as Parameters<typeof checkpointName>[0]),
     definitionHash: hash,
     runId: run.id,
-    runbook: options.procedure.runbook,
+    definition: options.procedure.definition,
     store: options.store,
     targets: targets.get,
     operator: options.operator,
@@ -309,11 +309,11 @@ function prepare(options: RunOptions, run: RunRecord, hash: string, serverLock: 
     ...(serverLock?.ensure ? { holdPair: () => serverLock.ensure!() } : {}),
     ...(serverLock?.holdOn ? { holdOn: (role: 'principal' | 'mirror') => serverLock.holdOn!(role) } : {}),
   });
-  return { rt, live, machine: compileRunbook(rt), run, hash, options, targets };
+  return { rt, live, machine: compileProcedure(rt), run, hash, options, targets };
 }
 
 function announce(d: Drive, resumed: boolean): void {
-  const summary = summarizeDefinition(d.rt.runbook);
+  const summary = summarizeDefinition(d.rt.definition);
   d.rt.emit({
     type: 'run-started',
     procedure: d.run.procedure,
@@ -333,17 +333,17 @@ function announce(d: Drive, resumed: boolean): void {
 
 export async function startRun(options: RunOptions): Promise<RunResult> {
   const { store, procedure, who } = options;
-  const definition = summarizeDefinition(procedure.runbook);
+  const definition = summarizeDefinition(procedure.definition);
   const hash = hashDefinition(definition);
   const runId = newRunId();
-  acquireLock(options, runId, procedure.pairKey, procedure.runbook.name);
-  return withServerLock(options, runId, procedure.runbook.name, procedure.pairKey, async (serverLock) => {
+  acquireLock(options, runId, procedure.pairKey, procedure.definition.name);
+  return withServerLock(options, runId, procedure.definition.name, procedure.pairKey, async (serverLock) => {
     let run: RunRecord;
     try {
       await preflightUnderLock(options, runId);
       run = openRun(store, {
         id: runId,
-        procedure: procedure.runbook.name,
+        procedure: procedure.definition.name,
         pairKey: procedure.pairKey,
         definitionHash: hash,
         definition,
@@ -368,7 +368,7 @@ export async function startRun(options: RunOptions): Promise<RunResult> {
 async function preflightUnderLock(options: RunOptions, runId: string): Promise<void> {
   const findings = await options.procedure.preflight?.(true);
   if (!findings) return;
-  const name = options.procedure.runbook.name;
+  const name = options.procedure.definition.name;
   options.listener?.({ type: 'preflight', ts: new Date().toISOString(), runId, procedure: name, findings });
   const failed = findings.filter((f) => f.verdict === 'fail');
   if (failed.length) {
@@ -457,7 +457,7 @@ export function findRunToResume(store: Store, runId?: string, mb: (args: string)
 
 export async function resumeRun(options: RunOptions & { run: RunRecord }): Promise<RunResult> {
   const { store, procedure, run } = options;
-  const definition = summarizeDefinition(procedure.runbook);
+  const definition = summarizeDefinition(procedure.definition);
   const hash = hashDefinition(definition);
   if (hash !== run.definitionHash) {
     const changes = describeDefinitionChanges(run.definition, definition);
@@ -491,9 +491,9 @@ export async function resumeRun(options: RunOptions & { run: RunRecord }): Promi
     const position = positionFromJournal(
       store,
       run,
-      procedure.runbook.steps.map((s) => s.id),
+      procedure.definition.steps.map((s) => s.id),
     );
-    const text = `${problem}; position rebuilt from the journal: continuing at ${procedure.runbook.steps[position]?.id ?? 'the end'}`;
+    const text = `${problem}; position rebuilt from the journal: continuing at ${procedure.definition.steps[position]?.id ?? 'the end'}`;
     recordRunNote(store, run.id, text);
     d.rt.emit({ type: 'note', text });
     return drive(prepare(options, run, hash, serverLock), { position });

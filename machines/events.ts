@@ -1,7 +1,7 @@
 // Events the engine emits while a run progresses. The reporters in ui/ (Ink, plain lines, NDJSON)
 // are pure consumers of this stream; the engine never writes to the terminal itself.
 
-import type { Target } from './runbook.js';
+import type { Target } from './procedure.js';
 import type { Finding } from '../preflight/check.js';
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'already-done' | 'skipped' | 'failed' | 'waiting';

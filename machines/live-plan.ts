@@ -6,7 +6,7 @@
 import type { Finding } from '../preflight/check.js';
 import { concerns } from '../preflight/concerns.js';
 import type { LoadedProcedure } from './procedure-source.js';
-import type { StepContext } from './runbook.js';
+import type { StepContext } from './procedure.js';
 import { changesServer } from './statement-kind.js';
 
 export interface LiveMark {
@@ -29,7 +29,7 @@ export async function livePlan(procedure: LoadedProcedure): Promise<LivePlan> {
   const signal = new AbortController().signal;
   const marks: LiveMark[] = [];
   try {
-    for (const step of procedure.runbook.steps) {
+    for (const step of procedure.definition.steps) {
       const ctx: StepContext = {
         runId: 'plan',
         stepId: step.id,

@@ -3,7 +3,7 @@
 // the terminal, one line each. The Ink TUI brings its own.
 
 import { createInterface } from 'node:readline/promises';
-import type { Operator, SqlErrorInfo, StepDefinition } from './runbook.js';
+import type { Operator, SqlErrorInfo, StepDefinition } from './procedure.js';
 import { NeedsOperator } from './errors.js';
 import { skipConfirmText } from './skip-policy.js';
 

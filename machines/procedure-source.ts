@@ -1,5 +1,5 @@
 // Where procedures come from, as the engine sees them. The CLI (cli/load-procedure.ts) resolves a
-// procedure name to a runbook, the pair it acts on and the connections to that pair through a
+// procedure name to a procedure, the pair it acts on and the connections to that pair through a
 // ProcedureSource: the real procedures (runbooks/ with the config file), or a module named by env
 // MIRRORBOOK_RUNBOOKS (test runbooks, rehearsals).
 //
@@ -7,7 +7,7 @@
 //   names(): string[]
 //   load(name, { configPath, env, cwd }): Promise<LoadedProcedure>
 
-import type { RunbookDefinition } from './runbook.js';
+import type { ProcedureDefinition } from './procedure.js';
 import type { SqlTargets } from './sql-targets.js';
 import type { Finding } from '../preflight/check.js';
 
@@ -26,7 +26,7 @@ export interface LoadOptions {
 }
 
 export interface LoadedProcedure {
-  runbook: RunbookDefinition;
+  definition: ProcedureDefinition;
   /** Identifies the mirroring pair (one run per pair at a time), e.g. "SQLPRI01+SQLMIR01". */
   pairKey: string;
   /** The read-only preflight (preflight/): every check with the servers (`online`), or only

@@ -1,9 +1,9 @@
-// Everything one run's actors share: the store, the runbook, the connections, the operator and the
+// Everything one run's actors share: the store, the procedure, the connections, the operator and the
 // event listener. The actors (step-actors.ts) are the only place effects happen.
 
 import type { Store } from '../store/types.js';
 import type { EngineEvent, EngineEventListener } from './events.js';
-import type { Operator, RunbookDefinition, StepDefinition } from './runbook.js';
+import type { Operator, ProcedureDefinition, StepDefinition } from './procedure.js';
 import type { SqlTargets } from './sql-targets.js';
 import { createDurability, type Durability } from './durability.js';
 
@@ -12,7 +12,7 @@ export type EventBody = DistributiveOmit<EngineEvent, 'ts' | 'runId'>;
 
 export interface RunRuntime {
   runId: string;
-  runbook: RunbookDefinition;
+  definition: ProcedureDefinition;
   store: Store;
   targets(): SqlTargets;
   operator: Operator;
@@ -54,7 +54,7 @@ export function createRuntime(options: RuntimeOptions): RunRuntime {
 }
 
 export function stepAt(rt: RunRuntime, index: number): StepDefinition {
-  const step = rt.runbook.steps[index];
-  if (!step) throw new Error(`bug: no step at index ${index} in ${rt.runbook.name}`);
+  const step = rt.definition.steps[index];
+  if (!step) throw new Error(`bug: no step at index ${index} in ${rt.definition.name}`);
   return step;
 }

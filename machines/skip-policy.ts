@@ -1,7 +1,7 @@
 // Which failed steps an operator may skip. Only a step that says so (StepDefinition.skippable) and
 // is not destructive: checks that guard the pair, and anything a later step relies on, never are.
 // Decided here, not by the renderer, so no TUI, plain, --json or --yes answer can skip one.
-import type { StepDefinition } from './runbook.js';
+import type { StepDefinition } from './procedure.js';
 import type { Store } from '../store/types.js';
 
 export type FailureChoice = 'retry' | 'skip' | 'abort';

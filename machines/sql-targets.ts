@@ -1,7 +1,7 @@
 // How the engine reaches the servers of a pair: one connection per target, opened on first use.
 // steps/connection.ts provides it for real runs; tests provide fakes whose effects land elsewhere.
 
-import type { QueryResult, Target, Tsql } from './runbook.js';
+import type { QueryResult, Target, Tsql } from './procedure.js';
 
 export type SqlTarget = Exclude<Target, 'operator'>;
 

@@ -7,7 +7,7 @@
 import { fromPromise } from 'xstate';
 import type { JournalEntry, StepFinalStatus } from '../store/types.js';
 import type { ErrorSummary } from './events.js';
-import type { StepDefinition } from './runbook.js';
+import type { StepDefinition } from './procedure.js';
 import type { AnswerFact, ApplyFact, ChoiceFact, Failure, ProbeFact, StepInput, VerifyFact } from './step-chart.js';
 import { stepAt, type RunRuntime } from './run-runtime.js';
 import { callStep, plannedSql, probeDetail } from './step-context.js';

@@ -3,7 +3,7 @@
 // backoff → probe for retries, failed (the operator decides) and parked (interrupted, failed,
 // needs an operator), which a resume leaves with RESUME. Actors (step-actors.ts) do the work and
 // return facts; the guards here decide where the run goes. The actors and the guards that read
-// the runbook are provided per run (compile.ts); retry deadlines are timestamps in the context,
+// the procedure are provided per run (compile.ts); retry deadlines are timestamps in the context,
 // not `after` delays, so a checkpoint restores.
 
 import { assign, fromPromise, setup, type DoneActorEvent } from 'xstate';
@@ -72,7 +72,7 @@ const unprovided = <T>(name: string) =>
     throw new Error(`bug: actor ${name} is provided per run`);
   });
 const unprovidedGuard = (): boolean => {
-  throw new Error('bug: runbook guards are provided per run');
+  throw new Error('bug: procedure guards are provided per run');
 };
 
 type Done<T> = { event: DoneActorEvent<T> };
@@ -103,9 +103,9 @@ export const stepChart = setup({
     backoffWait: unprovided<void>('backoffWait'),
   },
   guards: {
-    /** The runbook has a step after context.position. */
+    /** The procedure has a step after context.position. */
     hasNextStep: unprovidedGuard,
-    /** START's position is inside the runbook. */
+    /** START's position is inside the procedure. */
     startsInside: unprovidedGuard,
     stepIsManual: unprovidedGuard,
     stepIsDestructive: unprovidedGuard,
@@ -120,7 +120,7 @@ export const stepChart = setup({
     },
   },
 }).createMachine({
-  id: 'runbook',
+  id: 'procedure',
   initial: 'idle',
   context: { position: 0, mark: 0, retries: 0, retryAt: null, error: null, retryable: false, park: null },
   states: {
@@ -236,7 +236,7 @@ export const stepChart = setup({
         next: {
           always: [
             { guard: 'hasNextStep', target: 'probe', actions: 'enterNextStep' },
-            { target: '#runbook.done', actions: 'enterNextStep' },
+            { target: '#procedure.done', actions: 'enterNextStep' },
           ],
         },
         parked: {

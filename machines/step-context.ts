@@ -1,7 +1,7 @@
 // The StepContext a step's probe/apply/verify receives: every statement goes through `sql`, which
 // audits it (masked) with the server and its result or error number, and honours the step signal.
 
-import type { ProbeResult, StepContext, StepDefinition } from './runbook.js';
+import type { ProbeResult, StepContext, StepDefinition } from './procedure.js';
 import type { RunRuntime } from './run-runtime.js';
 import { Interrupted, StepTimedOut, summarizeError, type StepPhase } from './errors.js';
 import { readLimitMs } from './read-limit.js';

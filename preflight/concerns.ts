@@ -2,7 +2,7 @@
 // concerns every step; a row about some databases, the steps of those databases wherever they run
 // (each one's backup, restore and partnering is one chain); a row about a server, the steps that
 // send something to it. A check that guards only some kinds of step says which (PreflightCheck.blocks).
-import type { StepDefinition } from '../machines/runbook.js';
+import type { StepDefinition } from '../machines/procedure.js';
 import type { Finding } from './check.js';
 import { CHECKS } from './registry.js';
 

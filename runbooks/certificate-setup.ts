@@ -4,7 +4,7 @@
 // file route for pre-2012 instances) and CONNECT on the endpoint. Outbound before inbound.
 import type { MirrorbookConfig, PartnerRole, ServerConfig } from '../config/types.js';
 import { endpointNameOf, partners } from '../config/types.js';
-import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
+import type { ProcedureDefinition, StepDefinition } from '../machines/procedure.js';
 import { certificateDates } from '../steps/certificate-dates.js';
 import { createCertificate } from '../steps/create-certificate.js';
 import { createEndpoint, startEndpoint } from '../steps/create-endpoint.js';
@@ -81,6 +81,6 @@ export function certificateSetupSteps(config: MirrorbookConfig, now: Date): Step
   return steps;
 }
 
-export function certificateSetup(config: MirrorbookConfig, now: Date): RunbookDefinition {
+export function certificateSetup(config: MirrorbookConfig, now: Date): ProcedureDefinition {
   return { name: 'certificate-setup', title: 'Certificate authentication between the partners (non-domain setup)', steps: certificateSetupSteps(config, now) };
 }

@@ -6,7 +6,7 @@
 // the runs wrote go only when asked for (`--remove-backups`), last, after a typed count.
 import type { MirrorbookConfig } from '../config/types.js';
 import { endpointNameOf, partners } from '../config/types.js';
-import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
+import type { ProcedureDefinition, StepDefinition } from '../machines/procedure.js';
 import { dropObject } from '../steps/drop-object.js';
 import { dropAnchors } from '../steps/run-anchor.js';
 import { removeRunBackupFiles, type RunBackupFiles } from '../steps/remove-backup-files.js';
@@ -25,7 +25,7 @@ function removeBackupSteps(config: MirrorbookConfig, written: RunBackupFiles): S
   });
 }
 
-export function cleanup(config: MirrorbookConfig, options: { dropAnchors?: boolean; backupFiles?: RunBackupFiles } = {}): RunbookDefinition {
+export function cleanup(config: MirrorbookConfig, options: { dropAnchors?: boolean; backupFiles?: RunBackupFiles } = {}): ProcedureDefinition {
   const servers = partners(config);
   const steps: StepDefinition[] = [];
   const dbs = config.databases;

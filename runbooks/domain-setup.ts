@@ -4,7 +4,7 @@
 import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
 import { endpointNameOf, partners } from '../config/types.js';
-import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
+import type { ProcedureDefinition, StepDefinition } from '../machines/procedure.js';
 import { createEndpoint, startEndpoint } from '../steps/create-endpoint.js';
 import { createWindowsLogin } from '../steps/create-login.js';
 import { grantEndpointConnect } from '../steps/grant-endpoint-connect.js';
@@ -29,6 +29,6 @@ export function domainSetupSteps(config: MirrorbookConfig): StepDefinition[] {
   return steps;
 }
 
-export function domainSetup(config: MirrorbookConfig): RunbookDefinition {
+export function domainSetup(config: MirrorbookConfig): ProcedureDefinition {
   return { name: 'domain-setup', title: 'Windows (domain account) authentication between the partners', steps: domainSetupSteps(config) };
 }

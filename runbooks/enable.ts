@@ -2,7 +2,7 @@
 // taken mid-setup), per database; wait for SYNCHRONIZED; then the optional witness (it needs a
 // caught-up mirror, 1426) and safety.
 import type { MirrorbookConfig } from '../config/types.js';
-import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
+import type { ProcedureDefinition, StepDefinition } from '../machines/procedure.js';
 import { setPartner, setSafety, setWitness, startSession } from '../steps/set-partner.js';
 import { syncWaitLimit, waitSynchronized } from '../steps/wait-synchronized.js';
 
@@ -21,6 +21,6 @@ export function enableSteps(config: MirrorbookConfig): StepDefinition[] {
   return steps;
 }
 
-export function enable(config: MirrorbookConfig): RunbookDefinition {
+export function enable(config: MirrorbookConfig): ProcedureDefinition {
   return { name: 'enable', title: 'Start mirroring: SET PARTNER on the mirror, then the principal; wait for SYNCHRONIZED', steps: enableSteps(config) };
 }

@@ -3,14 +3,14 @@
 // the principal; `failback` makes the configured principal the principal again. Both are
 // idempotent: a database already on the target side is recorded as already done.
 import type { MirrorbookConfig } from '../config/types.js';
-import type { RunbookDefinition } from '../machines/runbook.js';
+import type { ProcedureDefinition } from '../machines/procedure.js';
 import { verifyApplicationReady } from '../steps/application-ready.js';
 import { checkReadyForFailover, failoverDatabase } from '../steps/failover.js';
 import { verifySwapEndState } from '../steps/pair-end-state.js';
 import { syncWaitLimit } from '../steps/wait-synchronized.js';
 import { syncLogins } from '../steps/sync-logins.js';
 
-function swap(config: MirrorbookConfig, to: 'principal' | 'mirror'): RunbookDefinition {
+function swap(config: MirrorbookConfig, to: 'principal' | 'mirror'): ProcedureDefinition {
   const instances = { principal: config.pair.principal.instance, mirror: config.pair.mirror.instance };
   return {
     name: to === 'mirror' ? 'failover' : 'failback',

@@ -1,8 +1,8 @@
 // Procedure names → runbook definitions, built from the validated config. The engine and the CLI
-// resolve every procedure through getRunbook.
+// resolve every procedure through buildProcedure.
 import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
-import type { RunbookDefinition } from '../machines/runbook.js';
+import type { ProcedureDefinition } from '../machines/procedure.js';
 import { cleanup } from './cleanup.js';
 import type { RunBackupFiles } from '../steps/remove-backup-files.js';
 import { certificateSetup, certificateSetupSteps } from './certificate-setup.js';
@@ -17,7 +17,7 @@ import { copyAgentJobs } from '../steps/agent-jobs.js';
 import { addWitnessProcedure, removeWitnessProcedure, setSafetyProcedure, suspendProcedure } from './session-mode.js';
 import { isProcedureName, procedureHint, type ProcedureName } from './procedures.js';
 
-export interface RunbookOptions {
+export interface ProcedureOptions {
   /** The moment the run started: certificate dates are derived from it, so pass the run's start
    * time when resuming (the definition hash then stays the same on another day). */
   now?: Date;
@@ -33,7 +33,7 @@ function authSteps(config: MirrorbookConfig, now: Date) {
   return config.auth.mode === 'domain' ? domainSetupSteps(config) : certificateSetupSteps(config, now);
 }
 
-type Builder = (config: MirrorbookConfig, now: Date, options: RunbookOptions) => RunbookDefinition;
+type Builder = (config: MirrorbookConfig, now: Date, options: ProcedureOptions) => ProcedureDefinition;
 
 /** One builder per registered procedure: a name added to the registry without one does not compile. */
 const BUILDERS: Record<ProcedureName, Builder> = {
@@ -70,7 +70,7 @@ const BUILDERS: Record<ProcedureName, Builder> = {
     cleanup(config, { ...(options.dropAnchors ? { dropAnchors: true } : {}), ...(options.backupFiles ? { backupFiles: options.backupFiles } : {}) }),
 };
 
-export function getRunbook(name: string, config: MirrorbookConfig, options: RunbookOptions = {}): RunbookDefinition {
+export function buildProcedure(name: string, config: MirrorbookConfig, options: ProcedureOptions = {}): ProcedureDefinition {
   if (!isProcedureName(name)) throw new UsageError(`unknown procedure '${name}'`, procedureHint(name));
   return BUILDERS[name](config, options.now ?? new Date(), options);
 }

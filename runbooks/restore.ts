@@ -3,7 +3,7 @@
 // backups msdb lists), the files made readable on the mirror (by hand where it cannot read the
 // share), restore in order WITH NORECOVERY, plus any log backup someone else took meanwhile.
 import type { MirrorbookConfig } from '../config/types.js';
-import type { RunbookDefinition, StepDefinition } from '../machines/runbook.js';
+import type { ProcedureDefinition, StepDefinition } from '../machines/procedure.js';
 import { backupFull, backupLog } from '../steps/backup-database.js';
 import { checkNoApplicationSessions } from '../steps/check-no-application-sessions.js';
 import { confirmOverwriteMirrorCopies, restoreFull, restoreLogs } from '../steps/restore-database.js';
@@ -28,6 +28,6 @@ export function restoreSteps(config: MirrorbookConfig): StepDefinition[] {
   return steps;
 }
 
-export function restore(config: MirrorbookConfig): RunbookDefinition {
+export function restore(config: MirrorbookConfig): ProcedureDefinition {
   return { name: 'restore', title: 'Seed the mirror from full and log backups (WITH NORECOVERY)', steps: restoreSteps(config) };
 }

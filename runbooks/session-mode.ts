@@ -2,14 +2,14 @@
 // Each acts on the partner that serves the databases now, so they work after a failover too.
 import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
-import type { RunbookDefinition } from '../machines/runbook.js';
+import type { ProcedureDefinition } from '../machines/procedure.js';
 import { addWitness, changeSafety, suspendSession } from '../steps/session-mode.js';
 import { syncWaitLimit, waitSynchronized } from '../steps/wait-synchronized.js';
 import { removeWitness } from '../steps/witness.js';
 
 /** The witness's own security (certificates or Windows logins, endpoint, CONNECT) comes from the
  * config's setup steps, which find whatever already exists done; then SET WITNESS per database. */
-export function addWitnessProcedure(config: MirrorbookConfig, authSteps: RunbookDefinition['steps']): RunbookDefinition {
+export function addWitnessProcedure(config: MirrorbookConfig, authSteps: ProcedureDefinition['steps']): ProcedureDefinition {
   const witness = config.pair.witness;
   if (!witness)
     throw new UsageError(
@@ -27,7 +27,7 @@ export function addWitnessProcedure(config: MirrorbookConfig, authSteps: Runbook
   };
 }
 
-export function removeWitnessProcedure(config: MirrorbookConfig): RunbookDefinition {
+export function removeWitnessProcedure(config: MirrorbookConfig): ProcedureDefinition {
   return {
     name: 'remove-witness',
     title: 'Remove the witness (SET WITNESS OFF on either partner): no automatic failover afterwards',
@@ -35,7 +35,7 @@ export function removeWitnessProcedure(config: MirrorbookConfig): RunbookDefinit
   };
 }
 
-export function setSafetyProcedure(config: MirrorbookConfig, safety: 'FULL' | 'OFF'): RunbookDefinition {
+export function setSafetyProcedure(config: MirrorbookConfig, safety: 'FULL' | 'OFF'): ProcedureDefinition {
   const steps = config.databases.map((d) => changeSafety(d, safety));
   return {
     name: `set-safety-${safety.toLowerCase()}`,
@@ -47,6 +47,6 @@ export function setSafetyProcedure(config: MirrorbookConfig, safety: 'FULL' | 'O
   };
 }
 
-export function suspendProcedure(config: MirrorbookConfig): RunbookDefinition {
+export function suspendProcedure(config: MirrorbookConfig): ProcedureDefinition {
   return { name: 'suspend', title: 'Suspend mirroring (resume-session resumes it)', steps: config.databases.map((d) => suspendSession(d)) };
 }

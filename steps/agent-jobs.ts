@@ -14,7 +14,7 @@
 // and PowerShell steps carry passwords, so the audit, output and differences show its SHA-256 prefix
 // and length only (steps/tsql.ts secretText). learn.microsoft.com: dbo.sysjobs, dbo.sysjobsteps,
 // dbo.sysschedules, sp_add_job, sp_add_jobstep, sp_add_jobschedule, sp_add_jobserver.
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { readablePartner } from './sync-logins.js';
 import { CheckFailedError, rows } from './step.js';
 import { lit, secretText, textDigest, tsql, type Statement } from './tsql.js';

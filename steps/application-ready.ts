@@ -2,7 +2,7 @@
 // mirrored databases must map (by SID) to a login there — an orphaned user cannot log in (18456
 // state 38, 916) — and the application's programs must have reconnected (sys.dm_exec_sessions),
 // or the new principal's error log says why they did not (18456 lines).
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { pollIntervalMs } from './poll-interval.js';
 import { CheckFailedError, pause, rows } from './step.js';
 import { id, joinTsql, lit, tsql } from './tsql.js';

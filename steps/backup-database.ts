@@ -8,7 +8,7 @@
 // - COMPRESSION where the edition creates compressed backups ("Backup compression": Enterprise,
 //   Standard, Developer; every edition restores them).
 import type { BackupConfig } from '../config/types.js';
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { RUN_ID_PLACEHOLDER, SCRIPT_RUN_ID, seedBackupPath } from './backup-paths.js';
 import { isMirrored, readDatabase } from './database-state.js';
 import { withProgress } from './progress.js';

@@ -1,7 +1,7 @@
 // "Ensure the Patriot services are not running on the backup server" (seed): a restore over a
 // database the application is using fails (3101) or, worse, the application writes to a copy that
 // is about to be replaced. Checked on the mirror through its sessions, before anything is changed.
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { CheckFailedError, rows } from './step.js';
 import { joinTsql, lit, tsql } from './tsql.js';
 

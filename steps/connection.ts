@@ -5,7 +5,7 @@
 import type { ConnectionPool, config as PoolConfig } from 'mssql';
 import type { MirrorbookConfig, PartnerRole, ServerConfig } from '../config/types.js';
 import { CONFIG_FILE_LIMIT, readBoundedFile } from '../config/bounded-file.js';
-import type { QueryResult, SqlErrorInfo, Tsql } from '../machines/runbook.js';
+import type { QueryResult, SqlErrorInfo, Tsql } from '../machines/procedure.js';
 import { hintFor, needsFixFirst } from './hints.js';
 import { classifyConnectionFailure } from './connection-failure.js';
 import { OperatorError } from '../errors/operator-error.js';

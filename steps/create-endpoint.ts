@@ -4,7 +4,7 @@
 // can trigger a failover, so the operator decides). Encryption is realigned by encryption steps
 // (endpoint-encryption.ts) in an order that keeps a running session's partners talking.
 import { endpointNameOf, type EndpointConfig } from '../config/types.js';
-import type { StepContext } from '../machines/runbook.js';
+import type { StepContext } from '../machines/procedure.js';
 import { CheckFailedError, firstRow, sqlStep, type SqlTarget } from './step.js';
 import { id, kw, tsql, type Statement } from './tsql.js';
 

@@ -5,7 +5,7 @@
 // compares is_disabled too, and the step enables a disabled one (ALTER LOGIN … ENABLE, audited with
 // a note saying why) rather than creating it again.
 import type { Secret } from '../config/secret.js';
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { CheckFailedError, firstRow, isTrue, type SqlTarget } from './step.js';
 import { id, lit, tsql, type Statement } from './tsql.js';
 

@@ -1,6 +1,6 @@
 // What one partner says about the configured databases: sys.databases joined with
 // sys.database_mirroring. Probes, checks, status and monitor all read this one query.
-import type { StepContext } from '../machines/runbook.js';
+import type { StepContext } from '../machines/procedure.js';
 import { rows, type SqlTarget } from './step.js';
 import { joinTsql, lit, tsql, type Statement } from './tsql.js';
 

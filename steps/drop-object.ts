@@ -1,6 +1,6 @@
 // Clean-up after disable: endpoint, peer certificates, users and logins, the instance's own
 // certificate. Each drop is probed (absent = done) and refused while any database is mirrored.
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { isMirrored, readDatabase } from './database-state.js';
 import { CheckFailedError, firstRow, rows, type SqlTarget } from './step.js';
 import { id, lit, tsql, type Statement } from './tsql.js';

@@ -6,7 +6,7 @@
 // old and the configured algorithm (`widen`, confirmed), then only the configured one (`narrow`) —
 // at every moment the partners still share an algorithm, so the session reconnects at once.
 import { endpointNameOf, type EndpointConfig, type MirrorbookConfig, type ServerConfig } from '../config/types.js';
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { algorithmDesc, algorithmsOf, encryptionClause, readEndpoint } from './create-endpoint.js';
 import { rows, type SqlTarget } from './step.js';
 import { id, kw, tsql, type Statement } from './tsql.js';

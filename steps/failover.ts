@@ -2,7 +2,7 @@
 // principal: failover moves to the configured mirror, failback returns to the configured principal.
 // Each database's step is done when `to` is its principal, so a run that stopped half-way resumes
 // by moving only the databases still on the other side.
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { readDatabase, type DatabaseStateRow } from './database-state.js';
 import { CheckFailedError, pause } from './step.js';
 import { id, tsql } from './tsql.js';

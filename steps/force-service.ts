@@ -1,7 +1,7 @@
 // Promote: forced service on the mirror after the principal is lost. The mirror becomes principal
 // at once and the session is SUSPENDED; whatever the old principal had not sent is lost. Never
 // while the principal is still connected (that is a planned failover's job, with no loss).
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { ConnectionError } from './connection.js';
 import { readDatabase, servingPartner } from './database-state.js';
 import { CheckFailedError, rows } from './step.js';

@@ -15,7 +15,7 @@
 // snapshot where the edition has them (Enterprise/Developer; every edition from 2016 SP1), else a
 // COPY_ONLY backup. Once it has rejoined (SUSPENDED, recovering), the documented way to keep the
 // data is to remove mirroring and salvage it ("Managing the Potential Data Loss").
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { servingPartner } from './database-state.js';
 import { CheckFailedError, firstRow, rows, type SqlTarget } from './step.js';
 import { id, joinTsql, lit, tsql, type Statement } from './tsql.js';

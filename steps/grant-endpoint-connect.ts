@@ -1,6 +1,6 @@
 // Without CONNECT on the endpoint the peer's handshake fails (28034 in the peer's ERRORLOG) and the
 // caller of SET PARTNER only sees 1418 — so the grant is probed, not assumed.
-import type { StepContext } from '../machines/runbook.js';
+import type { StepContext } from '../machines/procedure.js';
 import { firstRow, sqlStep, type SqlTarget } from './step.js';
 import { id, lit, tsql } from './tsql.js';
 

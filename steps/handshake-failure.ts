@@ -3,7 +3,7 @@
 // by user '…' failed with error: 'Connection handshake failed. <reason>'" (message 28047/28048
 // around the reason's own message). mirrorbook reads it on the instances involved (sp_readerrorlog
 // with search strings) and names the reason and its fix, as a DBA would after 1418.
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { hintFor } from './hints.js';
 import { CheckFailedError, rows, type SqlTarget } from './step.js';
 import { tsql } from './tsql.js';

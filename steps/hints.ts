@@ -25,7 +25,7 @@ const HINTS: Record<number, string> = {
   3104: 'the database is part of a mirroring session: remove mirroring (disable) before restoring it.',
   3117: 'a previous restore used WITH RECOVERY, so no log can be rolled forward: restore the full backup again WITH NORECOVERY.',
   3154: 'the backup holds a different database: check backup.directory and the file names.',
-  3159: 'the database exists on the mirror with a tail of log not backed up: if the mirror copy is disposable, restore WITH REPLACE (restore runbook), otherwise back up its log first.',
+  3159: 'the database exists on the mirror with a tail of log not backed up: if the mirror copy is disposable, restore WITH REPLACE (restore procedure), otherwise back up its log first.',
   4208: 'the database uses SIMPLE recovery: set it to FULL and take a full backup before log backups.',
   4214: 'there is no full backup yet for this log chain: take a full backup first.',
   4305: 'a log backup was skipped: an earlier log backup must be restored first. Restore the log backups in order of their LSNs (msdb.dbo.backupset).',

@@ -2,7 +2,7 @@
 // peer's endpoint. Default route: CERTENCODED on the peer → CREATE CERTIFICATE … FROM BINARY here
 // (2012+, no file to copy). Older instances: the file route (BACKUP CERTIFICATE → UNC → FROM FILE).
 // Either way the imported certificate must be the peer's current one (same thumbprint).
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { assertNotExpired, certificateQuery, type CertificateRow } from './create-certificate.js';
 import { CheckFailedError, firstRow, type SqlTarget } from './step.js';
 import { Statement, hex, id, lit, tsql } from './tsql.js';

@@ -3,7 +3,7 @@
 // restored (msdb.dbo.restorehistory), and restoring the rest in order WITH NORECOVERY. Shared by the
 // restore procedure and by enable, which catches up when a log backup lands mid-setup (1478/1412).
 import type { BackupConfig } from '../config/types.js';
-import type { StepContext } from '../machines/runbook.js';
+import type { StepContext } from '../machines/procedure.js';
 import { seedBackupPath, RUN_ID_PLACEHOLDER } from './backup-paths.js';
 import { backupsQuery, logBackupsAfter, lsnOf, newestUsableFull, requireMirrorPath, seedFull, type BackupFile } from './seed-source.js';
 import { rows } from './step.js';

@@ -2,7 +2,7 @@
 // a run ends `done` only when the pair is where the procedure promised. Each database's step may
 // have found its own part done (a racing run, a probe read mid-failover); this step reads both
 // partners again. It never may be skipped (skip-policy.ts) and changes nothing.
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { ConnectionError } from './connection.js';
 import { readDatabase, type DatabaseStateRow } from './database-state.js';
 import { pollIntervalMs } from './poll-interval.js';

@@ -1,6 +1,6 @@
 // Backups and restores report percent complete through sys.dm_exec_requests; while one runs, a
 // second connection polls it so the operator sees progress instead of a frozen screen.
-import type { StepContext } from '../machines/runbook.js';
+import type { StepContext } from '../machines/procedure.js';
 import { pollIntervalMs } from './poll-interval.js';
 import { pause, rows, type SqlTarget } from './step.js';
 import { lit, tsql } from './tsql.js';

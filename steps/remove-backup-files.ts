@@ -10,7 +10,7 @@
 // and the files removed must be exactly those listed. Removal is what the Maintenance Cleanup
 // Task's "Delete specific file" of backup files runs, as the service account: `xp_delete_file 0,
 // N'…'`, which leaves anything that is not a backup alone (learn.microsoft.com: Maintenance Cleanup Task). A file already gone is fine.
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { fileVisible } from './seed-source.js';
 import { CheckFailedError, rows } from './step.js';
 import { lit, tsql, type Statement } from './tsql.js';

@@ -1,7 +1,7 @@
 // Disable: SET PARTNER OFF removes the session (on both partners, or locally when the other side is
 // unreachable and will learn on reconnect); then the old mirror copy, still RESTORING, is brought
 // online WITH RECOVERY as the seed describes — a diverged, independent copy from then on.
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { isMirrored, readDatabase } from './database-state.js';
 import { CheckFailedError } from './step.js';
 import { id, tsql } from './tsql.js';

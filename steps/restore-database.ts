@@ -2,7 +2,7 @@
 // copy stays RESTORING and can become a mirror. Log backups someone else took meanwhile (a
 // scheduled job) are found in msdb.dbo.backupset on the principal and restored too.
 import type { BackupConfig } from '../config/types.js';
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { mirrorCopyDirectory, mirrorPathOf, RUN_ID_PLACEHOLDER, SCRIPT_RUN_ID, seedBackupPath } from './backup-paths.js';
 import { logBackupsAfterFull, logBackupsQuery, missingLogBackups, plannedLogRestore, restoreLogBackups, restoreLogStatement } from './mirror-log-chain.js';
 import { movesFor, requireMirrorPath, seedFull } from './seed-source.js';

@@ -7,7 +7,7 @@
 // with plain T-SQL and it is on every instance, mirrored database or not.
 // https://learn.microsoft.com/sql/relational-databases/system-stored-procedures/xp-logevent-transact-sql
 import type { RunAnchor } from '../store/types.js';
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { firstRow, type SqlTarget } from './step.js';
 import { constantSql, lit, tsql, type Statement } from './tsql.js';
 

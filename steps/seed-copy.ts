@@ -5,7 +5,7 @@
 // set is complete and readable) before the restore goes on. Where the mirror reads the share, or
 // the copies are already there, the probe finds it done and nobody is asked.
 import type { BackupConfig } from '../config/types.js';
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { mirrorCopyDirectory, mirrorCopyPathOf, mirrorPathOf, RUN_ID_PLACEHOLDER, SEED_FILE_MARK } from './backup-paths.js';
 import { isMirrored, readDatabase } from './database-state.js';
 import { logBackupsAfter, mirrorReadablePath, seedFull, type BackupFile } from './seed-source.js';

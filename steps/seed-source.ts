@@ -8,7 +8,7 @@
 // Files go where the backup says unless that folder is missing on the mirror: then WITH MOVE to
 // backup.mirrorDataPath / mirrorLogPath, else the mirror's default data and log folders.
 import type { BackupConfig } from '../config/types.js';
-import type { StepContext } from '../machines/runbook.js';
+import type { StepContext } from '../machines/procedure.js';
 import { baseName, mirrorCopyPathOf, mirrorPathOf, seedBackupPath } from './backup-paths.js';
 import { CheckFailedError, firstRow, rows } from './step.js';
 import { joinTsql, lit, tsql, type Statement } from './tsql.js';

@@ -1,7 +1,7 @@
 // Domain setup: the SQL Server service must run as the domain account on every instance. That is a
 // change in Services.msc (and a restart) that no T-SQL can make, so it is a manual step verified
 // through sys.dm_server_services (account and last start time).
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { firstRow, type SqlTarget } from './step.js';
 import { lit, tsql } from './tsql.js';
 

@@ -2,7 +2,7 @@
 // high performance), SUSPEND, and adding the witness. The SET PARTNER SAFETY and SET WITNESS
 // options are for the principal only (1470 elsewhere); SUSPEND may be issued on either partner
 // (learn.microsoft.com: ALTER DATABASE Database Mirroring).
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { servingPartner, type DatabaseStateRow } from './database-state.js';
 import { withHandshakeReasons } from './handshake-failure.js';
 import { CheckFailedError, firstRow, type SqlTarget } from './step.js';

@@ -1,7 +1,7 @@
 // Starting a session: SET PARTNER on the mirror first (it records the principal and waits), then
 // on the principal (which connects and starts the session). Order matters: the reverse gives 1416.
 import type { BackupConfig } from '../config/types.js';
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { isMirrored, readDatabase } from './database-state.js';
 import { missingLogBackups, restoreLogBackups } from './mirror-log-chain.js';
 import { explainHandshake, withHandshakeReasons } from './handshake-failure.js';

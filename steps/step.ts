@@ -1,6 +1,6 @@
 // Shared shape of mirrorbook's steps: most apply one or more statements on one server and verify
 // with the same read-only query that probes. Helpers here keep each step file about its SQL.
-import type { PlannedStatement, ProbeResult, StepContext, StepDefinition, Target } from '../machines/runbook.js';
+import type { PlannedStatement, ProbeResult, StepContext, StepDefinition, Target } from '../machines/procedure.js';
 import type { Statement } from './tsql.js';
 import { OperatorError } from '../errors/operator-error.js';
 

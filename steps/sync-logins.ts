@@ -6,7 +6,7 @@
 // partner with the same SID (SQL logins with their password hash, `PASSWORD = 0x… HASHED` —
 // learn.microsoft.com: CREATE LOGIN; Windows logins by name), default database and server roles.
 // A hash is a secret: it is masked in plans, the audit and every detail.
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { ConnectionError } from './connection.js';
 import { readDatabase } from './database-state.js';
 import { CheckFailedError, isTrue, rows, type SqlTarget } from './step.js';

@@ -3,7 +3,7 @@
 // in `.masked`, revealed only by `.reveal()`), keywords from a fixed shape, hex binaries, integers
 // and nested statements. A plain string in a hole is a bug and throws: nothing from config or
 // input reaches SQL Server raw.
-import type { ScriptVariableOf, Tsql } from '../machines/runbook.js';
+import type { ScriptVariableOf, Tsql } from '../machines/procedure.js';
 import { createHash } from 'node:crypto';
 import { MASK, Secret } from '../config/secret.js';
 import { identifierProblem, type IdentifierKind } from '../config/identifier.js';

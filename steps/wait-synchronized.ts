@@ -4,7 +4,7 @@
 // stops with a hint once they have not moved for the config's waits.withoutProgressSeconds (5 min).
 import type { MirrorbookConfig } from '../config/types.js';
 import { envDurationMs } from '../machines/env-duration.js';
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { readDatabase } from './database-state.js';
 import { pollIntervalMs } from './poll-interval.js';
 import { CheckFailedError, pause, rows } from './step.js';

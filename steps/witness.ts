@@ -2,7 +2,7 @@
 // the Witness from a Database Mirroring Session): on the principal when it answers, else on the
 // mirror — which is also what forced service needs when the witness is lost with the principal
 // (Force Service in a Database Mirroring Session: WITNESS OFF or connected to the mirror).
-import type { StepContext, StepDefinition } from '../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { ConnectionError } from './connection.js';
 import { readDatabase, type DatabaseStateRow } from './database-state.js';
 import { CheckFailedError } from './step.js';

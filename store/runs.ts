@@ -1,4 +1,4 @@
-// Runs: one row per execution of a runbook against a pair. Creating one and ending one are
+// Runs: one row per execution of a procedure against a pair. Creating one and ending one are
 // audited in the same transaction as the row change.
 import type Database from 'better-sqlite3';
 import { nowIso } from './clock.js';

@@ -1,7 +1,7 @@
 // The Operator the run view puts in front of the engine: each question becomes a prompt in the
 // view, answered by keys (use-prompt-keys.ts). Ctrl-C (the run's signal) closes a pending question.
 
-import type { Operator, SqlErrorInfo, StepDefinition } from '../machines/runbook.js';
+import type { Operator, SqlErrorInfo, StepDefinition } from '../machines/procedure.js';
 import type { Answer, Choice, Prompt } from './run-state.js';
 import { skipConfirmText } from '../machines/skip-policy.js';
 import type { RunStore } from './run-store.js';

@@ -4,7 +4,7 @@
 
 import { render } from 'ink';
 import type { EngineEventListener } from '../machines/events.js';
-import type { Operator } from '../machines/runbook.js';
+import type { Operator } from '../machines/procedure.js';
 import { createRunStore } from './run-store.js';
 import { inkOperator } from './ink-operator.js';
 import { RunView } from './RunView.js';

@@ -2,7 +2,7 @@
 // The Ink components only render this; tests drive it without a terminal.
 
 import type { EngineEvent, ErrorSummary, StepStatus } from '../machines/events.js';
-import type { Target } from '../machines/runbook.js';
+import type { Target } from '../machines/procedure.js';
 import { onlyReads } from '../machines/statement-kind.js';
 import { MARK } from '../preflight/render.js';
 
@@ -224,7 +224,7 @@ function isPrinted(state: RunViewState, stepId: string): boolean {
   return state.printed.some((p) => p.kind === 'step' && p.id === stepId);
 }
 
-/** Steps not yet printed, in runbook order. */
+/** Steps not yet printed, in procedure order. */
 export function unfinishedSteps(state: RunViewState): StepView[] {
   return state.steps.filter((s) => !s.earlier && !isPrinted(state, s.id));
 }

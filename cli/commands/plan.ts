@@ -1,5 +1,5 @@
 // `mirrorbook plan <procedure>`: every step, where it runs, its flags and the exact T-SQL (secrets
-// masked). Changes nothing and connects to nothing. With --chart: the runbook and the step chart
+// masked). Changes nothing and connects to nothing. With --chart: the procedure and the step chart
 // as Mermaid diagrams.
 
 import type { Command } from '../command.js';
@@ -17,7 +17,7 @@ const command: Command = async (ctx) => {
   const { cleanupShape } = await import('../cleanup-options.js');
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
   const procedure = await loadProcedure(name, { configPath: paths.config, env: ctx.env, cwd: ctx.cwd, ...cleanupShape(ctx, name, paths.store) });
-  const summary = summarizeDefinition(procedure.runbook);
+  const summary = summarizeDefinition(procedure.definition);
   if (ctx.options.chart) {
     const { chartMarkdown } = await import('../../machines/chart.js');
     ctx.stdout.write(chartMarkdown(summary));
@@ -32,7 +32,7 @@ const command: Command = async (ctx) => {
     const { sqlcmdScript } = await import('../sqlcmd-script.js');
     const config = loadConfig(resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, { env: ctx.env });
     const marks = live && 'marks' in live ? { marks: live.marks } : live ? { offline: live.offline } : { offline: '--offline' };
-    ctx.stdout.write(sqlcmdScript(procedure.runbook, config, { hash: hashDefinition(summary), pairKey: procedure.pairKey, now: new Date(), ...marks }));
+    ctx.stdout.write(sqlcmdScript(procedure.definition, config, { hash: hashDefinition(summary), pairKey: procedure.pairKey, now: new Date(), ...marks }));
     return 0;
   }
   if (ctx.flags.json) {
@@ -89,7 +89,7 @@ const command: Command = async (ctx) => {
             : `    ✗ blocked${mark.checks?.length ? ` by check ${mark.checks.join(', ')}` : ''}: ${mark.detail}`,
       );
     if (step.manualInstructions) lines.push(`      you do: ${say(step.manualInstructions)}`);
-    const waits = procedure.runbook.steps[i]?.waits;
+    const waits = procedure.definition.steps[i]?.waits;
     if (waits) lines.push(`      waits ${waits}`);
     for (const statement of step.statements) {
       const [first, ...rest] = statement.sql.split('\n');

@@ -8,7 +8,7 @@ import { commandLine } from '../next-steps.js';
 import { resolvePaths } from '../paths.js';
 import type { Store } from '../../store/types.js';
 import type { EngineEventListener } from '../../machines/events.js';
-import type { Operator } from '../../machines/runbook.js';
+import type { Operator } from '../../machines/procedure.js';
 import type { RunOptions, Who } from '../../machines/engine.js';
 import type { AnchorWriter } from '../../machines/run-anchor.js';
 import type { InkRun } from '../../ui/ink-run.js';

@@ -29,7 +29,7 @@ export async function runProcedure(ctx: CommandContext, name: string | undefined
     // A change approved is the change run: the plan as it would run now must be the one reviewed.
     // The run records its definition hash in the audit trail (run-start).
     const { hashDefinition, summarizeDefinition } = await import('../../machines/definition-hash.js');
-    const now = hashDefinition(summarizeDefinition(procedure.runbook));
+    const now = hashDefinition(summarizeDefinition(procedure.definition));
     if (now !== approved.toLowerCase()) {
       throw new UsageError(
         `the plan of '${name}' no longer hashes to ${approved}: it is ${now} now; nothing was run`,

@@ -1,4 +1,4 @@
-// EXEC of the system procedures a DBA or a runbook uses against a mirroring pair. Anything else
+// EXEC of the system procedures a DBA or a procedure uses against a mirroring pair. Anything else
 // is Msg 2812, as on a server that lacks the procedure.
 
 import { SqlError } from '../errors.js';

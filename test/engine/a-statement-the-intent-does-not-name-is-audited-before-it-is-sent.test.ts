@@ -10,7 +10,7 @@ import { openStore } from '../../store/index.js';
 import { startRun } from '../../machines/engine.js';
 import { commandLineOperator } from '../../machines/operators.js';
 import type { LoadedProcedure } from '../../machines/procedure-source.js';
-import type { RunbookDefinition, Tsql } from '../../machines/runbook.js';
+import type { ProcedureDefinition, Tsql } from '../../machines/procedure.js';
 
 const sql = (text: string): Tsql => ({ masked: text, reveal: () => text });
 const PLANNED = 'CREATE LOGIN [planned] FROM CERTIFICATE [c]';
@@ -22,7 +22,7 @@ test('only the change the plan does not name is durable before the server receiv
   const path = join(dir, 'state.db');
   const store = openStore(path);
   const durableWhenSent = new Map<string, string[]>();
-  const runbook: RunbookDefinition = {
+  const definition: ProcedureDefinition = {
     name: 'sending',
     title: 'one step sending a planned, a built and a read statement',
     steps: [
@@ -42,7 +42,7 @@ test('only the change the plan does not name is durable before the server receiv
     ],
   };
   const procedure: LoadedProcedure = {
-    runbook,
+    definition,
     pairKey: 'A+B',
     targets: () => ({
       serverName: () => 'SQLMIR01',

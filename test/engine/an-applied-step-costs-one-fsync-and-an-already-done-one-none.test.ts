@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openStore } from '../../store/index.js';
 import { startRun } from '../../machines/engine.js';
 import { commandLineOperator } from '../../machines/operators.js';
-import type { RunbookDefinition, StepDefinition, Tsql } from '../../machines/runbook.js';
+import type { ProcedureDefinition, StepDefinition, Tsql } from '../../machines/procedure.js';
 import type { Store } from '../../store/types.js';
 
 const tsql = (text: string): Tsql => ({ masked: text, reveal: () => text });
@@ -83,14 +83,14 @@ test('an applied step costs 1 fsync (its intent), an already-done one none, the 
     },
     plan: () => [{ target: 'principal', tsql: tsql(`APPLY ${id}`) }],
   });
-  const runbook: RunbookDefinition = { name: 'commits', title: 'commits', steps: [step('first'), step('already'), step('last')] };
+  const definition: ProcedureDefinition = { name: 'commits', title: 'commits', steps: [step('first'), step('already'), step('last')] };
   const log: string[] = [];
   logCommits(store, log);
   try {
     const result = await startRun({
       store,
       procedure: {
-        runbook,
+        definition,
         pairKey: 'A+B',
         targets: () => ({ serverName: () => 'PRI', query: async () => ({ recordsets: [], rowsAffected: [1] }), close: async () => {} }),
         onCheckpoint: (label) => log.push(label),

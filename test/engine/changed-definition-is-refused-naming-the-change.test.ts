@@ -9,7 +9,7 @@ const cases: [variant: string, expected: RegExp][] = [
   ['added', /step added: 'set-partner'/],
 ];
 
-test('resuming with a changed runbook exits 2 naming what changed, and runs nothing', async () => {
+test('resuming with a changed procedure exits 2 naming what changed, and runs nothing', async () => {
   const h = new Harness();
   try {
     await h.killAt('apply-before:create-endpoint#1');

@@ -1,4 +1,4 @@
-// Runs the real CLI in a child process against the ledger test runbook, in a temporary directory
+// Runs the real CLI in a child process against the ledger test procedure, in a temporary directory
 // of its own: the store, the fixture's facts and ledger.
 
 import { spawn, type ChildProcess } from 'node:child_process';

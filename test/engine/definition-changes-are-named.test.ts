@@ -1,43 +1,48 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { describeDefinitionChanges, hashDefinition, summarizeDefinition } from '../../machines/definition-hash.js';
-import { ledgerRunbook } from '../fixtures/runbooks/ledger.js';
+import { ledgerProcedure } from '../fixtures/runbooks/ledger.js';
 
-const original = summarizeDefinition(ledgerRunbook(''));
+const original = summarizeDefinition(ledgerProcedure(''));
 
 test('the same definition hashes the same; any variant hashes differently', () => {
-  assert.is(hashDefinition(summarizeDefinition(ledgerRunbook(''))), hashDefinition(original));
-  const hashes = new Set(['', 'renamed', 'reordered', 'sql', 'added'].map((v) => hashDefinition(summarizeDefinition(ledgerRunbook(v)))));
+  assert.is(hashDefinition(summarizeDefinition(ledgerProcedure(''))), hashDefinition(original));
+  const hashes = new Set(['', 'renamed', 'reordered', 'sql', 'added'].map((v) => hashDefinition(summarizeDefinition(ledgerProcedure(v)))));
   assert.is(hashes.size, 5);
 });
 
 test('the hash covers flags, retry and timeout, and the masked SQL only', () => {
-  const runbook = ledgerRunbook('');
-  const base = hashDefinition(summarizeDefinition(runbook));
-  const step = runbook.steps[3]!;
-  assert.is.not(hashDefinition(summarizeDefinition({ ...runbook, steps: runbook.steps.map((s) => (s === step ? { ...s, timeoutMs: 5 } : s)) })), base);
+  const definition = ledgerProcedure('');
+  const base = hashDefinition(summarizeDefinition(definition));
+  const step = definition.steps[3]!;
+  assert.is.not(hashDefinition(summarizeDefinition({ ...definition, steps: definition.steps.map((s) => (s === step ? { ...s, timeoutMs: 5 } : s)) })), base);
   assert.is.not(
-    hashDefinition(summarizeDefinition({ ...runbook, steps: runbook.steps.map((s) => (s === step ? { ...s, retry: { attempts: 9, backoffMs: 1 } } : s)) })),
+    hashDefinition(
+      summarizeDefinition({ ...definition, steps: definition.steps.map((s) => (s === step ? { ...s, retry: { attempts: 9, backoffMs: 1 } } : s)) }),
+    ),
     base,
   );
   assert.is.not(
     hashDefinition(
-      summarizeDefinition({ ...runbook, steps: runbook.steps.map((s) => (s === step ? { ...s, destructive: { confirmText: 'x', consequences: 'y' } } : s)) }),
+      summarizeDefinition({
+        ...definition,
+        steps: definition.steps.map((s) => (s === step ? { ...s, destructive: { confirmText: 'x', consequences: 'y' } } : s)),
+      }),
     ),
     base,
   );
-  assert.not.ok(JSON.stringify(summarizeDefinition(runbook)).includes('Sup3r-Secret!'), 'the summary holds masked SQL');
+  assert.not.ok(JSON.stringify(summarizeDefinition(definition)).includes('Sup3r-Secret!'), 'the summary holds masked SQL');
 });
 
 test('changes are described the way an operator reads them', () => {
-  assert.equal(describeDefinitionChanges(original, summarizeDefinition(ledgerRunbook('renamed'))), [
+  assert.equal(describeDefinitionChanges(original, summarizeDefinition(ledgerProcedure('renamed'))), [
     "step renamed: 'create-endpoint' is now 'create-endpoint-v2' (\"Create the mirroring endpoint\")",
   ]);
-  assert.equal(describeDefinitionChanges(original, summarizeDefinition(ledgerRunbook('added'))), ['step added: \'set-partner\' ("Set the partner")']);
-  assert.equal(describeDefinitionChanges(summarizeDefinition(ledgerRunbook('added')), original), ['step removed: \'set-partner\' ("Set the partner")']);
-  assert.match(describeDefinitionChanges(original, summarizeDefinition(ledgerRunbook('reordered'))).join('\n'), /steps reordered/);
+  assert.equal(describeDefinitionChanges(original, summarizeDefinition(ledgerProcedure('added'))), ['step added: \'set-partner\' ("Set the partner")']);
+  assert.equal(describeDefinitionChanges(summarizeDefinition(ledgerProcedure('added')), original), ['step removed: \'set-partner\' ("Set the partner")']);
+  assert.match(describeDefinitionChanges(original, summarizeDefinition(ledgerProcedure('reordered'))).join('\n'), /steps reordered/);
   assert.match(
-    describeDefinitionChanges(original, summarizeDefinition(ledgerRunbook('sql'))).join('\n'),
+    describeDefinitionChanges(original, summarizeDefinition(ledgerProcedure('sql'))).join('\n'),
     /planned T-SQL changed \(first difference: mirror: APPLY create-endpoint STATE = STARTED/,
   );
 });

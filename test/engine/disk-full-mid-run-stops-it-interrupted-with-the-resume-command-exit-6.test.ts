@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { openStore, StoreError } from '../../store/index.js';
 import { resumeRun, startRun, type RunOptions } from '../../machines/engine.js';
 import { commandLineOperator } from '../../machines/operators.js';
-import type { RunbookDefinition, StepDefinition, Tsql } from '../../machines/runbook.js';
+import type { ProcedureDefinition, StepDefinition, Tsql } from '../../machines/procedure.js';
 import type { Store } from '../../store/types.js';
 
 const tsql = (text: string): Tsql => ({ masked: text, reveal: () => text });
@@ -47,11 +47,11 @@ function setup(fullFrom: string, mode: 'once' | 'stays') {
     if (mode === 'once') full = false;
     return true;
   });
-  const runbook: RunbookDefinition = { name: 'fills', title: 'fills', steps: [step('one'), step('two'), step('three')] };
+  const definition: ProcedureDefinition = { name: 'fills', title: 'fills', steps: [step('one'), step('two'), step('three')] };
   const options: Omit<RunOptions, 'procedure'> & { procedure: RunOptions['procedure'] } = {
     store,
     procedure: {
-      runbook,
+      definition,
       pairKey: 'A+B',
       targets: () => ({ serverName: () => 'PRI', query: async () => ({ recordsets: [], rowsAffected: [1] }), close: async () => {} }),
     },

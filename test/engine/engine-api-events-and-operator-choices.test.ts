@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openStore } from '../../store/index.js';
 import { startRun } from '../../machines/engine.js';
 import type { EngineEvent } from '../../machines/events.js';
-import type { Operator } from '../../machines/runbook.js';
+import type { Operator } from '../../machines/procedure.js';
 import { ledgerLines, load, resetFixture } from '../fixtures/runbooks/ledger.js';
 
 function scriptedOperator(onFailure: 'retry' | 'skip' | 'abort', log: string[]): Operator {

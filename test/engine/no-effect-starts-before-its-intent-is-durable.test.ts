@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../store/index.js';
 import { resumeRun, startRun } from '../../machines/engine.js';
-import type { Operator, RunbookDefinition, StepDefinition, Tsql } from '../../machines/runbook.js';
+import type { Operator, ProcedureDefinition, StepDefinition, Tsql } from '../../machines/procedure.js';
 import type { Store } from '../../store/types.js';
 
 const tsql = (text: string): Tsql => ({ masked: text, reveal: () => text });
@@ -59,7 +59,7 @@ function effectsBeforeIntents(log: string[]): string[] {
   return problems;
 }
 
-function runbook(log: string[], state: { applied: Set<string>; failures: number; hang?: AbortSignal }): RunbookDefinition {
+function procedure(log: string[], state: { applied: Set<string>; failures: number; hang?: AbortSignal }): ProcedureDefinition {
   const step = (id: string, extra: Partial<StepDefinition> = {}): StepDefinition => ({
     id,
     title: id,
@@ -138,7 +138,7 @@ test('every effect follows a durable intent of its step: a run with a retry, a m
       ...base,
       store,
       signal: interrupt.signal,
-      procedure: { runbook: runbook(log, state), pairKey: 'A+B', targets },
+      procedure: { definition: procedure(log, state), pairKey: 'A+B', targets },
       listener: (e) => {
         if (e.type === 'step-started' && e.stepId === 'drop') setTimeout(() => interrupt.abort('SIGINT'), 20);
       },
@@ -155,7 +155,7 @@ test('every effect follows a durable intent of its step: a run with a retry, a m
       store,
       run,
       signal: new AbortController().signal,
-      procedure: { runbook: runbook(log, state), pairKey: 'A+B', targets },
+      procedure: { definition: procedure(log, state), pairKey: 'A+B', targets },
     });
     assert.is(resumed.status, 'done');
     assert.equal(

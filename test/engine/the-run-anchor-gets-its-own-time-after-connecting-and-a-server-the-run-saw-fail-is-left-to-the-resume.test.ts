@@ -14,7 +14,7 @@ import { commandLineOperator } from '../../machines/operators.js';
 import { anchorRunEnd, anchorsMissing } from '../../machines/run-anchor.js';
 import type { LoadedProcedure } from '../../machines/procedure-source.js';
 import type { SqlTarget, SqlTargets } from '../../machines/sql-targets.js';
-import type { Tsql } from '../../machines/runbook.js';
+import type { Tsql } from '../../machines/procedure.js';
 
 const sql = (text: string): Tsql => ({ masked: text, reveal: () => text });
 const names: Record<SqlTarget, string> = { principal: 'SQLPRI01', mirror: 'SQLMIR01', witness: 'SQLWIT01' };
@@ -44,7 +44,7 @@ test(
     const written: SqlTarget[] = [];
     const procedure: LoadedProcedure = {
       pairKey: 'A+B',
-      runbook: {
+      definition: {
         name: 'two-servers',
         title: 'reads both, then loses the mirror',
         steps: [

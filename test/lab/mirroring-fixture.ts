@@ -110,7 +110,7 @@ export function mirroringLab(options: { auth?: 'WINDOWS' | 'CERTIFICATE'; witnes
   return lab;
 }
 
-/** Seeds the mirror as the runbook's `restore` procedure does: full + one log backup, NORECOVERY. */
+/** Seeds the mirror as the procedure's `restore` procedure does: full + one log backup, NORECOVERY. */
 export async function seedMirror(lab: LabState, options: { skipLogRestore?: boolean } = {}): Promise<void> {
   const pri = testEnv(lab, PRI);
   const mir = testEnv(lab, MIR);

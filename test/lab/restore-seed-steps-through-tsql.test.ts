@@ -1,4 +1,4 @@
-// The runbook's `restore` procedure as T-SQL through the instance's SqlHandler (parser → executors).
+// The procedure's `restore` procedure as T-SQL through the instance's SqlHandler (parser → executors).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backupDirectory } from '../../lab/instance/database.js';

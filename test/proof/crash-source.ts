@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { durableAppend } from '../helpers/durable-append.js';
 import type { LoadedProcedure, ProcedureSource } from '../../machines/procedure-source.js';
 import { realProcedures } from '../../cli/real-procedures.js';
-import type { StepDefinition } from '../../machines/runbook.js';
+import type { StepDefinition } from '../../machines/procedure.js';
 import { changesServer } from './crash-statements.js';
 
 const dir = (): string => {
@@ -106,10 +106,10 @@ export const names: ProcedureSource['names'] = () => realProcedures.names();
 
 export const load: ProcedureSource['load'] = async (name, options): Promise<LoadedProcedure> => {
   const real = await realProcedures.load(name, options);
-  stepIndex = new Map(real.runbook.steps.map((step, i) => [step.id, i]));
+  stepIndex = new Map(real.definition.steps.map((step, i) => [step.id, i]));
   return {
     ...real,
-    runbook: { ...real.runbook, steps: real.runbook.steps.map(withStatementBoundaries) },
+    definition: { ...real.definition, steps: real.definition.steps.map(withStatementBoundaries) },
     onCheckpoint: commitLabel,
   };
 };

@@ -13,7 +13,7 @@ import { REPO_ROOT, waitFor } from '../helpers/lab.js';
 import { loadProcedure } from '../../cli/load-procedure.js';
 import { startRun, type RunResult } from '../../machines/engine.js';
 import type { EngineEvent } from '../../machines/events.js';
-import type { Operator, SqlErrorInfo, StepDefinition } from '../../machines/runbook.js';
+import type { Operator, SqlErrorInfo, StepDefinition } from '../../machines/procedure.js';
 import { openStore } from '../../store/index.js';
 import { lockResource } from '../../steps/pair-lock.js';
 

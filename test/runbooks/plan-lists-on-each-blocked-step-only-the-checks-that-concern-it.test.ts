@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { startPairLab, type PairLab } from './pair-lab.js';
 import { concerns } from '../../preflight/concerns.js';
 import type { Finding } from '../../preflight/check.js';
-import type { StepDefinition } from '../../machines/runbook.js';
+import type { StepDefinition } from '../../machines/procedure.js';
 
 interface PlanStep {
   id: string;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../config/load.js';
-import { getRunbook, PROCEDURES } from '../../runbooks/index.js';
+import { buildProcedure, PROCEDURES } from '../../runbooks/index.js';
 import { UsageError } from '../../cli/command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mb-plan-'));
@@ -21,7 +21,7 @@ const config = parseConfig(base(), join(dir, 'mirrorbook.yaml'), { env });
 const now = new Date('2026-11-25T12:00:00Z');
 
 const planOf = (name: string, c = config) =>
-  getRunbook(name, c, { now }).steps.flatMap((s) => s.plan().map((p) => ({ step: s.id, target: p.target, sql: p.tsql.masked })));
+  buildProcedure(name, c, { now }).steps.flatMap((s) => s.plan().map((p) => ({ step: s.id, target: p.target, sql: p.tsql.masked })));
 
 const withWitness = parseConfig(
   base().replace(
@@ -34,9 +34,9 @@ const withWitness = parseConfig(
 
 test('every procedure builds, with unique step ids and no secret in its plan', () => {
   for (const { name } of PROCEDURES.filter((p) => p.name !== 'domain-setup')) {
-    const runbook = getRunbook(name, name === 'add-witness' ? withWitness : config, { now });
-    assert.is(runbook.name, name);
-    const ids = runbook.steps.map((s) => s.id);
+    const definition = buildProcedure(name, name === 'add-witness' ? withWitness : config, { now });
+    assert.is(definition.name, name);
+    const ids = definition.steps.map((s) => s.id);
     assert.is(new Set(ids).size, ids.length, `duplicate step id in ${name}`);
     const text = JSON.stringify(planOf(name, name === 'add-witness' ? withWitness : config));
     for (const secret of ['Master-Key-Pass#2026', 'Endpoint-Login-Pass#1', 'Sql-Login-Pass1']) assert.not.ok(text.includes(secret), `${name} leaks a secret`);
@@ -45,7 +45,7 @@ test('every procedure builds, with unique step ids and no secret in its plan', (
 
 test('add-witness without pair.witness is bad usage naming the field; with one it ends in SET WITNESS per database', () => {
   assert.throws(
-    () => getRunbook('add-witness', config, { now }),
+    () => buildProcedure('add-witness', config, { now }),
     (e: unknown) => e instanceof UsageError && /pair\.witness/.test(e.message),
   );
   const sql = planOf('add-witness', withWitness).map((p) => p.sql);
@@ -117,9 +117,11 @@ test('restore: backups to files named after the run, COPY_ONLY/COMPRESSION decid
     "never INIT/FORMAT, never the site's own file names",
   );
   assert.ok(sql.some((s) => s.startsWith('mirror: SELECT session_id, program_name') && s.includes("program_name LIKE N'Patriot%'")));
-  const runbook = getRunbook('restore', config, { now });
-  assert.ok(runbook.steps.find((s) => s.id === 'mirror.overwrite-existing-copies')?.destructive?.confirmText === 'SQLMIR01');
-  assert.ok(runbook.steps.find((s) => s.id === 'mirror.copy-seed-backups.Patriot')?.manual?.instructions.includes('RESTORE HEADERONLY and RESTORE VERIFYONLY'));
+  const definition = buildProcedure('restore', config, { now });
+  assert.ok(definition.steps.find((s) => s.id === 'mirror.overwrite-existing-copies')?.destructive?.confirmText === 'SQLMIR01');
+  assert.ok(
+    definition.steps.find((s) => s.id === 'mirror.copy-seed-backups.Patriot')?.manual?.instructions.includes('RESTORE HEADERONLY and RESTORE VERIFYONLY'),
+  );
 });
 
 test('enable: SET PARTNER on the mirror before the principal, addresses of the other partner', () => {
@@ -132,33 +134,33 @@ test('enable: SET PARTNER on the mirror before the principal, addresses of the o
 test('failover, promote, disable: the right statements and typed confirmations', () => {
   assert.ok(planOf('failover').some((p) => p.target === 'principal' && p.sql === 'USE master; ALTER DATABASE [Patriot] SET PARTNER FAILOVER'));
   assert.ok(planOf('failback').some((p) => p.target === 'mirror' && p.sql === 'USE master; ALTER DATABASE [Patriot] SET PARTNER FAILOVER'));
-  const promote = getRunbook('promote', config, { now });
+  const promote = buildProcedure('promote', config, { now });
   assert.is(promote.steps.find((s) => s.destructive)?.destructive?.confirmText, 'SQLMIR01');
   assert.ok(planOf('promote').some((p) => p.sql.includes('SET PARTNER FORCE_SERVICE_ALLOW_DATA_LOSS')));
-  const disable = getRunbook('disable', config, { now });
+  const disable = buildProcedure('disable', config, { now });
   assert.is(disable.steps[0]!.destructive?.confirmText, 'SQLPRI01');
   assert.ok(planOf('disable').some((p) => p.sql === 'RESTORE DATABASE [PatriotArchive] WITH RECOVERY'));
 });
 
 test('setup chains auth, restore and enable; domain mode uses the service account', () => {
-  const ids = getRunbook('setup', config, { now }).steps.map((s) => s.id);
+  const ids = buildProcedure('setup', config, { now }).steps.map((s) => s.id);
   assert.ok(ids.indexOf('principal.master-key') < ids.indexOf('mirror.restore-full.Patriot'));
   assert.ok(ids.indexOf('mirror.restore-logs.PatriotArchive') < ids.indexOf('mirror.set-partner.Patriot'));
   const domain = parseConfig(base('auth: { mode: domain, serviceAccount: CORP\\svc-sql }\n'), join(dir, 'mirrorbook.yaml'), { env });
-  const steps = getRunbook('setup', domain, { now }).steps;
+  const steps = buildProcedure('setup', domain, { now }).steps;
   assert.ok(steps[0]!.manual && steps[0]!.target === 'operator');
   const sql = steps.flatMap((s) => s.plan().map((p) => p.tsql.masked));
   assert.ok(sql.includes('USE master; CREATE LOGIN [CORP\\svc-sql] FROM WINDOWS'));
   assert.ok(sql.some((s) => s.includes('AUTHENTICATION = WINDOWS NEGOTIATE')));
   assert.throws(
-    () => getRunbook('certificate-setup', domain),
+    () => buildProcedure('certificate-setup', domain),
     (e: unknown) => e instanceof UsageError,
   );
 });
 
 test('an unknown procedure is a usage error listing the procedures', () => {
   assert.throws(
-    () => getRunbook('failoverr', config),
+    () => buildProcedure('failoverr', config),
     (e: unknown) => e instanceof UsageError && (e.hint ?? '').includes('failover'),
   );
 });

@@ -12,7 +12,7 @@ import { parseConfig } from '../../config/load.js';
 import { pairName } from '../../config/types.js';
 import { runBackupFiles } from '../../cli/run-backup-files.js';
 import { cleanup } from '../../runbooks/cleanup.js';
-import type { StepContext, StepDefinition } from '../../machines/runbook.js';
+import type { StepContext, StepDefinition } from '../../machines/procedure.js';
 import { runInput, tempStore } from '../store/support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mb-remove-backups-'));

@@ -3,7 +3,7 @@
 
 import { render } from 'ink-testing-library';
 import type { EngineEvent, StepSummary } from '../../machines/events.js';
-import type { StepDefinition } from '../../machines/runbook.js';
+import type { StepDefinition } from '../../machines/procedure.js';
 import { createRunStore } from '../../ui/run-store.js';
 import { inkOperator } from '../../ui/ink-operator.js';
 import { RunView } from '../../ui/RunView.js';

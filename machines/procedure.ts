@@ -4,10 +4,11 @@
 //
 // Glossary
 //   procedure   — what an operator runs by name ("setup", "failover"); its definition in code is a
-//                 RunbookDefinition and lives in runbooks/ ("runbook" names only that type and folder).
+//                 ProcedureDefinition; the definitions live in runbooks/ (the project layout's name
+//                 for "the procedures as data": the folder is the only place the word remains).
 //   step        — one idempotent operation: a read-only probe ("is it already true?"), an apply
 //                 (the side effect) and a verify (the post-condition).
-//   run         — one execution of a runbook against one pair, identified by a run id; resumable.
+//   run         — one execution of a procedure against one pair, identified by a run id; resumable.
 //   attempt     — one try of one step inside a run (retries and resumes add attempts).
 //   checkpoint  — the step chart's persisted snapshot, saved with the commits; a cache of the journal.
 //   intent / outcome — a journal entry written before an attempt's effect / after it ends; an
@@ -137,7 +138,7 @@ export interface ScriptedStep {
 }
 
 /** A procedure's definition: its steps in order. A run pins its hash; a resume refuses another. */
-export interface RunbookDefinition {
+export interface ProcedureDefinition {
   /** Procedure name as typed on the command line ("certificate-setup"). */
   name: string;
   title: string;

@@ -15,7 +15,7 @@ test('the step chart diagram has every state of the machine and every guard that
   assert.match(diagram, /^ {2}parked --> probe: RESUME$/m);
 });
 
-test('the runbook diagram lists the steps in order, marking the ones that wait for a person', () => {
+test('the procedure diagram lists the steps in order, marking the ones that wait for a person', () => {
   const markdown = chartMarkdown({
     name: 'p',
     title: 'A "quoted" title',
@@ -27,7 +27,7 @@ test('the runbook diagram lists the steps in order, marking the ones that wait f
   assert.match(markdown, /start --> s1\n.*\n {2}s1 --> s2/);
   assert.match(markdown, /s2\{\{"2\. Second<br\/>b on operator<br\/>MANUAL"\}\}/);
   assert.ok(markdown.includes('#quot;quoted#quot;'), 'quotes cannot end a label');
-  assert.is(markdown.match(/```mermaid/g)?.length, 2, 'the runbook, and the step chart once');
+  assert.is(markdown.match(/```mermaid/g)?.length, 2, 'the procedure, and the step chart once');
 });
 
 test('mirrorbook plan <procedure> --chart prints both diagrams and connects to nothing', async () => {
