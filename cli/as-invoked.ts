@@ -5,7 +5,7 @@
 
 import type { CommandContext } from './command.js';
 import { COMMANDS } from './command-table.js';
-import { currentInvocation, selfCommand } from './self-command.js';
+import { selfCommand } from './self-command.js';
 import type { EngineEvent, ErrorSummary } from '../machines/events.js';
 import type { Finding } from '../preflight/check.js';
 
@@ -18,8 +18,8 @@ export function asInvoked(text: string, self: string, commands: readonly string[
 }
 
 /** asInvoked for the command running now. */
-export function asInvokedHere(ctx: Pick<CommandContext, 'env' | 'cwd'>): (text: string) => string {
-  const self = selfCommand(currentInvocation(ctx.env, ctx.cwd));
+export function asInvokedHere(ctx: Pick<CommandContext, 'env' | 'cwd' | 'invocation'>): (text: string) => string {
+  const self = selfCommand(ctx);
   return (text) => asInvoked(text, self);
 }
 

@@ -5,6 +5,7 @@
 import { UsageError } from '../errors/operator-error.js';
 import { commandLine } from './next-steps.js';
 import type { CommandSignals } from './signals.js';
+import type { Invocation } from './self-command.js';
 
 export { UsageError };
 
@@ -22,15 +23,20 @@ export interface GlobalFlags {
 }
 
 export interface CommandContext {
+  /** The whole command line as given (recorded with a run: its resume reads the options back). */
+  args: readonly string[];
   /** Positional arguments after the command name. */
   positionals: string[];
   /** The command's own options (cli/command-table.ts), parsed; common ones are in `flags`. */
   options: Readonly<Record<string, string | true>>;
   flags: GlobalFlags;
+  stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** How mirrorbook was started (script and node options), for the commands it prints. */
+  invocation: Invocation;
   /** SIGINT / SIGTERM / SIGHUP, owned by main (cli/signals.ts): a command that stops by itself claims them. */
   signals: CommandSignals;
 }
@@ -47,6 +53,6 @@ export function optionText(ctx: CommandContext, name: string): string | undefine
 
 /** The exact command that continues a run, as the operator started mirrorbook, with the --config /
  * --store this one was given. */
-export function resumeCommandFor(ctx: Pick<CommandContext, 'flags' | 'env' | 'cwd'>, runId: string): string {
+export function resumeCommandFor(ctx: Pick<CommandContext, 'flags' | 'env' | 'cwd' | 'invocation'>, runId: string): string {
   return commandLine(ctx, `resume ${runId}`);
 }

@@ -13,7 +13,7 @@ import { nearest } from '../config/nearest.js';
 import { asInvokedHere } from './as-invoked.js';
 
 /** What a command line runs in: its streams, environment, folder and stop signals. */
-export interface CommandIo extends Pick<CommandContext, 'stdout' | 'stderr' | 'env' | 'cwd' | 'signals'> {
+export interface CommandIo extends Pick<CommandContext, 'stdin' | 'stdout' | 'stderr' | 'env' | 'cwd' | 'invocation' | 'signals'> {
   /** Told, once the command is known, whether it finishes without output when its reader goes away. */
   finishesWithoutOutput?(yes: boolean): void;
 }
@@ -111,13 +111,16 @@ async function command(args: string[], io: CommandIo): Promise<number> {
   }
   const options = Object.fromEntries(Object.entries(values).filter(([key]) => key in spec.options));
   const ctx: CommandContext = {
+    args,
     positionals,
     options,
     flags: globalFlags(values, io.env),
+    stdin: io.stdin,
     stdout: io.stdout,
     stderr: io.stderr,
     env: io.env,
     cwd: io.cwd,
+    invocation: io.invocation,
     signals: io.signals,
   };
   const { default: run } = await spec.load();

@@ -40,10 +40,12 @@ process.on('beforeExit', () => {
 });
 
 dispatch(process.argv.slice(2), {
+  stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
+  invocation: { script: process.argv[1], execArgv: process.execArgv },
   signals,
   finishesWithoutOutput: (yes) => {
     finishesWithoutOutput = yes;
@@ -54,4 +56,8 @@ dispatch(process.argv.slice(2), {
   })
   .then((code) => {
     process.exitCode = code;
+    // A command has ended when its promise settles (a monitor service when told to stop): should a
+    // library keep a handle open (a keep-alive socket), the process still exits shortly after,
+    // without holding the loop open itself.
+    setTimeout(() => process.exit(), 3000).unref();
   });

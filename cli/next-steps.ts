@@ -2,7 +2,7 @@
 // mirrorbook, with the --config / --store this run was given, ready to paste.
 
 import type { CommandContext } from './command.js';
-import { currentInvocation, selfCommand, shellWord } from './self-command.js';
+import { selfCommand, shellWord } from './self-command.js';
 import { nextAfter } from '../runbooks/procedures.js';
 
 /** `# why` then the command, two-space indented, one pair per entry. */
@@ -11,12 +11,12 @@ export function formatTries(tries: readonly (readonly [string, string])[]): stri
 }
 
 /** The mirrorbook command line for `args`, as the operator would type it here. */
-export function commandLine(ctx: Pick<CommandContext, 'flags' | 'env' | 'cwd'>, args: string): string {
+export function commandLine(ctx: Pick<CommandContext, 'flags' | 'env' | 'cwd' | 'invocation'>, args: string): string {
   const where = [...(ctx.flags.config ? ['--config', shellWord(ctx.flags.config)] : []), ...(ctx.flags.store ? ['--store', shellWord(ctx.flags.store)] : [])];
-  return [selfCommand(currentInvocation(ctx.env, ctx.cwd)), args, ...where].join(' ');
+  return [selfCommand(ctx), args, ...where].join(' ');
 }
 
-export function nextStepsAfter(ctx: Pick<CommandContext, 'flags' | 'env' | 'cwd'>, procedure: string): string | undefined {
+export function nextStepsAfter(ctx: Pick<CommandContext, 'flags' | 'env' | 'cwd' | 'invocation'>, procedure: string): string | undefined {
   const tries = nextAfter(procedure);
   if (tries.length === 0) return undefined;
   return `what next:\n${formatTries(tries.map(([why, args]) => [why, commandLine(ctx, args)] as const))}\n`;

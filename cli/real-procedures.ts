@@ -29,6 +29,7 @@ export const realProcedures: ProcedureSource = {
     const backupFiles =
       name === 'cleanup' && options.removeBackupsOf !== undefined ? await readRunBackupFiles(options.removeBackupsOf, pairName(config)) : undefined;
     const definition = buildProcedure(name, config, {
+      env: options.env,
       ...(options.now ? { now: options.now } : {}),
       ...(options.dropAnchors ? { dropAnchors: true } : {}),
       ...(backupFiles ? { backupFiles } : {}),

@@ -4,20 +4,16 @@
 
 import { basename, delimiter, dirname, relative, resolve } from 'node:path';
 
+/** How mirrorbook was started: main.ts gives its process's; an embedder gives its own. */
 export interface Invocation {
-  env: NodeJS.ProcessEnv;
   /** process.argv[1] */
   script: string | undefined;
   /** process.execArgv (--import tsx when run from source) */
   execArgv: readonly string[];
-  cwd: string;
 }
 
-export function currentInvocation(env: NodeJS.ProcessEnv, cwd: string): Invocation {
-  return { env, script: process.argv[1], execArgv: process.execArgv, cwd };
-}
-
-export function selfCommand({ env, script, execArgv, cwd }: Invocation): string {
+/** The command that starts mirrorbook again as it was started here, from `cwd` with `env`. */
+export function selfCommand({ env, invocation: { script, execArgv }, cwd }: { env: NodeJS.ProcessEnv; invocation: Invocation; cwd: string }): string {
   if (env.npm_lifecycle_event === 'npx' || env.npm_command === 'exec' || env.npm_command === 'run-script' || env.npm_command === 'start')
     return 'npx mirrorbook';
   if (script === undefined) return 'mirrorbook';

@@ -25,23 +25,11 @@ export interface CommandSignals {
 export const stopSignalOf = (signal: AbortSignal): StopSignal | undefined =>
   typeof signal.reason === 'string' && signal.reason in SIGNAL_EXIT ? (signal.reason as StopSignal) : undefined;
 
-export function ownSignals(): CommandSignals & { release(): void } {
+/** The signals of one command line, delivered by whoever owns them: the process's (ownSignals),
+ * or an embedder's own; `exit` is what "exit at once" means there. */
+export function signalOwner(exit: (code: number) => void): CommandSignals & { deliver(name: StopSignal): void } {
   const controller = new AbortController();
   const claims: SignalClaim[] = [];
-  const handlers = (Object.keys(SIGNAL_EXIT) as StopSignal[]).map((name) => {
-    const handler = (): void => {
-      const top = claims.at(-1);
-      if (!top) return process.exit(SIGNAL_EXIT[name]);
-      if (controller.signal.aborted) {
-        top.force?.(name);
-        return process.exit(SIGNAL_EXIT[name]);
-      }
-      top.first?.(name);
-      controller.abort(name);
-    };
-    process.on(name, handler);
-    return [name, handler] as const;
-  });
   return {
     signal: controller.signal,
     claim: (on = {}) => {
@@ -51,6 +39,29 @@ export function ownSignals(): CommandSignals & { release(): void } {
         if (at !== -1) claims.splice(at, 1);
       };
     },
+    deliver: (name) => {
+      const top = claims.at(-1);
+      if (!top) return exit(SIGNAL_EXIT[name]);
+      if (controller.signal.aborted) {
+        top.force?.(name);
+        return exit(SIGNAL_EXIT[name]);
+      }
+      top.first?.(name);
+      controller.abort(name);
+    },
+  };
+}
+
+/** The process's SIGINT / SIGTERM / SIGHUP, owned until `release`. */
+export function ownSignals(): CommandSignals & { release(): void } {
+  const { deliver, ...signals } = signalOwner((code) => process.exit(code));
+  const handlers = (Object.keys(SIGNAL_EXIT) as StopSignal[]).map((name) => {
+    const handler = (): void => deliver(name);
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
+  return {
+    ...signals,
     release: () => {
       for (const [name, handler] of handlers) process.off(name, handler);
     },

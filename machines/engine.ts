@@ -19,6 +19,7 @@ import { createRuntime, type RunRuntime } from './run-runtime.js';
 import { describeDefinitionChanges, hashDefinition, summarizeDefinition } from './definition-hash.js';
 import { EngineRefusal, summarizeError } from './errors.js';
 import { describeLockHolder } from './lock-holder.js';
+import { paceOf, type Pace } from './pace.js';
 import { EXIT_DONE_WITH_SKIPS, skippedSteps } from './skip-policy.js';
 import type { Who } from '../store/who.js';
 
@@ -33,6 +34,8 @@ export interface RunOptions {
   signal: AbortSignal;
   listener?: EngineEventListener;
   argv?: string[];
+  /** How often waits poll and how long a read may take (default: an operator's, paceOf({})). */
+  pace?: Pace;
   /** The exact command that continues this run, printed when it stops before the end. */
   resumeCommand(runId: string): string;
   /** A mirrorbook command line as the operator would type it, for hints (default `mirrorbook ARGS`). */
@@ -304,6 +307,7 @@ function prepare(options: RunOptions, run: RunRecord, hash: string, serverLock: 
     targets: targets.get,
     operator: options.operator,
     signal: options.signal,
+    pace: options.pace ?? paceOf({}),
     ...(options.listener ? { listener: options.listener } : {}),
     ...(options.procedure.onCheckpoint ? { onCheckpoint: options.procedure.onCheckpoint } : {}),
     ...(serverLock?.ensure ? { holdPair: () => serverLock.ensure!() } : {}),

@@ -7,6 +7,7 @@ import type { Finding } from '../preflight/check.js';
 import { concerns } from '../preflight/concerns.js';
 import type { LoadedProcedure } from './procedure-source.js';
 import type { StepContext } from './procedure.js';
+import type { Pace } from './pace.js';
 import { changesServer } from './statement-kind.js';
 
 export interface LiveMark {
@@ -22,7 +23,7 @@ export interface LivePlan {
   blocking: Finding[];
 }
 
-export async function livePlan(procedure: LoadedProcedure): Promise<LivePlan> {
+export async function livePlan(procedure: LoadedProcedure, pace: Pace): Promise<LivePlan> {
   const findings = (await procedure.preflight?.(true)) ?? [];
   const blocking = findings.filter((f) => f.verdict === 'fail');
   const targets = procedure.targets();
@@ -35,6 +36,7 @@ export async function livePlan(procedure: LoadedProcedure): Promise<LivePlan> {
         stepId: step.id,
         attempt: 1,
         signal,
+        pollMs: pace.pollMs,
         sql: async (target, statement) => {
           if (changesServer(statement.masked))
             throw new Error(`the probe of ${step.id} would send a change; not sent by plan: ${statement.masked.slice(0, 80)}`);

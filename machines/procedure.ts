@@ -63,6 +63,8 @@ export interface StepContext {
   attempt: number;
   /** Aborted on Ctrl-C / SIGTERM or the step's timeout; pass it on to every wait. */
   signal: AbortSignal;
+  /** How long a wait pauses between polls (the run's pace, machines/pace.ts). */
+  pollMs: number;
   /** Runs T-SQL on a server of the pair; the engine audits it (masked) with its result. */
   sql(target: Exclude<Target, 'operator'>, statement: Tsql): Promise<QueryResult>;
   /** Progress for long operations (backup, restore, synchronisation). */

@@ -2,6 +2,7 @@
 // event listener. The actors (step-actors.ts) are the only place effects happen.
 
 import type { Store } from '../store/types.js';
+import type { Pace } from './pace.js';
 import type { EngineEvent, EngineEventListener } from './events.js';
 import type { Operator, ProcedureDefinition, StepDefinition } from './procedure.js';
 import type { SqlTargets } from './sql-targets.js';
@@ -18,6 +19,8 @@ export interface RunRuntime {
   operator: Operator;
   /** Aborted with the signal name ('SIGINT' / 'SIGTERM') when the run is interrupted. */
   signal: AbortSignal;
+  /** How often waits poll and how long a read may take. */
+  pace: Pace;
   emit(event: EventBody): void;
   /** Before each change: the pair's lock on the servers is still this run's (engine.ts). */
   holdPair?: () => Promise<string[]>;

@@ -4,7 +4,6 @@
 import type { ProbeResult, StepContext, StepDefinition } from './procedure.js';
 import type { RunRuntime } from './run-runtime.js';
 import { Interrupted, StepTimedOut, summarizeError, type StepPhase } from './errors.js';
-import { readLimitMs } from './read-limit.js';
 import { changesServer } from './statement-kind.js';
 
 /** The T-SQL a step's intent names: its plan, masked. */
@@ -23,6 +22,7 @@ export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: numbe
     stepId: step.id,
     attempt,
     signal,
+    pollMs: rt.pace.pollMs,
     sql: async (target, statement) => {
       const targets = rt.targets();
       const server = targets.serverName(target);
@@ -79,7 +79,7 @@ export function stepContext(rt: RunRuntime, step: StepDefinition, attempt: numbe
  * that ignores its signal is still let go of (the outcome is then recorded as aborted, and a
  * resume probes before doing anything). */
 export async function callStep<T>(rt: RunRuntime, step: StepDefinition, attempt: number, phase: StepPhase, fn: (ctx: StepContext) => Promise<T>): Promise<T> {
-  const limitMs = phase === 'apply' ? step.timeoutMs : Math.min(step.timeoutMs ?? Infinity, readLimitMs());
+  const limitMs = phase === 'apply' ? step.timeoutMs : Math.min(step.timeoutMs ?? Infinity, rt.pace.readLimitMs);
   const translate = (): Error => (rt.signal.aborted ? new Interrupted(String(rt.signal.reason)) : new StepTimedOut(step.id, limitMs ?? 0, phase));
   if (rt.signal.aborted) throw translate();
   // A signal of its own per call (what the step's statements listen to is let go with it), linked

@@ -4,9 +4,9 @@
 import type { MirrorbookConfig } from '../config/types.js';
 import type { ProcedureDefinition, StepDefinition } from '../machines/procedure.js';
 import { setPartner, setSafety, setWitness, startSession } from '../steps/set-partner.js';
-import { syncWaitLimit, waitSynchronized } from '../steps/wait-synchronized.js';
+import { type WaitLimit, waitSynchronized } from '../steps/wait-synchronized.js';
 
-export function enableSteps(config: MirrorbookConfig): StepDefinition[] {
+export function enableSteps(config: MirrorbookConfig, wait: WaitLimit): StepDefinition[] {
   const { principal, mirror, witness } = config.pair;
   const steps: StepDefinition[] = [];
   for (const database of config.databases) {
@@ -15,12 +15,12 @@ export function enableSteps(config: MirrorbookConfig): StepDefinition[] {
       startSession(config.backup, database, principal.mirroringAddress, mirror.mirroringAddress),
     );
   }
-  for (const database of config.databases) steps.push(waitSynchronized(database, syncWaitLimit(config)));
+  for (const database of config.databases) steps.push(waitSynchronized(database, wait));
   if (witness) for (const database of config.databases) steps.push(setWitness(database, witness.mirroringAddress));
   if (config.safety === 'OFF') for (const database of config.databases) steps.push(setSafety(database, 'OFF'));
   return steps;
 }
 
-export function enable(config: MirrorbookConfig): ProcedureDefinition {
-  return { name: 'enable', title: 'Start mirroring: SET PARTNER on the mirror, then the principal; wait for SYNCHRONIZED', steps: enableSteps(config) };
+export function enable(config: MirrorbookConfig, wait: WaitLimit): ProcedureDefinition {
+  return { name: 'enable', title: 'Start mirroring: SET PARTNER on the mirror, then the principal; wait for SYNCHRONIZED', steps: enableSteps(config, wait) };
 }

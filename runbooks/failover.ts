@@ -7,10 +7,10 @@ import type { ProcedureDefinition } from '../machines/procedure.js';
 import { verifyApplicationReady } from '../steps/application-ready.js';
 import { checkReadyForFailover, failoverDatabase } from '../steps/failover.js';
 import { verifySwapEndState } from '../steps/pair-end-state.js';
-import { syncWaitLimit } from '../steps/wait-synchronized.js';
+import type { WaitLimit } from '../steps/wait-synchronized.js';
 import { syncLogins } from '../steps/sync-logins.js';
 
-function swap(config: MirrorbookConfig, to: 'principal' | 'mirror'): ProcedureDefinition {
+function swap(config: MirrorbookConfig, to: 'principal' | 'mirror', wait: WaitLimit): ProcedureDefinition {
   const instances = { principal: config.pair.principal.instance, mirror: config.pair.mirror.instance };
   return {
     name: to === 'mirror' ? 'failover' : 'failback',
@@ -19,11 +19,11 @@ function swap(config: MirrorbookConfig, to: 'principal' | 'mirror'): ProcedureDe
       syncLogins(config.databases, to),
       checkReadyForFailover(config.databases, to, instances),
       ...config.databases.map((d) => failoverDatabase(d, to, instances, config.databases)),
-      verifySwapEndState(config.databases, to, instances, syncWaitLimit(config)),
+      verifySwapEndState(config.databases, to, instances, wait),
       verifyApplicationReady(config.databases, to, instances[to], config.applicationPrograms),
     ],
   };
 }
 
-export const failover = (config: MirrorbookConfig) => swap(config, 'mirror');
-export const failback = (config: MirrorbookConfig) => swap(config, 'principal');
+export const failover = (config: MirrorbookConfig, wait: WaitLimit) => swap(config, 'mirror', wait);
+export const failback = (config: MirrorbookConfig, wait: WaitLimit) => swap(config, 'principal', wait);

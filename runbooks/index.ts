@@ -13,6 +13,7 @@ import { failback, failover } from './failover.js';
 import { promote, resumeSessions } from './promote.js';
 import { restore, restoreSteps } from './restore.js';
 import { syncLogins } from '../steps/sync-logins.js';
+import { syncWaitLimit, type WaitLimit } from '../steps/wait-synchronized.js';
 import { copyAgentJobs } from '../steps/agent-jobs.js';
 import { addWitnessProcedure, removeWitnessProcedure, setSafetyProcedure, suspendProcedure } from './session-mode.js';
 import { isProcedureName, procedureHint, type ProcedureName } from './procedures.js';
@@ -25,6 +26,8 @@ export interface ProcedureOptions {
   dropAnchors?: boolean;
   /** cleanup: also delete these seeding backup files the store's runs wrote (`run cleanup --remove-backups`). */
   backupFiles?: RunBackupFiles;
+  /** The command's environment: MIRRORBOOK_SYNC_WAIT_MS over the config's waits (default: none set). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export { PROCEDURES, type ProcedureName } from './procedures.js';
@@ -33,27 +36,27 @@ function authSteps(config: MirrorbookConfig, now: Date) {
   return config.auth.mode === 'domain' ? domainSetupSteps(config) : certificateSetupSteps(config, now);
 }
 
-type Builder = (config: MirrorbookConfig, now: Date, options: ProcedureOptions) => ProcedureDefinition;
+type Builder = (config: MirrorbookConfig, now: Date, options: ProcedureOptions, wait: WaitLimit) => ProcedureDefinition;
 
 /** One builder per registered procedure: a name added to the registry without one does not compile. */
 const BUILDERS: Record<ProcedureName, Builder> = {
   'domain-setup': (config) => domainSetup(config),
   'certificate-setup': (config, now) => certificateSetup(config, now),
   restore: (config) => restore(config),
-  enable: (config) => enable(config),
-  setup: (config, now) => ({
+  enable: (config, _now, _options, wait) => enable(config, wait),
+  setup: (config, now, _options, wait) => ({
     name: 'setup',
     title: `Full setup: ${config.auth.mode === 'domain' ? 'domain' : 'certificate'} authentication, restore, enable`,
-    steps: [...authSteps(config, now), ...restoreSteps(config), ...enableSteps(config), syncLogins(config.databases, 'mirror')],
+    steps: [...authSteps(config, now), ...restoreSteps(config), ...enableSteps(config, wait), syncLogins(config.databases, 'mirror')],
   }),
-  failover: (config) => failover(config),
-  failback: (config) => failback(config),
-  promote: (config) => promote(config),
-  'resume-session': (config) => resumeSessions(config),
-  'add-witness': (config, now) => addWitnessProcedure(config, authSteps(config, now)),
+  failover: (config, _now, _options, wait) => failover(config, wait),
+  failback: (config, _now, _options, wait) => failback(config, wait),
+  promote: (config, _now, _options, wait) => promote(config, wait),
+  'resume-session': (config, _now, _options, wait) => resumeSessions(config, wait),
+  'add-witness': (config, now, _options, wait) => addWitnessProcedure(config, authSteps(config, now), wait),
   'remove-witness': (config) => removeWitnessProcedure(config),
-  'set-safety-full': (config) => setSafetyProcedure(config, 'FULL'),
-  'set-safety-off': (config) => setSafetyProcedure(config, 'OFF'),
+  'set-safety-full': (config, _now, _options, wait) => setSafetyProcedure(config, 'FULL', wait),
+  'set-safety-off': (config, _now, _options, wait) => setSafetyProcedure(config, 'OFF', wait),
   suspend: (config) => suspendProcedure(config),
   'sync-logins': (config) => ({
     name: 'sync-logins',
@@ -72,5 +75,5 @@ const BUILDERS: Record<ProcedureName, Builder> = {
 
 export function buildProcedure(name: string, config: MirrorbookConfig, options: ProcedureOptions = {}): ProcedureDefinition {
   if (!isProcedureName(name)) throw new UsageError(`unknown procedure '${name}'`, procedureHint(name));
-  return BUILDERS[name](config, options.now ?? new Date(), options);
+  return BUILDERS[name](config, options.now ?? new Date(), options, syncWaitLimit(config, options.env ?? {}));
 }

@@ -4,11 +4,11 @@ import type { MirrorbookConfig } from '../config/types.js';
 import type { ProcedureDefinition } from '../machines/procedure.js';
 import { verifyApplicationReady } from '../steps/application-ready.js';
 import { checkPrincipalLost, forceService, resumeSession } from '../steps/force-service.js';
-import { syncWaitLimit, waitSynchronized } from '../steps/wait-synchronized.js';
+import { type WaitLimit, waitSynchronized } from '../steps/wait-synchronized.js';
 import { acceptDiscardedLog, preserveOldCopies } from '../steps/forced-service-loss.js';
 import { verifyPromoteEndState } from '../steps/pair-end-state.js';
 
-export function promote(config: MirrorbookConfig): ProcedureDefinition {
+export function promote(config: MirrorbookConfig, wait: WaitLimit): ProcedureDefinition {
   const mirror = config.pair.mirror.instance;
   const principal = config.pair.principal.instance;
   return {
@@ -17,7 +17,7 @@ export function promote(config: MirrorbookConfig): ProcedureDefinition {
     steps: [
       checkPrincipalLost(config.databases, mirror, principal),
       forceService(config.databases, mirror, config.pair.witness !== undefined),
-      verifyPromoteEndState(config.databases, { principal, mirror }, syncWaitLimit(config)),
+      verifyPromoteEndState(config.databases, { principal, mirror }, wait),
       verifyApplicationReady(config.databases, 'mirror', mirror, config.applicationPrograms),
     ],
   };
@@ -26,7 +26,7 @@ export function promote(config: MirrorbookConfig): ProcedureDefinition {
 /** After forced service the old principal may hold log the new one never received: it is
  * estimated, preserved while SQL Server still allows it, and discarded only once the operator has
  * typed the amount (steps/forced-service-loss.ts). After a plain suspend there is nothing at stake. */
-export function resumeSessions(config: MirrorbookConfig): ProcedureDefinition {
+export function resumeSessions(config: MirrorbookConfig, wait: WaitLimit): ProcedureDefinition {
   return {
     name: 'resume-session',
     title: 'Resume the suspended sessions once the old principal is back (it becomes the mirror)',
@@ -37,7 +37,7 @@ export function resumeSessions(config: MirrorbookConfig): ProcedureDefinition {
       }),
       acceptDiscardedLog(config.databases),
       ...config.databases.map((d) => resumeSession(d)),
-      ...config.databases.map((d) => waitSynchronized(d, syncWaitLimit(config))),
+      ...config.databases.map((d) => waitSynchronized(d, wait)),
     ],
   };
 }

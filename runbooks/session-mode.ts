@@ -4,12 +4,12 @@ import { UsageError } from '../errors/operator-error.js';
 import type { MirrorbookConfig } from '../config/types.js';
 import type { ProcedureDefinition } from '../machines/procedure.js';
 import { addWitness, changeSafety, suspendSession } from '../steps/session-mode.js';
-import { syncWaitLimit, waitSynchronized } from '../steps/wait-synchronized.js';
+import { type WaitLimit, waitSynchronized } from '../steps/wait-synchronized.js';
 import { removeWitness } from '../steps/witness.js';
 
 /** The witness's own security (certificates or Windows logins, endpoint, CONNECT) comes from the
  * config's setup steps, which find whatever already exists done; then SET WITNESS per database. */
-export function addWitnessProcedure(config: MirrorbookConfig, authSteps: ProcedureDefinition['steps']): ProcedureDefinition {
+export function addWitnessProcedure(config: MirrorbookConfig, authSteps: ProcedureDefinition['steps'], wait: WaitLimit): ProcedureDefinition {
   const witness = config.pair.witness;
   if (!witness)
     throw new UsageError(
@@ -19,11 +19,7 @@ export function addWitnessProcedure(config: MirrorbookConfig, authSteps: Procedu
   return {
     name: 'add-witness',
     title: `Add the witness ${witness.instance} (high safety with automatic failover)`,
-    steps: [
-      ...authSteps,
-      ...config.databases.map((d) => waitSynchronized(d, syncWaitLimit(config))),
-      ...config.databases.map((d) => addWitness(d, witness.mirroringAddress)),
-    ],
+    steps: [...authSteps, ...config.databases.map((d) => waitSynchronized(d, wait)), ...config.databases.map((d) => addWitness(d, witness.mirroringAddress))],
   };
 }
 
@@ -35,7 +31,7 @@ export function removeWitnessProcedure(config: MirrorbookConfig): ProcedureDefin
   };
 }
 
-export function setSafetyProcedure(config: MirrorbookConfig, safety: 'FULL' | 'OFF'): ProcedureDefinition {
+export function setSafetyProcedure(config: MirrorbookConfig, safety: 'FULL' | 'OFF', wait: WaitLimit): ProcedureDefinition {
   const steps = config.databases.map((d) => changeSafety(d, safety));
   return {
     name: `set-safety-${safety.toLowerCase()}`,
@@ -43,7 +39,7 @@ export function setSafetyProcedure(config: MirrorbookConfig, safety: 'FULL' | 'O
       safety === 'FULL'
         ? 'SAFETY FULL (high-safety mode): commits wait for the mirror'
         : 'SAFETY OFF (high-performance mode, Enterprise only): commits do not wait; a forced service may lose data',
-    steps: safety === 'FULL' ? [...steps, ...config.databases.map((d) => waitSynchronized(d, syncWaitLimit(config)))] : steps,
+    steps: safety === 'FULL' ? [...steps, ...config.databases.map((d) => waitSynchronized(d, wait))] : steps,
   };
 }
 

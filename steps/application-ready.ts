@@ -3,7 +3,6 @@
 // state 38, 916) — and the application's programs must have reconnected (sys.dm_exec_sessions),
 // or the new principal's error log says why they did not (18456 lines).
 import type { StepContext, StepDefinition } from '../machines/procedure.js';
-import { pollIntervalMs } from './poll-interval.js';
 import { CheckFailedError, pause, rows } from './step.js';
 import { id, joinTsql, lit, tsql } from './tsql.js';
 import type { Partner } from '../config/types.js';
@@ -53,7 +52,7 @@ async function failedLogins(ctx: StepContext, on: Partner): Promise<string[]> {
   }
 }
 
-export function verifyApplicationReady(databases: string[], on: Partner, instance: string, programs: string[], pollMs = pollIntervalMs()): StepDefinition {
+export function verifyApplicationReady(databases: string[], on: Partner, instance: string, programs: string[]): StepDefinition {
   const sessions = sessionsQuery(databases, programs);
   const probe = async (ctx: StepContext) => {
     const orphaned = await orphans(ctx, on, databases);
@@ -87,7 +86,7 @@ export function verifyApplicationReady(databases: string[], on: Partner, instanc
           );
           return;
         }
-        await pause(pollMs, ctx.signal);
+        await pause(ctx.pollMs, ctx.signal);
       }
       const failed = await failedLogins(ctx, on);
       if (failed.length > 0) {

@@ -5,7 +5,6 @@
 import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { ConnectionError } from './connection.js';
 import { readDatabase, type DatabaseStateRow } from './database-state.js';
-import { pollIntervalMs } from './poll-interval.js';
 import { CheckFailedError, pause } from './step.js';
 import type { WaitLimit } from './wait-synchronized.js';
 import type { Partner } from '../config/types.js';
@@ -94,7 +93,7 @@ function endStateStep(
         if (problems.some((p) => p.lasting) || Date.now() >= deadline)
           throw new CheckFailedError(`the pair is not where the procedure leaves it: ${text}`, hint);
         ctx.progress({ label: text });
-        await pause(pollIntervalMs(), ctx.signal);
+        await pause(ctx.pollMs, ctx.signal);
       }
     },
     verify: probe,

@@ -1,7 +1,6 @@
 // Backups and restores report percent complete through sys.dm_exec_requests; while one runs, a
 // second connection polls it so the operator sees progress instead of a frozen screen.
 import type { StepContext } from '../machines/procedure.js';
-import { pollIntervalMs } from './poll-interval.js';
 import { pause, rows, type SqlTarget } from './step.js';
 import { lit, tsql } from './tsql.js';
 
@@ -11,7 +10,7 @@ export async function withProgress<T>(ctx: StepContext, target: SqlTarget, label
   let finished = false;
   const done = new AbortController();
   const stop = AbortSignal.any([ctx.signal, done.signal]);
-  const every = pollIntervalMs();
+  const every = ctx.pollMs;
   const poll = (async () => {
     await pause(every / 2, stop).catch(() => undefined);
     while (!finished && !stop.aborted) {

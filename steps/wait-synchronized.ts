@@ -6,7 +6,6 @@ import type { MirrorbookConfig } from '../config/types.js';
 import { envDurationMs } from '../machines/env-duration.js';
 import type { StepContext, StepDefinition } from '../machines/procedure.js';
 import { readDatabase } from './database-state.js';
-import { pollIntervalMs } from './poll-interval.js';
 import { CheckFailedError, pause, rows } from './step.js';
 import { lit, tsql } from './tsql.js';
 
@@ -79,7 +78,7 @@ export interface WaitLimit {
 
 /** The config's `waits.withoutProgressSeconds` (default 5 min); MIRRORBOOK_SYNC_WAIT_MS overrides it
  * for rehearsals and tests (100 ms – 60 min). */
-export function syncWaitLimit(config: Pick<MirrorbookConfig, 'waits'>, env: NodeJS.ProcessEnv = process.env): WaitLimit {
+export function syncWaitLimit(config: Pick<MirrorbookConfig, 'waits'>, env: NodeJS.ProcessEnv): WaitLimit {
   const fromEnv = envDurationMs(env, 'MIRRORBOOK_SYNC_WAIT_MS', 100, MAX_STALL_MS, -1);
   const [ms, source] = fromEnv === -1 ? [config.waits.withoutProgressSeconds * 1000, 'waits.withoutProgressSeconds'] : [fromEnv, 'MIRRORBOOK_SYNC_WAIT_MS'];
   return { ms, shown: `${ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`} (${source})` };
@@ -115,7 +114,7 @@ function waitLoop(database: string) {
 IF NOT EXISTS (${row} AND mirroring_state_desc = N'SYNCHRONIZED') RAISERROR(N'%s is not SYNCHRONIZED: see sys.database_mirroring and the error logs of both partners', 16, 1, ${lit(database)});`;
 }
 
-export function waitSynchronized(database: string, limit: WaitLimit, pollMs = pollIntervalMs()): StepDefinition {
+export function waitSynchronized(database: string, limit: WaitLimit): StepDefinition {
   const probe = async (ctx: StepContext) => {
     const { row } = await servingState(ctx, database);
     const state = row?.mirroring_state_desc ?? 'not mirrored';
@@ -150,7 +149,7 @@ export function waitSynchronized(database: string, limit: WaitLimit, pollMs = po
           );
         // Measured in time, not polls: a poll against a partner that drops packets can take seconds.
         disconnectedSince = state === 'DISCONNECTED' ? (disconnectedSince ?? Date.now()) : undefined;
-        if (disconnectedSince !== undefined && Date.now() - disconnectedSince >= DISCONNECTED_POLLS * pollMs) {
+        if (disconnectedSince !== undefined && Date.now() - disconnectedSince >= DISCONNECTED_POLLS * ctx.pollMs) {
           throw new CheckFailedError(
             `${database} is DISCONNECTED: the ${partner} cannot reach its partner ${row?.mirroring_partner_name ?? ''}`.trimEnd(),
             'the mirroring connection between the partners is down: check that both instances are running, that both endpoints are STARTED (sys.database_mirroring_endpoints) and that the network and firewalls pass the endpoint port between them; resume once status shows the session SYNCHRONIZING again',
@@ -170,7 +169,7 @@ export function waitSynchronized(database: string, limit: WaitLimit, pollMs = po
             "the mirror is not catching up: check the network between the partners (throughput, latency), the mirror's disk (Redo Queue) and the principal's workload (Log Send Queue); resume to keep waiting (MIRRORBOOK_SYNC_WAIT_MS sets how long the queues may stand still, at most 60 min)",
           );
         }
-        await pause(pollMs, ctx.signal);
+        await pause(ctx.pollMs, ctx.signal);
       }
     },
     verify: probe,

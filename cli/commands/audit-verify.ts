@@ -10,7 +10,7 @@ import type { CommandContext } from '../command.js';
 import { UsageError } from '../command.js';
 import { resolvePaths } from '../paths.js';
 import { auditKeyOf } from './run-session.js';
-import { readLimitMs } from '../../machines/read-limit.js';
+import { readLimitMs } from '../../machines/pace.js';
 import type { Finding, RunAnchor, StoreProof } from '../../store/types.js';
 
 export const ANCHORS_NOT_CHECKED = 5;

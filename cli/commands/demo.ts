@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
 import { optionText } from '../command.js';
-import { currentInvocation, selfCommand } from '../self-command.js';
+import { selfCommand } from '../self-command.js';
 import { formatTries } from '../next-steps.js';
 import { rememberLab } from '../last-lab.js';
 import { DEMO_DOES, TOUR, tourLine } from '../tour.js';
@@ -18,7 +18,7 @@ const PROCEDURES = ['setup', 'failover'] as const;
 const command: Command = async (ctx) => {
   const dir = optionText(ctx, 'dir');
   const made = dir === undefined;
-  const root = dir !== undefined ? resolve(ctx.cwd, dir) : mkdtempSync(join(tmpdir(), 'mirrorbook-demo-'));
+  const root = dir !== undefined ? resolve(ctx.cwd, dir) : mkdtempSync(join(tempRoot(ctx.env), 'mirrorbook-demo-'));
   const labDir = join(root, 'lab');
   const config = join(labDir, 'mirrorbook.yaml');
   const keep = ctx.options.keep === true;
@@ -27,9 +27,10 @@ const command: Command = async (ctx) => {
   };
 
   const { startLabProcess, stopLabProcess } = await import('../../lab/control/launch.js');
-  const { SIGNAL_EXIT } = await import('../signals.js');
   let labPid: number | undefined;
-  // A forced exit (second Ctrl-C) cannot wait for an orderly stop: the lab gets SIGTERM on the way out.
+  // A signal between runs exits at once (nothing claims it; a run claims the signals over this and
+  // checkpoints), as does a forced one (second Ctrl-C): neither can wait for an orderly stop, so the
+  // lab gets SIGTERM on the way out.
   const onExit = (): void => {
     if (labPid !== undefined && !keep)
       try {
@@ -38,14 +39,6 @@ const command: Command = async (ctx) => {
         /* already gone */
       }
   };
-  // During a run the run claims the signals over this (it checkpoints and returns 130); between
-  // runs a signal stops the demo here.
-  const release = ctx.signals.claim({
-    first: (name) => {
-      onExit();
-      process.exit(SIGNAL_EXIT[name]);
-    },
-  });
   process.on('exit', onExit);
   try {
     say(`mirrorbook demo: starting a simulated SQL Server pair in ${labDir} …`);
@@ -66,7 +59,6 @@ const command: Command = async (ctx) => {
     if (code === 0) say('\n' + nextSteps(ctx, labDir, keep, made));
     return code;
   } finally {
-    release();
     if (!keep && labPid !== undefined) {
       await stopLabProcess(labDir).catch(() => undefined);
       labPid = undefined;
@@ -79,11 +71,14 @@ const command: Command = async (ctx) => {
 };
 export default command;
 
+/** The temporary folder of the command's environment (os.tmpdir() reads the process's). */
+const tempRoot = (env: NodeJS.ProcessEnv): string => env.TMPDIR || env.TMP || env.TEMP || tmpdir();
+
 /** The rest of the tour (cli/tour.ts) on this lab — brought back first when the demo stopped it,
  * or, when the demo removed its lab, on the lab a `demo --keep --dir` would leave. */
 function nextSteps(ctx: CommandContext, labDir: string, keep: boolean, made: boolean): string {
-  const mb = selfCommand(currentInvocation(ctx.env, ctx.cwd));
-  const dir = keep || !made ? labDir : join(tmpdir(), 'mb-demo', 'lab');
+  const mb = selfCommand(ctx);
+  const dir = keep || !made ? labDir : join(tempRoot(ctx.env), 'mb-demo', 'lab');
   const rest = TOUR.slice(DEMO_DOES).map((stop) => [stop.why, `${mb} ${tourLine(stop, dir)}`] as const);
   if (keep) return `The pair is mirrored, SQLMIR01 is the principal and the lab is still running. Try next:\n${formatTries(rest)}`;
   if (!made)

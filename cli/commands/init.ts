@@ -66,7 +66,7 @@ async function serverAnswers(
 /** Asks on the terminal; Enter takes the fallback. */
 async function terminalAsk(ctx: CommandContext): Promise<{ ask: Ask; close(): void }> {
   const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: ctx.stderr });
+  const rl = createInterface({ input: ctx.stdin, output: ctx.stderr });
   return {
     ask: async (question, fallback) => {
       for (;;) {
@@ -88,7 +88,7 @@ const command: Command = async (ctx) => {
   if (existsSync(output) && !ctx.options.force)
     throw new UsageError(`${output} exists; nothing was written`, 'pass --force to replace it, or --output FILE to write another file');
   const missing = REQUIRED.filter(([flag]) => optionText(ctx, flag) === undefined);
-  const interactive = process.stdin.isTTY === true && ctx.stderr.isTTY === true;
+  const interactive = ctx.stdin.isTTY === true && ctx.stderr.isTTY === true;
   if (missing.length > 0 && !interactive) {
     throw new UsageError(
       `init needs ${missing.map(([flag]) => `--${flag}`).join(', ')}`,

@@ -180,9 +180,6 @@ async function service(ctx: CommandContext, args: MonitorArgs, config: Mirrorboo
     await Promise.all(channels.map((c) => c.close(2000)));
     await metrics?.close();
     store.close();
-    // A service must end when told to: should a library keep a handle open (a keep-alive socket),
-    // the process still exits shortly after its cleanup, without holding the loop open itself.
-    setTimeout(() => process.exit(), 3000).unref();
   }
 }
 

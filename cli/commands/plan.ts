@@ -8,6 +8,7 @@ import { procedureHint } from '../../runbooks/procedures.js';
 import { resolvePaths } from '../paths.js';
 import type { LoadedProcedure } from '../../machines/procedure-source.js';
 import type { LivePlan } from '../../machines/live-plan.js';
+import { paceOf, type Pace } from '../../machines/pace.js';
 
 const command: Command = async (ctx) => {
   const [name] = ctx.positionals;
@@ -26,7 +27,7 @@ const command: Command = async (ctx) => {
   const format = optionText(ctx, 'format') ?? 'text';
   if (format !== 'text' && format !== 'sqlcmd')
     throw new UsageError(`--format ${format} is not a plan format`, 'use --format text (default) or --format sqlcmd (a script for SSMS in SQLCMD mode)');
-  const live = ctx.options.offline === true ? undefined : await livePlanOrOffline(procedure);
+  const live = ctx.options.offline === true ? undefined : await livePlanOrOffline(procedure, paceOf(ctx.env));
   if (format === 'sqlcmd') {
     const { loadConfig } = await import('../../config/load.js');
     const { sqlcmdScript } = await import('../sqlcmd-script.js');
@@ -101,10 +102,10 @@ const command: Command = async (ctx) => {
 };
 
 /** The live plan, or why it fell back to the config-only one (a server that does not answer). */
-async function livePlanOrOffline(procedure: LoadedProcedure): Promise<LivePlan | { offline: string }> {
+async function livePlanOrOffline(procedure: LoadedProcedure, pace: Pace): Promise<LivePlan | { offline: string }> {
   const { livePlan } = await import('../../machines/live-plan.js');
   try {
-    return await livePlan(procedure);
+    return await livePlan(procedure, pace);
   } catch (error) {
     return { offline: `the servers could not be probed: ${(error as Error).message}` };
   }

@@ -4,7 +4,7 @@ import { UsageError } from '../command.js';
 import { labConfigNotice, resolvePaths } from '../paths.js';
 import { openSession } from './run-session.js';
 import { nextStepsAfter } from '../next-steps.js';
-import { currentInvocation, selfCommand } from '../self-command.js';
+import { selfCommand } from '../self-command.js';
 
 const command: Command = async (ctx) => {
   const { loadProcedure } = await import('../load-procedure.js');
@@ -16,7 +16,7 @@ const command: Command = async (ctx) => {
     const asked = ctx.positionals[0];
     throw new UsageError(
       `${asked === undefined ? 'no run to resume' : `no run '${asked}'`}: there is no store at ${storePath}`,
-      `check --store / --config; start a run with '${selfCommand(currentInvocation(ctx.env, ctx.cwd))} run <procedure>'`,
+      `check --store / --config; start a run with '${selfCommand(ctx)} run <procedure>'`,
     );
   }
   ctx.stderr.write(labConfigNotice(paths));

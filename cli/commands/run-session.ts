@@ -6,6 +6,7 @@ import type { CommandContext } from '../command.js';
 import { resumeCommandFor } from '../command.js';
 import { commandLine } from '../next-steps.js';
 import { resolvePaths } from '../paths.js';
+import { paceOf } from '../../machines/pace.js';
 import type { Store } from '../../store/types.js';
 import type { EngineEventListener } from '../../machines/events.js';
 import type { Operator } from '../../machines/procedure.js';
@@ -27,7 +28,7 @@ export async function openSession(ctx: CommandContext, show: { brief?: boolean }
   const { SIGNAL_EXIT } = await import('../signals.js');
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
   const who: Who = currentWho(ctx.flags.operator);
-  const interactive = !ctx.flags.json && process.stdin.isTTY === true && ctx.stdout.isTTY === true;
+  const interactive = !ctx.flags.json && ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
   const { chooseOutput } = await import('../../ui/output-mode.js');
   const mode = chooseOutput({ json: ctx.flags.json, plain: ctx.flags.plain, stdoutIsTTY: ctx.stdout.isTTY === true, env: ctx.env });
 
@@ -67,7 +68,7 @@ export async function openSession(ctx: CommandContext, show: { brief?: boolean }
       ? (await import('../../ui/ink-run.js')).startInkRun({
           operatorName: who.operator,
           stdout: ctx.stdout,
-          stdin: process.stdin,
+          stdin: ctx.stdin,
           stderr: ctx.stderr,
           color: ctx.flags.color,
           signal,
@@ -82,7 +83,7 @@ export async function openSession(ctx: CommandContext, show: { brief?: boolean }
     (interactive
       ? terminalOperator({
           name: who.operator,
-          input: process.stdin,
+          input: ctx.stdin,
           output: ctx.stdout,
           yes: ctx.flags.yes,
           signal,
@@ -110,7 +111,8 @@ export async function openSession(ctx: CommandContext, show: { brief?: boolean }
       who,
       signal,
       listener,
-      argv: process.argv.slice(2),
+      argv: [...ctx.args],
+      pace: paceOf(ctx.env),
       resumeCommand: (id) => resumeCommandFor(ctx, id),
       commandFor: (args) => commandLine(ctx, args),
       anchor,

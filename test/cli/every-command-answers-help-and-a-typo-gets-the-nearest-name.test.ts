@@ -9,7 +9,7 @@ import { parseCommandLine } from '../../cli/arguments.js';
 import { COMMANDS, COMMON_OPTIONS } from '../../cli/command-table.js';
 import { UsageError } from '../../errors/operator-error.js';
 import { PROCEDURE_NAMES } from '../../runbooks/procedures.js';
-import { REPO_ROOT, runCli } from '../helpers/lab.js';
+import { REPO_ROOT, runCli, runCliProcess } from '../helpers/lab.js';
 
 test('every command: --help exits 0 naming its options and at least two examples', async () => {
   const names = Object.keys(COMMANDS);
@@ -40,8 +40,9 @@ test('run and plan list every procedure of the registry; `help <command>` is `<c
 
 test('--version prints the package version and exits 0, before or after a command', async () => {
   const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  // The binary itself, as an operator runs it (the rest of this file runs the CLI in-process).
   for (const args of [['--version'], ['runs', '--version']]) {
-    const result = await runCli(args);
+    const result = await runCliProcess(args);
     assert.is(result.code, 0, result.stderr);
     assert.is(result.stdout, `mirrorbook ${version}\n`);
   }

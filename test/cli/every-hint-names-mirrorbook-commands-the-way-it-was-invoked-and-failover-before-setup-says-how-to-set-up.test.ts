@@ -2,6 +2,7 @@
 // store); where they reach the operator they say it the way mirrorbook was started — `npx
 // mirrorbook …` under npm — so each can be pasted. On a fresh lab, `failover` before any setup is
 // refused by its preflight saying mirroring is not set up and how to set it up (exit 1, nothing sent).
+// The CLI runs as a process of its own here: how it was started is what is tested.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { asInvoked } from '../../cli/as-invoked.js';
 import { inkOperator } from '../../ui/ink-operator.js';
 import { createRunStore } from '../../ui/run-store.js';
 import { stepDefinition } from '../ui/run-view-harness.js';
-import { runCli, startTestLab, type TestLab } from '../helpers/lab.js';
+import { runCliProcess, startTestLab, type TestLab } from '../helpers/lab.js';
 
 /** What npm puts in the environment of `npx mirrorbook …` (npm exec). */
 const NPX = { npm_command: 'exec' };
@@ -53,7 +54,7 @@ test("the run view's failure panel says the hint's command as invoked", async ()
 
 test('failover before setup: "mirroring is not set up", how to set it up as invoked, exit 1, nothing changed', async () => {
   const store = join(lab.dir, 'state.db');
-  const result = await runCli(['run', 'failover', '--yes', '--config', join(lab.dir, 'mirrorbook.yaml'), '--store', store], NPX);
+  const result = await runCliProcess(['run', 'failover', '--yes', '--config', join(lab.dir, 'mirrorbook.yaml'), '--store', store], NPX);
   assert.is(result.code, 1, result.stdout + result.stderr);
   const text = result.stdout + result.stderr;
   assert.match(text, /no database 'Patriot' while SQLPRI01 has it: mirroring is not set up/);
@@ -65,16 +66,16 @@ test('failover before setup: "mirroring is not set up", how to set it up as invo
 });
 
 test('usage errors and lab hints name commands as invoked', async () => {
-  const unnamed = await runCli(['plan'], NPX);
+  const unnamed = await runCliProcess(['plan'], NPX);
   assert.is(unnamed.code, 2);
   assert.match(unnamed.stderr, /npx mirrorbook plan <procedure> shows what one does/);
   assert.not.match(unnamed.stderr, BARE, unnamed.stderr);
-  const typo = await runCli(['stauts'], NPX);
+  const typo = await runCliProcess(['stauts'], NPX);
   assert.is(typo.code, 2);
   assert.match(typo.stderr, /did you mean 'npx mirrorbook status'\? run 'npx mirrorbook --help'/);
   const empty = mkdtempSync(join(tmpdir(), 'mb-no-lab-'));
   try {
-    const status = await runCli(['lab', 'status', '--dir', empty], NPX);
+    const status = await runCliProcess(['lab', 'status', '--dir', empty], NPX);
     assert.is(status.code, 1, status.stdout + status.stderr);
     assert.match(status.stderr, /start one with: npx mirrorbook lab start --dir /);
     assert.not.match(status.stderr, BARE, status.stderr);

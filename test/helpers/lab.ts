@@ -19,6 +19,7 @@ import type { SiteKind } from '../../lab/control/lab-options.js';
 import { sendControl } from '../../lab/control/control-client.js';
 import { startLabProcess, stopLabProcess } from '../../lab/control/launch.js';
 import { freshBundle } from './fresh-bundle.js';
+import { startInProcess, type CliResult, type RunningCli } from './cli-in-process.js';
 import type { RunningLab } from '../../lab/control/running-lab.js';
 
 export const REPO_ROOT = resolve(new URL('../..', import.meta.url).pathname);
@@ -57,17 +58,13 @@ export interface TestLab {
   password(name: string): string;
   mssqlConfig(name: string, mode?: EncryptionMode, extra?: Partial<MssqlConfig>): MssqlConfig;
   control<T = unknown>(request: ControlRequest): Promise<T>;
-  /** `mirrorbook lab <args> --dir <this lab>` through the real CLI. */
+  /** `mirrorbook lab <args> --dir <this lab>` through the CLI (in this process). */
   cli(...args: string[]): Promise<CliResult>;
   /** Stops the lab; `keepDir` leaves the directory for a later start. */
   stop(options?: { keepDir?: boolean }): Promise<void>;
 }
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CliResult, RunningCli };
 
 export async function startTestLab(options: TestLabOptions = {}): Promise<TestLab> {
   const madeDir = options.dir === undefined;
@@ -152,21 +149,60 @@ export function cliCommand(): string[] {
   return useBundle() ? [join(REPO_ROOT, 'dist', 'cli.js')] : ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts')];
 }
 
-/** Runs the CLI: the fresh bundle, else the source. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [...cliCommand(), ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+export interface CliOptions {
+  /** Resolve `reached` once stdout matches this (to fault a run midway). */
+  until?: RegExp;
+}
+
+/** Starts the CLI as a process of its own (the fresh bundle, else the source): for what only a
+ * process shows — its signals, its exit, its pipes, what it loads, how it was invoked. */
+export function startCliProcess(args: string[], env: NodeJS.ProcessEnv = {}, { until = /(?!)/ }: CliOptions = {}): RunningCli {
+  const child = spawn(process.execPath, [...cliCommand(), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let hit: () => void = () => {};
+  const reached = new Promise<void>((resolve) => (hit = resolve));
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (until.test(stdout)) hit();
+  });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliResult>((resolveRun, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolveRun({ code: code ?? 1, stdout, stderr }));
   });
+  return {
+    reached: Promise.race([reached, done.then(() => undefined)]),
+    done,
+    output: () => stdout,
+    interrupt: (signal: NodeJS.Signals = 'SIGINT') => void child.kill(signal),
+  };
+}
+
+/** Starts the CLI in this process with what the spawned one would have: its environment, folder
+ * and invocation (so the commands it prints read the same). */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, { until }: CliOptions = {}): RunningCli {
+  const command = cliCommand();
+  return startInProcess(args, {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    cwd: REPO_ROOT,
+    invocation: { script: command.at(-1), execArgv: command.slice(0, -1) },
+    ...(until ? { until } : {}),
+  });
+}
+
+/** Runs the CLI in this process (startCli). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return startCli(args, env).done;
+}
+
+/** Runs the CLI as a process of its own (startCliProcess). */
+export function runCliProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return startCliProcess(args, env).done;
 }
 
 export type TsqlEncryption = 'off' | 'request' | 'require';

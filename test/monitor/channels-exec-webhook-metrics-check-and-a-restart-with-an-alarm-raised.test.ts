@@ -51,7 +51,7 @@ test('a lost mirror reaches every channel once; a restart with it raised neither
   const env = { MB_TEST_HOOK: `http://127.0.0.1:${hookPort}/hook` };
   const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
 
-  const first = pair.cli(args, { env });
+  const first = pair.cli(args, { env, process: true });
   monitors.push(first);
   await waitFor(
     'a first poll on /metrics',
@@ -98,7 +98,7 @@ test('a lost mirror reaches every channel once; a restart with it raised neither
   assert.not.match(stopped.stderr, /MaxListenersExceededWarning/);
   assert.is(count(stopped.stdout, 'raised', 'unreachable:SQLMIR01'), 1);
 
-  const second = pair.cli(args, { env });
+  const second = pair.cli(args, { env, process: true });
   monitors.push(second);
   await waitFor('the restarted monitor polling', async () => /mirrorbook_monitor_polls_total \d*[3-9]\d*/.test(await scrape()), 30_000);
   assert.is(count(second.output(), 'raised', 'unreachable:SQLMIR01'), 0, 'not raised again after the restart');

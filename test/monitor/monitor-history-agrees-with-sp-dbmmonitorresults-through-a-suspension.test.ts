@@ -12,7 +12,8 @@ let pair: PairLab;
 let monitor: RunningCli;
 test.before(async () => {
   pair = await startMonitorLab();
-  monitor = pair.cli(['monitor', '--interval', '0.5', '--json']);
+  // The service in a process of its own, as it runs (and is killed) in production.
+  monitor = pair.cli(['monitor', '--interval', '0.5', '--json'], { process: true });
 });
 test.after(async () => {
   monitor?.interrupt('SIGKILL');

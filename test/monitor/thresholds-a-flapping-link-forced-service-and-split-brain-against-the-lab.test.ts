@@ -15,7 +15,8 @@ const THRESHOLDS =
   '  clearAfterPolls: 3\n  thresholds: { unsentLogKb: 100, unrestoredLogKb: 1500, oldestUnsentMinutes: 0.05, commitOverheadMs: 100, catchUpSeconds: 0 }';
 test.before(async () => {
   pair = await startMonitorLab({ monitorYaml: THRESHOLDS });
-  monitor = pair.cli(['monitor', '--interval', '0.2', '--json']);
+  // The service in a process of its own, as it runs (and is killed) in production.
+  monitor = pair.cli(['monitor', '--interval', '0.2', '--json'], { process: true });
 });
 test.after(async () => {
   monitor?.interrupt('SIGKILL');

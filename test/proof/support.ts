@@ -4,9 +4,7 @@ import { changesServer } from '../../machines/statement-kind.js';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { dispatch } from '../../cli/dispatch.js';
-import { ownSignals } from '../../cli/signals.js';
+import { startInProcess } from '../helpers/cli-in-process.js';
 import { REPO_ROOT, type CliResult } from '../helpers/lab.js';
 
 export const DIST_CLI = join(REPO_ROOT, 'dist', 'cli.js');
@@ -34,26 +32,12 @@ export function runDist(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?
 
 /** The same command line run in this process (cli/dispatch.ts, as main.ts runs it): for input
  * refused before any connection, where a process of its own proves nothing more. */
-export async function runInProcess(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+export function runInProcess(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
   delete env.MIRRORBOOK_CONFIG;
   delete env.MIRRORBOOK_STORE;
   delete env.MIRRORBOOK_RUNBOOKS;
-  const text = { stdout: '', stderr: '' };
-  const capture = (into: keyof typeof text) =>
-    new Writable({
-      write(chunk: Buffer | string, _encoding, done) {
-        text[into] += chunk.toString();
-        done();
-      },
-    }) as unknown as NodeJS.WriteStream;
-  const signals = ownSignals();
-  try {
-    const code = await dispatch(args, { stdout: capture('stdout'), stderr: capture('stderr'), env, cwd: options.cwd ?? REPO_ROOT, signals });
-    return { code, ...text };
-  } finally {
-    signals.release();
-  }
+  return startInProcess(args, { env, cwd: options.cwd ?? REPO_ROOT, invocation: { script: DIST_CLI, execArgv: [] } }).done;
 }
 
 /** Batches per instance in the lab's logs; with `onlyChanges`, only those that may change a

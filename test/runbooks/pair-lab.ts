@@ -1,13 +1,15 @@
-// A lab pair for the procedure tests: the lab writes mirrorbook.yaml; `mb` runs the real CLI with
-// that config and a store of the test's own; `status` reads what the partners say.
-// Speed: the built CLI (dist/cli.js, which `npm test` builds first) starts far faster than through
-// tsx; simulated backups take 5 ms per GB and waits poll every 50 ms (MIRRORBOOK_POLL_MS) — the
-// tests prove order, outcomes and recovery, not durations.
+// A lab pair for the procedure tests: the lab writes mirrorbook.yaml; `mb` runs the CLI with that
+// config and a store of the test's own; `status` reads what the partners say.
+// Speed: `mb` runs the CLI in the test's process (test/helpers/cli-in-process.ts), `mbProcess` as a
+// process of its own where that is what is tested (signals, exit, pipes); simulated backups take
+// 5 ms per GB and waits poll every 50 ms (MIRRORBOOK_POLL_MS) — the tests prove order, outcomes and
+// recovery, not durations.
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, cliCommand, startTestLab, waitFor, type CliResult, type TestLab, type TestLabOptions } from '../helpers/lab.js';
+import { startCli, startCliProcess, startTestLab, waitFor, type CliResult, type RunningCli, type TestLab, type TestLabOptions } from '../helpers/lab.js';
+
+export type { RunningCli };
 
 export const FAST_BACKUP_MS_PER_GB = '5';
 
@@ -15,10 +17,12 @@ export interface PairLab {
   lab: TestLab;
   config: string;
   mb(...args: string[]): Promise<CliResult>;
+  /** mb as a process of its own. */
+  mbProcess(...args: string[]): Promise<CliResult>;
   /** Starts the CLI and resolves `reached` when its output matches `pattern` (to fault mid-run). */
   mbUntil(pattern: RegExp, ...args: string[]): RunningCli;
-  /** mbUntil with options: `until` (default: never), extra `env` for the CLI. */
-  cli(args: string[], options?: { until?: RegExp; env?: NodeJS.ProcessEnv }): RunningCli;
+  /** mbUntil with options: `until` (default: never), extra `env` for the CLI, `process` for a process of its own. */
+  cli(args: string[], options?: PairCliOptions): RunningCli;
   /** Runs T-SQL directly on an instance (the DBA's own fixes and the test's sabotage). */
   sql(instance: string, text: string): Promise<Record<string, unknown>[]>;
   status(): Promise<StatusJson>;
@@ -27,13 +31,11 @@ export interface PairLab {
   stop(): Promise<void>;
 }
 
-export interface RunningCli {
-  reached: Promise<void>;
-  done: Promise<CliResult>;
-  /** What the command has printed so far. */
-  output(): string;
-  /** Ctrl-C, as an operator would stop a watch (or another signal: SIGTERM as a service manager). */
-  interrupt(signal?: NodeJS.Signals): void;
+export interface PairCliOptions {
+  until?: RegExp;
+  env?: NodeJS.ProcessEnv;
+  /** A process of its own (what a signal, an exit or a pipe does), not this test's. */
+  process?: boolean;
 }
 
 export interface StatusJson {
@@ -55,28 +57,9 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     return JSON.parse(result.stdout) as StatusJson;
   };
   const mbUntil = (pattern: RegExp, ...args: string[]): RunningCli => cli(args, { until: pattern });
-  function cli(args: string[], { until: pattern = /(?!)/, env = {} }: { until?: RegExp; env?: NodeJS.ProcessEnv } = {}): RunningCli {
-    const child = spawn(process.execPath, [...cliCommand(), ...args, '--config', config, '--store', store, '--plain'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', MIRRORBOOK_POLL_MS: '50', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let hit: () => void = () => {};
-    const reached = new Promise<void>((resolve) => (hit = resolve));
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (pattern.test(stdout)) hit();
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
-    return {
-      reached: Promise.race([reached, done.then(() => undefined)]),
-      done,
-      output: () => stdout,
-      interrupt: (signal: NodeJS.Signals = 'SIGINT') => void child.kill(signal),
-    };
+  function cli(args: string[], { until, env = {}, process: own = false }: PairCliOptions = {}): RunningCli {
+    const start = own ? startCliProcess : startCli;
+    return start([...args, '--config', config, '--store', store, '--plain'], { MIRRORBOOK_POLL_MS: '50', ...env }, until ? { until } : {});
   }
   const sql = async (instance: string, text: string) => {
     const mssql = (await import('mssql')).default;
@@ -91,6 +74,7 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     lab,
     config,
     mb,
+    mbProcess: (...args) => cli(args, { process: true }).done,
     mbUntil,
     cli,
     sql,

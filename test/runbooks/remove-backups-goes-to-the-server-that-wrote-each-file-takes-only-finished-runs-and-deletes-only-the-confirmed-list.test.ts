@@ -68,6 +68,7 @@ function pairWith(files: Record<string, Set<string>>) {
     stepId: 's',
     attempt: 1,
     signal: new AbortController().signal,
+    pollMs: 10,
     progress: () => undefined,
     note: (text) => notes.push(text),
     async sql(target, statement) {
