@@ -75,7 +75,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       ['is this pair ready for a full setup?', 'check setup'],
       ['can we fail over now?', 'check failover'],
       ['may this login delete the seeding backups?', 'check cleanup --remove-backups'],
-      ['the findings as JSON ({procedure, findings: [{check, server, verdict, found, hint}]})', 'check promote --json'],
+      ['the findings as JSON ({procedure, options, findings: [{check, server, verdict, found, hint}]})', 'check promote --json'],
     ],
     more: `${PROCEDURES}\n\nexit codes: 0 nothing is ✗ · 1 something is ✗ · 2 bad usage or config`,
     load: () => import('./commands/check.js'),
