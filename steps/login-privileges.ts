@@ -195,8 +195,9 @@ export const LOGIN_PRIVILEGES: readonly LoginPrivilege[] = [
     name: 'sysadmin',
     servers: 'partners',
     procedures: ['cleanup --remove-backups'],
-    needs: 'xp_delete_file (what the Maintenance Cleanup Task runs): sysadmin only, no permission can be granted for it',
-    source: '"Maintenance Cleanup Task" (xp_delete_file is undocumented)',
+    needs:
+      'xp_delete_file, what the Maintenance Cleanup Task runs: maintenance plans are for sysadmin, and xp_delete_file itself is undocumented, with no permission to grant',
+    source: '"Maintenance Cleanup Task", "Create a Maintenance Plan" (Permissions: sysadmin)',
     grant: ['ALTER SERVER ROLE [sysadmin] ADD MEMBER [{login}];'],
     grantIn: 'server',
     instead:
@@ -223,26 +224,24 @@ export function appliesTo(privilege: LoginPrivilege, procedure: string, options:
   });
 }
 
-/** The privileges one server needs for a procedure run with `options`, each with its name, check
- * and what to do about it (the grant, or what else when the script does not grant it) filled in. */
+/** The privileges one server needs for a procedure run with `options`, each with its name, check,
+ * grant and, for one the script does not grant, what to do instead, filled in. */
 export function requiredPrivileges(
   procedure: string,
   role: 'principal' | 'mirror' | 'witness',
   databases: readonly string[],
   login: string,
   options: readonly string[] = [],
-): { name: string; held: string; grant: string }[] {
+): { name: string; held: string; grant: string; instead?: string }[] {
   const onServer = (p: LoginPrivilege) =>
     p.servers === 'every' || (p.servers === 'partners' && role !== 'witness') || (p.servers === 'principal' && role === 'principal');
   return LOGIN_PRIVILEGES.filter((p) => appliesTo(p, procedure, options) && onServer(p)).flatMap((p) =>
-    (p.grantIn === 'each' ? databases : ['']).map((database) => {
-      const grant = `${p.grantIn === 'server' ? '' : `USE [${(p.grantIn === 'each' ? database : p.grantIn).replaceAll(']', ']]')}]; `}${p.grant.map((line) => fill(line, login, database).trim()).join(' ')}`;
-      return {
-        name: fill(p.name, login, database),
-        held: fill(p.held, login, database),
-        grant: p.instead ? `${p.instead} (or, as a sysadmin: ${grant})` : grant,
-      };
-    }),
+    (p.grantIn === 'each' ? databases : ['']).map((database) => ({
+      name: fill(p.name, login, database),
+      held: fill(p.held, login, database),
+      grant: `${p.grantIn === 'server' ? '' : `USE [${(p.grantIn === 'each' ? database : p.grantIn).replaceAll(']', ']]')}]; `}${p.grant.map((line) => fill(line, login, database).trim()).join(' ')}`,
+      ...(p.instead ? { instead: p.instead } : {}),
+    })),
   );
 }
 

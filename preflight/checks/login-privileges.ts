@@ -1,7 +1,9 @@
 // The mirrorbook login's privileges on every server: what it holds (HAS_PERMS_BY_NAME,
 // IS_SRVROLEMEMBER, in one read per server) against what the procedure needs there, from the one
 // list steps/login-privileges.ts keeps (the grant script and README table come from it too). A
-// sysadmin holds everything. Each missing privilege is its own ✗ with the GRANT as the hint.
+// sysadmin holds everything. Each missing privilege is its own ✗ with the GRANT as the hint (for one
+// the script does not grant, sysadmin, what to do instead first). The procedure is judged with the
+// options the run is given (cleanup --remove-backups).
 // https://learn.microsoft.com/sql/t-sql/functions/has-perms-by-name-transact-sql
 import { requiredPrivileges } from '../../steps/login-privileges.js';
 import { constantSql } from '../../steps/tsql.js';
@@ -28,7 +30,9 @@ export const loginPrivilegesCheck: PreflightCheck = {
           ID,
           server.config.instance,
           `${login} lacks ${p.name}, which ${run} needs`,
-          p.grant.startsWith('run ') ? `on ${server.config.instance}: ${p.grant}` : `as a sysadmin on ${server.config.instance}: ${p.grant} (all of them: mirrorbook init --grants)`,
+          p.instead
+            ? `${p.instead} (or, as a sysadmin on ${server.config.instance}: ${p.grant})`
+            : `as a sysadmin on ${server.config.instance}: ${p.grant} (all of them: mirrorbook init --grants)`,
         ),
       );
     }));

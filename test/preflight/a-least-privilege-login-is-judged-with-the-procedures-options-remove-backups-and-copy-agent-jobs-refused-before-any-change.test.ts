@@ -4,7 +4,8 @@
 // `run cleanup --remove-backups` is refused before any change is sent. --drop-anchors needs CONTROL
 // on the anchors table (the script grants it). copy-agent-jobs needs msdb's SQLAgentUserRole: without
 // it check and run refuse on that partner before any change; with it the least-privileged login
-// copies the job, which it then owns (no @owner_login_name is sent: only sysadmin may set it).
+// copies the job, which it then owns (no @owner_login_name is sent: only sysadmin may set it); a job
+// with a CmdExec step needs sysadmin (no proxy is copied) and is refused before any change.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -130,6 +131,23 @@ test('copy-agent-jobs without SQLAgentUserRole on the mirror: check names it wit
     `SELECT j.enabled, SUSER_SNAME(j.owner_sid) AS owner FROM msdb.dbo.sysjobs j WHERE j.name = N'Patriot - log backup'`,
   );
   assert.equal({ ...job }, { enabled: 0, owner: LOGIN }, 'the copy is disabled and owned by the login that made it');
+});
+
+test('a job with a CmdExec step: sp_add_jobstep takes it without a proxy only from a sysadmin, so check and run refuse it on the mirror before sp_add_job leaves a job without steps', async () => {
+  await pair.sql(
+    'SQLPRI01',
+    `EXEC msdb.dbo.sp_add_job @job_name = N'Patriot - export'; EXEC msdb.dbo.sp_add_jobstep @job_name = N'Patriot - export', @step_name = N'bcp', @subsystem = N'CmdExec', @command = N'bcp Patriot.dbo.Alarm out E:\\export.dat -T'`,
+  );
+  const check = await pair.mb('check', 'copy-agent-jobs');
+  assert.is(check.code, 1, check.stdout + check.stderr);
+  assert.match(check.stdout, /agent-jobs\s+SQLMIR01\s+✗\s+the login is not sysadmin here, .*'Patriot - export' \(CmdExec step 1\)/);
+  assert.match(check.stdout, /run it with a sysadmin login in the config/);
+  const before = sent();
+  const run = await pair.mb('run', 'copy-agent-jobs', '--yes');
+  assert.is(run.code, 1, run.stdout + run.stderr);
+  assert.equal(changesSince(before), [], 'no change reached a server');
+  const [copies] = await pair.sql('SQLMIR01', `SELECT COUNT(*) AS n FROM msdb.dbo.sysjobs WHERE name = N'Patriot - export'`);
+  assert.is(copies!['n'], 0);
 });
 
 test.run();
