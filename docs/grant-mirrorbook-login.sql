@@ -38,7 +38,7 @@ GRANT ALTER ANY LOGIN TO [mirrorbook];
 GRANT ALTER ANY DATABASE TO [mirrorbook];
 -- dbcreator (setup, restore, disable; the partners): RESTORE over an existing database (sysadmin or dbcreator; db_owner does not count) or a new one (CREATE DATABASE) — "RESTORE Statements"
 ALTER SERVER ROLE [dbcreator] ADD MEMBER [mirrorbook];
--- sysadmin (cleanup --remove-backups; the partners): xp_delete_file (what the Maintenance Cleanup Task runs): sysadmin only, no permission can be granted for it — "Maintenance Cleanup Task" (xp_delete_file is undocumented)
+-- sysadmin (cleanup --remove-backups; the partners): xp_delete_file, what the Maintenance Cleanup Task runs: maintenance plans are for sysadmin, and xp_delete_file itself is undocumented, with no permission to grant — "Maintenance Cleanup Task", "Create a Maintenance Plan" (Permissions: sysadmin)
 -- Not granted here: run `cleanup --remove-backups` with a sysadmin login in the config, or delete the files `mirrorbook plan cleanup --remove-backups` lists by hand; the mirrorbook login is not meant to be sysadmin. If you decide otherwise:
 -- ALTER SERVER ROLE [sysadmin] ADD MEMBER [mirrorbook];
 GO

@@ -195,8 +195,9 @@ export const LOGIN_PRIVILEGES: readonly LoginPrivilege[] = [
     name: 'sysadmin',
     servers: 'partners',
     procedures: ['cleanup --remove-backups'],
-    needs: 'xp_delete_file (what the Maintenance Cleanup Task runs): sysadmin only, no permission can be granted for it',
-    source: '"Maintenance Cleanup Task" (xp_delete_file is undocumented)',
+    needs:
+      'xp_delete_file, what the Maintenance Cleanup Task runs: maintenance plans are for sysadmin, and xp_delete_file itself is undocumented, with no permission to grant',
+    source: '"Maintenance Cleanup Task", "Create a Maintenance Plan" (Permissions: sysadmin)',
     grant: ['ALTER SERVER ROLE [sysadmin] ADD MEMBER [{login}];'],
     grantIn: 'server',
     instead:

@@ -2,10 +2,12 @@
 // row must match the hashed record written with it in the same transaction, and every such record
 // must still have its row. A row changed behind the store's back (UPDATE runs SET operator = …) is
 // named with its run, though the chain itself is intact.
-// The check runs inside SQLite, so memory stays flat in the number of records: the chain walk keeps
-// the key and seq of each record a row is tied to in a TEMP table (SQLite's temporary database, a
-// file of its own that is deleted on close: never the store nor anything beside it), and the tables
-// are then compared with those records by joins that return only the rows that differ.
+// The check runs inside SQLite, so memory stays flat in the number of records: the chain walk keeps,
+// for each verified record a row is tied to, its key, its seq and whether its row (looked up by the
+// table's key) says the same, in a TEMP table (SQLite's temporary database: a file of its own, deleted
+// on close, never the store nor anything beside it); queries then return only the rows with no record,
+// the records whose row differs or is gone. In the million-record bench the old JavaScript maps of
+// tied records took ~190 MB; the table holds ~20 bytes a record, most of it in the temporary file.
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { Finding } from './types.js';
@@ -31,6 +33,23 @@ const NUMBER_KEY = `CASE kind WHEN 'intent' THEN json_extract(data, '$.intentId'
   WHEN 'step' THEN json_extract(data, '$.stepStateId') WHEN 'anchor' THEN seq ELSE 0 END`;
 const RUN_KEY = `CASE WHEN kind IN ('run-start', 'run-end', 'resume') THEN run_id ELSE '' END`;
 
+/** Whether the row an intent, outcome or step record is tied to says what the record says: 1, 0
+ * when it differs, NULL when there is no such row. Looked up from the walk, by the tables' keys,
+ * so the check afterwards reads no record back. As json_array text two sides are equal only when
+ * every value and its type are (1 is not '1'). An outcome row without a message matches any: the
+ * record's is then the server's. */
+const ROW_MATCHES = `CASE kind
+  WHEN 'intent' THEN (SELECT json_array(i.run_id, i.step_id, i.attempt, i.action)
+    = json_array(audit.run_id, audit.step_id, audit.attempt, json_extract(audit.data, '$.action'))
+    FROM intents i WHERE i.id = json_extract(audit.data, '$.intentId'))
+  WHEN 'outcome' THEN (SELECT json_array(o.status, o.error_number) = json_array(audit.result, audit.error_number)
+    AND (o.message IS NULL OR o.message IS audit.message) FROM outcomes o WHERE o.intent_id = json_extract(audit.data, '$.intentId'))
+  WHEN 'step' THEN (SELECT json_array(s.run_id, s.step_id, s.status, s.attempt, s.error_number, s.detail, s.error_message)
+    = json_array(audit.run_id, audit.step_id, audit.result, audit.attempt, audit.error_number, json_extract(audit.data, '$.detail'),
+      json_extract(audit.data, '$.error'))
+    FROM step_states s WHERE s.id = json_extract(audit.data, '$.stepStateId'))
+  END`;
+
 const RUNS = `SELECT r.rowid, r.id, r.procedure, r.pair_key, r.definition_hash, r.definition, r.operator, r.os_user, r.host, r.pid, r.argv,
     r.status, r.exit_code, s.seq AS start_seq, s.operator AS start_operator, s.os_user AS start_os_user, s.host AS start_host,
     s.data AS start_data, l.kind AS last_kind, l.result AS last_result, l.data AS last_data
@@ -39,39 +58,24 @@ const RUNS = `SELECT r.rowid, r.id, r.procedure, r.pair_key, r.definition_hash, 
   LEFT JOIN ${TABLE} tl ON tl.kind = 'run-last' AND tl.n = 0 AND tl.run = r.id LEFT JOIN audit l ON l.seq = tl.seq
   ORDER BY r.rowid`;
 
-/** A tied record whose row is gone: `exists` finds the row by the record's key (`t.n` or `t.run`). */
-const orphans = (kind: string, exists: string) =>
-  `SELECT t.n AS id, t.run, a.seq, a.run_id AS runId FROM ${TABLE} t JOIN audit a ON a.seq = t.seq
-  WHERE t.kind = '${kind}' AND NOT EXISTS (${exists}) ORDER BY t.seq`;
+/** The tied records of `kind` whose row is gone (`gone`, over the table's row `t`); the record's
+ * run is read back only for those. */
+const orphans = (kind: string, gone = 't.row_matches IS NULL') =>
+  `SELECT t.n AS id, t.run, t.seq, (SELECT run_id FROM audit a WHERE a.seq = t.seq) AS runId FROM ${TABLE} t
+  WHERE t.kind = '${kind}' AND ${gone} ORDER BY t.seq`;
 
-/** Rows with no record of `kind`, or one that differs: the join returns only those. */
-const untied = (kind: string, from: string, key: string, differs: string, columns: string) =>
-  `SELECT ${columns}, a.seq FROM ${from}
-  LEFT JOIN ${TABLE} t ON t.kind = '${kind}' AND t.n = ${key} AND t.run = '' LEFT JOIN audit a ON a.seq = t.seq
-  WHERE ${key} >= ? AND (a.seq IS NULL OR ${differs}) ORDER BY ${key}`;
+/** The rows of a table from its first tied row on with no record of `kind` (seq null), or whose
+ * record differs, in key order. */
+const untied = (kind: string, table: string, key: string, columns: string, joins = '') =>
+  `SELECT ${columns}, NULL AS seq FROM ${table} ${joins}
+    WHERE ${key} >= @first AND NOT EXISTS (SELECT 1 FROM ${TABLE} t WHERE t.kind = '${kind}' AND t.n = ${key} AND t.run = '')
+  UNION ALL
+  SELECT ${columns}, t.seq FROM ${TABLE} t JOIN ${table} ON ${key} = t.n ${joins} WHERE t.kind = '${kind}' AND t.row_matches = 0 AND t.n >= @first
+  ORDER BY 1`;
 
-const INTENTS = untied(
-  'intent',
-  'intents i',
-  'i.id',
-  `a.run_id IS NOT i.run_id OR a.step_id IS NOT i.step_id OR a.attempt IS NOT i.attempt OR json_extract(a.data, '$.action') IS NOT i.action`,
-  'i.id, i.run_id, i.step_id',
-);
-const OUTCOMES = untied(
-  'outcome',
-  'outcomes o LEFT JOIN intents i ON i.id = o.intent_id',
-  'o.intent_id',
-  'a.result IS NOT o.status OR a.error_number IS NOT o.error_number OR (o.message IS NOT NULL AND a.message IS NOT o.message)',
-  'o.intent_id, i.run_id',
-);
-const STEPS = untied(
-  'step',
-  'step_states s',
-  's.id',
-  `a.run_id IS NOT s.run_id OR a.step_id IS NOT s.step_id OR a.result IS NOT s.status OR a.attempt IS NOT s.attempt
-    OR a.error_number IS NOT s.error_number OR json_extract(a.data, '$.detail') IS NOT s.detail OR json_extract(a.data, '$.error') IS NOT s.error_message`,
-  's.id, s.run_id, s.step_id, s.status',
-);
+const INTENTS = untied('intent', 'intents i', 'i.id', 'i.id, i.run_id, i.step_id');
+const OUTCOMES = untied('outcome', 'outcomes o', 'o.intent_id', 'o.intent_id, i.run_id', 'LEFT JOIN intents i ON i.id = o.intent_id');
+const STEPS = untied('step', 'step_states s', 's.id', 's.id, s.run_id, s.step_id, s.status');
 
 /** An anchor record and the store id it names. */
 export interface AnchorRecord {
@@ -85,14 +89,14 @@ export class Ties {
   constructor(private readonly db: Database.Database) {
     db.pragma(`temp.cache_size = ${TIED_CACHE_PAGES}`);
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS audit_tied (kind TEXT NOT NULL, n INTEGER NOT NULL, run TEXT NOT NULL, seq INTEGER NOT NULL,
-      PRIMARY KEY (kind, n, run)) WITHOUT ROWID`);
+      row_matches INTEGER, PRIMARY KEY (kind, n, run)) WITHOUT ROWID`);
     db.exec(`DELETE FROM ${TABLE}`);
   }
 
   /** The walk's statement: given the expression that verifies each record in seq order (true when
    * it links, stopping the scan at the first that does not), keeps the tied ones among them. */
   walk(linked: string): string {
-    return `INSERT OR REPLACE INTO ${TABLE} (kind, n, run, seq) SELECT ${KIND}, ${NUMBER_KEY}, ${RUN_KEY}, seq
+    return `INSERT OR REPLACE INTO ${TABLE} (kind, n, run, seq, row_matches) SELECT ${KIND}, ${NUMBER_KEY}, ${RUN_KEY}, seq, ${ROW_MATCHES}
       FROM audit WHERE CASE WHEN ${linked} THEN ${TIED} ELSE 0 END ORDER BY seq`;
   }
 
@@ -147,7 +151,7 @@ export class Ties {
       if (differs.length > 0)
         findings.push({ problem: 'untied', runId, detail: `run ${runId}: ${differs.join(', ')} in the runs table differ from the audit trail` });
     }
-    for (const record of this.orphans('run-start', 'SELECT 1 FROM runs r WHERE r.id = t.run')) {
+    for (const record of this.orphans('run-start', 'NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = t.run)')) {
       findings.push({
         problem: 'untied',
         runId: record.run,
@@ -167,7 +171,7 @@ export class Ties {
             : `journal intent ${row.id} (run ${row.run_id}) differs from its audit record seq ${row.seq}`,
       });
     }
-    for (const record of this.orphans('intent', 'SELECT 1 FROM intents i WHERE i.id = t.n')) {
+    for (const record of this.orphans('intent')) {
       findings.push({
         problem: 'untied',
         runId: record.runId as string,
@@ -186,7 +190,7 @@ export class Ties {
         detail: row.seq === null ? `${what} has no outcome record in the audit trail` : `${what} differs from its audit record seq ${row.seq}`,
       });
     }
-    for (const record of this.orphans('outcome', 'SELECT 1 FROM outcomes o WHERE o.intent_id = t.n')) {
+    for (const record of this.orphans('outcome')) {
       findings.push({
         problem: 'untied',
         runId: record.runId as string,
@@ -206,7 +210,7 @@ export class Ties {
             : `step state ${row.id} (run ${row.run_id}, step ${row.step_id}) differs from its audit record seq ${row.seq}`,
       });
     }
-    for (const record of this.orphans('step', 'SELECT 1 FROM step_states s WHERE s.id = t.n')) {
+    for (const record of this.orphans('step')) {
       findings.push({
         problem: 'untied',
         runId: record.runId as string,
@@ -218,11 +222,11 @@ export class Ties {
   /** The rows of `table` from its first tied row on that have no record or differ from it (`seq` null: none). */
   private untied<Row>(query: string, table: string, legacy: Legacy): (Row & { seq: number | null })[] {
     legacy.count(table);
-    return this.db.prepare(query).all(legacy.first(table)) as (Row & { seq: number | null })[];
+    return this.db.prepare(query).all({ first: legacy.first(table) }) as (Row & { seq: number | null })[];
   }
 
-  private orphans(kind: string, exists: string): { id: number; run: string; seq: number; runId: string | null }[] {
-    return this.db.prepare(orphans(kind, exists)).all() as { id: number; run: string; seq: number; runId: string | null }[];
+  private orphans(kind: string, gone?: string): { id: number; run: string; seq: number; runId: string | null }[] {
+    return this.db.prepare(orphans(kind, gone)).all() as { id: number; run: string; seq: number; runId: string | null }[];
   }
 }
 

@@ -51,16 +51,18 @@ const files = findTests(join(root, 'test'))
 /** What makes a test file need a process of its own: it (or a test helper it imports) starts
  * processes, or changes what the whole process shares (environment, signal handlers, exit). */
 const OWN_PROCESS =
-  /child_process|startTestLab|Harness|pair-lab|tmux|runDist|requireDist|spawn|\bfork\(|process\.env\.\w+\s*=|delete process\.env|process\.on\(|process\.kill|process\.exit|worker_threads|\.\.\/\.\.\/cli\//;
+  /child_process|startTestLab|Harness|pair-lab|tmux|runDist|requireDist|spawn|\bfork\(|process\.env\.\w+\s*=|delete process\.env|process\.on\(|process\.kill|process\.exit|worker_threads/;
 
-/** The test-side files `file` imports, itself included (the product code they reach starts nothing by itself). */
+/** The test-side files `file` imports, itself included, and the command-line code (cli/) they load: a
+ * command may claim the signals or exit (the rest of the product code starts nothing by itself). */
 function testSources(file, seen = new Set()) {
   if (seen.has(file)) return seen;
   seen.add(file);
-  for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+  // Imports and re-exports that load a module (`import type` loads nothing), and dynamic imports.
+  for (const m of readFileSync(file, 'utf8').matchAll(/(?:^(?:import|export) (?!type\b)[^;]*?from |\bimport\()'(\.[^']+)'/gms)) {
     const base = resolve(dirname(file), m[1]).replace(/\.js$/, '');
     const found = [`${base}.ts`, `${base}.tsx`, `${base}.mjs`].find((c) => existsSync(c));
-    if (found && found.startsWith(join(root, 'test'))) testSources(found, seen);
+    if (found && [join(root, 'test'), join(root, 'cli')].some((dir) => found.startsWith(dir + '/'))) testSources(found, seen);
   }
   return seen;
 }
