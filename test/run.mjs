@@ -8,7 +8,8 @@
 // Scheduling: many files mostly wait (on a lab's mirroring, a poll, a terminal), so running as many
 // files as cores would leave the cores idle. Each file's CPU rate (CPU s / wall s) the last time it
 // ran is its expected load; files start longest first while the expected loads of those running fit
-// the cores (one file always runs), at most three per core. The times come from the previous run
+// the cores (one file always runs) and, past one file per core, while the machine shows that much CPU
+// idle; at most three per core. The times come from the previous run
 // (node_modules/.cache/mirrorbook/test-times.json, written at the end of each run), else from the
 // committed test/expected-times.json (a clean clone; refresh it by copying the cache after an idle
 // full run), else a guess from what the file starts. MIRRORBOOK_TEST_CONCURRENCY=N runs exactly N
@@ -162,32 +163,73 @@ function report(r) {
     );
 }
 
-/** Runs the items longest first; a new one starts while the expected loads of those running leave it room. */
+/** Idle CPU in cores over the last two seconds, from /proc/stat (Infinity where there is none). */
+function idleMeter() {
+  const samples = [];
+  const sample = () => {
+    try {
+      const ticks = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+      samples.push({ idle: ticks[3] + (ticks[4] ?? 0), total: ticks.reduce((a, b) => a + b, 0) });
+      if (samples.length > 5) samples.shift();
+    } catch {
+      // No /proc: the expected loads alone decide.
+    }
+  };
+  sample();
+  const idleCores = () => {
+    if (samples.length === 0) return Infinity;
+    const [first, last] = [samples[0], samples.at(-1)];
+    return last.total > first.total ? (CORES * (last.idle - first.idle)) / (last.total - first.total) : 0;
+  };
+  return { sample, idleCores };
+}
+
+/** Runs the items longest first; a new one starts while the expected loads of those running leave it
+ * room — and, beyond one file per core, while the machine shows that room idle (its other work, or a
+ * file busier than its times said, counts too). */
 function runAll(items) {
   const pending = items.map((item) => ({ item, ...expected(item) })).sort((a, b) => b.wall - a.wall);
   const running = new Set();
   const results = [];
+  const meter = idleMeter();
   let most = 0;
+  let lastBeyondCores = 0;
   return new Promise((done) => {
+    const fits = (p, load) => {
+      if (FIXED_CONCURRENCY !== undefined || running.size === 0) return true;
+      if (load + p.rate > CORES) return false;
+      // The meter looks two seconds back: a file started past one per core shows in it before the next.
+      return running.size < CORES || (Date.now() - lastBeyondCores >= 2_000 && meter.idleCores() >= Math.max(0.25, p.rate));
+    };
     const fill = () => {
       while (running.size < MAX_AT_ONCE && pending.length > 0) {
         const load = [...running].reduce((sum, p) => sum + p.rate, 0);
-        const next = FIXED_CONCURRENCY !== undefined ? 0 : pending.findIndex((p) => running.size === 0 || load + p.rate <= CORES);
+        const next = pending.findIndex((p) => fits(p, load));
         if (next < 0) break;
         const [picked] = pending.splice(next, 1);
+        if (running.size >= CORES) lastBeyondCores = Date.now();
         running.add(picked);
         most = Math.max(most, running.size);
         runFile(picked.item).then((r) => {
           running.delete(picked);
           results.push(r);
           report(r);
-          if (running.size === 0 && pending.length === 0) done({ results, most });
-          else fill();
+          if (running.size === 0 && pending.length === 0) {
+            clearInterval(ticker);
+            done({ results, most });
+          } else fill();
         });
       }
     };
-    if (pending.length === 0) done({ results, most });
-    else fill();
+    // Idle cores show between files' ends too.
+    const ticker = setInterval(() => {
+      meter.sample();
+      fill();
+    }, 500);
+    if (pending.length === 0) {
+      clearInterval(ticker);
+      done({ results, most });
+    } else fill();
   });
 }
 
