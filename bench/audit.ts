@@ -1,11 +1,14 @@
-// The audit trail at 1,000,000 records (filled by support/audit-fill.ts: the store's API for the
-// append rate, then a bulk path through the store's chain functions), then `mirrorbook audit verify`
+// The audit trail at 1,000,000 records, then `mirrorbook audit verify`
 // and each export format run as the real built CLI, output to a file, timed from process start to
 // exit with the process's peak RSS and CPU time (user + system, every thread). The bench checks
 // what it times: verify must say intact, the exports must hold every record, and after the timed
 // runs one record is edited behind the store's back and verify must name it. The goal of issue #11:
 // verify at 1,000,000 records in ≤ 3 s with the integrity check, peak RSS ≤ 100 MB.
-// Usage: npm run build && node --import tsx bench/audit.ts [--records N] [--runs N] [--only verify]
+// The store: `--shape real` (the default) copies the runs a lab pair's `run setup` and
+// `run failover` wrote, with the table rows each record is tied to (support/audit-fill-real.ts),
+// so verify ties as many rows as a real store makes it; `--shape synthetic` is a trail of
+// untied records (support/audit-fill.ts: the store's API for the append rate, then a bulk path).
+// Usage: npm run build && node --import tsx bench/audit.ts [--records N] [--runs N] [--only verify] [--shape real|synthetic]
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -14,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { fillAudit } from './support/audit-fill.js';
+import { fillRealRuns } from './support/audit-fill-real.js';
 import { describe, fmt, spread } from './support/stats.js';
 import { report } from './support/summary.js';
 
@@ -26,6 +30,9 @@ const RUNS = arg('runs', 3);
 const THROUGH_API = 50_000;
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
+const shapeAt = process.argv.indexOf('--shape');
+const SHAPE = shapeAt === -1 ? 'real' : process.argv[shapeAt + 1];
+if (SHAPE !== 'real' && SHAPE !== 'synthetic') throw new Error(`--shape ${SHAPE}: real or synthetic`);
 const GOAL_S = 3;
 const GOAL_RSS_MB = 100;
 
@@ -81,7 +88,25 @@ const work = mkdtempSync(join(tmpdir(), 'mirrorbook-bench-audit-'));
 try {
   const storePath = join(work, 'state.db');
   const loadBefore = loadavg()[0]!;
-  const fill = fillAudit(storePath, RECORDS, THROUGH_API);
+  const fillLines: string[] = [];
+  if (SHAPE === 'real') {
+    const fill = await fillRealRuns(storePath, RECORDS);
+    fillLines.push(
+      `  store: ${fill.runs.toLocaleString('en-US')} runs copied from a lab's setup + failover (${fill.templateRecords} records, ${fill.templateTied} of them tied to a table row), ${fmt(fill.copyRate)} records/s through the copy path`,
+    );
+  } else {
+    const fill = fillAudit(storePath, RECORDS, THROUGH_API);
+    fillLines.push(
+      `  append: ${fmt(fill.apiRate)} records/s through store.audit.append (${fill.apiRecords.toLocaleString('en-US')} records, 10,000 to a transaction), ${fmt(fill.bulkRate)} records/s through the bench's bulk path (the rest)`,
+    );
+    report(
+      'audit',
+      'append through store.audit.append',
+      fill.apiRate,
+      'records/s',
+      `${fill.apiRecords.toLocaleString('en-US')} records, 10,000 per transaction`,
+    );
+  }
   const storeMb = statSync(storePath).size / 1e6;
 
   const verify = () => {
@@ -137,10 +162,9 @@ try {
     throw new Error(`verify missed the record edited at seq ${victim} (exit ${tampered.status}): ${tampered.stderr}`);
 
   const lines = [
-    `bench/audit: ${RECORDS.toLocaleString('en-US')} records (${storeMb.toFixed(0)} MB store on ${tmpdir()}), built CLI, output to a file; median of ${RUNS}, min–max; node ${process.version}, load ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`,
-    `  append: ${fmt(fill.apiRate)} records/s through store.audit.append (${fill.apiRecords.toLocaleString('en-US')} records, 10,000 to a transaction), ${fmt(fill.bulkRate)} records/s through the bench's bulk path (the rest)`,
+    `bench/audit: ${RECORDS.toLocaleString('en-US')} records, ${SHAPE} shape (${storeMb.toFixed(0)} MB store on ${tmpdir()}), built CLI, output to a file; median of ${RUNS}, min–max; node ${process.version}, load ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`,
+    ...fillLines,
   ];
-  report('audit', 'append through store.audit.append', fill.apiRate, 'records/s', `${fill.apiRecords.toLocaleString('en-US')} records, 10,000 per transaction`);
   for (const [name, s] of Object.entries(samples)) {
     const time = spread(s.ms.map((ms) => ms / 1000));
     const rate = spread(s.ms.map((ms) => RECORDS / (ms / 1000)));
@@ -153,7 +177,7 @@ try {
     );
     report(
       'audit',
-      `${label}, ${RECORDS.toLocaleString('en-US')} records`,
+      `${label}, ${RECORDS.toLocaleString('en-US')} records (${SHAPE} shape)`,
       time,
       's',
       `CPU ${fmt(cpu.median)} s, ${fmt(rate.median)} rec/s, peak RSS ${fmt(rss.high)} MB`,

@@ -5,6 +5,17 @@ import type { CommandContext } from './command.js';
 import { UsageError } from './command.js';
 import type { LoadOptions } from '../machines/procedure-source.js';
 
+/** The procedure options given on the command line, as the preflight judges them. */
+export function procedureOptions(ctx: CommandContext, name: string): string[] {
+  return optionsOfLoad(cleanupShape(ctx, name, ''));
+}
+
+/** The options a procedure is loaded with (a run and its resume), as the preflight judges them:
+ * '--drop-anchors', '--remove-backups'. */
+export function optionsOfLoad(options: Pick<LoadOptions, 'dropAnchors' | 'removeBackupsOf'>): string[] {
+  return [...(options.dropAnchors ? ['--drop-anchors'] : []), ...(options.removeBackupsOf !== undefined ? ['--remove-backups'] : [])];
+}
+
 export function cleanupShape(ctx: CommandContext, name: string, storePath: string): Pick<LoadOptions, 'dropAnchors' | 'removeBackupsOf'> {
   const dropAnchors = ctx.options['drop-anchors'] === true;
   if (dropAnchors && name !== 'cleanup')

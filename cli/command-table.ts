@@ -43,6 +43,19 @@ export interface CommandSpec {
   load(): Promise<{ default: Command }>;
 }
 
+/** What a procedure may be run with besides its name: `run` takes them, and `check` judges the
+ * procedure with them (what the login needs depends on them: steps/login-privileges.ts). */
+const PROCEDURE_OPTIONS = {
+  'remove-backups': {
+    type: 'boolean',
+    help: "cleanup only: also delete the seeding backup files this store's runs wrote on the pair (found in the audit trail, each checked with RESTORE HEADERONLY); confirmed by typing 'delete <n> backup files'",
+  },
+  'drop-anchors': {
+    type: 'boolean',
+    help: 'cleanup only: also drop the run anchors (msdb.dbo.mirrorbook_run_anchors) on both partners; confirmed by typing mirrorbook_run_anchors',
+  },
+} as const satisfies OptionTable;
+
 const RUN_COMMON: readonly CommonOption[] = ['config', 'store', 'yes', 'confirm', 'operator', 'json', 'plain', 'verbose', 'no-color'];
 const READ_COMMON: readonly CommonOption[] = ['config', 'store', 'json'];
 const PROCEDURES = `procedures:\n${procedureTable()}`;
@@ -52,16 +65,17 @@ const RUN_EXIT =
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   check: {
     summary: 'read-only preflight of a procedure on every server: ✔ / ⚠ / ✗ with hints',
-    usage: ['check <procedure> [--json]'],
+    usage: ['check <procedure> [--json]', 'check cleanup [--drop-anchors] [--remove-backups]'],
     about:
-      'Reads every server of the pair (changes nothing) and prints one row per finding: check, server,\n✔ / ⚠ / ✗, what was found and a hint. `mirrorbook run` runs the same checks first and sends no\nchange while any row is ✗. The checks are listed in preflight/registry.ts.',
-    options: {},
+      'Reads every server of the pair (changes nothing) and prints one row per finding: check, server,\n✔ / ⚠ / ✗, what was found and a hint. `mirrorbook run` runs the same checks first and sends no\nchange while any row is ✗. The checks are listed in preflight/registry.ts. Give the options the run\nwill have: what the login needs depends on them (cleanup --remove-backups needs sysadmin).',
+    options: PROCEDURE_OPTIONS,
     common: READ_COMMON,
     maxPositionals: 1,
     examples: [
       ['is this pair ready for a full setup?', 'check setup'],
       ['can we fail over now?', 'check failover'],
-      ['the findings as JSON ({procedure, findings: [{check, server, verdict, found, hint}]})', 'check promote --json'],
+      ['may this login delete the seeding backups?', 'check cleanup --remove-backups'],
+      ['the findings as JSON ({procedure, options, findings: [{check, server, verdict, found, hint}]})', 'check promote --json'],
     ],
     more: `${PROCEDURES}\n\nexit codes: 0 nothing is ✗ · 1 something is ✗ · 2 bad usage or config`,
     load: () => import('./commands/check.js'),
@@ -103,14 +117,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       'Runs the procedure against the pair in the config: each step probes first (a step already done\nis recorded as such), then applies, then verifies. Every statement is in the audit trail; an\ninterrupted run continues with `mirrorbook resume`. With --plan-hash it runs only the plan that was\nreviewed: `mirrorbook plan` prints the hash.',
     options: {
       'plan-hash': { type: 'string', value: 'HASH', help: 'refuse to start unless the plan hashes to HASH (from mirrorbook plan)' },
-      'remove-backups': {
-        type: 'boolean',
-        help: "cleanup only: also delete the seeding backup files this store's runs wrote on the pair (found in the audit trail, each checked with RESTORE HEADERONLY); confirmed by typing 'delete <n> backup files'",
-      },
-      'drop-anchors': {
-        type: 'boolean',
-        help: 'cleanup only: also drop the run anchors (msdb.dbo.mirrorbook_run_anchors) on both partners; confirmed by typing mirrorbook_run_anchors',
-      },
+      ...PROCEDURE_OPTIONS,
     },
     common: RUN_COMMON,
     maxPositionals: 1,

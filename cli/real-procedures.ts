@@ -9,6 +9,7 @@ import { buildProcedure, PROCEDURES } from '../runbooks/index.js';
 import { PairConnections } from '../steps/connection.js';
 import type { ProcedureSource } from '../machines/procedure-source.js';
 import type { SqlTargets } from '../machines/sql-targets.js';
+import { optionsOfLoad } from './cleanup-options.js';
 
 /** The seeding backup files the store's runs on this pair wrote (read-only; no store: none). */
 async function readRunBackupFiles(storePath: string, pairKey: string) {
@@ -40,10 +41,11 @@ export const realProcedures: ProcedureSource = {
       lockPair: async (record) => (await import('../steps/pair-lock.js')).takePairLock(config, record),
       preflight: async (online) => {
         const { runPreflight } = await import('../preflight/run-preflight.js');
-        if (!online) return runPreflight(config, name);
+        const given = optionsOfLoad(options);
+        if (!online) return runPreflight(config, name, undefined, given);
         const connections = new PairConnections(config);
         try {
-          return await runPreflight(config, name, connections);
+          return await runPreflight(config, name, connections, given);
         } finally {
           await connections.close();
         }

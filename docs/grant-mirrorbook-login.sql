@@ -1,7 +1,7 @@
--- The least privileges of the mirrorbook login (instead of sysadmin), per procedure.
+-- The least privileges of the mirrorbook login (instead of sysadmin), per procedure and option.
 -- Run on EVERY server of the pair (principal, mirror, witness) as a sysadmin, in SSMS or sqlcmd;
 -- the last part (each mirrored database) on the principal only. Printed by
--- `mirrorbook init --grants` from steps/login-privileges.ts, the list `mirrorbook check` compares
+-- `mirrorbook init --grants` from steps/login-privileges.ts, the list `mirrorbook check <procedure> [options]` compares
 -- the login against and README.md's table ("The mirrorbook login's privileges") shows. Each grant
 -- names the learn.microsoft.com page whose Permissions section asks for it. Replace [mirrorbook]
 -- everywhere if the login has another name.
@@ -38,6 +38,9 @@ GRANT ALTER ANY LOGIN TO [mirrorbook];
 GRANT ALTER ANY DATABASE TO [mirrorbook];
 -- dbcreator (setup, restore, disable; the partners): RESTORE over an existing database (sysadmin or dbcreator; db_owner does not count) or a new one (CREATE DATABASE) — "RESTORE Statements"
 ALTER SERVER ROLE [dbcreator] ADD MEMBER [mirrorbook];
+-- sysadmin (cleanup --remove-backups; the partners): xp_delete_file, what the Maintenance Cleanup Task runs: maintenance plans are for sysadmin, and xp_delete_file itself is undocumented, with no permission to grant — "Maintenance Cleanup Task", "Create a Maintenance Plan" (Permissions: sysadmin)
+-- Not granted here: run `cleanup --remove-backups` with a sysadmin login in the config, or delete the files `mirrorbook plan cleanup --remove-backups` lists by hand; the mirrorbook login is not meant to be sysadmin. If you decide otherwise:
+-- ALTER SERVER ROLE [sysadmin] ADD MEMBER [mirrorbook];
 GO
 
 -- ── master ──
@@ -63,6 +66,12 @@ IF NOT EXISTS (SELECT 1 FROM msdb.sys.tables WHERE name = N'mirrorbook_run_ancho
     head_seq bigint NOT NULL, head_hash varchar(80) NOT NULL, store_host nvarchar(256) NOT NULL,
     written_at datetime2(3) NOT NULL, store_id varchar(64) NULL);
 GRANT SELECT, INSERT ON dbo.mirrorbook_run_anchors TO [mirrorbook];
+-- msdb SQLAgentUserRole (copy-agent-jobs; the partners): sp_add_job, sp_add_jobstep, sp_add_jobschedule, sp_add_jobserver (sysadmin or one of msdb's Agent roles; the least is enough for jobs the login creates). The copies are owned by the mirrorbook login: no @owner_login_name is sent, which only sysadmin may set; a sysadmin gives them to the source's owner afterwards (sp_update_job @owner_login_name). A CmdExec or PowerShell step needs a proxy unless its creator is sysadmin: copy such jobs as a sysadmin — "sp_add_job", "sp_add_jobstep", "sp_add_jobschedule", "sp_add_jobserver", "SQL Server Agent Fixed Database Roles"
+IF DATABASE_PRINCIPAL_ID(N'mirrorbook') IS NULL CREATE USER [mirrorbook] FOR LOGIN [mirrorbook];
+ALTER ROLE [SQLAgentUserRole] ADD MEMBER [mirrorbook];
+-- CONTROL on msdb.dbo.mirrorbook_run_anchors (cleanup --drop-anchors; the partners): DROP TABLE of the run anchors (ALTER on the schema dbo, CONTROL on the table, or db_ddladmin) — "DROP TABLE"
+IF DATABASE_PRINCIPAL_ID(N'mirrorbook') IS NULL CREATE USER [mirrorbook] FOR LOGIN [mirrorbook];
+GRANT CONTROL ON dbo.mirrorbook_run_anchors TO [mirrorbook];
 GO
 
 -- ── Patriot, on the principal only (repeat for every mirrored database) ──

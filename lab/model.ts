@@ -460,6 +460,9 @@ export interface AgentJob {
   name: string;
   enabled: boolean;
   description?: string | null;
+  /** msdb.dbo.sysjobs.owner_sid (hex): the login that ran sp_add_job, or the @owner_login_name a
+   * sysadmin gave; absent for jobs a lab state saved before owners were modelled: sa (0x01). */
+  ownerSid?: string;
   createdAt: string;
   steps: AgentJobStep[];
   /** msdb.dbo.sysschedules rows attached to the job (sysjobschedules), from sp_add_jobschedule. */

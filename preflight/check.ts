@@ -45,6 +45,8 @@ export interface Server {
 export interface PreflightContext {
   config: MirrorbookConfig;
   procedure: string;
+  /** The procedure's options as the run is given them ('--remove-backups'); what it needs depends on them. */
+  options: readonly string[];
   /** The partners and the witness, in that order. */
   servers: Server[];
   /** A read-only statement on one server: the rows of its last non-empty result set. */

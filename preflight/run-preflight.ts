@@ -25,8 +25,14 @@ async function readFacts(connections: PairConnections, role: PartnerRole): Promi
   return { serverName: row.server_name, major, minor, productVersion: String(row.product_version), edition: String(row.edition), engineEdition: Number(row.engine_edition), utcNow: row.utc_now instanceof Date ? row.utc_now : new Date(String(row.utc_now)) };
 }
 
-/** Every check of `procedure`; without `connections` only the offline ones (the config's own warnings). */
-export async function runPreflight(config: MirrorbookConfig, procedure: string, connections?: PairConnections): Promise<Finding[]> {
+/** Every check of `procedure` run with `options` ('--remove-backups'); without `connections` only
+ * the offline ones (the config's own warnings). */
+export async function runPreflight(
+  config: MirrorbookConfig,
+  procedure: string,
+  connections?: PairConnections,
+  options: readonly string[] = [],
+): Promise<Finding[]> {
   const servers: Server[] = [];
   if (connections) await Promise.all(partners(config).map(async (server) => {
     try {
@@ -39,7 +45,10 @@ export async function runPreflight(config: MirrorbookConfig, procedure: string, 
   const order = partners(config).map((s) => s.role);
   servers.sort((a, b) => order.indexOf(a.role) - order.indexOf(b.role));
   const ctx: PreflightContext = {
-    config, procedure, servers,
+    config,
+    procedure,
+    options,
+    servers,
     rows: async <T>(role: PartnerRole, statement: Statement): Promise<T[]> => {
       const result = await connections!.query(role, statement);
       const sets = result.recordsets.filter((set) => set.length > 0);

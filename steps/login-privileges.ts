@@ -3,7 +3,8 @@
 // made from this list and nothing else: the grant script (`mirrorbook init --grants`, kept as
 // docs/grant-mirrorbook-login.sql), the README's per-procedure table, and the preflight check
 // "the mirrorbook login's privileges". Each entry names the learn.microsoft.com page whose
-// Permissions section asks for it.
+// Permissions section asks for it. An entry applies to a procedure, or to a procedure run with an
+// option ('cleanup --remove-backups'): `check` and `run` judge a procedure with the options given.
 
 import { ANCHOR_COLUMNS } from './run-anchor.js';
 
@@ -14,7 +15,7 @@ export interface LoginPrivilege {
   /** How the README and the check name it. */
   name: string;
   servers: PrivilegeServers;
-  /** The procedures whose statements need it, or 'every'. */
+  /** The procedures whose statements need it ('cleanup --remove-backups': only with that option), or 'every'. */
   procedures: readonly string[] | 'every';
   /** What needs it, for the README table. */
   needs: string;
@@ -22,6 +23,8 @@ export interface LoginPrivilege {
   source: string;
   /** T-SQL granting it, run as a sysadmin (`{login}` and `{database}` filled in). */
   grant: readonly string[];
+  /** Not granted by the script (it stays a comment there), for what it is: what else to do, for the hint. */
+  instead?: string;
   /** The grant's database context: the server (master), msdb, master, or each mirrored database. */
   grantIn: 'server' | 'master' | 'msdb' | 'each';
   /** A T-SQL expression, 1 when the connected login holds it, NULL when it cannot tell (`{database}` filled in). */
@@ -165,6 +168,42 @@ export const LOGIN_PRIVILEGES: readonly LoginPrivilege[] = [
     // NULL for a database that does not exist: the databases check reports that one.
     held: "CASE WHEN DB_ID(N'{database}') IS NULL THEN NULL WHEN HAS_PERMS_BY_NAME(N'{database}', 'DATABASE', 'BACKUP DATABASE') = 1 AND HAS_PERMS_BY_NAME(N'{database}', 'DATABASE', 'BACKUP LOG') = 1 THEN 1 ELSE 0 END",
   },
+  {
+    name: 'msdb SQLAgentUserRole',
+    servers: 'partners',
+    procedures: ['copy-agent-jobs'],
+    needs:
+      "sp_add_job, sp_add_jobstep, sp_add_jobschedule, sp_add_jobserver (sysadmin or one of msdb's Agent roles; the least is enough for jobs the login creates). The copies are owned by the mirrorbook login: no @owner_login_name is sent, which only sysadmin may set; a sysadmin gives them to the source's owner afterwards (sp_update_job @owner_login_name). A CmdExec or PowerShell step needs a proxy unless its creator is sysadmin: copy such jobs as a sysadmin",
+    source: '"sp_add_job", "sp_add_jobstep", "sp_add_jobschedule", "sp_add_jobserver", "SQL Server Agent Fixed Database Roles"',
+    grant: [USER_IN_DATABASE, 'ALTER ROLE [SQLAgentUserRole] ADD MEMBER [{login}];'],
+    grantIn: 'msdb',
+    // The Agent roles hold EXECUTE on the Agent procedures; a sysadmin holds every permission.
+    held: "HAS_PERMS_BY_NAME(N'msdb.dbo.sp_add_job', 'OBJECT', 'EXECUTE')",
+  },
+  {
+    name: 'CONTROL on msdb.dbo.mirrorbook_run_anchors',
+    servers: 'partners',
+    procedures: ['cleanup --drop-anchors'],
+    needs: 'DROP TABLE of the run anchors (ALTER on the schema dbo, CONTROL on the table, or db_ddladmin)',
+    source: '"DROP TABLE"',
+    grant: [USER_IN_DATABASE, 'GRANT CONTROL ON dbo.mirrorbook_run_anchors TO [{login}];'],
+    grantIn: 'msdb',
+    // NULL when the table is not there (HAS_PERMS_BY_NAME of a missing object): nothing to drop.
+    held: "CASE WHEN HAS_PERMS_BY_NAME(N'msdb.dbo.mirrorbook_run_anchors', 'OBJECT', 'CONTROL') = 1 OR HAS_PERMS_BY_NAME(N'msdb', 'DATABASE', 'ALTER ANY SCHEMA') = 1 THEN 1 WHEN HAS_PERMS_BY_NAME(N'msdb.dbo.mirrorbook_run_anchors', 'OBJECT', 'CONTROL') IS NULL THEN NULL ELSE 0 END",
+  },
+  {
+    name: 'sysadmin',
+    servers: 'partners',
+    procedures: ['cleanup --remove-backups'],
+    needs:
+      'xp_delete_file, what the Maintenance Cleanup Task runs: maintenance plans are for sysadmin, and xp_delete_file itself is undocumented, with no permission to grant',
+    source: '"Maintenance Cleanup Task", "Create a Maintenance Plan" (Permissions: sysadmin)',
+    grant: ['ALTER SERVER ROLE [sysadmin] ADD MEMBER [{login}];'],
+    grantIn: 'server',
+    instead:
+      'run `cleanup --remove-backups` with a sysadmin login in the config, or delete the files `mirrorbook plan cleanup --remove-backups` lists by hand; the mirrorbook login is not meant to be sysadmin',
+    held: "IS_SRVROLEMEMBER('sysadmin')",
+  },
 ];
 
 /** `]` doubled inside [brackets], `'` doubled inside N'…'. */
@@ -176,32 +215,40 @@ function fill(text: string, login: string, database = ''): string {
     .replaceAll('{database}', database);
 }
 
-export function appliesTo(privilege: LoginPrivilege, procedure: string): boolean {
-  return privilege.procedures === 'every' || privilege.procedures.includes(procedure);
+/** Whether `privilege` is needed by `procedure` run with `options` (e.g. ['--remove-backups']). */
+export function appliesTo(privilege: LoginPrivilege, procedure: string, options: readonly string[] = []): boolean {
+  if (privilege.procedures === 'every') return true;
+  return privilege.procedures.some((entry) => {
+    const [name, ...needed] = entry.split(' ');
+    return name === procedure && needed.every((option) => options.includes(option));
+  });
 }
 
-/** The privileges one server needs for a procedure, each with its name, check and grant filled in. */
+/** The privileges one server needs for a procedure run with `options`, each with its name, check,
+ * grant and, for one the script does not grant, what to do instead, filled in. */
 export function requiredPrivileges(
   procedure: string,
   role: 'principal' | 'mirror' | 'witness',
   databases: readonly string[],
   login: string,
-): { name: string; held: string; grant: string }[] {
+  options: readonly string[] = [],
+): { name: string; held: string; grant: string; instead?: string }[] {
   const onServer = (p: LoginPrivilege) =>
     p.servers === 'every' || (p.servers === 'partners' && role !== 'witness') || (p.servers === 'principal' && role === 'principal');
-  return LOGIN_PRIVILEGES.filter((p) => appliesTo(p, procedure) && onServer(p)).flatMap((p) =>
+  return LOGIN_PRIVILEGES.filter((p) => appliesTo(p, procedure, options) && onServer(p)).flatMap((p) =>
     (p.grantIn === 'each' ? databases : ['']).map((database) => ({
       name: fill(p.name, login, database),
       held: fill(p.held, login, database),
       grant: `${p.grantIn === 'server' ? '' : `USE [${(p.grantIn === 'each' ? database : p.grantIn).replaceAll(']', ']]')}]; `}${p.grant.map((line) => fill(line, login, database).trim()).join(' ')}`,
+      ...(p.instead ? { instead: p.instead } : {}),
     })),
   );
 }
 
-const SCRIPT_HEAD = `-- The least privileges of the mirrorbook login (instead of sysadmin), per procedure.
+const SCRIPT_HEAD = `-- The least privileges of the mirrorbook login (instead of sysadmin), per procedure and option.
 -- Run on EVERY server of the pair (principal, mirror, witness) as a sysadmin, in SSMS or sqlcmd;
 -- the last part (each mirrored database) on the principal only. Printed by
--- \`mirrorbook init --grants\` from steps/login-privileges.ts, the list \`mirrorbook check\` compares
+-- \`mirrorbook init --grants\` from steps/login-privileges.ts, the list \`mirrorbook check <procedure> [options]\` compares
 -- the login against and README.md's table ("The mirrorbook login's privileges") shows. Each grant
 -- names the learn.microsoft.com page whose Permissions section asks for it. Replace [{login}]
 -- everywhere if the login has another name.
@@ -233,7 +280,8 @@ export function grantScript(login = 'mirrorbook', databases: readonly string[] =
   const part = (p: LoginPrivilege, database = '') =>
     [
       `-- ${fill(p.name, login, database)} (${procedureList(p)}; ${p.servers === 'every' ? 'every server' : p.servers === 'partners' ? 'the partners' : 'the principal'}): ${p.needs} — ${p.source}`,
-      ...p.grant.map((line) => fill(line, login, database)),
+      ...(p.instead ? [`-- Not granted here: ${p.instead}. If you decide otherwise:`] : []),
+      ...p.grant.map((line) => `${p.instead ? '-- ' : ''}${fill(line, login, database)}`),
     ].join('\n');
   const group = (grantIn: LoginPrivilege['grantIn']) => LOGIN_PRIVILEGES.filter((p) => p.grantIn === grantIn);
   const sections = [

@@ -101,7 +101,9 @@ export function removeRunBackupFiles(target: Partner, files: RunBackupFile[], le
   // The exact files the operator was shown when confirming: apply removes those or asks again.
   let confirmed: string | undefined;
   const alone = describeLeftAlone(leftAlone);
-  const probe = async (ctx: StepContext) => {
+  // The probe counts what is left (the question that follows lists each file with its size); a verify
+  // that finds files still there names them.
+  const look = (named: boolean) => async (ctx: StepContext) => {
     const { present, gone, foreign } = await inspect(ctx, target, files);
     const kept =
       (foreign.length > 0 ? `; kept, not the run's any more: ${foreign.map((f) => `${f.file.path} (${f.why})`).join(', ')}` : '') + (alone ? `; ${alone}` : '');
@@ -109,7 +111,7 @@ export function removeRunBackupFiles(target: Partner, files: RunBackupFile[], le
       ? { done: true, detail: `none of the ${files.length} backup file(s) mirrorbook's runs wrote is left on the ${target} (${gone.length} gone)${kept}` }
       : {
           done: false,
-          detail: `${present.length} backup file(s) the runs wrote are still on the ${target}: ${present.map((p) => `${p.file.path} (${megabytes(p.bytes)})`).join(', ')}${kept}`,
+          detail: `${present.length} backup file(s) the runs wrote are still on the ${target}, ${megabytes(present.reduce((sum, p) => sum + p.bytes, 0))} in all${named ? `: ${present.map((p) => p.file.path).join(', ')}` : ''}${kept}`,
         };
   };
   return {
@@ -130,7 +132,7 @@ export function removeRunBackupFiles(target: Partner, files: RunBackupFile[], le
         };
       },
     },
-    probe,
+    probe: look(false),
     async apply(ctx) {
       const { present, gone, foreign } = await inspect(ctx, target, files);
       if (present.length > 0 && pathSet(present) !== confirmed) {
@@ -146,7 +148,7 @@ export function removeRunBackupFiles(target: Partner, files: RunBackupFile[], le
       if (gone.length > 0) ctx.note(`already gone: ${gone.map((g) => g.path).join(', ')}`);
       for (const { file } of present) await ctx.sql(target, deleteStatement(file.path));
     },
-    verify: probe,
+    verify: look(true),
     plan: () => files.map((file) => ({ target, tsql: deleteStatement(file.path) })),
   };
 }

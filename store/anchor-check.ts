@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import { readHead } from './audit-verify.js';
 import { storeIdOf } from './store-identity.js';
+import type { AnchorRecord } from './audit-ties.js';
 import type { Finding, RunAnchor } from './types.js';
 
 export function anchorFindings(db: Database.Database, anchors: readonly RunAnchor[], readOn: readonly string[] = []): { findings: Finding[]; notes: string[] } {
@@ -132,12 +133,12 @@ function missingAnchors(db: Database.Database, anchors: readonly RunAnchor[], re
   return { findings, notes };
 }
 
-/** The id in store_identity must be the one this store's own (hashed) anchor records name: given
- * them as the chain walk read them (store/audit-ties.ts). */
-export function storeIdFindings(db: Database.Database, anchorRecords: readonly { seq: number; runId: string | null; storeId: string }[]): Finding[] {
+/** The id in store_identity must be the one this store's own (hashed) anchor records name:
+ * `namingOther` gives the first anchor record of the verified chain that names another (store/audit-ties.ts). */
+export function storeIdFindings(db: Database.Database, namingOther: (storeId: string) => AnchorRecord | undefined): Finding[] {
   const ours = storeIdOf(db);
   if (ours === null) return [];
-  const other = anchorRecords.find((r) => r.storeId !== ours);
+  const other = namingOther(ours);
   if (!other) return [];
   return [
     {

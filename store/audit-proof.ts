@@ -50,22 +50,26 @@ export function proveDb(db: Database.Database, options: ProofOptions): StoreProo
 function proveInTransaction(db: Database.Database, options: ProofOptions, integrity: PendingCheck): StoreProof {
   return db.transaction((): StoreProof => {
     const schema = schemaFindings(db);
-    const ties = new Ties();
-    const chain = verifyChain(db, { ...(options.key ? { key: options.key } : {}), tied: (canonical) => ties.record(canonical) });
-    const findings: Finding[] = [...integrityFindings(integrity.lines()), ...schema];
-    const notes: string[] = [];
-    if (chain.ok) {
-      const tied = ties.check(db);
-      findings.push(...tied.findings);
-      notes.push(...tied.notes);
+    const ties = new Ties(db);
+    try {
+      const chain = verifyChain(db, { ...(options.key ? { key: options.key } : {}), statement: (linked) => ties.walk(linked) });
+      const findings: Finding[] = [...integrityFindings(integrity.lines()), ...schema];
+      const notes: string[] = [];
+      if (chain.ok) {
+        const tied = ties.check();
+        findings.push(...tied.findings);
+        notes.push(...tied.notes);
+      }
+      findings.push(...lostWalFindings(db, options.walBytes), ...storeIdFindings(db, (storeId) => ties.anchorNamingOther(storeId)));
+      if (options.anchors) {
+        const anchored = anchorFindings(db, options.anchors, options.anchorsReadOn);
+        findings.push(...anchored.findings);
+        notes.push(...anchored.notes);
+      }
+      return { chain, findings, notes };
+    } finally {
+      ties.dispose();
     }
-    findings.push(...lostWalFindings(db, options.walBytes), ...storeIdFindings(db, ties.anchorStoreIds));
-    if (options.anchors) {
-      const anchored = anchorFindings(db, options.anchors, options.anchorsReadOn);
-      findings.push(...anchored.findings);
-      notes.push(...anchored.notes);
-    }
-    return { chain, findings, notes };
   })();
 }
 

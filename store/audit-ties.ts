@@ -2,266 +2,262 @@
 // row must match the hashed record written with it in the same transaction, and every such record
 // must still have its row. A row changed behind the store's back (UPDATE runs SET operator = …) is
 // named with its run, though the chain itself is intact.
+// The check runs inside SQLite, so memory stays flat in the number of records: the chain walk keeps,
+// for each verified record a row is tied to, its key, its seq and whether its row (looked up by the
+// table's key) says the same, in a TEMP table (SQLite's temporary database: a file of its own, deleted
+// on close, never the store nor anything beside it); queries then return only the rows with no record,
+// the records whose row differs or is gone. In the million-record bench the old JavaScript maps of
+// tied records took ~190 MB; the table holds ~20 bytes a record, most of it in the temporary file.
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { Finding } from './types.js';
 
-/** The records that back a table row, marked by SQLite during the chain walk (a million other
- * records never reach JavaScript as objects): so the tables are checked against exactly the
- * records the walk verified, in the same read transaction. For intents, outcomes and steps the
- * key's name in the data is a cheap first filter (json_extract here cost a fifth of the walk);
- * `record` keeps only those whose data has it as a number, as before. The anchor records come
- * along for the store id they name (store/anchor-check.ts storeIdFindings). */
-export const TIED = `CASE kind WHEN 'run-start' THEN 1 WHEN 'run-end' THEN 1 WHEN 'resume' THEN 1 WHEN 'anchor' THEN 1
-  WHEN 'intent' THEN instr(data, '"intentId"') WHEN 'outcome' THEN instr(data, '"intentId"')
-  WHEN 'step' THEN instr(data, '"stepStateId"') ELSE 0 END`;
+const TABLE = 'temp.audit_tied';
+/** A small cache: past it SQLite spills the table to its temporary file rather than to RAM. */
+const TIED_CACHE_PAGES = 256;
 
-const F = {
-  seq: 0,
-  ts: 1,
-  runId: 2,
-  kind: 3,
-  operator: 4,
-  osUser: 5,
-  host: 6,
-  stepId: 9,
-  attempt: 10,
-  result: 12,
-  errorNumber: 13,
-  message: 14,
-  data: 15,
-} as const;
+/** `"key"` of the record's data, when the data is a JSON object holding it with a JSON type in `types`
+ * (instr is a cheap first filter: parsing every record's data cost a fifth of the walk). */
+const hasKey = (key: string, types: string) =>
+  `CASE WHEN typeof(data) = 'text' AND instr(data, '"${key}"') AND json_valid(data) THEN json_type(data, '$.${key}') IN (${types}) ELSE 0 END`;
+const NUMBER = `'integer', 'real'`;
 
-interface RunFacts {
-  start?: unknown[];
-  /** The last run-end or resume record: what the run's status must say. */
-  last?: unknown[];
+/** The records a table row is tied to, one per kind and key: the last record of a kind and key
+ * stands (as a later run-end does for its run). The anchor records come along for the store id
+ * they name (store/anchor-check.ts storeIdFindings), keyed by seq. */
+const TIED = `CASE kind WHEN 'run-start' THEN run_id IS NOT NULL WHEN 'run-end' THEN run_id IS NOT NULL WHEN 'resume' THEN run_id IS NOT NULL
+  WHEN 'intent' THEN ${hasKey('intentId', NUMBER)} WHEN 'outcome' THEN ${hasKey('intentId', NUMBER)}
+  WHEN 'step' THEN ${hasKey('stepStateId', NUMBER)} WHEN 'anchor' THEN ${hasKey('storeId', "'text'")} ELSE 0 END`;
+const KIND = `CASE kind WHEN 'run-end' THEN 'run-last' WHEN 'resume' THEN 'run-last' ELSE kind END`;
+const NUMBER_KEY = `CASE kind WHEN 'intent' THEN json_extract(data, '$.intentId') WHEN 'outcome' THEN json_extract(data, '$.intentId')
+  WHEN 'step' THEN json_extract(data, '$.stepStateId') WHEN 'anchor' THEN seq ELSE 0 END`;
+const RUN_KEY = `CASE WHEN kind IN ('run-start', 'run-end', 'resume') THEN run_id ELSE '' END`;
+
+/** Whether the row an intent, outcome or step record is tied to says what the record says: 1, 0
+ * when it differs, NULL when there is no such row. Looked up from the walk, by the tables' keys,
+ * so the check afterwards reads no record back. As json_array text two sides are equal only when
+ * every value and its type are (1 is not '1'). An outcome row without a message matches any: the
+ * record's is then the server's. */
+const ROW_MATCHES = `CASE kind
+  WHEN 'intent' THEN (SELECT json_array(i.run_id, i.step_id, i.attempt, i.action)
+    = json_array(audit.run_id, audit.step_id, audit.attempt, json_extract(audit.data, '$.action'))
+    FROM intents i WHERE i.id = json_extract(audit.data, '$.intentId'))
+  WHEN 'outcome' THEN (SELECT json_array(o.status, o.error_number) = json_array(audit.result, audit.error_number)
+    AND (o.message IS NULL OR o.message IS audit.message) FROM outcomes o WHERE o.intent_id = json_extract(audit.data, '$.intentId'))
+  WHEN 'step' THEN (SELECT json_array(s.run_id, s.step_id, s.status, s.attempt, s.error_number, s.detail, s.error_message)
+    = json_array(audit.run_id, audit.step_id, audit.result, audit.attempt, audit.error_number, json_extract(audit.data, '$.detail'),
+      json_extract(audit.data, '$.error'))
+    FROM step_states s WHERE s.id = json_extract(audit.data, '$.stepStateId'))
+  END`;
+
+const RUNS = `SELECT r.rowid, r.id, r.procedure, r.pair_key, r.definition_hash, r.definition, r.operator, r.os_user, r.host, r.pid, r.argv,
+    r.status, r.exit_code, s.seq AS start_seq, s.operator AS start_operator, s.os_user AS start_os_user, s.host AS start_host,
+    s.data AS start_data, l.kind AS last_kind, l.result AS last_result, l.data AS last_data
+  FROM runs r
+  LEFT JOIN ${TABLE} ts ON ts.kind = 'run-start' AND ts.n = 0 AND ts.run = r.id LEFT JOIN audit s ON s.seq = ts.seq
+  LEFT JOIN ${TABLE} tl ON tl.kind = 'run-last' AND tl.n = 0 AND tl.run = r.id LEFT JOIN audit l ON l.seq = tl.seq
+  ORDER BY r.rowid`;
+
+/** The tied records of `kind` whose row is gone (`gone`, over the table's row `t`); the record's
+ * run is read back only for those. */
+const orphans = (kind: string, gone = 't.row_matches IS NULL') =>
+  `SELECT t.n AS id, t.run, t.seq, (SELECT run_id FROM audit a WHERE a.seq = t.seq) AS runId FROM ${TABLE} t
+  WHERE t.kind = '${kind}' AND ${gone} ORDER BY t.seq`;
+
+/** The rows of a table from its first tied row on with no record of `kind` (seq null), or whose
+ * record differs, in key order. */
+const untied = (kind: string, table: string, key: string, columns: string, joins = '') =>
+  `SELECT ${columns}, NULL AS seq FROM ${table} ${joins}
+    WHERE ${key} >= @first AND NOT EXISTS (SELECT 1 FROM ${TABLE} t WHERE t.kind = '${kind}' AND t.n = ${key} AND t.run = '')
+  UNION ALL
+  SELECT ${columns}, t.seq FROM ${TABLE} t JOIN ${table} ON ${key} = t.n ${joins} WHERE t.kind = '${kind}' AND t.row_matches = 0 AND t.n >= @first
+  ORDER BY 1`;
+
+const INTENTS = untied('intent', 'intents i', 'i.id', 'i.id, i.run_id, i.step_id');
+const OUTCOMES = untied('outcome', 'outcomes o', 'o.intent_id', 'o.intent_id, i.run_id', 'LEFT JOIN intents i ON i.id = o.intent_id');
+const STEPS = untied('step', 'step_states s', 's.id', 's.id, s.run_id, s.step_id, s.status');
+
+/** An anchor record and the store id it names. */
+export interface AnchorRecord {
+  seq: number;
+  runId: string | null;
+  storeId: string;
 }
 
-/** Takes the tied records of a verified chain (`record`, from the walk), then checks the tables against them. */
+/** The tied records of one verified chain walk, in a TEMP table of `db`, and the check of the tables against them. */
 export class Ties {
-  private readonly runs = new Map<string, RunFacts>();
-  private readonly intents = new Map<number, unknown[]>();
-  private readonly outcomes = new Map<number, unknown[]>();
-  private readonly steps = new Map<number, unknown[]>();
-
-  record(canonical: string): void {
-    const fields = JSON.parse(canonical) as unknown[];
-    const kind = fields[F.kind];
-    const runId = fields[F.runId] as string | null;
-    const data = dataOf(fields);
-    if (kind === 'run-start' || kind === 'run-end' || kind === 'resume') {
-      if (runId === null) return;
-      const facts = this.runs.get(runId) ?? {};
-      if (kind === 'run-start') facts.start = fields;
-      else facts.last = fields;
-      this.runs.set(runId, facts);
-    } else if (kind === 'intent' && typeof data.intentId === 'number') this.intents.set(data.intentId, fields);
-    else if (kind === 'outcome' && typeof data.intentId === 'number') this.outcomes.set(data.intentId, fields);
-    else if (kind === 'step' && typeof data.stepStateId === 'number') this.steps.set(data.stepStateId, fields);
-    else if (kind === 'anchor' && typeof data.storeId === 'string') this.anchorStoreIds.push({ seq: fields[F.seq] as number, runId, storeId: data.storeId });
+  constructor(private readonly db: Database.Database) {
+    db.pragma(`temp.cache_size = ${TIED_CACHE_PAGES}`);
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS audit_tied (kind TEXT NOT NULL, n INTEGER NOT NULL, run TEXT NOT NULL, seq INTEGER NOT NULL,
+      row_matches INTEGER, PRIMARY KEY (kind, n, run)) WITHOUT ROWID`);
+    db.exec(`DELETE FROM ${TABLE}`);
   }
 
-  /** The store id each anchor record of the verified chain names, in seq order. */
-  readonly anchorStoreIds: { seq: number; runId: string | null; storeId: string }[] = [];
+  /** The walk's statement: given the expression that verifies each record in seq order (true when
+   * it links, stopping the scan at the first that does not), keeps the tied ones among them. */
+  walk(linked: string): string {
+    return `INSERT OR REPLACE INTO ${TABLE} (kind, n, run, seq, row_matches) SELECT ${KIND}, ${NUMBER_KEY}, ${RUN_KEY}, seq, ${ROW_MATCHES}
+      FROM audit WHERE CASE WHEN ${linked} THEN ${TIED} ELSE 0 END ORDER BY seq`;
+  }
 
-  check(db: Database.Database): { findings: Finding[]; notes: string[] } {
+  /** The first anchor record of the verified chain that names a store id other than `storeId`. */
+  anchorNamingOther(storeId: string): AnchorRecord | undefined {
+    return this.db
+      .prepare(`SELECT seq, runId, storeId FROM (SELECT a.seq, a.run_id AS runId, json_extract(a.data, '$.storeId') AS storeId
+        FROM ${TABLE} t JOIN audit a ON a.seq = t.seq WHERE t.kind = 'anchor') WHERE storeId IS NOT ? ORDER BY seq LIMIT 1`)
+      .get(storeId) as AnchorRecord | undefined;
+  }
+
+  check(): { findings: Finding[]; notes: string[] } {
     const findings: Finding[] = [];
-    const legacy = new Legacy(db);
-    this.checkRuns(db, findings, legacy);
-    this.checkIntents(db, findings, legacy);
-    this.checkOutcomes(db, findings, legacy);
-    this.checkSteps(db, findings, legacy);
+    const legacy = new Legacy(this.db);
+    this.checkRuns(findings, legacy);
+    this.checkIntents(findings, legacy);
+    this.checkOutcomes(findings, legacy);
+    this.checkSteps(findings, legacy);
     return { findings, notes: legacy.notes() };
   }
 
-  private checkRuns(db: Database.Database, findings: Finding[], legacy: Legacy): void {
-    const seen = new Set<string>();
-    for (const row of db
-      .prepare('SELECT rowid, id, procedure, pair_key, definition_hash, definition, operator, os_user, host, pid, argv, status, exit_code FROM runs')
-      .iterate() as IterableIterator<Record<string, unknown>>) {
+  /** Drops the table (its pages, and the temporary file past the cache). */
+  dispose(): void {
+    this.db.exec(`DROP TABLE IF EXISTS ${TABLE}`);
+  }
+
+  private checkRuns(findings: Finding[], legacy: Legacy): void {
+    for (const row of this.db.prepare(RUNS).iterate() as IterableIterator<Record<string, unknown>>) {
       const runId = row.id as string;
-      seen.add(runId);
       if (legacy.skip('runs', row.rowid as number)) continue;
-      const facts = this.runs.get(runId);
-      if (!facts?.start) {
+      if (row.start_seq === null) {
         findings.push({ problem: 'untied', runId, detail: `run ${runId} is in the runs table but the audit trail has no run-start record for it` });
         continue;
       }
-      const start = facts.start;
-      const data = dataOf(start);
+      const data = dataOf(row.start_data);
       const differs: string[] = [];
       const expect = (name: string, table: unknown, record: unknown) => {
         if (record !== undefined && table !== record) differs.push(name);
       };
-      expect('operator', row.operator, start[F.operator]);
-      expect('os user', row.os_user, start[F.osUser]);
-      expect('host', row.host, start[F.host]);
+      expect('operator', row.operator, row.start_operator);
+      expect('os user', row.os_user, row.start_os_user);
+      expect('host', row.host, row.start_host);
       expect('procedure', row.procedure, data.procedure);
       expect('pair', row.pair_key, data.pairKey);
       expect('definition hash', row.definition_hash, data.definitionHash);
       expect('pid', row.pid, data.pid);
       if (data.argv !== undefined && row.argv !== JSON.stringify(data.argv)) differs.push('command line');
       if (typeof data.definitionSha === 'string' && sha256(row.definition as string) !== data.definitionSha) differs.push('definition');
-      const last = facts.last;
-      const status = last === undefined || last[F.kind] === 'resume' ? 'running' : last[F.result];
+      const status = row.last_kind === null || row.last_kind === 'resume' ? 'running' : row.last_result;
       expect('status', row.status, status);
-      if (last !== undefined && last[F.kind] === 'run-end') expect('exit code', row.exit_code, dataOf(last).exitCode ?? null);
+      if (row.last_kind === 'run-end') expect('exit code', row.exit_code, dataOf(row.last_data).exitCode ?? null);
       if (differs.length > 0)
         findings.push({ problem: 'untied', runId, detail: `run ${runId}: ${differs.join(', ')} in the runs table differ from the audit trail` });
     }
-    for (const [runId, facts] of this.runs) {
-      if (facts.start && !seen.has(runId))
-        findings.push({
-          problem: 'untied',
-          runId,
-          detail: `run ${runId} has a run-start record (seq ${String(facts.start[F.seq])}) but no row in the runs table`,
-        });
+    for (const record of this.orphans('run-start', 'NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = t.run)')) {
+      findings.push({
+        problem: 'untied',
+        runId: record.run,
+        detail: `run ${record.run} has a run-start record (seq ${record.seq}) but no row in the runs table`,
+      });
     }
   }
 
-  private checkIntents(db: Database.Database, findings: Finding[], legacy: Legacy): void {
-    const seen = new Set<number>();
-    for (const row of db.prepare('SELECT id, run_id, step_id, attempt, action FROM intents').iterate() as IterableIterator<{
-      id: number;
-      run_id: string;
-      step_id: string;
-      attempt: number;
-      action: string;
-    }>) {
-      seen.add(row.id);
-      if (legacy.skip('intents', row.id)) continue;
-      const record = this.intents.get(row.id);
-      if (!record)
-        findings.push({
-          problem: 'untied',
-          runId: row.run_id,
-          detail: `journal intent ${row.id} (run ${row.run_id}, step ${row.step_id}) has no intent record in the audit trail`,
-        });
-      else if (
-        record[F.runId] !== row.run_id ||
-        record[F.stepId] !== row.step_id ||
-        record[F.attempt] !== row.attempt ||
-        dataOf(record).action !== row.action
-      ) {
-        findings.push({
-          problem: 'untied',
-          runId: row.run_id,
-          detail: `journal intent ${row.id} (run ${row.run_id}) differs from its audit record seq ${String(record[F.seq])}`,
-        });
-      }
+  private checkIntents(findings: Finding[], legacy: Legacy): void {
+    for (const row of this.untied<{ id: number; run_id: string; step_id: string }>(INTENTS, 'intents', legacy)) {
+      findings.push({
+        problem: 'untied',
+        runId: row.run_id,
+        detail:
+          row.seq === null
+            ? `journal intent ${row.id} (run ${row.run_id}, step ${row.step_id}) has no intent record in the audit trail`
+            : `journal intent ${row.id} (run ${row.run_id}) differs from its audit record seq ${row.seq}`,
+      });
     }
-    for (const [id, record] of this.intents) {
-      if (!seen.has(id))
-        findings.push({
-          problem: 'untied',
-          runId: record[F.runId] as string,
-          detail: `audit record seq ${String(record[F.seq])} is the intent of journal entry ${id}, which is gone from the journal`,
-        });
+    for (const record of this.orphans('intent')) {
+      findings.push({
+        problem: 'untied',
+        runId: record.runId as string,
+        detail: `audit record seq ${record.seq} is the intent of journal entry ${record.id}, which is gone from the journal`,
+      });
     }
   }
 
-  private checkOutcomes(db: Database.Database, findings: Finding[], legacy: Legacy): void {
-    const seen = new Set<number>();
-    for (const row of db
-      .prepare('SELECT o.intent_id, i.run_id, o.status, o.error_number, o.message FROM outcomes o LEFT JOIN intents i ON i.id = o.intent_id')
-      .iterate() as IterableIterator<{ intent_id: number; run_id: string | null; status: string; error_number: number | null; message: string | null }>) {
-      seen.add(row.intent_id);
-      if (legacy.skip('outcomes', row.intent_id)) continue;
-      const record = this.outcomes.get(row.intent_id);
+  private checkOutcomes(findings: Finding[], legacy: Legacy): void {
+    for (const row of this.untied<{ intent_id: number; run_id: string | null }>(OUTCOMES, 'outcomes', legacy)) {
       const runId = row.run_id ?? undefined;
-      if (!record)
-        findings.push({
-          problem: 'untied',
-          ...(runId ? { runId } : {}),
-          detail: `the outcome of journal intent ${row.intent_id}${runId ? ` (run ${runId})` : ''} has no outcome record in the audit trail`,
-        });
-      else if (record[F.result] !== row.status || record[F.errorNumber] !== row.error_number || (row.message !== null && record[F.message] !== row.message)) {
-        findings.push({
-          problem: 'untied',
-          ...(runId ? { runId } : {}),
-          detail: `the outcome of journal intent ${row.intent_id}${runId ? ` (run ${runId})` : ''} differs from its audit record seq ${String(record[F.seq])}`,
-        });
-      }
+      const what = `the outcome of journal intent ${row.intent_id}${runId ? ` (run ${runId})` : ''}`;
+      findings.push({
+        problem: 'untied',
+        ...(runId ? { runId } : {}),
+        detail: row.seq === null ? `${what} has no outcome record in the audit trail` : `${what} differs from its audit record seq ${row.seq}`,
+      });
     }
-    for (const [id, record] of this.outcomes) {
-      if (!seen.has(id))
-        findings.push({
-          problem: 'untied',
-          runId: record[F.runId] as string,
-          detail: `audit record seq ${String(record[F.seq])} is the outcome of journal intent ${id}, which has no outcome in the journal`,
-        });
+    for (const record of this.orphans('outcome')) {
+      findings.push({
+        problem: 'untied',
+        runId: record.runId as string,
+        detail: `audit record seq ${record.seq} is the outcome of journal intent ${record.id}, which has no outcome in the journal`,
+      });
     }
   }
 
-  private checkSteps(db: Database.Database, findings: Finding[], legacy: Legacy): void {
-    const seen = new Set<number>();
-    for (const row of db
-      .prepare('SELECT id, run_id, step_id, status, attempt, detail, error_number, error_message FROM step_states')
-      .iterate() as IterableIterator<{
-      id: number;
-      run_id: string;
-      step_id: string;
-      status: string;
-      attempt: number;
-      detail: string | null;
-      error_number: number | null;
-      error_message: string | null;
-    }>) {
-      seen.add(row.id);
-      if (legacy.skip('step_states', row.id)) continue;
-      const record = this.steps.get(row.id);
-      const data = record ? dataOf(record) : {};
-      if (!record)
-        findings.push({
-          problem: 'untied',
-          runId: row.run_id,
-          detail: `step state ${row.id} (run ${row.run_id}, step ${row.step_id}: ${row.status}) has no step record in the audit trail`,
-        });
-      else if (
-        record[F.runId] !== row.run_id ||
-        record[F.stepId] !== row.step_id ||
-        record[F.result] !== row.status ||
-        record[F.attempt] !== row.attempt ||
-        record[F.errorNumber] !== row.error_number ||
-        (data.detail ?? null) !== row.detail ||
-        (data.error ?? null) !== row.error_message
-      ) {
-        findings.push({
-          problem: 'untied',
-          runId: row.run_id,
-          detail: `step state ${row.id} (run ${row.run_id}, step ${row.step_id}) differs from its audit record seq ${String(record[F.seq])}`,
-        });
-      }
+  private checkSteps(findings: Finding[], legacy: Legacy): void {
+    for (const row of this.untied<{ id: number; run_id: string; step_id: string; status: string }>(STEPS, 'step_states', legacy)) {
+      findings.push({
+        problem: 'untied',
+        runId: row.run_id,
+        detail:
+          row.seq === null
+            ? `step state ${row.id} (run ${row.run_id}, step ${row.step_id}: ${row.status}) has no step record in the audit trail`
+            : `step state ${row.id} (run ${row.run_id}, step ${row.step_id}) differs from its audit record seq ${row.seq}`,
+      });
     }
-    for (const [id, record] of this.steps) {
-      if (!seen.has(id))
-        findings.push({
-          problem: 'untied',
-          runId: record[F.runId] as string,
-          detail: `audit record seq ${String(record[F.seq])} records step state ${id}, which is gone from the journal`,
-        });
+    for (const record of this.orphans('step')) {
+      findings.push({
+        problem: 'untied',
+        runId: record.runId as string,
+        detail: `audit record seq ${record.seq} records step state ${record.id}, which is gone from the journal`,
+      });
     }
+  }
+
+  /** The rows of `table` from its first tied row on that have no record or differ from it (`seq` null: none). */
+  private untied<Row>(query: string, table: string, legacy: Legacy): (Row & { seq: number | null })[] {
+    legacy.count(table);
+    return this.db.prepare(query).all({ first: legacy.first(table) }) as (Row & { seq: number | null })[];
+  }
+
+  private orphans(kind: string, gone?: string): { id: number; run: string; seq: number; runId: string | null }[] {
+    return this.db.prepare(orphans(kind, gone)).all() as { id: number; run: string; seq: number; runId: string | null }[];
   }
 }
 
 /** Rows an older build wrote, before tie_start: counted and reported, not checked. */
 class Legacy {
-  private readonly first = new Map<string, number>();
+  private readonly firsts = new Map<string, number>();
   private readonly skipped = new Map<string, number>();
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tie_start'").get();
     // A store older than schema 3, verified as it is: none of its rows were tied.
-    if (!table) for (const t of ['runs', 'intents', 'outcomes', 'step_states']) this.first.set(t, Infinity);
+    if (!table) for (const t of ['runs', 'intents', 'outcomes', 'step_states']) this.firsts.set(t, Number.MAX_SAFE_INTEGER);
     else
-      for (const row of db.prepare('SELECT tbl, first_id FROM tie_start').all() as { tbl: string; first_id: number }[]) this.first.set(row.tbl, row.first_id);
+      for (const row of db.prepare('SELECT tbl, first_id FROM tie_start').all() as { tbl: string; first_id: number }[]) this.firsts.set(row.tbl, row.first_id);
+  }
+
+  first(table: string): number {
+    return this.firsts.get(table) ?? 1;
   }
 
   skip(table: string, id: number): boolean {
-    if (id >= (this.first.get(table) ?? 1)) return false;
+    if (id >= this.first(table)) return false;
     this.skipped.set(table, (this.skipped.get(table) ?? 0) + 1);
     return true;
+  }
+
+  /** Counts the rows of a table keyed by its first column (id, or intent_id for outcomes) below its first tied row. */
+  count(table: string): void {
+    const key = table === 'outcomes' ? 'intent_id' : 'id';
+    const n = this.db.prepare(`SELECT count(*) FROM ${table} WHERE ${key} < ?`).pluck().get(this.first(table)) as number;
+    if (n > 0) this.skipped.set(table, n);
   }
 
   notes(): string[] {
@@ -272,8 +268,7 @@ class Legacy {
 }
 
 /** A record's data object; data that is not a JSON object (only an edit makes it so) has no facts. */
-function dataOf(fields: unknown[]): Record<string, unknown> {
-  const data = fields[F.data];
+function dataOf(data: unknown): Record<string, unknown> {
   if (typeof data !== 'string') return {};
   try {
     const parsed: unknown = JSON.parse(data);

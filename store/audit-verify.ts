@@ -3,7 +3,6 @@
 // key's HMAC: a chain rebuilt without the key fails even though every SHA-256 link holds.
 import type Database from 'better-sqlite3';
 import { GENESIS_HASH, KEYED, chainHash, chainedText, hasPidColumn, hasherOf, selectChain, type ChainRow } from './audit-chain.js';
-import { TIED } from './audit-ties.js';
 import type { AuditProblem, AuditVerification } from './types.js';
 
 const NEWLINE = 10;
@@ -21,8 +20,9 @@ interface Break {
 export interface ChainWalk {
   /** The store's key; without it keyed records cannot be checked. */
   key?: Buffer;
-  /** Given the canonical fields of each verified record a table row is tied to. */
-  tied?: (canonical: string) => void;
+  /** The walk's statement, given the expression that verifies each record in seq order: where it
+   * also keeps what a later check needs of the verified records (store/audit-ties.ts). */
+  statement?: (linked: string) => string;
 }
 
 export function readHead(db: Database.Database): { seq: number; hash: string } | undefined | null {
@@ -32,22 +32,26 @@ export function readHead(db: Database.Database): { seq: number; hash: string } |
 }
 
 /** Per record, in seq order, SQLite builds the hashed text and JavaScript only hashes and compares:
- * a function called from the scan, not a row iterator, so no row array is made per record.
- * `tied` marks the records a table row is tied to (store/audit-ties.ts), read in the same pass. */
-const walkQuery = (pidColumn: boolean, tied: string) =>
-  `SELECT seq FROM audit WHERE chain_link(seq, ${chainedText(pidColumn)}, hash, ${tied}) = 0 ORDER BY seq LIMIT 1`;
+ * a function called from the scan, not a row iterator, so no row array is made per record. It is
+ * true for a record that links; at the first that does not it stops the scan by throwing STOP. */
+const linked = (pidColumn: boolean) => `chain_link(seq, ${chainedText(pidColumn)}, hash)`;
+const walkQuery = (link: string) => `SELECT seq FROM audit WHERE NOT ${link} ORDER BY seq LIMIT 1`;
+const STOP = new Error('the chain walk stops at the first record that does not link');
 
-type Link = (seq: number, text: string | null, hash: string | null, tied: number) => 0 | 1;
+type Link = (seq: number, text: string | null, hash: string | null) => 1;
+const stopped: Link = () => {
+  throw STOP;
+};
 /** The connection's chain_link function calls the walk in progress. */
 const walks = new WeakMap<Database.Database, { link: Link }>();
 
 function linkFunction(db: Database.Database): { link: Link } {
   let current = walks.get(db);
   if (!current) {
-    const slot = { link: (() => 0) as Link };
-    db.function('chain_link', { deterministic: false, directOnly: true }, (seq, text, hash, tied) =>
+    const slot: { link: Link } = { link: stopped };
+    db.function('chain_link', { deterministic: false, directOnly: true }, (seq, text, hash) =>
       // A hash that is not text (only an edit of the file stores one) is a break like a wrong one.
-      slot.link(seq as number, typeof text === 'string' ? text : null, typeof hash === 'string' ? hash : null, tied as number),
+      slot.link(seq as number, typeof text === 'string' ? text : null, typeof hash === 'string' ? hash : null),
     );
     walks.set(db, slot);
     current = slot;
@@ -57,7 +61,7 @@ function linkFunction(db: Database.Database): { link: Link } {
 
 export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditVerification {
   const head = readHead(db) ?? undefined;
-  const { key, tied } = walk;
+  const { key, statement = walkQuery } = walk;
   const pidColumn = hasPidColumn(db);
   const sha256 = hasherOf();
   const hmac = key ? hasherOf(key) : undefined;
@@ -69,15 +73,15 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
   let firstKeyed: number | undefined;
   let unsigned: { seq: number; detail: string } | undefined;
   const slot = linkFunction(db);
-  slot.link = (seq, text, hash, isTied) => {
+  slot.link = (seq, text, hash) => {
     if (head && seq > head.seq) {
       beyondHead = seq;
-      return 0;
+      throw STOP;
     }
     const keyed = hash !== null && hash.startsWith(KEYED);
     if (keyed && !hmac) {
       unsigned = { seq, detail: `records from seq ${seq} on are signed with the audit key; give audit.key (the same file: or env: source) to check them` };
-      return 0;
+      throw STOP;
     }
     const at = expectedPrev.length;
     if (
@@ -89,7 +93,7 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
       (keyed ? hmac! : sha256)(text) !== hash
     ) {
       brokenAt = seq;
-      return 0;
+      throw STOP;
     }
     if (keyed) firstKeyed ??= seq;
     else if (firstKeyed !== undefined) {
@@ -97,18 +101,21 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
         seq,
         detail: `record ${seq} is not signed with the audit key although record ${firstKeyed} before it is: the chain was rebuilt without the key`,
       };
-      return 0;
+      throw STOP;
     }
-    if (isTied) tied!(text.slice(at + 1));
     count += 1;
     expectedPrev = hash;
     expectedSeq = seq + 1;
     return 1;
   };
   try {
-    db.prepare(walkQuery(pidColumn, tied ? TIED : '0')).get();
+    const scan = db.prepare(statement(linked(pidColumn)));
+    if (scan.reader) scan.get();
+    else scan.run();
+  } catch (error) {
+    if (error !== STOP) throw error;
   } finally {
-    slot.link = () => 0;
+    slot.link = stopped;
   }
   const at = head ? { seq: head.seq, hash: head.hash } : { seq: expectedSeq - 1, hash: expectedPrev };
   if (unsigned) return bad(count, at, unsigned.seq, 'unsigned', unsigned.detail);

@@ -3,7 +3,9 @@
 // only reads (runs, show, audit, and above all `audit verify`) must leave the evidence byte for
 // byte as it found it, and must not leave files another user cannot write. So the main file is
 // hard-linked (or copied, across file systems) into a private directory, with a copy of a WAL that
-// holds anything, and SQLite opens that.
+// holds anything, and SQLite opens that. Through a hard link a checkpoint by a run ending meanwhile
+// writes into the file being read: `changed()` says the main file was written since the view was
+// made, so the caller reads it again rather than trust what it read.
 import { copyFileSync, constants, existsSync, linkSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +14,13 @@ export interface PrivateView {
   path: string;
   /** Size of the store's WAL when the view was made (0 when there is none). */
   walBytes: number;
+  /** Whether the store's main file was written (or replaced) since the view was made. */
+  changed(): boolean;
   dispose(): void;
 }
 
 export function privateView(file: string): PrivateView {
+  const stamp = stampOf(file);
   const dir = mkdtempSync(join(tmpdir(), 'mirrorbook-view-'));
   const path = join(dir, 'state.db');
   const wal = `${file}-wal`;
@@ -30,7 +35,13 @@ export function privateView(file: string): PrivateView {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  return { path, walBytes, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { path, walBytes, changed: () => stampOf(file) !== stamp, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The file's identity, size and last write, to the nanosecond. */
+function stampOf(file: string): string {
+  const s = statSync(file, { bigint: true });
+  return `${s.ino}:${s.size}:${s.mtimeNs}`;
 }
 
 function linkOrCopy(from: string, to: string): void {

@@ -1,19 +1,39 @@
-// Runs every test file in its own process (two at a time: CI has 2 cores), so a file that hangs or
-// crashes is counted as failed instead of silently ending the run — except the files that run
-// wholly in this process (no child process, no lab process, no process-wide state): those run
-// together, in two batches (test/helpers/unit-batch.mjs), sparing each its own node + tsx start. Prints the closing line
+// Runs every test file in its own process, so a file that hangs or crashes is counted as failed
+// instead of silently ending the run — except the files that run wholly in this process (no child
+// process, no lab process, no process-wide state): those run together, in two batches
+// (test/helpers/unit-batch.mjs), sparing each its own node + tsx start. Prints the closing line
 // `N passed, N failed, N skipped` that CI reads, and fails when no test ran at all. Before it, the
 // files by wall time with the CPU time each used (its processes included): where the time goes.
+//
+// Scheduling: many files mostly wait (on a lab's mirroring, a poll, a terminal), so running as many
+// files as cores would leave the cores idle. Each file's CPU rate (CPU s / wall s) the last time it
+// ran is its expected load; files start longest first while the expected loads of those running fit
+// the cores (one file always runs) and, past one file per core, while the machine shows that much CPU
+// idle; at most three per core. The times come from the previous run
+// (node_modules/.cache/mirrorbook/test-times.json, written at the end of each run), else from the
+// committed test/expected-times.json (a clean clone; refresh it by copying the cache after an idle
+// full run), else a guess from what the file starts. MIRRORBOOK_TEST_CONCURRENCY=N runs exactly N
+// files at a time instead, longest first.
 // Usage: node test/run.mjs [substring …]   (only files whose path contains one of the substrings)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 
 const root = new URL('..', import.meta.url).pathname;
 const FILE_TIMEOUT_MS = Number(process.env.MIRRORBOOK_TEST_FILE_TIMEOUT_MS ?? 300_000);
-const CONCURRENCY = Number(process.env.MIRRORBOOK_TEST_CONCURRENCY ?? 2);
+const CORES = availableParallelism();
+const FIXED_CONCURRENCY = process.env.MIRRORBOOK_TEST_CONCURRENCY ? Number(process.env.MIRRORBOOK_TEST_CONCURRENCY) : undefined;
+if (FIXED_CONCURRENCY !== undefined && !(Number.isInteger(FIXED_CONCURRENCY) && FIXED_CONCURRENCY > 0)) {
+  console.error(`MIRRORBOOK_TEST_CONCURRENCY must be a whole number of files at a time (1 or more), not '${process.env.MIRRORBOOK_TEST_CONCURRENCY}'`);
+  process.exit(2);
+}
+const MAX_AT_ONCE = FIXED_CONCURRENCY ?? CORES * 3;
+const TIMES_CACHE = join(root, 'node_modules', '.cache', 'mirrorbook', 'test-times.json');
+const TIMES_COMMITTED = join(root, 'test', 'expected-times.json');
+/** The key under which the times hold one in-process file's share of its batch. */
+const IN_PROCESS_FILE = '(in-process file)';
 const filters = process.argv.slice(2);
 
 function findTests(dir) {
@@ -32,21 +52,46 @@ const files = findTests(join(root, 'test'))
 /** What makes a test file need a process of its own: it (or a test helper it imports) starts
  * processes, or changes what the whole process shares (environment, signal handlers, exit). */
 const OWN_PROCESS =
-  /child_process|startTestLab|Harness|pair-lab|tmux|runDist|requireDist|spawn|\bfork\(|process\.env\.\w+\s*=|delete process\.env|process\.on\(|process\.kill|process\.exit|worker_threads|\.\.\/\.\.\/cli\//;
+  /child_process|startTestLab|Harness|pair-lab|tmux|runDist|requireDist|spawn|\bfork\(|process\.env\.\w+\s*=|delete process\.env|process\.on\(|process\.kill|process\.exit|worker_threads/;
 
-/** The test-side files `file` imports, itself included (the product code they reach starts nothing by itself). */
+/** The test-side files `file` imports, itself included, and the command-line code (cli/) they load: a
+ * command may claim the signals or exit (the rest of the product code starts nothing by itself). */
 function testSources(file, seen = new Set()) {
   if (seen.has(file)) return seen;
   seen.add(file);
-  for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+  // Imports and re-exports that load a module (`import type` loads nothing), and dynamic imports.
+  for (const m of readFileSync(file, 'utf8').matchAll(/(?:^(?:import|export) (?!type\b)[^;]*?from |\bimport\()'(\.[^']+)'/gms)) {
     const base = resolve(dirname(file), m[1]).replace(/\.js$/, '');
     const found = [`${base}.ts`, `${base}.tsx`, `${base}.mjs`].find((c) => existsSync(c));
-    if (found && found.startsWith(join(root, 'test'))) testSources(found, seen);
+    if (found && [join(root, 'test'), join(root, 'cli')].some((dir) => found.startsWith(dir + '/'))) testSources(found, seen);
   }
   return seen;
 }
 
-const inProcess = (file) => ![...testSources(join(root, file))].some((f) => OWN_PROCESS.test(readFileSync(f, 'utf8')));
+const sourcesText = (file) => [...testSources(join(root, file))].map((f) => readFileSync(f, 'utf8')).join('\n');
+const inProcess = (file) => !OWN_PROCESS.test(sourcesText(file));
+
+/** Seconds of wall and CPU per file, as [wall, cpu], from the last run or the committed list. */
+function readTimes(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+const committedTimes = readTimes(TIMES_COMMITTED);
+const cachedTimes = readTimes(TIMES_CACHE);
+const knownTimes = { ...committedTimes, ...cachedTimes };
+
+/** A file no run has timed yet: one with a lab mostly waits on it; anything else is a short CPU-bound file. */
+function guessTimes(file) {
+  return /startTestLab|pair-lab|monitor-lab|tmux/.test(sourcesText(file)) ? [20, 8] : [3, 3];
+}
+
+function expected(item) {
+  const [wall, cpu] = Array.isArray(item) ? (knownTimes[IN_PROCESS_FILE] ?? [0.3, 0.25]).map((s) => s * item.length) : (knownTimes[item] ?? guessTimes(item));
+  return { wall, rate: Math.min(CORES, Math.max(0.05, cpu / Math.max(wall, 0.1))) };
+}
 
 function runFile(file) {
   const batch = Array.isArray(file) ? file : undefined;
@@ -87,39 +132,145 @@ function runFile(file) {
       else failed = total - passed - skipped;
       if (code !== 0 && failed === 0) failed = 1; // exit code says something went wrong after the summary
       const cpuMs = Number(/\[cpu-ms\] (\d+)/.exec(text)?.[1] ?? NaN);
-      resolve({ file: label, text, code, signal, passed: Number.isNaN(passed) ? 0 : passed, failed, skipped, ms: Date.now() - started, cpuMs });
+      // Timed on a machine busy with more than this suite, the wall says little about the file.
+      const quiet = loadavg()[0] <= 2 * CORES;
+      resolve({
+        item: file,
+        file: label,
+        text,
+        code,
+        signal,
+        passed: Number.isNaN(passed) ? 0 : passed,
+        failed,
+        skipped,
+        ms: Date.now() - started,
+        cpuMs,
+        quiet,
+      });
     });
   });
+}
+
+function report(r) {
+  const mark = r.failed ? 'FAIL' : 'ok  ';
+  console.log(`${mark} ${r.file}  ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}  (${(r.ms / 1000).toFixed(1)} s)`);
+  if (r.failed)
+    console.log(
+      r.text
+        .split('\n')
+        .map((l) => '     | ' + l)
+        .join('\n'),
+    );
+}
+
+/** Idle CPU in cores over the last two seconds, from /proc/stat (Infinity where there is none). */
+function idleMeter() {
+  const samples = [];
+  const sample = () => {
+    try {
+      const ticks = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+      samples.push({ idle: ticks[3] + (ticks[4] ?? 0), total: ticks.reduce((a, b) => a + b, 0) });
+      if (samples.length > 5) samples.shift();
+    } catch {
+      // No /proc: the expected loads alone decide.
+    }
+  };
+  sample();
+  const idleCores = () => {
+    if (samples.length === 0) return Infinity;
+    const [first, last] = [samples[0], samples.at(-1)];
+    return last.total > first.total ? (CORES * (last.idle - first.idle)) / (last.total - first.total) : 0;
+  };
+  return { sample, idleCores };
+}
+
+/** Runs the items longest first; a new one starts while the expected loads of those running leave it
+ * room — and, beyond one file per core, while the machine shows that room idle (its other work, or a
+ * file busier than its times said, counts too). */
+function runAll(items) {
+  const pending = items.map((item) => ({ item, ...expected(item) })).sort((a, b) => b.wall - a.wall);
+  const running = new Set();
+  const results = [];
+  const meter = idleMeter();
+  let most = 0;
+  let lastBeyondCores = 0;
+  return new Promise((done) => {
+    const fits = (p, load) => {
+      if (FIXED_CONCURRENCY !== undefined || running.size === 0) return true;
+      if (load + p.rate > CORES) return false;
+      // The meter looks two seconds back: a file started past one per core shows in it before the next.
+      return running.size < CORES || (Date.now() - lastBeyondCores >= 2_000 && meter.idleCores() >= Math.max(0.25, p.rate));
+    };
+    const fill = () => {
+      while (running.size < MAX_AT_ONCE && pending.length > 0) {
+        const load = [...running].reduce((sum, p) => sum + p.rate, 0);
+        const next = pending.findIndex((p) => fits(p, load));
+        if (next < 0) break;
+        const [picked] = pending.splice(next, 1);
+        if (running.size >= CORES) lastBeyondCores = Date.now();
+        running.add(picked);
+        most = Math.max(most, running.size);
+        runFile(picked.item).then((r) => {
+          running.delete(picked);
+          results.push(r);
+          report(r);
+          if (running.size === 0 && pending.length === 0) {
+            clearInterval(ticker);
+            done({ results, most });
+          } else fill();
+        });
+      }
+    };
+    // Idle cores show between files' ends too.
+    const ticker = setInterval(() => {
+      meter.sample();
+      fill();
+    }, 500);
+    if (pending.length === 0) {
+      clearInterval(ticker);
+      done({ results, most });
+    } else fill();
+  });
+}
+
+/** This run's times over the previous ones, for the next run's order (failed files, and files timed
+ * while other work loaded the machine, keep their old times). */
+function saveTimes(results) {
+  const times = { ...cachedTimes };
+  for (const r of results) {
+    if (r.failed || !r.quiet || Number.isNaN(r.cpuMs)) continue;
+    const n = Array.isArray(r.item) ? r.item.length : 1;
+    times[Array.isArray(r.item) ? IN_PROCESS_FILE : r.item] = [r.ms, r.cpuMs].map((ms) => Math.round(ms / n / 10) / 100);
+  }
+  try {
+    mkdirSync(dirname(TIMES_CACHE), { recursive: true });
+    const temp = `${TIMES_CACHE}.${process.pid}`;
+    const lines = Object.keys(times)
+      .sort()
+      .map((k) => `  ${JSON.stringify(k)}: ${JSON.stringify(times[k]).replace(',', ', ')}`);
+    writeFileSync(temp, `{\n${lines.join(',\n')}\n}\n`);
+    renameSync(temp, TIMES_CACHE);
+  } catch {
+    // A read-only checkout: the next run orders by the committed times.
+  }
+  return results.filter((r) => !r.failed && !r.quiet).length;
 }
 
 const batched = files.filter(inProcess);
 const half = Math.ceil(batched.length / 2);
 const batches = batched.length > 1 ? [batched.slice(0, half), batched.slice(half)].filter((b) => b.length) : [];
-const results = [];
-// The batches first: they are the longest items, and two of them keep both cores busy.
-const queue = [...batches, ...files.filter((f) => !batches.flat().includes(f))];
-async function worker() {
-  for (let file = queue.shift(); file; file = queue.shift()) {
-    const r = await runFile(file);
-    results.push(r);
-    const mark = r.failed ? 'FAIL' : 'ok  ';
-    console.log(`${mark} ${r.file}  ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}  (${(r.ms / 1000).toFixed(1)} s)`);
-    if (r.failed)
-      console.log(
-        r.text
-          .split('\n')
-          .map((l) => '     | ' + l)
-          .join('\n'),
-      );
-  }
-}
-await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+const began = Date.now();
+const { results, most } = await runAll([...batches, ...files.filter((f) => !batches.flat().includes(f))]);
+const busy = saveTimes(results);
 
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
 const seconds = (ms) => (Number.isNaN(ms) ? '   —' : (ms / 1000).toFixed(1).padStart(6));
 console.log(`\nper file, slowest first (wall s, CPU s incl. child processes):`);
 for (const r of [...results].sort((a, b) => b.ms - a.ms)) console.log(`  ${seconds(r.ms)} ${seconds(r.cpuMs)}  ${r.file}`);
-console.log(`  ${seconds(sum('ms'))} ${seconds(results.reduce((n, r) => n + (Number.isNaN(r.cpuMs) ? 0 : r.cpuMs), 0))}  total over ${results.length} files\n`);
+console.log(`  ${seconds(sum('ms'))} ${seconds(results.reduce((n, r) => n + (Number.isNaN(r.cpuMs) ? 0 : r.cpuMs), 0))}  total over ${results.length} files`);
+console.log(`  ${seconds(Date.now() - began)}         the run, on ${CORES} cores, up to ${most} files at once (load average now ${loadavg()[0].toFixed(1)})`);
+if (busy) console.log(`  (${busy} files ended while the load average was above ${2 * CORES}: their times are not kept for the next run's order)`);
+console.log('');
 const passed = sum('passed');
 const failed = sum('failed');
 const skipped = sum('skipped');

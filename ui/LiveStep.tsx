@@ -30,8 +30,7 @@ export function LiveStep({
         <Text bold>{step.title}</Text>
       </Text>
       <Text dimColor wrap="truncate-end">
-        {' '}
-        on {server ? label(server, step.target) : step.target} · {formatMs(shown)}
+        {'  '}on {server ? label(server, step.target) : step.target} · {formatMs(shown)}
         {step.attempt > 1 ? ` · attempt ${step.attempt}` : ''}
       </Text>
       {live?.sql ? (

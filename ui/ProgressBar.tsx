@@ -7,7 +7,7 @@ export function ProgressBar({ percent, label, width }: { percent?: number; label
   if (percent === undefined)
     return (
       <Text dimColor wrap="truncate-end">
-        {' '}
+        {'  '}
         {label ?? ''}
       </Text>
     );

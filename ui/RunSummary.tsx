@@ -47,11 +47,20 @@ export function RunSummary({ state, finished }: { state: RunViewState; finished:
           {state.startedAt !== undefined ? ` · ${formatMs(finished.at - state.startedAt)}` : ''} · exit {finished.exitCode}
         </Text>
       </Text>
-      {finished.error ? <Text color={color('red')}> {errorLine(finished.error)}</Text> : null}
-      {finished.error?.hint ? <Text color={color('yellow')}> hint: {finished.error.hint}</Text> : null}
+      {finished.error ? (
+        <Text color={color('red')}>
+          {'  '}
+          {errorLine(finished.error)}
+        </Text>
+      ) : null}
+      {finished.error?.hint ? (
+        <Text color={color('yellow')}>
+          {'  '}hint: {finished.error.hint}
+        </Text>
+      ) : null}
       {finished.resumeCommand ? (
         <Text>
-          {' '}
+          {'  '}
           {finished.error?.fixFirst ? 'once that is fixed (hint above), continue' : 'to continue'}: <Text bold>{finished.resumeCommand}</Text>
         </Text>
       ) : null}

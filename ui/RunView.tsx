@@ -54,8 +54,7 @@ function PrintedLine({ state, printed, columns }: { state: RunViewState; printed
   if (printed.kind === 'note')
     return (
       <Text dimColor wrap="truncate-end">
-        {' '}
-        note: {printed.text}
+        {'  '}note: {printed.text}
       </Text>
     );
   const step = stepById(state, printed.id);
@@ -84,7 +83,11 @@ function LiveArea({ state, columns, keys }: { state: RunViewState; columns: numb
           {ICON.pending} {cut(step.title, columns - 5 - step.target.length)} [{step.target}]
         </Text>
       ))}
-      {upcoming.length > UPCOMING ? <Text dimColor> … and {upcoming.length - UPCOMING} more</Text> : null}
+      {upcoming.length > UPCOMING ? (
+        <Text dimColor>
+          {'  '}… and {upcoming.length - UPCOMING} more
+        </Text>
+      ) : null}
       {state.interrupting ? (
         <Text color={color('yellow')}>{state.interrupting}: stopping the running step and writing the checkpoint (Ctrl-C again to force)</Text>
       ) : null}

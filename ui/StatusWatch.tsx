@@ -53,11 +53,14 @@ function Partner({ partner, frame }: { partner: PartnerStatus; frame: StatusWatc
         {partner.reachable ? <Text color={color(slow ? 'yellow' : 'gray')}> answered in {partner.answerMs ?? '—'} ms</Text> : null}
         {slow ? <Text color={color('yellow')}> — slow to answer (limit {frame.slowAnswerMs} ms)</Text> : null}
       </Text>
-      {partner.reachable ? null : <Text color={color('red')}> UNREACHABLE: {partner.error}</Text>}
+      {partner.reachable ? null : (
+        <Text color={color('red')}>
+          {'  '}UNREACHABLE: {partner.error}
+        </Text>
+      )}
       {partner.lock ? (
         <Text color={color('yellow')}>
-          {' '}
-          locked by {partner.lock.owner} on {partner.lock.host}: run {partner.lock.runId} '{partner.lock.procedure}' since {partner.lock.since}
+          {'  '}locked by {partner.lock.owner} on {partner.lock.host}: run {partner.lock.runId} '{partner.lock.procedure}' since {partner.lock.since}
         </Text>
       ) : null}
       {partner.databases.map((d) => {

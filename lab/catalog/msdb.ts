@@ -10,11 +10,11 @@ import type { BackupSet, DatabaseState } from '../model.js';
 import type { Relation } from '../sql/catalog.js';
 import type { SqlValue } from '../tds/handler.js';
 import { versionFacts } from '../instance/version.js';
-import { bit, date, datetime, int, lsn, nvarchar, numeric, tinyint, uniqueidentifier, char } from './columns.js';
+import { bit, date, datetime, hex, int, lsn, nvarchar, numeric, tinyint, uniqueidentifier, char, varbinary } from './columns.js';
 import type { CatalogContext } from './context.js';
 import { compatibilityLevel } from './databases.js';
 import { MONITOR_JOB_NAME } from '../mirroring/monitor-status.js';
-import { SCHEDULE_DEFAULTS, STEP_DEFAULTS } from '../instance/agent-jobs.js';
+import { SA_SID, SCHEDULE_DEFAULTS, STEP_DEFAULTS } from '../instance/agent-jobs.js';
 
 interface HistoryEntry {
   set: BackupSet;
@@ -217,7 +217,7 @@ export function msdbRestorehistory(ctx: CatalogContext): Relation {
 
 /** msdb.dbo.sysjobs: the mirroring monitor's job, created by sp_dbmmonitoraddmonitoring
  * (lab/mirroring/monitor-status), and the site's own jobs (InstanceState.agentJobs). Columns as
- * documented for sysjobs. */
+ * documented for sysjobs; owner_sid the login that owns the job (the monitor's: sa). */
 export function msdbSysjobs(ctx: CatalogContext): Relation {
   const columns = [
     uniqueidentifier('job_id'),
@@ -230,11 +230,24 @@ export function msdbSysjobs(ctx: CatalogContext): Relation {
     datetime('date_created'),
     datetime('date_modified'),
     int('version_number'),
+    varbinary('owner_sid', 85),
   ];
   const job = ctx.instance.dbmMonitor?.job;
-  const rows: SqlValue[][] = job ? [[job.jobId, 0, MONITOR_JOB_NAME, 1, null, 1, 0, date(job.createdAt), date(job.createdAt), 1]] : [];
+  const rows: SqlValue[][] = job ? [[job.jobId, 0, MONITOR_JOB_NAME, 1, null, 1, 0, date(job.createdAt), date(job.createdAt), 1, hex(SA_SID)]] : [];
   for (const other of ctx.instance.agentJobs ?? [])
-    rows.push([other.jobId, 0, other.name, other.enabled ? 1 : 0, other.description ?? null, 1, 0, date(other.createdAt), date(other.createdAt), 1]);
+    rows.push([
+      other.jobId,
+      0,
+      other.name,
+      other.enabled ? 1 : 0,
+      other.description ?? null,
+      1,
+      0,
+      date(other.createdAt),
+      date(other.createdAt),
+      1,
+      hex(other.ownerSid ?? SA_SID),
+    ]);
   return { columns, rows };
 }
 

@@ -392,6 +392,9 @@ async function newLab(dir: LabDir, options: LabOptions, now: Date): Promise<LabS
     ...(options.edition ? { edition: options.edition } : {}),
   });
   if (options.site === 'guide') await buildGuideSite(lab, siteRoles(options), { name: ADMIN_LOGIN, password: adminPassword }, now);
+  // A rehearsal (or a test) about something other than seeding time starts its lab with quick backups.
+  const backupSpeed = process.env.MIRRORBOOK_LAB_BACKUP_MS_PER_GB;
+  if (backupSpeed !== undefined) for (const instance of Object.values(lab.instances)) setBehaviour(instance, 'backupMsPerGB', backupSpeed);
   // One password per instance, as separate servers would have.
   for (const instance of Object.values(lab.instances)) {
     const login = instance.logins[ADMIN_LOGIN];

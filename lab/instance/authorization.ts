@@ -11,7 +11,8 @@
 //   CREATE ANY DATABASE (262) · DROP DATABASE: CONTROL or ALTER ANY DATABASE (3701) · ALTER
 //   DATABASE: ALTER (5011) · BACKUP: BACKUP DATABASE/LOG (262) · RESTORE: over a database
 //   sysadmin or dbcreator, a new one CREATE ANY DATABASE (3110) · CREATE TABLE: CREATE TABLE (262)
-//   · INSERT / SELECT on a table: the object permission (229).
+//   · DROP TABLE: ALTER on the schema, CONTROL on the table or db_ddladmin (3701) · INSERT / SELECT
+//   on a table: the object permission (229).
 
 import { SqlError } from '../errors.js';
 import type { DatabaseState } from '../model.js';
@@ -156,10 +157,20 @@ export function authorize(env: ExecEnv, statement: Statement): void {
       return;
     }
     case 'createTable':
-    case 'alterTableAdd':
-    case 'dropTable': {
+    case 'alterTableAdd': {
       const db = tableDatabase(env, statement.table);
       if (!databasePermission(env, db, 'CREATE TABLE')) throw denied('CREATE TABLE', db?.name ?? env.session.database);
+      return;
+    }
+    case 'dropTable': {
+      // "DROP TABLE": ALTER on its schema (ALTER ANY SCHEMA covers dbo), CONTROL on the table, or db_ddladmin.
+      const db = tableDatabase(env, statement.table);
+      const name = statement.table.at(-1) ?? '';
+      const allowed =
+        databasePermission(env, db, 'ALTER ANY SCHEMA') ||
+        databasePermission(env, db, 'CONTROL', `dbo.${name.toLowerCase()}`) ||
+        (db !== undefined && isDatabaseRoleMember(env.instance, sessionLogin(env), db, 'db_ddladmin'));
+      if (!allowed) throw new SqlError(3701, `Cannot drop the table '${name}', because it does not exist or you do not have permission.`, { class: 14 });
       return;
     }
     case 'insert':

@@ -1,12 +1,12 @@
 // Database principals' permissions and fixed database role membership: GRANT/DENY/REVOKE on the
 // current database or on one of its tables (dbo.name), and ALTER ROLE <fixed role> ADD/DROP
-// MEMBER (learn.microsoft.com "GRANT Database Permissions", "GRANT Object Permissions", "ALTER
+// MEMBER, msdb's own roles (dbm_monitor, the SQL Server Agent roles) in msdb only (learn.microsoft.com "GRANT Database Permissions", "GRANT Object Permissions", "ALTER
 // ROLE", "Database-level roles"). User-defined database roles are not simulated (15151).
 
 import type { DatabasePermission, DatabaseUser } from '../model.js';
 import type { ExecEnv } from '../server/env.js';
 import { SqlError } from '../errors.js';
-import { DATABASE_PERMISSION_NAMES, FIXED_DATABASE_ROLES } from './effective-permissions.js';
+import { DATABASE_PERMISSION_NAMES, FIXED_DATABASE_ROLES, MSDB_ROLES } from './effective-permissions.js';
 import { findByName } from './principals.js';
 import { currentDatabase, notFound } from './scope.js';
 
@@ -51,7 +51,8 @@ export function changeDatabasePermission(
 
 export function alterDatabaseRole(env: ExecEnv, role: string, action: 'ADD' | 'DROP', member: string): void {
   const name = role.toLowerCase();
-  if (!FIXED_DATABASE_ROLES.includes(name)) throw notFound('alter', 'role', role);
+  const inMsdb = currentDatabase(env).name.toLowerCase() === 'msdb';
+  if (!FIXED_DATABASE_ROLES.includes(name) || (MSDB_ROLES.includes(name) && !inMsdb)) throw notFound('alter', 'role', role);
   const target = user(env, member, action === 'ADD' ? 'add' : 'drop');
   const roles = (target.roles ?? []).filter((existing) => existing !== name);
   if (action === 'ADD') roles.push(name);

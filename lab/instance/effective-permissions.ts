@@ -111,8 +111,22 @@ const DATABASE_ROLE_DENIES: Record<string, readonly string[]> = {
   db_denydatawriter: ['INSERT', 'UPDATE', 'DELETE'],
 };
 
+/** msdb's SQL Server Agent fixed database roles, least privileged first ("SQL Server Agent Fixed
+ * Database Roles"): each may execute the Agent procedures that create and change jobs (their pages'
+ * Permissions sections; what a member may do to a job is lab/instance/agent-jobs.ts). */
+export const AGENT_ROLES = ['sqlagentuserrole', 'sqlagentreaderrole', 'sqlagentoperatorrole'] as const;
+const AGENT_PROCEDURES = ['sp_add_job', 'sp_add_jobstep', 'sp_add_jobschedule', 'sp_add_jobserver', 'sp_update_job'].map((p) => `dbo.${p}`);
+
 /** dbm_monitor (msdb) reads the Database Mirroring Monitor's status table ("Database Mirroring Monitor"). */
-export const FIXED_DATABASE_ROLES = ['db_owner', ...Object.keys(DATABASE_ROLE_PERMISSIONS), ...Object.keys(DATABASE_ROLE_DENIES), 'dbm_monitor'];
+export const FIXED_DATABASE_ROLES = [
+  'db_owner',
+  ...Object.keys(DATABASE_ROLE_PERMISSIONS),
+  ...Object.keys(DATABASE_ROLE_DENIES),
+  'dbm_monitor',
+  ...AGENT_ROLES,
+];
+/** The fixed roles only msdb has. */
+export const MSDB_ROLES: readonly string[] = ['dbm_monitor', ...AGENT_ROLES];
 
 /** A server permission that covers a database permission on every database. */
 const DATABASE_FROM_SERVER: Record<string, string> = {
@@ -149,7 +163,13 @@ export function hasDatabasePermission(
   if (roles.includes('db_owner')) return true;
   const explicit = (user.permissions ?? []).filter((p) => p.permission === permission && (p.object === null || p.object === object));
   if (explicit.some((p) => p.state === 'D') || roles.some((role) => DATABASE_ROLE_DENIES[role]?.includes(permission))) return false;
-  return explicit.length > 0 || roles.some((role) => DATABASE_ROLE_PERMISSIONS[role]?.includes(permission));
+  const agentProcedure =
+    permission === 'EXECUTE' && object !== null && database.name.toLowerCase() === 'msdb' && AGENT_PROCEDURES.includes(object.toLowerCase());
+  return (
+    explicit.length > 0 ||
+    roles.some((role) => DATABASE_ROLE_PERMISSIONS[role]?.includes(permission)) ||
+    (agentProcedure && roles.some((role) => (AGENT_ROLES as readonly string[]).includes(role)))
+  );
 }
 
 /** fn_my_permissions(NULL, 'SERVER'): the server permissions the login holds. */

@@ -9,7 +9,7 @@ import { toText } from '../sql/convert.js';
 import type { SqlValue } from '../tds/handler.js';
 import { FileSystemError, makeDirectory } from '../storage/files.js';
 import { addServerRoleMember, dropServerRoleMember, isRoleMember } from '../instance/server-roles.js';
-import { isDatabaseRoleMember } from '../instance/effective-permissions.js';
+import { hasDatabasePermission, isDatabaseRoleMember } from '../instance/effective-permissions.js';
 import { findDatabase, sessionLogin } from '../instance/scope.js';
 import { int, nvarchar, datetime, smallint } from '../catalog/columns.js';
 import { sysDmExecSessions } from '../catalog/dmvs.js';
@@ -25,7 +25,7 @@ import { catalogContext, catalogFor } from './catalog-context.js';
 import { parseMode, parseOwner, release, tryAcquire, type AppLockRequest } from './applocks.js';
 import { datatypeInfo } from './datatype-info.js';
 import { cycleErrorLogNow, enumErrorLogs, readErrorLog, spWho2 } from './session-procedures.js';
-import { agentProcedure } from '../instance/agent-jobs.js';
+import { agentProcedure, type AgentCaller } from '../instance/agent-jobs.js';
 import { xpDeleteFile, xpFileExist, xpFixedDrives } from './host-procedures.js';
 import { spConfigure } from '../instance/configuration.js';
 
@@ -148,9 +148,9 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
     case 'sp_add_jobschedule':
     case 'sp_add_jobserver':
     case 'sp_update_job': {
-      requireSysadmin(env);
+      const caller = agentCaller(env, name);
       const args = evaluateArguments(ctx, stmt);
-      agentProcedure(ctx.instance, name, (param) => text(args, -1, param), ctx.runtime.now());
+      agentProcedure(ctx.instance, name, (param) => text(args, -1, param), ctx.runtime.now(), caller, [...args.named.keys()]);
       env.changed();
       break;
     }
@@ -169,6 +169,18 @@ export async function executeProcedure(ctx: BatchContext, stmt: ExecStatement, e
   if (stmt.returnVariable) ctx.variables.assign(stmt.returnVariable, { value: status, type: { type: 'int' } });
   ctx.last.error = 0;
   ctx.emit({ kind: 'done', command: 'execute' });
+}
+
+/** The Agent procedures' Permissions sections: sysadmin, or one of msdb's SQL Server Agent fixed
+ * database roles (which hold EXECUTE on them; a GRANT EXECUTE on the procedure counts too);
+ * anyone else is refused as for any procedure in msdb the login may not execute (229). */
+function agentCaller(env: ExecEnv, name: string): AgentCaller {
+  const login = sessionLogin(env);
+  const msdb = findDatabase(env.instance, 'msdb');
+  const sysadmin = isSysadmin(env);
+  if (!sysadmin && !(msdb && hasDatabasePermission(env.instance, login, msdb, 'EXECUTE', `dbo.${name}`)))
+    throw new SqlError(229, `The EXECUTE permission was denied on the object '${name}', database 'msdb', schema 'dbo'.`, { class: 14 });
+  return { login, sysadmin, operator: msdb !== undefined && isDatabaseRoleMember(env.instance, login, msdb, 'sqlagentoperatorrole') };
 }
 
 /** "sp_readerrorlog": securityadmin (15003 names the role); xp_readerrorlog is refused as any

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openStore } from '../../store/index.js';
 import type { Store } from '../../store/types.js';
 import { ledgerLines } from '../fixtures/runbooks/ledger.js';
+import type { CrashBundle } from '../proof/crash-bundle.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -28,10 +29,14 @@ export class Harness {
   readonly fixtureDir = join(this.dir, 'fx');
   readonly storePath = join(this.dir, 'state.db');
 
+  /** With `bundle` (the CLI and the ledger bundled, test/proof/crash-bundle.ts), each process starts
+   * without tsx: for files that start many. */
+  constructor(private readonly bundle?: CrashBundle) {}
+
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      MIRRORBOOK_RUNBOOKS: 'test/fixtures/runbooks/ledger.ts',
+      MIRRORBOOK_RUNBOOKS: this.bundle?.source ?? 'test/fixtures/runbooks/ledger.ts',
       MB_FIXTURE_DIR: this.fixtureDir,
       MIRRORBOOK_STORE: this.storePath,
       NO_COLOR: '1',
@@ -42,7 +47,7 @@ export class Harness {
   }
 
   start(args: string[], extraEnv: Record<string, string> = {}): Started {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+    const child = spawn(process.execPath, [...(this.bundle ? [this.bundle.cli] : ['--import', 'tsx', 'cli/main.ts']), ...args], {
       cwd: root,
       env: this.env(extraEnv),
       stdio: ['ignore', 'pipe', 'pipe'],

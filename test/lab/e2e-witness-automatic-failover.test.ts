@@ -68,6 +68,8 @@ test('SET WITNESS on the principal: the witness is CONNECTED on both partners', 
 });
 
 test('principal down: the mirror becomes PRINCIPAL on its own', async () => {
+  // The shortest partner timeout there is (5 s, not the default 10): how long is not what this proves.
+  await pair.principal.run('ALTER DATABASE Patriot SET PARTNER TIMEOUT 5');
   await pair.close();
   await lab.cli('fault', 'SQLPRI01', 'down');
   const mirror = await connect(lab, 'SQLMIR01');

@@ -1,6 +1,7 @@
-// The CLI and the crash source bundled together (as scripts/build.mjs bundles the CLI): shared code
-// lands in shared chunks, so the crash module and the CLI use one copy of every class (instanceof
-// on EngineRefusal, SqlStatementError … holds), and each killed process starts as fast as dist/.
+// The CLI and a procedure source (MIRRORBOOK_RUNBOOKS: the crash source by default, or a test
+// fixture) bundled together (as scripts/build.mjs bundles the CLI): shared code lands in shared
+// chunks, so the source and the CLI use one copy of every class (instanceof on EngineRefusal,
+// SqlStatementError … holds), and each killed process starts as fast as dist/ instead of through tsx.
 // Written under node_modules/.cache so the external packages resolve from the repo's node_modules.
 
 import { build } from 'esbuild';
@@ -14,7 +15,7 @@ export interface CrashBundle {
   remove(): void;
 }
 
-export async function buildCrashBundle(): Promise<CrashBundle> {
+export async function buildCrashBundle(source = 'test/proof/crash-source.ts'): Promise<CrashBundle> {
   const cache = join(REPO_ROOT, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
   // A test process killed before its cleanup leaves its bundle behind; an hour later it is garbage.
@@ -25,7 +26,7 @@ export async function buildCrashBundle(): Promise<CrashBundle> {
   const stub = join(outdir, 'react-devtools-core-stub.js');
   writeFileSync(stub, 'export default {};\n');
   await build({
-    entryPoints: { cli: join(REPO_ROOT, 'cli/main.ts'), 'crash-source': join(REPO_ROOT, 'test/proof/crash-source.ts') },
+    entryPoints: { cli: join(REPO_ROOT, 'cli/main.ts'), 'procedure-source': join(REPO_ROOT, source) },
     outdir,
     bundle: true,
     splitting: true,
@@ -38,5 +39,5 @@ export async function buildCrashBundle(): Promise<CrashBundle> {
     banner: { js: "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url);" },
     logLevel: 'error',
   });
-  return { cli: join(outdir, 'cli.js'), source: join(outdir, 'crash-source.js'), remove: () => rmSync(outdir, { recursive: true, force: true }) };
+  return { cli: join(outdir, 'cli.js'), source: join(outdir, 'procedure-source.js'), remove: () => rmSync(outdir, { recursive: true, force: true }) };
 }

@@ -14,12 +14,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../../store/index.js';
+import { openStore, proveStoreFile } from '../../store/index.js';
 import { REPO_ROOT, type CliResult } from '../helpers/lab.js';
 import { startPairLab, type PairLab } from '../runbooks/pair-lab.js';
+import { startSetUpPair } from '../helpers/set-up-pair.js';
 import { buildCrashBundle, type CrashBundle } from './crash-bundle.js';
 import { catalogDifferences, dumpCatalog } from './crash-catalog.js';
 import { ANCHOR, carriesPassword, changesServer, comparable, isRedacted } from './crash-statements.js';
+import { haltedKey } from './crash-halted.js';
 
 export type Halt = 'commit' | 'statement';
 
@@ -49,10 +51,8 @@ export interface Matrix {
   /** Runs `procedure` on every side (killed at every boundary on the crashed ones) and returns what differs;
    * `instances` are those whose catalogs are compared (default: every reachable one). */
   procedure(name: string, options?: { confirm?: string; instances?: string[] }): Promise<{ problems: string[]; kills: string[] }>;
-  /** Something every side does alike between procedures (a setup, a fault, a service-account change). */
+  /** Something every side does alike between procedures (a fault, a service-account change). */
   each(action: (side: Side) => Promise<void>): Promise<void>;
-  /** Runs the CLI on every side, uninterrupted; throws unless each exits 0. */
-  prepare(...args: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +64,13 @@ export interface MatrixOptions {
   part?: [number, number];
   /** Appended to every side's mirrorbook.yaml. */
   config?: string;
+  /** Every side starts as a copy of one pair after an uninterrupted setup (test/helpers/set-up-pair.ts)
+   * instead of a fresh lab. */
+  setUp?: boolean;
+  /** The uninterrupted side of a matrix over `setup` is a copy of the set-up pair: its setup, run
+   * once for the suite on a fresh lab, stands for the uninterrupted run (the crashed sides start
+   * fresh). */
+  setupReference?: boolean;
 }
 
 function side(name: Side['name'], halt: Halt | undefined, pair: PairLab, bundle: CrashBundle, options: MatrixOptions): Side {
@@ -124,18 +131,20 @@ interface Chain {
 async function crashChain(s: Side, procedure: string, confirm?: string): Promise<Chain> {
   const confirmArgs = confirm ? ['--confirm', confirm] : [];
   const kills: Chain['kills'] = [];
-  const halted = join(s.crashDir, 'halted-at');
   rmSync(join(s.crashDir, 'tested'), { force: true });
   for (let n = 0; n < 1000; n++) {
     const args = n === 0 ? ['run', procedure, '--yes', ...confirmArgs] : ['resume', '--yes', ...confirmArgs];
     const started = Date.now();
     const { child, exit } = s.start(args, { CRASH_HALT: s.halt!, ...(s.part ? { CRASH_PART: s.part } : {}) });
-    let ended: CliResult | undefined;
-    void exit.then((e) => (ended = e));
-    // A process that neither halts nor ends is stuck (a wait that can no longer succeed): say where.
-    const stuckAt = Date.now() + STUCK_MS;
-    while (!ended && !existsSync(halted) && Date.now() < stuckAt) await new Promise((r) => setTimeout(r, 5));
-    if (!ended && !existsSync(halted)) {
+    let stuck: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      haltedAt(child),
+      exit.then((ended) => ({ ended })),
+      // A process that neither halts nor ends is stuck (a wait that can no longer succeed): say where.
+      new Promise<{ stuck: true }>((resolve) => (stuck = setTimeout(() => resolve({ stuck: true }), STUCK_MS))),
+    ]);
+    clearTimeout(stuck);
+    if ('stuck' in outcome) {
       child.kill('SIGKILL');
       const out = await exit;
       const after = kills.length ? `after the kill at ${kills[kills.length - 1]!.key}` : 'without a kill';
@@ -144,16 +153,15 @@ async function crashChain(s: Side, procedure: string, confirm?: string): Promise
         problem: `${procedure} (${s.name}): \`${args.join(' ')}\` ${after} neither reached a boundary nor ended in ${STUCK_MS / 1000} s:\n${tail(out.stdout)}\n${tail(out.stderr)}`,
       };
     }
-    const key = existsSync(halted) ? readFileSync(halted, 'utf8') : '';
-    if (key) {
+    if ('key' in outcome) {
+      const { key } = outcome;
       child.kill('SIGKILL');
       await exit;
-      rmSync(halted);
       kills.push({ key, at: new Date().toISOString() });
       if (process.env.CRASH_MATRIX_VERBOSE) console.log(`${s.halt} ${Date.now() - started} ms ${key}`);
       continue;
     }
-    const result = ended ?? (await exit);
+    const result = outcome.ended;
     if (result.code === 0) return { kills };
     // Killed right after the run's last commit: the run is over and a resume says so.
     if (n > 0 && /already finished/.test(result.stderr) && latestRunStatus(s) === 'done') return { kills };
@@ -164,6 +172,18 @@ async function crashChain(s: Side, procedure: string, confirm?: string): Promise
     };
   }
   return { kills, problem: `${procedure} (${s.name}): still halting after 1000 kills` };
+}
+
+/** Resolves with the boundary key once `child` says it halted there (crash-source.ts). */
+function haltedAt(child: ChildProcess): Promise<{ key: string }> {
+  return new Promise((resolve) => {
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const key = haltedKey(stderr);
+      if (key !== undefined) resolve({ key });
+    });
+  });
 }
 
 function latestRunStatus(s: Side): string | undefined {
@@ -198,10 +218,12 @@ function receivedDifferences(crashed: Received[], expected: Received[], kills: C
 /** The crashed side's audit: the chain verifies, the run ended done with no intent in doubt, and
  * every statement its lab received is named (with its server) by a statement record or by the
  * intent of the apply that sent it (a kill inside an apply loses the staged statement record). */
-async function auditProblems(s: Side, procedure: string, got: Received[]): Promise<string[]> {
+function auditProblems(s: Side, procedure: string, got: Received[]): string[] {
   const problems: string[] = [];
-  const verify = await s.cli('audit', 'verify', '--local');
-  if (verify.code !== 0) problems.push(`audit verify exited ${verify.code}: ${verify.stdout}${verify.stderr}`);
+  // What `audit verify --local` proves (it exits 0 on exactly this), without a process of its own.
+  const proof = proveStoreFile(s.store);
+  if (!proof.chain.ok) problems.push(`audit chain broken at #${proof.chain.firstBad.seq}: ${proof.chain.firstBad.problem} — ${proof.chain.firstBad.detail}`);
+  for (const f of proof.findings) problems.push(`audit verify: ${f.problem} — ${f.detail}`);
   const store = openStore(s.store, { readonly: true });
   try {
     const run = store.runs.latest()!;
@@ -241,7 +263,8 @@ async function settledDifferences(a: Side, b: Side, instances: string[]): Promis
 
 export async function startMatrix(options: MatrixOptions = {}): Promise<Matrix> {
   const halts = options.halts ?? ['commit', 'statement'];
-  const [bundle, ...pairs] = await Promise.all([buildCrashBundle(), ...[undefined, ...halts].map(() => startPairLab())]);
+  const startPair = options.setUp ? startSetUpPair : () => startPairLab();
+  const [bundle, ...pairs] = await Promise.all([buildCrashBundle(), options.setupReference ? startSetUpPair() : startPair(), ...halts.map(() => startPair())]);
   const uninterrupted = side('uninterrupted', undefined, pairs[0]!, bundle, options);
   const crashed = halts.map((halt, i) =>
     side(halt === 'commit' ? 'killed at every commit' : 'killed inside every apply', halt, pairs[i + 1]!, bundle, options),
@@ -249,17 +272,22 @@ export async function startMatrix(options: MatrixOptions = {}): Promise<Matrix> 
   const sides = [uninterrupted, ...crashed];
   const instances = ['SQLPRI01', 'SQLMIR01'];
   const marks = (s: Side) => new Map(instances.map((i) => [i, received(s.pair, i).length]));
+  /** The set-up pair's run of `setup`, once: its batch logs hold only what that run sent. */
+  let referenceSetup = options.setupReference;
+  const uninterruptedRun = (name: string, confirm: string | undefined): Promise<CliResult> => {
+    if (!referenceSetup) return uninterrupted.cli('run', name, '--yes', ...(confirm ? ['--confirm', confirm] : []));
+    if (name !== 'setup') throw new Error(`setupReference stands for an uninterrupted setup, not ${name}`);
+    referenceSetup = false;
+    return Promise.resolve({ code: 0, stdout: '', stderr: '' });
+  };
   const receivedSince = (s: Side, mark: Map<string, number>) => instances.flatMap((i) => received(s.pair, i).slice(mark.get(i)));
   return {
     uninterrupted,
     crashed,
     instances,
     procedure: async (name, { confirm, instances: compared = instances } = {}) => {
-      const before = sides.map(marks);
-      const [plain, ...chains] = await Promise.all([
-        uninterrupted.cli('run', name, '--yes', ...(confirm ? ['--confirm', confirm] : [])),
-        ...crashed.map((s) => crashChain(s, name, confirm)),
-      ]);
+      const before = [referenceSetup ? new Map(instances.map((i) => [i, 0])) : marks(uninterrupted), ...crashed.map(marks)];
+      const [plain, ...chains] = await Promise.all([uninterruptedRun(name, confirm), ...crashed.map((s) => crashChain(s, name, confirm))]);
       const kills = chains.flatMap((c) => c.kills.map((k) => k.key));
       if (process.env.CRASH_MATRIX_VERBOSE) console.log(`${name}: ${kills.length} kills: ${kills.join(' ')}`);
       if (plain.code !== 0) return { kills, problems: [`${name}: the uninterrupted run exited ${plain.code}:\n${tail(plain.stdout)}\n${tail(plain.stderr)}`] };
@@ -274,17 +302,13 @@ export async function startMatrix(options: MatrixOptions = {}): Promise<Matrix> 
         problems.push(
           ...(await settledDifferences(s, uninterrupted, compared)).map((d) => `${where}: lab state differs — ${d}`),
           ...receivedDifferences(got, expected, chain.kills).map((d) => `${where}: ${d}`),
-          ...(await auditProblems(s, name, got)).map((d) => `${where}: ${d}`),
+          ...auditProblems(s, name, got).map((d) => `${where}: ${d}`),
         );
       }
       return { kills, problems };
     },
     each: async (action) => {
       await Promise.all(sides.map(action));
-    },
-    prepare: async (...args) => {
-      const results = await Promise.all(sides.map((s) => s.cli(...args)));
-      for (const r of results) if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}:\n${tail(r.stdout)}\n${tail(r.stderr)}`);
     },
     stop: async () => {
       await Promise.all(pairs.map((p) => p.stop()));

@@ -8,8 +8,7 @@ import { startMatrix, type Matrix } from './crash-harness.js';
 
 let matrix: Matrix;
 test.before(async () => {
-  matrix = await startMatrix();
-  await matrix.prepare('run', 'setup', '--yes');
+  matrix = await startMatrix({ setUp: true });
 });
 test.after(async () => {
   await matrix?.stop();

@@ -9,8 +9,7 @@ import { startMatrix, type Matrix } from './crash-harness.js';
 let matrix: Matrix;
 const DATABASES = ['Patriot', 'PatriotArchive'];
 test.before(async () => {
-  matrix = await startMatrix();
-  await matrix.prepare('run', 'setup', '--yes');
+  matrix = await startMatrix({ setUp: true });
 });
 test.after(async () => {
   await matrix?.stop();

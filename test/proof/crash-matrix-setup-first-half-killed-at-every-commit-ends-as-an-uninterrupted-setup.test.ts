@@ -11,7 +11,7 @@ import { startMatrix, type Matrix } from './crash-harness.js';
 
 let matrix: Matrix;
 test.before(async () => {
-  matrix = await startMatrix({ halts: ['commit'], part: [1, 2] });
+  matrix = await startMatrix({ setupReference: true, halts: ['commit'], part: [1, 2] });
 });
 test.after(async () => {
   await matrix?.stop();

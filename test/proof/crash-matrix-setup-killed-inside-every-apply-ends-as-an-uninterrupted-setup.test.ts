@@ -10,7 +10,7 @@ import { startMatrix, type Matrix } from './crash-harness.js';
 
 let matrix: Matrix;
 test.before(async () => {
-  matrix = await startMatrix({ halts: ['statement'] });
+  matrix = await startMatrix({ setupReference: true, halts: ['statement'] });
 });
 test.after(async () => {
   await matrix?.stop();

@@ -7,10 +7,11 @@
 //   statement  after a statement an apply sent that changes a server has returned: the lab executed
 //              it, the journal holds an intent without an outcome — the case a resume must probe.
 //
-// env CRASH_DIR    where `tested` (one boundary key per line, across the processes of a chain),
-//                  `trace` (every key this process passed) and `halted-at` live (required)
+// env CRASH_DIR    where `tested` (one boundary key per line, across the processes of a chain) and
+//                  `trace` (every key this process passed) live (required)
 // env CRASH_HALT   commit | statement: halt at the first boundary of that kind whose key is not yet
-//                  in `tested` — record it there, write `halted-at`, block until SIGKILLed
+//                  in `tested` — record it there, say `[crash-halted] <key>` on stderr, block until
+//                  SIGKILLed
 // env CRASH_PART   "k/n": halt only at boundaries of the k-th of n equal runs of steps (the run's
 //                  first commit belongs to the first step, its last to the last), so a long
 //                  procedure's chain can be shared out between test files
@@ -19,13 +20,14 @@
 // resumed process passes the keys it shares with the killed one and halts at the next new one, so
 // one chain of processes stops once at every boundary of its kind.
 
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { durableAppend } from '../helpers/durable-append.js';
 import type { LoadedProcedure, ProcedureSource } from '../../machines/procedure-source.js';
 import { realProcedures } from '../../cli/real-procedures.js';
 import type { StepDefinition } from '../../machines/procedure.js';
 import { changesServer } from './crash-statements.js';
+import { haltedLine } from './crash-halted.js';
 
 const dir = (): string => {
   const d = process.env.CRASH_DIR;
@@ -59,9 +61,8 @@ function boundary(label: string, kind: 'commit' | 'statement' | false): void {
   tested ??= new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
   if (tested.has(key)) return;
   durableAppend(file, key);
-  // Renamed into place: whoever sees the file sees the key.
-  writeFileSync(join(dir(), 'halted-at.tmp'), key);
-  renameSync(join(dir(), 'halted-at.tmp'), join(dir(), 'halted-at'));
+  // Written before blocking, synchronously: the line is in the pipe when the runner reads it.
+  writeSync(2, haltedLine(key));
   // Blocks the event loop: nothing after this boundary can happen before the SIGKILL.
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import type { AuditRecord, JournalEntry } from '../../store/types.js';
 import type { CliResult, TestLabOptions } from '../helpers/lab.js';
 import { FAST_BACKUP_MS_PER_GB, startPairLab, type PairLab } from '../runbooks/pair-lab.js';
+import { runInProcess } from './support.js';
 
 export type FaultKind = 'down' | 'isolate' | 'slow';
 export type Partner = 'principal' | 'mirror' | 'witness';
@@ -55,14 +56,20 @@ interface Shown {
   audit: AuditRecord[];
 }
 
+/** A read command (show, runs, audit verify) on the pair's store, run in this process: it reads the
+ * store the failing and resuming processes wrote, so a process of its own proves nothing more. */
+function read(pair: FaultPair, ...args: string[]): Promise<CliResult> {
+  return runInProcess([...args, '--config', pair.config, '--store', pair.store, '--plain']);
+}
+
 async function show(pair: FaultPair, runId: string, name: string): Promise<Shown> {
-  const shown = await pair.run('show', runId, '--json');
+  const shown = await read(pair, 'show', runId, '--json');
   assert.is(shown.code, 0, `${name}: show ${runId}: ${shown.stderr}`);
   return JSON.parse(shown.stdout) as Shown;
 }
 
 async function assertAuditIntact(pair: FaultPair, name: string): Promise<void> {
-  const verified = await pair.run('audit', 'verify', '--local');
+  const verified = await read(pair, 'audit', 'verify', '--local');
   assert.is(verified.code, 0, `${name}: audit verify: ${verified.stdout}${verified.stderr}`);
   assert.match(verified.stdout, /audit trail intact/, name);
 }
@@ -169,7 +176,7 @@ export async function refusedCell(pair: FaultPair, cell: Cell, spec: RefusedCell
 }
 
 async function runCount(pair: FaultPair): Promise<number> {
-  const runs = await pair.run('runs', '--json', '--limit', '1000');
+  const runs = await read(pair, 'runs', '--json', '--limit', '1000');
   return runs.code === 0 ? runs.stdout.split('\n').filter(Boolean).length : 0;
 }
 

@@ -2,6 +2,7 @@
 // to bring the databases together; resuming moves the rest.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { waitFor } from '../helpers/lab.js';
 import { startPairLab, type PairLab } from './pair-lab.js';
 
 let pair: PairLab;
@@ -16,9 +17,13 @@ test.after(async () => {
 
 test('a failover that stops after one database moved says how to bring them together; resume does', async () => {
   await pair.waitFor('SQLPRI01', 'PatriotArchive', 'SYNCHRONIZED', 'PRINCIPAL');
-  await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'slow', ms: 400 });
-  const run = pair.mbUntil(/step failover-to-mirror\.PatriotArchive /, 'run', 'failover', '--yes');
+  // The principal slowed once the run has started (not through its preflight; the first failover
+  // alone takes the lab a second): the isolation lands between the second database's step and its
+  // statement.
+  const run = pair.mbUntil(/^\S+ starting failover /m, 'run', 'failover', '--yes');
   await run.reached;
+  await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'slow', ms: 400 });
+  await waitFor('the step of PatriotArchive', () => /step failover-to-mirror\.PatriotArchive /.test(run.output()), 60_000, 10);
   await pair.lab.control({ op: 'fault', instance: 'SQLMIR01', fault: 'isolate' });
   const failed = await run.done;
   await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'slow', ms: 0 });

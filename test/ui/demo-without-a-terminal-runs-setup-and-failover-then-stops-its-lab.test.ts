@@ -8,10 +8,13 @@ import { runCli } from '../helpers/lab.js';
 import { findRunningLab } from '../../lab/control/control-client.js';
 import { stopLabProcess } from '../../lab/control/launch.js';
 
+/** The demo's pacing is the operator's, not what these tests prove: quick backups and polls. */
+const QUICK = { MIRRORBOOK_LAB_BACKUP_MS_PER_GB: '5', MIRRORBOOK_POLL_MS: '50' };
+
 test('demo in a pipe: a lab, setup and failover in plain lines, what to try next, the lab stopped', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mb-ui-demo-'));
   try {
-    const result = await runCli(['demo', '--dir', dir]);
+    const result = await runCli(['demo', '--dir', dir], QUICK);
     assert.is(result.code, 0, result.stderr + result.stdout.slice(-3000));
     assert.match(result.stdout, /starting setup on SQLMIR01\+SQLPRI01/);
     assert.match(result.stdout, /run \S+: done \(exit 0\)[\s\S]*starting failover on SQLMIR01\+SQLPRI01[\s\S]*run \S+: done \(exit 0\)/);
@@ -40,7 +43,7 @@ test('demo in a pipe: a lab, setup and failover in plain lines, what to try next
 test('demo without --dir or --keep removes everything it created: its temporary directory is gone, no lab process is left', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'mb-ui-demo-tmp-'));
   try {
-    const result = await runCli(['demo'], { TMPDIR: tmp });
+    const result = await runCli(['demo'], { ...QUICK, TMPDIR: tmp });
     assert.is(result.code, 0, result.stderr + result.stdout.slice(-3000));
     const made = /starting a simulated SQL Server pair in (\S+) …/.exec(result.stdout)?.[1];
     assert.ok(made?.startsWith(tmp), result.stdout.slice(0, 500));
