@@ -54,10 +54,12 @@ dispatch(process.argv.slice(2), {
   .finally(() => {
     settled = true;
   })
-  .then((code) => {
+  .then(async (code) => {
     process.exitCode = code;
     // A command has ended when its promise settles (a monitor service when told to stop): should a
     // library keep a handle open (a keep-alive socket), the process still exits shortly after,
-    // without holding the loop open itself.
+    // without holding the loop open itself — but only once the output is written: a pipe to a slow
+    // reader (`| less`) is written asynchronously where the platform makes pipes so (macOS).
+    await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((done) => stream.write('', () => done()))));
     setTimeout(() => process.exit(), 3000).unref();
   });

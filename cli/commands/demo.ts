@@ -42,7 +42,7 @@ const command: Command = async (ctx) => {
   process.on('exit', onExit);
   try {
     say(`mirrorbook demo: starting a simulated SQL Server pair in ${labDir} …`);
-    const { status } = await startLabProcess({ dir: labDir, witness: true });
+    const { status } = await startLabProcess({ dir: labDir, witness: true, env: ctx.env });
     labPid = status.pid;
     // A lab that outlives the demo is the one the next lab command without --dir finds.
     if (keep || !made) rememberLab(ctx.env, labDir);

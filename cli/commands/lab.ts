@@ -126,6 +126,7 @@ async function start(ctx: CommandContext, args: LabArgs, rest: string[]): Promis
   const existing = existsSync(labDir(dir).state);
   const { started, status } = await startLabProcess({
     dir,
+    env: ctx.env,
     ...(args.witness ? { witness: true } : {}),
     ...(version ? { version } : {}),
     ...(edition ? { edition } : {}),

@@ -22,6 +22,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** A bundled lab-process.js to run instead of the one beside this code (tests of the source use dist's). */
   labProcess?: string;
+  /** The environment of the command starting it (a new lab's settings, e.g. MIRRORBOOK_LAB_BACKUP_MS_PER_GB); default: this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export type StartResult = { started: boolean; status: LabStatus };
@@ -53,7 +55,7 @@ export async function startLabProcess(options: StartOptions): Promise<StartResul
       ...(options.edition ? ['--edition', options.edition] : []),
       ...(options.site ? ['--site', options.site] : []),
     ],
-    { cwd, detached: true, stdio: ['ignore', out, out] },
+    { cwd, env: options.env ?? process.env, detached: true, stdio: ['ignore', out, out] },
   );
   closeSync(out);
   let exitCode: number | null = null;
