@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSite } from '../../lab/site.js';
 import { inProcessInstance, type InProcessSession } from '../../lab/server/in-process.js';
+import { signIn } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
 
@@ -10,8 +11,7 @@ test('another session sees BACKUP DATABASE in sys.dm_exec_requests with a growin
   lab.instances['SQLPRI01']!.behaviour.backupMsPerGB = 400;
   const instance = inProcessInstance(lab, 'SQLPRI01');
   const login = async (): Promise<InProcessSession> => {
-    const s = await instance.login('mirrorbook', PASSWORD);
-    if (!('query' in s)) throw new Error(s.message);
+    const s = await signIn(instance, 'mirrorbook', PASSWORD);
     return s;
   };
   const worker = await login();
@@ -49,8 +49,7 @@ test('another session sees BACKUP DATABASE in sys.dm_exec_requests with a growin
 
 test('sp_who lists sessions and xp_readerrorlog shows the endpoint starting', async () => {
   const lab = createSite({ adminPassword: PASSWORD });
-  const s = await inProcessInstance(lab, 'SQLPRI01').login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(inProcessInstance(lab, 'SQLPRI01'), 'mirrorbook', PASSWORD);
   await s.query(`CREATE ENDPOINT Endpoint_Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 1430) FOR DATABASE_MIRRORING (ROLE = ALL)`);
   const who = await s.query(`EXEC sp_who`);
   assert.ok(who.resultSets[0]?.rows.some((row) => row[0] === s.session.spid && row[3] === 'mirrorbook'));

@@ -5,6 +5,7 @@ import { newDatabaseState } from '../../lab/instance/database.js';
 import { inProcessInstance, type InProcessSession } from '../../lab/server/in-process.js';
 import type { LabState } from '../../lab/model.js';
 import { MIR, PRI, mirroredLab, mirroringLab, seedMirror } from './mirroring-fixture.js';
+import { signIn } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
 const NOW = new Date('2026-03-01T10:00:00.000Z');
@@ -24,8 +25,7 @@ async function admin(lab: LabState, name: string): Promise<InProcessSession> {
   const login = newLogin(lab, { name: 'mirrorbook', type: 'S', password: PASSWORD, now: NOW });
   instance.logins[login.name] = login;
   instance.serverRoleMembers['sysadmin'] = [...(instance.serverRoleMembers['sysadmin'] ?? []), login.name];
-  const s = await inProcessInstance(lab, name, { now: () => NOW, advance: () => undefined }).login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(inProcessInstance(lab, name, { now: () => NOW, advance: () => undefined }), 'mirrorbook', PASSWORD);
   return s;
 }
 

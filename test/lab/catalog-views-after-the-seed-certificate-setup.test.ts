@@ -7,6 +7,7 @@ import { backupDirectory } from '../../lab/instance/database.js';
 import { inProcessInstance, type BatchResult, type InProcessSession } from '../../lab/server/in-process.js';
 import { createSite } from '../../lab/site.js';
 import type { Column } from '../../lab/tds/handler.js';
+import { signIn } from './in-process-session.js';
 
 const PASSWORD = 'Str0ng!Passw0rd#1';
 const T0 = new Date('2026-03-01T10:00:00.000Z');
@@ -34,8 +35,7 @@ async function seedSetup(): Promise<{ lab: LabState; p: InProcessSession; m: InP
   const clock = { now: T0 };
   const lab = createSite({ adminPassword: PASSWORD, sizesMB: { Patriot: 64 }, now: T0 });
   const connect = async (name: string) => {
-    const s = await inProcessInstance(lab, name, { now: () => clock.now }).login('mirrorbook', PASSWORD);
-    if (!('query' in s)) throw new Error(s.message);
+    const s = await signIn(inProcessInstance(lab, name, { now: () => clock.now }), 'mirrorbook', PASSWORD);
     return s;
   };
   const p = await connect('SQLPRI01');

@@ -5,6 +5,7 @@ import { newLogin } from '../../lab/instance/principals.js';
 import { inProcessInstance, type InProcessSession } from '../../lab/server/in-process.js';
 import type { LabState } from '../../lab/model.js';
 import { MIR, PRI, WIT, address, envAt, mirroredLab, type Clock } from './mirroring-fixture.js';
+import { signIn } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
 
@@ -13,8 +14,7 @@ async function admin(lab: LabState, name: string, clock: Clock): Promise<InProce
   const login = newLogin(lab, { name: 'mirrorbook', type: 'S', password: PASSWORD, now: clock.now });
   instance.logins[login.name] = login;
   instance.serverRoleMembers['sysadmin'] = [...(instance.serverRoleMembers['sysadmin'] ?? []), login.name];
-  const s = await inProcessInstance(lab, name, { now: () => clock.now }).login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(inProcessInstance(lab, name, { now: () => clock.now }), 'mirrorbook', PASSWORD);
   return s;
 }
 

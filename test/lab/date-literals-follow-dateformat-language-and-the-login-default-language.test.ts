@@ -9,6 +9,7 @@ import { newLogin } from '../../lab/instance/principals.js';
 import { inProcessInstance, type InProcessSession } from '../../lab/server/in-process.js';
 import type { LabState } from '../../lab/model.js';
 import { PRI, mirroringLab } from './mirroring-fixture.js';
+import { signIn } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
 const NOW = new Date('2026-03-01T10:00:00.000Z');
@@ -19,8 +20,7 @@ async function session(lab: LabState, name: string, language?: string): Promise<
   if (language) login.defaultLanguage = language;
   instance.logins[login.name] = login;
   instance.serverRoleMembers['sysadmin'] = [...(instance.serverRoleMembers['sysadmin'] ?? []), login.name];
-  const s = await inProcessInstance(lab, PRI, { now: () => NOW, advance: () => undefined }).login(name, PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(inProcessInstance(lab, PRI, { now: () => NOW, advance: () => undefined }), name, PASSWORD);
   return s;
 }
 

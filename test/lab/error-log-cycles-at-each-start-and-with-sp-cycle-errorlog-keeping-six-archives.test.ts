@@ -13,6 +13,7 @@ import { inProcessInstance, type InProcessSession } from '../../lab/server/in-pr
 import { openLab } from '../../lab/control/running-lab.js';
 import type { LabState } from '../../lab/model.js';
 import { PRI, mirroringLab } from './mirroring-fixture.js';
+import { signIn } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
 let now = new Date('2026-03-01T10:00:00.000Z');
@@ -24,8 +25,7 @@ async function session(lab: LabState, sysadmin = true): Promise<InProcessSession
   const login = newLogin(lab, { name, type: 'S', password: PASSWORD, now });
   instance.logins[login.name] = login;
   if (sysadmin) instance.serverRoleMembers['sysadmin'] = [...(instance.serverRoleMembers['sysadmin'] ?? []), login.name];
-  const s = await inProcessInstance(lab, PRI, { now: () => now, advance: () => undefined }).login(name, PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(inProcessInstance(lab, PRI, { now: () => now, advance: () => undefined }), name, PASSWORD);
   return s;
 }
 

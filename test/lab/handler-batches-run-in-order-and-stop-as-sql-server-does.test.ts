@@ -3,22 +3,21 @@ import * as assert from 'uvu/assert';
 import { createSite } from '../../lab/site.js';
 import { inProcessInstance, type InProcessInstance, type InProcessSession } from '../../lab/server/in-process.js';
 import type { ResponseItem } from '../../lab/tds/handler.js';
+import { signIn, errorNumbers } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
-const numbers = (r: { errors: { number: number }[] }) => r.errors.map((e) => e.number);
 
 async function session(): Promise<{ s: InProcessSession; instance: InProcessInstance; lab: ReturnType<typeof createSite> }> {
   const lab = createSite({ adminPassword: PASSWORD });
   const instance = inProcessInstance(lab, 'SQLPRI01');
-  const s = await instance.login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(instance, 'mirrorbook', PASSWORD);
   return { s, instance, lab };
 }
 
 test('a syntax error fails the whole batch before any statement runs', async () => {
   const { s, lab } = await session();
   const r = await s.query(`CREATE LOGIN early WITH PASSWORD = 'Early!pass1'\nSELEKT 1`);
-  assert.equal(numbers(r), [102]);
+  assert.equal(errorNumbers(r), [102]);
   assert.is(r.errors[0]?.line, 2);
   assert.is(lab.instances['SQLPRI01']!.logins['early'], undefined);
 });
@@ -28,7 +27,7 @@ test('a statement error is reported with its line and the batch goes on; each st
   const r = await s.query(
     `CREATE LOGIN a WITH PASSWORD = 'Aa!pass2025'\nCREATE LOGIN a WITH PASSWORD = 'Aa!pass2025'\nCREATE LOGIN b WITH PASSWORD = 'Bb!pass2025'`,
   );
-  assert.equal(numbers(r), [15025]);
+  assert.equal(errorNumbers(r), [15025]);
   assert.is(r.errors[0]?.line, 2);
   assert.ok(lab.instances['SQLPRI01']!.logins['b']);
   const dones = r.items.filter((i): i is Extract<ResponseItem, { kind: 'done' }> => i.kind === 'done');
@@ -41,7 +40,7 @@ test('a statement error is reported with its line and the batch goes on; each st
 test('USE of a missing database (911) aborts the batch; restoring 927 and mirror 954 databases cannot be used', async () => {
   const { s, lab } = await session();
   const r = await s.query(`USE NoSuchDb; CREATE LOGIN never WITH PASSWORD = 'Nv!pass2025'`);
-  assert.equal(numbers(r), [911]);
+  assert.equal(errorNumbers(r), [911]);
   assert.is(lab.instances['SQLPRI01']!.logins['never'], undefined);
   assert.is(s.session.database, 'master');
   lab.instances['SQLPRI01']!.databases['PatriotArchive']!.state = 'RESTORING';
@@ -64,7 +63,7 @@ test('USE of a missing database (911) aborts the batch; restoring 927 and mirror
     redoQueueKB: 0,
     established: true,
   };
-  assert.equal(numbers(await s.query(`USE PatriotArchive`)), [954]);
+  assert.equal(errorNumbers(await s.query(`USE PatriotArchive`)), [954]);
   const used = await s.query(`USE Patriot; SELECT DB_NAME()`);
   assert.equal(used.resultSets[0]?.rows, [['Patriot']]);
   assert.ok(used.items.some((i) => i.kind === 'database' && i.from === 'master' && i.to === 'Patriot'));
@@ -75,12 +74,12 @@ test('ALTER DATABASE in a user transaction is 226; BACKUP is 3021 then 3013; @@T
   const r = await s.query(
     `BEGIN TRAN; ALTER DATABASE Patriot SET RECOVERY FULL; BACKUP DATABASE Patriot TO DISK = 'C:\\Temp\\p.dat'; SELECT @@TRANCOUNT; COMMIT; SELECT @@TRANCOUNT`,
   );
-  assert.equal(numbers(r), [226, 3021, 3013]);
+  assert.equal(errorNumbers(r), [226, 3021, 3013]);
   assert.equal(
     r.resultSets.map((rs) => rs.rows),
     [[[1]], [[0]]],
   );
-  assert.equal(numbers(await s.query(`COMMIT`)), [3902]);
+  assert.equal(errorNumbers(await s.query(`COMMIT`)), [3902]);
 });
 
 test('DECLARE / SET / SELECT @v, IF and PRINT; sp_executesql with typed parameters', async () => {
@@ -91,21 +90,21 @@ test('DECLARE / SET / SELECT @v, IF and PRINT; sp_executesql with typed paramete
     SET @n = @n + 100;
     SELECT @n AS n;
     EXEC sp_executesql N'SELECT name FROM sys.databases WHERE database_id = @id', N'@id int', @id = 5`);
-  assert.equal(numbers(r), []);
+  assert.equal(errorNumbers(r), []);
   assert.ok(r.messages.some((m) => m.class === 0 && m.message === 'user database'));
   assert.equal(
     r.resultSets.map((rs) => rs.rows),
     [[[105]], [['Patriot']]],
   );
   const undeclared = await s.query(`SELECT @nope; CREATE LOGIN after_error WITH PASSWORD = 'Ae!pass2025'`);
-  assert.equal(numbers(undeclared), [137]);
+  assert.equal(errorNumbers(undeclared), [137]);
 });
 
 test('RPC parameters are variables; an unknown procedure is 2812; the batch log records every batch with its errors', async () => {
   const { s, instance } = await session();
   const r = await s.query(`SELECT name FROM sys.server_principals WHERE name = @login`, new Map([['@login', 'mirrorbook']]));
   assert.equal(r.resultSets[0]?.rows, [['mirrorbook']]);
-  assert.equal(numbers(await s.query(`EXEC dbo.sp_no_such_thing`)), [2812]);
+  assert.equal(errorNumbers(await s.query(`EXEC dbo.sp_no_such_thing`)), [2812]);
   const last = instance.batches.at(-1)!;
   assert.equal([last.spid, last.login, last.sql, last.errors], [s.session.spid, 'mirrorbook', 'EXEC dbo.sp_no_such_thing', [2812]]);
   assert.is(instance.batches.at(-2)?.rpc, true);
@@ -113,8 +112,7 @@ test('RPC parameters are variables; an unknown procedure is 2812; the batch log 
 
 test('ATTENTION stops the running statement and the rest of the batch', async () => {
   const { instance, lab } = await session();
-  const s = await instance.login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(instance, 'mirrorbook', PASSWORD);
   const controller = new AbortController();
   const items: ResponseItem[] = [];
   const running = instance.handler.execute(
@@ -141,8 +139,7 @@ test('the simulation is brought up to the clock before each batch', async () => 
   const seen: Date[] = [];
   const clock = new Date('2025-06-01T00:00:00Z');
   const instance = inProcessInstance(lab, 'SQLPRI01', { now: () => clock, advance: (_lab, now) => seen.push(now) });
-  const s = await instance.login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(instance, 'mirrorbook', PASSWORD);
   const before = seen.length;
   await s.query(`SELECT 1`);
   assert.is(seen.length, before + 1);
@@ -166,13 +163,13 @@ test('WHILE repeats its statement until the condition is false; a condition fals
   const r = await s.query(
     `DECLARE @n int = 0\nWHILE @n < 3 BEGIN SET @n = @n + 1; PRINT CONCAT('pass ', @n) END\nWHILE EXISTS (SELECT 1 FROM sys.databases WHERE name = 'NoSuchDb') PRINT 'never'\nSELECT @n AS n`,
   );
-  assert.equal(numbers(r), []);
+  assert.equal(errorNumbers(r), []);
   assert.equal(
     r.messages.map((m) => m.message),
     ['pass 1', 'pass 2', 'pass 3'],
   );
   assert.equal(r.resultSets[0]?.rows, [[3]]);
-  assert.equal(numbers(await s.query('WHILE 1 = 1 BREAK')), [102]);
+  assert.equal(errorNumbers(await s.query('WHILE 1 = 1 BREAK')), [102]);
 });
 
 test.run();

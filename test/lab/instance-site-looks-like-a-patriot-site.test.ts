@@ -4,12 +4,12 @@ import { createSite } from '../../lab/site.js';
 import { inProcessInstance, type InProcessSession } from '../../lab/server/in-process.js';
 import type { LabState } from '../../lab/model.js';
 import { changeServiceAccount, stopClientPrograms } from '../../lab/instance/service.js';
+import { signIn } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
 
 async function connect(lab: LabState, name: string): Promise<InProcessSession> {
-  const s = await inProcessInstance(lab, name).login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(inProcessInstance(lab, name), 'mirrorbook', PASSWORD);
   return s;
 }
 

@@ -5,12 +5,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSite } from '../../lab/site.js';
 import { inProcessInstance, type InProcessSession } from '../../lab/server/in-process.js';
+import { signIn } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
 const instance = inProcessInstance(createSite({ adminPassword: PASSWORD }), 'SQLPRI01');
 async function session(): Promise<InProcessSession> {
-  const s = await instance.login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(instance, 'mirrorbook', PASSWORD);
   return s;
 }
 

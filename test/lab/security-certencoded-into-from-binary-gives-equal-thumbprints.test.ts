@@ -3,12 +3,12 @@ import * as assert from 'uvu/assert';
 import { X509Certificate } from 'node:crypto';
 import { createSite } from '../../lab/site.js';
 import { inProcessInstance, type InProcessSession } from '../../lab/server/in-process.js';
+import { signIn } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
 
 async function login(lab: ReturnType<typeof createSite>, name: string): Promise<InProcessSession> {
-  const s = await inProcessInstance(lab, name).login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(inProcessInstance(lab, name), 'mirrorbook', PASSWORD);
   return s;
 }
 

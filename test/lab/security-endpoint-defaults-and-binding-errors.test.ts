@@ -3,14 +3,13 @@ import * as assert from 'uvu/assert';
 import { addInstance, createSite } from '../../lab/site.js';
 import type { SqlVersionName } from '../../lab/model.js';
 import { inProcessInstance, type InProcessSession } from '../../lab/server/in-process.js';
+import { signIn, errorNumbers } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
-const numbers = (r: { errors: { number: number }[] }) => r.errors.map((e) => e.number);
 
 async function principal(version?: SqlVersionName): Promise<{ s: InProcessSession; lab: ReturnType<typeof createSite> }> {
   const lab = createSite({ adminPassword: PASSWORD, ...(version ? { version } : {}) });
-  const s = await inProcessInstance(lab, 'SQLPRI01').login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(inProcessInstance(lab, 'SQLPRI01'), 'mirrorbook', PASSWORD);
   return { s, lab };
 }
 
@@ -21,7 +20,7 @@ test('defaults: STATE STOPPED, ENCRYPTION REQUIRED with AES (2016+), WINDOWS NEG
   const { s } = await principal();
   const r = await s.query(`CREATE ENDPOINT Endpoint_Mirroring AS TCP (LISTENER_PORT = 1430) FOR DATABASE_MIRRORING (ROLE = PARTNER); ${ENDPOINT_VIEW};
     SELECT port, is_dynamic_port, ip_address FROM sys.tcp_endpoints WHERE type_desc = 'DATABASE_MIRRORING'`);
-  assert.equal(numbers(r), []);
+  assert.equal(errorNumbers(r), []);
   assert.equal(r.resultSets[0]?.rows, [['Endpoint_Mirroring', 'STOPPED', 'PARTNER', true, 'NEGOTIATE', 0, 2, 'AES']]);
   assert.equal(r.resultSets[1]?.rows, [[1430, false, null]]);
 });
@@ -52,17 +51,17 @@ test("SQL Server 2014 defaults to RC4; the seed's explicit RC4 and a SUPPORTED A
 test('only one DATABASE_MIRRORING endpoint: 7862', async () => {
   const { s } = await principal();
   await s.query(`CREATE ENDPOINT a AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = ALL)`);
-  assert.equal(numbers(await s.query(`CREATE ENDPOINT b AS TCP (LISTENER_PORT = 5023) FOR DATABASE_MIRRORING (ROLE = ALL)`)), [7862]);
+  assert.equal(errorNumbers(await s.query(`CREATE ENDPOINT b AS TCP (LISTENER_PORT = 5023) FOR DATABASE_MIRRORING (ROLE = ALL)`)), [7862]);
 });
 
 test('an unknown certificate is 15151; a port outside 1024-32767 is refused; the TSQL port is 7874', async () => {
   const { s } = await principal();
   const r = await s.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE nope)`);
-  assert.equal(numbers(r), [15151]);
+  assert.equal(errorNumbers(r), [15151]);
   assert.match(r.errors[0]!.message, /Cannot find the certificate 'nope'/);
-  assert.equal(numbers(await s.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 80) FOR DATABASE_MIRRORING (ROLE = ALL)`)).length, 1);
-  assert.equal(numbers(await s.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 40000) FOR DATABASE_MIRRORING (ROLE = ALL)`)).length, 1);
-  assert.equal(numbers(await s.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 1433) FOR DATABASE_MIRRORING (ROLE = ALL)`)), [7874]);
+  assert.equal(errorNumbers(await s.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 80) FOR DATABASE_MIRRORING (ROLE = ALL)`)).length, 1);
+  assert.equal(errorNumbers(await s.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 40000) FOR DATABASE_MIRRORING (ROLE = ALL)`)).length, 1);
+  assert.equal(errorNumbers(await s.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 1433) FOR DATABASE_MIRRORING (ROLE = ALL)`)), [7874]);
   assert.equal((await s.query(ENDPOINT_VIEW)).resultSets[0]?.rows, []);
 });
 
@@ -72,12 +71,12 @@ test('two instances on one host cannot listen on the same port: 7890', async () 
   const named = await inProcessInstance(lab, 'SQLPRI01\\ARCHIVE').login('mirrorbook', PASSWORD);
   if (!('query' in named)) throw new Error(named.message);
   await s.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = ALL)`);
-  assert.equal(numbers(await named.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = ALL)`)), [7890]);
-  assert.equal(numbers(await named.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5023) FOR DATABASE_MIRRORING (ROLE = ALL)`)), []);
+  assert.equal(errorNumbers(await named.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = ALL)`)), [7890]);
+  assert.equal(errorNumbers(await named.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5023) FOR DATABASE_MIRRORING (ROLE = ALL)`)), []);
   const other = await inProcessInstance(lab, 'SQLMIR01').login('mirrorbook', PASSWORD);
   if (!('query' in other)) throw new Error(other.message);
   assert.equal(
-    numbers(await other.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = ALL)`)),
+    errorNumbers(await other.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = ALL)`)),
     [],
     'another host may use the port',
   );
@@ -87,9 +86,9 @@ test('ALTER ENDPOINT starts it; ALTER/DROP of an unknown endpoint is 15151; endp
   const { s } = await principal();
   await s.query(`CREATE ENDPOINT e AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = ALL); ALTER ENDPOINT e STATE = STARTED`);
   assert.equal((await s.query(`SELECT state_desc FROM sys.endpoints WHERE name = 'e'`)).resultSets[0]?.rows, [['STARTED']]);
-  assert.equal(numbers(await s.query(`ALTER ENDPOINT nope STATE = STARTED`)), [15151]);
-  assert.equal(numbers(await s.query(`BEGIN TRAN; DROP ENDPOINT e; ROLLBACK`)), [226]);
-  assert.equal(numbers(await s.query(`DROP ENDPOINT e; DROP ENDPOINT e`)), [15151]);
+  assert.equal(errorNumbers(await s.query(`ALTER ENDPOINT nope STATE = STARTED`)), [15151]);
+  assert.equal(errorNumbers(await s.query(`BEGIN TRAN; DROP ENDPOINT e; ROLLBACK`)), [226]);
+  assert.equal(errorNumbers(await s.query(`DROP ENDPOINT e; DROP ENDPOINT e`)), [15151]);
 });
 
 test.run();

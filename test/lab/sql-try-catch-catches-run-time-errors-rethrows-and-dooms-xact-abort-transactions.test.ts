@@ -9,13 +9,13 @@ import sql from 'mssql';
 import { createSite } from '../../lab/site.js';
 import { inProcessInstance, type InProcessSession } from '../../lab/server/in-process.js';
 import { runTsql, startTestLab, type TestLab } from '../helpers/lab.js';
+import { signIn } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
 const site = createSite({ adminPassword: PASSWORD });
 const instance = inProcessInstance(site, 'SQLPRI01');
 async function session(): Promise<InProcessSession> {
-  const s = await instance.login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(instance, 'mirrorbook', PASSWORD);
   return s;
 }
 const ERROR_ROW =

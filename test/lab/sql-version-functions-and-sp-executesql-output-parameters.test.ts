@@ -7,11 +7,11 @@ import * as assert from 'uvu/assert';
 import { createSite } from '../../lab/site.js';
 import { inProcessInstance, type InProcessSession } from '../../lab/server/in-process.js';
 import type { SqlVersionName } from '../../lab/model.js';
+import { signIn } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
 async function session(version: SqlVersionName): Promise<InProcessSession> {
-  const s = await inProcessInstance(createSite({ adminPassword: PASSWORD, version }), 'SQLPRI01').login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(inProcessInstance(createSite({ adminPassword: PASSWORD, version }), 'SQLPRI01'), 'mirrorbook', PASSWORD);
   return s;
 }
 

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { createSite } from '../../lab/site.js';
 import { inProcessInstance, type InProcessSession } from '../../lab/server/in-process.js';
 import type { LabState } from '../../lab/model.js';
+import { signIn, errorNumbers } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
 const lab: LabState = createSite({ adminPassword: PASSWORD });
@@ -15,8 +16,7 @@ const instance = inProcessInstance(lab, 'SQLPRI01');
 const primary = () => lab.instances['SQLPRI01']!;
 
 async function session(): Promise<InProcessSession> {
-  const s = await instance.login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(instance, 'mirrorbook', PASSWORD);
   return s;
 }
 
@@ -25,8 +25,6 @@ async function scalar(s: InProcessSession, sql: string): Promise<unknown> {
   assert.equal(r.errors, [], sql);
   return r.resultSets[0]?.rows[0]?.[0];
 }
-
-const numbers = (r: { errors: { number: number }[] }) => r.errors.map((e) => e.number);
 
 test('ROLLBACK undoes CREATE LOGIN, ALTER SERVER ROLE, GRANT, CREATE MASTER KEY and CREATE CERTIFICATE', async () => {
   const s = await session();
@@ -78,24 +76,24 @@ test('COMMIT keeps the work; nested BEGINs count; ROLLBACK to a savepoint undoes
   );
   assert.ok(primary().logins['kept']);
   assert.is(primary().logins['undone'], undefined);
-  assert.equal(numbers(await s.query('ROLLBACK TRANSACTION no_such_savepoint')), [6401]);
+  assert.equal(errorNumbers(await s.query('ROLLBACK TRANSACTION no_such_savepoint')), [6401]);
   assert.equal(await scalar(s, 'COMMIT; SELECT @@TRANCOUNT'), 0);
   assert.ok(primary().logins['kept']);
-  assert.equal(numbers(await s.query('COMMIT')), [3902]);
-  assert.equal(numbers(await s.query('ROLLBACK')), [3903]);
+  assert.equal(errorNumbers(await s.query('COMMIT')), [3902]);
+  assert.equal(errorNumbers(await s.query('ROLLBACK')), [3903]);
   s.close();
 });
 
 test('SET XACT_ABORT ON: a run-time error rolls the transaction back and ends the batch; OFF: the transaction stays open', async () => {
   const s = await session();
   const off = await s.query(`BEGIN TRAN; CREATE LOGIN xa1 WITH PASSWORD = 'Xa1!pass2025'; CREATE LOGIN xa1 WITH PASSWORD = 'Xa1!pass2025'; SELECT @@TRANCOUNT`);
-  assert.equal(numbers(off), [15025]);
+  assert.equal(errorNumbers(off), [15025]);
   assert.equal(off.resultSets[0]?.rows, [[1]], 'without XACT_ABORT the batch goes on inside the transaction');
   await s.query('ROLLBACK');
   const on = await s.query(
     `SET XACT_ABORT ON; BEGIN TRAN; CREATE LOGIN xa2 WITH PASSWORD = 'Xa2!pass2025'; CREATE LOGIN xa2 WITH PASSWORD = 'Xa2!pass2025'; SELECT 'not reached'`,
   );
-  assert.equal(numbers(on), [15025]);
+  assert.equal(errorNumbers(on), [15025]);
   assert.equal(on.resultSets, [], 'the batch ended at the error');
   assert.equal(await scalar(s, 'SELECT @@TRANCOUNT'), 0);
   assert.is(primary().logins['xa2'], undefined);
@@ -109,7 +107,11 @@ test('SET IMPLICIT_TRANSACTIONS ON: CREATE opens a transaction, BEGIN TRAN then 
   assert.equal(await scalar(s, `ROLLBACK; BEGIN TRAN; SELECT @@TRANCOUNT`), 2);
   assert.equal(await scalar(s, `ROLLBACK; SET IMPLICIT_TRANSACTIONS OFF; SELECT @@TRANCOUNT`), 0);
   assert.is(primary().logins['implicit1'], undefined);
-  assert.equal(numbers(await s.query(`SET IMPLICIT_TRANSACTIONS ON; CREATE DATABASE ImplicitDb`)), [226], 'CREATE DATABASE inside the transaction it opened');
+  assert.equal(
+    errorNumbers(await s.query(`SET IMPLICIT_TRANSACTIONS ON; CREATE DATABASE ImplicitDb`)),
+    [226],
+    'CREATE DATABASE inside the transaction it opened',
+  );
   await s.query('ROLLBACK; SET IMPLICIT_TRANSACTIONS OFF');
   s.close();
 });
@@ -135,14 +137,14 @@ test('transaction-manager requests (BEGIN, ROLLBACK) undo the same way', async (
 test('inside a transaction ALTER DATABASE … SET PARTNER, CREATE ENDPOINT, CREATE DATABASE are 226; BACKUP and RESTORE 3021 then 3013', async () => {
   const s = await session();
   await s.query('BEGIN TRAN');
-  assert.equal(numbers(await s.query(`ALTER DATABASE Patriot SET PARTNER = 'TCP://sqlmir01.lab.local:5022'`)), [226]);
+  assert.equal(errorNumbers(await s.query(`ALTER DATABASE Patriot SET PARTNER = 'TCP://sqlmir01.lab.local:5022'`)), [226]);
   assert.equal(
-    numbers(await s.query(`CREATE ENDPOINT Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = PARTNER)`)),
+    errorNumbers(await s.query(`CREATE ENDPOINT Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = PARTNER)`)),
     [226],
   );
-  assert.equal(numbers(await s.query(`CREATE DATABASE InTx`)), [226]);
-  assert.equal(numbers(await s.query(`BACKUP DATABASE Patriot TO DISK = 'C:\\Temp\\p.bak'`)), [3021, 3013]);
-  assert.equal(numbers(await s.query(`RESTORE DATABASE Patriot FROM DISK = 'C:\\Temp\\p.bak'`)), [3021, 3013]);
+  assert.equal(errorNumbers(await s.query(`CREATE DATABASE InTx`)), [226]);
+  assert.equal(errorNumbers(await s.query(`BACKUP DATABASE Patriot TO DISK = 'C:\\Temp\\p.bak'`)), [3021, 3013]);
+  assert.equal(errorNumbers(await s.query(`RESTORE DATABASE Patriot FROM DISK = 'C:\\Temp\\p.bak'`)), [3021, 3013]);
   assert.equal(await scalar(s, 'SELECT @@TRANCOUNT'), 1);
   await s.query('ROLLBACK');
   s.close();

@@ -9,14 +9,13 @@ import { createSite } from '../../lab/site.js';
 import { inProcessInstance } from '../../lab/server/in-process.js';
 import { anchorStatement, anchorsFrom, readAnchorsStatement, writeAnchor, ANCHOR_EVENT } from '../../steps/run-anchor.js';
 import { SqlStatementError } from '../../steps/connection.js';
+import { signIn, errorNumbers } from './in-process-session.js';
 
 const PASSWORD = 'Adm1n!pass';
-const numbers = (r: { errors: { number: number }[] }) => r.errors.map((e) => e.number);
 
 async function session() {
   const lab = createSite({ adminPassword: PASSWORD });
-  const s = await inProcessInstance(lab, 'SQLPRI01').login('mirrorbook', PASSWORD);
-  if (!('query' in s)) throw new Error(s.message);
+  const s = await signIn(inProcessInstance(lab, 'SQLPRI01'), 'mirrorbook', PASSWORD);
   return { s, lab };
 }
 
@@ -40,9 +39,9 @@ const rowsOf = (read: Awaited<ReturnType<Session['query']>>) =>
 test('the anchor batch creates the table once, inserts a row each time and logs a line', async () => {
   const { s, lab } = await session();
   const first = await s.query(anchorStatement(anchor).reveal());
-  assert.equal(numbers(first), []);
+  assert.equal(errorNumbers(first), []);
   const second = await s.query(anchorStatement({ ...anchor, runId: '20261203-231000-cd34', endedAt: null, outcome: 'interrupted', headSeq: 4300 }).reveal());
-  assert.equal(numbers(second), [], 'the table is not created twice');
+  assert.equal(errorNumbers(second), [], 'the table is not created twice');
   const read = await s.query(readAnchorsStatement.reveal());
   const rows = read.resultSets[0]!.rows.map((row) => Object.fromEntries(read.resultSets[0]!.columns.map((c, i) => [c.name, row[i]])));
   const anchors = anchorsFrom('SQLPRI01', rows);
@@ -69,7 +68,7 @@ test('a table an earlier build created, without store_id: the column is added, o
     .replace(', store_id varchar(64) NULL', '')
     .replace(', store_id)', ')')
     .replace(/, N'0123456789abcdef0123456789abcdef'\);/, ');');
-  assert.equal(numbers(await s.query(legacy)), [], legacy);
+  assert.equal(errorNumbers(await s.query(legacy)), [], legacy);
   const sent: string[] = [];
   await writeAnchor(
     async (statement) => {
@@ -100,36 +99,36 @@ test('a table an earlier build created, without store_id: the column is added, o
 
 test('ALTER TABLE ADD and DROP TABLE fail as SQL Server does: 2705, 4901, 3701, 208', async () => {
   const { s } = await session();
-  assert.equal(numbers(await s.query(`CREATE TABLE msdb.dbo.t (a int NOT NULL); INSERT msdb.dbo.t (a) VALUES (1)`)), []);
-  assert.equal(numbers(await s.query(`ALTER TABLE msdb.dbo.t ADD a int NULL`)), [2705]);
-  assert.equal(numbers(await s.query(`ALTER TABLE msdb.dbo.t ADD b int NOT NULL`)), [4901]);
-  assert.equal(numbers(await s.query(`ALTER TABLE msdb.dbo.nope ADD b int NULL`)), [208]);
+  assert.equal(errorNumbers(await s.query(`CREATE TABLE msdb.dbo.t (a int NOT NULL); INSERT msdb.dbo.t (a) VALUES (1)`)), []);
+  assert.equal(errorNumbers(await s.query(`ALTER TABLE msdb.dbo.t ADD a int NULL`)), [2705]);
+  assert.equal(errorNumbers(await s.query(`ALTER TABLE msdb.dbo.t ADD b int NOT NULL`)), [4901]);
+  assert.equal(errorNumbers(await s.query(`ALTER TABLE msdb.dbo.nope ADD b int NULL`)), [208]);
   const added = await s.query(
     `ALTER TABLE msdb.dbo.t ADD b nvarchar(10) NULL, c int NULL; INSERT msdb.dbo.t (a, b) VALUES (2, N'two'); SELECT a, b, c FROM msdb.dbo.t`,
   );
-  assert.equal(numbers(added), []);
+  assert.equal(errorNumbers(added), []);
   assert.equal(added.resultSets[0]!.rows, [
     [1, null, null],
     [2, 'two', null],
   ]);
-  assert.equal(numbers(await s.query(`DROP TABLE msdb.dbo.t`)), []);
-  assert.equal(numbers(await s.query(`SELECT a FROM msdb.dbo.t`)), [208]);
-  assert.equal(numbers(await s.query(`DROP TABLE msdb.dbo.t`)), [3701]);
+  assert.equal(errorNumbers(await s.query(`DROP TABLE msdb.dbo.t`)), []);
+  assert.equal(errorNumbers(await s.query(`SELECT a FROM msdb.dbo.t`)), [208]);
+  assert.equal(errorNumbers(await s.query(`DROP TABLE msdb.dbo.t`)), [3701]);
   assert.equal((await s.query(`SELECT name FROM msdb.sys.tables WHERE name = N't'`)).resultSets[0]!.rows, []);
 });
 
 test('CREATE TABLE and INSERT fail as SQL Server does: 2714, 208, 207, 109, 110, 515, 243', async () => {
   const { s } = await session();
-  assert.equal(numbers(await s.query(`CREATE TABLE msdb.dbo.t (a int NOT NULL, b nvarchar(10) NULL)`)), []);
-  assert.equal(numbers(await s.query(`CREATE TABLE msdb.dbo.t (a int)`)), [2714]);
-  assert.equal(numbers(await s.query(`INSERT INTO msdb.dbo.nope (a) VALUES (1)`)), [208]);
-  assert.equal(numbers(await s.query(`INSERT INTO msdb.dbo.t (c) VALUES (1)`)), [207]);
-  assert.equal(numbers(await s.query(`INSERT INTO msdb.dbo.t (a, b) VALUES (1)`)), [109]);
-  assert.equal(numbers(await s.query(`INSERT INTO msdb.dbo.t (a) VALUES (1, N'x')`)), [110]);
-  assert.equal(numbers(await s.query(`INSERT INTO msdb.dbo.t (b) VALUES (N'x')`)), [515]);
-  assert.equal(numbers(await s.query(`CREATE TABLE msdb.dbo.u (a notatype)`)), [243]);
+  assert.equal(errorNumbers(await s.query(`CREATE TABLE msdb.dbo.t (a int NOT NULL, b nvarchar(10) NULL)`)), []);
+  assert.equal(errorNumbers(await s.query(`CREATE TABLE msdb.dbo.t (a int)`)), [2714]);
+  assert.equal(errorNumbers(await s.query(`INSERT INTO msdb.dbo.nope (a) VALUES (1)`)), [208]);
+  assert.equal(errorNumbers(await s.query(`INSERT INTO msdb.dbo.t (c) VALUES (1)`)), [207]);
+  assert.equal(errorNumbers(await s.query(`INSERT INTO msdb.dbo.t (a, b) VALUES (1)`)), [109]);
+  assert.equal(errorNumbers(await s.query(`INSERT INTO msdb.dbo.t (a) VALUES (1, N'x')`)), [110]);
+  assert.equal(errorNumbers(await s.query(`INSERT INTO msdb.dbo.t (b) VALUES (N'x')`)), [515]);
+  assert.equal(errorNumbers(await s.query(`CREATE TABLE msdb.dbo.u (a notatype)`)), [243]);
   const ok = await s.query(`INSERT msdb.dbo.t (a, b) VALUES (1, N'one'), (2, NULL); SELECT a, b FROM msdb.dbo.t`);
-  assert.equal(numbers(ok), []);
+  assert.equal(errorNumbers(ok), []);
   assert.equal(ok.resultSets[0]!.rows, [
     [1, 'one'],
     [2, null],
