@@ -2,6 +2,7 @@
 // ink/react/xstate and mssql/tedious are inlined (no module resolution through node_modules at start;
 // each lands in a chunk loaded only by the commands that use it); the native better-sqlite3 and
 // prom-client (monitor --listen only) stay external. Chunks of earlier builds are removed.
+// dist/store-worker.js is the worker thread `audit verify` starts on a large store (store/beside.ts).
 // tedious loads @azure/identity (with MSAL, ~1.2 MB of the 3.2 MB mssql chunk) for Azure AD logins,
 // which mirrorbook's config cannot ask for (SQL logins only): a stub takes its place, so every
 // command that connects parses and compiles a third less before its first statement.
@@ -21,7 +22,7 @@ writeFileSync(
 );
 
 const result = await build({
-  entryPoints: { cli: 'cli/main.ts', 'lab-process': 'lab/process.ts' },
+  entryPoints: { cli: 'cli/main.ts', 'lab-process': 'lab/process.ts', 'store-worker': 'store/store-worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
