@@ -16,7 +16,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './lab.js';
-import { startPairLab, type PairLab } from '../runbooks/pair-lab.js';
+import { startPairLab, type PairLab, type PairLabOptions } from '../runbooks/pair-lab.js';
 
 const CACHE = join(tmpdir(), 'mirrorbook-set-up-pair');
 /** What a setup leaves behind is decided by these (test/ and docs are not among them). */
@@ -116,7 +116,7 @@ async function build(dir: string): Promise<void> {
 }
 
 /** A running copy of the set-up pair in a directory of its own, removed by stop(). */
-export async function startSetUpPair(): Promise<PairLab> {
+export async function startSetUpPair(options: Pick<PairLabOptions, 'realisticPace'> = {}): Promise<PairLab> {
   const source = await buildSetUpPair();
   const dir = mkdtempSync(join(tmpdir(), 'mirrorbook-lab-'));
   cpSync(source, dir, { recursive: true });
@@ -125,7 +125,7 @@ export async function startSetUpPair(): Promise<PairLab> {
   const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { instances: Record<string, { tdsPort: number }> };
   for (const instance of Object.values(state.instances)) instance.tdsPort = 0;
   writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
-  const pair = await startPairLab({ dir });
+  const pair = await startPairLab({ ...options, dir });
   return {
     ...pair,
     stop: async () => {
