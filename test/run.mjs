@@ -101,12 +101,16 @@ function runFile(file) {
     const args = batch ? ['test/helpers/unit-batch.mjs', ...batch] : [file];
     // What a lab command remembers (cli/last-lab.ts) stays with this file: not in the home, not shared.
     const stateHome = mkdtempSync(join(tmpdir(), 'mirrorbook-state-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/helpers/cpu-time.mjs', ...args], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', MIRRORBOOK_STATE_HOME: stateHome },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--import', './test/helpers/cpu-time.mjs', '--import', './test/helpers/hook-errors.mjs', ...args],
+      {
+        cwd: root,
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', MIRRORBOOK_STATE_HOME: stateHome },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -161,6 +165,16 @@ function report(r) {
         .map((l) => '     | ' + l)
         .join('\n'),
     );
+}
+
+/** The lines of a file's output from its first failure on, at most 12. */
+function firstFailure(text) {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => /FAIL|Error|✘/.test(l));
+  return lines
+    .slice(Math.max(0, at), Math.max(0, at) + 12)
+    .map((l) => '     | ' + l)
+    .join('\n');
 }
 
 /** Idle CPU in cores over the last two seconds, from /proc/stat (Infinity where there is none). */
@@ -270,6 +284,12 @@ for (const r of [...results].sort((a, b) => b.ms - a.ms)) console.log(`  ${secon
 console.log(`  ${seconds(sum('ms'))} ${seconds(results.reduce((n, r) => n + (Number.isNaN(r.cpuMs) ? 0 : r.cpuMs), 0))}  total over ${results.length} files`);
 console.log(`  ${seconds(Date.now() - began)}         the run, on ${CORES} cores, up to ${most} files at once (load average now ${loadavg()[0].toFixed(1)})`);
 if (busy) console.log(`  (${busy} files ended while the load average was above ${2 * CORES}: their times are not kept for the next run's order)`);
+const failures = results.filter((r) => r.failed);
+if (failures.length) {
+  // Again at the end, briefly, so that the tail of a long log names every failure.
+  console.log(`\nfailed, again (each file's first failure; the whole output is above):`);
+  for (const r of failures) console.log(`FAIL ${r.file}\n${firstFailure(r.text)}`);
+}
 console.log('');
 const passed = sum('passed');
 const failed = sum('failed');

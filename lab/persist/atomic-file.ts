@@ -4,8 +4,14 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
+// Unique per write, not only per process: two writers in one process must not rename each other's file.
+let writes = 0;
+
+/** Whether a file name is the temporary file of a write in progress. */
+export const isAtomicTemp = (name: string): boolean => /^\..+\.\d+-\d+\.tmp$/.test(name);
+
 export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${++writes}.tmp`);
   const fd = openSync(temp, 'w', mode);
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
