@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import { verifyChain } from './audit-verify.js';
 import { integrityCheck, type IntegrityLines, type PendingCheck } from './integrity-check.js';
+import { beside, besideWorthIt } from './beside.js';
 import { Ties } from './audit-ties.js';
 import { lostWalFindings } from './wal-guard.js';
 import { schemaVersion } from './migrate.js';
@@ -18,8 +19,11 @@ export interface ProofOptions {
   anchors?: readonly RunAnchor[];
   /** The servers those anchors were read from (all of them, with or without anchors). */
   anchorsReadOn?: readonly string[];
-  /** The private view `db` reads (nobody writes it): the integrity check runs beside the walk on it. */
+  /** The private view `db` reads (nobody writes it): on a large store the integrity check and part
+   * of the chain walk run beside this thread on it. */
   viewPath?: string;
+  /** Whether that work runs beside this thread; default: when the view is large enough to gain (store/beside.ts). */
+  beside?: boolean;
 }
 
 /** The objects each schema version adds that tampering would drop or that a rolled-back
@@ -38,28 +42,30 @@ const SCHEMA_OBJECTS: { version: number; type: 'table' | 'trigger'; name: string
 ];
 
 export function proveDb(db: Database.Database, options: ProofOptions): StoreProof {
-  const integrity = integrityCheck(db, options.viewPath);
+  const besidePath = (options.beside ?? besideWorthIt(options.viewPath)) ? options.viewPath : undefined;
+  const integrity = integrityCheck(db, besidePath);
   try {
-    return proveInTransaction(db, options, integrity);
+    return proveInTransaction(db, options, integrity, besidePath);
   } finally {
     integrity.dispose();
   }
 }
 
 /** One read transaction: the tables and records checked after the walk are the ones it verified. */
-function proveInTransaction(db: Database.Database, options: ProofOptions, integrity: PendingCheck): StoreProof {
+function proveInTransaction(db: Database.Database, options: ProofOptions, integrity: PendingCheck, besidePath: string | undefined): StoreProof {
   return db.transaction((): StoreProof => {
     const schema = schemaFindings(db);
     const ties = new Ties(db);
     try {
-      const chain = verifyChain(db, { ...(options.key ? { key: options.key } : {}), statement: (linked) => ties.walk(linked) });
-      const findings: Finding[] = [...integrityFindings(integrity.lines()), ...schema];
-      const notes: string[] = [];
-      if (chain.ok) {
-        const tied = ties.check();
-        findings.push(...tied.findings);
-        notes.push(...tied.notes);
-      }
+      const chain = verifyChain(db, {
+        ...(options.key ? { key: options.key } : {}),
+        keeper: ties,
+        ...(besidePath ? { beside: { walk: (from, checks) => beside(besidePath, { kind: 'walk', from, ...checks }) } } : {}),
+      });
+      // The tables are checked while the integrity check may still run beside.
+      const tied = chain.ok ? ties.check() : { findings: [], notes: [] };
+      const findings: Finding[] = [...integrityFindings(integrity.lines()), ...schema, ...tied.findings];
+      const notes: string[] = [...tied.notes];
       findings.push(...lostWalFindings(db, options.walBytes), ...storeIdFindings(db, (storeId) => ties.anchorNamingOther(storeId)));
       if (options.anchors) {
         const anchored = anchorFindings(db, options.anchors, options.anchorsReadOn);

@@ -10,6 +10,7 @@
 // tied records took ~190 MB; the table holds ~20 bytes a record, most of it in the temporary file.
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
+import type { WalkKeeper } from './audit-verify.js';
 import type { Finding } from './types.js';
 
 const TABLE = 'temp.audit_tied';
@@ -85,19 +86,24 @@ export interface AnchorRecord {
 }
 
 /** The tied records of one verified chain walk, in a TEMP table of `db`, and the check of the tables against them. */
-export class Ties {
+export class Ties implements WalkKeeper {
   constructor(private readonly db: Database.Database) {
     db.pragma(`temp.cache_size = ${TIED_CACHE_PAGES}`);
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS audit_tied (kind TEXT NOT NULL, n INTEGER NOT NULL, run TEXT NOT NULL, seq INTEGER NOT NULL,
       row_matches INTEGER, PRIMARY KEY (kind, n, run)) WITHOUT ROWID`);
-    db.exec(`DELETE FROM ${TABLE}`);
+    this.reset();
   }
 
-  /** The walk's statement: given the expression that verifies each record in seq order (true when
-   * it links, stopping the scan at the first that does not), keeps the tied ones among them. */
-  walk(linked: string): string {
+  /** The walk's statement over the records `range` selects: given the expression that verifies each
+   * record in seq order (true when it links, stopping the scan at the first that does not), keeps
+   * the tied ones among them. Ranges are kept in seq order: the last record of a kind and key stands. */
+  statement(linked: string, range: string): string {
     return `INSERT OR REPLACE INTO ${TABLE} (kind, n, run, seq, row_matches) SELECT ${KIND}, ${NUMBER_KEY}, ${RUN_KEY}, seq, ${ROW_MATCHES}
-      FROM audit WHERE CASE WHEN ${linked} THEN ${TIED} ELSE 0 END ORDER BY seq`;
+      FROM audit WHERE ${range} AND CASE WHEN ${linked} THEN ${TIED} ELSE 0 END ORDER BY seq`;
+  }
+
+  reset(): void {
+    this.db.exec(`DELETE FROM ${TABLE}`);
   }
 
   /** The first anchor record of the verified chain that names a store id other than `storeId`. */

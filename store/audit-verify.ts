@@ -1,6 +1,10 @@
-// Walks the audit chain once, in seq order, and names the first record that breaks it. With the
+// Walks the audit chain in seq order and names the first record that breaks it. With the
 // store's key (audit.key) every record from the first keyed one on, and the head, must carry the
 // key's HMAC: a chain rebuilt without the key fails even though every SHA-256 link holds.
+// On a large store the walk is split: a worker walks the records from a seq on (store/beside.ts)
+// while this thread walks those before; the two parts prove the chain only when the second starts
+// exactly where the first ends. Anything else is walked again in one piece here, so what is named
+// (and how) never depends on the split.
 import type Database from 'better-sqlite3';
 import { GENESIS_HASH, KEYED, chainHash, chainedText, hasPidColumn, hasherOf, selectChain, type ChainRow } from './audit-chain.js';
 import type { AuditProblem, AuditVerification } from './types.js';
@@ -17,12 +21,68 @@ interface Break {
   expectedPrev: string;
 }
 
+/** The share of a split chain this thread walks: it also keeps the tied records of the whole chain
+ * (store/audit-ties.ts), which the worker walking the rest does not. */
+const MAIN_SHARE = 0.4;
+
 export interface ChainWalk {
   /** The store's key; without it keyed records cannot be checked. */
   key?: Buffer;
-  /** The walk's statement, given the expression that verifies each record in seq order: where it
-   * also keeps what a later check needs of the verified records (store/audit-ties.ts). */
-  statement?: (linked: string) => string;
+  /** What the walk keeps of the records it verifies for a later check (store/audit-ties.ts). */
+  keeper?: WalkKeeper;
+  /** Splits the walk: `walk` starts the walk of the records from seq `from` on (default: past the
+   * first MAIN_SHARE of the chain) beside this thread (a worker, store/beside.ts). */
+  beside?: { from?: number; walk(from: number, checks: RestChecks): RestWalk };
+}
+
+/** What the walk of the rest checks besides the links: records past the head, and the key. */
+export interface RestChecks {
+  headSeq?: number;
+  key?: Buffer;
+}
+
+/** The walk of the rest under way: `answer()` waits for it (undefined: it could not be done). */
+export interface RestWalk {
+  answer(): Segment | undefined;
+  dispose(): void;
+}
+
+export interface WalkKeeper {
+  /** The walk's statement over the records `range` selects, given the expression that verifies each
+   * record in seq order (true when it links, stopping the scan at the first that does not). */
+  statement(linked: string, range: string): string;
+  /** Forgets what was kept, before the chain is walked again. */
+  reset(): void;
+}
+
+/** What a walk over the records of a seq range found, in seq order: plain data, so a worker can
+ * send back the part it walked. */
+export interface Segment {
+  /** Records that linked. */
+  count: number;
+  /** The first record walked: its seq and the hash it links to. */
+  first?: { seq: number; prev: string };
+  /** The seq the next record must have and the hash it must link to. */
+  nextSeq: number;
+  nextPrev: string;
+  /** The first record signed with the key, and the first not signed. */
+  firstKeyed?: number;
+  firstUnkeyed?: number;
+  /** Why the walk stopped before the end of its range. */
+  stop?: { kind: 'broken' | 'beyond'; seq: number } | { kind: 'unsigned'; seq: number; detail: string };
+}
+
+export interface SegmentWalk {
+  /** The range walked: seq >= from and seq < to (each unbounded when absent). */
+  from?: number;
+  to?: number;
+  /** The seq and hash the first record must have and link to; absent: whichever the first names
+   * (a range that does not start the chain, joined to the one before it afterwards). */
+  start?: { seq: number; prev: string };
+  /** The last record the store wrote: records past it were put there behind its back. */
+  headSeq?: number;
+  key?: Buffer;
+  keeper?: WalkKeeper;
 }
 
 export function readHead(db: Database.Database): { seq: number; hash: string } | undefined | null {
@@ -35,7 +95,7 @@ export function readHead(db: Database.Database): { seq: number; hash: string } |
  * a function called from the scan, not a row iterator, so no row array is made per record. It is
  * true for a record that links; at the first that does not it stops the scan by throwing STOP. */
 const linked = (pidColumn: boolean) => `chain_link(seq, ${chainedText(pidColumn)}, hash)`;
-const walkQuery = (link: string) => `SELECT seq FROM audit WHERE NOT ${link} ORDER BY seq LIMIT 1`;
+const walkQuery = (link: string, range: string) => `SELECT seq FROM audit WHERE ${range} AND NOT ${link} ORDER BY seq LIMIT 1`;
 const STOP = new Error('the chain walk stops at the first record that does not link');
 
 type Link = (seq: number, text: string | null, hash: string | null) => 1;
@@ -59,74 +119,145 @@ function linkFunction(db: Database.Database): { link: Link } {
   return current;
 }
 
-export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditVerification {
-  const head = readHead(db) ?? undefined;
-  const { key, statement = walkQuery } = walk;
-  const pidColumn = hasPidColumn(db);
+/** The SQL condition selecting a range's records, and its parameters. */
+function rangeOf(from: number | undefined, to: number | undefined): { range: string; params: Record<string, number> } {
+  const bounds = [from === undefined ? undefined : 'seq >= @from', to === undefined ? undefined : 'seq < @to'].filter((b) => b !== undefined);
+  return {
+    range: bounds.length === 0 ? 'TRUE' : bounds.join(' AND '),
+    params: { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) },
+  };
+}
+
+function runStatement(db: Database.Database, sql: string, params: Record<string, number>): void {
+  const scan = db.prepare(sql);
+  if (scan.reader) scan.get(params);
+  else scan.run(params);
+}
+
+/** Walks the records of one range in seq order, stopping at the first that does not link. */
+export function walkSegment(db: Database.Database, walk: SegmentWalk): Segment {
+  const { headSeq, key, keeper } = walk;
   const sha256 = hasherOf();
   const hmac = key ? hasherOf(key) : undefined;
-  let count = 0;
-  let expectedPrev = GENESIS_HASH;
-  let expectedSeq = 1;
-  let brokenAt: number | undefined;
-  let beyondHead: number | undefined;
-  let firstKeyed: number | undefined;
-  let unsigned: { seq: number; detail: string } | undefined;
+  const segment: Segment = { count: 0, nextSeq: walk.start?.seq ?? 0, nextPrev: walk.start?.prev ?? '' };
+  let started = walk.start !== undefined;
+  const stop = (at: NonNullable<Segment['stop']>): never => {
+    segment.stop = at;
+    throw STOP;
+  };
   const slot = linkFunction(db);
   slot.link = (seq, text, hash) => {
-    if (head && seq > head.seq) {
-      beyondHead = seq;
-      throw STOP;
-    }
+    if (headSeq !== undefined && seq > headSeq) stop({ kind: 'beyond', seq });
     const keyed = hash !== null && hash.startsWith(KEYED);
     if (keyed && !hmac) {
-      unsigned = { seq, detail: `records from seq ${seq} on are signed with the audit key; give audit.key (the same file: or env: source) to check them` };
-      throw STOP;
+      stop({
+        kind: 'unsigned',
+        seq,
+        detail: `records from seq ${seq} on are signed with the audit key; give audit.key (the same file: or env: source) to check them`,
+      });
     }
+    // A range that does not start the chain starts at its first record; SQLite gives no text when
+    // prev_hash holds a newline, so the text up to the first one is exactly prev_hash.
+    if (!started && text !== null) {
+      segment.nextSeq = seq;
+      segment.nextPrev = text.slice(0, text.indexOf('\n'));
+    }
+    if (!started) segment.first = { seq, prev: segment.nextPrev };
+    started = true;
+    const expectedPrev = segment.nextPrev;
     const at = expectedPrev.length;
     if (
       text === null ||
       hash === null ||
-      seq !== expectedSeq ||
+      seq !== segment.nextSeq ||
       !text.startsWith(expectedPrev) ||
       text.charCodeAt(at) !== NEWLINE ||
       (keyed ? hmac! : sha256)(text) !== hash
     ) {
-      brokenAt = seq;
-      throw STOP;
+      stop({ kind: 'broken', seq });
     }
-    if (keyed) firstKeyed ??= seq;
-    else if (firstKeyed !== undefined) {
-      unsigned = {
+    if (keyed) segment.firstKeyed ??= seq;
+    else if (segment.firstKeyed !== undefined) {
+      stop({
+        kind: 'unsigned',
         seq,
-        detail: `record ${seq} is not signed with the audit key although record ${firstKeyed} before it is: the chain was rebuilt without the key`,
-      };
-      throw STOP;
-    }
-    count += 1;
-    expectedPrev = hash;
-    expectedSeq = seq + 1;
+        detail: `record ${seq} is not signed with the audit key although record ${segment.firstKeyed} before it is: the chain was rebuilt without the key`,
+      });
+    } else segment.firstUnkeyed ??= seq;
+    segment.count += 1;
+    segment.nextPrev = hash!;
+    segment.nextSeq = seq + 1;
     return 1;
   };
+  const { range, params } = rangeOf(walk.from, walk.to);
   try {
-    const scan = db.prepare(statement(linked(pidColumn)));
-    if (scan.reader) scan.get();
-    else scan.run();
+    runStatement(db, (keeper ? keeper.statement.bind(keeper) : walkQuery)(linked(hasPidColumn(db)), range), params);
   } catch (error) {
     if (error !== STOP) throw error;
   } finally {
     slot.link = stopped;
   }
-  const at = head ? { seq: head.seq, hash: head.hash } : { seq: expectedSeq - 1, hash: expectedPrev };
-  if (unsigned) return bad(count, at, unsigned.seq, 'unsigned', unsigned.detail);
-  if (beyondHead !== undefined) {
-    return bad(count, at, beyondHead, 'inserted', `record ${beyondHead} comes after the last record the store wrote (seq ${head!.seq})`);
+  return segment;
+}
+
+/** The two parts as one walk, when the second starts exactly where the first ends; else undefined. */
+function joined(first: Segment, rest: Segment | undefined): Segment | undefined {
+  if (!rest || rest.stop) return undefined;
+  if (!rest.first) return first;
+  if (rest.first.seq !== first.nextSeq || rest.first.prev !== first.nextPrev) return undefined;
+  if (first.firstKeyed !== undefined && rest.firstUnkeyed !== undefined) return undefined;
+  const firstKeyed = first.firstKeyed ?? rest.firstKeyed;
+  return { count: first.count + rest.count, nextSeq: rest.nextSeq, nextPrev: rest.nextPrev, ...(firstKeyed === undefined ? {} : { firstKeyed }) };
+}
+
+export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditVerification {
+  const head = readHead(db) ?? undefined;
+  const { key, keeper } = walk;
+  const checks: RestChecks = { ...(head ? { headSeq: head.seq } : {}), ...(key ? { key } : {}) };
+  const genesis = { ...checks, start: { seq: 1, prev: GENESIS_HASH }, ...(keeper ? { keeper } : {}) };
+  const from = walk.beside && splitAt(db, head, walk.beside.from);
+  if (walk.beside && from) {
+    const rest = walk.beside.walk(from, checks);
+    try {
+      const first = walkSegment(db, { ...genesis, to: from });
+      // A break before `from` is the first one whichever way the chain is walked.
+      if (first.stop) return concluded(db, first, head, key);
+      if (keeper) {
+        // What the keeper keeps of the rest, while the worker verifies it (used only if it does).
+        const { range, params } = rangeOf(from, undefined);
+        runStatement(db, keeper.statement('TRUE', range), params);
+      }
+      const whole = joined(first, rest.answer());
+      if (whole) return concluded(db, whole, head, key);
+      keeper?.reset();
+    } finally {
+      rest.dispose();
+    }
   }
-  if (brokenAt !== undefined) {
+  return concluded(db, walkSegment(db, genesis), head, key);
+}
+
+/** Where the worker's part of a split walk starts: `from`, else past MAIN_SHARE of the chain;
+ * undefined when either part would be empty. */
+function splitAt(db: Database.Database, head: { seq: number } | undefined, from: number | undefined): number | undefined {
+  const last = head?.seq ?? (db.prepare('SELECT max(seq) FROM audit').pluck().get() as number | null) ?? 0;
+  const at = from ?? Math.floor(last * MAIN_SHARE) + 1;
+  return at > 1 && at <= last ? at : undefined;
+}
+
+/** The verdict on a walk of the whole chain. */
+function concluded(db: Database.Database, walk: Segment, head: { seq: number; hash: string } | undefined, key: Buffer | undefined): AuditVerification {
+  const { count, nextSeq: expectedSeq, nextPrev: expectedPrev, stop } = walk;
+  const at = head ? { seq: head.seq, hash: head.hash } : { seq: expectedSeq - 1, hash: expectedPrev };
+  if (stop?.kind === 'unsigned') return bad(count, at, stop.seq, 'unsigned', stop.detail);
+  if (stop?.kind === 'beyond') {
+    return bad(count, at, stop.seq, 'inserted', `record ${stop.seq} comes after the last record the store wrote (seq ${head!.seq})`);
+  }
+  if (stop?.kind === 'broken') {
     const row = db
-      .prepare(`${selectChain(pidColumn)} WHERE seq = ?`)
+      .prepare(`${selectChain(hasPidColumn(db))} WHERE seq = ?`)
       .raw()
-      .get(brokenAt) as ChainRow;
+      .get(stop.seq) as ChainRow;
     return diagnose(db, count, at, { row, expectedSeq, expectedPrev }, key);
   }
   const lastSeq = expectedSeq - 1;

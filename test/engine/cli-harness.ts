@@ -10,7 +10,7 @@ import type { Store } from '../../store/types.js';
 import { ledgerLines } from '../fixtures/runbooks/ledger.js';
 import { buildCrashBundle, type CrashBundle } from '../proof/crash-bundle.js';
 
-/** The CLI and the ledger bundled once per test process, removed when it ends. */
+/** The CLI and the ledger bundled (once per suite: test/helpers/built-once.ts). */
 let ledgerBundle: Promise<CrashBundle> | undefined;
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -39,10 +39,7 @@ export class Harness {
   /** A harness whose processes start from the CLI and the ledger bundled (~0.2 s of CPU each, not
    * ~0.8 s through tsx), for a file that proves nothing about how the CLI was invoked. */
   static async bundled(): Promise<Harness> {
-    ledgerBundle ??= buildCrashBundle('test/fixtures/runbooks/ledger.ts').then((built) => {
-      process.on('exit', () => built.remove());
-      return built;
-    });
+    ledgerBundle ??= buildCrashBundle('test/fixtures/runbooks/ledger.ts');
     return new Harness(await ledgerBundle);
   }
 

@@ -11,13 +11,10 @@ const RUN = ['run', 'ledger', '--yes', '--confirm', 'Patriot'];
 const RESUME = ['resume', '--yes', '--confirm', 'Patriot'];
 export const EXPECTED_LEDGER = ['LABPRI create-master-key', 'LABMIR drop-old-session', 'LABMIR create-endpoint', 'LABPRI grant-connect'];
 
-/** The CLI and the ledger bundled once for the file's many processes, removed when it ends. */
+/** The CLI and the ledger bundled once for the suite's many processes. */
 let bundle: Promise<CrashBundle> | undefined;
 function harness(): Promise<Harness> {
-  bundle ??= buildCrashBundle('test/fixtures/runbooks/ledger.ts').then((built) => {
-    process.on('exit', () => built.remove());
-    return built;
-  });
+  bundle ??= buildCrashBundle('test/fixtures/runbooks/ledger.ts');
   return bundle.then((built) => new Harness(built));
 }
 

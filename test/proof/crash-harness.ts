@@ -312,7 +312,6 @@ export async function startMatrix(options: MatrixOptions = {}): Promise<Matrix> 
     },
     stop: async () => {
       await Promise.all(pairs.map((p) => p.stop()));
-      bundle.remove();
     },
   };
 }

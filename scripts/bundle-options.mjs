@@ -1,0 +1,42 @@
+// How the CLI is bundled, shared by `npm run build` (scripts/build.mjs) and the test bundles that
+// add a procedure source to it (test/proof/crash-bundle.ts), so a test's CLI process starts and
+// loads exactly as the shipped one does.
+// ink/react/xstate, mssql/tedious and yaml are inlined (no module resolution through node_modules at
+// start; each lands in a chunk loaded only by the commands that use it); the native better-sqlite3
+// and prom-client (monitor --listen only) stay external.
+// tedious loads @azure/identity (with MSAL, ~1.2 MB of the 3.2 MB mssql chunk) for Azure AD logins,
+// which mirrorbook's config cannot ask for (SQL logins only): a stub takes its place, so every
+// command that connects parses and compiles a third less before its first statement.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** esbuild options for `entryPoints` bundled into `outdir`, which also receives the two stubs. */
+export function cliBundleOptions(entryPoints, outdir) {
+  const stub = resolve(outdir, 'react-devtools-core-stub.js');
+  const azureStub = resolve(outdir, 'azure-identity-stub.js');
+  writeFileSync(stub, 'export default {};\n');
+  writeFileSync(
+    azureStub,
+    ['DefaultAzureCredential', 'ManagedIdentityCredential', 'ClientSecretCredential', 'UsernamePasswordCredential']
+      .map(
+        (name) => `export class ${name} { constructor() { throw new Error('${name}: Azure AD logins are not part of mirrorbook (config: SQL logins)'); } }\n`,
+      )
+      .join(''),
+  );
+  return {
+    entryPoints,
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['better-sqlite3', 'prom-client'],
+    alias: { 'react-devtools-core': stub, '@azure/identity': azureStub },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    banner: { js: "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url);" },
+  };
+}
+
+/** The stubs cliBundleOptions writes next to the chunks. */
+export const STUB_FILES = ['react-devtools-core-stub.js', 'azure-identity-stub.js'];
