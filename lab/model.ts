@@ -522,4 +522,7 @@ export interface BehaviourSwitches {
   certificateWarningClass: 10 | 16;
   /** Milliseconds of simulated backup/restore time per GB of database size. */
   backupMsPerGB: number;
+  /** A (re)started session shows SYNCHRONIZING at least this long before SYNCHRONIZED; absent:
+   * SYNCHRONIZED_AFTER_MS (lab/mirroring/advance.ts). */
+  synchronizedAfterMs?: number;
 }

@@ -1,15 +1,14 @@
 // Bundles the CLI into dist/ so `npm start` and the `bin` run plain JavaScript (no tsx at run time):
-// the options are in scripts/bundle-options.mjs; the lab process is bundled alongside, and the
-// worker thread `audit verify` starts on a large store (store/beside.ts). Chunks of earlier builds
-// are removed.
+// what the CLI is made of and the options are in scripts/bundle-options.mjs; the lab process is
+// bundled alongside. Chunks of earlier builds are removed.
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
-import { cliBundleOptions, STUB_FILES } from './bundle-options.mjs';
+import { CLI_ENTRY_POINTS, cliBundleOptions, STUB_FILES } from './bundle-options.mjs';
 
 mkdirSync('dist', { recursive: true });
 const result = await build({
-  ...cliBundleOptions({ cli: 'cli/main.ts', 'lab-process': 'lab/process.ts', 'store-worker': 'store/store-worker.ts' }, 'dist'),
+  ...cliBundleOptions({ ...CLI_ENTRY_POINTS, 'lab-process': 'lab/process.ts' }, 'dist'),
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',

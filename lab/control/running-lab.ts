@@ -392,9 +392,11 @@ async function newLab(dir: LabDir, options: LabOptions, now: Date): Promise<LabS
     ...(options.edition ? { edition: options.edition } : {}),
   });
   if (options.site === 'guide') await buildGuideSite(lab, siteRoles(options), { name: ADMIN_LOGIN, password: adminPassword }, now);
-  // A rehearsal (or a test) about something other than seeding time starts its lab with quick backups.
-  const backupSpeed = process.env.MIRRORBOOK_LAB_BACKUP_MS_PER_GB;
-  if (backupSpeed !== undefined) for (const instance of Object.values(lab.instances)) setBehaviour(instance, 'backupMsPerGB', backupSpeed);
+  // A rehearsal (or a test) about something other than seeding time or a session's pace starts its
+  // lab with quick backups and a short SYNCHRONIZING.
+  const startWith = { backupMsPerGB: process.env.MIRRORBOOK_LAB_BACKUP_MS_PER_GB, synchronizedAfterMs: process.env.MIRRORBOOK_LAB_SYNCHRONIZED_AFTER_MS };
+  for (const [name, value] of Object.entries(startWith))
+    if (value !== undefined) for (const instance of Object.values(lab.instances)) setBehaviour(instance, name, value);
   // One password per instance, as separate servers would have.
   for (const instance of Object.values(lab.instances)) {
     const login = instance.logins[ADMIN_LOGIN];

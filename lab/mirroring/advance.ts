@@ -28,7 +28,8 @@ import {
 
 /** Longer gaps (a lab that was stopped) are simulated as this much time. */
 export const MAX_STEP_MS = 60_000;
-/** A (re)started session shows SYNCHRONIZING at least this long before SYNCHRONIZED. */
+/** A (re)started session shows SYNCHRONIZING at least this long before SYNCHRONIZED (the behaviour
+ * switch synchronizedAfterMs changes it). */
 export const SYNCHRONIZED_AFTER_MS = 3_000;
 const SEND_KB_PER_SECOND = 20 * 1024;
 const REDO_KB_PER_SECOND = 10 * 1024;
@@ -225,7 +226,7 @@ function ship(lab: LabState, principal: Side, mirror: Side, now: Date, dtMs: num
     m.state === 'SYNCHRONIZING' &&
     caughtUp &&
     reportsSynchronized &&
-    now.getTime() - Date.parse(m.synchronizingSince ?? now.toISOString()) >= SYNCHRONIZED_AFTER_MS
+    now.getTime() - Date.parse(m.synchronizingSince ?? now.toISOString()) >= (principal.instance.behaviour.synchronizedAfterMs ?? SYNCHRONIZED_AFTER_MS)
   ) {
     m.state = 'SYNCHRONIZED';
     mirror.mirroring.state = 'SYNCHRONIZED';

@@ -20,7 +20,7 @@ async function killedAt(h: Harness, args: string[], label: string, env: Record<s
 }
 
 test('SIGKILLed: runs and show say interrupted; the resume names the last process; durations count earlier work', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     // Killed after its statement landed (400 ms of work) but before the outcome was written.
     const first = await killedAt(h, RUN, 'apply-after:create-master-key#1', { MB_FIXTURE_APPLY_MS: '400' });

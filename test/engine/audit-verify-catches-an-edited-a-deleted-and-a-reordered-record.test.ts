@@ -13,7 +13,7 @@ function tamper(file: string, sql: string): void {
   db.close();
 }
 
-const h = new Harness();
+const h = await Harness.bundled();
 let pristine = '';
 
 test.before(async () => {

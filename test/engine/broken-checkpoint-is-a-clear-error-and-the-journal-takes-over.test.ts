@@ -10,7 +10,7 @@ const broken: [what: string, snapshot: unknown][] = [
 
 for (const [what, snapshot] of broken) {
   test(`a checkpoint holding ${what}: resume says so and continues from the journal`, async () => {
-    const h = new Harness();
+    const h = await Harness.bundled();
     try {
       await h.killAt('apply-after:create-endpoint#1');
       h.withStore((store) => {

@@ -10,7 +10,7 @@ const cases: [variant: string, expected: RegExp][] = [
 ];
 
 test('resuming with a changed procedure exits 2 naming what changed, and runs nothing', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     await h.killAt('apply-before:create-endpoint#1');
     const ledgerBefore = h.ledger();

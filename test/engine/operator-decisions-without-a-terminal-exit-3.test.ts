@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { Harness } from './cli-harness.js';
 
 test('a manual step without --yes: exit 3, the resume command, nothing after it ran', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     const exit = await h.run(['run', 'ledger']);
     assert.is(exit.code, 3, exit.stdout + exit.stderr);
@@ -26,7 +26,7 @@ test('a manual step without --yes: exit 3, the resume command, nothing after it 
 });
 
 test('a destructive step in doubt is not re-applied without the operator', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     await h.killAt('apply-before:drop-old-session#1');
     const resumed = await h.run(['resume', '--yes']);
@@ -42,7 +42,7 @@ test('a destructive step in doubt is not re-applied without the operator', async
 });
 
 test('a destructive step whose interrupted apply took effect is recorded already done, without asking', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     await h.killAt('apply-after:drop-old-session#1');
     const resumed = await h.run(['resume', '--yes']);

@@ -31,7 +31,7 @@ test('the procedure diagram lists the steps in order, marking the ones that wait
 });
 
 test('mirrorbook plan <procedure> --chart prints both diagrams and connects to nothing', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     const out = await h.run(['plan', 'ledger', '--chart']);
     assert.is(out.code, 0, out.stderr);

@@ -5,7 +5,7 @@ import { Harness } from './cli-harness.js';
 const RUN = ['run', 'ledger', '--yes', '--confirm', 'Patriot'];
 
 test('a step failing fewer times than its retry policy allows is retried and the run completes', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     const exit = await h.run(RUN, { MB_FIXTURE_FAIL: 'create-endpoint:2' });
     assert.is(exit.code, 0, exit.stdout + exit.stderr);
@@ -31,7 +31,7 @@ test('a step failing fewer times than its retry policy allows is retried and the
 });
 
 test('retries exhausted without a terminal: exit 1 with the error and the resume command; resume completes', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     const failed = await h.run(RUN, { MB_FIXTURE_FAIL: 'create-endpoint:3' });
     assert.is(failed.code, 1, failed.stdout + failed.stderr);

@@ -56,7 +56,7 @@ test('a second run on a held pair exits 4 naming the holder; unlock of a live ho
 });
 
 test('resume of the run whose process died takes its own stale lock back', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     await h.killAt('intent:grant-connect#1');
     const resumed = await h.run(['resume']);

@@ -7,7 +7,7 @@ import { Harness } from './cli-harness.js';
 const SECRET = 'Xq9-very-secret-Pa55';
 
 test('the secret reaches the server and nothing else: store file, audit export, output', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     const env = { MB_FIXTURE_SECRET: SECRET };
     const outputs = [

@@ -5,7 +5,7 @@ import { Harness, runIdOf } from './cli-harness.js';
 const RUN = ['run', 'ledger', '--yes', '--confirm', 'Patriot'];
 
 test('SIGHUP (the terminal closed) is handled like SIGTERM: checkpoint, lock released, resume command, exit 129', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     const started = h.start([...RUN, '--store', h.storePath], { MB_FIXTURE_WAIT_AT: 'apply-before:create-endpoint' });
     await h.waitForFile('waiting-at', started);
@@ -28,7 +28,7 @@ test('SIGHUP (the terminal closed) is handled like SIGTERM: checkpoint, lock rel
 });
 
 test('a second Ctrl-C during the shutdown exits 130 with the run recorded interrupted, never left running', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     const started = h.start([...RUN, '--store', h.storePath], { MB_FIXTURE_WAIT_AT: 'apply-before:create-endpoint' });
     await h.waitForFile('waiting-at', started);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { Harness } from './cli-harness.js';
 
 test('a statement that outlives the step timeout is cancelled through its signal; retries, then exit 1', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     const exit = await h.run(['run', 'ledger', '--yes', '--confirm', 'Patriot'], {
       MB_FIXTURE_WAIT_AT: 'apply-before:create-endpoint',

@@ -12,6 +12,8 @@ import { Harness } from './cli-harness.js';
 const RUN = ['run', 'ledger', '--yes', '--confirm', 'Patriot'];
 /** What npm puts in the environment of `npx mirrorbook …` (npm exec). */
 const NPX = { npm_command: 'exec' };
+// The first test starts the CLI through tsx: the script as given, with its node options, is what it
+// proves; the others say npx, and their processes start from the bundle.
 
 test('a failure that may pass offers the resume command as mirrorbook was invoked: npx, or the script', async () => {
   const h = new Harness();
@@ -29,7 +31,7 @@ test('a failure that may pass offers the resume command as mirrorbook was invoke
 });
 
 test('a failure that stays until fixed says so: the hint first, then the resume for after the fix', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     const failed = await h.run(RUN, { MB_FIXTURE_FAIL: 'create-endpoint:3:15247', ...NPX });
     assert.is(failed.code, 1, failed.stdout + failed.stderr);
@@ -50,7 +52,7 @@ test('a failure that stays until fixed says so: the hint first, then the resume 
 });
 
 test('a config error offers no resume: nothing ran', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     const config = join(h.storePath, '..', 'mirrorbook.yaml');
     writeFileSync(config, 'pair:\n  principal: { server: sqlpri01, port: 1433 }\n');
@@ -64,7 +66,7 @@ test('a config error offers no resume: nothing ran', async () => {
 });
 
 test("a pair held by a live run: wait, no resume; held by a run whose process is gone: that run's resume, as invoked", async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     const holder = h.start(RUN, { MB_FIXTURE_WAIT_AT: 'apply-before:create-endpoint' });
     try {

@@ -13,7 +13,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtOnce, PRODUCT_SOURCES } from './built-once.js';
-import { startPairLab, type PairLab } from '../runbooks/pair-lab.js';
+import { startPairLab, type PairLab, type PairLabOptions } from '../runbooks/pair-lab.js';
 
 const CACHE = join(tmpdir(), 'mirrorbook-set-up-pair');
 /** What a setup leaves behind is decided by these. */
@@ -41,7 +41,7 @@ export function buildSetUpPair(): Promise<string> {
 }
 
 /** A running copy of the set-up pair in a directory of its own, removed by stop(). */
-export async function startSetUpPair(): Promise<PairLab> {
+export async function startSetUpPair(options: Pick<PairLabOptions, 'realisticPace'> = {}): Promise<PairLab> {
   const source = await buildSetUpPair();
   const dir = mkdtempSync(join(tmpdir(), 'mirrorbook-lab-'));
   cpSync(source, dir, { recursive: true });
@@ -50,7 +50,7 @@ export async function startSetUpPair(): Promise<PairLab> {
   const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { instances: Record<string, { tdsPort: number }> };
   for (const instance of Object.values(state.instances)) instance.tdsPort = 0;
   writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
-  const pair = await startPairLab({ dir });
+  const pair = await startPairLab({ ...options, dir });
   return {
     ...pair,
     stop: async () => {

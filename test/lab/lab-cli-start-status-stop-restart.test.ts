@@ -18,8 +18,11 @@ const status = async (): Promise<LabStatus & { running: boolean }> => {
 };
 
 test('lab start returns once every instance accepts TDS connections, and says where things are', async () => {
-  const result = await runCli(['lab', 'start', '--dir', dir]);
+  // A new lab takes its pace from the environment of the command that starts it (lab/README.md).
+  const result = await runCli(['lab', 'start', '--dir', dir], { MIRRORBOOK_LAB_SYNCHRONIZED_AFTER_MS: '250' });
   assert.is(result.code, 0, result.stderr);
+  const behaviour = await runCli(['lab', 'behaviour', 'SQLMIR01', '--dir', dir]);
+  assert.match(behaviour.stdout, /synchronizedAfterMs\W+250\b/, behaviour.stdout);
   assert.match(result.stdout, `lab started in ${dir}`);
   assert.match(result.stdout, 'SQLPRI01');
   assert.match(result.stdout, 'SQLMIR01');

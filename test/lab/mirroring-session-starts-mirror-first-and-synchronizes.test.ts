@@ -1,5 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { setBehaviour } from '../../lab/control/behaviour-switches.js';
+import { SYNCHRONIZED_AFTER_MS } from '../../lab/mirroring/advance.js';
 import { setPartner } from '../../lab/mirroring/set-partner.js';
 import { setRecoveryModel } from '../../lab/storage/databases.js';
 import { backup } from '../../lab/storage/backup.js';
@@ -42,6 +44,20 @@ test('mirror first waits; principal second starts SYNCHRONIZING; time brings SYN
   const principal = lab.instances[PRI]!.databases.Patriot!;
   assert.ok(principal.committedTransactions > 500, 'the workload commits on the principal');
   assert.ok(mirroringOf(lab, MIR)!.redoQueueKB > 0, 'a steady workload leaves some log to redo');
+});
+
+test('SYNCHRONIZING lasts 3 s by default; the synchronizedAfterMs switch (quick labs: 0) ends it once caught up', async () => {
+  const realistic = await mirroredLab();
+  realistic.clock.advance(SYNCHRONIZED_AFTER_MS - 500);
+  assert.is(mirroringOf(realistic.lab, PRI)!.state, 'SYNCHRONIZING', 'caught up, but not yet 3 s');
+  realistic.clock.advance(1000);
+  assert.is(mirroringOf(realistic.lab, PRI)!.state, 'SYNCHRONIZED');
+  const quick = await mirroredLab();
+  setBehaviour(quick.lab.instances[PRI]!, 'synchronizedAfterMs', '0');
+  quick.clock.advance(500);
+  assert.is(mirroringOf(quick.lab, PRI)!.state, 'SYNCHRONIZED');
+  assert.is(mirroringOf(quick.lab, MIR)!.state, 'SYNCHRONIZED');
+  assert.throws(() => setBehaviour(quick.lab.instances[PRI]!, 'synchronizedAfterMs', 'soon'), /synchronizedAfterMs cannot be 'soon'/);
 });
 
 test('SET PARTNER errors: own address 1452, twice 1405, not FULL 1465', async () => {

@@ -1,9 +1,12 @@
-// A mirrored lab pair for the monitor's tests: set up through the real CLI, the Patriot application
-// login present on the mirror too (else the monitor rightly reports login drift), and a `monitor:`
-// section appended to the lab's config.
+// A mirrored lab pair for the monitor's tests: set up through the real CLI (without a witness, a
+// copy of the suite's set-up pair: test/helpers/set-up-pair.ts), the Patriot application login
+// present on the mirror too (else the monitor rightly reports login drift), and a `monitor:`
+// section appended to the lab's config. Sessions keep the lab's realistic SYNCHRONIZING time: what
+// a monitor sees while a session resynchronizes is what these tests watch.
 import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { waitFor } from '../helpers/lab.js';
+import { startSetUpPair } from '../helpers/set-up-pair.js';
 import { startPairLab, type PairLab } from '../runbooks/pair-lab.js';
 
 export interface MonitorEventJson {
@@ -18,9 +21,11 @@ export interface MonitorEventJson {
 }
 
 export async function startMonitorLab(options: { witness?: boolean; monitorYaml?: string } = {}): Promise<PairLab> {
-  const pair = await startPairLab(options.witness ? { witness: true } : {});
-  const setup = await pair.mb('run', 'setup', '--yes');
-  if (setup.code !== 0) throw new Error(`setup failed (${setup.code}): ${setup.stdout.slice(-2000)}${setup.stderr}`);
+  const pair = options.witness ? await startPairLab({ witness: true, realisticPace: true }) : await startSetUpPair({ realisticPace: true });
+  if (options.witness) {
+    const setup = await pair.mb('run', 'setup', '--yes');
+    if (setup.code !== 0) throw new Error(`setup failed (${setup.code}): ${setup.stdout.slice(-2000)}${setup.stderr}`);
+  }
   // Setup copies the application logins to the mirror; a site without that step needs it here.
   const found = await pair.sql('SQLMIR01', "SELECT name FROM sys.server_principals WHERE name = N'Patriot'");
   if (found.length === 0) await pair.sql('SQLMIR01', "CREATE LOGIN [Patriot] WITH PASSWORD = N'Monitor#Test#2026x'");

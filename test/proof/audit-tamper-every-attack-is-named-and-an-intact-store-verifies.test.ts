@@ -15,7 +15,7 @@ import type { RunAnchor, StoreProof } from '../../store/index.js';
 import { rechain, tamper } from './tamper.js';
 
 const KEY = 'k3y-0f-the-audit-trail-0123456789abcdef';
-const h = new Harness();
+const h = await Harness.bundled();
 let pristine = '';
 let keyed = '';
 let runId = '';
@@ -183,7 +183,7 @@ test("an older copy put back: the run the servers anchored after it is named; an
 });
 
 test('the WAL deleted after a SIGKILL: the run is named, not shown as an empty store', async () => {
-  const k = new Harness();
+  const k = await Harness.bundled();
   try {
     await k.killAt('intent:grant-connect#1');
     assert.ok(existsSync(`${k.storePath}-wal`), 'the killed run left its WAL');

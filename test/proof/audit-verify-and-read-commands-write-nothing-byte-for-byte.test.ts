@@ -31,7 +31,7 @@ async function readsLeaveItAsItWas(h: Harness, expectWal: boolean): Promise<void
 }
 
 test('after a clean run: verify and the read commands write nothing', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     const exit = await h.run(['run', 'ledger', '--yes', '--confirm', 'Patriot']);
     assert.is(exit.code, 0, exit.stderr);
@@ -44,7 +44,7 @@ test('after a clean run: verify and the read commands write nothing', async () =
 });
 
 test('after a SIGKILL with the run still in the WAL: verify reads the WAL and writes nothing', async () => {
-  const h = new Harness();
+  const h = await Harness.bundled();
   try {
     await h.killAt('intent:grant-connect#1');
     await readsLeaveItAsItWas(h, true);

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import type { AuditRecord, JournalEntry } from '../../store/types.js';
-import type { CliResult, TestLabOptions } from '../helpers/lab.js';
-import { FAST_BACKUP_MS_PER_GB, startPairLab, type PairLab } from '../runbooks/pair-lab.js';
+import type { CliResult } from '../helpers/lab.js';
+import { FAST_BACKUP_MS_PER_GB, startPairLab, type PairLab, type PairLabOptions } from '../runbooks/pair-lab.js';
 import { runInProcess } from './support.js';
 
 export type FaultKind = 'down' | 'isolate' | 'slow';
@@ -33,7 +33,7 @@ export interface FaultPair extends PairLab {
   fault(partner: Partner, action: 'down' | 'up' | 'isolate' | 'heal' | 'slow', ms?: number): Promise<void>;
 }
 
-export async function startFaultPair(options: TestLabOptions = {}): Promise<FaultPair> {
+export async function startFaultPair(options: PairLabOptions = {}): Promise<FaultPair> {
   const pair = await startPairLab(options);
   const store = join(pair.lab.dir, 'state.db');
   return {
@@ -181,10 +181,12 @@ async function runCount(pair: FaultPair): Promise<number> {
 }
 
 /** setup on a pair with a witness, the witness faulted while the waits for SYNCHRONIZED run (they
- * come before SET WITNESS): SET WITNESS fails with 1418; healed, resume sets the witness CONNECTED. */
+ * come before SET WITNESS, and last the lab's realistic SYNCHRONIZING time): SET WITNESS fails
+ * with 1418; healed, resume sets the witness CONNECTED. */
 export async function witnessLostDuringSetup(pair: FaultPair, cell: Cell, fault: 'down' | 'isolate', heal: 'up' | 'heal'): Promise<void> {
   await failingCell(pair, cell, {
     fail: async () => {
+      await pair.pace(true);
       const run = pair.start(['run', 'setup', '--yes'], { until: /^\S+ {3}Patriot SYNCHRONIZING/m });
       await run.reached;
       await pair.fault(cell.target, fault);
@@ -192,7 +194,10 @@ export async function witnessLostDuringSetup(pair: FaultPair, cell: Cell, fault:
     },
     message: /set-witness\.Patriot: FAILED .*error 1418/,
     hint: /mirroring endpoint could not be reached/,
-    heal: () => pair.fault(cell.target, heal),
+    heal: async () => {
+      await pair.fault(cell.target, heal);
+      await pair.pace(false);
+    },
     endState: async () => {
       const rows = await pair.sql('SQLPRI01', 'SELECT mirroring_witness_state_desc AS w FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL');
       assert.equal(

@@ -99,6 +99,8 @@ test(cellName(CELLS.enable), async () => {
   const cell = CELLS.enable;
   await failingCell(pair, cell, {
     fail: async () => {
+      // The lab's realistic SYNCHRONIZING time keeps the wait running while the fault comes.
+      await pair.pace(true);
       const run = pair.start(['run', 'enable', '--yes'], { until: /^\S+ {3}Patriot SYNCHRONIZING/m });
       await run.reached;
       await pair.fault(cell.target, 'down');
@@ -106,7 +108,10 @@ test(cellName(CELLS.enable), async () => {
     },
     message: cannotReach(cell),
     hint: startIt(cell),
-    heal: () => pair.fault(cell.target, 'up'),
+    heal: async () => {
+      await pair.fault(cell.target, 'up');
+      await pair.pace(false);
+    },
     endState: () => waitAll(pair, 'principal', 'SYNCHRONIZED', 'PRINCIPAL'),
   });
 });

@@ -88,6 +88,8 @@ test(cellName(CELLS.enable), async () => {
   const cell = CELLS.enable;
   await failingCell(pair, cell, {
     fail: async () => {
+      // The lab's realistic SYNCHRONIZING time keeps the wait running while the fault comes.
+      await pair.pace(true);
       const run = pair.start(['run', 'enable', '--yes'], { until: /^\S+ {3}Patriot SYNCHRONIZING/m });
       await run.reached;
       await pair.fault(cell.target, 'isolate');
@@ -95,7 +97,10 @@ test(cellName(CELLS.enable), async () => {
     },
     message: /Patriot is DISCONNECTED: the principal cannot reach its partner TCP:\/\/sqlmir01/i,
     hint: network,
-    heal: heal(cell),
+    heal: async () => {
+      await pair.fault(cell.target, 'heal');
+      await pair.pace(false);
+    },
     endState: () => waitAll(pair, 'principal', 'SYNCHRONIZED', 'PRINCIPAL'),
   });
 });

@@ -24,7 +24,8 @@ const CELLS = {
 /** Slow, but well inside every limit: each response of the instance waits this long. */
 const SLOW_MS = 25;
 /** A wait for SYNCHRONIZED whose queues may stand still this briefly runs out: a (re)started
- * session under the slow fault stays SYNCHRONIZING with unmoving queues for longer. */
+ * session under the slow fault stays SYNCHRONIZING with unmoving queues for longer (the lab's
+ * realistic SYNCHRONIZING time, `pair.pace(true)`, at least). */
 const SHORT_WAIT = { MIRRORBOOK_SYNC_WAIT_MS: '1500' };
 const waitRanOut = /^\S+ step principal\.wait-synchronized\.Patriot: FAILED .*Patriot SYNCHRONIZING.*: the queues have not shrunk for [\d.]+ s/m;
 const notCatchingUp = /the mirror is not catching up: check the network between the partners/;
@@ -36,6 +37,12 @@ test.before(async () => {
 test.after(async () => {
   await pair?.stop();
 });
+
+/** Runs `args` with a short wait for SYNCHRONIZED and the lab's realistic pace. */
+async function waitRunsOut(args: string[]) {
+  await pair.pace(true);
+  return pair.start(args, { env: SHORT_WAIT }).done;
+}
 
 /** Runs `args` with `cell`'s partner slow and asserts the run completes with nothing wrong. */
 async function slowButFine(cell: Cell, args: string[], endState: () => Promise<void>): Promise<void> {
@@ -75,10 +82,13 @@ test(`${cellName(CELLS.enable)}: the wait runs out with a hint`, async () => {
   const cell = CELLS.enable;
   await pair.fault(cell.target, 'slow', SLOW_MS);
   await failingCell(pair, cell, {
-    fail: () => pair.start(['run', 'enable', '--yes'], { env: SHORT_WAIT }).done,
+    fail: () => waitRunsOut(['run', 'enable', '--yes']),
     message: waitRanOut,
     hint: notCatchingUp,
-    heal: () => pair.fault(cell.target, 'heal'),
+    heal: async () => {
+      await pair.fault(cell.target, 'heal');
+      await pair.pace(false);
+    },
     endState: () => waitAll(pair, 'principal', 'SYNCHRONIZED', 'PRINCIPAL'),
   });
 });
@@ -156,10 +166,13 @@ test(`${cellName(CELLS.setup)}: the wait runs out with a hint`, async () => {
   await pair.fault(cell.target, 'slow', SLOW_MS);
   await failingCell(pair, cell, {
     // The mirror's copies are ONLINE after disable: overwriting them is confirmed by name.
-    fail: () => pair.start(['run', 'setup', '--yes', '--confirm', 'SQLMIR01'], { env: SHORT_WAIT }).done,
+    fail: () => waitRunsOut(['run', 'setup', '--yes', '--confirm', 'SQLMIR01']),
     message: waitRanOut,
     hint: notCatchingUp,
-    heal: () => pair.fault(cell.target, 'heal'),
+    heal: async () => {
+      await pair.fault(cell.target, 'heal');
+      await pair.pace(false);
+    },
     resumeArgs: ['--confirm', 'SQLMIR01'],
     endState: () => waitAll(pair, 'principal', 'SYNCHRONIZED', 'PRINCIPAL'),
   });

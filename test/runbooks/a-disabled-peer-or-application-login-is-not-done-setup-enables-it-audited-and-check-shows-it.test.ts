@@ -6,14 +6,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../../config/load.js';
-import { outcomes, startPairLab, type PairLab } from './pair-lab.js';
+import { outcomes, type PairLab } from './pair-lab.js';
+import { startSetUpPair } from '../helpers/set-up-pair.js';
 
 let pair: PairLab;
 let peerLogin = '';
 test.before(async () => {
-  pair = await startPairLab();
-  const setup = await pair.mb('run', 'setup', '--yes');
-  if (setup.code !== 0) throw new Error(setup.stdout.slice(-2000) + setup.stderr);
+  // A copy of the suite's set-up pair: what `run setup --yes` leaves on a fresh one.
+  pair = await startSetUpPair();
   // The login on the principal that the mirror's endpoint connects as (auth.names.mirror.login).
   const { auth } = loadConfig(pair.config, { env: process.env });
   if (auth.mode !== 'certificate') throw new Error('the lab config is expected to use certificate auth');

@@ -3,15 +3,15 @@
 // and cleanup — which keeps the run anchors unless asked (--drop-anchors, confirmed, audited).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { outcomes, startPairLab, type PairLab } from './pair-lab.js';
+import { outcomes, type PairLab } from './pair-lab.js';
+import { startSetUpPair } from '../helpers/set-up-pair.js';
 
 let pair: PairLab;
 const DATABASES = ['Patriot', 'PatriotArchive'];
 
 test.before(async () => {
-  pair = await startPairLab();
-  const setup = await pair.mb('run', 'setup', '--yes');
-  if (setup.code !== 0) throw new Error(setup.stdout.slice(-2000) + setup.stderr);
+  // A copy of the suite's set-up pair: what `run setup --yes` leaves on a fresh one.
+  pair = await startSetUpPair();
   for (const [procedure, principal] of [
     ['failover', 'SQLMIR01'],
     ['failback', 'SQLPRI01'],

@@ -2,16 +2,27 @@
 // config and a store of the test's own; `status` reads what the partners say.
 // Speed: `mb` runs the CLI in the test's process (test/helpers/cli-in-process.ts), `mbProcess` as a
 // process of its own where that is what is tested (signals, exit, pipes); simulated backups take
-// 5 ms per GB and waits poll every 50 ms (MIRRORBOOK_POLL_MS) — the tests prove order, outcomes and
-// recovery, not durations.
+// 5 ms per GB, a (re)started session is SYNCHRONIZED as soon as it has caught up (the lab's
+// realistic 3 s of SYNCHRONIZING only with `realisticPace`, for a test that acts while a session
+// synchronizes) and waits poll every 50 ms (MIRRORBOOK_POLL_MS) — the tests prove order, outcomes
+// and recovery, not durations.
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
+import type { ConnectionPool } from 'mssql';
 import { join } from 'node:path';
+import { SYNCHRONIZED_AFTER_MS } from '../../lab/mirroring/advance.js';
 import { startCli, startCliProcess, startTestLab, waitFor, type CliResult, type RunningCli, type TestLab, type TestLabOptions } from '../helpers/lab.js';
 
 export type { RunningCli };
 
 export const FAST_BACKUP_MS_PER_GB = '5';
+/** The lab's synchronizedAfterMs for a test about something other than the session's pace. */
+export const QUICK_SYNCHRONIZED_AFTER_MS = '0';
+
+export interface PairLabOptions extends TestLabOptions {
+  /** Keep the lab's realistic SYNCHRONIZING time (for a test that acts while a session synchronizes). */
+  realisticPace?: boolean;
+}
 
 export interface PairLab {
   lab: TestLab;
@@ -26,6 +37,8 @@ export interface PairLab {
   /** Runs T-SQL directly on an instance (the DBA's own fixes and the test's sabotage). */
   sql(instance: string, text: string): Promise<Record<string, unknown>[]>;
   status(): Promise<StatusJson>;
+  /** The lab's realistic SYNCHRONIZING time from now on (true), or the quick one (false). */
+  pace(realistic: boolean): Promise<void>;
   /** Waits until `database` on `instance` reports the mirroring state (and role, if given). */
   waitFor(instance: string, database: string, state: string, role?: string): Promise<void>;
   stop(): Promise<void>;
@@ -46,9 +59,15 @@ export interface StatusJson {
   }[];
 }
 
-export async function startPairLab(options: TestLabOptions = {}): Promise<PairLab> {
+export async function startPairLab({ realisticPace = false, ...options }: PairLabOptions = {}): Promise<PairLab> {
   const lab = await startTestLab(options);
   await lab.control({ op: 'behaviour', instance: '*', name: 'backupMsPerGB', value: FAST_BACKUP_MS_PER_GB });
+  const pace = async (realistic: boolean) => {
+    const value = realistic ? String(SYNCHRONIZED_AFTER_MS) : QUICK_SYNCHRONIZED_AFTER_MS;
+    await lab.control({ op: 'behaviour', instance: '*', name: 'synchronizedAfterMs', value });
+  };
+  // Set either way: a copy of a set-up pair (test/helpers/set-up-pair.ts) keeps the pace it was built with.
+  await pace(realisticPace);
   const config = join(lab.dir, 'mirrorbook.yaml');
   const store = join(lab.dir, 'state.db');
   const mb = (...args: string[]) => cli(args).done;
@@ -61,14 +80,37 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     const start = own ? startCliProcess : startCli;
     return start([...args, '--config', config, '--store', store, '--plain'], { MIRRORBOOK_POLL_MS: '50', ...env }, until ? { until } : {});
   }
-  const sql = async (instance: string, text: string) => {
+  const connect = async (instance: string): Promise<ConnectionPool> => {
     const mssql = (await import('mssql')).default;
-    const pool = await new mssql.ConnectionPool(lab.mssqlConfig(instance)).connect();
+    return new mssql.ConnectionPool(lab.mssqlConfig(instance)).connect();
+  };
+  // A connection of its own per call: what the test sends (USE, SET, a RESTORE) leaves nothing behind.
+  const sql = async (instance: string, text: string) => {
+    const pool = await connect(instance);
     try {
       return [...((await pool.request().query(text)).recordset ?? [])] as Record<string, unknown>[];
     } finally {
       await pool.close();
     }
+  };
+  // waitFor's polls only read, so they share one pool per instance (a TLS login every 200 ms costs
+  // both sides more than the read); a failed poll drops it, so a restarted instance is found anew.
+  const waiters = new Map<string, Promise<ConnectionPool>>();
+  const waiterRead = async (instance: string, text: string) => {
+    let pool = waiters.get(instance);
+    if (!pool) waiters.set(instance, (pool = connect(instance)));
+    try {
+      return [...((await (await pool).request().query(text)).recordset ?? [])] as Record<string, unknown>[];
+    } catch (error) {
+      waiters.delete(instance);
+      void pool.then((p) => p.close()).catch(() => {});
+      throw error;
+    }
+  };
+  const closeWaiters = async () => {
+    const pools = [...waiters.values()];
+    waiters.clear();
+    await Promise.all(pools.map((p) => p.then((open) => open.close()).catch(() => {})));
   };
   return {
     lab,
@@ -79,11 +121,12 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
     cli,
     sql,
     status,
+    pace,
     waitFor: async (instance, database, state, role) => {
       await waitFor(
         `${database} ${state}${role ? ` ${role}` : ''} on ${instance}`,
         async () => {
-          const found = await sql(
+          const found = await waiterRead(
             instance,
             `SELECT m.mirroring_state_desc AS s, m.mirroring_role_desc AS r FROM sys.database_mirroring m WHERE m.database_id = DB_ID(N'${database}')`,
           );
@@ -93,7 +136,10 @@ export async function startPairLab(options: TestLabOptions = {}): Promise<PairLa
         200,
       );
     },
-    stop: () => lab.stop(),
+    stop: async () => {
+      await closeWaiters();
+      await lab.stop();
+    },
   };
 }
 

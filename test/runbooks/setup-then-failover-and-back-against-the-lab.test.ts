@@ -1,5 +1,7 @@
 // A pair's planned life, through the real CLI against the lab: setup, setup again (nothing to
-// do), failover and back (the whole sequence to disable is a-pair-lives-setup-failover-…).
+// do), failover and back (the whole sequence to disable is a-pair-lives-setup-failover-…). At the
+// lab's realistic pace (each session SYNCHRONIZING for 3 s), which the other tests shorten: the
+// waits show their progress as an operator sees it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { outcomes, startPairLab, type PairLab } from './pair-lab.js';
@@ -8,7 +10,7 @@ let pair: PairLab;
 const DATABASES = ['Patriot', 'PatriotArchive'];
 
 test.before(async () => {
-  pair = await startPairLab();
+  pair = await startPairLab({ realisticPace: true });
 });
 test.after(async () => {
   await pair?.stop();

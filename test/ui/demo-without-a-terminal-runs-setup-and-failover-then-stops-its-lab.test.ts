@@ -8,8 +8,9 @@ import { runCli } from '../helpers/lab.js';
 import { findRunningLab } from '../../lab/control/control-client.js';
 import { stopLabProcess } from '../../lab/control/launch.js';
 
-/** The demo's pacing is the operator's, not what these tests prove: quick backups and polls. */
-const QUICK = { MIRRORBOOK_LAB_BACKUP_MS_PER_GB: '5', MIRRORBOOK_POLL_MS: '50' };
+/** The demo's pacing is the operator's, not what these tests prove: quick backups, sessions
+ * SYNCHRONIZED as soon as they caught up, quick polls. */
+const QUICK = { MIRRORBOOK_LAB_BACKUP_MS_PER_GB: '5', MIRRORBOOK_LAB_SYNCHRONIZED_AFTER_MS: '0', MIRRORBOOK_POLL_MS: '50' };
 
 test('demo in a pipe: a lab, setup and failover in plain lines, what to try next, the lab stopped', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mb-ui-demo-'));

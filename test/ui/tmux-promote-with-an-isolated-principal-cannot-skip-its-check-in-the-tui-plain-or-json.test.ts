@@ -5,14 +5,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { cliCommand } from '../helpers/lab.js';
-import { startPairLab, type PairLab } from '../runbooks/pair-lab.js';
+import { type PairLab } from '../runbooks/pair-lab.js';
+import { startSetUpPair } from '../helpers/set-up-pair.js';
 import { openTerminal, shellQuote } from './tmux.js';
 
 let pair: PairLab;
 test.before(async () => {
-  pair = await startPairLab();
-  const setup = await pair.mb('run', 'setup', '--yes', '--confirm', 'SQLMIR01');
-  if (setup.code !== 0) throw new Error(`setup failed: ${setup.stdout.slice(-2000)}${setup.stderr}`);
+  // A copy of the suite's set-up pair: what `run setup --yes` leaves on a fresh one.
+  pair = await startSetUpPair();
   await pair.lab.control({ op: 'fault', instance: 'SQLPRI01', fault: 'isolate' });
   await pair.waitFor('SQLMIR01', 'Patriot', 'DISCONNECTED', 'MIRROR');
 });

@@ -7,13 +7,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { cliCommand } from '../helpers/lab.js';
-import { startPairLab, type PairLab } from '../runbooks/pair-lab.js';
+import { type PairLab } from '../runbooks/pair-lab.js';
+import { startSetUpPair } from '../helpers/set-up-pair.js';
 import { openTerminal, shellQuote } from './tmux.js';
 
 let pair: PairLab;
 test.before(async () => {
-  pair = await startPairLab();
-  for (const procedure of ['setup', 'failover', 'set-safety-off']) {
+  // A copy of the suite's set-up pair (what `run setup --yes` leaves on a fresh one), at the lab's
+  // realistic pace: the wait this test watches lasts as long as an operator would see it.
+  pair = await startSetUpPair({ realisticPace: true });
+  for (const procedure of ['failover', 'set-safety-off']) {
     const run = await pair.mb('run', procedure, '--yes');
     if (run.code !== 0) throw new Error(`${procedure} failed: ${run.stdout.slice(-2000)}${run.stderr}`);
   }

@@ -7,15 +7,15 @@ import * as assert from 'uvu/assert';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliCommand, waitFor } from '../helpers/lab.js';
-import { startPairLab, type PairLab } from '../runbooks/pair-lab.js';
+import { type PairLab } from '../runbooks/pair-lab.js';
+import { startSetUpPair } from '../helpers/set-up-pair.js';
 import { openTerminal, shellQuote, type Terminal } from './tmux.js';
 
 let pair: PairLab;
 let term: Terminal | undefined;
 test.before(async () => {
-  pair = await startPairLab();
-  const setup = await pair.mb('run', 'setup', '--yes');
-  if (setup.code !== 0) throw new Error(`setup failed: ${setup.stdout.slice(-2000)}${setup.stderr}`);
+  // A copy of the suite's set-up pair: what `run setup --yes` leaves on a fresh one.
+  pair = await startSetUpPair();
   appendFileSync(pair.config, 'monitor:\n  slowAnswerMs: 300\n');
 });
 test.after(async () => {
