@@ -107,6 +107,8 @@ test('the worker walks its part: the records from the split on, linked to the on
   db.close();
   const part = beside(plain, { kind: 'walk', from: 7, headSeq: RECORDS });
   assert.equal(part.answer(), { count: RECORDS - 6, nextSeq: RECORDS + 1, nextPrev: last, first: { seq: 7, prev: sixth }, firstUnkeyed: 7 });
+  const signed = beside(keyed, { kind: 'walk', from: 7, key: KEY }).answer();
+  assert.equal([signed?.firstKeyed, signed?.stop], [7, undefined], 'the key reaches the worker');
 });
 
 test('an intact chain: intact whichever the split', () => {
