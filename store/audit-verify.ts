@@ -23,7 +23,7 @@ interface Break {
 
 /** The share of a split chain this thread walks: it also has the work `meanwhile` (the tie check,
  * store/audit-proof.ts), and the integrity check runs in a third thread. */
-const MAIN_SHARE = 0.25;
+const MAIN_SHARE = 0.2;
 
 export interface ChainWalk {
   /** The store's key; without it keyed records cannot be checked. */
