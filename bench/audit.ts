@@ -56,7 +56,9 @@ function runCli(args: string[], outFile?: string): Timed {
   try {
     const started = performance.now();
     const result = spawnSync(process.execPath, ['--import', usagePreload, cli, ...args], {
-      env: { ...process.env, BENCH_USAGE_FILE: usageFile, NO_COLOR: '1' },
+      // Its own state directory: a lab another command left remembered (and since removed) must not
+      // stand in for the config the store's path already answers.
+      env: { ...process.env, BENCH_USAGE_FILE: usageFile, NO_COLOR: '1', MIRRORBOOK_STATE_HOME: join(work, 'state-home') },
       stdio: ['ignore', out, 'pipe'],
       encoding: 'utf8',
       maxBuffer: 1 << 20,

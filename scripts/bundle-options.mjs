@@ -10,6 +10,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+/** What the CLI is made of, paths from the repo root: the command line and the worker thread
+ * `audit verify` starts on a large store (store/beside.ts finds it beside the chunks). */
+export const CLI_ENTRY_POINTS = { cli: 'cli/main.ts', 'store-worker': 'store/store-worker.ts' };
+
 /** esbuild options for `entryPoints` bundled into `outdir`, which also receives the two stubs. */
 export function cliBundleOptions(entryPoints, outdir) {
   const stub = resolve(outdir, 'react-devtools-core-stub.js');

@@ -57,13 +57,20 @@ function proveInTransaction(db: Database.Database, options: ProofOptions, integr
     const schema = schemaFindings(db);
     const ties = new Ties(db);
     try {
+      let checked: ReturnType<Ties['check']> | undefined;
+      const checkTies = () => {
+        ties.keep();
+        checked = ties.check();
+      };
       const chain = verifyChain(db, {
         ...(options.key ? { key: options.key } : {}),
-        keeper: ties,
-        ...(besidePath ? { beside: { walk: (from, checks) => beside(besidePath, { kind: 'walk', from, ...checks }) } } : {}),
+        // On a large store the tables are checked while a worker walks the rest of the chain.
+        ...(besidePath ? { beside: { walk: (from, checks) => beside(besidePath, { kind: 'walk', from, ...checks }) }, meanwhile: checkTies } : {}),
       });
-      // The tables are checked while the integrity check may still run beside.
-      const tied = chain.ok ? ties.check() : { findings: [], notes: [] };
+      // A chain that does not hold ties nothing (its records past the break are not evidence).
+      if (!chain.ok) ties.reset();
+      else if (!checked) checkTies();
+      const tied = chain.ok && checked ? checked : { findings: [], notes: [] };
       const findings: Finding[] = [...integrityFindings(integrity.lines()), ...schema, ...tied.findings];
       const notes: string[] = [...tied.notes];
       findings.push(...lostWalFindings(db, options.walBytes), ...storeIdFindings(db, (storeId) => ties.anchorNamingOther(storeId)));

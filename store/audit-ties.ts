@@ -2,15 +2,16 @@
 // row must match the hashed record written with it in the same transaction, and every such record
 // must still have its row. A row changed behind the store's back (UPDATE runs SET operator = …) is
 // named with its run, though the chain itself is intact.
-// The check runs inside SQLite, so memory stays flat in the number of records: the chain walk keeps,
-// for each verified record a row is tied to, its key, its seq and whether its row (looked up by the
-// table's key) says the same, in a TEMP table (SQLite's temporary database: a file of its own, deleted
+// The check runs inside SQLite, so memory stays flat in the number of records: one scan keeps, for
+// each record a row is tied to, its key, its seq and whether its row (looked up by the table's key)
+// says the same, in a TEMP table (SQLite's temporary database: a file of its own, deleted
 // on close, never the store nor anything beside it); queries then return only the rows with no record,
 // the records whose row differs or is gone. In the million-record bench the old JavaScript maps of
 // tied records took ~190 MB; the table holds ~20 bytes a record, most of it in the temporary file.
+// The scan is apart from the chain walk (store/audit-verify.ts), so it can run while a worker walks
+// the chain; its findings count only when the walk proves every record it read (audit-proof.ts).
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import type { WalkKeeper } from './audit-verify.js';
 import type { Finding } from './types.js';
 
 const TABLE = 'temp.audit_tied';
@@ -35,7 +36,7 @@ const NUMBER_KEY = `CASE kind WHEN 'intent' THEN json_extract(data, '$.intentId'
 const RUN_KEY = `CASE WHEN kind IN ('run-start', 'run-end', 'resume') THEN run_id ELSE '' END`;
 
 /** Whether the row an intent, outcome or step record is tied to says what the record says: 1, 0
- * when it differs, NULL when there is no such row. Looked up from the walk, by the tables' keys,
+ * when it differs, NULL when there is no such row. Looked up in the scan, by the tables' keys,
  * so the check afterwards reads no record back. As json_array text two sides are equal only when
  * every value and its type are (1 is not '1'). An outcome row without a message matches any: the
  * record's is then the server's. */
@@ -85,8 +86,8 @@ export interface AnchorRecord {
   storeId: string;
 }
 
-/** The tied records of one verified chain walk, in a TEMP table of `db`, and the check of the tables against them. */
-export class Ties implements WalkKeeper {
+/** The tied records of the chain, in a TEMP table of `db`, and the check of the tables against them. */
+export class Ties {
   constructor(private readonly db: Database.Database) {
     db.pragma(`temp.cache_size = ${TIED_CACHE_PAGES}`);
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS audit_tied (kind TEXT NOT NULL, n INTEGER NOT NULL, run TEXT NOT NULL, seq INTEGER NOT NULL,
@@ -94,14 +95,15 @@ export class Ties implements WalkKeeper {
     this.reset();
   }
 
-  /** The walk's statement over the records `range` selects: given the expression that verifies each
-   * record in seq order (true when it links, stopping the scan at the first that does not), keeps
-   * the tied ones among them. Ranges are kept in seq order: the last record of a kind and key stands. */
-  statement(linked: string, range: string): string {
-    return `INSERT OR REPLACE INTO ${TABLE} (kind, n, run, seq, row_matches) SELECT ${KIND}, ${NUMBER_KEY}, ${RUN_KEY}, seq, ${ROW_MATCHES}
-      FROM audit WHERE ${range} AND CASE WHEN ${linked} THEN ${TIED} ELSE 0 END ORDER BY seq`;
+  /** Keeps the tied records, in seq order: the last record of a kind and key stands. */
+  keep(): void {
+    this.db
+      .prepare(`INSERT OR REPLACE INTO ${TABLE} (kind, n, run, seq, row_matches) SELECT ${KIND}, ${NUMBER_KEY}, ${RUN_KEY}, seq, ${ROW_MATCHES}
+        FROM audit WHERE ${TIED} ORDER BY seq`)
+      .run();
   }
 
+  /** Forgets the records kept: a chain that does not hold ties nothing. */
   reset(): void {
     this.db.exec(`DELETE FROM ${TABLE}`);
   }

@@ -21,18 +21,18 @@ interface Break {
   expectedPrev: string;
 }
 
-/** The share of a split chain this thread walks: it also keeps the tied records of the whole chain
- * (store/audit-ties.ts), which the worker walking the rest does not. */
-const MAIN_SHARE = 0.4;
+/** The share of a split chain this thread walks: it also has the work `meanwhile` (the tie check,
+ * store/audit-proof.ts), and the integrity check runs in a third thread. */
+const MAIN_SHARE = 0.2;
 
 export interface ChainWalk {
   /** The store's key; without it keyed records cannot be checked. */
   key?: Buffer;
-  /** What the walk keeps of the records it verifies for a later check (store/audit-ties.ts). */
-  keeper?: WalkKeeper;
   /** Splits the walk: `walk` starts the walk of the records from seq `from` on (default: past the
    * first MAIN_SHARE of the chain) beside this thread (a worker, store/beside.ts). */
   beside?: { from?: number; walk(from: number, checks: RestChecks): RestWalk };
+  /** Work for this thread while the worker walks the rest, once its own part holds. */
+  meanwhile?: () => void;
 }
 
 /** What the walk of the rest checks besides the links: records past the head, and the key. */
@@ -45,14 +45,6 @@ export interface RestChecks {
 export interface RestWalk {
   answer(): Segment | undefined;
   dispose(): void;
-}
-
-export interface WalkKeeper {
-  /** The walk's statement over the records `range` selects, given the expression that verifies each
-   * record in seq order (true when it links, stopping the scan at the first that does not). */
-  statement(linked: string, range: string): string;
-  /** Forgets what was kept, before the chain is walked again. */
-  reset(): void;
 }
 
 /** What a walk over the records of a seq range found, in seq order: plain data, so a worker can
@@ -82,7 +74,6 @@ export interface SegmentWalk {
   /** The last record the store wrote: records past it were put there behind its back. */
   headSeq?: number;
   key?: Buffer;
-  keeper?: WalkKeeper;
 }
 
 export function readHead(db: Database.Database): { seq: number; hash: string } | undefined | null {
@@ -128,15 +119,9 @@ function rangeOf(from: number | undefined, to: number | undefined): { range: str
   };
 }
 
-function runStatement(db: Database.Database, sql: string, params: Record<string, number>): void {
-  const scan = db.prepare(sql);
-  if (scan.reader) scan.get(params);
-  else scan.run(params);
-}
-
 /** Walks the records of one range in seq order, stopping at the first that does not link. */
 export function walkSegment(db: Database.Database, walk: SegmentWalk): Segment {
-  const { headSeq, key, keeper } = walk;
+  const { headSeq, key } = walk;
   const sha256 = hasherOf();
   const hmac = key ? hasherOf(key) : undefined;
   const segment: Segment = { count: 0, nextSeq: walk.start?.seq ?? 0, nextPrev: walk.start?.prev ?? '' };
@@ -191,7 +176,7 @@ export function walkSegment(db: Database.Database, walk: SegmentWalk): Segment {
   };
   const { range, params } = rangeOf(walk.from, walk.to);
   try {
-    runStatement(db, (keeper ? keeper.statement.bind(keeper) : walkQuery)(linked(hasPidColumn(db)), range), params);
+    db.prepare(walkQuery(linked(hasPidColumn(db)), range)).get(params);
   } catch (error) {
     if (error !== STOP) throw error;
   } finally {
@@ -212,9 +197,9 @@ function joined(first: Segment, rest: Segment | undefined): Segment | undefined 
 
 export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditVerification {
   const head = readHead(db) ?? undefined;
-  const { key, keeper } = walk;
+  const { key } = walk;
   const checks: RestChecks = { ...(head ? { headSeq: head.seq } : {}), ...(key ? { key } : {}) };
-  const genesis = { ...checks, start: { seq: 1, prev: GENESIS_HASH }, ...(keeper ? { keeper } : {}) };
+  const genesis = { ...checks, start: { seq: 1, prev: GENESIS_HASH } };
   const from = walk.beside && splitAt(db, head, walk.beside.from);
   if (walk.beside && from) {
     const rest = walk.beside.walk(from, checks);
@@ -222,14 +207,9 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
       const first = walkSegment(db, { ...genesis, to: from });
       // A break before `from` is the first one whichever way the chain is walked.
       if (first.stop) return concluded(db, first, head, key);
-      if (keeper) {
-        // What the keeper keeps of the rest, while the worker verifies it (used only if it does).
-        const { range, params } = rangeOf(from, undefined);
-        runStatement(db, keeper.statement('TRUE', range), params);
-      }
+      walk.meanwhile?.();
       const whole = joined(first, rest.answer());
       if (whole) return concluded(db, whole, head, key);
-      keeper?.reset();
     } finally {
       rest.dispose();
     }

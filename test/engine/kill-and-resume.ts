@@ -5,18 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Harness } from './cli-harness.js';
-import { buildCrashBundle, type CrashBundle } from '../proof/crash-bundle.js';
 
 const RUN = ['run', 'ledger', '--yes', '--confirm', 'Patriot'];
 const RESUME = ['resume', '--yes', '--confirm', 'Patriot'];
 export const EXPECTED_LEDGER = ['LABPRI create-master-key', 'LABMIR drop-old-session', 'LABMIR create-endpoint', 'LABPRI grant-connect'];
-
-/** The CLI and the ledger bundled once for the suite's many processes. */
-let bundle: Promise<CrashBundle> | undefined;
-function harness(): Promise<Harness> {
-  bundle ??= buildCrashBundle('test/fixtures/runbooks/ledger.ts');
-  return bundle.then((built) => new Harness(built));
-}
 
 export interface EndState {
   ledger: string[];
@@ -36,7 +28,7 @@ function endState(h: Harness): EndState {
 
 /** An uninterrupted run: its end state and every boundary it passed, in order ("label#n"). */
 export async function uninterrupted(): Promise<{ baseline: EndState; boundaries: string[] }> {
-  const h = await harness();
+  const h = await Harness.bundled();
   try {
     const trace = join(h.dir, 'trace');
     const exit = await h.run(RUN, { MB_FIXTURE_TRACE: trace });
@@ -49,7 +41,7 @@ export async function uninterrupted(): Promise<{ baseline: EndState; boundaries:
 
 /** Undefined when the interrupted-and-resumed run matches `baseline`; otherwise what differs. */
 export async function killAndResume(label: string, baseline: EndState): Promise<string | undefined> {
-  const h = await harness();
+  const h = await Harness.bundled();
   try {
     await h.killAt(label, RUN);
     const resumed = await h.run(RESUME);

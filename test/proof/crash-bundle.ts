@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/lab.js';
 import { builtOnce, PRODUCT_SOURCES } from '../helpers/built-once.js';
-import { cliBundleOptions } from '../../scripts/bundle-options.mjs';
+import { CLI_ENTRY_POINTS, cliBundleOptions } from '../../scripts/bundle-options.mjs';
 
 export interface CrashBundle {
   cli: string;
@@ -29,7 +29,8 @@ export async function buildCrashBundle(source = 'test/proof/crash-source.ts'): P
     // node_modules no package.json above says so, and Node would read every chunk twice to guess.
     writeFileSync(join(outdir, 'package.json'), '{ "type": "module" }\n');
     await build({
-      ...cliBundleOptions({ cli: join(REPO_ROOT, 'cli/main.ts'), 'procedure-source': join(REPO_ROOT, source) }, outdir),
+      ...cliBundleOptions({ ...CLI_ENTRY_POINTS, 'procedure-source': source }, outdir),
+      absWorkingDir: REPO_ROOT,
       logLevel: 'error',
     });
   });

@@ -2,7 +2,7 @@
 // (store/audit-verify.ts, store/beside.ts). Whatever was done to the file, and wherever the split
 // falls — on the broken record, just before or after it, across the record where the key starts —
 // the verdict, the record named and the count are those of the walk in one piece, and so is the
-// proof with the tables tied across the split (store/audit-ties.ts). The many splits walk the
+// proof, whose tables are checked while the worker walks (store/audit-ties.ts, audit-proof.ts). The many splits walk the
 // second part in-process with the worker's own function (a worker here loads TypeScript through
 // tsx, half a second each); the worker itself walks the intact chain, a broken one and the proofs.
 import { test } from 'uvu';
@@ -107,6 +107,8 @@ test('the worker walks its part: the records from the split on, linked to the on
   db.close();
   const part = beside(plain, { kind: 'walk', from: 7, headSeq: RECORDS });
   assert.equal(part.answer(), { count: RECORDS - 6, nextSeq: RECORDS + 1, nextPrev: last, first: { seq: 7, prev: sixth }, firstUnkeyed: 7 });
+  const signed = beside(keyed, { kind: 'walk', from: 7, key: KEY }).answer();
+  assert.equal([signed?.firstKeyed, signed?.stop], [7, undefined], 'the key reaches the worker');
 });
 
 test('an intact chain: intact whichever the split', () => {
@@ -185,16 +187,22 @@ test('the key: a plain record after a signed one across the split, and a chain r
   assert.equal(noKey.ok ? '' : noKey.firstBad.problem, 'unsigned');
 });
 
-test('proved with the work beside: the same proof, tables tied across the split', () => {
-  for (const file of [
-    plain,
-    copy(plain, (f) => tamper(f, "PRAGMA foreign_keys = OFF; UPDATE runs SET operator = 'mallory'")),
-    copy(plain, (f) => tamper(f, 'DELETE FROM audit WHERE seq = 8')),
-  ]) {
+test('proved with the work beside: the same proof, a changed row named and a broken chain tying nothing', () => {
+  const operator = "PRAGMA foreign_keys = OFF; UPDATE runs SET operator = 'mallory';";
+  for (const [file, named] of [
+    [copy(plain, (f) => tamper(f, operator)), true],
+    [copy(plain, (f) => tamper(f, `${operator} DELETE FROM audit WHERE seq = 8`)), false],
+  ] as const) {
     const db = new Database(file, { readonly: true });
     try {
       const inline = proveDb(db, { walBytes: 0, viewPath: file, beside: false });
       assert.equal(proveDb(db, { walBytes: 0, viewPath: file, beside: true }), inline, file);
+      assert.is(inline.chain.ok, named);
+      assert.is(
+        inline.findings.some((f) => f.problem === 'untied' && f.runId === 'run-1' && f.detail.includes('operator')),
+        named,
+        'the changed operator is named only when the chain holds',
+      );
     } finally {
       db.close();
     }
