@@ -6,7 +6,7 @@
 // holds anything, and SQLite opens that. Through a hard link a checkpoint by a run ending meanwhile
 // writes into the file being read: `changed()` says the main file was written since the view was
 // made, so the caller reads it again rather than trust what it read.
-import { copyFileSync, constants, existsSync, linkSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, constants, linkSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,18 +24,37 @@ export function privateView(file: string): PrivateView {
   const dir = mkdtempSync(join(tmpdir(), 'mirrorbook-view-'));
   const path = join(dir, 'state.db');
   const wal = `${file}-wal`;
-  const walBytes = existsSync(wal) ? statSync(wal).size : 0;
+  const walBytes = sizeOrNone(wal);
   try {
     // With a WAL that holds records a writer may checkpoint into the main file while we read:
     // copy both, so the view is one consistent moment.
     if (walBytes > 0) copyFileSync(file, path, constants.COPYFILE_FICLONE);
     else linkOrCopy(file, path);
-    if (walBytes > 0) copyFileSync(wal, `${path}-wal`, constants.COPYFILE_FICLONE);
+    if (walBytes > 0) copyUnlessGone(wal, `${path}-wal`);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   return { path, walBytes, changed: () => stampOf(file) !== stamp, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// A writer that closes checkpoints its WAL into the main file and removes it, at any moment: a WAL
+// gone meanwhile is no WAL, and the checkpoint makes changed() say so, so the caller reads again.
+function sizeOrNone(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
+function copyUnlessGone(from: string, to: string): void {
+  try {
+    copyFileSync(from, to, constants.COPYFILE_FICLONE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 /** The file's identity, size and last write, to the nanosecond. */

@@ -2,8 +2,9 @@
 // subject as CN, a random serial, and the validity window given. The DER bytes travel through
 // CERTENCODED / BACKUP CERTIFICATE and are parsed back by FROM BINARY / FROM FILE.
 
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, sign, X509Certificate } from 'node:crypto';
 import * as der from './der.js';
+import type { KeyPair } from './key-pool.js';
 
 const COMMON_NAME = '2.5.4.3';
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
@@ -33,8 +34,10 @@ export class InvalidCertificateError extends Error {}
 const algorithm = (name: keyof typeof SIGNATURES): Buffer => der.sequence(der.oid(SIGNATURES[name]), der.nullValue());
 const distinguishedName = (cn: string): Buffer => der.sequence(der.set(der.sequence(der.oid(COMMON_NAME), der.utf8String(cn))));
 
-export function createSelfSignedCertificate(request: NewCertificateRequest): { der: Buffer; privateKeyPem: string } {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: request.keyBits });
+/** The certificate for `key` (lab/crypto/key-pool.ts: of request.keyBits bits). */
+export function createSelfSignedCertificate(request: NewCertificateRequest, key: KeyPair): { der: Buffer; privateKeyPem: string } {
+  const { privateKey } = key;
+  const publicKey = createPublicKey(privateKey);
   const serial = randomBytes(16);
   serial[0] = (serial[0] ?? 0) & 0x7f;
   const name = distinguishedName(request.subject);
@@ -50,7 +53,7 @@ export function createSelfSignedCertificate(request: NewCertificateRequest): { d
   const signature = sign(request.signature, tbs, privateKey);
   return {
     der: der.sequence(tbs, algorithm(request.signature), der.bitString(signature)),
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    privateKeyPem: key.privateKeyPem,
   };
 }
 

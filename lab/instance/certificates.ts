@@ -2,10 +2,11 @@
 // CERTIFICATE — with SQL Server's checks, in the order it makes them.
 
 import { SqlError } from '../errors.js';
-import type { Certificate, DatabaseState } from '../model.js';
+import type { Certificate, DatabaseState, LabState } from '../model.js';
 import type { ExecEnv } from '../server/env.js';
 import { createSelfSignedCertificate, InvalidCertificateError, parseCertificate, type ParsedCertificate } from '../crypto/certificate.js';
 import { keyMatchesCertificate, sealPrivateKey, unsealPrivateKey } from '../crypto/private-key-blob.js';
+import { newKeyPair } from '../crypto/key-pool.js';
 import { FileSystemError, readFile, writeFile } from '../storage/files.js';
 import { dataDirectory } from './database.js';
 import { checkPasswordPolicy } from './password.js';
@@ -128,14 +129,18 @@ function selfSigned(
   // SQL Server keeps certificate dates to the second.
   const startDate = source.startDate === undefined ? new Date(Math.floor(now.getTime() / 1000) * 1000) : parseSqlDateTime(source.startDate);
   const expiryDate = source.expiryDate === undefined ? new Date(startDate.getTime() + YEAR_MS) : parseSqlDateTime(source.expiryDate);
-  const { der, privateKeyPem } = createSelfSignedCertificate({
-    // SQL Server on Windows keeps the first 128 characters of a longer subject.
-    subject: source.subject.slice(0, MAX_SUBJECT),
-    startDate,
-    expiryDate,
-    keyBits: atLeast(env.instance.version, '2016') ? 2048 : 1024,
-    signature: atLeast(env.instance.version, '2017') ? 'sha256' : 'sha1',
-  });
+  const keyBits = atLeast(env.instance.version, '2016') ? 2048 : 1024;
+  const { der, privateKeyPem } = createSelfSignedCertificate(
+    {
+      // SQL Server on Windows keeps the first 128 characters of a longer subject.
+      subject: source.subject.slice(0, MAX_SUBJECT),
+      startDate,
+      expiryDate,
+      keyBits,
+      signature: atLeast(env.instance.version, '2017') ? 'sha256' : 'sha1',
+    },
+    newKeyPair(keyBits, privateKeysOf(env.lab)),
+  );
   const parsed = parseCertificate(der);
   validityWarnings(env, startDate, expiryDate, now);
   return {
@@ -271,4 +276,13 @@ export function certificatePrivateKey(database: DatabaseState, certificateId: nu
   const certificate = Object.values(database.certificates).find((candidate) => candidate.certificateId === certificateId);
   if (!certificate?.privateKeyPem) return null;
   return sealPrivateKey(certificate.privateKeyPem, password);
+}
+
+/** The private keys the lab's certificates hold, on every instance: a new certificate gets another. */
+function privateKeysOf(lab: LabState): Set<string> {
+  const keys = new Set<string>();
+  for (const instance of Object.values(lab.instances))
+    for (const database of Object.values(instance.databases))
+      for (const certificate of Object.values(database.certificates)) if (certificate.privateKeyPem) keys.add(certificate.privateKeyPem);
+  return keys;
 }

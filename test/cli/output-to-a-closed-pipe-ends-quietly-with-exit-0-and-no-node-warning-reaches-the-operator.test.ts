@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { COMMANDS } from '../../cli/command-table.js';
 import { ledgerLines } from '../fixtures/runbooks/ledger.js';
 import { cliCommand, REPO_ROOT, startTestLab, type TestLab } from '../helpers/lab.js';
+import { buildCrashBundle } from '../proof/crash-bundle.js';
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -39,10 +40,11 @@ test.after(async () => {
 
 test('every printing command, read by head -1 and by a reader that is already gone', async () => {
   const fixtureDir = join(work, 'fx');
-  const ledgerEnv = { MIRRORBOOK_RUNBOOKS: 'test/fixtures/runbooks/ledger.ts', MB_FIXTURE_DIR: fixtureDir, MIRRORBOOK_STORE: join(work, 'state.db') };
-  const withTsx = ['--import', 'tsx', ...cliCommand()];
+  // The CLI bundled with the ledger procedure (built once per suite), as the shipped one starts.
+  const ledger = await buildCrashBundle('test/fixtures/runbooks/ledger.ts');
+  const ledgerEnv = { MIRRORBOOK_RUNBOOKS: ledger.source, MB_FIXTURE_DIR: fixtureDir, MIRRORBOOK_STORE: join(work, 'state.db') };
   // A run whose reader closes before its first line: it finishes all the same, exit 0.
-  const run = await piped(['run', 'ledger', '--yes', '--confirm', 'Patriot', '--plain'], 'head -c 0', ledgerEnv, withTsx);
+  const run = await piped(['run', 'ledger', '--yes', '--confirm', 'Patriot', '--plain'], 'head -c 0', ledgerEnv, [ledger.cli]);
   assert.is(run.code, 0, run.stderr);
   assert.is(run.stderr, '');
   assert.ok(ledgerLines(fixtureDir).length > 0, 'the run applied its steps');

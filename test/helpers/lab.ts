@@ -28,6 +28,10 @@ export const REPO_ROOT = resolve(new URL('../..', import.meta.url).pathname);
 // killed at its time limit leaves no lab behind (lab/process.ts watches this pid).
 process.env.MIRRORBOOK_LAB_WATCH_PID ??= String(process.pid);
 
+// The lab's CREATE CERTIFICATE takes its keys from one pool per machine (lab/crypto/key-pool.ts):
+// each lab's certificates still hold keys of their own, without ~0.2 s of CPU to generate each.
+process.env.MIRRORBOOK_LAB_KEY_POOL ??= join(tmpdir(), 'mirrorbook-lab-keys');
+
 // A state directory of this test's own: the lab a `lab` command remembers (cli/last-lab.ts) never
 // reaches the user's home or another test running beside it.
 if (process.env.MIRRORBOOK_STATE_HOME === undefined) {
