@@ -67,9 +67,12 @@ function proveInTransaction(db: Database.Database, options: ProofOptions, integr
         // On a large store the tables are checked while a worker walks the rest of the chain.
         ...(besidePath ? { beside: { walk: (from, checks) => beside(besidePath, { kind: 'walk', from, ...checks }) }, meanwhile: checkTies } : {}),
       });
-      // A chain that does not hold ties nothing (its records past the break are not evidence).
-      if (!chain.ok) ties.reset();
-      else if (!checked) checkTies();
+      // A chain that does not hold ties no table (its records from the break on are not evidence);
+      // the anchor records before the break still name the store they were written for.
+      if (!chain.ok) {
+        if (!checked) ties.keep();
+        ties.forgetFrom(chain.firstBad.seq);
+      } else if (!checked) checkTies();
       const tied = chain.ok && checked ? checked : { findings: [], notes: [] };
       const findings: Finding[] = [...integrityFindings(integrity.lines()), ...schema, ...tied.findings];
       const notes: string[] = [...tied.notes];

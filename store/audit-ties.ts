@@ -92,7 +92,7 @@ export class Ties {
     db.pragma(`temp.cache_size = ${TIED_CACHE_PAGES}`);
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS audit_tied (kind TEXT NOT NULL, n INTEGER NOT NULL, run TEXT NOT NULL, seq INTEGER NOT NULL,
       row_matches INTEGER, PRIMARY KEY (kind, n, run)) WITHOUT ROWID`);
-    this.reset();
+    db.exec(`DELETE FROM ${TABLE}`);
   }
 
   /** Keeps the tied records, in seq order: the last record of a kind and key stands. */
@@ -103,9 +103,9 @@ export class Ties {
       .run();
   }
 
-  /** Forgets the records kept: a chain that does not hold ties nothing. */
-  reset(): void {
-    this.db.exec(`DELETE FROM ${TABLE}`);
+  /** Forgets the records kept from `seq` on (where the chain stopped holding). */
+  forgetFrom(seq: number): void {
+    this.db.prepare(`DELETE FROM ${TABLE} WHERE seq >= ?`).run(seq);
   }
 
   /** The first anchor record of the verified chain that names a store id other than `storeId`. */

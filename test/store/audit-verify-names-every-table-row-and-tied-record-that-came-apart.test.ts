@@ -127,4 +127,23 @@ test('an anchor record naming another store id: the first such record is named',
   assert.is(found.split('\n').length, 1, found);
 });
 
+test('a chain broken after an anchor record naming another store id: the record before the break is still named', () => {
+  const file = join(t.dir, `attacked-${(n += 1)}.db`);
+  copyFileSync(pristine, file);
+  const store = openStore(file);
+  store.audit.append({ kind: 'anchor', runId: 'run-2', server: 'SQLA', result: 'written', data: { storeId: 'not-this-store' } });
+  const after = store.audit.append({ kind: 'note', result: 'ok' }).seq;
+  store.close();
+  tamper(file, `UPDATE audit SET message = 'rewritten' WHERE seq = ${after}`);
+  const proof = proveStoreFile(file);
+  assert.is(proof.chain.ok ? 0 : proof.chain.firstBad.seq, after);
+  const found = proof.findings.filter((f) => f.problem === 'anchor').map((f) => `${f.runId}: ${f.detail}`);
+  assert.equal(found.length, 1, found.join('\n'));
+  assert.match(found[0]!, /^run-2: record \d+ anchored its run as store not-this-store/);
+  assert.not.ok(
+    proof.findings.some((f) => f.problem === 'untied'),
+    'no table is tied to a broken chain',
+  );
+});
+
 test.run();
