@@ -8,10 +8,12 @@
 // `run failover` wrote, with the table rows each record is tied to (support/audit-fill-real.ts),
 // so verify ties as many rows as a real store makes it; `--shape synthetic` is a trail of
 // untied records (support/audit-fill.ts: the store's API for the append rate, then a bulk path).
-// Usage: npm run build && node --import tsx bench/audit.ts [--records N] [--runs N] [--only verify] [--shape real|synthetic]
+// `--store FILE` keeps the store: filled when FILE does not exist, timed as it is when it does (the
+// fill runs a lab for a minute; the timing can then wait for a quiet machine).
+// Usage: npm run build && node --import tsx bench/audit.ts [--records N] [--runs N] [--only verify] [--shape real|synthetic] [--store FILE]
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, createReadStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -33,6 +35,8 @@ const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const shapeAt = process.argv.indexOf('--shape');
 const SHAPE = shapeAt === -1 ? 'real' : process.argv[shapeAt + 1];
 if (SHAPE !== 'real' && SHAPE !== 'synthetic') throw new Error(`--shape ${SHAPE}: real or synthetic`);
+const keptAt = process.argv.indexOf('--store');
+const KEPT_STORE = keptAt === -1 ? undefined : resolve(process.argv[keptAt + 1]!);
 const GOAL_S = 3;
 const GOAL_RSS_MB = 100;
 
@@ -88,10 +92,12 @@ async function countLines(file: string): Promise<number> {
 
 const work = mkdtempSync(join(tmpdir(), 'mirrorbook-bench-audit-'));
 try {
-  const storePath = join(work, 'state.db');
+  const storePath = KEPT_STORE ?? join(work, 'state.db');
   const loadBefore = loadavg()[0]!;
   const fillLines: string[] = [];
-  if (SHAPE === 'real') {
+  if (existsSync(storePath)) {
+    fillLines.push(`  store: ${storePath}, kept from an earlier fill`);
+  } else if (SHAPE === 'real') {
     const fill = await fillRealRuns(storePath, RECORDS);
     fillLines.push(
       `  store: ${fill.runs.toLocaleString('en-US')} runs copied from a lab's setup + failover (${fill.templateRecords} records, ${fill.templateTied} of them tied to a table row), ${fmt(fill.copyRate)} records/s through the copy path`,
@@ -153,13 +159,15 @@ try {
     }
   }
 
-  // The bench must be able to fail: an edited record has to be found, by number.
+  // The bench must be able to fail: an edited record has to be found, by number (in a copy: a kept store stays intact).
   const victim = Math.floor(RECORDS * 0.77);
-  const raw = new Database(storePath);
+  const tamperedPath = join(work, 'tampered.db');
+  copyFileSync(storePath, tamperedPath);
+  const raw = new Database(tamperedPath);
   raw.exec('DROP TRIGGER IF EXISTS audit_no_update');
   raw.prepare("UPDATE audit SET message = 'nothing happened here' WHERE seq = ?").run(victim);
   raw.close();
-  const tampered = runCli(['audit', 'verify', '--local', '--store', storePath]);
+  const tampered = runCli(['audit', 'verify', '--local', '--store', tamperedPath]);
   if (tampered.status !== 1 || !tampered.stderr.includes(`BROKEN at record #${victim}`))
     throw new Error(`verify missed the record edited at seq ${victim} (exit ${tampered.status}): ${tampered.stderr}`);
 
