@@ -15,7 +15,8 @@ function newestChange(dir: string): number {
 }
 
 export function freshBundle(root: string): boolean {
-  const bundles = ['cli.js', 'lab-process.js', 'store-worker.js'].map((f) => join(root, 'dist', f));
+  // dispatch.js and signals.js: the CLI the tests run in their own process (cli-in-process.ts).
+  const bundles = ['cli.js', 'lab-process.js', 'store-worker.js', 'dispatch.js', 'signals.js'].map((f) => join(root, 'dist', f));
   if (!bundles.every(existsSync)) return false;
   const built = Math.min(...bundles.map((f) => statSync(f).mtimeMs));
   return built > Math.max(...SOURCE_DIRS.map((d) => newestChange(join(root, d))));
