@@ -20,6 +20,9 @@ export interface Paths {
   labFrom: 'dir' | 'config' | 'last' | 'store' | 'default';
   /** Where config came from: given (--config, MIRRORBOOK_CONFIG), ./mirrorbook.yaml, or a lab's. */
   configFrom: 'given' | 'here' | 'lab';
+  /** The config, or undefined when nothing names one (the lab last used is gone): for the commands
+   * that only read a store they are given, to which a config adds the audit key and the servers. */
+  knownConfig: string | undefined;
 }
 
 /** The line a command that changes servers prints when nothing named its config and a lab's was
@@ -69,6 +72,7 @@ export function resolvePaths(options: { config?: string; store?: string; labDir?
       if (store === undefined) throw new LabGoneError(last!);
       return store;
     },
+    knownConfig: config,
     labDir,
     labFrom,
     configFrom: given !== undefined ? 'given' : config === here ? 'here' : 'lab',

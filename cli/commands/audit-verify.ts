@@ -29,7 +29,7 @@ export async function verifyCommand(ctx: CommandContext, options: { expectHead?:
   const { existsSync } = await import('node:fs');
   // Refused before any server is asked: no store, or not one.
   if (!existsSync(paths.store)) proveStoreFile(paths.store);
-  const servers = options.local ? undefined : await readAnchors(ctx, paths.config);
+  const servers = options.local ? undefined : await readAnchors(ctx, paths.knownConfig);
   const proof = proveStoreFile(paths.store, {
     ...(key ? { key } : {}),
     ...(servers?.reached.length ? { anchors: servers.anchors, anchorsReadOn: servers.reached } : {}),
@@ -88,7 +88,9 @@ interface Servers {
 const anchorReadMs = (env: NodeJS.ProcessEnv): number => Math.min(10_000, readLimitMs(env));
 
 /** The anchors on every partner (and witness) of the configured pair that answers. */
-async function readAnchors(ctx: CommandContext, configPath: string): Promise<Servers> {
+async function readAnchors(ctx: CommandContext, configPath: string | undefined): Promise<Servers> {
+  if (configPath === undefined)
+    return { anchors: [], reached: [], unreached: [], reason: 'no config names the servers (the lab last used is gone; give --config)' };
   const { existsSync } = await import('node:fs');
   if (!existsSync(configPath)) return { anchors: [], reached: [], unreached: [], reason: `no config file at ${configPath} names the servers` };
   const { loadConfig } = await import('../../config/load.js');

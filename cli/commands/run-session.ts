@@ -152,5 +152,6 @@ export async function openExistingStore(
 /** audit.key from the config file, when there is one (config/audit-key.ts). */
 export async function auditKeyOf(ctx: CommandContext): Promise<Buffer | undefined> {
   const { readAuditKey } = await import('../../config/audit-key.js');
-  return readAuditKey(resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, ctx.env);
+  const { knownConfig } = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
+  return knownConfig === undefined ? undefined : readAuditKey(knownConfig, ctx.env);
 }

@@ -6,11 +6,12 @@
 // default directory, which the next commands then find.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopLabProcess } from '../../lab/control/launch.js';
 import { runCli } from '../helpers/lab.js';
+import { openStore } from '../../store/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mb-last-lab-'));
 const state = join(root, 'state');
@@ -71,6 +72,16 @@ test('the lab removed: commands say it is gone and what to do; lab start begins 
     assert.match(result.stderr, /hint: start a new one with: \S.* lab start/, args.join(' '));
   }
   assert.not.ok(existsSync(dir), 'nothing was recreated in the removed directory');
+  // A store named with --store needs no config to be verified: the gone lab is no reason to refuse.
+  const store = join(root, 'kept', 'state.db');
+  mkdirSync(join(root, 'kept'));
+  openStore(store).close();
+  const local = await mb('audit', 'verify', '--local', '--store', store);
+  assert.is(local.code, 0, `audit verify --local --store: ${local.stdout}${local.stderr}`);
+  assert.match(local.stdout, /audit trail intact/);
+  const anchored = await mb('audit', 'verify', '--store', store);
+  assert.is(anchored.code, 5, `audit verify --store without a config: ${anchored.stdout}${anchored.stderr}`);
+  assert.match(anchored.stdout + anchored.stderr, /no config names the servers/);
   const fresh = await mb('lab', 'start');
   assert.is(fresh.code, 0, fresh.stderr);
   assert.match(fresh.stdout, `the lab last used, in ${dir}, is gone: a new one starts here`);
