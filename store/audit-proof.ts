@@ -56,6 +56,7 @@ function proveInTransaction(db: Database.Database, options: ProofOptions, integr
   return db.transaction((): StoreProof => {
     const schema = schemaFindings(db);
     const ties = new Ties(db);
+    const notes: string[] = [];
     try {
       let checked: ReturnType<Ties['check']> | undefined;
       const checkTies = () => {
@@ -65,17 +66,24 @@ function proveInTransaction(db: Database.Database, options: ProofOptions, integr
       const chain = verifyChain(db, {
         ...(options.key ? { key: options.key } : {}),
         // On a large store the tables are checked while a worker walks the rest of the chain.
-        ...(besidePath ? { beside: { walk: (from, checks) => beside(besidePath, { kind: 'walk', from, ...checks }) }, meanwhile: checkTies } : {}),
+        ...(besidePath
+          ? {
+              beside: { walk: (from, checks) => beside(besidePath, { kind: 'walk', from, ...checks }) },
+              meanwhile: checkTies,
+              trace: (line) => notes.push(line),
+            }
+          : {}),
       });
-      // A chain that does not hold ties no table (its records from the break on are not evidence);
-      // the anchor records before the break still name the store they were written for.
+      // A chain that does not hold ties no table (its records from the break on, and any moved
+      // before its first, are not evidence); the anchor records before the break still name the
+      // store they were written for.
       if (!chain.ok) {
         if (!checked) ties.keep();
-        ties.forgetFrom(chain.firstBad.seq);
+        ties.forgetOutside(Math.min(chain.firstBad.seq, chain.count + 1));
       } else if (!checked) checkTies();
       const tied = chain.ok && checked ? checked : { findings: [], notes: [] };
       const findings: Finding[] = [...integrityFindings(integrity.lines()), ...schema, ...tied.findings];
-      const notes: string[] = [...tied.notes];
+      notes.push(...tied.notes);
       findings.push(...lostWalFindings(db, options.walBytes), ...storeIdFindings(db, (storeId) => ties.anchorNamingOther(storeId)));
       if (options.anchors) {
         const anchored = anchorFindings(db, options.anchors, options.anchorsReadOn);

@@ -103,9 +103,10 @@ export class Ties {
       .run();
   }
 
-  /** Forgets the records kept from `seq` on (where the chain stopped holding). */
-  forgetFrom(seq: number): void {
-    this.db.prepare(`DELETE FROM ${TABLE} WHERE seq >= ?`).run(seq);
+  /** Forgets the records kept that the verified chain (seq 1 to `end`, excluded) does not hold:
+   * from where it stopped holding on, and any moved before its first record. */
+  forgetOutside(end: number): void {
+    this.db.prepare(`DELETE FROM ${TABLE} WHERE seq >= ? OR seq < 1`).run(end);
   }
 
   /** The first anchor record of the verified chain that names a store id other than `storeId`. */

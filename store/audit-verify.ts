@@ -4,9 +4,10 @@
 // On a large store the walk is split: a worker walks the records from a seq on (store/beside.ts)
 // while this thread walks those before; the two parts prove the chain only when the second starts
 // exactly where the first ends. Anything else is walked again in one piece here, so what is named
-// (and how) never depends on the split.
+// (and how) never depends on the split; how a split walk went is told in `trace`.
 import type Database from 'better-sqlite3';
 import { GENESIS_HASH, KEYED, chainHash, chainedText, hasPidColumn, hasherOf, selectChain, type ChainRow } from './audit-chain.js';
+import type { Pending } from './beside.js';
 import type { AuditProblem, AuditVerification } from './types.js';
 
 const NEWLINE = 10;
@@ -30,21 +31,17 @@ export interface ChainWalk {
   key?: Buffer;
   /** Splits the walk: `walk` starts the walk of the records from seq `from` on (default: past the
    * first MAIN_SHARE of the chain) beside this thread (a worker, store/beside.ts). */
-  beside?: { from?: number; walk(from: number, checks: RestChecks): RestWalk };
+  beside?: { from?: number; walk(from: number, checks: RestChecks): Pending<Segment> };
   /** Work for this thread while the worker walks the rest, once its own part holds. */
   meanwhile?: () => void;
+  /** Gets a line on how a split walk went: the parts joined, or why the chain was walked again. */
+  trace?: (line: string) => void;
 }
 
 /** What the walk of the rest checks besides the links: records past the head, and the key. */
 export interface RestChecks {
   headSeq?: number;
   key?: Buffer;
-}
-
-/** The walk of the rest under way: `answer()` waits for it (undefined: it could not be done). */
-export interface RestWalk {
-  answer(): Segment | undefined;
-  dispose(): void;
 }
 
 /** What a walk over the records of a seq range found, in seq order: plain data, so a worker can
@@ -208,7 +205,15 @@ export function verifyChain(db: Database.Database, walk: ChainWalk = {}): AuditV
       // A break before `from` is the first one whichever way the chain is walked.
       if (first.stop) return concluded(db, first, head, key);
       walk.meanwhile?.();
-      const whole = joined(first, rest.answer());
+      const answer = rest.answer();
+      const whole = joined(first, answer);
+      walk.trace?.(
+        whole
+          ? `the chain was walked in two parts joined at seq ${from}`
+          : answer
+            ? `the two parts of the chain walk did not join at seq ${from}: it was walked again in one piece`
+            : `the worker thread walking the chain from seq ${from} gave no answer: it was walked again in one piece`,
+      );
       if (whole) return concluded(db, whole, head, key);
     } finally {
       rest.dispose();

@@ -1,9 +1,9 @@
 // SQLite's full integrity check (integrity_check: every page, record, index entry and NOT NULL /
-// CHECK constraint; quick_check skips the index contents). On a million records it costs about two
-// seconds of CPU: where the file is a private view (store/private-view.ts; a hard link while the WAL
-// is empty, which a concurrent checkpoint could still change) worth it, a second read-only connection
-// runs it in a worker thread beside the walk (store/beside.ts), and the caller waits for its answer
-// synchronously. Anywhere else it runs inline.
+// CHECK constraint; quick_check skips the index contents). On a million records it is a large share
+// of verify's CPU (README, "Figures"): where the file is a private view (store/private-view.ts; a
+// hard link while the WAL is empty, which a concurrent checkpoint could still change) worth it, a
+// second read-only connection runs it in a worker thread beside the walk (store/beside.ts), and the
+// caller waits for its answer synchronously. Anywhere else it runs inline.
 import type Database from 'better-sqlite3';
 import { beside } from './beside.js';
 

@@ -2,9 +2,11 @@
 // (store/audit-verify.ts, store/beside.ts). Whatever was done to the file, and wherever the split
 // falls — on the broken record, just before or after it, across the record where the key starts —
 // the verdict, the record named and the count are those of the walk in one piece, and so is the
-// proof, whose tables are checked while the worker walks (store/audit-ties.ts, audit-proof.ts). The many splits walk the
-// second part in-process with the worker's own function (a worker here loads TypeScript through
-// tsx, half a second each); the worker itself walks the intact chain, a broken one and the proofs.
+// proof, whose tables are checked while the worker walks (store/audit-ties.ts, audit-proof.ts). An
+// intact chain is proved by the two parts joined (the walk's trace says so), anything else by the
+// walk in one piece, and so is the verdict when the worker ends without answering. The many splits
+// walk the second part in-process with the worker's own function (a worker here loads TypeScript
+// through tsx, half a second each); the worker itself walks the intact chain, a broken one and the proofs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import Database from 'better-sqlite3';
@@ -85,14 +87,24 @@ function split(from: number, file: string, db: Database.Database, inWorker: bool
   };
 }
 
-/** The walk in one piece, then split at each of `splits` (the first in a worker when `inWorker`): every verdict the same. */
+const JOINED = (from: number) => `the chain was walked in two parts joined at seq ${from}`;
+const NOT_JOINED = (from: number) => `the two parts of the chain walk did not join at seq ${from}: it was walked again in one piece`;
+
+/** The walk in one piece, then split at each of `splits` (the first in a worker when `inWorker`):
+ * every verdict the same, and an intact chain proved by the parts joined. */
 function sameVerdict(file: string, splits: number[], options: { key?: Buffer; inWorker?: boolean } = {}): ReturnType<typeof verifyChain> {
   const { key, inWorker = false } = options;
   const db = new Database(file, { readonly: true });
   try {
     const whole = verifyChain(db, key ? { key } : {});
     splits.forEach((from, i) => {
-      assert.equal(verifyChain(db, { ...(key ? { key } : {}), beside: split(from, file, db, inWorker && i === 0) }), whole, `split at ${from}`);
+      const trace: string[] = [];
+      assert.equal(
+        verifyChain(db, { ...(key ? { key } : {}), beside: split(from, file, db, inWorker && i === 0), trace: (line) => trace.push(line) }),
+        whole,
+        `split at ${from}`,
+      );
+      if (whole.ok) assert.equal(trace, [JOINED(from)], `split at ${from}: proved by the two parts joined`);
     });
     return whole;
   } finally {
@@ -123,6 +135,17 @@ test('an edited, a deleted, a reordered record: the same record named, split on 
     [6, 7, 8],
   );
   assert.equal(edited.ok ? 0 : edited.firstBad.seq, 7);
+  const db = new Database(
+    copy(plain, (f) => tamper(f, "UPDATE audit SET message = 'nothing' WHERE seq = 9")),
+    { readonly: true },
+  );
+  try {
+    const trace: string[] = [];
+    const verdict = verifyChain(db, { beside: split(7, '', db, false), trace: (line) => trace.push(line) });
+    assert.equal([verdict.ok ? 0 : verdict.firstBad.seq, trace], [9, [NOT_JOINED(7)]], 'a break past the split: walked again in one piece');
+  } finally {
+    db.close();
+  }
   const deleted = sameVerdict(
     copy(plain, (f) => tamper(f, 'DELETE FROM audit WHERE seq = 7')),
     [7, 8],
@@ -196,7 +219,9 @@ test('proved with the work beside: the same proof, a changed row named and a bro
     const db = new Database(file, { readonly: true });
     try {
       const inline = proveDb(db, { walBytes: 0, viewPath: file, beside: false });
-      assert.equal(proveDb(db, { walBytes: 0, viewPath: file, beside: true }), inline, file);
+      const split = proveDb(db, { walBytes: 0, viewPath: file, beside: true });
+      const from = Math.floor(RECORDS * 0.2) + 1;
+      assert.equal(split, { ...inline, notes: [named ? JOINED(from) : NOT_JOINED(from), ...inline.notes] }, file);
       assert.is(inline.chain.ok, named);
       assert.is(
         inline.findings.some((f) => f.problem === 'untied' && f.runId === 'run-1' && f.detail.includes('operator')),
@@ -206,6 +231,23 @@ test('proved with the work beside: the same proof, a changed row named and a bro
     } finally {
       db.close();
     }
+  }
+});
+
+test('a worker that ends without answering: the verdict of the walk in one piece, said so, no hang', () => {
+  const ends = new URL('./worker-that-ends-without-answering.mjs', import.meta.url);
+  assert.is(beside(plain, { kind: 'walk', from: 7 }, ends).answer(), undefined);
+  const db = new Database(plain, { readonly: true });
+  try {
+    const trace: string[] = [];
+    const verdict = verifyChain(db, {
+      beside: { from: 7, walk: (at, checks) => beside(plain, { kind: 'walk', from: at, ...checks }, ends) },
+      trace: (line) => trace.push(line),
+    });
+    assert.equal(verdict, verifyChain(db));
+    assert.equal(trace, ['the worker thread walking the chain from seq 7 gave no answer: it was walked again in one piece']);
+  } finally {
+    db.close();
   }
 });
 

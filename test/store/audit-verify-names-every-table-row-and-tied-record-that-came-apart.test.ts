@@ -146,4 +146,16 @@ test('a chain broken after an anchor record naming another store id: the record 
   );
 });
 
+test('a record moved before the first (seq 0) breaks the chain there and is not held to the store id', () => {
+  const file = join(t.dir, `attacked-${(n += 1)}.db`);
+  copyFileSync(pristine, file);
+  tamper(file, "UPDATE audit SET seq = 0, kind = 'anchor', data = json_object('storeId', 'not-this-store') WHERE seq = 1");
+  const proof = proveStoreFile(file);
+  assert.equal(proof.chain.ok ? undefined : [proof.chain.firstBad.seq, proof.chain.firstBad.problem], [1, 'edited']);
+  assert.not.ok(
+    proof.findings.some((f) => f.problem === 'anchor'),
+    proof.findings.map((f) => f.detail).join('\n'),
+  );
+});
+
 test.run();
