@@ -1,6 +1,6 @@
 // The append-only, hash-chained audit trail.
 import type Database from 'better-sqlite3';
-import { GENESIS_HASH, AUDIT_COLUMNS, HASH, SELECT_AUDIT, hashOf, type AuditRow } from './audit-chain.js';
+import { GENESIS_HASH, AUDIT_COLUMNS, HASH, KEYED, SELECT_AUDIT, hashOf, type AuditRow } from './audit-chain.js';
 import { verifyChain } from './audit-verify.js';
 import { proveDb } from './audit-proof.js';
 import { exportAudit } from './audit-export.js';
@@ -8,7 +8,7 @@ import { nowIso } from './clock.js';
 import { maskedJson, maskedText } from './secret-guard.js';
 import { currentHost, currentOsUser } from './who.js';
 import { auditRecordOf } from './audit-record.js';
-import type { AuditHead, AuditInput, AuditKind, AuditRecord, Store } from './types.js';
+import { StoreError, type AuditHead, type AuditInput, type AuditKind, type AuditRecord, type Store } from './types.js';
 
 const KINDS: ReadonlySet<AuditKind> = new Set([
   'run-start',
@@ -50,6 +50,14 @@ export function createAudit(db: Database.Database, options: { key?: Buffer; walB
   const appendTx = db.transaction((r: AuditInput): AuditRecord => {
     if (!KINDS.has(r.kind)) throw new TypeError(`unknown audit kind ${JSON.stringify(r.kind)}`);
     const last = head.get() as { seq: number; hash: string } | undefined;
+    // Without the key, a record after a signed one would read as a chain rebuilt without it.
+    if (!key && last?.hash.startsWith(KEYED)) {
+      throw new StoreError(
+        'audit-key-missing',
+        `the store's audit trail is signed with an audit key (audit.key) and this command was given none: nothing was written`,
+        'run it with the config that sets audit.key (--config FILE), or give the same file: / env: source',
+      );
+    }
     const runId = r.runId ?? null;
     const operator = r.operator ?? (runId === null ? undefined : operatorOf(runId)) ?? osUser;
     const seq = (last?.seq ?? 0) + 1;

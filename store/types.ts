@@ -385,7 +385,8 @@ export type StoreErrorCode =
   | 'cannot-open'
   | 'secret-refused'
   | 'unknown-run'
-  | 'unknown-intent';
+  | 'unknown-intent'
+  | 'audit-key-missing';
 
 /** The exit code of a full disk: not bad usage — the same command works once there is space. */
 export const DISK_FULL_EXIT = 6;

@@ -9,7 +9,6 @@
 import type { CommandContext } from '../command.js';
 import { UsageError } from '../command.js';
 import { resolvePaths } from '../paths.js';
-import { auditKeyOf } from './run-session.js';
 import { readLimitMs } from '../../machines/pace.js';
 import type { Finding, RunAnchor, StoreProof } from '../../store/types.js';
 
@@ -24,7 +23,9 @@ export async function verifyCommand(ctx: CommandContext, options: { expectHead?:
     );
   }
   const paths = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
-  const key = await auditKeyOf(ctx);
+  // Verify writes nothing, so a store it is given needs no config: without one there is no key.
+  const { readAuditKey } = await import('../../config/audit-key.js');
+  const key = paths.knownConfig === undefined ? undefined : readAuditKey(paths.knownConfig, ctx.env);
   const { proveStoreFile } = await import('../../store/index.js');
   const { existsSync } = await import('node:fs');
   // Refused before any server is asked: no store, or not one.

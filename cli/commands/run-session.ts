@@ -150,8 +150,9 @@ export async function openExistingStore(
 }
 
 /** audit.key from the config file, when there is one (config/audit-key.ts). */
+/** The audit key of the config; a command that writes to the store needs the config (a record
+ * appended without the key to a signed chain would read as a chain rebuilt without it). */
 export async function auditKeyOf(ctx: CommandContext): Promise<Buffer | undefined> {
   const { readAuditKey } = await import('../../config/audit-key.js');
-  const { knownConfig } = resolvePaths(ctx.flags, ctx.env, ctx.cwd);
-  return knownConfig === undefined ? undefined : readAuditKey(knownConfig, ctx.env);
+  return readAuditKey(resolvePaths(ctx.flags, ctx.env, ctx.cwd).config, ctx.env);
 }

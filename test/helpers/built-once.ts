@@ -2,16 +2,13 @@
 // bundle of the CLI): made once per state of those sources and shared by every test process of a
 // suite run. Each lives in a directory under `cache`, named by a hash of the sources; whichever
 // process asks first builds it (others wait on its lock), in a staging directory renamed into place
-// when done, so nobody sees half of it. An entry older than MAX_AGE_MS is built again (a suite run
-// never uses one older than the run) and removed by a later build.
+// when done, so nobody sees half of it. An entry no test used for MAX_AGE_MS is removed by a later
+// build of another.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './lab.js';
-
-/** The product's sources and its locked dependencies (test/ and docs are not among them). */
-export const PRODUCT_SOURCES = ['cli', 'config', 'errors', 'lab', 'machines', 'monitor', 'preflight', 'runbooks', 'steps', 'store', 'ui', 'package-lock.json'];
 
 const MAX_AGE_MS = 3_600_000;
 
@@ -30,8 +27,14 @@ function sourcesKey(sources: string[]): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** Built and whole. The name is a hash of the sources, so an entry never goes stale; using one
+ * marks it in use, so that another build's clean-up (of entries unused for MAX_AGE_MS) spares it. */
 function fresh(dir: string): boolean {
-  return existsSync(join(dir, 'ready')) && statSync(join(dir, 'ready')).mtimeMs > Date.now() - MAX_AGE_MS;
+  const ready = join(dir, 'ready');
+  if (!existsSync(ready)) return false;
+  const now = new Date();
+  utimesSync(ready, now, now);
+  return true;
 }
 
 function holderAlive(lock: string): boolean {
@@ -56,7 +59,8 @@ export async function builtOnce(cache: string, sources: string[], build: (dir: s
     } catch {
       // A live builder is waited for however long a loaded machine makes it take (the test runner's
       // per-file limit bounds the wait); a dead one's lock is taken over.
-      if (!holderAlive(lock)) rmSync(lock, { recursive: true, force: true });
+      // Moved aside in one step, so two waiters cannot both take it over (the second finds none).
+      if (!holderAlive(lock)) moveAside(lock);
       else await new Promise((r) => setTimeout(r, 200));
       continue;
     }
@@ -70,10 +74,21 @@ export async function builtOnce(cache: string, sources: string[], build: (dir: s
   return dir;
 }
 
+function moveAside(lock: string): void {
+  const aside = `${lock}.dead-${process.pid}`;
+  try {
+    renameSync(lock, aside);
+  } catch {
+    return;
+  }
+  rmSync(aside, { recursive: true, force: true });
+}
+
 async function buildInto(cache: string, dir: string, build: (dir: string) => Promise<void>): Promise<void> {
-  for (const old of readdirSync(cache).filter((name) => !name.endsWith('.lock'))) {
-    const path = join(cache, old);
-    if (statSync(path).mtimeMs < Date.now() - MAX_AGE_MS) rmSync(path, { recursive: true, force: true });
+  // Other entries unused for long; never a lock or another builder's staging directory.
+  for (const old of readdirSync(cache).filter((name) => !name.includes('.'))) {
+    const ready = statSync(join(cache, old, 'ready'), { throwIfNoEntry: false });
+    if (join(cache, old) !== dir && (!ready || ready.mtimeMs < Date.now() - MAX_AGE_MS)) rmSync(join(cache, old), { recursive: true, force: true });
   }
   const staging = mkdtempSync(`${dir}.building-`);
   try {

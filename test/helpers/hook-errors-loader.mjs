@@ -1,7 +1,8 @@
 // The module hook of hook-errors.mjs.
 const UVU = /\/uvu\/dist\/index\.mjs$/;
 const LINE = 'for (hook of before) await hook(state);';
-const REPORTED = `try { ${LINE} } catch (err) { errors += format('before', err, name); throw err; }`;
+// format() reads the error's name and stack: something thrown that is not an Error is wrapped.
+const REPORTED = `try { ${LINE} } catch (err) { errors += format('before', err instanceof Error ? err : new Error(String(err)), name); throw err; }`;
 
 export async function load(url, context, nextLoad) {
   const loaded = await nextLoad(url, context);

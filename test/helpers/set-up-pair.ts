@@ -12,7 +12,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtOnce, PRODUCT_SOURCES } from './built-once.js';
+import { builtOnce } from './built-once.js';
+import { PRODUCT_SOURCES } from './fresh-bundle.js';
 import { startPairLab, type PairLab, type PairLabOptions } from '../runbooks/pair-lab.js';
 
 const CACHE = join(tmpdir(), 'mirrorbook-set-up-pair');

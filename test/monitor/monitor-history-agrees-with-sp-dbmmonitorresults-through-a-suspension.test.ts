@@ -42,6 +42,8 @@ interface ResultRow {
   time_behind: Date | null;
 }
 const STATES = ['SUSPENDED', 'DISCONNECTED', 'SYNCHRONIZING', 'PENDING_FAILOVER', 'SYNCHRONIZED'];
+/** At most this share of the oldest-unsent age is put down to sampling: the check stays a check. */
+const MOST_SHARE = 0.25;
 /** The seeded site's workload on Patriot: 20 transactions a second of 4 KB of log each. */
 const LOG_KB_PER_SECOND = 80;
 
@@ -106,7 +108,7 @@ test('through a suspension, monitor history and sp_dbmmonitorresults agree row f
     const behindS = (r.time_recorded.getTime() - r.time_behind!.getTime()) / 1000;
     assert.ok(Math.abs(r.time_behind!.getTime() - suspendedAt) <= 1500, `time_behind ${r.time_behind!.toISOString()} is the suspension`);
     assert.ok(
-      Math.abs(h.oldestUnsentMinutes! * 60 - behindS) <= apartS + 1.5 + behindS * estimateShare,
+      Math.abs(h.oldestUnsentMinutes! * 60 - behindS) <= apartS + 1.5 + behindS * Math.min(estimateShare, MOST_SHARE),
       `oldest unsent ${h.oldestUnsentMinutes} min vs time_recorded − time_behind ${behindS} s (samples ${apartS} s apart, ${estimateShare} of the interval spent answering)`,
     );
     assert.is(r.unrestored_log, null, "the redo side is the mirror's");

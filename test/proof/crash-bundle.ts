@@ -11,7 +11,8 @@ import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/lab.js';
-import { builtOnce, PRODUCT_SOURCES } from '../helpers/built-once.js';
+import { builtOnce } from '../helpers/built-once.js';
+import { PRODUCT_SOURCES } from '../helpers/fresh-bundle.js';
 import { CLI_ENTRY_POINTS, cliBundleOptions } from '../../scripts/bundle-options.mjs';
 
 export interface CrashBundle {
