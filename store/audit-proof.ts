@@ -43,20 +43,27 @@ const SCHEMA_OBJECTS: { version: number; type: 'table' | 'trigger'; name: string
 
 export function proveDb(db: Database.Database, options: ProofOptions): StoreProof {
   const besidePath = (options.beside ?? besideWorthIt(options.viewPath)) ? options.viewPath : undefined;
-  const integrity = integrityCheck(db, besidePath);
+  // How the work beside this thread went, when it did not as planned (a worker gave no answer).
+  const notes: string[] = [];
+  const integrity = integrityCheck(db, besidePath, (line) => notes.push(line));
   try {
-    return proveInTransaction(db, options, integrity, besidePath);
+    return proveInTransaction(db, options, integrity, besidePath, notes);
   } finally {
     integrity.dispose();
   }
 }
 
 /** One read transaction: the tables and records checked after the walk are the ones it verified. */
-function proveInTransaction(db: Database.Database, options: ProofOptions, integrity: PendingCheck, besidePath: string | undefined): StoreProof {
+function proveInTransaction(
+  db: Database.Database,
+  options: ProofOptions,
+  integrity: PendingCheck,
+  besidePath: string | undefined,
+  notes: string[],
+): StoreProof {
   return db.transaction((): StoreProof => {
     const schema = schemaFindings(db);
     const ties = new Ties(db);
-    const notes: string[] = [];
     try {
       let checked: ReturnType<Ties['check']> | undefined;
       const checkTies = () => {

@@ -26,15 +26,25 @@ export interface PendingCheck {
   dispose(): void;
 }
 
-/** The check of `db`: beside the caller's work on `besidePath` (the private view `db` reads) when given, else inline. */
-export function integrityCheck(db: Database.Database, besidePath: string | undefined): PendingCheck {
-  if (besidePath !== undefined) return integrityCheckBeside(db, besidePath);
+/** The check of `db`: beside the caller's work on `besidePath` (the private view `db` reads) when
+ * given, else inline; `trace` hears when the worker gave no answer and the check ran inline. */
+export function integrityCheck(db: Database.Database, besidePath: string | undefined, trace?: (line: string) => void): PendingCheck {
+  if (besidePath !== undefined) return integrityCheckBeside(db, besidePath, trace);
   return { lines: () => integrityCheckInline(db), dispose: () => {} };
 }
 
-/** Starts the check of `path` in a worker; `lines()` waits for it. If the worker cannot start or
- * the check fails to run there, `lines()` runs it on `db` instead, so its error is the inline one. */
-export function integrityCheckBeside(db: Database.Database, path: string): PendingCheck {
-  const pending = beside(path, { kind: 'integrity' });
-  return { lines: () => pending.answer() ?? integrityCheckInline(db), dispose: () => pending.dispose() };
+/** Starts the check of `path` in a worker (running `entry`, store/beside.ts); `lines()` waits for
+ * it. If the worker cannot start, the check fails to run there or the worker gives no answer,
+ * `lines()` runs it on `db` instead, so its error is the inline one. */
+export function integrityCheckBeside(db: Database.Database, path: string, trace?: (line: string) => void, entry?: URL): PendingCheck {
+  const pending = beside(path, { kind: 'integrity' }, entry);
+  return {
+    lines: () => {
+      const answer = pending.answer();
+      if (answer) return answer;
+      trace?.("the worker thread running SQLite's integrity check gave no answer: it was run here");
+      return integrityCheckInline(db);
+    },
+    dispose: () => pending.dispose(),
+  };
 }

@@ -1,7 +1,8 @@
 // `audit verify` runs SQLite's full integrity_check, not quick_check: an index whose entries no
 // longer match its table (here audit_by_run, redeclared behind SQLite's back) passes quick_check
 // and must fail the check — inline (small stores) and in the worker beside the chain walk (large
-// ones, store/integrity-check.ts) alike, and verify names it as corrupt.
+// ones, store/integrity-check.ts) alike, inline again (and said so) when the worker ends without
+// answering, and verify names it as corrupt.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import Database from 'better-sqlite3';
@@ -36,6 +37,10 @@ test('a sound store is ok both ways; a mismatched index fails both ways and veri
         const inline = integrityCheckInline(db);
         assert.equal(beside(file, { kind: 'integrity' }).answer(), inline, 'the worker finds what the inline check finds');
         assert.equal(integrityCheckBeside(db, file).lines(), inline);
+        const trace: string[] = [];
+        const ends = new URL('./worker-that-ends-without-answering.mjs', import.meta.url);
+        assert.equal(integrityCheckBeside(db, file, (line) => trace.push(line), ends).lines(), inline, 'a worker that ends without answering: run inline');
+        assert.equal(trace, ["the worker thread running SQLite's integrity check gave no answer: it was run here"]);
         if (sound) assert.equal(inline, ['ok']);
         else {
           assert.match(inline.join('\n'), /audit_by_run/);
