@@ -3,21 +3,9 @@ import * as assert from 'uvu/assert';
 import Database from 'better-sqlite3';
 import { chmodSync, openSync, readFileSync, writeSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore, StoreError } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import { storeErrorFrom } from '../../store/sqlite-errors.js';
-import { runInput, tempStore } from './support.js';
-
-function storeErrorOf(fn: () => unknown): StoreError {
-  try {
-    fn();
-  } catch (error) {
-    assert.instance(error, StoreError, `expected a StoreError, got ${String(error)}`);
-    const e = error as StoreError;
-    assert.ok(e.hint.length > 10, 'carries a hint');
-    return e;
-  }
-  throw new Error('expected a StoreError, nothing was thrown');
-}
+import { runInput, storeErrorOf, tempStore } from './support.js';
 
 test('a corrupted store file is a StoreError with a recovery hint', () => {
   const t = tempStore();

@@ -1,9 +1,10 @@
-// Shared setup for the store tests: a fresh store in its own temporary directory, and a run to
-// hang journal entries and audit records on.
+// Shared setup for the store tests: a fresh store in its own temporary directory, a run to hang
+// journal entries and audit records on, and the StoreError a call must throw.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../../store/index.js';
+import * as assert from 'uvu/assert';
+import { openStore, StoreError } from '../../store/index.js';
 import type { AuditVerification, DefinitionSummary, RunInput, Store } from '../../store/index.js';
 
 export interface TempStore {
@@ -74,4 +75,17 @@ export function runInput(id = 'run-1', pairKey = 'SQLA|SQLB'): RunInput {
 /** The verified record count of an intact chain, or what broke it (so a failure says why). */
 export function intactCount(v: AuditVerification): number | string {
   return v.ok ? v.count : `broken at ${v.firstBad.seq}: ${v.firstBad.detail}`;
+}
+
+/** The StoreError `fn` throws, which must carry a hint (the test fails when it throws nothing or something else). */
+export function storeErrorOf(fn: () => unknown): StoreError {
+  try {
+    fn();
+  } catch (error) {
+    assert.instance(error, StoreError, `expected a StoreError, got ${String(error)}`);
+    const e = error as StoreError;
+    assert.ok(e.hint.length > 10, 'carries a hint');
+    return e;
+  }
+  throw new Error('expected a StoreError, nothing was thrown');
 }
