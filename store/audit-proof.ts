@@ -84,10 +84,8 @@ function proveInTransaction(
       // A chain that does not hold ties no table (its records from the break on, and any moved
       // before its first, are not evidence); the anchor records before the break still name the
       // store they were written for.
-      if (!chain.ok) {
-        if (!checked) ties.keep();
-        ties.forgetOutside(Math.min(chain.firstBad.seq, chain.count + 1));
-      } else if (!checked) checkTies();
+      if (!chain.ok) ties.keep(Math.min(chain.firstBad.seq, chain.count + 1));
+      else if (!checked) checkTies();
       const tied = chain.ok && checked ? checked : { findings: [], notes: [] };
       const findings: Finding[] = [...integrityFindings(integrity.lines()), ...schema, ...tied.findings];
       notes.push(...tied.notes);

@@ -92,21 +92,18 @@ export class Ties {
     db.pragma(`temp.cache_size = ${TIED_CACHE_PAGES}`);
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS audit_tied (kind TEXT NOT NULL, n INTEGER NOT NULL, run TEXT NOT NULL, seq INTEGER NOT NULL,
       row_matches INTEGER, PRIMARY KEY (kind, n, run)) WITHOUT ROWID`);
-    db.exec(`DELETE FROM ${TABLE}`);
   }
 
-  /** Keeps the tied records, in seq order: the last record of a kind and key stands. */
-  keep(): void {
+  /** Keeps the tied records (only these: the table lives as long as the connection), in seq order:
+   * the last record of a kind and key stands. With `end`, only those of the verified part of a
+   * broken chain (seq 1 to `end`, excluded): a record past the break or moved before the first is no
+   * evidence. */
+  keep(end?: number): void {
+    this.db.exec(`DELETE FROM ${TABLE}`);
     this.db
       .prepare(`INSERT OR REPLACE INTO ${TABLE} (kind, n, run, seq, row_matches) SELECT ${KIND}, ${NUMBER_KEY}, ${RUN_KEY}, seq, ${ROW_MATCHES}
-        FROM audit WHERE ${TIED} ORDER BY seq`)
-      .run();
-  }
-
-  /** Forgets the records kept that the verified chain (seq 1 to `end`, excluded) does not hold:
-   * from where it stopped holding on, and any moved before its first record. */
-  forgetOutside(end: number): void {
-    this.db.prepare(`DELETE FROM ${TABLE} WHERE seq >= ? OR seq < 1`).run(end);
+        FROM audit WHERE ${TIED}${end === undefined ? '' : ' AND seq >= 1 AND seq < @end'} ORDER BY seq`)
+      .run(end === undefined ? {} : { end });
   }
 
   /** The first anchor record of the verified chain that names a store id other than `storeId`. */
