@@ -230,9 +230,12 @@ export function roleChanges(sample: PairSample, lastPrincipal: Record<string, st
   for (const database of databases) {
     const principals = sample.servers.filter((s) => s.reachable && s.databases.some((d) => d.name === database && d.role === 'PRINCIPAL'));
     const before = lastPrincipal[database];
-    // Two principals (forced service while the old one still runs): the new one is the change.
+    // Two principals (forced service while the old one still runs): the new one is the change. A
+    // sample asks its servers one after the other, so a failover between the two answers also shows
+    // two principals, the new one still mirroring: the next poll tells what happened.
     const now = principals.length === 1 ? principals[0] : principals.length === 2 ? principals.find((s) => s.instance !== before) : undefined;
     if (!now) continue;
+    if (principals.length === 2 && !['SUSPENDED', 'DISCONNECTED'].includes(now.databases.find((x) => x.name === database)!.mirroringState ?? '')) continue;
     lastPrincipal[database] = now.instance;
     if (before === undefined || before === now.instance) continue;
     const old = sample.servers.find((s) => s.instance === before);

@@ -166,6 +166,25 @@ test('role changes are told apart: planned failover, automatic failover by the w
   assert.equal(roleChanges(healthy(), { ...last }, ['Patriot'], {}), [], 'no change, no notice');
 });
 
+test('a planned failover between the answers of one sample is told at the next poll, as planned', () => {
+  const last = { Patriot: 'SQLPRI01' };
+  // SQLPRI01 answered before the failover, SQLMIR01 after: two principals, the new one mirroring.
+  const between = sample(
+    server('SQLPRI01', 'principal', [db({ witness: 'TCP://w:1430', witnessState: 'CONNECTED' })]),
+    server('SQLMIR01', 'mirror', [db({ witness: 'TCP://w:1430', witnessState: 'CONNECTED' })]),
+  );
+  assert.equal(roleChanges(between, last, ['Patriot'], {}), [], 'not yet told');
+  assert.is(last.Patriot, 'SQLPRI01');
+  const after = sample(
+    server('SQLPRI01', 'principal', [db({ role: 'MIRROR', state: 'RESTORING', witness: 'TCP://w:1430', witnessState: 'CONNECTED' })]),
+    server('SQLMIR01', 'mirror', [db({ witness: 'TCP://w:1430', witnessState: 'CONNECTED' })]),
+  );
+  assert.equal(
+    roleChanges(after, last, ['Patriot'], {}).map((n) => n.cause),
+    ['planned failover'],
+  );
+});
+
 test('a threshold raised at its limit clears only below 80% of it', () => {
   const queued = (kb: number) =>
     sample(server('SQLPRI01', 'principal', [db({ sendQueueKb: kb })]), server('SQLMIR01', 'mirror', [db({ role: 'MIRROR', state: 'RESTORING' })]));
