@@ -45,9 +45,17 @@ export function RunView({ store, answer, interrupt, keys }: RunViewProps) {
           </Box>
         )}
       </Static>
+      {state.header ? null : <BeforeTheRun printed={state.printed} />}
       {state.finished ? <RunSummary state={state} finished={state.finished} /> : <LiveArea state={state} columns={columns} keys={keys} />}
     </Box>
   );
+}
+
+/** What came before the run started (the preflight's ✗ and ⚠ rows): drawn in the live area, whole,
+ * so a preflight that refuses the run leaves them on the terminal; once the run starts they are
+ * printed under its header. */
+function BeforeTheRun({ printed }: { printed: Printed[] }) {
+  return <Box flexDirection="column">{printed.map((p, i) => (p.kind === 'note' ? <Text key={`b${i}`}>{`  ${p.text}`}</Text> : null))}</Box>;
 }
 
 function PrintedLine({ state, printed, columns }: { state: RunViewState; printed: Printed; columns: number }) {

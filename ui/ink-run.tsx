@@ -61,6 +61,10 @@ export function startInkRun(options: InkRunOptions): InkRun {
     operator: yesOperator,
     interrupting: (signal) => store.dispatch({ type: 'interrupting', signal }),
     close: async () => {
+      // What arrived within the last frame interval (a refused preflight's ✗ rows, the run's last
+      // notes) is drawn before the view goes: React commits the update on the next turn.
+      store.flush();
+      await new Promise((resolve) => setImmediate(resolve));
       instance.unmount();
       await instance.waitUntilExit().catch(() => undefined);
     },

@@ -9,6 +9,8 @@ export interface RunStore {
   dispatch(action: RunViewAction): void;
   event(event: EngineEvent): void;
   subscribe(listener: () => void): () => void;
+  /** Tells the listeners now of a change still waiting for its frame (before the view unmounts). */
+  flush(): void;
 }
 
 export function createRunStore(options: { frameMs?: number } = {}): RunStore {
@@ -33,6 +35,9 @@ export function createRunStore(options: { frameMs?: number } = {}): RunStore {
     getState: () => state,
     dispatch,
     event: (event) => dispatch({ type: 'event', event }),
+    flush: () => {
+      if (timer) notify();
+    },
     subscribe: (listener) => {
       listeners.add(listener);
       return () => {

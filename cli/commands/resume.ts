@@ -56,7 +56,7 @@ const command: Command = async (ctx) => {
     }
     result = await resumeRun({ ...session.options, procedure, run });
   } finally {
-    session.close();
+    await session.close();
   }
   if (result.status === 'done' && !ctx.flags.json) ctx.stdout.write(nextStepsAfter(ctx, procedureName) ?? '');
   return result.exitCode;

@@ -18,7 +18,7 @@ export interface Session {
   store: Store;
   options: Omit<RunOptions, 'procedure'>;
   configPath: string;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export async function openSession(ctx: CommandContext, show: { brief?: boolean } = {}): Promise<Session> {
@@ -117,8 +117,8 @@ export async function openSession(ctx: CommandContext, show: { brief?: boolean }
       commandFor: (args) => commandLine(ctx, args),
       anchor,
     },
-    close: () => {
-      ink?.close();
+    close: async () => {
+      await ink?.close();
       releaseSignals();
       store.close();
     },

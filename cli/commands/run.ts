@@ -46,7 +46,7 @@ export async function runProcedure(ctx: CommandContext, name: string | undefined
   try {
     result = await startRun({ ...session.options, procedure });
   } finally {
-    session.close();
+    await session.close();
   }
   if (show.nextSteps && result.status === 'done' && !ctx.flags.json) ctx.stdout.write(nextStepsAfter(ctx, name) ?? '');
   return result.exitCode;

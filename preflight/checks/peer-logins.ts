@@ -60,7 +60,9 @@ async function applicationLoginFindings(ctx: Parameters<PreflightCheck['run']>[0
   let source: (typeof servers)[number] | undefined;
   for (const server of servers) {
     const rows = await ctx.rows<DatabaseStateRow>(server.role, databaseStateQuery(ctx.config.databases));
-    if (rows.length > 0 && rows.every((r) => r.state_desc === 'ONLINE' && r.mirroring_role_desc !== 'MIRROR')) source = server;
+    // Every configured database here (a missing one is the databases check's ✗, not a read error here).
+    const serves = rows.length === ctx.config.databases.length && rows.every((r) => r.state_desc === 'ONLINE' && r.mirroring_role_desc !== 'MIRROR');
+    if (serves) source = server;
     if (source) break;
   }
   if (!source) return [];
