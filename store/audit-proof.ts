@@ -43,11 +43,11 @@ const SCHEMA_OBJECTS: { version: number; type: 'table' | 'trigger'; name: string
 
 export function proveDb(db: Database.Database, options: ProofOptions): StoreProof {
   const besidePath = (options.beside ?? besideWorthIt(options.viewPath)) ? options.viewPath : undefined;
-  // How the work beside this thread went, when it did not as planned (a worker gave no answer).
-  const notes: string[] = [];
-  const integrity = integrityCheck(db, besidePath, (line) => notes.push(line));
+  // How the work beside this thread went: the walk's split, a worker that gave no answer.
+  const trace: string[] = [];
+  const integrity = integrityCheck(db, besidePath, (line) => trace.push(line));
   try {
-    return proveInTransaction(db, options, integrity, besidePath, notes);
+    return proveInTransaction(db, options, integrity, besidePath, trace);
   } finally {
     integrity.dispose();
   }
@@ -59,7 +59,7 @@ function proveInTransaction(
   options: ProofOptions,
   integrity: PendingCheck,
   besidePath: string | undefined,
-  notes: string[],
+  trace: string[],
 ): StoreProof {
   return db.transaction((): StoreProof => {
     const schema = schemaFindings(db);
@@ -77,7 +77,7 @@ function proveInTransaction(
           ? {
               beside: { walk: (from, checks) => beside(besidePath, { kind: 'walk', from, ...checks }) },
               meanwhile: checkTies,
-              trace: (line) => notes.push(line),
+              trace: (line) => trace.push(line),
             }
           : {}),
       });
@@ -88,14 +88,14 @@ function proveInTransaction(
       else if (!checked) checkTies();
       const tied = chain.ok && checked ? checked : { findings: [], notes: [] };
       const findings: Finding[] = [...integrityFindings(integrity.lines()), ...schema, ...tied.findings];
-      notes.push(...tied.notes);
+      const notes = [...tied.notes];
       findings.push(...lostWalFindings(db, options.walBytes), ...storeIdFindings(db, (storeId) => ties.anchorNamingOther(storeId)));
       if (options.anchors) {
         const anchored = anchorFindings(db, options.anchors, options.anchorsReadOn);
         findings.push(...anchored.findings);
         notes.push(...anchored.notes);
       }
-      return { chain, findings, notes };
+      return { chain, findings, notes, trace };
     } finally {
       ties.dispose();
     }

@@ -215,6 +215,9 @@ export interface StoreProof {
   findings: Finding[];
   /** Facts that do not break the proof but an auditor should know (legacy rows not tied). */
   notes: string[];
+  /** How the work beside the caller went (the chain walked in two parts, a worker that gave no
+   * answer): diagnostics, not evidence, so only `audit verify --json` carries them, no report. */
+  trace: string[];
 }
 
 export type ExportFormat = 'ndjson' | 'csv' | 'md';

@@ -45,7 +45,10 @@ export async function verifyCommand(ctx: CommandContext, options: { expectHead?:
   const ok = proof.chain.ok && findings.length === 0;
   const exitCode = !ok ? 1 : anchorsChecked || options.local ? 0 : ANCHORS_NOT_CHECKED;
   if (ctx.flags.json) {
-    ctx.stdout.write(JSON.stringify({ ...proof.chain, findings, notes: proof.notes, anchors: { checked: anchorsChecked, note: anchorNote }, exitCode }) + '\n');
+    ctx.stdout.write(
+      JSON.stringify({ ...proof.chain, findings, notes: proof.notes, trace: proof.trace, anchors: { checked: anchorsChecked, note: anchorNote }, exitCode }) +
+        '\n',
+    );
   } else {
     report(ctx, proof, findings, anchorsChecked, anchorNote);
   }

@@ -221,7 +221,7 @@ test('proved with the work beside: the same proof, a changed row named and a bro
       const inline = proveDb(db, { walBytes: 0, viewPath: file, beside: false });
       const split = proveDb(db, { walBytes: 0, viewPath: file, beside: true });
       const from = Math.floor(RECORDS * 0.2) + 1;
-      assert.equal(split, { ...inline, notes: [named ? JOINED(from) : NOT_JOINED(from), ...inline.notes] }, file);
+      assert.equal(split, { ...inline, trace: [named ? JOINED(from) : NOT_JOINED(from)] }, file);
       assert.is(inline.chain.ok, named);
       assert.is(
         inline.findings.some((f) => f.problem === 'untied' && f.runId === 'run-1' && f.detail.includes('operator')),
