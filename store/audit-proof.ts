@@ -66,17 +66,18 @@ function proveInTransaction(
     const ties = new Ties(db);
     try {
       let checked: ReturnType<Ties['check']> | undefined;
-      const checkTies = () => {
-        ties.keep();
-        checked = ties.check();
-      };
       const chain = verifyChain(db, {
         ...(options.key ? { key: options.key } : {}),
-        // On a large store the tables are checked while a worker walks the rest of the chain.
+        // On a large store this thread keeps the tied records of its part of the chain as it walks
+        // it, then those of the rest and checks the tables while a worker walks that rest.
         ...(besidePath
           ? {
               beside: { walk: (from, checks) => beside(besidePath, { kind: 'walk', from, ...checks }) },
-              meanwhile: checkTies,
+              scan: ties.walking,
+              meanwhile: (from) => {
+                ties.keepFrom(from);
+                checked = ties.check();
+              },
               trace: (line) => trace.push(line),
             }
           : {}),
@@ -85,7 +86,10 @@ function proveInTransaction(
       // before its first, are not evidence); the anchor records before the break still name the
       // store they were written for.
       if (!chain.ok) ties.keep(Math.min(chain.firstBad.seq, chain.count + 1));
-      else if (!checked) checkTies();
+      else if (!checked) {
+        ties.keep();
+        checked = ties.check();
+      }
       const tied = chain.ok && checked ? checked : { findings: [], notes: [] };
       const findings: Finding[] = [...integrityFindings(integrity.lines()), ...schema, ...tied.findings];
       const notes = [...tied.notes];

@@ -8,8 +8,9 @@
 // on close, never the store nor anything beside it); queries then return only the rows with no record,
 // the records whose row differs or is gone. In the million-record bench the old JavaScript maps of
 // tied records took ~190 MB; the table holds ~20 bytes a record, most of it in the temporary file.
-// The scan is apart from the chain walk (store/audit-verify.ts), so it can run while a worker walks
-// the chain; its findings count only when the walk proves every record it read (audit-proof.ts).
+// On a large store the scan of the records this thread walks is the walk's own (walking): one read of
+// them, not two; those the worker walks are kept while it walks (keepFrom). The findings count only
+// when the walk proves every record the scans read (audit-proof.ts).
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { Finding } from './types.js';
@@ -51,6 +52,9 @@ const ROW_MATCHES = `CASE kind
       json_extract(audit.data, '$.error'))
     FROM step_states s WHERE s.id = json_extract(audit.data, '$.stepStateId'))
   END`;
+
+/** Keeps records, in seq order, so that the last record of a kind and key stands. */
+const KEEP = `INSERT OR REPLACE INTO ${TABLE} (kind, n, run, seq, row_matches) SELECT ${KIND}, ${NUMBER_KEY}, ${RUN_KEY}, seq, ${ROW_MATCHES}`;
 
 const RUNS = `SELECT r.rowid, r.id, r.procedure, r.pair_key, r.definition_hash, r.definition, r.operator, r.os_user, r.host, r.pid, r.argv,
     r.status, r.exit_code, s.seq AS start_seq, s.operator AS start_operator, s.os_user AS start_os_user, s.host AS start_host,
@@ -101,9 +105,20 @@ export class Ties {
   keep(end?: number): void {
     this.db.exec(`DELETE FROM ${TABLE}`);
     this.db
-      .prepare(`INSERT OR REPLACE INTO ${TABLE} (kind, n, run, seq, row_matches) SELECT ${KIND}, ${NUMBER_KEY}, ${RUN_KEY}, seq, ${ROW_MATCHES}
-        FROM audit WHERE ${TIED}${end === undefined ? '' : ' AND seq >= 1 AND seq < @end'} ORDER BY seq`)
+      .prepare(`${KEEP} FROM audit WHERE ${TIED}${end === undefined ? '' : ' AND seq >= 1 AND seq < @end'} ORDER BY seq`)
       .run(end === undefined ? {} : { end });
+  }
+
+  /** As keep(), in the scan the chain walk makes of its first part (store/audit-verify.ts Scan):
+   * one read of those records instead of two. keepFrom then keeps those of the rest. */
+  readonly walking = (range: string, linked: string): string => {
+    this.db.exec(`DELETE FROM ${TABLE}`);
+    return `${KEEP} FROM audit WHERE ${range} AND CASE WHEN ${linked} THEN ${TIED} ELSE 0 END ORDER BY seq`;
+  };
+
+  /** Keeps the tied records from seq `from` on, after those before it (walking). */
+  keepFrom(from: number): void {
+    this.db.prepare(`${KEEP} FROM audit WHERE seq >= @from AND ${TIED} ORDER BY seq`).run({ from });
   }
 
   /** The first anchor record of the verified chain that names a store id other than `storeId`. */

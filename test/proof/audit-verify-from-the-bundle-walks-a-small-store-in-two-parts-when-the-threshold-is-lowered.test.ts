@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../store/index.js';
 import { fillAudit } from '../store/tamper.js';
+import { MAIN_SHARE } from '../../store/audit-verify.js';
 import { requireDist, runDist } from './support.js';
 
 const RECORDS = 20;
@@ -28,7 +29,7 @@ const verify = async (env: NodeJS.ProcessEnv = {}) => {
   assert.is(result.code, 0, result.stdout + result.stderr);
   return JSON.parse(result.stdout) as { ok: boolean; count: number; notes: string[]; trace: string[] };
 };
-const JOINED = `the chain was walked in two parts joined at seq ${Math.floor(RECORDS * 0.2) + 1}`;
+const JOINED = `the chain was walked in two parts joined at seq ${Math.floor(RECORDS * MAIN_SHARE) + 1}`;
 
 test('with the threshold lowered the bundle walks the chain in two parts and joins them', async () => {
   requireDist();

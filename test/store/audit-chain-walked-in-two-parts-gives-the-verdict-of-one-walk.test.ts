@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { openStore } from '../../store/index.js';
 import { PREV_HASH, SELECT_AUDIT, hashOf, type AuditRow } from '../../store/audit-chain.js';
 import { proveDb } from '../../store/audit-proof.js';
-import { verifyChain, walkSegment, type ChainWalk } from '../../store/audit-verify.js';
+import { MAIN_SHARE, verifyChain, walkSegment, type ChainWalk } from '../../store/audit-verify.js';
 import { beside } from '../../store/beside.js';
 import { rechain, tamper } from '../proof/tamper.js';
 import { runInput, tempStore, type TempStore } from './support.js';
@@ -220,7 +220,7 @@ test('proved with the work beside: the same proof, a changed row named and a bro
     try {
       const inline = proveDb(db, { walBytes: 0, viewPath: file, beside: false });
       const split = proveDb(db, { walBytes: 0, viewPath: file, beside: true });
-      const from = Math.floor(RECORDS * 0.2) + 1;
+      const from = Math.floor(RECORDS * MAIN_SHARE) + 1;
       assert.equal(split, { ...inline, trace: [named ? JOINED(from) : NOT_JOINED(from)] }, file);
       assert.is(inline.chain.ok, named);
       assert.is(
