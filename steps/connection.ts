@@ -10,6 +10,7 @@ import { hintFor, needsFixFirst } from './hints.js';
 import { classifyConnectionFailure } from './connection-failure.js';
 import { OperatorError } from '../errors/operator-error.js';
 import { lit, tsql } from './tsql.js';
+import { oneLoginPool } from './one-login-pool.js';
 
 /** SQL Server answered with an error: expected, operator-facing, carries the hint. */
 export class SqlStatementError extends OperatorError implements SqlErrorInfo {
@@ -134,6 +135,10 @@ export function poolConfig(server: ServerConfig, options: ConnectionOptions): Po
     // Backups, restores and waits are long; the step's own timeout and AbortSignal bound them.
     requestTimeout: 0,
     pool: { max: 2, min: 0, idleTimeoutMillis: 30_000 },
+    // A pooled connection is checked by its state and socket, not by a SELECT 1 sent ahead of every
+    // statement (mssql's default): half the round trips. A connection that died unseen fails its
+    // statement as a lost connection, which the caller already handles (ConnectionError, reconnect).
+    validateConnection: 'socket',
     options: {
       encrypt: server.encrypt === 'strict' ? 'strict' : server.encrypt,
       trustServerCertificate: server.trustServerCertificate,
@@ -161,7 +166,7 @@ export class PairConnections {
     const server = this.server(role);
     const where = `${server.server}:${server.port}`;
     const mssql = (await import('mssql')).default;
-    const pool = new mssql.ConnectionPool(poolConfig(server, this.options));
+    const pool = oneLoginPool(mssql, poolConfig(server, this.options));
     pool.on('error', () => {});
     try {
       await pool.connect();

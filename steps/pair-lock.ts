@@ -10,6 +10,7 @@ import type { MirrorbookConfig, PartnerRole } from '../config/types.js';
 import { pairName } from '../config/types.js';
 import { poolConfig, ConnectionError, WrongServerError } from './connection.js';
 import { lit, tsql } from './tsql.js';
+import { oneLoginPool } from './one-login-pool.js';
 
 export interface PairLockRecord {
   owner: string;
@@ -110,7 +111,7 @@ async function openLockConnection(config: MirrorbookConfig, role: PartnerRole, r
   const base = poolConfig(server, {});
   const mssql = (await import('mssql')).default;
   // One connection that stays: the lock belongs to it. min = max = 1 keeps it from being reaped.
-  const pool = new mssql.ConnectionPool({
+  const pool = oneLoginPool(mssql, {
     ...base,
     pool: { max: 1, min: 1, idleTimeoutMillis: 2 ** 31 - 1 },
     options: { ...base.options, appName: programName(pairName(config), record), workstationId: record.host },
