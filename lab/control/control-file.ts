@@ -21,7 +21,7 @@ export function readControlFile(path: string): ControlEndpoint | null {
 }
 
 export function writeControlFile(path: string, endpoint: ControlEndpoint): void {
-  writeFileAtomic(path, JSON.stringify(endpoint) + '\n', 0o600);
+  writeFileAtomic(path, JSON.stringify(endpoint) + '\n', { mode: 0o600 });
 }
 
 export function removeControlFile(path: string): void {

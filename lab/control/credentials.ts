@@ -23,7 +23,7 @@ export function ensureSecret(dir: LabDir, name: string): string {
   const path = passwordFile(dir, name);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
   const secret = generatePassword();
-  writeFileAtomic(path, secret + '\n', 0o600);
+  writeFileAtomic(path, secret + '\n', { mode: 0o600 });
   return secret;
 }
 

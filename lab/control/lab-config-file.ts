@@ -58,11 +58,11 @@ export function labDomainConfig(dir: LabDir, input: LabConfigInput): Record<stri
 
 export function writeLabConfig(dir: LabDir, input: LabConfigInput): void {
   const header = `# Written by \`mirrorbook lab start\` for the lab in ${dir.root}.\n`;
-  writeFileAtomic(dir.config, header + YAML.stringify(labConfig(dir, input)), 0o644);
+  writeFileAtomic(dir.config, header + YAML.stringify(labConfig(dir, input)), { mode: 0o644 });
   writeFileAtomic(
     dir.domainConfig,
     `${header}# Windows authentication between the partners: both services must run as ${LAB_SERVICE_ACCOUNT} (lab service-account).\n` +
       YAML.stringify(labDomainConfig(dir, input)),
-    0o644,
+    { mode: 0o644 },
   );
 }

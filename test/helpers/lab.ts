@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { config as MssqlConfig } from 'mssql';
+import type { ConnectionPool, config as MssqlConfig } from 'mssql';
 import type { Edition, SqlVersionName } from '../../lab/model.js';
 import type { LabStatus, InstanceStatus } from '../../lab/control/lab-status.js';
 import type { ControlRequest } from '../../lab/control/control-protocol.js';
@@ -111,6 +111,14 @@ export async function startTestLab(options: TestLabOptions = {}): Promise<TestLa
       if (madeDir && !keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A connected pool that logs in once per connection (steps/one-login-pool.ts) and checks a pooled
+ * connection by its socket: a test's own queries cost the lab no more than mirrorbook's. */
+export async function openPool(config: MssqlConfig): Promise<ConnectionPool> {
+  const mssql = (await import('mssql')).default;
+  const { oneLoginPool } = await import('../../steps/one-login-pool.js');
+  return oneLoginPool(mssql, { validateConnection: 'socket', ...config }).connect();
 }
 
 export function mssqlConfigFor(

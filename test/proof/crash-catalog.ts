@@ -4,8 +4,7 @@
 // dates, SIDs, thumbprints and serial numbers, ids (objects are named instead), queue sizes and
 // the TDS port.
 
-import mssql from 'mssql';
-import type { TestLab } from '../helpers/lab.js';
+import { openPool, type TestLab } from '../helpers/lab.js';
 
 const QUERIES: Record<string, string> = {
   databases: `SELECT d.name, d.state_desc, d.recovery_model_desc, d.user_access_desc, d.is_read_only,
@@ -37,10 +36,7 @@ export type CatalogDump = Record<string, Record<string, unknown[]>>;
 export async function dumpCatalog(lab: TestLab, instances: string[]): Promise<CatalogDump> {
   const dump: CatalogDump = {};
   for (const instance of instances) {
-    const pool = await new mssql.ConnectionPool({
-      ...lab.mssqlConfig(instance),
-      options: { ...lab.mssqlConfig(instance).options, appName: 'crash-matrix' },
-    }).connect();
+    const pool = await openPool({ ...lab.mssqlConfig(instance), options: { ...lab.mssqlConfig(instance).options, appName: 'crash-matrix' } });
     try {
       dump[instance] = {};
       for (const [view, query] of Object.entries(QUERIES)) dump[instance][view] = [...(await pool.request().query(query)).recordset];

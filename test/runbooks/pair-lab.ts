@@ -11,7 +11,17 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionPool } from 'mssql';
 import { join } from 'node:path';
 import { SYNCHRONIZED_AFTER_MS } from '../../lab/mirroring/advance.js';
-import { startCli, startCliProcess, startTestLab, waitFor, type CliResult, type RunningCli, type TestLab, type TestLabOptions } from '../helpers/lab.js';
+import {
+  openPool,
+  startCli,
+  startCliProcess,
+  startTestLab,
+  waitFor,
+  type CliResult,
+  type RunningCli,
+  type TestLab,
+  type TestLabOptions,
+} from '../helpers/lab.js';
 
 export type { RunningCli };
 
@@ -80,10 +90,7 @@ export async function startPairLab({ realisticPace = false, ...options }: PairLa
     const start = own ? startCliProcess : startCli;
     return start([...args, '--config', config, '--store', store, '--plain'], { MIRRORBOOK_POLL_MS: '50', ...env }, until ? { until } : {});
   }
-  const connect = async (instance: string): Promise<ConnectionPool> => {
-    const mssql = (await import('mssql')).default;
-    return new mssql.ConnectionPool(lab.mssqlConfig(instance)).connect();
-  };
+  const connect = (instance: string): Promise<ConnectionPool> => openPool(lab.mssqlConfig(instance));
   // A connection of its own per call: what the test sends (USE, SET, a RESTORE) leaves nothing behind.
   const sql = async (instance: string, text: string) => {
     const pool = await connect(instance);

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRunningLab } from '../../lab/control/control-client.js';
 import { stopLabProcess } from '../../lab/control/launch.js';
-import { waitFor } from '../helpers/lab.js';
+import { cliCommand, waitFor } from '../helpers/lab.js';
 import { openTerminal, shellQuote } from './tmux.js';
 
 test('demo on a terminal: the run view, Ctrl-C mid-setup exits 130 with the resume command and stops the lab', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mb-ui-demo-tty-'));
-  const term = openTerminal(`node --import tsx cli/main.ts demo --dir ${shellQuote(dir)}`);
+  const term = openTerminal(`node ${cliCommand().map(shellQuote).join(' ')} demo --dir ${shellQuote(dir)}`);
   try {
     await term.waitFor(/setup on SQLMIR01\+SQLPRI01 · run \S+ · operator \S+ · \d+ steps/);
     await term.waitFor('✔ Create the database master key');
