@@ -1,7 +1,8 @@
 // Runs every test file in its own process, so a file that hangs or crashes is counted as failed
 // instead of silently ending the run — except the files that run wholly in this process (no child
 // process, no lab process, no process-wide state): those run together, in two batches
-// (test/helpers/unit-batch.mjs), sparing each its own node + tsx start. Prints the closing line
+// (test/helpers/unit-batch.mjs), sparing each its own node start. The TypeScript runs through
+// test/helpers/ts-loader.mjs, not tsx (~0.4 s less CPU per process). Prints the closing line
 // `N passed, N failed, N skipped` that CI reads, and fails when no test ran at all. Before it, the
 // files by wall time with the CPU time each used (its processes included): where the time goes.
 //
@@ -105,7 +106,7 @@ function runFile(file) {
     const stateHome = mkdtempSync(join(tmpdir(), 'mirrorbook-state-'));
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--import', './test/helpers/cpu-time.mjs', '--import', './test/helpers/hook-errors.mjs', ...args],
+      ['--import', './test/helpers/ts-loader.mjs', '--import', './test/helpers/cpu-time.mjs', '--import', './test/helpers/hook-errors.mjs', ...args],
       {
         cwd: root,
         env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', MIRRORBOOK_STATE_HOME: stateHome },

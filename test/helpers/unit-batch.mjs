@@ -1,8 +1,8 @@
 // Runs several in-process test files in one process, as uvu's own CLI does: each file's suites
 // are queued under its name, then run in order with one summary. test/run.mjs sends here the files
 // that start no process and touch no process-wide state (see isInProcess there): each would
-// otherwise pay a node + tsx start of its own.
-// Usage: node --import tsx test/helpers/unit-batch.mjs <file> …
+// otherwise pay a node start of its own.
+// Usage: node --import ./test/helpers/ts-loader.mjs test/helpers/unit-batch.mjs <file> …
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 

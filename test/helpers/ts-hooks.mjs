@@ -1,0 +1,62 @@
+// The hooks of test/helpers/ts-loader.mjs (they run in Node's hooks thread).
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CACHE = join(ROOT, 'node_modules', '.cache', 'mirrorbook-ts');
+const TSCONFIG = readFileSync(join(ROOT, 'tsconfig.json'), 'utf8');
+let esbuild;
+
+/** `./x.js` written for `./x.ts` (or .tsx): the TypeScript file, when no JavaScript one exists. */
+export async function resolve(specifier, context, nextResolve) {
+  try {
+    return await nextResolve(specifier, context);
+  } catch (error) {
+    const parent = context.parentURL ?? '';
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !specifier.endsWith('.js') || !/\.tsx?$/.test(parent)) throw error;
+    for (const ext of ['.ts', '.tsx']) {
+      try {
+        return await nextResolve(specifier.slice(0, -3) + ext, context);
+      } catch {
+        // the next extension
+      }
+    }
+    throw error;
+  }
+}
+
+export async function load(url, context, nextLoad) {
+  if (!url.startsWith('file:') || !/\.tsx?$/.test(url)) return nextLoad(url, context);
+  return { format: 'module', source: javascriptOf(fileURLToPath(url)), shortCircuit: true };
+}
+
+function javascriptOf(path) {
+  const { size, mtimeMs } = statSync(path);
+  const cached = join(CACHE, `${relative(ROOT, path)}.js`);
+  // At the end, so the source map's lines stay the file's.
+  const stamp = `\n//# ts-loader ${size} ${mtimeMs}\n`;
+  try {
+    const text = readFileSync(cached, 'utf8');
+    if (text.endsWith(stamp)) return text;
+  } catch {
+    // not transformed yet
+  }
+  esbuild ??= createRequire(import.meta.url)('esbuild');
+  const { code } = esbuild.transformSync(readFileSync(path, 'utf8'), {
+    loader: path.endsWith('.tsx') ? 'tsx' : 'ts',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'inline',
+    sourcefile: path,
+    tsconfigRaw: TSCONFIG,
+  });
+  const text = code + stamp;
+  // Written beside and renamed: a process reading it meanwhile sees the old file or the new one.
+  mkdirSync(dirname(cached), { recursive: true });
+  const temp = `${cached}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, cached);
+  return text;
+}
