@@ -25,7 +25,7 @@ import { listen, onSessionsThrownOut } from './lab-parts.js';
 import type { TdsListener } from '../tds/listener.js';
 import { loadLabTlsCredentials } from '../tls/index.js';
 import { createInstanceHandler, type BatchRecord } from '../server/handler.js';
-import { advanceLab } from '../mirroring/advance.js';
+import { advanceLab, SYNCHRONIZED_AFTER_MS } from '../mirroring/advance.js';
 import { applyFault, setServiceAccount, setWorkload, startProgram, stopProgram } from './instance-control.js';
 import { copyFile, FileSystemError } from '../storage/files.js';
 import { changeHost, setLocalAccount } from './host-control.js';
@@ -338,7 +338,8 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
           changed();
           flush();
         }
-        return Object.fromEntries(targets.map((instance) => [instance.name, instance.behaviour]));
+        // Every switch with the value in effect, the defaults of those never set included.
+        return Object.fromEntries(targets.map((instance) => [instance.name, { synchronizedAfterMs: SYNCHRONIZED_AFTER_MS, ...instance.behaviour }]));
       }
       default:
         throw new ControlError(`unknown control request '${(request as { op: string }).op}'`);

@@ -39,6 +39,15 @@ test('stop and start a program on an instance', async () => {
   assert.match(missing.stderr, "no client program 'Nothing'");
 });
 
+test('lab behaviour lists every switch with the value in effect, the defaults of those never set included', async () => {
+  const listed = await lab.cli('behaviour', 'SQLPRI01');
+  assert.is(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^SQLPRI01: .*\bbackupMsPerGB=1500\b/);
+  assert.match(listed.stdout, /\bsynchronizedAfterMs=3000\b/, 'the realistic SYNCHRONIZING time a new lab has');
+  assert.is((await lab.cli('behaviour', 'SQLPRI01', 'synchronizedAfterMs', '40')).code, 0);
+  assert.match((await lab.cli('behaviour', 'SQLPRI01')).stdout, /\bsynchronizedAfterMs=40\b/);
+});
+
 test('an instance, a behaviour switch or a value the lab does not have exits 2 naming it', async () => {
   for (const [args, said] of [
     [['fault', 'SQLPRI99', 'down'], "no instance named 'SQLPRI99'"],
