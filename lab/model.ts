@@ -32,6 +32,9 @@ export interface LabState {
   /** Client programs thrown out by a role change or a lost instance, retrying through the failover
    * partner until the database's principal lets them in (lab/mirroring/reconnect). */
   reconnecting?: ReconnectingProgram[];
+  /** With MIRRORBOOK_LAB_KEY_POOL (lab/crypto/key-pool.ts): the index of the next pooled key of each
+   * size this lab takes; a key once taken is never taken again, as no two certificates share one. */
+  keyPoolNext?: Record<string, number>;
 }
 
 export interface ReconnectingProgram {

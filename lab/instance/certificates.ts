@@ -139,7 +139,7 @@ function selfSigned(
       keyBits,
       signature: atLeast(env.instance.version, '2017') ? 'sha256' : 'sha1',
     },
-    newKeyPair(keyBits, privateKeysOf(env.lab)),
+    newKeyPair(keyBits, env.lab, privateKeysOf(env.lab)),
   );
   const parsed = parseCertificate(der);
   validityWarnings(env, startDate, expiryDate, now);
