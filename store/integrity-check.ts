@@ -9,8 +9,9 @@ import { beside } from './beside.js';
 
 const MAX_LINES = 20;
 /** A scan of a file larger than any cache gains nothing from one, and better-sqlite3's default
- * (16 MB per connection) would be most of the peak RSS the bench allows: 1 MB of 4 KiB pages. */
-export const SCAN_CACHE_PAGES = 256;
+ * (16 MB per connection) would be most of the peak RSS the bench allows: 1 MB (negative: KiB), of
+ * whatever page size the store has. */
+export const SCAN_CACHE_SIZE = -1024;
 
 /** The check's lines: ['ok'] for a sound file. */
 export type IntegrityLines = string[];

@@ -8,7 +8,7 @@ import { migrations } from './migrations/index.js';
 import { refuseNonStore } from './open.js';
 import { privateView, type PrivateView } from './private-view.js';
 import { guarded } from './sqlite-errors.js';
-import { SCAN_CACHE_PAGES } from './integrity-check.js';
+import { SCAN_CACHE_SIZE } from './integrity-check.js';
 import { StoreError, type RunAnchor, type StoreProof } from './types.js';
 
 /** How many times verify reads a store again that a run wrote to while it was read. */
@@ -48,7 +48,7 @@ function proveView(file: string, view: PrivateView, options: ProofOptions): Stor
   const db = new Database(view.path, { readonly: true, fileMustExist: true });
   try {
     refuseForeignDatabase(db, file);
-    db.pragma(`cache_size = ${SCAN_CACHE_PAGES}`);
+    db.pragma(`cache_size = ${SCAN_CACHE_SIZE}`);
     const version = schemaVersion(db);
     const known = migrations.at(-1)!.version;
     if (version > known) {

@@ -6,7 +6,7 @@ import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { walkSegment, type Segment } from './audit-verify.js';
 import { ANSWERED, RUNNING } from './beside.js';
-import { SCAN_CACHE_PAGES, integrityCheckInline, type IntegrityLines } from './integrity-check.js';
+import { SCAN_CACHE_SIZE, integrityCheckInline, type IntegrityLines } from './integrity-check.js';
 
 export type BesideJob = { kind: 'integrity' } | { kind: 'walk'; from: number; headSeq?: number; key?: Uint8Array };
 export type BesideAnswer<J extends BesideJob> = J extends { kind: 'integrity' } ? IntegrityLines : Segment;
@@ -18,7 +18,7 @@ let message: { answer?: IntegrityLines | Segment; error?: string };
 try {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    db.pragma(`cache_size = ${SCAN_CACHE_PAGES}`);
+    db.pragma(`cache_size = ${SCAN_CACHE_SIZE}`);
     message = { answer: run(db, job) };
   } finally {
     db.close();

@@ -365,6 +365,9 @@ export interface StoreInfo {
   synchronous: number;
   foreignKeys: boolean;
   busyTimeoutMs: number;
+  /** The store's page size (fixed when it was made) and how many pages of WAL a checkpoint waits for. */
+  pageSize: number;
+  walAutocheckpoint: number;
 }
 
 export interface OpenOptions {
