@@ -114,9 +114,11 @@ function keepPrivate(file: string): void {
 }
 
 /** A new store's page size. Reading a whole store (audit verify's integrity check, chain walk and tie
- * scan) costs a read call per page: at a million records 16 KiB pages take ~1.1 s less CPU than
- * SQLite's 4 KiB (README, "Audit at 1,000,000 records"). A store keeps the size it was made with. */
-const NEW_STORE_PAGE_BYTES = 16384;
+ * scan) costs a read call per page: at a million records 8 KiB pages take ~0.7 s less CPU than
+ * SQLite's 4 KiB, and 16 KiB ~1.2 s less but cost every commit of a run ~60% more (a commit writes
+ * whole pages) — 8 KiB costs a commit about what 4 KiB does (README, "Audit at 1,000,000 records"
+ * and "Engine"). A store keeps the size it was made with. */
+const NEW_STORE_PAGE_BYTES = 8192;
 /** How much WAL a store lets grow before SQLite checkpoints it into the main file. */
 const CHECKPOINT_BYTES = 40 * 1024 * 1024;
 
@@ -137,7 +139,7 @@ function configure(db: Database.Database, file: string, readonly: boolean): void
   db.pragma('synchronous = FULL');
   // A WAL checkpoint costs two fsyncs (the log, then the database); at SQLite's default of 1,000
   // pages (of 4 KiB) one would fall every ~80 steps of a run. 40 MB of log keeps them out of a run
-  // of a few hundred steps (a commit writes whole pages: ~14 KB with 4 KiB pages, ~50 KB with 16 KiB).
+  // of a few hundred steps (a commit writes whole pages: ~14 KB with 4 KiB pages, ~25 KB with 8 KiB).
   db.pragma(`wal_autocheckpoint = ${Math.round(CHECKPOINT_BYTES / Number(db.pragma('page_size', { simple: true })))}`);
   db.pragma('foreign_keys = ON');
 }

@@ -159,7 +159,7 @@ test('a store on a read-only file system: exit 2 with a hint, no run written', a
 test('a full disk: exit 6 (its own code, not bad usage) "full" with a hint, no half-written run', async () => {
   const dir = join(work, 'full');
   mkdirSync(dir);
-  // Room for the store and one run's WAL once the filler is gone (a commit writes whole 16 KiB pages).
+  // Room for the store and one run's WAL once the filler is gone (a commit writes whole 8 KiB pages).
   assert.ok(mount(['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs'], dir), 'mount a 4 MB tmpfs');
   const store = copyOfBase('full', dir);
   const before = history(store);
