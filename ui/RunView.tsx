@@ -61,7 +61,7 @@ function BeforeTheRun({ printed }: { printed: Printed[] }) {
 function PrintedLine({ state, printed, columns }: { state: RunViewState; printed: Printed; columns: number }) {
   if (printed.kind === 'note')
     return (
-      <Text dimColor wrap="truncate-end">
+      <Text dimColor wrap={printed.whole ? 'wrap' : 'truncate-end'}>
         {'  '}note: {printed.text}
       </Text>
     );

@@ -63,7 +63,8 @@ export interface Finished {
 }
 
 /** What <Static> prints once, in the order it happened (append-only). */
-export type Printed = { kind: 'step'; id: string } | { kind: 'note'; stepId?: string; text: string };
+/** A note is cut to one line, except a preflight row (`whole`): its hint is what the operator acts on. */
+export type Printed = { kind: 'step'; id: string } | { kind: 'note'; stepId?: string; text: string; whole?: true };
 
 export interface RunViewState {
   header?: Header;
@@ -181,7 +182,11 @@ function reduceEvent(state: RunViewState, event: EngineEvent): RunViewState {
           ...state.printed,
           ...event.findings
             .filter((f) => f.verdict !== 'ok')
-            .map((f) => ({ kind: 'note' as const, text: `${MARK[f.verdict]} ${f.check} ${f.server}: ${f.found}${f.hint ? ` — ${f.hint}` : ''}` })),
+            .map((f) => ({
+              kind: 'note' as const,
+              whole: true as const,
+              text: `${MARK[f.verdict]} ${f.check} ${f.server}: ${f.found}${f.hint ? ` — ${f.hint}` : ''}`,
+            })),
         ],
       };
     case 'note':

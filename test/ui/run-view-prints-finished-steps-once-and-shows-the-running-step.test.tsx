@@ -53,6 +53,30 @@ test('after a failover each server is named by the role a read found, not the co
   }
 });
 
+test('the preflight’s ⚠ rows are shown whole before the run starts and printed whole under its header, a step’s note cut to a line', async () => {
+  const ui = renderRunView();
+  const hint = 'mirroring needs the FULL recovery model: the setup switches it (log backups start then; tell whoever runs backups)';
+  try {
+    ui.emit(
+      ev('preflight', {
+        procedure: 'setup',
+        findings: [{ check: 'database', server: 'SQLPRI01', verdict: 'warn', found: "'PatriotArchive' ONLINE, recovery SIMPLE", hint }],
+      }),
+    );
+    const before = await frameWhere(ui.lastFrame, (f) => f.includes('⚠ database SQLPRI01'), 'the ⚠ row before the run starts');
+    assert.match(before.replace(/\s+/g, ' '), 'tell whoever runs backups)', 'not cut');
+    ui.emit(ev('run-started', { procedure: 'setup', pair: 'SQLPRI01+SQLMIR01', operator: 'dba', resumed: false, steps: STEPS }));
+    ui.emit(ev('note', { stepId: 'backup', text: `a step's note ${'that goes on and on '.repeat(8)}until its end` }));
+    const started = await frameWhere(ui.lastFrame, (f) => f.includes('setup on SQLPRI01'), 'the header');
+    const flat = started.replace(/\s+/g, ' ');
+    assert.match(flat, 'tell whoever runs backups)', 'printed whole under the header');
+    assert.is(flat.split('⚠ database SQLPRI01').length - 1, 1, 'once');
+    assert.not.match(started, /until its end/, 'a step’s note is cut to its line');
+  } finally {
+    ui.cleanup();
+  }
+});
+
 test('at 80 columns a finished step keeps its server, duration and state: the title is cut', async () => {
   const { render } = await import('ink-testing-library');
   const { StepLine } = await import('../../ui/StepLine.js');
