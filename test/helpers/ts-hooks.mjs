@@ -1,4 +1,5 @@
 // The hooks of test/helpers/ts-loader.mjs (they run in Node's hooks thread).
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -34,7 +35,9 @@ export async function load(url, context, nextLoad) {
 
 function javascriptOf(path) {
   const { size, mtimeMs } = statSync(path);
-  const cached = join(CACHE, `${relative(ROOT, path)}.js`);
+  const inside = relative(ROOT, path);
+  // A file outside the checkout (a test's fixture in a temporary folder) is kept under a name of its own.
+  const cached = join(CACHE, inside.startsWith('..') ? join('outside', createHash('sha256').update(path).digest('hex').slice(0, 32)) : inside) + '.js';
   // At the end, so the source map's lines stay the file's.
   const stamp = `\n//# ts-loader ${size} ${mtimeMs}\n`;
   try {
