@@ -5,14 +5,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { outcomes, startPairLab, type PairLab } from './pair-lab.js';
+import { outcomes, type PairLab } from './pair-lab.js';
+import { startSetUpPair } from '../helpers/set-up-pair.js';
 
 let pair: PairLab;
 let original = '';
 test.before(async () => {
-  pair = await startPairLab();
-  const setup = await pair.mb('run', 'setup', '--yes', '--confirm', 'SQLMIR01');
-  if (setup.code !== 0) throw new Error(setup.stdout.slice(-2000) + setup.stderr);
+  // A set-up pair: what is proved here is cleanup, not the setup before it.
+  pair = await startSetUpPair();
   original = readFileSync(pair.config, 'utf8');
 });
 test.after(async () => {
