@@ -6,7 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../../config/load.js';
-import { outcomes, startPairLab, type PairLab } from './pair-lab.js';
+import { outcomes, type PairLab } from './pair-lab.js';
+import { startSetUpPair } from '../helpers/set-up-pair.js';
 
 let pair: PairLab;
 let directory = '';
@@ -14,10 +15,9 @@ let ours: string[] = [];
 const foreign = ['Patriot_mirrorbook_manual.bak', 'Patriot_mirrorbook_20261101-020000-beef.bak'];
 
 test.before(async () => {
-  pair = await startPairLab();
+  // A set-up pair: its store holds the setup run that wrote the seeding files.
+  pair = await startSetUpPair();
   directory = loadConfig(pair.config, { env: process.env }).backup.directory.replace(/\\+$/, '');
-  const setup = await pair.mb('run', 'setup', '--yes');
-  if (setup.code !== 0) throw new Error(setup.stdout.slice(-2000) + setup.stderr);
 });
 test.after(async () => {
   await pair?.stop();
