@@ -3,13 +3,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { waitFor } from '../helpers/lab.js';
-import { startPairLab, type PairLab } from './pair-lab.js';
+import { type PairLab } from './pair-lab.js';
+import { startSetUpPair } from '../helpers/set-up-pair.js';
 
 let pair: PairLab;
 test.before(async () => {
-  pair = await startPairLab();
-  const setup = await pair.mb('run', 'setup', '--yes');
-  if (setup.code !== 0) throw new Error(setup.stdout.slice(-2000) + setup.stderr);
+  pair = await startSetUpPair();
 });
 test.after(async () => {
   await pair?.stop();
