@@ -8,6 +8,13 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(ROOT, 'node_modules', '.cache', 'mirrorbook-ts');
 const TSCONFIG = readFileSync(join(ROOT, 'tsconfig.json'), 'utf8');
+const require = createRequire(import.meta.url);
+/** What else decides a transform: a new esbuild or tsconfig makes every cached one stale. */
+const SETTINGS = createHash('sha256')
+  .update(TSCONFIG)
+  .update(readFileSync(require.resolve('esbuild/package.json')))
+  .digest('hex')
+  .slice(0, 16);
 let esbuild;
 
 /** `./x.js` written for `./x.ts` (or .tsx): the TypeScript file, when no JavaScript one exists. */
@@ -39,14 +46,14 @@ function javascriptOf(path) {
   // A file outside the checkout (a test's fixture in a temporary folder) is kept under a name of its own.
   const cached = join(CACHE, inside.startsWith('..') ? join('outside', createHash('sha256').update(path).digest('hex').slice(0, 32)) : inside) + '.js';
   // At the end, so the source map's lines stay the file's.
-  const stamp = `\n//# ts-loader ${size} ${mtimeMs}\n`;
+  const stamp = `\n//# ts-loader ${size} ${mtimeMs} ${SETTINGS}\n`;
   try {
     const text = readFileSync(cached, 'utf8');
     if (text.endsWith(stamp)) return text;
   } catch {
     // not transformed yet
   }
-  esbuild ??= createRequire(import.meta.url)('esbuild');
+  esbuild ??= require('esbuild');
   const { code } = esbuild.transformSync(readFileSync(path, 'utf8'), {
     loader: path.endsWith('.tsx') ? 'tsx' : 'ts',
     format: 'esm',
