@@ -3,9 +3,9 @@
 // thread), more than most files' tests. These hooks only map an import of `x.js` to `x.ts`/`x.tsx`
 // when no `x.js` exists (the NodeNext convention the sources follow) and hand Node the file's
 // JavaScript: esbuild's transform of it, kept in node_modules/.cache/mirrorbook-ts keyed by the
-// file's path, size and mtime (and esbuild's version and tsconfig.json), so a file is transformed once until it changes. A module keeps its
-// own URL (import.meta.url is the .ts file's), and stack traces point into the .ts through the
-// inline source maps. Processes the tests spawn with `--import tsx` keep using tsx.
+// file's path, size and mtime (and esbuild's version and tsconfig.json), so a file is transformed
+// once until it changes. A module keeps its own URL (import.meta.url is the .ts file's), and stack
+// traces point into the .ts through the inline source maps. Processes the tests spawn with `--import tsx` keep using tsx.
 import { register } from 'node:module';
 
 process.setSourceMapsEnabled(true);
