@@ -1,5 +1,8 @@
 // A real terminal for the run view: a detached tmux session running one shell command, read with
 // `capture-pane` (polled, never fixed sleeps) and driven with `send-keys`. kill() in cleanup.
+// Each terminal has a tmux server of its own (`-L`): a session takes its environment from its server,
+// and a server shared between test files keeps the environment of the file that started it — whose
+// MIRRORBOOK_LAB_WATCH_PID then stopped the lab of a demo in another file once that file ended.
 
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,15 +23,16 @@ export interface Terminal {
 /** `command` runs in the repository with CI unset; its exit code ends up on screen as EXIT=<n>. */
 export function openTerminal(command: string, options: { env?: Record<string, string>; width?: number; height?: number } = {}): Terminal {
   const name = `mb-ui-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const state = process.env.MIRRORBOOK_STATE_HOME ? { MIRRORBOOK_STATE_HOME: process.env.MIRRORBOOK_STATE_HOME } : {};
-  const env = Object.entries({ ...state, ...options.env })
+  // The session has this process's environment (its server's): only the additions are spelled out.
+  const env = Object.entries(options.env ?? {})
     .map(([k, v]) => `${k}=${shellQuote(v)}`)
     .join(' ');
   const shell = `cd ${shellQuote(REPO_ROOT)} && env -u CI NO_COLOR=1 ${env} ${command}; echo EXIT=$?; sleep 600`;
-  execFileSync(TMUX, ['new-session', '-d', '-s', name, '-x', String(options.width ?? 110), '-y', String(options.height ?? 45), shell]);
+  const tmux = (args: string[], io: { encoding?: 'utf8'; stdio?: 'ignore' } = {}) => execFileSync(TMUX, ['-L', name, '-f', '/dev/null', ...args], io);
+  tmux(['new-session', '-d', '-s', name, '-x', String(options.width ?? 110), '-y', String(options.height ?? 45), shell]);
   const screen = (): string => {
     try {
-      return execFileSync(TMUX, ['capture-pane', '-p', '-J', '-S', '-200', '-t', name], { encoding: 'utf8' });
+      return tmux(['capture-pane', '-p', '-J', '-S', '-200', '-t', name], { encoding: 'utf8' }) as string;
     } catch {
       return '';
     }
@@ -45,17 +49,17 @@ export function openTerminal(command: string, options: { env?: Record<string, st
       }
     },
     keys: (...keys) => {
-      execFileSync(TMUX, ['send-keys', '-t', name, ...keys]);
+      tmux(['send-keys', '-t', name, ...keys]);
     },
     type: (text) => {
-      execFileSync(TMUX, ['send-keys', '-t', name, '-l', text]);
+      tmux(['send-keys', '-t', name, '-l', text]);
     },
     resize: (width, height) => {
-      execFileSync(TMUX, ['resize-window', '-t', name, '-x', String(width), '-y', String(height)]);
+      tmux(['resize-window', '-t', name, '-x', String(width), '-y', String(height)]);
     },
     kill: () => {
       try {
-        execFileSync(TMUX, ['kill-session', '-t', name], { stdio: 'ignore' });
+        tmux(['kill-server'], { stdio: 'ignore' });
       } catch {
         /* already gone */
       }
