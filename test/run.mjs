@@ -14,7 +14,9 @@
 // (node_modules/.cache/mirrorbook/test-times.json, written at the end of each run), else from the
 // committed test/expected-times.json (a clean clone; refresh it by copying the cache after an idle
 // full run), else a guess from what the file starts. MIRRORBOOK_TEST_CONCURRENCY=N runs exactly N
-// files at a time instead, longest first.
+// files at a time instead, longest first. What several files need made once (the set-up pair, the
+// crash bundle: test/helpers/prepare.ts) is made first, beside the files that do not need it; the
+// files that do start once it is there, instead of holding their share of the cores while they wait.
 // Usage: node test/run.mjs [substring …]   (only files whose path contains one of the substrings)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -74,6 +76,12 @@ function testSources(file, seen = new Set()) {
 const sourcesText = (file) => [...testSources(join(root, file))].map((f) => readFileSync(f, 'utf8')).join('\n');
 const inProcess = (file) => !OWN_PROCESS.test(sourcesText(file));
 
+/** What makes a test file wait for test/helpers/prepare.ts: it starts from the set-up pair or runs a
+ * crash matrix (whose bundle prepare builds too). */
+const NEEDS_PREPARED = /startSetUpPair|startMatrix|setUp: true/;
+const needsPrepared = (file) => NEEDS_PREPARED.test(sourcesText(file));
+const PREPARE = 'test/helpers/prepare.ts';
+
 /** Seconds of wall and CPU per file, as [wall, cpu], from the last run or the committed list. */
 function readTimes(path) {
   try {
@@ -92,13 +100,15 @@ function guessTimes(file) {
 }
 
 function expected(item) {
-  const [wall, cpu] = Array.isArray(item) ? (knownTimes[IN_PROCESS_FILE] ?? [0.3, 0.25]).map((s) => s * item.length) : (knownTimes[item] ?? guessTimes(item));
+  const [wall, cpu] = Array.isArray(item)
+    ? (knownTimes[IN_PROCESS_FILE] ?? [0.3, 0.25]).map((s) => s * item.length)
+    : (knownTimes[item] ?? (item === PREPARE ? [15, 12] : guessTimes(item)));
   return { wall, rate: Math.min(CORES, Math.max(0.05, cpu / Math.max(wall, 0.1))) };
 }
 
 function runFile(file) {
   const batch = Array.isArray(file) ? file : undefined;
-  const label = batch ? `${batch.length} in-process files (${batch[0]} …)` : file;
+  const label = batch ? `${batch.length} in-process files (${batch[0]} …)` : file === PREPARE ? `${PREPARE} (the set-up pair, the crash bundle)` : file;
   return new Promise((resolve) => {
     const started = Date.now();
     const args = batch ? ['test/helpers/unit-batch.mjs', ...batch] : [file];
@@ -134,7 +144,9 @@ function runFile(file) {
       const passed = num('Passed');
       const skipped = num('Skipped') || 0;
       let failed;
-      if (Number.isNaN(total) || Number.isNaN(passed))
+      if (file === PREPARE)
+        failed = code === 0 ? 0 : 1; // no tests: its exit says whether it made them
+      else if (Number.isNaN(total) || Number.isNaN(passed))
         failed = 1; // no summary: crashed or hung
       else failed = total - passed - skipped;
       if (code !== 0 && failed === 0) failed = 1; // exit code says something went wrong after the summary
@@ -205,7 +217,12 @@ function idleMeter() {
  * room — and, beyond one file per core, while the machine shows that room idle (its other work, or a
  * file busier than its times said, counts too). */
 function runAll(items) {
-  const pending = items.map((item) => ({ item, ...expected(item) })).sort((a, b) => b.wall - a.wall);
+  // The preparation first, however short; the files that need it wait for it (and then go longest
+  // first with the rest), while the others keep the cores busy.
+  const pending = items
+    .map((item) => ({ item, ...expected(item), waitsForPrepare: item !== PREPARE && !Array.isArray(item) && needsPrepared(item) }))
+    .sort((a, b) => (b.item === PREPARE) - (a.item === PREPARE) || b.wall - a.wall);
+  let prepared = !items.includes(PREPARE);
   const running = new Set();
   const results = [];
   const meter = idleMeter();
@@ -213,6 +230,7 @@ function runAll(items) {
   let lastBeyondCores = 0;
   return new Promise((done) => {
     const fits = (p, load) => {
+      if (p.waitsForPrepare && !prepared) return false;
       if (FIXED_CONCURRENCY !== undefined || running.size === 0) return true;
       if (load + p.rate > CORES) return false;
       // The meter looks two seconds back: a file started past one per core shows in it before the next.
@@ -229,6 +247,7 @@ function runAll(items) {
         most = Math.max(most, running.size);
         runFile(picked.item).then((r) => {
           running.delete(picked);
+          if (picked.item === PREPARE) prepared = true;
           results.push(r);
           report(r);
           if (running.size === 0 && pending.length === 0) {
@@ -277,7 +296,8 @@ const batched = files.filter(inProcess);
 const half = Math.ceil(batched.length / 2);
 const batches = batched.length > 1 ? [batched.slice(0, half), batched.slice(half)].filter((b) => b.length) : [];
 const began = Date.now();
-const { results, most } = await runAll([...batches, ...files.filter((f) => !batches.flat().includes(f))]);
+const unbatched = files.filter((f) => !batches.flat().includes(f));
+const { results, most } = await runAll([...(unbatched.some(needsPrepared) ? [PREPARE] : []), ...batches, ...unbatched]);
 const busy = saveTimes(results);
 
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
