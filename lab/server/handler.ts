@@ -5,7 +5,7 @@
 import { SqlError } from '../errors.js';
 import type { InstanceState } from '../model.js';
 import type { Statement } from '../sql/ast.js';
-import { parseBatch } from '../sql/parse.js';
+import { parseBatchCached } from '../sql/parse-cache.js';
 import { advanceLab } from '../mirroring/advance.js';
 import { BatchVariables } from '../sql/variables.js';
 import type { BatchRequest, LoginRequest, LoginResult, ResponseItem, SessionInfo, SqlHandler, SqlMessage } from '../tds/handler.js';
@@ -108,7 +108,7 @@ export function createInstanceHandler(runtime: InstanceRuntime): SqlHandler {
         }
         let statements: Statement[];
         try {
-          statements = parseBatch(request.sql);
+          statements = parseBatchCached(request.sql);
           requireFunctionsOf(ctx.instance.version, request.sql);
         } catch (error) {
           if (!(error instanceof SqlError)) throw error;

@@ -4,7 +4,7 @@
 import { SqlError } from '../errors.js';
 import type { ExecStatement } from '../sql/ast.js';
 import type { Typed } from '../sql/catalog.js';
-import { parseBatch } from '../sql/parse.js';
+import { parseBatchCached } from '../sql/parse-cache.js';
 import { toText } from '../sql/convert.js';
 import type { SqlValue } from '../tds/handler.js';
 import { FileSystemError, makeDirectory } from '../storage/files.js';
@@ -251,7 +251,7 @@ async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<voi
   const outputs: Array<{ inner: string; outer: string }> = [];
   if (declarations) {
     // `@x int OUTPUT` declares @x; OUTPUT only says it may flow back to the caller.
-    const [declare] = parseBatch(`DECLARE ${declarations.replace(/\b(?:OUTPUT|OUT)\b/gi, '')}`);
+    const [declare] = parseBatchCached(`DECLARE ${declarations.replace(/\b(?:OUTPUT|OUT)\b/gi, '')}`);
     if (declare?.kind !== 'declare') throw new SqlError(102, `Incorrect syntax near '${declarations}'.`, { class: 15 });
     inner.declare(declare, catalogFor(ctx));
     const positional = args.positional.slice(2);
@@ -263,7 +263,7 @@ async function spExecuteSql(ctx: BatchContext, stmt: ExecStatement): Promise<voi
       if (arg?.output && arg.value?.kind === 'variable') outputs.push({ inner: variable.name, outer: arg.value.name });
     });
   }
-  const statements = parseBatch(sql);
+  const statements = parseBatchCached(sql);
   try {
     await runStatements({ ...ctx, variables: inner, level: ctx.level + 1 }, statements);
   } catch (error) {
