@@ -23,7 +23,9 @@ export function writeFileAtomic(path: string, data: string | Buffer, { mode = 0o
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${++writes}.tmp`);
   const fd = openSync(temp, 'w', mode);
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    // A string is written as it is encoded: no copy of it in a Buffer first.
+    if (typeof data === 'string') writeSync(fd, data);
+    else writeSync(fd, data);
     if (durable) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
