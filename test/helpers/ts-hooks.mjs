@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mssqlBundleUrl } from './mssql-bundle.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(ROOT, 'node_modules', '.cache', 'mirrorbook-ts');
@@ -16,13 +17,19 @@ const SETTINGS = createHash('sha256')
   .digest('hex')
   .slice(0, 16);
 let esbuild;
+let mssql;
 
-/** `./x.js` written for `./x.ts` (or .tsx): the TypeScript file, when no JavaScript one exists. */
+/** `./x.js` written for `./x.ts` (or .tsx): the TypeScript file, when no JavaScript one exists.
+ * `mssql` imported by the tests or the product's sources (not by a package): the one-file bundle. */
 export async function resolve(specifier, context, nextResolve) {
+  const parent = context.parentURL ?? '';
+  if (specifier === 'mssql' && parent.startsWith('file:') && !parent.includes('/node_modules/')) {
+    mssql ??= mssqlBundleUrl(ROOT);
+    return { url: await mssql, format: 'module', shortCircuit: true };
+  }
   try {
     return await nextResolve(specifier, context);
   } catch (error) {
-    const parent = context.parentURL ?? '';
     if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !specifier.endsWith('.js') || !/\.tsx?$/.test(parent)) throw error;
     for (const ext of ['.ts', '.tsx']) {
       try {

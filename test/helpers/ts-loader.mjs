@@ -6,6 +6,7 @@
 // file's path, size and mtime (and esbuild's version and tsconfig.json), so a file is transformed
 // once until it changes. A module keeps its own URL (import.meta.url is the .ts file's), and stack
 // traces point into the .ts through the inline source maps. Processes the tests spawn with `--import tsx` keep using tsx.
+// They also give the sources' `mssql` as one bundled file (test/helpers/mssql-bundle.mjs).
 import { register } from 'node:module';
 
 process.setSourceMapsEnabled(true);
