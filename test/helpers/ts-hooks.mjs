@@ -1,12 +1,13 @@
 // The hooks of test/helpers/ts-loader.mjs (they run in Node's hooks thread).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mssqlBundleUrl } from './mssql-bundle.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT_URL = pathToFileURL(ROOT).href;
 const CACHE = join(ROOT, 'node_modules', '.cache', 'mirrorbook-ts');
 const TSCONFIG = readFileSync(join(ROOT, 'tsconfig.json'), 'utf8');
 const require = createRequire(import.meta.url);
@@ -27,6 +28,8 @@ export async function resolve(specifier, context, nextResolve) {
     mssql ??= mssqlBundleUrl(ROOT);
     return { url: await mssql, format: 'module', shortCircuit: true };
   }
+  const typescript = typescriptFor(specifier, parent);
+  if (typescript) return { url: typescript, format: 'module', shortCircuit: true };
   try {
     return await nextResolve(specifier, context);
   } catch (error) {
@@ -40,6 +43,20 @@ export async function resolve(specifier, context, nextResolve) {
     }
     throw error;
   }
+}
+
+/** The TypeScript file a relative `./x.js` import in the checkout's TypeScript means, found by two or
+ * three stat calls: the default resolver would first fail on `x.js`, and its failure costs more than
+ * its success (an error, with hints found by CommonJS resolution). Else undefined: it decides. */
+function typescriptFor(specifier, parent) {
+  if (!specifier.startsWith('.') || !specifier.endsWith('.js') || !/\.tsx?$/.test(parent) || !parent.startsWith(ROOT_URL)) return undefined;
+  const url = new URL(specifier, parent);
+  if (url.search || url.hash || existsSync(url)) return undefined;
+  for (const ext of ['.ts', '.tsx']) {
+    const candidate = new URL(`${url.href.slice(0, -3)}${ext}`);
+    if (existsSync(candidate)) return candidate.href;
+  }
+  return undefined;
 }
 
 export async function load(url, context, nextLoad) {
