@@ -3,8 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO_ROOT, startTestLab, waitFor, type TestLab } from '../helpers/lab.js';
+import { cliCommand, REPO_ROOT, startTestLab, waitFor, type TestLab } from '../helpers/lab.js';
 import { connect } from '../fixtures/lab/pair.js';
 
 let lab: TestLab;
@@ -71,7 +70,7 @@ test('lab log --follow prints batches as they arrive', async () => {
   const before = await connect(lab, 'SQLMIR01');
   await before.run("SELECT 'marker-before' AS m");
   await before.close();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), 'lab', 'log', 'SQLMIR01', '--follow', '--dir', lab.dir], {
+  const child = spawn(process.execPath, [...cliCommand(), 'lab', 'log', 'SQLMIR01', '--follow', '--dir', lab.dir], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
