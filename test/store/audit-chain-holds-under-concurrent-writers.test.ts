@@ -4,13 +4,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { tempStore, intactCount } from './support.js';
+import { intactCount, TS_NODE_ARGS, tempStore } from './support.js';
 
 const PER_WRITER = 300;
 
 test('two processes appending at the same time still leave one unbroken chain', async () => {
   const t = tempStore();
-  const script = join(t.dir, 'appender.ts');
+  const script = join(t.dir, 'appender.mjs');
   const go = join(t.dir, 'go');
   // Both writers open the store, say they are ready, and start together when the parent says go.
   writeFileSync(
@@ -33,7 +33,7 @@ test('two processes appending at the same time still leave one unbroken chain', 
   try {
     const run = (name: string) =>
       new Promise<number | null>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', script, name], { stdio: 'inherit' });
+        const child = spawn(process.execPath, [...TS_NODE_ARGS, script, name], { stdio: 'inherit' });
         child.on('error', reject);
         child.on('exit', resolve);
       });

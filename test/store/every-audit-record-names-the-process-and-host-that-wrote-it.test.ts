@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { runInput, tempStore } from './support.js';
+import { runInput, TS_NODE_ARGS, tempStore } from './support.js';
 import { tamper } from './tamper.js';
 import { openStore } from '../../store/index.js';
 
@@ -18,12 +18,12 @@ test('records of this process and of another one name each its own pid and host;
     t.store.runs.create(runInput());
     t.store.audit.append({ kind: 'note', runId: 'run-1', message: 'from the test process' });
     t.store.close();
-    const script = `import { openStore } from './store/index.js';
+    const script = `import { openStore } from './store/index.ts';
       const store = openStore(process.env.STORE);
       store.audit.append({ kind: 'note', runId: 'run-1', message: 'from a second process' });
       store.close();
       process.stdout.write(String(process.pid));`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    const child = spawnSync(process.execPath, [...TS_NODE_ARGS, '--input-type=module', '-e', script], {
       cwd: new URL('../..', import.meta.url),
       env: { ...process.env, STORE: t.path },
       encoding: 'utf8',

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../store/index.js';
-import { runInput, tempStore, intactCount } from './support.js';
+import { intactCount, runInput, TS_NODE_ARGS, tempStore } from './support.js';
 
 test('a second connection sees the intent and its audit record as soon as intent() returns', () => {
   const t = tempStore();
@@ -34,7 +34,7 @@ test('an intent survives kill -9 of the writer right after intent() returns, and
   const t = tempStore();
   t.store.runs.create(runInput());
   t.store.close();
-  const script = join(t.dir, 'writer.ts');
+  const script = join(t.dir, 'writer.mjs');
   writeFileSync(
     script,
     `
@@ -46,7 +46,7 @@ test('an intent survives kill -9 of the writer right after intent() returns, and
   );
   try {
     const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
+      const child = spawn(process.execPath, [...TS_NODE_ARGS, script], { stdio: 'inherit' });
       child.on('error', reject);
       child.on('exit', (_code, sig) => resolve(sig));
     });
