@@ -35,6 +35,10 @@ export const ADMIN_LOGIN = 'mirrorbook';
 /** The endpoint port the seed uses; mirroring addresses are simulated, not real sockets. */
 const DEFAULT_ENDPOINT_PORT = 1430;
 const TICK_MS = 250;
+/** A change a client or the control channel makes is on disk this soon. */
+const CHANGE_WRITTEN_WITHIN_MS = 20;
+/** Progress that comes only from time passing (the tick) is on disk this soon. */
+const PROGRESS_WRITTEN_WITHIN_MS = 1_000;
 
 export interface LabOptions {
   dir: string;
@@ -98,6 +102,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
 
   let dirty = false;
   let flushTimer: NodeJS.Timeout | null = null;
+  let flushDue = 0;
   const flush = (): void => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
@@ -105,10 +110,20 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
     dirty = false;
     saveLabState(dir.root, lab);
   };
-  const changed = (): void => {
+  /** The state is written within `ms` (or sooner, when a write is already due sooner). */
+  const writeWithin = (ms: number): void => {
     dirty = true;
-    flushTimer ??= setTimeout(flush, 20);
+    const due = Date.now() + ms;
+    if (flushTimer && flushDue <= due) return;
+    if (flushTimer) clearTimeout(flushTimer);
+    flushDue = due;
+    flushTimer = setTimeout(flush, ms);
   };
+  const changed = (): void => writeWithin(CHANGE_WRITTEN_WITHIN_MS);
+  /** Only time's passing moved the state (a running workload's log, the queues, the counters): a
+   * restart simulates the lost time again from the older `advancedAt`, so a write a second is enough
+   * (a write every tick cost an idle lab ~6 ms of CPU a second). */
+  const progressed = (): void => writeWithin(PROGRESS_WRITTEN_WITHIN_MS);
 
   const listeners = new Map<string, TdsListener>();
   const handlers = new Map(
@@ -220,7 +235,9 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
 
   const tick = (): void => {
     try {
-      if (advanceLab(lab, now())) changed();
+      const advanced = advanceLab(lab, now());
+      if (advanced === 'changed') changed();
+      else if (advanced === 'progressed') progressed();
     } catch (error) {
       // A simulation bug must not take the whole lab (and its clients) down: report it and go on.
       log(`advanceLab failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -67,4 +67,20 @@ test('deterministic for a given sequence of times; false when nothing changed', 
   assert.equal(runs[0], runs[1]);
 });
 
+test('a step says whether it moved only progress (written within a second) or changed more (written at once)', async () => {
+  const { lab, clock } = await mirroredLab();
+  clock.advance(10_000);
+  assert.is(mirroringOf(lab, PRI)!.state, 'SYNCHRONIZED');
+  const step = (ms: number) => {
+    clock.now = new Date(clock.now.getTime() + ms);
+    return advanceLab(lab, clock.now);
+  };
+  assert.is(step(250), 'progressed', 'the workload commits and ships: log positions and counters only');
+  for (const d of Object.values(lab.instances[PRI]!.databases)) d.workloadTps = 0;
+  step(250);
+  assert.is(step(250), false, 'no workload, caught up: nothing but advancedAt moves');
+  lab.faults[MIR]!.down = true;
+  assert.is(step(250), 'changed', 'the partner lost: the session is DISCONNECTED');
+});
+
 test.run();
