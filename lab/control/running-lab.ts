@@ -125,6 +125,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
    * (a write every tick cost an idle lab ~6 ms of CPU a second). */
   const progressed = (): void => writeWithin(PROGRESS_WRITTEN_WITHIN_MS);
 
+  const batchLogs = openBatchLogs(dir);
   const listeners = new Map<string, TdsListener>();
   const handlers = new Map(
     Object.values(lab.instances).map((instance) => [
@@ -134,7 +135,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
         instanceName: instance.name,
         now,
         changed,
-        logBatch: (record: BatchRecord) => appendFileSync(batchLogPath(dir, instance.name), JSON.stringify(record) + '\n'),
+        logBatch: (record: BatchRecord) => batchLogs.append(instance.name, JSON.stringify(record) + '\n'),
         fault: () => faultOf(lab, instance.name),
       }),
     ]),
@@ -224,6 +225,7 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
       removeControlFile(dir.control);
       await controlServer?.close();
       await Promise.all([...listeners.keys()].map(stopListener));
+      batchLogs.close();
       dirty = true;
       flush();
       releaseLock(dir);
@@ -422,6 +424,28 @@ async function newLab(dir: LabDir, options: LabOptions, now: Date): Promise<LabS
   }
   unlinkQuietly(passwordFile(dir, 'site-admin'));
   return lab;
+}
+
+/** Each instance's batch log, kept open while the lab runs (reopening it per batch was an open and
+ * a close per statement the lab answered). Appended synchronously: a test reads its line as soon as
+ * its query returns. */
+function openBatchLogs(dir: LabDir): { append(instance: string, line: string): void; close(): void } {
+  const open = new Map<string, number>();
+  let closed = false;
+  return {
+    append(instance, line) {
+      // A batch answered while the lab stops still gets its line.
+      if (closed) return appendFileSync(batchLogPath(dir, instance), line);
+      let fd = open.get(instance);
+      if (fd === undefined) open.set(instance, (fd = openSync(batchLogPath(dir, instance), 'a')));
+      writeSync(fd, line);
+    },
+    close() {
+      closed = true;
+      for (const fd of open.values()) closeSync(fd);
+      open.clear();
+    },
+  };
 }
 
 function configInput(lab: LabState, instances: InstanceStatus[]): LabConfigInput {
