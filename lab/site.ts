@@ -10,8 +10,9 @@ import { DEFAULT_DOMAIN, defaultWindows } from './storage/share-access.js';
 export type RecoveryModel = DatabaseState['recoveryModel'];
 
 export interface SiteOptions {
-  /** Password of the sysadmin SQL login mirrorbook uses; only its scrypt hash is kept. */
-  adminPassword: string;
+  /** Password of the sysadmin SQL login mirrorbook uses, the same on every instance or each its
+   * own; only its scrypt hash is kept. */
+  adminPassword: string | ((instance: string) => string);
   adminLogin?: string;
   version?: SqlVersionName;
   edition?: Edition;
@@ -96,7 +97,12 @@ export function addInstance(lab: LabState, spec: SiteOptions & { name: string; n
     newLogin(lab, { name: 'NT SERVICE\\SQLSERVERAGENT', type: 'U', now: installed }),
     newLogin(lab, { name: 'NT AUTHORITY\\SYSTEM', type: 'U', now: installed }),
     newLogin(lab, { name: 'BUILTIN\\Administrators', type: 'G', now: installed }),
-    newLogin(lab, { name: spec.adminLogin ?? 'mirrorbook', type: 'S', password: spec.adminPassword, now: installed }),
+    newLogin(lab, {
+      name: spec.adminLogin ?? 'mirrorbook',
+      type: 'S',
+      password: typeof spec.adminPassword === 'string' ? spec.adminPassword : spec.adminPassword(spec.name),
+      now: installed,
+    }),
   ];
   const [sa] = logins;
   if (sa) sa.isDisabled = true;

@@ -402,27 +402,32 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
 }
 
 async function newLab(dir: LabDir, options: LabOptions, now: Date): Promise<LabState> {
-  const adminPassword = ensureSecret(dir, 'site-admin');
+  // One password per instance, as separate servers would have; the guide's statements are run first
+  // with one shared password (then replaced), a plain site gets its own at once (an scrypt hash less
+  // per instance).
+  const guide = options.site === 'guide';
+  const adminPassword = guide ? ensureSecret(dir, 'site-admin') : '';
   const lab = createSite({
-    adminPassword,
+    adminPassword: guide ? adminPassword : (instance) => ensureSecret(dir, instance),
     adminLogin: ADMIN_LOGIN,
     now,
     ...(options.witness ? { witness: true } : {}),
     ...(options.version ? { version: options.version } : {}),
     ...(options.edition ? { edition: options.edition } : {}),
   });
-  if (options.site === 'guide') await buildGuideSite(lab, siteRoles(options), { name: ADMIN_LOGIN, password: adminPassword }, now);
+  if (guide) await buildGuideSite(lab, siteRoles(options), { name: ADMIN_LOGIN, password: adminPassword }, now);
   // A rehearsal (or a test) about something other than seeding time or a session's pace starts its
   // lab with quick backups and a short SYNCHRONIZING.
   const startWith = { backupMsPerGB: process.env.MIRRORBOOK_LAB_BACKUP_MS_PER_GB, synchronizedAfterMs: process.env.MIRRORBOOK_LAB_SYNCHRONIZED_AFTER_MS };
   for (const [name, value] of Object.entries(startWith))
     if (value !== undefined) for (const instance of Object.values(lab.instances)) setBehaviour(instance, name, value);
-  // One password per instance, as separate servers would have.
-  for (const instance of Object.values(lab.instances)) {
-    const login = instance.logins[ADMIN_LOGIN];
-    if (login) login.passwordHash = hashPassword(ensureSecret(dir, instance.name));
+  if (guide) {
+    for (const instance of Object.values(lab.instances)) {
+      const login = instance.logins[ADMIN_LOGIN];
+      if (login) login.passwordHash = hashPassword(ensureSecret(dir, instance.name));
+    }
+    unlinkQuietly(passwordFile(dir, 'site-admin'));
   }
-  unlinkQuietly(passwordFile(dir, 'site-admin'));
   return lab;
 }
 
