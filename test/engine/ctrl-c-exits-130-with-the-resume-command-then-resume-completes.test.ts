@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Harness, runIdOf } from './cli-harness.js';
+import { Harness, runIdOf, SOURCE_INVOCATION } from './cli-harness.js';
 
 for (const [signal, code] of [
   ['SIGINT', 130],
@@ -17,7 +17,7 @@ for (const [signal, code] of [
       const exit = await started.exit;
       assert.is(exit.code, code, exit.stderr);
       const runId = runIdOf(exit.stdout);
-      assert.match(exit.stdout, `to continue: node --import tsx cli/main.ts resume ${runId} --store ${h.storePath}`);
+      assert.match(exit.stdout, `to continue: ${SOURCE_INVOCATION} resume ${runId} --store ${h.storePath}`);
       h.withStore((store) => {
         const run = store.runs.get(runId)!;
         assert.is(run.status, 'interrupted');

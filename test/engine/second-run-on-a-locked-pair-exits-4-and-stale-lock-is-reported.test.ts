@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Harness } from './cli-harness.js';
+import { Harness, SOURCE_INVOCATION } from './cli-harness.js';
 
 const RUN = ['run', 'ledger', '--yes', '--confirm', 'Patriot'];
 
@@ -29,7 +29,7 @@ test('a second run on a held pair exits 4 naming the holder; unlock of a live ho
     const stale = await h.run(RUN);
     assert.is(stale.code, 4);
     assert.match(stale.stderr, 'a process that is gone');
-    assert.match(stale.stderr, 'node --import tsx cli/main.ts unlock --pair LABPRI+LABMIR');
+    assert.match(stale.stderr, `${SOURCE_INVOCATION} unlock --pair LABPRI+LABMIR`);
 
     const unlock = await h.run(['unlock', '--pair', 'LABPRI+LABMIR', '--operator', 'night-dba', '--reason', 'process killed']);
     assert.is(unlock.code, 0, unlock.stderr);

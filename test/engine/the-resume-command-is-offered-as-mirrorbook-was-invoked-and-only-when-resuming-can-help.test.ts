@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Harness } from './cli-harness.js';
+import { Harness, SOURCE_INVOCATION } from './cli-harness.js';
 
 const RUN = ['run', 'ledger', '--yes', '--confirm', 'Patriot'];
 /** What npm puts in the environment of `npx mirrorbook …` (npm exec). */
@@ -24,7 +24,7 @@ test('a failure that may pass offers the resume command as mirrorbook was invoke
     assert.ok(runId, failed.stdout);
     assert.match(failed.stdout, `\nto continue: npx mirrorbook resume ${runId}\n`);
     const again = await h.run(['resume', runId!], { MB_FIXTURE_FAIL: 'create-endpoint:3' });
-    assert.match(again.stdout, `\nto continue: node --import tsx cli/main.ts resume ${runId}\n`);
+    assert.match(again.stdout, `\nto continue: ${SOURCE_INVOCATION} resume ${runId}\n`);
   } finally {
     h.cleanup();
   }

@@ -71,10 +71,11 @@ export function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The CLI from source with the gates test procedure, a store and facts in `dir`. */
+/** The CLI from source (through the test processes' hooks, not tsx) with the gates test procedure, a
+ * store and facts in `dir`. */
 export function gatesCli(dir: string, args: string): { command: string; env: Record<string, string> } {
   return {
-    command: `node --import tsx cli/main.ts ${args} --store ${shellQuote(dir)}/state.db --config ${shellQuote(dir)}/none.yaml`,
+    command: `node --import ./test/helpers/ts-loader.mjs cli/main.ts ${args} --store ${shellQuote(dir)}/state.db --config ${shellQuote(dir)}/none.yaml`,
     env: { MIRRORBOOK_RUNBOOKS: 'test/ui/fixtures/gates-runbook.ts', MB_GATES_DIR: `${dir}/facts` },
   };
 }
