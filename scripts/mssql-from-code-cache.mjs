@@ -6,7 +6,7 @@
 // loaded (a process may be killed before any exit hook), and a missing, rejected or unwritable cache
 // only costs the compile.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,17 +34,11 @@ function readCache(file) {
 function writeCache(file, data) {
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    // Not `recursive`: the temporary folder exists, and Node's recursive mkdir can loop forever where
-    // the folder cannot be made at all (under /proc).
-    if (!existsSync(dirname(file))) mkdirSync(dirname(file), { mode: 0o700 });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(temp, data);
     renameSync(temp, file);
   } catch {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // no temporary file could be made there either
-    }
+    rmSync(temp, { force: true });
   }
 }
 
