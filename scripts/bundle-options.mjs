@@ -10,21 +10,10 @@
 // iconv-lite's code-page tables (Chinese, Japanese, Korean; 0.45 MB as inlined JavaScript) are
 // required only when a column in such a collation is decoded: they are copied beside the chunks and
 // read then, not parsed by every process that connects.
-// mssql itself is a CommonJS file of its own beside the chunks (mssql.cjs, same stub and tables),
-// loaded through scripts/mssql-from-code-cache.mjs with V8's code cache: Node 20 caches no module's
-// compiled code, and ~560 processes a test run (and every operator command that connects) would
-// compile it again.
 // Whitespace and syntax are minified (a fifth less to read and parse), identifiers are not: stack
 // traces and error names stay readable, and `sourcemap` maps them back where a build asks for one.
-import { build as esbuild } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The CommonJS bundle of mssql written beside the chunks (scripts/mssql-from-code-cache.mjs loads it). */
-const MSSQL_BUNDLE = 'mssql.cjs';
-const MSSQL_LOADER = fileURLToPath(new URL('./mssql-from-code-cache.mjs', import.meta.url));
 
 /** What the CLI is made of, paths from the repo root: the command line and the worker thread
  * `audit verify` starts on a large store (store/beside.ts finds it beside the chunks). */
@@ -43,23 +32,20 @@ export function cliBundleOptions(entryPoints, outdir) {
       )
       .join(''),
   );
-  const shared = {
+  return {
+    entryPoints,
+    outdir,
     bundle: true,
+    splitting: true,
+    format: 'esm',
     platform: 'node',
     target: 'node20',
+    external: ['better-sqlite3', 'prom-client'],
     alias: { 'react-devtools-core': stub, '@azure/identity': azureStub },
     define: { 'process.env.NODE_ENV': '"production"' },
     minifyWhitespace: true,
     minifySyntax: true,
-  };
-  return {
-    ...shared,
-    entryPoints,
-    outdir,
-    splitting: true,
-    format: 'esm',
-    external: ['better-sqlite3', 'prom-client'],
-    plugins: [iconvTablesBeside, mssqlBeside(shared, outdir)],
+    plugins: [iconvTablesBeside],
     banner: { js: "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url);" },
   };
 }
@@ -72,33 +58,6 @@ const iconvTablesBeside = {
     build.onLoad({ filter: /[\\/]iconv-lite[\\/]encodings[\\/]tables[\\/][^\\/]+\.json$/ }, (args) => ({ contents: readFileSync(args.path), loader: 'copy' }));
   },
 };
-
-/** `mssql` in the CLI is the loader; mssql itself is bundled as CommonJS into `outdir` as the build
- * starts, and its files are added to the build's metafile (scripts/build.mjs keeps what that lists). */
-function mssqlBeside(shared, outdir) {
-  return {
-    name: 'mssql-beside',
-    setup(build) {
-      let made;
-      build.onResolve({ filter: /^mssql$/ }, () => ({ path: MSSQL_LOADER }));
-      build.onStart(async () => {
-        made = await esbuild({
-          ...shared,
-          entryPoints: [createRequire(import.meta.url).resolve('mssql')],
-          outfile: resolve(outdir, MSSQL_BUNDLE),
-          format: 'cjs',
-          sourcemap: build.initialOptions.sourcemap,
-          metafile: true,
-          logLevel: build.initialOptions.logLevel,
-          plugins: [iconvTablesBeside],
-        });
-      });
-      build.onEnd((result) => {
-        if (result.metafile && made) Object.assign(result.metafile.outputs, made.metafile.outputs);
-      });
-    },
-  };
-}
 
 /** The stubs cliBundleOptions writes next to the chunks. */
 export const STUB_FILES = ['react-devtools-core-stub.js', 'azure-identity-stub.js'];

@@ -21,7 +21,7 @@ export interface CrashBundle {
 }
 
 /** What the test side of a bundle may import: the procedure sources and their helpers. */
-const TEST_SOURCES = ['test/proof', 'test/fixtures/runbooks', 'test/helpers', 'scripts/bundle-options.mjs', 'scripts/mssql-from-code-cache.mjs'];
+const TEST_SOURCES = ['test/proof', 'test/fixtures/runbooks', 'test/helpers', 'scripts/bundle-options.mjs'];
 
 export async function buildCrashBundle(source = 'test/proof/crash-source.ts'): Promise<CrashBundle> {
   // The entry is part of the key: one bundle per procedure source.
