@@ -78,7 +78,7 @@ const inProcess = (file) => !OWN_PROCESS.test(sourcesText(file));
 
 /** What makes a test file wait for test/helpers/prepare.ts: it starts from the set-up pair or runs a
  * crash matrix (whose bundle prepare builds too). */
-const NEEDS_PREPARED = /startSetUpPair|startMatrix|setUp: true/;
+const NEEDS_PREPARED = /startSetUpPair|startMatrix/;
 const needsPrepared = (file) => NEEDS_PREPARED.test(sourcesText(file));
 const PREPARE = 'test/helpers/prepare.ts';
 
