@@ -7,6 +7,9 @@
 // tedious loads @azure/identity (with MSAL, ~1.2 MB of the 3.2 MB mssql chunk) for Azure AD logins,
 // which mirrorbook's config cannot ask for (SQL logins only): a stub takes its place, so every
 // command that connects parses and compiles a third less before its first statement.
+// tedious keeps its packet buffers in a `bl` BufferListStream, used only as a list of buffers
+// (append, slice, consume, length): bl's plain BufferList does all of that without the Duplex
+// stream on top, which drags in readable-stream 4 (~0.14 MB with its dependencies).
 // iconv-lite's code-page tables (Chinese, Japanese, Korean; 0.45 MB as inlined JavaScript) are
 // required only when a column in such a collation is decoded: they are copied beside the chunks and
 // read then, not parsed by every process that connects.
@@ -45,7 +48,7 @@ export function cliBundleOptions(entryPoints, outdir) {
     define: { 'process.env.NODE_ENV': '"production"' },
     minifyWhitespace: true,
     minifySyntax: true,
-    plugins: [iconvTablesBeside],
+    plugins: [iconvTablesBeside, tediousBufferList],
     banner: { js: "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url);" },
   };
 }
@@ -56,6 +59,18 @@ const iconvTablesBeside = {
   name: 'iconv-tables-beside',
   setup(build) {
     build.onLoad({ filter: /[\\/]iconv-lite[\\/]encodings[\\/]tables[\\/][^\\/]+\.json$/ }, (args) => ({ contents: readFileSync(args.path), loader: 'copy' }));
+  },
+};
+
+/** tedious's `require("bl")` gets bl's BufferList (the same version, beside the bl.js it replaces). */
+const tediousBufferList = {
+  name: 'tedious-buffer-list',
+  setup(build) {
+    build.onResolve({ filter: /^bl$/ }, async (args) => {
+      if (args.pluginData === 'as-is' || !/[\\/]tedious[\\/]lib[\\/]/.test(args.importer)) return undefined;
+      const stream = await build.resolve('bl', { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'as-is' });
+      return { path: resolve(stream.path, '..', 'BufferList.js') };
+    });
   },
 };
 
