@@ -10,6 +10,8 @@
 // tedious keeps its packet buffers in a `bl` BufferListStream, used only as a list of buffers
 // (append, slice, consume, length): bl's plain BufferList does all of that without the Duplex
 // stream on top, which drags in readable-stream 4 (~0.14 MB with its dependencies).
+// tedious counts a date parameter's days with @js-joda/core (0.3 MB of the chunk, ~20 ms of CPU to
+// load): scripts/shims/js-joda-core.cjs counts them as js-joda does (2 KB).
 // iconv-lite's code-page tables (Chinese, Japanese, Korean; 0.45 MB as inlined JavaScript) are
 // required only when a column in such a collation is decoded: they are copied beside the chunks and
 // read then, not parsed by every process that connects.
@@ -17,10 +19,17 @@
 // traces and error names stay readable, and `sourcemap` maps them back where a build asks for one.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** What the CLI is made of, paths from the repo root: the command line and the worker thread
  * `audit verify` starts on a large store (store/beside.ts finds it beside the chunks). */
 export const CLI_ENTRY_POINTS = { cli: 'cli/main.ts', 'store-worker': 'store/store-worker.ts' };
+
+/** The module bundled in @js-joda/core's place. */
+export const JS_JODA_SHIM = fileURLToPath(new URL('./shims/js-joda-core.cjs', import.meta.url));
+/** What a bundle is made of beyond the entry points and node_modules: these options and the shim
+ * (a cache of bundles keys on their contents: test/helpers/mssql-bundle.mjs). */
+export const BUNDLE_OPTION_FILES = [fileURLToPath(import.meta.url), JS_JODA_SHIM];
 
 /** esbuild options for `entryPoints` bundled into `outdir`, which also receives the two stubs. */
 export function cliBundleOptions(entryPoints, outdir) {
@@ -44,7 +53,7 @@ export function cliBundleOptions(entryPoints, outdir) {
     platform: 'node',
     target: 'node20',
     external: ['better-sqlite3', 'prom-client'],
-    alias: { 'react-devtools-core': stub, '@azure/identity': azureStub },
+    alias: { 'react-devtools-core': stub, '@azure/identity': azureStub, '@js-joda/core': JS_JODA_SHIM },
     define: { 'process.env.NODE_ENV': '"production"' },
     minifyWhitespace: true,
     minifySyntax: true,

@@ -15,7 +15,7 @@ function newestChange(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return Math.max(newest, newestChange(path));
-    return /\.(tsx?|mjs)$/.test(entry.name) ? Math.max(newest, statSync(path).mtimeMs) : newest;
+    return /\.(tsx?|[cm]js)$/.test(entry.name) ? Math.max(newest, statSync(path).mtimeMs) : newest;
   }, 0);
 }
 

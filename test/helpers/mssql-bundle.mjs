@@ -2,29 +2,29 @@
 // node_modules, mssql is ~200 CommonJS files (tedious, @azure/identity with MSAL, jsonwebtoken …)
 // found through thousands of stat calls and each file's source map read, ~0.3 s of CPU for every
 // test process that connects. The file is bundled as the shipped CLI bundles mssql
-// (scripts/bundle-options.mjs: @azure/identity stubbed, SQL logins only, iconv-lite's tables in
-// files beside it), once per state of the lock file, esbuild and those options, into a directory
-// of node_modules/.cache/mirrorbook-mssql. Every import of `mssql` in a test process gets this one
-// module, so its classes (sql.RequestError …) are one copy.
+// (scripts/bundle-options.mjs: @azure/identity stubbed, SQL logins only, @js-joda/core shimmed,
+// iconv-lite's tables in files beside it), once per state of the lock file, esbuild, those options
+// and the shim, into a directory of node_modules/.cache/mirrorbook-mssql. Every import of `mssql`
+// in a test process gets this one module, so its classes (sql.RequestError …) are one copy.
 // Its only export is the default one (`import sql from 'mssql'`), the only form the sources use.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { BUNDLE_OPTION_FILES, cliBundleOptions } from '../../scripts/bundle-options.mjs';
 
 const ENTRY = 'mssql.mjs';
 
 /** The bundle's file URL, built first when this state of the dependencies has none. */
 export async function mssqlBundleUrl(root) {
   const require = createRequire(join(root, 'package.json'));
-  const key = createHash('sha256')
+  const hash = createHash('sha256')
     .update(readFileSync(join(root, 'package-lock.json')))
     .update(readFileSync(require.resolve('esbuild/package.json')))
-    .update(readFileSync(join(root, 'scripts', 'bundle-options.mjs')))
-    .update(readFileSync(new URL(import.meta.url)))
-    .digest('hex')
-    .slice(0, 16);
+    .update(readFileSync(new URL(import.meta.url)));
+  for (const file of BUNDLE_OPTION_FILES) hash.update(readFileSync(file));
+  const key = hash.digest('hex').slice(0, 16);
   const cache = join(root, 'node_modules', '.cache', 'mirrorbook-mssql');
   const dir = join(cache, key);
   if (!existsSync(join(dir, ENTRY))) await build(require, cache, key);
@@ -38,7 +38,6 @@ async function build(require, cache, key) {
   mkdirSync(cache, { recursive: true });
   const staging = mkdtempSync(join(cache, 'building-'));
   try {
-    const { cliBundleOptions } = await import('../../scripts/bundle-options.mjs');
     const { build: bundle } = require('esbuild');
     await bundle({ ...cliBundleOptions({ mssql: require.resolve('mssql') }, staging), splitting: false, outExtension: { '.js': '.mjs' }, logLevel: 'error' });
     for (const name of readdirSync(cache)) if (name !== key && !name.startsWith('building-')) rmSync(join(cache, name), { recursive: true, force: true });

@@ -20,8 +20,9 @@ export interface CrashBundle {
   source: string;
 }
 
-/** What the test side of a bundle may import: the procedure sources and their helpers. */
-const TEST_SOURCES = ['test/proof', 'test/fixtures/runbooks', 'test/helpers', 'scripts/bundle-options.mjs'];
+/** What the test side of a bundle may import (the procedure sources and their helpers) and what
+ * the options bundle beyond node_modules. */
+const TEST_SOURCES = ['test/proof', 'test/fixtures/runbooks', 'test/helpers', 'scripts/bundle-options.mjs', 'scripts/shims'];
 
 export async function buildCrashBundle(source = 'test/proof/crash-source.ts'): Promise<CrashBundle> {
   // The entry is part of the key: one bundle per procedure source.
