@@ -24,6 +24,12 @@ const SETTINGS = createHash('sha256')
   .slice(0, 16);
 let esbuild;
 let mssql;
+/** Whether the process runs a test from the test bundle (ts-loader.mjs). */
+let bundled = false;
+
+export function initialize(data) {
+  bundled = data?.bundled === true;
+}
 
 /** `./x.js` written for `./x.ts` (or .tsx): the TypeScript file, when no JavaScript one exists.
  * `mssql` imported by the tests or the product's sources (not by a package): the one-file bundle. */
@@ -67,6 +73,10 @@ function typescriptFor(specifier, parent) {
 export async function load(url, context, nextLoad) {
   if (url.startsWith(DIST_URL)) return withoutPackagesMap(url, await nextLoad(url, context));
   if (!url.startsWith('file:') || !/\.tsx?$/.test(url)) return nextLoad(url, context);
+  if (bundled && url.startsWith(ROOT_URL) && !url.includes('/node_modules/'))
+    throw new Error(
+      `${relative(ROOT, fileURLToPath(url))} was loaded at run time by a test run from the test bundle (test/helpers/test-bundle.mjs), which holds its own copy of the modules this file would load again: import it statically from the test, or run the suite with MIRRORBOOK_TEST_BUNDLE=0`,
+    );
   return { format: 'module', source: javascriptOf(fileURLToPath(url)), shortCircuit: true };
 }
 
