@@ -11,6 +11,8 @@ import { ControlError } from './control/control-protocol.js';
 import { parseEdition, parseSite, parseVersion, type SiteKind } from './control/lab-options.js';
 import { processAlive } from './control/control-file.js';
 
+const WATCH_PID_EVERY_MS = 5_000;
+
 async function main(): Promise<number> {
   let values;
   try {
@@ -54,13 +56,14 @@ async function main(): Promise<number> {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
     // A test's lab follows its test process: a file killed at its time limit must not leave it behind.
+    // Looked at every few seconds: each wake-up costs an idle lab as much CPU as its own simulation.
     const watched = Number(process.env.MIRRORBOOK_LAB_WATCH_PID);
     if (watched > 0) {
       setInterval(() => {
         if (processAlive(watched)) return;
         stamp(`process ${watched} is gone, stopping`);
         void lab.stop();
-      }, 1000).unref();
+      }, WATCH_PID_EVERY_MS).unref();
     }
     await lab.stopped;
     return 0;

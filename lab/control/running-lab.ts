@@ -1,5 +1,6 @@
 // A lab served from its directory: the state loaded (or a fresh Patriot site created), one TDS
-// listener per instance on its persisted loopback port, mirroring advanced on a timer, the state
+// listener per instance on its persisted loopback port, mirroring advanced on a timer (every 250 ms
+// while anything moves, asleep until the next change is due while only progress does), the state
 // written atomically after every change, every batch appended to the instance's log, and the
 // control channel. lab/process.ts runs one in a process of its own; tests may run one in-process.
 
@@ -23,9 +24,11 @@ import { writeLabConfig, type LabConfigInput } from './lab-config-file.js';
 import type { InstanceStatus, LabStatus } from './lab-status.js';
 import { listen, onSessionsThrownOut } from './lab-parts.js';
 import type { TdsListener } from '../tds/listener.js';
+import type { SqlHandler } from '../tds/handler.js';
 import { loadLabTlsCredentials } from '../tls/index.js';
 import { createInstanceHandler, type BatchRecord } from '../server/handler.js';
-import { advanceLab, SYNCHRONIZED_AFTER_MS } from '../mirroring/advance.js';
+import { advanceLab, SYNCHRONIZED_AFTER_MS, type Advanced } from '../mirroring/advance.js';
+import { nextChangeAt } from '../mirroring/next-change.js';
 import { applyFault, setServiceAccount, setWorkload, startProgram, stopProgram } from './instance-control.js';
 import { copyFile, FileSystemError } from '../storage/files.js';
 import { changeHost, setLocalAccount } from './host-control.js';
@@ -34,7 +37,13 @@ import { liveSessions } from '../server/sessions.js';
 export const ADMIN_LOGIN = 'mirrorbook';
 /** The endpoint port the seed uses; mirroring addresses are simulated, not real sockets. */
 const DEFAULT_ENDPOINT_PORT = 1430;
+/** While anything moves — a session synchronizing, a batch running, the moments after a client's or
+ * the control channel's request — the simulation steps this often. */
 const TICK_MS = 250;
+/** While only progress moves (lab/mirroring/next-change.ts) the lab sleeps until the next change is
+ * due, but steps and writes the progress at least this often: a restart after kill -9 simulates the
+ * time since as one step (at most advance.ts's MAX_STEP_MS), which for progress alone is exact. */
+const QUIET_STEP_MS = 30_000;
 /** A change a client or the control channel makes is on disk this soon. */
 const CHANGE_WRITTEN_WITHIN_MS = 20;
 /** Progress that comes only from time passing (the tick) is on disk this soon. */
@@ -119,26 +128,70 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
     flushDue = due;
     flushTimer = setTimeout(flush, ms);
   };
-  const changed = (): void => writeWithin(CHANGE_WRITTEN_WITHIN_MS);
+  // The step timer: one timeout, re-armed for the earliest step asked for (a setInterval woke an idle
+  // lab four times a second, ~0.4 ms of CPU each on a loaded VM, for steps that moved nothing).
+  let stepTimer: NodeJS.Timeout | null = null;
+  let stepDue = Number.POSITIVE_INFINITY;
+  let closed = false;
+  const stepWithin = (ms: number): void => {
+    if (closed) return;
+    const due = Date.now() + ms;
+    if (stepTimer && stepDue <= due) return;
+    if (stepTimer) clearTimeout(stepTimer);
+    stepDue = due;
+    stepTimer = setTimeout(tick, ms);
+    stepTimer.unref();
+  };
+  /** A client or the control channel changed the state: written soon, and stepped again soon, as
+   * what changed may set something in motion (a session established, a login a program waits for). */
+  const changed = (): void => {
+    writeWithin(CHANGE_WRITTEN_WITHIN_MS);
+    stepWithin(TICK_MS);
+  };
   /** Only time's passing moved the state (a running workload's log, the queues, the counters): a
    * restart simulates the lost time again from the older `advancedAt`, so a write a second is enough
    * (a write every tick cost an idle lab ~6 ms of CPU a second). */
   const progressed = (): void => writeWithin(PROGRESS_WRITTEN_WITHIN_MS);
+  /** Batches being answered: a batch that waits (WAITFOR in a loop, a backup) sees time move as before. */
+  let answering = 0;
 
   const batchLogs = openBatchLogs(dir);
   const listeners = new Map<string, TdsListener>();
   const handlers = new Map(
-    Object.values(lab.instances).map((instance) => [
-      instance.name,
-      createInstanceHandler({
+    Object.values(lab.instances).map((instance): [string, SqlHandler] => {
+      const handler = createInstanceHandler({
         lab,
         instanceName: instance.name,
         now,
         changed,
         logBatch: (record: BatchRecord) => batchLogs.append(instance.name, JSON.stringify(record) + '\n'),
         fault: () => faultOf(lab, instance.name),
-      }),
-    ]),
+        advance: (state, at) => {
+          if (advanceLab(state, at)) changed();
+          else stepWithin(TICK_MS);
+        },
+      });
+      // Stepped within a tick after each request (logins step and report a change themselves).
+      return [
+        instance.name,
+        {
+          ...handler,
+          execute: async (request, emit) => {
+            answering++;
+            try {
+              await handler.execute(request, emit);
+            } finally {
+              answering--;
+              stepWithin(TICK_MS);
+            }
+          },
+          transaction: (session, op) => {
+            stepWithin(TICK_MS);
+            return handler.transaction(session, op);
+          },
+        },
+      ];
+    }),
   );
 
   const startListener = async (instance: InstanceState): Promise<void> => {
@@ -216,11 +269,11 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   let controlServer: ControlServer | null = null;
-  let ticker: NodeJS.Timeout | null = null;
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      if (ticker) clearInterval(ticker);
+      closed = true;
+      if (stepTimer) clearTimeout(stepTimer);
       stopThrowingOut();
       removeControlFile(dir.control);
       await controlServer?.close();
@@ -235,15 +288,29 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
     return stopping;
   };
 
+  /** One step of the simulation, then the next one: in a tick while anything moves, else when the
+   * next change is due (at the latest in QUIET_STEP_MS), with the progress so far written first. */
   const tick = (): void => {
+    if (stepTimer) clearTimeout(stepTimer);
+    stepTimer = null;
+    stepDue = Number.POSITIVE_INFINITY;
+    const at = now();
+    let advanced: Advanced | 'failed';
     try {
-      const advanced = advanceLab(lab, now());
-      if (advanced === 'changed') changed();
-      else if (advanced === 'progressed') progressed();
+      advanced = advanceLab(lab, at);
     } catch (error) {
       // A simulation bug must not take the whole lab (and its clients) down: report it and go on.
       log(`advanceLab failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      advanced = 'failed';
     }
+    if (advanced === 'changed') changed();
+    else if (advanced === 'progressed') progressed();
+    const moving = advanced === 'changed' || advanced === 'failed' || answering > 0;
+    const next = moving ? at.getTime() : nextChangeAt(lab, at);
+    if (next === at.getTime()) return stepWithin(TICK_MS);
+    const sleepMs = Math.min(QUIET_STEP_MS, next === null ? QUIET_STEP_MS : next - at.getTime());
+    if (sleepMs >= PROGRESS_WRITTEN_WITHIN_MS) flush();
+    stepWithin(sleepMs);
   };
 
   const instanceNamed = (name: string): InstanceState => {
@@ -253,6 +320,8 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   };
 
   const control = async (request: ControlRequest): Promise<unknown> => {
+    // What a request changes may set something in motion (status only reads).
+    if (request.op !== 'status') stepWithin(TICK_MS);
     switch (request.op) {
       case 'status':
         return status();
@@ -395,8 +464,6 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
     await stop();
     throw error;
   }
-  ticker = setInterval(tick, TICK_MS);
-  ticker.unref();
   log(`lab serving ${dir.root}: ${Object.keys(lab.instances).join(', ')}`);
   return { dir, lab, status, control, stop, stopped };
 }

@@ -32,7 +32,7 @@ export const MAX_STEP_MS = 60_000;
  * switch synchronizedAfterMs changes it). */
 export const SYNCHRONIZED_AFTER_MS = 3_000;
 const SEND_KB_PER_SECOND = 20 * 1024;
-const REDO_KB_PER_SECOND = 10 * 1024;
+export const REDO_KB_PER_SECOND = 10 * 1024;
 /** Log the mirror keeps received-but-not-redone under a steady workload, in seconds of workload
  * (a slow instance adds its delay). */
 const REDO_LAG_SECONDS = 1;
@@ -223,6 +223,11 @@ function slowness(lab: LabState, principal: Side, mirror: Side): number {
   return Math.max(lab.faults[principal.instance.name]?.slowMs ?? 0, lab.faults[mirror.instance.name]?.slowMs ?? 0);
 }
 
+/** What the link ships per second, less on a slow one. */
+export function sendCapacityKBps(slowMs: number): number {
+  return SEND_KB_PER_SECOND / (1 + slowMs / 100);
+}
+
 function lsnForSeconds(tps: number, seconds: number): number {
   return Math.round(tps * seconds * LSN_PER_TRANSACTION);
 }
@@ -239,7 +244,7 @@ function ship(lab: LabState, principal: Side, mirror: Side, now: Date, dtMs: num
   const sendLagSeconds = (principal.mirroring.safety === 'FULL' ? 0 : 0.05) + slowMs / 1000;
   const sendable = p.log.endLsn - lsnForSeconds(tps, sendLagSeconds);
   const hardenedBefore = Math.max(principal.mirroring.hardenedLsn ?? mirror.database.log.endLsn, mirror.database.log.endLsn);
-  const capacity = kbToLsn((SEND_KB_PER_SECOND / (1 + slowMs / 100)) * (dtMs / 1000));
+  const capacity = kbToLsn(sendCapacityKBps(slowMs) * (dtMs / 1000));
   const hardened = Math.max(hardenedBefore, Math.min(sendable, hardenedBefore + capacity));
   principal.mirroring.hardenedLsn = hardened;
   mirror.database.log.endLsn = hardened;
