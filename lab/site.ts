@@ -5,6 +5,7 @@ import type { DatabaseState, Edition, HostState, InstanceState, LabState, SqlVer
 import { LAB_STATE_VERSION } from './model.js';
 import { attachDatabase, backupDirectory, dataDirectory, installSystemDatabases, nextDatabaseId, newDatabaseState } from './instance/database.js';
 import { newLogin } from './instance/principals.js';
+import { unknownPasswordHash } from './instance/password.js';
 import { DEFAULT_DOMAIN, defaultWindows } from './storage/share-access.js';
 
 export type RecoveryModel = DatabaseState['recoveryModel'];
@@ -92,7 +93,7 @@ export function addInstance(lab: LabState, spec: SiteOptions & { name: string; n
   installSystemDatabases(lab, host, instance, new Date(spec.now.getTime() - 400 * DAY_MS));
   const installed = new Date(spec.now.getTime() - 400 * DAY_MS);
   const logins = [
-    newLogin(lab, { name: 'sa', type: 'S', password: randomSecret(), now: installed, principalId: 1, sidHex: '01' }),
+    newLogin(lab, { name: 'sa', type: 'S', passwordHash: unknownPasswordHash(), now: installed, principalId: 1, sidHex: '01' }),
     newLogin(lab, { name: 'NT SERVICE\\MSSQLSERVER', type: 'U', now: installed }),
     newLogin(lab, { name: 'NT SERVICE\\SQLSERVERAGENT', type: 'U', now: installed }),
     newLogin(lab, { name: 'NT AUTHORITY\\SYSTEM', type: 'U', now: installed }),
@@ -136,10 +137,6 @@ export function addDirectory(host: HostState, path: string): void {
   }
 }
 
-function randomSecret(): string {
-  return `${Math.random().toString(36).slice(2)}Aa1!${Math.random().toString(36).slice(2)}`;
-}
-
 function seedPatriot(lab: LabState, instance: InstanceState, options: SiteOptions, now: Date): void {
   const host = lab.hosts[instance.host] as HostState;
   const created = new Date(now.getTime() - 380 * DAY_MS);
@@ -174,7 +171,7 @@ function seedPatriot(lab: LabState, instance: InstanceState, options: SiteOption
     database.log.endLsn += database.committedTransactions;
     attachDatabase(host, instance, database);
   }
-  const patriotLogin = newLogin(lab, { name: 'Patriot', type: 'S', password: randomSecret(), defaultDatabase: 'Patriot', now: created });
+  const patriotLogin = newLogin(lab, { name: 'Patriot', type: 'S', passwordHash: unknownPasswordHash(), defaultDatabase: 'Patriot', now: created });
   instance.logins[patriotLogin.name] = patriotLogin;
   for (const name of ['Patriot', 'PatriotArchive']) {
     const database = instance.databases[name] as DatabaseState;

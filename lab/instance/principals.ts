@@ -17,14 +17,24 @@ export function newSid(type: Login['type'], name = ''): string {
 
 export function newLogin(
   lab: LabState,
-  spec: { name: string; type: Login['type']; password?: string; defaultDatabase?: string; now: Date; principalId?: number; sidHex?: string },
+  spec: {
+    name: string;
+    type: Login['type'];
+    password?: string;
+    /** The stored hash, for a login whose password is not given. */
+    passwordHash?: string;
+    defaultDatabase?: string;
+    now: Date;
+    principalId?: number;
+    sidHex?: string;
+  },
 ): Login {
   return {
     name: spec.name,
     principalId: spec.principalId ?? nextPrincipalId(lab),
     sidHex: spec.sidHex ?? newSid(spec.type, spec.name),
     type: spec.type,
-    passwordHash: spec.password === undefined ? null : hashPassword(spec.password),
+    passwordHash: spec.password === undefined ? (spec.passwordHash ?? null) : hashPassword(spec.password),
     isDisabled: false,
     createDate: spec.now.toISOString(),
     defaultDatabase: spec.defaultDatabase ?? 'master',
