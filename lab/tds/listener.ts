@@ -2,10 +2,11 @@
 // here, the SQL by the SqlHandler plugged in.
 
 import { createServer, type Socket } from 'node:net';
-import { createSecureContext } from 'node:tls';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { SqlHandler } from './handler.js';
 import { TdsConnection } from './connection.js';
 import { instanceSpeaksStrict } from './tds-version.js';
+import type { TlsContexts } from './transport.js';
 
 export interface TdsListenerOptions {
   /** Default 127.0.0.1. */
@@ -39,10 +40,7 @@ export function startTdsListener(options: TdsListenerOptions): Promise<TdsListen
     serverName: options.serverName,
     handler: options.handler,
     version,
-    tls: {
-      prelogin: createSecureContext({ key: options.tls.key, cert: options.tls.cert, maxVersion: 'TLSv1.2' }),
-      strict: instanceSpeaksStrict(version.major) ? createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }) : undefined,
-    },
+    tls: secureContexts(options.tls, instanceSpeaksStrict(version.major)),
     delayMs: options.delayMs ?? (() => 0),
   };
   const server = createServer((socket: Socket) => {
@@ -75,4 +73,23 @@ export function startTdsListener(options: TdsListenerOptions): Promise<TdsListen
       });
     });
   });
+}
+
+const madeContexts = new WeakMap<object, { prelogin?: SecureContext; strict?: SecureContext }>();
+
+/** The TLS contexts of one identity (key and certificate), made when a client first asks for TLS and
+ * shared by every listener given the same identity object: ~1 ms of CPU each, two per instance,
+ * at every lab start. */
+function secureContexts(identity: TdsListenerOptions['tls'], speaksStrict: boolean): TlsContexts {
+  let made = madeContexts.get(identity);
+  if (!made) madeContexts.set(identity, (made = {}));
+  const contexts = made;
+  return {
+    get prelogin() {
+      return (contexts.prelogin ??= createSecureContext({ key: identity.key, cert: identity.cert, maxVersion: 'TLSv1.2' }));
+    },
+    get strict() {
+      return speaksStrict ? (contexts.strict ??= createSecureContext({ key: identity.key, cert: identity.cert, minVersion: 'TLSv1.2' })) : undefined;
+    },
+  };
 }
