@@ -20,7 +20,7 @@ export interface StartOptions {
   edition?: Edition;
   site?: SiteKind;
   timeoutMs?: number;
-  /** A bundled lab-process.js to run instead of the one beside this code (tests of the source use dist's). */
+  /** A bundled lab-process.cjs to run instead of the one beside this code (tests of the source use dist's). */
   labProcess?: string;
   /** The environment of the command starting it (a new lab's settings, e.g. MIRRORBOOK_LAB_BACKUP_MS_PER_GB); default: this process's. */
   env?: NodeJS.ProcessEnv;
@@ -35,7 +35,7 @@ const LAB_NODE_FLAGS = ['--no-memory-reducer'];
 /** node arguments that run the lab process: the bundle beside this code, else the TypeScript source through tsx. */
 export function labProcessArgs(): { args: string[]; cwd: string } {
   const here = dirname(fileURLToPath(import.meta.url));
-  const bundled = join(here, 'lab-process.js');
+  const bundled = join(here, 'lab-process.cjs');
   if (existsSync(bundled)) return { args: [bundled], cwd: here };
   const root = resolve(here, '../..');
   return { args: ['--import', 'tsx', join(root, 'lab', 'process.ts')], cwd: root };

@@ -21,7 +21,7 @@ function newestChange(dir: string): number {
 
 export function freshBundle(root: string): boolean {
   // dispatch.js and signals.js: the CLI the tests run in their own process (cli-in-process.ts).
-  const bundles = ['cli.js', 'lab-process.js', 'store-worker.js', 'dispatch.js', 'signals.js'].map((f) => join(root, 'dist', f));
+  const bundles = ['cli.js', 'lab-process.cjs', 'store-worker.js', 'dispatch.js', 'signals.js'].map((f) => join(root, 'dist', f));
   if (!bundles.every(existsSync)) return false;
   const built = Math.min(...bundles.map((f) => statSync(f).mtimeMs));
   return built > Math.max(...SOURCES.map((d) => newestChange(join(root, d))));

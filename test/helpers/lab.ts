@@ -87,7 +87,7 @@ export async function startTestLab(options: TestLabOptions = {}): Promise<TestLa
     running = await openLab(startOptions);
     status = running.status();
   } else {
-    const bundled = useBundle() ? { labProcess: join(REPO_ROOT, 'dist', 'lab-process.js') } : {};
+    const bundled = useBundle() ? { labProcess: join(REPO_ROOT, 'dist', 'lab-process.cjs') } : {};
     status = (await startLabProcess({ ...startOptions, ...bundled })).status;
   }
   const control = <T>(request: ControlRequest): Promise<T> => (running ? (running.control(request) as Promise<T>) : sendControl<T>(dir, request));
