@@ -17,7 +17,16 @@ function isSource(value: unknown): value is ProcedureSource {
 export async function loadProcedureSource(env: NodeJS.ProcessEnv, cwd: string): Promise<ProcedureSource> {
   const modulePath = env.MIRRORBOOK_RUNBOOKS;
   if (modulePath) {
-    const mod: unknown = await import(pathToFileURL(resolve(cwd, modulePath)).href);
+    const mod: unknown = await import(pathToFileURL(resolve(cwd, modulePath)).href).catch((error: unknown) => {
+      // A TypeScript module, where no loader makes node run it (the shipped CLI; a test run from the
+      // test bundle, test/run.mjs).
+      if ((error as NodeJS.ErrnoException | null)?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+      throw new EngineRefusal(
+        `MIRRORBOOK_RUNBOOKS=${modulePath} is not a module node can load here (${(error as Error).message})`,
+        'give it a JavaScript module (.js, .mjs), or run mirrorbook from its sources under a TypeScript loader such as tsx',
+        2,
+      );
+    });
     if (!isSource(mod)) {
       throw new EngineRefusal(
         `MIRRORBOOK_RUNBOOKS=${modulePath} does not export names() and load()`,
