@@ -4,8 +4,8 @@
 // (test/helpers/unit-batch.mjs), sparing each its own node start. The files run from one esbuild
 // bundle of them (test/helpers/test-bundle.mjs: built before the first file starts, ~2 s, and
 // reused until a source changes), so a process loads a few dozen chunks instead of resolving and
-// transforming 200–400 TypeScript modules (0.02–0.2 s less CPU a process, ~0.5 s a batch);
-// test/helpers/ts-loader.mjs stays registered for what the bundle does not hold.
+// transforming 200–400 TypeScript modules (0.02–0.2 s less CPU a process, ~0.5 s a batch), and
+// starts with no module hooks (see nodeArgs: their thread costs a process ~80 ms of CPU).
 // MIRRORBOOK_TEST_BUNDLE=0 (or a failed build) runs them from their sources through ts-loader (not
 // tsx: ~0.4 s less CPU a process). Prints the closing line `N passed, N failed, N skipped` that CI
 // reads, and fails when no test ran at all. Before it, the files by wall time with the CPU time
@@ -112,10 +112,32 @@ function expected(item) {
   return { wall, rate: Math.min(CORES, Math.max(0.05, cpu / Math.max(wall, 0.1))) };
 }
 
-/** What node runs for `file` (a batch: its files), from the test bundle when there is one. */
-function script(file, bundle) {
-  if (Array.isArray(file)) return ['test/helpers/unit-batch.mjs', ...(bundle ? ['--from', bundle] : []), ...file];
-  return [bundle ? join(bundle, file.replace(/\.tsx?$/, '.js')) : file];
+const BATCH_RUNNER = 'test/helpers/unit-batch.mjs';
+const inBundle = (path, bundle) => join(bundle, path.replace(/\.(tsx?|mjs)$/, '.js'));
+
+/** Node's arguments for `file` (a batch: its files). From the test bundle, with no module hooks: the
+ * bundle holds the sources, mssql's one-file bundle and uvu with its rewrite; its inline source maps
+ * point stack traces at the .ts lines. A TypeScript file loaded at run time (a procedure module named
+ * by MIRRORBOOK_RUNBOOKS, an import of a computed path) would be a second copy of modules the bundle
+ * holds: Node refuses it — Node 22 and later would strip its types and load it, so not there either.
+ * From the sources: through ts-loader and uvu's rewrite as it loads (hook-errors.mjs). */
+function nodeArgs(file, bundle) {
+  const cpuTime = ['--import', './test/helpers/cpu-time.mjs'];
+  if (!bundle)
+    return [
+      '--import',
+      './test/helpers/ts-loader.mjs',
+      ...cpuTime,
+      '--import',
+      './test/helpers/hook-errors.mjs',
+      ...(Array.isArray(file) ? [BATCH_RUNNER, ...file] : [file]),
+    ];
+  return [
+    '--enable-source-maps',
+    ...(process.allowedNodeEnvironmentFlags.has('--experimental-strip-types') ? ['--no-experimental-strip-types'] : []),
+    ...cpuTime,
+    ...(Array.isArray(file) ? [inBundle(BATCH_RUNNER, bundle), '--from', bundle, ...file] : [inBundle(file, bundle)]),
+  ];
 }
 
 function runFile(file, bundle) {
@@ -123,19 +145,14 @@ function runFile(file, bundle) {
   const label = batch ? `${batch.length} in-process files (${batch[0]} …)` : file === PREPARE ? `${PREPARE} (the set-up pair, the crash bundle)` : file;
   return new Promise((resolve) => {
     const started = Date.now();
-    const args = script(file, bundle);
     // What a lab command remembers (cli/last-lab.ts) stays with this file: not in the home, not shared.
     const stateHome = mkdtempSync(join(tmpdir(), 'mirrorbook-state-'));
-    const child = spawn(
-      process.execPath,
-      ['--import', './test/helpers/ts-loader.mjs', '--import', './test/helpers/cpu-time.mjs', '--import', './test/helpers/hook-errors.mjs', ...args],
-      {
-        cwd: root,
-        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', MIRRORBOOK_STATE_HOME: stateHome },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      },
-    );
+    const child = spawn(process.execPath, nodeArgs(file, bundle), {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', MIRRORBOOK_STATE_HOME: stateHome },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -322,7 +339,7 @@ const batches = batched.length > 1 ? [batched.slice(0, half), batched.slice(half
 const began = Date.now();
 const unbatched = files.filter((f) => !batches.flat().includes(f));
 const items = [...(unbatched.some(needsPrepared) ? [PREPARE] : []), ...batches, ...unbatched];
-const bundle = await bundleOf(items.flat());
+const bundle = await bundleOf([...(batches.length ? [BATCH_RUNNER] : []), ...items.flat()]);
 const bundled = Date.now() - began;
 const { results, most } = await runAll(items, bundle);
 const busy = saveTimes(results);

@@ -1,4 +1,4 @@
-// mssql for the test processes as one ESM file (used by test/helpers/ts-hooks.mjs): loaded from
+// mssql for the test processes as one ESM file (used by test/helpers/ts-hooks.mjs and test-bundle.mjs): loaded from
 // node_modules, mssql is ~200 CommonJS files (tedious, @azure/identity with MSAL, jsonwebtoken …)
 // found through thousands of stat calls and each file's source map read, ~0.3 s of CPU for every
 // test process that connects. The file is bundled as the shipped CLI bundles mssql

@@ -2,18 +2,23 @@
 // resolving and transforming its 200–400 TypeScript modules through ts-hooks.mjs. One esbuild build
 // of every entry the run needs (`splitting`: the files of one in-process batch share one copy of
 // each module); the product and test sources are inlined, packages stay in node_modules, and the
-// sources' `mssql` is the tests' one-file bundle (mssql-bundle.mjs), as under ts-hooks.mjs. Every
+// sources' `mssql` is the tests' one-file bundle (mssql-bundle.mjs), as under ts-hooks.mjs. uvu is
+// inlined too, with a failing `before` hook's error reported (uvu-before-hook.mjs: the build fails if
+// the line it rewrites is gone), so a bundled test process needs no module hooks — whose thread costs
+// a process ~80 ms of CPU to start — and the batch runner (unit-batch.mjs, an entry of the bundle)
+// shares the test files' copy of it, through which they queue their suites. Every
 // module keeps its own import.meta (url, filename, dirname, resolve: the .ts file's; REPO_ROOT and
 // fixtures derive from them), and inline source maps point stack traces at the .ts lines. Kept in
 // node_modules/.cache/mirrorbook-test-bundle with the list of the files it was built from (size,
-// mtime): it is reused until one of them, the entries, tsconfig.json, package.json, esbuild or this
-// file changes.
+// mtime; uvu's included): it is reused until one of them, the entries, tsconfig.json, package.json,
+// esbuild, uvu-before-hook.mjs or this file changes.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mssqlBundleUrl } from './mssql-bundle.mjs';
+import { reportingBeforeHooks, UVU_RUNNER } from './uvu-before-hook.mjs';
 
 /** A build no run has used for this long is removed by the next build (a run still using it ends sooner). */
 const MAX_AGE_MS = 3_600_000;
@@ -29,6 +34,7 @@ export async function testBundle(root, entries) {
     .update(readFileSync(join(root, 'tsconfig.json')))
     .update(readFileSync(join(root, 'package.json')))
     .update(readFileSync(new URL(import.meta.url)))
+    .update(readFileSync(new URL('./uvu-before-hook.mjs', import.meta.url)))
     .digest('hex')
     .slice(0, 16);
   const cache = join(root, 'node_modules', '.cache', 'mirrorbook-test-bundle');
@@ -140,6 +146,13 @@ async function build(esbuild, root, entries, mssql, out) {
       });
     },
   };
+  const uvu = {
+    name: 'uvu-inlined',
+    setup(b) {
+      b.onResolve({ filter: /^uvu(\/[a-z]+)?$/ }, (args) => ({ path: fileURLToPath(import.meta.resolve(args.path)) }));
+      b.onLoad({ filter: UVU_RUNNER }, (args) => ({ contents: reportingBeforeHooks(readFileSync(args.path, 'utf8')), loader: 'js' }));
+    },
+  };
   const result = await esbuild.build({
     entryPoints: entries,
     outdir: out,
@@ -159,7 +172,7 @@ async function build(esbuild, root, entries, mssql, out) {
       'import.meta.dirname': '__mbMetaDirname',
       'import.meta.resolve': '__mbMetaResolve',
     },
-    plugins: [ownMeta],
+    plugins: [ownMeta, uvu],
     // Not read by esbuild: `import.meta` here is the chunk's.
     banner: {
       js: "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url); const __mbResolve = (specifier) => import.meta.resolve(specifier);",
@@ -167,5 +180,5 @@ async function build(esbuild, root, entries, mssql, out) {
     metafile: true,
     logLevel: 'silent',
   });
-  return Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules/'));
+  return Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules/') || input.includes('node_modules/uvu/'));
 }

@@ -7,16 +7,11 @@
 // once until it changes. A module keeps its own URL (import.meta.url is the .ts file's), and stack
 // traces point into the .ts through the inline source maps. Processes the tests spawn with `--import tsx` keep using tsx.
 // They also give the sources' `mssql` as one bundled file (test/helpers/mssql-bundle.mjs).
-// test/run.mjs runs the test files themselves from a bundle of them (test/helpers/test-bundle.mjs);
-// what runs the sources through these hooks is a process a test starts from them (the engine and
-// tmux tests' CLI, test/store/support.ts) and every test file under MIRRORBOOK_TEST_BUNDLE=0. A
-// bundled test process keeps them registered: there they only drop the maps of dist/'s packages'
-// chunks (the CLI run in the test's process) and refuse a TypeScript file loaded at run time (a
-// procedure module named by MIRRORBOOK_RUNBOOKS, an import of a computed path), which would be a
-// second copy of modules the bundle holds.
+// test/run.mjs runs the test files themselves from a bundle of them (test/helpers/test-bundle.mjs)
+// with no module hooks at all (their thread costs a process ~80 ms of CPU): what runs the sources
+// through these hooks is a process a test starts from them (the engine and tmux tests' CLI,
+// test/store/support.ts) and every test file under MIRRORBOOK_TEST_BUNDLE=0.
 import { register } from 'node:module';
 
 process.setSourceMapsEnabled(true);
-// The main module is a bundled test file, or the batch runner given the bundle's directory.
-const bundled = process.argv.slice(1).some((arg) => arg.includes('/mirrorbook-test-bundle/'));
-register('./ts-hooks.mjs', { parentURL: import.meta.url, data: { bundled } });
+register('./ts-hooks.mjs', import.meta.url);
