@@ -14,16 +14,19 @@ function isSource(value: unknown): value is ProcedureSource {
   return !!v && typeof v.names === 'function' && typeof v.load === 'function';
 }
 
+/** Why node cannot load a module given by path: a TypeScript module where no loader runs it (the
+ * shipped CLI on a node without type stripping; a test run from the test bundle, test/run.mjs),
+ * TypeScript that type stripping refuses, a path (or an import in it) that is not there. */
+const UNLOADABLE = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX', 'ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT']);
+
 export async function loadProcedureSource(env: NodeJS.ProcessEnv, cwd: string): Promise<ProcedureSource> {
   const modulePath = env.MIRRORBOOK_RUNBOOKS;
   if (modulePath) {
     const mod: unknown = await import(pathToFileURL(resolve(cwd, modulePath)).href).catch((error: unknown) => {
-      // A TypeScript module, where no loader makes node run it (the shipped CLI; a test run from the
-      // test bundle, test/run.mjs).
-      if ((error as NodeJS.ErrnoException | null)?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+      if (!UNLOADABLE.has((error as NodeJS.ErrnoException | null)?.code ?? '')) throw error;
       throw new EngineRefusal(
         `MIRRORBOOK_RUNBOOKS=${modulePath} is not a module node can load here (${(error as Error).message})`,
-        'give it a JavaScript module (.js, .mjs), or run mirrorbook from its sources under a TypeScript loader such as tsx',
+        'name a JavaScript module (.js, .mjs) that exists, or run mirrorbook from its sources under a TypeScript loader such as tsx',
         2,
       );
     });

@@ -27,8 +27,9 @@ const standsInForPackage = (input) => input.includes('node_modules/') || input.s
 for (const [path, { inputs }] of Object.entries(result.metafile.outputs)) {
   if (!path.endsWith('.js') || !Object.keys(inputs).every(standsInForPackage)) continue;
   const code = readFileSync(path, 'utf8');
-  writeFileSync(path, code.slice(0, code.lastIndexOf('//# sourceMappingURL=')));
-  rmSync(`${path}.map`);
+  const map = code.lastIndexOf('//# sourceMappingURL=');
+  if (map >= 0) writeFileSync(path, code.slice(0, map));
+  rmSync(`${path}.map`, { force: true });
   delete result.metafile.outputs[`${path}.map`];
 }
 chmodSync('dist/cli.js', 0o755);

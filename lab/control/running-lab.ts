@@ -320,8 +320,13 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
   };
 
   const control = async (request: ControlRequest): Promise<unknown> => {
-    // What a request changes may set something in motion (status only reads).
-    if (request.op !== 'status') stepWithin(TICK_MS);
+    // The time since the last step (up to QUIET_STEP_MS while the lab slept) is simulated under the
+    // state as it was, before what the request changes: a fault must not reach back over it. What
+    // the request changes may set something in motion: stepped again within a tick (status reads).
+    if (request.op !== 'status') {
+      tick();
+      stepWithin(TICK_MS);
+    }
     switch (request.op) {
       case 'status':
         return status();
@@ -337,7 +342,6 @@ export async function openLab(options: LabOptions): Promise<RunningLab> {
       }
       case 'workload': {
         const instance = instanceNamed(request.instance);
-        tick();
         const result = setWorkload(instance, request.tps, request.database);
         changed();
         flush();

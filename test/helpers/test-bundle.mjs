@@ -75,8 +75,11 @@ function unchanged(root, manifest) {
     if (nowSize !== size || nowMtime !== mtimeMs) return undefined;
   }
   if (!existsSync(join(manifest, '..', recorded.out, 'package.json'))) return undefined;
+  // Both marked as used now: a build superseded while a run still uses it is removed only once it
+  // has gone unused for MAX_AGE_MS, whenever it was made.
   const now = new Date();
   utimesSync(manifest, now, now);
+  utimesSync(join(manifest, '..', recorded.out), now, now);
   return recorded.out;
 }
 

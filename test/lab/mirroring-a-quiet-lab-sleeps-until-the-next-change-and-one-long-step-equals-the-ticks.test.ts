@@ -58,7 +58,8 @@ class Twins {
     this.rearm(this.t, TICK_MS);
   }
 
-  /** A client or the control channel changes something (on both: the same new ids); the lab steps
+  /** A client or the control channel changes something (on both: the same new ids): the time up to
+   * now is stepped first, as running-lab.ts's control() and request handlers do, then the lab steps
    * again within a tick. */
   change(what: (lab: LabState, now: Date) => void): void {
     this.look();
