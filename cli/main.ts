@@ -3,16 +3,13 @@
 // signals, the exit code); cli/dispatch.ts runs the command line itself.
 
 import module from 'node:module';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { codeCacheDir } from './code-cache-dir.js';
 
 // Node 22.1+ keeps the compiled code of every module it loads (NODE_DISABLE_COMPILE_CACHE turns it
-// off, as Node documents), so a later start skips compiling the CLI's chunks, mssql's above all.
-// Node 20 has no such cache. It lives in the user's own cache folder, not in the shared temporary
-// one Node defaults to: code another local user wrote there first would run with the DBA's
-// credentials. It is turned on before the rest of the command line is imported, which it then covers.
-const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-(module as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(join(cacheHome, 'mirrorbook', 'node-compile-cache'));
+// off, as Node documents), so a later start skips compiling the CLI's chunks. Node 20 has no such
+// cache; there the packages (mssql, yaml, xstate) keep theirs (cli/package-code-cache.ts). It is
+// turned on before the rest of the command line is imported, which it then covers.
+(module as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(codeCacheDir('node-compile-cache'));
 const { dispatch } = await import('./dispatch.js');
 const { ownSignals } = await import('./signals.js');
 

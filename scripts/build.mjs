@@ -14,7 +14,7 @@
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CLI_ENTRY_POINTS, cliBundleOptions, STUB_FILES } from './bundle-options.mjs';
+import { CLI_ENTRY_POINTS, cliBundleOptions, STUB_FILES, vendorFilesIn } from './bundle-options.mjs';
 
 mkdirSync('dist', { recursive: true });
 const result = await build({
@@ -48,5 +48,5 @@ const lab = await build({
   logLevel: 'warning',
 });
 const outputs = [...Object.keys(result.metafile.outputs), ...Object.keys(lab.metafile.outputs)];
-const made = new Set([...outputs.map((path) => basename(path)), ...STUB_FILES]);
+const made = new Set([...outputs.map((path) => basename(path)), ...STUB_FILES, ...vendorFilesIn('dist')]);
 for (const name of readdirSync('dist')) if (!made.has(name)) rmSync(`dist/${name}`, { force: true });

@@ -15,10 +15,16 @@
 // iconv-lite's code-page tables (Chinese, Japanese, Korean; 0.45 MB as inlined JavaScript) are
 // required only when a column in such a collation is decoded: they are copied beside the chunks and
 // read then, not parsed by every process that connects.
+// The packages themselves (mssql with all of the above, yaml, xstate) are not chunks: each is a
+// CommonJS file of its own beside them (vendor-<package>-<hash>.cjs), which the chunks load through
+// cli/package-code-cache.ts with V8's code cache (Node 20 keeps none for ES modules). Where the
+// product imports one of them, it gets a module that loads that file and re-exports its names.
 // Whitespace and syntax are minified (a fifth less to read and parse), identifiers are not: stack
 // traces and error names stay readable, and `sourcemap` maps them back where a build asks for one.
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** What the CLI is made of, paths from the repo root: the command line and the worker thread
@@ -27,9 +33,20 @@ export const CLI_ENTRY_POINTS = { cli: 'cli/main.ts', 'store-worker': 'store/sto
 
 /** The module bundled in @js-joda/core's place. */
 export const JS_JODA_SHIM = fileURLToPath(new URL('./shims/js-joda-core.cjs', import.meta.url));
-/** What a bundle is made of beyond the entry points and node_modules: these options and the shim
- * (a cache of bundles keys on their contents: test/helpers/mssql-bundle.mjs). */
-export const BUNDLE_OPTION_FILES = [fileURLToPath(import.meta.url), JS_JODA_SHIM];
+/** The module that loads a vendor package with its code cache. */
+const PACKAGE_LOADER = fileURLToPath(new URL('../cli/package-code-cache.ts', import.meta.url));
+/** What a bundle is made of beyond the entry points and node_modules: these options, the shim and the
+ * loader (a cache of bundles keys on their contents: test/helpers/mssql-bundle.mjs). */
+export const BUNDLE_OPTION_FILES = [
+  fileURLToPath(import.meta.url),
+  JS_JODA_SHIM,
+  PACKAGE_LOADER,
+  fileURLToPath(new URL('../cli/code-cache-dir.ts', import.meta.url)),
+];
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The packages built as files of their own and loaded with a code cache. */
+export const VENDOR_PACKAGES = ['mssql', 'yaml', 'xstate'];
 
 /** esbuild options for `entryPoints` bundled into `outdir`, which also receives the two stubs. */
 export function cliBundleOptions(entryPoints, outdir) {
@@ -44,22 +61,84 @@ export function cliBundleOptions(entryPoints, outdir) {
       )
       .join(''),
   );
-  return {
-    entryPoints,
-    outdir,
+  const shared = {
     bundle: true,
-    splitting: true,
-    format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: ['better-sqlite3', 'prom-client'],
     alias: { 'react-devtools-core': stub, '@azure/identity': azureStub, '@js-joda/core': JS_JODA_SHIM },
     define: { 'process.env.NODE_ENV': '"production"' },
     minifyWhitespace: true,
     minifySyntax: true,
-    plugins: [iconvTablesBeside, tediousBufferList],
+  };
+  return {
+    ...shared,
+    entryPoints,
+    outdir,
+    splitting: true,
+    format: 'esm',
+    external: ['better-sqlite3', 'prom-client'],
+    plugins: [vendorPackages({ ...shared, plugins: [iconvTablesBeside, tediousBufferList] })],
     banner: { js: "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url);" },
   };
+}
+
+/** The files the vendor packages were built into, by output directory (`npm run build` keeps them). */
+const vendorFiles = new Map();
+export const vendorFilesIn = (outdir) => [...(vendorFiles.get(resolve(outdir)) ?? [])];
+
+/** Builds each of VENDOR_PACKAGES into a CommonJS file beside the output (once per build) and answers
+ * the product's imports of it with a module that loads that file and re-exports its names. */
+function vendorPackages(options) {
+  return {
+    name: 'vendor-packages',
+    setup(build) {
+      const outdir = resolve(build.initialOptions.outdir ?? dirname(build.initialOptions.outfile));
+      let built;
+      build.onStart(() => {
+        built = new Map();
+        vendorFiles.set(outdir, new Set());
+      });
+      const packages = new RegExp(`^(${VENDOR_PACKAGES.join('|')})$`);
+      build.onResolve({ filter: packages }, (args) => (args.importer.includes('node_modules') ? undefined : { path: args.path, namespace: 'vendor-package' }));
+      build.onLoad({ filter: /.*/, namespace: 'vendor-package' }, async (args) => {
+        if (!built.has(args.path)) built.set(args.path, buildVendor(build.esbuild, args.path, outdir, options));
+        const { file, names } = await built.get(args.path);
+        return {
+          resolveDir: REPO_ROOT,
+          contents: [
+            "import { fileURLToPath } from 'node:url';",
+            `import { loadPackage } from ${JSON.stringify(PACKAGE_LOADER)};`,
+            `const m = loadPackage(fileURLToPath(new URL(${JSON.stringify(`./${file}`)}, import.meta.url)));`,
+            'export default m;',
+            names.length ? `export const { ${names.join(', ')} } = m;` : '',
+          ].join('\n'),
+        };
+      });
+    },
+  };
+}
+
+/** `name` as one CommonJS file in `outdir`, named by a hash of its content (and the files it reads
+ * beside it: iconv-lite's tables), with the names it exports read off the package itself. */
+async function buildVendor(esbuild, name, outdir, options) {
+  const result = await esbuild.build({
+    ...options,
+    stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: REPO_ROOT, sourcefile: `vendor-${name}.cjs` },
+    format: 'cjs',
+    outdir,
+    write: false,
+    logLevel: 'error',
+  });
+  let file;
+  for (const output of result.outputFiles) {
+    const isEntry = basename(output.path) === 'stdin.js';
+    const path = isEntry ? join(outdir, `vendor-${name}-${createHash('sha256').update(output.contents).digest('hex').slice(0, 12)}.cjs`) : output.path;
+    writeFileSync(path, output.contents);
+    vendorFiles.get(outdir).add(basename(path));
+    if (isEntry) file = path;
+  }
+  const names = Object.keys(createRequire(file)(file)).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default');
+  return { file: basename(file), names };
 }
 
 /** iconv-lite's `require("./tables/….json")` (inside functions, on first use of a code page) reads a

@@ -79,17 +79,18 @@ const madeContexts = new WeakMap<object, { prelogin?: SecureContext; strict?: Se
 
 /** The TLS contexts of one identity (key and certificate), made when a client first asks for TLS and
  * shared by every listener given the same identity object: ~1 ms of CPU each, two per instance,
- * at every lab start. */
+ * at every lab start. `ca: []`: a server that asks no client for a certificate trusts no CA, and
+ * Node would otherwise parse its ~140 bundled root certificates for the first context (~20 ms). */
 function secureContexts(identity: TdsListenerOptions['tls'], speaksStrict: boolean): TlsContexts {
   let made = madeContexts.get(identity);
   if (!made) madeContexts.set(identity, (made = {}));
   const contexts = made;
   return {
     get prelogin() {
-      return (contexts.prelogin ??= createSecureContext({ key: identity.key, cert: identity.cert, maxVersion: 'TLSv1.2' }));
+      return (contexts.prelogin ??= createSecureContext({ key: identity.key, cert: identity.cert, ca: [], maxVersion: 'TLSv1.2' }));
     },
     get strict() {
-      return speaksStrict ? (contexts.strict ??= createSecureContext({ key: identity.key, cert: identity.cert, minVersion: 'TLSv1.2' })) : undefined;
+      return speaksStrict ? (contexts.strict ??= createSecureContext({ key: identity.key, cert: identity.cert, ca: [], minVersion: 'TLSv1.2' })) : undefined;
     },
   };
 }

@@ -7,10 +7,12 @@
 // and the shim, into a directory of node_modules/.cache/mirrorbook-mssql. Every import of `mssql`
 // in a test process gets this one module, so its classes (sql.RequestError …) are one copy.
 // Its only export is the default one (`import sql from 'mssql'`), the only form the sources use.
+// Like the CLI's, it loads mssql from a CommonJS file beside it with V8's code cache
+// (cli/package-code-cache.ts): every test process that connects compiles tedious once per machine.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BUNDLE_OPTION_FILES, cliBundleOptions } from '../../scripts/bundle-options.mjs';
 
@@ -39,7 +41,14 @@ async function build(require, cache, key) {
   const staging = mkdtempSync(join(cache, 'building-'));
   try {
     const { build: bundle } = require('esbuild');
-    await bundle({ ...cliBundleOptions({ mssql: require.resolve('mssql') }, staging), splitting: false, outExtension: { '.js': '.mjs' }, logLevel: 'error' });
+    const { entryPoints: _none, outdir: _beside, ...options } = cliBundleOptions({}, staging);
+    await bundle({
+      ...options,
+      stdin: { contents: "export { default } from 'mssql';", resolveDir: dirname(require.resolve('./package.json')), sourcefile: ENTRY },
+      outfile: join(staging, ENTRY),
+      splitting: false,
+      logLevel: 'error',
+    });
     for (const name of readdirSync(cache)) if (name !== key && !name.startsWith('building-')) rmSync(join(cache, name), { recursive: true, force: true });
     try {
       renameSync(staging, join(cache, key));
