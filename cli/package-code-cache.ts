@@ -10,7 +10,7 @@
 // flags, a damaged file) is compiled afresh and replaced. NODE_DISABLE_COMPILE_CACHE, Node's own
 // switch for its cache, turns this one off too.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -54,6 +54,10 @@ export function codeCacheUse(file: string): CodeCacheUse | undefined {
   return loaded.get(file)?.use;
 }
 
+/** A cache file unchanged this long is removed when another is written: builds that are gone leave
+ * theirs behind (each names its files by their content), and one still in use is only written again. */
+const KEPT_MS = 30 * 24 * 3600 * 1000;
+
 /** Writes the code compiled afresh so far (at exit: by then it holds every function the command ran).
  * Whole or not at all (renamed into place); a cache folder that cannot be written is left be. */
 export function saveCodeCaches(): void {
@@ -63,6 +67,10 @@ export function saveCodeCaches(): void {
       mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
       writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
       renameSync(temp, cacheFile);
+      for (const name of readdirSync(dirname(cacheFile))) {
+        const path = join(dirname(cacheFile), name);
+        if (statSync(path).mtimeMs < Date.now() - KEPT_MS) rmSync(path, { force: true });
+      }
     } catch {
       try {
         rmSync(temp, { force: true });

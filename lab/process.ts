@@ -1,5 +1,6 @@
 // The lab process: serves one lab directory until SIGTERM/SIGINT or `mirrorbook lab stop`.
-// Started detached by `mirrorbook lab start` (bundled as dist/lab-process.cjs; in development
+// Started detached by `mirrorbook lab start` (bundled as dist/lab-body-<hash>.cjs, which
+// dist/lab-process.cjs runs with its code cache; in development
 // `node --import tsx lab/process.ts --dir D`). Exit codes: 0 stopped cleanly, 2 bad arguments,
 // 3 another process already serves the directory, 1 anything else.
 

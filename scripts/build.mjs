@@ -2,19 +2,19 @@
 // what the CLI is made of and the options are in scripts/bundle-options.mjs; the command line as a
 // function (dispatch, with its signal owner) is bundled alongside, which the tests run in their own
 // process as it ships (test/helpers/cli-in-process.ts). Chunks of earlier builds are removed.
-// The lab process is bundled on its own as CommonJS (dist/lab-process.cjs): required, a built-in
-// module is the module itself, where an ES import first builds a facade of it by reading every
-// export — which loads what a lab never uses (fs.promises, crypto.webcrypto, the stream classes) —
-// and an ES entry point starts node's module loader first: ~25 ms of CPU of every lab's start.
-// A chunk made only of packages' code (mssql with tedious, yaml) and what stands in for packages (the
-// stubs, scripts/shims) ships without a source map: with source maps on (`node --enable-source-maps`,
-// every test process), Node reads and parses a module's map as it loads it (the mssql chunk's is
-// 1.4 MB, ~25 ms of CPU), and a stack frame inside a package needs no mapping. The product's chunks
-// keep theirs.
+// The lab process is bundled on its own as CommonJS: required, a built-in module is the module
+// itself, where an ES import first builds a facade of it by reading every export — which loads what
+// a lab never uses (fs.promises, crypto.webcrypto, the stream classes) — and an ES entry point starts
+// node's module loader first: ~25 ms of CPU of every lab's start. Like the packages
+// (scripts/bundle-options.mjs), it runs through the code-cache loader (cli/package-code-cache.ts).
+// A chunk made only of what stands in for packages (the stubs, scripts/shims) ships without a source
+// map: with source maps on (`node --enable-source-maps`, every test process), Node reads and parses
+// a module's map as it loads it, and a stack frame inside a package needs no mapping. The product's
+// chunks keep theirs; the packages and the lab, loaded through node:vm, have none.
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CLI_ENTRY_POINTS, cliBundleOptions, STUB_FILES, vendorFilesIn } from './bundle-options.mjs';
+import { CLI_ENTRY_POINTS, cliBundleOptions, codeCachedEntry, hashedName, STUB_FILES, vendorFilesIn } from './bundle-options.mjs';
 
 mkdirSync('dist', { recursive: true });
 const result = await build({
@@ -33,20 +33,18 @@ for (const [path, { inputs }] of Object.entries(result.metafile.outputs)) {
   delete result.metafile.outputs[`${path}.map`];
 }
 chmodSync('dist/cli.js', 0o755);
+// The lab: its code in a file named by its content, run through the code-cache loader (as the
+// packages are), by a small dist/lab-process.cjs: a lab starts from its previous run's compiled code.
+const labOptions = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, logLevel: 'warning' };
+const labBody = await build({ ...labOptions, entryPoints: ['lab/process.ts'], write: false, outdir: 'dist' });
+const labFile = hashedName('lab-body', labBody.outputFiles[0].contents);
+writeFileSync(`dist/${labFile}`, labBody.outputFiles[0].contents);
 const lab = await build({
-  entryPoints: { 'lab-process': 'lab/process.ts' },
-  outdir: 'dist',
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  sourcemap: 'linked',
+  ...labOptions,
+  stdin: { contents: codeCachedEntry(labFile), resolveDir: '.', sourcefile: 'lab-process.cjs' },
+  outfile: 'dist/lab-process.cjs',
   metafile: true,
-  logLevel: 'warning',
 });
 const outputs = [...Object.keys(result.metafile.outputs), ...Object.keys(lab.metafile.outputs)];
-const made = new Set([...outputs.map((path) => basename(path)), ...STUB_FILES, ...vendorFilesIn('dist')]);
+const made = new Set([...outputs.map((path) => basename(path)), ...STUB_FILES, ...vendorFilesIn('dist'), labFile]);
 for (const name of readdirSync('dist')) if (!made.has(name)) rmSync(`dist/${name}`, { force: true });

@@ -118,8 +118,8 @@ function vendorPackages(options) {
   };
 }
 
-/** `name` as one CommonJS file in `outdir`, named by a hash of its content (and the files it reads
- * beside it: iconv-lite's tables), with the names it exports read off the package itself. */
+/** `name` as one CommonJS file in `outdir` named by a hash of its content, written with the files it
+ * reads beside it (iconv-lite's tables), and the names it exports, read off the package itself. */
 async function buildVendor(esbuild, name, outdir, options) {
   const result = await esbuild.build({
     ...options,
@@ -132,7 +132,7 @@ async function buildVendor(esbuild, name, outdir, options) {
   let file;
   for (const output of result.outputFiles) {
     const isEntry = basename(output.path) === 'stdin.js';
-    const path = isEntry ? join(outdir, `vendor-${name}-${createHash('sha256').update(output.contents).digest('hex').slice(0, 12)}.cjs`) : output.path;
+    const path = isEntry ? join(outdir, hashedName(`vendor-${name}`, output.contents)) : output.path;
     writeFileSync(path, output.contents);
     vendorFiles.get(outdir).add(basename(path));
     if (isEntry) file = path;
@@ -164,3 +164,14 @@ const tediousBufferList = {
 
 /** The stubs cliBundleOptions writes next to the chunks. */
 export const STUB_FILES = ['react-devtools-core-stub.js', 'azure-identity-stub.js'];
+
+/** `<base>-<hash of contents>.cjs`: a file loaded with a code cache is named by what it holds
+ * (cli/package-code-cache.ts keys the cache on the name). */
+export function hashedName(base, contents) {
+  return `${base}-${createHash('sha256').update(contents).digest('hex').slice(0, 12)}.cjs`;
+}
+
+/** A CommonJS entry that runs `file` (beside it) through the code-cache loader. */
+export function codeCachedEntry(file) {
+  return `require(${JSON.stringify(PACKAGE_LOADER)}).loadPackage(require('node:path').join(__dirname, ${JSON.stringify(file)}));\n`;
+}

@@ -1,11 +1,12 @@
 // The packages the CLI bundles are loaded through cli/package-code-cache.ts: the first load compiles
 // and, at exit, keeps V8's code cache (whole files, the user's alone); a later load of the same file
 // starts from it; a cache V8 refuses is compiled afresh and replaced; NODE_DISABLE_COMPILE_CACHE
-// turns it off; a cache folder that cannot be written costs nothing but the cache. The built CLI
+// turns it off; a cache folder that cannot be written costs nothing but the cache; caches unchanged
+// for 30 days are removed when one is written. The built CLI
 // loads mssql, yaml and xstate that way: none of them is inlined into a chunk.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeCacheUse, loadPackage, saveCodeCaches } from '../../cli/package-code-cache.js';
@@ -56,12 +57,21 @@ test('compiled once, kept at exit as the user’s own file, loaded from the cach
   assert.is(codeCacheUse(next), 'hit');
 });
 
-test('a damaged cache is refused by V8, compiled afresh and replaced', () => {
+test('a damaged cache is refused by V8, compiled afresh and replaced; caches unchanged for 30 days go', () => {
   writeFileSync(cacheFile(), Buffer.alloc(4096, 7));
+  const gone = join(cacheDir, 'vendor-old-ba9876543210-v20.0.0-x64.bin');
+  const kept = join(cacheDir, 'vendor-recent-ba9876543210-v20.0.0-x64.bin');
+  writeFileSync(gone, 'a build long gone');
+  writeFileSync(kept, 'a build of last week');
+  const day = 24 * 3600;
+  utimesSync(gone, Date.now() / 1000 - 31 * day, Date.now() / 1000 - 31 * day);
+  utimesSync(kept, Date.now() / 1000 - 7 * day, Date.now() / 1000 - 7 * day);
   const damaged = packageIn('damaged');
   assert.is((loadPackage(damaged, { dir: cacheDir, env: {} }) as { twice(n: number): number }).twice(2), 4);
   assert.is(codeCacheUse(damaged), 'rejected');
   saveCodeCaches();
+  assert.not.ok(existsSync(gone), 'a cache unchanged for 31 days is removed');
+  assert.ok(existsSync(kept), 'one of last week is kept');
   const after = packageIn('after');
   loadPackage(after, { dir: cacheDir, env: {} });
   assert.is(codeCacheUse(after), 'hit');
