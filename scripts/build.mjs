@@ -14,7 +14,7 @@
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CLI_ENTRY_POINTS, cliBundleOptions, codeCachedEntry, hashedName, STUB_FILES, vendorFilesIn } from './bundle-options.mjs';
+import { assertNoDynamicImport, CLI_ENTRY_POINTS, cliBundleOptions, codeCachedEntry, hashedName, vendorFilesIn } from './bundle-options.mjs';
 
 mkdirSync('dist', { recursive: true });
 const result = await build({
@@ -23,7 +23,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const standsInForPackage = (input) => input.includes('node_modules/') || input.startsWith('scripts/shims/') || STUB_FILES.includes(basename(input));
+const standsInForPackage = (input) => input.includes('node_modules/') || input.startsWith('scripts/shims/');
 for (const [path, { inputs }] of Object.entries(result.metafile.outputs)) {
   if (!path.endsWith('.js') || !Object.keys(inputs).every(standsInForPackage)) continue;
   const code = readFileSync(path, 'utf8');
@@ -37,6 +37,7 @@ chmodSync('dist/cli.js', 0o755);
 // packages are), by a small dist/lab-process.cjs: a lab starts from its previous run's compiled code.
 const labOptions = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, logLevel: 'warning' };
 const labBody = await build({ ...labOptions, entryPoints: ['lab/process.ts'], write: false, outdir: 'dist' });
+assertNoDynamicImport('the lab', labBody.outputFiles[0].text);
 const labFile = hashedName('lab-body', labBody.outputFiles[0].contents);
 writeFileSync(`dist/${labFile}`, labBody.outputFiles[0].contents);
 const lab = await build({
@@ -46,5 +47,5 @@ const lab = await build({
   metafile: true,
 });
 const outputs = [...Object.keys(result.metafile.outputs), ...Object.keys(lab.metafile.outputs)];
-const made = new Set([...outputs.map((path) => basename(path)), ...STUB_FILES, ...vendorFilesIn('dist'), labFile]);
+const made = new Set([...outputs.map((path) => basename(path)), ...vendorFilesIn('dist'), labFile]);
 for (const name of readdirSync('dist')) if (!made.has(name)) rmSync(`dist/${name}`, { force: true });

@@ -1,16 +1,17 @@
 // How the CLI is bundled, shared by `npm run build` (scripts/build.mjs) and the test bundles that
 // add a procedure source to it (test/proof/crash-bundle.ts), so a test's CLI process starts and
 // loads exactly as the shipped one does.
-// ink/react/xstate, mssql/tedious and yaml are inlined (no module resolution through node_modules at
-// start; each lands in a chunk loaded only by the commands that use it); the native better-sqlite3
-// and prom-client (monitor --listen only) stay external.
-// tedious loads @azure/identity (with MSAL, ~1.2 MB of the 3.2 MB mssql chunk) for Azure AD logins,
-// which mirrorbook's config cannot ask for (SQL logins only): a stub takes its place, so every
-// command that connects parses and compiles a third less before its first statement.
+// ink/react are inlined (no module resolution through node_modules at start; they land in a chunk
+// loaded only by the commands that draw on a terminal); mssql with tedious, yaml and xstate are built
+// beside the chunks (below); the native better-sqlite3 and prom-client (monitor --listen only) stay
+// external.
+// tedious loads @azure/identity (with MSAL, ~1.2 MB of the 3.2 MB it made of mssql) for Azure AD
+// logins, which mirrorbook's config cannot ask for (SQL logins only): a shim takes its place, so
+// every command that connects parses and compiles a third less before its first statement.
 // tedious keeps its packet buffers in a `bl` BufferListStream, used only as a list of buffers
 // (append, slice, consume, length): bl's plain BufferList does all of that without the Duplex
 // stream on top, which drags in readable-stream 4 (~0.14 MB with its dependencies).
-// tedious counts a date parameter's days with @js-joda/core (0.3 MB of the chunk, ~20 ms of CPU to
+// tedious counts a date parameter's days with @js-joda/core (0.3 MB of mssql's, ~20 ms of CPU to
 // load): scripts/shims/js-joda-core.cjs counts them as js-joda does (2 KB).
 // iconv-lite's code-page tables (Chinese, Japanese, Korean; 0.45 MB as inlined JavaScript) are
 // required only when a column in such a collation is decoded: they are copied beside the chunks and
@@ -24,7 +25,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** What the CLI is made of, paths from the repo root: the command line and the worker thread
@@ -33,6 +34,12 @@ export const CLI_ENTRY_POINTS = { cli: 'cli/main.ts', 'store-worker': 'store/sto
 
 /** The module bundled in @js-joda/core's place. */
 export const JS_JODA_SHIM = fileURLToPath(new URL('./shims/js-joda-core.cjs', import.meta.url));
+/** What stands in for the packages mirrorbook never uses: fixed files, so a package's bundle is the
+ * same bytes whichever directory a build writes to (and its code cache, named by them, is shared). */
+const SHIMS = {
+  reactDevtools: fileURLToPath(new URL('./shims/react-devtools-core.mjs', import.meta.url)),
+  azureIdentity: fileURLToPath(new URL('./shims/azure-identity.mjs', import.meta.url)),
+};
 /** The module that loads a vendor package with its code cache. */
 const PACKAGE_LOADER = fileURLToPath(new URL('../cli/package-code-cache.ts', import.meta.url));
 /** What a bundle is made of beyond the entry points and node_modules: these options, the shim and the
@@ -40,32 +47,22 @@ const PACKAGE_LOADER = fileURLToPath(new URL('../cli/package-code-cache.ts', imp
 export const BUNDLE_OPTION_FILES = [
   fileURLToPath(import.meta.url),
   JS_JODA_SHIM,
+  ...Object.values(SHIMS),
   PACKAGE_LOADER,
   fileURLToPath(new URL('../cli/code-cache-dir.ts', import.meta.url)),
 ];
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The packages built as files of their own and loaded with a code cache. */
-export const VENDOR_PACKAGES = ['mssql', 'yaml', 'xstate'];
+const VENDOR_PACKAGES = ['mssql', 'yaml', 'xstate'];
 
-/** esbuild options for `entryPoints` bundled into `outdir`, which also receives the two stubs. */
+/** esbuild options for `entryPoints` bundled into `outdir`. */
 export function cliBundleOptions(entryPoints, outdir) {
-  const stub = resolve(outdir, 'react-devtools-core-stub.js');
-  const azureStub = resolve(outdir, 'azure-identity-stub.js');
-  writeFileSync(stub, 'export default {};\n');
-  writeFileSync(
-    azureStub,
-    ['DefaultAzureCredential', 'ManagedIdentityCredential', 'ClientSecretCredential', 'UsernamePasswordCredential']
-      .map(
-        (name) => `export class ${name} { constructor() { throw new Error('${name}: Azure AD logins are not part of mirrorbook (config: SQL logins)'); } }\n`,
-      )
-      .join(''),
-  );
   const shared = {
     bundle: true,
     platform: 'node',
     target: 'node20',
-    alias: { 'react-devtools-core': stub, '@azure/identity': azureStub, '@js-joda/core': JS_JODA_SHIM },
+    alias: { 'react-devtools-core': SHIMS.reactDevtools, '@azure/identity': SHIMS.azureIdentity, '@js-joda/core': JS_JODA_SHIM },
     define: { 'process.env.NODE_ENV': '"production"' },
     minifyWhitespace: true,
     minifySyntax: true,
@@ -99,7 +96,10 @@ function vendorPackages(options) {
         vendorFiles.set(outdir, new Set());
       });
       const packages = new RegExp(`^(${VENDOR_PACKAGES.join('|')})$`);
-      build.onResolve({ filter: packages }, (args) => (args.importer.includes('node_modules') ? undefined : { path: args.path, namespace: 'vendor-package' }));
+      // The product's imports (and a test bundle's), not a package's: inside a checkout that is itself
+      // in a node_modules folder too.
+      const inPackage = (importer) => relative(REPO_ROOT, importer).split(/[\\/]/).includes('node_modules');
+      build.onResolve({ filter: packages }, (args) => (inPackage(args.importer) ? undefined : { path: args.path, namespace: 'vendor-package' }));
       build.onLoad({ filter: /.*/, namespace: 'vendor-package' }, async (args) => {
         if (!built.has(args.path)) built.set(args.path, buildVendor(build.esbuild, args.path, outdir, options));
         const { file, names } = await built.get(args.path);
@@ -124,11 +124,13 @@ async function buildVendor(esbuild, name, outdir, options) {
   const result = await esbuild.build({
     ...options,
     stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: REPO_ROOT, sourcefile: `vendor-${name}.cjs` },
+    absWorkingDir: REPO_ROOT,
     format: 'cjs',
     outdir,
     write: false,
     logLevel: 'error',
   });
+  assertNoDynamicImport(`vendor-${name}`, result.outputFiles[0].text);
   let file;
   for (const output of result.outputFiles) {
     const isEntry = basename(output.path) === 'stdin.js';
@@ -142,7 +144,7 @@ async function buildVendor(esbuild, name, outdir, options) {
 }
 
 /** iconv-lite's `require("./tables/….json")` (inside functions, on first use of a code page) reads a
- * copy in the output directory instead of a copy inlined into the mssql chunk. */
+ * copy in the output directory instead of a copy inlined into mssql's file. */
 const iconvTablesBeside = {
   name: 'iconv-tables-beside',
   setup(build) {
@@ -162,9 +164,6 @@ const tediousBufferList = {
   },
 };
 
-/** The stubs cliBundleOptions writes next to the chunks. */
-export const STUB_FILES = ['react-devtools-core-stub.js', 'azure-identity-stub.js'];
-
 /** `<base>-<hash of contents>.cjs`: a file loaded with a code cache is named by what it holds
  * (cli/package-code-cache.ts keys the cache on the name). */
 export function hashedName(base, contents) {
@@ -174,4 +173,9 @@ export function hashedName(base, contents) {
 /** A CommonJS entry that runs `file` (beside it) through the code-cache loader. */
 export function codeCachedEntry(file) {
   return `require(${JSON.stringify(PACKAGE_LOADER)}).loadPackage(require('node:path').join(__dirname, ${JSON.stringify(file)}));\n`;
+}
+
+/** node:vm runs a file with no loader for import(): a package that needs one is refused at build time. */
+export function assertNoDynamicImport(name, text) {
+  if (/\bimport\(/.test(text)) throw new Error(`${name} calls import(), which a file loaded through node:vm cannot (cli/package-code-cache.ts)`);
 }

@@ -146,12 +146,14 @@ function nodeArgs(file, bundle) {
  * (OpenSSL's store, through --use-openssl-ca, pointed at no file), which Node 20 parses in every
  * process that makes a TLS context (~20 ms of CPU, ~700 processes a run); NODE_EXTRA_CA_CERTS,
  * which Node parses as every process starts (~40 ms), is left out. The product's code is unchanged:
- * with caFile it builds the same context, from a smaller store. */
+ * with caFile it builds the same context, from a smaller store (no test could trust a public CA: the
+ * tests reach no server but the labs). */
 const NO_CA_STORE = join(tmpdir(), 'mirrorbook-tests-trust-no-public-ca');
 const { NODE_EXTRA_CA_CERTS: _extraCAs, ...inherited } = process.env;
 const fileEnv = {
   ...inherited,
-  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--use-openssl-ca'].filter(Boolean).join(' '),
+  // Node refuses --use-openssl-ca beside --use-bundled-ca.
+  NODE_OPTIONS: [...(process.env.NODE_OPTIONS ?? '').split(/\s+/).filter((o) => o && o !== '--use-bundled-ca'), '--use-openssl-ca'].join(' '),
   SSL_CERT_FILE: NO_CA_STORE,
   SSL_CERT_DIR: NO_CA_STORE,
 };

@@ -1,7 +1,7 @@
 // @js-joda/core as the bundles see it (scripts/bundle-options.mjs): tedious needs it only to count
 // the days from an epoch to a date parameter's date (lib/data-types/date, datetime, datetime2,
 // datetimeoffset: LocalDate.ofYearDay, LocalDate.of, until(…, ChronoUnit.DAYS)), and the whole
-// library is 0.3 MB of the mssql chunk, ~20 ms of CPU parsed and run by every process that connects.
+// library is 0.3 MB of mssql's bundle, ~20 ms of CPU parsed and run by every process that connects.
 // The days are counted exactly as js-joda counts them (proleptic Gregorian calendar, Howard Hinnant's
 // days_from_civil in integers: no Date.UTC, which maps years 0–99 to 1900–1999), over js-joda's year
 // range; test/steps/the-js-joda-shim-counts-days-as-js-joda-… holds it to the real one.

@@ -1,14 +1,14 @@
 // The packages the CLI bundles are loaded through cli/package-code-cache.ts: the first load compiles
 // and, at exit, keeps V8's code cache (whole files, the user's alone); a later load of the same file
-// starts from it; a cache V8 refuses is compiled afresh and replaced; NODE_DISABLE_COMPILE_CACHE
-// turns it off; a cache folder that cannot be written costs nothing but the cache; caches unchanged
-// for 30 days are removed when one is written. The built CLI
-// loads mssql, yaml and xstate that way: none of them is inlined into a chunk.
+// starts from it; a cache V8 refuses is compiled afresh and replaced; one another user could have
+// written is not read; NODE_DISABLE_COMPILE_CACHE turns it off; a cache folder that cannot be
+// written costs nothing but the cache; caches unchanged for 30 days are removed when one is written.
+// The built CLI loads mssql, yaml and xstate that way: none of them is inlined into a chunk.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { codeCacheUse, loadPackage, saveCodeCaches } from '../../cli/package-code-cache.js';
 import { freshBundle } from '../helpers/fresh-bundle.js';
 import { REPO_ROOT } from '../helpers/lab.js';
@@ -48,7 +48,7 @@ test('compiled once, kept at exit as the user’s own file, loaded from the cach
 
   saveCodeCaches();
   const file = cacheFile();
-  assert.ok(file.endsWith(`vendor-demo-0123456789ab-${process.version}-${process.arch}.bin`), file);
+  assert.match(basename(file), /^vendor-demo-0123456789ab-[0-9a-f]+-[0-9a-f]{8}\.bin$/, 'named by the file, V8’s tag and the wrapper');
   assert.is(statSync(file).mode & 0o777, 0o600);
   assert.is(statSync(cacheDir).mode & 0o777, 0o700);
 
@@ -75,6 +75,23 @@ test('a damaged cache is refused by V8, compiled afresh and replaced; caches unc
   const after = packageIn('after');
   loadPackage(after, { dir: cacheDir, env: {} });
   assert.is(codeCacheUse(after), 'hit');
+});
+
+test('a cache another user could have written is neither read nor replaced: a file others may write, a linked folder', () => {
+  const file = cacheFile();
+  const before = readFileSync(file);
+  chmodSync(file, 0o666);
+  const shared = packageIn('shared');
+  assert.is((loadPackage(shared, { dir: cacheDir, env: {} }) as { twice(n: number): number }).twice(4), 8);
+  assert.is(codeCacheUse(shared), 'untrusted');
+  saveCodeCaches();
+  assert.equal(readFileSync(file), before, 'left as it was');
+  chmodSync(file, 0o600);
+  const link = join(work, 'linked-cache');
+  symlinkSync(cacheDir, link);
+  const linked = packageIn('linked');
+  loadPackage(linked, { dir: link, env: {} });
+  assert.is(codeCacheUse(linked), 'untrusted');
 });
 
 test('NODE_DISABLE_COMPILE_CACHE turns it off: nothing read, nothing written', () => {

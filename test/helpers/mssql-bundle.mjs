@@ -1,8 +1,8 @@
-// mssql for the test processes as one ESM file (used by test/helpers/ts-hooks.mjs and test-bundle.mjs): loaded from
+// mssql for the test processes as one ES module (used by test/helpers/ts-hooks.mjs and test-bundle.mjs): loaded from
 // node_modules, mssql is ~200 CommonJS files (tedious, @azure/identity with MSAL, jsonwebtoken …)
 // found through thousands of stat calls and each file's source map read, ~0.3 s of CPU for every
 // test process that connects. The file is bundled as the shipped CLI bundles mssql
-// (scripts/bundle-options.mjs: @azure/identity stubbed, SQL logins only, @js-joda/core shimmed,
+// (scripts/bundle-options.mjs: @azure/identity shimmed out, SQL logins only, @js-joda/core shimmed,
 // iconv-lite's tables in files beside it), once per state of the lock file, esbuild, those options
 // and the shim, into a directory of node_modules/.cache/mirrorbook-mssql. Every import of `mssql`
 // in a test process gets this one module, so its classes (sql.RequestError …) are one copy.

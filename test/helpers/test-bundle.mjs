@@ -2,7 +2,7 @@
 // resolving and transforming its 200–400 TypeScript modules through ts-hooks.mjs. One esbuild build
 // of every entry the run needs (`splitting`: the files of one in-process batch share one copy of
 // each module); the product and test sources are inlined, packages stay in node_modules, and the
-// sources' `mssql` is the tests' one-file bundle (mssql-bundle.mjs), as under ts-hooks.mjs. uvu is
+// sources' `mssql` is the tests' mssql module (mssql-bundle.mjs), as under ts-hooks.mjs. uvu is
 // inlined too, with a failing `before` hook's error reported (uvu-before-hook.mjs: the build fails if
 // the line it rewrites is gone), so a bundled test process needs no module hooks — whose thread costs
 // a process ~80 ms of CPU to start — and the batch runner (unit-batch.mjs, an entry of the bundle)

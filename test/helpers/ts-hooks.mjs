@@ -24,7 +24,7 @@ let esbuild;
 let mssql;
 
 /** `./x.js` written for `./x.ts` (or .tsx): the TypeScript file, when no JavaScript one exists.
- * `mssql` imported by the tests or the product's sources (not by a package): the one-file bundle. */
+ * `mssql` imported by the tests or the product's sources (not by a package): the tests' mssql module (mssql-bundle.mjs). */
 export async function resolve(specifier, context, nextResolve) {
   const parent = context.parentURL ?? '';
   if (specifier === 'mssql' && parent.startsWith('file:') && !parent.includes('/node_modules/')) {

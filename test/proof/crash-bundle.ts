@@ -2,8 +2,9 @@
 // fixture) bundled together, with the options `npm run build` bundles the CLI with
 // (scripts/bundle-options.mjs): shared code lands in shared chunks, so the source and the CLI use one
 // copy of every class (instanceof on EngineRefusal, SqlStatementError … holds), and each killed
-// process starts and loads what the shipped CLI does (mssql, tedious and yaml inlined) instead of
-// resolving and compiling them from node_modules.
+// process starts and loads what the shipped CLI does (mssql with tedious, yaml and xstate from their
+// files beside the chunks, with their code cache) instead of resolving and compiling them from
+// node_modules.
 // Built once per state of the sources for the whole suite (test/helpers/built-once.ts), under
 // node_modules/.cache so better-sqlite3 resolves from the repo's node_modules.
 

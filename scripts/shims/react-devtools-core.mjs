@@ -1,0 +1,2 @@
+// ink imports react-devtools-core only when DEV is set; the bundle answers it with nothing.
+export default {};
