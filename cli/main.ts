@@ -9,7 +9,11 @@ import { codeCacheDir } from './code-cache-dir.js';
 // off, as Node documents), so a later start skips compiling the CLI's chunks. Node 20 has no such
 // cache; there the packages (mssql, yaml, xstate) keep theirs (cli/package-code-cache.ts). It is
 // turned on before the rest of the command line is imported, which it then covers.
-(module as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(codeCacheDir('node-compile-cache'));
+try {
+  (module as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(codeCacheDir('node-compile-cache'));
+} catch {
+  // No home folder to keep it in (HOME unset, no passwd entry): every start compiles.
+}
 const { dispatch } = await import('./dispatch.js');
 const { ownSignals } = await import('./signals.js');
 

@@ -7,7 +7,7 @@
 // a lab never uses (fs.promises, crypto.webcrypto, the stream classes) — and an ES entry point starts
 // node's module loader first: ~25 ms of CPU of every lab's start. Like the packages
 // (scripts/bundle-options.mjs), it runs through the code-cache loader (cli/package-code-cache.ts).
-// A chunk made only of what stands in for packages (the stubs, scripts/shims) ships without a source
+// A chunk made only of what stands in for packages (scripts/shims) ships without a source
 // map: with source maps on (`node --enable-source-maps`, every test process), Node reads and parses
 // a module's map as it loads it, and a stack frame inside a package needs no mapping. The product's
 // chunks keep theirs; the packages and the lab, loaded through node:vm, have none.
